@@ -1,0 +1,127 @@
+/*
+ * stm32sim.h - the virtual STM32: a board with a ROM bootloader (AN3155), a flash
+ * controller with datasheet timings, a Cortex-M CPU (libunicorn) and a serial line.
+ *
+ * This is the only hardware stubflash is developed against, so it aims at the behaviour a
+ * host can observe on a real chip: bytes, timing, flash rules and error replies.
+ *
+ * Threading: a board runs in its own thread once started. The host-side functions
+ * (sim_host_*), the control functions and the memory accessors may be called from any
+ * thread.
+ */
+#ifndef STM32SIM_H
+#define STM32SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sim_board sim_board;
+typedef struct sim_part sim_part;
+
+/* Faults the line and the board can inject. Rates are per byte, 0..1. */
+typedef struct sim_faults {
+    double corrupt_to_device;   /* probability a host->device byte gets one bit flipped */
+    double corrupt_to_host;     /* same, device->host */
+    double drop_to_device;      /* probability a host->device byte is lost */
+    double drop_to_host;        /* same, device->host */
+    uint64_t power_cut_after_bytes; /* cut power once this many bytes reached the device; 0 = never */
+    uint32_t power_cut_after_ms;    /* cut power this long after sim_board_start; 0 = never */
+    uint32_t power_off_ms;          /* how long the board stays off after a cut (default 100) */
+    uint64_t seed;                  /* PRNG seed for the rates above (0 = fixed default) */
+} sim_faults;
+
+typedef struct sim_options {
+    bool realtime;            /* pace bytes at the line's baud and flash operations at datasheet times */
+    bool boot0;               /* BOOT0 pin: true = start the ROM bootloader, false = start from flash */
+    const char *flash_file;   /* load flash + option bytes at creation, save at sim_board_save() */
+    sim_faults faults;
+    /* Where the board reports what it does (CPU faults, resets); NULL = stderr. */
+    void (*log)(const char *line, void *user);
+    void *log_user;
+} sim_options;
+
+/* Parts. Names are lower-case part numbers, e.g. "stm32f103re", "stm32f103rg". */
+const sim_part *sim_part_find(const char *name);
+/* The i-th known part (NULL past the end), for listings. */
+const sim_part *sim_part_at(size_t i);
+const char *sim_part_name(const sim_part *part);
+const char *sim_part_description(const sim_part *part);
+uint16_t sim_part_pid(const sim_part *part);
+uint32_t sim_part_flash_size(const sim_part *part);
+uint32_t sim_part_page_size(const sim_part *part);
+uint32_t sim_part_ram_size(const sim_part *part);
+/* First RAM address the ROM bootloader leaves to the host (Write Memory / Go). */
+uint32_t sim_part_bootloader_ram_start(const sim_part *part);
+
+/* Create a board (powered, not yet running). On failure returns NULL and, if err is not
+ * NULL, stores a malloc'd message the caller frees. */
+sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **err);
+/* Start the board's thread: it resets and boots according to BOOT0. */
+int sim_board_start(sim_board *b);
+/* Stop the thread (the board is left as it is: its memories stay readable). */
+void sim_board_stop(sim_board *b);
+/* Stop if running and free everything. Does not save the flash file. */
+void sim_board_free(sim_board *b);
+/* Save flash + option bytes to the options' flash_file (atomic rename). 0 on success. */
+int sim_board_save(sim_board *b, char **err);
+
+const sim_part *sim_board_part(const sim_board *b);
+
+/* Control lines. */
+void sim_board_set_boot0(sim_board *b, bool high);
+/* Pulse NRST: the running program stops and the chip boots again according to BOOT0. */
+void sim_board_reset(sim_board *b);
+/* Cut power now (in-progress flash operations leave undefined bytes); back on after off_ms. */
+void sim_board_power_cut(sim_board *b, uint32_t off_ms);
+
+/* How many resets (any cause) the board went through since creation. */
+unsigned sim_board_reset_count(sim_board *b);
+/* True while the CPU runs code started by Go or by a boot from flash. */
+bool sim_board_cpu_running(sim_board *b);
+/* The last CPU fault report ("" if none); copied into buf. */
+void sim_board_last_fault(sim_board *b, char *buf, size_t len);
+
+/* Host side of the serial line. */
+/* Format the host's UART uses; bytes only get through if the device's rate is within 2.5%. */
+void sim_host_set_format(sim_board *b, uint32_t baud, bool parity_even);
+void sim_host_write(sim_board *b, const uint8_t *data, size_t len);
+/* Read up to len bytes the device sent; waits up to timeout_ms for the first. Returns count. */
+size_t sim_host_read(sim_board *b, uint8_t *data, size_t len, int timeout_ms);
+/* Drop whatever the device sent and the host has not read. */
+void sim_host_flush(sim_board *b);
+
+/* Memory as the chip holds it (flash, option bytes, system memory, RAM); 0 on success,
+ * -1 if the range is not backed by memory. Direct access for tests: no protection applies. */
+int sim_board_peek(sim_board *b, uint32_t addr, void *buf, size_t len);
+int sim_board_poke(sim_board *b, uint32_t addr, const void *buf, size_t len);
+
+/* Option bytes (F1 layout: RDP, USER, DATA0, DATA1, WRP0..3 with complements). */
+bool sim_board_readout_protected(sim_board *b);
+uint32_t sim_board_write_protection(sim_board *b); /* WRP bits as in FLASH_WRPR: 0 = protected */
+
+/* Counters that tests use to check what happened on the device. */
+typedef struct sim_stats {
+    uint64_t bytes_to_device, bytes_to_host;
+    uint64_t pages_erased, mass_erases, halfwords_programmed;
+    uint64_t program_errors, protection_errors;
+} sim_stats;
+void sim_board_stats(sim_board *b, sim_stats *out);
+
+/* A pseudo-terminal endpoint: programs open the slave path like a serial port. The rate the
+ * host sets with tcsetattr paces the line; Linux ptys drop PARENB, so the format is taken to
+ * be 8E1 (the bootloader's). The slave is held open and raw, so the board keeps running
+ * between host sessions and nothing it prints is echoed back. */
+typedef struct sim_pty sim_pty;
+sim_pty *sim_pty_open(sim_board *b, char **err);
+const char *sim_pty_path(const sim_pty *p);
+void sim_pty_close(sim_pty *p);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

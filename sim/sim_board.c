@@ -1,0 +1,457 @@
+/* sim_board.c - a virtual STM32 board: memories, flash controller, serial line, and a thread
+ * that boots the ROM bootloader or the CPU and follows resets, power cuts and faults. */
+#define _POSIX_C_SOURCE 200809L
+#include "sim_cpu.h"
+#include "sim_flash.h"
+#include "sim_line.h"
+#include "sim_memory.h"
+#include "sim_rom.h"
+#include "stm32sim.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_POWER_OFF_MS 100
+
+struct sim_board {
+    const sim_part *part;
+    sim_options opt;
+    char *flash_file;
+    sim_clock clock;
+    sim_line *line;
+    sim_memory mem;
+    sim_flash flash;
+
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    pthread_t thread, cut_timer;
+    bool started, cut_timer_started;
+    bool stop_req, reset_req, cut_req;
+    int64_t cut_time;
+    uint32_t off_ms;
+    bool boot0;
+    sim_cpu *cpu;        /* while the CPU runs */
+    unsigned resets;
+    char fault[256];
+};
+
+static char *format_error(const char *fmt, ...)
+{
+    char *s = malloc(512);
+    if (!s)
+        return NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s, 512, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+static void board_log(void *user, const char *fmt, ...)
+{
+    sim_board *b = user;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    if (b->opt.log)
+        b->opt.log(line, b->opt.log_user);
+    else
+        fprintf(stderr, "stubflash-sim: %s\n", line);
+}
+
+static size_t image_size(const sim_part *p) { return (size_t)p->flash_size + p->optbytes_size; }
+
+static int load_flash_file(sim_board *b, char **err)
+{
+    FILE *f = fopen(b->flash_file, "rb");
+    if (!f) {
+        if (errno == ENOENT)
+            return 0; /* a new board: blank flash, factory option bytes */
+        if (err)
+            *err = format_error("%s: %s", b->flash_file, strerror(errno));
+        return -1;
+    }
+    size_t want = image_size(b->part);
+    uint8_t *buf = malloc(want + 1);
+    size_t got = buf ? fread(buf, 1, want + 1, f) : 0;
+    fclose(f);
+    if (got != want) {
+        if (err)
+            *err = format_error("%s: %zu bytes, expected %zu (%u bytes of flash for %s followed by "
+                                "%u bytes of option bytes)", b->flash_file, got, want,
+                                b->part->flash_size, b->part->name, b->part->optbytes_size);
+        free(buf);
+        return -1;
+    }
+    memcpy(b->mem.flash, buf, b->part->flash_size);
+    memcpy(sim_memory_options(&b->mem), buf + b->part->flash_size, b->part->optbytes_size);
+    free(buf);
+    return 0;
+}
+
+int sim_board_save(sim_board *b, char **err)
+{
+    if (!b->flash_file)
+        return 0;
+    size_t n = strlen(b->flash_file) + 8;
+    char *tmp = malloc(n);
+    if (!tmp)
+        return -1;
+    snprintf(tmp, n, "%s.tmp", b->flash_file);
+    FILE *f = fopen(tmp, "wb");
+    int rc = -1;
+    if (f) {
+        pthread_mutex_lock(&b->lock);
+        bool ok = fwrite(b->mem.flash, 1, b->part->flash_size, f) == b->part->flash_size &&
+                  fwrite(sim_memory_options(&b->mem), 1, b->part->optbytes_size, f) == b->part->optbytes_size;
+        pthread_mutex_unlock(&b->lock);
+        ok = (fclose(f) == 0) && ok;
+        if (ok && rename(tmp, b->flash_file) == 0)
+            rc = 0;
+    }
+    if (rc != 0) {
+        if (err)
+            *err = format_error("cannot save %s: %s", b->flash_file, strerror(errno));
+        remove(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+static void on_byte_limit(void *user)
+{
+    sim_board *b = user;
+    sim_board_power_cut(b, b->opt.faults.power_off_ms ? b->opt.faults.power_off_ms : DEFAULT_POWER_OFF_MS);
+}
+
+sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **err)
+{
+    sim_board *b = calloc(1, sizeof *b);
+    if (!b)
+        return NULL;
+    static const sim_options defaults = {.boot0 = true};
+    b->part = part;
+    b->opt = opt ? *opt : defaults;
+    b->boot0 = b->opt.boot0;
+    pthread_mutex_init(&b->lock, NULL);
+    pthread_cond_init(&b->cond, NULL);
+    sim_clock_init(&b->clock, b->opt.realtime);
+    if (sim_memory_init(&b->mem, part) != 0 || !(b->line = sim_line_new(&b->clock, &b->opt.faults))) {
+        if (err)
+            *err = format_error("out of memory");
+        sim_board_free(b);
+        return NULL;
+    }
+    sim_flash_init(&b->flash, part, &b->clock, b->mem.flash, sim_memory_options(&b->mem));
+    sim_flash_default_options(&b->flash);
+    if (b->opt.flash_file) {
+        b->flash_file = strdup(b->opt.flash_file);
+        if (!b->flash_file || load_flash_file(b, err) != 0) {
+            sim_board_free(b);
+            return NULL;
+        }
+    }
+    b->opt.flash_file = b->flash_file;
+    sim_flash_reset(&b->flash);
+    sim_line_on_byte_limit(b->line, on_byte_limit, b);
+    return b;
+}
+
+/* Raise a request and wake whatever the board thread is blocked in. Call with lock held. */
+static void interrupt_locked(sim_board *b)
+{
+    sim_line_interrupt(b->line, true);
+    if (b->cpu)
+        sim_cpu_stop(b->cpu);
+    pthread_cond_broadcast(&b->cond);
+}
+
+static bool requested_locked(sim_board *b) { return b->stop_req || b->reset_req || b->cut_req; }
+
+/* Run code on the CPU from a vector table; follow jumps into the ROM and its Go commands. */
+static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
+{
+    for (;;) {
+        sim_cpu_env env = {.part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
+                           .mem = &b->mem, .boot0 = boot0, .log = board_log, .log_user = b};
+        char *err = NULL;
+        sim_cpu *cpu = sim_cpu_new(&env, &err);
+        if (!cpu) {
+            board_log(b, "%s", err ? err : "cannot create the CPU");
+            free(err);
+            return;
+        }
+        pthread_mutex_lock(&b->lock);
+        b->cpu = cpu;
+        if (requested_locked(b))
+            sim_cpu_stop(cpu);
+        pthread_mutex_unlock(&b->lock);
+
+        char fault[256];
+        enum sim_cpu_exit ex = sim_cpu_run(cpu, vtor, fault, sizeof fault);
+
+        pthread_mutex_lock(&b->lock);
+        b->cpu = NULL;
+        pthread_mutex_unlock(&b->lock);
+        sim_cpu_free(cpu);
+
+        if (ex == CPU_EXIT_FAULT) {
+            board_log(b, "%s", fault);
+            pthread_mutex_lock(&b->lock);
+            snprintf(b->fault, sizeof b->fault, "%s", fault);
+            while (!requested_locked(b)) /* halted until reset or power cut */
+                pthread_cond_wait(&b->cond, &b->lock);
+            pthread_mutex_unlock(&b->lock);
+            return;
+        }
+        if (ex != CPU_EXIT_ROM)
+            return; /* reset request or external stop: the main loop decides */
+        sim_rom_env renv = {.part = b->part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem};
+        if (sim_rom_run(&renv, &vtor) != ROM_GO)
+            return;
+    }
+}
+
+static void run_rom(sim_board *b)
+{
+    sim_rom_env env = {.part = b->part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem};
+    uint32_t go;
+    if (sim_rom_run(&env, &go) == ROM_GO)
+        run_cpu(b, go, true);
+}
+
+static void scramble_ram(sim_board *b)
+{
+    uint32_t x = 0x12345678u ^ b->resets;
+    for (uint32_t i = 0; i < b->part->ram_size; i++) {
+        x = x * 1103515245u + 12345u;
+        b->mem.ram[i] = (uint8_t)(x >> 16);
+    }
+}
+
+static void *board_thread(void *arg)
+{
+    sim_board *b = arg;
+    bool power_on = true;
+    pthread_mutex_lock(&b->lock);
+    for (;;) {
+        if (b->stop_req)
+            break;
+        if (b->cut_req) {
+            sim_flash_power_cut(&b->flash, b->cut_time);
+            b->cut_req = false;
+            power_on = true;
+            board_log(b, "power cut: board off for %u ms", b->off_ms);
+            struct timespec ts;
+            clock_gettime(CLOCK_REALTIME, &ts);
+            int64_t until = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)b->off_ms * 1000000;
+            ts.tv_sec = until / 1000000000;
+            ts.tv_nsec = until % 1000000000;
+            sim_line_device_reset(b->line, INT64_MAX); /* an unpowered chip hears nothing */
+            while (!b->stop_req && !b->cut_req &&
+                   pthread_cond_timedwait(&b->cond, &b->lock, &ts) != ETIMEDOUT)
+                ;
+            continue;
+        }
+        b->reset_req = false;
+        b->resets++;
+        b->fault[0] = 0;
+        bool boot0 = b->boot0;
+        sim_line_interrupt(b->line, false);
+        if (power_on)
+            scramble_ram(b); /* SRAM content is undefined after power-up */
+        power_on = false;
+        sim_flash_reset(&b->flash);
+        int64_t startup = boot0 ? b->part->rom_startup_ns : 0;
+        sim_line_device_reset(b->line, sim_clock_now(&b->clock) + (b->clock.realtime ? startup : 0));
+        pthread_mutex_unlock(&b->lock);
+
+        if (boot0)
+            run_rom(b);
+        else
+            run_cpu(b, b->part->flash_base, false);
+
+        pthread_mutex_lock(&b->lock);
+        /* A program that left by itself (reset request, ROM reset) reboots; otherwise the
+         * request that interrupted it is handled at the top. */
+    }
+    pthread_mutex_unlock(&b->lock);
+    return NULL;
+}
+
+static void *cut_timer_thread(void *arg)
+{
+    sim_board *b = arg;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    int64_t until = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)b->opt.faults.power_cut_after_ms * 1000000;
+    ts.tv_sec = until / 1000000000;
+    ts.tv_nsec = until % 1000000000;
+    pthread_mutex_lock(&b->lock);
+    int rc = 0;
+    while (!b->stop_req && rc != ETIMEDOUT)
+        rc = pthread_cond_timedwait(&b->cond, &b->lock, &ts);
+    bool fire = !b->stop_req;
+    pthread_mutex_unlock(&b->lock);
+    if (fire)
+        on_byte_limit(b);
+    return NULL;
+}
+
+int sim_board_start(sim_board *b)
+{
+    if (b->started)
+        return 0;
+    b->stop_req = false;
+    if (pthread_create(&b->thread, NULL, board_thread, b) != 0)
+        return -1;
+    b->started = true;
+    if (b->opt.faults.power_cut_after_ms &&
+        pthread_create(&b->cut_timer, NULL, cut_timer_thread, b) == 0)
+        b->cut_timer_started = true;
+    return 0;
+}
+
+void sim_board_stop(sim_board *b)
+{
+    if (!b->started)
+        return;
+    pthread_mutex_lock(&b->lock);
+    b->stop_req = true;
+    interrupt_locked(b);
+    pthread_mutex_unlock(&b->lock);
+    pthread_join(b->thread, NULL);
+    if (b->cut_timer_started)
+        pthread_join(b->cut_timer, NULL);
+    b->started = b->cut_timer_started = false;
+}
+
+void sim_board_free(sim_board *b)
+{
+    if (!b)
+        return;
+    sim_board_stop(b);
+    sim_line_free(b->line);
+    sim_memory_free(&b->mem);
+    free(b->flash_file);
+    pthread_cond_destroy(&b->cond);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
+
+const sim_part *sim_board_part(const sim_board *b) { return b->part; }
+
+void sim_board_set_boot0(sim_board *b, bool high)
+{
+    pthread_mutex_lock(&b->lock);
+    b->boot0 = high;
+    pthread_mutex_unlock(&b->lock);
+}
+
+void sim_board_reset(sim_board *b)
+{
+    pthread_mutex_lock(&b->lock);
+    b->reset_req = true;
+    interrupt_locked(b);
+    pthread_mutex_unlock(&b->lock);
+}
+
+void sim_board_power_cut(sim_board *b, uint32_t off_ms)
+{
+    pthread_mutex_lock(&b->lock);
+    if (!b->cut_req) {
+        b->cut_req = true;
+        b->cut_time = sim_clock_now(&b->clock);
+        b->off_ms = off_ms;
+    }
+    interrupt_locked(b);
+    pthread_mutex_unlock(&b->lock);
+}
+
+unsigned sim_board_reset_count(sim_board *b)
+{
+    pthread_mutex_lock(&b->lock);
+    unsigned n = b->resets;
+    pthread_mutex_unlock(&b->lock);
+    return n;
+}
+
+bool sim_board_cpu_running(sim_board *b)
+{
+    pthread_mutex_lock(&b->lock);
+    bool r = b->cpu != NULL;
+    pthread_mutex_unlock(&b->lock);
+    return r;
+}
+
+void sim_board_last_fault(sim_board *b, char *buf, size_t len)
+{
+    pthread_mutex_lock(&b->lock);
+    snprintf(buf, len, "%s", b->fault);
+    pthread_mutex_unlock(&b->lock);
+}
+
+void sim_host_set_format(sim_board *b, uint32_t baud, bool parity_even)
+{
+    sim_line_host_format(b->line, baud, parity_even);
+}
+
+void sim_host_write(sim_board *b, const uint8_t *data, size_t len) { sim_line_host_write(b->line, data, len); }
+
+size_t sim_host_read(sim_board *b, uint8_t *data, size_t len, int timeout_ms)
+{
+    return sim_line_host_read(b->line, data, len, timeout_ms);
+}
+
+void sim_host_flush(sim_board *b) { sim_line_host_flush(b->line); }
+
+int sim_board_peek(sim_board *b, uint32_t addr, void *buf, size_t len)
+{
+    uint8_t *p = sim_memory_ptr(&b->mem, addr, len);
+    if (!p)
+        return -1;
+    memcpy(buf, p, len);
+    return 0;
+}
+
+int sim_board_poke(sim_board *b, uint32_t addr, const void *buf, size_t len)
+{
+    uint8_t *p = sim_memory_ptr(&b->mem, addr, len);
+    if (!p)
+        return -1;
+    memcpy(p, buf, len);
+    return 0;
+}
+
+bool sim_board_readout_protected(sim_board *b)
+{
+    const uint8_t *ob = sim_memory_options(&b->mem);
+    return ob[OB_RDP] != RDP_KEY || !sim_option_pair_valid(ob[OB_RDP], ob[OB_RDP + 1]);
+}
+
+uint32_t sim_board_write_protection(sim_board *b)
+{
+    const uint8_t *ob = sim_memory_options(&b->mem);
+    uint32_t w = 0;
+    for (int i = 0; i < 4; i++)
+        w |= (uint32_t)ob[OB_WRP0 + 2 * i] << (8 * i);
+    return w;
+}
+
+void sim_board_stats(sim_board *b, sim_stats *out)
+{
+    memset(out, 0, sizeof *out);
+    sim_line_counts(b->line, &out->bytes_to_device, &out->bytes_to_host);
+    out->pages_erased = b->flash.pages_erased;
+    out->mass_erases = b->flash.mass_erases;
+    out->halfwords_programmed = b->flash.halfwords_programmed;
+    out->program_errors = b->flash.program_errors;
+    out->protection_errors = b->flash.protection_errors;
+}

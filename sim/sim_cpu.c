@@ -1,0 +1,402 @@
+/* sim_cpu.c - see sim_cpu.h.
+ *
+ * Flash and option bytes are mapped as plain memory so code runs at full speed from them, but
+ * every store into them goes through the flash controller model first (a write hook). The
+ * store itself then lands in the buffer whatever the model decided, so the model's bytes are
+ * put back right after (a pending fix-up applied before the next access that could see it).
+ */
+#include "sim_cpu.h"
+#include "sim_periph.h"
+
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unicorn/unicorn.h>
+
+#define PERIPH_BASE 0x40000000u
+#define PERIPH_SIZE 0x24000u /* APB1, APB2 and AHB up to CRC (RM0008 3.3) */
+#define PPB_BASE 0xE000E000u
+#define DBGMCU_BASE 0xE0042000u
+#define SLICE_US 50000 /* the run loop looks at stop requests at least this often */
+
+struct fixup {
+    uint8_t *host;
+    uint8_t bytes[4];
+    unsigned len;
+};
+
+struct sim_cpu {
+    sim_cpu_env env;
+    uc_engine *uc;
+    atomic_bool stop_requested;
+    enum sim_cpu_exit exit;
+    bool exited;
+    char fault[256];
+    struct fixup fix[4];
+    unsigned nfix;
+    sim_rcc rcc;
+    sim_usart usart;
+    sim_systick systick;
+    uint32_t *regs;       /* plain register file for the rest of the peripheral space */
+    uint32_t ppb[0x1000 / 4];
+    uint32_t vtor;
+};
+
+static void set_exit(sim_cpu *c, enum sim_cpu_exit e, const char *fmt, ...)
+{
+    if (c->exited)
+        return;
+    c->exited = true;
+    c->exit = e;
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(c->fault, sizeof c->fault, fmt, ap);
+        va_end(ap);
+    }
+    uc_emu_stop(c->uc);
+}
+
+static uint32_t pc_of(sim_cpu *c)
+{
+    uint32_t pc = 0;
+    uc_reg_read(c->uc, UC_ARM_REG_PC, &pc);
+    return pc;
+}
+
+static void apply_fixups(sim_cpu *c)
+{
+    for (unsigned i = 0; i < c->nfix; i++)
+        memcpy(c->fix[i].host, c->fix[i].bytes, c->fix[i].len);
+    c->nfix = 0;
+}
+
+static void add_fixup(sim_cpu *c, uint8_t *host, unsigned len)
+{
+    if (c->nfix == sizeof c->fix / sizeof c->fix[0])
+        apply_fixups(c); /* cannot happen: every hook applies them first */
+    struct fixup *f = &c->fix[c->nfix++];
+    f->host = host;
+    f->len = len > 4 ? 4 : len;
+    memcpy(f->bytes, host, f->len);
+}
+
+/* Address as seen through the alias at 0 (flash when booted from flash). */
+static uint32_t unalias(sim_cpu *c, uint32_t addr)
+{
+    if (addr < c->env.part->flash_size)
+        return c->env.boot0 ? addr + c->env.part->sysmem_base : addr + c->env.part->flash_base;
+    return addr;
+}
+
+static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
+                       void *user)
+{
+    (void)uc;
+    (void)type;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    uint32_t addr = unalias(c, (uint32_t)address);
+    uint8_t *host = sim_memory_ptr(c->env.mem, addr, (size_t)size);
+    if (!host)
+        return;
+    sim_clock_wait_until(c->env.clock, sim_flash_busy_until(c->env.flash)); /* bus stalls while BSY */
+    const char *msg = NULL;
+    bool flashlike = sim_memory_in_flash(c->env.mem, addr, (size_t)size) ||
+                     sim_memory_in_options(c->env.mem, addr, (size_t)size);
+    if (!flashlike)
+        msg = "write to system memory (ROM)";
+    else if (sim_flash_cpu_store(c->env.flash, addr, (unsigned)size, (uint32_t)value, &msg))
+        msg = NULL;
+    add_fixup(c, host, (unsigned)size);
+    if (msg)
+        set_exit(c, CPU_EXIT_FAULT, "bus fault: %s (store of %d bytes, value 0x%llx, at 0x%08x, pc 0x%08x)",
+                 msg, size, (unsigned long long)value, addr, pc_of(c));
+}
+
+static void hook_flash_read(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
+                            void *user)
+{
+    (void)uc;
+    (void)type;
+    (void)address;
+    (void)size;
+    (void)value;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    sim_clock_wait_until(c->env.clock, sim_flash_busy_until(c->env.flash));
+}
+
+static bool hook_invalid(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
+                         void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    const char *what = type == UC_MEM_READ_UNMAPPED    ? "read of unmapped address"
+                     : type == UC_MEM_WRITE_UNMAPPED   ? "write to unmapped address"
+                     : type == UC_MEM_FETCH_UNMAPPED   ? "instruction fetch from unmapped address"
+                     : type == UC_MEM_WRITE_PROT       ? "write to read-only memory"
+                     : type == UC_MEM_FETCH_PROT       ? "instruction fetch from non-executable memory"
+                                                       : "invalid memory access";
+    set_exit(c, CPU_EXIT_FAULT, "hard fault: %s 0x%08llx (%d bytes%s%llx), pc 0x%08x", what,
+             (unsigned long long)address, size, type == UC_MEM_WRITE_UNMAPPED ? ", value 0x" : "",
+             type == UC_MEM_WRITE_UNMAPPED ? (unsigned long long)value : 0ull, pc_of(c));
+    return false;
+}
+
+static void hook_intr(uc_engine *uc, uint32_t intno, void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    /* QEMU's ARM exception numbers: 1 undefined instruction, 2 SVC, 7 BKPT. */
+    const char *what = intno == 1 ? "undefined instruction" : intno == 2 ? "SVC" : intno == 7 ? "BKPT"
+                                                                                              : "exception";
+    set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s (exception %u) at pc 0x%08x; the simulator delivers no exceptions",
+             what, intno, pc_of(c));
+}
+
+static void hook_rom_entry(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    (void)uc;
+    (void)size;
+    sim_cpu *c = user;
+    c->env.log(c->env.log_user, "program jumped to system memory (0x%08llx): ROM bootloader starts",
+               (unsigned long long)address);
+    set_exit(c, CPU_EXIT_ROM, NULL);
+}
+
+static uint32_t sized(uint32_t reg, uint64_t off, unsigned size)
+{
+    uint32_t v = reg >> (8 * (off & 3));
+    return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
+}
+
+static uint32_t merged(uint32_t old, uint64_t off, unsigned size, uint64_t value)
+{
+    if (size >= 4)
+        return (uint32_t)value;
+    unsigned sh = 8 * (off & 3);
+    uint32_t mask = ((1u << (8 * size)) - 1) << sh;
+    return (old & ~mask) | (((uint32_t)value << sh) & mask);
+}
+
+static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
+{
+    if (addr >= USART1_BASE && addr < USART1_BASE + 0x400)
+        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - USART1_BASE);
+    if (addr >= RCC_BASE && addr < RCC_BASE + 0x400)
+        return sim_rcc_read(&c->rcc, addr - RCC_BASE);
+    if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400)
+        return sim_flash_reg_read(c->env.flash, addr - FLASH_BASE);
+    return c->regs[(addr - PERIPH_BASE) / 4];
+}
+
+static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
+{
+    if (addr >= USART1_BASE && addr < USART1_BASE + 0x400) {
+        sim_usart_write(&c->usart, c->env.line, &c->rcc, addr - USART1_BASE, v);
+    } else if (addr >= RCC_BASE && addr < RCC_BASE + 0x400) {
+        sim_rcc_write(&c->rcc, addr - RCC_BASE, v);
+        sim_usart_clock_changed(&c->usart, c->env.line, &c->rcc);
+    } else if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400) {
+        sim_flash_reg_write(c->env.flash, addr - FLASH_BASE, v);
+    } else {
+        c->regs[(addr - PERIPH_BASE) / 4] = v;
+    }
+}
+
+static uint64_t periph_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    uint32_t addr = PERIPH_BASE + (uint32_t)(off & ~3ull);
+    return sized(periph_reg_read(c, addr), off, size);
+}
+
+static void periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    uint32_t addr = PERIPH_BASE + (uint32_t)(off & ~3ull);
+    uint32_t v = size >= 4 ? (uint32_t)value : merged(periph_reg_read(c, addr), off, size, value);
+    /* Sub-word writes to DR must not re-read it (that would consume a received byte). */
+    if (addr == USART1_BASE + 4)
+        v = (uint32_t)value;
+    periph_reg_write(c, addr, v);
+}
+
+static uint64_t ppb_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    uint32_t o = (uint32_t)off & ~3u, v;
+    if (o >= 0x10 && o < 0x20)
+        v = sim_systick_read(&c->systick, c->env.clock, sim_rcc_hclk(&c->rcc), o - 0x10);
+    else if (o == 0xD00)
+        v = c->env.part->cpuid;
+    else if (o == 0xD08)
+        v = c->vtor;
+    else if (o == 0xD0C)
+        v = 0xFA050000u | (c->ppb[o / 4] & 0x700);
+    else
+        v = c->ppb[o / 4];
+    return sized(v, off, size);
+}
+
+static void ppb_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    uint32_t o = (uint32_t)off & ~3u;
+    uint32_t v = merged(c->ppb[o / 4], off, size, value);
+    if (o >= 0x10 && o < 0x20) {
+        const char *warn = sim_systick_write(&c->systick, c->env.clock, sim_rcc_hclk(&c->rcc), o - 0x10, v);
+        if (warn)
+            c->env.log(c->env.log_user, "%s", warn);
+    } else if (o == 0xD08) {
+        c->vtor = v & 0x3FFFFF80u;
+    } else if (o == 0xD0C) {
+        /* AIRCR: writes need VECTKEY 0x05FA; SYSRESETREQ (bit 2) resets the chip. */
+        if ((v >> 16) == 0x05FA) {
+            c->ppb[o / 4] = v & 0x700;
+            if (v & 4)
+                set_exit(c, CPU_EXIT_RESET, NULL);
+        }
+    } else if (o != 0xD00) {
+        c->ppb[o / 4] = v;
+    }
+}
+
+/* ES0340 (F103xC/D/E errata): debug registers such as DBGMCU_IDCODE read as 0 from user code. */
+static uint64_t dbgmcu_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+    (void)uc, (void)off, (void)size, (void)user;
+    return 0;
+}
+
+static void dbgmcu_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
+{
+    (void)uc, (void)off, (void)size, (void)value, (void)user;
+}
+
+static uint32_t round_page(uint32_t n) { return (n + 0xFFF) & ~0xFFFu; }
+
+static uc_err map_memories(sim_cpu *c)
+{
+    const struct sim_part *p = c->env.part;
+    sim_memory *m = c->env.mem;
+    uc_hook h;
+    uc_err e;
+    if ((e = uc_mem_map_ptr(c->uc, p->flash_base, p->flash_size, UC_PROT_ALL, m->flash)) ||
+        (e = uc_mem_map_ptr(c->uc, p->ram_base, p->ram_size, UC_PROT_ALL, m->ram)) ||
+        (e = uc_mem_map_ptr(c->uc, m->sys_base, m->sys_len, UC_PROT_ALL, m->sys)))
+        return e;
+    /* Address 0 aliases the boot memory (RM0008 3.4). */
+    if (c->env.boot0)
+        e = uc_mem_map_ptr(c->uc, 0, round_page(p->sysmem_size), UC_PROT_ALL,
+                           m->sys + (p->sysmem_base - m->sys_base));
+    else
+        e = uc_mem_map_ptr(c->uc, 0, p->flash_size, UC_PROT_ALL, m->flash);
+    if (e)
+        return e;
+    if ((e = uc_mmio_map(c->uc, PERIPH_BASE, PERIPH_SIZE, periph_read, c, periph_write, c)) ||
+        (e = uc_mmio_map(c->uc, PPB_BASE, 0x1000, ppb_read, c, ppb_write, c)) ||
+        (e = uc_mmio_map(c->uc, DBGMCU_BASE, 0x1000, dbgmcu_read, c, dbgmcu_write, c)))
+        return e;
+    uint32_t alias_len = c->env.boot0 ? round_page(p->sysmem_size) : p->flash_size;
+    if ((e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, p->flash_base,
+                         p->flash_base + p->flash_size - 1)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, m->sys_base, SIM_SYS_END - 1)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, 0, alias_len - 1)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, p->flash_base,
+                         p->flash_base + p->flash_size - 1)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, 0, alias_len - 1)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_INVALID, hook_invalid, c, 1, 0)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, c, 1, 0)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_CODE, hook_rom_entry, c, p->sysmem_base,
+                         p->sysmem_base + p->sysmem_size - 1)))
+        return e;
+    return UC_ERR_OK;
+}
+
+sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
+{
+    sim_cpu *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->env = *env;
+    c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
+    uc_err e = c->regs ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
+    if (!e)
+        e = uc_ctl_set_cpu_model(c->uc, UC_CPU_ARM_CORTEX_M3);
+    if (!e)
+        e = map_memories(c);
+    if (e) {
+        if (err) {
+            *err = malloc(128);
+            if (*err)
+                snprintf(*err, 128, "cannot set up the Cortex-M3 (libunicorn): %s", uc_strerror(e));
+        }
+        sim_cpu_free(c);
+        return NULL;
+    }
+    sim_rcc_reset(&c->rcc, false);
+    sim_usart_reset(&c->usart, env->line);
+    sim_systick_reset(&c->systick);
+    c->vtor = 0;
+    return c;
+}
+
+void sim_cpu_free(sim_cpu *c)
+{
+    if (!c)
+        return;
+    if (c->uc)
+        uc_close(c->uc);
+    free(c->regs);
+    free(c);
+}
+
+void sim_cpu_stop(sim_cpu *c)
+{
+    atomic_store(&c->stop_requested, true);
+    uc_emu_stop(c->uc);
+}
+
+enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fault_len)
+{
+    uint32_t sp = 0, pc = 0;
+    uint8_t *vt = sim_memory_ptr(c->env.mem, unalias(c, vtor), 8);
+    c->exited = false;
+    c->fault[0] = 0;
+    if (!vt) {
+        set_exit(c, CPU_EXIT_FAULT, "hard fault: vector table at 0x%08x is not in memory", vtor);
+    } else {
+        memcpy(&sp, vt, 4);
+        memcpy(&pc, vt + 4, 4);
+        c->vtor = vtor;
+        if (!(pc & 1))
+            set_exit(c, CPU_EXIT_FAULT, "usage fault (INVSTATE): reset vector 0x%08x at 0x%08x has no Thumb bit",
+                     pc, vtor + 4);
+        uc_reg_write(c->uc, UC_ARM_REG_SP, &sp);
+    }
+    while (!c->exited && !atomic_load(&c->stop_requested)) {
+        uc_err e = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFu, SLICE_US, 0);
+        apply_fixups(c);
+        if (e && !c->exited)
+            set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s at pc 0x%08x", uc_strerror(e), pc_of(c));
+        pc = pc_of(c);
+    }
+    apply_fixups(c);
+    if (!c->exited)
+        c->exit = CPU_EXIT_STOP;
+    if (fault)
+        snprintf(fault, fault_len, "%s", c->fault);
+    return c->exit;
+}

@@ -1,0 +1,38 @@
+/* sim_cpu.h - a Cortex-M3 (libunicorn) running what Go or a boot from flash starts. */
+#ifndef SIM_CPU_H
+#define SIM_CPU_H
+
+#include "sim_flash.h"
+#include "sim_line.h"
+#include "sim_memory.h"
+
+#include <stddef.h>
+
+typedef struct sim_cpu_env {
+    const struct sim_part *part;
+    sim_clock *clock;
+    sim_line *line;
+    sim_flash *flash;
+    sim_memory *mem;
+    bool boot0;  /* what address 0 aliases: system memory (BOOT0=1) or flash */
+    void (*log)(void *user, const char *fmt, ...);
+    void *log_user;
+} sim_cpu_env;
+
+enum sim_cpu_exit {
+    CPU_EXIT_STOP,   /* sim_cpu_stop was called (reset pin, power cut, board stop) */
+    CPU_EXIT_RESET,  /* the program asked for a system reset (SCB AIRCR.SYSRESETREQ) */
+    CPU_EXIT_FAULT,  /* bad access or exception: the report is in fault */
+    CPU_EXIT_ROM,    /* the program jumped into system memory: the ROM bootloader runs */
+};
+
+typedef struct sim_cpu sim_cpu;
+
+sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err);
+void sim_cpu_free(sim_cpu *c);
+/* Start at a vector table (MSP from [vtor], PC from [vtor+4]) and run until an exit. */
+enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fault_len);
+/* Ask a running CPU to stop; safe from any thread, also before sim_cpu_run begins. */
+void sim_cpu_stop(sim_cpu *c);
+
+#endif

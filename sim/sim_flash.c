@@ -1,0 +1,382 @@
+/* sim_flash.c - see sim_flash.h. */
+#include "sim_flash.h"
+
+#include <string.h>
+
+static struct flash_bank *bank_of_addr(sim_flash *f, uint32_t addr)
+{
+    return (f->part->bank2_base && addr >= f->part->bank2_base) ? &f->bank[1] : &f->bank[0];
+}
+
+void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock, uint8_t *mem,
+                    uint8_t *optbytes)
+{
+    memset(f, 0, sizeof *f);
+    f->part = part;
+    f->clock = clock;
+    f->mem = mem;
+    f->optbytes = optbytes;
+    f->rng = 0x2545F4914F6CDD1Dull;
+    sim_flash_reset(f);
+}
+
+void sim_flash_default_options(sim_flash *f)
+{
+    for (uint32_t i = 0; i < f->part->optbytes_size; i += 2) {
+        f->optbytes[i] = i == OB_RDP ? RDP_KEY : 0xFF;
+        f->optbytes[i + 1] = (uint8_t)~f->optbytes[i];
+    }
+}
+
+void sim_flash_reset(sim_flash *f)
+{
+    for (int b = 0; b < 2; b++) {
+        memset(&f->bank[b], 0, sizeof f->bank[b]);
+        f->bank[b].cr = CR_LOCK;
+    }
+    /* Option byte loader: an option whose complement does not match reads as 0xFF (RM0008
+     * 2.5 OPTERR), which for RDP means protected. */
+    uint8_t rdp = f->optbytes[OB_RDP];
+    if (!sim_option_pair_valid(rdp, f->optbytes[OB_RDP + 1]))
+        rdp = 0xFF;
+    f->rdp_active = rdp != RDP_KEY;
+    f->wrpr = 0;
+    for (int i = 0; i < 4; i++) {
+        uint8_t w = f->optbytes[OB_WRP0 + 2 * i];
+        if (!sim_option_pair_valid(w, f->optbytes[OB_WRP0 + 2 * i + 1]))
+            w = 0xFF;
+        f->wrpr |= (uint32_t)w << (8 * i);
+    }
+}
+
+uint32_t sim_flash_page_count(sim_flash *f) { return f->part->flash_size / f->part->page_size; }
+
+uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
+{
+    return (addr - f->part->flash_base) / f->part->page_size;
+}
+
+bool sim_flash_page_protected(sim_flash *f, uint32_t page)
+{
+    uint32_t bit = page / f->part->wrp_pages_per_bit;
+    if (bit > 31)
+        bit = 31;
+    if (!(f->wrpr & (1u << bit)))
+        return true;
+    /* RM0008 2.5: with readout protection the first 4 KiB are write protected too. */
+    return f->rdp_active && page * f->part->page_size < 4096;
+}
+
+/* Lazily finish an operation whose time is up: BSY drops, EOP rises. */
+static void settle(sim_flash *f, struct flash_bank *b)
+{
+    if (b->op_pending && sim_clock_now(f->clock) >= b->busy_until) {
+        b->op_pending = false;
+        b->cr &= ~CR_STRT;
+        b->sr |= SR_EOP;
+    }
+}
+
+static void start_op(sim_flash *f, struct flash_bank *b, uint32_t ns, uint32_t addr, uint32_t len,
+                     bool erase, bool option)
+{
+    int64_t now = sim_clock_now(f->clock);
+    int64_t start = b->busy_until > now ? b->busy_until : now;
+    b->busy_until = start + ns;
+    b->op_pending = true;
+    b->op_addr = addr;
+    b->op_len = len;
+    b->op_is_erase = erase;
+    b->op_is_option = option;
+}
+
+int64_t sim_flash_busy_until(sim_flash *f)
+{
+    return f->bank[0].busy_until > f->bank[1].busy_until ? f->bank[0].busy_until : f->bank[1].busy_until;
+}
+
+static uint32_t bank_first_page(sim_flash *f, int bank)
+{
+    if (bank == 0)
+        return 0;
+    return sim_flash_page_of(f, f->part->bank2_base);
+}
+
+static uint32_t bank_end_page(sim_flash *f, int bank)
+{
+    if (bank == 0 && f->part->bank2_base)
+        return sim_flash_page_of(f, f->part->bank2_base);
+    return sim_flash_page_count(f);
+}
+
+bool sim_flash_erase_page(sim_flash *f, uint32_t page)
+{
+    if (page >= sim_flash_page_count(f))
+        return false;
+    uint32_t addr = f->part->flash_base + page * f->part->page_size;
+    struct flash_bank *b = bank_of_addr(f, addr);
+    if (sim_flash_page_protected(f, page)) {
+        b->sr |= SR_WRPRTERR;
+        f->protection_errors++;
+        return false;
+    }
+    memset(f->mem + page * f->part->page_size, 0xFF, f->part->page_size);
+    f->pages_erased++;
+    start_op(f, b, f->part->page_erase_ns, addr, f->part->page_size, true, false);
+    return true;
+}
+
+bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
+{
+    bool any = false;
+    for (int bank = 0; bank < (f->part->bank2_base ? 2 : 1); bank++) {
+        if (!(bank_mask & (1u << bank)))
+            continue;
+        uint32_t first = bank_first_page(f, bank), end = bank_end_page(f, bank);
+        /* RM0008: mass erase is refused if any page of the bank is write protected. */
+        bool prot = false;
+        for (uint32_t p = first; p < end; p++)
+            prot |= sim_flash_page_protected(f, p);
+        if (prot && !f->rdp_active) {
+            f->bank[bank].sr |= SR_WRPRTERR;
+            f->protection_errors++;
+            return false;
+        }
+        uint32_t ps = f->part->page_size;
+        memset(f->mem + first * ps, 0xFF, (size_t)(end - first) * ps);
+        start_op(f, &f->bank[bank], f->part->mass_erase_ns, f->part->flash_base + first * ps,
+                 (end - first) * ps, true, false);
+        any = true;
+    }
+    if (any)
+        f->mass_erases++;
+    return any;
+}
+
+/* One half word with the hardware's rules; sets the bank's error flags. */
+static bool program_half(sim_flash *f, uint32_t addr, uint16_t value)
+{
+    struct flash_bank *b = bank_of_addr(f, addr);
+    uint32_t off = addr - f->part->flash_base;
+    uint32_t page = off / f->part->page_size;
+    if (sim_flash_page_protected(f, page)) {
+        b->sr |= SR_WRPRTERR;
+        f->protection_errors++;
+        return false;
+    }
+    uint16_t old = (uint16_t)(f->mem[off] | f->mem[off + 1] << 8);
+    if (old != 0xFFFF && value != 0x0000) {
+        b->sr |= SR_PGERR;
+        f->program_errors++;
+        return false;
+    }
+    f->mem[off] = (uint8_t)value;
+    f->mem[off + 1] = (uint8_t)(value >> 8);
+    f->halfwords_programmed++;
+    start_op(f, b, f->part->program_ns, addr, 2, false, false);
+    return true;
+}
+
+bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_t len)
+{
+    for (uint32_t i = 0; i + 1 < len; i += 2)
+        if (!program_half(f, addr + i, (uint16_t)(data[i] | data[i + 1] << 8)))
+            return false;
+    return true;
+}
+
+void sim_flash_erase_options(sim_flash *f)
+{
+    memset(f->optbytes, 0xFF, f->part->optbytes_size);
+    start_op(f, &f->bank[0], f->part->page_erase_ns, f->part->optbytes_base, f->part->optbytes_size,
+             true, true);
+}
+
+void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
+{
+    if (off + 1 >= f->part->optbytes_size)
+        return;
+    off &= ~1u;
+    /* Programming only clears bits, like any flash cell. */
+    f->optbytes[off] &= value;
+    f->optbytes[off + 1] &= (uint8_t)~value;
+    start_op(f, &f->bank[0], f->part->program_ns, f->part->optbytes_base + off, 2, false, true);
+}
+
+static void start_erase_from_cr(sim_flash *f, int bi)
+{
+    struct flash_bank *b = &f->bank[bi];
+    if (b->cr & CR_PER) {
+        uint32_t addr = b->ar;
+        if (addr < f->part->flash_base || addr >= f->part->flash_base + f->part->flash_size ||
+            bank_of_addr(f, addr) != b)
+            return; /* an address outside this controller's bank: nothing happens */
+        sim_flash_erase_page(f, sim_flash_page_of(f, addr));
+    } else if (b->cr & CR_MER) {
+        sim_flash_mass_erase(f, 1u << bi);
+    } else if ((b->cr & CR_OPTER) && (b->cr & CR_OPTWRE) && bi == 0) {
+        sim_flash_erase_options(f);
+    }
+}
+
+uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
+{
+    int bi = 0;
+    if (f->part->bank2_base && off >= FLASH_BANK2 && off < FLASH_BANK2 + 0x18) {
+        bi = 1;
+        off -= FLASH_BANK2;
+    }
+    struct flash_bank *b = &f->bank[bi];
+    settle(f, b);
+    switch (off) {
+    case FLASH_SR: {
+        uint32_t sr = b->sr;
+        if (b->op_pending) {
+            sr |= SR_BSY;
+            /* Fast mode: a poll of BSY is where the time of the operation passes. */
+            if (!f->clock->realtime)
+                sim_clock_wait_until(f->clock, b->busy_until);
+        }
+        return sr;
+    }
+    case FLASH_CR: return b->cr;
+    case FLASH_AR: return b->ar;
+    case FLASH_ACR: return 0x30; /* PRFTBS | PRFTBE after reset */
+    case FLASH_OBR: {
+        uint32_t obr = f->rdp_active ? 1u << 1 : 0;
+        obr |= (uint32_t)(f->optbytes[OB_USER] & 0xFF) << 2;
+        obr |= (uint32_t)f->optbytes[OB_DATA0] << 10;
+        obr |= (uint32_t)f->optbytes[OB_DATA1] << 18;
+        return obr;
+    }
+    case FLASH_WRPR: return f->wrpr;
+    default: return 0;
+    }
+}
+
+void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
+{
+    int bi = 0;
+    if (f->part->bank2_base && off >= FLASH_BANK2 && off < FLASH_BANK2 + 0x18) {
+        bi = 1;
+        off -= FLASH_BANK2;
+    }
+    struct flash_bank *b = &f->bank[bi];
+    settle(f, b);
+    switch (off) {
+    case FLASH_KEYR:
+        if (b->key_fault || b->key_step == 2)
+            break;
+        if (b->key_step == 0 && v == FLASH_KEY1)
+            b->key_step = 1;
+        else if (b->key_step == 1 && v == FLASH_KEY2) {
+            b->key_step = 2;
+            b->cr &= ~CR_LOCK;
+        } else {
+            b->key_fault = true; /* RM0008 3.3.1: wrong sequence locks until reset */
+            b->key_step = 0;
+        }
+        break;
+    case FLASH_OPTKEYR:
+        if (bi != 0 || (b->cr & CR_LOCK))
+            break;
+        if (b->opt_key_step == 0 && v == FLASH_KEY1)
+            b->opt_key_step = 1;
+        else if (b->opt_key_step == 1 && v == FLASH_KEY2) {
+            b->opt_key_step = 0;
+            b->cr |= CR_OPTWRE;
+        } else
+            b->opt_key_step = 0;
+        break;
+    case FLASH_SR:
+        b->sr &= ~(v & (SR_PGERR | SR_WRPRTERR | SR_EOP)); /* rc_w1 */
+        break;
+    case FLASH_CR:
+        if (b->cr & CR_LOCK)
+            break; /* locked: only a reset or the key sequence changes CR */
+        if (v & CR_LOCK) {
+            b->cr |= CR_LOCK;
+            b->key_step = 0;
+        }
+        b->cr = (b->cr & (CR_LOCK | CR_OPTWRE)) | (v & ~(CR_LOCK | CR_OPTWRE | CR_STRT));
+        if (!(v & CR_OPTWRE))
+            b->cr &= ~CR_OPTWRE; /* OPTWRE is cleared by writing 0 */
+        if ((v & CR_STRT) && !(b->cr & CR_LOCK)) {
+            b->cr |= CR_STRT;
+            start_erase_from_cr(f, bi);
+            if (!b->op_pending)
+                b->cr &= ~CR_STRT;
+        }
+        break;
+    case FLASH_AR:
+        b->ar = v;
+        break;
+    default:
+        break;
+    }
+}
+
+bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
+{
+    const struct sim_part *p = f->part;
+    if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
+        struct flash_bank *b = &f->bank[0];
+        settle(f, b);
+        if (!(b->cr & CR_OPTPG) || !(b->cr & CR_OPTWRE)) {
+            *msg = "write to option bytes without OPTPG and OPTWRE";
+            return false;
+        }
+        if (size != 2 || (addr & 1)) {
+            *msg = "option bytes must be written as aligned 16-bit half words";
+            return false;
+        }
+        sim_flash_program_option(f, addr - p->optbytes_base, (uint8_t)value);
+        b->sr |= 0; /* EOP comes when the operation settles */
+        return true;
+    }
+    struct flash_bank *b = bank_of_addr(f, addr);
+    settle(f, b);
+    if (!(b->cr & CR_PG) || (b->cr & CR_LOCK)) {
+        *msg = (b->cr & CR_LOCK) ? "write to flash while the controller is locked"
+                                 : "write to flash without PG set in FLASH_CR";
+        return false;
+    }
+    if (size != 2) {
+        *msg = "flash programming must be a 16-bit store (PM0075 2.3.3)";
+        return false;
+    }
+    if (addr & 1) {
+        *msg = "unaligned 16-bit store to flash";
+        return false;
+    }
+    program_half(f, addr, (uint16_t)value);
+    return true;
+}
+
+static uint8_t rng_byte(sim_flash *f)
+{
+    f->rng ^= f->rng << 13;
+    f->rng ^= f->rng >> 7;
+    f->rng ^= f->rng << 17;
+    return (uint8_t)f->rng;
+}
+
+void sim_flash_power_cut(sim_flash *f, int64_t now)
+{
+    for (int i = 0; i < 2; i++) {
+        struct flash_bank *b = &f->bank[i];
+        if (!b->op_pending || now >= b->busy_until)
+            continue;
+        uint8_t *base = b->op_is_option ? f->optbytes : f->mem;
+        uint32_t start = b->op_addr - (b->op_is_option ? f->part->optbytes_base : f->part->flash_base);
+        /* An interrupted erase leaves cells neither old nor erased; an interrupted program
+         * leaves some of the bits that should have been cleared still set. */
+        for (uint32_t k = 0; k < b->op_len; k++) {
+            if (b->op_is_erase)
+                base[start + k] = rng_byte(f) | rng_byte(f);
+            else
+                base[start + k] |= rng_byte(f) & rng_byte(f);
+        }
+        b->op_pending = false;
+    }
+}

@@ -1,0 +1,98 @@
+/* sim_flash.h - STM32F1 flash memory, option bytes and the flash controller (FPEC).
+ *
+ * RM0008 section 3 / PM0075: erased = 0xFF; programming is 16 bits at a time, only into
+ * erased cells (writing 0x0000 is always allowed); a write-protected page is neither erased
+ * nor programmed (WRPRTERR); keys 0x45670123, 0xCDEF89AB unlock; a wrong key locks the FPEC
+ * until reset. XL density has a second controller for bank 2 at offset 0x40.
+ */
+#ifndef SIM_FLASH_H
+#define SIM_FLASH_H
+
+#include "sim_clock.h"
+#include "sim_part.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Register offsets from 0x40022000 (RM0008 3.4, XL bank 2 at +0x40). */
+enum {
+    FLASH_ACR = 0x00, FLASH_KEYR = 0x04, FLASH_OPTKEYR = 0x08, FLASH_SR = 0x0C, FLASH_CR = 0x10,
+    FLASH_AR = 0x14, FLASH_OBR = 0x1C, FLASH_WRPR = 0x20, FLASH_BANK2 = 0x40,
+};
+enum { SR_BSY = 1u << 0, SR_PGERR = 1u << 2, SR_WRPRTERR = 1u << 4, SR_EOP = 1u << 5 };
+enum {
+    CR_PG = 1u << 0, CR_PER = 1u << 1, CR_MER = 1u << 2, CR_OPTPG = 1u << 4, CR_OPTER = 1u << 5,
+    CR_STRT = 1u << 6, CR_LOCK = 1u << 7, CR_OPTWRE = 1u << 9,
+};
+#define FLASH_KEY1 0x45670123u
+#define FLASH_KEY2 0xCDEF89ABu
+#define RDP_KEY 0xA5u
+
+/* Option byte offsets (F1): value at even offsets, complement at odd. */
+enum { OB_RDP = 0, OB_USER = 2, OB_DATA0 = 4, OB_DATA1 = 6, OB_WRP0 = 8 };
+
+/* An option byte pair is valid when the second byte is the complement of the first. */
+static inline bool sim_option_pair_valid(uint8_t value, uint8_t complement)
+{
+    return (uint8_t)(value + complement) == 0xFF && (value & complement) == 0;
+}
+
+struct flash_bank {
+    uint32_t cr, sr, ar;
+    int key_step;          /* 0: locked, waiting KEY1; 1: KEY1 seen; 2: unlocked */
+    bool key_fault;        /* wrong key: locked until reset */
+    int opt_key_step;
+    int64_t busy_until;
+    bool op_pending;       /* an operation is running; EOP when it ends */
+    /* What is in progress, for a power cut: erase [addr, addr+len) or program 2 bytes at addr. */
+    uint32_t op_addr, op_len;
+    bool op_is_erase, op_is_option;
+};
+
+typedef struct sim_flash {
+    const struct sim_part *part;
+    sim_clock *clock;
+    uint8_t *mem;          /* flash_size bytes, mapped into the CPU as is */
+    uint8_t *optbytes;     /* optbytes_size bytes, inside the system-memory page */
+    struct flash_bank bank[2];
+    bool rdp_active;       /* latched from the option bytes at reset (OBL) */
+    uint32_t wrpr;         /* latched WRP, bit = 0: protected */
+    uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
+    uint64_t rng;
+} sim_flash;
+
+/* mem and optbytes are owned by the caller (the board maps them into the CPU). */
+void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock, uint8_t *mem,
+                    uint8_t *optbytes);
+/* System reset: lock the controllers, clear flags, load option bytes (RDP, WRP). */
+void sim_flash_reset(sim_flash *f);
+/* Factory state of the option bytes (RDP off, nothing protected). */
+void sim_flash_default_options(sim_flash *f);
+
+uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off);
+void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t value);
+
+/* A CPU store into flash or option bytes; returns false for a bus fault (msg says why). */
+bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
+/* Latest time at which any running operation ends (accesses to flash stall until then). */
+int64_t sim_flash_busy_until(sim_flash *f);
+
+bool sim_flash_page_protected(sim_flash *f, uint32_t page);
+uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr);
+uint32_t sim_flash_page_count(sim_flash *f);
+
+/* What the ROM bootloader does through the same controller. Each returns true on success and
+ * leaves the bank busy for the operation's datasheet time (see sim_flash_busy_until). */
+bool sim_flash_erase_page(sim_flash *f, uint32_t page);
+bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask); /* bit 0 bank 1, bit 1 bank 2 */
+/* Program len bytes (even, at an even offset); stops at the first failing half word. */
+bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_t len);
+void sim_flash_erase_options(sim_flash *f);
+/* Program an option byte pair: value at offset off (even), complement computed by hardware. */
+void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
+
+/* Power is cut at time now: bytes of an unfinished operation end up undefined. */
+void sim_flash_power_cut(sim_flash *f, int64_t now);
+
+#endif

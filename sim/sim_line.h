@@ -1,0 +1,65 @@
+/* sim_line.h - the serial line between the host's UART and the chip's USART.
+ *
+ * Each direction is a queue of bytes stamped with the time their stop bit ends. In real-time
+ * mode a byte is only visible to the other side from that time on, so throughput is the
+ * baud rate's (8E1: 11 bits a byte). A byte sent at one rate and sampled at a rate more than
+ * 2.5% away arrives as garbage, as on a real UART. Faults (bit flips, drops) are injected here.
+ */
+#ifndef SIM_LINE_H
+#define SIM_LINE_H
+
+#include "sim_clock.h"
+#include "stm32sim.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sim_line sim_line;
+
+enum { LINE_GOT = 1, LINE_TIMEOUT = 0, LINE_INTERRUPTED = -1 };
+
+sim_line *sim_line_new(sim_clock *clock, const sim_faults *faults);
+void sim_line_free(sim_line *l);
+
+/* Called (without locks held) once power_cut_after_bytes bytes have reached the device. */
+void sim_line_on_byte_limit(sim_line *l, void (*cb)(void *user), void *user);
+
+/* Host side. */
+void sim_line_host_format(sim_line *l, uint32_t baud, bool parity);
+void sim_line_host_write(sim_line *l, const uint8_t *data, size_t len);
+size_t sim_line_host_read(sim_line *l, uint8_t *data, size_t len, int timeout_ms);
+void sim_line_host_flush(sim_line *l);
+
+/* Device side. baud 0 = receiver/transmitter off; LINE_AUTOBAUD = accept the host's rate. */
+#define LINE_AUTOBAUD UINT32_MAX
+void sim_line_device_format(sim_line *l, uint32_t baud, bool parity);
+uint32_t sim_line_host_baud(sim_line *l);
+/* Wait until deadline_ns (clock time; INT64_MAX = forever) for a byte. */
+int sim_line_device_get(sim_line *l, uint8_t *byte, int64_t deadline_ns);
+/* Non-blocking: is a byte complete now? */
+bool sim_line_device_rx_ready(sim_line *l);
+/* Non-blocking take for a USART data register read; *overrun is set when bytes that completed
+ * while this one sat unread were lost (USART ORE). Returns false if nothing is there. */
+bool sim_line_device_take(sim_line *l, uint8_t *byte, bool *overrun);
+void sim_line_device_put(sim_line *l, uint8_t byte);
+/* Clock time at which the transmitter finishes the last queued byte. */
+int64_t sim_line_device_tx_done(sim_line *l);
+int64_t sim_line_device_byte_ns(sim_line *l);
+/* USART flags: TXE once at most one byte is left in the shifter, TC once all are out. */
+void sim_line_device_tx_state(sim_line *l, bool *txe, bool *tc);
+/* Wait up to ns (clock time) for a received byte to complete, or an interrupt. */
+void sim_line_device_wait_rx(sim_line *l, int64_t ns);
+/* The device stops listening until deaf_until (a reset): queued and in-flight bytes are lost. */
+void sim_line_device_reset(sim_line *l, int64_t deaf_until);
+
+/* While set, device waits return LINE_INTERRUPTED at once (reset, power cut, stop). */
+void sim_line_interrupt(sim_line *l, bool on);
+/* Block the calling device thread for up to ns or until interrupted; returns false if
+ * interrupted. Used for flash operation times so a reset can cut them short. */
+bool sim_line_device_sleep_until(sim_line *l, int64_t t);
+
+void sim_line_counts(sim_line *l, uint64_t *to_device, uint64_t *to_host);
+
+#endif

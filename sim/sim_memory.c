@@ -1,0 +1,86 @@
+/* sim_memory.c - see sim_memory.h. */
+#include "sim_memory.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The ROM's vector table as the CPU sees it: an initial SP in the ROM's RAM and a reset
+ * vector inside system memory. Code fetched from system memory is trapped by the CPU model and
+ * hands over to the simulated bootloader (that is how an application "jumps to the ROM"). */
+static void fill_system_memory(sim_memory *m)
+{
+    const struct sim_part *p = m->part;
+    uint8_t *sys = m->sys + (p->sysmem_base - m->sys_base);
+    memset(m->sys, 0xFF, m->sys_len);
+    uint32_t sp = p->bl_ram_start, reset = (p->sysmem_base + 0x100) | 1;
+    memcpy(sys, &sp, 4);
+    memcpy(sys + 4, &reset, 4);
+    uint16_t kib = (uint16_t)(p->flash_size / 1024);
+    memcpy(m->sys + (p->flash_size_reg - m->sys_base), &kib, 2);
+    /* A fixed, plausible 96-bit unique ID (lot/wafer/x-y); boards built from one part differ
+     * only if the caller pokes another. */
+    static const uint8_t uid[12] = {0x38, 0xFF, 0x6D, 0x06, 0x4E, 0x57, 0x30, 0x36, 0x23, 0x72, 0x12, 0x43};
+    memcpy(m->sys + (p->uid_reg - m->sys_base), uid, sizeof uid);
+}
+
+int sim_memory_init(sim_memory *m, const struct sim_part *part)
+{
+    memset(m, 0, sizeof *m);
+    m->part = part;
+    m->sys_base = part->sysmem_base & ~0xFFFu;
+    m->sys_len = SIM_SYS_END - m->sys_base;
+    m->flash = malloc(part->flash_size);
+    m->ram = calloc(1, part->ram_size);
+    m->sys = malloc(m->sys_len);
+    if (!m->flash || !m->ram || !m->sys) {
+        sim_memory_free(m);
+        return -1;
+    }
+    memset(m->flash, 0xFF, part->flash_size);
+    fill_system_memory(m);
+    return 0;
+}
+
+void sim_memory_free(sim_memory *m)
+{
+    free(m->flash);
+    free(m->ram);
+    free(m->sys);
+    m->flash = m->ram = m->sys = NULL;
+}
+
+static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)
+{
+    return addr >= base && len <= size && (uint64_t)addr - base + len <= size;
+}
+
+bool sim_memory_in_flash(const sim_memory *m, uint32_t addr, size_t len)
+{
+    return inside(m->part->flash_base, m->part->flash_size, addr, len);
+}
+
+bool sim_memory_in_ram(const sim_memory *m, uint32_t addr, size_t len)
+{
+    return inside(m->part->ram_base, m->part->ram_size, addr, len);
+}
+
+bool sim_memory_in_options(const sim_memory *m, uint32_t addr, size_t len)
+{
+    return inside(m->part->optbytes_base, m->part->optbytes_size, addr, len);
+}
+
+uint8_t *sim_memory_options(sim_memory *m)
+{
+    return m->sys + (m->part->optbytes_base - m->sys_base);
+}
+
+uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
+{
+    if (sim_memory_in_flash(m, addr, len))
+        return m->flash + (addr - m->part->flash_base);
+    if (sim_memory_in_ram(m, addr, len))
+        return m->ram + (addr - m->part->ram_base);
+    if (inside(m->sys_base, m->sys_len, addr, len))
+        return m->sys + (addr - m->sys_base);
+    return NULL;
+}

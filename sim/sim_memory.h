@@ -1,0 +1,31 @@
+/* sim_memory.h - the memories of a board and where they sit in the address space. */
+#ifndef SIM_MEMORY_H
+#define SIM_MEMORY_H
+
+#include "sim_part.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct sim_memory {
+    const struct sim_part *part;
+    uint8_t *flash;         /* flash_size bytes at part->flash_base */
+    uint8_t *ram;           /* ram_size bytes at part->ram_base */
+    uint8_t *sys;           /* [sys_base, 0x20000000): system memory, F_SIZE, UID, option bytes */
+    uint32_t sys_base;      /* sysmem_base rounded down to 4 KiB (the CPU maps whole pages) */
+    uint32_t sys_len;
+} sim_memory;
+
+#define SIM_SYS_END 0x20000000u
+
+int sim_memory_init(sim_memory *m, const struct sim_part *part);
+void sim_memory_free(sim_memory *m);
+/* Pointer to [addr, addr+len) if it lies inside one memory, else NULL. */
+uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len);
+bool sim_memory_in_flash(const sim_memory *m, uint32_t addr, size_t len);
+bool sim_memory_in_ram(const sim_memory *m, uint32_t addr, size_t len);
+bool sim_memory_in_options(const sim_memory *m, uint32_t addr, size_t len);
+uint8_t *sim_memory_options(sim_memory *m);
+
+#endif

@@ -1,0 +1,77 @@
+/* sim_parts.c - the parts the virtual STM32 can be.
+ *
+ * Sources: AN2606 Rev 70 tables T3/T5 (bootloader RAM, IDs, versions), AN3155 Rev 20 (command
+ * sets), RM0008 (F1 memory map: F_SIZE at 0x1FFFF7E0, UID at 0x1FFFF7E8, option bytes at
+ * 0x1FFFF800), DS5319 table 28 (flash timings).
+ */
+#include "stm32sim.h"
+#include "sim_part.h"
+
+#include <string.h>
+
+/* AN3155: bootloader V2.2 (F1 up to high density) lists Erase 0x43; V3.0 Extended Erase 0x44. */
+static const uint8_t cmds_v22[] = {0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x43, 0x63, 0x73, 0x82, 0x92};
+static const uint8_t cmds_v30[] = {0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x44, 0x63, 0x73, 0x82, 0x92};
+
+/* DS5319 table 28: tPROG 40/52.5/70 us (min/typ/max) per half word; tERASE (page) and tME (mass)
+ * 20..40 ms with no typical value given: we take the middle, 30 ms, for both.
+ * AN2606 (bootloader timings, F10xxx): 1.2 ms from reset to ready for the 0x7F. */
+#define F103_PROGRAM_NS    52500u
+#define F103_PAGE_ERASE_NS 30000000u
+#define F103_MASS_ERASE_NS 30000000u
+#define F103_ROM_STARTUP_NS 1200000u
+/* Cortex-M3 r1p1 as in STM32F103 (PM0056: CPUID 0x411FC231). */
+#define CORTEX_M3_R1P1 0x411FC231u
+
+static const struct sim_part parts[] = {
+    {
+        .name = "stm32f103re",
+        .description = "STM32F103 high density (512 KiB, 2 KiB pages, bootloader V2.2)",
+        .pid = 0x414, .bl_version = 0x22,
+        .commands = cmds_v22, .ncommands = sizeof cmds_v22,
+        .flash_base = 0x08000000, .flash_size = 512 * 1024, .page_size = 2048, .bank2_base = 0,
+        .ram_base = 0x20000000, .ram_size = 64 * 1024, .bl_ram_start = 0x20000200,
+        .sysmem_base = 0x1FFFF000, .sysmem_size = 0x800,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
+        .wrp_pages_per_bit = 2,
+        .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
+    },
+    {
+        .name = "stm32f103rg",
+        .description = "STM32F103 XL density (1 MiB in two banks, 2 KiB pages, bootloader V3.0)",
+        .pid = 0x430, .bl_version = 0x30,
+        .commands = cmds_v30, .ncommands = sizeof cmds_v30,
+        .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 2048,
+        .bank2_base = 0x08080000,
+        .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20000800,
+        .sysmem_base = 0x1FFFE000, .sysmem_size = 0x1800,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
+        .wrp_pages_per_bit = 2,
+        .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
+    },
+};
+
+const sim_part *sim_part_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+        if (strcmp(parts[i].name, name) == 0)
+            return &parts[i];
+    return NULL;
+}
+
+const sim_part *sim_part_at(size_t i)
+{
+    return i < sizeof parts / sizeof parts[0] ? &parts[i] : NULL;
+}
+
+const char *sim_part_name(const sim_part *p) { return p->name; }
+const char *sim_part_description(const sim_part *p) { return p->description; }
+uint16_t sim_part_pid(const sim_part *p) { return p->pid; }
+uint32_t sim_part_flash_size(const sim_part *p) { return p->flash_size; }
+uint32_t sim_part_page_size(const sim_part *p) { return p->page_size; }
+uint32_t sim_part_ram_size(const sim_part *p) { return p->ram_size; }
+uint32_t sim_part_bootloader_ram_start(const sim_part *p) { return p->bl_ram_start; }

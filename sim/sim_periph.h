@@ -1,0 +1,55 @@
+/* sim_periph.h - the peripherals code started by Go can use: RCC (clock tree), USART1 (the
+ * bootloader's line), SysTick and the SCB. Everything else in the peripheral space is a plain
+ * register file, so GPIO and AFIO set-up code runs. Interrupts are not delivered: code must
+ * poll (our stub does; see sim_systick.c for what TICKINT does). */
+#ifndef SIM_PERIPH_H
+#define SIM_PERIPH_H
+
+#include "sim_line.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define RCC_BASE 0x40021000u
+#define USART1_BASE 0x40013800u
+#define FLASH_BASE 0x40022000u
+
+typedef struct sim_rcc {
+    uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr;
+} sim_rcc;
+
+void sim_rcc_reset(sim_rcc *r, bool power_on);
+uint32_t sim_rcc_read(sim_rcc *r, uint32_t off);
+void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v);
+uint32_t sim_rcc_sysclk(const sim_rcc *r);
+uint32_t sim_rcc_hclk(const sim_rcc *r);
+uint32_t sim_rcc_pclk2(const sim_rcc *r);
+bool sim_rcc_usart1_enabled(const sim_rcc *r);
+
+typedef struct sim_usart {
+    uint32_t brr, cr1, cr2, cr3, gtpr;
+    uint8_t rdr;
+    bool ore;
+    unsigned idle_polls; /* consecutive polls that found nothing, to stop spinning the host */
+} sim_usart;
+
+void sim_usart_reset(sim_usart *u, sim_line *line);
+uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off);
+void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, uint32_t v);
+/* Re-derive the line format after a clock change. */
+void sim_usart_clock_changed(sim_usart *u, sim_line *line, const sim_rcc *rcc);
+
+typedef struct sim_systick {
+    uint32_t ctrl, load, calib;
+    int64_t ref_time;      /* clock time at which the counter held ref_value */
+    uint32_t ref_value;
+    uint64_t wraps_reported;
+    bool warned_tickint;
+} sim_systick;
+
+void sim_systick_reset(sim_systick *s);
+uint32_t sim_systick_read(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_t off);
+/* Returns a warning to log once (TICKINT set), else NULL. */
+const char *sim_systick_write(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_t off, uint32_t v);
+
+#endif

@@ -1,0 +1,99 @@
+/* sim_usart.c - USART1 of the F1 (RM0008 27.6): SR, DR, BRR, CR1..3.
+ * The line format follows UE/TE/RE, BRR and PCLK2: a wrong BRR means garbage on the line,
+ * as on hardware. DR holds one received byte; bytes that arrive while it is full are lost
+ * and ORE is set. TXE/TC follow the time the transmitter needs for the queued bytes.
+ * Without its APB2 clock (RCC_APB2ENR.USART1EN) the peripheral ignores writes and reads 0. */
+#include "sim_periph.h"
+
+enum { SR_ORE = 1u << 3, SR_RXNE = 1u << 5, SR_TC = 1u << 6, SR_TXE = 1u << 7 };
+enum { CR1_RE = 1u << 2, CR1_TE = 1u << 3, CR1_PCE = 1u << 10, CR1_UE = 1u << 13 };
+
+/* After this many empty polls in a row, a poll waits briefly for the line instead of
+ * spinning: the virtual CPU has nothing to do, and the host's cores are shared. 20 us is
+ * below one byte time at 460800 baud, so a waiting stub reacts as quickly as a real one. */
+#define IDLE_POLLS_BEFORE_WAIT 64
+#define IDLE_WAIT_NS 20000
+
+void sim_usart_reset(sim_usart *u, sim_line *line)
+{
+    *u = (sim_usart){0};
+    sim_line_device_format(line, 0, false);
+}
+
+static void update_format(sim_usart *u, sim_line *line, const sim_rcc *rcc)
+{
+    bool on = (u->cr1 & CR1_UE) && (u->cr1 & (CR1_TE | CR1_RE)) && u->brr >= 16;
+    uint32_t baud = on ? sim_rcc_pclk2(rcc) / u->brr : 0;
+    sim_line_device_format(line, baud, (u->cr1 & CR1_PCE) != 0);
+}
+
+void sim_usart_clock_changed(sim_usart *u, sim_line *line, const sim_rcc *rcc)
+{
+    update_format(u, line, rcc);
+}
+
+static uint32_t read_sr(sim_usart *u, sim_line *line)
+{
+    uint32_t sr = 0;
+    bool txe, tc;
+    if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_RE) && sim_line_device_rx_ready(line)) {
+        sr |= SR_RXNE;
+        u->idle_polls = 0;
+    } else if (++u->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
+        sim_line_device_wait_rx(line, IDLE_WAIT_NS);
+        if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_RE) && sim_line_device_rx_ready(line))
+            sr |= SR_RXNE;
+    }
+    if (u->ore)
+        sr |= SR_ORE;
+    sim_line_device_tx_state(line, &txe, &tc);
+    if (txe)
+        sr |= SR_TXE;
+    if (tc)
+        sr |= SR_TC;
+    return sr;
+}
+
+uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off)
+{
+    if (!sim_rcc_usart1_enabled(rcc))
+        return 0;
+    switch (off) {
+    case 0x00: return read_sr(u, line);
+    case 0x04: {
+        uint8_t b;
+        bool ore;
+        if ((u->cr1 & CR1_UE) && sim_line_device_take(line, &b, &ore)) {
+            u->rdr = b;
+            u->ore = ore;
+        }
+        return u->rdr;
+    }
+    case 0x08: return u->brr;
+    case 0x0C: return u->cr1;
+    case 0x10: return u->cr2;
+    case 0x14: return u->cr3;
+    case 0x18: return u->gtpr;
+    default: return 0;
+    }
+}
+
+void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, uint32_t v)
+{
+    if (!sim_rcc_usart1_enabled(rcc))
+        return;
+    switch (off) {
+    case 0x00: u->ore = false; break; /* SR: software clears flags by writing 0 */
+    case 0x04:
+        u->idle_polls = 0;
+        if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_TE))
+            sim_line_device_put(line, (uint8_t)v);
+        break;
+    case 0x08: u->brr = v & 0xFFFF; update_format(u, line, rcc); break;
+    case 0x0C: u->cr1 = v & 0x3FFF; update_format(u, line, rcc); break;
+    case 0x10: u->cr2 = v; break;
+    case 0x14: u->cr3 = v; break;
+    case 0x18: u->gtpr = v; break;
+    default: break;
+    }
+}

@@ -1,0 +1,89 @@
+/* hello.c - a small application for the virtual STM32F103: sets the clock to 72 MHz from the
+ * 8 MHz crystal, USART1 to 115200 8E1, says where it runs from and what it measured, then
+ * echoes what it receives (lower case to upper case). 'R' asks for a system reset. */
+#include "stm32f1.h"
+
+static void clock_72mhz(void)
+{
+    RCC_CR |= 1u << 16; /* HSEON */
+    while (!(RCC_CR & (1u << 17)))
+        ;
+    FLASH_ACR = 0x12;                               /* two wait states, prefetch */
+    RCC_CFGR = (7u << 18) | (1u << 16) | (4u << 8); /* PLL x9 from HSE, APB1 /2 */
+    RCC_CR |= 1u << 24;                             /* PLLON */
+    while (!(RCC_CR & (1u << 25)))
+        ;
+    RCC_CFGR |= 2u; /* SW = PLL */
+    while (((RCC_CFGR >> 2) & 3u) != 2u)
+        ;
+}
+
+static void usart_init(void)
+{
+    RCC_APB2ENR |= (1u << 14) | (1u << 2) | 1u; /* USART1, GPIOA, AFIO */
+    GPIOA_CRH = (GPIOA_CRH & ~0xF0u) | 0xB0u;    /* PA9: AF push-pull 50 MHz */
+    USART1_BRR = 72000000u / 115200u;
+    USART1_CR1 = (1u << 13) | (1u << 12) | (1u << 10) | (1u << 3) | (1u << 2); /* UE M PCE TE RE */
+}
+
+static void put(char c)
+{
+    while (!(USART1_SR & (1u << 7)))
+        ;
+    USART1_DR = (uint8_t)c;
+}
+
+static void puts_(const char *s)
+{
+    while (*s)
+        put(*s++);
+}
+
+static void put_dec(uint32_t v)
+{
+    char buf[11];
+    int i = 10;
+    buf[i] = 0;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    puts_(&buf[i]);
+}
+
+/* Counts SysTick wraps of 1 ms at 72 MHz: shows the timer works in simulated time. */
+static void delay_ms(uint32_t ms)
+{
+    SYST_RVR = 72000u - 1u;
+    SYST_CVR = 0;
+    SYST_CSR = 5u; /* enable, processor clock */
+    while (ms--)
+        while (!(SYST_CSR & (1u << 16)))
+            ;
+    SYST_CSR = 0;
+}
+
+static const char where[] = WHERE; /* "flash" or "ram", set by the build */
+
+int main(void)
+{
+    clock_72mhz();
+    usart_init();
+    delay_ms(2);
+    puts_("hello from ");
+    puts_(where);
+    puts_(", flash ");
+    put_dec(F_SIZE);
+    puts_(" KiB\r\n");
+    for (;;) {
+        while (!(USART1_SR & (1u << 5)))
+            ;
+        char c = (char)USART1_DR;
+        if (c == 'R') {
+            while (!(USART1_SR & (1u << 6)))
+                ;
+            SCB_AIRCR = 0x05FA0004u;
+        }
+        put(c >= 'a' && c <= 'z' ? (char)(c - 32) : c);
+    }
+}
