@@ -1,6 +1,7 @@
 /* hello.c - a small application for the virtual STM32F103: sets the clock to 72 MHz from the
  * 8 MHz crystal, USART1 to 115200 8E1, says where it runs from and what it measured, then
- * echoes what it receives (lower case to upper case). 'R' asks for a system reset. */
+ * echoes what it receives (lower case to upper case). '?' repeats the greeting, 'R' asks for
+ * a system reset. */
 #include "stm32f1.h"
 
 static void clock_72mhz(void)
@@ -65,16 +66,21 @@ static void delay_ms(uint32_t ms)
 
 static const char where[] = WHERE; /* "flash" or "ram", set by the build */
 
-int main(void)
+static void greet(void)
 {
-    clock_72mhz();
-    usart_init();
-    delay_ms(2);
     puts_("hello from ");
     puts_(where);
     puts_(", flash ");
     put_dec(F_SIZE);
     puts_(" KiB\r\n");
+}
+
+int main(void)
+{
+    clock_72mhz();
+    usart_init();
+    delay_ms(2);
+    greet();
     for (;;) {
         while (!(USART1_SR & (1u << 5)))
             ;
@@ -83,6 +89,10 @@ int main(void)
             while (!(USART1_SR & (1u << 6)))
                 ;
             SCB_AIRCR = 0x05FA0004u;
+        }
+        if (c == '?') {
+            greet();
+            continue;
         }
         put(c >= 'a' && c <= 'z' ? (char)(c - 32) : c);
     }

@@ -1,0 +1,36 @@
+/* board_host.h - test helpers: an in-process virtual board and the host side of AN3155. */
+#ifndef TEST_BOARD_HOST_H
+#define TEST_BOARD_HOST_H
+
+#include "stm32sim.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ACK 0x79
+#define NACK 0x1F
+
+/* A started board in fast mode with BOOT0 high (NULL part name = stm32f103re). */
+sim_board *bh_board(const char *part);
+sim_board *bh_board_opts(const char *part, const sim_options *opt);
+
+/* Next byte from the device, or -1 after timeout_ms. */
+int bh_byte(sim_board *b, int timeout_ms);
+void bh_send(sim_board *b, const uint8_t *data, size_t len);
+/* Send a command code and its complement; return the device's answer (ACK/NACK/-1). */
+int bh_command(sim_board *b, uint8_t code);
+/* Send an address with its XOR; return the answer. */
+int bh_address(sim_board *b, uint32_t addr);
+/* Sync (0x7F) and expect ACK; retries a reset-startup window. Returns the answer. */
+int bh_sync(sim_board *b);
+/* Whole operations; return 0 on success, -1 on any NACK or timeout. */
+int bh_read(sim_board *b, uint32_t addr, uint8_t *out, size_t len);
+int bh_write(sim_board *b, uint32_t addr, const uint8_t *data, size_t len);
+int bh_erase_pages(sim_board *b, const uint16_t *pages, size_t n, bool extended);
+/* Read a whole file (for firmware images); aborts the test on failure. */
+uint8_t *bh_load_file(const char *path, size_t *len);
+/* Collect what the device prints for up to ms, as a string. */
+size_t bh_collect(sim_board *b, char *out, size_t cap, int ms);
+
+#endif

@@ -1,0 +1,121 @@
+/* test_sim_cpu.c - programs built in the tree run on the virtual Cortex-M3: loaded to RAM
+ * with Write Memory and started with Go, or booted from flash with BOOT0 low. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "board_host.h"
+
+static void expect_output(sim_board *b, const char *want)
+{
+    char buf[256];
+    size_t n = 0;
+    for (int i = 0; i < 100 && !strstr(buf, want); i++) {
+        n += bh_collect(b, buf + n, sizeof buf - n, 20);
+        buf[n] = 0;
+    }
+    if (!strstr(buf, want))
+        fail_msg("expected \"%s\" from the board, got \"%s\"", want, buf);
+}
+
+static void run_from_ram(const char *part, const char *greeting)
+{
+    size_t len;
+    uint8_t *img = bh_load_file(getenv("HELLO_RAM_BIN"), &len);
+    sim_board *b = bh_board(part);
+    assert_int_equal(bh_sync(b), ACK);
+    assert_int_equal(bh_write(b, 0x20001000, img, (len + 3) & ~(size_t)3), 0);
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, 0x20001000), ACK);
+    /* The app sets 72 MHz and USART1 to 115200 8E1 itself; the host line is at 115200. */
+    expect_output(b, greeting);
+    assert_true(sim_board_cpu_running(b));
+    bh_send(b, (const uint8_t *)"ping", 4);
+    expect_output(b, "PING");
+    /* 'R' makes the app request a reset through SCB AIRCR: the ROM answers again. */
+    unsigned r = sim_board_reset_count(b);
+    bh_send(b, (const uint8_t *)"R", 1);
+    for (int i = 0; i < 200 && sim_board_reset_count(b) == r; i++) {
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(sim_board_reset_count(b) > r);
+    assert_int_equal(bh_sync(b), ACK);
+    sim_board_free(b);
+    free(img);
+}
+
+static void test_write_memory_and_go_hd(void **state)
+{
+    (void)state;
+    run_from_ram("stm32f103re", "hello from ram, flash 512 KiB\r\n");
+}
+
+static void test_write_memory_and_go_xl(void **state)
+{
+    (void)state;
+    run_from_ram("stm32f103rg", "hello from ram, flash 1024 KiB\r\n");
+}
+
+static void test_boot_from_flash_with_boot0_low(void **state)
+{
+    (void)state;
+    size_t len;
+    uint8_t *img = bh_load_file(getenv("HELLO_FLASH_BIN"), &len);
+    sim_options opt = {.realtime = false, .boot0 = false};
+    const sim_part *p = sim_part_find("stm32f103re");
+    sim_board *b = sim_board_new(p, &opt, NULL);
+    assert_non_null(b);
+    assert_int_equal(sim_board_poke(b, 0x08000000, img, len), 0);
+    assert_int_equal(sim_board_start(b), 0);
+    expect_output(b, "hello from flash, flash 512 KiB\r\n");
+    sim_board_free(b);
+    free(img);
+}
+
+static void test_bad_access_stops_cpu_with_report(void **state)
+{
+    (void)state;
+    /* A vector table whose reset handler is "ldr r0, [r1]" with r1 = 0x60000000 (unmapped). */
+    static const uint8_t prog[] = {
+        0x00, 0x40, 0x00, 0x20, /* MSP 0x20004000 */
+        0x09, 0x10, 0x00, 0x20, /* reset: 0x20001008 | 1 */
+        0x00, 0x00, 0x00, 0x00,
+        0x00, 0x00, 0x00, 0x00,
+    };
+    /* At 0x20001008: ldr r1, [pc, #4]; ldr r0, [r1]; b . ; literal 0x60000000 */
+    static const uint8_t code[] = {0x01, 0x49, 0x08, 0x68, 0xFE, 0xE7, 0x00, 0xBF, 0x00, 0x00, 0x00, 0x60};
+    uint8_t img[28];
+    memcpy(img, prog, 8);
+    memcpy(img + 8, code, sizeof code);
+    memset(img + 8 + sizeof code, 0, sizeof img - 8 - sizeof code);
+    sim_board *b = bh_board("stm32f103re");
+    assert_int_equal(bh_sync(b), ACK);
+    assert_int_equal(bh_write(b, 0x20001000, img, 28), 0);
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, 0x20001000), ACK);
+    char fault[256] = "";
+    for (int i = 0; i < 200 && !fault[0]; i++) {
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+        sim_board_last_fault(b, fault, sizeof fault);
+    }
+    assert_non_null(strstr(fault, "0x60000000"));
+    assert_non_null(strstr(fault, "read"));
+    sim_board_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_write_memory_and_go_hd),
+        cmocka_unit_test(test_write_memory_and_go_xl),
+        cmocka_unit_test(test_boot_from_flash_with_boot0_low),
+        cmocka_unit_test(test_bad_access_stops_cpu_with_report),
+    };
+    return cmocka_run_group_tests_name("sim_cpu", tests, NULL, NULL);
+}

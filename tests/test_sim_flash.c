@@ -1,0 +1,244 @@
+/* test_sim_flash.c - the flash model's rules (RM0008 / PM0075) through its register interface. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_flash.h"
+#include "stm32sim.h"
+
+struct fx {
+    const struct sim_part *part;
+    sim_clock clock;
+    uint8_t *mem, opt[16];
+    sim_flash f;
+};
+
+static int setup_part(void **state, const char *name, bool realtime)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    x->part = (const struct sim_part *)sim_part_find(name);
+    x->mem = malloc(x->part->flash_size);
+    memset(x->mem, 0xFF, x->part->flash_size);
+    sim_clock_init(&x->clock, realtime);
+    sim_flash_init(&x->f, x->part, &x->clock, x->mem, x->opt);
+    sim_flash_default_options(&x->f);
+    sim_flash_reset(&x->f);
+    *state = x;
+    return 0;
+}
+
+static int setup_hd(void **state) { return setup_part(state, "stm32f103re", false); }
+static int setup_xl(void **state) { return setup_part(state, "stm32f103rg", false); }
+static int setup_hd_realtime(void **state) { return setup_part(state, "stm32f103re", true); }
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    free(x->mem);
+    free(x);
+    return 0;
+}
+
+static void unlock(sim_flash *f, uint32_t bank_off)
+{
+    sim_flash_reg_write(f, bank_off + FLASH_KEYR, FLASH_KEY1);
+    sim_flash_reg_write(f, bank_off + FLASH_KEYR, FLASH_KEY2);
+}
+
+static bool store16(sim_flash *f, uint32_t addr, uint16_t v)
+{
+    const char *msg = NULL;
+    return sim_flash_cpu_store(f, addr, 2, v, &msg);
+}
+
+static uint16_t at(struct fx *x, uint32_t addr)
+{
+    uint32_t o = addr - 0x08000000;
+    return (uint16_t)(x->mem[o] | x->mem[o + 1] << 8);
+}
+
+static void test_reset_state_is_locked(void **state)
+{
+    struct fx *x = *state;
+    assert_true(sim_flash_reg_read(&x->f, FLASH_CR) & CR_LOCK);
+    /* Writes to a locked CR change nothing. */
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PG);
+    assert_int_equal(sim_flash_reg_read(&x->f, FLASH_CR), CR_LOCK);
+    /* A store with the controller locked is a bus fault and leaves the cell erased. */
+    const char *msg = NULL;
+    assert_false(sim_flash_cpu_store(&x->f, 0x08000000, 2, 0x1234, &msg));
+    assert_non_null(strstr(msg, "locked"));
+    assert_int_equal(at(x, 0x08000000), 0xFFFF);
+}
+
+static void test_unlock_and_program(void **state)
+{
+    struct fx *x = *state;
+    unlock(&x->f, 0);
+    assert_false(sim_flash_reg_read(&x->f, FLASH_CR) & CR_LOCK);
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PG);
+    assert_true(store16(&x->f, 0x08000100, 0xBEEF));
+    assert_int_equal(at(x, 0x08000100), 0xBEEF);
+    /* The fast clock runs the operation out on the first BSY poll; EOP follows. */
+    assert_true(sim_flash_reg_read(&x->f, FLASH_SR) & SR_BSY);
+    uint32_t sr = sim_flash_reg_read(&x->f, FLASH_SR);
+    assert_false(sr & SR_BSY);
+    assert_true(sr & SR_EOP);
+    sim_flash_reg_write(&x->f, FLASH_SR, SR_EOP);
+    assert_false(sim_flash_reg_read(&x->f, FLASH_SR) & SR_EOP);
+}
+
+static void test_wrong_key_locks_until_reset(void **state)
+{
+    struct fx *x = *state;
+    sim_flash_reg_write(&x->f, FLASH_KEYR, FLASH_KEY2); /* wrong order */
+    unlock(&x->f, 0);
+    assert_true(sim_flash_reg_read(&x->f, FLASH_CR) & CR_LOCK);
+    sim_flash_reset(&x->f);
+    unlock(&x->f, 0);
+    assert_false(sim_flash_reg_read(&x->f, FLASH_CR) & CR_LOCK);
+}
+
+static void test_program_not_erased_sets_pgerr(void **state)
+{
+    struct fx *x = *state;
+    unlock(&x->f, 0);
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PG);
+    assert_true(store16(&x->f, 0x08000200, 0x00FF));
+    assert_true(store16(&x->f, 0x08000200, 0x0FF0)); /* not erased: refused, PGERR */
+    assert_int_equal(at(x, 0x08000200), 0x00FF);
+    assert_true(sim_flash_reg_read(&x->f, FLASH_SR) & SR_PGERR);
+    /* Writing 0x0000 over anything is allowed. */
+    sim_flash_reg_write(&x->f, FLASH_SR, SR_PGERR);
+    assert_true(store16(&x->f, 0x08000200, 0x0000));
+    assert_int_equal(at(x, 0x08000200), 0x0000);
+    assert_false(sim_flash_reg_read(&x->f, FLASH_SR) & SR_PGERR);
+}
+
+static void test_width_and_alignment(void **state)
+{
+    struct fx *x = *state;
+    unlock(&x->f, 0);
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PG);
+    const char *msg = NULL;
+    assert_false(sim_flash_cpu_store(&x->f, 0x08000000, 4, 0x11223344, &msg));
+    assert_non_null(strstr(msg, "16-bit"));
+    assert_false(sim_flash_cpu_store(&x->f, 0x08000000, 1, 0x11, &msg));
+    assert_false(sim_flash_cpu_store(&x->f, 0x08000001, 2, 0x1122, &msg));
+    assert_non_null(strstr(msg, "unaligned"));
+    assert_int_equal(at(x, 0x08000000), 0xFFFF);
+    /* Without PG a store is a fault too. */
+    sim_flash_reg_write(&x->f, FLASH_CR, 0);
+    assert_false(sim_flash_cpu_store(&x->f, 0x08000000, 2, 0x1122, &msg));
+    assert_non_null(strstr(msg, "PG"));
+}
+
+static void test_page_erase(void **state)
+{
+    struct fx *x = *state;
+    memset(x->mem + 2048, 0x00, 4096); /* pages 1 and 2 programmed */
+    unlock(&x->f, 0);
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PER);
+    sim_flash_reg_write(&x->f, FLASH_AR, 0x08000800 + 100); /* any address in page 1 */
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PER | CR_STRT);
+    while (sim_flash_reg_read(&x->f, FLASH_SR) & SR_BSY)
+        ;
+    for (int i = 0; i < 2048; i++)
+        assert_int_equal(x->mem[2048 + i], 0xFF);
+    assert_int_equal(x->mem[4096], 0x00); /* page 2 untouched */
+    assert_true(sim_flash_reg_read(&x->f, FLASH_SR) & SR_EOP);
+}
+
+static void test_write_protected_page(void **state)
+{
+    struct fx *x = *state;
+    x->opt[OB_WRP0] = 0xFE; /* bit 0: pages 0-1 protected */
+    x->opt[OB_WRP0 + 1] = 0x01;
+    sim_flash_reset(&x->f);
+    assert_true(sim_flash_page_protected(&x->f, 0));
+    assert_true(sim_flash_page_protected(&x->f, 1));
+    assert_false(sim_flash_page_protected(&x->f, 2));
+    unlock(&x->f, 0);
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PG);
+    assert_true(store16(&x->f, 0x08000000, 0x1234));
+    assert_int_equal(at(x, 0x08000000), 0xFFFF);
+    assert_true(sim_flash_reg_read(&x->f, FLASH_SR) & SR_WRPRTERR);
+    assert_false(sim_flash_erase_page(&x->f, 1));
+    assert_true(sim_flash_erase_page(&x->f, 2));
+    /* Mass erase is refused while any page is protected. */
+    assert_false(sim_flash_mass_erase(&x->f, 1));
+}
+
+static void test_bad_complement_reads_as_protected(void **state)
+{
+    struct fx *x = *state;
+    x->opt[OB_RDP + 1] = 0x00; /* RDP 0xA5 but its complement is wrong */
+    sim_flash_reset(&x->f);
+    assert_true(x->f.rdp_active);
+}
+
+static void test_xl_bank2_has_its_own_controller(void **state)
+{
+    struct fx *x = *state;
+    unlock(&x->f, 0);
+    sim_flash_reg_write(&x->f, FLASH_CR, CR_PG);
+    /* Bank 1 unlocked does not unlock bank 2. */
+    const char *msg = NULL;
+    assert_false(sim_flash_cpu_store(&x->f, 0x08080000, 2, 0x5555, &msg));
+    unlock(&x->f, FLASH_BANK2);
+    sim_flash_reg_write(&x->f, FLASH_BANK2 + FLASH_CR, CR_PG);
+    assert_true(sim_flash_cpu_store(&x->f, 0x08080000, 2, 0x5555, &msg));
+    assert_int_equal(at(x, 0x08080000), 0x5555);
+    /* MER on bank 2 erases bank 2 only. */
+    assert_true(store16(&x->f, 0x08000000, 0xAAAA));
+    sim_flash_reg_write(&x->f, FLASH_BANK2 + FLASH_CR, CR_MER);
+    sim_flash_reg_write(&x->f, FLASH_BANK2 + FLASH_CR, CR_MER | CR_STRT);
+    while (sim_flash_reg_read(&x->f, FLASH_BANK2 + FLASH_SR) & SR_BSY)
+        ;
+    assert_int_equal(at(x, 0x08080000), 0xFFFF);
+    assert_int_equal(at(x, 0x08000000), 0xAAAA);
+}
+
+static void test_realtime_busy_lasts_datasheet_time(void **state)
+{
+    struct fx *x = *state;
+    int64_t t0 = sim_clock_now(&x->clock);
+    assert_true(sim_flash_erase_page(&x->f, 3));
+    int64_t d = sim_flash_busy_until(&x->f) - t0;
+    /* DS5319: 20..40 ms; the model takes 30 ms. */
+    assert_true(d >= 20000000 && d <= 40000000);
+    assert_true(sim_flash_reg_read(&x->f, FLASH_SR) & SR_BSY);
+}
+
+static void test_power_cut_mid_erase_leaves_garbage(void **state)
+{
+    struct fx *x = *state;
+    memset(x->mem + 5 * 2048, 0x00, 2048);
+    assert_true(sim_flash_erase_page(&x->f, 5));
+    sim_flash_power_cut(&x->f, sim_clock_now(&x->clock)); /* long before 30 ms pass */
+    int ff = 0;
+    for (int i = 0; i < 2048; i++)
+        ff += x->mem[5 * 2048 + i] == 0xFF;
+    assert_true(ff < 2048); /* not a clean erase */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_reset_state_is_locked, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_unlock_and_program, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_wrong_key_locks_until_reset, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_program_not_erased_sets_pgerr, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_width_and_alignment, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_page_erase, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_protected_page, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_complement_reads_as_protected, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_xl_bank2_has_its_own_controller, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_realtime_busy_lasts_datasheet_time, setup_hd_realtime, teardown),
+        cmocka_unit_test_setup_teardown(test_power_cut_mid_erase_leaves_garbage, setup_hd_realtime, teardown),
+    };
+    return cmocka_run_group_tests_name("sim_flash", tests, NULL, NULL);
+}

@@ -1,0 +1,407 @@
+/* test_sim_rom.c - the ROM bootloader's AN3155 protocol on both F103 parts, including its
+ * error paths, readout and write protection, and the resets they cause. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "board_host.h"
+
+static int setup_hd(void **state)
+{
+    *state = bh_board("stm32f103re");
+    assert_int_equal(bh_sync(*state), ACK);
+    return 0;
+}
+
+static int setup_xl(void **state)
+{
+    *state = bh_board("stm32f103rg");
+    assert_int_equal(bh_sync(*state), ACK);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    sim_board_free(*state);
+    return 0;
+}
+
+/* Wait for the board to come back from a reset and sync again. */
+static void resync_after_reset(sim_board *b, unsigned resets_before)
+{
+    for (int i = 0; i < 200 && sim_board_reset_count(b) == resets_before; i++) {
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(sim_board_reset_count(b) > resets_before);
+    assert_int_equal(bh_sync(b), ACK);
+}
+
+static void test_second_sync_is_nacked(void **state)
+{
+    /* After sync a 0x7F is a command byte; the next 0x7F is a bad complement. */
+    assert_int_equal(bh_sync(*state), NACK);
+}
+
+static void test_get_lists_v22_commands(void **state)
+{
+    sim_board *b = *state;
+    static const uint8_t want[] = {11, 0x22, 0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x43, 0x63, 0x73, 0x82, 0x92, ACK};
+    assert_int_equal(bh_command(b, 0x00), ACK);
+    for (size_t i = 0; i < sizeof want; i++)
+        assert_int_equal(bh_byte(b, 1000), want[i]);
+}
+
+static void test_get_lists_v30_commands(void **state)
+{
+    sim_board *b = *state;
+    static const uint8_t want[] = {11, 0x30, 0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x44, 0x63, 0x73, 0x82, 0x92, ACK};
+    assert_int_equal(bh_command(b, 0x00), ACK);
+    for (size_t i = 0; i < sizeof want; i++)
+        assert_int_equal(bh_byte(b, 1000), want[i]);
+}
+
+static void test_get_version_and_id(void **state)
+{
+    sim_board *b = *state;
+    uint16_t pid = sim_part_pid(sim_board_part(b));
+    assert_int_equal(bh_command(b, 0x01), ACK);
+    assert_int_equal(bh_byte(b, 1000), pid == 0x414 ? 0x22 : 0x30);
+    assert_int_equal(bh_byte(b, 1000), 0);
+    assert_int_equal(bh_byte(b, 1000), 0);
+    assert_int_equal(bh_byte(b, 1000), ACK);
+    assert_int_equal(bh_command(b, 0x02), ACK);
+    assert_int_equal(bh_byte(b, 1000), 1);
+    assert_int_equal(bh_byte(b, 1000), pid >> 8);
+    assert_int_equal(bh_byte(b, 1000), pid & 0xFF);
+    assert_int_equal(bh_byte(b, 1000), ACK);
+}
+
+static void test_bad_complement_and_unknown_command(void **state)
+{
+    sim_board *b = *state;
+    uint8_t bad[2] = {0x11, 0xEF};
+    bh_send(b, bad, 2);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+    /* HD speaks V2.2: Extended Erase is not one of its commands. */
+    assert_int_equal(bh_command(b, 0x44), NACK);
+    assert_int_equal(bh_command(b, 0xA1), NACK);
+    /* The ROM is still in step. */
+    assert_int_equal(bh_command(b, 0x02), ACK);
+}
+
+static void test_read_error_paths(void **state)
+{
+    sim_board *b = *state;
+    uint8_t a[5] = {0x08, 0x00, 0x00, 0x00, 0x09}; /* XOR should be 0x08 */
+    assert_int_equal(bh_command(b, 0x11), ACK);
+    bh_send(b, a, 5);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+    assert_int_equal(bh_command(b, 0x11), ACK);
+    assert_int_equal(bh_address(b, 0x30000000), NACK); /* nothing there */
+    assert_int_equal(bh_command(b, 0x11), ACK);
+    assert_int_equal(bh_address(b, 0x08000000), ACK);
+    uint8_t n[2] = {0xFF, 0x01}; /* bad complement of the count */
+    bh_send(b, n, 2);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+    /* 256 bytes starting 16 bytes before the end of flash run past it. */
+    uint32_t end = 0x08000000 + sim_part_flash_size(sim_board_part(b));
+    assert_int_equal(bh_command(b, 0x11), ACK);
+    assert_int_equal(bh_address(b, end - 16), ACK);
+    uint8_t n2[2] = {0xFF, 0x00};
+    bh_send(b, n2, 2);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+}
+
+static void test_read_system_memory_and_option_bytes(void **state)
+{
+    sim_board *b = *state;
+    uint8_t fsize[2], ob[16];
+    assert_int_equal(bh_read(b, 0x1FFFF7E0, fsize, 2), 0);
+    assert_int_equal(fsize[0] | fsize[1] << 8, sim_part_flash_size(sim_board_part(b)) / 1024);
+    assert_int_equal(bh_read(b, 0x1FFFF800, ob, 16), 0);
+    assert_int_equal(ob[0], 0xA5);
+    assert_int_equal(ob[1], 0x5A);
+}
+
+static void test_write_error_paths(void **state)
+{
+    sim_board *b = *state;
+    uint8_t data[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    /* RAM the bootloader keeps for itself. */
+    assert_int_equal(bh_command(b, 0x31), ACK);
+    assert_int_equal(bh_address(b, 0x20000100), NACK);
+    /* Not word aligned. */
+    assert_int_equal(bh_command(b, 0x31), ACK);
+    assert_int_equal(bh_address(b, 0x08000002), NACK);
+    /* Count not a multiple of 4. */
+    assert_int_equal(bh_command(b, 0x31), ACK);
+    assert_int_equal(bh_address(b, 0x08000000), ACK);
+    uint8_t odd[5] = {2, 0xAA, 0xBB, 0xCC, 2 ^ 0xAA ^ 0xBB ^ 0xCC};
+    bh_send(b, odd, 5);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+    /* Bad data checksum: nothing is written. */
+    assert_int_equal(bh_command(b, 0x31), ACK);
+    assert_int_equal(bh_address(b, 0x08000000), ACK);
+    uint8_t blk[10] = {7};
+    memcpy(blk + 1, data, 8);
+    blk[9] = 0x55;
+    bh_send(b, blk, 10);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+    uint8_t back[8];
+    assert_int_equal(sim_board_peek(b, 0x08000000, back, 8), 0);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(back[i], 0xFF);
+}
+
+static void test_write_flash_and_ram_then_read(void **state)
+{
+    sim_board *b = *state;
+    uint8_t data[600], back[600];
+    for (int i = 0; i < 600; i++)
+        data[i] = (uint8_t)(i * 7 + 3);
+    assert_int_equal(bh_write(b, 0x08001000, data, 600), 0);
+    assert_int_equal(bh_read(b, 0x08001000, back, 600), 0);
+    assert_memory_equal(data, back, 600);
+    assert_int_equal(bh_write(b, 0x20002000, data, 256), 0);
+    assert_int_equal(sim_board_peek(b, 0x20002000, back, 256), 0);
+    assert_memory_equal(data, back, 256);
+}
+
+static void test_write_over_programmed_flash_is_nacked(void **state)
+{
+    sim_board *b = *state;
+    uint8_t a[4] = {0x00, 0xFF, 0x0F, 0xF0}, c[4] = {0x11, 0x22, 0x33, 0x44}, back[4];
+    assert_int_equal(bh_write(b, 0x08000400, a, 4), 0);
+    assert_int_equal(bh_write(b, 0x08000400, c, 4), -1);
+    assert_int_equal(sim_board_peek(b, 0x08000400, back, 4), 0);
+    assert_memory_equal(back, a, 4);
+    sim_stats st;
+    sim_board_stats(b, &st);
+    assert_true(st.program_errors > 0);
+}
+
+static void test_erase_pages_v22(void **state)
+{
+    sim_board *b = *state;
+    uint8_t z[256];
+    memset(z, 0, sizeof z);
+    assert_int_equal(bh_write(b, 0x08000800, z, 256), 0); /* page 1 */
+    assert_int_equal(bh_write(b, 0x08001000, z, 256), 0); /* page 2 */
+    uint16_t pages[] = {1};
+    assert_int_equal(bh_erase_pages(b, pages, 1, false), 0);
+    uint8_t back[256];
+    sim_board_peek(b, 0x08000800, back, 256);
+    for (int i = 0; i < 256; i++)
+        assert_int_equal(back[i], 0xFF);
+    sim_board_peek(b, 0x08001000, back, 256);
+    assert_int_equal(back[0], 0x00);
+    /* Global erase: 0xFF 0x00. */
+    assert_int_equal(bh_command(b, 0x43), ACK);
+    uint8_t g[2] = {0xFF, 0x00};
+    bh_send(b, g, 2);
+    assert_int_equal(bh_byte(b, 5000), ACK);
+    sim_board_peek(b, 0x08001000, back, 256);
+    assert_int_equal(back[0], 0xFF);
+    /* Bad checksum on a page list. */
+    assert_int_equal(bh_command(b, 0x43), ACK);
+    uint8_t bad[3] = {0x00, 0x05, 0x00};
+    bh_send(b, bad, 3);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+}
+
+static void test_extended_erase_v30(void **state)
+{
+    sim_board *b = *state;
+    uint8_t z[256];
+    memset(z, 0, sizeof z);
+    uint32_t p300 = 0x08000000 + 300 * 2048; /* bank 2 */
+    assert_int_equal(bh_write(b, p300, z, 256), 0);
+    assert_int_equal(bh_write(b, 0x08000000, z, 256), 0);
+    uint16_t pages[] = {300};
+    assert_int_equal(bh_erase_pages(b, pages, 1, true), 0);
+    uint8_t back[4];
+    sim_board_peek(b, p300, back, 4);
+    assert_int_equal(back[0], 0xFF);
+    sim_board_peek(b, 0x08000000, back, 4);
+    assert_int_equal(back[0], 0x00);
+    /* Reserved special codes are refused. */
+    assert_int_equal(bh_command(b, 0x44), ACK);
+    uint8_t r[3] = {0xFF, 0xF0, 0x0F};
+    bh_send(b, r, 3);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+    /* Bank 1 erase (0xFFFE) leaves bank 2. */
+    assert_int_equal(bh_write(b, p300, z, 4), 0);
+    assert_int_equal(bh_command(b, 0x44), ACK);
+    uint8_t b1[3] = {0xFF, 0xFE, 0x01};
+    bh_send(b, b1, 3);
+    assert_int_equal(bh_byte(b, 5000), ACK);
+    sim_board_peek(b, 0x08000000, back, 4);
+    assert_int_equal(back[0], 0xFF);
+    sim_board_peek(b, p300, back, 4);
+    assert_int_equal(back[0], 0x00);
+}
+
+static void test_go_rejects_bad_targets(void **state)
+{
+    sim_board *b = *state;
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, 0x20000000), NACK); /* the ROM's own RAM */
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, 0x40000000), NACK);
+}
+
+static void test_go_to_blank_flash_faults_cleanly(void **state)
+{
+    sim_board *b = *state;
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, 0x08000000), ACK);
+    char fault[256] = "";
+    for (int i = 0; i < 200 && !fault[0]; i++) {
+        struct timespec ts = {0, 5000000};
+        nanosleep(&ts, NULL);
+        sim_board_last_fault(b, fault, sizeof fault);
+    }
+    /* Erased flash: reset vector 0xFFFFFFFF, MSP 0xFFFFFFFF. The report says what happened. */
+    assert_true(fault[0] != 0);
+    /* A reset brings the ROM back. */
+    unsigned r = sim_board_reset_count(b);
+    sim_board_reset(b);
+    resync_after_reset(b, r);
+}
+
+static void test_readout_protect_then_unprotect(void **state)
+{
+    sim_board *b = *state;
+    uint8_t data[256], back[256];
+    memset(data, 0x3C, sizeof data);
+    assert_int_equal(bh_write(b, 0x08004000, data, 256), 0);
+
+    unsigned r = sim_board_reset_count(b);
+    assert_int_equal(bh_command(b, 0x82), ACK);
+    assert_int_equal(bh_byte(b, 5000), ACK);
+    resync_after_reset(b, r);
+    assert_true(sim_board_readout_protected(b));
+    /* Read, Write, Go, Erase are refused right after the command byte; Get still works. */
+    assert_int_equal(bh_command(b, 0x11), NACK);
+    assert_int_equal(bh_command(b, 0x31), NACK);
+    assert_int_equal(bh_command(b, 0x21), NACK);
+    assert_int_equal(bh_command(b, 0x43), NACK);
+    assert_int_equal(bh_command(b, 0x82), NACK);
+    assert_int_equal(bh_command(b, 0x02), ACK);
+    for (int i = 0; i < 4; i++)
+        bh_byte(b, 1000);
+
+    r = sim_board_reset_count(b);
+    assert_int_equal(bh_command(b, 0x92), ACK);
+    assert_int_equal(bh_byte(b, 10000), ACK);
+    resync_after_reset(b, r);
+    assert_false(sim_board_readout_protected(b));
+    assert_int_equal(bh_read(b, 0x08004000, back, 256), 0);
+    for (int i = 0; i < 256; i++)
+        assert_int_equal(back[i], 0xFF); /* the unprotect mass-erased the flash */
+}
+
+static void test_write_protect_then_unprotect(void **state)
+{
+    sim_board *b = *state;
+    unsigned r = sim_board_reset_count(b);
+    assert_int_equal(bh_command(b, 0x63), ACK);
+    uint8_t wp[3] = {0x00, 0x00, 0x00}; /* one sector: code 0 */
+    bh_send(b, wp, 3);
+    assert_int_equal(bh_byte(b, 5000), ACK);
+    resync_after_reset(b, r);
+    assert_int_equal(sim_board_write_protection(b) & 1, 0);
+
+    /* AN3155: a write to a protected page returns no error, and writes nothing. */
+    uint8_t data[4] = {1, 2, 3, 4}, back[4];
+    assert_int_equal(bh_write(b, 0x08000000, data, 4), 0);
+    sim_board_peek(b, 0x08000000, back, 4);
+    assert_int_equal(back[0], 0xFF);
+    uint16_t page0[] = {0};
+    assert_int_equal(bh_erase_pages(b, page0, 1, false), -1);
+
+    r = sim_board_reset_count(b);
+    assert_int_equal(bh_command(b, 0x73), ACK);
+    assert_int_equal(bh_byte(b, 5000), ACK);
+    resync_after_reset(b, r);
+    assert_int_equal(sim_board_write_protection(b), 0xFFFFFFFF);
+    assert_int_equal(bh_write(b, 0x08000000, data, 4), 0);
+    sim_board_peek(b, 0x08000000, back, 4);
+    assert_memory_equal(back, data, 4);
+}
+
+static void test_write_option_bytes_resets(void **state)
+{
+    sim_board *b = *state;
+    /* RDP 0xA5 kept, DATA0 = 0x42: the complements come from the hardware. */
+    uint8_t ob[8] = {0xA5, 0x00, 0xFF, 0x00, 0x42, 0x00, 0xFF, 0x00};
+    unsigned r = sim_board_reset_count(b);
+    assert_int_equal(bh_write(b, 0x1FFFF800, ob, 8), 0);
+    resync_after_reset(b, r);
+    uint8_t back[8];
+    assert_int_equal(bh_read(b, 0x1FFFF800, back, 8), 0);
+    assert_int_equal(back[4], 0x42);
+    assert_int_equal(back[5], 0xBD);
+    assert_false(sim_board_readout_protected(b));
+}
+
+static void test_realtime_byte_timing(void **state)
+{
+    (void)state;
+    /* 8E1 at 9600 baud: 11 bits a byte, 1.146 ms. Get returns 15 bytes after the 2 sent. */
+    sim_options opt = {.realtime = true, .boot0 = true};
+    sim_board *b = bh_board_opts("stm32f103re", &opt);
+    sim_host_set_format(b, 9600, true);
+    assert_int_equal(bh_sync(b), ACK);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(bh_command(b, 0x00), ACK);
+    for (int i = 0; i < 14; i++)
+        assert_true(bh_byte(b, 1000) >= 0);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    double expect = 17 * 11 * 1000.0 / 9600; /* 19.5 ms */
+    assert_true(ms >= expect * 0.95);
+    assert_true(ms < expect * 3);
+    /* At a rate 5% off, the ROM (which locked on 9600) hears garbage and NACKs. */
+    sim_host_set_format(b, 10080, true);
+    int a = bh_command(b, 0x02);
+    assert_true(a != ACK);
+    sim_board_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_second_sync_is_nacked, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_get_lists_v22_commands, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_get_lists_v30_commands, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_get_version_and_id, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_get_version_and_id, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_complement_and_unknown_command, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_read_error_paths, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_read_error_paths, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_read_system_memory_and_option_bytes, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_read_system_memory_and_option_bytes, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_write_error_paths, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_flash_and_ram_then_read, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_flash_and_ram_then_read, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_write_over_programmed_flash_is_nacked, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_pages_v22, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_extended_erase_v30, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_go_rejects_bad_targets, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_go_to_blank_flash_faults_cleanly, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_then_unprotect, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_then_unprotect, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_write_protect_then_unprotect, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_protect_then_unprotect, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_write_option_bytes_resets, setup_hd, teardown),
+        cmocka_unit_test(test_realtime_byte_timing),
+    };
+    return cmocka_run_group_tests_name("sim_rom", tests, NULL, NULL);
+}

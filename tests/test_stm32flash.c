@@ -1,0 +1,320 @@
+/* test_stm32flash.c - stm32flash 0.7, an independent AN3155 host tuned on real chips, against
+ * the virtual board over a pseudo-terminal: what it can do is our proof of fidelity.
+ * stm32flash runs with the termios shim (Linux ptys drop PARENB; see tests/shim). */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "board_host.h"
+
+extern char **environ;
+
+struct fx {
+    sim_board *board;
+    sim_pty *pty;
+    char dir[64];
+    char path[128];
+    uint32_t flash_size;
+};
+
+static int setup_for(void **state, const char *part, bool realtime)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    sim_options opt = {.realtime = realtime, .boot0 = true};
+    x->board = bh_board_opts(part, &opt);
+    x->pty = sim_pty_open(x->board, NULL);
+    assert_non_null(x->pty);
+    x->flash_size = sim_part_flash_size(sim_board_part(x->board));
+    snprintf(x->dir, sizeof x->dir, "/tmp/stubflash-test-XXXXXX");
+    assert_non_null(mkdtemp(x->dir));
+    *state = x;
+    return 0;
+}
+
+static int setup_hd(void **state) { return setup_for(state, "stm32f103re", false); }
+static int setup_xl(void **state) { return setup_for(state, "stm32f103rg", false); }
+static int setup_hd_realtime(void **state) { return setup_for(state, "stm32f103re", true); }
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    sim_pty_close(x->pty);
+    sim_board_free(x->board);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(x);
+    return 0;
+}
+
+static const char *file_in(struct fx *x, const char *name)
+{
+    snprintf(x->path, sizeof x->path, "%s/%s", x->dir, name);
+    return x->path;
+}
+
+/* Run stm32flash with the given options (NULL-terminated) on the board's pty; its output goes
+ * to DIR/stm32flash.log and is printed if the exit status is not the expected one. */
+static int stm32flash(struct fx *x, ...)
+{
+    const char *argv[32];
+    int n = 0;
+    argv[n++] = "stm32flash";
+    va_list ap;
+    va_start(ap, x);
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && n < 30)
+        argv[n++] = a;
+    va_end(ap);
+    argv[n++] = sim_pty_path(x->pty);
+    argv[n] = NULL;
+
+    size_t ne = 0;
+    while (environ[ne])
+        ne++;
+    char **envp = calloc(ne + 2, sizeof *envp);
+    memcpy(envp, environ, ne * sizeof *envp);
+    char preload[512];
+    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", getenv("TERMIOS_SHIM"));
+    envp[ne] = preload;
+
+    char log[128];
+    snprintf(log, sizeof log, "%s/stm32flash.log", x->dir);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, "stm32flash", &fa, NULL, (char *const *)argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    free(envp);
+    if (rc != 0)
+        fail_msg("cannot run stm32flash (is the stm32flash package installed?)");
+    int status = 0;
+    for (int waited = 0;; waited += 10) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            break;
+        if (waited > 180000) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            fail_msg("stm32flash did not finish in 180 s");
+        }
+        usleep(10000);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void show_log(struct fx *x)
+{
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "tr '\\r' '\\n' < '%s/stm32flash.log' | tail -n 15 >&2", x->dir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "(no stm32flash log)\n");
+}
+
+#define RUN_OK(x, ...)                                                      \
+    do {                                                                    \
+        int rc_ = stm32flash(x, __VA_ARGS__, NULL);                         \
+        if (rc_ != 0) {                                                     \
+            show_log(x);                                                    \
+            fail_msg("stm32flash exited with %d", rc_);                     \
+        }                                                                   \
+    } while (0)
+
+static uint8_t *random_image(size_t len, unsigned seed)
+{
+    uint8_t *p = malloc(len);
+    uint32_t s = seed;
+    for (size_t i = 0; i < len; i++) {
+        s = s * 1664525u + 1013904223u;
+        p[i] = (uint8_t)(s >> 24);
+    }
+    return p;
+}
+
+static void write_file(const char *path, const uint8_t *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static void assert_flash_equals(struct fx *x, uint32_t addr, const uint8_t *want, size_t len)
+{
+    uint8_t *got = malloc(len);
+    assert_int_equal(sim_board_peek(x->board, addr, got, len), 0);
+    assert_memory_equal(got, want, len);
+    free(got);
+}
+
+static void assert_flash_erased(struct fx *x)
+{
+    uint8_t *got = malloc(x->flash_size);
+    assert_int_equal(sim_board_peek(x->board, 0x08000000, got, x->flash_size), 0);
+    for (uint32_t i = 0; i < x->flash_size; i++)
+        if (got[i] != 0xFF)
+            fail_msg("flash not erased at 0x%08x: 0x%02x", 0x08000000 + i, got[i]);
+    free(got);
+}
+
+static void write_verify_read(struct fx *x, unsigned seed)
+{
+    const size_t len = 64 * 1024;
+    uint8_t *img = random_image(len, seed);
+    write_file(file_in(x, "image.bin"), img, len);
+    unsigned resets = sim_board_reset_count(x->board);
+    /* -R: stm32flash resets the chip at the end by running its own code from RAM. */
+    RUN_OK(x, "-b", "115200", "-w", file_in(x, "image.bin"), "-v", "-R");
+    assert_flash_equals(x, 0x08000000, img, len);
+    for (int i = 0; i < 200 && sim_board_reset_count(x->board) == resets; i++)
+        usleep(5000);
+    assert_true(sim_board_reset_count(x->board) > resets);
+
+    RUN_OK(x, "-b", "115200", "-r", file_in(x, "back.bin"), "-S", "0x08000000:65536");
+    size_t blen;
+    uint8_t *back = bh_load_file(file_in(x, "back.bin"), &blen);
+    assert_int_equal(blen, len);
+    assert_memory_equal(back, img, len);
+    free(back);
+    free(img);
+}
+
+static void test_write_verify_read(void **state) { write_verify_read(*state, 1); }
+
+static void test_write_at_offset_in_bank2(void **state)
+{
+    struct fx *x = *state;
+    /* XL: an image that straddles the bank boundary at 0x08080000. */
+    const size_t len = 16 * 1024;
+    uint8_t *img = random_image(len, 7);
+    write_file(file_in(x, "image.bin"), img, len);
+    RUN_OK(x, "-b", "115200", "-w", file_in(x, "image.bin"), "-v", "-S", "0x0807E000");
+    assert_flash_equals(x, 0x0807E000, img, len);
+    free(img);
+}
+
+static void test_erase_only(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *img = random_image(8192, 3);
+    write_file(file_in(x, "image.bin"), img, 8192);
+    RUN_OK(x, "-b", "115200", "-w", file_in(x, "image.bin"));
+    RUN_OK(x, "-b", "115200", "-o");
+    assert_flash_erased(x);
+    free(img);
+}
+
+/* Open the pty as a terminal program would, at 115200 raw, and talk to the app. */
+static void expect_app_answer(struct fx *x, const char *send, const char *want)
+{
+    int fd = open(sim_pty_path(x->pty), O_RDWR | O_NOCTTY);
+    assert_true(fd >= 0);
+    struct termios t;
+    tcgetattr(fd, &t);
+    cfmakeraw(&t);
+    cfsetispeed(&t, B115200);
+    cfsetospeed(&t, B115200);
+    tcsetattr(fd, TCSANOW, &t);
+    assert_int_equal(write(fd, send, strlen(send)), (ssize_t)strlen(send));
+    char buf[256] = "";
+    size_t n = 0;
+    for (int i = 0; i < 300 && !strstr(buf, want); i++) {
+        struct pollfd p = {.fd = fd, .events = POLLIN};
+        if (poll(&p, 1, 10) > 0) {
+            ssize_t r = read(fd, buf + n, sizeof buf - 1 - n);
+            if (r > 0)
+                n += (size_t)r;
+            buf[n] = 0;
+        }
+    }
+    close(fd);
+    if (!strstr(buf, want))
+        fail_msg("expected \"%s\" from the app, got \"%s\"", want, buf);
+}
+
+static void test_go_starts_app(void **state)
+{
+    struct fx *x = *state;
+    RUN_OK(x, "-b", "115200", "-w", getenv("HELLO_FLASH_BIN"), "-v", "-g", "0x08000000");
+    /* The ACK of Go leaves before the CPU starts: give it up to a second. */
+    for (int i = 0; i < 200 && !sim_board_cpu_running(x->board); i++)
+        usleep(5000);
+    assert_true(sim_board_cpu_running(x->board));
+    char want[64];
+    snprintf(want, sizeof want, "hello from flash, flash %u KiB\r\n", x->flash_size / 1024);
+    expect_app_answer(x, "?", want);
+    expect_app_answer(x, "go!", "GO!");
+}
+
+static void test_readout_protect_and_unprotect(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *img = random_image(4096, 5);
+    write_file(file_in(x, "image.bin"), img, 4096);
+    RUN_OK(x, "-b", "115200", "-w", file_in(x, "image.bin"));
+    RUN_OK(x, "-b", "115200", "-j");
+    assert_true(sim_board_readout_protected(x->board));
+    /* Reading is refused now: stm32flash must fail. */
+    int rc = stm32flash(x, "-b", "115200", "-r", file_in(x, "back.bin"), "-S", "0x08000000:256", NULL);
+    assert_int_not_equal(rc, 0);
+    RUN_OK(x, "-b", "115200", "-k");
+    assert_false(sim_board_readout_protected(x->board));
+    assert_flash_erased(x); /* removing RDP mass-erases */
+    free(img);
+}
+
+static void test_write_unprotect(void **state)
+{
+    struct fx *x = *state;
+    /* Protect pages 0-3 (WRP0 bits 0 and 1) as a previous owner might have. */
+    uint8_t wrp[2] = {0xFC, 0x03};
+    assert_int_equal(sim_board_poke(x->board, 0x1FFFF808, wrp, 2), 0);
+    unsigned r = sim_board_reset_count(x->board);
+    sim_board_reset(x->board);
+    for (int i = 0; i < 200 && sim_board_reset_count(x->board) == r; i++)
+        usleep(5000);
+    uint8_t *img = random_image(8192, 9);
+    write_file(file_in(x, "image.bin"), img, 8192);
+    /* The ROM skips protected pages without an error; the verify finds it. */
+    int rc = stm32flash(x, "-b", "115200", "-w", file_in(x, "image.bin"), "-v", NULL);
+    assert_int_not_equal(rc, 0);
+    RUN_OK(x, "-b", "115200", "-u");
+    assert_int_equal(sim_board_write_protection(x->board), 0xFFFFFFFF);
+    RUN_OK(x, "-b", "115200", "-w", file_in(x, "image.bin"), "-v");
+    assert_flash_equals(x, 0x08000000, img, 8192);
+    free(img);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_hd_realtime, teardown),
+        cmocka_unit_test_setup_teardown(test_write_at_offset_in_bank2, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_only, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_only, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_go_starts_app, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_go_starts_app, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_write_unprotect, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_unprotect, setup_xl, teardown),
+    };
+    return cmocka_run_group_tests_name("stm32flash", tests, NULL, NULL);
+}
