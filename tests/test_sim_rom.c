@@ -1,3 +1,4 @@
+#define _DEFAULT_SOURCE
 /* test_sim_rom.c - the ROM bootloader's AN3155 protocol on both F103 parts, including its
  * error paths, readout and write protection, and the resets they cause. */
 #include <stdarg.h>
@@ -7,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #include "board_host.h"
 
@@ -375,6 +378,103 @@ static void test_realtime_byte_timing(void **state)
     sim_board_free(b);
 }
 
+static void test_dropped_line_gets_no_answer(void **state)
+{
+    (void)state;
+    sim_options opt = {.realtime = false, .boot0 = true, .faults = {.drop_to_device = 1.0}};
+    sim_board *b = bh_board_opts("stm32f103re", &opt);
+    assert_int_equal(bh_sync(b), -1);
+    sim_board_free(b);
+}
+
+static void test_corrupted_line_is_caught_by_checksums(void **state)
+{
+    (void)state;
+    /* Every host->device byte gets one bit flipped: sync (0x7F) never arrives intact, so
+     * the ROM never answers; with 30% corruption some commands fail with NACK, none succeed
+     * with wrong data. */
+    sim_options opt = {.realtime = false, .boot0 = true, .faults = {.corrupt_to_device = 0.3, .seed = 42}};
+    sim_board *b = bh_board_opts("stm32f103re", &opt);
+    int acks = 0, nacks = 0;
+    for (int i = 0; i < 12; i++) {
+        int r = bh_sync(b);
+        if (r == ACK)
+            acks++;
+        else if (r == NACK)
+            nacks++;
+    }
+    assert_true(acks + nacks > 0);
+    uint8_t data[64], back[64];
+    memset(data, 0x5A, sizeof data);
+    int ok_writes = 0;
+    for (int i = 0; i < 40; i++) {
+        sim_host_flush(b);
+        if (bh_write(b, 0x08000000 + 64 * (uint32_t)i, data, 64) == 0)
+            ok_writes++;
+    }
+    /* Whatever the ROM accepted is exactly what was sent, at the address sent. */
+    for (int i = 0; i < 40; i++) {
+        sim_board_peek(b, 0x08000000 + 64 * (uint32_t)i, back, 64);
+        assert_true(back[0] == 0xFF || memcmp(back, data, 64) == 0);
+    }
+    (void)ok_writes;
+    sim_board_free(b);
+}
+
+static void test_power_cut_after_bytes(void **state)
+{
+    (void)state;
+    sim_options opt = {.realtime = false, .boot0 = true,
+                       .faults = {.power_cut_after_bytes = 100, .power_off_ms = 50}};
+    sim_board *b = bh_board_opts("stm32f103re", &opt);
+    assert_int_equal(bh_sync(b), ACK);
+    unsigned r = sim_board_reset_count(b);
+    uint8_t data[256];
+    memset(data, 0, sizeof data);
+    assert_int_equal(bh_write(b, 0x08000000, data, 256), -1); /* power goes mid-block */
+    /* Back after 50 ms, through a power-on reset, ROM waiting for sync. */
+    resync_after_reset(b, r);
+    assert_int_equal(bh_command(b, 0x02), ACK);
+    sim_board_free(b);
+}
+
+static void test_flash_file_round_trip(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/stubflash-flashfile-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    remove(path); /* a board with no file yet starts blank */
+    sim_options opt = {.realtime = false, .boot0 = true, .flash_file = path};
+    sim_board *b = bh_board_opts("stm32f103re", &opt);
+    assert_int_equal(bh_sync(b), ACK);
+    uint8_t data[256];
+    for (int i = 0; i < 256; i++)
+        data[i] = (uint8_t)i;
+    assert_int_equal(bh_write(b, 0x08010000, data, 256), 0);
+    sim_board_stop(b);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    sim_board_free(b);
+
+    b = bh_board_opts("stm32f103re", &opt);
+    uint8_t back[256];
+    assert_int_equal(sim_board_peek(b, 0x08010000, back, 256), 0);
+    assert_memory_equal(back, data, 256);
+    sim_board_free(b);
+
+    /* A file of the wrong size is refused with a message naming the expected size. */
+    FILE *f = fopen(path, "wb");
+    fputs("short", f);
+    fclose(f);
+    char *err = NULL;
+    assert_null(sim_board_new(sim_part_find("stm32f103re"), &opt, &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err, "expected 524304"));
+    free(err);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -402,6 +502,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_protect_then_unprotect, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_write_option_bytes_resets, setup_hd, teardown),
         cmocka_unit_test(test_realtime_byte_timing),
+        cmocka_unit_test(test_dropped_line_gets_no_answer),
+        cmocka_unit_test(test_corrupted_line_is_caught_by_checksums),
+        cmocka_unit_test(test_power_cut_after_bytes),
+        cmocka_unit_test(test_flash_file_round_trip),
     };
     return cmocka_run_group_tests_name("sim_rom", tests, NULL, NULL);
 }

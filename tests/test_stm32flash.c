@@ -300,6 +300,88 @@ static void test_write_unprotect(void **state)
     free(img);
 }
 
+/* The stubflash-sim program itself: pty path on the first line, flash kept in a file across
+ * runs (saved on SIGTERM), as hardware keeps its firmware. */
+static pid_t start_sim_program(struct fx *x, const char *flash_file, char *pty, size_t ptylen)
+{
+    int out[2];
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(out[1], 1);
+        close(out[0]);
+        execl(getenv("STUBFLASH_SIM"), "stubflash-sim", "--device", "stm32f103rg", "--pty", "--fast",
+              "--flash", flash_file, (char *)NULL);
+        _exit(127);
+    }
+    close(out[1]);
+    FILE *f = fdopen(out[0], "r");
+    assert_non_null(fgets(pty, (int)ptylen, f));
+    pty[strcspn(pty, "\n")] = 0;
+    fclose(f);
+    (void)x;
+    return pid;
+}
+
+static int stop_sim_program(pid_t pid)
+{
+    int status;
+    kill(pid, SIGTERM);
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+static void test_sim_program_keeps_flash_between_runs(void **state)
+{
+    struct fx *x = *state;
+    char flash[128], pty[64];
+    snprintf(flash, sizeof flash, "%s/board.flash", x->dir);
+    const size_t len = 20000;
+    uint8_t *img = random_image(len, 11);
+    write_file(file_in(x, "image.bin"), img, len);
+
+    /* Point the fixture's helper at the program's pty instead of the in-process one. */
+    sim_pty *inproc = x->pty;
+    pid_t pid = start_sim_program(x, flash, pty, sizeof pty);
+    const char *argv_port = pty;
+    int rc;
+    {
+        char img_path[128];
+        snprintf(img_path, sizeof img_path, "%s", file_in(x, "image.bin"));
+        char cmd[512];
+        snprintf(cmd, sizeof cmd, "LD_PRELOAD='%s' stm32flash -b 115200 -w '%s' -v %s >'%s/w.log' 2>&1",
+                 getenv("TERMIOS_SHIM"), img_path, argv_port, x->dir);
+        rc = system(cmd);
+    }
+    assert_int_equal(rc, 0);
+    assert_int_equal(stop_sim_program(pid), 0);
+
+    /* The file holds flash then option bytes; the image is at its start. */
+    size_t flen;
+    uint8_t *saved = bh_load_file(flash, &flen);
+    assert_int_equal(flen, 1024 * 1024 + 16);
+    assert_memory_equal(saved, img, len);
+    assert_int_equal(saved[1024 * 1024], 0xA5); /* RDP: not protected */
+    free(saved);
+
+    /* A new run of the board still holds it: read it back through the ROM. */
+    pid = start_sim_program(x, flash, pty, sizeof pty);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "LD_PRELOAD='%s' stm32flash -b 115200 -r '%s/back.bin' -S 0x08000000:%zu %s >'%s/r.log' 2>&1",
+             getenv("TERMIOS_SHIM"), x->dir, len, pty, x->dir);
+    rc = system(cmd);
+    assert_int_equal(stop_sim_program(pid), 0);
+    assert_int_equal(rc, 0);
+    size_t blen;
+    uint8_t *back = bh_load_file(file_in(x, "back.bin"), &blen);
+    assert_int_equal(blen, len);
+    assert_memory_equal(back, img, len);
+    free(back);
+    free(img);
+    x->pty = inproc;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -315,6 +397,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_write_unprotect, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_write_unprotect, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_sim_program_keeps_flash_between_runs, setup_hd, teardown),
     };
     return cmocka_run_group_tests_name("stm32flash", tests, NULL, NULL);
 }
