@@ -1,0 +1,556 @@
+/* stubflash - update STM32 firmware through the ROM bootloader over a serial line. */
+#define _POSIX_C_SOURCE 200809L
+#include "output.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Exit codes (documented in --help and the man page). */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILED = 1,    /* the device refused or the operation failed */
+    EXIT_USAGE = 2,
+    EXIT_FILE = 3,      /* the image cannot be read or does not fit */
+    EXIT_NO_DEVICE = 4, /* port cannot be opened or the bootloader does not answer */
+    EXIT_PROTECTED = 5, /* readout/write protection prevents it */
+    EXIT_VERIFY = 6,
+    EXIT_CANCELLED = 130,
+};
+
+/* Options of all commands: parsed in one pass, so global options may come anywhere. */
+typedef struct cmd_opts {
+    uint32_t address, size, go_addr;
+    bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all;
+    const char *format, *range;
+} cmd_opts;
+
+typedef struct cli {
+    cmd_opts opt;
+    const char *port;
+    uint32_t baud;
+    bool json, quiet, verbose;
+    cli_out out;
+    sf_session *session;
+    const char *command;
+} cli;
+
+static sf_session *volatile active_session;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (active_session)
+        sf_session_cancel(active_session); /* an atomic store: async-signal-safe */
+}
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+"Usage: stubflash [OPTIONS] COMMAND [ARGS]\n"
+"Update STM32 firmware through the ROM bootloader (AN3155) over a serial line.\n"
+"\n"
+"Commands:\n"
+"  ports                       list serial ports (and the virtual boards, sim:PART)\n"
+"  info                        chip, bootloader, flash and RAM layout, protection\n"
+"  write FILE                  erase what the image needs, write, verify\n"
+"      [--address A] [--format bin|hex|srec|elf] [--no-verify] [--go[=ADDR]]\n"
+"  verify FILE [--address A]   compare the flash with an image\n"
+"  read OUT [--address A] [--size N]   save memory to a file (default: all flash)\n"
+"  erase --all | --range A:N   erase the whole flash, or the pages covering A..A+N\n"
+"  go [ADDR]                   start the code at ADDR (default: flash start)\n"
+"  protect --write GROUP[,GROUP...]      write-protect page groups (chip resets)\n"
+"  protect --readout --yes     enable readout protection (chip resets)\n"
+"  unprotect --write           remove write protection (chip resets)\n"
+"  unprotect --readout --erase-all   remove readout protection: ERASES ALL FLASH\n"
+"  reset                       reset the chip (back to the bootloader if BOOT0 is high)\n"
+"\n"
+"Options:\n"
+"  -p, --port PORT     serial port (/dev/ttyUSB0) or sim:PART[?flash=FILE]; default $STUBFLASH_PORT\n"
+"  -b, --baud RATE     bootloader baud rate (default 115200)\n"
+"      --no-stub       use only the ROM bootloader (the only mode in this version)\n"
+"      --json          print one JSON document on stdout\n"
+"  -q, --quiet         only errors\n"
+"  -v, --verbose       more detail\n"
+"  -h, --help          this text\n"
+"  -V, --version       version\n"
+"\n"
+"Numbers take 0x for hex and K/M suffixes for sizes (64K).\n"
+"Binary images go to --address (default 0x08000000); HEX, S-record and ELF carry addresses.\n"
+"\n"
+"Exit status: 0 success, 1 operation failed, 2 usage error, 3 file error or image does not fit,\n"
+"4 port cannot be opened or no bootloader answers, 5 chip protected, 6 verification failed,\n"
+"130 interrupted.\n");
+}
+
+static int exit_code(sf_error e)
+{
+    switch (e) {
+    case SF_OK: return EXIT_OK;
+    case SF_ERR_ARG: return EXIT_USAGE;
+    case SF_ERR_FILE:
+    case SF_ERR_FIT: return EXIT_FILE;
+    case SF_ERR_PORT:
+    case SF_ERR_TIMEOUT: return EXIT_NO_DEVICE;
+    case SF_ERR_PROTECTED: return EXIT_PROTECTED;
+    case SF_ERR_VERIFY: return EXIT_VERIFY;
+    case SF_ERR_CANCELLED: return EXIT_CANCELLED;
+    default: return EXIT_FAILED;
+    }
+}
+
+static int fail(cli *c, sf_error e, const char *msg)
+{
+    out_finish_phase(&c->out);
+    if (c->json) {
+        out_json_str(&c->out, "result", "error");
+        out_json_num(&c->out, "exit_code", exit_code(e));
+        out_json_str(&c->out, "error", msg);
+    } else {
+        fprintf(stderr, "stubflash: %s\n", msg);
+    }
+    return exit_code(e);
+}
+
+static int session_fail(cli *c, sf_error e) { return fail(c, e, sf_session_last_error(c->session)); }
+
+static int usage_error(cli *c, const char *fmt, const char *arg)
+{
+    char msg[512];
+    snprintf(msg, sizeof msg, fmt, arg ? arg : "");
+    if (c->json)
+        return fail(c, SF_ERR_ARG, msg);
+    fprintf(stderr, "stubflash: %s\nTry 'stubflash --help'.\n", msg);
+    return EXIT_USAGE;
+}
+
+static bool parse_u32(const char *s, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *s == '-')
+        return false;
+    if (*end == 'K' || *end == 'k')
+        v *= 1024, end++;
+    else if (*end == 'M' || *end == 'm')
+        v *= 1024 * 1024, end++;
+    if (*end || v > 0xFFFFFFFFull)
+        return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
+static int open_session(cli *c)
+{
+    if (!c->port)
+        c->port = getenv("STUBFLASH_PORT");
+    if (!c->port)
+        return usage_error(c, "no port given: use -p PORT (see 'stubflash ports') or set STUBFLASH_PORT%s", "");
+    if (sf_session_new(&c->session) != SF_OK)
+        return fail(c, SF_ERR_NOMEM, "out of memory");
+    sf_session_set_progress(c->session, out_progress, &c->out);
+    sf_session_set_log(c->session, out_log, &c->out);
+    sf_error e = sf_session_set_baud(c->session, c->baud);
+    if (e)
+        return session_fail(c, e);
+    active_session = c->session;
+    out_json_str(&c->out, "port", c->port);
+    e = sf_session_open(c->session, c->port);
+    if (e)
+        return session_fail(c, e);
+    return EXIT_OK;
+}
+
+static void json_chip(cli *c, const sf_chip *chip)
+{
+    char buf[1024], name[256];
+    json_escape(chip->device ? chip->device->name : "unknown", name, sizeof name);
+    snprintf(buf, sizeof buf,
+             "{\"pid\": %u, \"name\": %s, \"bootloader_version\": \"%u.%u\", \"flash_size\": %u, "
+             "\"readout_protected\": %s, \"write_protection\": %u}",
+             chip->pid, name, chip->bootloader_version >> 4, chip->bootloader_version & 15, chip->flash_size,
+             chip->protection.readout ? "true" : "false", chip->protection.known_wrp ? chip->protection.wrp : 0xFFFFFFFFu);
+    out_json_raw(&c->out, "chip", buf);
+}
+
+static int cmd_ports(cli *c)
+{
+    sf_port_info *list;
+    size_t n;
+    if (sf_port_list(&list, &n) != SF_OK)
+        return fail(c, SF_ERR_NOMEM, "cannot list ports");
+    if (c->json) {
+        char *arr = malloc(n * 900 + 4), *p = arr;
+        *p++ = '[';
+        for (size_t i = 0; i < n; i++) {
+            char nm[300], ds[300], sn[200];
+            json_escape(list[i].name, nm, sizeof nm);
+            json_escape(list[i].description, ds, sizeof ds);
+            json_escape(list[i].serial, sn, sizeof sn);
+            p += sprintf(p, "%s{\"name\": %s, \"description\": %s, \"serial\": %s, \"usb\": %s, \"vid\": %u, \"pid\": %u}",
+                         i ? ", " : "", nm, ds, sn, list[i].usb ? "true" : "false", list[i].vid, list[i].pid);
+        }
+        strcpy(p, "]");
+        out_json_raw(&c->out, "ports", arr);
+        out_json_str(&c->out, "result", "ok");
+        free(arr);
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            if (list[i].usb)
+                printf("%-24s %04x:%04x %s%s%s\n", list[i].name, list[i].vid, list[i].pid, list[i].description,
+                       list[i].serial[0] ? " serial " : "", list[i].serial);
+            else
+                printf("%-24s %s\n", list[i].name, list[i].description);
+        }
+    }
+    sf_port_list_free(list);
+    return EXIT_OK;
+}
+
+static int cmd_info(cli *c)
+{
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    sf_chip chip;
+    sf_session_chip(c->session, &chip);
+    const sf_device *d = chip.device;
+    if (c->json) {
+        json_chip(c, &chip);
+        out_json_str(&c->out, "result", "ok");
+        return EXIT_OK;
+    }
+    printf("chip:        PID 0x%03X, %s\n", chip.pid, d ? d->name : "unknown to stubflash");
+    printf("bootloader:  V%u.%u, commands:", chip.bootloader_version >> 4, chip.bootloader_version & 15);
+    for (int i = 0; i < chip.command_count; i++)
+        printf(" %02X", chip.commands[i]);
+    printf("\n");
+    if (d) {
+        printf("flash:       0x%08X..0x%08X, %u KiB, %zu erase units", d->flash_base,
+               d->flash_base + chip.flash_size - 1, chip.flash_size / 1024, sf_device_unit_count(d, chip.flash_size));
+        if (d->layout_runs == 1)
+            printf(" of %u bytes", d->layout[0].size);
+        printf("%s\n", d->dual_bank ? ", two banks" : "");
+        printf("RAM:         0x%08X..0x%08X usable through the bootloader\n", d->ram_base, d->ram_end - 1);
+        printf("system mem:  0x%08X..0x%08X\n", d->sysmem_base, d->sysmem_end - 1);
+    }
+    printf("protection:  readout %s", chip.protection.readout ? "ACTIVE (flash cannot be read or written)" : "off");
+    if (chip.protection.known_wrp)
+        printf(", write %s (WRP 0x%08X)\n", chip.protection.wrp == 0xFFFFFFFF ? "off" : "ON for some pages",
+               chip.protection.wrp);
+    else
+        printf("\n");
+    return EXIT_OK;
+}
+
+static int load_image(cli *c, const char *path, const char *format, uint32_t address, sf_image **img)
+{
+    sf_image_format f = SF_FORMAT_AUTO;
+    if (format) {
+        if (!strcmp(format, "bin")) f = SF_FORMAT_BIN;
+        else if (!strcmp(format, "hex") || !strcmp(format, "ihex")) f = SF_FORMAT_IHEX;
+        else if (!strcmp(format, "srec") || !strcmp(format, "s19")) f = SF_FORMAT_SREC;
+        else if (!strcmp(format, "elf")) f = SF_FORMAT_ELF;
+        else return usage_error(c, "unknown --format '%s' (bin, hex, srec, elf)", format);
+    }
+    char err[512];
+    sf_error e = sf_image_load(path, f, address, img, err, sizeof err);
+    if (e)
+        return fail(c, e, err);
+    uint32_t lo, hi;
+    sf_image_bounds(*img, &lo, &hi);
+    if (c->verbose)
+        out_say(&c->out, "%s: %s, %zu bytes in %zu segment(s), 0x%08X..0x%08X", path,
+                sf_image_format_name(sf_image_get_format(*img)), sf_image_size(*img), sf_image_segment_count(*img),
+                lo, hi - 1);
+    return EXIT_OK;
+}
+
+static void summary(cli *c, const char *what, size_t bytes, uint64_t t0)
+{
+    double s = (double)(out_now_ms() - t0) / 1000.0;
+    out_json_num(&c->out, "bytes", (double)bytes);
+    out_json_num(&c->out, "seconds", s);
+    out_json_str(&c->out, "result", "ok");
+    out_say(&c->out, "%s %zu bytes in %.2f s (%.1f kbit/s effective)", what, bytes, s,
+            s > 0 ? (double)bytes * 8 / 1000 / s : 0.0);
+}
+
+static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
+{
+    uint32_t address = c->opt.have_address ? c->opt.address : 0x08000000, go_addr = c->opt.go_addr;
+    const char *format = c->opt.format;
+    bool verify = !c->opt.no_verify, go = c->opt.go, go_given = c->opt.go_given;
+    if (argc != 2)
+        return usage_error(c, "%s needs one image file", verify_only ? "verify" : "write");
+    int optind = 1;
+    const char *path = argv[optind];
+    sf_image *img = NULL;
+    int rc = load_image(c, path, format, address, &img);
+    if (rc)
+        return rc;
+    out_json_str(&c->out, "file", path);
+    rc = open_session(c);
+    uint64_t t0 = out_now_ms();
+    if (!rc) {
+        sf_chip chip;
+        sf_session_chip(c->session, &chip);
+        json_chip(c, &chip);
+        sf_error e = verify_only ? sf_session_verify_image(c->session, img)
+                                 : sf_session_write_image(c->session, img, verify ? SF_WRITE_VERIFY : 0);
+        if (e)
+            rc = session_fail(c, e);
+        else {
+            summary(c, verify_only ? "verified" : verify ? "wrote and verified" : "wrote", sf_image_size(img), t0);
+            if (go) {
+                if (!go_given)
+                    go_addr = chip.device ? chip.device->flash_base : 0x08000000;
+                e = sf_session_go(c->session, go_addr);
+                if (e)
+                    rc = session_fail(c, e);
+                else
+                    out_say(&c->out, "started at 0x%08X", go_addr);
+            }
+        }
+    }
+    sf_image_free(img);
+    return rc;
+}
+
+static int cmd_read(cli *c, int argc, char **argv)
+{
+    uint32_t address = c->opt.address, size = c->opt.size;
+    bool have_addr = c->opt.have_address, have_size = c->opt.have_size;
+    if (argc != 2)
+        return usage_error(c, "read needs one output file%s", "");
+    int optind = 1;
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    sf_chip chip;
+    sf_session_chip(c->session, &chip);
+    if (!have_addr)
+        address = chip.device ? chip.device->flash_base : 0x08000000;
+    if (!have_size) {
+        if (!chip.device)
+            return fail(c, SF_ERR_DEVICE, "unknown chip: give --size");
+        size = chip.device->flash_base + chip.flash_size - address;
+    }
+    uint8_t *buf = malloc(size);
+    if (!buf)
+        return fail(c, SF_ERR_NOMEM, "out of memory");
+    uint64_t t0 = out_now_ms();
+    sf_error e = sf_session_read(c->session, address, buf, size);
+    if (e) {
+        free(buf);
+        return session_fail(c, e);
+    }
+    FILE *f = fopen(argv[optind], "wb");
+    if (!f || fwrite(buf, 1, size, f) != size || fclose(f) != 0) {
+        free(buf);
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: cannot write: %s", argv[optind], strerror(errno));
+        return fail(c, SF_ERR_FILE, msg);
+    }
+    free(buf);
+    out_json_str(&c->out, "file", argv[optind]);
+    summary(c, "read", size, t0);
+    return EXIT_OK;
+}
+
+static int cmd_erase(cli *c, int argc, char **argv)
+{
+    bool all = c->opt.all, range = c->opt.range != NULL;
+    uint32_t a = 0, n = 0;
+    if (argc != 1)
+        return usage_error(c, "unexpected erase argument '%s'", argv[1]);
+    if (range) {
+        char spec[64];
+        snprintf(spec, sizeof spec, "%s", c->opt.range);
+        char *colon = strchr(spec, ':');
+        if (!colon)
+            return usage_error(c, "--range takes ADDRESS:LENGTH, not '%s'", c->opt.range);
+        *colon = 0;
+        if (!parse_u32(spec, &a) || !parse_u32(colon + 1, &n) || !n)
+            return usage_error(c, "bad --range '%s'", c->opt.range);
+    }
+    if (all == range)
+        return usage_error(c, "erase needs --all or --range ADDRESS:LENGTH%s", "");
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    uint64_t t0 = out_now_ms();
+    sf_error e = all ? sf_session_mass_erase(c->session) : sf_session_erase_range(c->session, a, n);
+    if (e)
+        return session_fail(c, e);
+    summary(c, "erased", all ? 0 : n, t0);
+    return EXIT_OK;
+}
+
+static int cmd_go(cli *c, int argc, char **argv)
+{
+    uint32_t addr = 0;
+    bool given = argc > 1;
+    if (argc > 2 || (given && !parse_u32(argv[1], &addr)))
+        return usage_error(c, "go takes one address, not '%s'", argv[1]);
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    if (!given) {
+        sf_chip chip;
+        sf_session_chip(c->session, &chip);
+        addr = chip.device ? chip.device->flash_base : 0x08000000;
+    }
+    sf_error e = sf_session_go(c->session, addr);
+    if (e)
+        return session_fail(c, e);
+    out_json_str(&c->out, "result", "ok");
+    out_say(&c->out, "started at 0x%08X", addr);
+    return EXIT_OK;
+}
+
+static int cmd_protect(cli *c, int argc, char **argv, bool protect)
+{
+    bool write = c->opt.write, readout = c->opt.readout, yes = c->opt.yes, erase_all = c->opt.erase_all;
+    const char *groups = argc == 2 ? argv[1] : NULL;
+    if (argc > 2 || (argc == 2 && !(protect && write)))
+        return usage_error(c, "unexpected argument '%s'", argv[argc - 1]);
+    if (write == readout)
+        return usage_error(c, "say --write or --readout%s", "");
+    if (protect && readout && !yes)
+        return usage_error(c, "readout protection makes the flash unreadable, and removing it erases all flash: "
+                              "add --yes to confirm%s", "");
+    if (!protect && readout && !erase_all)
+        return usage_error(c, "removing readout protection ERASES ALL FLASH on the chip: add --erase-all to confirm%s", "");
+    uint8_t list[256];
+    size_t n = 0;
+    if (protect && write) {
+        if (!groups)
+            return usage_error(c, "protect --write needs the page groups (WRP bits), e.g. 0,1%s", "");
+        char *copy = strdup(groups), *save = NULL;
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+            uint32_t g;
+            if (!parse_u32(t, &g) || g > 255 || n == sizeof list) {
+                free(copy);
+                return usage_error(c, "bad group '%s' (0..255)", t);
+            }
+            list[n++] = (uint8_t)g;
+        }
+        free(copy);
+    }
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    sf_error e;
+    if (protect)
+        e = write ? sf_session_write_protect(c->session, list, n) : sf_session_readout_protect(c->session);
+    else
+        e = write ? sf_session_write_unprotect(c->session) : sf_session_readout_unprotect(c->session);
+    if (e)
+        return session_fail(c, e);
+    sf_chip chip;
+    sf_session_chip(c->session, &chip);
+    json_chip(c, &chip);
+    out_json_str(&c->out, "result", "ok");
+    out_say(&c->out, "%s %s protection; the chip was reset", protect ? "enabled" : "removed", write ? "write" : "readout");
+    return EXIT_OK;
+}
+
+static int cmd_reset(cli *c)
+{
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    sf_error e = sf_session_reset(c->session);
+    if (e)
+        return session_fail(c, e);
+    out_json_str(&c->out, "result", "ok");
+    out_say(&c->out, "chip reset");
+    return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
+           O_READOUT, O_YES, O_ERASE_ALL };
+    static const struct option opts[] = {
+        {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
+        {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'}, {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, 'V'},
+        {"address", required_argument, 0, O_ADDRESS}, {"format", required_argument, 0, O_FORMAT},
+        {"no-verify", no_argument, 0, O_NOVERIFY}, {"go", optional_argument, 0, O_GO},
+        {"size", required_argument, 0, O_SIZE}, {"all", no_argument, 0, O_ALL},
+        {"range", required_argument, 0, O_RANGE}, {"write", no_argument, 0, O_WRITE},
+        {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
+        {"erase-all", no_argument, 0, O_ERASE_ALL}, {0, 0, 0, 0},
+    };
+    cli c = {.baud = 115200};
+    cmd_opts *op = &c.opt;
+    int o;
+    while ((o = getopt_long(argc, argv, "p:b:qvhV", opts, NULL)) != -1) {
+        const char *bad = NULL;
+        switch (o) {
+        case 'p': c.port = optarg; break;
+        case 'b': if (!parse_u32(optarg, &c.baud) || c.baud < 1200) bad = "bad baud rate"; break;
+        case O_NOSTUB: break;
+        case O_JSON: c.json = true; break;
+        case 'q': c.quiet = true; break;
+        case 'v': c.verbose = true; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case 'V': printf("stubflash %s\n", sf_version()); return EXIT_OK;
+        case O_ADDRESS: op->have_address = parse_u32(optarg, &op->address); if (!op->have_address) bad = "bad --address"; break;
+        case O_SIZE: op->have_size = parse_u32(optarg, &op->size) && op->size; if (!op->have_size) bad = "bad --size"; break;
+        case O_FORMAT: op->format = optarg; break;
+        case O_NOVERIFY: op->no_verify = true; break;
+        case O_GO:
+            op->go = true;
+            if (optarg && !(op->go_given = parse_u32(optarg, &op->go_addr)))
+                bad = "bad --go address";
+            break;
+        case O_ALL: op->all = true; break;
+        case O_RANGE: op->range = optarg; break;
+        case O_WRITE: op->write = true; break;
+        case O_READOUT: op->readout = true; break;
+        case O_YES: op->yes = true; break;
+        case O_ERASE_ALL: op->erase_all = true; break;
+        default: usage(stderr); return EXIT_USAGE;
+        }
+        if (bad) {
+            fprintf(stderr, "stubflash: %s: '%s'\n", bad, optarg);
+            return EXIT_USAGE;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    out_init(&c.out, c.json, c.quiet, c.verbose);
+    struct sigaction sa = {.sa_handler = on_sigint};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+
+    int sub_argc = argc - optind;
+    char **sub = argv + optind;
+    c.command = sub[0];
+    out_json_str(&c.out, "command", c.command);
+    int rc;
+    if (!strcmp(c.command, "ports")) rc = cmd_ports(&c);
+    else if (!strcmp(c.command, "info")) rc = cmd_info(&c);
+    else if (!strcmp(c.command, "write")) rc = cmd_write(&c, sub_argc, sub, false);
+    else if (!strcmp(c.command, "verify")) rc = cmd_write(&c, sub_argc, sub, true);
+    else if (!strcmp(c.command, "read")) rc = cmd_read(&c, sub_argc, sub);
+    else if (!strcmp(c.command, "erase")) rc = cmd_erase(&c, sub_argc, sub);
+    else if (!strcmp(c.command, "go")) rc = cmd_go(&c, sub_argc, sub);
+    else if (!strcmp(c.command, "protect")) rc = cmd_protect(&c, sub_argc, sub, true);
+    else if (!strcmp(c.command, "unprotect")) rc = cmd_protect(&c, sub_argc, sub, false);
+    else if (!strcmp(c.command, "reset")) rc = cmd_reset(&c);
+    else rc = usage_error(&c, "unknown command '%s'", c.command);
+    active_session = NULL;
+    sf_session_free(c.session);
+    out_close(&c.out);
+    return rc;
+}

@@ -1,0 +1,301 @@
+/* an3155.c - see an3155.h. Byte sequences from AN3155 Rev 20 section 3. */
+#include "an3155.h"
+
+#include <string.h>
+#include <time.h>
+
+#define ACK_MS 1000      /* command and address phases: the ROM answers in well under 1 ms */
+#define WRITE_ACK_MS 2000 /* 256 bytes programmed: 7 ms on F1, up to ~1 s on slow parts */
+
+static void sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+static bool cancelled(an_link *l) { return l->cancel && atomic_load(l->cancel); }
+
+static sf_error send(an_link *l, const uint8_t *d, size_t n) { return sf_port_write_eb(l->port, d, n, l->eb); }
+
+/* One answer byte: ACK -> OK, NACK -> SF_ERR_NACK, silence -> SF_ERR_TIMEOUT. */
+static sf_error answer(an_link *l, unsigned ms, const char *what)
+{
+    uint8_t b;
+    sf_error e = sf_port_read_eb(l->port, &b, 1, NULL, ms, l->eb);
+    if (e == SF_ERR_TIMEOUT)
+        return sf_fail(l->eb, e, "%s: no answer from the bootloader within %u ms", what, ms);
+    if (e != SF_OK)
+        return e;
+    if (b == AN_ACK)
+        return SF_OK;
+    if (b == AN_NACK)
+        return sf_fail(l->eb, SF_ERR_NACK, "%s: the bootloader answered NACK", what);
+    return sf_fail(l->eb, SF_ERR_PROTOCOL, "%s: expected ACK (0x79) or NACK (0x1F), got 0x%02X", what, b);
+}
+
+static sf_error command(an_link *l, uint8_t cmd, const char *what)
+{
+    uint8_t c[2] = {cmd, (uint8_t)~cmd};
+    sf_error e = send(l, c, 2);
+    return e ? e : answer(l, ACK_MS, what);
+}
+
+static sf_error address(an_link *l, uint32_t a, const char *what)
+{
+    uint8_t b[5] = {(uint8_t)(a >> 24), (uint8_t)(a >> 16), (uint8_t)(a >> 8), (uint8_t)a, 0};
+    b[4] = b[0] ^ b[1] ^ b[2] ^ b[3];
+    sf_error e = send(l, b, 5);
+    return e ? e : answer(l, ACK_MS, what);
+}
+
+sf_error an_sync(an_link *l, unsigned total_ms)
+{
+    uint64_t deadline = sf_now_ms() + total_ms;
+    unsigned wait = 50;
+    do {
+        if (cancelled(l))
+            return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
+        sf_port_flush_input(l->port);
+        uint8_t s = 0x7F;
+        sf_error e = send(l, &s, 1);
+        if (e != SF_OK)
+            return e;
+        uint8_t b;
+        if (sf_port_read_eb(l->port, &b, 1, NULL, wait, NULL) == SF_OK) {
+            /* ACK: synchronised now. NACK: it already was and took 0x7F as a bad command. */
+            if (b == AN_ACK || b == AN_NACK) {
+                sf_port_flush_input(l->port);
+                return SF_OK;
+            }
+        }
+        if (wait < 400)
+            wait *= 2;
+    } while (sf_now_ms() < deadline);
+    return sf_fail(l->eb, SF_ERR_TIMEOUT,
+                   "no answer to the bootloader's sync byte (0x7F) within %u ms. Is BOOT0 high and was the "
+                   "board reset since? Is it the right port, and TX/RX crossed? Is the baud rate one the "
+                   "adapter can do (try -b 57600)?", total_ms);
+}
+
+/* After a failed block: drop stray bytes, resynchronise, then the caller retries. */
+static sf_error recover(an_link *l)
+{
+    sleep_ms(20);
+    sf_port_flush_input(l->port);
+    return an_sync(l, 2000);
+}
+
+sf_error an_get(an_link *l)
+{
+    sf_error e = command(l, AN_GET, "Get");
+    uint8_t n, v;
+    if (e || (e = sf_port_read_eb(l->port, &n, 1, NULL, ACK_MS, l->eb)) ||
+        (e = sf_port_read_eb(l->port, &v, 1, NULL, ACK_MS, l->eb)))
+        return e;
+    if (n > sizeof l->cmds)
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "Get: the bootloader lists %u commands, more than AN3155 has", n);
+    if ((e = sf_port_read_eb(l->port, l->cmds, n, NULL, ACK_MS, l->eb)) || (e = answer(l, ACK_MS, "Get")))
+        return e;
+    l->ncmds = n;
+    l->version = v;
+    return SF_OK;
+}
+
+bool an_has(const an_link *l, uint8_t cmd) { return memchr(l->cmds, cmd, l->ncmds) != NULL; }
+
+sf_error an_get_id(an_link *l, uint16_t *pid)
+{
+    uint8_t n, id[8];
+    sf_error e = command(l, AN_GET_ID, "Get ID");
+    if (e || (e = sf_port_read_eb(l->port, &n, 1, NULL, ACK_MS, l->eb)))
+        return e;
+    if (n + 1u > sizeof id)
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "Get ID: %u bytes announced", n + 1u);
+    if ((e = sf_port_read_eb(l->port, id, n + 1u, NULL, ACK_MS, l->eb)) || (e = answer(l, ACK_MS, "Get ID")))
+        return e;
+    *pid = (uint16_t)(id[0] << 8 | id[1]);
+    return SF_OK;
+}
+
+static sf_error read_once(an_link *l, uint32_t addr, uint8_t *buf, size_t len)
+{
+    sf_error e = command(l, AN_READ, "Read Memory");
+    if (e == SF_ERR_NACK)
+        return sf_fail(l->eb, SF_ERR_PROTECTED, "Read Memory refused: readout protection is active");
+    if (e || (e = address(l, addr, "Read Memory address")))
+        return e;
+    uint8_t n[2] = {(uint8_t)(len - 1), (uint8_t)~(len - 1)};
+    if ((e = send(l, n, 2)) || (e = answer(l, ACK_MS, "Read Memory count")))
+        return e;
+    return sf_port_read_eb(l->port, buf, len, NULL, ACK_MS + (unsigned)len, l->eb);
+}
+
+sf_error an_read(an_link *l, uint32_t addr, uint8_t *buf, size_t len)
+{
+    if (len == 0 || len > 256)
+        return sf_fail(l->eb, SF_ERR_ARG, "Read Memory: %zu bytes (1..256)", len);
+    sf_error e = SF_OK;
+    for (unsigned t = 0; t < l->retries; t++) {
+        if (cancelled(l))
+            return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
+        e = read_once(l, addr, buf, len);
+        if (e == SF_OK || e == SF_ERR_PROTECTED || e == SF_ERR_IO)
+            return e;
+        sf_error r = recover(l);
+        if (r != SF_OK)
+            return r;
+    }
+    return sf_fail(l->eb, e, "reading %zu bytes at 0x%08X failed %u times: %s", len, addr, l->retries,
+                   l->eb && l->eb->text ? l->eb->text : sf_strerror(e));
+}
+
+static sf_error write_once(an_link *l, uint32_t addr, const uint8_t *buf, size_t len)
+{
+    sf_error e = command(l, AN_WRITE, "Write Memory");
+    if (e == SF_ERR_NACK)
+        return sf_fail(l->eb, SF_ERR_PROTECTED, "Write Memory refused: readout protection is active");
+    if (e || (e = address(l, addr, "Write Memory address")))
+        return e;
+    uint8_t blk[258];
+    blk[0] = (uint8_t)(len - 1);
+    uint8_t x = blk[0];
+    for (size_t i = 0; i < len; i++) {
+        blk[1 + i] = buf[i];
+        x ^= buf[i];
+    }
+    blk[1 + len] = x;
+    if ((e = send(l, blk, len + 2)))
+        return e;
+    return answer(l, WRITE_ACK_MS, "Write Memory data");
+}
+
+sf_error an_write(an_link *l, uint32_t addr, const uint8_t *buf, size_t len)
+{
+    if (len == 0 || len > 256 || (len & 3) || (addr & 3))
+        return sf_fail(l->eb, SF_ERR_ARG, "Write Memory: %zu bytes at 0x%08X (1..256, multiple of 4, aligned)", len, addr);
+    sf_error e = SF_OK;
+    for (unsigned t = 0; t < l->retries; t++) {
+        if (cancelled(l))
+            return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
+        e = write_once(l, addr, buf, len);
+        if (e == SF_OK || e == SF_ERR_PROTECTED || e == SF_ERR_IO)
+            return e;
+        sf_error r = recover(l);
+        if (r != SF_OK)
+            return r;
+    }
+    return sf_fail(l->eb, e, "writing %zu bytes at 0x%08X failed %u times (last: %s). The bytes there may "
+                   "not be erased, or the line is noisy", len, addr, l->retries, sf_strerror(e));
+}
+
+sf_error an_erase_units(an_link *l, const uint32_t *units, size_t n, unsigned timeout_ms)
+{
+    bool ext = an_has(l, AN_EXT_ERASE);
+    if (!ext && !an_has(l, AN_ERASE))
+        return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the bootloader lists neither Erase (0x43) nor Extended Erase (0x44)");
+    size_t max = ext ? 512 : 256;
+    while (n) {
+        size_t k = n > max ? max : n;
+        sf_error e = command(l, ext ? AN_EXT_ERASE : AN_ERASE, "Erase");
+        if (e == SF_ERR_NACK)
+            return sf_fail(l->eb, SF_ERR_PROTECTED, "Erase refused: readout protection is active");
+        if (e)
+            return e;
+        uint8_t buf[2 + 2 * 512 + 1];
+        size_t m = 0;
+        if (ext) {
+            buf[m++] = (uint8_t)((k - 1) >> 8);
+            buf[m++] = (uint8_t)(k - 1);
+            for (size_t i = 0; i < k; i++) {
+                buf[m++] = (uint8_t)(units[i] >> 8);
+                buf[m++] = (uint8_t)units[i];
+            }
+        } else {
+            buf[m++] = (uint8_t)(k - 1);
+            for (size_t i = 0; i < k; i++) {
+                if (units[i] > 255)
+                    return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "Erase (0x43) takes page numbers up to 255, not %u", units[i]);
+                buf[m++] = (uint8_t)units[i];
+            }
+        }
+        uint8_t x = 0;
+        for (size_t i = 0; i < m; i++)
+            x ^= buf[i];
+        buf[m++] = x;
+        if ((e = send(l, buf, m)))
+            return e;
+        e = answer(l, timeout_ms, "Erase");
+        if (e == SF_ERR_NACK)
+            return sf_fail(l->eb, SF_ERR_NACK, "Erase of %zu unit(s) from %u refused: a unit may be write-protected", k, units[0]);
+        if (e)
+            return e;
+        units += k;
+        n -= k;
+    }
+    return SF_OK;
+}
+
+sf_error an_mass_erase(an_link *l, unsigned timeout_ms)
+{
+    bool ext = an_has(l, AN_EXT_ERASE);
+    sf_error e = command(l, ext ? AN_EXT_ERASE : AN_ERASE, "Erase");
+    if (e == SF_ERR_NACK)
+        return sf_fail(l->eb, SF_ERR_PROTECTED, "Erase refused: readout protection is active");
+    if (e)
+        return e;
+    static const uint8_t glob[2] = {0xFF, 0x00}, ext_glob[3] = {0xFF, 0xFF, 0x00};
+    if ((e = ext ? send(l, ext_glob, 3) : send(l, glob, 2)))
+        return e;
+    e = answer(l, timeout_ms, "Mass erase");
+    if (e == SF_ERR_NACK)
+        return sf_fail(l->eb, SF_ERR_NACK, "Mass erase refused: some flash is write-protected ('stubflash unprotect --write')");
+    return e;
+}
+
+sf_error an_go(an_link *l, uint32_t addr)
+{
+    sf_error e = command(l, AN_GO, "Go");
+    if (e == SF_ERR_NACK)
+        return sf_fail(l->eb, SF_ERR_PROTECTED, "Go refused: readout protection is active");
+    if (e)
+        return e;
+    e = address(l, addr, "Go address");
+    if (e == SF_ERR_NACK)
+        return sf_fail(l->eb, SF_ERR_NACK, "Go to 0x%08X refused: not in flash or in RAM the bootloader allows", addr);
+    return e;
+}
+
+sf_error an_write_protect(an_link *l, const uint8_t *groups, size_t n)
+{
+    if (n == 0 || n > 256)
+        return sf_fail(l->eb, SF_ERR_ARG, "write protect: %zu groups (1..256)", n);
+    sf_error e = command(l, AN_WRITE_PROTECT, "Write Protect");
+    if (e == SF_ERR_NACK)
+        return sf_fail(l->eb, SF_ERR_PROTECTED, "Write Protect refused: readout protection is active");
+    if (e)
+        return e;
+    uint8_t buf[258];
+    buf[0] = (uint8_t)(n - 1);
+    uint8_t x = buf[0];
+    for (size_t i = 0; i < n; i++) {
+        buf[1 + i] = groups[i];
+        x ^= groups[i];
+    }
+    buf[1 + n] = x;
+    if ((e = send(l, buf, n + 2)))
+        return e;
+    return answer(l, 5000, "Write Protect");
+}
+
+sf_error an_reset_command(an_link *l, uint8_t cmd, unsigned second_ack_ms)
+{
+    const char *what = cmd == AN_WRITE_UNPROTECT ? "Write Unprotect"
+                     : cmd == AN_READOUT_PROTECT ? "Readout Protect"
+                                                 : "Readout Unprotect";
+    sf_error e = command(l, cmd, what);
+    if (e == SF_ERR_NACK && cmd != AN_READOUT_UNPROTECT)
+        return sf_fail(l->eb, SF_ERR_PROTECTED, "%s refused (readout protection active, or already protected)", what);
+    if (e)
+        return e;
+    return answer(l, second_ack_ms, what);
+}

@@ -1,0 +1,90 @@
+/* image_ihex.c - Intel HEX (record types 00-05), records in any order, gaps allowed. */
+#include "image_internal.h"
+
+#include <string.h>
+
+sf_error sf_parse_ihex(const uint8_t *d, size_t len, const char *name, sf_image *img, sf_errbuf *eb)
+{
+    uint32_t base = 0; /* from type 02 (segment << 4) or 04 (linear << 16) */
+    size_t pos = 0;
+    unsigned line = 0;
+    bool eof = false;
+    while (pos < len && !eof) {
+        size_t start = pos;
+        while (pos < len && d[pos] != '\n')
+            pos++;
+        size_t end = pos;
+        pos++;
+        line++;
+        while (end > start && (d[end - 1] == '\r' || d[end - 1] == ' ' || d[end - 1] == '\t'))
+            end--;
+        if (end == start)
+            continue;
+        const uint8_t *p = d + start;
+        size_t n = end - start;
+        if (p[0] != ':')
+            return sf_fail(eb, SF_ERR_FILE, "%s:%u: expected ':' at the start of a record, found '%c'",
+                           name, line, p[0] >= 32 && p[0] < 127 ? p[0] : '?');
+        if (n < 11 || (n - 1) % 2)
+            return sf_fail(eb, SF_ERR_FILE, "%s:%u: record too short or with an odd number of digits", name, line);
+        uint8_t rec[261];
+        size_t nb = (n - 1) / 2;
+        if (nb > sizeof rec)
+            return sf_fail(eb, SF_ERR_FILE, "%s:%u: record longer than 255 data bytes", name, line);
+        if (!sf_hex_bytes(p + 1, nb, rec))
+            return sf_fail(eb, SF_ERR_FILE, "%s:%u: not a hexadecimal digit in the record", name, line);
+        uint8_t count = rec[0], type = rec[3];
+        if (nb != (size_t)count + 5)
+            return sf_fail(eb, SF_ERR_FILE, "%s:%u: byte count says %u data bytes, the record has %zu",
+                           name, line, count, nb >= 5 ? nb - 5 : 0);
+        uint8_t sum = 0;
+        for (size_t i = 0; i + 1 < nb; i++)
+            sum = (uint8_t)(sum + rec[i]);
+        uint8_t want = (uint8_t)(0x100 - sum);
+        if (rec[nb - 1] != want)
+            return sf_fail(eb, SF_ERR_FILE, "%s:%u: checksum 0x%02X, expected 0x%02X", name, line, rec[nb - 1], want);
+        uint16_t off = (uint16_t)(rec[1] << 8 | rec[2]);
+        const uint8_t *data = rec + 4;
+        switch (type) {
+        case 0x00: {
+            uint64_t a = (uint64_t)base + off;
+            if (a + count > 0x100000000ull)
+                return sf_fail(eb, SF_ERR_FILE, "%s:%u: data runs past the 4 GiB address space", name, line);
+            sf_error e = sf_image_add(img, (uint32_t)a, data, count);
+            if (e == SF_ERR_FILE)
+                return sf_fail(eb, e, "%s:%u: data at 0x%08X overlaps earlier records with other values",
+                                name, line, (uint32_t)a);
+            if (e != SF_OK)
+                return sf_fail(eb, e, "%s:%u: %s", name, line, sf_strerror(e));
+            break;
+        }
+        case 0x01:
+            if (count != 0)
+                return sf_fail(eb, SF_ERR_FILE, "%s:%u: end-of-file record with data", name, line);
+            eof = true;
+            break;
+        case 0x02:
+        case 0x04:
+            if (count != 2)
+                return sf_fail(eb, SF_ERR_FILE, "%s:%u: address record (type %02X) needs 2 data bytes, has %u",
+                               name, line, type, count);
+            base = type == 0x02 ? (uint32_t)(data[0] << 8 | data[1]) << 4 : (uint32_t)(data[0] << 8 | data[1]) << 16;
+            break;
+        case 0x03:
+        case 0x05:
+            if (count != 4)
+                return sf_fail(eb, SF_ERR_FILE, "%s:%u: start address record (type %02X) needs 4 data bytes, has %u",
+                               name, line, type, count);
+            if (type == 0x05)
+                sf_image_set_entry(img, (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3]);
+            else
+                sf_image_set_entry(img, ((uint32_t)(data[0] << 8 | data[1]) << 4) + (uint32_t)(data[2] << 8 | data[3]));
+            break;
+        default:
+            return sf_fail(eb, SF_ERR_FILE, "%s:%u: unknown record type %02X (Intel HEX has 00 to 05)", name, line, type);
+        }
+    }
+    if (!eof)
+        return sf_fail(eb, SF_ERR_FILE, "%s:%u: no end-of-file record (type 01): the file is truncated", name, line);
+    return SF_OK;
+}

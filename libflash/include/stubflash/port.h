@@ -1,0 +1,56 @@
+/* stubflash/port.h - byte transports to a board: serial ports (libserialport) and the
+ * in-process virtual board. */
+#ifndef STUBFLASH_PORT_H
+#define STUBFLASH_PORT_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sf_port sf_port;
+
+/** Open a port by name:
+ *  - a device path such as "/dev/ttyUSB0" (or any name libserialport knows);
+ *  - "sim:DEVICE" for an in-process virtual board, e.g. "sim:stm32f103rg", with options after
+ *    '?' separated by '&': "flash=FILE" keeps the board's flash in FILE between runs,
+ *    "realtime=1" paces bytes and flash operations as hardware does (default: fast).
+ * The port starts at 115200 8E1. On failure *out is NULL and err (if not NULL) holds a
+ * sentence the user can act on (permission, busy, not found). */
+SF_API sf_error sf_port_open(const char *name, sf_port **out, char *err, size_t errlen);
+/** Close and free (a virtual board saves its flash file here). NULL is ignored. */
+SF_API void sf_port_close(sf_port *port);
+/** The name the port was opened with. */
+SF_API const char *sf_port_name(const sf_port *port);
+/** Line format: baud rate and even parity (8E1) or none (8N1). */
+SF_API sf_error sf_port_set_format(sf_port *port, uint32_t baud, bool parity_even);
+/** Write all bytes. */
+SF_API sf_error sf_port_write(sf_port *port, const uint8_t *data, size_t len);
+/** Read exactly len bytes, waiting up to timeout_ms in all; *got (may be NULL) tells how
+ * many arrived. SF_ERR_TIMEOUT if fewer than len came. */
+SF_API sf_error sf_port_read(sf_port *port, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms);
+/** Drop received bytes not read yet. */
+SF_API sf_error sf_port_flush_input(sf_port *port);
+/** Set the DTR and RTS lines: 1 asserted, 0 released, -1 unchanged. */
+SF_API sf_error sf_port_set_lines(sf_port *port, int dtr, int rts);
+
+/** One serial port found on the system. */
+typedef struct sf_port_info {
+    char name[256];          /**< what to pass to sf_port_open */
+    char description[256];   /**< e.g. "CP2102 USB to UART Bridge Controller" */
+    char serial[128];        /**< USB serial number, "" if none */
+    char manufacturer[128];
+    bool usb;                /**< true if vid/pid are meaningful */
+    uint16_t vid, pid;
+} sf_port_info;
+
+/** List serial ports (libserialport) and append one "sim:" entry per virtual part.
+ * Free with sf_port_list_free. */
+SF_API sf_error sf_port_list(sf_port_info **list, size_t *count);
+SF_API void sf_port_list_free(sf_port_info *list);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

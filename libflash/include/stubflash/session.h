@@ -1,0 +1,119 @@
+/* stubflash/session.h - a connection to one board's ROM bootloader and what can be done with
+ * it: identify, erase, write, verify, read, go, protection. One session per board; sessions
+ * share nothing, so boards can be flashed from several threads. Calls on one session are
+ * serialised; sf_session_cancel may be called from any thread at any time. */
+#ifndef STUBFLASH_SESSION_H
+#define STUBFLASH_SESSION_H
+
+#include "common.h"
+#include "device.h"
+#include "image.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sf_session sf_session;
+
+typedef enum sf_phase {
+    SF_PHASE_CONNECT,
+    SF_PHASE_ERASE,
+    SF_PHASE_WRITE,
+    SF_PHASE_VERIFY,
+    SF_PHASE_READ,
+} sf_phase;
+
+typedef enum sf_log_level { SF_LOG_ERROR, SF_LOG_WARNING, SF_LOG_INFO, SF_LOG_DEBUG } sf_log_level;
+
+/** Progress: done of total bytes (or erase units in SF_PHASE_ERASE) in a phase. Called from the
+ * thread running the operation. */
+typedef void (*sf_progress_fn)(sf_phase phase, uint64_t done, uint64_t total, void *user);
+typedef void (*sf_log_fn)(sf_log_level level, const char *message, void *user);
+
+/** Readout/write protection as the bootloader shows it. */
+typedef struct sf_protection {
+    bool readout;          /**< RDP active: Read/Write/Erase/Go refused */
+    bool known_wrp;        /**< wrp is valid (option bytes could be read) */
+    uint32_t wrp;          /**< F1 layout: bit n = 0 protects unit group n */
+} sf_protection;
+
+/** What the session learned about the chip on open. */
+typedef struct sf_chip {
+    uint16_t pid;
+    const sf_device *device;   /**< NULL if the PID is not in the table */
+    uint8_t bootloader_version;/**< 0x22 = 2.2 */
+    uint8_t commands[32];      /**< what Get listed */
+    uint8_t command_count;
+    uint32_t flash_size;       /**< from F_SIZE where readable, else the table's */
+    sf_protection protection;
+} sf_chip;
+
+/** Create a session (not connected). Defaults: 115200 baud, 3 retries, verify on. */
+SF_API sf_error sf_session_new(sf_session **out);
+/** Close the port if open and free. NULL is ignored. */
+SF_API void sf_session_free(sf_session *s);
+
+SF_API void sf_session_set_progress(sf_session *s, sf_progress_fn fn, void *user);
+SF_API void sf_session_set_log(sf_session *s, sf_log_fn fn, void *user);
+/** Bootloader baud rate used by sf_session_open (1200..115200 per AN3155; more if the bridge
+ * and chip allow it). */
+SF_API sf_error sf_session_set_baud(sf_session *s, uint32_t baud);
+/** Attempts per block on a NACK or timeout (1..10). */
+SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
+
+/** Open the port, synchronise with the bootloader (also when it is already synchronised),
+ * read the chip's identity, bootloader version, flash size and protection. */
+SF_API sf_error sf_session_open(sf_session *s, const char *port_name);
+/** Close the port (the board keeps running the bootloader). */
+SF_API void sf_session_close(sf_session *s);
+/** What sf_session_open learned. SF_ERR_STATE if not open. */
+SF_API sf_error sf_session_chip(sf_session *s, sf_chip *out);
+
+/** Check an image against the chip without touching it: inside flash, alignment, write
+ * protection, readout protection. The write functions run the same checks first. */
+SF_API sf_error sf_session_check_image(sf_session *s, const sf_image *img);
+
+/** Flags for sf_session_write_image. */
+enum {
+    SF_WRITE_VERIFY = 1 << 0,   /**< read back and compare (the ROM has no checksum on F1) */
+    SF_WRITE_NO_ERASE = 1 << 1, /**< the caller erased already */
+};
+/** Erase the erase units the image touches (only those), write it, and verify if asked.
+ * Bytes of a touched unit that the image does not cover are preserved (read first, written
+ * back). Nothing is erased before every check passed. */
+SF_API sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned flags);
+/** Compare the chip's flash with the image. SF_ERR_VERIFY names the first differing address. */
+SF_API sf_error sf_session_verify_image(sf_session *s, const sf_image *img);
+/** Read memory (flash, RAM, system memory, option bytes). */
+SF_API sf_error sf_session_read(sf_session *s, uint32_t addr, uint8_t *buf, size_t len);
+/** Erase the units covering [addr, addr+len). */
+SF_API sf_error sf_session_erase_range(sf_session *s, uint32_t addr, uint32_t len);
+/** Erase the whole flash. */
+SF_API sf_error sf_session_mass_erase(sf_session *s);
+/** Start code: the bootloader loads SP from addr and PC from addr+4. The session is closed
+ * afterwards (the bootloader no longer answers). */
+SF_API sf_error sf_session_go(sf_session *s, uint32_t addr);
+/** Reset the chip by running a few instructions from RAM that request a system reset; the
+ * bootloader runs again if BOOT0 is high. The session stays open and re-synchronises. */
+SF_API sf_error sf_session_reset(sf_session *s);
+
+/** Write-protect the given unit groups (F1: WRP bit numbers). The chip resets. */
+SF_API sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t count);
+/** Remove all write protection. The chip resets. */
+SF_API sf_error sf_session_write_unprotect(sf_session *s);
+/** Enable readout protection (level 1). The chip resets; flash can then only be erased. */
+SF_API sf_error sf_session_readout_protect(sf_session *s);
+/** Remove readout protection: the chip MASS-ERASES its flash, then resets. */
+SF_API sf_error sf_session_readout_unprotect(sf_session *s);
+
+/** Ask a running operation to stop at the next block; it returns SF_ERR_CANCELLED. Safe
+ * from any thread; cleared by the next operation. */
+SF_API void sf_session_cancel(sf_session *s);
+/** The sentence describing the last error on this session ("" if none). Valid until the next
+ * call on the session. */
+SF_API const char *sf_session_last_error(sf_session *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

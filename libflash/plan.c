@@ -1,0 +1,90 @@
+/* plan.c - see plan.h. */
+#include "plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sf_plan_free(sf_plan *p)
+{
+    for (size_t i = 0; i < p->count; i++) {
+        free(p->units[i].data);
+        free(p->units[i].covered);
+    }
+    free(p->units);
+    p->units = NULL;
+    p->count = 0;
+}
+
+static sf_plan_unit *unit_for(const sf_device *dev, uint32_t flash_size, sf_plan *p, uint32_t addr, size_t *cap)
+{
+    uint32_t index, start, size;
+    if (sf_device_unit_of(dev, flash_size, addr, &index, &start, &size) != SF_OK)
+        return NULL;
+    /* Segments come in address order, so a unit is either the last one added or new. */
+    if (p->count && p->units[p->count - 1].index == index)
+        return &p->units[p->count - 1];
+    if (p->count == *cap) {
+        size_t ncap = *cap ? *cap * 2 : 16;
+        sf_plan_unit *n = realloc(p->units, ncap * sizeof *n);
+        if (!n)
+            return NULL;
+        p->units = n;
+        *cap = ncap;
+    }
+    sf_plan_unit *u = &p->units[p->count];
+    memset(u, 0, sizeof *u);
+    u->index = index;
+    u->start = start;
+    u->size = size;
+    u->data = malloc(size);
+    u->covered = calloc(1, size);
+    if (!u->data || !u->covered) {
+        free(u->data);
+        free(u->covered);
+        return NULL;
+    }
+    memset(u->data, dev->erased_value, size);
+    p->count++;
+    return u;
+}
+
+sf_error sf_plan_build(const sf_device *dev, uint32_t flash_size, const sf_image *img, sf_plan *p, sf_errbuf *eb)
+{
+    memset(p, 0, sizeof *p);
+    size_t cap = 0;
+    uint32_t fstart = dev->flash_base;
+    uint64_t fend = (uint64_t)dev->flash_base + flash_size;
+    for (size_t s = 0; s < sf_image_segment_count(img); s++) {
+        uint32_t addr;
+        const uint8_t *data;
+        size_t len;
+        sf_image_segment(img, s, &addr, &data, &len);
+        if (addr < fstart || (uint64_t)addr + len > fend) {
+            uint32_t bad = addr < fstart ? addr : (uint32_t)(addr < fend ? fend : addr);
+            sf_plan_free(p);
+            return sf_fail(eb, SF_ERR_FIT,
+                           "the image does not fit: it has bytes at 0x%08X..0x%08X, the chip's flash is 0x%08X..0x%08X "
+                           "(%u KiB); first byte outside: 0x%08X%s",
+                           addr, (uint32_t)(addr + len - 1), fstart, (uint32_t)(fend - 1), flash_size / 1024, bad,
+                           addr < fstart ? " (a raw binary needs --address 0x08000000?)" : "");
+        }
+        size_t off = 0;
+        while (off < len) {
+            sf_plan_unit *u = unit_for(dev, flash_size, p, addr + (uint32_t)off, &cap);
+            if (!u) {
+                sf_plan_free(p);
+                return sf_fail(eb, SF_ERR_NOMEM, "out of memory planning the write");
+            }
+            uint32_t in = addr + (uint32_t)off - u->start;
+            size_t n = u->size - in < len - off ? u->size - in : len - off;
+            memcpy(u->data + in, data + off, n);
+            for (size_t i = 0; i < n; i++)
+                if (!u->covered[in + i]) {
+                    u->covered[in + i] = 1;
+                    u->covered_bytes++;
+                }
+            off += n;
+        }
+    }
+    return SF_OK;
+}

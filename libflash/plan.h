@@ -1,0 +1,24 @@
+/* plan.h - which erase units an image touches and what each must hold afterwards. Internal. */
+#ifndef SF_PLAN_H
+#define SF_PLAN_H
+
+#include "sf_internal.h"
+
+typedef struct sf_plan_unit {
+    uint32_t index, start, size;
+    uint8_t *data;      /* final contents: image bytes, the rest filled in by the session */
+    uint8_t *covered;   /* 1 where the image gives the byte */
+    size_t covered_bytes;
+} sf_plan_unit;
+
+typedef struct sf_plan {
+    sf_plan_unit *units;
+    size_t count;
+} sf_plan;
+
+/* Every image byte must lie in [flash_base, flash_base + flash_size); errors name the first
+ * byte that does not. Units not fully covered have their other bytes set to erased_value. */
+sf_error sf_plan_build(const sf_device *dev, uint32_t flash_size, const sf_image *img, sf_plan *plan, sf_errbuf *eb);
+void sf_plan_free(sf_plan *plan);
+
+#endif

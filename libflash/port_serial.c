@@ -1,0 +1,102 @@
+/* port_serial.c - serial ports through libserialport. */
+#define _POSIX_C_SOURCE 200809L
+#include "sf_internal.h"
+
+#include <errno.h>
+#include <libserialport.h>
+#include <stdlib.h>
+#include <string.h>
+
+static sf_error sp_fail(sf_errbuf *eb, sf_error code, const char *what, const char *name)
+{
+    int e = sp_last_error_code();
+    char *msg = sp_last_error_message();
+    sf_error r;
+    if (e == EACCES)
+        r = sf_fail(eb, code, "%s: permission denied; add yourself to the 'dialout' group "
+                              "(sudo usermod -aG dialout $USER, then log in again)", name);
+    else if (e == EBUSY)
+        r = sf_fail(eb, code, "%s: port busy; another program (a terminal, ModemManager?) has it open", name);
+    else if (e == ENOENT || e == ENODEV)
+        r = sf_fail(eb, code, "%s: no such port; is the adapter plugged in? 'stubflash ports' lists them", name);
+    else
+        r = sf_fail(eb, code, "%s: %s: %s", name, what, msg ? msg : "unknown error");
+    sp_free_error_message(msg);
+    return r;
+}
+
+static sf_error serial_set_format(void *impl, uint32_t baud, bool parity_even, sf_errbuf *eb)
+{
+    struct sp_port *p = impl;
+    if (sp_set_baudrate(p, (int)baud) != SP_OK || sp_set_bits(p, 8) != SP_OK ||
+        sp_set_parity(p, parity_even ? SP_PARITY_EVEN : SP_PARITY_NONE) != SP_OK ||
+        sp_set_stopbits(p, 1) != SP_OK || sp_set_flowcontrol(p, SP_FLOWCONTROL_NONE) != SP_OK)
+        return sp_fail(eb, SF_ERR_PORT, "cannot set the line format", sp_get_port_name(p));
+    return SF_OK;
+}
+
+static sf_error serial_write(void *impl, const uint8_t *data, size_t len, sf_errbuf *eb)
+{
+    struct sp_port *p = impl;
+    /* Generous: at 1200 baud 8E1 a byte takes 9 ms. */
+    unsigned timeout = 1000 + (unsigned)(len * 10);
+    enum sp_return r = sp_blocking_write(p, data, len, timeout);
+    if (r < 0)
+        return sp_fail(eb, SF_ERR_IO, "write failed", sp_get_port_name(p));
+    if ((size_t)r != len)
+        return sf_fail(eb, SF_ERR_IO, "%s: write timed out (%d of %zu bytes)", sp_get_port_name(p), (int)r, len);
+    return SF_OK;
+}
+
+static sf_error serial_read(void *impl, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb)
+{
+    struct sp_port *p = impl;
+    enum sp_return r = sp_blocking_read_next(p, data, len, timeout_ms ? timeout_ms : 1);
+    if (r < 0)
+        return sp_fail(eb, SF_ERR_IO, "read failed (adapter unplugged?)", sp_get_port_name(p));
+    *got = (size_t)r;
+    return SF_OK;
+}
+
+static sf_error serial_flush_input(void *impl, sf_errbuf *eb)
+{
+    struct sp_port *p = impl;
+    if (sp_flush(p, SP_BUF_INPUT) != SP_OK)
+        return sp_fail(eb, SF_ERR_IO, "flush failed", sp_get_port_name(p));
+    return SF_OK;
+}
+
+static sf_error serial_set_lines(void *impl, int dtr, int rts, sf_errbuf *eb)
+{
+    struct sp_port *p = impl;
+    if ((dtr >= 0 && sp_set_dtr(p, dtr ? SP_DTR_ON : SP_DTR_OFF) != SP_OK) ||
+        (rts >= 0 && sp_set_rts(p, rts ? SP_RTS_ON : SP_RTS_OFF) != SP_OK))
+        return sp_fail(eb, SF_ERR_IO, "cannot set DTR/RTS", sp_get_port_name(p));
+    return SF_OK;
+}
+
+static void serial_close(void *impl)
+{
+    struct sp_port *p = impl;
+    sp_close(p);
+    sp_free_port(p);
+}
+
+static const sf_port_ops serial_ops = {
+    serial_set_format, serial_write, serial_read, serial_flush_input, serial_set_lines, serial_close,
+};
+
+sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb)
+{
+    struct sp_port *p = NULL;
+    if (sp_get_port_by_name(name, &p) != SP_OK)
+        return sp_fail(eb, SF_ERR_PORT, "cannot find the port", name);
+    if (sp_open(p, SP_MODE_READ_WRITE) != SP_OK) {
+        sf_error e = sp_fail(eb, SF_ERR_PORT, "cannot open", name);
+        sp_free_port(p);
+        return e;
+    }
+    *ops = &serial_ops;
+    *impl = p;
+    return SF_OK;
+}

@@ -1,0 +1,674 @@
+/* session.c - identify, check, erase, write, verify, read, go, protection (see session.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "an3155.h"
+#include "plan.h"
+#include "sf_internal.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define BLOCK 256
+/* Page erase: 40 ms max on F1 (DS5319); F4 128 KiB sectors up to 2 s (RM0090). Mass erase up
+ * to 16 s on F4/F7 with 1-2 MiB; we allow 40 s. After a reset the ROM needs up to 2.6 s (L47x
+ * without LSE, AN2606). */
+#define ERASE_BASE_MS 1000
+#define ERASE_UNIT_MS(size) (100u + (size) / 64u)
+#define MASS_ERASE_MS 40000
+#define RESET_SYNC_MS 4000
+
+struct sf_session {
+    pthread_mutex_t lock;
+    atomic_bool cancel;
+    char err[640];
+    sf_errbuf eb;
+    sf_progress_fn progress;
+    void *progress_user;
+    sf_log_fn log;
+    void *log_user;
+    uint32_t baud;
+    unsigned retries;
+    sf_port *port;
+    an_link link;
+    bool open;
+    sf_chip chip;
+};
+
+static void logf_(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void logf_(sf_session *s, sf_log_level lvl, const char *fmt, ...)
+{
+    if (!s->log)
+        return;
+    char line[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    s->log(lvl, line, s->log_user);
+}
+
+static void progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total)
+{
+    if (s->progress)
+        s->progress(ph, done, total, s->progress_user);
+}
+
+sf_error sf_session_new(sf_session **out)
+{
+    if (!out)
+        return SF_ERR_ARG;
+    sf_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return SF_ERR_NOMEM;
+    pthread_mutex_init(&s->lock, NULL);
+    s->eb.text = s->err;
+    s->eb.size = sizeof s->err;
+    s->baud = 115200;
+    s->retries = 3;
+    *out = s;
+    return SF_OK;
+}
+
+void sf_session_free(sf_session *s)
+{
+    if (!s)
+        return;
+    sf_session_close(s);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+void sf_session_set_progress(sf_session *s, sf_progress_fn fn, void *user)
+{
+    pthread_mutex_lock(&s->lock);
+    s->progress = fn;
+    s->progress_user = user;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void sf_session_set_log(sf_session *s, sf_log_fn fn, void *user)
+{
+    pthread_mutex_lock(&s->lock);
+    s->log = fn;
+    s->log_user = user;
+    pthread_mutex_unlock(&s->lock);
+}
+
+sf_error sf_session_set_baud(sf_session *s, uint32_t baud)
+{
+    if (!s || baud < 1200 || baud > 4000000)
+        return s ? sf_fail(&s->eb, SF_ERR_ARG, "baud rate %u out of range (1200..4000000)", baud) : SF_ERR_ARG;
+    s->baud = baud;
+    return SF_OK;
+}
+
+sf_error sf_session_set_retries(sf_session *s, unsigned retries)
+{
+    if (!s || retries < 1 || retries > 10)
+        return s ? sf_fail(&s->eb, SF_ERR_ARG, "retries %u out of range (1..10)", retries) : SF_ERR_ARG;
+    s->retries = retries;
+    return SF_OK;
+}
+
+void sf_session_cancel(sf_session *s)
+{
+    if (s)
+        atomic_store(&s->cancel, true);
+}
+
+const char *sf_session_last_error(sf_session *s) { return s ? s->err : ""; }
+
+/* Every public operation: lock, clear the error and the cancel flag, check it is open. */
+static sf_error begin(sf_session *s, bool need_open)
+{
+    pthread_mutex_lock(&s->lock);
+    s->err[0] = 0;
+    atomic_store(&s->cancel, false);
+    if (need_open && !s->open) {
+        sf_fail(&s->eb, SF_ERR_STATE, "no board connected: open the session first");
+        return SF_ERR_STATE;
+    }
+    return SF_OK;
+}
+
+static sf_error end(sf_session *s, sf_error e)
+{
+    if (e != SF_OK && !s->err[0])
+        snprintf(s->err, sizeof s->err, "%s", sf_strerror(e));
+    if (e != SF_OK)
+        logf_(s, SF_LOG_ERROR, "%s", s->err);
+    pthread_mutex_unlock(&s->lock);
+    return e;
+}
+
+static bool cancelled(sf_session *s) { return atomic_load(&s->cancel); }
+
+/* Option bytes and F_SIZE as the ROM shows them; readout protection shows as a refused Read. */
+static sf_error read_protection_and_size(sf_session *s)
+{
+    sf_chip *c = &s->chip;
+    const sf_device *d = c->device;
+    c->protection = (sf_protection){0};
+    c->flash_size = d ? d->flash_size : 0;
+    uint32_t probe = d && d->option_base ? d->option_base : 0x08000000;
+    uint8_t ob[16];
+    sf_error e = an_read(&s->link, probe, ob, d && d->option_base ? 16 : 4);
+    if (e == SF_ERR_PROTECTED) {
+        c->protection.readout = true;
+        s->err[0] = 0;
+        return SF_OK;
+    }
+    if (e != SF_OK)
+        return e;
+    if (d && d->family[0] == 'F' && (d->family[1] == '0' || d->family[1] == '1' || d->family[1] == '3')) {
+        c->protection.known_wrp = true;
+        c->protection.wrp = (uint32_t)ob[8] | (uint32_t)ob[10] << 8 | (uint32_t)ob[12] << 16 | (uint32_t)ob[14] << 24;
+    }
+    if (d && d->flash_size_reg) {
+        uint8_t fs[4]; /* read 4: some ROMs refuse fewer than 4 bytes? AN3155 allows 1; keep aligned */
+        if (an_read(&s->link, d->flash_size_reg & ~3u, fs, 4) == SF_OK) {
+            unsigned o = d->flash_size_reg & 3u;
+            uint32_t kib = (uint32_t)fs[o] | (uint32_t)fs[o + 1] << 8;
+            if (kib && kib != 0xFFFF && kib * 1024u <= d->flash_size)
+                c->flash_size = kib * 1024u;
+        }
+        s->err[0] = 0;
+    }
+    return SF_OK;
+}
+
+static sf_error connect(sf_session *s, unsigned sync_ms)
+{
+    sf_error e = an_sync(&s->link, sync_ms);
+    if (e)
+        return e;
+    if ((e = an_get(&s->link)))
+        return e;
+    uint16_t pid;
+    if ((e = an_get_id(&s->link, &pid)))
+        return e;
+    sf_chip *c = &s->chip;
+    memset(c, 0, sizeof *c);
+    c->pid = pid;
+    c->device = sf_device_find(pid);
+    c->bootloader_version = s->link.version;
+    c->command_count = s->link.ncmds;
+    memcpy(c->commands, s->link.cmds, s->link.ncmds);
+    return read_protection_and_size(s);
+}
+
+sf_error sf_session_open(sf_session *s, const char *port_name)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    begin(s, false);
+    if (s->open) {
+        sf_port_close(s->port);
+        s->open = false;
+    }
+    sf_error e = sf_port_open_eb(port_name, &s->port, &s->eb);
+    if (e)
+        return end(s, e);
+    if ((e = sf_port_set_format_eb(s->port, s->baud, true, &s->eb))) {
+        sf_port_close(s->port);
+        s->port = NULL;
+        return end(s, e);
+    }
+    s->link = (an_link){.port = s->port, .eb = &s->eb, .cancel = &s->cancel, .retries = s->retries};
+    progress(s, SF_PHASE_CONNECT, 0, 1);
+    e = connect(s, 3000);
+    if (e) {
+        sf_port_close(s->port);
+        s->port = NULL;
+        return end(s, e);
+    }
+    s->open = true;
+    progress(s, SF_PHASE_CONNECT, 1, 1);
+    const sf_chip *c = &s->chip;
+    logf_(s, SF_LOG_INFO, "chip: PID 0x%03X %s, bootloader V%u.%u, flash %u KiB%s", c->pid,
+          c->device ? c->device->name : "(unknown)", c->bootloader_version >> 4, c->bootloader_version & 15,
+          c->flash_size / 1024, c->protection.readout ? ", READOUT PROTECTED" : "");
+    return end(s, SF_OK);
+}
+
+void sf_session_close(sf_session *s)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    if (s->port)
+        sf_port_close(s->port);
+    s->port = NULL;
+    s->open = false;
+    pthread_mutex_unlock(&s->lock);
+}
+
+sf_error sf_session_chip(sf_session *s, sf_chip *out)
+{
+    if (!s || !out)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e == SF_OK)
+        *out = s->chip;
+    return end(s, e);
+}
+
+static sf_error need_device(sf_session *s)
+{
+    if (s->chip.device)
+        return SF_OK;
+    return sf_fail(&s->eb, SF_ERR_DEVICE,
+                   "unknown chip: the bootloader reports product ID 0x%03X, which is not in stubflash's device "
+                   "table ('stubflash info' shows what it knows); writing needs the flash layout", s->chip.pid);
+}
+
+static sf_error refuse_if_readout_protected(sf_session *s)
+{
+    if (!s->chip.protection.readout)
+        return SF_OK;
+    return sf_fail(&s->eb, SF_ERR_PROTECTED,
+                   "readout protection is active: the bootloader refuses to read, write or erase the flash. "
+                   "'stubflash unprotect --readout --erase-all' removes it, and the chip then ERASES ALL its flash");
+}
+
+/* Groups of units one WRP bit protects on F0/F1/F3 (bit 31 covers the rest). */
+static uint32_t wrp_bit_of_unit(const sf_device *d, uint32_t unit)
+{
+    uint32_t per = d->layout[0].size >= 2048 ? 2 : 4; /* 2 KiB pages: 2 per bit; 1 KiB: 4 per bit */
+    uint32_t bit = unit / per;
+    return bit > 31 ? 31 : bit;
+}
+
+static sf_error check_units_writable(sf_session *s, const uint32_t *units, size_t n)
+{
+    const sf_protection *p = &s->chip.protection;
+    if (!p->known_wrp)
+        return SF_OK;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bit = wrp_bit_of_unit(s->chip.device, units[i]);
+        if (!(p->wrp & (1u << bit))) {
+            uint32_t start;
+            sf_device_unit_of(s->chip.device, s->chip.flash_size, s->chip.device->flash_base, NULL, NULL, NULL);
+            start = s->chip.device->flash_base;
+            for (uint32_t u = 0; u < units[i]; u++) {
+                uint32_t idx, st, sz;
+                sf_device_unit_of(s->chip.device, s->chip.flash_size, start, &idx, &st, &sz);
+                start = st + sz;
+            }
+            return sf_fail(&s->eb, SF_ERR_PROTECTED,
+                           "page %u (0x%08X) is write-protected (WRP bit %u): the bootloader would skip it "
+                           "silently. 'stubflash unprotect --write' removes write protection", units[i], start, bit);
+        }
+    }
+    return SF_OK;
+}
+
+static sf_error check_plan(sf_session *s, const sf_image *img, sf_plan *plan)
+{
+    sf_error e;
+    if ((e = need_device(s)) || (e = refuse_if_readout_protected(s)))
+        return e;
+    if (!img || sf_image_size(img) == 0)
+        return sf_fail(&s->eb, SF_ERR_ARG, "empty image");
+    if ((e = sf_plan_build(s->chip.device, s->chip.flash_size, img, plan, &s->eb)))
+        return e;
+    uint32_t *units = malloc(plan->count * sizeof *units);
+    if (!units) {
+        sf_plan_free(plan);
+        return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < plan->count; i++)
+        units[i] = plan->units[i].index;
+    e = check_units_writable(s, units, plan->count);
+    free(units);
+    if (e)
+        sf_plan_free(plan);
+    return e;
+}
+
+sf_error sf_session_check_image(sf_session *s, const sf_image *img)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    sf_plan plan;
+    if (e == SF_OK && (e = check_plan(s, img, &plan)) == SF_OK)
+        sf_plan_free(&plan);
+    return end(s, e);
+}
+
+static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t len, sf_phase ph, uint64_t *done,
+                           uint64_t total)
+{
+    for (size_t off = 0; off < len; off += BLOCK) {
+        if (cancelled(s))
+            return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", addr + (uint32_t)off);
+        size_t n = len - off < BLOCK ? len - off : BLOCK;
+        sf_error e = an_read(&s->link, addr + (uint32_t)off, buf + off, n);
+        if (e)
+            return e;
+        if (done) {
+            *done += n;
+            progress(s, ph, *done, total);
+        }
+    }
+    return SF_OK;
+}
+
+static bool all_value(const uint8_t *p, size_t n, uint8_t v)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != v)
+            return false;
+    return true;
+}
+
+static sf_error erase_plan(sf_session *s, const sf_plan *plan)
+{
+    uint32_t *units = malloc(plan->count * sizeof *units);
+    if (!units)
+        return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    unsigned timeout = ERASE_BASE_MS;
+    for (size_t i = 0; i < plan->count; i++) {
+        units[i] = plan->units[i].index;
+        timeout += ERASE_UNIT_MS(plan->units[i].size);
+    }
+    logf_(s, SF_LOG_INFO, "erasing %zu unit(s)", plan->count);
+    progress(s, SF_PHASE_ERASE, 0, plan->count);
+    /* In groups so progress moves and cancel is honoured between them. */
+    sf_error e = SF_OK;
+    for (size_t i = 0; i < plan->count && e == SF_OK; i += 16) {
+        if (cancelled(s)) {
+            e = sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled during erase");
+            break;
+        }
+        size_t n = plan->count - i < 16 ? plan->count - i : 16;
+        e = an_erase_units(&s->link, units + i, n, timeout);
+        progress(s, SF_PHASE_ERASE, i + n, plan->count);
+    }
+    free(units);
+    return e;
+}
+
+static sf_error write_plan(sf_session *s, const sf_plan *plan, uint64_t total)
+{
+    uint64_t done = 0;
+    uint8_t ev = s->chip.device->erased_value;
+    progress(s, SF_PHASE_WRITE, 0, total);
+    for (size_t u = 0; u < plan->count; u++) {
+        const sf_plan_unit *pu = &plan->units[u];
+        for (uint32_t off = 0; off < pu->size; off += BLOCK) {
+            if (cancelled(s))
+                return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
+            uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
+            /* An erased block already holds what it must. */
+            if (!all_value(pu->data + off, n, ev)) {
+                sf_error e = an_write(&s->link, pu->start + off, pu->data + off, n);
+                if (e)
+                    return e;
+            }
+            done += n;
+            progress(s, SF_PHASE_WRITE, done, total);
+        }
+    }
+    return SF_OK;
+}
+
+static sf_error verify_plan(sf_session *s, const sf_plan *plan, uint64_t total)
+{
+    uint64_t done = 0;
+    uint8_t buf[BLOCK];
+    progress(s, SF_PHASE_VERIFY, 0, total);
+    for (size_t u = 0; u < plan->count; u++) {
+        const sf_plan_unit *pu = &plan->units[u];
+        for (uint32_t off = 0; off < pu->size; off += BLOCK) {
+            if (cancelled(s))
+                return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
+            uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
+            sf_error e = an_read(&s->link, pu->start + off, buf, n);
+            if (e)
+                return e;
+            for (uint32_t i = 0; i < n; i++)
+                if (buf[i] != pu->data[off + i])
+                    return sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed at 0x%08X: read 0x%02X, expected 0x%02X",
+                                   pu->start + off + i, buf[i], pu->data[off + i]);
+            done += n;
+            progress(s, SF_PHASE_VERIFY, done, total);
+        }
+    }
+    return SF_OK;
+}
+
+sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned flags)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    sf_plan plan = {0};
+    if (e || (e = check_plan(s, img, &plan)))
+        return end(s, e);
+    uint64_t total = 0;
+    /* Bytes of touched units the image does not give are kept: read them before erasing. */
+    for (size_t u = 0; u < plan.count && e == SF_OK; u++) {
+        sf_plan_unit *pu = &plan.units[u];
+        total += pu->size;
+        if (pu->size >= 64 * 1024 && pu->covered_bytes < pu->size / 4)
+            logf_(s, SF_LOG_WARNING, "%u bytes of the image make the whole %u KiB sector at 0x%08X be erased and rewritten",
+                  (unsigned)pu->covered_bytes, pu->size / 1024, pu->start);
+        if (pu->covered_bytes == pu->size || (flags & SF_WRITE_NO_ERASE))
+            continue;
+        uint8_t *old = malloc(pu->size);
+        if (!old) {
+            e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+            break;
+        }
+        e = read_range(s, pu->start, old, pu->size, SF_PHASE_READ, NULL, 0);
+        for (uint32_t i = 0; e == SF_OK && i < pu->size; i++)
+            if (!pu->covered[i])
+                pu->data[i] = old[i];
+        free(old);
+    }
+    if (e == SF_OK && !(flags & SF_WRITE_NO_ERASE))
+        e = erase_plan(s, &plan);
+    if (e == SF_OK)
+        e = write_plan(s, &plan, total);
+    if (e == SF_OK && (flags & SF_WRITE_VERIFY))
+        e = verify_plan(s, &plan, total);
+    if (e == SF_OK)
+        logf_(s, SF_LOG_INFO, "wrote %zu bytes in %zu unit(s)%s", sf_image_size(img), plan.count,
+              (flags & SF_WRITE_VERIFY) ? ", verified" : "");
+    sf_plan_free(&plan);
+    return end(s, e);
+}
+
+sf_error sf_session_verify_image(sf_session *s, const sf_image *img)
+{
+    if (!s || !img)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = refuse_if_readout_protected(s)))
+        return end(s, e);
+    uint64_t total = sf_image_size(img), done = 0;
+    uint8_t buf[BLOCK];
+    progress(s, SF_PHASE_VERIFY, 0, total);
+    for (size_t i = 0; i < sf_image_segment_count(img) && e == SF_OK; i++) {
+        uint32_t addr;
+        const uint8_t *data;
+        size_t len;
+        sf_image_segment(img, i, &addr, &data, &len);
+        for (size_t off = 0; off < len && e == SF_OK; off += BLOCK) {
+            size_t n = len - off < BLOCK ? len - off : BLOCK;
+            if (cancelled(s)) {
+                e = sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled");
+                break;
+            }
+            if ((e = an_read(&s->link, addr + (uint32_t)off, buf, n)))
+                break;
+            for (size_t k = 0; k < n; k++)
+                if (buf[k] != data[off + k]) {
+                    e = sf_fail(&s->eb, SF_ERR_VERIFY, "differs at 0x%08X: the chip has 0x%02X, the image 0x%02X",
+                                addr + (uint32_t)(off + k), buf[k], data[off + k]);
+                    break;
+                }
+            done += n;
+            progress(s, SF_PHASE_VERIFY, done, total);
+        }
+    }
+    return end(s, e);
+}
+
+sf_error sf_session_read(sf_session *s, uint32_t addr, uint8_t *buf, size_t len)
+{
+    if (!s || (!buf && len))
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = refuse_if_readout_protected(s)))
+        return end(s, e);
+    if ((uint64_t)addr + len > 0x100000000ull)
+        return end(s, sf_fail(&s->eb, SF_ERR_FIT, "0x%08X + %zu runs past the address space", addr, len));
+    uint64_t done = 0;
+    progress(s, SF_PHASE_READ, 0, len);
+    e = read_range(s, addr, buf, len, SF_PHASE_READ, &done, len);
+    return end(s, e);
+}
+
+sf_error sf_session_erase_range(sf_session *s, uint32_t addr, uint32_t len)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = need_device(s)) || (e = refuse_if_readout_protected(s)))
+        return end(s, e);
+    const sf_device *d = s->chip.device;
+    if (len == 0 || addr < d->flash_base || (uint64_t)addr + len > (uint64_t)d->flash_base + s->chip.flash_size)
+        return end(s, sf_fail(&s->eb, SF_ERR_FIT, "erase range 0x%08X+%u is not inside the flash 0x%08X..0x%08X",
+                              addr, len, d->flash_base, d->flash_base + s->chip.flash_size - 1));
+    uint32_t units[4096];
+    size_t n = 0;
+    for (uint32_t a = addr; a < addr + len && n < 4096;) {
+        uint32_t idx, st, sz;
+        sf_device_unit_of(d, s->chip.flash_size, a, &idx, &st, &sz);
+        units[n++] = idx;
+        a = st + sz;
+    }
+    if ((e = check_units_writable(s, units, n)))
+        return end(s, e);
+    sf_plan plan = {0};
+    sf_plan_unit *pu = calloc(n, sizeof *pu);
+    if (!pu)
+        return end(s, sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory"));
+    for (size_t i = 0; i < n; i++)
+        pu[i].index = units[i];
+    plan.units = pu;
+    plan.count = n;
+    e = erase_plan(s, &plan);
+    free(pu);
+    return end(s, e);
+}
+
+sf_error sf_session_mass_erase(sf_session *s)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = refuse_if_readout_protected(s)))
+        return end(s, e);
+    logf_(s, SF_LOG_INFO, "erasing the whole flash");
+    progress(s, SF_PHASE_ERASE, 0, 1);
+    e = an_mass_erase(&s->link, MASS_ERASE_MS);
+    if (e == SF_OK)
+        progress(s, SF_PHASE_ERASE, 1, 1);
+    return end(s, e);
+}
+
+sf_error sf_session_go(sf_session *s, uint32_t addr)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = refuse_if_readout_protected(s)))
+        return end(s, e);
+    e = an_go(&s->link, addr);
+    if (e == SF_OK) {
+        logf_(s, SF_LOG_INFO, "started the code at 0x%08X", addr);
+        sf_port_close(s->port);
+        s->port = NULL;
+        s->open = false;
+    }
+    return end(s, e);
+}
+
+/* The ROM resets after WP, WUP, RDP and RDU: wait for it and read the chip again. */
+static sf_error after_reset(sf_session *s)
+{
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL);
+    return connect(s, RESET_SYNC_MS);
+}
+
+sf_error sf_session_reset(sf_session *s)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = need_device(s)) || (e = refuse_if_readout_protected(s)))
+        return end(s, e);
+    /* A vector table and four instructions that write SYSRESETREQ to SCB->AIRCR:
+     *   ldr r0, [pc, #4]; ldr r1, [pc, #8]; str r1, [r0]; b .  ; 0xE000ED0C ; 0x05FA0004 */
+    uint32_t base = (s->chip.device->ram_base + 3u) & ~3u;
+    uint32_t sp = base + 0x100, pc = (base + 8) | 1;
+    uint8_t code[24] = {
+        (uint8_t)sp, (uint8_t)(sp >> 8), (uint8_t)(sp >> 16), (uint8_t)(sp >> 24),
+        (uint8_t)pc, (uint8_t)(pc >> 8), (uint8_t)(pc >> 16), (uint8_t)(pc >> 24),
+        0x01, 0x48, 0x02, 0x49, 0x01, 0x60, 0xFE, 0xE7,
+        0x0C, 0xED, 0x00, 0xE0, 0x04, 0x00, 0xFA, 0x05,
+    };
+    if ((e = an_write(&s->link, base, code, sizeof code)) || (e = an_go(&s->link, base)))
+        return end(s, e);
+    logf_(s, SF_LOG_INFO, "chip reset");
+    return end(s, after_reset(s));
+}
+
+sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t count)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = an_write_protect(&s->link, groups, count)))
+        return end(s, e);
+    return end(s, after_reset(s));
+}
+
+sf_error sf_session_write_unprotect(sf_session *s)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = an_reset_command(&s->link, AN_WRITE_UNPROTECT, 5000)))
+        return end(s, e);
+    return end(s, after_reset(s));
+}
+
+sf_error sf_session_readout_protect(sf_session *s)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e || (e = an_reset_command(&s->link, AN_READOUT_PROTECT, 5000)))
+        return end(s, e);
+    return end(s, after_reset(s));
+}
+
+sf_error sf_session_readout_unprotect(sf_session *s)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    logf_(s, SF_LOG_WARNING, "removing readout protection: the chip erases all its flash");
+    if (e || (e = an_reset_command(&s->link, AN_READOUT_UNPROTECT, MASS_ERASE_MS)))
+        return end(s, e);
+    return end(s, after_reset(s));
+}

@@ -1,0 +1,44 @@
+/* sf_internal.h - what the library's files share and users do not see. */
+#ifndef SF_INTERNAL_H
+#define SF_INTERNAL_H
+
+#include "stubflash/stubflash.h"
+
+#include <stdarg.h>
+
+/* Where a specific error sentence goes (a session's buffer or a caller's err argument). */
+typedef struct sf_errbuf {
+    char *text;
+    size_t size;
+} sf_errbuf;
+
+/* Store the sentence (printf-style) if there is a buffer, and return code. */
+sf_error sf_fail(sf_errbuf *eb, sf_error code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+sf_error sf_vfail(sf_errbuf *eb, sf_error code, const char *fmt, va_list ap);
+
+/* A transport: what sf_port's functions dispatch to. */
+typedef struct sf_port_ops {
+    sf_error (*set_format)(void *impl, uint32_t baud, bool parity_even, sf_errbuf *eb);
+    sf_error (*write)(void *impl, const uint8_t *data, size_t len, sf_errbuf *eb);
+    /* Read up to len bytes, waiting at most timeout_ms for the first; *got = count (0 = timeout). */
+    sf_error (*read)(void *impl, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb);
+    sf_error (*flush_input)(void *impl, sf_errbuf *eb);
+    sf_error (*set_lines)(void *impl, int dtr, int rts, sf_errbuf *eb);
+    void (*close)(void *impl);
+} sf_port_ops;
+
+sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
+sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
+/* Names of the virtual parts, for sf_port_list; NULL past the end. */
+const char *sf_simport_part_name(size_t i);
+
+/* Same as the public functions, with the error going to eb. */
+sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb);
+sf_error sf_port_read_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb);
+sf_error sf_port_write_eb(sf_port *p, const uint8_t *data, size_t len, sf_errbuf *eb);
+sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_errbuf *eb);
+
+/* Monotonic milliseconds. */
+uint64_t sf_now_ms(void);
+
+#endif
