@@ -6,6 +6,7 @@
 #include <libserialport.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static sf_error sp_fail(sf_errbuf *eb, sf_error code, const char *what, const char *name)
 {
@@ -89,8 +90,12 @@ static const sf_port_ops serial_ops = {
 sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb)
 {
     struct sp_port *p = NULL;
-    if (sp_get_port_by_name(name, &p) != SP_OK)
+    if (sp_get_port_by_name(name, &p) != SP_OK) {
+        /* No sysfs entry (a pseudo-terminal): if the path is a terminal, use termios directly. */
+        if (access(name, F_OK) == 0)
+            return sf_tty_open(name, ops, impl, eb);
         return sp_fail(eb, SF_ERR_PORT, "cannot find the port", name);
+    }
     if (sp_open(p, SP_MODE_READ_WRITE) != SP_OK) {
         sf_error e = sp_fail(eb, SF_ERR_PORT, "cannot open", name);
         sp_free_port(p);

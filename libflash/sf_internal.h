@@ -28,6 +28,8 @@ typedef struct sf_port_ops {
 } sf_port_ops;
 
 sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
+/* Terminals libserialport refuses (pseudo-terminals): plain termios. */
+sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
 sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
 /* Names of the virtual parts, for sf_port_list; NULL past the end. */
 const char *sf_simport_part_name(size_t i);

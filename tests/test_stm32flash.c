@@ -19,8 +19,7 @@
 #include <unistd.h>
 
 #include "board_host.h"
-
-extern char **environ;
+#include "run.h"
 
 struct fx {
     sim_board *board;
@@ -67,8 +66,8 @@ static const char *file_in(struct fx *x, const char *name)
     return x->path;
 }
 
-/* Run stm32flash with the given options (NULL-terminated) on the board's pty; its output goes
- * to DIR/stm32flash.log and is printed if the exit status is not the expected one. */
+/* Run stm32flash with the given options (NULL-terminated) on the board's pty, with the termios
+ * shim; its output goes to DIR/stm32flash.log. */
 static int stm32flash(struct fx *x, ...)
 {
     const char *argv[32];
@@ -82,48 +81,16 @@ static int stm32flash(struct fx *x, ...)
     va_end(ap);
     argv[n++] = sim_pty_path(x->pty);
     argv[n] = NULL;
-
-    size_t ne = 0;
-    while (environ[ne])
-        ne++;
-    char **envp = calloc(ne + 2, sizeof *envp);
-    memcpy(envp, environ, ne * sizeof *envp);
-    char preload[512];
-    snprintf(preload, sizeof preload, "LD_PRELOAD=%s", getenv("TERMIOS_SHIM"));
-    envp[ne] = preload;
-
     char log[128];
     snprintf(log, sizeof log, "%s/stm32flash.log", x->dir);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid;
-    int rc = posix_spawnp(&pid, "stm32flash", &fa, NULL, (char *const *)argv, envp);
-    posix_spawn_file_actions_destroy(&fa);
-    free(envp);
-    if (rc != 0)
-        fail_msg("cannot run stm32flash (is the stm32flash package installed?)");
-    int status = 0;
-    for (int waited = 0;; waited += 10) {
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            break;
-        if (waited > 180000) {
-            kill(pid, SIGKILL);
-            waitpid(pid, &status, 0);
-            fail_msg("stm32flash did not finish in 180 s");
-        }
-        usleep(10000);
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return run_program(argv, getenv("TERMIOS_SHIM"), log, 180);
 }
 
 static void show_log(struct fx *x)
 {
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "tr '\\r' '\\n' < '%s/stm32flash.log' | tail -n 15 >&2", x->dir);
-    if (system(cmd) != 0)
-        fprintf(stderr, "(no stm32flash log)\n");
+    char log[128];
+    snprintf(log, sizeof log, "%s/stm32flash.log", x->dir);
+    show_log_tail(log);
 }
 
 #define RUN_OK(x, ...)                                                      \

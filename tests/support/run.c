@@ -1,0 +1,63 @@
+/* run.c - see run.h. */
+#define _GNU_SOURCE
+#include "run.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int run_program(const char *const argv[], const char *preload, const char *log, int limit_s)
+{
+    size_t ne = 0;
+    while (environ[ne])
+        ne++;
+    char **envp = calloc(ne + 2, sizeof *envp);
+    memcpy(envp, environ, ne * sizeof *envp);
+    char pre[600];
+    if (preload) {
+        snprintf(pre, sizeof pre, "LD_PRELOAD=%s", preload);
+        envp[ne] = pre;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, (char *const *)argv, envp);
+    posix_spawn_file_actions_destroy(&fa);
+    free(envp);
+    if (rc != 0)
+        fail_msg("cannot run %s", argv[0]);
+    int status = 0;
+    for (long waited = 0;; waited += 10) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            break;
+        if (waited > (long)limit_s * 1000) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            show_log_tail(log);
+            fail_msg("%s did not finish in %d s", argv[0], limit_s);
+        }
+        usleep(10000);
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+void show_log_tail(const char *log)
+{
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "tr '\\r' '\\n' < '%s' | tail -n 15 >&2", log);
+    if (system(cmd) != 0)
+        fprintf(stderr, "(no log)\n");
+}

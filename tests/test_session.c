@@ -1,0 +1,358 @@
+/* test_session.c - libstubflash against the virtual board through "sim:PART?flash=FILE": what
+ * the library does is checked in the board's flash file, as a user would check hardware. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stubflash/stubflash.h>
+
+#include "board_host.h"
+
+struct fx {
+    const char *part;
+    uint32_t flash_size;
+    char file[64];
+    char port[160];
+    sf_session *s;
+};
+
+static int setup_part(void **state, const char *part, uint32_t size)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    x->part = part;
+    x->flash_size = size;
+    snprintf(x->file, sizeof x->file, "/tmp/stubflash-session-XXXXXX");
+    int fd = mkstemp(x->file);
+    close(fd);
+    remove(x->file);
+    snprintf(x->port, sizeof x->port, "sim:%s?flash=%s", part, x->file);
+    assert_int_equal(sf_session_new(&x->s), SF_OK);
+    *state = x;
+    return 0;
+}
+
+static int setup_hd(void **state) { return setup_part(state, "stm32f103re", 512 * 1024); }
+static int setup_xl(void **state) { return setup_part(state, "stm32f103rg", 1024 * 1024); }
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    sf_session_free(x->s);
+    remove(x->file);
+    free(x);
+    return 0;
+}
+
+static void open_ok(struct fx *x)
+{
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("open %s: %s", x->port, sf_session_last_error(x->s));
+}
+
+/* Close the session (the board saves its flash file) and return the flash bytes. */
+static uint8_t *board_flash(struct fx *x)
+{
+    sf_session_close(x->s);
+    size_t len;
+    uint8_t *f = bh_load_file(x->file, &len);
+    assert_int_equal(len, x->flash_size + 16);
+    return f;
+}
+
+static sf_image *image_of(const uint8_t *data, size_t len, uint32_t addr)
+{
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, addr, data, len), SF_OK);
+    return img;
+}
+
+static uint8_t *pattern(size_t len, unsigned seed)
+{
+    uint8_t *p = malloc(len);
+    for (size_t i = 0; i < len; i++)
+        p[i] = (uint8_t)((i * 131 + seed * 17 + (i >> 8)) & 0xFF);
+    return p;
+}
+
+static void write_ok(struct fx *x, const sf_image *img)
+{
+    if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
+        fail_msg("write: %s", sf_session_last_error(x->s));
+}
+
+static void test_every_format_writes_the_same_flash(void **state)
+{
+    struct fx *x = *state;
+    size_t blen;
+    uint8_t *bin = bh_load_file(getenv("HELLO_FLASH_BIN"), &blen);
+    const char *envs[] = {"HELLO_FLASH_BIN", "HELLO_FLASH_HEX", "HELLO_FLASH_SREC", "HELLO_FLASH_ELF"};
+    for (size_t k = 0; k < 4; k++) {
+        char err[256];
+        sf_image *img;
+        assert_int_equal(sf_image_load(getenv(envs[k]), SF_FORMAT_AUTO, 0x08000000, &img, err, sizeof err), SF_OK);
+        open_ok(x);
+        assert_int_equal(sf_session_mass_erase(x->s), SF_OK);
+        write_ok(x, img);
+        uint8_t *f = board_flash(x);
+        assert_memory_equal(f, bin, blen);
+        for (uint32_t i = (uint32_t)blen; i < x->flash_size; i++)
+            if (f[i] != 0xFF)
+                fail_msg("%s: byte at 0x%08x is 0x%02x, expected erased", envs[k], 0x08000000 + i, f[i]);
+        free(f);
+        sf_image_free(img);
+    }
+    free(bin);
+}
+
+static void test_bytes_beside_the_image_are_kept(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *a = pattern(4096, 1), b[16];
+    memset(b, 0x42, sizeof b);
+    sf_image *ia = image_of(a, 4096, 0x08000000), *ib = image_of(b, 16, 0x08000103); /* unaligned */
+    open_ok(x);
+    write_ok(x, ia);
+    write_ok(x, ib);
+    uint8_t *f = board_flash(x);
+    assert_memory_equal(f, a, 0x103);
+    assert_memory_equal(f + 0x103, b, 16);
+    assert_memory_equal(f + 0x113, a + 0x113, 4096 - 0x113);
+    free(f);
+    free(a);
+    sf_image_free(ia);
+    sf_image_free(ib);
+}
+
+static void test_read_verify_and_mismatch(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *a = pattern(5000, 2), back[5000];
+    sf_image *ia = image_of(a, 5000, 0x08002000);
+    open_ok(x);
+    write_ok(x, ia);
+    assert_int_equal(sf_session_read(x->s, 0x08002000, back, 5000), SF_OK);
+    assert_memory_equal(back, a, 5000);
+    assert_int_equal(sf_session_verify_image(x->s, ia), SF_OK);
+    a[4000] ^= 1;
+    sf_image *ib = image_of(a, 5000, 0x08002000);
+    assert_int_equal(sf_session_verify_image(x->s, ib), SF_ERR_VERIFY);
+    assert_non_null(strstr(sf_session_last_error(x->s), "0x08002FA0"));
+    free(a);
+    sf_image_free(ia);
+    sf_image_free(ib);
+}
+
+static void test_erase_range_and_all(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *a = pattern(8192, 3);
+    sf_image *ia = image_of(a, 8192, 0x08000000);
+    open_ok(x);
+    write_ok(x, ia);
+    /* 0x08000900 + 0x100 lies in page 1 (2 KiB pages): only page 1 is erased. */
+    assert_int_equal(sf_session_erase_range(x->s, 0x08000900, 0x100), SF_OK);
+    uint8_t *f = board_flash(x);
+    assert_memory_equal(f, a, 2048);
+    for (int i = 2048; i < 4096; i++)
+        assert_int_equal(f[i], 0xFF);
+    assert_memory_equal(f + 4096, a + 4096, 4096);
+    free(f);
+    open_ok(x);
+    assert_int_equal(sf_session_erase_range(x->s, 0x08000000 + x->flash_size - 16, 32), SF_ERR_FIT);
+    assert_int_equal(sf_session_mass_erase(x->s), SF_OK);
+    f = board_flash(x);
+    for (int i = 0; i < 8192; i++)
+        assert_int_equal(f[i], 0xFF);
+    free(f);
+    free(a);
+    sf_image_free(ia);
+}
+
+static void test_image_too_big_leaves_flash_untouched(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *a = pattern(4096, 4);
+    sf_image *ia = image_of(a, 4096, 0x08000000);
+    open_ok(x);
+    write_ok(x, ia);
+    uint8_t *before = board_flash(x);
+    /* A gap-filled image: a byte at the start and one past the end of flash. */
+    sf_image *big = image_of(a, 16, 0x08000000);
+    assert_int_equal(sf_image_add(big, 0x08000000 + x->flash_size, a, 4), SF_OK);
+    open_ok(x);
+    assert_int_equal(sf_session_write_image(x->s, big, SF_WRITE_VERIFY), SF_ERR_FIT);
+    assert_non_null(strstr(sf_session_last_error(x->s), "does not fit"));
+    uint8_t *after = board_flash(x);
+    assert_memory_equal(after, before, x->flash_size + 16);
+    free(before), free(after), free(a);
+    sf_image_free(ia);
+    sf_image_free(big);
+}
+
+static void test_write_protection_is_checked_before_erasing(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *a = pattern(2048, 5), *b = pattern(2048, 6);
+    sf_image *ia = image_of(a, 2048, 0x08000000), *ib = image_of(b, 2048, 0x08000000);
+    open_ok(x);
+    write_ok(x, ia);
+    uint8_t group0 = 0;
+    assert_int_equal(sf_session_write_protect(x->s, &group0, 1), SF_OK);
+    sf_chip chip;
+    assert_int_equal(sf_session_chip(x->s, &chip), SF_OK);
+    assert_int_equal(chip.protection.wrp & 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, ib, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "write-protected"));
+    uint8_t *f = board_flash(x);
+    assert_memory_equal(f, a, 2048);
+    free(f);
+    open_ok(x);
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    write_ok(x, ib);
+    f = board_flash(x);
+    assert_memory_equal(f, b, 2048);
+    free(f), free(a), free(b);
+    sf_image_free(ia);
+    sf_image_free(ib);
+}
+
+static void test_readout_protection(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *a = pattern(2048, 7), buf[16];
+    sf_image *ia = image_of(a, 2048, 0x08000000);
+    open_ok(x);
+    write_ok(x, ia);
+    assert_int_equal(sf_session_readout_protect(x->s), SF_OK);
+    sf_session_close(x->s);
+    open_ok(x);
+    sf_chip chip;
+    sf_session_chip(x->s, &chip);
+    assert_true(chip.protection.readout);
+    assert_int_equal(sf_session_write_image(x->s, ia, 0), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "unprotect --readout"));
+    assert_int_equal(sf_session_read(x->s, 0x08000000, buf, 16), SF_ERR_PROTECTED);
+    assert_int_equal(sf_session_readout_unprotect(x->s), SF_OK);
+    sf_session_chip(x->s, &chip);
+    assert_false(chip.protection.readout);
+    uint8_t *f = board_flash(x);
+    for (int i = 0; i < 2048; i++)
+        assert_int_equal(f[i], 0xFF);
+    free(f), free(a);
+    sf_image_free(ia);
+}
+
+static void test_go_and_reset(void **state)
+{
+    struct fx *x = *state;
+    open_ok(x);
+    assert_int_equal(sf_session_reset(x->s), SF_OK);
+    sf_chip chip;
+    assert_int_equal(sf_session_chip(x->s, &chip), SF_OK);
+    assert_int_equal(chip.pid, x->flash_size == 512 * 1024 ? 0x414 : 0x430);
+    char err[256];
+    sf_image *img;
+    assert_int_equal(sf_image_load(getenv("HELLO_FLASH_ELF"), SF_FORMAT_AUTO, 0, &img, err, sizeof err), SF_OK);
+    write_ok(x, img);
+    assert_int_equal(sf_session_go(x->s, 0x08000000), SF_OK);
+    assert_int_equal(sf_session_chip(x->s, &chip), SF_ERR_STATE); /* the ROM no longer answers */
+    sf_image_free(img);
+}
+
+static void test_port_errors(void **state)
+{
+    struct fx *x = *state;
+    assert_int_equal(sf_session_open(x->s, "/dev/ttyNONEXISTENT9"), SF_ERR_PORT);
+    assert_non_null(strstr(sf_session_last_error(x->s), "no such port"));
+    assert_int_equal(sf_session_open(x->s, "sim:stm32f999"), SF_ERR_PORT);
+    assert_non_null(strstr(sf_session_last_error(x->s), "stm32f103re"));
+    /* A terminal with nobody behind it: the sync gets no answer. */
+    int m = posix_openpt(O_RDWR | O_NOCTTY);
+    grantpt(m);
+    unlockpt(m);
+    assert_int_equal(sf_session_open(x->s, ptsname(m)), SF_ERR_TIMEOUT);
+    assert_non_null(strstr(sf_session_last_error(x->s), "BOOT0"));
+    close(m);
+}
+
+struct canceller {
+    sf_session *s;
+};
+
+static void *cancel_later(void *arg)
+{
+    struct canceller *c = arg;
+    usleep(2000000); /* after the erase (32 pages x 30 ms), inside the 6 s write */
+    sf_session_cancel(c->s);
+    return NULL;
+}
+
+static uint64_t last_done, last_total;
+static int backwards;
+static void track(sf_phase ph, uint64_t done, uint64_t total, void *user)
+{
+    (void)user;
+    if (ph == SF_PHASE_WRITE) {
+        if (done < last_done)
+            backwards++;
+        last_done = done;
+        last_total = total;
+    }
+}
+
+static void test_cancel_from_another_thread(void **state)
+{
+    struct fx *x = *state;
+    /* Real-time board: 64 KiB at 115200 takes seconds, so the cancel lands mid-write. */
+    snprintf(x->port, sizeof x->port, "sim:%s?realtime=1", x->part);
+    open_ok(x);
+    uint8_t *a = pattern(65536, 8);
+    sf_image *ia = image_of(a, 65536, 0x08000000);
+    sf_session_set_progress(x->s, track, NULL);
+    pthread_t t;
+    struct canceller c = {x->s};
+    pthread_create(&t, NULL, cancel_later, &c);
+    assert_int_equal(sf_session_write_image(x->s, ia, SF_WRITE_VERIFY), SF_ERR_CANCELLED);
+    pthread_join(t, NULL);
+    assert_int_equal(backwards, 0);
+    assert_true(last_done > 0);
+    assert_true(last_done < last_total);
+    /* The session is still usable after a cancel. */
+    sf_session_set_progress(x->s, NULL, NULL);
+    uint8_t buf[4];
+    assert_int_equal(sf_session_read(x->s, 0x08000000, buf, 4), SF_OK);
+    free(a);
+    sf_image_free(ia);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_bytes_beside_the_image_are_kept, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_range_and_all, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_range_and_all, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_image_too_big_leaves_flash_untouched, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_image_too_big_leaves_flash_untouched, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_write_protection_is_checked_before_erasing, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_protection_is_checked_before_erasing, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protection, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protection, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_go_and_reset, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_go_and_reset, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_port_errors, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_from_another_thread, setup_hd, teardown),
+    };
+    return cmocka_run_group_tests_name("session", tests, NULL, NULL);
+}
