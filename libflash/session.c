@@ -274,6 +274,18 @@ static sf_error refuse_if_readout_protected(sf_session *s)
                    "'stubflash unprotect --readout --erase-all' removes it, and the chip then ERASES ALL its flash");
 }
 
+/* Address of erase unit index (units are numbered from the flash base, layout order). */
+static uint32_t unit_start(const sf_device *d, uint32_t index)
+{
+    uint32_t addr = d->flash_base;
+    for (uint8_t r = 0; r < d->layout_runs && index; r++) {
+        uint32_t n = index < d->layout[r].count ? index : d->layout[r].count;
+        addr += n * d->layout[r].size;
+        index -= n;
+    }
+    return addr;
+}
+
 /* Groups of units one WRP bit protects on F0/F1/F3 (bit 31 covers the rest). */
 static uint32_t wrp_bit_of_unit(const sf_device *d, uint32_t unit)
 {
@@ -290,14 +302,7 @@ static sf_error check_units_writable(sf_session *s, const uint32_t *units, size_
     for (size_t i = 0; i < n; i++) {
         uint32_t bit = wrp_bit_of_unit(s->chip.device, units[i]);
         if (!(p->wrp & (1u << bit))) {
-            uint32_t start;
-            sf_device_unit_of(s->chip.device, s->chip.flash_size, s->chip.device->flash_base, NULL, NULL, NULL);
-            start = s->chip.device->flash_base;
-            for (uint32_t u = 0; u < units[i]; u++) {
-                uint32_t idx, st, sz;
-                sf_device_unit_of(s->chip.device, s->chip.flash_size, start, &idx, &st, &sz);
-                start = st + sz;
-            }
+            uint32_t start = unit_start(s->chip.device, units[i]);
             return sf_fail(&s->eb, SF_ERR_PROTECTED,
                            "page %u (0x%08X) is write-protected (WRP bit %u): the bootloader would skip it "
                            "silently. 'stubflash unprotect --write' removes write protection", units[i], start, bit);
