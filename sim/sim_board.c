@@ -35,7 +35,9 @@ struct sim_board {
     int64_t cut_time;
     uint32_t off_ms;
     bool boot0;
+    int64_t reset_at;    /* clock time of the pending reset (request, AIRCR write, power-on) */
     sim_cpu *cpu;        /* while the CPU runs */
+    sim_cpu *cpus[2];    /* engines by BOOT0 level, reused across runs */
     unsigned resets;
     char fault[256];
 };
@@ -175,20 +177,30 @@ static void interrupt_locked(sim_board *b)
 
 static bool requested_locked(sim_board *b) { return b->stop_req || b->reset_req || b->cut_req; }
 
+/* The board's engine for a BOOT0 level, created on first use. */
+static sim_cpu *cpu_for(sim_board *b, bool boot0)
+{
+    if (b->cpus[boot0])
+        return b->cpus[boot0];
+    sim_cpu_env env = {.part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
+                       .mem = &b->mem, .boot0 = boot0, .log = board_log, .log_user = b};
+    char *err = NULL;
+    b->cpus[boot0] = sim_cpu_new(&env, &err);
+    if (!b->cpus[boot0])
+        board_log(b, "%s", err ? err : "cannot create the CPU");
+    free(err);
+    return b->cpus[boot0];
+}
+
 /* Run code on the CPU from a vector table; follow jumps into the ROM and its Go commands. */
 static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
 {
     for (;;) {
-        sim_cpu_env env = {.part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
-                           .mem = &b->mem, .boot0 = boot0, .log = board_log, .log_user = b};
-        char *err = NULL;
-        sim_cpu *cpu = sim_cpu_new(&env, &err);
-        if (!cpu) {
-            board_log(b, "%s", err ? err : "cannot create the CPU");
-            free(err);
+        sim_cpu *cpu = cpu_for(b, boot0);
+        if (!cpu)
             return;
-        }
         pthread_mutex_lock(&b->lock);
+        sim_cpu_arm(cpu);
         b->cpu = cpu;
         if (requested_locked(b))
             sim_cpu_stop(cpu);
@@ -199,8 +211,9 @@ static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
 
         pthread_mutex_lock(&b->lock);
         b->cpu = NULL;
+        if (ex == CPU_EXIT_RESET && !b->reset_at)
+            b->reset_at = sim_cpu_exit_time(cpu);
         pthread_mutex_unlock(&b->lock);
-        sim_cpu_free(cpu);
 
         if (ex == CPU_EXIT_FAULT) {
             board_log(b, "%s", fault);
@@ -223,8 +236,15 @@ static void run_rom(sim_board *b)
 {
     sim_rom_env env = {.part = b->part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem};
     uint32_t go;
-    if (sim_rom_run(&env, &go) == ROM_GO)
+    enum sim_rom_exit ex = sim_rom_run(&env, &go);
+    if (ex == ROM_GO) {
         run_cpu(b, go, true);
+    } else if (ex == ROM_RESET) {
+        pthread_mutex_lock(&b->lock);
+        if (!b->reset_at)
+            b->reset_at = sim_clock_now(&b->clock);
+        pthread_mutex_unlock(&b->lock);
+    }
 }
 
 static void scramble_ram(sim_board *b)
@@ -240,6 +260,7 @@ static void *board_thread(void *arg)
 {
     sim_board *b = arg;
     bool power_on = true;
+    cpu_for(b, b->boot0); /* ready before the first Go, as a chip's core is */
     pthread_mutex_lock(&b->lock);
     for (;;) {
         if (b->stop_req)
@@ -254,10 +275,11 @@ static void *board_thread(void *arg)
             int64_t until = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec + (int64_t)b->off_ms * 1000000;
             ts.tv_sec = until / 1000000000;
             ts.tv_nsec = until % 1000000000;
-            sim_line_device_reset(b->line, INT64_MAX); /* an unpowered chip hears nothing */
+            sim_line_device_reset(b->line, INT64_MAX, 0); /* an unpowered chip hears nothing */
             while (!b->stop_req && !b->cut_req &&
                    pthread_cond_timedwait(&b->cond, &b->lock, &ts) != ETIMEDOUT)
                 ;
+            b->reset_at = sim_clock_now(&b->clock); /* power back on */
             continue;
         }
         b->reset_req = false;
@@ -269,8 +291,10 @@ static void *board_thread(void *arg)
             scramble_ram(b); /* SRAM content is undefined after power-up */
         power_on = false;
         sim_flash_reset(&b->flash);
-        int64_t startup = boot0 ? b->part->rom_startup_ns : 0;
-        sim_line_device_reset(b->line, sim_clock_now(&b->clock) + (b->clock.realtime ? startup : 0));
+        int64_t at = b->reset_at ? b->reset_at : sim_clock_now(&b->clock);
+        b->reset_at = 0;
+        int64_t startup = boot0 && b->clock.realtime ? b->part->rom_startup_ns : 0;
+        sim_line_device_reset(b->line, at + startup, boot0 ? LINE_AUTOBAUD : 0);
         pthread_mutex_unlock(&b->lock);
 
         if (boot0)
@@ -310,6 +334,7 @@ int sim_board_start(sim_board *b)
     if (b->started)
         return 0;
     b->stop_req = false;
+    b->reset_at = sim_clock_now(&b->clock); /* power-on: the line is live from now on */
     if (pthread_create(&b->thread, NULL, board_thread, b) != 0)
         return -1;
     b->started = true;
@@ -338,6 +363,8 @@ void sim_board_free(sim_board *b)
     if (!b)
         return;
     sim_board_stop(b);
+    sim_cpu_free(b->cpus[0]);
+    sim_cpu_free(b->cpus[1]);
     sim_line_free(b->line);
     sim_memory_free(&b->mem);
     free(b->flash_file);
@@ -359,6 +386,8 @@ void sim_board_reset(sim_board *b)
 {
     pthread_mutex_lock(&b->lock);
     b->reset_req = true;
+    if (!b->reset_at)
+        b->reset_at = sim_clock_now(&b->clock);
     interrupt_locked(b);
     pthread_mutex_unlock(&b->lock);
 }

@@ -33,6 +33,7 @@ struct sim_cpu {
     atomic_bool stop_requested;
     enum sim_cpu_exit exit;
     bool exited;
+    int64_t exit_time;
     char fault[256];
     struct fixup fix[4];
     unsigned nfix;
@@ -50,6 +51,7 @@ static void set_exit(sim_cpu *c, enum sim_cpu_exit e, const char *fmt, ...)
         return;
     c->exited = true;
     c->exit = e;
+    c->exit_time = sim_clock_now(c->env.clock);
     if (fmt) {
         va_list ap;
         va_start(ap, fmt);
@@ -346,11 +348,36 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
         sim_cpu_free(c);
         return NULL;
     }
-    sim_rcc_reset(&c->rcc, false);
-    sim_usart_reset(&c->usart, env->line);
-    sim_systick_reset(&c->systick);
-    c->vtor = 0;
     return c;
+}
+
+void sim_cpu_arm(sim_cpu *c) { atomic_store(&c->stop_requested, false); }
+
+/* What a system reset does to the core and the peripherals the sim models. */
+static void reset_state(sim_cpu *c)
+{
+    c->exited = false;
+    c->fault[0] = 0;
+    c->nfix = 0;
+    sim_rcc_reset(&c->rcc, false);
+    sim_usart_reset(&c->usart, c->env.line);
+    sim_systick_reset(&c->systick);
+    memset(c->regs, 0, PERIPH_SIZE);
+    memset(c->ppb, 0, sizeof c->ppb);
+    c->vtor = 0;
+    uint32_t zero = 0, lr = 0xFFFFFFFFu, xpsr = 0x01000000u; /* Thumb state, no IT block */
+    for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; r++)
+        uc_reg_write(c->uc, r, &zero);
+    uc_reg_write(c->uc, UC_ARM_REG_LR, &lr);
+    uc_reg_write(c->uc, UC_ARM_REG_XPSR, &xpsr);
+    uc_reg_write(c->uc, UC_ARM_REG_PRIMASK, &zero);
+    uc_reg_write(c->uc, UC_ARM_REG_CONTROL, &zero);
+    /* The ROM writes RAM and flash behind the emulator's back: drop code translated from them
+     * (a range removal; a whole-cache flush costs ~100 ms). */
+    const struct sim_part *p = c->env.part;
+    uc_ctl_remove_cache(c->uc, p->ram_base, p->ram_base + p->ram_size);
+    uc_ctl_remove_cache(c->uc, p->flash_base, p->flash_base + p->flash_size);
+    uc_ctl_remove_cache(c->uc, 0, p->flash_size);
 }
 
 void sim_cpu_free(sim_cpu *c)
@@ -363,6 +390,8 @@ void sim_cpu_free(sim_cpu *c)
     free(c);
 }
 
+int64_t sim_cpu_exit_time(const sim_cpu *c) { return c->exit_time; }
+
 void sim_cpu_stop(sim_cpu *c)
 {
     atomic_store(&c->stop_requested, true);
@@ -372,9 +401,8 @@ void sim_cpu_stop(sim_cpu *c)
 enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fault_len)
 {
     uint32_t sp = 0, pc = 0;
+    reset_state(c);
     uint8_t *vt = sim_memory_ptr(c->env.mem, unalias(c, vtor), 8);
-    c->exited = false;
-    c->fault[0] = 0;
     if (!vt) {
         set_exit(c, CPU_EXIT_FAULT, "hard fault: vector table at 0x%08x is not in memory", vtor);
     } else {

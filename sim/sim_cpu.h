@@ -28,10 +28,18 @@ enum sim_cpu_exit {
 
 typedef struct sim_cpu sim_cpu;
 
+/* One engine per board and BOOT0 level, reused for every run: creating a unicorn engine takes
+ * milliseconds, a real chip starts the code Go names in microseconds. */
 sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err);
 void sim_cpu_free(sim_cpu *c);
-/* Start at a vector table (MSP from [vtor], PC from [vtor+4]) and run until an exit. */
+/* Clear a stop request left from an earlier run; call before publishing the CPU to threads
+ * that may call sim_cpu_stop. */
+void sim_cpu_arm(sim_cpu *c);
+/* Start from reset state at a vector table (MSP from [vtor], PC from [vtor+4]) and run until
+ * an exit. Peripherals and registers are reset; code translated earlier is discarded. */
 enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fault_len);
+/* Clock time at which the program requested the reset (CPU_EXIT_RESET). */
+int64_t sim_cpu_exit_time(const sim_cpu *c);
 /* Ask a running CPU to stop; safe from any thread, also before sim_cpu_run begins. */
 void sim_cpu_stop(sim_cpu *c);
 

@@ -373,12 +373,13 @@ void sim_line_device_wait_rx(sim_line *l, int64_t ns)
     pthread_mutex_unlock(&l->lock);
 }
 
-void sim_line_device_reset(sim_line *l, int64_t deaf_until)
+void sim_line_device_reset(sim_line *l, int64_t deaf_until, uint32_t baud_after)
 {
     pthread_mutex_lock(&l->lock);
-    l->to_device.head = l->to_device.count = 0;
     l->deaf_until = deaf_until;
-    l->device_baud = 0;
+    l->device_baud = baud_after;
+    first_audible(l); /* drop what the reset swallowed */
+    pthread_cond_broadcast(&l->changed);
     pthread_mutex_unlock(&l->lock);
 }
 

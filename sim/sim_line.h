@@ -51,8 +51,11 @@ int64_t sim_line_device_byte_ns(sim_line *l);
 void sim_line_device_tx_state(sim_line *l, bool *txe, bool *tc);
 /* Wait up to ns (clock time) for a received byte to complete, or an interrupt. */
 void sim_line_device_wait_rx(sim_line *l, int64_t ns);
-/* The device stops listening until deaf_until (a reset): queued and in-flight bytes are lost. */
-void sim_line_device_reset(sim_line *l, int64_t deaf_until);
+/* A reset: bytes whose stop bit ends before deaf_until are lost (the chip was resetting or
+ * still starting); later ones are heard at baud_after (LINE_AUTOBAUD for the ROM, 0 when a
+ * program must first enable its USART). Nothing is flushed that arrives after deaf_until, so
+ * how long the simulator itself takes to reset does not change what the host sees. */
+void sim_line_device_reset(sim_line *l, int64_t deaf_until, uint32_t baud_after);
 
 /* While set, device waits return LINE_INTERRUPTED at once (reset, power cut, stop). */
 void sim_line_interrupt(sim_line *l, bool on);

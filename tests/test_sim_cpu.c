@@ -1,5 +1,6 @@
 /* test_sim_cpu.c - programs built in the tree run on the virtual Cortex-M3: loaded to RAM
  * with Write Memory and started with Go, or booted from flash with BOOT0 low. */
+#define _DEFAULT_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "board_host.h"
 
@@ -77,6 +79,8 @@ static void test_boot_from_flash_with_boot0_low(void **state)
     free(img);
 }
 
+static void go_and_wait_fault(sim_board *b, char *fault, size_t len);
+
 static void test_bad_access_stops_cpu_with_report(void **state)
 {
     (void)state;
@@ -94,19 +98,38 @@ static void test_bad_access_stops_cpu_with_report(void **state)
     memcpy(img + 8, code, sizeof code);
     memset(img + 8 + sizeof code, 0, sizeof img - 8 - sizeof code);
     sim_board *b = bh_board("stm32f103re");
+    /* First run the hello program at 0x20001000 and reset, so the CPU has translated code
+     * there: the new program written to the same address must be what runs next. */
+    size_t len;
+    uint8_t *hello = bh_load_file(getenv("HELLO_RAM_BIN"), &len);
     assert_int_equal(bh_sync(b), ACK);
-    assert_int_equal(bh_write(b, 0x20001000, img, 28), 0);
+    assert_int_equal(bh_write(b, 0x20001000, hello, (len + 3) & ~(size_t)3), 0);
     assert_int_equal(bh_command(b, 0x21), ACK);
     assert_int_equal(bh_address(b, 0x20001000), ACK);
+    expect_output(b, "hello from ram");
+    unsigned r = sim_board_reset_count(b);
+    bh_send(b, (const uint8_t *)"R", 1);
+    for (int i = 0; i < 200 && sim_board_reset_count(b) == r; i++)
+        usleep(5000);
+    free(hello);
+
+    assert_int_equal(bh_sync(b), ACK);
+    assert_int_equal(bh_write(b, 0x20001000, img, 28), 0);
     char fault[256] = "";
-    for (int i = 0; i < 200 && !fault[0]; i++) {
-        struct timespec ts = {0, 5000000};
-        nanosleep(&ts, NULL);
-        sim_board_last_fault(b, fault, sizeof fault);
-    }
+    go_and_wait_fault(b, fault, sizeof fault);
     assert_non_null(strstr(fault, "0x60000000"));
     assert_non_null(strstr(fault, "read"));
     sim_board_free(b);
+}
+
+static void go_and_wait_fault(sim_board *b, char *fault, size_t len)
+{
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, 0x20001000), ACK);
+    for (int i = 0; i < 200 && !fault[0]; i++) {
+        usleep(5000);
+        sim_board_last_fault(b, fault, len);
+    }
 }
 
 int main(void)
