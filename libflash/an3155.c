@@ -103,6 +103,18 @@ sf_error an_get(an_link *l)
 
 bool an_has(const an_link *l, uint8_t cmd) { return memchr(l->cmds, cmd, l->ncmds) != NULL; }
 
+sf_error an_get_version(an_link *l, uint8_t *version, uint8_t option[2])
+{
+    uint8_t b[3];
+    sf_error e = command(l, AN_GET_VERSION, "Get Version");
+    if (e || (e = sf_port_read_eb(l->port, b, 3, NULL, ACK_MS, l->eb)) || (e = answer(l, ACK_MS, "Get Version")))
+        return e;
+    *version = b[0];
+    option[0] = b[1];
+    option[1] = b[2];
+    return SF_OK;
+}
+
 sf_error an_get_id(an_link *l, uint16_t *pid)
 {
     uint8_t n, id[8];

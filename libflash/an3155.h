@@ -31,6 +31,8 @@ sf_error an_sync(an_link *l, unsigned total_ms);
 sf_error an_get(an_link *l);
 bool an_has(const an_link *l, uint8_t cmd);
 sf_error an_get_id(an_link *l, uint16_t *pid);
+/* Get Version: protocol version and the two option bytes it reports (0 on most parts). */
+sf_error an_get_version(an_link *l, uint8_t *version, uint8_t option[2]);
 /* Up to 256 bytes; resyncs and retries on NACK/timeout. SF_ERR_PROTECTED if the ROM refuses
  * Read right after the command byte (readout protection). */
 sf_error an_read(an_link *l, uint32_t addr, uint8_t *buf, size_t len);

@@ -182,11 +182,25 @@ static sf_error read_protection_and_size(sf_session *s)
 
 static sf_error connect(sf_session *s, unsigned sync_ms)
 {
-    sf_error e = an_sync(&s->link, sync_ms);
+    /* If a reply to a sync byte comes later than an_sync waited, a further 0x7F may be left
+     * in the ROM as half a command, and Get's first byte then completes it (NACK). A NACK or
+     * silence leaves the ROM waiting for a fresh command, so syncing again recovers. */
+    sf_error e = SF_OK;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        if ((e = an_sync(&s->link, sync_ms)))
+            return e;
+        e = an_get(&s->link);
+        if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
+            break;
+    }
     if (e)
         return e;
-    if ((e = an_get(&s->link)))
+    uint8_t gv_version, gv_option[2];
+    if ((e = an_get_version(&s->link, &gv_version, gv_option)))
         return e;
+    if (gv_version != s->link.version)
+        return sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader reports version %u.%u in Get and %u.%u in Get Version",
+                       s->link.version >> 4, s->link.version & 15, gv_version >> 4, gv_version & 15);
     uint16_t pid;
     if ((e = an_get_id(&s->link, &pid)))
         return e;
