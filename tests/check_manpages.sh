@@ -1,0 +1,24 @@
+#!/bin/sh
+# The man pages render without groff warnings, and stubflash(1) documents every exit status
+# that 'stubflash --help' lists.
+set -eu
+cli=$1
+shift
+status=0
+for page in "$@"; do
+    warnings=$(groff -man -ww -z "$page" 2>&1)
+    if [ -n "$warnings" ]; then
+        echo "$page: $warnings"
+        status=1
+    fi
+done
+codes=$("$cli" --help | sed -n '/^Exit status:/,$p' | grep -o '[0-9][0-9]* [a-z]' | cut -d' ' -f1)
+[ -n "$codes" ] || { echo "no exit codes found in --help"; exit 1; }
+for c in $codes; do
+    if ! grep -q "^\.B $c\$" "$1"; then
+        echo "exit status $c from --help is not in $1"
+        status=1
+    fi
+done
+[ $status -eq 0 ] && echo "1 passed, 0 failed" || echo "0 passed, 1 failed"
+exit $status
