@@ -79,8 +79,17 @@ sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl,
             opt.realtime = true;
         else if (strcmp(kv, "realtime=0") == 0)
             opt.realtime = false;
+        else if (strncmp(kv, "corrupt_rx=", 11) == 0)
+            opt.faults.corrupt_to_device = strtod(kv + 11, NULL);
+        else if (strncmp(kv, "corrupt_tx=", 11) == 0)
+            opt.faults.corrupt_to_host = strtod(kv + 11, NULL);
+        else if (strncmp(kv, "drop_rx=", 8) == 0)
+            opt.faults.drop_to_device = strtod(kv + 8, NULL);
+        else if (strncmp(kv, "seed=", 5) == 0)
+            opt.faults.seed = strtoull(kv + 5, NULL, 0);
         else {
-            sf_error e = sf_fail(eb, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1)", spec, kv);
+            sf_error e = sf_fail(eb, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
+                                 "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, seed=N)", spec, kv);
             free(copy);
             return e;
         }

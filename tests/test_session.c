@@ -284,6 +284,25 @@ static void test_port_errors(void **state)
     close(m);
 }
 
+static void test_retries_ride_out_line_noise(void **state)
+{
+    struct fx *x = *state;
+    /* About one 258-byte block in four loses a byte or gets a bit flipped on its way to the
+     * device: the ROM NACKs the checksum or waits for the missing byte, the library
+     * resynchronises and sends the block again. The flash must end up exactly right. */
+    snprintf(x->port, sizeof x->port, "sim:%s?flash=%s&corrupt_rx=0.0005&drop_rx=0.0005&seed=7", x->part, x->file);
+    sf_session_set_retries(x->s, 10);
+    uint8_t *a = pattern(6144, 9);
+    sf_image *ia = image_of(a, 6144, 0x08000000);
+    open_ok(x);
+    write_ok(x, ia);
+    uint8_t *f = board_flash(x);
+    assert_memory_equal(f, a, 6144);
+    free(f);
+    free(a);
+    sf_image_free(ia);
+}
+
 struct canceller {
     sf_session *s;
 };
@@ -353,6 +372,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_go_and_reset, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_port_errors, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_cancel_from_another_thread, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_xl, teardown),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }

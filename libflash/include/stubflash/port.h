@@ -15,7 +15,9 @@ typedef struct sf_port sf_port;
  *  - a device path such as "/dev/ttyUSB0" (or any name libserialport knows);
  *  - "sim:DEVICE" for an in-process virtual board, e.g. "sim:stm32f103rg", with options after
  *    '?' separated by '&': "flash=FILE" keeps the board's flash in FILE between runs,
- *    "realtime=1" paces bytes and flash operations as hardware does (default: fast).
+ *    "realtime=1" paces bytes and flash operations as hardware does (default: fast),
+ *    "corrupt_rx=RATE", "corrupt_tx=RATE", "drop_rx=RATE", "seed=N" inject line faults (per
+ *    byte, to the device / to the host).
  * The port starts at 115200 8E1. On failure *out is NULL and err (if not NULL) holds a
  * sentence the user can act on (permission, busy, not found). */
 SF_API sf_error sf_port_open(const char *name, sf_port **out, char *err, size_t errlen);
