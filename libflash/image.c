@@ -186,6 +186,26 @@ bool sf_image_entry(const sf_image *img, uint32_t *entry)
     return true;
 }
 
+bool sf_next_line(const uint8_t *d, size_t len, size_t *pos, unsigned *line, const uint8_t **rec, size_t *n)
+{
+    while (*pos < len) {
+        size_t start = *pos;
+        while (*pos < len && d[*pos] != '\n')
+            (*pos)++;
+        size_t end = *pos;
+        (*pos)++;
+        (*line)++;
+        while (end > start && (d[end - 1] == '\r' || d[end - 1] == ' ' || d[end - 1] == '\t'))
+            end--;
+        if (end > start) {
+            *rec = d + start;
+            *n = end - start;
+            return true;
+        }
+    }
+    return false;
+}
+
 int sf_hex_nibble(uint8_t c)
 {
     if (c >= '0' && c <= '9')

@@ -9,19 +9,9 @@ sf_error sf_parse_ihex(const uint8_t *d, size_t len, const char *name, sf_image 
     size_t pos = 0;
     unsigned line = 0;
     bool eof = false;
-    while (pos < len && !eof) {
-        size_t start = pos;
-        while (pos < len && d[pos] != '\n')
-            pos++;
-        size_t end = pos;
-        pos++;
-        line++;
-        while (end > start && (d[end - 1] == '\r' || d[end - 1] == ' ' || d[end - 1] == '\t'))
-            end--;
-        if (end == start)
-            continue;
-        const uint8_t *p = d + start;
-        size_t n = end - start;
+    const uint8_t *p;
+    size_t n;
+    while (!eof && sf_next_line(d, len, &pos, &line, &p, &n)) {
         if (p[0] != ':')
             return sf_fail(eb, SF_ERR_FILE, "%s:%u: expected ':' at the start of a record, found '%c'",
                            name, line, p[0] >= 32 && p[0] < 127 ? p[0] : '?');

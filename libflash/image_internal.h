@@ -11,6 +11,9 @@ sf_error sf_parse_elf(const uint8_t *data, size_t len, const char *name, sf_imag
 void sf_image_set_entry(sf_image *img, uint32_t entry);
 
 /* Text-record helpers shared by the HEX and S-record parsers. */
+/* The next non-blank line from *pos (trailing CR and blanks cut): sets *rec, *n and counts
+ * *line. False at the end of the data. */
+bool sf_next_line(const uint8_t *d, size_t len, size_t *pos, unsigned *line, const uint8_t **rec, size_t *n);
 int sf_hex_nibble(uint8_t c);
 /* Decode 2*n hex digits from p into out; false if one is not a hex digit. */
 bool sf_hex_bytes(const uint8_t *p, size_t n, uint8_t *out);

@@ -7,19 +7,9 @@ sf_error sf_parse_srec(const uint8_t *d, size_t len, const char *name, sf_image 
     size_t pos = 0;
     unsigned line = 0, data_records = 0;
     bool done = false;
-    while (pos < len && !done) {
-        size_t start = pos;
-        while (pos < len && d[pos] != '\n')
-            pos++;
-        size_t end = pos;
-        pos++;
-        line++;
-        while (end > start && (d[end - 1] == '\r' || d[end - 1] == ' ' || d[end - 1] == '\t'))
-            end--;
-        if (end == start)
-            continue;
-        const uint8_t *p = d + start;
-        size_t n = end - start;
+    const uint8_t *p;
+    size_t n;
+    while (!done && sf_next_line(d, len, &pos, &line, &p, &n)) {
         if (p[0] != 'S' || n < 2 || p[1] < '0' || p[1] > '9')
             return sf_fail(eb, SF_ERR_FILE, "%s:%u: expected a record starting 'S0'..'S9'", name, line);
         int type = p[1] - '0';

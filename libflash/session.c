@@ -661,33 +661,19 @@ sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t c
     return end(s, after_reset(s));
 }
 
-sf_error sf_session_write_unprotect(sf_session *s)
+/* WUP, RDP and RDU: two ACKs, then the chip resets and is read again. */
+static sf_error reset_command(sf_session *s, uint8_t cmd, unsigned second_ack_ms)
 {
     if (!s)
         return SF_ERR_ARG;
     sf_error e = begin(s, true);
-    if (e || (e = an_reset_command(&s->link, AN_WRITE_UNPROTECT, 5000)))
+    if (e == SF_OK && cmd == AN_READOUT_UNPROTECT)
+        logf_(s, SF_LOG_WARNING, "removing readout protection: the chip erases all its flash");
+    if (e || (e = an_reset_command(&s->link, cmd, second_ack_ms)))
         return end(s, e);
     return end(s, after_reset(s));
 }
 
-sf_error sf_session_readout_protect(sf_session *s)
-{
-    if (!s)
-        return SF_ERR_ARG;
-    sf_error e = begin(s, true);
-    if (e || (e = an_reset_command(&s->link, AN_READOUT_PROTECT, 5000)))
-        return end(s, e);
-    return end(s, after_reset(s));
-}
-
-sf_error sf_session_readout_unprotect(sf_session *s)
-{
-    if (!s)
-        return SF_ERR_ARG;
-    sf_error e = begin(s, true);
-    logf_(s, SF_LOG_WARNING, "removing readout protection: the chip erases all its flash");
-    if (e || (e = an_reset_command(&s->link, AN_READOUT_UNPROTECT, MASS_ERASE_MS)))
-        return end(s, e);
-    return end(s, after_reset(s));
-}
+sf_error sf_session_write_unprotect(sf_session *s) { return reset_command(s, AN_WRITE_UNPROTECT, 5000); }
+sf_error sf_session_readout_protect(sf_session *s) { return reset_command(s, AN_READOUT_PROTECT, 5000); }
+sf_error sf_session_readout_unprotect(sf_session *s) { return reset_command(s, AN_READOUT_UNPROTECT, MASS_ERASE_MS); }

@@ -58,19 +58,12 @@ static const char *in_dir(struct fx *x, const char *name)
 /* Run "stubflash -p PTY ARGS..." and return its exit status. */
 static int stubflash(struct fx *x, ...)
 {
-    const char *argv[32];
-    int n = 0;
-    argv[n++] = getenv("STUBFLASH_CLI");
-    argv[n++] = "-p";
-    argv[n++] = sim_pty_path(x->pty);
+    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-p", sim_pty_path(x->pty), NULL};
     va_list ap;
     va_start(ap, x);
-    const char *a;
-    while ((a = va_arg(ap, const char *)) != NULL && n < 30)
-        argv[n++] = a;
+    int rc = run_program_va(prefix, ap, NULL, x->log, 120);
     va_end(ap);
-    argv[n] = NULL;
-    return run_program(argv, NULL, x->log, 120);
+    return rc;
 }
 
 static void expect_rc(struct fx *x, int got, int want)

@@ -70,19 +70,21 @@ static const char *file_in(struct fx *x, const char *name)
  * shim; its output goes to DIR/stm32flash.log. */
 static int stm32flash(struct fx *x, ...)
 {
-    const char *argv[32];
+    char log[128];
+    snprintf(log, sizeof log, "%s/stm32flash.log", x->dir);
+    /* The port goes last: stm32flash takes it as its one positional argument. */
+    const char *args[32];
     int n = 0;
-    argv[n++] = "stm32flash";
     va_list ap;
     va_start(ap, x);
     const char *a;
     while ((a = va_arg(ap, const char *)) != NULL && n < 30)
-        argv[n++] = a;
+        args[n++] = a;
     va_end(ap);
-    argv[n++] = sim_pty_path(x->pty);
-    argv[n] = NULL;
-    char log[128];
-    snprintf(log, sizeof log, "%s/stm32flash.log", x->dir);
+    args[n++] = sim_pty_path(x->pty);
+    args[n] = NULL;
+    const char *argv[34] = {"stm32flash"};
+    memcpy(argv + 1, args, (size_t)(n + 1) * sizeof *argv);
     return run_program(argv, getenv("TERMIOS_SHIM"), log, 180);
 }
 

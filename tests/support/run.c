@@ -54,6 +54,21 @@ int run_program(const char *const argv[], const char *preload, const char *log, 
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+int run_program_va(const char *const prefix[], va_list ap, const char *preload, const char *log, int limit_s)
+{
+    const char *argv[40];
+    int n = 0;
+    while (prefix[n] && n < 8) {
+        argv[n] = prefix[n];
+        n++;
+    }
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL && n < 39)
+        argv[n++] = a;
+    argv[n] = NULL;
+    return run_program(argv, preload, log, limit_s);
+}
+
 void show_log_tail(const char *log)
 {
     char cmd[700];
