@@ -1,0 +1,187 @@
+/* test_stub.c - the real stub binary, loaded through the ROM bootloader (Write Memory + Go)
+ * and run by the virtual STM32's CPU: greeting, framed requests, CRC32 computed on the device. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "board_host.h"
+#include "crc32.h"
+#include "protocol.h"
+#include "stub_image.h"
+
+static void le32_put(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t le32_get(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void send_frame(sim_board *b, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len, bool break_crc)
+{
+    uint8_t f[SFS_HEADER + 64 + SFS_TRAILER] = {SFS_SOF, (uint8_t)len, (uint8_t)(len >> 8), seq, cmd};
+    if (len)
+        memcpy(f + SFS_HEADER, payload, len);
+    uint32_t crc = (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + len));
+    le32_put(f + SFS_HEADER + len, crc ^ (break_crc ? 1u : 0u));
+    bh_send(b, f, SFS_HEADER + len + SFS_TRAILER);
+}
+
+/* Read one frame; check its CRC; return the payload length. */
+static size_t recv_frame(sim_board *b, uint8_t *seq, uint8_t *cmd, uint8_t *payload, size_t cap)
+{
+    uint8_t h[SFS_HEADER];
+    int c;
+    while ((c = bh_byte(b, 2000)) != SFS_SOF)
+        if (c < 0)
+            fail_msg("no frame from the stub");
+    h[0] = SFS_SOF;
+    for (int i = 1; i < SFS_HEADER; i++) {
+        c = bh_byte(b, 2000);
+        assert_true(c >= 0);
+        h[i] = (uint8_t)c;
+    }
+    size_t len = h[1] | (size_t)h[2] << 8;
+    assert_true(len <= cap);
+    uint8_t t[4];
+    for (size_t i = 0; i < len + 4; i++) {
+        c = bh_byte(b, 2000);
+        assert_true(c >= 0);
+        if (i < len)
+            payload[i] = (uint8_t)c;
+        else
+            t[i - len] = (uint8_t)c;
+    }
+    uint32_t crc = (uint32_t)crc32(crc32(0, h + 1, SFS_HEADER - 1), payload, (uInt)len);
+    assert_int_equal(le32_get(t), crc);
+    *seq = h[3];
+    *cmd = h[4];
+    return len;
+}
+
+/* Load the stub through the ROM of a synchronised board and start it. */
+static void start_stub(sim_board *b)
+{
+    size_t len = (sfs_stub_image_len + 3) & ~(size_t)3;
+    uint8_t *img = calloc(1, len);
+    memcpy(img, sfs_stub_image, sfs_stub_image_len);
+    /* After Go the chip runs from HSI, 8 MHz: BRR 69 gives 115942 baud, 0.6% from 115200. */
+    struct sfs_params p;
+    memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
+    assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
+    p.usart_brr = 8000000 / 115200;
+    memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
+    assert_int_equal(bh_write(b, SFS_LOAD_ADDRESS, img, len), 0);
+    free(img);
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, SFS_LOAD_ADDRESS), ACK);
+}
+
+static void expect_hello(sim_board *b)
+{
+    uint8_t seq, cmd, pl[16];
+    size_t n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    assert_int_equal(cmd, SFS_HELLO);
+    assert_int_equal(seq, 0);
+    assert_int_equal(n, 7);
+    assert_memory_equal(pl, "SFST", 4);
+    assert_int_equal(pl[4], SFS_VERSION);
+    assert_int_equal(pl[5] | pl[6] << 8, SFS_MAX_PAYLOAD);
+}
+
+static void run_stub_session(const char *part)
+{
+    /* Known flash contents, written through the ROM before the stub starts. */
+    uint8_t data[1024];
+    for (int i = 0; i < 1024; i++)
+        data[i] = (uint8_t)(i * 13 + 5);
+    sim_board *b = bh_board(part);
+    assert_int_equal(bh_sync(b), ACK);
+    assert_int_equal(bh_write(b, 0x08000000, data, sizeof data), 0);
+    start_stub(b);
+    expect_hello(b);
+    assert_true(sim_board_cpu_running(b));
+
+    uint8_t seq, cmd, pl[64];
+    send_frame(b, 7, SFS_PING, (const uint8_t *)"ping!", 5, false);
+    size_t n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    assert_int_equal(seq, 7);
+    assert_int_equal(cmd, SFS_PING | SFS_REPLY);
+    assert_int_equal(n, 6);
+    assert_int_equal(pl[0], SFS_OK);
+    assert_memory_equal(pl + 1, "ping!", 5);
+
+    /* A frame with a broken CRC is refused with its sequence number; garbage before a frame is
+     * skipped. */
+    send_frame(b, 8, SFS_PING, (const uint8_t *)"x", 1, true);
+    n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    assert_int_equal(seq, 8);
+    assert_int_equal(pl[0], SFS_EBADCRC);
+    bh_send(b, (const uint8_t *)"\x00\x11\x22", 3);
+    send_frame(b, 9, 0x33, NULL, 0, false);
+    n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    assert_int_equal(seq, 9);
+    assert_int_equal(pl[0], SFS_EUNKNOWN);
+
+    /* CRC32 on the device equals zlib's over the same bytes: programmed flash, erased flash. */
+    uint8_t req[8];
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, sizeof data);
+    send_frame(b, 10, SFS_CRC32, req, 8, false);
+    n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    assert_int_equal(n, 5);
+    assert_int_equal(pl[0], SFS_OK);
+    assert_int_equal(le32_get(pl + 1), (uint32_t)crc32(0, data, sizeof data));
+    le32_put(req, 0x08000400);
+    le32_put(req + 4, 2048);
+    send_frame(b, 11, SFS_CRC32, req, 8, false);
+    recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    uint8_t erased[2048];
+    memset(erased, 0xFF, sizeof erased);
+    assert_int_equal(le32_get(pl + 1), (uint32_t)crc32(0, erased, sizeof erased));
+    send_frame(b, 12, SFS_CRC32, req, 7, false);
+    recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    assert_int_equal(pl[0], SFS_EARG);
+    sim_board_free(b);
+}
+
+static void test_stub_hd(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f103re");
+}
+
+static void test_stub_xl(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f103rg");
+}
+
+static void test_crc32_matches_zlib(void **state)
+{
+    (void)state;
+    uint8_t buf[3000];
+    for (size_t i = 0; i < sizeof buf; i++)
+        buf[i] = (uint8_t)(i * 7919 >> 3);
+    for (size_t len = 0; len < sizeof buf; len += 377)
+        assert_int_equal(sfs_crc32(0, buf, (unsigned)len), (uint32_t)crc32(0, buf, (uInt)len));
+    /* Continuation. */
+    assert_int_equal(sfs_crc32(sfs_crc32(0, buf, 1000), buf + 1000, 2000), (uint32_t)crc32(0, buf, 3000));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_crc32_matches_zlib),
+        cmocka_unit_test(test_stub_hd),
+        cmocka_unit_test(test_stub_xl),
+    };
+    return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
+}
