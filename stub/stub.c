@@ -3,6 +3,7 @@
  * Freestanding Thumb code for armv6-m (runs on M0 to M7); F0/F1/F3 USART registers for now.
  * After Go the chip runs from its 8 MHz HSI with the ROM's peripherals reset (AN2606). */
 #include "crc32.h"
+#include "flash.h"
 #include "protocol.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))
@@ -20,7 +21,7 @@ void stub_main(void);
 
 /* The vector table Go reads (SP, PC), then the host's parameter block. */
 __attribute__((section(".head"), used)) static const void *const head[2] = {&_stack_top, (void *)stub_main};
-__attribute__((section(".params"), used)) volatile struct sfs_params params = {SFS_PARAMS_MAGIC, 69u};
+__attribute__((section(".params"), used)) volatile struct sfs_params params = {SFS_PARAMS_MAGIC, 69u, 2048u, 0u};
 
 static unsigned char frame[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER];
 
@@ -77,6 +78,31 @@ static void handle(unsigned char seq, unsigned char cmd, unsigned char *payload,
         unsigned char out[5] = {SFS_OK, (unsigned char)crc, (unsigned char)(crc >> 8), (unsigned char)(crc >> 16),
                                 (unsigned char)(crc >> 24)};
         send(seq, cmd | SFS_REPLY, out, 5);
+        break;
+    }
+    case SFS_ERASE:
+    case SFS_WRITE: {
+        if (len < 8 || (cmd == SFS_WRITE && ((le32(payload) | len) & 1u))) {
+            reply_status(seq, cmd, SFS_EARG);
+            break;
+        }
+        unsigned int addr = le32(payload), fail = addr, err = 0;
+        if (cmd == SFS_ERASE) {
+            unsigned int ps = params.page_size, end = addr + le32(payload + 4);
+            for (unsigned int a = addr & ~(ps - 1u); a < end && !err; a += ps) {
+                fail = a;
+                err = flash_erase_page(a, params.bank2_base);
+            }
+        } else {
+            err = flash_program(addr, payload + 4, len - 4, params.bank2_base, &fail);
+        }
+        if (!err) {
+            reply_status(seq, cmd, SFS_OK);
+            break;
+        }
+        unsigned char out[9] = {SFS_EFLASH, (unsigned char)fail, (unsigned char)(fail >> 8), (unsigned char)(fail >> 16),
+                                (unsigned char)(fail >> 24), (unsigned char)err, 0, 0, 0};
+        send(seq, cmd | SFS_REPLY, out, 9);
         break;
     }
     default:

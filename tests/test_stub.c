@@ -69,6 +69,7 @@ static size_t recv_frame(sim_board *b, uint8_t *seq, uint8_t *cmd, uint8_t *payl
 /* Load the stub through the ROM of a synchronised board and start it. */
 static void start_stub(sim_board *b)
 {
+    const sim_part *part = sim_board_part(b);
     size_t len = (sfs_stub_image_len + 3) & ~(size_t)3;
     uint8_t *img = calloc(1, len);
     memcpy(img, sfs_stub_image, sfs_stub_image_len);
@@ -77,6 +78,8 @@ static void start_stub(sim_board *b)
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
     assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
     p.usart_brr = 8000000 / 115200;
+    p.page_size = sim_part_page_size(part);
+    p.bank2_base = sim_part_flash_size(part) > 512 * 1024 ? 0x08080000 : 0;
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
     assert_int_equal(bh_write(b, SFS_LOAD_ADDRESS, img, len), 0);
     free(img);
@@ -152,6 +155,106 @@ static void run_stub_session(const char *part)
     sim_board_free(b);
 }
 
+/* A request and its reply; returns the reply's payload length. */
+static size_t call(sim_board *b, uint8_t seq, uint8_t cmd, const uint8_t *req, size_t len, uint8_t *rep, size_t cap)
+{
+    uint8_t rseq, rcmd;
+    send_frame(b, seq, cmd, req, len, false);
+    size_t n = recv_frame(b, &rseq, &rcmd, rep, cap);
+    assert_int_equal(rseq, seq);
+    assert_int_equal(rcmd, cmd | SFS_REPLY);
+    return n;
+}
+
+static void erase_write_session(const char *part, uint32_t far_page)
+{
+    uint8_t data[1024];
+    memset(data, 0x00, sizeof data);
+    sim_board *b = bh_board(part);
+    assert_int_equal(bh_sync(b), ACK);
+    assert_int_equal(bh_write(b, 0x08000000, data, sizeof data), 0); /* page 0 programmed */
+    start_stub(b);
+    expect_hello(b);
+
+    uint8_t req[72], rep[16], back[64];
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, 1);
+    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    sim_board_peek(b, 0x08000000, back, 64);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(back[i], 0xFF);
+
+    le32_put(req, 0x08000010);
+    for (int i = 0; i < 64; i++)
+        req[4 + i] = (uint8_t)(i * 3 + 1);
+    assert_int_equal(call(b, 2, SFS_WRITE, req, 68, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    sim_board_peek(b, 0x08000010, back, 64);
+    assert_memory_equal(back, req + 4, 64);
+
+    /* The same cells again with other bits: the controller refuses (PGERR), the stub says where. */
+    for (int i = 0; i < 64; i++)
+        req[4 + i] ^= 0x5A;
+    assert_int_equal(call(b, 3, SFS_WRITE, req, 68, rep, sizeof rep), 9);
+    assert_int_equal(rep[0], SFS_EFLASH);
+    assert_int_equal(le32_get(rep + 1), 0x08000010);
+    assert_int_equal(le32_get(rep + 5) & 0x04, 0x04);
+
+    /* Odd length or address: refused before touching the flash. */
+    le32_put(req, 0x08000101);
+    assert_int_equal(call(b, 4, SFS_WRITE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+
+    /* Far page (bank 2 on XL: its own controller). */
+    le32_put(req, far_page);
+    le32_put(req + 4, 2048);
+    assert_int_equal(call(b, 5, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    for (int i = 0; i < 64; i++)
+        req[4 + i] = (uint8_t)(200 - i);
+    assert_int_equal(call(b, 6, SFS_WRITE, req, 68, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    sim_board_peek(b, far_page, back, 64);
+    assert_memory_equal(back, req + 4, 64);
+    sim_board_free(b);
+}
+
+static void test_erase_write_hd(void **state)
+{
+    (void)state;
+    erase_write_session("stm32f103re", 0x0807F800);
+}
+
+static void test_erase_write_xl_bank2(void **state)
+{
+    (void)state;
+    erase_write_session("stm32f103rg", 0x08080000);
+}
+
+static void test_write_protected_page_reported(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f103re");
+    uint8_t wrp[2] = {0xFE, 0x01}; /* WRP0 bit 0: pages 0-1 */
+    assert_int_equal(sim_board_poke(b, 0x1FFFF808, wrp, 2), 0);
+    unsigned r = sim_board_reset_count(b);
+    sim_board_reset(b);
+    for (int i = 0; i < 200 && sim_board_reset_count(b) == r; i++)
+        bh_byte(b, 5);
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub(b);
+    expect_hello(b);
+    uint8_t req[8], rep[16];
+    le32_put(req, 0x08000800);
+    le32_put(req + 4, 4);
+    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 9);
+    assert_int_equal(rep[0], SFS_EFLASH);
+    assert_int_equal(le32_get(rep + 1), 0x08000800);
+    assert_int_equal(le32_get(rep + 5) & 0x10, 0x10); /* WRPRTERR */
+    sim_board_free(b);
+}
+
 static void test_stub_hd(void **state)
 {
     (void)state;
@@ -182,6 +285,9 @@ int main(void)
         cmocka_unit_test(test_crc32_matches_zlib),
         cmocka_unit_test(test_stub_hd),
         cmocka_unit_test(test_stub_xl),
+        cmocka_unit_test(test_erase_write_hd),
+        cmocka_unit_test(test_erase_write_xl_bank2),
+        cmocka_unit_test(test_write_protected_page_reported),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
