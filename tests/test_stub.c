@@ -26,7 +26,8 @@ static uint32_t le32_get(const uint8_t *p)
 
 static void send_frame(sim_board *b, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len, bool break_crc)
 {
-    uint8_t f[SFS_HEADER + 64 + SFS_TRAILER] = {SFS_SOF, (uint8_t)len, (uint8_t)(len >> 8), seq, cmd};
+    uint8_t f[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER] = {SFS_SOF, (uint8_t)len, (uint8_t)(len >> 8), seq, cmd};
+    assert_true(len <= SFS_MAX_PAYLOAD);
     if (len)
         memcpy(f + SFS_HEADER, payload, len);
     uint32_t crc = (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + len));
