@@ -76,6 +76,14 @@ sf_error sf_port_write_eb(sf_port *p, const uint8_t *data, size_t len, sf_errbuf
 
 sf_error sf_port_write(sf_port *p, const uint8_t *data, size_t len) { return sf_port_write_eb(p, data, len, NULL); }
 
+sf_error sf_port_read_some_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb)
+{
+    *got = 0;
+    if (!p || !data)
+        return sf_fail(eb, SF_ERR_ARG, "invalid read");
+    return p->ops->read(p->impl, data, len, got, timeout_ms, eb);
+}
+
 sf_error sf_port_read_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb)
 {
     size_t n = 0;

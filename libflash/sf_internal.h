@@ -37,6 +37,8 @@ const char *sf_simport_part_name(size_t i);
 /* Same as the public functions, with the error going to eb. */
 sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb);
 sf_error sf_port_read_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb);
+/* Whatever has arrived, up to len, waiting at most timeout_ms for the first byte. */
+sf_error sf_port_read_some_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb);
 sf_error sf_port_write_eb(sf_port *p, const uint8_t *data, size_t len, sf_errbuf *eb);
 sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_errbuf *eb);
 

@@ -39,6 +39,7 @@ struct sim_cpu {
     unsigned nfix;
     sim_rcc rcc;
     sim_usart usart;
+    sim_dma dma;
     sim_systick systick;
     uint32_t *regs;       /* plain register file for the rest of the peripheral space */
     uint32_t ppb[0x1000 / 4];
@@ -186,8 +187,12 @@ static uint32_t merged(uint32_t old, uint64_t off, unsigned size, uint64_t value
 
 static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
 {
-    if (addr >= USART1_BASE && addr < USART1_BASE + 0x400)
+    if (addr >= USART1_BASE && addr < USART1_BASE + 0x400) {
+        sim_dma_service(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem); /* DMA takes DR first */
         return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - USART1_BASE);
+    }
+    if (addr >= DMA1_BASE && addr < DMA1_BASE + 0x400)
+        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - DMA1_BASE);
     if (addr >= RCC_BASE && addr < RCC_BASE + 0x400)
         return sim_rcc_read(&c->rcc, addr - RCC_BASE);
     if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400)
@@ -202,6 +207,8 @@ static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
     } else if (addr >= RCC_BASE && addr < RCC_BASE + 0x400) {
         sim_rcc_write(&c->rcc, addr - RCC_BASE, v);
         sim_usart_clock_changed(&c->usart, c->env.line, &c->rcc);
+    } else if (addr >= DMA1_BASE && addr < DMA1_BASE + 0x400) {
+        sim_dma_write(&c->dma, addr - DMA1_BASE, v);
     } else if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400) {
         sim_flash_reg_write(c->env.flash, addr - FLASH_BASE, v);
     } else {
@@ -361,6 +368,7 @@ static void reset_state(sim_cpu *c)
     c->nfix = 0;
     sim_rcc_reset(&c->rcc, false);
     sim_usart_reset(&c->usart, c->env.line);
+    sim_dma_reset(&c->dma);
     sim_systick_reset(&c->systick);
     memset(c->regs, 0, PERIPH_SIZE);
     memset(c->ppb, 0, sizeof c->ppb);
@@ -417,6 +425,7 @@ enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fau
     while (!c->exited && !atomic_load(&c->stop_requested)) {
         uc_err e = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFu, SLICE_US, 0);
         apply_fixups(c);
+        sim_dma_service(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem);
         if (e && !c->exited)
             set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s at pc 0x%08x", uc_strerror(e), pc_of(c));
         pc = pc_of(c);

@@ -1,11 +1,12 @@
 /* sim_periph.h - the peripherals code started by Go can use: RCC (clock tree), USART1 (the
- * bootloader's line), SysTick and the SCB. Everything else in the peripheral space is a plain
+ * bootloader's line) with DMA1 for its receiver, SysTick and the SCB. Everything else in the peripheral space is a plain
  * register file, so GPIO and AFIO set-up code runs. Interrupts are not delivered: code must
  * poll (our stub does; see sim_systick.c for what TICKINT does). */
 #ifndef SIM_PERIPH_H
 #define SIM_PERIPH_H
 
 #include "sim_line.h"
+#include "sim_memory.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #define RCC_BASE 0x40021000u
 #define USART1_BASE 0x40013800u
 #define FLASH_BASE 0x40022000u
+#define DMA1_BASE 0x40020000u
 
 typedef struct sim_rcc {
     uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr;
@@ -51,5 +53,20 @@ void sim_systick_reset(sim_systick *s);
 uint32_t sim_systick_read(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_t off);
 /* Returns a warning to log once (TICKINT set), else NULL. */
 const char *sim_systick_write(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_t off, uint32_t v);
+
+/* DMA1: the USART1_RX request on channel 5 (sim_dma.c). */
+struct sim_dma_channel {
+    uint32_t ccr, cndtr, cpar, cmar, reload;
+};
+typedef struct sim_dma {
+    uint32_t isr;
+    struct sim_dma_channel ch[7];
+    unsigned idle_polls;
+} sim_dma;
+
+void sim_dma_reset(sim_dma *d);
+bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem);
+uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off);
+void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v);
 
 #endif

@@ -80,14 +80,15 @@ static int build(struct huffman *h, const unsigned char *length, int n)
     return left;
 }
 
-static const short len_base[29] = {3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31,
-                                   35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258};
-static const short len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
+/* Lengths less 3, so they fit a byte. */
+static const unsigned char len_base[29] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28,
+                                           32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 255};
+static const unsigned char len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
                                     3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const short dist_base[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
+static const unsigned short dist_base[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
                                     257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
                                     8193, 12289, 16385, 24577};
-static const short dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
+static const unsigned char dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
                                      7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
 
 static int codes(struct sfs_inflater *s, const struct huffman *lencode, const struct huffman *distcode)
@@ -110,7 +111,7 @@ static int codes(struct sfs_inflater *s, const struct huffman *lencode, const st
             int x = bit(s, len_extra[sym]);
             if (x < 0)
                 return SFS_INFLATE_EINPUT;
-            int len = len_base[sym] + x;
+            int len = 3 + len_base[sym] + x;
             int dsym = decode(s, distcode);
             if (dsym < 0)
                 return dsym;

@@ -5,45 +5,92 @@
  *   SOF (0xA5) | length (2 bytes LE: payload bytes) | sequence | command | payload | CRC32 (4, LE)
  * The CRC32 (IEEE 802.3, reflected, as zlib's crc32()) covers length, sequence, command and
  * payload. A reply carries the request's sequence number and command | SFS_REPLY, and its
- * payload starts with a status byte (SFS_OK or an SFS_E* code).
+ * payload starts with a status byte (SFS_OK or an SFS_E* code). Multi-byte fields are LE.
  *
- * The stub greets with an unsolicited SFS_HELLO frame (sequence 0) as soon as it runs.
+ * Finding the stub: it greets with an unsolicited SFS_HELLO frame (sequence 0) when it starts,
+ * and again whenever it receives 0x7F (the bootloader's sync byte) between frames while idle,
+ * so a host that connects and syncs as for the ROM learns that the stub runs instead.
+ *
+ * Requests are stop-and-wait (one outstanding; the host resends on a timeout; ERASE and WRITE
+ * answer a repeat of the last sequence number from a cache instead of doing it twice), except
+ * the compressed stream:
+ *   ZBEGIN seq=s (address, length, flags) -> reply OK; then ZDATA frames with s+1, s+2, ...
+ *   carrying raw deflate bytes. The stub acknowledges a ZDATA frame (reply OK, its sequence)
+ *   as it takes it out of its receive ring, before programming what it holds, so the host keeps
+ *   up to "ring" bytes of frames in flight and the line never idles while flash is programmed.
+ *   A frame with a bad CRC or an unexpected sequence gets one NAK (reply SFS_ESEQ, sequence =
+ *   the one expected); the host goes back and resends from there. Repeats of frames already
+ *   taken are acknowledged again (cumulative ack) and ignored. When the stream ends (its last
+ *   byte programmed, or an error) the stub sends SFS_ZEND: status, the address reached, the
+ *   flash status register, and the CRC32 of [address, address + length) as the flash now holds
+ *   it. Any other valid request aborts a stream (ZEND status SFS_EABORT) and is then served.
  */
 #ifndef STUBFLASH_STUB_PROTOCOL_H
 #define STUBFLASH_STUB_PROTOCOL_H
 
 #define SFS_SOF 0xA5
+#define SFS_SYNC 0x7F         /* the ROM's sync byte: the idle stub answers it with HELLO */
 #define SFS_HEADER 5          /* SOF, length (2), sequence, command */
 #define SFS_TRAILER 4         /* CRC32 */
 #define SFS_MAX_PAYLOAD 1024  /* what the stub buffers; the host never sends more */
 #define SFS_REPLY 0x80
-#define SFS_VERSION 1
+#define SFS_VERSION 2
 
 /* Commands. */
-#define SFS_HELLO 0x40        /* stub -> host: "SFST", version, max payload (2 LE) */
-#define SFS_PING 0x01         /* echo the payload */
-#define SFS_CRC32 0x02        /* address (4 LE), length (4 LE) -> status, CRC32 (4 LE) */
-#define SFS_ERASE 0x03        /* address (4 LE), length (4 LE): erase the pages covering it */
-#define SFS_WRITE 0x04        /* address (4 LE), data (even length, even address): program */
-/* A failed SFS_ERASE/SFS_WRITE answers status SFS_EFLASH, the failing address (4 LE) and the
- * flash controller's status register (4 LE), so the host can say what went wrong where. */
+#define SFS_HELLO 0x40      /* stub -> host: "SFST", version, max payload (2) */
+#define SFS_PING 0x01       /* echo the payload */
+#define SFS_CRC32 0x02      /* address, length -> status, CRC32 */
+#define SFS_ERASE 0x03      /* address, length: erase the pages covering it */
+#define SFS_WRITE 0x04      /* address, data (even length, even address): program */
+#define SFS_INFO 0x05       /* -> status, the parameter block as loaded (struct sfs_params) */
+#define SFS_BAUD 0x06       /* BRR (uart_clock / baud) -> status at the old rate, then the new one;
+                             * if the first thing it hears there is not a frame, it goes back */
+#define SFS_PAGE_CRCS 0x07  /* address, unit size, count (<= 255) -> status, count CRC32s */
+#define SFS_READ 0x08       /* address, length -> frames (status SFS_MORE, data) then (status, CRC32
+                             * of all the data) */
+#define SFS_GO 0x09         /* address of a vector table -> status; then clocks back to reset
+                             * state, VTOR, MSP and jump */
+#define SFS_RESET 0x0A      /* -> status; then a system reset (AIRCR) */
+#define SFS_ZBEGIN 0x10     /* address, length, flags -> status; a compressed stream follows */
+#define SFS_ZDATA 0x11      /* raw deflate bytes */
+#define SFS_ZEND 0x12       /* stub -> host: status, address reached, flash SR, CRC32 of the range */
+/* A failed SFS_ERASE/SFS_WRITE answers status SFS_EFLASH, the failing address and the flash
+ * controller's status register, so the host can say what went wrong where. */
+
+#define SFS_ZFLAG_ERASE 0x01 /* erase each page as the stream reaches it (unless already blank) */
+#define SFS_READ_MAX 0x10000u
 
 /* Status codes. */
 #define SFS_OK 0x00
-#define SFS_EBADCRC 0x01      /* the request's CRC did not match (reply sequence is the request's) */
-#define SFS_EUNKNOWN 0x02     /* unknown command */
-#define SFS_EARG 0x03         /* bad length or arguments */
-#define SFS_EFLASH 0x04       /* the flash controller reported an error */
+#define SFS_EBADCRC 0x01    /* the request's CRC did not match (sequence as received) */
+#define SFS_EUNKNOWN 0x02   /* unknown command */
+#define SFS_EARG 0x03       /* bad length or arguments */
+#define SFS_EFLASH 0x04     /* the flash controller reported an error */
+#define SFS_EINFLATE 0x05   /* the compressed stream is invalid (SR field: the inflater's code) */
+#define SFS_EABORT 0x06     /* the stream was interrupted by another request */
+#define SFS_ESEQ 0x07       /* NAK: resend from the sequence number in this reply */
+#define SFS_ELENGTH 0x08    /* the stream produced more or fewer bytes than announced */
+#define SFS_MORE 0x10       /* a READ data frame; more follow */
 
 /* Where the host patches its parameters into the stub image before loading it: right after
- * the two-word vector table. */
+ * the two-word vector table (whose first word, the initial stack pointer, the host also sets to
+ * the top of the RAM it lets the stub use). */
 #define SFS_PARAMS_OFFSET 8
 #define SFS_PARAMS_MAGIC 0x50465353u /* "SSFP" */
 struct sfs_params {
     unsigned int magic;
-    unsigned int usart_brr;   /* USART1->BRR for the bootloader's baud at the stub's clock */
+    unsigned int image_end;   /* set by the link: first byte after the stub's code and data */
+    unsigned int uart_clock;  /* set by the stub: its USART's clock in Hz (the host divides) */
+    unsigned int brr;         /* USART BRR for the rate the stub starts at: the bootloader's */
     unsigned int page_size;   /* erase unit of the flash (F1: 1 or 2 KiB) */
     unsigned int bank2_base;  /* first address of flash bank 2, 0 for one bank */
+    unsigned int ring;        /* receive ring (DMA, circular) address */
+    unsigned int ring_size;
+    unsigned int window;      /* inflater history, 2^window_bits bytes */
+    unsigned int window_bits;
+    unsigned int chip;        /* product ID | bootloader version << 16, for a host that finds the
+                               * stub already running (the ROM is not there to ask) */
 };
+#define SFS_PARAMS_WORDS 11
 
 #endif

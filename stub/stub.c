@@ -1,141 +1,236 @@
-/* stub.c - the RAM stub: started by the ROM bootloader's Go, it sets USART1 up from the
- * parameters the host patched in, greets, and serves framed requests (protocol.h).
- * Freestanding Thumb code for armv6-m (runs on M0 to M7); F0/F1/F3 USART registers for now.
- * After Go the chip runs from its 8 MHz HSI with the ROM's peripherals reset (AN2606). */
+/* stub.c - the RAM stub: started by the ROM bootloader's Go, it raises the clock, sets the
+ * USART up at the rate the host patched in, greets, and serves framed requests (protocol.h).
+ * Freestanding Thumb code for armv6-m (runs on M0 to M7). */
+#include "chip.h"
 #include "crc32.h"
 #include "flash.h"
-#include "protocol.h"
+#include "stub.h"
 
-#define REG(a) (*(volatile unsigned int *)(a))
-#define RCC_APB2ENR REG(0x40021018u)
-#define GPIOA_CRH REG(0x40010804u)
-#define USART1_SR REG(0x40013800u)
-#define USART1_DR REG(0x40013804u)
-#define USART1_BRR REG(0x40013808u)
-#define USART1_CR1 REG(0x4001380Cu)
-#define SR_RXNE (1u << 5)
-#define SR_TXE (1u << 7)
-
-extern unsigned int _stack_top;
+extern unsigned int _stack_top, _bss_start, _end;
 void stub_main(void);
 
 /* The vector table Go reads (SP, PC), then the host's parameter block. */
 __attribute__((section(".head"), used)) static const void *const head[2] = {&_stack_top, (void *)stub_main};
-__attribute__((section(".params"), used)) volatile struct sfs_params params = {SFS_PARAMS_MAGIC, 69u, 2048u, 0u};
+__attribute__((section(".params"), used)) volatile struct sfs_params params = {
+    SFS_PARAMS_MAGIC, (unsigned int)&_end, CHIP_UART_CLOCK, CHIP_UART_CLOCK / 115200u, 2048u, 0u, 0u, 0u, 0u, 0u, 0u};
 
-static unsigned char frame[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER];
+unsigned char frame[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER];
+static unsigned int rpos, wpos, trial_brr;
+static unsigned char last_seq = 0xFF, last_cmd, last_reply[9], last_reply_len;
 
-static void put(unsigned char c)
+static unsigned char rx(void)
 {
-    while (!(USART1_SR & SR_TXE))
-        ;
-    USART1_DR = c;
+    while (rpos == wpos)
+        wpos = chip_uart_rx_pos();
+    unsigned char c = ((volatile unsigned char *)params.ring)[rpos];
+    if (++rpos == params.ring_size)
+        rpos = 0;
+    return c;
 }
 
-static unsigned char get(void)
+void put32(unsigned char *p, unsigned int v)
 {
-    while (!(USART1_SR & SR_RXNE))
-        ;
-    return (unsigned char)USART1_DR;
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
 }
 
-static void send(unsigned char seq, unsigned char cmd, const unsigned char *payload, unsigned int len)
-{
-    unsigned char head5[SFS_HEADER] = {SFS_SOF, (unsigned char)len, (unsigned char)(len >> 8), seq, cmd};
-    unsigned int crc = sfs_crc32(0, head5 + 1, SFS_HEADER - 1);
-    crc = sfs_crc32(crc, payload, len);
-    for (unsigned int i = 0; i < SFS_HEADER; i++)
-        put(head5[i]);
-    for (unsigned int i = 0; i < len; i++)
-        put(payload[i]);
-    for (unsigned int i = 0; i < 4; i++)
-        put((unsigned char)(crc >> (8 * i)));
-}
-
-static void reply_status(unsigned char seq, unsigned char cmd, unsigned char status)
-{
-    send(seq, cmd | SFS_REPLY, &status, 1);
-}
-
-static unsigned int le32(const unsigned char *p)
+unsigned int get32(const unsigned char *p)
 {
     return (unsigned int)p[0] | (unsigned int)p[1] << 8 | (unsigned int)p[2] << 16 | (unsigned int)p[3] << 24;
 }
 
-static void handle(unsigned char seq, unsigned char cmd, unsigned char *payload, unsigned int len)
+void frame_send(unsigned char seq, unsigned char cmd, const unsigned char *payload, unsigned int len)
 {
+    unsigned char h[SFS_HEADER] = {SFS_SOF, (unsigned char)len, (unsigned char)(len >> 8), seq, cmd}, t[4];
+    put32(t, sfs_crc32(sfs_crc32(0, h + 1, SFS_HEADER - 1), payload, len));
+    for (unsigned int i = 0; i < SFS_HEADER; i++)
+        chip_uart_put(h[i]);
+    for (unsigned int i = 0; i < len; i++)
+        chip_uart_put(payload[i]);
+    for (unsigned int i = 0; i < 4; i++)
+        chip_uart_put(t[i]);
+}
+
+int frame_receive(int sync_ok)
+{
+    for (;;) {
+        unsigned char c = rx();
+        if (c != SFS_SOF) {
+            if (trial_brr) { /* garbage right after a baud change: the host could not follow */
+                params.brr = trial_brr;
+                chip_uart_brr(trial_brr);
+                trial_brr = 0;
+            }
+            if (c == SFS_SYNC && sync_ok)
+                return FRAME_SYNC;
+            continue;
+        }
+        frame[0] = c;
+        for (unsigned int i = 1; i < SFS_HEADER; i++)
+            frame[i] = rx();
+        unsigned int len = frame[1] | (unsigned int)frame[2] << 8;
+        if (len > SFS_MAX_PAYLOAD)
+            continue; /* not a frame the host sent: wait for the next SOF */
+        for (unsigned int i = 0; i < len + SFS_TRAILER; i++)
+            frame[SFS_HEADER + i] = rx();
+        if (sfs_crc32(0, frame + 1, SFS_HEADER - 1 + len) != get32(frame + SFS_HEADER + len))
+            return FRAME_BADCRC;
+        trial_brr = 0;
+        return (int)len;
+    }
+}
+
+static void reply(unsigned char seq, unsigned char cmd, const unsigned char *p, unsigned int len)
+{
+    frame_send(seq, cmd | SFS_REPLY, p, len);
+}
+
+static void status(unsigned char seq, unsigned char cmd, unsigned char st) { reply(seq, cmd, &st, 1); }
+
+static void hello(void)
+{
+    static const unsigned char h[7] = {'S', 'F', 'S', 'T', SFS_VERSION, SFS_MAX_PAYLOAD & 0xFF, SFS_MAX_PAYLOAD >> 8};
+    frame_send(0, SFS_HELLO, h, sizeof h);
+}
+
+/* ERASE and WRITE: not idempotent, so a repeated request gets the cached answer. */
+static void modify(unsigned char seq, unsigned char cmd, const unsigned char *p, unsigned int len)
+{
+    unsigned char *out = last_reply;
+    unsigned int addr = get32(p), fail = addr, err = 0;
+    out[0] = SFS_OK;
+    last_reply_len = 1;
+    if (len < 8 || (cmd == SFS_WRITE && ((addr | len) & 1u))) {
+        out[0] = SFS_EARG;
+    } else if (cmd == SFS_ERASE) {
+        unsigned int ps = params.page_size, end = addr + get32(p + 4);
+        for (unsigned int a = addr & ~(ps - 1u); a < end && !err; a += ps) {
+            fail = a;
+            err = flash_erase_page(a, params.bank2_base);
+        }
+    } else {
+        err = flash_program(addr, p + 4, len - 4, params.bank2_base, &fail);
+    }
+    if (err) {
+        out[0] = SFS_EFLASH;
+        put32(out + 1, fail);
+        put32(out + 5, err);
+        last_reply_len = 9;
+    }
+    last_seq = seq;
+    last_cmd = cmd;
+    reply(seq, cmd, out, last_reply_len);
+}
+
+static void read(unsigned char seq, const unsigned char *p)
+{
+    unsigned int addr = get32(p), len = get32(p + 4), crc = sfs_crc32(0, (const unsigned char *)addr, len);
+    while (len) {
+        unsigned int n = len < SFS_MAX_PAYLOAD - 1u ? len : SFS_MAX_PAYLOAD - 1u;
+        frame[0] = SFS_MORE; /* the request is no longer needed: build replies in frame[] */
+        for (unsigned int i = 0; i < n; i++)
+            frame[1 + i] = ((const volatile unsigned char *)addr)[i];
+        reply(seq, SFS_READ, frame, n + 1);
+        addr += n;
+        len -= n;
+    }
+    frame[0] = SFS_OK;
+    put32(frame + 1, crc);
+    reply(seq, SFS_READ, frame, 5);
+}
+
+static void handle(unsigned char seq, unsigned char cmd, unsigned char *p, unsigned int len)
+{
+    unsigned char out[1 + 4 * 255];
+    if ((cmd == SFS_ERASE || cmd == SFS_WRITE) && seq == last_seq && cmd == last_cmd) {
+        reply(seq, cmd, last_reply, last_reply_len); /* our answer was lost: do not do it twice */
+        return;
+    }
+    last_seq = (unsigned char)(seq + 128u);
+    out[0] = SFS_OK;
     switch (cmd) {
     case SFS_PING:
-        payload[-1] = SFS_OK; /* the byte before the payload is the command: reuse it */
-        send(seq, cmd | SFS_REPLY, payload - 1, len + 1);
-        break;
-    case SFS_CRC32: {
-        if (len != 8) {
-            reply_status(seq, cmd, SFS_EARG);
+        p[-1] = SFS_OK; /* the byte before the payload is the command: reuse it */
+        reply(seq, cmd, p - 1, len + 1);
+        return;
+    case SFS_INFO:
+        for (unsigned int i = 0; i < SFS_PARAMS_WORDS; i++)
+            put32(out + 1 + 4 * i, ((volatile unsigned int *)&params)[i]);
+        reply(seq, cmd, out, 1 + 4 * SFS_PARAMS_WORDS);
+        return;
+    case SFS_CRC32:
+        if (len != 8)
             break;
-        }
-        unsigned int crc = sfs_crc32(0, (const unsigned char *)le32(payload), le32(payload + 4));
-        unsigned char out[5] = {SFS_OK, (unsigned char)crc, (unsigned char)(crc >> 8), (unsigned char)(crc >> 16),
-                                (unsigned char)(crc >> 24)};
-        send(seq, cmd | SFS_REPLY, out, 5);
-        break;
+        put32(out + 1, sfs_crc32(0, (const unsigned char *)get32(p), get32(p + 4)));
+        reply(seq, cmd, out, 5);
+        return;
+    case SFS_PAGE_CRCS: {
+        unsigned int a = get32(p), size = get32(p + 4), n = len == 9 ? p[8] : 0;
+        for (unsigned int i = 0; i < n; i++, a += size)
+            put32(out + 1 + 4 * i, sfs_crc32(0, (const unsigned char *)a, size));
+        reply(seq, cmd, out, 1 + 4 * n);
+        return;
     }
+    case SFS_READ:
+        if (len != 8 || get32(p + 4) > SFS_READ_MAX)
+            break;
+        read(seq, p);
+        return;
     case SFS_ERASE:
-    case SFS_WRITE: {
-        if (len < 8 || (cmd == SFS_WRITE && ((le32(payload) | len) & 1u))) {
-            reply_status(seq, cmd, SFS_EARG);
+    case SFS_WRITE:
+        modify(seq, cmd, p, len);
+        return;
+    case SFS_BAUD: {
+        unsigned int brr = len == 4 ? get32(p) : 0;
+        if (brr < 16u || brr > 0xFFFFu)
             break;
-        }
-        unsigned int addr = le32(payload), fail = addr, err = 0;
-        if (cmd == SFS_ERASE) {
-            unsigned int ps = params.page_size, end = addr + le32(payload + 4);
-            for (unsigned int a = addr & ~(ps - 1u); a < end && !err; a += ps) {
-                fail = a;
-                err = flash_erase_page(a, params.bank2_base);
-            }
-        } else {
-            err = flash_program(addr, payload + 4, len - 4, params.bank2_base, &fail);
-        }
-        if (!err) {
-            reply_status(seq, cmd, SFS_OK);
-            break;
-        }
-        unsigned char out[9] = {SFS_EFLASH, (unsigned char)fail, (unsigned char)(fail >> 8), (unsigned char)(fail >> 16),
-                                (unsigned char)(fail >> 24), (unsigned char)err, 0, 0, 0};
-        send(seq, cmd | SFS_REPLY, out, 9);
-        break;
+        status(seq, cmd, SFS_OK);
+        chip_uart_flush();
+        trial_brr = params.brr;
+        params.brr = brr;
+        chip_uart_brr(brr);
+        return;
     }
+    case SFS_GO:
+        if (len != 4)
+            break;
+        status(seq, cmd, SFS_OK);
+        chip_go(get32(p));
+    case SFS_RESET:
+        status(seq, cmd, SFS_OK);
+        chip_reset();
+    case SFS_ZDATA:
+        return; /* the rest of a stream that ended: ignore */
     default:
-        reply_status(seq, cmd, SFS_EUNKNOWN);
-        break;
+        status(seq, cmd, SFS_EUNKNOWN);
+        return;
     }
+    status(seq, cmd, SFS_EARG);
 }
 
 void stub_main(void)
 {
-    RCC_APB2ENR |= (1u << 14) | (1u << 2);                   /* USART1, GPIOA */
-    GPIOA_CRH = (GPIOA_CRH & ~0xFF0u) | 0x4B0u;              /* PA9 AF push-pull, PA10 input */
-    USART1_BRR = params.usart_brr;
-    USART1_CR1 = (1u << 13) | (1u << 12) | (1u << 10) | (1u << 3) | (1u << 2); /* UE, M, PCE, TE, RE: 8E1 */
-
-    static const unsigned char hello[7] = {'S', 'F', 'S', 'T', SFS_VERSION, SFS_MAX_PAYLOAD & 0xFF, SFS_MAX_PAYLOAD >> 8};
-    send(0, SFS_HELLO, hello, sizeof hello);
-
+    for (unsigned int *p = &_bss_start; p < &_end; p++) /* nothing else clears it */
+        *p = 0;
+    chip_clock_init();
+    chip_uart_init(params.brr, (unsigned char *)params.ring, params.ring_size);
+    hello();
+    int n = 0, pending = 0;
     for (;;) {
-        if (get() != SFS_SOF)
-            continue; /* resynchronise on the next start of frame */
-        for (unsigned int i = 1; i < SFS_HEADER; i++)
-            frame[i] = get();
-        unsigned int len = frame[1] | (unsigned int)frame[2] << 8;
-        if (len > SFS_MAX_PAYLOAD)
-            continue; /* not a frame we sent for: wait for the next SOF */
-        for (unsigned int i = 0; i < len + SFS_TRAILER; i++)
-            frame[SFS_HEADER + i] = get();
-        unsigned int crc = sfs_crc32(0, frame + 1, SFS_HEADER - 1 + len);
-        if (crc != le32(frame + SFS_HEADER + len)) {
-            reply_status(frame[3], frame[4], SFS_EBADCRC);
-            continue;
+        if (!pending)
+            n = frame_receive(1);
+        pending = 0;
+        if (n == FRAME_SYNC) {
+            hello();
+        } else if (n == FRAME_BADCRC) {
+            status(frame[3], frame[4], SFS_EBADCRC);
+        } else if (frame[4] == SFS_ZBEGIN) {
+            if (stream_run(frame[3], (unsigned int)n)) {
+                pending = 1; /* the request that interrupted it: serve it now */
+                n = (int)(frame[1] | (unsigned int)frame[2] << 8);
+            }
+        } else {
+            handle(frame[3], frame[4], frame + SFS_HEADER, (unsigned int)n);
         }
-        handle(frame[3], frame[4], frame + SFS_HEADER, len);
     }
 }

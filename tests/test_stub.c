@@ -74,14 +74,21 @@ static void start_stub(sim_board *b)
     size_t len = (sfs_stub_image_len + 3) & ~(size_t)3;
     uint8_t *img = calloc(1, len);
     memcpy(img, sfs_stub_image, sfs_stub_image_len);
-    /* After Go the chip runs from HSI, 8 MHz: BRR 69 gives 115942 baud, 0.6% from 115200. */
+    /* The stub runs its USART from 64 MHz: BRR 556 gives 115108 baud, 0.1% from 115200. Ring
+     * and inflater window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
     assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
-    p.usart_brr = 8000000 / 115200;
+    assert_int_equal(p.uart_clock, 64000000);
+    p.brr = (p.uart_clock + 57600) / 115200;
+    p.ring = (p.image_end + 3) & ~3u;
+    p.ring_size = 4096;
+    p.window = p.ring + p.ring_size;
+    p.window_bits = 12;
     p.page_size = sim_part_page_size(part);
     p.bank2_base = sim_part_flash_size(part) > 512 * 1024 ? 0x08080000 : 0;
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
+    le32_put(img, 0x20008000); /* stack above the buffers; both parts have more RAM */
     assert_int_equal(bh_write(b, SFS_LOAD_ADDRESS, img, len), 0);
     free(img);
     assert_int_equal(bh_command(b, 0x21), ACK);

@@ -1,0 +1,463 @@
+/* stub_client.c - see stub_client.h. */
+#define _POSIX_C_SOURCE 200809L
+#include "stub_client.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "stub_image.h"
+
+/* Worst-case flash figures for timeouts (DS5319: 16-bit programming 70 us, page erase 40 ms). */
+#define PROG_US_PER_BYTE 35u
+#define ERASE_MS_PER_PAGE 40u
+#define STACK_RESERVE 2560u   /* the inflater's Huffman tables and the request handler's buffer */
+#define MIN_RING 2048u
+#define MAX_RING 16384u
+#define FRAME_WIRE(n) ((n) + SFS_HEADER + SFS_TRAILER)
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static bool cancelled(const sc_link *l) { return l->cancel && atomic_load(l->cancel); }
+
+unsigned sc_line_ms(const sc_link *l, size_t n) { return (unsigned)((uint64_t)n * 11000u / l->baud) + 1u; }
+
+static unsigned prog_ms(const sc_link *l, uint64_t bytes)
+{
+    uint32_t ps = l->params.page_size ? l->params.page_size : 1024;
+    return (unsigned)(bytes * PROG_US_PER_BYTE / 1000u + (bytes / ps + 2u) * ERASE_MS_PER_PAGE);
+}
+
+bool sc_supports(const sf_device *d) { return d && strcmp(d->family, "F1") == 0; }
+
+sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, uint16_t pid, uint8_t bl_version,
+                        sc_layout *out, sf_errbuf *eb)
+{
+    memset(out, 0, sizeof *out);
+    if (!sc_supports(d))
+        return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub has no flash driver for the %s family yet",
+                       d ? d->family : "unknown");
+    struct sfs_params p;
+    memcpy(&p, sfs_stub_image + SFS_PARAMS_OFFSET, sizeof p);
+    uint32_t end = (p.image_end + 3u) & ~3u;
+    if (p.magic != SFS_PARAMS_MAGIC || SFS_LOAD_ADDRESS < d->ram_base || end + STACK_RESERVE > d->ram_end)
+        return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub (0x%08X-0x%08X) does not fit the RAM the bootloader leaves "
+                       "free (0x%08X-0x%08X)", SFS_LOAD_ADDRESS, end, d->ram_base, d->ram_end);
+    uint32_t room = d->ram_end - STACK_RESERVE - end, bits = 15;
+    while (bits > 9 && (1u << bits) + MIN_RING > room)
+        bits--;
+    if ((1u << bits) + MIN_RING > room)
+        return sf_fail(eb, SF_ERR_UNSUPPORTED, "%u bytes of RAM after the stub are too few for its buffers", room);
+    uint32_t ring = room - (1u << bits);
+    if (ring > MAX_RING)
+        ring = MAX_RING;
+    p.brr = (p.uart_clock + baud / 2u) / baud;
+    p.page_size = d->layout[0].size;
+    p.bank2_base = d->dual_bank && flash_size > 512u * 1024u ? d->flash_base + 512u * 1024u : 0;
+    p.ring = end;
+    p.ring_size = ring;
+    p.window = end + ring;
+    p.window_bits = bits;
+    p.chip = pid | (uint32_t)bl_version << 16;
+    out->image_len = (sfs_stub_image_len + 3u) & ~(size_t)3;
+    out->image = calloc(1, out->image_len);
+    if (!out->image)
+        return sf_fail(eb, SF_ERR_NOMEM, "out of memory");
+    memcpy(out->image, sfs_stub_image, sfs_stub_image_len);
+    memcpy(out->image + SFS_PARAMS_OFFSET, &p, sizeof p);
+    out->load = SFS_LOAD_ADDRESS;
+    out->ram_top = d->ram_end & ~7u;
+    put32(out->image, out->ram_top); /* initial stack pointer */
+    return SF_OK;
+}
+
+void sc_layout_free(sc_layout *l)
+{
+    free(l->image);
+    l->image = NULL;
+}
+
+/* ---- frames ---- */
+
+static sf_error send_frame(sc_link *l, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len)
+{
+    uint8_t f[FRAME_WIRE(SFS_MAX_PAYLOAD)] = {SFS_SOF, (uint8_t)len, (uint8_t)(len >> 8), seq, cmd};
+    if (len)
+        memcpy(f + SFS_HEADER, payload, len);
+    put32(f + SFS_HEADER + len, (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + len)));
+    return sf_port_write_eb(l->port, f, FRAME_WIRE(len), l->eb);
+}
+
+/* Next received byte by the deadline (sf_now_ms), or -1. */
+static int rx_byte(sc_link *l, uint64_t deadline)
+{
+    while (l->rx_head == l->rx_len) {
+        uint64_t now = sf_now_ms();
+        size_t got = 0;
+        l->rx_head = l->rx_len = 0;
+        if (sf_port_read_some_eb(l->port, l->rx, sizeof l->rx, &got, now >= deadline ? 0 : (unsigned)(deadline - now),
+                                 NULL) != SF_OK)
+            return -1;
+        l->rx_len = got;
+        if (!got && sf_now_ms() >= deadline)
+            return -1;
+    }
+    return l->rx[l->rx_head++];
+}
+
+void sc_sleep_ms(unsigned ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void rx_drop(sc_link *l)
+{
+    l->rx_head = l->rx_len = 0;
+    sf_port_flush_input(l->port);
+}
+
+/* The rest of a frame whose SOF was taken. */
+static sf_error finish_frame(sc_link *l, uint8_t *seq, uint8_t *cmd, uint8_t *payload, size_t *len, uint64_t deadline)
+{
+    uint8_t h[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER] = {SFS_SOF};
+    for (int i = 1; i < SFS_HEADER; i++) {
+        int c = rx_byte(l, deadline);
+        if (c < 0)
+            return SF_ERR_TIMEOUT;
+        h[i] = (uint8_t)c;
+    }
+    size_t n = h[1] | (size_t)h[2] << 8;
+    if (n > SFS_MAX_PAYLOAD)
+        return SF_ERR_PROTOCOL;
+    for (size_t i = 0; i < n + SFS_TRAILER; i++) {
+        int c = rx_byte(l, deadline);
+        if (c < 0)
+            return SF_ERR_TIMEOUT;
+        h[SFS_HEADER + i] = (uint8_t)c;
+    }
+    if (crc32(0, h + 1, (uInt)(SFS_HEADER - 1 + n)) != get32(h + SFS_HEADER + n))
+        return SF_ERR_PROTOCOL;
+    *seq = h[3];
+    *cmd = h[4];
+    *len = n;
+    memcpy(payload, h + SFS_HEADER, n);
+    return SF_OK;
+}
+
+/* One frame by the deadline: SF_OK, SF_ERR_TIMEOUT, or SF_ERR_PROTOCOL for a bad CRC. */
+sf_error sc_recv_frame(sc_link *l, uint8_t *seq, uint8_t *cmd, uint8_t *payload, size_t *len, uint64_t deadline)
+{
+    int c;
+    do {
+        if ((c = rx_byte(l, deadline)) < 0)
+            return SF_ERR_TIMEOUT;
+    } while (c != SFS_SOF);
+    return finish_frame(l, seq, cmd, payload, len, deadline);
+}
+
+static bool is_hello(uint8_t cmd, const uint8_t *p, size_t n)
+{
+    return cmd == SFS_HELLO && n >= 7 && memcmp(p, "SFST", 4) == 0;
+}
+
+static sf_error check_hello(sc_link *l, const uint8_t *p)
+{
+    if (p[4] != SFS_VERSION)
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub on the chip speaks protocol version %u, this library %u: "
+                       "reset the board", p[4], SFS_VERSION);
+    return SF_OK;
+}
+
+sf_error sc_wait_hello(sc_link *l, unsigned timeout_ms)
+{
+    uint64_t deadline = sf_now_ms() + timeout_ms;
+    uint8_t seq, cmd, p[SFS_MAX_PAYLOAD];
+    size_t n;
+    for (;;) {
+        sf_error e = sc_recv_frame(l, &seq, &cmd, p, &n, deadline);
+        if (e == SF_ERR_TIMEOUT)
+            return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub did not greet within %u ms of Go", timeout_ms);
+        if (e == SF_OK && is_hello(cmd, p, n))
+            return check_hello(l, p);
+    }
+}
+
+sf_error sc_finish_hello(sc_link *l)
+{
+    uint8_t seq, cmd, p[SFS_MAX_PAYLOAD];
+    size_t n;
+    sf_error e = finish_frame(l, &seq, &cmd, p, &n, sf_now_ms() + 200 + sc_line_ms(l, 16));
+    if (e || !is_hello(cmd, p, n))
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "a frame that is not the stub's greeting answered the sync byte");
+    return check_hello(l, p);
+}
+
+/* Stop-and-wait: send, wait for the reply with the same sequence, resend on silence or a bad
+ * CRC. Returns the reply payload (status first); SF_ERR_NACK if the status is not OK. */
+sf_error sc_request(sc_link *l, uint8_t cmd, const uint8_t *payload, size_t len, uint8_t *reply, size_t *rlen,
+                        unsigned work_ms)
+{
+    uint8_t seq = ++l->seq, rseq, rcmd;
+    unsigned timeout = 300 + 2 * sc_line_ms(l, FRAME_WIRE(len) + FRAME_WIRE(SFS_MAX_PAYLOAD)) + work_ms;
+    for (int attempt = 0; attempt < SC_ATTEMPTS; attempt++) {
+        if (cancelled(l))
+            return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
+        sf_error e = send_frame(l, seq, cmd, payload, len);
+        if (e)
+            return e;
+        uint64_t deadline = sf_now_ms() + timeout;
+        while ((e = sc_recv_frame(l, &rseq, &rcmd, reply, rlen, deadline)) != SF_ERR_TIMEOUT) {
+            if (e || rseq != seq || rcmd != (cmd | SFS_REPLY) || *rlen == 0)
+                continue; /* noise, or the answer to an earlier try */
+            if (reply[0] == SFS_EBADCRC)
+                break; /* our frame was damaged on the way: send it again */
+            return reply[0] == SFS_OK ? SF_OK : SF_ERR_NACK;
+        }
+    }
+    return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub did not answer request 0x%02X (%d tries of %u ms)", cmd,
+                   SC_ATTEMPTS, timeout);
+}
+
+bool sc_probe(sc_link *l)
+{
+    /* A host that went away may have left the stub in the middle of a frame: fill it. */
+    static const uint8_t zeros[FRAME_WIRE(SFS_MAX_PAYLOAD)];
+    sf_errbuf *eb = l->eb;
+    l->eb = NULL;
+    bool ok = sf_port_write_eb(l->port, zeros, sizeof zeros, NULL) == SF_OK;
+    if (ok) {
+        sc_sleep_ms(sc_line_ms(l, sizeof zeros) + 20);
+        rx_drop(l);
+        uint8_t reply[SFS_MAX_PAYLOAD];
+        size_t n;
+        uint8_t seq = l->seq;
+        ok = sc_request(l, SFS_PING, (const uint8_t *)"sf", 2, reply, &n, 0) == SF_OK;
+        if (!ok)
+            l->seq = seq;
+    }
+    l->eb = eb;
+    return ok;
+}
+
+static const char *status_name(uint8_t st)
+{
+    switch (st) {
+    case SFS_EBADCRC: return "damaged request";
+    case SFS_EUNKNOWN: return "unknown request";
+    case SFS_EARG: return "bad arguments";
+    case SFS_EFLASH: return "flash error";
+    case SFS_EINFLATE: return "invalid compressed data";
+    case SFS_EABORT: return "interrupted";
+    case SFS_ELENGTH: return "wrong length";
+    default: return "error";
+    }
+}
+
+/* The flash controller's status bits in words (F1: PGERR, WRPRTERR). */
+static void flash_error(sc_link *l, uint32_t addr, uint32_t sr)
+{
+    sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s)", addr, sr,
+            (sr & 0x04) ? " PGERR, the cells were not erased" : "",
+            (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "");
+}
+
+static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, uint8_t *reply, size_t *rlen,
+                       unsigned work_ms, const char *what)
+{
+    sf_error e = sc_request(l, cmd, p, len, reply, rlen, work_ms);
+    if (e == SF_ERR_NACK) {
+        if (reply[0] == SFS_EFLASH && *rlen >= 9) {
+            flash_error(l, get32(reply + 1), get32(reply + 5));
+            return SF_ERR_VERIFY;
+        }
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: %s: %s", what, status_name(reply[0]));
+    }
+    return e;
+}
+
+sf_error sc_info(sc_link *l)
+{
+    uint8_t r[SFS_MAX_PAYLOAD];
+    size_t n;
+    sf_error e = simple(l, SFS_INFO, NULL, 0, r, &n, 0, "info");
+    if (e)
+        return e;
+    if (n < 1 + 4 * SFS_PARAMS_WORDS || get32(r + 1) != SFS_PARAMS_MAGIC)
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: info: %zu bytes without the parameter block", n);
+    uint32_t w[SFS_PARAMS_WORDS];
+    for (int i = 0; i < SFS_PARAMS_WORDS; i++)
+        w[i] = get32(r + 1 + 4 * i);
+    memcpy(&l->params, w, sizeof l->params);
+    return SF_OK;
+}
+
+sf_error sc_set_baud(sc_link *l, uint32_t baud)
+{
+    if (baud == l->baud)
+        return SF_OK;
+    uint32_t old = l->baud, brr = (l->params.uart_clock + baud / 2u) / baud;
+    double actual = (double)l->params.uart_clock / brr;
+    if (brr < 16 || brr > 0xFFFF || actual / baud > 1.02 || actual / baud < 0.98)
+        return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the stub's USART cannot make %u baud from %u Hz", baud,
+                       l->params.uart_clock);
+    /* Can the adapter do it? Ask before the stub moves. */
+    sf_error e = sf_port_set_format_eb(l->port, baud, true, NULL);
+    if (e == SF_OK)
+        e = sf_port_set_format_eb(l->port, old, true, NULL);
+    if (e)
+        return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the port cannot do %u baud", baud);
+    uint8_t p[4], r[SFS_MAX_PAYLOAD];
+    size_t n;
+    put32(p, brr);
+    if ((e = simple(l, SFS_BAUD, p, 4, r, &n, 0, "baud")))
+        return e;
+    if ((e = sf_port_set_format_eb(l->port, baud, true, l->eb)))
+        return e;
+    l->baud = baud;
+    rx_drop(l);
+    sf_errbuf *eb = l->eb;
+    l->eb = NULL;
+    e = sc_request(l, SFS_PING, (const uint8_t *)"baud", 4, r, &n, 0);
+    l->eb = eb;
+    if (e == SF_OK)
+        return SF_OK;
+    /* Not heard: our garbage made the stub go back to the old rate (protocol.h). */
+    sf_port_set_format_eb(l->port, old, true, NULL);
+    l->baud = old;
+    rx_drop(l);
+    if (sc_request(l, SFS_PING, (const uint8_t *)"back", 4, r, &n, 0) == SF_OK)
+        return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "no answer at %u baud (the link cannot carry it?); staying at %u",
+                       baud, old);
+    return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub is lost after a change to %u baud: reset the board", baud);
+}
+
+sf_error sc_crc32(sc_link *l, uint32_t addr, uint32_t len, uint32_t *crc)
+{
+    uint8_t p[8], r[SFS_MAX_PAYLOAD];
+    size_t n;
+    put32(p, addr);
+    put32(p + 4, len);
+    sf_error e = simple(l, SFS_CRC32, p, 8, r, &n, 100 + len / 10000, "crc32");
+    if (e == SF_OK && n < 5)
+        e = sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: crc32: short answer");
+    if (e == SF_OK)
+        *crc = get32(r + 1);
+    return e;
+}
+
+sf_error sc_unit_crcs(sc_link *l, uint32_t addr, uint32_t unit, uint32_t count, uint32_t *crcs)
+{
+    while (count) {
+        uint32_t k = count < 255 ? count : 255;
+        uint8_t p[9], r[SFS_MAX_PAYLOAD];
+        size_t n;
+        put32(p, addr);
+        put32(p + 4, unit);
+        p[8] = (uint8_t)k;
+        sf_error e = simple(l, SFS_PAGE_CRCS, p, 9, r, &n, 100 + (unsigned)((uint64_t)k * unit / 10000), "page crcs");
+        if (e)
+            return e;
+        if (n != 1 + 4 * k)
+            return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: page crcs: %zu bytes for %u pages", n, k);
+        for (uint32_t i = 0; i < k; i++)
+            crcs[i] = get32(r + 1 + 4 * i);
+        crcs += k;
+        addr += k * unit;
+        count -= k;
+    }
+    return SF_OK;
+}
+
+/* One READ request: data frames, then the status with the CRC of all of them. */
+static sf_error read_once(sc_link *l, uint8_t seq, uint32_t addr, uint8_t *buf, uint32_t len)
+{
+    uint8_t p[8], r[SFS_MAX_PAYLOAD], rseq, rcmd;
+    size_t n, got = 0;
+    put32(p, addr);
+    put32(p + 4, len);
+    sf_error e = send_frame(l, seq, SFS_READ, p, 8);
+    if (e)
+        return e;
+    uint64_t deadline = sf_now_ms() + 500 + 2 * sc_line_ms(l, len + (len / 1000 + 2) * 10);
+    for (;;) {
+        if ((e = sc_recv_frame(l, &rseq, &rcmd, r, &n, deadline)))
+            return e;
+        if (rseq != seq || rcmd != (SFS_READ | SFS_REPLY) || n == 0)
+            continue;
+        if (r[0] == SFS_MORE) {
+            if (got + n - 1 > len)
+                return SF_ERR_PROTOCOL;
+            memcpy(buf + got, r + 1, n - 1);
+            got += n - 1;
+            continue;
+        }
+        if (r[0] != SFS_OK || n < 5)
+            return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: read: %s", status_name(r[0]));
+        if (got != len || crc32(0, buf, len) != get32(r + 1))
+            return SF_ERR_PROTOCOL;
+        return SF_OK;
+    }
+}
+
+sf_error sc_read(sc_link *l, uint32_t addr, uint8_t *buf, size_t len)
+{
+    size_t done = 0;
+    while (done < len) {
+        uint32_t k = len - done < 16384 ? (uint32_t)(len - done) : 16384;
+        sf_error e = SF_ERR_TIMEOUT;
+        for (int attempt = 0; attempt < SC_ATTEMPTS && e != SF_OK; attempt++) {
+            if (cancelled(l))
+                return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", addr + (uint32_t)done);
+            if (attempt) {
+                /* Let the rest of the answer pass, then drop it. */
+                sc_sleep_ms(50);
+                rx_drop(l);
+            }
+            e = read_once(l, ++l->seq, addr + (uint32_t)done, buf + done, k);
+            if (e != SF_OK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
+                return e;
+        }
+        if (e)
+            return sf_fail(l->eb, e, "stub: reading 0x%08X failed %d times", addr + (uint32_t)done, SC_ATTEMPTS);
+        done += k;
+        if (l->progress)
+            l->progress(l->progress_user, done, len);
+    }
+    return SF_OK;
+}
+
+sf_error sc_erase(sc_link *l, uint32_t addr, uint32_t len)
+{
+    uint8_t p[8], r[SFS_MAX_PAYLOAD];
+    size_t n;
+    put32(p, addr);
+    put32(p + 4, len);
+    return simple(l, SFS_ERASE, p, 8, r, &n, prog_ms(l, 0) + (len / l->params.page_size + 1) * ERASE_MS_PER_PAGE,
+                  "erase");
+}
+
+sf_error sc_go(sc_link *l, uint32_t addr)
+{
+    uint8_t p[4], r[SFS_MAX_PAYLOAD];
+    size_t n;
+    put32(p, addr);
+    return simple(l, SFS_GO, p, 4, r, &n, 0, "go");
+}
+
+sf_error sc_reset(sc_link *l)
+{
+    uint8_t r[SFS_MAX_PAYLOAD];
+    size_t n;
+    return simple(l, SFS_RESET, NULL, 0, r, &n, 0, "reset");
+}

@@ -1,0 +1,217 @@
+/* stub_stream.c - the compressed, windowed write (protocol.h: ZBEGIN, ZDATA, ZEND).
+ * The image range is deflated with a window the stub's RAM can hold, cut into frames, and sent
+ * so that up to the stub's receive ring is in flight: the stub acknowledges each frame as it
+ * takes it, before programming it, so the line keeps carrying data while flash is programmed.
+ * A NAK (bad CRC or a gap) or silence sends again from the first unacknowledged frame; silence
+ * is measured against the worst-case time to program what the frames in hand inflate to. */
+#include "stub_client.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define PROG_US_PER_BYTE 35u   /* DS5319: 70 us per half-word, worst case */
+#define ERASE_MS_PER_PAGE 40u
+#define MAX_IN_FLIGHT 96       /* frames; far below the 128 a sequence byte can tell apart */
+#define SILENCES 6             /* resends from the first unacked frame before giving up */
+
+struct zframe {
+    size_t off, len;           /* in the compressed stream */
+    uint32_t upto;             /* uncompressed bytes that can be decoded once it is in */
+};
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint32_t get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Raw deflate with the stub's window; marks[i] = input consumed when output reached i KiB. */
+static sf_error deflate_range(sc_link *l, const uint8_t *data, uint32_t len, uint8_t **z, size_t *zlen,
+                              uint32_t **marks, size_t *nmarks)
+{
+    z_stream s = {0};
+    int bits = (int)l->params.window_bits;
+    if (deflateInit2(&s, 9, Z_DEFLATED, -bits, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+        return sf_fail(l->eb, SF_ERR_NOMEM, "zlib: cannot start deflate");
+    size_t cap = deflateBound(&s, len) + 64;
+    *z = malloc(cap);
+    *nmarks = cap / 1024 + 2;
+    *marks = calloc(*nmarks, sizeof **marks);
+    if (!*z || !*marks) {
+        deflateEnd(&s);
+        return sf_fail(l->eb, SF_ERR_NOMEM, "out of memory");
+    }
+    s.next_out = *z;
+    s.avail_out = (uInt)cap;
+    int rc = Z_OK;
+    for (uint32_t fed = 0; rc == Z_OK;) {
+        uint32_t step = len - fed < 512 ? len - fed : 512;
+        s.next_in = (Bytef *)(uintptr_t)(data + fed);
+        s.avail_in = step;
+        fed += step;
+        size_t before = s.total_out;
+        rc = deflate(&s, fed == len ? Z_FINISH : Z_NO_FLUSH);
+        for (size_t k = before / 1024 + 1; k <= s.total_out / 1024 && k < *nmarks; k++)
+            (*marks)[k] = fed;
+    }
+    *zlen = s.total_out;
+    deflateEnd(&s);
+    if (rc != Z_STREAM_END)
+        return sf_fail(l->eb, SF_ERR_NOMEM, "zlib: deflate failed (%d)", rc);
+    return SF_OK;
+}
+
+static unsigned work_ms(const sc_link *l, uint32_t bytes)
+{
+    return (unsigned)((uint64_t)bytes * PROG_US_PER_BYTE / 1000u) +
+           (bytes / l->params.page_size + 2u) * ERASE_MS_PER_PAGE;
+}
+
+static sf_error zend_error(sc_link *l, const uint8_t *r, size_t n, uint32_t addr)
+{
+    uint32_t at = n >= 5 ? get32(r + 1) : addr, sr = n >= 9 ? get32(r + 5) : 0;
+    switch (r[0]) {
+    case SFS_EFLASH:
+        return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s); nothing was "
+                       "written after it", at, sr, (sr & 0x04) ? " PGERR, the cells were not erased" : "",
+                       (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "");
+    case SFS_EINFLATE:
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub found the compressed data invalid (inflate error %u) after "
+                       "writing up to 0x%08X; nothing was written after it", sr, at);
+    case SFS_ELENGTH:
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "the compressed data decoded to a different length than announced "
+                       "(stopped at 0x%08X)", at);
+    case SFS_EABORT:
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub's stream was interrupted at 0x%08X", at);
+    default:
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub ended the stream with status %u at 0x%08X", r[0], at);
+    }
+}
+
+/* Wire bytes of a frame. */
+static size_t wire(const struct zframe *f) { return f->len + SFS_HEADER + SFS_TRAILER; }
+
+static sf_error send_frames(sc_link *l, uint8_t seq0, const uint8_t *z, const struct zframe *fr, size_t nf,
+                            uint32_t addr, uint32_t len, uint32_t expect_crc)
+{
+    size_t base = 0, next = 0, inflight = 0, window = l->params.ring_size - 64;
+    unsigned silences = 0;
+    uint8_t r[SFS_MAX_PAYLOAD], rseq, rcmd;
+    size_t n;
+    for (;;) {
+        while (next < nf && next - base < MAX_IN_FLIGHT && inflight + wire(&fr[next]) <= window) {
+            uint8_t f[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER] = {
+                SFS_SOF, (uint8_t)fr[next].len, (uint8_t)(fr[next].len >> 8), (uint8_t)(seq0 + 1 + next), SFS_ZDATA};
+            memcpy(f + SFS_HEADER, z + fr[next].off, fr[next].len);
+            put32(f + SFS_HEADER + fr[next].len, (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + fr[next].len)));
+            sf_error e = sf_port_write_eb(l->port, f, wire(&fr[next]), l->eb);
+            if (e)
+                return e;
+            inflight += wire(&fr[next]);
+            next++;
+        }
+        if (l->cancel && atomic_load(l->cancel))
+            return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled while writing 0x%08X", addr);
+        /* The stub acks frame base after programming what frame base-1 decodes to; the end comes
+         * after the last frame's bytes. */
+        uint32_t prev = base >= 2 ? fr[base - 2].upto : 0, cur = base >= 1 ? fr[base - 1].upto : 0;
+        if (base == nf)
+            prev = cur, cur = len;
+        unsigned timeout = 500 + 2 * sc_line_ms(l, inflight + 64) + work_ms(l, cur - prev);
+        sf_error e = sc_recv_frame(l, &rseq, &rcmd, r, &n, sf_now_ms() + timeout);
+        if (e == SF_ERR_TIMEOUT) {
+            if (++silences > SILENCES)
+                return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub stopped answering while writing 0x%08X (after %u ms)",
+                               addr + (base ? fr[base - 1].upto : 0), timeout);
+            next = base; /* resend everything not acknowledged */
+            inflight = 0;
+            continue;
+        }
+        if (e)
+            continue; /* a damaged reply: a later one, or silence, tells */
+        if (rcmd == SFS_ZEND && n >= 13) {
+            if (r[0] != SFS_OK)
+                return zend_error(l, r, n, addr);
+            if (get32(r + 9) != expect_crc)
+                return sf_fail(l->eb, SF_ERR_VERIFY, "after writing 0x%08X-0x%08X the stub reports CRC32 %08X, the "
+                               "image has %08X", addr, addr + len - 1, get32(r + 9), expect_crc);
+            if (l->progress)
+                l->progress(l->progress_user, len, len);
+            return SF_OK;
+        }
+        if (rcmd != (SFS_ZDATA | SFS_REPLY) || n < 1)
+            continue;
+        size_t idx = base + (uint8_t)(rseq - (uint8_t)(seq0 + 1 + base));
+        if (idx > next)
+            continue; /* not about frames in flight */
+        if (r[0] == SFS_ESEQ) {
+            if (idx < next && idx >= base) {
+                /* Go back to the frame the stub expects, once what is on the way has passed (the
+                 * stub is reading and dropping it, so the ring empties). */
+                sc_sleep_ms(sc_line_ms(l, inflight) + 5);
+                base = idx;
+                next = idx;
+                inflight = 0;
+            }
+            continue;
+        }
+        if (r[0] == SFS_OK && idx < next && idx >= base) {
+            for (size_t k = base; k <= idx; k++)
+                inflight -= wire(&fr[k]);
+            base = idx + 1;
+            silences = 0;
+            if (l->progress)
+                l->progress(l->progress_user, fr[idx].upto < len ? fr[idx].upto : len, len);
+        }
+    }
+}
+
+sf_error sc_write_deflated(sc_link *l, uint32_t addr, uint32_t len, const uint8_t *z, size_t zlen, bool erase,
+                           uint32_t expect_crc, const uint32_t *marks, size_t nmarks)
+{
+    size_t nf = zlen / SFS_MAX_PAYLOAD + 1;
+    struct zframe *fr = calloc(nf, sizeof *fr);
+    if (!fr)
+        return sf_fail(l->eb, SF_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < nf; i++) {
+        fr[i].off = i * SFS_MAX_PAYLOAD;
+        fr[i].len = zlen - fr[i].off < SFS_MAX_PAYLOAD ? zlen - fr[i].off : SFS_MAX_PAYLOAD;
+        size_t k = (fr[i].off + fr[i].len + 1023) / 1024;
+        fr[i].upto = marks && k < nmarks && marks[k] ? marks[k] : len;
+    }
+    if (nf > 1 && fr[nf - 1].len == 0)
+        nf--;
+    uint8_t p[9], r[SFS_MAX_PAYLOAD];
+    size_t n;
+    put32(p, addr);
+    put32(p + 4, len);
+    p[8] = erase ? SFS_ZFLAG_ERASE : 0;
+    sf_error e = sc_request(l, SFS_ZBEGIN, p, 9, r, &n, 0);
+    if (e == SF_ERR_NACK)
+        e = sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub refused a stream of %u bytes at 0x%08X", len, addr);
+    if (e == SF_OK)
+        e = send_frames(l, l->seq, z, fr, nf, addr, len, expect_crc);
+    /* Whatever happened, the stub's sequence moved on with the frames. */
+    l->seq = (uint8_t)(l->seq + nf + 1);
+    free(fr);
+    return e;
+}
+
+sf_error sc_write(sc_link *l, uint32_t addr, const uint8_t *data, uint32_t len, bool erase)
+{
+    uint8_t *z = NULL;
+    uint32_t *marks = NULL;
+    size_t zlen = 0, nmarks = 0;
+    sf_error e = deflate_range(l, data, len, &z, &zlen, &marks, &nmarks);
+    if (e == SF_OK)
+        e = sc_write_deflated(l, addr, len, z, zlen, erase, (uint32_t)crc32(0, data, len), marks, nmarks);
+    free(z);
+    free(marks);
+    return e;
+}

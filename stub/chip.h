@@ -1,0 +1,23 @@
+/* chip.h - what the stub needs from the chip besides its flash controller: clock, the USART with
+ * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c). */
+#ifndef STUBFLASH_STUB_CHIP_H
+#define STUBFLASH_STUB_CHIP_H
+
+/* Raise the core clock as far as is safe without knowing the board (no crystal assumed). */
+void chip_clock_init(void);
+/* The USART's clock after chip_clock_init, in Hz. */
+#define CHIP_UART_CLOCK 64000000u
+/* USART at BRR (CHIP_UART_CLOCK / baud), 8E1, receiving into ring[0..size) by circular DMA. */
+void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size);
+void chip_uart_brr(unsigned int brr);
+/* Bytes the DMA has written so far, as a position in the ring. */
+unsigned int chip_uart_rx_pos(void);
+void chip_uart_put(unsigned char c);
+/* Wait until the last byte has left the shift register. */
+void chip_uart_flush(void);
+/* Put the clock and the peripherals the stub used back to their reset state, then start the
+ * program whose vector table is at vt. */
+void chip_go(unsigned int vt) __attribute__((noreturn));
+void chip_reset(void) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,151 @@
+/* stream.c - ZBEGIN/ZDATA: inflate deflate data straight into flash as frames arrive.
+ * Each ZDATA frame is acknowledged when it is taken from the receive ring, before its bytes are
+ * programmed, so the host can keep the ring full (protocol.h). Pages are erased as the output
+ * reaches them (not when already blank) and 0xFFFF half-words are not programmed (an erased
+ * cell already holds them). On the first error nothing more is written. */
+#include "crc32.h"
+#include "flash.h"
+#include "inflate.h"
+#include "stub.h"
+
+static struct {
+    unsigned int addr, end, flags;
+    unsigned int fail_sr;        /* flash SR on a flash error */
+    unsigned char status;        /* SFS_OK until something fails */
+    unsigned char expect;        /* next ZDATA sequence number */
+    unsigned char nak_sent;      /* one NAK per expected sequence */
+    unsigned char interrupted;   /* frame[] holds another request */
+    unsigned char low;           /* first byte of the half-word being assembled */
+    const unsigned char *in;
+    unsigned int left;
+} st;
+
+static void reply(unsigned char seq, unsigned char status)
+{
+    frame_send(seq, SFS_ZDATA | SFS_REPLY, &status, 1);
+}
+
+/* Next ZDATA frame in sequence, acknowledged; 0 if the stream must stop. */
+static int next_frame(void)
+{
+    for (;;) {
+        int n = frame_receive(0);
+        if (n == FRAME_BADCRC) {
+            if (!st.nak_sent)
+                reply(st.expect, SFS_ESEQ);
+            st.nak_sent = 1;
+            continue;
+        }
+        unsigned char seq = frame[3];
+        if (frame[4] != SFS_ZDATA) {
+            st.interrupted = 1;
+            st.status = SFS_EABORT;
+            return 0;
+        }
+        if (seq == st.expect) {
+            reply(seq, SFS_OK);
+            st.expect++;
+            st.nak_sent = 0;
+            st.in = frame + SFS_HEADER;
+            st.left = (unsigned int)n;
+            return 1;
+        }
+        if ((unsigned char)(st.expect - seq) < 128u) {
+            reply((unsigned char)(st.expect - 1u), SFS_OK); /* a repeat: ack again */
+        } else if (!st.nak_sent) {
+            reply(st.expect, SFS_ESEQ);
+            st.nak_sent = 1;
+        }
+    }
+}
+
+static int in_byte(void *ctx)
+{
+    (void)ctx;
+    while (!st.left)
+        if (!next_frame())
+            return -1;
+    st.left--;
+    return *st.in++;
+}
+
+static int blank(unsigned int addr, unsigned int len)
+{
+    for (const unsigned int *p = (const unsigned int *)addr; len; len -= 4)
+        if (*p++ != 0xFFFFFFFFu)
+            return 0;
+    return 1;
+}
+
+static int fail(unsigned int sr)
+{
+    st.status = SFS_EFLASH;
+    st.fail_sr = sr;
+    return 1;
+}
+
+static int out_byte(void *ctx, unsigned char b)
+{
+    (void)ctx;
+    unsigned int a = st.addr;
+    if (a >= st.end) {
+        st.status = SFS_ELENGTH;
+        return 1;
+    }
+    if (!(a & 1u)) {
+        unsigned int ps = params.page_size;
+        if ((st.flags & SFS_ZFLAG_ERASE) && !(a & (ps - 1u)) && !blank(a, ps)) {
+            unsigned int sr = flash_erase_page(a, params.bank2_base);
+            if (sr)
+                return fail(sr);
+        }
+        st.low = b;
+        st.addr = a + 1u;
+        return 0;
+    }
+    unsigned char hw[2] = {st.low, b};
+    st.addr = a - 1u; /* the address reached stays at the half-word until it is programmed */
+    if ((st.low & b) != 0xFFu) {
+        unsigned int where, sr = flash_program(a - 1u, hw, 2, params.bank2_base, &where);
+        if (sr)
+            return fail(sr);
+    }
+    st.addr = a + 1u;
+    return 0;
+}
+
+int stream_run(unsigned char seq, unsigned int len)
+{
+    const unsigned char *p = frame + SFS_HEADER;
+    st.addr = get32(p);
+    st.end = st.addr + get32(p + 4);
+    st.flags = p[8];
+    st.status = SFS_OK;
+    st.fail_sr = 0;
+    st.interrupted = 0;
+    st.nak_sent = 0;
+    st.left = 0;
+    st.expect = (unsigned char)(seq + 1u);
+    unsigned char status = SFS_OK;
+    if (len != 9 || ((st.addr | st.end) & 1u) ||
+        ((st.flags & SFS_ZFLAG_ERASE) && (st.addr & (params.page_size - 1u))))
+        status = SFS_EARG;
+    frame_send(seq, SFS_ZBEGIN | SFS_REPLY, &status, 1);
+    if (status)
+        return 0;
+    unsigned int start = st.addr;
+    struct sfs_inflater inf = {in_byte, out_byte, 0, (unsigned char *)params.window, params.window_bits, 0, 0, 0, 0};
+    int rc = sfs_inflate(&inf);
+    if (rc && st.status == SFS_OK) {
+        st.status = SFS_EINFLATE;
+        st.fail_sr = (unsigned int)-rc;
+    }
+    if (st.status == SFS_OK && st.addr != st.end)
+        st.status = SFS_ELENGTH;
+    unsigned char out[13] = {st.status};
+    put32(out + 1, st.addr);
+    put32(out + 5, st.fail_sr);
+    put32(out + 9, sfs_crc32(0, (const unsigned char *)start, st.end - start));
+    frame_send((unsigned char)(st.expect - 1u), SFS_ZEND, out, sizeof out);
+    return st.interrupted;
+}
