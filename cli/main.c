@@ -1,4 +1,5 @@
-/* stubflash - update STM32 firmware through the ROM bootloader over a serial line. */
+/* stubflash - update STM32 firmware over a serial line: through the ROM bootloader, and a RAM stub
+ * it loads for speed. */
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"
 
@@ -31,8 +32,8 @@ typedef struct cmd_opts {
 typedef struct cli {
     cmd_opts opt;
     const char *port;
-    uint32_t baud;
-    bool json, quiet, verbose;
+    uint32_t baud, stub_baud;
+    bool no_stub, json, quiet, verbose;
     cli_out out;
     sf_session *session;
     const char *command;
@@ -71,7 +72,9 @@ static void usage(FILE *f)
 "Options:\n"
 "  -p, --port PORT     serial port (/dev/ttyUSB0) or sim:PART[?flash=FILE]; default $STUBFLASH_PORT\n"
 "  -b, --baud RATE     bootloader baud rate (default 115200)\n"
-"      --no-stub       use only the ROM bootloader (the only mode in this version)\n"
+"      --no-stub       use only the ROM bootloader (no RAM stub)\n"
+"      --stub-baud RATE  rate the stub switches to (default: the fastest up to 921600;\n"
+"                      0 keeps the bootloader's rate, e.g. over a radio link)\n"
 "      --json          print one JSON document on stdout\n"
 "  -q, --quiet         only errors\n"
 "  -v, --verbose       more detail\n"
@@ -155,6 +158,8 @@ static int open_session(cli *c)
     sf_session_set_progress(c->session, out_progress, &c->out);
     sf_session_set_log(c->session, out_log, &c->out);
     sf_error e = sf_session_set_baud(c->session, c->baud);
+    if (e == SF_OK)
+        e = sf_session_set_stub(c->session, !c->no_stub, c->stub_baud);
     if (e)
         return session_fail(c, e);
     active_session = c->session;
@@ -476,7 +481,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -486,9 +491,9 @@ int main(int argc, char **argv)
         {"size", required_argument, 0, O_SIZE}, {"all", no_argument, 0, O_ALL},
         {"range", required_argument, 0, O_RANGE}, {"write", no_argument, 0, O_WRITE},
         {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
-        {"erase-all", no_argument, 0, O_ERASE_ALL}, {0, 0, 0, 0},
+        {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD}, {0, 0, 0, 0},
     };
-    cli c = {.baud = 115200};
+    cli c = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO};
     cmd_opts *op = &c.opt;
     int o;
     while ((o = getopt_long(argc, argv, "p:b:qvhV", opts, NULL)) != -1) {
@@ -496,7 +501,11 @@ int main(int argc, char **argv)
         switch (o) {
         case 'p': c.port = optarg; break;
         case 'b': if (!parse_u32(optarg, &c.baud) || c.baud < 1200) bad = "bad baud rate"; break;
-        case O_NOSTUB: break;
+        case O_NOSTUB: c.no_stub = true; break;
+        case O_STUB_BAUD:
+            if (!parse_u32(optarg, &c.stub_baud) || (c.stub_baud && c.stub_baud < 1200))
+                bad = "bad --stub-baud";
+            break;
         case O_JSON: c.json = true; break;
         case 'q': c.quiet = true; break;
         case 'v': c.verbose = true; break;

@@ -65,6 +65,12 @@ sf_error an_sync(an_link *l, unsigned total_ms)
             /* ACK: synchronised now. NACK: it already was and took 0x7F as a bad command. */
             if (b == AN_ACK || b == AN_NACK) {
                 sf_port_flush_input(l->port);
+                l->stub_greeting = false;
+                return SF_OK;
+            }
+            /* Our RAM stub answers 0x7F with its greeting frame: leave the rest of it unread. */
+            if (b == AN_STUB_SOF) {
+                l->stub_greeting = true;
                 return SF_OK;
             }
         }

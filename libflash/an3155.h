@@ -8,6 +8,7 @@
 
 #define AN_ACK 0x79
 #define AN_NACK 0x1F
+#define AN_STUB_SOF 0xA5 /* stub/protocol.h SFS_SOF */
 
 enum {
     AN_GET = 0x00, AN_GET_VERSION = 0x01, AN_GET_ID = 0x02, AN_READ = 0x11, AN_GO = 0x21,
@@ -23,10 +24,12 @@ typedef struct an_link {
     uint8_t version;
     uint8_t cmds[32];
     uint8_t ncmds;
+    bool stub_greeting;        /* an_sync was answered by the stub's greeting, not the ROM */
 } an_link;
 
 /* Synchronise: 0x7F answered by ACK, or NACK when the ROM was already synchronised. Tries for
- * up to total_ms (the ROM may still be starting after a reset). */
+ * up to total_ms (the ROM may still be starting after a reset). If our stub runs instead, it
+ * answers with its greeting: SF_OK with stub_greeting set and the frame's SOF taken. */
 sf_error an_sync(an_link *l, unsigned total_ms);
 sf_error an_get(an_link *l);
 bool an_has(const an_link *l, uint8_t cmd);

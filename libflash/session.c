@@ -1,8 +1,6 @@
 /* session.c - identify, check, erase, write, verify, read, go, protection (see session.h). */
 #define _POSIX_C_SOURCE 200809L
-#include "an3155.h"
-#include "plan.h"
-#include "sf_internal.h"
+#include "session_internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -20,25 +18,7 @@
 #define MASS_ERASE_MS 40000
 #define RESET_SYNC_MS 4000
 
-struct sf_session {
-    pthread_mutex_t lock;
-    atomic_bool cancel;
-    char err[640];
-    sf_errbuf eb;
-    sf_progress_fn progress;
-    void *progress_user;
-    sf_log_fn log;
-    void *log_user;
-    uint32_t baud;
-    unsigned retries;
-    sf_port *port;
-    an_link link;
-    bool open;
-    sf_chip chip;
-};
-
-static void logf_(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void logf_(sf_session *s, sf_log_level lvl, const char *fmt, ...)
+void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...)
 {
     if (!s->log)
         return;
@@ -50,11 +30,14 @@ static void logf_(sf_session *s, sf_log_level lvl, const char *fmt, ...)
     s->log(lvl, line, s->log_user);
 }
 
-static void progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total)
+void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total)
 {
     if (s->progress)
         s->progress(ph, done, total, s->progress_user);
 }
+
+#define logf_ sf_session_log
+
 
 sf_error sf_session_new(sf_session **out)
 {
@@ -68,6 +51,8 @@ sf_error sf_session_new(sf_session **out)
     s->eb.size = sizeof s->err;
     s->baud = 115200;
     s->retries = 3;
+    s->stub_enabled = true;
+    s->stub_baud = SF_STUB_BAUD_AUTO;
     *out = s;
     return SF_OK;
 }
@@ -110,6 +95,18 @@ sf_error sf_session_set_retries(sf_session *s, unsigned retries)
     if (!s || retries < 1 || retries > 10)
         return s ? sf_fail(&s->eb, SF_ERR_ARG, "retries %u out of range (1..10)", retries) : SF_ERR_ARG;
     s->retries = retries;
+    return SF_OK;
+}
+
+sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    if (baud != SF_STUB_BAUD_AUTO && baud != 0 && (baud < 1200 || baud > 4000000))
+        return sf_fail(&s->eb, SF_ERR_ARG, "stub baud %u out of range (1200..4000000, or 0 to keep the bootloader's)",
+                       baud);
+    s->stub_enabled = enable;
+    s->stub_baud = baud;
     return SF_OK;
 }
 
@@ -186,9 +183,12 @@ static sf_error connect(sf_session *s, unsigned sync_ms)
      * in the ROM as half a command, and Get's first byte then completes it (NACK). A NACK or
      * silence leaves the ROM waiting for a fresh command, so syncing again recovers. */
     sf_error e = SF_OK;
+    sf_stub_forget_quietly(s);
     for (int attempt = 0; attempt < 3; attempt++) {
         if ((e = an_sync(&s->link, sync_ms)))
             return e;
+        if (s->link.stub_greeting)
+            return sf_stub_adopt(s);
         e = an_get(&s->link);
         if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
             break;
@@ -232,15 +232,24 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
         return end(s, e);
     }
     s->link = (an_link){.port = s->port, .eb = &s->eb, .cancel = &s->cancel, .retries = s->retries};
-    progress(s, SF_PHASE_CONNECT, 0, 1);
+    sf_session_progress(s, SF_PHASE_CONNECT, 0, 1);
     e = connect(s, 3000);
+    if (e == SF_ERR_TIMEOUT) {
+        char why[sizeof s->err]; /* the bootloader's silence explained, unless a stub answers */
+        memcpy(why, s->err, sizeof why);
+        if (sf_stub_find(s))
+            e = sf_stub_adopt(s);
+        else
+            memcpy(s->err, why, sizeof why);
+    }
     if (e) {
+        sf_stub_forget_quietly(s);
         sf_port_close(s->port);
         s->port = NULL;
         return end(s, e);
     }
     s->open = true;
-    progress(s, SF_PHASE_CONNECT, 1, 1);
+    sf_session_progress(s, SF_PHASE_CONNECT, 1, 1);
     const sf_chip *c = &s->chip;
     logf_(s, SF_LOG_INFO, "chip: PID 0x%03X %s, bootloader V%u.%u, flash %u KiB%s", c->pid,
           c->device ? c->device->name : "(unknown)", c->bootloader_version >> 4, c->bootloader_version & 15,
@@ -253,6 +262,7 @@ void sf_session_close(sf_session *s)
     if (!s)
         return;
     pthread_mutex_lock(&s->lock);
+    sf_stub_release(s);
     if (s->port)
         sf_port_close(s->port);
     s->port = NULL;
@@ -362,6 +372,14 @@ sf_error sf_session_check_image(sf_session *s, const sf_image *img)
 static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t len, sf_phase ph, uint64_t *done,
                            uint64_t total)
 {
+    if (s->stub) {
+        sf_error e = sc_read(s->stub, addr, buf, len);
+        if (e == SF_OK && done) {
+            *done += len;
+            sf_session_progress(s, ph, *done, total);
+        }
+        return e;
+    }
     for (size_t off = 0; off < len; off += BLOCK) {
         if (cancelled(s))
             return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", addr + (uint32_t)off);
@@ -371,7 +389,7 @@ static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t le
             return e;
         if (done) {
             *done += n;
-            progress(s, ph, *done, total);
+            sf_session_progress(s, ph, *done, total);
         }
     }
     return SF_OK;
@@ -396,7 +414,17 @@ static sf_error erase_plan(sf_session *s, const sf_plan *plan)
         timeout += ERASE_UNIT_MS(plan->units[i].size);
     }
     logf_(s, SF_LOG_INFO, "erasing %zu unit(s)", plan->count);
-    progress(s, SF_PHASE_ERASE, 0, plan->count);
+    sf_session_progress(s, SF_PHASE_ERASE, 0, plan->count);
+    if (s->stub) {
+        sf_error e = SF_OK;
+        for (size_t i = 0; i < plan->count && e == SF_OK; i++) {
+            const sf_plan_unit *pu = &plan->units[i];
+            e = sc_erase(s->stub, unit_start(s->chip.device, pu->index), s->chip.device->layout[0].size);
+            sf_session_progress(s, SF_PHASE_ERASE, i + 1, plan->count);
+        }
+        free(units);
+        return e;
+    }
     /* In groups so progress moves and cancel is honoured between them. */
     sf_error e = SF_OK;
     for (size_t i = 0; i < plan->count && e == SF_OK; i += 16) {
@@ -406,7 +434,7 @@ static sf_error erase_plan(sf_session *s, const sf_plan *plan)
         }
         size_t n = plan->count - i < 16 ? plan->count - i : 16;
         e = an_erase_units(&s->link, units + i, n, timeout);
-        progress(s, SF_PHASE_ERASE, i + n, plan->count);
+        sf_session_progress(s, SF_PHASE_ERASE, i + n, plan->count);
     }
     free(units);
     return e;
@@ -416,7 +444,7 @@ static sf_error write_plan(sf_session *s, const sf_plan *plan, uint64_t total)
 {
     uint64_t done = 0;
     uint8_t ev = s->chip.device->erased_value;
-    progress(s, SF_PHASE_WRITE, 0, total);
+    sf_session_progress(s, SF_PHASE_WRITE, 0, total);
     for (size_t u = 0; u < plan->count; u++) {
         const sf_plan_unit *pu = &plan->units[u];
         for (uint32_t off = 0; off < pu->size; off += BLOCK) {
@@ -430,7 +458,7 @@ static sf_error write_plan(sf_session *s, const sf_plan *plan, uint64_t total)
                     return e;
             }
             done += n;
-            progress(s, SF_PHASE_WRITE, done, total);
+            sf_session_progress(s, SF_PHASE_WRITE, done, total);
         }
     }
     return SF_OK;
@@ -440,7 +468,7 @@ static sf_error verify_plan(sf_session *s, const sf_plan *plan, uint64_t total)
 {
     uint64_t done = 0;
     uint8_t buf[BLOCK];
-    progress(s, SF_PHASE_VERIFY, 0, total);
+    sf_session_progress(s, SF_PHASE_VERIFY, 0, total);
     for (size_t u = 0; u < plan->count; u++) {
         const sf_plan_unit *pu = &plan->units[u];
         for (uint32_t off = 0; off < pu->size; off += BLOCK) {
@@ -455,7 +483,7 @@ static sf_error verify_plan(sf_session *s, const sf_plan *plan, uint64_t total)
                     return sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed at 0x%08X: read 0x%02X, expected 0x%02X",
                                    pu->start + off + i, buf[i], pu->data[off + i]);
             done += n;
-            progress(s, SF_PHASE_VERIFY, done, total);
+            sf_session_progress(s, SF_PHASE_VERIFY, done, total);
         }
     }
     return SF_OK;
@@ -469,6 +497,17 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
     sf_plan plan = {0};
     if (e || (e = check_plan(s, img, &plan)))
         return end(s, e);
+    if (s->stub_enabled && !s->stub) {
+        e = sf_stub_start(s);
+        if (e == SF_ERR_UNSUPPORTED) {
+            logf_(s, SF_LOG_WARNING, "writing through the ROM bootloader: %s", s->err);
+            s->err[0] = 0;
+            e = SF_OK;
+        } else if (e) {
+            sf_plan_free(&plan);
+            return end(s, e);
+        }
+    }
     uint64_t total = 0;
     /* Bytes of touched units the image does not give are kept: read them before erasing. */
     for (size_t u = 0; u < plan.count && e == SF_OK; u++) {
@@ -490,12 +529,16 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
                 pu->data[i] = old[i];
         free(old);
     }
-    if (e == SF_OK && !(flags & SF_WRITE_NO_ERASE))
-        e = erase_plan(s, &plan);
-    if (e == SF_OK)
-        e = write_plan(s, &plan, total);
-    if (e == SF_OK && (flags & SF_WRITE_VERIFY))
-        e = verify_plan(s, &plan, total);
+    if (e == SF_OK && s->stub) {
+        e = sf_stub_write_plan(s, &plan, flags);
+    } else {
+        if (e == SF_OK && !(flags & SF_WRITE_NO_ERASE))
+            e = erase_plan(s, &plan);
+        if (e == SF_OK)
+            e = write_plan(s, &plan, total);
+        if (e == SF_OK && (flags & SF_WRITE_VERIFY))
+            e = verify_plan(s, &plan, total);
+    }
     if (e == SF_OK)
         logf_(s, SF_LOG_INFO, "wrote %zu bytes in %zu unit(s)%s", sf_image_size(img), plan.count,
               (flags & SF_WRITE_VERIFY) ? ", verified" : "");
@@ -510,9 +553,11 @@ sf_error sf_session_verify_image(sf_session *s, const sf_image *img)
     sf_error e = begin(s, true);
     if (e || (e = refuse_if_readout_protected(s)))
         return end(s, e);
+    if (s->stub)
+        return end(s, sf_stub_verify_image(s, img));
     uint64_t total = sf_image_size(img), done = 0;
     uint8_t buf[BLOCK];
-    progress(s, SF_PHASE_VERIFY, 0, total);
+    sf_session_progress(s, SF_PHASE_VERIFY, 0, total);
     for (size_t i = 0; i < sf_image_segment_count(img) && e == SF_OK; i++) {
         uint32_t addr;
         const uint8_t *data;
@@ -533,7 +578,7 @@ sf_error sf_session_verify_image(sf_session *s, const sf_image *img)
                     break;
                 }
             done += n;
-            progress(s, SF_PHASE_VERIFY, done, total);
+            sf_session_progress(s, SF_PHASE_VERIFY, done, total);
         }
     }
     return end(s, e);
@@ -549,7 +594,7 @@ sf_error sf_session_read(sf_session *s, uint32_t addr, uint8_t *buf, size_t len)
     if ((uint64_t)addr + len > 0x100000000ull)
         return end(s, sf_fail(&s->eb, SF_ERR_FIT, "0x%08X + %zu runs past the address space", addr, len));
     uint64_t done = 0;
-    progress(s, SF_PHASE_READ, 0, len);
+    sf_session_progress(s, SF_PHASE_READ, 0, len);
     e = read_range(s, addr, buf, len, SF_PHASE_READ, &done, len);
     return end(s, e);
 }
@@ -588,6 +633,18 @@ sf_error sf_session_erase_range(sf_session *s, uint32_t addr, uint32_t len)
     return end(s, e);
 }
 
+static sf_error after_reset(sf_session *s);
+
+/* Commands only the ROM has: leave the stub by a reset (the ROM comes back with BOOT0 high). */
+static sf_error need_rom(sf_session *s)
+{
+    if (!s->stub)
+        return SF_OK;
+    logf_(s, SF_LOG_INFO, "resetting the chip to leave the stub for the bootloader");
+    sf_stub_forget(s);
+    return after_reset(s);
+}
+
 sf_error sf_session_mass_erase(sf_session *s)
 {
     if (!s)
@@ -595,11 +652,13 @@ sf_error sf_session_mass_erase(sf_session *s)
     sf_error e = begin(s, true);
     if (e || (e = refuse_if_readout_protected(s)))
         return end(s, e);
+    if ((e = need_rom(s)))
+        return end(s, e);
     logf_(s, SF_LOG_INFO, "erasing the whole flash");
-    progress(s, SF_PHASE_ERASE, 0, 1);
+    sf_session_progress(s, SF_PHASE_ERASE, 0, 1);
     e = an_mass_erase(&s->link, MASS_ERASE_MS);
     if (e == SF_OK)
-        progress(s, SF_PHASE_ERASE, 1, 1);
+        sf_session_progress(s, SF_PHASE_ERASE, 1, 1);
     return end(s, e);
 }
 
@@ -610,8 +669,9 @@ sf_error sf_session_go(sf_session *s, uint32_t addr)
     sf_error e = begin(s, true);
     if (e || (e = refuse_if_readout_protected(s)))
         return end(s, e);
-    e = an_go(&s->link, addr);
+    e = s->stub ? sc_go(s->stub, addr) : an_go(&s->link, addr);
     if (e == SF_OK) {
+        sf_stub_forget_quietly(s);
         logf_(s, SF_LOG_INFO, "started the code at 0x%08X", addr);
         sf_port_close(s->port);
         s->port = NULL;
@@ -635,6 +695,11 @@ sf_error sf_session_reset(sf_session *s)
     sf_error e = begin(s, true);
     if (e || (e = need_device(s)) || (e = refuse_if_readout_protected(s)))
         return end(s, e);
+    if (s->stub) {
+        sf_stub_forget(s);
+        logf_(s, SF_LOG_INFO, "chip reset");
+        return end(s, after_reset(s));
+    }
     /* A vector table and four instructions that write SYSRESETREQ to SCB->AIRCR:
      *   ldr r0, [pc, #4]; ldr r1, [pc, #8]; str r1, [r0]; b .  ; 0xE000ED0C ; 0x05FA0004 */
     uint32_t base = (s->chip.device->ram_base + 3u) & ~3u;
@@ -656,7 +721,7 @@ sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t c
     if (!s)
         return SF_ERR_ARG;
     sf_error e = begin(s, true);
-    if (e || (e = an_write_protect(&s->link, groups, count)))
+    if (e || (e = need_rom(s)) || (e = an_write_protect(&s->link, groups, count)))
         return end(s, e);
     return end(s, after_reset(s));
 }
@@ -669,7 +734,7 @@ static sf_error reset_command(sf_session *s, uint8_t cmd, unsigned second_ack_ms
     sf_error e = begin(s, true);
     if (e == SF_OK && cmd == AN_READOUT_UNPROTECT)
         logf_(s, SF_LOG_WARNING, "removing readout protection: the chip erases all its flash");
-    if (e || (e = an_reset_command(&s->link, cmd, second_ack_ms)))
+    if (e || (e = need_rom(s)) || (e = an_reset_command(&s->link, cmd, second_ack_ms)))
         return end(s, e);
     return end(s, after_reset(s));
 }

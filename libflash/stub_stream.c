@@ -124,7 +124,13 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, const uint8_t *z, const st
         if (base == nf)
             prev = cur, cur = len;
         unsigned timeout = 500 + 2 * sc_line_ms(l, inflight + 64) + work_ms(l, cur - prev);
-        sf_error e = sc_recv_frame(l, &rseq, &rcmd, r, &n, sf_now_ms() + timeout);
+        /* Wait in slices so a cancel is seen while the stub programs. */
+        uint64_t deadline = sf_now_ms() + timeout;
+        sf_error e;
+        while ((e = sc_recv_frame(l, &rseq, &rcmd, r, &n, sf_now_ms() + 100 < deadline ? sf_now_ms() + 100 : deadline)) ==
+                   SF_ERR_TIMEOUT && sf_now_ms() < deadline)
+            if (l->cancel && atomic_load(l->cancel))
+                return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled while writing 0x%08X", addr);
         if (e == SF_ERR_TIMEOUT) {
             if (++silences > SILENCES)
                 return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub stopped answering while writing 0x%08X (after %u ms)",
@@ -166,8 +172,9 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, const uint8_t *z, const st
                 inflight -= wire(&fr[k]);
             base = idx + 1;
             silences = 0;
-            if (l->progress)
-                l->progress(l->progress_user, fr[idx].upto < len ? fr[idx].upto : len, len);
+            /* The ack of frame idx means what frame idx-1 decodes to is programmed. */
+            if (l->progress && idx > 0)
+                l->progress(l->progress_user, fr[idx - 1].upto < len ? fr[idx - 1].upto : len, len);
         }
     }
 }

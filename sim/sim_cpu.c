@@ -19,7 +19,11 @@
 #define PERIPH_SIZE 0x24000u /* APB1, APB2 and AHB up to CRC (RM0008 3.3) */
 #define PPB_BASE 0xE000E000u
 #define DBGMCU_BASE 0xE0042000u
-#define SLICE_US 50000 /* the run loop looks at stop requests at least this often */
+/* No time slices: libunicorn 2's timeout stops the CPU from another thread, and restarting at
+ * the PC it stopped at corrupted a running stub's state now and then (seen as wrong inflated
+ * bytes and smashed return addresses, gone with the timeout). Stop requests are seen by
+ * sim_cpu_stop's own uc_emu_stop and, to close the race with a starting run, by every
+ * peripheral access (any program waiting on the line polls one). */
 
 struct fixup {
     uint8_t *host;
@@ -216,11 +220,18 @@ static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
     }
 }
 
+static void check_stop(sim_cpu *c)
+{
+    if (atomic_load(&c->stop_requested))
+        uc_emu_stop(c->uc);
+}
+
 static uint64_t periph_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
     (void)uc;
     sim_cpu *c = user;
     apply_fixups(c);
+    check_stop(c);
     uint32_t addr = PERIPH_BASE + (uint32_t)(off & ~3ull);
     return sized(periph_reg_read(c, addr), off, size);
 }
@@ -243,6 +254,7 @@ static uint64_t ppb_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
     (void)uc;
     sim_cpu *c = user;
     apply_fixups(c);
+    check_stop(c);
     uint32_t o = (uint32_t)off & ~3u, v;
     if (o >= 0x10 && o < 0x20)
         v = sim_systick_read(&c->systick, c->env.clock, sim_rcc_hclk(&c->rcc), o - 0x10);
@@ -423,11 +435,16 @@ enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fau
         uc_reg_write(c->uc, UC_ARM_REG_SP, &sp);
     }
     while (!c->exited && !atomic_load(&c->stop_requested)) {
-        uc_err e = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFu, SLICE_US, 0);
+        uc_err e = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFu, 0, 0);
         apply_fixups(c);
-        sim_dma_service(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem);
         if (e && !c->exited)
-            set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s at pc 0x%08x", uc_strerror(e), pc_of(c));
+        {
+            uint32_t lr = 0, sp = 0;
+            uc_reg_read(c->uc, UC_ARM_REG_LR, &lr);
+            uc_reg_read(c->uc, UC_ARM_REG_SP, &sp);
+            set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s at pc 0x%08x (lr 0x%08x, sp 0x%08x)", uc_strerror(e), pc_of(c),
+                     lr, sp);
+        }
         pc = pc_of(c);
     }
     apply_fixups(c);

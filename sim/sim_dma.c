@@ -30,8 +30,7 @@ bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line 
     unsigned shift = 4 * RX_CHANNEL;
     bool moved = false;
     uint8_t b;
-    bool ore;
-    while (ch->cndtr && sim_line_device_take(line, &b, &ore)) {
+    while (ch->cndtr && sim_line_device_take_served(line, &b)) {
         uint32_t addr = ch->cmar + ((ch->ccr & CCR_MINC) ? ch->reload - ch->cndtr : 0);
         uint8_t *p = sim_memory_ptr(mem, addr, 1);
         if (!p || !sim_memory_in_ram(mem, addr, 1)) {

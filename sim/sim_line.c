@@ -315,6 +315,19 @@ bool sim_line_device_take(sim_line *l, uint8_t *byte, bool *overrun)
     return got;
 }
 
+bool sim_line_device_take_served(sim_line *l, uint8_t *byte)
+{
+    pthread_mutex_lock(&l->lock);
+    struct byte_slot *s = first_audible(l);
+    bool got = s && s->ready <= sim_clock_now(l->clock);
+    if (got) {
+        *byte = sampled_value(l, s);
+        queue_pop(&l->to_device);
+    }
+    pthread_mutex_unlock(&l->lock);
+    return got;
+}
+
 void sim_line_device_put(sim_line *l, uint8_t byte)
 {
     pthread_mutex_lock(&l->lock);

@@ -43,6 +43,8 @@ bool sim_line_device_rx_ready(sim_line *l);
 /* Non-blocking take for a USART data register read; *overrun is set when bytes that completed
  * while this one sat unread were lost (USART ORE). Returns false if nothing is there. */
 bool sim_line_device_take(sim_line *l, uint8_t *byte, bool *overrun);
+/* The next byte that has arrived, for a receiver served at once (DMA): nothing overruns. */
+bool sim_line_device_take_served(sim_line *l, uint8_t *byte);
 void sim_line_device_put(sim_line *l, uint8_t byte);
 /* Clock time at which the transmitter finishes the last queued byte. */
 int64_t sim_line_device_tx_done(sim_line *l);

@@ -22,9 +22,10 @@ struct fx {
     char file[64];
     char port[160];
     sf_session *s;
+    bool rom; /* --no-stub: the ROM path only */
 };
 
-static int setup_part(void **state, const char *part, uint32_t size)
+static int setup_part(void **state, const char *part, uint32_t size, bool rom)
 {
     struct fx *x = calloc(1, sizeof *x);
     x->part = part;
@@ -34,13 +35,18 @@ static int setup_part(void **state, const char *part, uint32_t size)
     close(fd);
     remove(x->file);
     snprintf(x->port, sizeof x->port, "sim:%s?flash=%s", part, x->file);
+    x->rom = rom;
     assert_int_equal(sf_session_new(&x->s), SF_OK);
+    assert_int_equal(sf_session_set_stub(x->s, !rom, SF_STUB_BAUD_AUTO), SF_OK);
     *state = x;
     return 0;
 }
 
-static int setup_hd(void **state) { return setup_part(state, "stm32f103re", 512 * 1024); }
-static int setup_xl(void **state) { return setup_part(state, "stm32f103rg", 1024 * 1024); }
+/* The stub path (the default) and the ROM path. */
+static int setup_hd(void **state) { return setup_part(state, "stm32f103re", 512 * 1024, false); }
+static int setup_xl(void **state) { return setup_part(state, "stm32f103rg", 1024 * 1024, false); }
+static int setup_hd_rom(void **state) { return setup_part(state, "stm32f103re", 512 * 1024, true); }
+static int setup_xl_rom(void **state) { return setup_part(state, "stm32f103rg", 1024 * 1024, true); }
 
 static int teardown(void **state)
 {
@@ -73,6 +79,20 @@ static sf_image *image_of(const uint8_t *data, size_t len, uint32_t addr)
     assert_int_equal(sf_image_new(&img), SF_OK);
     assert_int_equal(sf_image_add(img, addr, data, len), SF_OK);
     return img;
+}
+
+/* Bytes that do not compress (xorshift), so a write through the stub lasts as long as the
+ * line needs for them. */
+static uint8_t *noise(size_t len, uint32_t seed)
+{
+    uint8_t *p = malloc(len);
+    for (size_t i = 0; i < len; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        p[i] = (uint8_t)seed;
+    }
+    return p;
 }
 
 static uint8_t *pattern(size_t len, unsigned seed)
@@ -331,10 +351,14 @@ static void track(sf_phase ph, uint64_t done, uint64_t total, void *user)
 static void test_cancel_from_another_thread(void **state)
 {
     struct fx *x = *state;
-    /* Real-time board: 64 KiB at 115200 takes seconds, so the cancel lands mid-write. */
+    /* Real-time board: 64 KiB at 115200 takes seconds (the stub kept at 115200 too), so the
+     * cancel lands mid-write. */
     snprintf(x->port, sizeof x->port, "sim:%s?realtime=1", x->part);
+    assert_int_equal(sf_session_set_stub(x->s, !x->rom, 0), SF_OK);
     open_ok(x);
-    uint8_t *a = pattern(65536, 8);
+    uint8_t *a = noise(65536, 8);
+    last_done = last_total = 0;
+    backwards = 0;
     sf_image *ia = image_of(a, 65536, 0x08000000);
     sf_session_set_progress(x->s, track, NULL);
     pthread_t t;
@@ -374,6 +398,14 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cancel_from_another_thread, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_hd_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_xl_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_bytes_beside_the_image_are_kept, setup_hd_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_xl_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_range_and_all, setup_hd_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_go_and_reset, setup_hd_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_cancel_from_another_thread, setup_hd_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_hd_rom, teardown),
     };
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }

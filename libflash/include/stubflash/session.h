@@ -46,6 +46,7 @@ typedef struct sf_chip {
     uint8_t command_count;
     uint32_t flash_size;       /**< from F_SIZE where readable, else the table's */
     sf_protection protection;
+    bool stub_running;         /**< the RAM stub serves the session (loaded by it or found running) */
 } sf_chip;
 
 /** Create a session (not connected). Defaults: 115200 baud, 3 retries, verify on. */
@@ -61,10 +62,22 @@ SF_API sf_error sf_session_set_baud(sf_session *s, uint32_t baud);
 /** Attempts per block on a NACK or timeout (1..10). */
 SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
 
+/** sf_session_set_stub's baud: the fastest the port and the chip accept, up to 921600. */
+#define SF_STUB_BAUD_AUTO UINT32_MAX
+/** Whether sf_session_write_image loads the RAM stub (default yes, where the device table has a
+ * stub driver for the family) and the rate it switches to: SF_STUB_BAUD_AUTO, 0 to keep the
+ * bootloader's rate (radio links), or a rate. The stub programs only pages whose CRC differs,
+ * sends the rest compressed and verifies by CRC on the chip; if it cannot run, writing falls
+ * back to the ROM bootloader with a warning. Once running, the stub also serves read, verify,
+ * erase, go and reset; commands only the ROM has (protection, mass erase) reset the chip first. */
+SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
+
 /** Open the port, synchronise with the bootloader (also when it is already synchronised),
- * read the chip's identity, bootloader version, flash size and protection. */
+ * read the chip's identity, bootloader version, flash size and protection. A stub left running
+ * by an earlier session (at this rate or the stub rate) is found and used instead. */
 SF_API sf_error sf_session_open(sf_session *s, const char *port_name);
-/** Close the port (the board keeps running the bootloader). */
+/** Close the port. A stub the session used hands the chip back to the bootloader first, so the
+ * board is left as a ROM-only tool (stm32flash) expects it. */
 SF_API void sf_session_close(sf_session *s);
 /** What sf_session_open learned. SF_ERR_STATE if not open. */
 SF_API sf_error sf_session_chip(sf_session *s, sf_chip *out);

@@ -1,0 +1,57 @@
+/* session_internal.h - the session's state, shared by session.c (the ROM path and the public
+ * functions) and session_stub.c (the RAM stub path). Internal. */
+#ifndef SF_SESSION_INTERNAL_H
+#define SF_SESSION_INTERNAL_H
+
+#include "an3155.h"
+#include "plan.h"
+#include "sf_internal.h"
+#include "stub_client.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+struct sf_session {
+    pthread_mutex_t lock;
+    atomic_bool cancel;
+    char err[640];
+    sf_errbuf eb;
+    sf_progress_fn progress;
+    void *progress_user;
+    sf_log_fn log;
+    void *log_user;
+    uint32_t baud;
+    unsigned retries;
+    bool stub_enabled;
+    uint32_t stub_baud;
+    sf_port *port;
+    an_link link;
+    sc_link *stub;             /* set while the RAM stub runs and serves the session */
+    bool open;
+    sf_chip chip;
+};
+
+void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total);
+
+/* session_stub.c */
+/* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the
+ * reason in the session's error) when it cannot run and the ROM still answers. */
+sf_error sf_stub_start(sf_session *s);
+/* The stub answered the sync byte (an_sync took the SOF): take over, fill s->chip. */
+sf_error sf_stub_adopt(sf_session *s);
+/* No answer to the sync byte: is a stub listening at the user's or the stub rate? */
+bool sf_stub_find(sf_session *s);
+/* Write the plan's units: per-unit CRCs first, then only the units that differ, compressed. */
+sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags);
+/* Compare the chip with the image by CRC32 (reads a differing segment to name the address). */
+sf_error sf_stub_verify_image(sf_session *s, const sf_image *img);
+/* Leave the stub: a reset (then the ROM, if BOOT0 is high). */
+void sf_stub_forget(sf_session *s);
+/* Leave the chip as a session found it: the stub jumps back into the bootloader (which then
+ * waits for a sync byte, as after a reset with BOOT0 high). */
+void sf_stub_release(sf_session *s);
+/* Stop using the stub without telling it (it keeps running, to be found again). */
+void sf_stub_forget_quietly(sf_session *s);
+
+#endif

@@ -1,0 +1,303 @@
+/* session_stub.c - the session's RAM stub path: load it through the ROM, find it running,
+ * write by page CRCs and compressed streams, verify by CRC (stub/protocol.h, stub_client.h). */
+#define _POSIX_C_SOURCE 200809L
+#include "session_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#define AUTO_RATES {921600u, 460800u, 230400u}
+#define HELLO_MS 1000 /* Go to greeting: the stub greets within microseconds; the ROM answers Go's
+                       * second ACK first (AN3155) */
+
+static sc_link *new_link(sf_session *s, uint32_t baud)
+{
+    sc_link *l = calloc(1, sizeof *l);
+    if (l) {
+        l->port = s->port;
+        l->eb = &s->eb;
+        l->cancel = &s->cancel;
+        l->baud = baud;
+    }
+    return l;
+}
+
+void sf_stub_forget_quietly(sf_session *s)
+{
+    if (!s->stub)
+        return;
+    if (s->port && s->stub->baud != s->baud)
+        sf_port_set_format_eb(s->port, s->baud, true, NULL);
+    free(s->stub);
+    s->stub = NULL;
+    s->chip.stub_running = false;
+}
+
+void sf_stub_release(sf_session *s)
+{
+    if (s->stub && s->chip.device && sc_go(s->stub, s->chip.device->sysmem_base) == SF_OK)
+        sf_session_log(s, SF_LOG_DEBUG, "stub: back to the bootloader");
+    sf_stub_forget_quietly(s);
+}
+
+void sf_stub_forget(sf_session *s)
+{
+    if (s->stub)
+        sc_reset(s->stub); /* if it fails, the sync that follows says what is there */
+    sf_stub_forget_quietly(s);
+}
+
+static sf_error switch_baud(sf_session *s)
+{
+    static const uint32_t rates[] = AUTO_RATES;
+    bool autob = s->stub_baud == SF_STUB_BAUD_AUTO;
+    for (size_t i = 0; i < (autob ? sizeof rates / sizeof rates[0] : 1); i++) {
+        uint32_t target = autob ? rates[i] : s->stub_baud;
+        if (target == 0 || (autob && target <= s->baud))
+            return SF_OK;
+        sf_error e = sc_set_baud(s->stub, target);
+        if (e == SF_OK) {
+            sf_session_log(s, SF_LOG_INFO, "stub: now at %u baud", target);
+            return SF_OK;
+        }
+        if (e != SF_ERR_UNSUPPORTED)
+            return e;
+        sf_session_log(s, SF_LOG_WARNING, "stub: %s", s->err);
+        s->err[0] = 0;
+    }
+    return SF_OK;
+}
+
+sf_error sf_stub_start(sf_session *s)
+{
+    const sf_chip *c = &s->chip;
+    if (!an_has(&s->link, AN_WRITE) || !an_has(&s->link, AN_GO))
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader has no Write Memory or Go command to load the stub");
+    sc_layout lay;
+    sf_error e = sc_layout_make(c->device, c->flash_size, s->baud, c->pid, c->bootloader_version, &lay, &s->eb);
+    if (e)
+        return e;
+    sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X", lay.image_len, lay.load);
+    for (size_t off = 0; off < lay.image_len && e == SF_OK; off += 256) {
+        size_t n = lay.image_len - off < 256 ? lay.image_len - off : 256;
+        e = an_write(&s->link, lay.load + (uint32_t)off, lay.image + off, n);
+    }
+    sc_link *l = e ? NULL : new_link(s, s->baud);
+    if (e == SF_OK && !l)
+        e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    if (e == SF_OK) {
+        memcpy(&l->params, lay.image + SFS_PARAMS_OFFSET, sizeof l->params);
+        e = an_go(&s->link, lay.load);
+    }
+    sc_layout_free(&lay);
+    if (e) {
+        free(l);
+        return e;
+    }
+    if ((e = sc_wait_hello(l, HELLO_MS))) {
+        free(l);
+        /* Did the chip stay in (or go back to) the bootloader? Then the ROM path still works. */
+        char why[sizeof s->err];
+        memcpy(why, s->err, sizeof why);
+        if (an_sync(&s->link, 500) == SF_OK && !s->link.stub_greeting)
+            return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the stub did not start (%s); the bootloader still answers", why);
+        return sf_fail(&s->eb, SF_ERR_TIMEOUT, "the stub did not start after Go (%s) and the bootloader no longer "
+                       "answers: reset the board with BOOT0 high and retry with --no-stub", why);
+    }
+    s->stub = l;
+    s->chip.stub_running = true;
+    return switch_baud(s);
+}
+
+/* Read the option bytes and F_SIZE through the stub (the ROM is not there to ask). */
+static void read_chip_state(sf_session *s)
+{
+    sf_chip *c = &s->chip;
+    const sf_device *d = c->device;
+    c->flash_size = d ? d->flash_size : 0;
+    c->protection = (sf_protection){0}; /* the stub runs, so readout protection is off */
+    if (!d)
+        return;
+    uint8_t b[16];
+    if (d->option_base && strcmp(d->family, "F1") == 0 && sc_read(s->stub, d->option_base, b, 16) == SF_OK) {
+        c->protection.known_wrp = true;
+        c->protection.wrp = (uint32_t)b[8] | (uint32_t)b[10] << 8 | (uint32_t)b[12] << 16 | (uint32_t)b[14] << 24;
+    }
+    if (d->flash_size_reg && sc_read(s->stub, d->flash_size_reg, b, 2) == SF_OK) {
+        uint32_t kib = (uint32_t)b[0] | (uint32_t)b[1] << 8;
+        if (kib && kib != 0xFFFF && kib * 1024u <= d->flash_size)
+            c->flash_size = kib * 1024u;
+    }
+    s->err[0] = 0;
+}
+
+sf_error sf_stub_adopt(sf_session *s)
+{
+    sf_error e = SF_OK;
+    if (!s->stub) { /* an_sync took the first byte of the greeting */
+        if (!(s->stub = new_link(s, s->baud)))
+            return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+        e = sc_finish_hello(s->stub);
+    }
+    if (e == SF_OK)
+        e = sc_info(s->stub);
+    if (e) {
+        sf_stub_forget_quietly(s);
+        return e;
+    }
+    sf_chip *c = &s->chip;
+    memset(c, 0, sizeof *c);
+    c->pid = (uint16_t)(s->stub->params.chip & 0xFFFF);
+    c->bootloader_version = (uint8_t)(s->stub->params.chip >> 16);
+    c->device = sf_device_find(c->pid);
+    c->stub_running = true;
+    read_chip_state(s);
+    sf_session_log(s, SF_LOG_INFO, "found the stub running at %u baud", s->stub->baud);
+    return SF_OK;
+}
+
+bool sf_stub_find(sf_session *s)
+{
+    static const uint32_t rates[] = AUTO_RATES;
+    sc_link *l = new_link(s, s->baud);
+    if (!l)
+        return false;
+    s->stub = l;
+    if (sc_probe(l))
+        return true;
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0] + 1; i++) {
+        uint32_t r = i == 0 ? s->stub_baud : rates[i - 1];
+        if (r == 0 || r == SF_STUB_BAUD_AUTO || r == s->baud ||
+            sf_port_set_format_eb(s->port, r, true, NULL) != SF_OK)
+            continue;
+        l->baud = r;
+        if (sc_probe(l))
+            return true;
+    }
+    sf_stub_forget_quietly(s);
+    return false;
+}
+
+struct write_progress {
+    sf_session *s;
+    uint64_t base, total;
+};
+
+static void on_progress(void *user, uint64_t done, uint64_t total)
+{
+    (void)total;
+    struct write_progress *p = user;
+    sf_session_progress(p->s, SF_PHASE_WRITE, p->base + done, p->total);
+}
+
+/* CRC32 of every unit of the plan, as the chip holds them, by runs of adjacent equal units. */
+static sf_error device_crcs(sf_session *s, const sf_plan *plan, uint32_t *crcs)
+{
+    for (size_t i = 0; i < plan->count;) {
+        size_t j = i;
+        while (j + 1 < plan->count && plan->units[j + 1].index == plan->units[j].index + 1 &&
+               plan->units[j + 1].size == plan->units[i].size)
+            j++;
+        sf_error e = sc_unit_crcs(s->stub, plan->units[i].start, plan->units[i].size, (uint32_t)(j - i + 1), crcs + i);
+        if (e)
+            return e;
+        i = j + 1;
+    }
+    return SF_OK;
+}
+
+sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
+{
+    size_t n = plan->count, ndiff = 0;
+    uint32_t *dev = calloc(n, sizeof *dev), *want = calloc(n, sizeof *want);
+    struct write_progress wp = {s, 0, 0};
+    sf_error e = dev && want ? SF_OK : sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; e == SF_OK && i < n; i++)
+        want[i] = (uint32_t)crc32(0, plan->units[i].data, plan->units[i].size);
+    if (e == SF_OK)
+        e = device_crcs(s, plan, dev);
+    for (size_t i = 0; e == SF_OK && i < n; i++)
+        if (dev[i] != want[i]) {
+            ndiff++;
+            wp.total += plan->units[i].size;
+        }
+    if (e == SF_OK)
+        sf_session_log(s, SF_LOG_INFO, "stub: %zu of %zu page(s) differ; %zu already hold the image", ndiff, n,
+                       n - ndiff);
+    sf_session_progress(s, SF_PHASE_WRITE, 0, wp.total);
+    s->stub->progress = on_progress;
+    s->stub->progress_user = &wp;
+    /* One compressed stream per run of adjacent pages that differ. */
+    for (size_t i = 0; e == SF_OK && i < n;) {
+        if (dev[i] == want[i]) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        uint32_t len = plan->units[i].size;
+        while (j + 1 < n && dev[j + 1] != want[j + 1] && plan->units[j + 1].start == plan->units[j].start + plan->units[j].size)
+            len += plan->units[++j].size;
+        uint8_t *buf = malloc(len);
+        if (!buf) {
+            e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+            break;
+        }
+        for (size_t k = i, off = 0; k <= j; off += plan->units[k].size, k++)
+            memcpy(buf + off, plan->units[k].data, plan->units[k].size);
+        e = sc_write(s->stub, plan->units[i].start, buf, len, !(flags & SF_WRITE_NO_ERASE));
+        free(buf);
+        wp.base += len;
+        i = j + 1;
+    }
+    s->stub->progress = NULL;
+    /* Each stream was checked by the CRC the stub computed over what it wrote; with verify on,
+     * check every page of the plan again the same way. */
+    if (e == SF_OK && (flags & SF_WRITE_VERIFY)) {
+        sf_session_progress(s, SF_PHASE_VERIFY, 0, n);
+        e = device_crcs(s, plan, dev);
+        for (size_t i = 0; e == SF_OK && i < n; i++)
+            if (dev[i] != want[i])
+                e = sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed: the page at 0x%08X has CRC32 %08X, the image %08X",
+                            plan->units[i].start, dev[i], want[i]);
+        if (e == SF_OK)
+            sf_session_progress(s, SF_PHASE_VERIFY, n, n);
+    }
+    free(dev);
+    free(want);
+    return e;
+}
+
+sf_error sf_stub_verify_image(sf_session *s, const sf_image *img)
+{
+    uint64_t total = sf_image_size(img), done = 0;
+    sf_session_progress(s, SF_PHASE_VERIFY, 0, total);
+    for (size_t i = 0; i < sf_image_segment_count(img); i++) {
+        uint32_t addr, crc;
+        const uint8_t *data;
+        size_t len;
+        sf_image_segment(img, i, &addr, &data, &len);
+        sf_error e = sc_crc32(s->stub, addr, (uint32_t)len, &crc);
+        if (e)
+            return e;
+        if (crc != (uint32_t)crc32(0, data, (uInt)len)) {
+            uint8_t *buf = malloc(len);
+            if (!buf)
+                return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+            if ((e = sc_read(s->stub, addr, buf, len)) == SF_OK) {
+                size_t k = 0;
+                while (k < len && buf[k] == data[k])
+                    k++;
+                e = k < len ? sf_fail(&s->eb, SF_ERR_VERIFY, "differs at 0x%08X: the chip has 0x%02X, the image 0x%02X",
+                                      addr + (uint32_t)k, buf[k], data[k])
+                            : sf_fail(&s->eb, SF_ERR_VERIFY, "the CRC of 0x%08X+%zu differs but a read matches: "
+                                      "the flash is unstable", addr, len);
+            }
+            free(buf);
+            return e;
+        }
+        done += len;
+        sf_session_progress(s, SF_PHASE_VERIFY, done, total);
+    }
+    return SF_OK;
+}
