@@ -85,11 +85,15 @@ sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl,
             opt.faults.corrupt_to_host = strtod(kv + 11, NULL);
         else if (strncmp(kv, "drop_rx=", 8) == 0)
             opt.faults.drop_to_device = strtod(kv + 8, NULL);
+        else if (strncmp(kv, "max_baud=", 9) == 0)
+            opt.faults.max_baud = (uint32_t)strtoul(kv + 9, NULL, 0);
+        else if (strcmp(kv, "pll_stuck=1") == 0)
+            opt.faults.pll_stuck = true;
         else if (strncmp(kv, "seed=", 5) == 0)
             opt.faults.seed = strtoull(kv + 5, NULL, 0);
         else {
             sf_error e = sf_fail(eb, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
-                                 "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, seed=N)", spec, kv);
+                                 "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, seed=N)", spec, kv);
             free(copy);
             return e;
         }

@@ -89,6 +89,8 @@ sf_error sf_stub_start(sf_session *s)
     if (e == SF_OK) {
         memcpy(&l->params, lay.image + SFS_PARAMS_OFFSET, sizeof l->params);
         e = an_go(&s->link, lay.load);
+        if (e == SF_ERR_NACK) /* the ROM is still there: write through it */
+            e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader refused Go to the stub at 0x%08X", lay.load);
     }
     sc_layout_free(&lay);
     if (e) {
@@ -139,6 +141,10 @@ sf_error sf_stub_adopt(sf_session *s)
         if (!(s->stub = new_link(s, s->baud)))
             return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
         e = sc_finish_hello(s->stub);
+        /* Not its greeting but another frame: a stub still busy with a stream a dead host left
+         * (it only greets when idle). A request ends that stream. */
+        if (e == SF_ERR_PROTOCOL && sc_probe(s->stub))
+            e = SF_OK;
     }
     if (e == SF_OK)
         e = sc_info(s->stub);
@@ -254,14 +260,17 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
     /* Each stream was checked by the CRC the stub computed over what it wrote; with verify on,
      * check every page of the plan again the same way. */
     if (e == SF_OK && (flags & SF_WRITE_VERIFY)) {
-        sf_session_progress(s, SF_PHASE_VERIFY, 0, n);
+        uint64_t bytes = 0;
+        for (size_t i = 0; i < n; i++)
+            bytes += plan->units[i].size;
+        sf_session_progress(s, SF_PHASE_VERIFY, 0, bytes);
         e = device_crcs(s, plan, dev);
         for (size_t i = 0; e == SF_OK && i < n; i++)
             if (dev[i] != want[i])
                 e = sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed: the page at 0x%08X has CRC32 %08X, the image %08X",
                             plan->units[i].start, dev[i], want[i]);
         if (e == SF_OK)
-            sf_session_progress(s, SF_PHASE_VERIFY, n, n);
+            sf_session_progress(s, SF_PHASE_VERIFY, bytes, bytes);
     }
     free(dev);
     free(want);

@@ -38,6 +38,8 @@ static void usage(FILE *out)
             "      --power-cut-ms N       cut power N ms after start\n"
             "      --power-off-ms N       how long a cut lasts (default 100)\n"
             "      --seed N               seed for the fault rates\n"
+            "      --max-baud N           the link carries at most N baud (faster bytes arrive garbled)\n"
+            "      --pll-stuck            the PLL never locks (code waiting for it hangs)\n"
             "  -h, --help                 this text\n"
             "      --version              version\n\n"
             "Runs until SIGINT or SIGTERM, then saves the flash file.\n"
@@ -69,7 +71,7 @@ static int parse_u64(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     enum { OPT_PTY = 256, OPT_FAST, OPT_BOOT0, OPT_CRX, OPT_CTX, OPT_DRX, OPT_DTX, OPT_PCB, OPT_PCM,
-           OPT_POFF, OPT_SEED, OPT_VERSION };
+           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK };
     static const struct option longopts[] = {
         {"device", required_argument, 0, 'd'}, {"list", no_argument, 0, 'l'},
         {"pty", no_argument, 0, OPT_PTY}, {"flash", required_argument, 0, 'f'},
@@ -78,6 +80,7 @@ int main(int argc, char **argv)
         {"drop-rx", required_argument, 0, OPT_DRX}, {"drop-tx", required_argument, 0, OPT_DTX},
         {"power-cut-bytes", required_argument, 0, OPT_PCB}, {"power-cut-ms", required_argument, 0, OPT_PCM},
         {"power-off-ms", required_argument, 0, OPT_POFF}, {"seed", required_argument, 0, OPT_SEED},
+        {"max-baud", required_argument, 0, OPT_MAXBAUD}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, OPT_VERSION}, {0, 0, 0, 0},
     };
     const char *device = "stm32f103re";
@@ -114,6 +117,15 @@ int main(int argc, char **argv)
             if (parse_u64(optarg, &n) || n > UINT32_MAX) bad = "--power-off-ms takes milliseconds";
             opt.faults.power_off_ms = (uint32_t)n;
             break;
+        case OPT_MAXBAUD: {
+            uint64_t n;
+            if (parse_u64(optarg, &n) || n > 100000000)
+                bad = "--max-baud takes a rate";
+            else
+                opt.faults.max_baud = (uint32_t)n;
+            break;
+        }
+        case OPT_PLLSTUCK: opt.faults.pll_stuck = true; break;
         case OPT_SEED: if (parse_u64(optarg, &opt.faults.seed)) bad = "--seed takes a number"; break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: printf("stubflash-sim %s\n", STUBFLASH_VERSION); return 0;

@@ -182,7 +182,7 @@ static sim_cpu *cpu_for(sim_board *b, bool boot0)
 {
     if (b->cpus[boot0])
         return b->cpus[boot0];
-    sim_cpu_env env = {.part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
+    sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
                        .mem = &b->mem, .boot0 = boot0, .log = board_log, .log_user = b};
     char *err = NULL;
     b->cpus[boot0] = sim_cpu_new(&env, &err);

@@ -378,6 +378,7 @@ static void reset_state(sim_cpu *c)
     c->exited = false;
     c->fault[0] = 0;
     c->nfix = 0;
+    c->rcc.pll_stuck = c->env.pll_stuck;
     sim_rcc_reset(&c->rcc, false);
     sim_usart_reset(&c->usart, c->env.line);
     sim_dma_reset(&c->dma);

@@ -15,6 +15,7 @@ typedef struct sim_cpu_env {
     sim_flash *flash;
     sim_memory *mem;
     bool boot0;  /* what address 0 aliases: system memory (BOOT0=1) or flash */
+    bool pll_stuck; /* fault: the PLL never locks */
     void (*log)(void *user, const char *fmt, ...);
     void *log_user;
 } sim_cpu_env;

@@ -92,6 +92,12 @@ static bool rates_match(uint32_t sent, uint32_t sampled)
     return d < 0.025 && d > -0.025;
 }
 
+/* A link that cannot carry the rate delivers garbage. */
+static bool link_carries(const sim_line *l, uint32_t baud)
+{
+    return !l->faults.max_baud || baud == LINE_AUTOBAUD || baud <= l->faults.max_baud;
+}
+
 static uint8_t garble(uint8_t v, uint32_t sent, uint32_t sampled)
 {
     /* Deterministic but unrelated to the value: what a mis-clocked UART reads. */
@@ -202,7 +208,7 @@ size_t sim_line_host_read(sim_line *l, uint8_t *data, size_t len, int timeout_ms
         int64_t now = sim_clock_now(l->clock);
         if (s && s->ready <= now) {
             uint8_t v = s->value;
-            if (!rates_match(s->baud, l->host_baud))
+            if (!rates_match(s->baud, l->host_baud) || !link_carries(l, s->baud))
                 v = garble(v, s->baud, l->host_baud);
             queue_pop(&l->to_host);
             data[n++] = v;
@@ -248,7 +254,8 @@ static struct byte_slot *first_audible(sim_line *l)
 
 static uint8_t sampled_value(sim_line *l, const struct byte_slot *s)
 {
-    return rates_match(s->baud, l->device_baud) ? s->value : garble(s->value, s->baud, l->device_baud);
+    return rates_match(s->baud, l->device_baud) && link_carries(l, s->baud) ? s->value
+                                                                            : garble(s->value, s->baud, l->device_baud);
 }
 
 int sim_line_device_get(sim_line *l, uint8_t *byte, int64_t deadline)

@@ -17,6 +17,7 @@
 #define DMA1_BASE 0x40020000u
 
 typedef struct sim_rcc {
+    bool pll_stuck; /* fault: PLLRDY never sets */
     uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr;
 } sim_rcc;
 

@@ -12,7 +12,9 @@ enum { CR_HSION = 1u << 0, CR_HSIRDY = 1u << 1, CR_HSEON = 1u << 16, CR_HSERDY =
 void sim_rcc_reset(sim_rcc *r, bool power_on)
 {
     uint32_t csr = r->csr;
+    bool stuck = r->pll_stuck;
     *r = (sim_rcc){0};
+    r->pll_stuck = stuck;
     r->cr = 0x83 | CR_HSIRDY; /* HSION, HSITRIM = 16 */
     r->ahbenr = 0x14;         /* SRAM and FLITF clocks on */
     r->bdcr = 0;
@@ -73,7 +75,7 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
         uint32_t rdy = 0;
         if (v & CR_HSION) rdy |= CR_HSIRDY;
         if (v & CR_HSEON) rdy |= CR_HSERDY;
-        if (v & CR_PLLON) rdy |= CR_PLLRDY;
+        if ((v & CR_PLLON) && !r->pll_stuck) rdy |= CR_PLLRDY;
         r->cr = (v & ~(CR_HSIRDY | CR_HSERDY | CR_PLLRDY)) | rdy;
         break;
     }

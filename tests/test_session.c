@@ -323,6 +323,31 @@ static void test_retries_ride_out_line_noise(void **state)
     sf_image_free(ia);
 }
 
+static void test_unprogrammable_page_is_named(void **state)
+{
+    struct fx *x = *state;
+    /* Page 3 already programmed; pages 2-5 written without erasing: the stub's flash driver
+     * gets PGERR at the first cell of page 3 and nothing after it is written. */
+    open_ok(x);
+    uint8_t *old = pattern(2048, 3), *a = noise(8192, 4);
+    sf_image *io = image_of(old, 2048, 0x08001800), *ia = image_of(a, 8192, 0x08001000);
+    write_ok(x, io);
+    assert_int_equal(sf_session_write_image(x->s, ia, SF_WRITE_NO_ERASE), SF_ERR_VERIFY);
+    const char *msg = sf_session_last_error(x->s);
+    if (!strstr(msg, "0x08001800") || !strstr(msg, "PGERR") || !strstr(msg, "nothing was written after it"))
+        fail_msg("unexpected message: %s", msg);
+    uint8_t *f = board_flash(x);
+    assert_memory_equal(f + 0x1000, a, 2048);     /* page 2: erased before, programmed */
+    assert_memory_equal(f + 0x1800, old, 2048);   /* page 3: as it was */
+    for (size_t i = 0x2000; i < 0x3000; i++)      /* pages 4-5: untouched */
+        assert_int_equal(f[i], 0xFF);
+    free(f);
+    free(old);
+    free(a);
+    sf_image_free(io);
+    sf_image_free(ia);
+}
+
 struct canceller {
     sf_session *s;
 };
@@ -398,6 +423,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cancel_from_another_thread, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_unprogrammable_page_is_named, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_unprogrammable_page_is_named, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_xl_rom, teardown),
         cmocka_unit_test_setup_teardown(test_bytes_beside_the_image_are_kept, setup_hd_rom, teardown),

@@ -263,6 +263,146 @@ static void test_write_protected_page_reported(void **state)
     sim_board_free(b);
 }
 
+/* Raw deflate of data with the stub's window, cut after the first `cut` input bytes at a byte
+ * boundary (a full flush); *cut_at gets the compressed length up to there. */
+static uint8_t *deflate_cut(const uint8_t *data, size_t len, size_t cut, size_t *zlen, size_t *cut_at)
+{
+    z_stream z = {0};
+    assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, -12, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    size_t cap = deflateBound(&z, len) + 64;
+    uint8_t *out = malloc(cap);
+    z.next_out = out;
+    z.avail_out = (uInt)cap;
+    z.next_in = (Bytef *)(uintptr_t)data;
+    z.avail_in = (uInt)cut;
+    assert_int_equal(deflate(&z, Z_FULL_FLUSH), Z_OK);
+    *cut_at = z.total_out;
+    z.avail_in = (uInt)(len - cut);
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *zlen = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+/* ZBEGIN, the stream in frames of up to 1000 bytes (stop-and-wait), then the ZEND payload. */
+static size_t stream(sim_board *b, uint32_t addr, uint32_t len, bool erase, const uint8_t *z, size_t zlen,
+                     uint8_t *zend)
+{
+    uint8_t req[9], rep[SFS_MAX_PAYLOAD], seq, cmd;
+    le32_put(req, addr);
+    le32_put(req + 4, len);
+    req[8] = erase ? SFS_ZFLAG_ERASE : 0;
+    assert_int_equal(call(b, 20, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    uint8_t next = 21;
+    for (size_t off = 0; off < zlen; off += 1000, next++) {
+        size_t k = zlen - off < 1000 ? zlen - off : 1000;
+        send_frame(b, next, SFS_ZDATA, z + off, k, false);
+        size_t n = recv_frame(b, &seq, &cmd, rep, sizeof rep);
+        if (cmd == SFS_ZEND) { /* the stream stopped early */
+            memcpy(zend, rep, n);
+            return n;
+        }
+        assert_int_equal(cmd, SFS_ZDATA | SFS_REPLY);
+        assert_int_equal(seq, next);
+        assert_int_equal(rep[0], SFS_OK);
+    }
+    size_t n = recv_frame(b, &seq, &cmd, zend, SFS_MAX_PAYLOAD);
+    assert_int_equal(cmd, SFS_ZEND);
+    return n;
+}
+
+static uint8_t *text_like(size_t n)
+{
+    uint8_t *d = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        d[i] = (uint8_t)("stubflash writes pages; "[i % 24] + (i / 1000));
+    return d;
+}
+
+static void test_stream_writes_and_checks(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f103re");
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub(b);
+    expect_hello(b);
+    size_t n = 6144, zlen, cut;
+    uint8_t *d = text_like(n), zend[64];
+    uint8_t *z = deflate_cut(d, n, 2048, &zlen, &cut);
+    assert_int_equal(stream(b, 0x08002000, (uint32_t)n, true, z, zlen, zend), 13);
+    assert_int_equal(zend[0], SFS_OK);
+    assert_int_equal(le32_get(zend + 1), 0x08002000 + n);
+    assert_int_equal(le32_get(zend + 9), (uint32_t)crc32(0, d, (uInt)n));
+    uint8_t *back = malloc(n);
+    sim_board_peek(b, 0x08002000, back, n);
+    assert_memory_equal(back, d, n);
+    free(back);
+    free(z);
+    free(d);
+    sim_board_free(b);
+}
+
+static void test_corrupt_stream_stops_where_it_breaks(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f103re");
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub(b);
+    expect_hello(b);
+    /* Valid frames carrying a broken deflate stream: after the first 3000 bytes' flush point,
+     * the next block header says type 3, which does not exist. */
+    size_t n = 8192, zlen, cut;
+    uint8_t *d = text_like(n), zend[64];
+    uint8_t *z = deflate_cut(d, n, 3000, &zlen, &cut);
+    z[cut] = 0x06; /* BFINAL 0, BTYPE 11 */
+    size_t got = stream(b, 0x08004000, (uint32_t)n, true, z, zlen, zend);
+    assert_int_equal(got, 13);
+    assert_int_equal(zend[0], SFS_EINFLATE);
+    assert_int_equal(le32_get(zend + 1), 0x08004000 + 3000); /* where the output stopped */
+    uint8_t *back = malloc(n);
+    sim_board_peek(b, 0x08004000, back, n);
+    assert_memory_equal(back, d, 3000);
+    for (size_t i = 3000; i < n; i++) /* nothing written past it */
+        assert_int_equal(back[i], 0xFF);
+    /* The stub is still there and answers. */
+    uint8_t rep[16];
+    assert_int_equal(call(b, 60, SFS_PING, (const uint8_t *)"ok", 2, rep, sizeof rep), 3);
+    free(back);
+    free(z);
+    free(d);
+    sim_board_free(b);
+}
+
+static void test_unprogrammable_cell_stops_the_stream(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f103re");
+    assert_int_equal(bh_sync(b), ACK);
+    /* A programmed word in the middle of the range; the stream asks not to erase. */
+    static const uint8_t word[4] = {0x12, 0x34, 0x56, 0x78};
+    assert_int_equal(bh_write(b, 0x08006400, word, 4), 0);
+    start_stub(b);
+    expect_hello(b);
+    size_t n = 4096, zlen, cut;
+    uint8_t *d = text_like(n), zend[64];
+    uint8_t *z = deflate_cut(d, n, 1024, &zlen, &cut);
+    assert_int_equal(stream(b, 0x08006000, (uint32_t)n, false, z, zlen, zend), 13);
+    assert_int_equal(zend[0], SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), 0x08006400);
+    assert_int_equal(le32_get(zend + 5) & 0x04, 0x04); /* PGERR */
+    uint8_t *back = malloc(n);
+    sim_board_peek(b, 0x08006000, back, n);
+    assert_memory_equal(back, d, 0x400);
+    assert_memory_equal(back + 0x400, word, 4);
+    for (size_t i = 0x404; i < n; i++)
+        assert_int_equal(back[i], 0xFF);
+    free(back);
+    free(z);
+    free(d);
+    sim_board_free(b);
+}
+
 static void test_stub_hd(void **state)
 {
     (void)state;
@@ -296,6 +436,9 @@ int main(void)
         cmocka_unit_test(test_erase_write_hd),
         cmocka_unit_test(test_erase_write_xl_bank2),
         cmocka_unit_test(test_write_protected_page_reported),
+        cmocka_unit_test(test_stream_writes_and_checks),
+        cmocka_unit_test(test_corrupt_stream_stops_where_it_breaks),
+        cmocka_unit_test(test_unprogrammable_cell_stops_the_stream),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }

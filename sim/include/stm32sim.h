@@ -33,6 +33,9 @@ typedef struct sim_faults {
     uint32_t power_cut_after_ms;    /* cut power this long after sim_board_start; 0 = never */
     uint32_t power_off_ms;          /* how long the board stays off after a cut (default 100) */
     uint64_t seed;                  /* PRNG seed for the rates above (0 = fixed default) */
+    uint32_t max_baud;              /* the link carries at most this rate (a radio modem, a bridge
+                                     * with a fixed rate): faster bytes arrive garbled; 0 = any */
+    bool pll_stuck;                 /* the PLL never locks (PLLRDY stays 0): code that waits for it hangs */
 } sim_faults;
 
 typedef struct sim_options {

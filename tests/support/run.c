@@ -17,7 +17,7 @@
 
 extern char **environ;
 
-int run_program(const char *const argv[], const char *preload, const char *log, int limit_s)
+static int run(const char *const argv[], const char *preload, const char *log, int limit_s, int kill_ms)
 {
     size_t ne = 0;
     while (environ[ne])
@@ -43,6 +43,11 @@ int run_program(const char *const argv[], const char *preload, const char *log, 
     for (long waited = 0;; waited += 10) {
         if (waitpid(pid, &status, WNOHANG) == pid)
             break;
+        if (kill_ms && waited >= kill_ms) {
+            kill(pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            break;
+        }
         if (waited > (long)limit_s * 1000) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
@@ -52,6 +57,16 @@ int run_program(const char *const argv[], const char *preload, const char *log, 
         usleep(10000);
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int run_program(const char *const argv[], const char *preload, const char *log, int limit_s)
+{
+    return run(argv, preload, log, limit_s, 0);
+}
+
+int run_program_killed(const char *const argv[], const char *log, int kill_ms)
+{
+    return run(argv, NULL, log, kill_ms / 1000 + 60, kill_ms);
 }
 
 int run_program_va(const char *const prefix[], va_list ap, const char *preload, const char *log, int limit_s)
