@@ -231,6 +231,21 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
     if (e == SF_OK)
         sf_session_log(s, SF_LOG_INFO, "stub: %zu of %zu page(s) differ; %zu already hold the image", ndiff, n,
                        n - ndiff);
+    /* An image that covers the whole chip and changes most of it: one mass erase (30 ms a bank
+     * on F1) instead of a page erase each (30 ms a page); every page is then written. */
+    bool erase = !(flags & SF_WRITE_NO_ERASE);
+    if (e == SF_OK && erase && n == sf_device_unit_count(s->chip.device, s->chip.flash_size) && ndiff * 2 > n) {
+        sf_session_log(s, SF_LOG_INFO, "stub: mass erase, then all %zu pages", n);
+        if ((e = sc_erase(s->stub, s->chip.device->flash_base, SFS_ERASE_ALL)) == SF_OK) {
+            erase = false;
+            ndiff = n;
+            wp.total = 0;
+            for (size_t i = 0; i < n; i++) {
+                dev[i] = ~want[i];
+                wp.total += plan->units[i].size;
+            }
+        }
+    }
     sf_session_progress(s, SF_PHASE_WRITE, 0, wp.total);
     s->stub->progress = on_progress;
     s->stub->progress_user = &wp;
@@ -251,7 +266,7 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
         }
         for (size_t k = i, off = 0; k <= j; off += plan->units[k].size, k++)
             memcpy(buf + off, plan->units[k].data, plan->units[k].size);
-        e = sc_write(s->stub, plan->units[i].start, buf, len, !(flags & SF_WRITE_NO_ERASE));
+        e = sc_write(s->stub, plan->units[i].start, buf, len, erase);
         free(buf);
         wp.base += len;
         i = j + 1;

@@ -288,16 +288,16 @@ static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, ui
 
 sf_error sc_info(sc_link *l)
 {
-    uint8_t r[SFS_MAX_PAYLOAD];
-    size_t n;
-    sf_error e = simple(l, SFS_INFO, NULL, 0, r, &n, 0, "info");
+    uint8_t r[4 * SFS_PARAMS_WORDS];
+    sf_error e = sc_read(l, SFS_LOAD_ADDRESS + SFS_PARAMS_OFFSET, r, sizeof r);
     if (e)
         return e;
-    if (n < 1 + 4 * SFS_PARAMS_WORDS || get32(r + 1) != SFS_PARAMS_MAGIC)
-        return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: info: %zu bytes without the parameter block", n);
+    if (get32(r) != SFS_PARAMS_MAGIC)
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: no parameter block at 0x%08X",
+                       SFS_LOAD_ADDRESS + SFS_PARAMS_OFFSET);
     uint32_t w[SFS_PARAMS_WORDS];
     for (int i = 0; i < SFS_PARAMS_WORDS; i++)
-        w[i] = get32(r + 1 + 4 * i);
+        w[i] = get32(r + 4 * i);
     memcpy(&l->params, w, sizeof l->params);
     return SF_OK;
 }
@@ -344,16 +344,7 @@ sf_error sc_set_baud(sc_link *l, uint32_t baud)
 
 sf_error sc_crc32(sc_link *l, uint32_t addr, uint32_t len, uint32_t *crc)
 {
-    uint8_t p[8], r[SFS_MAX_PAYLOAD];
-    size_t n;
-    put32(p, addr);
-    put32(p + 4, len);
-    sf_error e = simple(l, SFS_CRC32, p, 8, r, &n, 100 + len / 10000, "crc32");
-    if (e == SF_OK && n < 5)
-        e = sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: crc32: short answer");
-    if (e == SF_OK)
-        *crc = get32(r + 1);
-    return e;
+    return sc_unit_crcs(l, addr, len, 1, crc);
 }
 
 sf_error sc_unit_crcs(sc_link *l, uint32_t addr, uint32_t unit, uint32_t count, uint32_t *crcs)
@@ -365,7 +356,7 @@ sf_error sc_unit_crcs(sc_link *l, uint32_t addr, uint32_t unit, uint32_t count, 
         put32(p, addr);
         put32(p + 4, unit);
         p[8] = (uint8_t)k;
-        sf_error e = simple(l, SFS_PAGE_CRCS, p, 9, r, &n, 100 + (unsigned)((uint64_t)k * unit / 10000), "page crcs");
+        sf_error e = simple(l, SFS_CRCS, p, 9, r, &n, 100 + (unsigned)((uint64_t)k * unit / 10000), "crcs");
         if (e)
             return e;
         if (n != 1 + 4 * k)
@@ -443,8 +434,8 @@ sf_error sc_erase(sc_link *l, uint32_t addr, uint32_t len)
     size_t n;
     put32(p, addr);
     put32(p + 4, len);
-    return simple(l, SFS_ERASE, p, 8, r, &n, prog_ms(l, 0) + (len / l->params.page_size + 1) * ERASE_MS_PER_PAGE,
-                  "erase");
+    unsigned work = len == SFS_ERASE_ALL ? 1000 : prog_ms(l, 0) + (len / l->params.page_size + 1) * ERASE_MS_PER_PAGE;
+    return simple(l, SFS_ERASE, p, 8, r, &n, work, "erase");
 }
 
 sf_error sc_go(sc_link *l, uint32_t addr)

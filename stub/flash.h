@@ -5,8 +5,12 @@
 
 /* Erase the page starting at addr. */
 unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base);
-/* Program len bytes (even) at addr (even); *fail gets the address that failed. */
-unsigned int flash_program(unsigned int addr, const unsigned char *data, unsigned int len, unsigned int bank2_base,
-                           unsigned int *fail);
+/* Erase all of the flash (both banks when bank2_base is set). */
+unsigned int flash_mass_erase(unsigned int bank2_base);
+/* Start programming one half-word and return at once, so the CPU inflates the next bytes while
+ * the cell programs (52.5 us on F1); the previous one is finished and checked first. */
+unsigned int flash_program_async(unsigned int addr, unsigned int value, unsigned int bank2_base, unsigned int *fail);
+/* Finish and check the half-word flash_program_async started, if any. */
+unsigned int flash_sync(unsigned int *fail);
 
 #endif

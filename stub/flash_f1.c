@@ -15,6 +15,7 @@
 #define SR_EOP (1u << 5)
 #define CR_PG (1u << 0)
 #define CR_PER (1u << 1)
+#define CR_MER (1u << 2)
 #define CR_STRT (1u << 6)
 #define CR_LOCK (1u << 7)
 
@@ -56,25 +57,47 @@ unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base)
     return err;
 }
 
-unsigned int flash_program(unsigned int addr, const unsigned char *data, unsigned int len, unsigned int bank2_base,
-                           unsigned int *fail)
+unsigned int flash_mass_erase(unsigned int bank2_base)
 {
-    unsigned int c = controller(addr, bank2_base), err = 0;
+    unsigned int err = 0;
+    for (unsigned int c = FLASH_BASE; c <= FLASH_BASE + (bank2_base ? BANK2 : 0u); c += BANK2) {
+        begin(c);
+        REG(c, CR) = CR_MER;
+        REG(c, CR) = CR_MER | CR_STRT;
+        err |= wait_done(c);
+        REG(c, CR) = 0;
+    }
+    return err;
+}
+
+static unsigned int pend_c, pend_addr, pend_value; /* the half-word being programmed */
+
+unsigned int flash_sync(unsigned int *fail)
+{
+    unsigned int c = pend_c, err;
+    if (!c)
+        return 0;
+    pend_c = 0;
+    err = wait_done(c);
+    REG(c, CR) = 0;
+    /* A skipped write (not erased, protected) shows as an error bit; check the cell too. */
+    if (!err && *(volatile unsigned short *)pend_addr != pend_value)
+        err = SR_PGERR;
+    if (err)
+        *fail = pend_addr;
+    return err;
+}
+
+unsigned int flash_program_async(unsigned int addr, unsigned int value, unsigned int bank2_base, unsigned int *fail)
+{
+    unsigned int err = flash_sync(fail), c = controller(addr, bank2_base);
+    if (err)
+        return err;
     begin(c);
     REG(c, CR) = CR_PG;
-    for (unsigned int i = 0; i < len; i += 2) {
-        unsigned short v = (unsigned short)(data[i] | data[i + 1] << 8);
-        volatile unsigned short *cell = (volatile unsigned short *)(addr + i);
-        *cell = v;
-        err = wait_done(c);
-        /* A skipped write (not erased, protected) shows as an error bit; check the cell too. */
-        if (!err && *cell != v)
-            err = SR_PGERR;
-        if (err) {
-            *fail = addr + i;
-            break;
-        }
-    }
-    REG(c, CR) = 0;
-    return err;
+    *(volatile unsigned short *)addr = (unsigned short)value;
+    pend_c = c;
+    pend_addr = addr;
+    pend_value = value;
+    return 0;
 }

@@ -11,9 +11,8 @@
  * and again whenever it receives 0x7F (the bootloader's sync byte) between frames while idle,
  * so a host that connects and syncs as for the ROM learns that the stub runs instead.
  *
- * Requests are stop-and-wait (one outstanding; the host resends on a timeout; ERASE and WRITE
- * answer a repeat of the last sequence number from a cache instead of doing it twice), except
- * the compressed stream:
+ * Requests are stop-and-wait (one outstanding; the host resends on a timeout: every request
+ * can safely be done twice), except the compressed stream, the only way to program:
  *   ZBEGIN seq=s (address, length, flags) -> reply OK; then ZDATA frames with s+1, s+2, ...
  *   carrying raw deflate bytes. The stub acknowledges a ZDATA frame (reply OK, its sequence)
  *   as it takes it out of its receive ring, before programming what it holds, so the host keeps
@@ -39,13 +38,13 @@
 /* Commands. */
 #define SFS_HELLO 0x40      /* stub -> host: "SFST", version, max payload (2) */
 #define SFS_PING 0x01       /* echo the payload */
-#define SFS_CRC32 0x02      /* address, length -> status, CRC32 */
-#define SFS_ERASE 0x03      /* address, length: erase the pages covering it */
-#define SFS_WRITE 0x04      /* address, data (even length, even address): program */
-#define SFS_INFO 0x05       /* -> status, the parameter block as loaded (struct sfs_params) */
+#define SFS_ERASE 0x03      /* address, length: erase the pages covering it; length SFS_ERASE_ALL:
+                             * the whole flash (mass erase, every bank) */
+#define SFS_ERASE_ALL 0xFFFFFFFFu
 #define SFS_BAUD 0x06       /* BRR (uart_clock / baud) -> status at the old rate, then the new one;
                              * if the first thing it hears there is not a frame, it goes back */
-#define SFS_PAGE_CRCS 0x07  /* address, unit size, count (<= 255) -> status, count CRC32s */
+#define SFS_CRCS 0x07       /* address, unit size, count (<= 255) -> status, count CRC32s of the
+                             * units from address on (one range: count 1, unit = its length) */
 #define SFS_READ 0x08       /* address, length -> frames (status SFS_MORE, data) then (status, CRC32
                              * of all the data) */
 #define SFS_GO 0x09         /* address of a vector table -> status; then clocks back to reset
@@ -54,8 +53,8 @@
 #define SFS_ZBEGIN 0x10     /* address, length, flags -> status; a compressed stream follows */
 #define SFS_ZDATA 0x11      /* raw deflate bytes */
 #define SFS_ZEND 0x12       /* stub -> host: status, address reached, flash SR, CRC32 of the range */
-/* A failed SFS_ERASE/SFS_WRITE answers status SFS_EFLASH, the failing address and the flash
- * controller's status register, so the host can say what went wrong where. */
+/* A failed SFS_ERASE answers status SFS_EFLASH, the failing address and the flash controller's
+ * status register, so the host can say what went wrong where. */
 
 #define SFS_ZFLAG_ERASE 0x01 /* erase each page as the stream reaches it (unless already blank) */
 #define SFS_READ_MAX 0x10000u
@@ -73,7 +72,7 @@
 #define SFS_MORE 0x10       /* a READ data frame; more follow */
 
 /* Where the host patches its parameters into the stub image before loading it: right after
- * the two-word vector table (whose first word, the initial stack pointer, the host also sets to
+ * the two-word vector table (a host that finds the stub running reads them back with READ) (whose first word, the initial stack pointer, the host also sets to
  * the top of the RAM it lets the stub use). */
 #define SFS_PARAMS_OFFSET 8
 #define SFS_PARAMS_MAGIC 0x50465353u /* "SSFP" */

@@ -77,10 +77,11 @@ static int blank(unsigned int addr, unsigned int len)
     return 1;
 }
 
-static int fail(unsigned int sr)
+static int fail(unsigned int sr, unsigned int where)
 {
     st.status = SFS_EFLASH;
     st.fail_sr = sr;
+    st.addr = where;
     return 1;
 }
 
@@ -92,24 +93,21 @@ static int out_byte(void *ctx, unsigned char b)
         st.status = SFS_ELENGTH;
         return 1;
     }
+    unsigned int where, sr;
     if (!(a & 1u)) {
         unsigned int ps = params.page_size;
-        if ((st.flags & SFS_ZFLAG_ERASE) && !(a & (ps - 1u)) && !blank(a, ps)) {
-            unsigned int sr = flash_erase_page(a, params.bank2_base);
-            if (sr)
-                return fail(sr);
+        if ((st.flags & SFS_ZFLAG_ERASE) && !(a & (ps - 1u))) {
+            if ((sr = flash_sync(&where)))
+                return fail(sr, where);
+            if (!blank(a, ps) && (sr = flash_erase_page(a, params.bank2_base)))
+                return fail(sr, a);
         }
         st.low = b;
         st.addr = a + 1u;
         return 0;
     }
-    unsigned char hw[2] = {st.low, b};
-    st.addr = a - 1u; /* the address reached stays at the half-word until it is programmed */
-    if ((st.low & b) != 0xFFu) {
-        unsigned int where, sr = flash_program(a - 1u, hw, 2, params.bank2_base, &where);
-        if (sr)
-            return fail(sr);
-    }
+    if ((st.low & b) != 0xFFu && (sr = flash_program_async(a - 1u, st.low | (unsigned int)b << 8, params.bank2_base, &where)))
+        return fail(sr, where);
     st.addr = a + 1u;
     return 0;
 }
@@ -136,6 +134,9 @@ int stream_run(unsigned char seq, unsigned int len)
     unsigned int start = st.addr;
     struct sfs_inflater inf = {in_byte, out_byte, 0, (unsigned char *)params.window, params.window_bits, 0, 0, 0, 0};
     int rc = sfs_inflate(&inf);
+    unsigned int where, sr = flash_sync(&where);
+    if (sr && st.status != SFS_EFLASH)
+        fail(sr, where);
     if (rc && st.status == SFS_OK) {
         st.status = SFS_EINFLATE;
         st.fail_sr = (unsigned int)-rc;

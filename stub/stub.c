@@ -16,7 +16,6 @@ __attribute__((section(".params"), used)) volatile struct sfs_params params = {
 
 unsigned char frame[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER];
 static unsigned int rpos, wpos, trial_brr;
-static unsigned char last_seq = 0xFF, last_cmd, last_reply[9], last_reply_len;
 
 static unsigned char rx(void)
 {
@@ -93,33 +92,27 @@ static void hello(void)
     frame_send(0, SFS_HELLO, h, sizeof h);
 }
 
-/* ERASE and WRITE: not idempotent, so a repeated request gets the cached answer. */
-static void modify(unsigned char seq, unsigned char cmd, const unsigned char *p, unsigned int len)
+/* ERASE: a page range, or everything. Doing it twice (a repeated request) does no harm. */
+static void erase(unsigned char seq, const unsigned char *p, unsigned char *out)
 {
-    unsigned char *out = last_reply;
-    unsigned int addr = get32(p), fail = addr, err = 0;
-    out[0] = SFS_OK;
-    last_reply_len = 1;
-    if (len < 8 || (cmd == SFS_WRITE && ((addr | len) & 1u))) {
-        out[0] = SFS_EARG;
-    } else if (cmd == SFS_ERASE) {
-        unsigned int ps = params.page_size, end = addr + get32(p + 4);
-        for (unsigned int a = addr & ~(ps - 1u); a < end && !err; a += ps) {
+    unsigned int addr = get32(p), len = get32(p + 4), fail = addr, err = 0;
+    if (len == SFS_ERASE_ALL) {
+        err = flash_mass_erase(params.bank2_base);
+    } else {
+        unsigned int ps = params.page_size;
+        for (unsigned int a = addr & ~(ps - 1u); a < addr + len && !err; a += ps) {
             fail = a;
             err = flash_erase_page(a, params.bank2_base);
         }
-    } else {
-        err = flash_program(addr, p + 4, len - 4, params.bank2_base, &fail);
     }
+    unsigned int n = 1;
     if (err) {
         out[0] = SFS_EFLASH;
         put32(out + 1, fail);
         put32(out + 5, err);
-        last_reply_len = 9;
+        n = 9;
     }
-    last_seq = seq;
-    last_cmd = cmd;
-    reply(seq, cmd, out, last_reply_len);
+    reply(seq, SFS_ERASE, out, n);
 }
 
 static void read(unsigned char seq, const unsigned char *p)
@@ -142,30 +135,16 @@ static void read(unsigned char seq, const unsigned char *p)
 static void handle(unsigned char seq, unsigned char cmd, unsigned char *p, unsigned int len)
 {
     unsigned char out[1 + 4 * 255];
-    if ((cmd == SFS_ERASE || cmd == SFS_WRITE) && seq == last_seq && cmd == last_cmd) {
-        reply(seq, cmd, last_reply, last_reply_len); /* our answer was lost: do not do it twice */
-        return;
-    }
-    last_seq = (unsigned char)(seq + 128u);
     out[0] = SFS_OK;
     switch (cmd) {
     case SFS_PING:
         p[-1] = SFS_OK; /* the byte before the payload is the command: reuse it */
         reply(seq, cmd, p - 1, len + 1);
         return;
-    case SFS_INFO:
-        for (unsigned int i = 0; i < SFS_PARAMS_WORDS; i++)
-            put32(out + 1 + 4 * i, ((volatile unsigned int *)&params)[i]);
-        reply(seq, cmd, out, 1 + 4 * SFS_PARAMS_WORDS);
-        return;
-    case SFS_CRC32:
-        if (len != 8)
+    case SFS_CRCS: {
+        if (len != 9)
             break;
-        put32(out + 1, sfs_crc32(0, (const unsigned char *)get32(p), get32(p + 4)));
-        reply(seq, cmd, out, 5);
-        return;
-    case SFS_PAGE_CRCS: {
-        unsigned int a = get32(p), size = get32(p + 4), n = len == 9 ? p[8] : 0;
+        unsigned int a = get32(p), size = get32(p + 4), n = p[8];
         for (unsigned int i = 0; i < n; i++, a += size)
             put32(out + 1 + 4 * i, sfs_crc32(0, (const unsigned char *)a, size));
         reply(seq, cmd, out, 1 + 4 * n);
@@ -177,8 +156,9 @@ static void handle(unsigned char seq, unsigned char cmd, unsigned char *p, unsig
         read(seq, p);
         return;
     case SFS_ERASE:
-    case SFS_WRITE:
-        modify(seq, cmd, p, len);
+        if (len != 8)
+            break;
+        erase(seq, p, out);
         return;
     case SFS_BAUD: {
         unsigned int brr = len == 4 ? get32(p) : 0;

@@ -142,22 +142,23 @@ static void run_stub_session(const char *part)
     assert_int_equal(pl[0], SFS_EUNKNOWN);
 
     /* CRC32 on the device equals zlib's over the same bytes: programmed flash, erased flash. */
-    uint8_t req[8];
+    uint8_t req[9] = {0};
     le32_put(req, 0x08000000);
     le32_put(req + 4, sizeof data);
-    send_frame(b, 10, SFS_CRC32, req, 8, false);
+    req[8] = 1;
+    send_frame(b, 10, SFS_CRCS, req, 9, false);
     n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
     assert_int_equal(n, 5);
     assert_int_equal(pl[0], SFS_OK);
     assert_int_equal(le32_get(pl + 1), (uint32_t)crc32(0, data, sizeof data));
     le32_put(req, 0x08000400);
     le32_put(req + 4, 2048);
-    send_frame(b, 11, SFS_CRC32, req, 8, false);
+    send_frame(b, 11, SFS_CRCS, req, 9, false);
     recv_frame(b, &seq, &cmd, pl, sizeof pl);
     uint8_t erased[2048];
     memset(erased, 0xFF, sizeof erased);
     assert_int_equal(le32_get(pl + 1), (uint32_t)crc32(0, erased, sizeof erased));
-    send_frame(b, 12, SFS_CRC32, req, 7, false);
+    send_frame(b, 12, SFS_CRCS, req, 7, false);
     recv_frame(b, &seq, &cmd, pl, sizeof pl);
     assert_int_equal(pl[0], SFS_EARG);
     sim_board_free(b);
@@ -174,6 +175,20 @@ static size_t call(sim_board *b, uint8_t seq, uint8_t cmd, const uint8_t *req, s
     return n;
 }
 
+static uint8_t *deflate_cut(const uint8_t *data, size_t len, size_t cut, size_t *zlen, size_t *cut_at);
+static size_t stream(sim_board *b, uint32_t addr, uint32_t len, bool erase, const uint8_t *z, size_t zlen,
+                     uint8_t *zend);
+
+/* Program bytes through a compressed stream without erasing; returns the ZEND status. */
+static uint8_t program(sim_board *b, uint32_t addr, const uint8_t *d, size_t n, uint8_t *zend)
+{
+    size_t zlen, cut;
+    uint8_t *z = deflate_cut(d, n, n, &zlen, &cut);
+    assert_int_equal(stream(b, addr, (uint32_t)n, false, z, zlen, zend), 13);
+    free(z);
+    return zend[0];
+}
+
 static void erase_write_session(const char *part, uint32_t far_page)
 {
     uint8_t data[1024];
@@ -184,7 +199,7 @@ static void erase_write_session(const char *part, uint32_t far_page)
     start_stub(b);
     expect_hello(b);
 
-    uint8_t req[72], rep[16], back[64];
+    uint8_t req[9], rep[16], back[64], d[64], zend[64];
     le32_put(req, 0x08000000);
     le32_put(req + 4, 1);
     assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
@@ -193,38 +208,49 @@ static void erase_write_session(const char *part, uint32_t far_page)
     for (int i = 0; i < 64; i++)
         assert_int_equal(back[i], 0xFF);
 
-    le32_put(req, 0x08000010);
     for (int i = 0; i < 64; i++)
-        req[4 + i] = (uint8_t)(i * 3 + 1);
-    assert_int_equal(call(b, 2, SFS_WRITE, req, 68, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+        d[i] = (uint8_t)(i * 3 + 1);
+    assert_int_equal(program(b, 0x08000010, d, 64, zend), SFS_OK);
     sim_board_peek(b, 0x08000010, back, 64);
-    assert_memory_equal(back, req + 4, 64);
+    assert_memory_equal(back, d, 64);
 
     /* The same cells again with other bits: the controller refuses (PGERR), the stub says where. */
     for (int i = 0; i < 64; i++)
-        req[4 + i] ^= 0x5A;
-    assert_int_equal(call(b, 3, SFS_WRITE, req, 68, rep, sizeof rep), 9);
-    assert_int_equal(rep[0], SFS_EFLASH);
-    assert_int_equal(le32_get(rep + 1), 0x08000010);
-    assert_int_equal(le32_get(rep + 5) & 0x04, 0x04);
+        d[i] ^= 0x5A;
+    assert_int_equal(program(b, 0x08000010, d, 64, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), 0x08000010);
+    assert_int_equal(le32_get(zend + 5) & 0x04, 0x04);
 
-    /* Odd length or address: refused before touching the flash. */
+    /* Odd address, or an erasing stream not at a page start: refused before touching flash. */
     le32_put(req, 0x08000101);
-    assert_int_equal(call(b, 4, SFS_WRITE, req, 8, rep, sizeof rep), 1);
+    le32_put(req + 4, 2);
+    req[8] = 0;
+    assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+    le32_put(req, 0x08000100);
+    req[8] = SFS_ZFLAG_ERASE;
+    assert_int_equal(call(b, 5, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_EARG);
 
     /* Far page (bank 2 on XL: its own controller). */
     le32_put(req, far_page);
     le32_put(req + 4, 2048);
-    assert_int_equal(call(b, 5, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(call(b, 6, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
     for (int i = 0; i < 64; i++)
-        req[4 + i] = (uint8_t)(200 - i);
-    assert_int_equal(call(b, 6, SFS_WRITE, req, 68, rep, sizeof rep), 1);
+        d[i] = (uint8_t)(200 - i);
+    assert_int_equal(program(b, far_page, d, 64, zend), SFS_OK);
+    sim_board_peek(b, far_page, back, 64);
+    assert_memory_equal(back, d, 64);
+
+    /* Mass erase: both banks. */
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, SFS_ERASE_ALL);
+    assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
     sim_board_peek(b, far_page, back, 64);
-    assert_memory_equal(back, req + 4, 64);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(back[i], 0xFF);
     sim_board_free(b);
 }
 
@@ -415,6 +441,13 @@ static void test_stub_xl(void **state)
     run_stub_session("stm32f103rg");
 }
 
+static void test_stub_fits_its_budget(void **state)
+{
+    (void)state;
+    /* Issue 8: at most 4 KiB, so loading it through the ROM costs little even at 115200. */
+    assert_in_range(sfs_stub_image_len, 1024, 4096);
+}
+
 static void test_crc32_matches_zlib(void **state)
 {
     (void)state;
@@ -430,6 +463,7 @@ static void test_crc32_matches_zlib(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stub_fits_its_budget),
         cmocka_unit_test(test_crc32_matches_zlib),
         cmocka_unit_test(test_stub_hd),
         cmocka_unit_test(test_stub_xl),
