@@ -36,17 +36,19 @@ static uint32_t read_sr(sim_usart *u, sim_line *line)
 {
     uint32_t sr = 0;
     bool txe, tc;
+    sim_line_device_tx_state(line, &txe, &tc);
     if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_RE) && sim_line_device_rx_ready(line)) {
         sr |= SR_RXNE;
         u->idle_polls = 0;
-    } else if (++u->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
+    } else if (txe && ++u->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
+        /* Only a poller that is not waiting for the transmitter can be waiting for the line:
+         * one that sends must see TXE within a byte time (12 us at 921600). */
         sim_line_device_wait_rx(line, IDLE_WAIT_NS);
         if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_RE) && sim_line_device_rx_ready(line))
             sr |= SR_RXNE;
     }
     if (u->ore)
         sr |= SR_ORE;
-    sim_line_device_tx_state(line, &txe, &tc);
     if (txe)
         sr |= SR_TXE;
     if (tc)
