@@ -12,9 +12,9 @@
 /* Worst-case flash figures for timeouts (DS5319: 16-bit programming 70 us, page erase 40 ms). */
 #define PROG_US_PER_BYTE 35u
 #define ERASE_MS_PER_PAGE 40u
-#define STACK_RESERVE 2560u   /* the inflater's Huffman tables and the request handler's buffer */
-#define MIN_RING 2048u
+#define STACK_RESERVE 2304u   /* deepest path ~2 KiB: the inflater's Huffman tables (-fstack-usage) */
 #define MAX_RING 16384u
+#define SMALL_PAYLOAD 256u    /* frames on parts with little RAM (10 KiB F1 low density) */
 #define FRAME_WIRE(n) ((n) + SFS_HEADER + SFS_TRAILER)
 
 static void put32(uint8_t *p, uint32_t v)
@@ -53,20 +53,28 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     if (p.magic != SFS_PARAMS_MAGIC || SFS_LOAD_ADDRESS < d->ram_base || end + STACK_RESERVE > d->ram_end)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub (0x%08X-0x%08X) does not fit the RAM the bootloader leaves "
                        "free (0x%08X-0x%08X)", SFS_LOAD_ADDRESS, end, d->ram_base, d->ram_end);
-    uint32_t room = d->ram_end - STACK_RESERVE - end, bits = 15;
-    while (bits > 9 && (1u << bits) + MIN_RING > room)
-        bits--;
-    if ((1u << bits) + MIN_RING > room)
+    /* After the stub: its frame buffer, the receive ring (at least two frames), the inflater's
+     * window (2^9..2^15), then the stack. Full-size frames where the RAM allows. */
+    uint32_t room = d->ram_end - STACK_RESERVE - end, payload = SFS_MAX_PAYLOAD;
+    if (room < 3 * FRAME_WIRE(SFS_MAX_PAYLOAD) + 4096u)
+        payload = SMALL_PAYLOAD;
+    uint32_t fbuf = (FRAME_WIRE(payload) + 3u) & ~3u, min_ring = 2 * FRAME_WIRE(payload), bits = 15;
+    if (room < fbuf + min_ring + 512u)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "%u bytes of RAM after the stub are too few for its buffers", room);
+    room -= fbuf;
+    while (bits > 9 && (1u << bits) + min_ring > room)
+        bits--;
     uint32_t ring = room - (1u << bits);
     if (ring > MAX_RING)
         ring = MAX_RING;
     p.brr = (p.uart_clock + baud / 2u) / baud;
     p.page_size = d->layout[0].size;
     p.bank2_base = d->dual_bank && flash_size > 512u * 1024u ? d->flash_base + 512u * 1024u : 0;
-    p.ring = end;
+    p.frame = end;
+    p.max_payload = payload;
+    p.ring = end + fbuf;
     p.ring_size = ring;
-    p.window = end + ring;
+    p.window = p.ring + ring;
     p.window_bits = bits;
     p.chip = pid | (uint32_t)bl_version << 16;
     out->image_len = (sfs_stub_image_len + 3u) & ~(size_t)3;
@@ -349,8 +357,11 @@ sf_error sc_crc32(sc_link *l, uint32_t addr, uint32_t len, uint32_t *crc)
 
 sf_error sc_unit_crcs(sc_link *l, uint32_t addr, uint32_t unit, uint32_t count, uint32_t *crcs)
 {
+    uint32_t most = (l->params.max_payload - 1u) / 4u;
+    if (most > 255)
+        most = 255;
     while (count) {
-        uint32_t k = count < 255 ? count : 255;
+        uint32_t k = count < most ? count : most;
         uint8_t p[9], r[SFS_MAX_PAYLOAD];
         size_t n;
         put32(p, addr);

@@ -182,13 +182,13 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, const uint8_t *z, const st
 sf_error sc_write_deflated(sc_link *l, uint32_t addr, uint32_t len, const uint8_t *z, size_t zlen, bool erase,
                            uint32_t expect_crc, const uint32_t *marks, size_t nmarks)
 {
-    size_t nf = zlen / SFS_MAX_PAYLOAD + 1;
+    size_t most = l->params.max_payload, nf = zlen / most + 1;
     struct zframe *fr = calloc(nf, sizeof *fr);
     if (!fr)
         return sf_fail(l->eb, SF_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < nf; i++) {
-        fr[i].off = i * SFS_MAX_PAYLOAD;
-        fr[i].len = zlen - fr[i].off < SFS_MAX_PAYLOAD ? zlen - fr[i].off : SFS_MAX_PAYLOAD;
+        fr[i].off = i * most;
+        fr[i].len = zlen - fr[i].off < most ? zlen - fr[i].off : most;
         size_t k = (fr[i].off + fr[i].len + 1023) / 1024;
         fr[i].upto = marks && k < nmarks && marks[k] ? marks[k] : len;
     }

@@ -25,6 +25,24 @@ static const uint8_t cmds_v30[] = {0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x44, 0x6
 
 static const struct sim_part parts[] = {
     {
+        /* The smallest F1 the stub serves: 10 KiB of RAM, 1 KiB pages. DS5319 covers the F103xC/D/E;
+         * the low-density datasheet is not in our facts file, so its flash timings are assumed to
+         * be the same (one F103 flash design). WRP: one bit per 4 pages (RM0008 2.3.x, low and
+         * medium density). */
+        .name = "stm32f103c6",
+        .description = "STM32F103 low density (32 KiB, 1 KiB pages, 10 KiB RAM, bootloader V2.2)",
+        .pid = 0x412, .bl_version = 0x22,
+        .commands = cmds_v22, .ncommands = sizeof cmds_v22,
+        .flash_base = 0x08000000, .flash_size = 32 * 1024, .page_size = 1024, .bank2_base = 0,
+        .ram_base = 0x20000000, .ram_size = 10 * 1024, .bl_ram_start = 0x20000200,
+        .sysmem_base = 0x1FFFF000, .sysmem_size = 0x800,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
+        .wrp_pages_per_bit = 4,
+        .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
+    },
+    {
         .name = "stm32f103re",
         .description = "STM32F103 high density (512 KiB, 2 KiB pages, bootloader V2.2)",
         .pid = 0x414, .bl_version = 0x22,

@@ -31,12 +31,13 @@
 #define SFS_SYNC 0x7F         /* the ROM's sync byte: the idle stub answers it with HELLO */
 #define SFS_HEADER 5          /* SOF, length (2), sequence, command */
 #define SFS_TRAILER 4         /* CRC32 */
-#define SFS_MAX_PAYLOAD 1024  /* what the stub buffers; the host never sends more */
+#define SFS_MAX_PAYLOAD 1024  /* the largest frame payload; the host may choose less for a small
+                              * RAM (sfs_params.max_payload), and never sends more than it chose */
 #define SFS_REPLY 0x80
 #define SFS_VERSION 2
 
 /* Commands. */
-#define SFS_HELLO 0x40      /* stub -> host: "SFST", version, max payload (2) */
+#define SFS_HELLO 0x40      /* stub -> host: "SFST", version, max payload (2) as loaded */
 #define SFS_PING 0x01       /* echo the payload */
 #define SFS_ERASE 0x03      /* address, length: erase the pages covering it; length SFS_ERASE_ALL:
                              * the whole flash (mass erase, every bank) */
@@ -89,7 +90,9 @@ struct sfs_params {
     unsigned int window_bits;
     unsigned int chip;        /* product ID | bootloader version << 16, for a host that finds the
                                * stub already running (the ROM is not there to ask) */
+    unsigned int frame;       /* frame buffer: SFS_HEADER + max_payload + SFS_TRAILER bytes */
+    unsigned int max_payload; /* <= SFS_MAX_PAYLOAD; also the largest reply the stub builds */
 };
-#define SFS_PARAMS_WORDS 11
+#define SFS_PARAMS_WORDS 13
 
 #endif

@@ -12,9 +12,10 @@ void stub_main(void);
 /* The vector table Go reads (SP, PC), then the host's parameter block. */
 __attribute__((section(".head"), used)) static const void *const head[2] = {&_stack_top, (void *)stub_main};
 __attribute__((section(".params"), used)) volatile struct sfs_params params = {
-    SFS_PARAMS_MAGIC, (unsigned int)&_end, CHIP_UART_CLOCK, CHIP_UART_CLOCK / 115200u, 2048u, 0u, 0u, 0u, 0u, 0u, 0u};
+    SFS_PARAMS_MAGIC, (unsigned int)&_end, CHIP_UART_CLOCK, CHIP_UART_CLOCK / 115200u, 2048u, 0u, 0u, 0u, 0u, 0u, 0u,
+    0u, 0u};
 
-unsigned char frame[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER];
+unsigned char *frame;
 static unsigned int rpos, wpos, trial_brr;
 
 static unsigned char rx(void)
@@ -68,7 +69,7 @@ int frame_receive(int sync_ok)
         for (unsigned int i = 1; i < SFS_HEADER; i++)
             frame[i] = rx();
         unsigned int len = frame[1] | (unsigned int)frame[2] << 8;
-        if (len > SFS_MAX_PAYLOAD)
+        if (len > params.max_payload)
             continue; /* not a frame the host sent: wait for the next SOF */
         for (unsigned int i = 0; i < len + SFS_TRAILER; i++)
             frame[SFS_HEADER + i] = rx();
@@ -88,13 +89,16 @@ static void status(unsigned char seq, unsigned char cmd, unsigned char st) { rep
 
 static void hello(void)
 {
-    static const unsigned char h[7] = {'S', 'F', 'S', 'T', SFS_VERSION, SFS_MAX_PAYLOAD & 0xFF, SFS_MAX_PAYLOAD >> 8};
+    unsigned char h[7] = {'S', 'F', 'S', 'T', SFS_VERSION, (unsigned char)params.max_payload,
+                          (unsigned char)(params.max_payload >> 8)};
     frame_send(0, SFS_HELLO, h, sizeof h);
 }
 
 /* ERASE: a page range, or everything. Doing it twice (a repeated request) does no harm. */
-static void erase(unsigned char seq, const unsigned char *p, unsigned char *out)
+static void erase(unsigned char seq, const unsigned char *p)
 {
+    unsigned char out[9];
+    out[0] = SFS_OK;
     unsigned int addr = get32(p), len = get32(p + 4), fail = addr, err = 0;
     if (len == SFS_ERASE_ALL) {
         err = flash_mass_erase(params.bank2_base);
@@ -119,7 +123,7 @@ static void read(unsigned char seq, const unsigned char *p)
 {
     unsigned int addr = get32(p), len = get32(p + 4), crc = sfs_crc32(0, (const unsigned char *)addr, len);
     while (len) {
-        unsigned int n = len < SFS_MAX_PAYLOAD - 1u ? len : SFS_MAX_PAYLOAD - 1u;
+        unsigned int n = len < params.max_payload - 1u ? len : params.max_payload - 1u;
         frame[0] = SFS_MORE; /* the request is no longer needed: build replies in frame[] */
         for (unsigned int i = 0; i < n; i++)
             frame[1 + i] = ((const volatile unsigned char *)addr)[i];
@@ -134,20 +138,20 @@ static void read(unsigned char seq, const unsigned char *p)
 
 static void handle(unsigned char seq, unsigned char cmd, unsigned char *p, unsigned int len)
 {
-    unsigned char out[1 + 4 * 255];
-    out[0] = SFS_OK;
+
     switch (cmd) {
     case SFS_PING:
         p[-1] = SFS_OK; /* the byte before the payload is the command: reuse it */
         reply(seq, cmd, p - 1, len + 1);
         return;
     case SFS_CRCS: {
-        if (len != 9)
-            break;
         unsigned int a = get32(p), size = get32(p + 4), n = p[8];
+        if (len != 9 || 1u + 4u * n > params.max_payload)
+            break;
+        frame[0] = SFS_OK; /* the request is read: build the reply in the frame buffer */
         for (unsigned int i = 0; i < n; i++, a += size)
-            put32(out + 1 + 4 * i, sfs_crc32(0, (const unsigned char *)a, size));
-        reply(seq, cmd, out, 1 + 4 * n);
+            put32(frame + 1 + 4 * i, sfs_crc32(0, (const unsigned char *)a, size));
+        reply(seq, cmd, frame, 1 + 4 * n);
         return;
     }
     case SFS_READ:
@@ -158,7 +162,7 @@ static void handle(unsigned char seq, unsigned char cmd, unsigned char *p, unsig
     case SFS_ERASE:
         if (len != 8)
             break;
-        erase(seq, p, out);
+        erase(seq, p);
         return;
     case SFS_BAUD: {
         unsigned int brr = len == 4 ? get32(p) : 0;
@@ -192,6 +196,7 @@ void stub_main(void)
 {
     for (unsigned int *p = &_bss_start; p < &_end; p++) /* nothing else clears it */
         *p = 0;
+    frame = (unsigned char *)params.frame;
     chip_clock_init();
     chip_uart_init(params.brr, (unsigned char *)params.ring, params.ring_size);
     hello();

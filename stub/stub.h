@@ -5,8 +5,8 @@
 #include "protocol.h"
 
 extern volatile struct sfs_params params;
-/* The frame being handled: header at 0, payload at SFS_HEADER. */
-extern unsigned char frame[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER];
+/* The frame being handled: header at 0, payload at SFS_HEADER (params.frame). */
+extern unsigned char *frame;
 
 #define FRAME_BADCRC (-1)
 #define FRAME_SYNC (-2)

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#define SFS_LOAD_ADDRESS 0x20001000u /* stub.ld */
+#define SFS_LOAD_ADDRESS 0x20000800u /* stub.ld */
 extern const unsigned char sfs_stub_image[];
 extern const size_t sfs_stub_image_len;
 

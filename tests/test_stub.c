@@ -81,7 +81,9 @@ static void start_stub(sim_board *b)
     assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
     assert_int_equal(p.uart_clock, 64000000);
     p.brr = (p.uart_clock + 57600) / 115200;
-    p.ring = (p.image_end + 3) & ~3u;
+    p.frame = (p.image_end + 3) & ~3u;
+    p.max_payload = SFS_MAX_PAYLOAD;
+    p.ring = p.frame + SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER + 3;
     p.ring_size = 4096;
     p.window = p.ring + p.ring_size;
     p.window_bits = 12;
