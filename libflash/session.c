@@ -220,6 +220,7 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
         return SF_ERR_ARG;
     begin(s, false);
     if (s->open) {
+        sf_stub_release(s);
         sf_port_close(s->port);
         s->open = false;
     }

@@ -51,7 +51,10 @@
 #define SFS_GO 0x09         /* address of a vector table -> status; then clocks back to reset
                              * state, VTOR, MSP and jump */
 #define SFS_RESET 0x0A      /* -> status; then a system reset (AIRCR) */
-#define SFS_ZBEGIN 0x10     /* address, length, flags -> status; a compressed stream follows */
+#define SFS_ZBEGIN 0x10     /* address, length, flags -> status; a compressed stream follows. It is
+                             * also the raw write: data that does not compress goes in deflate's
+                             * stored blocks (RFC 1951 BTYPE 00: 5 bytes per 64 KiB), as zlib
+                             * chooses by itself block by block */
 #define SFS_ZDATA 0x11      /* raw deflate bytes */
 #define SFS_ZEND 0x12       /* stub -> host: status, address reached, flash SR, CRC32 of the range */
 /* A failed SFS_ERASE answers status SFS_EFLASH, the failing address and the flash controller's
