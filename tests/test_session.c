@@ -81,20 +81,6 @@ static sf_image *image_of(const uint8_t *data, size_t len, uint32_t addr)
     return img;
 }
 
-/* Bytes that do not compress (xorshift), so a write through the stub lasts as long as the
- * line needs for them. */
-static uint8_t *noise(size_t len, uint32_t seed)
-{
-    uint8_t *p = malloc(len);
-    for (size_t i = 0; i < len; i++) {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        p[i] = (uint8_t)seed;
-    }
-    return p;
-}
-
 static uint8_t *pattern(size_t len, unsigned seed)
 {
     uint8_t *p = malloc(len);
@@ -329,7 +315,7 @@ static void test_unprogrammable_page_is_named(void **state)
     /* Page 3 already programmed; pages 2-5 written without erasing: the stub's flash driver
      * gets PGERR at the first cell of page 3 and nothing after it is written. */
     open_ok(x);
-    uint8_t *old = pattern(2048, 3), *a = noise(8192, 4);
+    uint8_t *old = pattern(2048, 3), *a = bh_noise(8192, 4);
     sf_image *io = image_of(old, 2048, 0x08001800), *ia = image_of(a, 8192, 0x08001000);
     write_ok(x, io);
     assert_int_equal(sf_session_write_image(x->s, ia, SF_WRITE_NO_ERASE), SF_ERR_VERIFY);
@@ -381,7 +367,7 @@ static void test_cancel_from_another_thread(void **state)
     snprintf(x->port, sizeof x->port, "sim:%s?realtime=1", x->part);
     assert_int_equal(sf_session_set_stub(x->s, !x->rom, 0), SF_OK);
     open_ok(x);
-    uint8_t *a = noise(65536, 8);
+    uint8_t *a = bh_noise(65536, 8);
     last_done = last_total = 0;
     backwards = 0;
     sf_image *ia = image_of(a, 65536, 0x08000000);

@@ -74,19 +74,6 @@ static bool log_has(struct fx *x, const char *text)
     return found;
 }
 
-/* Bytes that do not compress (xorshift). */
-static uint8_t *noise(size_t len, uint32_t seed)
-{
-    uint8_t *p = malloc(len);
-    for (size_t i = 0; i < len; i++) {
-        seed ^= seed << 13;
-        seed ^= seed >> 17;
-        seed ^= seed << 5;
-        p[i] = (uint8_t)seed;
-    }
-    return p;
-}
-
 static void save(struct fx *x, const char *name, const uint8_t *d, size_t n)
 {
     FILE *f = fopen(in_dir(x, name), "wb");
@@ -106,7 +93,7 @@ static void expect_flash(struct fx *x, const uint8_t *d, size_t n)
 /* A firmware-like image: the hello program, then tables that compress a little. */
 static uint8_t *firmware_like(size_t n, size_t *hello_len)
 {
-    uint8_t *img = noise(n, 99), *hello = bh_load_file(getenv("HELLO_FLASH_BIN"), hello_len);
+    uint8_t *img = bh_noise(n, 99), *hello = bh_load_file(getenv("HELLO_FLASH_BIN"), hello_len);
     memcpy(img, hello, *hello_len);
     for (size_t i = *hello_len; i < n; i++)
         img[i] = (uint8_t)(i % 7 == 0 ? img[i] : (i / 64) & 0xFF);
@@ -170,7 +157,7 @@ static void test_resume_after_the_host_dies(void **state)
     sim_options opt = {.boot0 = true, .realtime = true};
     struct fx *x = *state = fixture("stm32f103re", &opt);
     size_t n = 48 * 1024;
-    uint8_t *img = noise(n, 5);
+    uint8_t *img = bh_noise(n, 5);
     save(x, "a.bin", img, n);
     const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "write",
                           in_dir(x, "a.bin"), NULL};
@@ -196,7 +183,7 @@ static void test_stub_that_cannot_start(void **state)
     /* The PLL never locks: the stub hangs in its clock set-up and never greets. */
     sim_options opt = {.boot0 = true, .faults = {.pll_stuck = true}};
     struct fx *x = *state = fixture("stm32f103re", &opt);
-    uint8_t *img = noise(4096, 3);
+    uint8_t *img = bh_noise(4096, 3);
     save(x, "a.bin", img, 4096);
     assert_int_equal(stubflash(x, "write", in_dir(x, "a.bin"), NULL), 4);
     assert_true(log_has(x, "the stub did not start after Go"));
@@ -219,7 +206,7 @@ static void test_link_that_cannot_carry_the_fast_rate(void **state)
      * stub goes back to 115200 when the first thing it hears is not a frame. */
     sim_options opt = {.boot0 = true, .faults = {.max_baud = 115200}};
     struct fx *x = *state = fixture("stm32f103re", &opt);
-    uint8_t *img = noise(8192, 4);
+    uint8_t *img = bh_noise(8192, 4);
     save(x, "a.bin", img, 8192);
     assert_int_equal(stubflash(x, "write", in_dir(x, "a.bin"), NULL), 0);
     assert_true(log_has(x, "no answer at 921600 baud"));

@@ -170,3 +170,16 @@ size_t bh_collect(sim_board *b, char *out, size_t cap, int ms)
     out[n] = 0;
     return n;
 }
+
+uint8_t *bh_noise(size_t len, uint32_t seed)
+{
+    uint8_t *p = malloc(len);
+    assert_non_null(p);
+    for (size_t i = 0; i < len; i++) {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        p[i] = (uint8_t)seed;
+    }
+    return p;
+}
