@@ -233,7 +233,7 @@ static int cmd_info(cli *c)
     printf("bootloader:  V%u.%u, commands:", chip.bootloader_version >> 4, chip.bootloader_version & 15);
     for (int i = 0; i < chip.command_count; i++)
         printf(" %02X", chip.commands[i]);
-    printf("\n");
+    printf("%s\n", chip.stub_running ? " (not asked: the stub a previous run left was answering)" : "");
     if (d) {
         printf("flash:       0x%08X..0x%08X, %u KiB, %zu erase units", d->flash_base,
                d->flash_base + chip.flash_size - 1, chip.flash_size / 1024, sf_device_unit_count(d, chip.flash_size));

@@ -234,14 +234,16 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
     }
     s->link = (an_link){.port = s->port, .eb = &s->eb, .cancel = &s->cancel, .retries = s->retries};
     sf_session_progress(s, SF_PHASE_CONNECT, 0, 1);
-    e = connect(s, 3000);
+    /* The ROM answers a sync byte within a few ms once it runs (2.6 s after a reset at worst,
+     * AN2606): ask it briefly, then look for a stub a dead host left, then wait out the rest. */
+    e = connect(s, 600);
     if (e == SF_ERR_TIMEOUT) {
-        char why[sizeof s->err]; /* the bootloader's silence explained, unless a stub answers */
-        memcpy(why, s->err, sizeof why);
-        if (sf_stub_find(s))
+        if (sf_stub_find(s)) {
             e = sf_stub_adopt(s);
-        else
-            memcpy(s->err, why, sizeof why);
+        } else {
+            s->err[0] = 0;
+            e = connect(s, 2400);
+        }
     }
     if (e) {
         sf_stub_forget_quietly(s);

@@ -142,7 +142,8 @@ sf_error sf_stub_adopt(sf_session *s)
             return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
         e = sc_finish_hello(s->stub);
         /* Not its greeting but another frame: a stub still busy with a stream a dead host left
-         * (it only greets when idle). A request ends that stream. */
+         * (it only greets when idle). Let it work through what it holds (its acks), then a
+         * request ends the stream. */
         if (e == SF_ERR_PROTOCOL && sc_probe(s->stub))
             e = SF_OK;
     }

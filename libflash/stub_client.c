@@ -217,8 +217,9 @@ sf_error sc_request(sc_link *l, uint8_t cmd, const uint8_t *payload, size_t len,
                         unsigned work_ms)
 {
     uint8_t seq = ++l->seq, rseq, rcmd;
+    int attempts = l->attempts ? (int)l->attempts : SC_ATTEMPTS;
     unsigned timeout = 300 + 2 * sc_line_ms(l, FRAME_WIRE(len) + FRAME_WIRE(SFS_MAX_PAYLOAD)) + work_ms;
-    for (int attempt = 0; attempt < SC_ATTEMPTS; attempt++) {
+    for (int attempt = 0; attempt < attempts; attempt++) {
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
         sf_error e = send_frame(l, seq, cmd, payload, len);
@@ -234,7 +235,19 @@ sf_error sc_request(sc_link *l, uint8_t cmd, const uint8_t *payload, size_t len,
         }
     }
     return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub did not answer request 0x%02X (%d tries of %u ms)", cmd,
-                   SC_ATTEMPTS, timeout);
+                   attempts, timeout);
+}
+
+void sc_drain(sc_link *l, unsigned quiet_ms, unsigned max_ms)
+{
+    uint64_t end = sf_now_ms() + max_ms;
+    while (sf_now_ms() < end) {
+        size_t got = 0;
+        l->rx_head = l->rx_len = 0;
+        if (sf_port_read_some_eb(l->port, l->rx, sizeof l->rx, &got, quiet_ms, NULL) != SF_OK || got == 0)
+            break;
+    }
+    l->rx_head = l->rx_len = 0;
 }
 
 bool sc_probe(sc_link *l)
@@ -245,12 +258,14 @@ bool sc_probe(sc_link *l)
     l->eb = NULL;
     bool ok = sf_port_write_eb(l->port, zeros, sizeof zeros, NULL) == SF_OK;
     if (ok) {
-        sc_sleep_ms(sc_line_ms(l, sizeof zeros) + 20);
-        rx_drop(l);
+        sc_sleep_ms(sc_line_ms(l, sizeof zeros));
+        sc_drain(l, 200, 30000); /* a busy stub first works through what it holds */
         uint8_t reply[SFS_MAX_PAYLOAD];
         size_t n;
         uint8_t seq = l->seq;
+        l->attempts = 2; /* a probe: a stub that is there answers at once */
         ok = sc_request(l, SFS_PING, (const uint8_t *)"sf", 2, reply, &n, 0) == SF_OK;
+        l->attempts = 0;
         if (!ok)
             l->seq = seq;
     }

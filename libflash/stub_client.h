@@ -18,6 +18,7 @@ typedef struct sc_link {
     const atomic_bool *cancel;
     uint32_t baud;                 /* the rate the port and the stub use now */
     uint8_t seq;
+    unsigned attempts;             /* per request; 0 = SC_ATTEMPTS */
     struct sfs_params params;      /* as loaded, or as the stub reports (SFS_INFO) */
     uint8_t rx[4096];              /* bytes read from the port, not yet parsed */
     size_t rx_head, rx_len;
@@ -46,6 +47,9 @@ bool sc_supports(const sf_device *d);
 sf_error sc_wait_hello(sc_link *l, unsigned timeout_ms);
 /* The rest of a greeting whose first byte (SOF) an_sync already took. */
 sf_error sc_finish_hello(sc_link *l);
+/* Read and drop what arrives until the line has been quiet for quiet_ms (at most max_ms): a stub
+ * working through frames a dead host left in its ring. */
+void sc_drain(sc_link *l, unsigned quiet_ms, unsigned max_ms);
 /* Is a stub listening at the port's current rate? Clears a half-received frame first. */
 bool sc_probe(sc_link *l);
 /* Ask the stub for its parameter block (into l->params). */
