@@ -36,9 +36,6 @@ void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t tot
         s->progress(ph, done, total, s->progress_user);
 }
 
-#define logf_ sf_session_log
-
-
 sf_error sf_session_new(sf_session **out)
 {
     if (!out)
@@ -136,7 +133,7 @@ static sf_error end(sf_session *s, sf_error e)
     if (e != SF_OK && !s->err[0])
         snprintf(s->err, sizeof s->err, "%s", sf_strerror(e));
     if (e != SF_OK)
-        logf_(s, SF_LOG_ERROR, "%s", s->err);
+        sf_session_log(s, SF_LOG_ERROR, "%s", s->err);
     pthread_mutex_unlock(&s->lock);
     return e;
 }
@@ -254,7 +251,7 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
     s->open = true;
     sf_session_progress(s, SF_PHASE_CONNECT, 1, 1);
     const sf_chip *c = &s->chip;
-    logf_(s, SF_LOG_INFO, "chip: PID 0x%03X %s, bootloader V%u.%u, flash %u KiB%s", c->pid,
+    sf_session_log(s, SF_LOG_INFO, "chip: PID 0x%03X %s, bootloader V%u.%u, flash %u KiB%s", c->pid,
           c->device ? c->device->name : "(unknown)", c->bootloader_version >> 4, c->bootloader_version & 15,
           c->flash_size / 1024, c->protection.readout ? ", READOUT PROTECTED" : "");
     return end(s, SF_OK);
@@ -416,7 +413,7 @@ static sf_error erase_plan(sf_session *s, const sf_plan *plan)
         units[i] = plan->units[i].index;
         timeout += ERASE_UNIT_MS(plan->units[i].size);
     }
-    logf_(s, SF_LOG_INFO, "erasing %zu unit(s)", plan->count);
+    sf_session_log(s, SF_LOG_INFO, "erasing %zu unit(s)", plan->count);
     sf_session_progress(s, SF_PHASE_ERASE, 0, plan->count);
     if (s->stub) {
         sf_error e = SF_OK;
@@ -503,7 +500,7 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
     if (s->stub_enabled && !s->stub) {
         e = sf_stub_start(s);
         if (e == SF_ERR_UNSUPPORTED) {
-            logf_(s, SF_LOG_WARNING, "writing through the ROM bootloader: %s", s->err);
+            sf_session_log(s, SF_LOG_WARNING, "writing through the ROM bootloader: %s", s->err);
             s->err[0] = 0;
             e = SF_OK;
         } else if (e) {
@@ -517,7 +514,7 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
         sf_plan_unit *pu = &plan.units[u];
         total += pu->size;
         if (pu->size >= 64 * 1024 && pu->covered_bytes < pu->size / 4)
-            logf_(s, SF_LOG_WARNING, "%u bytes of the image make the whole %u KiB sector at 0x%08X be erased and rewritten",
+            sf_session_log(s, SF_LOG_WARNING, "%u bytes of the image make the whole %u KiB sector at 0x%08X be erased and rewritten",
                   (unsigned)pu->covered_bytes, pu->size / 1024, pu->start);
         if (pu->covered_bytes == pu->size || (flags & SF_WRITE_NO_ERASE))
             continue;
@@ -543,7 +540,7 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
             e = verify_plan(s, &plan, total);
     }
     if (e == SF_OK)
-        logf_(s, SF_LOG_INFO, "wrote %zu bytes in %zu unit(s)%s", sf_image_size(img), plan.count,
+        sf_session_log(s, SF_LOG_INFO, "wrote %zu bytes in %zu unit(s)%s", sf_image_size(img), plan.count,
               (flags & SF_WRITE_VERIFY) ? ", verified" : "");
     sf_plan_free(&plan);
     return end(s, e);
@@ -643,7 +640,7 @@ static sf_error need_rom(sf_session *s)
 {
     if (!s->stub)
         return SF_OK;
-    logf_(s, SF_LOG_INFO, "resetting the chip to leave the stub for the bootloader");
+    sf_session_log(s, SF_LOG_INFO, "resetting the chip to leave the stub for the bootloader");
     sf_stub_forget(s);
     return after_reset(s);
 }
@@ -657,7 +654,7 @@ sf_error sf_session_mass_erase(sf_session *s)
         return end(s, e);
     if ((e = need_rom(s)))
         return end(s, e);
-    logf_(s, SF_LOG_INFO, "erasing the whole flash");
+    sf_session_log(s, SF_LOG_INFO, "erasing the whole flash");
     sf_session_progress(s, SF_PHASE_ERASE, 0, 1);
     e = an_mass_erase(&s->link, MASS_ERASE_MS);
     if (e == SF_OK)
@@ -675,7 +672,7 @@ sf_error sf_session_go(sf_session *s, uint32_t addr)
     e = s->stub ? sc_go(s->stub, addr) : an_go(&s->link, addr);
     if (e == SF_OK) {
         sf_stub_forget_quietly(s);
-        logf_(s, SF_LOG_INFO, "started the code at 0x%08X", addr);
+        sf_session_log(s, SF_LOG_INFO, "started the code at 0x%08X", addr);
         sf_port_close(s->port);
         s->port = NULL;
         s->open = false;
@@ -700,7 +697,7 @@ sf_error sf_session_reset(sf_session *s)
         return end(s, e);
     if (s->stub) {
         sf_stub_forget(s);
-        logf_(s, SF_LOG_INFO, "chip reset");
+        sf_session_log(s, SF_LOG_INFO, "chip reset");
         return end(s, after_reset(s));
     }
     /* A vector table and four instructions that write SYSRESETREQ to SCB->AIRCR:
@@ -715,7 +712,7 @@ sf_error sf_session_reset(sf_session *s)
     };
     if ((e = an_write(&s->link, base, code, sizeof code)) || (e = an_go(&s->link, base)))
         return end(s, e);
-    logf_(s, SF_LOG_INFO, "chip reset");
+    sf_session_log(s, SF_LOG_INFO, "chip reset");
     return end(s, after_reset(s));
 }
 
@@ -736,7 +733,7 @@ static sf_error reset_command(sf_session *s, uint8_t cmd, unsigned second_ack_ms
         return SF_ERR_ARG;
     sf_error e = begin(s, true);
     if (e == SF_OK && cmd == AN_READOUT_UNPROTECT)
-        logf_(s, SF_LOG_WARNING, "removing readout protection: the chip erases all its flash");
+        sf_session_log(s, SF_LOG_WARNING, "removing readout protection: the chip erases all its flash");
     if (e || (e = need_rom(s)) || (e = an_reset_command(&s->link, cmd, second_ack_ms)))
         return end(s, e);
     return end(s, after_reset(s));

@@ -334,19 +334,20 @@ sf_error sc_set_baud(sc_link *l, uint32_t baud)
     if (brr < 16 || brr > 0xFFFF || actual / baud > 1.02 || actual / baud < 0.98)
         return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the stub's USART cannot make %u baud from %u Hz", baud,
                        l->params.uart_clock);
-    /* Can the adapter do it? Ask before the stub moves. */
-    sf_error e = sf_port_set_format_eb(l->port, baud, true, NULL);
-    if (e == SF_OK)
-        e = sf_port_set_format_eb(l->port, old, true, NULL);
-    if (e)
-        return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the port cannot do %u baud", baud);
     uint8_t p[4], r[SFS_MAX_PAYLOAD];
     size_t n;
     put32(p, brr);
-    if ((e = simple(l, SFS_BAUD, p, 4, r, &n, 0, "baud")))
+    sf_error e = simple(l, SFS_BAUD, p, 4, r, &n, 0, "baud");
+    if (e)
         return e;
-    if ((e = sf_port_set_format_eb(l->port, baud, true, l->eb)))
-        return e;
+    if (sf_port_set_format_eb(l->port, baud, true, NULL) != SF_OK) {
+        /* The adapter cannot do it: a byte that is not a frame sends the stub back. */
+        static const uint8_t nudge = 0x00;
+        sf_port_write_eb(l->port, &nudge, 1, NULL);
+        if (sc_request(l, SFS_PING, (const uint8_t *)"back", 4, r, &n, 0) == SF_OK)
+            return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the port cannot do %u baud; staying at %u", baud, old);
+        return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub is lost after a change to %u baud: reset the board", baud);
+    }
     l->baud = baud;
     rx_drop(l);
     sf_errbuf *eb = l->eb;
