@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -338,15 +339,20 @@ struct canceller {
     sf_session *s;
 };
 
+static _Atomic uint64_t last_done;
+static uint64_t last_total;
+
 static void *cancel_later(void *arg)
 {
     struct canceller *c = arg;
-    usleep(2000000); /* after the erase (32 pages x 30 ms), inside the 6 s write */
+    /* Once the write is under way (a loaded machine may take a while to get there), well
+     * before its end: 64 KiB take about 6 s at 115200. */
+    for (int i = 0; i < 3000 && atomic_load(&last_done) < 8192; i++)
+        usleep(10000);
+    usleep(300000);
     sf_session_cancel(c->s);
     return NULL;
 }
-
-static uint64_t last_done, last_total;
 static int backwards;
 static void track(sf_phase ph, uint64_t done, uint64_t total, void *user)
 {
