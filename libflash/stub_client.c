@@ -171,7 +171,10 @@ sf_error sc_recv_frame(sc_link *l, uint8_t *seq, uint8_t *cmd, uint8_t *payload,
         if ((c = rx_byte(l, deadline)) < 0)
             return SF_ERR_TIMEOUT;
     } while (c != SFS_SOF);
-    return finish_frame(l, seq, cmd, payload, len, deadline);
+    /* A frame that has begun is read to its end even past the caller's deadline (callers wait
+     * in short slices): giving up halfway would lose it, and the next SOF is in the payload. */
+    uint64_t rest = sf_now_ms() + 200 + sc_line_ms(l, FRAME_WIRE(SFS_MAX_PAYLOAD));
+    return finish_frame(l, seq, cmd, payload, len, rest > deadline ? rest : deadline);
 }
 
 static bool is_hello(uint8_t cmd, const uint8_t *p, size_t n)
