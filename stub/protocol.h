@@ -23,6 +23,7 @@
  *   byte programmed, or an error) the stub sends SFS_ZEND: status, the address reached, the
  *   flash status register, and the CRC32 of [address, address + length) as the flash now holds
  *   it. Any other valid request aborts a stream (ZEND status SFS_EABORT) and is then served.
+ *   A ZDATA frame after the end is answered with that ZEND again (it may have been lost).
  */
 #ifndef STUBFLASH_STUB_PROTOCOL_H
 #define STUBFLASH_STUB_PROTOCOL_H

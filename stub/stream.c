@@ -18,6 +18,7 @@ static struct {
     unsigned char low;           /* first byte of the half-word being assembled */
     const unsigned char *in;
     unsigned int left;
+    unsigned char end_frame[13];  /* the last ZEND, sent again if it was lost */
 } st;
 
 static void reply(unsigned char seq, unsigned char status)
@@ -143,10 +144,15 @@ int stream_run(unsigned char seq, unsigned int len)
     }
     if (st.status == SFS_OK && st.addr != st.end)
         st.status = SFS_ELENGTH;
-    unsigned char out[13] = {st.status};
-    put32(out + 1, st.addr);
-    put32(out + 5, st.fail_sr);
-    put32(out + 9, sfs_crc32(0, (const unsigned char *)start, st.end - start));
-    frame_send((unsigned char)(st.expect - 1u), SFS_ZEND, out, sizeof out);
+    st.end_frame[0] = st.status;
+    put32(st.end_frame + 1, st.addr);
+    put32(st.end_frame + 5, st.fail_sr);
+    put32(st.end_frame + 9, sfs_crc32(0, (const unsigned char *)start, st.end - start));
+    stream_resend_end();
     return st.interrupted;
+}
+
+void stream_resend_end(void)
+{
+    frame_send((unsigned char)(st.expect - 1u), SFS_ZEND, st.end_frame, sizeof st.end_frame);
 }

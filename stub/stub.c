@@ -184,7 +184,8 @@ static void handle(unsigned char seq, unsigned char cmd, unsigned char *p, unsig
         status(seq, cmd, SFS_OK);
         chip_reset();
     case SFS_ZDATA:
-        return; /* the rest of a stream that ended: ignore */
+        stream_resend_end(); /* a stream that ended: its end was lost, or these were in flight */
+        return;
     default:
         status(seq, cmd, SFS_EUNKNOWN);
         return;

@@ -20,5 +20,7 @@ unsigned int get32(const unsigned char *p);
 /* The compressed stream (stream.c), started by a ZBEGIN frame now in frame[]. Returns nonzero
  * if it ended because another valid request arrived, which is left in frame[] to be served. */
 int stream_run(unsigned char seq, unsigned int len);
+/* ZEND of the last stream again: a host still sending frames did not get it. */
+void stream_resend_end(void);
 
 #endif

@@ -365,6 +365,12 @@ static void test_stream_writes_and_checks(void **state)
     uint8_t *back = malloc(n);
     sim_board_peek(b, 0x08002000, back, n);
     assert_memory_equal(back, d, n);
+    /* A ZEND lost on the line: the host sends its last frame again and gets the same end. */
+    uint8_t again[64], seq, cmd;
+    send_frame(b, 21, SFS_ZDATA, z, 8, false);
+    assert_int_equal(recv_frame(b, &seq, &cmd, again, sizeof again), 13);
+    assert_int_equal(cmd, SFS_ZEND);
+    assert_memory_equal(again, zend, 13);
     free(back);
     free(z);
     free(d);
