@@ -52,12 +52,13 @@ static void usage(FILE *f)
 {
     fprintf(f,
 "Usage: stubflash [OPTIONS] COMMAND [ARGS]\n"
-"Update STM32 firmware through the ROM bootloader (AN3155) over a serial line.\n"
+"Update STM32 firmware over a serial line through the ROM bootloader (AN3155) and a RAM stub\n"
+"it loads: only pages that differ are written, compressed, and checked by CRC.\n"
 "\n"
 "Commands:\n"
 "  ports                       list serial ports (and the virtual boards, sim:PART)\n"
 "  info                        chip, bootloader, flash and RAM layout, protection\n"
-"  write FILE                  erase what the image needs, write, verify\n"
+"  write FILE                  write the pages that differ, verify (by CRC with the stub)\n"
 "      [--address A] [--format bin|hex|srec|elf] [--no-verify] [--go[=ADDR]]\n"
 "  verify FILE [--address A]   compare the flash with an image\n"
 "  read OUT [--address A] [--size N]   save memory to a file (default: all flash)\n"
