@@ -12,24 +12,19 @@
 #include <unistd.h>
 
 #include "board_host.h"
+#include "pty_board.h"
 #include "run.h"
 
 struct fx {
-    sim_board *board;
-    sim_pty *pty;
-    char dir[64], path[160], log[160];
+    pty_board b;
     uint32_t flash_size;
 };
 
 static int setup_for(void **state, const char *part)
 {
     struct fx *x = calloc(1, sizeof *x);
-    x->board = bh_board(part);
-    x->pty = sim_pty_open(x->board, NULL);
-    x->flash_size = sim_part_flash_size(sim_board_part(x->board));
-    snprintf(x->dir, sizeof x->dir, "/tmp/stubflash-cli-XXXXXX");
-    assert_non_null(mkdtemp(x->dir));
-    snprintf(x->log, sizeof x->log, "%s/out.log", x->dir);
+    pb_open(&x->b, part, NULL);
+    x->flash_size = sim_part_flash_size(sim_board_part(x->b.board));
     *state = x;
     return 0;
 }
@@ -40,28 +35,18 @@ static int setup_xl(void **state) { return setup_for(state, "stm32f103rg"); }
 static int teardown(void **state)
 {
     struct fx *x = *state;
-    sim_pty_close(x->pty);
-    sim_board_free(x->board);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
-    int rc = system(cmd);
+    int rc = pb_close(&x->b);
     free(x);
-    return rc == 0 ? 0 : -1;
-}
-
-static const char *in_dir(struct fx *x, const char *name)
-{
-    snprintf(x->path, sizeof x->path, "%s/%s", x->dir, name);
-    return x->path;
+    return rc;
 }
 
 /* Run "stubflash -p PTY ARGS..." and return its exit status. */
 static int stubflash(struct fx *x, ...)
 {
-    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-p", sim_pty_path(x->pty), NULL};
+    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-p", sim_pty_path(x->b.pty), NULL};
     va_list ap;
     va_start(ap, x);
-    int rc = run_program_va(prefix, ap, NULL, x->log, 120);
+    int rc = run_program_va(prefix, ap, NULL, x->b.log, 120);
     va_end(ap);
     return rc;
 }
@@ -69,25 +54,15 @@ static int stubflash(struct fx *x, ...)
 static void expect_rc(struct fx *x, int got, int want)
 {
     if (got != want) {
-        show_log_tail(x->log);
+        show_log_tail(x->b.log);
         fail_msg("stubflash exited with %d, expected %d", got, want);
     }
-}
-
-static bool log_has(struct fx *x, const char *text)
-{
-    size_t n;
-    uint8_t *l = bh_load_file(x->log, &n);
-    l[n] = 0;
-    bool found = strstr((char *)l, text) != NULL;
-    free(l);
-    return found;
 }
 
 static uint8_t *flash_copy(struct fx *x)
 {
     uint8_t *f = malloc(x->flash_size);
-    assert_int_equal(sim_board_peek(x->board, 0x08000000, f, x->flash_size), 0);
+    assert_int_equal(sim_board_peek(x->b.board, 0x08000000, f, x->flash_size), 0);
     return f;
 }
 
@@ -112,9 +87,9 @@ static void test_write_every_format_and_read_back(void **state)
         free(f);
         expect_rc(x, stubflash(x, "verify", getenv(envs[k]), NULL), 0);
     }
-    expect_rc(x, stubflash(x, "read", in_dir(x, "back.bin"), "--size", "4K", NULL), 0);
+    expect_rc(x, stubflash(x, "read", pb_file(&x->b, "back.bin"), "--size", "4K", NULL), 0);
     size_t rlen;
-    uint8_t *back = bh_load_file(in_dir(x, "back.bin"), &rlen);
+    uint8_t *back = bh_load_file(pb_file(&x->b, "back.bin"), &rlen);
     assert_int_equal(rlen, 4096);
     assert_memory_equal(back, bin, blen);
     free(back);
@@ -125,19 +100,19 @@ static void test_json_and_info(void **state)
 {
     struct fx *x = *state;
     expect_rc(x, stubflash(x, "--json", "info", NULL), 0);
-    assert_true(log_has(x, "\"result\": \"ok\""));
-    assert_true(log_has(x, x->flash_size == 512 * 1024 ? "\"pid\": 1044" : "\"pid\": 1072"));
+    assert_true(pb_log_has(&x->b, "\"result\": \"ok\""));
+    assert_true(pb_log_has(&x->b, x->flash_size == 512 * 1024 ? "\"pid\": 1044" : "\"pid\": 1072"));
     expect_rc(x, stubflash(x, "info", NULL), 0);
-    assert_true(log_has(x, "bootloader:  V"));
+    assert_true(pb_log_has(&x->b, "bootloader:  V"));
 }
 
 static void test_go_starts_the_app(void **state)
 {
     struct fx *x = *state;
     expect_rc(x, stubflash(x, "write", getenv("HELLO_FLASH_ELF"), "--go", NULL), 0);
-    for (int i = 0; i < 200 && !sim_board_cpu_running(x->board); i++)
+    for (int i = 0; i < 200 && !sim_board_cpu_running(x->b.board); i++)
         usleep(5000);
-    assert_true(sim_board_cpu_running(x->board));
+    assert_true(sim_board_cpu_running(x->b.board));
 }
 
 static void test_bad_inputs_leave_flash_untouched(void **state)
@@ -155,10 +130,10 @@ static void test_bad_inputs_leave_flash_untouched(void **state)
          "does not fit"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        write_text(in_dir(x, cases[i].name), cases[i].text);
-        expect_rc(x, stubflash(x, "write", in_dir(x, cases[i].name), NULL), 3);
-        if (!log_has(x, cases[i].message)) {
-            show_log_tail(x->log);
+        write_text(pb_file(&x->b, cases[i].name), cases[i].text);
+        expect_rc(x, stubflash(x, "write", pb_file(&x->b, cases[i].name), NULL), 3);
+        if (!pb_log_has(&x->b, cases[i].message)) {
+            show_log_tail(x->b.log);
             fail_msg("%s: message should contain \"%s\"", cases[i].name, cases[i].message);
         }
         uint8_t *after = flash_copy(x);
@@ -172,12 +147,12 @@ static void test_bad_inputs_leave_flash_untouched(void **state)
     memcpy(&phoff, elf + 28, 4);
     for (unsigned i = 0; i < (unsigned)(elf[44] | elf[45] << 8); i++)
         memset(elf + phoff + i * (unsigned)(elf[42] | elf[43] << 8), 0, 4);
-    FILE *f = fopen(in_dir(x, "empty.elf"), "wb");
+    FILE *f = fopen(pb_file(&x->b, "empty.elf"), "wb");
     fwrite(elf, 1, len, f);
     fclose(f);
     free(elf);
-    expect_rc(x, stubflash(x, "write", in_dir(x, "empty.elf"), NULL), 3);
-    assert_true(log_has(x, "no loadable segment"));
+    expect_rc(x, stubflash(x, "write", pb_file(&x->b, "empty.elf"), NULL), 3);
+    assert_true(pb_log_has(&x->b, "no loadable segment"));
     uint8_t *after = flash_copy(x);
     assert_memory_equal(after, before, x->flash_size);
     free(after);
@@ -189,22 +164,22 @@ static void test_protection_needs_confirmation(void **state)
     struct fx *x = *state;
     expect_rc(x, stubflash(x, "write", getenv("HELLO_FLASH_BIN"), NULL), 0);
     expect_rc(x, stubflash(x, "protect", "--readout", NULL), 2);
-    assert_false(sim_board_readout_protected(x->board));
+    assert_false(sim_board_readout_protected(x->b.board));
     expect_rc(x, stubflash(x, "protect", "--readout", "--yes", NULL), 0);
-    assert_true(sim_board_readout_protected(x->board));
+    assert_true(sim_board_readout_protected(x->b.board));
     expect_rc(x, stubflash(x, "write", getenv("HELLO_FLASH_BIN"), NULL), 5);
-    assert_true(log_has(x, "readout protection is active"));
+    assert_true(pb_log_has(&x->b, "readout protection is active"));
     expect_rc(x, stubflash(x, "unprotect", "--readout", NULL), 2);
-    assert_true(log_has(x, "ERASES ALL FLASH"));
-    assert_true(sim_board_readout_protected(x->board));
+    assert_true(pb_log_has(&x->b, "ERASES ALL FLASH"));
+    assert_true(sim_board_readout_protected(x->b.board));
     expect_rc(x, stubflash(x, "unprotect", "--readout", "--erase-all", NULL), 0);
-    assert_false(sim_board_readout_protected(x->board));
+    assert_false(sim_board_readout_protected(x->b.board));
     expect_rc(x, stubflash(x, "protect", "--write", "0,1", NULL), 0);
-    assert_int_equal(sim_board_write_protection(x->board) & 3, 0);
+    assert_int_equal(sim_board_write_protection(x->b.board) & 3, 0);
     expect_rc(x, stubflash(x, "write", getenv("HELLO_FLASH_BIN"), NULL), 5);
-    assert_true(log_has(x, "write-protected"));
+    assert_true(pb_log_has(&x->b, "write-protected"));
     expect_rc(x, stubflash(x, "unprotect", "--write", NULL), 0);
-    assert_int_equal(sim_board_write_protection(x->board), 0xFFFFFFFF);
+    assert_int_equal(sim_board_write_protection(x->b.board), 0xFFFFFFFF);
     expect_rc(x, stubflash(x, "reset", NULL), 0);
 }
 
@@ -215,8 +190,8 @@ static void test_no_answer_and_usage(void **state)
     grantpt(m);
     unlockpt(m);
     const char *argv[] = {getenv("STUBFLASH_CLI"), "-p", ptsname(m), "info", NULL};
-    expect_rc(x, run_program(argv, NULL, x->log, 60), 4);
-    assert_true(log_has(x, "BOOT0"));
+    expect_rc(x, run_program(argv, NULL, x->b.log, 60), 4);
+    assert_true(pb_log_has(&x->b, "BOOT0"));
     close(m);
     expect_rc(x, stubflash(x, "erase", NULL), 2);
     expect_rc(x, stubflash(x, "frobnicate", NULL), 2);
@@ -228,31 +203,31 @@ static void test_agrees_with_stm32flash(void **state)
     uint8_t img[12288];
     for (size_t i = 0; i < sizeof img; i++)
         img[i] = (uint8_t)(i * 7 + (i >> 9));
-    FILE *f = fopen(in_dir(x, "a.bin"), "wb");
+    FILE *f = fopen(pb_file(&x->b, "a.bin"), "wb");
     fwrite(img, 1, sizeof img, f);
     fclose(f);
     char a_path[160];
-    snprintf(a_path, sizeof a_path, "%s", x->path);
+    snprintf(a_path, sizeof a_path, "%s", x->b.path);
     /* stm32flash writes, stubflash reads. */
-    const char *w[] = {"stm32flash", "-b", "115200", "-w", a_path, sim_pty_path(x->pty), NULL};
-    expect_rc(x, run_program(w, getenv("TERMIOS_SHIM"), x->log, 120), 0);
-    expect_rc(x, stubflash(x, "read", in_dir(x, "r1.bin"), "--size", "12288", NULL), 0);
+    const char *w[] = {"stm32flash", "-b", "115200", "-w", a_path, sim_pty_path(x->b.pty), NULL};
+    expect_rc(x, run_program(w, getenv("TERMIOS_SHIM"), x->b.log, 120), 0);
+    expect_rc(x, stubflash(x, "read", pb_file(&x->b, "r1.bin"), "--size", "12288", NULL), 0);
     size_t n;
-    uint8_t *r1 = bh_load_file(in_dir(x, "r1.bin"), &n);
+    uint8_t *r1 = bh_load_file(pb_file(&x->b, "r1.bin"), &n);
     assert_int_equal(n, sizeof img);
     assert_memory_equal(r1, img, sizeof img);
     free(r1);
     /* stubflash writes another image, stm32flash reads. */
     for (size_t i = 0; i < sizeof img; i++)
         img[i] ^= 0x5A;
-    f = fopen(in_dir(x, "b.bin"), "wb");
+    f = fopen(pb_file(&x->b, "b.bin"), "wb");
     fwrite(img, 1, sizeof img, f);
     fclose(f);
-    expect_rc(x, stubflash(x, "write", in_dir(x, "b.bin"), NULL), 0);
+    expect_rc(x, stubflash(x, "write", pb_file(&x->b, "b.bin"), NULL), 0);
     char r2[160];
-    snprintf(r2, sizeof r2, "%s/r2.bin", x->dir);
-    const char *r[] = {"stm32flash", "-b", "115200", "-r", r2, "-S", "0x08000000:12288", sim_pty_path(x->pty), NULL};
-    expect_rc(x, run_program(r, getenv("TERMIOS_SHIM"), x->log, 120), 0);
+    snprintf(r2, sizeof r2, "%s/r2.bin", x->b.dir);
+    const char *r[] = {"stm32flash", "-b", "115200", "-r", r2, "-S", "0x08000000:12288", sim_pty_path(x->b.pty), NULL};
+    expect_rc(x, run_program(r, getenv("TERMIOS_SHIM"), x->b.log, 120), 0);
     uint8_t *b = bh_load_file(r2, &n);
     assert_int_equal(n, sizeof img);
     assert_memory_equal(b, img, sizeof img);

@@ -13,46 +13,26 @@
 #include <unistd.h>
 
 #include "board_host.h"
+#include "pty_board.h"
 #include "run.h"
 
-struct fx {
-    sim_board *board;
-    sim_pty *pty;
-    char dir[64], path[160], log[160];
-};
-
-static struct fx *fixture(const char *part, const sim_options *opt)
+static pty_board *fixture(const char *part, const sim_options *opt)
 {
-    struct fx *x = calloc(1, sizeof *x);
-    x->board = bh_board_opts(part, opt);
-    x->pty = sim_pty_open(x->board, NULL);
-    assert_non_null(x->pty);
-    snprintf(x->dir, sizeof x->dir, "/tmp/stubflash-stub-XXXXXX");
-    assert_non_null(mkdtemp(x->dir));
-    snprintf(x->log, sizeof x->log, "%s/out.log", x->dir);
+    pty_board *x = calloc(1, sizeof *x);
+    pb_open(x, part, opt);
     return x;
 }
 
 static int teardown(void **state)
 {
-    struct fx *x = *state;
-    sim_pty_close(x->pty);
-    sim_board_free(x->board);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
-    int rc = system(cmd);
+    pty_board *x = *state;
+    int rc = pb_close(x);
     free(x);
-    return rc == 0 ? 0 : -1;
-}
-
-static const char *in_dir(struct fx *x, const char *name)
-{
-    snprintf(x->path, sizeof x->path, "%s/%s", x->dir, name);
-    return x->path;
+    return rc;
 }
 
 /* "stubflash -v -p PTY ARGS..." */
-static int stubflash(struct fx *x, ...)
+static int stubflash(pty_board *x, ...)
 {
     const char *prefix[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), NULL};
     va_list ap;
@@ -64,25 +44,15 @@ static int stubflash(struct fx *x, ...)
     return rc;
 }
 
-static bool log_has(struct fx *x, const char *text)
+static void save(pty_board *x, const char *name, const uint8_t *d, size_t n)
 {
-    size_t n;
-    uint8_t *l = bh_load_file(x->log, &n);
-    l[n] = 0;
-    bool found = strstr((char *)l, text) != NULL;
-    free(l);
-    return found;
-}
-
-static void save(struct fx *x, const char *name, const uint8_t *d, size_t n)
-{
-    FILE *f = fopen(in_dir(x, name), "wb");
+    FILE *f = fopen(pb_file(x, name), "wb");
     assert_non_null(f);
     assert_int_equal(fwrite(d, 1, n, f), n);
     fclose(f);
 }
 
-static void expect_flash(struct fx *x, const uint8_t *d, size_t n)
+static void expect_flash(pty_board *x, const uint8_t *d, size_t n)
 {
     uint8_t *f = malloc(n);
     assert_int_equal(sim_board_peek(x->board, 0x08000000, f, n), 0);
@@ -104,21 +74,21 @@ static uint8_t *firmware_like(size_t n, size_t *hello_len)
 static void delta_and_rom_readback(void **state, const char *part)
 {
     sim_options opt = {.boot0 = true};
-    struct fx *x = *state = fixture(part, &opt);
+    pty_board *x = *state = fixture(part, &opt);
     size_t page = sim_part_page_size(sim_board_part(x->board)), n = 20 * page, hello_len;
     uint8_t *img = firmware_like(n, &hello_len);
     save(x, "a.bin", img, n);
-    assert_int_equal(stubflash(x, "write", in_dir(x, "a.bin"), NULL), 0);
-    assert_true(log_has(x, "loading the stub"));
-    assert_true(log_has(x, "20 of 20 page(s) differ"));
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
+    assert_true(pb_log_has(x, "loading the stub"));
+    assert_true(pb_log_has(x, "20 of 20 page(s) differ"));
     expect_flash(x, img, n);
 
     /* The same image again: every page's CRC matches, nothing is erased or programmed. */
     sim_stats before, after;
     sim_board_stats(x->board, &before);
-    assert_int_equal(stubflash(x, "write", in_dir(x, "a.bin"), NULL), 0);
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
     sim_board_stats(x->board, &after);
-    assert_true(log_has(x, "0 of 20 page(s) differ; 20 already hold the image"));
+    assert_true(pb_log_has(x, "0 of 20 page(s) differ; 20 already hold the image"));
     assert_int_equal(after.pages_erased - before.pages_erased, 0);
     assert_int_equal(after.halfwords_programmed - before.halfwords_programmed, 0);
 
@@ -126,9 +96,9 @@ static void delta_and_rom_readback(void **state, const char *part)
     img[5000] ^= 0xFF;
     save(x, "b.bin", img, n);
     sim_board_stats(x->board, &before);
-    assert_int_equal(stubflash(x, "write", in_dir(x, "b.bin"), NULL), 0);
+    assert_int_equal(stubflash(x, "write", pb_file(x, "b.bin"), NULL), 0);
     sim_board_stats(x->board, &after);
-    assert_true(log_has(x, "1 of 20 page(s) differ"));
+    assert_true(pb_log_has(x, "1 of 20 page(s) differ"));
     assert_int_equal(after.pages_erased - before.pages_erased, 1);
     assert_in_range(after.halfwords_programmed - before.halfwords_programmed, 1, page / 2);
     expect_flash(x, img, n);
@@ -136,10 +106,10 @@ static void delta_and_rom_readback(void **state, const char *part)
     /* The stub handed the chip back to the ROM: stm32flash reads the image back through it. */
     char range[32];
     snprintf(range, sizeof range, "0x08000000:%zu", n);
-    const char *r[] = {"stm32flash", "-b", "115200", "-r", in_dir(x, "r.bin"), "-S", range, sim_pty_path(x->pty), NULL};
+    const char *r[] = {"stm32flash", "-b", "115200", "-r", pb_file(x, "r.bin"), "-S", range, sim_pty_path(x->pty), NULL};
     assert_int_equal(run_program(r, getenv("TERMIOS_SHIM"), x->log, 120), 0);
     size_t rn;
-    uint8_t *back = bh_load_file(in_dir(x, "r.bin"), &rn);
+    uint8_t *back = bh_load_file(pb_file(x, "r.bin"), &rn);
     assert_int_equal(rn, n);
     assert_memory_equal(back, img, n);
     free(back);
@@ -155,14 +125,14 @@ static void test_resume_after_the_host_dies(void **state)
 {
     /* Real time, the stub kept at 115200: 48 KiB of noise take about 5 s on the line. */
     sim_options opt = {.boot0 = true, .realtime = true};
-    struct fx *x = *state = fixture("stm32f103re", &opt);
+    pty_board *x = *state = fixture("stm32f103re", &opt);
     size_t n = 48 * 1024;
     uint8_t *img = bh_noise(n, 5);
     save(x, "a.bin", img, n);
     const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "write",
-                          in_dir(x, "a.bin"), NULL};
+                          pb_file(x, "a.bin"), NULL};
     assert_int_equal(run_program_killed(argv, x->log, 2500), 128 + 9);
-    assert_true(log_has(x, "24 of 24 page(s) differ"));
+    assert_true(pb_log_has(x, "24 of 24 page(s) differ"));
     assert_true(sim_board_cpu_running(x->board)); /* the stub, mid-stream */
     uint8_t *f = malloc(n);
     assert_int_equal(sim_board_peek(x->board, 0x08000000, f, n), 0);
@@ -170,10 +140,10 @@ static void test_resume_after_the_host_dies(void **state)
     free(f);
 
     /* The next run finds the stub where the dead host left it and writes only what is missing. */
-    assert_int_equal(stubflash(x, "--stub-baud", "0", "write", in_dir(x, "a.bin"), NULL), 0);
-    assert_true(log_has(x, "found the stub running"));
-    assert_false(log_has(x, "loading the stub"));
-    assert_false(log_has(x, " 24 of 24 page(s) differ"));
+    assert_int_equal(stubflash(x, "--stub-baud", "0", "write", pb_file(x, "a.bin"), NULL), 0);
+    assert_true(pb_log_has(x, "found the stub running"));
+    assert_false(pb_log_has(x, "loading the stub"));
+    assert_false(pb_log_has(x, " 24 of 24 page(s) differ"));
     expect_flash(x, img, n);
     free(img);
 }
@@ -182,12 +152,12 @@ static void test_stub_that_cannot_start(void **state)
 {
     /* The PLL never locks: the stub hangs in its clock set-up and never greets. */
     sim_options opt = {.boot0 = true, .faults = {.pll_stuck = true}};
-    struct fx *x = *state = fixture("stm32f103re", &opt);
+    pty_board *x = *state = fixture("stm32f103re", &opt);
     uint8_t *img = bh_noise(4096, 3);
     save(x, "a.bin", img, 4096);
-    assert_int_equal(stubflash(x, "write", in_dir(x, "a.bin"), NULL), 4);
-    assert_true(log_has(x, "the stub did not start after Go"));
-    assert_true(log_has(x, "--no-stub"));
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 4);
+    assert_true(pb_log_has(x, "the stub did not start after Go"));
+    assert_true(pb_log_has(x, "--no-stub"));
     sim_stats st;
     sim_board_stats(x->board, &st);
     assert_int_equal(st.pages_erased, 0); /* nothing was touched */
@@ -195,7 +165,7 @@ static void test_stub_that_cannot_start(void **state)
 
     /* What the message says works: reset with BOOT0 high, then --no-stub. */
     sim_board_reset(x->board);
-    assert_int_equal(stubflash(x, "--no-stub", "write", in_dir(x, "a.bin"), NULL), 0);
+    assert_int_equal(stubflash(x, "--no-stub", "write", pb_file(x, "a.bin"), NULL), 0);
     expect_flash(x, img, 4096);
     free(img);
 }
@@ -205,12 +175,12 @@ static void test_link_that_cannot_carry_the_fast_rate(void **state)
     /* A bridge fixed at 115200: every faster rate the stub tries is garbage both ways. The
      * stub goes back to 115200 when the first thing it hears is not a frame. */
     sim_options opt = {.boot0 = true, .faults = {.max_baud = 115200}};
-    struct fx *x = *state = fixture("stm32f103re", &opt);
+    pty_board *x = *state = fixture("stm32f103re", &opt);
     uint8_t *img = bh_noise(8192, 4);
     save(x, "a.bin", img, 8192);
-    assert_int_equal(stubflash(x, "write", in_dir(x, "a.bin"), NULL), 0);
-    assert_true(log_has(x, "no answer at 921600 baud"));
-    assert_true(log_has(x, "staying at 115200"));
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
+    assert_true(pb_log_has(x, "no answer at 921600 baud"));
+    assert_true(pb_log_has(x, "staying at 115200"));
     expect_flash(x, img, 8192);
     free(img);
 }

@@ -1,0 +1,49 @@
+/* pty_board.c - see pty_board.h. */
+#define _DEFAULT_SOURCE
+#include "pty_board.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "board_host.h"
+
+void pb_open(pty_board *p, const char *part, const sim_options *opt)
+{
+    memset(p, 0, sizeof *p);
+    p->board = opt ? bh_board_opts(part, opt) : bh_board(part);
+    p->pty = sim_pty_open(p->board, NULL);
+    assert_non_null(p->pty);
+    snprintf(p->dir, sizeof p->dir, "/tmp/stubflash-test-XXXXXX");
+    assert_non_null(mkdtemp(p->dir));
+    snprintf(p->log, sizeof p->log, "%s/out.log", p->dir);
+}
+
+int pb_close(pty_board *p)
+{
+    sim_pty_close(p->pty);
+    sim_board_free(p->board);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", p->dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+const char *pb_file(pty_board *p, const char *name)
+{
+    snprintf(p->path, sizeof p->path, "%s/%s", p->dir, name);
+    return p->path;
+}
+
+bool pb_log_has(const pty_board *p, const char *text)
+{
+    size_t n;
+    uint8_t *l = bh_load_file(p->log, &n);
+    l[n] = 0;
+    bool found = strstr((char *)l, text) != NULL;
+    free(l);
+    return found;
+}
