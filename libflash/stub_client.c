@@ -17,22 +17,11 @@
 #define SMALL_PAYLOAD 256u    /* frames on parts with little RAM (10 KiB F1 low density) */
 #define FRAME_WIRE(n) ((n) + SFS_HEADER + SFS_TRAILER)
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 static bool cancelled(const sc_link *l) { return l->cancel && atomic_load(l->cancel); }
 
 unsigned sc_line_ms(const sc_link *l, size_t n) { return (unsigned)((uint64_t)n * 11000u / l->baud) + 1u; }
 
-static unsigned prog_ms(const sc_link *l, uint64_t bytes)
+unsigned sc_work_ms(const sc_link *l, uint64_t bytes)
 {
     uint32_t ps = l->params.page_size ? l->params.page_size : 1024;
     return (unsigned)(bytes * PROG_US_PER_BYTE / 1000u + (bytes / ps + 2u) * ERASE_MS_PER_PAGE);
@@ -85,7 +74,7 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     memcpy(out->image + SFS_PARAMS_OFFSET, &p, sizeof p);
     out->load = SFS_LOAD_ADDRESS;
     out->ram_top = d->ram_end & ~7u;
-    put32(out->image, out->ram_top); /* initial stack pointer */
+    sc_put32(out->image, out->ram_top); /* initial stack pointer */
     return SF_OK;
 }
 
@@ -102,7 +91,7 @@ static sf_error send_frame(sc_link *l, uint8_t seq, uint8_t cmd, const uint8_t *
     uint8_t f[FRAME_WIRE(SFS_MAX_PAYLOAD)] = {SFS_SOF, (uint8_t)len, (uint8_t)(len >> 8), seq, cmd};
     if (len)
         memcpy(f + SFS_HEADER, payload, len);
-    put32(f + SFS_HEADER + len, (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + len)));
+    sc_put32(f + SFS_HEADER + len, (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + len)));
     return sf_port_write_eb(l->port, f, FRAME_WIRE(len), l->eb);
 }
 
@@ -154,7 +143,7 @@ static sf_error finish_frame(sc_link *l, uint8_t *seq, uint8_t *cmd, uint8_t *pa
             return SF_ERR_TIMEOUT;
         h[SFS_HEADER + i] = (uint8_t)c;
     }
-    if (crc32(0, h + 1, (uInt)(SFS_HEADER - 1 + n)) != get32(h + SFS_HEADER + n))
+    if (crc32(0, h + 1, (uInt)(SFS_HEADER - 1 + n)) != sc_get32(h + SFS_HEADER + n))
         return SF_ERR_PROTOCOL;
     *seq = h[3];
     *cmd = h[4];
@@ -290,12 +279,11 @@ static const char *status_name(uint8_t st)
     }
 }
 
-/* The flash controller's status bits in words (F1: PGERR, WRPRTERR). */
-static void flash_error(sc_link *l, uint32_t addr, uint32_t sr)
+sf_error sc_flash_error(sc_link *l, uint32_t addr, uint32_t sr, const char *after)
 {
-    sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s)", addr, sr,
-            (sr & 0x04) ? " PGERR, the cells were not erased" : "",
-            (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "");
+    return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s)%s", addr, sr,
+                   (sr & 0x04) ? " PGERR, the cells were not erased" : "",
+                   (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "", after);
 }
 
 static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, uint8_t *reply, size_t *rlen,
@@ -303,10 +291,8 @@ static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, ui
 {
     sf_error e = sc_request(l, cmd, p, len, reply, rlen, work_ms);
     if (e == SF_ERR_NACK) {
-        if (reply[0] == SFS_EFLASH && *rlen >= 9) {
-            flash_error(l, get32(reply + 1), get32(reply + 5));
-            return SF_ERR_VERIFY;
-        }
+        if (reply[0] == SFS_EFLASH && *rlen >= 9)
+            return sc_flash_error(l, sc_get32(reply + 1), sc_get32(reply + 5), "");
         return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: %s: %s", what, status_name(reply[0]));
     }
     return e;
@@ -318,12 +304,12 @@ sf_error sc_info(sc_link *l)
     sf_error e = sc_read(l, SFS_LOAD_ADDRESS + SFS_PARAMS_OFFSET, r, sizeof r);
     if (e)
         return e;
-    if (get32(r) != SFS_PARAMS_MAGIC)
+    if (sc_get32(r) != SFS_PARAMS_MAGIC)
         return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: no parameter block at 0x%08X",
                        SFS_LOAD_ADDRESS + SFS_PARAMS_OFFSET);
     uint32_t w[SFS_PARAMS_WORDS];
     for (int i = 0; i < SFS_PARAMS_WORDS; i++)
-        w[i] = get32(r + 4 * i);
+        w[i] = sc_get32(r + 4 * i);
     memcpy(&l->params, w, sizeof l->params);
     return SF_OK;
 }
@@ -339,7 +325,7 @@ sf_error sc_set_baud(sc_link *l, uint32_t baud)
                        l->params.uart_clock);
     uint8_t p[4], r[SFS_MAX_PAYLOAD];
     size_t n;
-    put32(p, brr);
+    sc_put32(p, brr);
     sf_error e = simple(l, SFS_BAUD, p, 4, r, &n, 0, "baud");
     if (e)
         return e;
@@ -383,8 +369,8 @@ sf_error sc_unit_crcs(sc_link *l, uint32_t addr, uint32_t unit, uint32_t count, 
         uint32_t k = count < most ? count : most;
         uint8_t p[9], r[SFS_MAX_PAYLOAD];
         size_t n;
-        put32(p, addr);
-        put32(p + 4, unit);
+        sc_put32(p, addr);
+        sc_put32(p + 4, unit);
         p[8] = (uint8_t)k;
         sf_error e = simple(l, SFS_CRCS, p, 9, r, &n, 100 + (unsigned)((uint64_t)k * unit / 10000), "crcs");
         if (e)
@@ -392,7 +378,7 @@ sf_error sc_unit_crcs(sc_link *l, uint32_t addr, uint32_t unit, uint32_t count, 
         if (n != 1 + 4 * k)
             return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: page crcs: %zu bytes for %u pages", n, k);
         for (uint32_t i = 0; i < k; i++)
-            crcs[i] = get32(r + 1 + 4 * i);
+            crcs[i] = sc_get32(r + 1 + 4 * i);
         crcs += k;
         addr += k * unit;
         count -= k;
@@ -405,8 +391,8 @@ static sf_error read_once(sc_link *l, uint8_t seq, uint32_t addr, uint8_t *buf, 
 {
     uint8_t p[8], r[SFS_MAX_PAYLOAD], rseq, rcmd;
     size_t n, got = 0;
-    put32(p, addr);
-    put32(p + 4, len);
+    sc_put32(p, addr);
+    sc_put32(p + 4, len);
     sf_error e = send_frame(l, seq, SFS_READ, p, 8);
     if (e)
         return e;
@@ -425,7 +411,7 @@ static sf_error read_once(sc_link *l, uint8_t seq, uint32_t addr, uint8_t *buf, 
         }
         if (r[0] != SFS_OK || n < 5)
             return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: read: %s", status_name(r[0]));
-        if (got != len || crc32(0, buf, len) != get32(r + 1))
+        if (got != len || crc32(0, buf, len) != sc_get32(r + 1))
             return SF_ERR_PROTOCOL;
         return SF_OK;
     }
@@ -462,9 +448,9 @@ sf_error sc_erase(sc_link *l, uint32_t addr, uint32_t len)
 {
     uint8_t p[8], r[SFS_MAX_PAYLOAD];
     size_t n;
-    put32(p, addr);
-    put32(p + 4, len);
-    unsigned work = len == SFS_ERASE_ALL ? 1000 : prog_ms(l, 0) + (len / l->params.page_size + 1) * ERASE_MS_PER_PAGE;
+    sc_put32(p, addr);
+    sc_put32(p + 4, len);
+    unsigned work = len == SFS_ERASE_ALL ? 1000 : sc_work_ms(l, 0) + (len / l->params.page_size + 1) * ERASE_MS_PER_PAGE;
     return simple(l, SFS_ERASE, p, 8, r, &n, work, "erase");
 }
 
@@ -472,7 +458,7 @@ sf_error sc_go(sc_link *l, uint32_t addr)
 {
     uint8_t p[4], r[SFS_MAX_PAYLOAD];
     size_t n;
-    put32(p, addr);
+    sc_put32(p, addr);
     return simple(l, SFS_GO, p, 4, r, &n, 0, "go");
 }
 

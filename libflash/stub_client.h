@@ -79,6 +79,25 @@ sf_error sc_request(sc_link *l, uint8_t cmd, const uint8_t *payload, size_t len,
 sf_error sc_recv_frame(sc_link *l, uint8_t *seq, uint8_t *cmd, uint8_t *payload, size_t *len, uint64_t deadline);
 void sc_sleep_ms(unsigned ms);
 
+/* Little-endian fields of the protocol. */
+static inline void sc_put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static inline uint32_t sc_get32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* Worst-case milliseconds for the stub to erase and program bytes (DS5319: 70 us a half-word,
+ * 40 ms a page erase), for timeouts that scale with the work. */
+unsigned sc_work_ms(const sc_link *l, uint64_t bytes);
+/* Store the sentence for a flash controller error at addr (F1 SR bits: PGERR, WRPRTERR), with
+ * after appended ("" for nothing); returns SF_ERR_VERIFY. */
+sf_error sc_flash_error(sc_link *l, uint32_t addr, uint32_t sr, const char *after);
+
 /* Milliseconds the line needs for n bytes at the link's rate (8E1: 11 bits a byte). */
 unsigned sc_line_ms(const sc_link *l, size_t n);
 

@@ -10,8 +10,6 @@
 #include <string.h>
 #include <zlib.h>
 
-#define PROG_US_PER_BYTE 35u   /* DS5319: 70 us per half-word, worst case */
-#define ERASE_MS_PER_PAGE 40u
 #define MAX_IN_FLIGHT 96       /* frames; far below the 128 a sequence byte can tell apart */
 #define SILENCES 6             /* resends from the first unacked frame before giving up */
 
@@ -19,17 +17,6 @@ struct zframe {
     size_t off, len;           /* in the compressed stream */
     uint32_t upto;             /* uncompressed bytes that can be decoded once it is in */
 };
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* Raw deflate with the stub's window; marks[i] = input consumed when output reached i KiB. */
 static sf_error deflate_range(sc_link *l, const uint8_t *data, uint32_t len, uint8_t **z, size_t *zlen,
@@ -67,20 +54,12 @@ static sf_error deflate_range(sc_link *l, const uint8_t *data, uint32_t len, uin
     return SF_OK;
 }
 
-static unsigned work_ms(const sc_link *l, uint32_t bytes)
-{
-    return (unsigned)((uint64_t)bytes * PROG_US_PER_BYTE / 1000u) +
-           (bytes / l->params.page_size + 2u) * ERASE_MS_PER_PAGE;
-}
-
 static sf_error zend_error(sc_link *l, const uint8_t *r, size_t n, uint32_t addr)
 {
-    uint32_t at = n >= 5 ? get32(r + 1) : addr, sr = n >= 9 ? get32(r + 5) : 0;
+    uint32_t at = n >= 5 ? sc_get32(r + 1) : addr, sr = n >= 9 ? sc_get32(r + 5) : 0;
     switch (r[0]) {
     case SFS_EFLASH:
-        return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s); nothing was "
-                       "written after it", at, sr, (sr & 0x04) ? " PGERR, the cells were not erased" : "",
-                       (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "");
+        return sc_flash_error(l, at, sr, "; nothing was written after it");
     case SFS_EINFLATE:
         return sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub found the compressed data invalid (inflate error %u) after "
                        "writing up to 0x%08X; nothing was written after it", sr, at);
@@ -102,7 +81,7 @@ static sf_error send_one(sc_link *l, uint8_t seq, const uint8_t *z, const struct
     uint8_t b[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER] = {SFS_SOF, (uint8_t)f->len, (uint8_t)(f->len >> 8), seq,
                                                              SFS_ZDATA};
     memcpy(b + SFS_HEADER, z + f->off, f->len);
-    put32(b + SFS_HEADER + f->len, (uint32_t)crc32(0, b + 1, (uInt)(SFS_HEADER - 1 + f->len)));
+    sc_put32(b + SFS_HEADER + f->len, (uint32_t)crc32(0, b + 1, (uInt)(SFS_HEADER - 1 + f->len)));
     return sf_port_write_eb(l->port, b, wire(f), l->eb);
 }
 
@@ -128,7 +107,7 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, const uint8_t *z, const st
         uint32_t prev = base >= 2 ? fr[base - 2].upto : 0, cur = base >= 1 ? fr[base - 1].upto : 0;
         if (base == nf)
             prev = cur, cur = len;
-        unsigned timeout = 500 + 2 * sc_line_ms(l, inflight + 64) + work_ms(l, cur - prev);
+        unsigned timeout = 500 + 2 * sc_line_ms(l, inflight + 64) + sc_work_ms(l, cur - prev);
         /* Wait in slices so a cancel is seen while the stub programs. */
         uint64_t deadline = sf_now_ms() + timeout;
         sf_error e;
@@ -153,9 +132,9 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, const uint8_t *z, const st
         if (rcmd == SFS_ZEND && n >= 13) {
             if (r[0] != SFS_OK)
                 return zend_error(l, r, n, addr);
-            if (get32(r + 9) != expect_crc)
+            if (sc_get32(r + 9) != expect_crc)
                 return sf_fail(l->eb, SF_ERR_VERIFY, "after writing 0x%08X-0x%08X the stub reports CRC32 %08X, the "
-                               "image has %08X", addr, addr + len - 1, get32(r + 9), expect_crc);
+                               "image has %08X", addr, addr + len - 1, sc_get32(r + 9), expect_crc);
             if (l->progress)
                 l->progress(l->progress_user, len, len);
             return SF_OK;
@@ -205,8 +184,8 @@ sf_error sc_write_deflated(sc_link *l, uint32_t addr, uint32_t len, const uint8_
         nf--;
     uint8_t p[9], r[SFS_MAX_PAYLOAD];
     size_t n;
-    put32(p, addr);
-    put32(p + 4, len);
+    sc_put32(p, addr);
+    sc_put32(p + 4, len);
     p[8] = erase ? SFS_ZFLAG_ERASE : 0;
     sf_error e = sc_request(l, SFS_ZBEGIN, p, 9, r, &n, 0);
     if (e == SF_ERR_NACK)
