@@ -140,8 +140,35 @@ static sf_error end(sf_session *s, sf_error e)
 
 static bool cancelled(sf_session *s) { return atomic_load(&s->cancel); }
 
-/* Option bytes and F_SIZE as the ROM shows them; readout protection shows as a refused Read. */
-static sf_error read_protection_and_size(sf_session *s)
+static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t len, sf_phase ph, uint64_t *done,
+                           uint64_t total)
+{
+    if (s->stub) {
+        sf_error e = sc_read(s->stub, addr, buf, len);
+        if (e == SF_OK && done) {
+            *done += len;
+            sf_session_progress(s, ph, *done, total);
+        }
+        return e;
+    }
+    for (size_t off = 0; off < len; off += BLOCK) {
+        if (cancelled(s))
+            return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", addr + (uint32_t)off);
+        size_t n = len - off < BLOCK ? len - off : BLOCK;
+        sf_error e = an_read(&s->link, addr + (uint32_t)off, buf + off, n);
+        if (e)
+            return e;
+        if (done) {
+            *done += n;
+            sf_session_progress(s, ph, *done, total);
+        }
+    }
+    return SF_OK;
+}
+
+/* Option bytes and F_SIZE as the ROM (or a running stub) shows them; readout protection shows
+ * as a refused Read. */
+sf_error sf_session_read_chip_state(sf_session *s)
 {
     sf_chip *c = &s->chip;
     const sf_device *d = c->device;
@@ -149,7 +176,7 @@ static sf_error read_protection_and_size(sf_session *s)
     c->flash_size = d ? d->flash_size : 0;
     uint32_t probe = d && d->option_base ? d->option_base : 0x08000000;
     uint8_t ob[16];
-    sf_error e = an_read(&s->link, probe, ob, d && d->option_base ? 16 : 4);
+    sf_error e = read_range(s, probe, ob, d && d->option_base ? 16 : 4, SF_PHASE_READ, NULL, 0);
     if (e == SF_ERR_PROTECTED) {
         c->protection.readout = true;
         s->err[0] = 0;
@@ -163,7 +190,7 @@ static sf_error read_protection_and_size(sf_session *s)
     }
     if (d && d->flash_size_reg) {
         uint8_t fs[4]; /* read 4: some ROMs refuse fewer than 4 bytes? AN3155 allows 1; keep aligned */
-        if (an_read(&s->link, d->flash_size_reg & ~3u, fs, 4) == SF_OK) {
+        if (read_range(s, d->flash_size_reg & ~3u, fs, 4, SF_PHASE_READ, NULL, 0) == SF_OK) {
             unsigned o = d->flash_size_reg & 3u;
             uint32_t kib = (uint32_t)fs[o] | (uint32_t)fs[o + 1] << 8;
             if (kib && kib != 0xFFFF && kib * 1024u <= d->flash_size)
@@ -208,7 +235,7 @@ static sf_error connect(sf_session *s, unsigned sync_ms)
     c->bootloader_version = s->link.version;
     c->command_count = s->link.ncmds;
     memcpy(c->commands, s->link.cmds, s->link.ncmds);
-    return read_protection_and_size(s);
+    return sf_session_read_chip_state(s);
 }
 
 sf_error sf_session_open(sf_session *s, const char *port_name)
@@ -367,32 +394,6 @@ sf_error sf_session_check_image(sf_session *s, const sf_image *img)
     if (e == SF_OK && (e = check_plan(s, img, &plan)) == SF_OK)
         sf_plan_free(&plan);
     return end(s, e);
-}
-
-static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t len, sf_phase ph, uint64_t *done,
-                           uint64_t total)
-{
-    if (s->stub) {
-        sf_error e = sc_read(s->stub, addr, buf, len);
-        if (e == SF_OK && done) {
-            *done += len;
-            sf_session_progress(s, ph, *done, total);
-        }
-        return e;
-    }
-    for (size_t off = 0; off < len; off += BLOCK) {
-        if (cancelled(s))
-            return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", addr + (uint32_t)off);
-        size_t n = len - off < BLOCK ? len - off : BLOCK;
-        sf_error e = an_read(&s->link, addr + (uint32_t)off, buf + off, n);
-        if (e)
-            return e;
-        if (done) {
-            *done += n;
-            sf_session_progress(s, ph, *done, total);
-        }
-    }
-    return SF_OK;
 }
 
 static bool all_value(const uint8_t *p, size_t n, uint8_t v)

@@ -33,6 +33,8 @@ struct sf_session {
 
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total);
+/* Protection and F_SIZE into s->chip, read through the ROM or the running stub. */
+sf_error sf_session_read_chip_state(sf_session *s);
 
 /* session_stub.c */
 /* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the

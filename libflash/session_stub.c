@@ -112,28 +112,6 @@ sf_error sf_stub_start(sf_session *s)
     return switch_baud(s);
 }
 
-/* Read the option bytes and F_SIZE through the stub (the ROM is not there to ask). */
-static void read_chip_state(sf_session *s)
-{
-    sf_chip *c = &s->chip;
-    const sf_device *d = c->device;
-    c->flash_size = d ? d->flash_size : 0;
-    c->protection = (sf_protection){0}; /* the stub runs, so readout protection is off */
-    if (!d)
-        return;
-    uint8_t b[16];
-    if (d->option_base && strcmp(d->family, "F1") == 0 && sc_read(s->stub, d->option_base, b, 16) == SF_OK) {
-        c->protection.known_wrp = true;
-        c->protection.wrp = (uint32_t)b[8] | (uint32_t)b[10] << 8 | (uint32_t)b[12] << 16 | (uint32_t)b[14] << 24;
-    }
-    if (d->flash_size_reg && sc_read(s->stub, d->flash_size_reg, b, 2) == SF_OK) {
-        uint32_t kib = (uint32_t)b[0] | (uint32_t)b[1] << 8;
-        if (kib && kib != 0xFFFF && kib * 1024u <= d->flash_size)
-            c->flash_size = kib * 1024u;
-    }
-    s->err[0] = 0;
-}
-
 sf_error sf_stub_adopt(sf_session *s)
 {
     sf_error e = SF_OK;
@@ -159,7 +137,10 @@ sf_error sf_stub_adopt(sf_session *s)
     c->bootloader_version = (uint8_t)(s->stub->params.chip >> 16);
     c->device = sf_device_find(c->pid);
     c->stub_running = true;
-    read_chip_state(s);
+    if ((e = sf_session_read_chip_state(s))) {
+        sf_stub_forget_quietly(s);
+        return e;
+    }
     sf_session_log(s, SF_LOG_INFO, "found the stub running at %u baud", s->stub->baud);
     return SF_OK;
 }
