@@ -64,10 +64,6 @@ sf_error sc_erase(sc_link *l, uint32_t addr, uint32_t len);
 /* Program [addr, addr + len) from data as one compressed stream, the pages erased as reached
  * when erase is set, and check the CRC32 the stub computes over the range afterwards. */
 sf_error sc_write(sc_link *l, uint32_t addr, const uint8_t *data, uint32_t len, bool erase);
-/* The same with a deflate stream made by the caller (tests use it to send a broken one);
- * marks[k] bounds the uncompressed bytes the first k KiB of z decode to (for timeouts), or NULL. */
-sf_error sc_write_deflated(sc_link *l, uint32_t addr, uint32_t len, const uint8_t *z, size_t zlen, bool erase,
-                           uint32_t expect_crc, const uint32_t *marks, size_t nmarks);
 sf_error sc_go(sc_link *l, uint32_t addr);
 sf_error sc_reset(sc_link *l);
 

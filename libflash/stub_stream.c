@@ -167,8 +167,10 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, const uint8_t *z, const st
     }
 }
 
-sf_error sc_write_deflated(sc_link *l, uint32_t addr, uint32_t len, const uint8_t *z, size_t zlen, bool erase,
-                           uint32_t expect_crc, const uint32_t *marks, size_t nmarks)
+/* The stream z in frames; marks[k] bounds the uncompressed bytes the first k KiB of z decode to
+ * (for timeouts). */
+static sf_error write_deflated(sc_link *l, uint32_t addr, uint32_t len, const uint8_t *z, size_t zlen, bool erase,
+                               uint32_t expect_crc, const uint32_t *marks, size_t nmarks)
 {
     size_t most = l->params.max_payload, nf = zlen / most + 1;
     struct zframe *fr = calloc(nf, sizeof *fr);
@@ -205,7 +207,7 @@ sf_error sc_write(sc_link *l, uint32_t addr, const uint8_t *data, uint32_t len, 
     size_t zlen = 0, nmarks = 0;
     sf_error e = deflate_range(l, data, len, &z, &zlen, &marks, &nmarks);
     if (e == SF_OK)
-        e = sc_write_deflated(l, addr, len, z, zlen, erase, (uint32_t)crc32(0, data, len), marks, nmarks);
+        e = write_deflated(l, addr, len, z, zlen, erase, (uint32_t)crc32(0, data, len), marks, nmarks);
     free(z);
     free(marks);
     return e;
