@@ -66,6 +66,7 @@ sf_error an_sync(an_link *l, unsigned total_ms)
             if (b == AN_ACK || b == AN_NACK) {
                 sf_port_flush_input(l->port);
                 l->stub_greeting = false;
+                l->fresh_sync = b == AN_ACK;
                 return SF_OK;
             }
             /* Our RAM stub answers 0x7F with its greeting frame: leave the rest of it unread. */
@@ -83,12 +84,19 @@ sf_error an_sync(an_link *l, unsigned total_ms)
                    "adapter can do (try -b 57600)?", total_ms);
 }
 
-/* After a failed block: drop stray bytes, resynchronise, then the caller retries. */
+/* After a failed block: drop stray bytes, resynchronise, then the caller retries. A ROM that
+ * ACKs the sync byte (rather than NACK it as a bad command) has just started: the chip reset
+ * (power, watchdog, NRST) under the operation, and what it held in RAM and the flash operation
+ * it was doing are gone. Going on would build on that (a stub half in scrambled RAM), so stop. */
 static sf_error recover(an_link *l)
 {
     sleep_ms(20);
     sf_port_flush_input(l->port);
-    return an_sync(l, 2000);
+    sf_error e = an_sync(l, 2000);
+    if (e == SF_OK && l->fresh_sync && !l->stub_greeting)
+        return sf_fail(l->eb, SF_ERR_IO, "the chip reset during the operation (the bootloader started afresh: power, "
+                       "watchdog or NRST)");
+    return e;
 }
 
 sf_error an_get(an_link *l)

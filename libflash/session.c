@@ -238,6 +238,33 @@ static sf_error connect(sf_session *s, unsigned sync_ms)
     return sf_session_read_chip_state(s);
 }
 
+/* A chip that resets while a stub streams to it (power cut, brown-out, watchdog) starts its
+ * ROM, and the ROM's autobaud takes the rate of the first 0x7F it hears: one inside the host's
+ * frames at the stub's rate. That ROM listens at the stub's rate until the next reset, so look
+ * for it there (briefly: a ROM that is synchronised answers at once) and carry on at that rate. */
+static sf_error connect_where_left(sf_session *s)
+{
+    const uint32_t rates[] = {s->stub_baud, 921600u, 460800u, 230400u};
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        uint32_t r = rates[i];
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen |= rates[j] == r;
+        if (seen || r == 0 || r == SF_STUB_BAUD_AUTO || r == s->baud ||
+            sf_port_set_format_eb(s->port, r, true, NULL) != SF_OK)
+            continue;
+        s->rom_baud = r;
+        if (connect(s, 120) == SF_OK) {
+            sf_session_log(s, SF_LOG_WARNING, "the bootloader answers at %u baud, not %u: the chip reset while a "
+                           "stub was streaming to it and its autobaud took that rate; going on at %u baud", r, s->baud, r);
+            return SF_OK;
+        }
+    }
+    s->rom_baud = s->baud;
+    sf_port_set_format_eb(s->port, s->baud, true, NULL);
+    return SF_ERR_TIMEOUT;
+}
+
 sf_error sf_session_open(sf_session *s, const char *port_name)
 {
     if (!s)
@@ -251,6 +278,7 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
     sf_error e = sf_port_open_eb(port_name, &s->port, &s->eb);
     if (e)
         return end(s, e);
+    s->rom_baud = s->baud;
     if ((e = sf_port_set_format_eb(s->port, s->baud, true, &s->eb))) {
         sf_port_close(s->port);
         s->port = NULL;
@@ -264,7 +292,7 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
     if (e == SF_ERR_TIMEOUT) {
         if (sf_stub_find(s)) {
             e = sf_stub_adopt(s);
-        } else {
+        } else if ((e = connect_where_left(s)) != SF_OK) {
             s->err[0] = 0;
             e = connect(s, 2400);
         }
@@ -543,6 +571,9 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
     if (e == SF_OK)
         sf_session_log(s, SF_LOG_INFO, "wrote %zu bytes in %zu unit(s)%s", sf_image_size(img), plan.count,
               (flags & SF_WRITE_VERIFY) ? ", verified" : "");
+    if (e == SF_ERR_TIMEOUT || e == SF_ERR_IO || e == SF_ERR_PROTOCOL) /* the link failed mid-way */
+        strncat(s->err, ". The flash may be half-written: run the same write again (it rewrites what differs); "
+                "if the board no longer answers, reset it with BOOT0 high first", sizeof s->err - strlen(s->err) - 1);
     sf_plan_free(&plan);
     return end(s, e);
 }

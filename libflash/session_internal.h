@@ -21,6 +21,8 @@ struct sf_session {
     sf_log_fn log;
     void *log_user;
     uint32_t baud;
+    uint32_t rom_baud;         /* the rate the ROM listens at now: baud, unless it was found
+                                * synchronised at another (see connect_where_left) */
     unsigned retries;
     bool stub_enabled;
     uint32_t stub_baud;

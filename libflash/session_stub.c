@@ -27,8 +27,8 @@ void sf_stub_forget_quietly(sf_session *s)
 {
     if (!s->stub)
         return;
-    if (s->port && s->stub->baud != s->baud)
-        sf_port_set_format_eb(s->port, s->baud, true, NULL);
+    if (s->port && s->stub->baud != s->rom_baud)
+        sf_port_set_format_eb(s->port, s->rom_baud, true, NULL);
     free(s->stub);
     s->stub = NULL;
     s->chip.stub_running = false;
@@ -45,6 +45,7 @@ void sf_stub_forget(sf_session *s)
 {
     if (s->stub)
         sc_reset(s->stub); /* if it fails, the sync that follows says what is there */
+    s->rom_baud = s->baud; /* the ROM that starts measures the next sync byte afresh */
     sf_stub_forget_quietly(s);
 }
 
@@ -54,7 +55,7 @@ static sf_error switch_baud(sf_session *s)
     bool autob = s->stub_baud == SF_STUB_BAUD_AUTO;
     for (size_t i = 0; i < (autob ? sizeof rates / sizeof rates[0] : 1); i++) {
         uint32_t target = autob ? rates[i] : s->stub_baud;
-        if (target == 0 || (autob && target <= s->baud))
+        if (target == 0 || (autob && target <= s->rom_baud))
             return SF_OK;
         sf_error e = sc_set_baud(s->stub, target);
         if (e == SF_OK) {
@@ -75,7 +76,7 @@ sf_error sf_stub_start(sf_session *s)
     if (!an_has(&s->link, AN_WRITE) || !an_has(&s->link, AN_GO))
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader has no Write Memory or Go command to load the stub");
     sc_layout lay;
-    sf_error e = sc_layout_make(c->device, c->flash_size, s->baud, c->pid, c->bootloader_version, &lay, &s->eb);
+    sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, &lay, &s->eb);
     if (e)
         return e;
     sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X", lay.image_len, lay.load);
@@ -83,7 +84,7 @@ sf_error sf_stub_start(sf_session *s)
         size_t n = lay.image_len - off < 256 ? lay.image_len - off : 256;
         e = an_write(&s->link, lay.load + (uint32_t)off, lay.image + off, n);
     }
-    sc_link *l = e ? NULL : new_link(s, s->baud);
+    sc_link *l = e ? NULL : new_link(s, s->rom_baud);
     if (e == SF_OK && !l)
         e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
     if (e == SF_OK) {
@@ -116,7 +117,7 @@ sf_error sf_stub_adopt(sf_session *s)
 {
     sf_error e = SF_OK;
     if (!s->stub) { /* an_sync took the first byte of the greeting */
-        if (!(s->stub = new_link(s, s->baud)))
+        if (!(s->stub = new_link(s, s->rom_baud)))
             return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
         e = sc_finish_hello(s->stub);
         /* Not its greeting but another frame: a stub still busy with a stream a dead host left
@@ -148,7 +149,7 @@ sf_error sf_stub_adopt(sf_session *s)
 bool sf_stub_find(sf_session *s)
 {
     static const uint32_t rates[] = AUTO_RATES;
-    sc_link *l = new_link(s, s->baud);
+    sc_link *l = new_link(s, s->rom_baud);
     if (!l)
         return false;
     s->stub = l;
@@ -156,7 +157,7 @@ bool sf_stub_find(sf_session *s)
         return true;
     for (size_t i = 0; i < sizeof rates / sizeof rates[0] + 1; i++) {
         uint32_t r = i == 0 ? s->stub_baud : rates[i - 1];
-        if (r == 0 || r == SF_STUB_BAUD_AUTO || r == s->baud ||
+        if (r == 0 || r == SF_STUB_BAUD_AUTO || r == s->rom_baud ||
             sf_port_set_format_eb(s->port, r, true, NULL) != SF_OK)
             continue;
         l->baud = r;

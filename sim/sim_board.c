@@ -404,6 +404,10 @@ void sim_board_power_cut(sim_board *b, uint32_t off_ms)
     pthread_mutex_unlock(&b->lock);
 }
 
+void sim_board_set_line_faults(sim_board *b, const sim_faults *faults) { sim_line_set_faults(b->line, faults); }
+
+void sim_board_line_burst(sim_board *b, size_t len) { sim_line_burst(b->line, len); }
+
 unsigned sim_board_reset_count(sim_board *b)
 {
     pthread_mutex_lock(&b->lock);

@@ -28,6 +28,7 @@ struct sim_line {
     uint32_t host_baud, device_baud;
     bool host_parity, device_parity;
     bool interrupted;
+    uint32_t last_rx_baud; /* the rate the device's last received byte was sent at */
     int64_t deaf_until;
     uint64_t count_to_device, count_to_host;
     void (*limit_cb)(void *);
@@ -151,6 +152,47 @@ void sim_line_host_format(sim_line *l, uint32_t baud, bool parity)
     pthread_mutex_unlock(&l->lock);
 }
 
+void sim_line_set_faults(sim_line *l, const sim_faults *faults)
+{
+    pthread_mutex_lock(&l->lock);
+    l->faults.corrupt_to_device = faults->corrupt_to_device;
+    l->faults.corrupt_to_host = faults->corrupt_to_host;
+    l->faults.drop_to_device = faults->drop_to_device;
+    l->faults.drop_to_host = faults->drop_to_host;
+    l->faults.max_baud = faults->max_baud;
+    if (faults->seed)
+        l->rng = faults->seed;
+    pthread_mutex_unlock(&l->lock);
+}
+
+void sim_line_burst(sim_line *l, size_t len)
+{
+    pthread_mutex_lock(&l->lock);
+    int64_t now = sim_clock_now(l->clock);
+    for (size_t i = 0; i < len; i++) {
+        /* Noise on the wire: each end's receiver samples it at its own rate and gets bytes. */
+        uint8_t junk[2] = {(uint8_t)(rng_uniform(l) * 256), (uint8_t)(rng_uniform(l) * 256)};
+        int64_t td = now > l->to_device.last_ready ? now : l->to_device.last_ready;
+        l->to_device.last_ready = td + (l->clock->realtime ? byte_ns(l->host_baud, l->host_parity) : 0);
+        queue_push(&l->to_device, (struct byte_slot){.ready = l->to_device.last_ready, .baud = l->host_baud, .value = junk[0]});
+        if (l->device_baud != 0) {
+            int64_t th = now > l->to_host.last_ready ? now : l->to_host.last_ready;
+            l->to_host.last_ready = th + (l->clock->realtime ? byte_ns(l->device_baud, l->device_parity) : 0);
+            queue_push(&l->to_host, (struct byte_slot){.ready = l->to_host.last_ready, .baud = l->device_baud, .value = junk[1]});
+        }
+    }
+    pthread_cond_broadcast(&l->changed);
+    pthread_mutex_unlock(&l->lock);
+}
+
+uint32_t sim_line_device_last_rate(sim_line *l)
+{
+    pthread_mutex_lock(&l->lock);
+    uint32_t b = l->last_rx_baud;
+    pthread_mutex_unlock(&l->lock);
+    return b;
+}
+
 uint32_t sim_line_host_baud(sim_line *l)
 {
     pthread_mutex_lock(&l->lock);
@@ -254,6 +296,7 @@ static struct byte_slot *first_audible(sim_line *l)
 
 static uint8_t sampled_value(sim_line *l, const struct byte_slot *s)
 {
+    l->last_rx_baud = s->baud;
     return rates_match(s->baud, l->device_baud) && link_carries(l, s->baud) ? s->value
                                                                             : garble(s->value, s->baud, l->device_baud);
 }

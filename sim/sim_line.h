@@ -28,6 +28,10 @@ void sim_line_on_byte_limit(sim_line *l, void (*cb)(void *user), void *user);
 
 /* Host side. */
 void sim_line_host_format(sim_line *l, uint32_t baud, bool parity);
+/* Change the byte fault rates (corrupt/drop both ways, max_baud; seed if not 0) at run time. */
+void sim_line_set_faults(sim_line *l, const sim_faults *faults);
+/* A burst of len random bytes on both wires now (a motor starting, a loose connector). */
+void sim_line_burst(sim_line *l, size_t len);
 void sim_line_host_write(sim_line *l, const uint8_t *data, size_t len);
 size_t sim_line_host_read(sim_line *l, uint8_t *data, size_t len, int timeout_ms);
 void sim_line_host_flush(sim_line *l);
@@ -36,6 +40,8 @@ void sim_line_host_flush(sim_line *l);
 #define LINE_AUTOBAUD UINT32_MAX
 void sim_line_device_format(sim_line *l, uint32_t baud, bool parity);
 uint32_t sim_line_host_baud(sim_line *l);
+/* The rate the last byte the device took was sent at: what an autobaud measures. */
+uint32_t sim_line_device_last_rate(sim_line *l);
 /* Wait until deadline_ns (clock time; INT64_MAX = forever) for a byte. */
 int sim_line_device_get(sim_line *l, uint8_t *byte, int64_t deadline_ns);
 /* Non-blocking: is a byte complete now? */

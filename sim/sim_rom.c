@@ -421,13 +421,15 @@ enum sim_rom_exit sim_rom_run(sim_rom_env *env, uint32_t *go_addr)
     rom r = {.env = env};
     uint8_t b;
 
-    /* Autobaud: the ROM measures the first 0x7F and adopts its rate (8E1). */
+    /* Autobaud: the ROM measures the first 0x7F and adopts its rate (8E1), whatever rate
+     * that is: bytes a host sends at a stub's 921600 to a chip that just reset lock the ROM
+     * there. (AN2606 gives no upper limit for the measurement; we assume it succeeds.) */
     sim_line_device_format(env->line, LINE_AUTOBAUD, true);
     do {
         if (!rx(&r, &b))
             return ROM_INTERRUPTED;
     } while (b != 0x7F);
-    sim_line_device_format(env->line, sim_line_host_baud(env->line), true);
+    sim_line_device_format(env->line, sim_line_device_last_rate(env->line), true);
     tx(&r, ACK);
 
     for (;;) {

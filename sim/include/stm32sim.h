@@ -81,6 +81,11 @@ void sim_board_set_boot0(sim_board *b, bool high);
 void sim_board_reset(sim_board *b);
 /* Cut power now (in-progress flash operations leave undefined bytes); back on after off_ms. */
 void sim_board_power_cut(sim_board *b, uint32_t off_ms);
+/* Change the line's fault rates while the board runs (corrupt/drop in both directions,
+ * max_baud, and the seed if not 0); the other fields of faults are ignored. */
+void sim_board_set_line_faults(sim_board *b, const sim_faults *faults);
+/* Put len random bytes on both wires now, as electrical noise would. */
+void sim_board_line_burst(sim_board *b, size_t len);
 
 /* How many resets (any cause) the board went through since creation. */
 unsigned sim_board_reset_count(sim_board *b);

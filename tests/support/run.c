@@ -17,7 +17,7 @@
 
 extern char **environ;
 
-static int run(const char *const argv[], const char *preload, const char *log, int limit_s, int kill_ms)
+pid_t run_start(const char *const argv[], const char *preload, const char *log)
 {
     size_t ne = 0;
     while (environ[ne])
@@ -39,6 +39,11 @@ static int run(const char *const argv[], const char *preload, const char *log, i
     free(envp);
     if (rc != 0)
         fail_msg("cannot run %s", argv[0]);
+    return pid;
+}
+
+int run_wait(pid_t pid, int limit_ms, int kill_ms)
+{
     int status = 0;
     for (long waited = 0;; waited += 10) {
         if (waitpid(pid, &status, WNOHANG) == pid)
@@ -48,15 +53,24 @@ static int run(const char *const argv[], const char *preload, const char *log, i
             waitpid(pid, &status, 0);
             break;
         }
-        if (waited > (long)limit_s * 1000) {
+        if (waited > (long)limit_ms) {
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
-            show_log_tail(log);
-            fail_msg("%s did not finish in %d s", argv[0], limit_s);
+            return -1;
         }
         usleep(10000);
     }
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int run(const char *const argv[], const char *preload, const char *log, int limit_s, int kill_ms)
+{
+    int rc = run_wait(run_start(argv, preload, log), limit_s * 1000, kill_ms);
+    if (rc < 0) {
+        show_log_tail(log);
+        fail_msg("%s did not finish in %d s", argv[0], limit_s);
+    }
+    return rc;
 }
 
 int run_program(const char *const argv[], const char *preload, const char *log, int limit_s)

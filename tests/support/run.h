@@ -3,6 +3,7 @@
 #define TEST_RUN_H
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 /* Run argv (NULL-terminated; argv[0] searched in PATH unless it has a '/'), with LD_PRELOAD set
  * to preload if not NULL, stdout+stderr to log. Returns the exit status (128+ on a signal),
@@ -13,6 +14,11 @@ int run_program_va(const char *const prefix[], va_list ap, const char *preload, 
 /* Start argv as run_program does and kill it (SIGKILL) after kill_ms: a host that dies. Returns
  * the exit status (128 + 9 if it was killed). */
 int run_program_killed(const char *const argv[], const char *log, int kill_ms);
+/* Start argv as run_program does and return its pid (fails the test if it cannot start). */
+pid_t run_start(const char *const argv[], const char *preload, const char *log);
+/* Wait for pid: its exit status (128+ on a signal), or -1 if it ran longer than limit_ms (it
+ * is killed then). kill_ms > 0 kills it (SIGKILL) once that long has passed. */
+int run_wait(pid_t pid, int limit_ms, int kill_ms);
 /* Print the last lines of a log to stderr (carriage returns become newlines). */
 void show_log_tail(const char *log);
 
