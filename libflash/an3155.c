@@ -165,7 +165,8 @@ sf_error an_read(an_link *l, uint32_t addr, uint8_t *buf, size_t len)
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
         e = read_once(l, addr, buf, len);
-        if (e == SF_OK || e == SF_ERR_PROTECTED || e == SF_ERR_IO)
+        /* A refused command is protection, or noise that damaged it: only the last counts. */
+        if (e == SF_OK || e == SF_ERR_IO || (e == SF_ERR_PROTECTED && t + 1 == l->retries))
             return e;
         sf_error r = recover(l);
         if (r != SF_OK)
@@ -204,7 +205,8 @@ sf_error an_write(an_link *l, uint32_t addr, const uint8_t *buf, size_t len)
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
         e = write_once(l, addr, buf, len);
-        if (e == SF_OK || e == SF_ERR_PROTECTED || e == SF_ERR_IO)
+        /* A refused command is protection, or noise that damaged it: only the last counts. */
+        if (e == SF_OK || e == SF_ERR_IO || (e == SF_ERR_PROTECTED && t + 1 == l->retries))
             return e;
         sf_error r = recover(l);
         if (r != SF_OK)

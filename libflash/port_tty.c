@@ -84,7 +84,8 @@ static sf_error tty_write(void *impl, const uint8_t *data, size_t len, sf_errbuf
         if (sf_now_ms() > deadline)
             return sf_fail(eb, SF_ERR_IO, "%s: write timed out (%zu of %zu bytes)", t->name, off, len);
         struct pollfd p = {.fd = t->fd, .events = POLLOUT};
-        poll(&p, 1, 50);
+        if (poll(&p, 1, 50) > 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+            return sf_fail(eb, SF_ERR_IO, "%s: the port went away (unplugged?) after %zu of %zu bytes", t->name, off, len);
     }
     return SF_OK;
 }
@@ -99,11 +100,13 @@ static sf_error tty_read(void *impl, uint8_t *data, size_t len, size_t *got, uns
         return sf_fail(eb, SF_ERR_IO, "%s: %s", t->name, strerror(errno));
     if (r <= 0)
         return SF_OK;
-    if (p.revents & (POLLERR | POLLNVAL))
-        return sf_fail(eb, SF_ERR_IO, "%s: the port went away", t->name);
+    if ((p.revents & (POLLERR | POLLNVAL)) || ((p.revents & POLLHUP) && !(p.revents & POLLIN)))
+        return sf_fail(eb, SF_ERR_IO, "%s: the port went away (unplugged?)", t->name);
     ssize_t n = read(t->fd, data, len);
     if (n < 0 && errno != EAGAIN && errno != EINTR)
         return sf_fail(eb, SF_ERR_IO, "%s: read failed: %s", t->name, strerror(errno));
+    if (n == 0) /* readable but nothing to read: end of file, the other side hung up */
+        return sf_fail(eb, SF_ERR_IO, "%s: the port went away (unplugged?)", t->name);
     *got = n > 0 ? (size_t)n : 0;
     return SF_OK;
 }

@@ -205,29 +205,27 @@ static sf_error connect(sf_session *s, unsigned sync_ms)
 {
     /* If a reply to a sync byte comes later than an_sync waited, a further 0x7F may be left
      * in the ROM as half a command, and Get's first byte then completes it (NACK). A NACK or
-     * silence leaves the ROM waiting for a fresh command, so syncing again recovers. */
+     * silence leaves the ROM waiting for a fresh command, so syncing again recovers; the same
+     * goes for an answer that noise damaged. */
     sf_error e = SF_OK;
+    uint8_t gv_version = 0, gv_option[2];
+    uint16_t pid = 0;
     sf_stub_forget_quietly(s);
     for (int attempt = 0; attempt < 3; attempt++) {
         if ((e = an_sync(&s->link, sync_ms)))
             return e;
         if (s->link.stub_greeting)
             return sf_stub_adopt(s);
-        e = an_get(&s->link);
+        if ((e = an_get(&s->link)) == SF_OK && (e = an_get_version(&s->link, &gv_version, gv_option)) == SF_OK)
+            e = an_get_id(&s->link, &pid);
         if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
             break;
     }
     if (e)
         return e;
-    uint8_t gv_version, gv_option[2];
-    if ((e = an_get_version(&s->link, &gv_version, gv_option)))
-        return e;
     if (gv_version != s->link.version)
         return sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader reports version %u.%u in Get and %u.%u in Get Version",
                        s->link.version >> 4, s->link.version & 15, gv_version >> 4, gv_version & 15);
-    uint16_t pid;
-    if ((e = an_get_id(&s->link, &pid)))
-        return e;
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);
     c->pid = pid;
