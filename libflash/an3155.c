@@ -161,17 +161,20 @@ sf_error an_read(an_link *l, uint32_t addr, uint8_t *buf, size_t len)
     if (len == 0 || len > 256)
         return sf_fail(l->eb, SF_ERR_ARG, "Read Memory: %zu bytes (1..256)", len);
     sf_error e = SF_OK;
+    bool refused = true;
     for (unsigned t = 0; t < l->retries; t++) {
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
         e = read_once(l, addr, buf, len);
-        /* A refused command is protection, or noise that damaged it: only the last counts. */
-        if (e == SF_OK || e == SF_ERR_IO || (e == SF_ERR_PROTECTED && t + 1 == l->retries))
+        if (e == SF_OK || e == SF_ERR_IO)
             return e;
+        refused &= e == SF_ERR_PROTECTED; /* protection, or noise that damaged the command */
         sf_error r = recover(l);
         if (r != SF_OK)
             return r;
     }
+    if (refused)
+        return e; /* every attempt: "Read Memory refused" */
     return sf_fail(l->eb, e, "reading %zu bytes at 0x%08X failed %u times: %s", len, addr, l->retries,
                    l->eb && l->eb->text ? l->eb->text : sf_strerror(e));
 }
@@ -201,17 +204,25 @@ sf_error an_write(an_link *l, uint32_t addr, const uint8_t *buf, size_t len)
     if (len == 0 || len > 256 || (len & 3) || (addr & 3))
         return sf_fail(l->eb, SF_ERR_ARG, "Write Memory: %zu bytes at 0x%08X (1..256, multiple of 4, aligned)", len, addr);
     sf_error e = SF_OK;
+    bool refused = true;
     for (unsigned t = 0; t < l->retries; t++) {
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
         e = write_once(l, addr, buf, len);
-        /* A refused command is protection, or noise that damaged it: only the last counts. */
-        if (e == SF_OK || e == SF_ERR_IO || (e == SF_ERR_PROTECTED && t + 1 == l->retries))
+        if (e == SF_OK || e == SF_ERR_IO)
             return e;
+        refused &= e == SF_ERR_PROTECTED;
         sf_error r = recover(l);
         if (r != SF_OK)
             return r;
+        /* The ROM checks a block before it programs it, so a failed attempt wrote all of it
+         * (only the ACK was lost on the line) or nothing: look before writing again over it. */
+        uint8_t now[256];
+        if (read_once(l, addr, now, len) == SF_OK && memcmp(now, buf, len) == 0)
+            return SF_OK;
     }
+    if (refused)
+        return e; /* every attempt: "Write Memory refused" */
     return sf_fail(l->eb, e, "writing %zu bytes at 0x%08X failed %u times (last: %s). The bytes there may "
                    "not be erased, or the line is noisy", len, addr, l->retries, sf_strerror(e));
 }

@@ -47,7 +47,7 @@ sf_error sf_session_new(sf_session **out)
     s->eb.text = s->err;
     s->eb.size = sizeof s->err;
     s->baud = 115200;
-    s->retries = 3;
+    s->retries = 5;
     s->stub_enabled = true;
     s->stub_baud = SF_STUB_BAUD_AUTO;
     *out = s;
@@ -140,11 +140,49 @@ static sf_error end(sf_session *s, sf_error e)
 
 static bool cancelled(sf_session *s) { return atomic_load(&s->cancel); }
 
+/* AN3155's Read Memory carries no checksum, so a byte the line damaged on its way to us looks
+ * like what the chip holds. A block is read until two reads agree (at most READ_TRIES). */
+#define READ_TRIES 4
+static sf_error read_block_stable(sf_session *s, uint32_t addr, uint8_t *buf, size_t n)
+{
+    uint8_t again[BLOCK];
+    sf_error e = an_read(&s->link, addr, buf, n);
+    for (int t = 1; e == SF_OK && t < READ_TRIES; t++) {
+        if ((e = an_read(&s->link, addr, again, n)) || memcmp(buf, again, n) == 0)
+            return e;
+        memcpy(buf, again, n);
+    }
+    return e ? e : sf_fail(&s->eb, SF_ERR_IO, "reading 0x%08X: %d reads gave different bytes (a noisy line)", addr,
+                           READ_TRIES);
+}
+
+/* Compare a block of the chip with what it should hold. A block that differs is read again: it
+ * differs only when the chip shows the same other bytes twice (line noise does not repeat). */
+static sf_error verify_block(sf_session *s, uint32_t addr, const uint8_t *expect, size_t n)
+{
+    uint8_t buf[BLOCK], prev[BLOCK];
+    for (int t = 0; t < READ_TRIES; t++) {
+        sf_error e = an_read(&s->link, addr, buf, n);
+        if (e)
+            return e;
+        if (memcmp(buf, expect, n) == 0)
+            return SF_OK;
+        if (t > 0 && memcmp(buf, prev, n) == 0)
+            break;
+        memcpy(prev, buf, n);
+    }
+    size_t i = 0;
+    while (i < n && buf[i] == expect[i])
+        i++;
+    return sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed at 0x%08X: the chip has 0x%02X, the image 0x%02X",
+                   addr + (uint32_t)i, buf[i], expect[i]);
+}
+
 static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t len, sf_phase ph, uint64_t *done,
                            uint64_t total)
 {
     if (s->stub) {
-        sf_error e = sc_read(s->stub, addr, buf, len);
+        sf_error e = sc_read(s->stub, addr, buf, len); /* CRC-checked by the stub */
         if (e == SF_OK && done) {
             *done += len;
             sf_session_progress(s, ph, *done, total);
@@ -155,7 +193,7 @@ static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t le
         if (cancelled(s))
             return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", addr + (uint32_t)off);
         size_t n = len - off < BLOCK ? len - off : BLOCK;
-        sf_error e = an_read(&s->link, addr + (uint32_t)off, buf + off, n);
+        sf_error e = read_block_stable(s, addr + (uint32_t)off, buf + off, n);
         if (e)
             return e;
         if (done) {
@@ -494,7 +532,6 @@ static sf_error write_plan(sf_session *s, const sf_plan *plan, uint64_t total)
 static sf_error verify_plan(sf_session *s, const sf_plan *plan, uint64_t total)
 {
     uint64_t done = 0;
-    uint8_t buf[BLOCK];
     sf_session_progress(s, SF_PHASE_VERIFY, 0, total);
     for (size_t u = 0; u < plan->count; u++) {
         const sf_plan_unit *pu = &plan->units[u];
@@ -502,13 +539,9 @@ static sf_error verify_plan(sf_session *s, const sf_plan *plan, uint64_t total)
             if (cancelled(s))
                 return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
             uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
-            sf_error e = an_read(&s->link, pu->start + off, buf, n);
+            sf_error e = verify_block(s, pu->start + off, pu->data + off, n);
             if (e)
                 return e;
-            for (uint32_t i = 0; i < n; i++)
-                if (buf[i] != pu->data[off + i])
-                    return sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed at 0x%08X: read 0x%02X, expected 0x%02X",
-                                   pu->start + off + i, buf[i], pu->data[off + i]);
             done += n;
             sf_session_progress(s, SF_PHASE_VERIFY, done, total);
         }
@@ -586,7 +619,6 @@ sf_error sf_session_verify_image(sf_session *s, const sf_image *img)
     if (s->stub)
         return end(s, sf_stub_verify_image(s, img));
     uint64_t total = sf_image_size(img), done = 0;
-    uint8_t buf[BLOCK];
     sf_session_progress(s, SF_PHASE_VERIFY, 0, total);
     for (size_t i = 0; i < sf_image_segment_count(img) && e == SF_OK; i++) {
         uint32_t addr;
@@ -599,14 +631,8 @@ sf_error sf_session_verify_image(sf_session *s, const sf_image *img)
                 e = sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled");
                 break;
             }
-            if ((e = an_read(&s->link, addr + (uint32_t)off, buf, n)))
+            if ((e = verify_block(s, addr + (uint32_t)off, data + off, n)))
                 break;
-            for (size_t k = 0; k < n; k++)
-                if (buf[k] != data[off + k]) {
-                    e = sf_fail(&s->eb, SF_ERR_VERIFY, "differs at 0x%08X: the chip has 0x%02X, the image 0x%02X",
-                                addr + (uint32_t)(off + k), buf[k], data[off + k]);
-                    break;
-                }
             done += n;
             sf_session_progress(s, SF_PHASE_VERIFY, done, total);
         }

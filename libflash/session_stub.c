@@ -295,7 +295,7 @@ sf_error sf_stub_verify_image(sf_session *s, const sf_image *img)
                 size_t k = 0;
                 while (k < len && buf[k] == data[k])
                     k++;
-                e = k < len ? sf_fail(&s->eb, SF_ERR_VERIFY, "differs at 0x%08X: the chip has 0x%02X, the image 0x%02X",
+                e = k < len ? sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed at 0x%08X: the chip has 0x%02X, the image 0x%02X",
                                       addr + (uint32_t)k, buf[k], data[k])
                             : sf_fail(&s->eb, SF_ERR_VERIFY, "the CRC of 0x%08X+%zu differs but a read matches: "
                                       "the flash is unstable", addr, len);

@@ -49,7 +49,7 @@ typedef struct sf_chip {
     bool stub_running;         /**< the RAM stub serves the session (loaded by it or found running) */
 } sf_chip;
 
-/** Create a session (not connected). Defaults: 115200 baud, 3 retries, verify on. */
+/** Create a session (not connected). Defaults: 115200 baud, 5 attempts per block, verify on. */
 SF_API sf_error sf_session_new(sf_session **out);
 /** Close the port if open and free. NULL is ignored. */
 SF_API void sf_session_free(sf_session *s);

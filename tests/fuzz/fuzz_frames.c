@@ -1,0 +1,149 @@
+/* fuzz_frames.c - libFuzzer harness for the host's side of the stub protocol (stub_client.c,
+ * stub_stream.c): whatever a device sends back, each request ends in OK or an error code, never
+ * out of bounds or in a loop. The first input byte picks the request; the rest is what the
+ * "device" sends, as records: a byte k < 0x80 is followed by seq, cmd and k payload bytes and is
+ * sent as a frame with a correct CRC (so the fuzzer reaches the reply parsers), a byte k >= 0x80
+ * is followed by k - 0x80 raw bytes. When the input runs out the port reports an error at once,
+ * so no request waits out a real timeout. Built by scripts/fuzz. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <zlib.h>
+
+#include "stub_client.h"
+
+struct fake {
+    uint8_t out[1 << 17];
+    size_t len, pos;
+};
+static struct fake dev;
+
+/* The port functions stub_client.c and stub_stream.c use, served from dev. */
+sf_error sf_port_read_some_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb)
+{
+    (void)p, (void)timeout_ms, (void)eb;
+    *got = 0;
+    if (dev.pos == dev.len)
+        return SF_ERR_IO;
+    size_t n = dev.len - dev.pos < len ? dev.len - dev.pos : len;
+    if (n > 1 && (dev.out[dev.pos] & 1)) /* arrive in pieces as well as at once */
+        n = n / 2;
+    memcpy(data, dev.out + dev.pos, n);
+    dev.pos += n;
+    *got = n;
+    return SF_OK;
+}
+
+sf_error sf_port_write_eb(sf_port *p, const uint8_t *data, size_t len, sf_errbuf *eb)
+{
+    (void)p, (void)data, (void)len, (void)eb;
+    return SF_OK;
+}
+
+sf_error sf_port_flush_input(sf_port *p)
+{
+    (void)p;
+    return SF_OK;
+}
+
+sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_errbuf *eb)
+{
+    (void)p, (void)baud, (void)parity_even, (void)eb;
+    return SF_OK;
+}
+
+static void put_frame(uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t n)
+{
+    if (dev.len + (SFS_HEADER + (n) + SFS_TRAILER) > sizeof dev.out)
+        return;
+    uint8_t *f = dev.out + dev.len;
+    f[0] = SFS_SOF;
+    f[1] = (uint8_t)n;
+    f[2] = (uint8_t)(n >> 8);
+    f[3] = seq;
+    f[4] = cmd;
+    memcpy(f + SFS_HEADER, payload, n);
+    sc_put32(f + SFS_HEADER + n, (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + n)));
+    dev.len += (SFS_HEADER + (n) + SFS_TRAILER);
+}
+
+static void build_device_stream(const uint8_t *in, size_t size)
+{
+    dev.len = dev.pos = 0;
+    for (size_t i = 0; i < size;) {
+        uint8_t k = in[i++];
+        if (k & 0x80) {
+            size_t n = k & 0x7F;
+            if (n > size - i)
+                n = size - i;
+            if (dev.len + n <= sizeof dev.out) {
+                memcpy(dev.out + dev.len, in + i, n);
+                dev.len += n;
+            }
+            i += n;
+        } else {
+            if (size - i < 2)
+                break;
+            uint8_t seq = in[i], cmd = in[i + 1];
+            i += 2;
+            size_t n = k;
+            if (n > size - i)
+                n = size - i;
+            put_frame(seq, cmd, in + i, n);
+            i += n;
+        }
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 1)
+        return 0;
+    build_device_stream(data + 1, size - 1);
+    char text[640];
+    sf_errbuf eb = {text, sizeof text};
+    sc_link *l = calloc(1, sizeof *l);
+    if (!l)
+        return 0;
+    l->port = (sf_port *)&dev; /* never dereferenced: the port functions above ignore it */
+    l->eb = &eb;
+    l->baud = 921600;
+    l->attempts = 2;
+    l->params.page_size = 2048;
+    l->params.max_payload = 1024;
+    l->params.window_bits = 15;
+    l->params.ring_size = 16384;
+    l->params.window = 16384;
+    static uint8_t buf[64 * 1024], image[8192];
+    uint32_t crcs[64];
+    size_t n;
+    uint8_t seq, cmd;
+    switch (data[0] % 9) {
+    case 0:
+        while (sc_recv_frame(l, &seq, &cmd, buf, &n, 0) != SF_ERR_TIMEOUT)
+            ;
+        break;
+    case 1: sc_wait_hello(l, 0); break;
+    case 2: sc_finish_hello(l); break;
+    case 3: sc_request(l, SFS_PING, (const uint8_t *)"sf", 2, buf, &n, 0); break;
+    case 4: sc_info(l); break;
+    case 5: sc_unit_crcs(l, 0x08000000, 2048, (uint32_t)(sizeof crcs / sizeof crcs[0]), crcs); break;
+    case 6: sc_read(l, 0x08000000, buf, sizeof buf); break;
+    case 7: sc_erase(l, 0x08000000, 8192); break;
+    case 8:
+        for (size_t i = 0; i < sizeof image; i++)
+            image[i] = (uint8_t)(i * 7);
+        sc_write(l, 0x08000000, image, sizeof image, true);
+        break;
+    }
+    free(l);
+    return 0;
+}
+
+/* The client sleeps a little where the line needs time to clear; the fake line does not. */
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
+    (void)req, (void)rem;
+    return 0;
+}
