@@ -25,7 +25,8 @@ enum {
 /* Options of all commands: parsed in one pass, so global options may come anywhere. */
 typedef struct cmd_opts {
     uint32_t address, size, go_addr;
-    bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all;
+    bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all, irreversible;
+    uint32_t level;
     const char *format, *range;
 } cmd_opts;
 
@@ -64,8 +65,10 @@ static void usage(FILE *f)
 "  read OUT [--address A] [--size N]   save memory to a file (default: all flash)\n"
 "  erase --all | --range A:N   erase the whole flash, or the pages covering A..A+N\n"
 "  go [ADDR]                   start the code at ADDR (default: flash start)\n"
-"  protect --write GROUP[,GROUP...]      write-protect page groups (chip resets)\n"
-"  protect --readout --yes     enable readout protection (chip resets)\n"
+"  protect --write GROUP[,GROUP...]      write-protect page groups (chip resets; group 0,\n"
+"                              the first pages, also needs --yes)\n"
+"  protect --readout --yes [--level 2 --irreversibly-lock-the-chip]\n"
+"                              enable readout protection (chip resets); level 2 is forever\n"
 "  unprotect --write           remove write protection (chip resets)\n"
 "  unprotect --readout --erase-all   remove readout protection: ERASES ALL FLASH\n"
 "  reset                       reset the chip (back to the bootloader if BOOT0 is high)\n"
@@ -390,6 +393,11 @@ static int cmd_erase(cli *c, int argc, char **argv)
     if (rc)
         return rc;
     uint64_t t0 = out_now_ms();
+    if (all) {
+        sf_chip chip;
+        sf_session_chip(c->session, &chip);
+        out_say(&c->out, "erasing all %u KiB of flash", chip.flash_size / 1024);
+    }
     sf_error e = all ? sf_session_mass_erase(c->session) : sf_session_erase_range(c->session, a, n);
     if (e)
         return session_fail(c, e);
@@ -422,11 +430,17 @@ static int cmd_go(cli *c, int argc, char **argv)
 static int cmd_protect(cli *c, int argc, char **argv, bool protect)
 {
     bool write = c->opt.write, readout = c->opt.readout, yes = c->opt.yes, erase_all = c->opt.erase_all;
+    unsigned level = c->opt.level ? c->opt.level : 1;
     const char *groups = argc == 2 ? argv[1] : NULL;
     if (argc > 2 || (argc == 2 && !(protect && write)))
         return usage_error(c, "unexpected argument '%s'", argv[argc - 1]);
     if (write == readout)
         return usage_error(c, "say --write or --readout%s", "");
+    if (c->opt.level && !(protect && readout))
+        return usage_error(c, "--level goes with protect --readout%s", "");
+    if (protect && readout && level == 2 && !(yes && c->opt.irreversible))
+        return usage_error(c, "readout protection level 2 locks the chip FOREVER: no bootloader, no debugger, no way "
+                              "back, not even by erasing it. Add --yes and --irreversibly-lock-the-chip if you mean it%s", "");
     if (protect && readout && !yes)
         return usage_error(c, "readout protection makes the flash unreadable, and removing it erases all flash: "
                               "add --yes to confirm%s", "");
@@ -434,6 +448,7 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
         return usage_error(c, "removing readout protection ERASES ALL FLASH on the chip: add --erase-all to confirm%s", "");
     uint8_t list[256];
     size_t n = 0;
+    bool first_pages = false;
     if (protect && write) {
         if (!groups)
             return usage_error(c, "protect --write needs the page groups (WRP bits), e.g. 0,1%s", "");
@@ -444,21 +459,37 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
                 free(copy);
                 return usage_error(c, "bad group '%s' (0..255)", t);
             }
+            first_pages |= g == 0;
             list[n++] = (uint8_t)g;
         }
         free(copy);
+        if (first_pages && !yes)
+            return usage_error(c, "group 0 holds the first pages of flash: the vector table and any bootloader of "
+                                  "your own, which then cannot be updated until protection is removed: add --yes%s", "");
     }
     int rc = open_session(c);
     if (rc)
         return rc;
+    sf_chip chip;
+    sf_session_chip(c->session, &chip);
     sf_error e;
-    if (protect)
-        e = write ? sf_session_write_protect(c->session, list, n) : sf_session_readout_protect(c->session);
-    else
-        e = write ? sf_session_write_unprotect(c->session) : sf_session_readout_unprotect(c->session);
+    if (protect && write) {
+        out_say(&c->out, "write-protecting %zu group(s) of pages; the chip resets", n);
+        e = sf_session_write_protect(c->session, list, n);
+    } else if (protect) {
+        out_say(&c->out, "enabling readout protection level %u: the flash can then no longer be read or written "
+                "through the bootloader; the chip resets", level);
+        e = sf_session_readout_protect_level(c->session, level);
+    } else if (write) {
+        e = sf_session_write_unprotect(c->session);
+    } else {
+        if (chip.protection.readout)
+            out_say(&c->out, "readout protection is active: removing it ERASES ALL %u KiB of flash (its contents "
+                    "cannot be read or saved first)", chip.flash_size / 1024);
+        e = sf_session_readout_unprotect(c->session);
+    }
     if (e)
         return session_fail(c, e);
-    sf_chip chip;
     sf_session_chip(c->session, &chip);
     json_chip(c, &chip);
     out_json_str(&c->out, "result", "ok");
@@ -482,7 +513,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -492,7 +523,9 @@ int main(int argc, char **argv)
         {"size", required_argument, 0, O_SIZE}, {"all", no_argument, 0, O_ALL},
         {"range", required_argument, 0, O_RANGE}, {"write", no_argument, 0, O_WRITE},
         {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
-        {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD}, {0, 0, 0, 0},
+        {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD},
+        {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
+        {0, 0, 0, 0},
     };
     cli c = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO};
     cmd_opts *op = &c.opt;
@@ -527,6 +560,8 @@ int main(int argc, char **argv)
         case O_READOUT: op->readout = true; break;
         case O_YES: op->yes = true; break;
         case O_ERASE_ALL: op->erase_all = true; break;
+        case O_LEVEL: if (!parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
+        case O_IRREVERSIBLE: op->irreversible = true; break;
         default: usage(stderr); return EXIT_USAGE;
         }
         if (bad) {

@@ -797,4 +797,34 @@ static sf_error reset_command(sf_session *s, uint8_t cmd, unsigned second_ack_ms
 
 sf_error sf_session_write_unprotect(sf_session *s) { return reset_command(s, AN_WRITE_UNPROTECT, 5000); }
 sf_error sf_session_readout_protect(sf_session *s) { return reset_command(s, AN_READOUT_PROTECT, 5000); }
-sf_error sf_session_readout_unprotect(sf_session *s) { return reset_command(s, AN_READOUT_UNPROTECT, MASS_ERASE_MS); }
+
+sf_error sf_session_readout_protect_level(sf_session *s, unsigned level)
+{
+    if (!s || level < 1 || level > 2)
+        return s ? sf_fail(&s->eb, SF_ERR_ARG, "readout protection level %u (1 or 2)", level) : SF_ERR_ARG;
+    if (level == 1)
+        return sf_session_readout_protect(s);
+    sf_error e = begin(s, true);
+    if (e || (e = need_device(s)))
+        return end(s, e);
+    if (strcmp(s->chip.device->family, "F1") == 0)
+        return end(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the STM32F1 has no readout protection level 2 "
+                              "(RM0008: one level); nothing was changed"));
+    /* Level 2 is set by writing the family's option bytes (RDP = 0xCC), never by the ROM's
+     * Readout Protect command: not done in this version, for any family. */
+    return end(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "readout protection level 2 on %s is not supported by this "
+                          "version; nothing was changed", s->chip.device->name));
+}
+sf_error sf_session_readout_unprotect(sf_session *s)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    /* The ROM's Readout Unprotect mass-erases whether or not protection was on. */
+    sf_error e = begin(s, true);
+    if (e == SF_OK && !s->chip.protection.readout)
+        e = sf_fail(&s->eb, SF_ERR_STATE, "readout protection is not active: nothing to remove (the command "
+                    "would still erase all flash); nothing was changed");
+    if ((e = end(s, e)))
+        return e;
+    return reset_command(s, AN_READOUT_UNPROTECT, MASS_ERASE_MS);
+}

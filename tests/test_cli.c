@@ -163,9 +163,24 @@ static void test_protection_needs_confirmation(void **state)
 {
     struct fx *x = *state;
     expect_rc(x, stubflash(x, "write", getenv("HELLO_FLASH_BIN"), NULL), 0);
+    uint8_t *before = flash_copy(x);
+    /* Removing protection that is not there would only erase everything: refused. */
+    expect_rc(x, stubflash(x, "unprotect", "--readout", "--erase-all", NULL), 1);
+    assert_true(pb_log_has(&x->b, "readout protection is not active"));
+    uint8_t *after = flash_copy(x);
+    assert_memory_equal(after, before, x->flash_size);
+    free(after);
+    free(before);
     expect_rc(x, stubflash(x, "protect", "--readout", NULL), 2);
     assert_false(sim_board_readout_protected(x->b.board));
+    /* Level 2 needs the second flag, and the F1 has no level 2 anyway. */
+    expect_rc(x, stubflash(x, "protect", "--readout", "--yes", "--level", "2", NULL), 2);
+    assert_true(pb_log_has(&x->b, "irreversibly-lock-the-chip"));
+    expect_rc(x, stubflash(x, "protect", "--readout", "--yes", "--level", "2", "--irreversibly-lock-the-chip", NULL), 1);
+    assert_true(pb_log_has(&x->b, "no readout protection level 2"));
+    assert_false(sim_board_readout_protected(x->b.board));
     expect_rc(x, stubflash(x, "protect", "--readout", "--yes", NULL), 0);
+    assert_true(pb_log_has(&x->b, "enabling readout protection level 1"));
     assert_true(sim_board_readout_protected(x->b.board));
     expect_rc(x, stubflash(x, "write", getenv("HELLO_FLASH_BIN"), NULL), 5);
     assert_true(pb_log_has(&x->b, "readout protection is active"));
@@ -173,8 +188,12 @@ static void test_protection_needs_confirmation(void **state)
     assert_true(pb_log_has(&x->b, "ERASES ALL FLASH"));
     assert_true(sim_board_readout_protected(x->b.board));
     expect_rc(x, stubflash(x, "unprotect", "--readout", "--erase-all", NULL), 0);
+    assert_true(pb_log_has(&x->b, "readout protection is active: removing it ERASES ALL"));
     assert_false(sim_board_readout_protected(x->b.board));
-    expect_rc(x, stubflash(x, "protect", "--write", "0,1", NULL), 0);
+    expect_rc(x, stubflash(x, "protect", "--write", "0,1", NULL), 2); /* the first pages: needs --yes */
+    assert_true(pb_log_has(&x->b, "group 0 holds the first pages"));
+    assert_int_equal(sim_board_write_protection(x->b.board), 0xFFFFFFFF);
+    expect_rc(x, stubflash(x, "protect", "--write", "0,1", "--yes", NULL), 0);
     assert_int_equal(sim_board_write_protection(x->b.board) & 3, 0);
     expect_rc(x, stubflash(x, "write", getenv("HELLO_FLASH_BIN"), NULL), 5);
     assert_true(pb_log_has(&x->b, "write-protected"));

@@ -116,7 +116,12 @@ SF_API sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, s
 SF_API sf_error sf_session_write_unprotect(sf_session *s);
 /** Enable readout protection (level 1). The chip resets; flash can then only be erased. */
 SF_API sf_error sf_session_readout_protect(sf_session *s);
-/** Remove readout protection: the chip MASS-ERASES its flash, then resets. */
+/** Readout protection at a level: 1 as sf_session_readout_protect; 2 locks the chip for good
+ * (no bootloader, no debugger, ever). SF_ERR_UNSUPPORTED where the family has no level 2 (F1)
+ * and, in this version, on every family: nothing is changed then. */
+SF_API sf_error sf_session_readout_protect_level(sf_session *s, unsigned level);
+/** Remove readout protection: the chip MASS-ERASES its flash, then resets. SF_ERR_STATE, with
+ * nothing changed, if the session found protection off (the ROM would erase all the same). */
 SF_API sf_error sf_session_readout_unprotect(sf_session *s);
 
 /** Ask a running operation to stop at the next block; it returns SF_ERR_CANCELLED. Safe
