@@ -1,6 +1,7 @@
 /* stubflash - update STM32 firmware over a serial line: through the ROM bootloader, and a RAM stub
  * it loads for speed. */
 #define _POSIX_C_SOURCE 200809L
+#include "backup.h"
 #include "output.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@ enum {
 /* Options of all commands: parsed in one pass, so global options may come anywhere. */
 typedef struct cmd_opts {
     uint32_t address, size, go_addr;
-    bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all, irreversible;
+    bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all, irreversible, no_backup;
     uint32_t level;
     const char *format, *range;
 } cmd_opts;
@@ -60,7 +61,9 @@ static void usage(FILE *f)
 "  ports                       list serial ports (and the virtual boards, sim:PART)\n"
 "  info                        chip, bootloader, flash and RAM layout, protection\n"
 "  write FILE                  write the pages that differ, verify (by CRC with the stub)\n"
-"      [--address A] [--format bin|hex|srec|elf] [--no-verify] [--go[=ADDR]]\n"
+"      [--address A] [--format bin|hex|srec|elf] [--no-verify] [--go[=ADDR]] [--no-backup]\n"
+"                              keeps what it replaces (per chip, in ~/.local/share/stubflash)\n"
+"  rollback                    write back what the last write replaced (again: one further)\n"
 "  verify FILE [--address A]   compare the flash with an image\n"
 "  read OUT [--address A] [--size N]   save memory to a file (default: all flash)\n"
 "  erase --all | --range A:N   erase the whole flash, or the pages covering A..A+N\n"
@@ -289,6 +292,15 @@ static void summary(cli *c, const char *what, size_t bytes, uint64_t t0)
             s > 0 ? (double)bytes * 8 / 1000 / s : 0.0);
 }
 
+/* The chip's backup folder (reading its ID is not a step the user needs to watch). */
+static bool locate_backup(cli *c, backup *bk, const sf_chip *chip)
+{
+    sf_session_set_progress(c->session, NULL, NULL);
+    bool ok = backup_locate(bk, c->session, chip);
+    sf_session_set_progress(c->session, out_progress, &c->out);
+    return ok;
+}
+
 static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
 {
     uint32_t address = c->opt.have_address ? c->opt.address : 0x08000000, go_addr = c->opt.go_addr;
@@ -309,11 +321,30 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
         sf_chip chip;
         sf_session_chip(c->session, &chip);
         json_chip(c, &chip);
+        /* Keep what the write replaces, where the chip lets us read it. */
+        backup bk = {0};
+        if (!verify_only && !c->opt.no_backup && !chip.protection.readout) {
+            if (locate_backup(c, &bk, &chip))
+                sf_session_set_backup(c->session, backup_collect, &bk);
+            else
+                out_log(SF_LOG_WARNING, bk.err, &c->out);
+        }
         sf_error e = verify_only ? sf_session_verify_image(c->session, img)
                                  : sf_session_write_image(c->session, img, verify ? SF_WRITE_VERIFY : 0);
-        if (e)
+        sf_session_set_backup(c->session, NULL, NULL);
+        if (bk.saved) {
+            out_json_str(&c->out, "backup", bk.path);
+            out_say(&c->out, "kept what was replaced in %s ('stubflash rollback' restores it)", bk.path);
+        }
+        if (e == SF_ERR_CANCELLED && bk.err[0]) {
+            char msg[2048];
+            snprintf(msg, sizeof msg, "%s: %s; nothing was written (--no-backup writes without a backup)",
+                     sf_session_last_error(c->session), bk.err);
+            rc = fail(c, e, msg);
+        } else if (e)
             rc = session_fail(c, e);
-        else {
+        backup_free(&bk);
+        if (!e) {
             summary(c, verify_only ? "verified" : verify ? "wrote and verified" : "wrote", sf_image_size(img), t0);
             if (go) {
                 if (!go_given)
@@ -328,6 +359,44 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     }
     sf_image_free(img);
     return rc;
+}
+
+static int cmd_rollback(cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc != 1)
+        return usage_error(c, "rollback takes no arguments, not '%s'", argv[1]);
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    sf_chip chip;
+    sf_session_chip(c->session, &chip);
+    json_chip(c, &chip);
+    backup bk;
+    char path[1200], msg[1400];
+    if (!locate_backup(c, &bk, &chip))
+        return fail(c, SF_ERR_DEVICE, bk.err);
+    if (!backup_newest(&bk, path, sizeof path)) {
+        snprintf(msg, sizeof msg, "no backup of this chip to restore in %s", bk.dir);
+        return fail(c, SF_ERR_FILE, msg);
+    }
+    sf_image *img = NULL;
+    if ((rc = load_image(c, path, "hex", 0, &img)))
+        return rc;
+    out_say(&c->out, "restoring %s", path);
+    uint64_t t0 = out_now_ms();
+    sf_error e = sf_session_write_image(c->session, img, SF_WRITE_VERIFY);
+    size_t size = sf_image_size(img);
+    sf_image_free(img);
+    if (e)
+        return session_fail(c, e);
+    out_json_str(&c->out, "backup", path);
+    if (!backup_mark_restored(path)) {
+        snprintf(msg, sizeof msg, "restored, but %s cannot be marked restored: %s", path, strerror(errno));
+        return fail(c, SF_ERR_FILE, msg);
+    }
+    summary(c, "rolled back", size, t0);
+    return EXIT_OK;
 }
 
 static int cmd_read(cli *c, int argc, char **argv)
@@ -513,7 +582,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -525,6 +594,7 @@ int main(int argc, char **argv)
         {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
         {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD},
         {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
+        {"no-backup", no_argument, 0, O_NO_BACKUP},
         {0, 0, 0, 0},
     };
     cli c = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO};
@@ -562,6 +632,7 @@ int main(int argc, char **argv)
         case O_ERASE_ALL: op->erase_all = true; break;
         case O_LEVEL: if (!parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
         case O_IRREVERSIBLE: op->irreversible = true; break;
+        case O_NO_BACKUP: op->no_backup = true; break;
         default: usage(stderr); return EXIT_USAGE;
         }
         if (bad) {
@@ -593,6 +664,7 @@ int main(int argc, char **argv)
     else if (!strcmp(c.command, "protect")) rc = cmd_protect(&c, sub_argc, sub, true);
     else if (!strcmp(c.command, "unprotect")) rc = cmd_protect(&c, sub_argc, sub, false);
     else if (!strcmp(c.command, "reset")) rc = cmd_reset(&c);
+    else if (!strcmp(c.command, "rollback")) rc = cmd_rollback(&c, sub_argc, sub);
     else rc = usage_error(&c, "unknown command '%s'", c.command);
     active_session = NULL;
     sf_session_free(c.session);

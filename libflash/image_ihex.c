@@ -1,7 +1,10 @@
 /* image_ihex.c - Intel HEX (record types 00-05), records in any order, gaps allowed. */
 #include "image_internal.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 sf_error sf_parse_ihex(const uint8_t *d, size_t len, const char *name, sf_image *img, sf_errbuf *eb)
 {
@@ -76,5 +79,60 @@ sf_error sf_parse_ihex(const uint8_t *d, size_t len, const char *name, sf_image 
     }
     if (!eof)
         return sf_fail(eb, SF_ERR_FILE, "%s:%u: no end-of-file record (type 01): the file is truncated", name, line);
+    return SF_OK;
+}
+
+static void put_record(FILE *f, uint8_t type, uint16_t addr, const uint8_t *data, size_t n)
+{
+    uint8_t sum = (uint8_t)(n + (addr >> 8) + (addr & 0xFF) + type);
+    fprintf(f, ":%02X%04X%02X", (unsigned)n, addr, type);
+    for (size_t i = 0; i < n; i++) {
+        fprintf(f, "%02X", data[i]);
+        sum = (uint8_t)(sum + data[i]);
+    }
+    fprintf(f, "%02X\n", (uint8_t)-sum);
+}
+
+sf_error sf_image_save_ihex(const sf_image *img, const char *path, char *err, size_t errlen)
+{
+    sf_errbuf eb = {err, errlen};
+    if (err && errlen)
+        err[0] = 0;
+    if (!img || !path)
+        return sf_fail(&eb, SF_ERR_ARG, "no image or path");
+    char tmp[4096];
+    if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+        return sf_fail(&eb, SF_ERR_ARG, "%s: path too long", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return sf_fail(&eb, SF_ERR_FILE, "%s: cannot create: %s", tmp, strerror(errno));
+    uint32_t upper = 0;
+    for (size_t i = 0; i < sf_image_segment_count(img); i++) {
+        uint32_t addr;
+        const uint8_t *data;
+        size_t len;
+        sf_image_segment(img, i, &addr, &data, &len);
+        for (size_t off = 0; off < len;) {
+            uint32_t a = addr + (uint32_t)off;
+            if ((a >> 16) != upper || (i == 0 && off == 0)) {
+                upper = a >> 16;
+                uint8_t ext[2] = {(uint8_t)(upper >> 8), (uint8_t)upper};
+                put_record(f, 0x04, 0, ext, 2);
+            }
+            size_t n = len - off < 16 ? len - off : 16;
+            if ((a & 0xFFFF) + n > 0x10000) /* a record does not cross a 64 KiB boundary */
+                n = 0x10000 - (a & 0xFFFF);
+            put_record(f, 0x00, (uint16_t)a, data + off, n);
+            off += n;
+        }
+    }
+    put_record(f, 0x01, 0, NULL, 0);
+    bool ok = fflush(f) == 0 && fsync(fileno(f)) == 0;
+    ok &= fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        sf_error e = sf_fail(&eb, SF_ERR_FILE, "%s: cannot write: %s", path, strerror(errno));
+        unlink(tmp);
+        return e;
+    }
     return SF_OK;
 }

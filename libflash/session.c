@@ -71,6 +71,16 @@ void sf_session_set_progress(sf_session *s, sf_progress_fn fn, void *user)
     pthread_mutex_unlock(&s->lock);
 }
 
+void sf_session_set_backup(sf_session *s, sf_backup_fn fn, void *user)
+{
+    if (!s)
+        return;
+    pthread_mutex_lock(&s->lock);
+    s->backup = fn;
+    s->backup_user = user;
+    pthread_mutex_unlock(&s->lock);
+}
+
 void sf_session_set_log(sf_session *s, sf_log_fn fn, void *user)
 {
     pthread_mutex_lock(&s->lock);
@@ -201,6 +211,40 @@ static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t le
             sf_session_progress(s, ph, *done, total);
         }
     }
+    return SF_OK;
+}
+
+sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed)
+{
+    if (!s->backup)
+        return SF_OK;
+    uint64_t total = 0, done = 0;
+    for (size_t i = 0; i < plan->count; i++)
+        if (!changed || changed[i])
+            total += plan->units[i].size;
+    sf_session_progress(s, SF_PHASE_READ, 0, total);
+    for (size_t i = 0; i < plan->count; i++) {
+        const sf_plan_unit *pu = &plan->units[i];
+        uint8_t *old = NULL;
+        bool changes = false;
+        if (!changed || changed[i]) {
+            if (!(old = malloc(pu->size)))
+                return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+            sf_error e = read_range(s, pu->start, old, pu->size, SF_PHASE_READ, &done, total);
+            if (e) {
+                free(old);
+                return e;
+            }
+            changes = memcmp(old, pu->data, pu->size) != 0;
+        }
+        int rc = s->backup(pu->start, old ? old : pu->data, pu->size, changes, s->backup_user);
+        free(old);
+        if (rc)
+            return sf_fail(&s->eb, SF_ERR_CANCELLED, "the backup of 0x%08X could not be kept; nothing was written",
+                           pu->start);
+    }
+    if (s->backup(0, NULL, 0, false, s->backup_user))
+        return sf_fail(&s->eb, SF_ERR_CANCELLED, "the backup could not be saved; nothing was written");
     return SF_OK;
 }
 
@@ -592,6 +636,8 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
     if (e == SF_OK && s->stub) {
         e = sf_stub_write_plan(s, &plan, flags);
     } else {
+        if (e == SF_OK)
+            e = sf_session_backup(s, &plan, NULL);
         if (e == SF_OK && !(flags & SF_WRITE_NO_ERASE))
             e = erase_plan(s, &plan);
         if (e == SF_OK)

@@ -20,6 +20,8 @@ struct sf_session {
     void *progress_user;
     sf_log_fn log;
     void *log_user;
+    sf_backup_fn backup;
+    void *backup_user;
     uint32_t baud;
     uint32_t rom_baud;         /* the rate the ROM listens at now: baud, unless it was found
                                 * synchronised at another (see connect_where_left) */
@@ -37,6 +39,10 @@ void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __att
 void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total);
 /* Protection and F_SIZE into s->chip, read through the ROM or the running stub. */
 sf_error sf_session_read_chip_state(sf_session *s);
+
+/* Hand the plan's units as the chip holds them to the backup function, if one is set; changed
+ * says which units the write changes (NULL: not known, read every unit and compare). */
+sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed);
 
 /* session_stub.c */
 /* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the

@@ -214,6 +214,16 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
     if (e == SF_OK)
         sf_session_log(s, SF_LOG_INFO, "stub: %zu of %zu page(s) differ; %zu already hold the image", ndiff, n,
                        n - ndiff);
+    if (e == SF_OK && s->backup) {
+        bool *changed = calloc(n, sizeof *changed);
+        if (!changed)
+            e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; changed && i < n; i++)
+            changed[i] = dev[i] != want[i];
+        if (e == SF_OK)
+            e = sf_session_backup(s, plan, changed);
+        free(changed);
+    }
     /* An image that covers the whole chip and changes most of it: one mass erase (30 ms a bank
      * on F1) instead of a page erase each (30 ms a page); every page is then written. */
     bool erase = !(flags & SF_WRITE_NO_ERASE);

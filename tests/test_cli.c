@@ -18,6 +18,7 @@
 struct fx {
     pty_board b;
     uint32_t flash_size;
+    bool no_stub; /* every command with --no-stub */
 };
 
 static int setup_for(void **state, const char *part)
@@ -32,6 +33,13 @@ static int setup_for(void **state, const char *part)
 static int setup_hd(void **state) { return setup_for(state, "stm32f103re"); }
 static int setup_xl(void **state) { return setup_for(state, "stm32f103rg"); }
 
+static int setup_hd_rom(void **state)
+{
+    setup_for(state, "stm32f103re");
+    ((struct fx *)*state)->no_stub = true;
+    return 0;
+}
+
 static int teardown(void **state)
 {
     struct fx *x = *state;
@@ -43,7 +51,7 @@ static int teardown(void **state)
 /* Run "stubflash -p PTY ARGS..." and return its exit status. */
 static int stubflash(struct fx *x, ...)
 {
-    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-p", sim_pty_path(x->b.pty), NULL};
+    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-p", sim_pty_path(x->b.pty), x->no_stub ? "--no-stub" : NULL, NULL};
     va_list ap;
     va_start(ap, x);
     int rc = run_program_va(prefix, ap, NULL, x->b.log, 120);
@@ -202,6 +210,77 @@ static void test_protection_needs_confirmation(void **state)
     expect_rc(x, stubflash(x, "reset", NULL), 0);
 }
 
+static void save_file(const char *path, const uint8_t *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static size_t count_files(const char *dir, const char *suffix)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "ls %s/stubflash/backups/*/*%s 2>/dev/null | wc -l", dir, suffix);
+    FILE *p = popen(cmd, "r");
+    unsigned n = 0;
+    assert_int_equal(fscanf(p, "%u", &n), 1);
+    pclose(p);
+    return n;
+}
+
+/* Each write keeps what it replaces; rollback puts it back, one write further each time. */
+static void test_backup_and_rollback(void **state)
+{
+    struct fx *x = *state;
+    setenv("XDG_DATA_HOME", x->b.dir, 1);
+    enum { LEN = 6144 }; /* three pages, the last one only half given: its other half is kept */
+    uint8_t *a = bh_noise(LEN, 11), *b = bh_noise(LEN, 22), *cc = bh_noise(LEN, 33), *blank = malloc(LEN);
+    memset(blank, 0xFF, LEN);
+    char pa[200], pbn[200], pc[200];
+    snprintf(pa, sizeof pa, "%s", pb_file(&x->b, "a.bin"));
+    snprintf(pbn, sizeof pbn, "%s", pb_file(&x->b, "b.bin"));
+    snprintf(pc, sizeof pc, "%s", pb_file(&x->b, "c.bin"));
+    save_file(pa, a, LEN - 1024);
+    save_file(pbn, b, LEN - 1024);
+    save_file(pc, cc, LEN - 1024);
+    uint8_t tail[1024];
+    memset(tail, 0x5A, sizeof tail); /* bytes no image gives: every state must keep them */
+    assert_int_equal(sim_board_poke(x->b.board, 0x08000000 + LEN - 1024, tail, sizeof tail), 0);
+
+    expect_rc(x, stubflash(x, "write", pa, NULL), 0);
+    expect_rc(x, stubflash(x, "write", pbn, NULL), 0);
+    assert_true(pb_log_has(&x->b, "'stubflash rollback' restores it"));
+    expect_rc(x, stubflash(x, "write", pbn, NULL), 0); /* changes nothing: keeps nothing */
+    expect_rc(x, stubflash(x, "--no-backup", "write", pc, NULL), 0);
+    expect_rc(x, stubflash(x, "write", pbn, NULL), 0);
+    assert_int_equal(count_files(x->b.dir, ".hex"), 3);
+
+    uint8_t *f;
+    expect_rc(x, stubflash(x, "rollback", NULL), 0); /* before the last write: c */
+    f = flash_copy(x);
+    assert_memory_equal(f, cc, LEN - 1024);
+    assert_memory_equal(f + LEN - 1024, tail, sizeof tail);
+    free(f);
+    expect_rc(x, stubflash(x, "rollback", NULL), 0); /* before the second write (--no-backup kept none): a */
+    f = flash_copy(x);
+    assert_memory_equal(f, a, LEN - 1024);
+    free(f);
+    expect_rc(x, stubflash(x, "rollback", NULL), 0); /* before the first write: erased */
+    f = flash_copy(x);
+    assert_memory_equal(f, blank, LEN - 1024);
+    assert_memory_equal(f + LEN - 1024, tail, sizeof tail);
+    free(f);
+    expect_rc(x, stubflash(x, "rollback", NULL), 3);
+    assert_true(pb_log_has(&x->b, "no backup of this chip"));
+    assert_int_equal(count_files(x->b.dir, ".hex.restored"), 3);
+    unsetenv("XDG_DATA_HOME");
+    free(a);
+    free(b);
+    free(cc);
+    free(blank);
+}
+
 static void test_no_answer_and_usage(void **state)
 {
     struct fx *x = *state;
@@ -266,6 +345,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_protection_needs_confirmation, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_protection_needs_confirmation, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_no_answer_and_usage, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_agrees_with_stm32flash, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_agrees_with_stm32flash, setup_xl, teardown),
     };

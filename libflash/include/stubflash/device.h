@@ -38,6 +38,9 @@ typedef struct sf_device {
 SF_API const sf_device *sf_device_find(uint16_t pid);
 /** Entries in table order, for listings; NULL past the end. */
 SF_API const sf_device *sf_device_at(size_t index);
+/** Address of the 96-bit unique device ID (12 bytes, readable through the bootloader), or 0 if
+ * the family has none known. */
+SF_API uint32_t sf_device_uid_address(const sf_device *dev);
 /** Number of erase units in the first flash_size bytes. */
 SF_API size_t sf_device_unit_count(const sf_device *dev, uint32_t flash_size);
 /** The erase unit containing addr: its index, start and size. SF_ERR_FIT if addr is not in

@@ -34,6 +34,9 @@ SF_API sf_error sf_image_new(sf_image **out);
 /** Add bytes at addr; SF_ERR_FILE if they overlap bytes already there with other values. */
 SF_API sf_error sf_image_add(sf_image *img, uint32_t addr, const uint8_t *data, size_t len);
 SF_API void sf_image_free(sf_image *img);
+/** Save as Intel HEX (16 data bytes a record, extended linear addresses), written to a
+ * temporary file and renamed, so path holds the old file or the whole new one. */
+SF_API sf_error sf_image_save_ihex(const sf_image *img, const char *path, char *err, size_t errlen);
 
 /** The format the image was loaded from. */
 SF_API sf_image_format sf_image_get_format(const sf_image *img);

@@ -91,6 +91,15 @@ enum {
     SF_WRITE_VERIFY = 1 << 0,   /**< read back and compare (the ROM has no checksum on F1) */
     SF_WRITE_NO_ERASE = 1 << 1, /**< the caller erased already */
 };
+/** A backup of what a write replaces. Before sf_session_write_image erases anything it calls
+ * the function once for every erase unit the image touches, in address order, with the bytes
+ * the unit holds now (changes: whether the write will change them), then once with old NULL
+ * to commit. A non-zero return stops the write with SF_ERR_CANCELLED, nothing erased. Units
+ * are read through the stub (CRC-checked) or the ROM (each block read until two reads agree);
+ * units the stub finds unchanged are not read. */
+typedef int (*sf_backup_fn)(uint32_t addr, const uint8_t *old, size_t len, bool changes, void *user);
+/** Set (or with NULL clear) the backup function of sf_session_write_image. */
+SF_API void sf_session_set_backup(sf_session *s, sf_backup_fn fn, void *user);
 /** Erase the erase units the image touches (only those), write it, and verify if asked.
  * Bytes of a touched unit that the image does not cover are preserved (read first, written
  * back). Nothing is erased before every check passed. */
