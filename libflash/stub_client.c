@@ -338,6 +338,9 @@ sf_error sc_set_baud(sc_link *l, uint32_t baud)
         return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub is lost after a change to %u baud: reset the board", baud);
     }
     l->baud = baud;
+    /* The stub switches once its answer has left its USART: give it that moment (real chips
+     * need microseconds; a simulated one on a busy host can need more). */
+    sc_sleep_ms(2);
     rx_drop(l);
     sf_errbuf *eb = l->eb;
     l->eb = NULL;
