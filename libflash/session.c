@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 #include <time.h>
 
 #define BLOCK 256
@@ -214,11 +215,12 @@ static sf_error read_range(sf_session *s, uint32_t addr, uint8_t *buf, size_t le
     return SF_OK;
 }
 
-sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed)
+sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed, const uint32_t *crcs)
 {
     if (!s->backup)
         return SF_OK;
     uint64_t total = 0, done = 0;
+    uint8_t erased = s->chip.device ? s->chip.device->erased_value : 0xFF;
     for (size_t i = 0; i < plan->count; i++)
         if (!changed || changed[i])
             total += plan->units[i].size;
@@ -230,7 +232,11 @@ sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *chang
         if (!changed || changed[i]) {
             if (!(old = malloc(pu->size)))
                 return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
-            sf_error e = read_range(s, pu->start, old, pu->size, SF_PHASE_READ, &done, total);
+            memset(old, erased, pu->size);
+            /* An erased unit (the stub's CRC says so) need not be read. */
+            sf_error e = crcs && crcs[i] == (uint32_t)crc32(0, old, pu->size)
+                             ? SF_OK
+                             : read_range(s, pu->start, old, pu->size, SF_PHASE_READ, &done, total);
             if (e) {
                 free(old);
                 return e;
@@ -637,7 +643,7 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
         e = sf_stub_write_plan(s, &plan, flags);
     } else {
         if (e == SF_OK)
-            e = sf_session_backup(s, &plan, NULL);
+            e = sf_session_backup(s, &plan, NULL, NULL);
         if (e == SF_OK && !(flags & SF_WRITE_NO_ERASE))
             e = erase_plan(s, &plan);
         if (e == SF_OK)

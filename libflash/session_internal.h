@@ -41,8 +41,9 @@ void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t tot
 sf_error sf_session_read_chip_state(sf_session *s);
 
 /* Hand the plan's units as the chip holds them to the backup function, if one is set; changed
- * says which units the write changes (NULL: not known, read every unit and compare). */
-sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed);
+ * says which units the write changes (NULL: not known, read every unit and compare); crcs, if
+ * not NULL, are the units' CRC32s as the chip holds them (an erased one is not read). */
+sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed, const uint32_t *crcs);
 
 /* session_stub.c */
 /* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the

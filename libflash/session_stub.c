@@ -221,7 +221,7 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
         for (size_t i = 0; changed && i < n; i++)
             changed[i] = dev[i] != want[i];
         if (e == SF_OK)
-            e = sf_session_backup(s, plan, changed);
+            e = sf_session_backup(s, plan, changed, dev);
         free(changed);
     }
     /* An image that covers the whole chip and changes most of it: one mass erase (30 ms a bank

@@ -129,8 +129,8 @@ static void test_resume_after_the_host_dies(void **state)
     size_t n = 48 * 1024;
     uint8_t *img = bh_noise(n, 5);
     save(x, "a.bin", img, n);
-    const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "write",
-                          pb_file(x, "a.bin"), NULL};
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "--no-backup",
+                          "write", pb_file(x, "a.bin"), NULL};
     assert_int_equal(run_program_killed(argv, x->log, 2500), 128 + 9);
     assert_true(pb_log_has(x, "24 of 24 page(s) differ"));
     assert_true(sim_board_cpu_running(x->board)); /* the stub, mid-stream */
