@@ -1,15 +1,14 @@
 /* fuzz_frames.c - libFuzzer harness for the host's side of the stub protocol (stub_client.c,
  * stub_stream.c): whatever a device sends back, each request ends in OK or an error code, never
  * out of bounds or in a loop. The first input byte picks the request; the rest is what the
- * "device" sends, as records: a byte k < 0x80 is followed by seq, cmd and k payload bytes and is
- * sent as a frame with a correct CRC (so the fuzzer reaches the reply parsers), a byte k >= 0x80
- * is followed by k - 0x80 raw bytes. When the input runs out the port reports an error at once,
+ * "device" sends, as records (fuzz_records.h). When the input runs out the port reports an error at once,
  * so no request waits out a real timeout. Built by scripts/fuzz. */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <zlib.h>
 
+#include "fuzz_records.h"
 #include "stub_client.h"
 
 struct fake {
@@ -52,55 +51,15 @@ sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_e
     return SF_OK;
 }
 
-static void put_frame(uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t n)
-{
-    if (dev.len + (SFS_HEADER + (n) + SFS_TRAILER) > sizeof dev.out)
-        return;
-    uint8_t *f = dev.out + dev.len;
-    f[0] = SFS_SOF;
-    f[1] = (uint8_t)n;
-    f[2] = (uint8_t)(n >> 8);
-    f[3] = seq;
-    f[4] = cmd;
-    memcpy(f + SFS_HEADER, payload, n);
-    sc_put32(f + SFS_HEADER + n, (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + n)));
-    dev.len += (SFS_HEADER + (n) + SFS_TRAILER);
-}
-
-static void build_device_stream(const uint8_t *in, size_t size)
-{
-    dev.len = dev.pos = 0;
-    for (size_t i = 0; i < size;) {
-        uint8_t k = in[i++];
-        if (k & 0x80) {
-            size_t n = k & 0x7F;
-            if (n > size - i)
-                n = size - i;
-            if (dev.len + n <= sizeof dev.out) {
-                memcpy(dev.out + dev.len, in + i, n);
-                dev.len += n;
-            }
-            i += n;
-        } else {
-            if (size - i < 2)
-                break;
-            uint8_t seq = in[i], cmd = in[i + 1];
-            i += 2;
-            size_t n = k;
-            if (n > size - i)
-                n = size - i;
-            put_frame(seq, cmd, in + i, n);
-            i += n;
-        }
-    }
-}
+static uint32_t zlib_crc(const uint8_t *data, size_t len) { return (uint32_t)crc32(0, data, (uInt)len); }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    build_device_stream(data + 1, size - 1);
+    dev.pos = 0;
+    dev.len = fuzz_records(data + 1, size - 1, dev.out, sizeof dev.out, zlib_crc, NULL);
     char text[640];
     sf_errbuf eb = {text, sizeof text};
     sc_link *l = calloc(1, sizeof *l);

@@ -2,8 +2,7 @@
  * (stub.c, stream.c, inflate.c, crc32.c over stub_host_chip.c): frame decoding, requests, the
  * compressed stream with its sequence numbers, NAKs and inflater. Any input must end with the
  * stub waiting for more or leaving through Go/reset, never reading or writing out of bounds.
- * Input records as in fuzz_frames.c: k < 0x80 then seq, cmd and k payload bytes, sent as a
- * frame with a correct CRC; k >= 0x80 then k - 0x80 raw bytes. The stub trusts the host with
+ * Input: records (fuzz_records.h), what the host sends. The stub trusts the host with
  * addresses (our host sends only the chip's flash), so addresses in READ, CRCS, ERASE and
  * ZBEGIN are folded into the host's flash buffer. Built by scripts/fuzz. */
 #define _GNU_SOURCE
@@ -13,12 +12,14 @@
 #include <sys/mman.h>
 
 #include "crc32.h"
+#include "fuzz_records.h"
 #include "stub.h"
 #include "stub_host.h"
 
 #define RING_SIZE 4096u
+#define RAM_SIZE (RING_SIZE + 0x800 + (1u << WINDOW_BITS))
 #define MAX_PAYLOAD 1024u
-#define WINDOW_BITS 15
+#define WINDOW_BITS 12 /* the stub takes 9..15; small keeps each run quick */
 
 static uint8_t *ram;          /* ring, frame buffer and window, below 4 GiB like the chip's RAM */
 static uint8_t wire[1 << 18];
@@ -35,7 +36,7 @@ static void setup(void)
 {
     void *flash = mmap((void *)(uintptr_t)HOST_FLASH_BASE, HOST_FLASH_SIZE, PROT_READ | PROT_WRITE,
                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-    ram = mmap(NULL, 1 << 16, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
+    ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_32BIT, -1, 0);
     if (flash != (void *)(uintptr_t)HOST_FLASH_BASE || ram == MAP_FAILED) {
         fprintf(stderr, "fuzz_stub: cannot map the chip's memory below 4 GiB\n");
         abort();
@@ -58,41 +59,7 @@ static void fold_addresses(uint8_t cmd, uint8_t *p, size_t n)
     }
 }
 
-static size_t build_wire(const uint8_t *in, size_t size)
-{
-    size_t len = 0;
-    for (size_t i = 0; i < size;) {
-        uint8_t k = in[i++];
-        if (k & 0x80) {
-            size_t n = k & 0x7F;
-            if (n > size - i)
-                n = size - i;
-            if (len + n > sizeof wire)
-                break;
-            memcpy(wire + len, in + i, n);
-            len += n;
-            i += n;
-            continue;
-        }
-        if (size - i < 2)
-            break;
-        size_t n = k > size - i - 2 ? size - i - 2 : k;
-        if (len + SFS_HEADER + n + SFS_TRAILER > sizeof wire)
-            break;
-        uint8_t *f = wire + len;
-        f[0] = SFS_SOF;
-        f[1] = (uint8_t)n;
-        f[2] = (uint8_t)(n >> 8);
-        f[3] = in[i];
-        f[4] = in[i + 1];
-        memcpy(f + SFS_HEADER, in + i + 2, n);
-        fold_addresses(f[4], f + SFS_HEADER, n);
-        put32le(f + SFS_HEADER + n, sfs_crc32(0, f + 1, (unsigned int)(SFS_HEADER - 1 + n)));
-        len += SFS_HEADER + n + SFS_TRAILER;
-        i += 2 + n;
-    }
-    return len;
-}
+static uint32_t stub_crc(const uint8_t *data, size_t len) { return sfs_crc32(0, data, (unsigned int)len); }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -100,16 +67,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!ram)
         setup();
     memset((void *)(uintptr_t)HOST_FLASH_BASE, 0xFF, HOST_FLASH_SIZE);
-    memset(ram, 0, 1 << 16);
+    memset(ram, 0, RAM_SIZE);
     host.in = wire;
-    host.in_len = build_wire(data, size);
+    host.in_len = fuzz_records(data, size, wire, sizeof wire, stub_crc, fold_addresses);
     host.in_pos = 0;
     uint32_t base = (uint32_t)(uintptr_t)ram;
     params.ring = base;
     params.ring_size = RING_SIZE;
     params.frame = base + RING_SIZE;
     params.max_payload = MAX_PAYLOAD;
-    params.window = base + 0x8000;
+    params.window = base + RING_SIZE + 0x800;
     params.window_bits = WINDOW_BITS;
     params.page_size = HOST_PAGE;
     params.bank2_base = 0;

@@ -6,7 +6,7 @@
 #include <stdint.h>
 
 #define HOST_FLASH_BASE 0x08000000u
-#define HOST_FLASH_SIZE 0x20000u /* 128 KiB */
+#define HOST_FLASH_SIZE 0x4000u /* 16 KiB: 16 pages, enough for every request and quick to reset */
 #define HOST_PAGE 1024u
 
 struct stub_host {
