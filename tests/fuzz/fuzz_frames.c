@@ -1,11 +1,14 @@
 /* fuzz_frames.c - libFuzzer harness for the host's side of the stub protocol (stub_client.c,
  * stub_stream.c): whatever a device sends back, each request ends in OK or an error code, never
  * out of bounds or in a loop. The first input byte picks the request; the rest is what the
- * "device" sends, as records (fuzz_records.h). When the input runs out the port reports an error at once,
- * so no request waits out a real timeout. Built by scripts/fuzz. */
+ * "device" sends, as records (fuzz_records.h). When the input runs out the device falls silent;
+ * time is virtual, so no request waits out a real timeout. Built by scripts/fuzz. */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "fuzz_records.h"
@@ -16,14 +19,17 @@ struct fake {
     size_t len, pos;
 };
 static struct fake dev;
+static uint64_t virtual_ms; /* see clock_gettime below */
 
 /* The port functions stub_client.c and stub_stream.c use, served from dev. */
 sf_error sf_port_read_some_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb)
 {
-    (void)p, (void)timeout_ms, (void)eb;
+    (void)p, (void)eb;
     *got = 0;
-    if (dev.pos == dev.len)
-        return SF_ERR_IO;
+    if (dev.pos == dev.len) { /* the device says nothing more: the wait runs out */
+        virtual_ms += timeout_ms;
+        return SF_OK;
+    }
     size_t n = dev.len - dev.pos < len ? dev.len - dev.pos : len;
     if (n > 1 && (dev.out[dev.pos] & 1)) /* arrive in pieces as well as at once */
         n = n / 2;
@@ -100,9 +106,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     return 0;
 }
 
-/* The client sleeps a little where the line needs time to clear; the fake line does not. */
+/* Time is virtual (the client's deadlines use CLOCK_MONOTONIC): every look at the clock moves
+ * it 1 ms, an empty read its whole timeout, a sleep its length. So every wait in the client
+ * ends after a bounded number of steps, and none takes real time. */
+int clock_gettime(clockid_t id, struct timespec *ts)
+{
+    if (id != CLOCK_MONOTONIC)
+        return (int)syscall(SYS_clock_gettime, id, ts);
+    virtual_ms++;
+    ts->tv_sec = (time_t)(virtual_ms / 1000);
+    ts->tv_nsec = (long)(virtual_ms % 1000) * 1000000L;
+    return 0;
+}
+
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
-    (void)req, (void)rem;
+    (void)rem;
+    virtual_ms += (uint64_t)req->tv_sec * 1000 + (uint64_t)req->tv_nsec / 1000000;
     return 0;
 }
