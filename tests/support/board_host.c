@@ -54,10 +54,14 @@ int bh_address(sim_board *b, uint32_t addr)
 
 int bh_sync(sim_board *b)
 {
+    /* Resend only after a long silence: a second 0x7F reaching a ROM that was merely slow to
+     * answer the first (a loaded machine, a sanitizer build) would be taken as half a command
+     * and turn the next command into a NACK. Bytes sent while a reset starts up are lost, so
+     * those are resent. */
     uint8_t s = 0x7F;
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 8; i++) {
         bh_send(b, &s, 1);
-        int r = bh_byte(b, 100);
+        int r = bh_byte(b, 500);
         if (r >= 0)
             return r;
     }
