@@ -334,8 +334,9 @@ static sf_error connect(sf_session *s, unsigned sync_ms)
  * for it there (briefly: a ROM that is synchronised answers at once) and carry on at that rate. */
 static sf_error connect_where_left(sf_session *s)
 {
-    const uint32_t rates[] = {s->stub_baud, 921600u, 460800u, 230400u};
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+    uint32_t rates[SF_STUB_RATES_MAX];
+    size_t nrates = sf_stub_rates(s, rates);
+    for (size_t i = 0; i < nrates; i++) {
         uint32_t r = rates[i];
         bool seen = false;
         for (size_t j = 0; j < i; j++)

@@ -46,6 +46,10 @@ sf_error sf_session_read_chip_state(sf_session *s);
 sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed, const uint32_t *crcs);
 
 /* session_stub.c */
+/* The rates a stub may listen at, most likely first: the one set (maybe 0 or
+ * SF_STUB_BAUD_AUTO: callers skip those), then the automatic choices. Returns the count. */
+#define SF_STUB_RATES_MAX 4
+size_t sf_stub_rates(const sf_session *s, uint32_t out[SF_STUB_RATES_MAX]);
 /* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the
  * reason in the session's error) when it cannot run and the ROM still answers. */
 sf_error sf_stub_start(sf_session *s);

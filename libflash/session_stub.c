@@ -146,17 +146,28 @@ sf_error sf_stub_adopt(sf_session *s)
     return SF_OK;
 }
 
-bool sf_stub_find(sf_session *s)
+size_t sf_stub_rates(const sf_session *s, uint32_t out[SF_STUB_RATES_MAX])
 {
     static const uint32_t rates[] = AUTO_RATES;
+    size_t n = 0;
+    out[n++] = s->stub_baud;
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0] && n < SF_STUB_RATES_MAX; i++)
+        out[n++] = rates[i];
+    return n;
+}
+
+bool sf_stub_find(sf_session *s)
+{
+    uint32_t rates[SF_STUB_RATES_MAX];
+    size_t nrates = sf_stub_rates(s, rates);
     sc_link *l = new_link(s, s->rom_baud);
     if (!l)
         return false;
     s->stub = l;
     if (sc_probe(l))
         return true;
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0] + 1; i++) {
-        uint32_t r = i == 0 ? s->stub_baud : rates[i - 1];
+    for (size_t i = 0; i < nrates; i++) {
+        uint32_t r = rates[i];
         if (r == 0 || r == SF_STUB_BAUD_AUTO || r == s->rom_baud ||
             sf_port_set_format_eb(s->port, r, true, NULL) != SF_OK)
             continue;
