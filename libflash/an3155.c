@@ -61,7 +61,12 @@ sf_error an_sync(an_link *l, unsigned total_ms)
         if (e != SF_OK)
             return e;
         uint8_t b;
-        if (sf_port_read_eb(l->port, &b, 1, NULL, wait, NULL) == SF_OK) {
+        char why[160];
+        sf_errbuf local = {why, sizeof why};
+        e = sf_port_read_eb(l->port, &b, 1, NULL, wait, &local);
+        if (e == SF_ERR_IO) /* the port went away: syncing again will not bring it back */
+            return sf_fail(l->eb, e, "%s", why);
+        if (e == SF_OK) {
             /* ACK: synchronised now. NACK: it already was and took 0x7F as a bad command. */
             if (b == AN_ACK || b == AN_NACK) {
                 sf_port_flush_input(l->port);
@@ -90,6 +95,7 @@ sf_error an_sync(an_link *l, unsigned total_ms)
  * it was doing are gone. Going on would build on that (a stub half in scrambled RAM), so stop. */
 static sf_error recover(an_link *l)
 {
+    l->recoveries++;
     sleep_ms(20);
     sf_port_flush_input(l->port);
     sf_error e = an_sync(l, 2000);

@@ -286,7 +286,7 @@ sf_error sf_image_load_memory(const uint8_t *data, size_t len, const char *name,
 /* zlib reads gzip files and passes other files through unchanged. */
 static sf_error read_file(const char *path, uint8_t **out, size_t *len, sf_errbuf *eb)
 {
-    gzFile gz = gzopen(path, "rb");
+    gzFile gz = gzopen(path, "rbe"); /* e: close on exec (zlib 1.2.7) */
     if (!gz)
         return sf_fail(eb, SF_ERR_FILE, "%s: %s", path, strerror(errno ? errno : ENOENT));
     size_t cap = 1 << 16, n = 0;

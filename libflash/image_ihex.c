@@ -104,7 +104,7 @@ sf_error sf_image_save_ihex(const sf_image *img, const char *path, char *err, si
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
         return sf_fail(&eb, SF_ERR_ARG, "%s: path too long", path);
-    FILE *f = fopen(tmp, "w");
+    FILE *f = fopen(tmp, "we"); /* e: close on exec (glibc) */
     if (!f)
         return sf_fail(&eb, SF_ERR_FILE, "%s: cannot create: %s", tmp, strerror(errno));
     uint32_t upper = 0;

@@ -148,7 +148,7 @@ static const sf_port_ops tty_ops = {
 
 sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb)
 {
-    int fd = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK);
+    int fd = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
         return sf_fail(eb, SF_ERR_PORT, "%s: %s", name, strerror(errno));
     if (!isatty(fd)) {

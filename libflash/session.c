@@ -173,7 +173,7 @@ static sf_error read_block_stable(sf_session *s, uint32_t addr, uint8_t *buf, si
 
 /* Compare a block of the chip with what it should hold. A block that differs is read again: it
  * differs only when the chip shows the same other bytes twice (line noise does not repeat). */
-static sf_error verify_block(sf_session *s, uint32_t addr, const uint8_t *expect, size_t n)
+sf_error sf_session_verify_rom_block(sf_session *s, uint32_t addr, const uint8_t *expect, size_t n)
 {
     uint8_t buf[BLOCK], prev[BLOCK];
     for (int t = 0; t < READ_TRIES; t++) {
@@ -300,24 +300,46 @@ static sf_error connect(sf_session *s, unsigned sync_ms)
      * silence leaves the ROM waiting for a fresh command, so syncing again recovers; the same
      * goes for an answer that noise damaged. */
     sf_error e = SF_OK;
-    uint8_t gv_version = 0, gv_option[2];
-    uint16_t pid = 0;
+    /* The answers carry no checksum either: the chip's identity is taken when two rounds of
+     * Get, Get Version and Get ID agree (a damaged product ID would pick another part's flash
+     * layout). */
+    struct ident {
+        uint8_t version, gv_version, cmds[32], ncmds;
+        uint16_t pid;
+    } now, prev;
+    bool have_prev = false;
+    memset(&prev, 0, sizeof prev);
     sf_stub_forget_quietly(s);
-    for (int attempt = 0; attempt < 3; attempt++) {
+    for (int attempt = 0; attempt < 5; attempt++) {
         if ((e = an_sync(&s->link, sync_ms)))
             return e;
         if (s->link.stub_greeting)
             return sf_stub_adopt(s);
-        if ((e = an_get(&s->link)) == SF_OK && (e = an_get_version(&s->link, &gv_version, gv_option)) == SF_OK)
-            e = an_get_id(&s->link, &pid);
+        memset(&now, 0, sizeof now);
+        uint8_t gv_option[2];
+        if ((e = an_get(&s->link)) == SF_OK && (e = an_get_version(&s->link, &now.gv_version, gv_option)) == SF_OK)
+            e = an_get_id(&s->link, &now.pid);
+        if (e == SF_OK && now.gv_version != s->link.version)
+            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader reports version %u.%u in Get and %u.%u in Get Version",
+                        s->link.version >> 4, s->link.version & 15, now.gv_version >> 4, now.gv_version & 15);
+        if (e == SF_OK) {
+            now.version = s->link.version;
+            now.ncmds = s->link.ncmds;
+            memcpy(now.cmds, s->link.cmds, s->link.ncmds);
+            if (have_prev && memcmp(&now, &prev, sizeof now) == 0)
+                break;
+            prev = now;
+            have_prev = true;
+            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get, Get Version and Get ID changed "
+                        "between two rounds (a noisy line)");
+            continue;
+        }
         if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
             break;
     }
     if (e)
         return e;
-    if (gv_version != s->link.version)
-        return sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader reports version %u.%u in Get and %u.%u in Get Version",
-                       s->link.version >> 4, s->link.version & 15, gv_version >> 4, gv_version & 15);
+    uint16_t pid = now.pid;
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);
     c->pid = pid;
@@ -594,7 +616,7 @@ static sf_error verify_plan(sf_session *s, const sf_plan *plan, uint64_t total)
             if (cancelled(s))
                 return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
             uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
-            sf_error e = verify_block(s, pu->start + off, pu->data + off, n);
+            sf_error e = sf_session_verify_rom_block(s, pu->start + off, pu->data + off, n);
             if (e)
                 return e;
             done += n;
@@ -688,7 +710,7 @@ sf_error sf_session_verify_image(sf_session *s, const sf_image *img)
                 e = sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled");
                 break;
             }
-            if ((e = verify_block(s, addr + (uint32_t)off, data + off, n)))
+            if ((e = sf_session_verify_rom_block(s, addr + (uint32_t)off, data + off, n)))
                 break;
             done += n;
             sf_session_progress(s, SF_PHASE_VERIFY, done, total);

@@ -40,6 +40,10 @@ void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t tot
 /* Protection and F_SIZE into s->chip, read through the ROM or the running stub. */
 sf_error sf_session_read_chip_state(sf_session *s);
 
+/* Through the ROM: SF_OK if the chip holds expect at addr (n <= 256), SF_ERR_VERIFY if it shows
+ * other bytes twice (AN3155 reads have no checksum: a difference once may be line noise). */
+sf_error sf_session_verify_rom_block(sf_session *s, uint32_t addr, const uint8_t *expect, size_t n);
+
 /* Hand the plan's units as the chip holds them to the backup function, if one is set; changed
  * says which units the write changes (NULL: not known, read every unit and compare); crcs, if
  * not NULL, are the units' CRC32s as the chip holds them (an erased one is not read). */

@@ -8,6 +8,7 @@
 #include <zlib.h>
 
 #define AUTO_RATES {921600u, 460800u, 230400u}
+#define STUB_LOADS 3 /* loads of a stub that arrives damaged before the ROM path takes over */
 #define HELLO_MS 1000 /* Go to greeting: the stub greets within microseconds; the ROM answers Go's
                        * second ACK first (AN3155) */
 
@@ -70,20 +71,47 @@ static sf_error switch_baud(sf_session *s)
     return SF_OK;
 }
 
-sf_error sf_stub_start(sf_session *s)
+static sf_error check_loaded(sf_session *s, const sc_layout *lay)
+{
+    sf_session_log(s, SF_LOG_INFO, "the line is noisy: reading the stub back before starting it");
+    for (size_t off = 0; off < lay->image_len; off += 256) {
+        size_t n = lay->image_len - off < 256 ? lay->image_len - off : 256;
+        uint32_t addr = lay->load + (uint32_t)off;
+        sf_error e;
+        for (int t = 1; (e = sf_session_verify_rom_block(s, addr, lay->image + off, n)) == SF_ERR_VERIFY; t++) {
+            if (t == STUB_LOADS)
+                return sf_fail(&s->eb, SF_ERR_IO, "the stub reached RAM damaged %d times at 0x%08X (a noisy line); "
+                               "nothing was erased", t, addr);
+            sf_session_log(s, SF_LOG_WARNING, "the stub's block at 0x%08X reached RAM damaged: writing it again", addr);
+            if ((e = an_write(&s->link, addr, lay->image + off, n)))
+                return e;
+        }
+        if (e)
+            return e;
+    }
+    return SF_OK;
+}
+
+/* Load the stub through the ROM, start it and wait for its greeting. */
+static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
 {
     const sf_chip *c = &s->chip;
-    if (!an_has(&s->link, AN_WRITE) || !an_has(&s->link, AN_GO))
-        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader has no Write Memory or Go command to load the stub");
     sc_layout lay;
     sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, &lay, &s->eb);
     if (e)
         return e;
+    *want_crc = lay.image_crc;
     sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X", lay.image_len, lay.load);
     for (size_t off = 0; off < lay.image_len && e == SF_OK; off += 256) {
         size_t n = lay.image_len - off < 256 ? lay.image_len - off : 256;
         e = an_write(&s->link, lay.load + (uint32_t)off, lay.image + off, n);
     }
+    /* Write Memory's XOR checksum passes two flipped bits in one position. A damaged stub that
+     * starts says so (its greeting's CRC), but damage in what runs before the greeting could
+     * hang it where only a reset helps. On a line that has shown noise (a command had to be
+     * repeated) the stub is read back before Go, and damaged blocks are written again. */
+    if (e == SF_OK && s->link.recoveries)
+        e = check_loaded(s, &lay);
     sc_link *l = e ? NULL : new_link(s, s->rom_baud);
     if (e == SF_OK && !l)
         e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
@@ -99,18 +127,60 @@ sf_error sf_stub_start(sf_session *s)
         return e;
     }
     if ((e = sc_wait_hello(l, HELLO_MS))) {
-        free(l);
-        /* Did the chip stay in (or go back to) the bootloader? Then the ROM path still works. */
+        /* Did the chip stay in (or go back to) the bootloader? Then the ROM path still works.
+         * Or did the line lose the greeting? A running stub greets again on the sync byte. */
         char why[sizeof s->err];
         memcpy(why, s->err, sizeof why);
-        if (an_sync(&s->link, 500) == SF_OK && !s->link.stub_greeting)
-            return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the stub did not start (%s); the bootloader still answers", why);
+        if (an_sync(&s->link, 500) == SF_OK) {
+            if (s->link.stub_greeting && sc_finish_hello(l) == SF_OK) {
+                *out = l;
+                return SF_OK;
+            }
+            if (!s->link.stub_greeting) {
+                free(l);
+                return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the stub did not start (%s); the bootloader still answers",
+                               why);
+            }
+        }
+        free(l);
         return sf_fail(&s->eb, SF_ERR_TIMEOUT, "the stub did not start after Go (%s) and the bootloader no longer "
                        "answers: reset the board with BOOT0 high and retry with --no-stub", why);
     }
-    s->stub = l;
-    s->chip.stub_running = true;
-    return switch_baud(s);
+    *out = l;
+    return SF_OK;
+}
+
+sf_error sf_stub_start(sf_session *s)
+{
+    if (!an_has(&s->link, AN_WRITE) || !an_has(&s->link, AN_GO))
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader has no Write Memory or Go command to load the stub");
+    /* A noisy line can damage the image in a way the ROM's XOR checksum lets through: the stub
+     * reports the CRC of what it found in RAM and a damaged one is sent back to the ROM at once
+     * (Go to system memory, the one request it is given) and loaded again. */
+    for (unsigned attempt = 1;; attempt++) {
+        sc_link *l = NULL;
+        uint32_t want = 0;
+        sf_error e = load_and_start(s, &l, &want);
+        if (e)
+            return e;
+        if (l->image_crc == want) {
+            s->stub = l;
+            s->chip.stub_running = true;
+            return switch_baud(s);
+        }
+        sf_session_log(s, SF_LOG_WARNING, "the stub arrived damaged in RAM (CRC32 %08X, sent %08X): %s", l->image_crc,
+                       want, attempt < STUB_LOADS ? "loading it again" : "giving up");
+        sc_go(l, s->chip.device->sysmem_base); /* its answer may be lost: the sync below tells */
+        free(l);
+        if (an_sync(&s->link, 2000) == SF_OK && !s->link.stub_greeting) {
+            if (attempt < STUB_LOADS)
+                continue;
+            return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the stub arrived damaged in RAM %u times (line noise?); the "
+                           "bootloader still answers", attempt);
+        }
+        return sf_fail(&s->eb, SF_ERR_TIMEOUT, "the stub arrived damaged in RAM and did not go back to the "
+                       "bootloader: reset the board with BOOT0 high and retry (nothing was erased)");
+    }
 }
 
 sf_error sf_stub_adopt(sf_session *s)

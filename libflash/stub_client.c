@@ -75,6 +75,7 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     out->load = SFS_LOAD_ADDRESS;
     out->ram_top = d->ram_end & ~7u;
     sc_put32(out->image, out->ram_top); /* initial stack pointer */
+    out->image_crc = (uint32_t)crc32(0, out->image, (uInt)sfs_stub_image_len);
     return SF_OK;
 }
 
@@ -168,14 +169,17 @@ sf_error sc_recv_frame(sc_link *l, uint8_t *seq, uint8_t *cmd, uint8_t *payload,
 
 static bool is_hello(uint8_t cmd, const uint8_t *p, size_t n)
 {
-    return cmd == SFS_HELLO && n >= 7 && memcmp(p, "SFST", 4) == 0;
+    return cmd == SFS_HELLO && n >= 5 && memcmp(p, "SFST", 4) == 0;
 }
 
-static sf_error check_hello(sc_link *l, const uint8_t *p)
+static sf_error check_hello(sc_link *l, const uint8_t *p, size_t n)
 {
     if (p[4] != SFS_VERSION)
         return sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub on the chip speaks protocol version %u, this library %u: "
                        "reset the board", p[4], SFS_VERSION);
+    if (n < 11)
+        return sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub's greeting is %zu bytes, expected 11", n);
+    l->image_crc = sc_get32(p + 7);
     return SF_OK;
 }
 
@@ -189,7 +193,7 @@ sf_error sc_wait_hello(sc_link *l, unsigned timeout_ms)
         if (e == SF_ERR_TIMEOUT)
             return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub did not greet within %u ms of Go", timeout_ms);
         if (e == SF_OK && is_hello(cmd, p, n))
-            return check_hello(l, p);
+            return check_hello(l, p, n);
     }
 }
 
@@ -200,7 +204,7 @@ sf_error sc_finish_hello(sc_link *l)
     sf_error e = finish_frame(l, &seq, &cmd, p, &n, sf_now_ms() + 200 + sc_line_ms(l, 16));
     if (e || !is_hello(cmd, p, n))
         return sf_fail(l->eb, SF_ERR_PROTOCOL, "a frame that is not the stub's greeting answered the sync byte");
-    return check_hello(l, p);
+    return check_hello(l, p, n);
 }
 
 /* Stop-and-wait: send, wait for the reply with the same sequence, resend on silence or a bad

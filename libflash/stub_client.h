@@ -20,6 +20,7 @@ typedef struct sc_link {
     uint8_t seq;
     unsigned attempts;             /* per request; 0 = SC_ATTEMPTS */
     struct sfs_params params;      /* as loaded, or as the stub reports (SFS_INFO) */
+    uint32_t image_crc;            /* the stub's image as it found it in RAM (its HELLO) */
     uint8_t rx[4096];              /* bytes read from the port, not yet parsed */
     size_t rx_head, rx_len;
     /* Progress of a long operation: bytes done of total. */
@@ -32,6 +33,7 @@ typedef struct sc_layout {
     uint32_t load, ram_top;        /* image at load; stack top */
     uint8_t *image;                /* malloc'd, 4-byte padded */
     size_t image_len;
+    uint32_t image_crc;            /* CRC32 of what is loaded, as the stub's HELLO reports it */
 } sc_layout;
 
 /* Lay the stub out in the RAM the device table leaves free ([ram_base, ram_end)): receive ring

@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "      --seed N               seed for the fault rates\n"
             "      --max-baud N           the link carries at most N baud (faster bytes arrive garbled)\n"
             "      --pll-stuck            the PLL never locks (code waiting for it hangs)\n"
+            "      --damage-ram-byte N    flip a bit of the Nth byte Write Memory stores in RAM\n"
+            "                             (line errors the XOR checksum cannot see)\n"
             "  -h, --help                 this text\n"
             "      --version              version\n\n"
             "Runs until SIGINT or SIGTERM, then saves the flash file.\n"
@@ -71,7 +73,7 @@ static int parse_u64(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     enum { OPT_PTY = 256, OPT_FAST, OPT_BOOT0, OPT_CRX, OPT_CTX, OPT_DRX, OPT_DTX, OPT_PCB, OPT_PCM,
-           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK };
+           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK, OPT_DAMAGE };
     static const struct option longopts[] = {
         {"device", required_argument, 0, 'd'}, {"list", no_argument, 0, 'l'},
         {"pty", no_argument, 0, OPT_PTY}, {"flash", required_argument, 0, 'f'},
@@ -81,6 +83,7 @@ int main(int argc, char **argv)
         {"power-cut-bytes", required_argument, 0, OPT_PCB}, {"power-cut-ms", required_argument, 0, OPT_PCM},
         {"power-off-ms", required_argument, 0, OPT_POFF}, {"seed", required_argument, 0, OPT_SEED},
         {"max-baud", required_argument, 0, OPT_MAXBAUD}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
+        {"damage-ram-byte", required_argument, 0, OPT_DAMAGE},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, OPT_VERSION}, {0, 0, 0, 0},
     };
     const char *device = "stm32f103re";
@@ -126,6 +129,14 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_PLLSTUCK: opt.faults.pll_stuck = true; break;
+        case OPT_DAMAGE: {
+            uint64_t n;
+            if (parse_u64(optarg, &n) || n == 0 || n > UINT32_MAX)
+                bad = "--damage-ram-byte takes a byte number from 1";
+            else
+                opt.faults.damage_ram_byte = (uint32_t)n;
+            break;
+        }
         case OPT_SEED: if (parse_u64(optarg, &opt.faults.seed)) bad = "--seed takes a number"; break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: printf("stubflash-sim %s\n", STUBFLASH_VERSION); return 0;

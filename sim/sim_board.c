@@ -39,6 +39,7 @@ struct sim_board {
     sim_cpu *cpu;        /* while the CPU runs */
     sim_cpu *cpus[2];    /* engines by BOOT0 level, reused across runs */
     unsigned resets;
+    uint64_t ram_bytes_written; /* by the ROM's Write Memory (fault damage_ram_byte) */
     char fault[256];
 };
 
@@ -192,6 +193,12 @@ static sim_cpu *cpu_for(sim_board *b, bool boot0)
     return b->cpus[boot0];
 }
 
+static sim_rom_env rom_env(sim_board *b)
+{
+    return (sim_rom_env){.part = b->part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem,
+                         .damage_ram_byte = b->opt.faults.damage_ram_byte, .ram_bytes_written = &b->ram_bytes_written};
+}
+
 /* Run code on the CPU from a vector table; follow jumps into the ROM and its Go commands. */
 static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
 {
@@ -226,7 +233,7 @@ static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
         }
         if (ex != CPU_EXIT_ROM)
             return; /* reset request or external stop: the main loop decides */
-        sim_rom_env renv = {.part = b->part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem};
+        sim_rom_env renv = rom_env(b);
         if (sim_rom_run(&renv, &vtor) != ROM_GO)
             return;
     }
@@ -234,7 +241,7 @@ static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
 
 static void run_rom(sim_board *b)
 {
-    sim_rom_env env = {.part = b->part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem};
+    sim_rom_env env = rom_env(b);
     uint32_t go;
     enum sim_rom_exit ex = sim_rom_run(&env, &go);
     if (ex == ROM_GO) {

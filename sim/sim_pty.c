@@ -93,10 +93,10 @@ sim_pty *sim_pty_open(sim_board *b, char **err)
         return NULL;
     p->board = b;
     p->slave = -1;
-    p->master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+    p->master = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC); /* a program the embedder starts must not hold it */
     const char *name = NULL;
     if (p->master < 0 || grantpt(p->master) != 0 || unlockpt(p->master) != 0 ||
-        !(name = ptsname(p->master)) || (p->slave = open(name, O_RDWR | O_NOCTTY)) < 0) {
+        !(name = ptsname(p->master)) || (p->slave = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0) {
         if (err && (*err = malloc(128)))
             snprintf(*err, 128, "cannot create a pseudo-terminal: %s", strerror(errno));
         if (p->master >= 0)

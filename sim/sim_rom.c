@@ -191,6 +191,10 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
         return ROM_INTERRUPTED;
     }
     if (ram) {
+        uint64_t before = *e->ram_bytes_written;
+        *e->ram_bytes_written += len;
+        if (e->damage_ram_byte > before && e->damage_ram_byte <= *e->ram_bytes_written)
+            data[e->damage_ram_byte - before - 1] ^= 0x10;
         memcpy(sim_memory_ptr(e->mem, addr, len), data, len);
         tx(r, ACK);
         return ROM_INTERRUPTED;

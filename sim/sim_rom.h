@@ -12,6 +12,8 @@ typedef struct sim_rom_env {
     sim_clock *clock;
     sim_flash *flash;
     sim_memory *mem;
+    uint32_t damage_ram_byte;       /* sim_faults.damage_ram_byte */
+    uint64_t *ram_bytes_written;    /* by Write Memory since the board was made */
 } sim_rom_env;
 
 enum sim_rom_exit {

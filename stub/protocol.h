@@ -35,10 +35,11 @@
 #define SFS_MAX_PAYLOAD 1024  /* the largest frame payload; the host may choose less for a small
                               * RAM (sfs_params.max_payload), and never sends more than it chose */
 #define SFS_REPLY 0x80
-#define SFS_VERSION 2
+#define SFS_VERSION 3
 
 /* Commands. */
-#define SFS_HELLO 0x40      /* stub -> host: "SFST", version, max payload (2) as loaded */
+#define SFS_HELLO 0x40      /* stub -> host: "SFST", version, max payload (2) as loaded, CRC32 (4)
+                             * of the image (code and data) as it was in RAM when the stub started */
 #define SFS_PING 0x01       /* echo the payload */
 #define SFS_ERASE 0x03      /* address, length: erase the pages covering it; length SFS_ERASE_ALL:
                              * the whole flash (mass erase, every bank) */

@@ -6,7 +6,7 @@
 #include "flash.h"
 #include "stub.h"
 
-extern unsigned int _stack_top, _bss_start, _end;
+extern unsigned int _stack_top, _bss_start, _end, _image_end;
 void stub_main(void);
 
 #ifdef STUB_HOST
@@ -22,11 +22,11 @@ __attribute__((section(".params"), used)) volatile struct sfs_params params = {
     0u, 0u};
 
 unsigned char *frame;
-static unsigned int rpos, wpos, trial_brr;
+static unsigned int rpos, wpos, trial_brr, image_crc;
 
 #ifdef STUB_HOST
 /* The fuzz harness (tests/fuzz/fuzz_stub.c) runs the stub once per input: a fresh bss. */
-void stub_host_reset(void) { rpos = wpos = trial_brr = 0; }
+void stub_host_reset(void) { rpos = wpos = trial_brr = image_crc = 0; }
 #endif
 
 static unsigned char rx(void)
@@ -100,9 +100,10 @@ static void status(unsigned char seq, unsigned char cmd, unsigned char st) { rep
 
 static void hello(void)
 {
-    unsigned char h[7] = {'S', 'F', 'S', 'T', SFS_VERSION, (unsigned char)params.max_payload,
-                          (unsigned char)(params.max_payload >> 8)};
-    frame_send(0, SFS_HELLO, h, sizeof h);
+    /* "SFST", version, max payload (16 bits), image CRC, as three little-endian words: the
+     * smallest code (the stub is within bytes of its 4 KiB budget). */
+    unsigned int h[3] = {0x54534653u, SFS_VERSION | params.max_payload << 8 | image_crc << 24, image_crc >> 8};
+    frame_send(0, SFS_HELLO, (const unsigned char *)h, 11);
 }
 
 /* ERASE: a page range, or everything. Doing it twice (a repeated request) does no harm. */
@@ -209,6 +210,11 @@ void stub_main(void)
 #ifndef STUB_HOST /* on the host, stub_host_reset() and stream_host_reset() stand in for this */
     for (unsigned int *p = &_bss_start; p < &_end; p++) /* nothing else clears it */
         *p = 0;
+    /* The image as the ROM stored it, before anything changes it: the ROM's Write Memory has
+     * only an XOR checksum, which two flipped bits in one position pass. The host compares
+     * this CRC (in HELLO) with what it sent and sends nothing else to a damaged stub. */
+    const unsigned char *image = (const unsigned char *)head;
+    image_crc = sfs_crc32(0, image, (unsigned int)((const unsigned char *)&_image_end - image));
 #endif
     frame = (unsigned char *)params.frame;
     chip_clock_init();

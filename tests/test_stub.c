@@ -67,8 +67,23 @@ static size_t recv_frame(sim_board *b, uint8_t *seq, uint8_t *cmd, uint8_t *payl
     return len;
 }
 
-/* Load the stub through the ROM of a synchronised board and start it. */
-static void start_stub(sim_board *b)
+static void expect_hello(sim_board *b, uint32_t image_crc)
+{
+    uint8_t seq, cmd, pl[16];
+    size_t n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
+    assert_int_equal(cmd, SFS_HELLO);
+    assert_int_equal(seq, 0);
+    assert_int_equal(n, 11);
+    assert_memory_equal(pl, "SFST", 4);
+    assert_int_equal(pl[4], SFS_VERSION);
+    assert_int_equal(pl[5] | pl[6] << 8, SFS_MAX_PAYLOAD);
+    assert_int_equal(le32_get(pl + 7), image_crc); /* what it found in RAM */
+}
+
+/* Load the stub through the ROM of a synchronised board, start it and take its greeting.
+ * damage_at >= 0 flips a bit of that image byte after the parameters are set, as line noise
+ * the ROM's XOR checksum lets through would. */
+static void start_stub_damaged(sim_board *b, int damage_at)
 {
     const sim_part *part = sim_board_part(b);
     size_t len = (sfs_stub_image_len + 3) & ~(size_t)3;
@@ -91,23 +106,17 @@ static void start_stub(sim_board *b)
     p.bank2_base = sim_part_flash_size(part) > 512 * 1024 ? 0x08080000 : 0;
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
     le32_put(img, 0x20008000); /* stack above the buffers; both parts have more RAM */
+    if (damage_at >= 0)
+        img[damage_at] ^= 0x10;
+    uint32_t crc = (uint32_t)crc32(0, img, (uInt)sfs_stub_image_len);
     assert_int_equal(bh_write(b, SFS_LOAD_ADDRESS, img, len), 0);
     free(img);
     assert_int_equal(bh_command(b, 0x21), ACK);
     assert_int_equal(bh_address(b, SFS_LOAD_ADDRESS), ACK);
+    expect_hello(b, crc);
 }
 
-static void expect_hello(sim_board *b)
-{
-    uint8_t seq, cmd, pl[16];
-    size_t n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
-    assert_int_equal(cmd, SFS_HELLO);
-    assert_int_equal(seq, 0);
-    assert_int_equal(n, 7);
-    assert_memory_equal(pl, "SFST", 4);
-    assert_int_equal(pl[4], SFS_VERSION);
-    assert_int_equal(pl[5] | pl[6] << 8, SFS_MAX_PAYLOAD);
-}
+static void start_stub(sim_board *b) { start_stub_damaged(b, -1); }
 
 static void run_stub_session(const char *part)
 {
@@ -119,7 +128,6 @@ static void run_stub_session(const char *part)
     assert_int_equal(bh_sync(b), ACK);
     assert_int_equal(bh_write(b, 0x08000000, data, sizeof data), 0);
     start_stub(b);
-    expect_hello(b);
     assert_true(sim_board_cpu_running(b));
 
     uint8_t seq, cmd, pl[64];
@@ -199,7 +207,6 @@ static void erase_write_session(const char *part, uint32_t far_page)
     assert_int_equal(bh_sync(b), ACK);
     assert_int_equal(bh_write(b, 0x08000000, data, sizeof data), 0); /* page 0 programmed */
     start_stub(b);
-    expect_hello(b);
 
     uint8_t req[9], rep[16], back[64], d[64], zend[64];
     le32_put(req, 0x08000000);
@@ -280,7 +287,6 @@ static void test_write_protected_page_reported(void **state)
         bh_byte(b, 5);
     assert_int_equal(bh_sync(b), ACK);
     start_stub(b);
-    expect_hello(b);
     uint8_t req[8], rep[16];
     le32_put(req, 0x08000800);
     le32_put(req + 4, 4);
@@ -354,7 +360,6 @@ static void test_stream_writes_and_checks(void **state)
     sim_board *b = bh_board("stm32f103re");
     assert_int_equal(bh_sync(b), ACK);
     start_stub(b);
-    expect_hello(b);
     size_t n = 6144, zlen, cut;
     uint8_t *d = text_like(n), zend[64];
     uint8_t *z = deflate_cut(d, n, 2048, &zlen, &cut);
@@ -383,7 +388,6 @@ static void test_corrupt_stream_stops_where_it_breaks(void **state)
     sim_board *b = bh_board("stm32f103re");
     assert_int_equal(bh_sync(b), ACK);
     start_stub(b);
-    expect_hello(b);
     /* Valid frames carrying a broken deflate stream: after the first 3000 bytes' flush point,
      * the next block header says type 3, which does not exist. */
     size_t n = 8192, zlen, cut;
@@ -417,7 +421,6 @@ static void test_unprogrammable_cell_stops_the_stream(void **state)
     static const uint8_t word[4] = {0x12, 0x34, 0x56, 0x78};
     assert_int_equal(bh_write(b, 0x08006400, word, 4), 0);
     start_stub(b);
-    expect_hello(b);
     size_t n = 4096, zlen, cut;
     uint8_t *d = text_like(n), zend[64];
     uint8_t *z = deflate_cut(d, n, 1024, &zlen, &cut);
@@ -449,6 +452,18 @@ static void test_stub_xl(void **state)
     run_stub_session("stm32f103rg");
 }
 
+/* A stub damaged on the way (a flipped bit the ROM's XOR checksum let through) says so in its
+ * greeting: the CRC it reports is that of the bytes in RAM, not of the image that was sent. */
+static void test_greeting_reports_the_image_in_ram(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f103re");
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub_damaged(b, SFS_PARAMS_OFFSET + (int)offsetof(struct sfs_params, chip)); /* a harmless byte */
+    assert_true(sim_board_cpu_running(b));
+    sim_board_free(b);
+}
+
 static void test_stub_fits_its_budget(void **state)
 {
     (void)state;
@@ -474,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_stub_fits_its_budget),
         cmocka_unit_test(test_crc32_matches_zlib),
         cmocka_unit_test(test_stub_hd),
+        cmocka_unit_test(test_greeting_reports_the_image_in_ram),
         cmocka_unit_test(test_stub_xl),
         cmocka_unit_test(test_erase_write_hd),
         cmocka_unit_test(test_erase_write_xl_bank2),

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "board_host.h"
+#include "protocol.h"
 #include "pty_board.h"
 #include "run.h"
 
@@ -170,6 +171,42 @@ static void test_stub_that_cannot_start(void **state)
     free(img);
 }
 
+static void test_stub_damaged_on_the_way(void **state)
+{
+    /* Line errors the ROM's XOR checksum cannot see flip a bit of the stub as it is loaded (a
+     * byte of its parameter block: it runs, but is not what was sent). Its greeting reports the
+     * CRC of what it found in RAM; the host sends it back to the ROM and loads it again. */
+    sim_options opt = {.boot0 = true,
+                       .faults = {.damage_ram_byte = SFS_PARAMS_OFFSET + offsetof(struct sfs_params, chip) + 1}};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    uint8_t *img = bh_noise(4096, 5);
+    save(x, "a.bin", img, 4096);
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
+    assert_true(pb_log_has(x, "the stub arrived damaged in RAM"));
+    assert_true(pb_log_has(x, "loading it again"));
+    assert_int_equal(pb_log_count(x, "loading the stub:"), 2);
+    expect_flash(x, img, 4096);
+    free(img);
+}
+
+static void test_adapter_unplugged_while_connecting(void **state)
+{
+    /* BOOT0 low and a blank flash: nothing answers the sync byte. The adapter goes away while
+     * the host is still trying: it must say so, not blame BOOT0 or the wiring. */
+    sim_options opt = {.boot0 = false};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-p", sim_pty_path(x->pty), "info", NULL};
+    pid_t pid = run_start(argv, NULL, x->log);
+    usleep(300 * 1000);
+    sim_pty_close(x->pty);
+    x->pty = NULL;
+    int rc = run_wait(pid, 10000, 0);
+    show_log_tail(x->log);
+    assert_int_equal(rc, 1);
+    assert_true(pb_log_has(x, "went away"));
+    assert_false(pb_log_has(x, "sync byte"));
+}
+
 static void test_link_that_cannot_carry_the_fast_rate(void **state)
 {
     /* A bridge fixed at 115200: every faster rate the stub tries is garbage both ways. The
@@ -193,6 +230,8 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_ld, teardown),
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
+        cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
+        cmocka_unit_test_teardown(test_adapter_unplugged_while_connecting, teardown),
         cmocka_unit_test_teardown(test_link_that_cannot_carry_the_fast_rate, teardown),
     };
     return cmocka_run_group_tests_name("stub path", tests, NULL, NULL);

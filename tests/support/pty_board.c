@@ -38,12 +38,16 @@ const char *pb_file(pty_board *p, const char *name)
     return p->path;
 }
 
-bool pb_log_has(const pty_board *p, const char *text)
+unsigned pb_log_count(const pty_board *p, const char *text)
 {
     size_t n;
     uint8_t *l = bh_load_file(p->log, &n);
     l[n] = 0;
-    bool found = strstr((char *)l, text) != NULL;
+    unsigned count = 0;
+    for (const char *at = (char *)l; (at = strstr(at, text)) != NULL; at += strlen(text))
+        count++;
     free(l);
-    return found;
+    return count;
 }
+
+bool pb_log_has(const pty_board *p, const char *text) { return pb_log_count(p, text) > 0; }

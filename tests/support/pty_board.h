@@ -21,5 +21,7 @@ int pb_close(pty_board *p);
 const char *pb_file(pty_board *p, const char *name);
 /* Whether the last program's output contains text. */
 bool pb_log_has(const pty_board *p, const char *text);
+/* How many times it contains text. */
+unsigned pb_log_count(const pty_board *p, const char *text);
 
 #endif
