@@ -22,7 +22,9 @@ sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb)
         return sf_fail(eb, SF_ERR_NOMEM, "out of memory");
     }
     sf_error e = strncmp(name, "sim:", 4) == 0 ? sf_simport_open(name + 4, &p->ops, &p->impl, eb)
-                                               : sf_serial_open(name, &p->ops, &p->impl, eb);
+                 : strncmp(name, "tcp://", 6) == 0 || strncmp(name, "rfc2217://", 10) == 0
+                     ? sf_tcp_open(name, &p->ops, &p->impl, eb)
+                     : sf_serial_open(name, &p->ops, &p->impl, eb);
     if (e == SF_OK)
         e = p->ops->set_format(p->impl, 115200, true, eb);
     if (e != SF_OK) {
@@ -54,6 +56,8 @@ void sf_port_close(sf_port *p)
 }
 
 const char *sf_port_name(const sf_port *p) { return p ? p->name : ""; }
+
+bool sf_port_fixed_rate(const sf_port *p) { return p && p->ops->fixed_rate; }
 
 sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_errbuf *eb)
 {

@@ -84,7 +84,7 @@ static void serial_close(void *impl)
 }
 
 static const sf_port_ops serial_ops = {
-    serial_set_format, serial_write, serial_read, serial_flush_input, serial_set_lines, serial_close,
+    serial_set_format, serial_write, serial_read, serial_flush_input, serial_set_lines, serial_close, false,
 };
 
 sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb)

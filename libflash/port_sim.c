@@ -54,7 +54,7 @@ static void sim_close(void *impl)
 }
 
 static const sf_port_ops sim_ops = {
-    sim_set_format, sim_write, sim_read, sim_flush_input, sim_set_lines, sim_close,
+    sim_set_format, sim_write, sim_read, sim_flush_input, sim_set_lines, sim_close, false,
 };
 
 const char *sf_simport_part_name(size_t i)

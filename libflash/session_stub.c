@@ -53,6 +53,11 @@ void sf_stub_forget(sf_session *s)
 static sf_error switch_baud(sf_session *s)
 {
     static const uint32_t rates[] = AUTO_RATES;
+    if (sf_port_fixed_rate(s->port)) {
+        if (s->stub_baud != 0)
+            sf_session_log(s, SF_LOG_INFO, "stub: the port's rate is set at the bridge: staying at %u baud", s->rom_baud);
+        return SF_OK;
+    }
     bool autob = s->stub_baud == SF_STUB_BAUD_AUTO;
     for (size_t i = 0; i < (autob ? sizeof rates / sizeof rates[0] : 1); i++) {
         uint32_t target = autob ? rates[i] : s->stub_baud;

@@ -25,11 +25,16 @@ typedef struct sf_port_ops {
     sf_error (*flush_input)(void *impl, sf_errbuf *eb);
     sf_error (*set_lines)(void *impl, int dtr, int rts, sf_errbuf *eb);
     void (*close)(void *impl);
+    bool fixed_rate; /* the rate is set at the other end (a raw TCP bridge): set_format does nothing */
 } sf_port_ops;
 
 sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
 /* Terminals libserialport refuses (pseudo-terminals): plain termios. */
 sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
+/* "tcp://HOST:PORT" (raw) and "rfc2217://HOST:PORT" (Telnet Com Port Control). */
+sf_error sf_tcp_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
+/* Whether the port's rate is fixed at the other end: a stub must stay at the rate it starts at. */
+bool sf_port_fixed_rate(const sf_port *p);
 sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
 /* Names of the virtual parts, for sf_port_list; NULL past the end. */
 const char *sf_simport_part_name(size_t i);

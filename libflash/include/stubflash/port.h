@@ -17,7 +17,14 @@ typedef struct sf_port sf_port;
  *    '?' separated by '&': "flash=FILE" keeps the board's flash in FILE between runs,
  *    "realtime=1" paces bytes and flash operations as hardware does (default: fast),
  *    "corrupt_rx=RATE", "corrupt_tx=RATE", "drop_rx=RATE", "seed=N" inject line faults (per
- *    byte, to the device / to the host).
+ *    byte, to the device / to the host);
+ *  - "tcp://HOST:PORT": a raw TCP byte stream to a serial bridge (ser2net's plain TCP accepter,
+ *    a radio modem gateway, a serial server in raw mode). The serial rate and format are set
+ *    at the bridge: sf_port_set_format changes nothing, sf_port_set_lines is SF_ERR_UNSUPPORTED,
+ *    and a session keeps the RAM stub at the bootloader's rate;
+ *  - "rfc2217://HOST:PORT": Telnet with the Com Port Control Option (RFC 2217, ser2net's
+ *    "telnet(rfc2217)" accepter): rate, parity and DTR/RTS are set through the bridge.
+ *    HOST may be a name, an IPv4 address or an IPv6 address in brackets.
  * The port starts at 115200 8E1. On failure *out is NULL and err (if not NULL) holds a
  * sentence the user can act on (permission, busy, not found). */
 SF_API sf_error sf_port_open(const char *name, sf_port **out, char *err, size_t errlen);
