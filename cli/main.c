@@ -34,6 +34,7 @@ typedef struct cmd_opts {
 typedef struct cli {
     cmd_opts opt;
     const char *port;
+    const char *before, *after;
     uint32_t baud, stub_baud;
     bool no_stub, json, quiet, verbose;
     cli_out out;
@@ -77,11 +78,16 @@ static void usage(FILE *f)
 "  reset                       reset the chip (back to the bootloader if BOOT0 is high)\n"
 "\n"
 "Options:\n"
-"  -p, --port PORT     serial port (/dev/ttyUSB0) or sim:PART[?flash=FILE]; default $STUBFLASH_PORT\n"
+"  -p, --port PORT     serial port (/dev/ttyUSB0), tcp://HOST:PORT (raw bridge),\n"
+"                      rfc2217://HOST:PORT, or sim:PART[?flash=FILE]; default $STUBFLASH_PORT\n"
 "  -b, --baud RATE     bootloader baud rate (default 115200)\n"
 "      --no-stub       use only the ROM bootloader (no RAM stub)\n"
 "      --stub-baud RATE  rate the stub switches to (default: the fastest up to 921600;\n"
 "                      0 keeps the bootloader's rate, e.g. over a radio link)\n"
+"      --before SEQ    control lines to reset the chip into its bootloader first:\n"
+"                      dtr-reset-rts-boot0, rts-reset-dtr-boot0 (wirings), none, or\n"
+"                      steps like \"-dtr,rts,dtr,100,-dtr\" (dtr/rts/brk, - releases, ms)\n"
+"      --after SEQ     the same at the end, to start the application\n"
 "      --json          print one JSON document on stdout\n"
 "  -q, --quiet         only errors\n"
 "  -v, --verbose       more detail\n"
@@ -167,6 +173,10 @@ static int open_session(cli *c)
     sf_error e = sf_session_set_baud(c->session, c->baud);
     if (e == SF_OK)
         e = sf_session_set_stub(c->session, !c->no_stub, c->stub_baud);
+    if (e == SF_OK)
+        e = sf_session_set_entry(c->session, c->before, c->after);
+    if (e == SF_ERR_ARG)
+        return usage_error(c, "%s", sf_session_last_error(c->session));
     if (e)
         return session_fail(c, e);
     active_session = c->session;
@@ -582,7 +592,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_BEFORE, O_AFTER };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -594,7 +604,8 @@ int main(int argc, char **argv)
         {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
         {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD},
         {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
-        {"no-backup", no_argument, 0, O_NO_BACKUP},
+        {"no-backup", no_argument, 0, O_NO_BACKUP}, {"before", required_argument, 0, O_BEFORE},
+        {"after", required_argument, 0, O_AFTER},
         {0, 0, 0, 0},
     };
     cli c = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO};
@@ -633,6 +644,8 @@ int main(int argc, char **argv)
         case O_LEVEL: if (!parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
         case O_IRREVERSIBLE: op->irreversible = true; break;
         case O_NO_BACKUP: op->no_backup = true; break;
+        case O_BEFORE: c.before = optarg; break;
+        case O_AFTER: c.after = optarg; break;
         default: usage(stderr); return EXIT_USAGE;
         }
         if (bad) {

@@ -85,7 +85,7 @@ sf_error an_sync(an_link *l, unsigned total_ms)
     } while (sf_now_ms() < deadline);
     return sf_fail(l->eb, SF_ERR_TIMEOUT,
                    "no answer to the bootloader's sync byte (0x7F) within %u ms. Is BOOT0 high and was the "
-                   "board reset since? Is it the right port, and TX/RX crossed? Is the baud rate one the "
+                   "board reset since (if DTR/RTS reach NRST/BOOT0: --before)? Is it the right port, and TX/RX crossed? Is the baud rate one the "
                    "adapter can do (try -b 57600)?", total_ms);
 }
 

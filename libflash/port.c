@@ -125,7 +125,11 @@ sf_error sf_port_flush_input(sf_port *p)
     return p ? p->ops->flush_input(p->impl, NULL) : SF_ERR_ARG;
 }
 
-sf_error sf_port_set_lines(sf_port *p, int dtr, int rts)
+sf_error sf_port_set_lines_eb(sf_port *p, int dtr, int rts, int brk, sf_errbuf *eb)
 {
-    return p ? p->ops->set_lines(p->impl, dtr, rts, NULL) : SF_ERR_ARG;
+    return p ? p->ops->set_lines(p->impl, dtr, rts, brk, eb) : sf_fail(eb, SF_ERR_ARG, "no port");
 }
+
+sf_error sf_port_set_lines(sf_port *p, int dtr, int rts) { return sf_port_set_lines_eb(p, dtr, rts, -1, NULL); }
+
+sf_error sf_port_set_break(sf_port *p, bool on) { return sf_port_set_lines_eb(p, -1, -1, on, NULL); }

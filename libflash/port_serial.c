@@ -67,12 +67,14 @@ static sf_error serial_flush_input(void *impl, sf_errbuf *eb)
     return SF_OK;
 }
 
-static sf_error serial_set_lines(void *impl, int dtr, int rts, sf_errbuf *eb)
+static sf_error serial_set_lines(void *impl, int dtr, int rts, int brk, sf_errbuf *eb)
 {
     struct sp_port *p = impl;
     if ((dtr >= 0 && sp_set_dtr(p, dtr ? SP_DTR_ON : SP_DTR_OFF) != SP_OK) ||
         (rts >= 0 && sp_set_rts(p, rts ? SP_RTS_ON : SP_RTS_OFF) != SP_OK))
         return sp_fail(eb, SF_ERR_IO, "cannot set DTR/RTS", sp_get_port_name(p));
+    if (brk >= 0 && (brk ? sp_start_break(p) : sp_end_break(p)) != SP_OK)
+        return sp_fail(eb, SF_ERR_IO, "cannot set BREAK", sp_get_port_name(p));
     return SF_OK;
 }
 

@@ -38,10 +38,17 @@ static sf_error sim_flush_input(void *impl, sf_errbuf *eb)
     return SF_OK;
 }
 
-static sf_error sim_set_lines(void *impl, int dtr, int rts, sf_errbuf *eb)
+static sf_error sim_set_lines(void *impl, int dtr, int rts, int brk, sf_errbuf *eb)
 {
-    (void)impl, (void)dtr, (void)rts, (void)eb;
-    return SF_OK; /* the virtual board's BOOT0/NRST are not wired to DTR/RTS */
+    (void)eb;
+    sim_board *b = ((simport *)impl)->board; /* the wiring options say what the lines drive */
+    if (dtr >= 0)
+        sim_board_set_line(b, SIM_LINE_DTR, dtr);
+    if (rts >= 0)
+        sim_board_set_line(b, SIM_LINE_RTS, rts);
+    if (brk >= 0)
+        sim_board_set_line(b, SIM_LINE_BREAK, brk);
+    return SF_OK;
 }
 
 static void sim_close(void *impl)
@@ -89,11 +96,20 @@ sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl,
             opt.faults.max_baud = (uint32_t)strtoul(kv + 9, NULL, 0);
         else if (strcmp(kv, "pll_stuck=1") == 0)
             opt.faults.pll_stuck = true;
+        else if (strncmp(kv, "reset=", 6) == 0 &&
+                 sim_wiring_parse_line(kv + 6, &opt.wiring.nrst, &opt.wiring.nrst_inverted) == 0)
+            ;
+        else if (strncmp(kv, "boot0=", 6) == 0 && (kv[6] == '0' || kv[6] == '1') && !kv[7])
+            opt.boot0 = kv[6] == '1';
+        else if (strncmp(kv, "boot0=", 6) == 0 &&
+                 sim_wiring_parse_line(kv + 6, &opt.wiring.boot0, &opt.wiring.boot0_inverted) == 0)
+            ;
         else if (strncmp(kv, "seed=", 5) == 0)
             opt.faults.seed = strtoull(kv + 5, NULL, 0);
         else {
             sf_error e = sf_fail(eb, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
-                                 "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, seed=N)", spec, kv);
+                                 "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, seed=N, "
+                                 "boot0=0|1|LINE, reset=LINE with LINE dtr, rts, brk or !dtr...)", spec, kv);
             free(copy);
             return e;
         }

@@ -308,13 +308,16 @@ static sf_error tcp_flush_input(void *impl, sf_errbuf *eb)
     return e;
 }
 
-static sf_error tcp_set_lines(void *impl, int dtr, int rts, sf_errbuf *eb)
+static sf_error tcp_set_lines(void *impl, int dtr, int rts, int brk, sf_errbuf *eb)
 {
     tcpport *t = impl;
     if (!t->telnet)
-        return sf_fail(eb, SF_ERR_UNSUPPORTED, "%s: a raw TCP link carries no DTR/RTS (use rfc2217://)", t->name);
+        return sf_fail(eb, SF_ERR_UNSUPPORTED, "%s: a raw TCP link carries no DTR, RTS or BREAK (use rfc2217://)",
+                       t->name);
     sf_error e = SF_OK;
     uint8_t c;
+    if (brk >= 0 && (c = brk ? CTL_BREAK_ON : CTL_BREAK_OFF, (e = comport(t, CP_SET_CONTROL, &c, 1, eb))))
+        return e;
     if (dtr >= 0 && (c = dtr ? CTL_DTR_ON : CTL_DTR_OFF, (e = comport(t, CP_SET_CONTROL, &c, 1, eb))))
         return e;
     if (rts >= 0 && (c = rts ? CTL_RTS_ON : CTL_RTS_OFF, (e = comport(t, CP_SET_CONTROL, &c, 1, eb))))

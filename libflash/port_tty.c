@@ -119,9 +119,13 @@ static sf_error tty_flush_input(void *impl, sf_errbuf *eb)
     return SF_OK;
 }
 
-static sf_error tty_set_lines(void *impl, int dtr, int rts, sf_errbuf *eb)
+static sf_error tty_set_lines(void *impl, int dtr, int rts, int brk, sf_errbuf *eb)
 {
     tty *t = impl;
+    if (brk >= 0 && ioctl(t->fd, brk ? TIOCSBRK : TIOCCBRK) != 0)
+        return sf_fail(eb, SF_ERR_IO, "%s: cannot set BREAK: %s", t->name, strerror(errno));
+    if (dtr < 0 && rts < 0)
+        return SF_OK;
     int bits;
     if (ioctl(t->fd, TIOCMGET, &bits) != 0)
         return SF_OK; /* pseudo-terminals have no modem lines */

@@ -118,6 +118,23 @@ sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud)
     return SF_OK;
 }
 
+sf_error sf_session_set_entry(sf_session *s, const char *before, const char *after)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    entry_seq b, a;
+    sf_error e = entry_parse(before, true, "--before", &b, &s->eb);
+    if (e == SF_OK)
+        e = entry_parse(after, false, "--after", &a, &s->eb);
+    if (e)
+        return e;
+    pthread_mutex_lock(&s->lock);
+    s->before = b;
+    s->after = a;
+    pthread_mutex_unlock(&s->lock);
+    return SF_OK;
+}
+
 void sf_session_cancel(sf_session *s)
 {
     if (s)
@@ -399,6 +416,11 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
     }
     s->link = (an_link){.port = s->port, .eb = &s->eb, .cancel = &s->cancel, .retries = s->retries};
     sf_session_progress(s, SF_PHASE_CONNECT, 0, 1);
+    if (s->before.n && (e = entry_run(s->port, &s->before, &s->eb)) != SF_OK) {
+        sf_port_close(s->port);
+        s->port = NULL;
+        return end(s, e);
+    }
     /* The ROM answers a sync byte within a few ms once it runs (2.6 s after a reset at worst,
      * AN2606): ask it briefly, then look for a stub a dead host left, then wait out the rest. */
     e = connect(s, 600);
@@ -431,6 +453,14 @@ void sf_session_close(sf_session *s)
         return;
     pthread_mutex_lock(&s->lock);
     sf_stub_release(s);
+    if (s->port && s->after.n) {
+        char why[160];
+        sf_errbuf eb = {why, sizeof why};
+        if (entry_run(s->port, &s->after, &eb) != SF_OK)
+            sf_session_log(s, SF_LOG_WARNING, "the --after sequence failed: %s", why);
+        else
+            sf_session_log(s, SF_LOG_DEBUG, "ran the --after sequence");
+    }
     if (s->port)
         sf_port_close(s->port);
     s->port = NULL;

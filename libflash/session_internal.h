@@ -4,6 +4,7 @@
 #define SF_SESSION_INTERNAL_H
 
 #include "an3155.h"
+#include "entry.h"
 #include "plan.h"
 #include "sf_internal.h"
 #include "stub_client.h"
@@ -33,6 +34,7 @@ struct sf_session {
     sc_link *stub;             /* set while the RAM stub runs and serves the session */
     bool open;
     sf_chip chip;
+    entry_seq before, after;   /* control-line sequences (sf_session_set_entry) */
 };
 
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -23,7 +23,8 @@ typedef struct sf_port_ops {
     /* Read up to len bytes, waiting at most timeout_ms for the first; *got = count (0 = timeout). */
     sf_error (*read)(void *impl, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb);
     sf_error (*flush_input)(void *impl, sf_errbuf *eb);
-    sf_error (*set_lines)(void *impl, int dtr, int rts, sf_errbuf *eb);
+    /* DTR, RTS and BREAK (TX held low): 1 asserted, 0 released, -1 unchanged. */
+    sf_error (*set_lines)(void *impl, int dtr, int rts, int brk, sf_errbuf *eb);
     void (*close)(void *impl);
     bool fixed_rate; /* the rate is set at the other end (a raw TCP bridge): set_format does nothing */
 } sf_port_ops;
@@ -35,6 +36,7 @@ sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_
 sf_error sf_tcp_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
 /* Whether the port's rate is fixed at the other end: a stub must stay at the rate it starts at. */
 bool sf_port_fixed_rate(const sf_port *p);
+sf_error sf_port_set_lines_eb(sf_port *p, int dtr, int rts, int brk, sf_errbuf *eb);
 sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
 /* Names of the virtual parts, for sf_port_list; NULL past the end. */
 const char *sf_simport_part_name(size_t i);

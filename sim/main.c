@@ -40,6 +40,12 @@ static void usage(FILE *out)
             "      --seed N               seed for the fault rates\n"
             "      --max-baud N           the link carries at most N baud (faster bytes arrive garbled)\n"
             "      --pll-stuck            the PLL never locks (code waiting for it hangs)\n"
+            "      --rfc2217 PORT         serve the board as an RFC 2217 (Telnet Com Port Control)\n"
+            "                             server on 127.0.0.1:PORT (0: any) instead of a pty: DTR,\n"
+            "                             RTS and BREAK reach the pins per --reset-line/--boot0-line\n"
+            "      --reset-line LINE      NRST is held low while LINE (dtr, rts, brk) is asserted;\n"
+            "                             !LINE: while it is released\n"
+            "      --boot0-line LINE      BOOT0 is high while LINE is asserted (!LINE: released)\n"
             "      --damage-ram-byte N    flip a bit of the Nth byte Write Memory stores in RAM\n"
             "                             (line errors the XOR checksum cannot see)\n"
             "  -h, --help                 this text\n"
@@ -73,7 +79,7 @@ static int parse_u64(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     enum { OPT_PTY = 256, OPT_FAST, OPT_BOOT0, OPT_CRX, OPT_CTX, OPT_DRX, OPT_DTX, OPT_PCB, OPT_PCM,
-           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK, OPT_DAMAGE };
+           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE };
     static const struct option longopts[] = {
         {"device", required_argument, 0, 'd'}, {"list", no_argument, 0, 'l'},
         {"pty", no_argument, 0, OPT_PTY}, {"flash", required_argument, 0, 'f'},
@@ -83,10 +89,12 @@ int main(int argc, char **argv)
         {"power-cut-bytes", required_argument, 0, OPT_PCB}, {"power-cut-ms", required_argument, 0, OPT_PCM},
         {"power-off-ms", required_argument, 0, OPT_POFF}, {"seed", required_argument, 0, OPT_SEED},
         {"max-baud", required_argument, 0, OPT_MAXBAUD}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
-        {"damage-ram-byte", required_argument, 0, OPT_DAMAGE},
+        {"damage-ram-byte", required_argument, 0, OPT_DAMAGE}, {"rfc2217", required_argument, 0, OPT_RFC2217},
+        {"reset-line", required_argument, 0, OPT_RESETLINE}, {"boot0-line", required_argument, 0, OPT_BOOT0LINE},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, OPT_VERSION}, {0, 0, 0, 0},
     };
     const char *device = "stm32f103re";
+    int rfc2217_port = -1;
     sim_options opt = {.realtime = true, .boot0 = true};
     uint64_t n;
     int c;
@@ -138,6 +146,22 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_SEED: if (parse_u64(optarg, &opt.faults.seed)) bad = "--seed takes a number"; break;
+        case OPT_RFC2217: {
+            uint64_t n;
+            if (parse_u64(optarg, &n) || n > 65535)
+                bad = "--rfc2217 takes a TCP port (0: any free one)";
+            else
+                rfc2217_port = (int)n;
+            break;
+        }
+        case OPT_RESETLINE:
+            if (sim_wiring_parse_line(optarg, &opt.wiring.nrst, &opt.wiring.nrst_inverted))
+                bad = "--reset-line takes dtr, rts, brk or none, with ! in front for inverted";
+            break;
+        case OPT_BOOT0LINE:
+            if (sim_wiring_parse_line(optarg, &opt.wiring.boot0, &opt.wiring.boot0_inverted))
+                bad = "--boot0-line takes dtr, rts, brk or none, with ! in front for inverted";
+            break;
         case 'h': usage(stdout); return 0;
         case OPT_VERSION: printf("stubflash-sim %s\n", STUBFLASH_VERSION); return 0;
         default: usage(stderr); return 2;
@@ -165,9 +189,14 @@ int main(int argc, char **argv)
         free(err);
         return 1;
     }
-    sim_pty *pty = sim_pty_open(b, &err);
-    if (!pty) {
-        fprintf(stderr, "stubflash-sim: %s\n", err ? err : "cannot open a pty");
+    sim_pty *pty = NULL;
+    sim_rfc2217 *tel = NULL;
+    if (rfc2217_port >= 0)
+        tel = sim_rfc2217_open(b, rfc2217_port, &err);
+    else
+        pty = sim_pty_open(b, &err);
+    if (!pty && !tel) {
+        fprintf(stderr, "stubflash-sim: %s\n", err ? err : "cannot open the endpoint");
         free(err);
         sim_board_free(b);
         return 1;
@@ -177,13 +206,19 @@ int main(int argc, char **argv)
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     sim_board_start(b);
-    printf("%s\n", sim_pty_path(pty));
+    char where[64];
+    if (tel)
+        snprintf(where, sizeof where, "rfc2217://127.0.0.1:%d", sim_rfc2217_port(tel));
+    else
+        snprintf(where, sizeof where, "%s", sim_pty_path(pty));
+    printf("%s\n", where);
     fflush(stdout);
     fprintf(stderr, "stubflash-sim: %s (%s) on %s, %s mode%s\n", sim_part_name(part), sim_part_description(part),
-            sim_pty_path(pty), opt.realtime ? "real-time" : "fast", opt.boot0 ? ", BOOT0 high" : ", BOOT0 low");
+            where, opt.realtime ? "real-time" : "fast", opt.boot0 ? ", BOOT0 high" : ", BOOT0 low");
     while (!quit)
         pause();
     sim_pty_close(pty);
+    sim_rfc2217_close(tel);
     sim_board_stop(b);
     int rc = 0;
     if (sim_board_save(b, &err) != 0) {

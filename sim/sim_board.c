@@ -35,6 +35,8 @@ struct sim_board {
     int64_t cut_time;
     uint32_t off_ms;
     bool boot0;
+    bool nrst_low;       /* held in reset by a control line */
+    bool lines[4];       /* host control lines by sim_ctl_line, true = asserted */
     int64_t reset_at;    /* clock time of the pending reset (request, AIRCR write, power-on) */
     sim_cpu *cpu;        /* while the CPU runs */
     sim_cpu *cpus[2];    /* engines by BOOT0 level, reused across runs */
@@ -143,6 +145,9 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
     b->part = part;
     b->opt = opt ? *opt : defaults;
     b->boot0 = b->opt.boot0;
+    if (b->opt.wiring.boot0 != SIM_LINE_NONE) /* every line starts released */
+        b->boot0 = b->opt.wiring.boot0_inverted;
+    b->nrst_low = b->opt.wiring.nrst != SIM_LINE_NONE && b->opt.wiring.nrst_inverted;
     pthread_mutex_init(&b->lock, NULL);
     pthread_cond_init(&b->cond, NULL);
     sim_clock_init(&b->clock, b->opt.realtime);
@@ -289,6 +294,13 @@ static void *board_thread(void *arg)
             b->reset_at = sim_clock_now(&b->clock); /* power back on */
             continue;
         }
+        if (b->nrst_low) { /* held in reset: nothing runs, the line is dead */
+            sim_line_device_reset(b->line, INT64_MAX, 0);
+            while (!b->stop_req && !b->cut_req && b->nrst_low)
+                pthread_cond_wait(&b->cond, &b->lock);
+            b->reset_at = sim_clock_now(&b->clock); /* released: boot now */
+            continue;
+        }
         b->reset_req = false;
         b->resets++;
         b->fault[0] = 0;
@@ -386,6 +398,46 @@ void sim_board_set_boot0(sim_board *b, bool high)
 {
     pthread_mutex_lock(&b->lock);
     b->boot0 = high;
+    pthread_mutex_unlock(&b->lock);
+}
+
+int sim_wiring_parse_line(const char *text, sim_ctl_line *line, bool *inverted)
+{
+    *inverted = text[0] == '!';
+    text += *inverted;
+    static const char *const names[] = {"none", "dtr", "rts", "brk"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(text, names[i]) == 0) {
+            *line = (sim_ctl_line)i;
+            return 0;
+        }
+    return -1;
+}
+
+static bool pin_active(const sim_board *b, sim_ctl_line line, bool inverted)
+{
+    return line != SIM_LINE_NONE && b->lines[line] != inverted;
+}
+
+void sim_board_set_line(sim_board *b, sim_ctl_line line, bool asserted)
+{
+    if (line == SIM_LINE_NONE || line > SIM_LINE_BREAK)
+        return;
+    const sim_wiring *w = &b->opt.wiring;
+    pthread_mutex_lock(&b->lock);
+    b->lines[line] = asserted;
+    if (w->boot0 != SIM_LINE_NONE)
+        b->boot0 = pin_active(b, w->boot0, w->boot0_inverted);
+    bool low = pin_active(b, w->nrst, w->nrst_inverted);
+    if (low != b->nrst_low) {
+        b->nrst_low = low;
+        if (low) {
+            b->reset_req = true;
+            interrupt_locked(b);
+        } else {
+            pthread_cond_broadcast(&b->cond);
+        }
+    }
     pthread_mutex_unlock(&b->lock);
 }
 

@@ -41,11 +41,24 @@ typedef struct sim_faults {
                                      * (which its XOR checksum cannot see) would; 0 = never */
 } sim_faults;
 
+/* The host's control lines (DTR, RTS, and BREAK on TX) as a board wires them to the chip's
+ * NRST and BOOT0 pins, as auto-reset circuits do. A pin follows one line: active while the
+ * line is asserted, or while it is released if inverted. Active NRST holds the chip in reset
+ * (it boots when released, from where BOOT0 says then); active BOOT0 is high. */
+typedef enum sim_ctl_line { SIM_LINE_NONE, SIM_LINE_DTR, SIM_LINE_RTS, SIM_LINE_BREAK } sim_ctl_line;
+typedef struct sim_wiring {
+    sim_ctl_line nrst, boot0;
+    bool nrst_inverted, boot0_inverted;
+} sim_wiring;
+/* Parse "dtr", "rts", "brk" or "none", with "!" in front for inverted. 0 on success. */
+int sim_wiring_parse_line(const char *text, sim_ctl_line *line, bool *inverted);
+
 typedef struct sim_options {
     bool realtime;            /* pace bytes at the line's baud and flash operations at datasheet times */
     bool boot0;               /* BOOT0 pin: true = start the ROM bootloader, false = start from flash */
     const char *flash_file;   /* load flash + option bytes at creation, save at sim_board_save() */
     sim_faults faults;
+    sim_wiring wiring;        /* zero: NRST and BOOT0 not wired to the host's lines */
     /* Where the board reports what it does (CPU faults, resets); NULL = stderr. */
     void (*log)(const char *line, void *user);
     void *log_user;
@@ -80,6 +93,8 @@ const sim_part *sim_board_part(const sim_board *b);
 
 /* Control lines. */
 void sim_board_set_boot0(sim_board *b, bool high);
+/* A host control line changed (asserted or released): NRST and BOOT0 follow per the wiring. */
+void sim_board_set_line(sim_board *b, sim_ctl_line line, bool asserted);
 /* Pulse NRST: the running program stops and the chip boots again according to BOOT0. */
 void sim_board_reset(sim_board *b);
 /* Cut power now (in-progress flash operations leave undefined bytes); back on after off_ms. */
@@ -131,6 +146,14 @@ typedef struct sim_pty sim_pty;
 sim_pty *sim_pty_open(sim_board *b, char **err);
 const char *sim_pty_path(const sim_pty *p);
 void sim_pty_close(sim_pty *p);
+
+/* An RFC 2217 (Telnet Com Port Control) endpoint on 127.0.0.1:port (0: any free port): the
+ * host's rate, parity, DTR, RTS and BREAK arrive with the bytes, so the board's wiring of NRST
+ * and BOOT0 (sim_options.wiring) can be driven from the host. One client at a time. */
+typedef struct sim_rfc2217 sim_rfc2217;
+sim_rfc2217 *sim_rfc2217_open(sim_board *b, int port, char **err);
+int sim_rfc2217_port(const sim_rfc2217 *r);
+void sim_rfc2217_close(sim_rfc2217 *r);
 
 #ifdef __cplusplus
 }

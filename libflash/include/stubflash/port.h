@@ -43,6 +43,8 @@ SF_API sf_error sf_port_read(sf_port *port, uint8_t *data, size_t len, size_t *g
 SF_API sf_error sf_port_flush_input(sf_port *port);
 /** Set the DTR and RTS lines: 1 asserted, 0 released, -1 unchanged. */
 SF_API sf_error sf_port_set_lines(sf_port *port, int dtr, int rts);
+/** Hold the TX line low (BREAK) or let it go: some boards wire it to reset. */
+SF_API sf_error sf_port_set_break(sf_port *port, bool on);
 
 /** One serial port found on the system. */
 typedef struct sf_port_info {

@@ -72,6 +72,18 @@ SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
  * erase, go and reset; commands only the ROM has (protection, mass erase) reset the chip first. */
 SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
 
+/** Control-line sequences for boards whose DTR/RTS (or BREAK) reach NRST and BOOT0: before
+ * runs when sf_session_open has opened the port, before the first sync (to reset the chip into
+ * its bootloader); after runs in sf_session_close, after everything else (to start the
+ * application). Each is NULL or "none" (nothing), a preset, or steps separated by commas:
+ * "dtr" / "-dtr" assert / release DTR, likewise "rts" and "brk" (BREAK, TX held low), and a
+ * number waits that many milliseconds (up to 10000). Presets, named after the wiring:
+ *  - "dtr-reset-rts-boot0": asserted DTR holds NRST low, asserted RTS holds BOOT0 high;
+ *    before = "-dtr,rts,dtr,100,-dtr,20", after = "-rts,dtr,100,-dtr";
+ *  - "rts-reset-dtr-boot0": the same with the lines swapped.
+ * SF_ERR_ARG, with the step that is wrong, if a sequence does not parse. */
+SF_API sf_error sf_session_set_entry(sf_session *s, const char *before, const char *after);
+
 /** Open the port, synchronise with the bootloader (also when it is already synchronised),
  * read the chip's identity, bootloader version, flash size and protection. A stub left running
  * by an earlier session (at this rate or the stub rate) is found and used instead. */

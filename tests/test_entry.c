@@ -1,0 +1,156 @@
+/* test_entry.c - getting into the bootloader and back without touching the board: the virtual
+ * board's NRST and BOOT0 are wired to the host's DTR, RTS or BREAK, and it is served as an RFC
+ * 2217 port (a pty carries no control lines). Its flash holds an application, BOOT0 is low: it
+ * runs the application until the host's --before sequence resets it into the ROM, and the
+ * --after sequence starts the (new) application again. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board_host.h"
+#include "run.h"
+
+typedef struct rig {
+    sim_board *board;
+    sim_rfc2217 *tel;
+    char port[64], dir[64], log[128], file[128];
+} rig;
+
+static rig *rig_new(sim_ctl_line nrst, sim_ctl_line boot0)
+{
+    rig *r = calloc(1, sizeof *r);
+    sim_options opt = {.wiring = {.nrst = nrst, .boot0 = boot0}};
+    r->board = bh_board_opts("stm32f103re", &opt);
+    /* An application in flash before the host comes: the one the write replaces. */
+    size_t n;
+    uint8_t *app = bh_load_file(getenv("HELLO_FLASH_BIN"), &n);
+    assert_int_equal(sim_board_poke(r->board, 0x08000000, app, n), 0);
+    free(app);
+    sim_board_reset(r->board);
+    r->tel = sim_rfc2217_open(r->board, 0, NULL);
+    assert_non_null(r->tel);
+    snprintf(r->port, sizeof r->port, "rfc2217://127.0.0.1:%d", sim_rfc2217_port(r->tel));
+    snprintf(r->dir, sizeof r->dir, "/tmp/stubflash-entry-XXXXXX");
+    assert_non_null(mkdtemp(r->dir));
+    snprintf(r->log, sizeof r->log, "%s/out.log", r->dir);
+    snprintf(r->file, sizeof r->file, "%s/app.bin", r->dir);
+    usleep(100 * 1000);
+    assert_true(sim_board_cpu_running(r->board)); /* the application runs */
+    return r;
+}
+
+static void rig_free(rig *r)
+{
+    sim_rfc2217_close(r->tel);
+    sim_board_free(r->board);
+    char cmd[96];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", r->dir);
+    assert_int_equal(system(cmd), 0);
+    free(r);
+}
+
+static int stubflash(rig *r, ...)
+{
+    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-v", "-p", r->port, NULL};
+    va_list ap;
+    va_start(ap, r);
+    int rc = run_program_va(prefix, ap, NULL, r->log, 120);
+    va_end(ap);
+    if (rc != 0)
+        show_log_tail(r->log);
+    return rc;
+}
+
+static bool log_has(rig *r, const char *text)
+{
+    size_t n;
+    uint8_t *l = bh_load_file(r->log, &n);
+    l[n] = 0;
+    bool found = strstr((char *)l, text) != NULL;
+    free(l);
+    return found;
+}
+
+/* Write the benchmark firmware with the given sequences; check it is in flash and running. */
+static void write_and_start(rig *r, const char *before, const char *after, bool stub)
+{
+    size_t n;
+    uint8_t *img = bh_load_file(getenv("BENCH_APP_BIN"), &n);
+    FILE *f = fopen(r->file, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(img, 1, n, f), n);
+    fclose(f);
+    unsigned resets = sim_board_reset_count(r->board);
+    if (stub)
+        assert_int_equal(stubflash(r, "--before", before, "--after", after, "write", r->file, NULL), 0);
+    else
+        assert_int_equal(stubflash(r, "--no-stub", "--before", before, "--after", after, "write", r->file, NULL), 0);
+    uint8_t *got = malloc(n);
+    assert_int_equal(sim_board_peek(r->board, 0x08000000, got, n), 0);
+    assert_memory_equal(got, img, n);
+    free(got);
+    free(img);
+    usleep(100 * 1000);
+    /* One reset into the ROM, one into the new application (the stub's hand-back to the ROM is
+     * a jump, not a reset); the application runs with no fault. */
+    assert_int_equal(sim_board_reset_count(r->board) - resets, 2);
+    assert_true(sim_board_cpu_running(r->board));
+    char fault[256];
+    sim_board_last_fault(r->board, fault, sizeof fault);
+    assert_string_equal(fault, "");
+}
+
+static void test_dtr_reset_rts_boot0(void **state)
+{
+    (void)state;
+    rig *r = rig_new(SIM_LINE_DTR, SIM_LINE_RTS);
+    /* Without the sequence nothing answers: the chip runs its application. */
+    assert_int_equal(stubflash(r, "info", NULL), 4);
+    write_and_start(r, "dtr-reset-rts-boot0", "dtr-reset-rts-boot0", true);
+    write_and_start(r, "dtr-reset-rts-boot0", "dtr-reset-rts-boot0", false);
+    rig_free(r);
+}
+
+static void test_rts_reset_dtr_boot0(void **state)
+{
+    (void)state;
+    rig *r = rig_new(SIM_LINE_RTS, SIM_LINE_DTR);
+    /* The other preset pulses the wrong line here: the chip stays in its application. */
+    assert_int_equal(stubflash(r, "--before", "dtr-reset-rts-boot0", "info", NULL), 4);
+    write_and_start(r, "rts-reset-dtr-boot0", "rts-reset-dtr-boot0", true);
+    rig_free(r);
+}
+
+static void test_break_reset_custom_steps(void **state)
+{
+    (void)state;
+    rig *r = rig_new(SIM_LINE_BREAK, SIM_LINE_DTR);
+    write_and_start(r, "dtr,brk,50,-brk,20", "-dtr,brk,50,-brk", true);
+    rig_free(r);
+}
+
+static void test_bad_sequence_is_a_usage_error(void **state)
+{
+    (void)state;
+    rig *r = rig_new(SIM_LINE_DTR, SIM_LINE_RTS);
+    assert_int_equal(stubflash(r, "--before", "dtr,100,reset", "info", NULL), 2);
+    assert_true(log_has(r, "'reset' is not a step"));
+    rig_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dtr_reset_rts_boot0),
+        cmocka_unit_test(test_rts_reset_dtr_boot0),
+        cmocka_unit_test(test_break_reset_custom_steps),
+        cmocka_unit_test(test_bad_sequence_is_a_usage_error),
+    };
+    return cmocka_run_group_tests_name("entry", tests, NULL, NULL);
+}
