@@ -4,6 +4,8 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +107,22 @@ int backup_collect(uint32_t addr, const uint8_t *old, size_t len, bool changes, 
     localtime_r(&tv.tv_sec, &tm);
     char stamp[32];
     strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
-    snprintf(b->path, sizeof b->path, "%s/%s-%03ld.hex", b->dir, stamp, (long)(tv.tv_usec / 1000));
+    /* Claim the name: boards written at once by one command may share a chip ID (clones). */
+    for (int k = 1;; k++) {
+        if (k == 1)
+            snprintf(b->path, sizeof b->path, "%s/%s-%03ld.hex", b->dir, stamp, (long)(tv.tv_usec / 1000));
+        else
+            snprintf(b->path, sizeof b->path, "%s/%s-%03ld-%d.hex", b->dir, stamp, (long)(tv.tv_usec / 1000), k);
+        int fd = open(b->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd >= 0) {
+            close(fd);
+            break;
+        }
+        if (errno != EEXIST || k == 100) {
+            snprintf(b->err, sizeof b->err, "%s: cannot create: %s", b->path, strerror(errno));
+            return 1;
+        }
+    }
     if (sf_image_save_ihex(b->img, b->path, b->err, sizeof b->err) != SF_OK)
         return 1;
     b->saved = true;

@@ -2,6 +2,7 @@
  * it loads for speed. */
 #define _POSIX_C_SOURCE 200809L
 #include "backup.h"
+#include "gang.h"
 #include "output.h"
 
 #include <errno.h>
@@ -10,18 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Exit codes (documented in --help and the man page). */
-enum {
-    EXIT_OK = 0,
-    EXIT_FAILED = 1,    /* the device refused or the operation failed */
-    EXIT_USAGE = 2,
-    EXIT_FILE = 3,      /* the image cannot be read or does not fit */
-    EXIT_NO_DEVICE = 4, /* port cannot be opened or the bootloader does not answer */
-    EXIT_PROTECTED = 5, /* readout/write protection prevents it */
-    EXIT_VERIFY = 6,
-    EXIT_CANCELLED = 130,
-};
 
 /* Options of all commands: parsed in one pass, so global options may come anywhere. */
 typedef struct cmd_opts {
@@ -34,6 +23,8 @@ typedef struct cmd_opts {
 typedef struct cli {
     cmd_opts opt;
     const char *port;
+    const char *ports[64];     /* every -p, for writing many boards at once */
+    size_t nports;
     const char *before, *after;
     uint32_t baud, stub_baud;
     bool no_stub, json, quiet, verbose;
@@ -49,6 +40,7 @@ static void on_sigint(int sig)
     (void)sig;
     if (active_session)
         sf_session_cancel(active_session); /* an atomic store: async-signal-safe */
+    gang_cancel();
 }
 
 static void usage(FILE *f)
@@ -79,7 +71,9 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -p, --port PORT     serial port (/dev/ttyUSB0), tcp://HOST:PORT (raw bridge),\n"
-"                      rfc2217://HOST:PORT, or sim:PART[?flash=FILE]; default $STUBFLASH_PORT\n"
+"                      rfc2217://HOST:PORT, or sim:PART[?flash=FILE]; default $STUBFLASH_PORT.\n"
+"                      write and verify take several -p, or a pattern ('/dev/ttyUSB*'):\n"
+"                      every board at once, a line each, a table at the end\n"
 "  -b, --baud RATE     bootloader baud rate (default 115200)\n"
 "      --no-stub       use only the ROM bootloader (no RAM stub)\n"
 "      --stub-baud RATE  rate the stub switches to (default: the fastest up to 921600;\n"
@@ -102,33 +96,18 @@ static void usage(FILE *f)
 "130 interrupted.\n");
 }
 
-static int exit_code(sf_error e)
-{
-    switch (e) {
-    case SF_OK: return EXIT_OK;
-    case SF_ERR_ARG: return EXIT_USAGE;
-    case SF_ERR_FILE:
-    case SF_ERR_FIT: return EXIT_FILE;
-    case SF_ERR_PORT:
-    case SF_ERR_TIMEOUT: return EXIT_NO_DEVICE;
-    case SF_ERR_PROTECTED: return EXIT_PROTECTED;
-    case SF_ERR_VERIFY: return EXIT_VERIFY;
-    case SF_ERR_CANCELLED: return EXIT_CANCELLED;
-    default: return EXIT_FAILED;
-    }
-}
 
 static int fail(cli *c, sf_error e, const char *msg)
 {
     out_finish_phase(&c->out);
     if (c->json) {
         out_json_str(&c->out, "result", "error");
-        out_json_num(&c->out, "exit_code", exit_code(e));
+        out_json_num(&c->out, "exit_code", cli_exit_code(e));
         out_json_str(&c->out, "error", msg);
     } else {
         fprintf(stderr, "stubflash: %s\n", msg);
     }
-    return exit_code(e);
+    return cli_exit_code(e);
 }
 
 static int session_fail(cli *c, sf_error e) { return fail(c, e, sf_session_last_error(c->session)); }
@@ -325,6 +304,25 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     if (rc)
         return rc;
     out_json_str(&c->out, "file", path);
+    char **ports = NULL;
+    size_t nports = 0;
+    char err[300];
+    if (c->nports > 1 || (c->nports == 1 && strpbrk(c->ports[0], "*?["))) {
+        if ((rc = gang_expand(c->ports, c->nports, &ports, &nports, err, sizeof err))) {
+            sf_image_free(img);
+            return usage_error(c, "%s", err);
+        }
+        if (nports > 1) {
+            gang_opts g = {.baud = c->baud, .stub_baud = c->stub_baud, .stub = !c->no_stub, .verify = verify,
+                           .verify_only = verify_only, .backup = !c->opt.no_backup, .go = go, .go_given = go_given,
+                           .go_addr = go_addr, .before = c->before, .after = c->after};
+            rc = gang_write(&g, ports, nports, img, &c->out);
+            gang_free_ports(ports, nports);
+            sf_image_free(img);
+            return rc;
+        }
+        c->port = ports[0]; /* a pattern that matched one port */
+    }
     rc = open_session(c);
     uint64_t t0 = out_now_ms();
     if (!rc) {
@@ -367,6 +365,7 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
             }
         }
     }
+    gang_free_ports(ports, nports);
     sf_image_free(img);
     return rc;
 }
@@ -614,7 +613,13 @@ int main(int argc, char **argv)
     while ((o = getopt_long(argc, argv, "p:b:qvhV", opts, NULL)) != -1) {
         const char *bad = NULL;
         switch (o) {
-        case 'p': c.port = optarg; break;
+        case 'p':
+            c.port = optarg;
+            if (c.nports == sizeof c.ports / sizeof c.ports[0])
+                bad = "too many -p (64 at most; a pattern such as '/dev/ttyUSB*' takes more)";
+            else
+                c.ports[c.nports++] = optarg;
+            break;
         case 'b': if (!parse_u32(optarg, &c.baud) || c.baud < 1200) bad = "bad baud rate"; break;
         case O_NOSTUB: c.no_stub = true; break;
         case O_STUB_BAUD:

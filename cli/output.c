@@ -15,6 +15,22 @@ uint64_t out_now_ms(void)
     return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+int cli_exit_code(sf_error e)
+{
+    switch (e) {
+    case SF_OK: return EXIT_OK;
+    case SF_ERR_ARG: return EXIT_USAGE;
+    case SF_ERR_FILE:
+    case SF_ERR_FIT: return EXIT_FILE;
+    case SF_ERR_PORT:
+    case SF_ERR_TIMEOUT: return EXIT_NO_DEVICE;
+    case SF_ERR_PROTECTED: return EXIT_PROTECTED;
+    case SF_ERR_VERIFY: return EXIT_VERIFY;
+    case SF_ERR_CANCELLED: return EXIT_CANCELLED;
+    default: return EXIT_FAILED;
+    }
+}
+
 const char *phase_name(sf_phase ph)
 {
     switch (ph) {

@@ -7,6 +7,21 @@
 
 #include <stdio.h>
 
+/* Exit codes (documented in --help and the man page). */
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILED = 1,    /* the device refused or the operation failed */
+    EXIT_USAGE = 2,
+    EXIT_FILE = 3,      /* the image cannot be read or does not fit */
+    EXIT_NO_DEVICE = 4, /* port cannot be opened or the bootloader does not answer */
+    EXIT_PROTECTED = 5, /* readout/write protection prevents it */
+    EXIT_VERIFY = 6,
+    EXIT_CANCELLED = 130,
+};
+
+/* The exit code for a library error. */
+int cli_exit_code(sf_error e);
+
 typedef struct cli_out {
     bool json, quiet, verbose, tty;
     sf_phase phase;

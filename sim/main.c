@@ -46,6 +46,7 @@ static void usage(FILE *out)
             "      --reset-line LINE      NRST is held low while LINE (dtr, rts, brk) is asserted;\n"
             "                             !LINE: while it is released\n"
             "      --boot0-line LINE      BOOT0 is high while LINE is asserted (!LINE: released)\n"
+            "      --serial N             a different chip unique ID for each N (boards side by side)\n"
             "      --damage-ram-byte N    flip a bit of the Nth byte Write Memory stores in RAM\n"
             "                             (line errors the XOR checksum cannot see)\n"
             "  -h, --help                 this text\n"
@@ -79,7 +80,7 @@ static int parse_u64(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     enum { OPT_PTY = 256, OPT_FAST, OPT_BOOT0, OPT_CRX, OPT_CTX, OPT_DRX, OPT_DTX, OPT_PCB, OPT_PCM,
-           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE };
+           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE, OPT_SERIAL };
     static const struct option longopts[] = {
         {"device", required_argument, 0, 'd'}, {"list", no_argument, 0, 'l'},
         {"pty", no_argument, 0, OPT_PTY}, {"flash", required_argument, 0, 'f'},
@@ -91,6 +92,7 @@ int main(int argc, char **argv)
         {"max-baud", required_argument, 0, OPT_MAXBAUD}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
         {"damage-ram-byte", required_argument, 0, OPT_DAMAGE}, {"rfc2217", required_argument, 0, OPT_RFC2217},
         {"reset-line", required_argument, 0, OPT_RESETLINE}, {"boot0-line", required_argument, 0, OPT_BOOT0LINE},
+        {"serial", required_argument, 0, OPT_SERIAL},
         {"help", no_argument, 0, 'h'}, {"version", no_argument, 0, OPT_VERSION}, {0, 0, 0, 0},
     };
     const char *device = "stm32f103re";
@@ -152,6 +154,14 @@ int main(int argc, char **argv)
                 bad = "--rfc2217 takes a TCP port (0: any free one)";
             else
                 rfc2217_port = (int)n;
+            break;
+        }
+        case OPT_SERIAL: {
+            uint64_t n;
+            if (parse_u64(optarg, &n) || n > UINT32_MAX)
+                bad = "--serial takes a number";
+            else
+                opt.serial = (uint32_t)n;
             break;
         }
         case OPT_RESETLINE:

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #define DEFAULT_POWER_OFF_MS 100
@@ -157,6 +158,11 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
         sim_board_free(b);
         return NULL;
     }
+    if (b->opt.serial) { /* the unique ID's X/Y wafer coordinates (RM0008 30.2) */
+        uint8_t *uid = sim_memory_ptr(&b->mem, part->uid_reg, 4);
+        for (int i = 0; uid && i < 4; i++)
+            uid[i] ^= (uint8_t)(b->opt.serial >> (8 * i));
+    }
     sim_flash_init(&b->flash, part, &b->clock, b->mem.flash, sim_memory_options(&b->mem));
     sim_flash_default_options(&b->flash);
     if (b->opt.flash_file) {
@@ -272,6 +278,9 @@ static void *board_thread(void *arg)
 {
     sim_board *b = arg;
     bool power_on = true;
+    /* Sleeps of microseconds (flash timings, line bytes) must not take Linux's default 50 us
+     * of timer slack on top. */
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
     cpu_for(b, b->boot0); /* ready before the first Go, as a chip's core is */
     pthread_mutex_lock(&b->lock);
     for (;;) {

@@ -74,7 +74,9 @@ static int setup(void **state)
     fclose(f);
     char log[200];
     snprintf(log, sizeof log, "%s/ser2net.log", b->pb.dir);
-    const char *argv[] = {"ser2net", "-n", "-u", "-c", cfg, "-P", "/dev/null", NULL};
+    char pid[200]; /* ser2net removes its pid file when it ends: never name a shared file */
+    snprintf(pid, sizeof pid, "%s/ser2net.pid", b->pb.dir);
+    const char *argv[] = {"ser2net", "-n", "-u", "-c", cfg, "-P", pid, NULL};
     if (access("/usr/sbin/ser2net", X_OK) == 0)
         argv[0] = "/usr/sbin/ser2net";
     b->ser2net = run_start(argv, NULL, log);

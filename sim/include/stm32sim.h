@@ -59,6 +59,7 @@ typedef struct sim_options {
     const char *flash_file;   /* load flash + option bytes at creation, save at sim_board_save() */
     sim_faults faults;
     sim_wiring wiring;        /* zero: NRST and BOOT0 not wired to the host's lines */
+    uint32_t serial;          /* mixed into the 96-bit unique ID: boards side by side differ */
     /* Where the board reports what it does (CPU faults, resets); NULL = stderr. */
     void (*log)(const char *line, void *user);
     void *log_user;
