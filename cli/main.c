@@ -26,6 +26,9 @@ typedef struct cli {
     const char *ports[64];     /* every -p, for writing many boards at once */
     size_t nports;
     const char *before, *after;
+    uint8_t trigger[64];       /* --enter=magic:STRING@BAUD */
+    size_t trigger_len;
+    uint32_t trigger_baud;
     uint32_t baud, stub_baud;
     bool no_stub, json, quiet, verbose;
     cli_out out;
@@ -82,6 +85,8 @@ static void usage(FILE *f)
 "                      dtr-reset-rts-boot0, rts-reset-dtr-boot0 (wirings), none, or\n"
 "                      steps like \"-dtr,rts,dtr,100,-dtr\" (dtr/rts/brk, - releases, ms)\n"
 "      --after SEQ     the same at the end, to start the application\n"
+"      --enter=magic:STRING@BAUD   an application with appentry/stubflash_enter.c:\n"
+"                      if no bootloader answers, send STRING at BAUD 8N1 first\n"
 "      --json          print one JSON document on stdout\n"
 "  -q, --quiet         only errors\n"
 "  -v, --verbose       more detail\n"
@@ -154,6 +159,8 @@ static int open_session(cli *c)
         e = sf_session_set_stub(c->session, !c->no_stub, c->stub_baud);
     if (e == SF_OK)
         e = sf_session_set_entry(c->session, c->before, c->after);
+    if (e == SF_OK && c->trigger_len)
+        e = sf_session_set_trigger(c->session, c->trigger, c->trigger_len, c->trigger_baud);
     if (e == SF_ERR_ARG)
         return usage_error(c, "%s", sf_session_last_error(c->session));
     if (e)
@@ -164,6 +171,33 @@ static int open_session(cli *c)
     if (e)
         return session_fail(c, e);
     return EXIT_OK;
+}
+
+/* --enter=magic:STRING@BAUD; STRING takes \\r, \\n, \\\\ and \\xNN. NULL or what is wrong. */
+static const char *parse_enter(cli *c, const char *arg)
+{
+    const char *at = strrchr(arg, '@');
+    if (strncmp(arg, "magic:", 6) != 0 || !at || at == arg + 6)
+        return "--enter takes magic:STRING@BAUD";
+    if (!parse_u32(at + 1, &c->trigger_baud) || c->trigger_baud < 1200)
+        return "--enter: the rate after @ is not a baud rate";
+    size_t n = 0;
+    for (const char *p = arg + 6; p < at; p++) {
+        if (n == sizeof c->trigger)
+            return "--enter: the trigger is longer than 64 bytes";
+        unsigned v = (unsigned char)*p;
+        if (*p == '\\' && p + 1 < at) {
+            p++;
+            if (*p == 'r') v = '\r';
+            else if (*p == 'n') v = '\n';
+            else if (*p == '\\') v = '\\';
+            else if (*p == 'x' && p + 2 < at && sscanf(p + 1, "%2x", &v) == 1) p += 2;
+            else return "--enter: unknown escape in the trigger (\\r, \\n, \\\\, \\xNN)";
+        }
+        c->trigger[n++] = (uint8_t)v;
+    }
+    c->trigger_len = n;
+    return NULL;
 }
 
 static void json_chip(cli *c, const sf_chip *chip)
@@ -591,7 +625,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_BEFORE, O_AFTER };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_BEFORE, O_AFTER, O_ENTER };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -604,7 +638,7 @@ int main(int argc, char **argv)
         {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD},
         {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
         {"no-backup", no_argument, 0, O_NO_BACKUP}, {"before", required_argument, 0, O_BEFORE},
-        {"after", required_argument, 0, O_AFTER},
+        {"after", required_argument, 0, O_AFTER}, {"enter", required_argument, 0, O_ENTER},
         {0, 0, 0, 0},
     };
     cli c = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO};
@@ -651,6 +685,7 @@ int main(int argc, char **argv)
         case O_NO_BACKUP: op->no_backup = true; break;
         case O_BEFORE: c.before = optarg; break;
         case O_AFTER: c.after = optarg; break;
+        case O_ENTER: bad = parse_enter(&c, optarg); break;
         default: usage(stderr); return EXIT_USAGE;
         }
         if (bad) {

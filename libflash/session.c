@@ -135,6 +135,42 @@ sf_error sf_session_set_entry(sf_session *s, const char *before, const char *aft
     return SF_OK;
 }
 
+sf_error sf_session_set_trigger(sf_session *s, const uint8_t *trigger, size_t len, uint32_t baud)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    if (len > sizeof s->trigger || (len && !trigger))
+        return sf_fail(&s->eb, SF_ERR_ARG, "the trigger is %zu bytes, at most %zu", len, sizeof s->trigger);
+    if (len && (baud < 1200 || baud > 4000000))
+        return sf_fail(&s->eb, SF_ERR_ARG, "the application's rate %u is out of range (1200..4000000)", baud);
+    pthread_mutex_lock(&s->lock);
+    if (len)
+        memcpy(s->trigger, trigger, len);
+    s->trigger_len = len;
+    s->trigger_baud = baud;
+    pthread_mutex_unlock(&s->lock);
+    return SF_OK;
+}
+
+/* The application's side: if nothing answers a short sync, send the trigger at its rate. */
+static sf_error send_trigger(sf_session *s)
+{
+    if (an_sync(&s->link, 300) == SF_OK)
+        return SF_OK; /* a bootloader or a stub already listens */
+    s->err[0] = 0;
+    sf_session_log(s, SF_LOG_INFO, "no bootloader answers: sending the application's trigger at %u baud 8N1",
+                   s->trigger_baud);
+    sf_error e = sf_port_set_format_eb(s->port, s->trigger_baud, false, &s->eb);
+    if (e == SF_OK)
+        e = sf_port_write_eb(s->port, s->trigger, s->trigger_len, &s->eb);
+    /* Let the last byte leave the adapter before the rate changes under it. */
+    struct timespec ts = {0, (long)((s->trigger_len * 10ull * 1000000000ull) / s->trigger_baud) + 20000000L};
+    nanosleep(&ts, NULL);
+    sf_error e2 = sf_port_set_format_eb(s->port, s->rom_baud, true, &s->eb);
+    sf_port_flush_input(s->port); /* what the application said */
+    return e ? e : e2;
+}
+
 void sf_session_cancel(sf_session *s)
 {
     if (s)
@@ -416,7 +452,8 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
     }
     s->link = (an_link){.port = s->port, .eb = &s->eb, .cancel = &s->cancel, .retries = s->retries};
     sf_session_progress(s, SF_PHASE_CONNECT, 0, 1);
-    if (s->before.n && (e = entry_run(s->port, &s->before, &s->eb)) != SF_OK) {
+    if ((s->before.n && (e = entry_run(s->port, &s->before, &s->eb)) != SF_OK) ||
+        (s->trigger_len && (e = send_trigger(s)) != SF_OK)) {
         sf_port_close(s->port);
         s->port = NULL;
         return end(s, e);

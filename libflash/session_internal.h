@@ -35,6 +35,9 @@ struct sf_session {
     bool open;
     sf_chip chip;
     entry_seq before, after;   /* control-line sequences (sf_session_set_entry) */
+    uint8_t trigger[64];       /* app-side entry (sf_session_set_trigger) */
+    size_t trigger_len;
+    uint32_t trigger_baud;
 };
 
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

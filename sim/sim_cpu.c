@@ -295,10 +295,13 @@ static void ppb_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value
 }
 
 /* ES0340 (F103xC/D/E errata): debug registers such as DBGMCU_IDCODE read as 0 from user code. */
+/* DBGMCU_IDCODE (RM0008 31.6.1): REV_ID (0x1003, revision Y of the F1 high density line, is
+ * assumed for every part) and DEV_ID, the product ID Get ID reports. The rest reads 0. */
 static uint64_t dbgmcu_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
-    (void)uc, (void)off, (void)size, (void)user;
-    return 0;
+    (void)uc;
+    sim_cpu *c = user;
+    return off < 4 ? sized(0x10030000u | c->env.part->pid, off, size) : 0;
 }
 
 static void dbgmcu_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)

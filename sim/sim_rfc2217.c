@@ -219,6 +219,10 @@ static void *accept_thread(void *arg)
         r->client = fd;
         pthread_mutex_unlock(&r->send_lock);
         serve(r);
+        /* A client that leaves closes the port: its lines drop (HUPCL), as a tty's do. */
+        sim_board_set_line(r->board, SIM_LINE_DTR, false);
+        sim_board_set_line(r->board, SIM_LINE_RTS, false);
+        sim_board_set_line(r->board, SIM_LINE_BREAK, false);
         pthread_mutex_lock(&r->send_lock);
         r->client = -1;
         pthread_mutex_unlock(&r->send_lock);

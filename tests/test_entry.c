@@ -22,14 +22,14 @@ typedef struct rig {
     char port[64], dir[64], log[128], file[128];
 } rig;
 
-static rig *rig_new(sim_ctl_line nrst, sim_ctl_line boot0)
+static rig *rig_with_app(sim_ctl_line nrst, sim_ctl_line boot0, const char *app_env)
 {
     rig *r = calloc(1, sizeof *r);
-    sim_options opt = {.wiring = {.nrst = nrst, .boot0 = boot0}};
+    sim_options opt = {.boot0 = false, .wiring = {.nrst = nrst, .boot0 = boot0}};
     r->board = bh_board_opts("stm32f103re", &opt);
     /* An application in flash before the host comes: the one the write replaces. */
     size_t n;
-    uint8_t *app = bh_load_file(getenv("HELLO_FLASH_BIN"), &n);
+    uint8_t *app = bh_load_file(getenv(app_env), &n);
     assert_int_equal(sim_board_poke(r->board, 0x08000000, app, n), 0);
     free(app);
     sim_board_reset(r->board);
@@ -44,6 +44,8 @@ static rig *rig_new(sim_ctl_line nrst, sim_ctl_line boot0)
     assert_true(sim_board_cpu_running(r->board)); /* the application runs */
     return r;
 }
+
+static rig *rig_new(sim_ctl_line nrst, sim_ctl_line boot0) { return rig_with_app(nrst, boot0, "HELLO_FLASH_BIN"); }
 
 static void rig_free(rig *r)
 {
@@ -87,10 +89,13 @@ static void write_and_start(rig *r, const char *before, const char *after, bool 
     assert_int_equal(fwrite(img, 1, n, f), n);
     fclose(f);
     unsigned resets = sim_board_reset_count(r->board);
-    if (stub)
+    if (!before) /* the application's trigger, then --go to start the new one */
+        assert_int_equal(stubflash(r, "--enter=magic:stubflash-enter@57600", "write", r->file, "--go", NULL), 0);
+    else if (stub)
         assert_int_equal(stubflash(r, "--before", before, "--after", after, "write", r->file, NULL), 0);
     else
         assert_int_equal(stubflash(r, "--no-stub", "--before", before, "--after", after, "write", r->file, NULL), 0);
+    assert_true(log_has(r, "sending the application's trigger") == !before);
     uint8_t *got = malloc(n);
     assert_int_equal(sim_board_peek(r->board, 0x08000000, got, n), 0);
     assert_memory_equal(got, img, n);
@@ -98,8 +103,9 @@ static void write_and_start(rig *r, const char *before, const char *after, bool 
     free(img);
     usleep(100 * 1000);
     /* One reset into the ROM, one into the new application (the stub's hand-back to the ROM is
-     * a jump, not a reset); the application runs with no fault. */
-    assert_int_equal(sim_board_reset_count(r->board) - resets, 2);
+     * a jump, not a reset; with the trigger the application resets itself, and Go jumps); the
+     * application runs with no fault. */
+    assert_int_equal(sim_board_reset_count(r->board) - resets, before ? 2 : 1);
     assert_true(sim_board_cpu_running(r->board));
     char fault[256];
     sim_board_last_fault(r->board, fault, sizeof fault);
@@ -135,6 +141,21 @@ static void test_break_reset_custom_steps(void **state)
     rig_free(r);
 }
 
+/* No wiring at all: the application itself (tests/firmware/entry-app.c, with
+ * appentry/stubflash_enter.c; 72 MHz, USART1 at 57600 8N1) resets into the bootloader when it
+ * receives the trigger. */
+static void test_app_side_entry(void **state)
+{
+    (void)state;
+    rig *r = rig_with_app(SIM_LINE_NONE, SIM_LINE_NONE, "ENTRY_APP_BIN");
+    assert_int_equal(stubflash(r, "info", NULL), 4); /* the application does not answer 0x7F */
+    assert_true(sim_board_cpu_running(r->board));
+    /* A wrong trigger changes nothing. */
+    assert_int_equal(stubflash(r, "--enter=magic:stubflash-enteR@57600", "info", NULL), 4);
+    write_and_start(r, NULL, NULL, true); /* with the trigger, see below */
+    rig_free(r);
+}
+
 static void test_bad_sequence_is_a_usage_error(void **state)
 {
     (void)state;
@@ -150,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_dtr_reset_rts_boot0),
         cmocka_unit_test(test_rts_reset_dtr_boot0),
         cmocka_unit_test(test_break_reset_custom_steps),
+        cmocka_unit_test(test_app_side_entry),
         cmocka_unit_test(test_bad_sequence_is_a_usage_error),
     };
     return cmocka_run_group_tests_name("entry", tests, NULL, NULL);

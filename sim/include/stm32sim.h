@@ -150,7 +150,8 @@ void sim_pty_close(sim_pty *p);
 
 /* An RFC 2217 (Telnet Com Port Control) endpoint on 127.0.0.1:port (0: any free port): the
  * host's rate, parity, DTR, RTS and BREAK arrive with the bytes, so the board's wiring of NRST
- * and BOOT0 (sim_options.wiring) can be driven from the host. One client at a time. */
+ * and BOOT0 (sim_options.wiring) can be driven from the host. One client at a time; when it
+ * leaves, its lines are released (a closed tty drops DTR and RTS). */
 typedef struct sim_rfc2217 sim_rfc2217;
 sim_rfc2217 *sim_rfc2217_open(sim_board *b, int port, char **err);
 int sim_rfc2217_port(const sim_rfc2217 *r);

@@ -84,6 +84,13 @@ SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
  * SF_ERR_ARG, with the step that is wrong, if a sequence does not parse. */
 SF_API sf_error sf_session_set_entry(sf_session *s, const char *before, const char *after);
 
+/** App-side entry, for boards whose application carries appentry/stubflash_enter.c: when
+ * sf_session_open finds neither a bootloader nor a stub answering (a short sync first), it
+ * sends trigger (1..64 bytes) at baud, 8N1, as the application's UART expects; the application
+ * then resets the chip into its bootloader and the session goes on at the bootloader's rate.
+ * len 0 turns it off. SF_ERR_ARG for a trigger too long or a rate out of 1200..4000000. */
+SF_API sf_error sf_session_set_trigger(sf_session *s, const uint8_t *trigger, size_t len, uint32_t baud);
+
 /** Open the port, synchronise with the bootloader (also when it is already synchronised),
  * read the chip's identity, bootloader version, flash size and protection. A stub left running
  * by an earlier session (at this rate or the stub rate) is found and used instead. */
