@@ -26,6 +26,7 @@ typedef struct cli {
     const char *ports[64];     /* every -p, for writing many boards at once */
     size_t nports;
     const char *before, *after;
+    const char *protocol, *ymodem_start; /* --protocol ymodem */
     uint8_t trigger[64];       /* --enter=magic:STRING@BAUD */
     size_t trigger_len;
     uint32_t trigger_baud;
@@ -37,6 +38,7 @@ typedef struct cli {
 } cli;
 
 static sf_session *volatile active_session;
+static volatile int ymodem_cancel; /* --protocol ymodem: set on SIGINT */
 
 static void on_sigint(int sig)
 {
@@ -44,6 +46,7 @@ static void on_sigint(int sig)
     if (active_session)
         sf_session_cancel(active_session); /* an atomic store: async-signal-safe */
     gang_cancel();
+    ymodem_cancel = 1;
 }
 
 static void usage(FILE *f)
@@ -85,6 +88,9 @@ static void usage(FILE *f)
 "                      dtr-reset-rts-boot0, rts-reset-dtr-boot0 (wirings), none, or\n"
 "                      steps like \"-dtr,rts,dtr,100,-dtr\" (dtr/rts/brk, - releases, ms)\n"
 "      --after SEQ     the same at the end, to start the application\n"
+"      --protocol ymodem   write: send the image (as one binary) to an application's\n"
+"                      YMODEM receiver (ST's IAP examples) at -b's rate, 8N1\n"
+"      --ymodem-start S    what to send first to start its download (e.g. 1)\n"
 "      --enter=magic:STRING@BAUD   an application with appentry/stubflash_enter.c:\n"
 "                      if no bootloader answers, send STRING at BAUD 8N1 first\n"
 "      --json          print one JSON document on stdout\n"
@@ -324,6 +330,8 @@ static bool locate_backup(cli *c, backup *bk, const sf_chip *chip)
     return ok;
 }
 
+static int write_ymodem(cli *c, const char *path, const sf_image *img);
+
 static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
 {
     uint32_t address = c->opt.have_address ? c->opt.address : 0x08000000, go_addr = c->opt.go_addr;
@@ -338,6 +346,11 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     if (rc)
         return rc;
     out_json_str(&c->out, "file", path);
+    if (c->protocol && !strcmp(c->protocol, "ymodem")) {
+        rc = verify_only ? usage_error(c, "verify has no YMODEM form%s", "") : write_ymodem(c, path, img);
+        sf_image_free(img);
+        return rc;
+    }
     char **ports = NULL;
     size_t nports = 0;
     char err[300];
@@ -402,6 +415,44 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     gang_free_ports(ports, nports);
     sf_image_free(img);
     return rc;
+}
+
+static void ymodem_progress(uint64_t done, uint64_t total, void *user) { out_progress(SF_PHASE_WRITE, done, total, user); }
+
+/* write --protocol ymodem: the image, as one binary, to an application's YMODEM receiver. */
+static int write_ymodem(cli *c, const char *path, const sf_image *img)
+{
+    if (!c->port)
+        c->port = getenv("STUBFLASH_PORT");
+    if (!c->port)
+        return usage_error(c, "no port given: use -p PORT%s", "");
+    uint8_t *bin;
+    size_t len;
+    uint32_t base;
+    sf_error e = sf_image_flatten(img, &bin, &len, &base);
+    if (e)
+        return fail(c, e, "the image is empty");
+    char err[640];
+    sf_port *port = NULL;
+    if ((e = sf_port_open(c->port, &port, err, sizeof err))) {
+        free(bin);
+        return fail(c, e, err);
+    }
+    const char *name = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    out_json_str(&c->out, "port", c->port);
+    out_log(SF_LOG_INFO, "sending by YMODEM (the application's receiver writes it where it keeps its firmware)",
+            &c->out);
+    sf_ymodem_opts o = {.baud = c->baud, .start = c->ymodem_start, .progress = ymodem_progress,
+                        .progress_user = &c->out, .cancel = &ymodem_cancel};
+    uint64_t t0 = out_now_ms();
+    e = sf_ymodem_send(port, name, bin, len, &o, err, sizeof err);
+    sf_port_close(port);
+    free(bin);
+    if (e)
+        return fail(c, e, err);
+    out_finish_phase(&c->out);
+    summary(c, "sent by YMODEM", len, t0);
+    return EXIT_OK;
 }
 
 static int cmd_rollback(cli *c, int argc, char **argv)
@@ -625,7 +676,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_BEFORE, O_AFTER, O_ENTER };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -639,6 +690,7 @@ int main(int argc, char **argv)
         {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
         {"no-backup", no_argument, 0, O_NO_BACKUP}, {"before", required_argument, 0, O_BEFORE},
         {"after", required_argument, 0, O_AFTER}, {"enter", required_argument, 0, O_ENTER},
+        {"protocol", required_argument, 0, O_PROTOCOL}, {"ymodem-start", required_argument, 0, O_YMODEM_START},
         {0, 0, 0, 0},
     };
     cli c = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO};
@@ -686,6 +738,12 @@ int main(int argc, char **argv)
         case O_BEFORE: c.before = optarg; break;
         case O_AFTER: c.after = optarg; break;
         case O_ENTER: bad = parse_enter(&c, optarg); break;
+        case O_PROTOCOL:
+            c.protocol = optarg;
+            if (strcmp(optarg, "ymodem") != 0 && strcmp(optarg, "bootloader") != 0)
+                bad = "--protocol is bootloader (the default) or ymodem";
+            break;
+        case O_YMODEM_START: c.ymodem_start = optarg; break;
         default: usage(stderr); return EXIT_USAGE;
         }
         if (bad) {

@@ -21,5 +21,6 @@
 #include "image.h"
 #include "port.h"
 #include "session.h"
+#include "ymodem.h"
 
 #endif
