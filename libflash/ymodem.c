@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 enum { SOH = 0x01, STX = 0x02, EOT = 0x04, ACK = 0x06, NAK = 0x15, CAN = 0x18, CRC_REQ = 'C', CPMEOF = 0x1A };
 #define TRIES 10
@@ -66,6 +67,14 @@ static sf_error answer(tx *t, unsigned timeout_ms, uint8_t *got)
     }
 }
 
+/* A receiver may drop its input right after it sends 'C' (lrzsz's rb does): a block that
+ * arrives at once, as over a pty or a fast bridge, would be thrown away. */
+static void after_c(void)
+{
+    struct timespec ts = {0, 100 * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
 /* Send one block until it is acknowledged. */
 static sf_error send_block(tx *t, uint8_t seq, const uint8_t *data, size_t size)
 {
@@ -80,13 +89,15 @@ static sf_error send_block(tx *t, uint8_t seq, const uint8_t *data, size_t size)
     for (int i = 0; i < TRIES; i++) {
         sf_error e = sf_port_write_eb(t->port, blk, size + 5, t->eb);
         uint8_t a = 0;
-        if (e == SF_OK)
-            e = answer(t, BLOCK_MS, &a);
+        /* A 'C' here is one the receiver sent before it saw this block (it repeats them while
+         * it waits): not an answer. NAK or silence: send the block again. */
+        do
+            e = e ? e : answer(t, BLOCK_MS, &a);
+        while (e == SF_OK && a == CRC_REQ);
         if (e == SF_OK && a == ACK)
             return SF_OK;
         if (e && e != SF_ERR_TIMEOUT)
             return e;
-        /* NAK, a repeated 'C' or silence: send it again */
     }
     return sf_fail(t->eb, SF_ERR_PROTOCOL, "YMODEM block %u was refused %d times (a noisy line, or the receiver "
                    "is not in YMODEM mode)", seq, TRIES);
@@ -133,10 +144,13 @@ sf_error sf_ymodem_send(sf_port *port, const char *name, const uint8_t *data, si
             return e;
         }
     while (a != CRC_REQ);
+    after_c();
+    sf_port_flush_input(port); /* more 'C's it sent while we were not there yet */
     if ((e = header(&t, name, len, false)) || (e = answer(&t, BLOCK_MS, &a)))
         return e;
     if (a != CRC_REQ)
         return sf_fail(&eb, SF_ERR_PROTOCOL, "the YMODEM receiver took the file name but did not ask for the data");
+    after_c();
     uint8_t seq = 1;
     for (size_t off = 0; off < len; off += 1024, seq++) {
         uint8_t blk[1024];
@@ -169,7 +183,10 @@ sf_error sf_ymodem_send(sf_port *port, const char *name, const uint8_t *data, si
     /* It asks for the next file: none. */
     if ((e = answer(&t, BLOCK_MS, &a)))
         return e == SF_ERR_TIMEOUT ? SF_OK : e; /* some receivers (ST's IAP) stop after one file */
-    return a == CRC_REQ ? header(&t, "", 0, true) : SF_OK;
+    if (a != CRC_REQ)
+        return SF_OK;
+    after_c();
+    return header(&t, "", 0, true);
 }
 
 sf_error sf_image_flatten(const sf_image *img, uint8_t **out, size_t *len, uint32_t *base)
