@@ -59,13 +59,10 @@ static void rig_free(rig *r)
 
 static int stubflash(rig *r, ...)
 {
-    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-v", "-p", r->port, NULL};
     va_list ap;
     va_start(ap, r);
-    int rc = run_program_va(prefix, ap, NULL, r->log, 120);
+    int rc = run_stubflash_va(r->port, r->log, ap);
     va_end(ap);
-    if (rc != 0)
-        show_log_tail(r->log);
     return rc;
 }
 
@@ -84,10 +81,7 @@ static void write_and_start(rig *r, const char *before, const char *after, bool 
 {
     size_t n;
     uint8_t *img = bh_load_file(getenv("BENCH_APP_BIN"), &n);
-    FILE *f = fopen(r->file, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(img, 1, n, f), n);
-    fclose(f);
+    bh_save_file(r->file, img, n);
     unsigned resets = sim_board_reset_count(r->board);
     if (!before) /* the application's trigger, then --go to start the new one */
         assert_int_equal(stubflash(r, "--enter=magic:stubflash-enter@57600", "write", r->file, "--go", NULL), 0);

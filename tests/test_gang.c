@@ -52,10 +52,7 @@ static int teardown(void **state)
 static uint8_t *save_image(gang *g, size_t n, uint32_t seed)
 {
     uint8_t *img = bh_noise(n, seed);
-    FILE *f = fopen(g->file, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(img, 1, n, f), n);
-    fclose(f);
+    bh_save_file(g->file, img, n);
     return img;
 }
 

@@ -106,13 +106,10 @@ static int teardown(void **state)
 /* "stubflash -v -p PORT ARGS..." */
 static int stubflash(bridge *b, const char *port, ...)
 {
-    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-v", "-p", port, NULL};
     va_list ap;
     va_start(ap, port);
-    int rc = run_program_va(prefix, ap, NULL, b->pb.log, 120);
+    int rc = run_stubflash_va(port, b->pb.log, ap);
     va_end(ap);
-    if (rc != 0)
-        show_log_tail(b->pb.log);
     usleep(200 * 1000); /* let ser2net release the pty before the next client */
     return rc;
 }
@@ -120,10 +117,7 @@ static int stubflash(bridge *b, const char *port, ...)
 static uint8_t *image(bridge *b, const char *name, size_t n, uint32_t seed)
 {
     uint8_t *img = bh_noise(n, seed);
-    FILE *f = fopen(pb_file(&b->pb, name), "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(img, 1, n, f), n);
-    fclose(f);
+    bh_save_file(pb_file(&b->pb, name), img, n);
     return img;
 }
 
@@ -166,10 +160,7 @@ static void test_rfc2217(void **state)
     memset(ff, 0xFF, sizeof ff);
     for (size_t i = 0; i < sizeof ff; i += 7)
         ff[i] = (uint8_t)i;
-    FILE *f = fopen(pb_file(&b->pb, "ff.bin"), "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(ff, 1, sizeof ff, f), sizeof ff);
-    fclose(f);
+    bh_save_file(pb_file(&b->pb, "ff.bin"), ff, sizeof ff);
     assert_int_equal(stubflash(b, b->telnet, "--no-stub", "write", pb_file(&b->pb, "ff.bin"), NULL), 0);
     uint8_t got[sizeof ff];
     assert_int_equal(sim_board_peek(b->pb.board, 0x08000000, got, sizeof got), 0);

@@ -35,22 +35,16 @@ static int teardown(void **state)
 /* "stubflash -v -p PTY ARGS..." */
 static int stubflash(pty_board *x, ...)
 {
-    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), NULL};
     va_list ap;
     va_start(ap, x);
-    int rc = run_program_va(prefix, ap, NULL, x->log, 120);
+    int rc = run_stubflash_va(sim_pty_path(x->pty), x->log, ap);
     va_end(ap);
-    if (rc != 0)
-        show_log_tail(x->log);
     return rc;
 }
 
 static void save(pty_board *x, const char *name, const uint8_t *d, size_t n)
 {
-    FILE *f = fopen(pb_file(x, name), "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(d, 1, n, f), n);
-    fclose(f);
+    bh_save_file(pb_file(x, name), d, n);
 }
 
 static void expect_flash(pty_board *x, const uint8_t *d, size_t n)

@@ -142,6 +142,15 @@ int bh_erase_pages(sim_board *b, const uint16_t *pages, size_t n, bool extended)
     return bh_byte(b, 30000) == ACK ? 0 : -1;
 }
 
+void bh_save_file(const char *path, const uint8_t *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        fail_msg("cannot create %s", path);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
 uint8_t *bh_load_file(const char *path, size_t *len)
 {
     assert_non_null(path);

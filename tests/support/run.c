@@ -83,6 +83,15 @@ int run_program_killed(const char *const argv[], const char *log, int kill_ms)
     return run(argv, NULL, log, kill_ms / 1000 + 60, kill_ms);
 }
 
+int run_stubflash_va(const char *port, const char *log, va_list ap)
+{
+    const char *prefix[] = {getenv("STUBFLASH_CLI"), "-v", "-p", port, NULL};
+    int rc = run_program_va(prefix, ap, NULL, log, 120);
+    if (rc != 0)
+        show_log_tail(log);
+    return rc;
+}
+
 int run_program_va(const char *const prefix[], va_list ap, const char *preload, const char *log, int limit_s)
 {
     const char *argv[40];
