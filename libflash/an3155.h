@@ -26,7 +26,8 @@ typedef struct an_link {
     uint8_t ncmds;
     bool stub_greeting;        /* an_sync was answered by the stub's greeting, not the ROM */
     bool fresh_sync;           /* an_sync was answered by ACK: the ROM was not synchronised before */
-    unsigned recoveries;       /* resyncs after a failed command: the line has shown noise */
+    unsigned recoveries;       /* resyncs after a failed command or identification round: the
+                                * line has shown noise */
 } an_link;
 
 /* Synchronise: 0x7F answered by ACK, or NACK when the ROM was already synchronised. Tries for

@@ -389,6 +389,7 @@ static sf_error connect(sf_session *s, unsigned sync_ms)
         }
         if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
             break;
+        s->link.recoveries++; /* a round the line spoiled: noise (see sf_stub_start) */
     }
     if (e)
         return e;

@@ -220,6 +220,8 @@ void sim_line_host_write(sim_line *l, const uint8_t *data, size_t len)
         s.ready = start + bn;
         l->to_device.last_ready = s.ready;
         l->count_to_device++;
+        if (l->count_to_device == l->faults.drop_byte)
+            continue;
         if (l->faults.drop_to_device > 0 && rng_uniform(l) < l->faults.drop_to_device)
             continue;
         if (l->faults.corrupt_to_device > 0 && rng_uniform(l) < l->faults.corrupt_to_device)

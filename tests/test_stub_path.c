@@ -183,6 +183,24 @@ static void test_stub_damaged_on_the_way(void **state)
     free(img);
 }
 
+static void test_stub_damaged_on_a_noisy_line_is_rewritten_before_go(void **state)
+{
+    /* The line loses a byte of the first Get (noise: the identification is repeated), then
+     * damages a byte of the stub's code where the XOR checksum cannot see it. On a line that has
+     * shown noise the host reads the stub back before Go and writes the damaged block again. */
+    sim_options opt = {.boot0 = true, .faults = {.drop_byte = 3, .damage_ram_byte = 300}};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    uint8_t *img = bh_noise(4096, 6);
+    save(x, "a.bin", img, 4096);
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
+    assert_true(pb_log_has(x, "reading the stub back before starting it"));
+    assert_true(pb_log_has(x, "the stub's block at 0x20000900 reached RAM damaged: writing it again"));
+    assert_int_equal(pb_log_count(x, "loading the stub:"), 1);
+    assert_false(pb_log_has(x, "arrived damaged")); /* it started intact */
+    expect_flash(x, img, 4096);
+    free(img);
+}
+
 static void test_adapter_unplugged_while_connecting(void **state)
 {
     /* BOOT0 low and a blank flash: nothing answers the sync byte. The adapter goes away while
@@ -225,6 +243,7 @@ int main(void)
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
+        cmocka_unit_test_teardown(test_stub_damaged_on_a_noisy_line_is_rewritten_before_go, teardown),
         cmocka_unit_test_teardown(test_adapter_unplugged_while_connecting, teardown),
         cmocka_unit_test_teardown(test_link_that_cannot_carry_the_fast_rate, teardown),
     };

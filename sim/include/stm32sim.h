@@ -36,6 +36,7 @@ typedef struct sim_faults {
     uint32_t max_baud;              /* the link carries at most this rate (a radio modem, a bridge
                                      * with a fixed rate): faster bytes arrive garbled; 0 = any */
     bool pll_stuck;                 /* the PLL never locks (PLLRDY stays 0): code that waits for it hangs */
+    uint64_t drop_byte;             /* the Nth byte (from 1) to the device is lost; 0 = none */
     uint32_t damage_ram_byte;       /* the Nth byte (from 1) the ROM's Write Memory stores in RAM
                                      * gets bit 4 flipped, as two line errors in one bit position
                                      * (which its XOR checksum cannot see) would; 0 = never */
