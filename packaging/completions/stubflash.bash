@@ -1,0 +1,50 @@
+# bash completion for stubflash(1)
+_stubflash()
+{
+    local cur prev words cword
+    _init_completion || return
+    local commands="ports info write rollback verify read erase go protect unprotect reset"
+    local options="-p --port -b --baud --no-stub --stub-baud --before --after --enter --protocol
+        --ymodem-start --json -q --quiet -v --verbose -h --help -V --version --address --format
+        --no-verify --go --size --all --range --write --readout --yes --erase-all --level
+        --irreversibly-lock-the-chip --no-backup"
+    case $prev in
+        -p | --port)
+            local ports
+            ports=$(stubflash ports 2>/dev/null | awk '{ print $1 }')
+            COMPREPLY=($(compgen -W "$ports" -- "$cur"))
+            [[ $cur == /* ]] && COMPREPLY+=($(compgen -f -- "$cur"))
+            return ;;
+        -b | --baud | --stub-baud)
+            COMPREPLY=($(compgen -W "9600 19200 38400 57600 115200 230400 460800 921600" -- "$cur"))
+            return ;;
+        --before | --after)
+            COMPREPLY=($(compgen -W "none dtr-reset-rts-boot0 rts-reset-dtr-boot0" -- "$cur"))
+            return ;;
+        --protocol)
+            COMPREPLY=($(compgen -W "bootloader ymodem" -- "$cur"))
+            return ;;
+        --format)
+            COMPREPLY=($(compgen -W "bin hex srec elf" -- "$cur"))
+            return ;;
+        --level)
+            COMPREPLY=($(compgen -W "1 2" -- "$cur"))
+            return ;;
+        --address | --size | --range | --enter | --ymodem-start)
+            return ;;
+    esac
+    if [[ $cur == -* ]]; then
+        COMPREPLY=($(compgen -W "$options" -- "$cur"))
+        return
+    fi
+    local i have_command=
+    for ((i = 1; i < cword; i++)); do
+        [[ " $commands " == *" ${words[i]} "* ]] && have_command=${words[i]}
+    done
+    if [[ -z $have_command ]]; then
+        COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    else
+        _filedir '@(bin|hex|ihex|srec|s19|elf|gz)'
+    fi
+} &&
+    complete -F _stubflash stubflash
