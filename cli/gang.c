@@ -140,11 +140,7 @@ static int run_board(board *b)
     sf_session *s = b->session;
     sf_session_set_progress(s, on_progress, b);
     sf_session_set_log(s, on_log, b);
-    sf_error e = sf_session_set_baud(s, o->baud);
-    if (e == SF_OK)
-        e = sf_session_set_stub(s, o->stub, o->stub_baud);
-    if (e == SF_OK)
-        e = sf_session_set_entry(s, o->before, o->after);
+    sf_error e = connect_opts_apply(&o->conn, s);
     if (e == SF_OK)
         e = sf_session_open(s, b->port);
     if (e)

@@ -4,13 +4,13 @@
 #ifndef STUBFLASH_CLI_GANG_H
 #define STUBFLASH_CLI_GANG_H
 
+#include "connect_opts.h"
 #include "output.h"
 
 typedef struct gang_opts {
-    uint32_t baud, stub_baud;
-    bool stub, verify, verify_only, backup, go, go_given;
+    connect_opts conn;         /* applied to every board's session */
+    bool verify, verify_only, backup, go, go_given;
     uint32_t go_addr;
-    const char *before, *after;
 } gang_opts;
 
 /* Expand the -p values: one with *, ? or [ is a pattern over device paths (glob(3)); the rest

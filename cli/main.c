@@ -25,13 +25,9 @@ typedef struct cli {
     const char *port;
     const char *ports[64];     /* every -p, for writing many boards at once */
     size_t nports;
-    const char *before, *after;
     const char *protocol, *ymodem_start; /* --protocol ymodem */
-    uint8_t trigger[64];       /* --enter=magic:STRING@BAUD */
-    size_t trigger_len;
-    uint32_t trigger_baud;
-    uint32_t baud, stub_baud;
-    bool no_stub, json, quiet, verbose;
+    connect_opts conn;
+    bool json, quiet, verbose;
     cli_out out;
     sf_session *session;
     const char *command;
@@ -160,13 +156,7 @@ static int open_session(cli *c)
         return fail(c, SF_ERR_NOMEM, "out of memory");
     sf_session_set_progress(c->session, out_progress, &c->out);
     sf_session_set_log(c->session, out_log, &c->out);
-    sf_error e = sf_session_set_baud(c->session, c->baud);
-    if (e == SF_OK)
-        e = sf_session_set_stub(c->session, !c->no_stub, c->stub_baud);
-    if (e == SF_OK)
-        e = sf_session_set_entry(c->session, c->before, c->after);
-    if (e == SF_OK && c->trigger_len)
-        e = sf_session_set_trigger(c->session, c->trigger, c->trigger_len, c->trigger_baud);
+    sf_error e = connect_opts_apply(&c->conn, c->session);
     if (e == SF_ERR_ARG)
         return usage_error(c, "%s", sf_session_last_error(c->session));
     if (e)
@@ -185,11 +175,11 @@ static const char *parse_enter(cli *c, const char *arg)
     const char *at = strrchr(arg, '@');
     if (strncmp(arg, "magic:", 6) != 0 || !at || at == arg + 6)
         return "--enter takes magic:STRING@BAUD";
-    if (!parse_u32(at + 1, &c->trigger_baud) || c->trigger_baud < 1200)
+    if (!parse_u32(at + 1, &c->conn.trigger_baud) || c->conn.trigger_baud < 1200)
         return "--enter: the rate after @ is not a baud rate";
     size_t n = 0;
     for (const char *p = arg + 6; p < at; p++) {
-        if (n == sizeof c->trigger)
+        if (n == sizeof c->conn.trigger)
             return "--enter: the trigger is longer than 64 bytes";
         unsigned v = (unsigned char)*p;
         if (*p == '\\' && p + 1 < at) {
@@ -200,9 +190,9 @@ static const char *parse_enter(cli *c, const char *arg)
             else if (*p == 'x' && p + 2 < at && sscanf(p + 1, "%2x", &v) == 1) p += 2;
             else return "--enter: unknown escape in the trigger (\\r, \\n, \\\\, \\xNN)";
         }
-        c->trigger[n++] = (uint8_t)v;
+        c->conn.trigger[n++] = (uint8_t)v;
     }
-    c->trigger_len = n;
+    c->conn.trigger_len = n;
     return NULL;
 }
 
@@ -360,9 +350,8 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
             return usage_error(c, "%s", err);
         }
         if (nports > 1) {
-            gang_opts g = {.baud = c->baud, .stub_baud = c->stub_baud, .stub = !c->no_stub, .verify = verify,
-                           .verify_only = verify_only, .backup = !c->opt.no_backup, .go = go, .go_given = go_given,
-                           .go_addr = go_addr, .before = c->before, .after = c->after};
+            gang_opts g = {.conn = c->conn, .verify = verify, .verify_only = verify_only, .backup = !c->opt.no_backup,
+                           .go = go, .go_given = go_given, .go_addr = go_addr};
             rc = gang_write(&g, ports, nports, img, &c->out);
             gang_free_ports(ports, nports);
             sf_image_free(img);
@@ -442,7 +431,7 @@ static int write_ymodem(cli *c, const char *path, const sf_image *img)
     out_json_str(&c->out, "port", c->port);
     out_log(SF_LOG_INFO, "sending by YMODEM (the application's receiver writes it where it keeps its firmware)",
             &c->out);
-    sf_ymodem_opts o = {.baud = c->baud, .start = c->ymodem_start, .progress = ymodem_progress,
+    sf_ymodem_opts o = {.baud = c->conn.baud, .start = c->ymodem_start, .progress = ymodem_progress,
                         .progress_user = &c->out, .cancel = &ymodem_cancel};
     uint64_t t0 = out_now_ms();
     e = sf_ymodem_send(port, name, bin, len, &o, err, sizeof err);
@@ -693,7 +682,7 @@ int main(int argc, char **argv)
         {"protocol", required_argument, 0, O_PROTOCOL}, {"ymodem-start", required_argument, 0, O_YMODEM_START},
         {0, 0, 0, 0},
     };
-    cli c = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO};
+    cli c = {.conn = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO}};
     cmd_opts *op = &c.opt;
     int o;
     while ((o = getopt_long(argc, argv, "p:b:qvhV", opts, NULL)) != -1) {
@@ -706,10 +695,10 @@ int main(int argc, char **argv)
             else
                 c.ports[c.nports++] = optarg;
             break;
-        case 'b': if (!parse_u32(optarg, &c.baud) || c.baud < 1200) bad = "bad baud rate"; break;
-        case O_NOSTUB: c.no_stub = true; break;
+        case 'b': if (!parse_u32(optarg, &c.conn.baud) || c.conn.baud < 1200) bad = "bad baud rate"; break;
+        case O_NOSTUB: c.conn.no_stub = true; break;
         case O_STUB_BAUD:
-            if (!parse_u32(optarg, &c.stub_baud) || (c.stub_baud && c.stub_baud < 1200))
+            if (!parse_u32(optarg, &c.conn.stub_baud) || (c.conn.stub_baud && c.conn.stub_baud < 1200))
                 bad = "bad --stub-baud";
             break;
         case O_JSON: c.json = true; break;
@@ -735,8 +724,8 @@ int main(int argc, char **argv)
         case O_LEVEL: if (!parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
         case O_IRREVERSIBLE: op->irreversible = true; break;
         case O_NO_BACKUP: op->no_backup = true; break;
-        case O_BEFORE: c.before = optarg; break;
-        case O_AFTER: c.after = optarg; break;
+        case O_BEFORE: c.conn.before = optarg; break;
+        case O_AFTER: c.conn.after = optarg; break;
         case O_ENTER: bad = parse_enter(&c, optarg); break;
         case O_PROTOCOL:
             c.protocol = optarg;
