@@ -75,10 +75,9 @@ static void after_c(void)
     nanosleep(&ts, NULL);
 }
 
-/* Send one block until it is acknowledged. */
-static sf_error send_block(tx *t, uint8_t seq, const uint8_t *data, size_t size)
+/* A block on the wire: SOH (128 bytes) or STX (1024), number, complement, data, CRC-16. */
+static size_t frame_block(uint8_t *blk, uint8_t seq, const uint8_t *data, size_t size)
 {
-    uint8_t blk[3 + 1024 + 2];
     blk[0] = size == 1024 ? STX : SOH;
     blk[1] = seq;
     blk[2] = (uint8_t)~seq;
@@ -86,32 +85,40 @@ static sf_error send_block(tx *t, uint8_t seq, const uint8_t *data, size_t size)
     uint16_t crc = crc16(data, size);
     blk[3 + size] = (uint8_t)(crc >> 8);
     blk[4 + size] = (uint8_t)crc;
+    return size + 5;
+}
+
+/* Send one block until it is acknowledged. */
+static sf_error send_block(tx *t, uint8_t seq, const uint8_t *data, size_t size)
+{
+    uint8_t blk[3 + 1024 + 2];
+    frame_block(blk, seq, data, size);
     for (int i = 0; i < TRIES; i++) {
+        /* Control bytes from before this block (the receiver repeats 'C' while it waits) are
+         * stale: what comes after it answers it. */
+        sf_port_flush_input(t->port);
         sf_error e = sf_port_write_eb(t->port, blk, size + 5, t->eb);
         uint8_t a = 0;
-        /* A 'C' here is one the receiver sent before it saw this block (it repeats them while
-         * it waits): not an answer. NAK or silence: send the block again. */
-        do
-            e = e ? e : answer(t, BLOCK_MS, &a);
-        while (e == SF_OK && a == CRC_REQ);
+        if (e == SF_OK)
+            e = answer(t, BLOCK_MS, &a);
         if (e == SF_OK && a == ACK)
             return SF_OK;
         if (e && e != SF_ERR_TIMEOUT)
             return e;
+        if (e == SF_OK && a == CRC_REQ) /* it did not get the block and asks again */
+            after_c();
     }
     return sf_fail(t->eb, SF_ERR_PROTOCOL, "YMODEM block %u was refused %d times (a noisy line, or the receiver "
                    "is not in YMODEM mode)", seq, TRIES);
 }
 
-/* Block 0: "name\0size\0", padded with zeros (an empty name ends the batch). */
-static sf_error header(tx *t, const char *name, size_t len, bool last)
+/* Block 0: "name\0size\0", padded with zeros. */
+static sf_error header(tx *t, const char *name, size_t len)
 {
     uint8_t b[128] = {0};
-    if (!last) {
-        size_t n = strlen(name); /* at most 100 (sf_ymodem_send) */
-        memcpy(b, name, n);
-        snprintf((char *)b + n + 1, sizeof b - n - 1, "%zu", len);
-    }
+    size_t n = strlen(name); /* at most 100 (sf_ymodem_send) */
+    memcpy(b, name, n);
+    snprintf((char *)b + n + 1, sizeof b - n - 1, "%zu", len);
     return send_block(t, 0, b, sizeof b);
 }
 
@@ -146,7 +153,7 @@ sf_error sf_ymodem_send(sf_port *port, const char *name, const uint8_t *data, si
     while (a != CRC_REQ);
     after_c();
     sf_port_flush_input(port); /* more 'C's it sent while we were not there yet */
-    if ((e = header(&t, name, len, false)) || (e = answer(&t, BLOCK_MS, &a)))
+    if ((e = header(&t, name, len)) || (e = answer(&t, BLOCK_MS, &a)))
         return e;
     if (a != CRC_REQ)
         return sf_fail(&eb, SF_ERR_PROTOCOL, "the YMODEM receiver took the file name but did not ask for the data");
@@ -185,8 +192,16 @@ sf_error sf_ymodem_send(sf_port *port, const char *name, const uint8_t *data, si
         return e == SF_ERR_TIMEOUT ? SF_OK : e; /* some receivers (ST's IAP) stop after one file */
     if (a != CRC_REQ)
         return SF_OK;
+    /* The file is in (its EOT was acknowledged): the empty block that ends the batch is a
+     * courtesy, sent once; a receiver that has already left (lrzsz's rb sometimes does) does
+     * not make the transfer fail. */
     after_c();
-    return header(&t, "", 0, true);
+    uint8_t empty[128] = {0}, blk[3 + 128 + 2];
+    sf_port_flush_input(port);
+    if ((e = sf_port_write_eb(port, blk, frame_block(blk, 0, empty, sizeof empty), &eb)))
+        return e;
+    answer(&t, 1000, &a);
+    return SF_OK;
 }
 
 sf_error sf_image_flatten(const sf_image *img, uint8_t **out, size_t *len, uint32_t *base)
