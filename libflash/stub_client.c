@@ -87,13 +87,39 @@ void sc_layout_free(sc_layout *l)
 
 /* ---- frames ---- */
 
+static size_t stuff(uint8_t *out, const uint8_t *in, size_t n)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[i] == SFS_SYNC || in[i] == SFS_ESC) {
+            out[o++] = SFS_ESC;
+            out[o++] = in[i] ^ SFS_ESC_XOR;
+        } else {
+            out[o++] = in[i];
+        }
+    }
+    return o;
+}
+
+size_t sc_frame_encode(uint8_t *out, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len)
+{
+    uint8_t h[SFS_HEADER - 1] = {(uint8_t)len, (uint8_t)(len >> 8), seq, cmd}, t[SFS_TRAILER];
+    uLong crc = crc32(0, h, sizeof h);
+    if (len) /* zlib's crc32() of a NULL buffer is its initial value, not crc */
+        crc = crc32(crc, payload, (uInt)len);
+    sc_put32(t, (uint32_t)crc);
+    size_t o = 0;
+    out[o++] = SFS_SOF;
+    o += stuff(out + o, h, sizeof h);
+    o += stuff(out + o, payload, len);
+    o += stuff(out + o, t, sizeof t);
+    return o;
+}
+
 static sf_error send_frame(sc_link *l, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len)
 {
-    uint8_t f[FRAME_WIRE(SFS_MAX_PAYLOAD)] = {SFS_SOF, (uint8_t)len, (uint8_t)(len >> 8), seq, cmd};
-    if (len)
-        memcpy(f + SFS_HEADER, payload, len);
-    sc_put32(f + SFS_HEADER + len, (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + len)));
-    return sf_port_write_eb(l->port, f, FRAME_WIRE(len), l->eb);
+    uint8_t f[SC_WIRE_MAX];
+    return sf_port_write_eb(l->port, f, sc_frame_encode(f, seq, cmd, payload, len), l->eb);
 }
 
 /* Next received byte by the deadline (sf_now_ms), or -1. */

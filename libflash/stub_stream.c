@@ -18,6 +18,7 @@
 struct zframe {
     size_t off, len;           /* in the compressed stream */
     uint32_t upto;             /* uncompressed bytes that can be decoded once it is in */
+    size_t wire;               /* the most bytes it takes on the line (stuffed, any sequence) */
 };
 
 /* The stream and how it is cut into frames. A line that damages frames (a NAK, or silence)
@@ -45,6 +46,9 @@ static void slice(struct zstream *zs, size_t from)
         f->len = zs->zlen - off < zs->most ? zs->zlen - off : zs->most;
         size_t k = (off + f->len + 1023) / 1024;
         f->upto = zs->marks && k < zs->nmarks && zs->marks[k] ? zs->marks[k] : zs->len;
+        f->wire = 1 + 2 * (SFS_HEADER - 1 + SFS_TRAILER) + f->len;
+        for (size_t j = off; j < off + f->len; j++)
+            f->wire += zs->z[j] == SFS_SYNC || zs->z[j] == SFS_ESC;
         off += f->len;
     } while (off < zs->zlen);
     zs->nf = i;
@@ -105,16 +109,13 @@ static sf_error zend_error(sc_link *l, const uint8_t *r, size_t n, uint32_t addr
     }
 }
 
-/* Wire bytes of a frame. */
-static size_t wire(const struct zframe *f) { return f->len + SFS_HEADER + SFS_TRAILER; }
+/* Wire bytes of a frame, at most (the receive ring must hold what is in flight). */
+static size_t wire(const struct zframe *f) { return f->wire; }
 
 static sf_error send_one(sc_link *l, uint8_t seq, const uint8_t *z, const struct zframe *f)
 {
-    uint8_t b[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER] = {SFS_SOF, (uint8_t)f->len, (uint8_t)(f->len >> 8), seq,
-                                                             SFS_ZDATA};
-    memcpy(b + SFS_HEADER, z + f->off, f->len);
-    sc_put32(b + SFS_HEADER + f->len, (uint32_t)crc32(0, b + 1, (uInt)(SFS_HEADER - 1 + f->len)));
-    return sf_port_write_eb(l->port, b, wire(f), l->eb);
+    uint8_t b[SC_WIRE_MAX];
+    return sf_port_write_eb(l->port, b, sc_frame_encode(b, seq, SFS_ZDATA, z + f->off, f->len), l->eb);
 }
 
 static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32_t addr, uint32_t expect_crc)
@@ -128,7 +129,7 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
     uint8_t r[SFS_MAX_PAYLOAD], rseq, rcmd;
     size_t n;
     for (;;) {
-        while (next < nf && next - base < MAX_IN_FLIGHT && inflight + wire(&fr[next]) <= window) {
+        while (next < nf && next - base < MAX_IN_FLIGHT && (!inflight || inflight + wire(&fr[next]) <= window)) {
             sf_error e = send_one(l, (uint8_t)(seq0 + 1 + next), z, &fr[next]);
             if (e)
                 return e;

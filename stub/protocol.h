@@ -4,7 +4,12 @@
  * Frame, both directions:
  *   SOF (0xA5) | length (2 bytes LE: payload bytes) | sequence | command | payload | CRC32 (4, LE)
  * The CRC32 (IEEE 802.3, reflected, as zlib's crc32()) covers length, sequence, command and
- * payload. A reply carries the request's sequence number and command | SFS_REPLY, and its
+ * payload. Host -> stub, every byte after SOF that is 0x7F or SFS_ESC goes on the line as SFS_ESC
+ * and the byte XOR SFS_ESC_XOR (HDLC's byte stuffing), so the host's frames never carry 0x7F: a
+ * chip that resets while frames are in flight starts its ROM bootloader, which would take a 0x7F
+ * as its sync byte and the bytes after it as commands (0x82 0x7D is Readout Protect, which needs
+ * nothing more). It also makes a 0x7F from the host always a sync. Stub -> host frames are not
+ * stuffed (the ROM never listens to that direction). A reply carries the request's sequence number and command | SFS_REPLY, and its
  * payload starts with a status byte (SFS_OK or an SFS_E* code). Multi-byte fields are LE.
  *
  * Finding the stub: it greets with an unsolicited SFS_HELLO frame (sequence 0) when it starts,
@@ -30,12 +35,14 @@
 
 #define SFS_SOF 0xA5
 #define SFS_SYNC 0x7F         /* the ROM's sync byte: the idle stub answers it with HELLO */
+#define SFS_ESC 0x7D          /* host -> stub: the next byte is XORed with SFS_ESC_XOR */
+#define SFS_ESC_XOR 0x20
 #define SFS_HEADER 5          /* SOF, length (2), sequence, command */
 #define SFS_TRAILER 4         /* CRC32 */
 #define SFS_MAX_PAYLOAD 1024  /* the largest frame payload; the host may choose less for a small
                               * RAM (sfs_params.max_payload), and never sends more than it chose */
 #define SFS_REPLY 0x80
-#define SFS_VERSION 3
+#define SFS_VERSION 4
 
 /* Commands. */
 #define SFS_HELLO 0x40      /* stub -> host: "SFST", version, max payload (2) as loaded, CRC32 (4)

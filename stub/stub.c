@@ -29,7 +29,8 @@ static unsigned int rpos, wpos, trial_brr, image_crc;
 void stub_host_reset(void) { rpos = wpos = trial_brr = image_crc = 0; }
 #endif
 
-static unsigned char rx(void)
+/* The next byte as it came over the line. */
+static unsigned char rx_raw(void)
 {
     while (rpos == wpos)
         wpos = chip_uart_rx_pos();
@@ -37,6 +38,13 @@ static unsigned char rx(void)
     if (++rpos == params.ring_size)
         rpos = 0;
     return c;
+}
+
+/* The next byte of a frame, unstuffed (protocol.h: SFS_ESC). */
+static unsigned char rx(void)
+{
+    unsigned char c = rx_raw();
+    return c == SFS_ESC ? rx_raw() ^ SFS_ESC_XOR : c;
 }
 
 void put32(unsigned char *p, unsigned int v)
@@ -65,7 +73,7 @@ void frame_send(unsigned char seq, unsigned char cmd, const unsigned char *paylo
 int frame_receive(int sync_ok)
 {
     for (;;) {
-        unsigned char c = rx();
+        unsigned char c = rx_raw(); /* SOF and 0x7F are never stuffed */
         if (c != SFS_SOF) {
             if (trial_brr) { /* garbage right after a baud change: the host could not follow */
                 params.brr = trial_brr;
@@ -77,13 +85,14 @@ int frame_receive(int sync_ok)
             continue;
         }
         frame[0] = c;
-        for (unsigned int i = 1; i < SFS_HEADER; i++)
+        unsigned int len = 0;
+        for (unsigned int i = 1; i < SFS_HEADER + len + SFS_TRAILER; i++) {
             frame[i] = rx();
-        unsigned int len = frame[1] | (unsigned int)frame[2] << 8;
+            if (i == 2 && (len = frame[1] | (unsigned int)frame[2] << 8) > params.max_payload)
+                break; /* not a frame the host sent: wait for the next SOF */
+        }
         if (len > params.max_payload)
-            continue; /* not a frame the host sent: wait for the next SOF */
-        for (unsigned int i = 0; i < len + SFS_TRAILER; i++)
-            frame[SFS_HEADER + i] = rx();
+            continue;
         if (sfs_crc32(0, frame + 1, SFS_HEADER - 1 + len) != get32(frame + SFS_HEADER + len))
             return FRAME_BADCRC;
         trial_brr = 0;

@@ -24,15 +24,27 @@ static uint32_t le32_get(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+/* A frame as the host puts it on the line: every byte after SOF that is 0x7F or SFS_ESC is sent
+ * as SFS_ESC, byte ^ SFS_ESC_XOR (protocol.h). */
 static void send_frame(sim_board *b, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len, bool break_crc)
 {
     uint8_t f[SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER] = {SFS_SOF, (uint8_t)len, (uint8_t)(len >> 8), seq, cmd};
+    uint8_t w[2 * sizeof f] = {SFS_SOF};
     assert_true(len <= SFS_MAX_PAYLOAD);
     if (len)
         memcpy(f + SFS_HEADER, payload, len);
     uint32_t crc = (uint32_t)crc32(0, f + 1, (uInt)(SFS_HEADER - 1 + len));
     le32_put(f + SFS_HEADER + len, crc ^ (break_crc ? 1u : 0u));
-    bh_send(b, f, SFS_HEADER + len + SFS_TRAILER);
+    size_t n = 1;
+    for (size_t i = 1; i < SFS_HEADER + len + SFS_TRAILER; i++) {
+        if (f[i] == 0x7F || f[i] == SFS_ESC) {
+            w[n++] = SFS_ESC;
+            w[n++] = f[i] ^ SFS_ESC_XOR;
+        } else {
+            w[n++] = f[i];
+        }
+    }
+    bh_send(b, w, n);
 }
 
 /* Read one frame; check its CRC; return the payload length. */
@@ -131,13 +143,14 @@ static void run_stub_session(const char *part)
     assert_true(sim_board_cpu_running(b));
 
     uint8_t seq, cmd, pl[64];
-    send_frame(b, 7, SFS_PING, (const uint8_t *)"ping!", 5, false);
+    /* 0x7F and SFS_ESC arrive stuffed, SOF inside a frame as it is. */
+    send_frame(b, 0x7F, SFS_PING, (const uint8_t *)"p\x7Fi\x7Dn\xA5g\x5F!", 8, false);
     size_t n = recv_frame(b, &seq, &cmd, pl, sizeof pl);
-    assert_int_equal(seq, 7);
+    assert_int_equal(seq, 0x7F);
     assert_int_equal(cmd, SFS_PING | SFS_REPLY);
-    assert_int_equal(n, 6);
+    assert_int_equal(n, 9);
     assert_int_equal(pl[0], SFS_OK);
-    assert_memory_equal(pl + 1, "ping!", 5);
+    assert_memory_equal(pl + 1, "p\x7Fi\x7Dn\xA5g\x5F!", 8);
 
     /* A frame with a broken CRC is refused with its sequence number; garbage before a frame is
      * skipped. */

@@ -201,6 +201,32 @@ static void test_stub_damaged_on_a_noisy_line_is_rewritten_before_go(void **stat
     free(img);
 }
 
+static void test_power_cut_under_the_stream_does_not_talk_to_the_rom(void **state)
+{
+    /* The chip resets while frames are in flight and the host resends them: the ROM that
+     * starts instead of the stub hears them. Noise does not compress, so the stream carries the
+     * image's bytes as they are (stored blocks), and this image is full of 0x7F (the ROM's sync
+     * byte) and 0x82 0x7D (Readout Protect) pairs. Frames are byte-stuffed so that no 0x7F is ever among them:
+     * the ROM never synchronises, the chip stays unprotected and a re-run finishes the write. */
+    sim_options opt = {.boot0 = true, .faults = {.power_cut_after_bytes = 16000, .power_off_ms = 5}};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    size_t n = 32 * 1024;
+    uint8_t *img = bh_noise(n, 8);
+    for (size_t i = 0; i + 16 <= n; i += 300) { /* sparse enough to leave it incompressible */
+        img[i] = 0x7F;
+        memcpy(img + i + 3, "\x82\x7D", 2);
+        memcpy(img + i + 8, "\x82\x7D", 2);
+    }
+    save(x, "a.bin", img, n);
+    assert_int_equal(stubflash(x, "--no-backup", "write", pb_file(x, "a.bin"), NULL), 4);
+    assert_true(pb_log_has(x, "loading the stub"));
+    assert_true(sim_board_reset_count(x->board) >= 1); /* the cut came */
+    assert_false(sim_board_readout_protected(x->board));
+    assert_int_equal(stubflash(x, "--no-backup", "write", pb_file(x, "a.bin"), NULL), 0);
+    expect_flash(x, img, n);
+    free(img);
+}
+
 static void test_adapter_unplugged_while_connecting(void **state)
 {
     /* BOOT0 low and a blank flash: nothing answers the sync byte. The adapter goes away while
@@ -244,6 +270,7 @@ int main(void)
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_a_noisy_line_is_rewritten_before_go, teardown),
+        cmocka_unit_test_teardown(test_power_cut_under_the_stream_does_not_talk_to_the_rom, teardown),
         cmocka_unit_test_teardown(test_adapter_unplugged_while_connecting, teardown),
         cmocka_unit_test_teardown(test_link_that_cannot_carry_the_fast_rate, teardown),
     };

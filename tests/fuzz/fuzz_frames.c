@@ -65,7 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 1)
         return 0;
     dev.pos = 0;
-    dev.len = fuzz_records(data + 1, size - 1, dev.out, sizeof dev.out, zlib_crc, NULL);
+    dev.len = fuzz_records(data + 1, size - 1, dev.out, sizeof dev.out, zlib_crc, NULL, 0);
     char text[640];
     sf_errbuf eb = {text, sizeof text};
     sc_link *l = calloc(1, sizeof *l);

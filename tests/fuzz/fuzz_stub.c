@@ -69,7 +69,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     memset((void *)(uintptr_t)HOST_FLASH_BASE, 0xFF, HOST_FLASH_SIZE);
     memset(ram, 0, RAM_SIZE);
     host.in = wire;
-    host.in_len = fuzz_records(data, size, wire, sizeof wire, stub_crc, fold_addresses);
+    host.in_len = fuzz_records(data, size, wire, sizeof wire, stub_crc, fold_addresses, 1);
     host.in_pos = 0;
     uint32_t base = (uint32_t)(uintptr_t)ram;
     params.ring = base;
