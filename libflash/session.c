@@ -37,6 +37,12 @@ void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t tot
         s->progress(ph, done, total, s->progress_user);
 }
 
+void sf_session_unit(sf_session *s, const sf_plan_unit *u, sf_unit_state state)
+{
+    if (s->unit)
+        s->unit(u->index, u->start, u->size, state, s->unit_user);
+}
+
 sf_error sf_session_new(sf_session **out)
 {
     if (!out)
@@ -69,6 +75,14 @@ void sf_session_set_progress(sf_session *s, sf_progress_fn fn, void *user)
     pthread_mutex_lock(&s->lock);
     s->progress = fn;
     s->progress_user = user;
+    pthread_mutex_unlock(&s->lock);
+}
+
+void sf_session_set_unit_callback(sf_session *s, sf_unit_fn fn, void *user)
+{
+    pthread_mutex_lock(&s->lock);
+    s->unit = fn;
+    s->unit_user = user;
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -630,6 +644,7 @@ static sf_error erase_plan(sf_session *s, const sf_plan *plan)
         for (size_t i = 0; i < plan->count && e == SF_OK; i++) {
             const sf_plan_unit *pu = &plan->units[i];
             e = sc_erase(s->stub, unit_start(s->chip.device, pu->index), s->chip.device->layout[0].size);
+            sf_session_unit(s, pu, e ? SF_UNIT_FAILED : SF_UNIT_ERASED);
             sf_session_progress(s, SF_PHASE_ERASE, i + 1, plan->count);
         }
         free(units);
@@ -644,6 +659,8 @@ static sf_error erase_plan(sf_session *s, const sf_plan *plan)
         }
         size_t n = plan->count - i < 16 ? plan->count - i : 16;
         e = an_erase_units(&s->link, units + i, n, timeout);
+        for (size_t k = i; k < i + n; k++)
+            sf_session_unit(s, &plan->units[k], e ? SF_UNIT_FAILED : SF_UNIT_ERASED);
         sf_session_progress(s, SF_PHASE_ERASE, i + n, plan->count);
     }
     free(units);
@@ -657,19 +674,25 @@ static sf_error write_plan(sf_session *s, const sf_plan *plan, uint64_t total)
     sf_session_progress(s, SF_PHASE_WRITE, 0, total);
     for (size_t u = 0; u < plan->count; u++) {
         const sf_plan_unit *pu = &plan->units[u];
+        sf_session_unit(s, pu, SF_UNIT_WRITING);
         for (uint32_t off = 0; off < pu->size; off += BLOCK) {
-            if (cancelled(s))
+            if (cancelled(s)) {
+                sf_session_unit(s, pu, SF_UNIT_FAILED);
                 return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
+            }
             uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
             /* An erased block already holds what it must. */
             if (!all_value(pu->data + off, n, ev)) {
                 sf_error e = an_write(&s->link, pu->start + off, pu->data + off, n);
-                if (e)
+                if (e) {
+                    sf_session_unit(s, pu, SF_UNIT_FAILED);
                     return e;
+                }
             }
             done += n;
             sf_session_progress(s, SF_PHASE_WRITE, done, total);
         }
+        sf_session_unit(s, pu, SF_UNIT_WRITTEN);
     }
     return SF_OK;
 }
@@ -685,11 +708,14 @@ static sf_error verify_plan(sf_session *s, const sf_plan *plan, uint64_t total)
                 return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
             uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
             sf_error e = sf_session_verify_rom_block(s, pu->start + off, pu->data + off, n);
-            if (e)
+            if (e) {
+                sf_session_unit(s, pu, SF_UNIT_FAILED);
                 return e;
+            }
             done += n;
             sf_session_progress(s, SF_PHASE_VERIFY, done, total);
         }
+        sf_session_unit(s, pu, SF_UNIT_VERIFIED);
     }
     return SF_OK;
 }
@@ -713,6 +739,8 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
             return end(s, e);
         }
     }
+    for (size_t u = 0; u < plan.count && e == SF_OK; u++)
+        sf_session_unit(s, &plan.units[u], SF_UNIT_PLANNED);
     uint64_t total = 0;
     /* Bytes of touched units the image does not give are kept: read them before erasing. */
     for (size_t u = 0; u < plan.count && e == SF_OK; u++) {

@@ -21,6 +21,8 @@ struct sf_session {
     void *progress_user;
     sf_log_fn log;
     void *log_user;
+    sf_unit_fn unit;
+    void *unit_user;
     sf_backup_fn backup;
     void *backup_user;
     uint32_t baud;
@@ -42,6 +44,8 @@ struct sf_session {
 
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total);
+/* Tell the unit callback that a plan unit changed state. */
+void sf_session_unit(sf_session *s, const sf_plan_unit *u, sf_unit_state state);
 /* Protection and F_SIZE into s->chip, read through the ROM or the running stub. */
 sf_error sf_session_read_chip_state(sf_session *s);
 

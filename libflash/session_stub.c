@@ -257,12 +257,26 @@ bool sf_stub_find(sf_session *s)
 struct write_progress {
     sf_session *s;
     uint64_t base, total;
+    const sf_plan *plan;
+    size_t next, last;         /* units of the stream under way not yet reported written */
+    uint64_t next_end;         /* bytes of the stream up to the end of unit next */
 };
+
+/* The units of the stream under way that done bytes of it have passed are written. */
+static void units_written(struct write_progress *p, uint64_t done)
+{
+    for (; p->next <= p->last && done >= p->next_end; p->next++) {
+        sf_session_unit(p->s, &p->plan->units[p->next], SF_UNIT_WRITTEN);
+        if (p->next < p->last)
+            p->next_end += p->plan->units[p->next + 1].size;
+    }
+}
 
 static void on_progress(void *user, uint64_t done, uint64_t total)
 {
     (void)total;
     struct write_progress *p = user;
+    units_written(p, done);
     sf_session_progress(p->s, SF_PHASE_WRITE, p->base + done, p->total);
 }
 
@@ -286,7 +300,7 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
 {
     size_t n = plan->count, ndiff = 0;
     uint32_t *dev = calloc(n, sizeof *dev), *want = calloc(n, sizeof *want);
-    struct write_progress wp = {s, 0, 0};
+    struct write_progress wp = {.s = s, .plan = plan};
     sf_error e = dev && want ? SF_OK : sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
     for (size_t i = 0; e == SF_OK && i < n; i++)
         want[i] = (uint32_t)crc32(0, plan->units[i].data, plan->units[i].size);
@@ -300,6 +314,9 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
     if (e == SF_OK)
         sf_session_log(s, SF_LOG_INFO, "stub: %zu of %zu page(s) differ; %zu already hold the image", ndiff, n,
                        n - ndiff);
+    for (size_t i = 0; e == SF_OK && i < n; i++)
+        if (dev[i] == want[i])
+            sf_session_unit(s, &plan->units[i], SF_UNIT_UNCHANGED);
     if (e == SF_OK && s->backup) {
         bool *changed = calloc(n, sizeof *changed);
         if (!changed)
@@ -322,6 +339,7 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
             for (size_t i = 0; i < n; i++) {
                 dev[i] = ~want[i];
                 wp.total += plan->units[i].size;
+                sf_session_unit(s, &plan->units[i], SF_UNIT_ERASED);
             }
         }
     }
@@ -343,9 +361,18 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
             e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
             break;
         }
-        for (size_t k = i, off = 0; k <= j; off += plan->units[k].size, k++)
+        for (size_t k = i, off = 0; k <= j; off += plan->units[k].size, k++) {
             memcpy(buf + off, plan->units[k].data, plan->units[k].size);
+            sf_session_unit(s, &plan->units[k], SF_UNIT_WRITING);
+        }
+        wp.next = i;
+        wp.last = j;
+        wp.next_end = plan->units[i].size;
         e = sc_write(s->stub, plan->units[i].start, buf, len, erase);
+        if (e == SF_OK)
+            units_written(&wp, len); /* the stream's end confirms the rest */
+        for (size_t k = wp.next; e && k <= j; k++)
+            sf_session_unit(s, &plan->units[k], SF_UNIT_FAILED);
         free(buf);
         wp.base += len;
         i = j + 1;
@@ -359,6 +386,8 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
             bytes += plan->units[i].size;
         sf_session_progress(s, SF_PHASE_VERIFY, 0, bytes);
         e = device_crcs(s, plan, dev);
+        for (size_t i = 0; e == SF_OK && i < n; i++)
+            sf_session_unit(s, &plan->units[i], dev[i] == want[i] ? SF_UNIT_VERIFIED : SF_UNIT_FAILED);
         for (size_t i = 0; e == SF_OK && i < n; i++)
             if (dev[i] != want[i])
                 e = sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed: the page at 0x%08X has CRC32 %08X, the image %08X",

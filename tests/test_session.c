@@ -335,6 +335,57 @@ static void test_unprogrammable_page_is_named(void **state)
     sf_image_free(ia);
 }
 
+/* Each unit's states, in order, as the unit callback reported them. */
+struct unit_log {
+    char seq[512][8];
+    uint32_t start[512];
+};
+
+static void log_unit(uint32_t index, uint32_t start, uint32_t size, sf_unit_state state, void *user)
+{
+    struct unit_log *l = user;
+    assert_true(index < 512);
+    assert_int_equal(size, 2048); /* F1 high density: 2 KiB pages */
+    l->start[index] = start;
+    size_t n = strlen(l->seq[index]);
+    assert_true(n < 7);
+    l->seq[index][n] = "PUEwWVF"[state]; /* planned, unchanged, erased, writing, written, verified, failed */
+}
+
+static void test_units_are_reported(void **state)
+{
+    struct fx *x = *state;
+    /* Pages 1-4 written, then page 3 changed: the second write touches only page 3 on the
+     * stub path (the others are unchanged), all four again on the ROM path. */
+    uint8_t *a = pattern(4 * 2048, 5);
+    sf_image *ia = image_of(a, 4 * 2048, 0x08000800);
+    struct unit_log l1 = {0}, l2 = {0};
+    open_ok(x);
+    sf_session_set_unit_callback(x->s, log_unit, &l1);
+    write_ok(x, ia);
+    for (int i = 0; i < 512; i++)
+        assert_string_equal(l1.seq[i], i >= 1 && i <= 4 ? (x->rom ? "PEwWV" : "PwWV") : "");
+    assert_int_equal(l1.start[3], 0x08001800);
+    a[3 * 2048 - 2048 + 7] ^= 0x5A;
+    sf_image *ib = image_of(a, 4 * 2048, 0x08000800);
+    sf_session_set_unit_callback(x->s, log_unit, &l2);
+    write_ok(x, ib);
+    for (int i = 1; i <= 4; i++)
+        assert_string_equal(l2.seq[i], x->rom ? "PEwWV" : i == 3 ? "PwWV" : "PUV");
+    /* A unit that cannot be written is reported failed: page 2 programmed without erasing. */
+    struct unit_log l3 = {0};
+    a[2048 + 9] ^= 0xFF;
+    sf_image *ic = image_of(a, 4 * 2048, 0x08000800);
+    sf_session_set_unit_callback(x->s, log_unit, &l3);
+    assert_int_not_equal(sf_session_write_image(x->s, ic, SF_WRITE_VERIFY | SF_WRITE_NO_ERASE), SF_OK);
+    assert_non_null(strchr(l3.seq[2], 'F'));
+    sf_session_set_unit_callback(x->s, NULL, NULL);
+    free(a);
+    sf_image_free(ia);
+    sf_image_free(ib);
+    sf_image_free(ic);
+}
+
 struct canceller {
     sf_session *s;
 };
@@ -416,6 +467,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_retries_ride_out_line_noise, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_unprogrammable_page_is_named, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_units_are_reported, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_units_are_reported, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_unprogrammable_page_is_named, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_xl_rom, teardown),

@@ -30,6 +30,23 @@ typedef enum sf_log_level { SF_LOG_ERROR, SF_LOG_WARNING, SF_LOG_INFO, SF_LOG_DE
 typedef void (*sf_progress_fn)(sf_phase phase, uint64_t done, uint64_t total, void *user);
 typedef void (*sf_log_fn)(sf_log_level level, const char *message, void *user);
 
+/** What a write does to each erase unit (page or sector) it touches, in the order it happens:
+ * PLANNED for every unit of the plan first, then UNCHANGED (already holds the image: skipped)
+ * or ERASED, WRITING, WRITTEN, then VERIFIED; FAILED where an error stopped the write. */
+typedef enum sf_unit_state {
+    SF_UNIT_PLANNED,
+    SF_UNIT_UNCHANGED,
+    SF_UNIT_ERASED,
+    SF_UNIT_WRITING,
+    SF_UNIT_WRITTEN,
+    SF_UNIT_VERIFIED,
+    SF_UNIT_FAILED,
+} sf_unit_state;
+
+/** A unit changed state: index in the chip's unit order (sf_device_unit_of), its start and
+ * size. Called from the thread running the operation. */
+typedef void (*sf_unit_fn)(uint32_t index, uint32_t start, uint32_t size, sf_unit_state state, void *user);
+
 /** Readout/write protection as the bootloader shows it. */
 typedef struct sf_protection {
     bool readout;          /**< RDP active: Read/Write/Erase/Go refused */
@@ -56,6 +73,9 @@ SF_API void sf_session_free(sf_session *s);
 
 SF_API void sf_session_set_progress(sf_session *s, sf_progress_fn fn, void *user);
 SF_API void sf_session_set_log(sf_session *s, sf_log_fn fn, void *user);
+/** Follow sf_session_write_image unit by unit (sf_unit_fn), e.g. to draw a map of the flash.
+ * NULL stops it. */
+SF_API void sf_session_set_unit_callback(sf_session *s, sf_unit_fn fn, void *user);
 /** Bootloader baud rate used by sf_session_open (1200..115200 per AN3155; more if the bridge
  * and chip allow it). */
 SF_API sf_error sf_session_set_baud(sf_session *s, uint32_t baud);
