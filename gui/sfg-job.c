@@ -1,0 +1,276 @@
+/* sfg-job.c - see sfg-job.h. */
+#include "sfg-job.h"
+
+#include <string.h>
+
+typedef enum { EV_LOG, EV_PROGRESS, EV_CHIP, EV_UNIT, EV_DONE } ev_kind;
+
+typedef struct event {
+    ev_kind kind;
+    int level;          /* log level, phase, unit state or error code */
+    guint64 a, b;       /* progress done/total; unit index */
+    sf_chip chip;
+    char *text;
+} event;
+
+struct sfg_job {
+    sfg_job_kind kind;
+    char *port, *file, *read_path;
+    guint32 base, stub_baud;
+    gboolean verify, stub, go;
+    sfg_job_events ev;
+    GAsyncQueue *queue;
+    GThread *thread;
+    guint drain;          /* main-loop source delivering the queue */
+    gboolean finished;    /* done delivered (main thread) */
+    GMutex lock;          /* guards session and cancelled */
+    sf_session *session;
+    gboolean cancelled;
+    gint64 last_progress; /* worker: when progress was last queued (µs) */
+};
+
+static void post(sfg_job *j, ev_kind kind, int level, guint64 a, guint64 b, const char *text)
+{
+    event *e = g_new0(event, 1);
+    e->kind = kind;
+    e->level = level;
+    e->a = a;
+    e->b = b;
+    e->text = g_strdup(text);
+    g_async_queue_push(j->queue, e);
+}
+
+static void on_log(sf_log_level level, const char *message, void *user) { post(user, EV_LOG, level, 0, 0, message); }
+
+static void on_progress(sf_phase phase, uint64_t done, uint64_t total, void *user)
+{
+    sfg_job *j = user;
+    /* At most 20 updates a second reach the window, but every start and end does. */
+    gint64 now = g_get_monotonic_time();
+    if (done != 0 && done < total && now - j->last_progress < 50000)
+        return;
+    j->last_progress = now;
+    post(j, EV_PROGRESS, phase, done, total, NULL);
+}
+
+static void on_unit(uint32_t index, uint32_t start, uint32_t size, sf_unit_state state, void *user)
+{
+    (void)start;
+    (void)size;
+    post(user, EV_UNIT, state, index, 0, NULL);
+}
+
+static void post_chip(sfg_job *j, const sf_chip *chip)
+{
+    event *e = g_new0(event, 1);
+    e->kind = EV_CHIP;
+    e->chip = *chip;
+    g_async_queue_push(j->queue, e);
+}
+
+static sf_error fail_text(char **text, sf_error e, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static sf_error fail_text(char **text, sf_error e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    *text = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    return e;
+}
+
+/* The operation itself, on an open session. */
+static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_image *img, char **text)
+{
+    sf_error e = SF_OK;
+    guint64 t0 = g_get_monotonic_time();
+    switch (j->kind) {
+    case SFG_JOB_IDENTIFY:
+        *text = g_strdup("connected");
+        return SF_OK;
+    case SFG_JOB_FLASH:
+        if ((e = sf_session_write_image(s, img, j->verify ? SF_WRITE_VERIFY : 0)))
+            return e;
+        *text = g_strdup_printf("%s %zu bytes in %.1f s", j->verify ? "wrote and verified" : "wrote",
+                                sf_image_size(img), (double)(g_get_monotonic_time() - t0) / 1e6);
+        if (j->go) {
+            guint32 at = chip->device ? chip->device->flash_base : 0x08000000;
+            if ((e = sf_session_go(s, at)))
+                return e;
+            char *t = g_strdup_printf("%s; started the firmware at 0x%08X", *text, at);
+            g_free(*text);
+            *text = t;
+        }
+        return SF_OK;
+    case SFG_JOB_VERIFY:
+        if ((e = sf_session_verify_image(s, img)))
+            return e;
+        *text = g_strdup_printf("the flash holds the image (%zu bytes)", sf_image_size(img));
+        return SF_OK;
+    case SFG_JOB_READ: {
+        if (!chip->device)
+            return fail_text(text, SF_ERR_DEVICE, "the chip (product ID 0x%03X) is not in the device table: its flash "
+                             "layout is unknown", chip->pid);
+        guint8 *buf = g_malloc(chip->flash_size);
+        e = sf_session_read(s, chip->device->flash_base, buf, chip->flash_size);
+        if (e == SF_OK) {
+            GError *err = NULL;
+            if (!g_file_set_contents(j->read_path, (const char *)buf, chip->flash_size, &err)) {
+                e = fail_text(text, SF_ERR_FILE, "read the flash, but cannot save it: %s", err->message);
+                g_error_free(err);
+            } else {
+                *text = g_strdup_printf("saved %u KiB of flash from 0x%08X in %s", chip->flash_size / 1024,
+                                        chip->device->flash_base, j->read_path);
+            }
+        }
+        g_free(buf);
+        return e;
+    }
+    case SFG_JOB_ERASE:
+        if ((e = sf_session_mass_erase(s)))
+            return e;
+        *text = g_strdup("erased the whole flash");
+        return SF_OK;
+    }
+    return SF_ERR_ARG;
+}
+
+static gpointer worker(gpointer data)
+{
+    sfg_job *j = data;
+    char *text = NULL;
+    sf_image *img = NULL;
+    sf_session *s = NULL;
+    sf_error e = SF_OK;
+    if (j->kind == SFG_JOB_FLASH || j->kind == SFG_JOB_VERIFY) {
+        char err[512];
+        /* The file is checked before the board is touched. */
+        if ((e = sf_image_load(j->file, SF_FORMAT_AUTO, j->base, &img, err, sizeof err))) {
+            text = g_strdup(err);
+        } else {
+            char *line = g_strdup_printf("%s: %zu bytes", j->file, sf_image_size(img));
+            post(j, EV_LOG, SF_LOG_INFO, 0, 0, line);
+            g_free(line);
+        }
+    }
+    if (e == SF_OK && (e = sf_session_new(&s)))
+        text = g_strdup("out of memory");
+    if (e == SF_OK) {
+        sf_session_set_log(s, on_log, j);
+        sf_session_set_progress(s, on_progress, j);
+        sf_session_set_unit_callback(s, on_unit, j);
+        sf_session_set_stub(s, j->stub, j->stub_baud ? j->stub_baud : SF_STUB_BAUD_AUTO);
+        g_mutex_lock(&j->lock);
+        j->session = s;
+        gboolean cancelled = j->cancelled;
+        g_mutex_unlock(&j->lock);
+        if (cancelled)
+            e = fail_text(&text, SF_ERR_CANCELLED, "cancelled");
+    }
+    if (e == SF_OK) {
+        sf_chip chip;
+        if ((e = sf_session_open(s, j->port)) == SF_OK && (e = sf_session_chip(s, &chip)) == SF_OK) {
+            post_chip(j, &chip);
+            e = run_open(j, s, &chip, img, &text);
+        }
+        if (e && !text)
+            text = g_strdup(sf_session_last_error(s));
+    }
+    g_mutex_lock(&j->lock);
+    j->session = NULL;
+    g_mutex_unlock(&j->lock);
+    sf_session_free(s); /* closes the port (a virtual board saves its flash) */
+    sf_image_free(img);
+    post(j, EV_DONE, e, 0, 0, text ? text : "");
+    g_free(text);
+    return NULL;
+}
+
+/* Main loop: hand what the worker queued to the window, in order. */
+static gboolean drain(gpointer data)
+{
+    sfg_job *j = data;
+    event *e;
+    while ((e = g_async_queue_try_pop(j->queue))) {
+        const sfg_job_events *ev = &j->ev;
+        switch (e->kind) {
+        case EV_LOG:
+            if (e->text && ev->log)
+                ev->log(ev->user, e->level, e->text);
+            break;
+        case EV_PROGRESS:
+            if (ev->progress)
+                ev->progress(ev->user, e->level, e->a, e->b);
+            break;
+        case EV_CHIP:
+            if (ev->chip)
+                ev->chip(ev->user, &e->chip);
+            break;
+        case EV_UNIT:
+            if (ev->unit)
+                ev->unit(ev->user, (guint)e->a, e->level);
+            break;
+        case EV_DONE:
+            j->finished = TRUE;
+            j->drain = 0;
+            if (ev->done)
+                ev->done(ev->user, e->level, e->text);
+            g_free(e->text);
+            g_free(e);
+            return G_SOURCE_REMOVE;
+        }
+        g_free(e->text);
+        g_free(e);
+    }
+    return G_SOURCE_CONTINUE;
+}
+
+sfg_job *sfg_job_start(const sfg_job_params *p, const sfg_job_events *ev)
+{
+    sfg_job *j = g_new0(sfg_job, 1);
+    j->kind = p->kind;
+    j->port = g_strdup(p->port);
+    j->file = g_strdup(p->file);
+    j->read_path = g_strdup(p->read_path);
+    j->base = p->base;
+    j->verify = p->verify;
+    j->stub = p->stub;
+    j->go = p->go;
+    j->stub_baud = p->stub_baud;
+    j->ev = *ev;
+    j->queue = g_async_queue_new();
+    g_mutex_init(&j->lock);
+    j->drain = g_timeout_add(30, drain, j);
+    j->thread = g_thread_new("stubflash-job", worker, j);
+    return j;
+}
+
+void sfg_job_cancel(sfg_job *j)
+{
+    g_mutex_lock(&j->lock);
+    j->cancelled = TRUE;
+    if (j->session)
+        sf_session_cancel(j->session);
+    g_mutex_unlock(&j->lock);
+}
+
+gboolean sfg_job_finished(const sfg_job *j) { return j->finished; }
+
+void sfg_job_free(sfg_job *j)
+{
+    if (!j)
+        return;
+    g_thread_join(j->thread);
+    if (j->drain)
+        g_source_remove(j->drain);
+    event *e;
+    while ((e = g_async_queue_try_pop(j->queue))) {
+        g_free(e->text);
+        g_free(e);
+    }
+    g_async_queue_unref(j->queue);
+    g_mutex_clear(&j->lock);
+    g_free(j->port);
+    g_free(j->file);
+    g_free(j->read_path);
+    g_free(j);
+}

@@ -1,0 +1,171 @@
+/* test_gui.c - stubflash-gtk end to end: the real application under Xvfb, driven through its
+ * own actions and questions (gui/sfg-script.h), flashing an in-process virtual board whose
+ * flash file is then checked. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "board_host.h"
+#include "run.h"
+
+typedef struct gui {
+    char dir[64];
+    char log[128], board[128];
+} gui;
+
+static int setup(void **state)
+{
+    gui *g = calloc(1, sizeof *g);
+    snprintf(g->dir, sizeof g->dir, "/tmp/stubflash-gui-XXXXXX");
+    assert_non_null(mkdtemp(g->dir));
+    snprintf(g->log, sizeof g->log, "%s/app.log", g->dir);
+    snprintf(g->board, sizeof g->board, "%s/board.bin", g->dir);
+    *state = g;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    gui *g = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g->dir);
+    int rc = system(cmd);
+    free(g);
+    return rc == 0 ? 0 : -1;
+}
+
+/* Run the application with a script (a format; ';' separates steps, and may not appear in
+ * them: it becomes a newline, what the application separates steps with); its exit status. The
+ * user's folders are the test's, so nothing is read from or left in the real ones. */
+static int run_gui(gui *g, const char *fmt, ...)
+{
+    char script[2048], env_script[2100], home[128], cfg[128], data[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(script, sizeof script, fmt, ap);
+    va_end(ap);
+    for (char *p = script; *p; p++)
+        if (*p == ';')
+            *p = '\n';
+    snprintf(env_script, sizeof env_script, "STUBFLASH_GTK_SCRIPT=%s", script);
+    snprintf(home, sizeof home, "HOME=%s", g->dir);
+    snprintf(cfg, sizeof cfg, "XDG_CONFIG_HOME=%s/config", g->dir);
+    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/data", g->dir);
+    const char *argv[] = {"env", env_script, home, cfg, data, "GSK_RENDERER=cairo", "NO_AT_BRIDGE=1",
+                          "xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", getenv("STUBFLASH_GTK"), NULL};
+    int rc = run_program(argv, NULL, g->log, 180);
+    if (rc)
+        show_log_tail(g->log);
+    return rc;
+}
+
+static bool log_has(gui *g, const char *text)
+{
+    size_t n;
+    char *log = (char *)bh_load_file(g->log, &n);
+    bool has = memmem(log, n, text, strlen(text)) != NULL;
+    free(log);
+    return has;
+}
+
+static void expect_board(gui *g, uint32_t offset, const uint8_t *want, size_t len)
+{
+    size_t n;
+    uint8_t *flash = bh_load_file(g->board, &n);
+    assert_true(n >= offset + len);
+    assert_memory_equal(flash + offset, want, len);
+    free(flash);
+}
+
+static void test_flash_a_hex_file(void **state)
+{
+    gui *g = *state;
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; action flash; wait busy 20; wait done 120;"
+                                "expect-status Flash: done, wrote and verified; expect-cells verified 1;"
+                                "expect-cells idle 255; quit",
+                             g->board, getenv("HELLO_FLASH_HEX")), 0);
+    size_t n;
+    uint8_t *bin = bh_load_file(getenv("HELLO_FLASH_BIN"), &n);
+    expect_board(g, 0, bin, n);
+    free(bin);
+    /* It remembers the port and the file: the next start flashes again without being told. */
+    assert_int_equal(run_gui(g, "action flash; wait done 120; expect-cells verified 1; quit"), 0);
+    assert_true(log_has(g, "state: done"));
+}
+
+static void test_a_binary_asks_where_it_goes(void **state)
+{
+    gui *g = *state;
+    char fw[160];
+    snprintf(fw, sizeof fw, "%s/app.bin", g->dir);
+    uint8_t *img = bh_noise(6000, 31);
+    bh_save_file(fw, img, 6000);
+    /* A wrong answer keeps the question open (and says why); the right one is taken. */
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; answer 0x80G; answer 0x08004000;"
+                                "action flash; wait done 120; expect-cells verified 3; expect-cells idle 253; quit",
+                             g->board, fw), 0);
+    expect_board(g, 0x4000, img, 6000);
+    free(img);
+}
+
+static void test_errors_are_the_clis(void **state)
+{
+    gui *g = *state;
+    /* A port that is not there: the window says what the command line says. */
+    char cli_log[160];
+    snprintf(cli_log, sizeof cli_log, "%s/cli.log", g->dir);
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-p", "/dev/ttyNOPE9", "info", NULL};
+    assert_int_not_equal(run_program(argv, NULL, cli_log, 60), 0);
+    size_t n;
+    char *cli = (char *)bh_load_file(cli_log, &n);
+    char *msg = strstr(cli, "stubflash: ");
+    assert_non_null(msg);
+    msg += strlen("stubflash: ");
+    msg[strcspn(msg, "\n;")] = 0; /* up to the first ';', which the script cannot carry */
+    assert_int_equal(run_gui(g, "port /dev/ttyNOPE9; file %s; action flash; wait error 60; expect-status Flash failed: %s;"
+                                "quit", getenv("HELLO_FLASH_HEX"), msg), 0);
+    free(cli);
+    /* A file that is not firmware is refused before anything runs. */
+    assert_int_equal(run_gui(g, "file /etc/hostname; wait error 5; expect-status is not a firmware file; quit"), 0);
+}
+
+static void test_closing_during_a_flash_asks_first(void **state)
+{
+    gui *g = *state;
+    char fw[160];
+    snprintf(fw, sizeof fw, "%s/big.hex", g->dir);
+    /* In real time through the ROM a 64 KiB image takes many seconds: close in the middle. */
+    uint8_t *img = bh_noise(64 * 1024, 32);
+    char bin[160];
+    snprintf(bin, sizeof bin, "%s/big.bin", g->dir);
+    bh_save_file(bin, img, 64 * 1024);
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?realtime=1&flash=%s; option stub off; file %s; answer 0x08000000;"
+                                "action flash; wait-cells written 2 60; close; sleep 300; wait busy 1; answer no;"
+                                "sleep 500; wait busy 1; close; answer yes; wait busy 1; sleep 60000",
+                             g->board, bin), 0);
+    assert_true(log_has(g, "state: closed"));
+    /* It stopped mid-write: the board holds part of the image, not all of it. */
+    size_t n;
+    uint8_t *flash = bh_load_file(g->board, &n);
+    assert_memory_equal(flash, img, 2048);
+    assert_memory_not_equal(flash, img, 64 * 1024);
+    free(flash);
+    free(img);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_flash_a_hex_file, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_binary_asks_where_it_goes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors_are_the_clis, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_closing_during_a_flash_asks_first, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
