@@ -137,10 +137,13 @@ char *sfg_port_label(const sf_port_info *info)
 
 char *sfg_port_to_open(const char *name, const char *data_dir)
 {
-    if (g_str_has_prefix(name, "sim:") && !strchr(name, '?')) {
-        char *file = g_strdup_printf("virtual-%s.bin", name + 4);
+    const char *q = strchr(name, '?');
+    if (g_str_has_prefix(name, "sim:") && (!q || !strstr(q, "flash="))) {
+        char *part = g_strndup(name + 4, q ? (gsize)(q - name - 4) : strlen(name + 4));
+        char *file = g_strdup_printf("virtual-%s.bin", part);
         char *path = g_build_filename(data_dir, file, NULL);
-        char *port = g_strdup_printf("%s?flash=%s", name, path);
+        char *port = g_strdup_printf("%s%sflash=%s", name, q ? "&" : "?", path);
+        g_free(part);
         g_free(file);
         g_free(path);
         return port;
@@ -184,8 +187,13 @@ void sfg_map_free(sfg_map *m)
 
 void sfg_map_set(sfg_map *m, guint index, sf_unit_state state)
 {
-    if (index < m->count)
-        m->state[index] = (guint8)state;
+    if (index >= m->count)
+        return;
+    /* A skipped unit is verified too; it stays shown as unchanged, so that the map tells at the
+     * end what the update touched. */
+    if (state == SF_UNIT_VERIFIED && m->state[index] == SF_UNIT_UNCHANGED)
+        return;
+    m->state[index] = (guint8)state;
 }
 
 guint sfg_map_count(const sfg_map *m, guint state)

@@ -36,8 +36,9 @@ double sfg_progress_fraction(guint64 done, guint64 total);
 char *sfg_chip_text(const sf_chip *chip);
 /* A port as the chooser lists it: "/dev/ttyUSB0 — CP2102 USB to UART (serial 0001)". */
 char *sfg_port_label(const sf_port_info *info);
-/* The port name an action opens: a listed "sim:PART" (an in-process virtual board) keeps its
- * flash in data_dir/virtual-PART.bin between actions; anything else as it is. */
+/* The port name an action opens: "sim:PART[?OPTIONS]" (an in-process virtual board) keeps its
+ * flash in data_dir/virtual-PART.bin between actions unless OPTIONS name a flash file; anything
+ * else as it is. */
 char *sfg_port_to_open(const char *name, const char *data_dir);
 
 /* The flash map: one cell per erase unit of the chip. */
@@ -53,6 +54,7 @@ typedef struct sfg_map {
 void sfg_map_init(sfg_map *m, const sf_device *dev, guint32 flash_size);
 void sfg_map_clear(sfg_map *m);   /* every cell idle, layout kept */
 void sfg_map_free(sfg_map *m);
+/* A unit's new state (an unchanged unit stays unchanged when it is verified). */
 void sfg_map_set(sfg_map *m, guint index, sf_unit_state state);
 guint sfg_map_count(const sfg_map *m, guint state);
 /* "2 written and verified, 14 unchanged, 240 untouched" (or "" for an empty map). */

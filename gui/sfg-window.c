@@ -327,7 +327,7 @@ static void show_map_summary(SfgWindow *self)
 {
     char *s = sfg_map_summary(&self->map);
     char *t = g_strdup_printf("%u units: %s", self->map.count, s);
-    gtk_label_set_text(self->map_label, self->map.count ? t : "");
+    gtk_label_set_text(self->map_label, self->map.count ? t : "The map of the flash appears once the board is identified.");
     g_free(s);
     g_free(t);
 }
@@ -690,6 +690,7 @@ static void sfg_window_init(SfgWindow *self)
     /* libserialport has no hot-plug events: look again every two seconds. */
     self->port_timer = g_timeout_add_seconds(2, refresh_ports, self);
     set_status(self, SFG_STATE_IDLE, "");
+    show_map_summary(self);
     update_actions(self);
 }
 

@@ -113,7 +113,9 @@ static void test_ports(void **state)
     sf_port_info sim = {.name = "sim:stm32f103re"};
     expect_text(sfg_port_label(&sim), "Virtual stm32f103re (simulated board)");
     expect_text(sfg_port_to_open("sim:stm32f103re", "/d"), "sim:stm32f103re?flash=/d/virtual-stm32f103re.bin");
-    expect_text(sfg_port_to_open("sim:stm32f103re?realtime=1", "/d"), "sim:stm32f103re?realtime=1");
+    expect_text(sfg_port_to_open("sim:stm32f103re?realtime=1", "/d"),
+                "sim:stm32f103re?realtime=1&flash=/d/virtual-stm32f103re.bin");
+    expect_text(sfg_port_to_open("sim:stm32f103re?flash=/x.bin", "/d"), "sim:stm32f103re?flash=/x.bin");
     expect_text(sfg_port_to_open("/dev/ttyUSB0", "/d"), "/dev/ttyUSB0");
     /* The list the chooser shows comes from the library and offers the virtual boards. */
     sf_port_info *list;
@@ -138,6 +140,7 @@ static void test_flash_map(void **state)
     sfg_map_set(&m, 0, SF_UNIT_VERIFIED);
     sfg_map_set(&m, 1, SF_UNIT_VERIFIED);
     sfg_map_set(&m, 2, SF_UNIT_UNCHANGED);
+    sfg_map_set(&m, 2, SF_UNIT_VERIFIED); /* checked, but the update did not touch it */
     sfg_map_set(&m, 9, SF_UNIT_FAILED);
     sfg_map_set(&m, 256, SF_UNIT_FAILED); /* beyond the chip: ignored */
     expect_text(sfg_map_summary(&m), "1 failed, 2 written and verified, 1 unchanged, 252 untouched");
