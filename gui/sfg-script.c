@@ -67,6 +67,8 @@ static gboolean step(script *s, char **argv, int argc, const char **fail, char *
         sfg_window_set_port(s->win, argv[1]);
     } else if (!strcmp(cmd, "file") && argc == 2) {
         sfg_window_open_file(s->win, argv[1]);
+    } else if (!strcmp(cmd, "read") && argc == 2) {
+        sfg_window_read_to(s->win, argv[1]);
     } else if (!strcmp(cmd, "answer") && argc == 2) {
         if (!sfg_window_answer(s->win, argv[1]))
             *fail = "no question is open";

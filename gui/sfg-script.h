@@ -2,6 +2,7 @@
  * (STUBFLASH_GTK_SCRIPT). Steps, one per line, run on the main loop through the window's own
  * actions and questions:
  *   port NAME | file PATH | answer TEXT | option verify|stub|go on|off | action NAME
+ *   read PATH (Read… with PATH chosen in its file dialog)
  *   wait idle|busy|done|error [SECONDS] | wait-cells STATE N [SECONDS] | expect-status TEXT
  *   expect-cells STATE N | shot FILE.png | sleep MS | close | quit
  * A step that fails prints why on stderr and quits with status 3; every wait that succeeds

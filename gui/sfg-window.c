@@ -696,6 +696,8 @@ static void sfg_window_init(SfgWindow *self)
 
 SfgWindow *sfg_window_new(GtkApplication *app) { return g_object_new(SFG_TYPE_WINDOW, "application", app, NULL); }
 
+void sfg_window_read_to(SfgWindow *self, const char *path) { start_job(self, SFG_JOB_READ, path); }
+
 /* ---- for the script driver ---- */
 
 sfg_state sfg_window_state(SfgWindow *self) { return self->state; }

@@ -17,6 +17,9 @@ void sfg_window_set_port(SfgWindow *self, const char *name);
 /* Take a firmware file; a raw binary asks where it goes first. */
 void sfg_window_open_file(SfgWindow *self, const char *path);
 
+/* Read the whole flash into path (what Read… does once a file is chosen). */
+void sfg_window_read_to(SfgWindow *self, const char *path);
+
 /* For the script driver (sfg-script.c), which tests and screenshots use. */
 sfg_state sfg_window_state(SfgWindow *self);
 const char *sfg_window_status(SfgWindow *self);

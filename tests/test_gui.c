@@ -101,6 +101,44 @@ static void test_flash_a_hex_file(void **state)
     assert_true(log_has(g, "state: done"));
 }
 
+static void test_read_erase_run_and_cancel(void **state)
+{
+    gui *g = *state;
+    char back[160];
+    snprintf(back, sizeof back, "%s/read.bin", g->dir);
+    size_t n;
+    uint8_t *bin = bh_load_file(getenv("HELLO_FLASH_BIN"), &n);
+    /* Flash and run it, read it all back; then Erase (asked first: no keeps it) empties it. */
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; option go on; action flash; wait done 120;"
+                                "expect-status started the firmware at 0x08000000; read %s; wait busy 10; wait done 120;"
+                                "expect-status saved 512 KiB of flash; action erase; answer no; wait done 1;"
+                                "action erase; answer yes; wait busy 10; wait done 120;"
+                                "expect-status erased the whole flash; quit",
+                             g->board, getenv("HELLO_FLASH_HEX"), back), 0);
+    uint8_t *r = bh_load_file(back, &n);
+    assert_int_equal(n, 512 * 1024);
+    uint8_t *want = bh_load_file(getenv("HELLO_FLASH_BIN"), &n);
+    assert_memory_equal(r, want, n);
+    free(r);
+    free(want);
+    free(bin);
+    r = bh_load_file(g->board, &n);
+    for (size_t i = 0; i < 512 * 1024; i++)
+        if (r[i] != 0xFF)
+            fail_msg("byte 0x%zx not erased", i);
+    free(r);
+    /* Cancel in the middle of a slow write (real time, through the ROM). */
+    char big[160];
+    snprintf(big, sizeof big, "%s/big.bin", g->dir);
+    uint8_t *img = bh_noise(64 * 1024, 33);
+    bh_save_file(big, img, 64 * 1024);
+    free(img);
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?realtime=1&flash=%s; option stub off; file %s; answer 0x08000000;"
+                                "action flash; wait-cells written 2 60; action cancel; wait error 30;"
+                                "expect-status Flash failed: cancelled; quit",
+                             g->board, big), 0);
+}
+
 static void test_a_binary_asks_where_it_goes(void **state)
 {
     gui *g = *state;
@@ -166,6 +204,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_flash_a_hex_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_a_binary_asks_where_it_goes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_erase_run_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_are_the_clis, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closing_during_a_flash_asks_first, setup, teardown),
     };
