@@ -170,7 +170,12 @@ static gpointer worker(gpointer data)
         sf_chip chip;
         if ((e = sf_session_open(s, j->port)) == SF_OK && (e = sf_session_chip(s, &chip)) == SF_OK) {
             post_chip(j, &chip);
-            e = run_open(j, s, &chip, img, &text);
+            /* A cancel while connecting (the session's own flag is reset by each operation). */
+            g_mutex_lock(&j->lock);
+            gboolean cancelled = j->cancelled;
+            g_mutex_unlock(&j->lock);
+            e = cancelled ? fail_text(&text, SF_ERR_CANCELLED, "cancelled after connecting; nothing was changed")
+                          : run_open(j, s, &chip, img, &text);
         }
         if (e && !text)
             text = g_strdup(sf_session_last_error(s));

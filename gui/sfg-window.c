@@ -7,7 +7,7 @@
 #include "sfg-flash-map.h"
 #include "sfg-job.h"
 
-typedef enum { ASK_NONE, ASK_BASE, ASK_ERASE, ASK_CLOSE } ask_kind;
+typedef enum { ASK_NONE, ASK_BASE, ASK_PORT, ASK_ERASE, ASK_CLOSE } ask_kind;
 
 struct _SfgWindow {
     GtkApplicationWindow parent;
@@ -94,6 +94,7 @@ static void update_actions(SfgWindow *self)
     gtk_widget_action_set_enabled(w, "win.read", !busy && port);
     gtk_widget_action_set_enabled(w, "win.erase", !busy && port);
     gtk_widget_action_set_enabled(w, "win.open", !busy);
+    gtk_widget_action_set_enabled(w, "win.other-port", !busy);
     gtk_widget_action_set_enabled(w, "win.cancel", busy);
     gtk_widget_set_sensitive(GTK_WIDGET(self->port_drop), !busy);
     gtk_widget_set_sensitive(GTK_WIDGET(self->rate_drop), !busy && gtk_check_button_get_active(self->stub_check));
@@ -233,6 +234,19 @@ static gboolean settle(SfgWindow *self, gboolean yes)
         close_ask(self);
         set_file(self, path);
         g_free(path);
+        return TRUE;
+    }
+    if (k == ASK_PORT && yes) {
+        char *name = g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(self->ask_entry))));
+        if (!*name) {
+            gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(self->ask), "Give a port name, e.g. "
+                                                     "tcp://192.168.1.20:4000, rfc2217://bridge:4001 or /dev/ttyUSB0.");
+            g_free(name);
+            return FALSE;
+        }
+        close_ask(self);
+        sfg_window_set_port(self, name);
+        g_free(name);
         return TRUE;
     }
     close_ask(self);
@@ -456,6 +470,23 @@ static void act_cancel(GtkWidget *w, const char *name, GVariant *param)
     }
 }
 
+static void act_other_port(GtkWidget *w, const char *name, GVariant *param)
+{
+    (void)name;
+    (void)param;
+    SfgWindow *self = SFG_WINDOW(w);
+    ask(self, ASK_PORT, "Which port is the board on?",
+        "tcp://HOST:PORT for a raw TCP serial bridge (its rate is the bridge's), rfc2217://HOST:PORT for a bridge "
+        "that takes the rate and the control lines (RFC 2217), or a device path.", "_Use", FALSE);
+    self->ask_entry = gtk_entry_new();
+    const char *now = selected_port(self);
+    gtk_editable_set_text(GTK_EDITABLE(self->ask_entry), now && !g_str_has_prefix(now, "sim:") ? now : "");
+    gtk_entry_set_placeholder_text(GTK_ENTRY(self->ask_entry), "tcp://192.168.1.20:4000");
+    gtk_entry_set_activates_default(GTK_ENTRY(self->ask_entry), TRUE);
+    gtk_box_append(GTK_BOX(gtk_message_dialog_get_message_area(GTK_MESSAGE_DIALOG(self->ask))), self->ask_entry);
+    gtk_window_present(GTK_WINDOW(self->ask));
+}
+
 static void act_erase(GtkWidget *w, const char *name, GVariant *param)
 {
     (void)name;
@@ -603,8 +634,9 @@ static void sfg_window_dispose(GObject *o)
         g_source_remove(self->port_timer);
     self->port_timer = 0;
     if (self->job) { /* the application is quitting under a job: stop it, wait for it */
+        self->close_when_done = FALSE; /* being disposed already */
         sfg_job_cancel(self->job);
-        while (!sfg_job_finished(self->job))
+        while (self->job) /* on_done clears it */
             g_main_context_iteration(NULL, TRUE);
     }
     close_ask(self);
@@ -653,6 +685,7 @@ static void sfg_window_class_init(SfgWindowClass *klass)
     gtk_widget_class_install_action(wc, "win.read", NULL, act_read);
     gtk_widget_class_install_action(wc, "win.erase", NULL, act_erase);
     gtk_widget_class_install_action(wc, "win.cancel", NULL, act_cancel);
+    gtk_widget_class_install_action(wc, "win.other-port", NULL, act_other_port);
     gtk_widget_class_install_action(wc, "win.open", NULL, act_open);
     gtk_widget_class_add_binding_action(wc, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
     gtk_widget_class_add_binding_action(wc, GDK_KEY_Return, GDK_CONTROL_MASK, "win.flash", NULL);
@@ -708,7 +741,7 @@ gboolean sfg_window_answer(SfgWindow *self, const char *text)
 {
     if (!self->ask)
         return FALSE;
-    if (self->ask_kind == ASK_BASE) {
+    if (self->ask_kind == ASK_BASE || self->ask_kind == ASK_PORT) {
         gtk_editable_set_text(GTK_EDITABLE(self->ask_entry), text);
         settle(self, TRUE);
     } else {

@@ -171,6 +171,18 @@ static void test_errors_are_the_clis(void **state)
     assert_int_equal(run_gui(g, "port /dev/ttyNOPE9; file %s; action flash; wait error 60; expect-status Flash failed: %s;"
                                 "quit", getenv("HELLO_FLASH_HEX"), msg), 0);
     free(cli);
+    /* A bridge typed in (Other…) that is not there: said in the command's words too. */
+    snprintf(cli_log, sizeof cli_log, "%s/cli2.log", g->dir);
+    const char *argv2[] = {getenv("STUBFLASH_CLI"), "-p", "tcp://127.0.0.1:9", "info", NULL};
+    assert_int_not_equal(run_program(argv2, NULL, cli_log, 60), 0);
+    cli = (char *)bh_load_file(cli_log, &n);
+    msg = strstr(cli, "stubflash: ");
+    assert_non_null(msg);
+    msg += strlen("stubflash: ");
+    msg[strcspn(msg, "\n;")] = 0;
+    assert_int_equal(run_gui(g, "action other-port; answer \"\"; answer tcp://127.0.0.1:9; action identify; wait error 60;"
+                                "expect-status Identify failed: %s; quit", msg), 0);
+    free(cli);
     /* A file that is not firmware is refused before anything runs. */
     assert_int_equal(run_gui(g, "file /etc/hostname; wait error 5; expect-status is not a firmware file; quit"), 0);
 }
