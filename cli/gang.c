@@ -43,7 +43,11 @@ void gang_cancel(void)
             sf_session_cancel(b[i].session);
 }
 
-static bool is_pattern(const char *s) { return strpbrk(s, "*?[") != NULL; }
+bool gang_is_pattern(const char *s)
+{
+    /* Only device paths are patterns: "sim:PART?flash=F" and URLs have a '?' of their own. */
+    return strpbrk(s, "*?[") != NULL && strncmp(s, "sim:", 4) != 0 && strstr(s, "://") == NULL;
+}
 
 int gang_expand(const char *const *given, size_t n, char ***ports, size_t *count, char *err, size_t errlen)
 {
@@ -54,7 +58,7 @@ int gang_expand(const char *const *given, size_t n, char ***ports, size_t *count
         const char *one[1] = {given[i]};
         char **names = (char **)one;
         size_t m = 1;
-        if (is_pattern(given[i])) {
+        if (gang_is_pattern(given[i])) {
             if (glob(given[i], 0, NULL, &g) != 0 || g.gl_pathc == 0) {
                 snprintf(err, errlen, "no port matches '%s'", given[i]);
                 globfree(&g);
@@ -80,7 +84,7 @@ int gang_expand(const char *const *given, size_t n, char ***ports, size_t *count
             if (!(out[k++] = strdup(names[j])))
                 abort();
         }
-        if (is_pattern(given[i]))
+        if (gang_is_pattern(given[i]))
             globfree(&g);
     }
     *ports = out;

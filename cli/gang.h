@@ -16,6 +16,8 @@ typedef struct gang_opts {
 /* Expand the -p values: one with *, ? or [ is a pattern over device paths (glob(3)); the rest
  * are taken as they are. Duplicates are dropped. Returns 0, or EXIT_USAGE with a sentence in
  * err. Free *ports with gang_free_ports. */
+/* Whether a -p value is a pattern of device paths (*, ?, [), not a sim: or URL port name. */
+bool gang_is_pattern(const char *s);
 int gang_expand(const char *const *given, size_t n, char ***ports, size_t *count, char *err, size_t errlen);
 void gang_free_ports(char **ports, size_t count);
 /* Write (or verify) img to every port in parallel; the exit code of the first board that

@@ -344,7 +344,7 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     char **ports = NULL;
     size_t nports = 0;
     char err[300];
-    if (c->nports > 1 || (c->nports == 1 && strpbrk(c->ports[0], "*?["))) {
+    if (c->nports > 1 || (c->nports == 1 && gang_is_pattern(c->ports[0]))) {
         if ((rc = gang_expand(c->ports, c->nports, &ports, &nports, err, sizeof err))) {
             sf_image_free(img);
             return usage_error(c, "%s", err);

@@ -534,7 +534,7 @@ int sim_board_poke(sim_board *b, uint32_t addr, const void *buf, size_t len)
 bool sim_board_readout_protected(sim_board *b)
 {
     const uint8_t *ob = sim_memory_options(&b->mem);
-    return ob[OB_RDP] != RDP_KEY || !sim_option_pair_valid(ob[OB_RDP], ob[OB_RDP + 1]);
+    return ob[OB_RDP] != b->part->rdp_level0 || !sim_option_pair_valid(ob[OB_RDP], ob[OB_RDP + 1]);
 }
 
 uint32_t sim_board_write_protection(sim_board *b)

@@ -23,7 +23,7 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
 void sim_flash_default_options(sim_flash *f)
 {
     for (uint32_t i = 0; i < f->part->optbytes_size; i += 2) {
-        f->optbytes[i] = i == OB_RDP ? RDP_KEY : 0xFF;
+        f->optbytes[i] = i == OB_RDP ? f->part->rdp_level0 : 0xFF;
         f->optbytes[i + 1] = (uint8_t)~f->optbytes[i];
     }
 }
@@ -39,7 +39,7 @@ void sim_flash_reset(sim_flash *f)
     uint8_t rdp = f->optbytes[OB_RDP];
     if (!sim_option_pair_valid(rdp, f->optbytes[OB_RDP + 1]))
         rdp = 0xFF;
-    f->rdp_active = rdp != RDP_KEY;
+    f->rdp_active = rdp != f->part->rdp_level0;
     f->wrpr = 0;
     for (int i = 0; i < 4; i++) {
         uint8_t w = f->optbytes[OB_WRP0 + 2 * i];

@@ -27,7 +27,6 @@ enum {
 };
 #define FLASH_KEY1 0x45670123u
 #define FLASH_KEY2 0xCDEF89ABu
-#define RDP_KEY 0xA5u
 
 /* Option byte offsets (F1): value at even offsets, complement at odd. */
 enum { OB_RDP = 0, OB_USER = 2, OB_DATA0 = 4, OB_DATA1 = 6, OB_WRP0 = 8 };

@@ -21,6 +21,7 @@ struct sim_part {
     uint32_t uid_reg;           /* 96-bit unique ID */
     uint32_t cpuid;             /* SCB->CPUID */
     uint32_t wrp_pages_per_bit; /* pages one WRP bit protects (bits 0..30); bit 31 = the rest */
+    uint8_t rdp_level0;         /* the RDP option byte that means unprotected: F1 0xA5, F0/F3 0xAA */
     /* Timings in nanoseconds, from the datasheet (see sim_parts.c for sources). */
     uint32_t program_ns;        /* one 16-bit program */
     uint32_t page_erase_ns;

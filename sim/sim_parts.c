@@ -2,7 +2,13 @@
  *
  * Sources: AN2606 Rev 70 tables T3/T5 (bootloader RAM, IDs, versions), AN3155 Rev 20 (command
  * sets), RM0008 (F1 memory map: F_SIZE at 0x1FFFF7E0, UID at 0x1FFFF7E8, option bytes at
- * 0x1FFFF800), DS5319 table 28 (flash timings).
+ * 0x1FFFF800), DS5319 table 28 (flash timings); for F0 and F3: RM0091 (F0) and RM0316 (F3):
+ * the same flash controller as the F1 (16-bit programming, pages, keys), option bytes at
+ * 0x1FFFF800 with RDP level 0 = 0xAA, F_SIZE at 0x1FFFF7CC, UID at 0x1FFFF7AC.
+ *
+ * F0 and F3 parts model the bootloader, the memories and the flash controller. Code that Go
+ * starts on them runs with the F1's peripherals (RCC, USART1, DMA1): the stub has no F0/F3
+ * driver yet, so the host writes them through the ROM.
  */
 #include "stm32sim.h"
 #include "sim_part.h"
@@ -12,6 +18,8 @@
 /* AN3155: bootloader V2.2 (F1 up to high density) lists Erase 0x43; V3.0 Extended Erase 0x44. */
 static const uint8_t cmds_v22[] = {0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x43, 0x63, 0x73, 0x82, 0x92};
 static const uint8_t cmds_v30[] = {0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x44, 0x63, 0x73, 0x82, 0x92};
+/* V3.1 (F0, F3) lists the same commands as V3.0. */
+#define cmds_v31 cmds_v30
 
 /* DS5319 table 28: tPROG 40/52.5/70 us (min/typ/max) per half word; tERASE (page) and tME (mass)
  * 20..40 ms with no typical value given: we take the middle, 30 ms, for both.
@@ -22,6 +30,17 @@ static const uint8_t cmds_v30[] = {0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x44, 0x6
 #define F103_ROM_STARTUP_NS 1200000u
 /* Cortex-M3 r1p1 as in STM32F103 (PM0056: CPUID 0x411FC231). */
 #define CORTEX_M3_R1P1 0x411FC231u
+/* Cortex-M0 r0p0 (PM0215, F0: CPUID 0x410CC200); Cortex-M4 r0p1 (PM0214, F3: 0x410FC241). */
+#define CORTEX_M0_R0P0 0x410CC200u
+#define CORTEX_M4_R0P1 0x410FC241u
+#define F1_RDP_LEVEL0 0xA5u
+#define F0_F3_RDP_LEVEL0 0xAAu /* RM0091 4.1.1 / RM0316 4.1.1: 0xAA level 0, 0xCC level 2, else level 1 */
+/* F030: ~53.5 us per half word and ~30 ms per page or mass erase (the facts file). F072 and
+ * F303: no figure at hand; assumed the same as the F030 (the same 16-bit flash design).
+ * ROM start-up: F030x8 1.6 ms (AN2606); F072 and F303 assumed the same. */
+#define F0_PROGRAM_NS 53500u
+#define F0_ERASE_NS 30000000u
+#define F0_ROM_STARTUP_NS 1600000u
 
 static const struct sim_part parts[] = {
     {
@@ -38,7 +57,7 @@ static const struct sim_part parts[] = {
         .sysmem_base = 0x1FFFF000, .sysmem_size = 0x800,
         .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
-        .wrp_pages_per_bit = 4,
+        .wrp_pages_per_bit = 4, .rdp_level0 = F1_RDP_LEVEL0,
         .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
         .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
     },
@@ -52,7 +71,7 @@ static const struct sim_part parts[] = {
         .sysmem_base = 0x1FFFF000, .sysmem_size = 0x800,
         .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
-        .wrp_pages_per_bit = 2,
+        .wrp_pages_per_bit = 2, .rdp_level0 = F1_RDP_LEVEL0,
         .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
         .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
     },
@@ -67,9 +86,55 @@ static const struct sim_part parts[] = {
         .sysmem_base = 0x1FFFE000, .sysmem_size = 0x1800,
         .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
-        .wrp_pages_per_bit = 2,
+        .wrp_pages_per_bit = 2, .rdp_level0 = F1_RDP_LEVEL0,
         .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
         .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
+    },
+    {
+        /* WRP: 16 bits (WRP0, WRP1), one per 4 KiB = 4 pages (RM0091 4.1.3). */
+        .name = "stm32f030r8",
+        .description = "STM32F030x8 (64 KiB, 1 KiB pages, 8 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x440, .bl_version = 0x31,
+        .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 64 * 1024, .page_size = 1024, .bank2_base = 0,
+        .ram_base = 0x20000000, .ram_size = 8 * 1024, .bl_ram_start = 0x20000800,
+        .sysmem_base = 0x1FFFEC00, .sysmem_size = 0xC00,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M0_R0P0,
+        .wrp_pages_per_bit = 4, .rdp_level0 = F0_F3_RDP_LEVEL0,
+        .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS,
+    },
+    {
+        /* WRP: 32 bits, one per 2 pages of 2 KiB (RM0091 4.1.3, F07x). */
+        .name = "stm32f072rb",
+        .description = "STM32F072xB (128 KiB, 2 KiB pages, 16 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x448, .bl_version = 0x31,
+        .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048, .bank2_base = 0,
+        .ram_base = 0x20000000, .ram_size = 16 * 1024, .bl_ram_start = 0x20001800,
+        .sysmem_base = 0x1FFFC800, .sysmem_size = 0x3000,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M0_R0P0,
+        .wrp_pages_per_bit = 2, .rdp_level0 = F0_F3_RDP_LEVEL0,
+        .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS,
+    },
+    {
+        /* WRP: one bit per 2 pages, the last bit for the rest (assumed as on the F1 high density;
+         * RM0316's table is not in the facts file). 40 KiB SRAM (the 8 KiB CCM is not modelled). */
+        .name = "stm32f303vc",
+        .description = "STM32F303xC (256 KiB, 2 KiB pages, 40 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x422, .bl_version = 0x31,
+        .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 256 * 1024, .page_size = 2048, .bank2_base = 0,
+        .ram_base = 0x20000000, .ram_size = 40 * 1024, .bl_ram_start = 0x20001400,
+        .sysmem_base = 0x1FFFD800, .sysmem_size = 0x2000,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M4_R0P1,
+        .wrp_pages_per_bit = 2, .rdp_level0 = F0_F3_RDP_LEVEL0,
+        .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS,
     },
 };
 

@@ -404,7 +404,7 @@ static enum sim_rom_exit cmd_readout_unprotect(rom *r, bool *leave)
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
     sim_flash_erase_options(f);
-    sim_flash_program_option(f, OB_RDP, RDP_KEY);
+    sim_flash_program_option(f, OB_RDP, r->env->part->rdp_level0);
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
     tx(r, ACK);

@@ -46,6 +46,10 @@ static int setup_for(void **state, const char *part, bool realtime)
 static int setup_hd(void **state) { return setup_for(state, "stm32f103re", false); }
 static int setup_xl(void **state) { return setup_for(state, "stm32f103rg", false); }
 static int setup_hd_realtime(void **state) { return setup_for(state, "stm32f103re", true); }
+/* F0 and F3 (bootloader V3.1, Extended Erase, RDP level 0 = 0xAA): stm32flash knows them too. */
+static int setup_f030(void **state) { return setup_for(state, "stm32f030r8", false); }
+static int setup_f072(void **state) { return setup_for(state, "stm32f072rb", false); }
+static int setup_f303(void **state) { return setup_for(state, "stm32f303vc", false); }
 
 static int teardown(void **state)
 {
@@ -367,6 +371,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_unprotect, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_write_unprotect, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_sim_program_keeps_flash_between_runs, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_f030, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_f072, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_f303, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_only, setup_f072, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_f030, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_f303, teardown),
+        cmocka_unit_test_setup_teardown(test_write_unprotect, setup_f072, teardown),
     };
     return cmocka_run_group_tests_name("stm32flash", tests, NULL, NULL);
 }
