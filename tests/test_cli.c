@@ -295,6 +295,24 @@ static void test_no_answer_and_usage(void **state)
     expect_rc(x, stubflash(x, "frobnicate", NULL), 2);
 }
 
+static void test_in_process_board_with_options(void **state)
+{
+    /* "sim:PART?flash=FILE" has a '?' of its own: it is a port, not a pattern of ports. */
+    struct fx *x = *state;
+    char port[200], board[160];
+    snprintf(board, sizeof board, "%s", pb_file(&x->b, "inproc.flash"));
+    snprintf(port, sizeof port, "sim:stm32f072rb?flash=%s", board);
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-p", port, "--no-backup", "write", getenv("HELLO_FLASH_HEX"), NULL};
+    expect_rc(x, run_program(argv, NULL, x->b.log, 60), 0);
+    assert_true(pb_log_has(&x->b, "the stub has no flash driver for the F0 family yet"));
+    size_t n, m;
+    uint8_t *f = bh_load_file(board, &n), *bin = bh_load_file(getenv("HELLO_FLASH_BIN"), &m);
+    assert_int_equal(n, 128 * 1024 + 16);
+    assert_memory_equal(f, bin, m);
+    free(f);
+    free(bin);
+}
+
 static void test_agrees_with_stm32flash(void **state)
 {
     struct fx *x = *state;
@@ -344,6 +362,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_inputs_leave_flash_untouched, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_protection_needs_confirmation, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_protection_needs_confirmation, setup_xl, teardown),
+        cmocka_unit_test_setup_teardown(test_in_process_board_with_options, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_no_answer_and_usage, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd_rom, teardown),
