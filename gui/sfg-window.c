@@ -438,25 +438,14 @@ static void start_job(SfgWindow *self, sfg_job_kind kind, const char *read_path)
 
 /* ---- actions ---- */
 
-static void act_identify(GtkWidget *w, const char *name, GVariant *param)
+/* win.identify, win.flash, win.verify: a job that needs no more questions. */
+static void act_job(GtkWidget *w, const char *name, GVariant *param)
 {
-    (void)name;
     (void)param;
-    start_job(SFG_WINDOW(w), SFG_JOB_IDENTIFY, NULL);
-}
-
-static void act_flash(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    start_job(SFG_WINDOW(w), SFG_JOB_FLASH, NULL);
-}
-
-static void act_verify(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    start_job(SFG_WINDOW(w), SFG_JOB_VERIFY, NULL);
+    sfg_job_kind kind = !strcmp(name, "win.flash")    ? SFG_JOB_FLASH
+                        : !strcmp(name, "win.verify") ? SFG_JOB_VERIFY
+                                                      : SFG_JOB_IDENTIFY;
+    start_job(SFG_WINDOW(w), kind, NULL);
 }
 
 static void act_cancel(GtkWidget *w, const char *name, GVariant *param)
@@ -679,9 +668,9 @@ static void sfg_window_class_init(SfgWindowClass *klass)
     gtk_widget_class_bind_template_child(wc, SfgWindow, legend_box);
     gtk_widget_class_bind_template_child(wc, SfgWindow, progress);
     gtk_widget_class_bind_template_child(wc, SfgWindow, log_view);
-    gtk_widget_class_install_action(wc, "win.identify", NULL, act_identify);
-    gtk_widget_class_install_action(wc, "win.flash", NULL, act_flash);
-    gtk_widget_class_install_action(wc, "win.verify", NULL, act_verify);
+    gtk_widget_class_install_action(wc, "win.identify", NULL, act_job);
+    gtk_widget_class_install_action(wc, "win.flash", NULL, act_job);
+    gtk_widget_class_install_action(wc, "win.verify", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.read", NULL, act_read);
     gtk_widget_class_install_action(wc, "win.erase", NULL, act_erase);
     gtk_widget_class_install_action(wc, "win.cancel", NULL, act_cancel);
