@@ -531,20 +531,9 @@ int sim_board_poke(sim_board *b, uint32_t addr, const void *buf, size_t len)
     return 0;
 }
 
-bool sim_board_readout_protected(sim_board *b)
-{
-    const uint8_t *ob = sim_memory_options(&b->mem);
-    return ob[OB_RDP] != b->part->rdp_level0 || !sim_option_pair_valid(ob[OB_RDP], ob[OB_RDP + 1]);
-}
+bool sim_board_readout_protected(sim_board *b) { return sim_options_rdp_active(b->part, sim_memory_options(&b->mem)); }
 
-uint32_t sim_board_write_protection(sim_board *b)
-{
-    const uint8_t *ob = sim_memory_options(&b->mem);
-    uint32_t w = 0;
-    for (int i = 0; i < 4; i++)
-        w |= (uint32_t)ob[OB_WRP0 + 2 * i] << (8 * i);
-    return w;
-}
+uint32_t sim_board_write_protection(sim_board *b) { return sim_options_wrp(b->part, sim_memory_options(&b->mem)); }
 
 void sim_board_stats(sim_board *b, sim_stats *out)
 {

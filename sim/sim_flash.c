@@ -22,10 +22,43 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
 
 void sim_flash_default_options(sim_flash *f)
 {
-    for (uint32_t i = 0; i < f->part->optbytes_size; i += 2) {
-        f->optbytes[i] = i == OB_RDP ? f->part->rdp_level0 : 0xFF;
+    const struct sim_part *p = f->part;
+    if (p->options_format == SIM_OB_F4) {
+        /* RM0090 3.6: USER 0xEC (no BOR, software watchdog, no reset on stop/standby), RDP
+         * level 0, every sector writable. */
+        memset(f->optbytes, 0xFF, p->optbytes_size);
+        f->optbytes[OB4_USER] = 0xEC;
+        f->optbytes[OB4_RDP] = p->rdp_level0;
+        f->optbytes[OB4_NWRP + 1] = 0x0F;
+        return;
+    }
+    for (uint32_t i = 0; i < p->optbytes_size; i += 2) {
+        f->optbytes[i] = i == OB_RDP ? p->rdp_level0 : 0xFF;
         f->optbytes[i + 1] = (uint8_t)~f->optbytes[i];
     }
+}
+
+bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
+{
+    if (p->options_format == SIM_OB_F4)
+        return ob[OB4_RDP] != p->rdp_level0;
+    /* Option byte loader: an option whose complement does not match reads as 0xFF (RM0008
+     * 2.5 OPTERR), which for RDP means protected. */
+    return ob[OB_RDP] != p->rdp_level0 || !sim_option_pair_valid(ob[OB_RDP], ob[OB_RDP + 1]);
+}
+
+uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
+{
+    if (p->options_format == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
+        return 0xFFFFF000u | ((uint32_t)ob[OB4_NWRP] | (uint32_t)ob[OB4_NWRP + 1] << 8);
+    uint32_t w = 0;
+    for (int i = 0; i < 4; i++) {
+        uint8_t v = ob[OB_WRP0 + 2 * i];
+        if (!sim_option_pair_valid(v, ob[OB_WRP0 + 2 * i + 1]))
+            v = 0xFF;
+        w |= (uint32_t)v << (8 * i);
+    }
+    return w;
 }
 
 void sim_flash_reset(sim_flash *f)
@@ -34,30 +67,46 @@ void sim_flash_reset(sim_flash *f)
         memset(&f->bank[b], 0, sizeof f->bank[b]);
         f->bank[b].cr = CR_LOCK;
     }
-    /* Option byte loader: an option whose complement does not match reads as 0xFF (RM0008
-     * 2.5 OPTERR), which for RDP means protected. */
-    uint8_t rdp = f->optbytes[OB_RDP];
-    if (!sim_option_pair_valid(rdp, f->optbytes[OB_RDP + 1]))
-        rdp = 0xFF;
-    f->rdp_active = rdp != f->part->rdp_level0;
-    f->wrpr = 0;
-    for (int i = 0; i < 4; i++) {
-        uint8_t w = f->optbytes[OB_WRP0 + 2 * i];
-        if (!sim_option_pair_valid(w, f->optbytes[OB_WRP0 + 2 * i + 1]))
-            w = 0xFF;
-        f->wrpr |= (uint32_t)w << (8 * i);
-    }
+    f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
+    f->wrpr = sim_options_wrp(f->part, f->optbytes);
 }
 
-uint32_t sim_flash_page_count(sim_flash *f) { return f->part->flash_size / f->part->page_size; }
+uint32_t sim_flash_page_count(sim_flash *f)
+{
+    return f->part->nsectors ? f->part->nsectors : f->part->flash_size / f->part->page_size;
+}
+
+/* Offset from flash_base and size of erase unit u (a page, or a sector). */
+static uint32_t unit_offset(sim_flash *f, uint32_t u)
+{
+    if (!f->part->nsectors)
+        return u * f->part->page_size;
+    uint32_t off = 0;
+    for (uint32_t i = 0; i < u; i++)
+        off += f->part->sector_sizes[i];
+    return off;
+}
+
+static uint32_t unit_size(sim_flash *f, uint32_t u)
+{
+    return f->part->nsectors ? f->part->sector_sizes[u] : f->part->page_size;
+}
 
 uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
 {
-    return (addr - f->part->flash_base) / f->part->page_size;
+    uint32_t off = addr - f->part->flash_base;
+    if (!f->part->nsectors)
+        return off / f->part->page_size;
+    uint32_t u = 0;
+    while (u + 1 < f->part->nsectors && off >= unit_offset(f, u + 1))
+        u++;
+    return u;
 }
 
 bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 {
+    if (f->part->options_format == SIM_OB_F4) /* nWRP: one bit per sector */
+        return page < 32 && !(f->wrpr & (1u << page));
     uint32_t bit = page / f->part->wrp_pages_per_bit;
     if (bit > 31)
         bit = 31;
@@ -77,7 +126,7 @@ static void settle(sim_flash *f, struct flash_bank *b)
     }
 }
 
-static void start_op(sim_flash *f, struct flash_bank *b, uint32_t ns, uint32_t addr, uint32_t len,
+static void start_op(sim_flash *f, struct flash_bank *b, uint64_t ns, uint32_t addr, uint32_t len,
                      bool erase, bool option)
 {
     int64_t now = sim_clock_now(f->clock);
@@ -113,16 +162,17 @@ bool sim_flash_erase_page(sim_flash *f, uint32_t page)
 {
     if (page >= sim_flash_page_count(f))
         return false;
-    uint32_t addr = f->part->flash_base + page * f->part->page_size;
+    uint32_t off = unit_offset(f, page), size = unit_size(f, page), addr = f->part->flash_base + off;
     struct flash_bank *b = bank_of_addr(f, addr);
     if (sim_flash_page_protected(f, page)) {
         b->sr |= SR_WRPRTERR;
         f->protection_errors++;
         return false;
     }
-    memset(f->mem + page * f->part->page_size, 0xFF, f->part->page_size);
+    memset(f->mem + off, 0xFF, size);
     f->pages_erased++;
-    start_op(f, b, f->part->page_erase_ns, addr, f->part->page_size, true, false);
+    start_op(f, b, f->part->nsectors ? f->part->sector_erase_ns[page] : f->part->page_erase_ns, addr, size, true,
+             false);
     return true;
 }
 
@@ -142,10 +192,10 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
             f->protection_errors++;
             return false;
         }
-        uint32_t ps = f->part->page_size;
-        memset(f->mem + first * ps, 0xFF, (size_t)(end - first) * ps);
-        start_op(f, &f->bank[bank], f->part->mass_erase_ns, f->part->flash_base + first * ps,
-                 (end - first) * ps, true, false);
+        uint32_t from = unit_offset(f, first), to = end < sim_flash_page_count(f) ? unit_offset(f, end)
+                                                                                   : f->part->flash_size;
+        memset(f->mem + from, 0xFF, to - from);
+        start_op(f, &f->bank[bank], f->part->mass_erase_ns, f->part->flash_base + from, to - from, true, false);
         any = true;
     }
     if (any)
@@ -153,12 +203,35 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
     return any;
 }
 
+/* One byte as the F4's ROM programs it (8-bit parallelism): a cell can only go from 1 to 0
+ * (RM0090 3.5.3; a 1 over a 0 is a programming error and writes nothing). The error is
+ * recorded with the F1 flags: the F4's registers are not modelled for code. */
+static bool program_byte(sim_flash *f, uint32_t addr, uint8_t value)
+{
+    struct flash_bank *b = &f->bank[0];
+    uint32_t off = addr - f->part->flash_base;
+    if (sim_flash_page_protected(f, sim_flash_page_of(f, addr))) {
+        b->sr |= SR_WRPRTERR;
+        f->protection_errors++;
+        return false;
+    }
+    if (value & ~f->mem[off]) {
+        b->sr |= SR_PGERR;
+        f->program_errors++;
+        return false;
+    }
+    f->mem[off] = value;
+    f->halfwords_programmed++; /* program operations: bytes here */
+    start_op(f, b, f->part->program_ns, addr, 1, false, false);
+    return true;
+}
+
 /* One half word with the hardware's rules; sets the bank's error flags. */
 static bool program_half(sim_flash *f, uint32_t addr, uint16_t value)
 {
     struct flash_bank *b = bank_of_addr(f, addr);
     uint32_t off = addr - f->part->flash_base;
-    uint32_t page = off / f->part->page_size;
+    uint32_t page = sim_flash_page_of(f, addr);
     if (sim_flash_page_protected(f, page)) {
         b->sr |= SR_WRPRTERR;
         f->protection_errors++;
@@ -179,6 +252,12 @@ static bool program_half(sim_flash *f, uint32_t addr, uint16_t value)
 
 bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_t len)
 {
+    if (f->part->program_bytes == 1) {
+        for (uint32_t i = 0; i < len; i++)
+            if (!program_byte(f, addr + i, data[i]))
+                return false;
+        return true;
+    }
     for (uint32_t i = 0; i + 1 < len; i += 2)
         if (!program_half(f, addr + i, (uint16_t)(data[i] | data[i + 1] << 8)))
             return false;
@@ -194,6 +273,13 @@ void sim_flash_erase_options(sim_flash *f)
 
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 {
+    if (f->part->options_format == SIM_OB_F4) {
+        /* F4: the option bytes are loaded from FLASH_OPTCR as a whole, no complements. */
+        if (off < f->part->optbytes_size)
+            f->optbytes[off] = value;
+        start_op(f, &f->bank[0], f->part->program_ns, f->part->optbytes_base + off, 1, false, true);
+        return;
+    }
     if (off + 1 >= f->part->optbytes_size)
         return;
     off &= ~1u;
@@ -201,6 +287,15 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
     f->optbytes[off] &= value;
     f->optbytes[off + 1] &= (uint8_t)~value;
     start_op(f, &f->bank[0], f->part->program_ns, f->part->optbytes_base + off, 2, false, true);
+}
+
+void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
+{
+    sim_flash_erase_options(f);
+    unsigned step = f->part->options_format == SIM_OB_F4 ? 1 : 2; /* F1: pairs, complement by hardware */
+    for (uint32_t i = 0; i < f->part->optbytes_size; i += step)
+        if (image[i] != 0xFF)
+            sim_flash_program_option(f, i, image[i]);
 }
 
 static void start_erase_from_cr(sim_flash *f, int bi)

@@ -1,4 +1,6 @@
-/* sim_flash.h - STM32F1 flash memory, option bytes and the flash controller (FPEC).
+/* sim_flash.h - STM32F1 flash memory, option bytes and the flash controller (FPEC); the F0 and
+ * F3 have the same controller. F4 parts: the memory, sectors and option bytes as the ROM
+ * bootloader changes them (their controller's registers are not modelled for code).
  *
  * RM0008 section 3 / PM0075: erased = 0xFF; programming is 16 bits at a time, only into
  * erased cells (writing 0x0000 is always allowed); a write-protected page is neither erased
@@ -30,6 +32,8 @@ enum {
 
 /* Option byte offsets (F1): value at even offsets, complement at odd. */
 enum { OB_RDP = 0, OB_USER = 2, OB_DATA0 = 4, OB_DATA1 = 6, OB_WRP0 = 8 };
+/* F2/F4 (RM0090 3.6: the words at 0x1FFFC000 and 0x1FFFC008). */
+enum { OB4_USER = 0, OB4_RDP = 1, OB4_NWRP = 8 };
 
 /* An option byte pair is valid when the second byte is the complement of the first. */
 static inline bool sim_option_pair_valid(uint8_t value, uint8_t complement)
@@ -88,6 +92,13 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask); /* bit 0 bank 1, bi
 /* Program len bytes (even, at an even offset); stops at the first failing half word. */
 bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_t len);
 void sim_flash_erase_options(sim_flash *f);
+/* Erase the option bytes and program image (optbytes_size bytes, the layout of the part's
+ * format; 0xFF bytes are left erased), as the ROM does when it changes them. */
+void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image);
+/* What option bytes ob (as stored) mean for part p: readout protection on; WRP bits as in
+ * FLASH_WRPR (bit = 0: protected; F4: bit n = sector n). */
+bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob);
+uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
 

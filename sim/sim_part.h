@@ -4,6 +4,12 @@
 
 #include <stdint.h>
 
+/* How the option bytes are laid out. */
+enum sim_options_format {
+    SIM_OB_F1, /* F0/F1/F3: value and complement pairs; RDP at 0, USER 2, DATA 4-6, WRP 8-14 */
+    SIM_OB_F4, /* F2/F4: USER at 0, RDP at 1, nWRP (one bit per sector, 1 = writable) at 8-9 */
+};
+
 struct sim_part {
     const char *name;
     const char *description;
@@ -21,11 +27,17 @@ struct sim_part {
     uint32_t uid_reg;           /* 96-bit unique ID */
     uint32_t cpuid;             /* SCB->CPUID */
     uint32_t wrp_pages_per_bit; /* pages one WRP bit protects (bits 0..30); bit 31 = the rest */
-    uint8_t rdp_level0;         /* the RDP option byte that means unprotected: F1 0xA5, F0/F3 0xAA */
+    uint8_t rdp_level0;         /* the RDP option byte that means unprotected: F1 0xA5, F0/F3/F4 0xAA */
+    uint8_t options_format;     /* enum sim_options_format */
+    uint8_t program_bytes;      /* what Write Memory programs at a time: 2 (F0/F1/F3) or 1 (F4 ROM) */
+    /* F2/F4/F7: sectors of mixed sizes, with their erase times; NULL: pages of page_size. */
+    const uint32_t *sector_sizes;
+    const uint32_t *sector_erase_ns;
+    uint8_t nsectors;
     /* Timings in nanoseconds, from the datasheet (see sim_parts.c for sources). */
     uint32_t program_ns;        /* one 16-bit program */
     uint32_t page_erase_ns;
-    uint32_t mass_erase_ns;
+    uint64_t mass_erase_ns;     /* F4: 16 s */
     uint32_t rom_startup_ns;    /* reset to bootloader ready for 0x7F */
 };
 

@@ -144,14 +144,10 @@ static enum sim_rom_exit cmd_go(rom *r, uint32_t *go_addr, bool *leave)
  * hardware computes the complements), then reset so they load. */
 static void write_options(rom *r, uint32_t off, const uint8_t *data, unsigned len)
 {
-    sim_flash *f = r->env->flash;
     uint8_t image[16];
     memset(image, 0xFF, sizeof image);
     memcpy(image + off, data, len);
-    sim_flash_erase_options(f);
-    for (unsigned i = 0; i < r->env->part->optbytes_size; i += 2)
-        if (image[i] != 0xFF)
-            sim_flash_program_option(f, i, image[i]);
+    sim_flash_rewrite_options(r->env->flash, image);
 }
 
 static enum sim_rom_exit cmd_write(rom *r, bool *leave)
@@ -315,18 +311,20 @@ static void cmd_extended_erase(rom *r)
         tx(r, ok ? ACK : NACK);
 }
 
-/* Rewrite the option bytes keeping RDP, USER and DATA, with the given WRP bytes. */
-static void rewrite_wrp(rom *r, const uint8_t wrp[4])
+/* Rewrite the option bytes keeping RDP, USER and DATA, with the given WRP bits (FLASH_WRPR
+ * layout: bit = 0 protected; on F4 bit n = sector n, into nWRP). */
+static void rewrite_wrp(rom *r, uint32_t wrpr)
 {
-    uint8_t *ob = sim_memory_options(r->env->mem);
-    uint8_t keep[8];
-    memcpy(keep, ob, 8);
-    sim_flash_erase_options(r->env->flash);
-    for (int i = 0; i < 4; i++)
-        sim_flash_program_option(r->env->flash, OB_RDP + 2 * i, keep[2 * i]);
-    for (int i = 0; i < 4; i++)
-        if (wrp[i] != 0xFF)
-            sim_flash_program_option(r->env->flash, OB_WRP0 + 2 * i, wrp[i]);
+    uint8_t image[16];
+    memcpy(image, sim_memory_options(r->env->mem), sizeof image);
+    if (r->env->part->options_format == SIM_OB_F4) {
+        image[OB4_NWRP] = (uint8_t)wrpr;
+        image[OB4_NWRP + 1] = (uint8_t)((image[OB4_NWRP + 1] & 0xF0) | ((wrpr >> 8) & 0x0F));
+    } else {
+        for (int i = 0; i < 4; i++)
+            image[OB_WRP0 + 2 * i] = (uint8_t)(wrpr >> (8 * i));
+    }
+    sim_flash_rewrite_options(r->env->flash, image);
 }
 
 static enum sim_rom_exit cmd_write_protect(rom *r, bool *leave)
@@ -347,12 +345,12 @@ static enum sim_rom_exit cmd_write_protect(rom *r, bool *leave)
         tx(r, NACK);
         return ROM_INTERRUPTED;
     }
-    /* Sector code k = WRP bit k (F1: one bit protects wrp_pages_per_bit pages; bit 31 the rest). */
+    /* Sector code k = WRP bit k (F1: one bit protects wrp_pages_per_bit pages; bit 31 the rest;
+     * F4: sector k). */
     uint32_t wrpr = r->env->flash->wrpr;
     for (unsigned i = 0; i <= n; i++)
         wrpr &= ~(1u << (codes[i] > 31 ? 31 : codes[i]));
-    uint8_t wrp[4] = {(uint8_t)wrpr, (uint8_t)(wrpr >> 8), (uint8_t)(wrpr >> 16), (uint8_t)(wrpr >> 24)};
-    rewrite_wrp(r, wrp);
+    rewrite_wrp(r, wrpr);
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
     tx(r, ACK);
@@ -362,9 +360,8 @@ static enum sim_rom_exit cmd_write_protect(rom *r, bool *leave)
 
 static enum sim_rom_exit cmd_write_unprotect(rom *r, bool *leave)
 {
-    static const uint8_t none[4] = {0xFF, 0xFF, 0xFF, 0xFF};
     tx(r, ACK);
-    rewrite_wrp(r, none);
+    rewrite_wrp(r, 0xFFFFFFFFu);
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
     tx(r, ACK);
@@ -375,13 +372,10 @@ static enum sim_rom_exit cmd_write_unprotect(rom *r, bool *leave)
 static enum sim_rom_exit cmd_readout_protect(rom *r, bool *leave)
 {
     tx(r, ACK);
-    uint8_t *ob = sim_memory_options(r->env->mem);
-    uint8_t keep[16];
-    memcpy(keep, ob, sizeof keep);
-    sim_flash_erase_options(r->env->flash); /* erased RDP (0xFF) = protected */
-    for (int i = 2; i < 16; i += 2)
-        if (keep[i] != 0xFF)
-            sim_flash_program_option(r->env->flash, (uint32_t)i, keep[i]);
+    uint8_t image[16];
+    memcpy(image, sim_memory_options(r->env->mem), sizeof image);
+    image[r->env->part->options_format == SIM_OB_F4 ? OB4_RDP : OB_RDP] = 0xFF; /* erased RDP = level 1 */
+    sim_flash_rewrite_options(r->env->flash, image);
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
     tx(r, ACK);
@@ -403,8 +397,11 @@ static enum sim_rom_exit cmd_readout_unprotect(rom *r, bool *leave)
     f->wrpr = wrpr;
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
-    sim_flash_erase_options(f);
-    sim_flash_program_option(f, OB_RDP, r->env->part->rdp_level0);
+    /* The option bytes go back to their erased state with RDP at level 0. */
+    uint8_t image[16];
+    memset(image, 0xFF, sizeof image);
+    image[r->env->part->options_format == SIM_OB_F4 ? OB4_RDP : OB_RDP] = r->env->part->rdp_level0;
+    sim_flash_rewrite_options(f, image);
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
     tx(r, ACK);

@@ -53,6 +53,9 @@ static int setup_xl_rom(void **state) { return setup_part(state, "stm32f103rg", 
 static int setup_f030(void **state) { return setup_part(state, "stm32f030r8", 64 * 1024, false); }
 static int setup_f072(void **state) { return setup_part(state, "stm32f072rb", 128 * 1024, false); }
 static int setup_f303(void **state) { return setup_part(state, "stm32f303vc", 256 * 1024, false); }
+/* F4: sectors of 16, 64 and 128 KiB; the ROM programs bytes and only clears bits. */
+static int setup_f401(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, false); }
+static int setup_f407(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, false); }
 
 static int teardown(void **state)
 {
@@ -391,6 +394,53 @@ static void test_units_are_reported(void **state)
     sf_image_free(ic);
 }
 
+static void collect_log(sf_log_level level, const char *message, void *user)
+{
+    (void)level;
+    char *log = user; /* 8 KiB */
+    size_t n = strlen(log);
+    snprintf(log + n, 8192 - n, "%s\n", message);
+}
+
+static void test_sectors_of_mixed_sizes(void **state)
+{
+    /* F407: 4 x 16 KiB, 64 KiB, 7 x 128 KiB. An old image over sectors 0-5, then 20 KB at the
+     * start: only sectors 0 and 1 are erased, the rest of sector 1 kept, sector 2 untouched. A
+     * 4-byte change at 0x08020000 needs the whole 128 KiB sector 5 erased: said, and the rest of
+     * the sector is written back. */
+    struct fx *x = *state;
+    size_t old_len = 0x30000;
+    uint8_t *old = pattern(old_len, 11), *now = pattern(20 * 1024, 12);
+    sf_image *io = image_of(old, old_len, 0x08000000), *in = image_of(now, 20 * 1024, 0x08000000);
+    open_ok(x);
+    write_ok(x, io);
+    write_ok(x, in);
+    uint8_t *f = board_flash(x);
+    assert_memory_equal(f, now, 20 * 1024);
+    assert_memory_equal(f + 20 * 1024, old + 20 * 1024, old_len - 20 * 1024);
+    free(f);
+    static char log[8192];
+    log[0] = 0;
+    sf_session_set_log(x->s, collect_log, log);
+    open_ok(x);
+    sf_image *tiny = image_of((const uint8_t *)"F4!!", 4, 0x08020000);
+    write_ok(x, tiny);
+    sf_session_set_log(x->s, NULL, NULL);
+    if (!strstr(log, "4 bytes of the image make the whole 128 KiB sector at 0x08020000 be erased and rewritten"))
+        fail_msg("no warning about the 128 KiB sector in:\n%s", log);
+    f = board_flash(x);
+    assert_memory_equal(f + 0x20000, "F4!!", 4);
+    assert_memory_equal(f + 0x20004, old + 0x20004, old_len - 0x20004);
+    for (size_t i = old_len; i < 0x40000; i++) /* sector 5 beyond the old image: still erased */
+        assert_int_equal(f[i], 0xFF);
+    free(f);
+    free(old);
+    free(now);
+    sf_image_free(io);
+    sf_image_free(in);
+    sf_image_free(tiny);
+}
+
 struct canceller {
     sf_session *s;
 };
@@ -487,6 +537,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_protection_is_checked_before_erasing, setup_f072, teardown),
         cmocka_unit_test_setup_teardown(test_readout_protection, setup_f030, teardown),
         cmocka_unit_test_setup_teardown(test_readout_protection, setup_f303, teardown),
+        cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401, teardown),
+        cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_image_too_big_leaves_flash_untouched, setup_f401, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protection, setup_f401, teardown),
+        cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_xl_rom, teardown),
         cmocka_unit_test_setup_teardown(test_bytes_beside_the_image_are_kept, setup_hd_rom, teardown),

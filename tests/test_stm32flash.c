@@ -50,6 +50,9 @@ static int setup_hd_realtime(void **state) { return setup_for(state, "stm32f103r
 static int setup_f030(void **state) { return setup_for(state, "stm32f030r8", false); }
 static int setup_f072(void **state) { return setup_for(state, "stm32f072rb", false); }
 static int setup_f303(void **state) { return setup_for(state, "stm32f303vc", false); }
+/* F4: sectors, byte programming by the ROM, option bytes at 0x1FFFC000. */
+static int setup_f401(void **state) { return setup_for(state, "stm32f401re", false); }
+static int setup_f407(void **state) { return setup_for(state, "stm32f407vg", false); }
 
 static int teardown(void **state)
 {
@@ -378,6 +381,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_f030, teardown),
         cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_f303, teardown),
         cmocka_unit_test_setup_teardown(test_write_unprotect, setup_f072, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_f401, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_only, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_f401, teardown),
     };
     return cmocka_run_group_tests_name("stm32flash", tests, NULL, NULL);
 }
