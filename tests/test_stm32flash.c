@@ -160,6 +160,10 @@ static void write_verify_read(struct fx *x, unsigned seed)
     for (int i = 0; i < 200 && sim_board_reset_count(x->board) == resets; i++)
         usleep(5000);
     assert_true(sim_board_reset_count(x->board) > resets);
+    /* The count rises as the reset begins; the ROM then needs its start-up time before it hears
+     * a sync byte (1.2 ms, in real time; much more on a loaded machine under ASan, where the
+     * next stm32flash was once too quick and gave up: "Failed to init device after retry"). */
+    usleep(200 * 1000);
 
     RUN_OK(x, "-b", "115200", "-r", file_in(x, "back.bin"), "-S", "0x08000000:65536");
     size_t blen;
