@@ -247,6 +247,17 @@ static gboolean rate_offered(guint32 r)
     return FALSE;
 }
 
+/* An option from the key file; *out keeps its default if it is missing or not a boolean. */
+static void read_bool(GKeyFile *k, const char *key, gboolean *out)
+{
+    GError *e = NULL;
+    gboolean b = g_key_file_get_boolean(k, "options", key, &e);
+    if (e)
+        g_error_free(e);
+    else
+        *out = b;
+}
+
 void sfg_settings_load(sfg_settings *s, const char *path)
 {
     sfg_settings_defaults(s);
@@ -259,18 +270,9 @@ void sfg_settings_load(sfg_settings *s, const char *path)
         if (base && !sfg_parse_address(base, &s->base, NULL))
             s->base = 0x08000000;
         g_free(base);
-        gboolean b = g_key_file_get_boolean(k, "options", "verify", &e);
-        if (!e)
-            s->verify = b;
-        g_clear_error(&e);
-        b = g_key_file_get_boolean(k, "options", "stub", &e);
-        if (!e)
-            s->stub = b;
-        g_clear_error(&e);
-        b = g_key_file_get_boolean(k, "options", "go", &e);
-        if (!e)
-            s->go = b;
-        g_clear_error(&e);
+        read_bool(k, "verify", &s->verify);
+        read_bool(k, "stub", &s->stub);
+        read_bool(k, "go", &s->go);
         guint64 r = g_key_file_get_uint64(k, "options", "stub-baud", &e);
         if (!e && r <= G_MAXUINT32 && rate_offered((guint32)r))
             s->stub_baud = (guint32)r;

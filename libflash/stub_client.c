@@ -101,7 +101,10 @@ static size_t stuff(uint8_t *out, const uint8_t *in, size_t n)
     return o;
 }
 
-size_t sc_frame_encode(uint8_t *out, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len)
+/* The most bytes a host -> stub frame takes on the line: every byte after SOF may be stuffed. */
+#define WIRE_MAX (1 + 2 * (SFS_HEADER - 1 + SFS_MAX_PAYLOAD + SFS_TRAILER))
+
+static size_t frame_encode(uint8_t *out, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len)
 {
     uint8_t h[SFS_HEADER - 1] = {(uint8_t)len, (uint8_t)(len >> 8), seq, cmd}, t[SFS_TRAILER];
     uLong crc = crc32(0, h, sizeof h);
@@ -116,10 +119,10 @@ size_t sc_frame_encode(uint8_t *out, uint8_t seq, uint8_t cmd, const uint8_t *pa
     return o;
 }
 
-static sf_error send_frame(sc_link *l, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len)
+sf_error sc_send_frame(sc_link *l, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len)
 {
-    uint8_t f[SC_WIRE_MAX];
-    return sf_port_write_eb(l->port, f, sc_frame_encode(f, seq, cmd, payload, len), l->eb);
+    uint8_t f[WIRE_MAX];
+    return sf_port_write_eb(l->port, f, frame_encode(f, seq, cmd, payload, len), l->eb);
 }
 
 /* Next received byte by the deadline (sf_now_ms), or -1. */
@@ -244,7 +247,7 @@ sf_error sc_request(sc_link *l, uint8_t cmd, const uint8_t *payload, size_t len,
     for (int attempt = 0; attempt < attempts; attempt++) {
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
-        sf_error e = send_frame(l, seq, cmd, payload, len);
+        sf_error e = sc_send_frame(l, seq, cmd, payload, len);
         if (e)
             return e;
         uint64_t deadline = sf_now_ms() + timeout;
@@ -426,7 +429,7 @@ static sf_error read_once(sc_link *l, uint8_t seq, uint32_t addr, uint8_t *buf, 
     size_t n, got = 0;
     sc_put32(p, addr);
     sc_put32(p + 4, len);
-    sf_error e = send_frame(l, seq, SFS_READ, p, 8);
+    sf_error e = sc_send_frame(l, seq, SFS_READ, p, 8);
     if (e)
         return e;
     uint64_t deadline = sf_now_ms() + 500 + 2 * sc_line_ms(l, len + (len / 1000 + 2) * 10);

@@ -77,11 +77,9 @@ sf_error sc_request(sc_link *l, uint8_t cmd, const uint8_t *payload, size_t len,
 sf_error sc_recv_frame(sc_link *l, uint8_t *seq, uint8_t *cmd, uint8_t *payload, size_t *len, uint64_t deadline);
 void sc_sleep_ms(unsigned ms);
 
-/* The most bytes a host -> stub frame takes on the line: every byte after SOF may be stuffed. */
-#define SC_WIRE_MAX (1 + 2 * (SFS_HEADER - 1 + SFS_MAX_PAYLOAD + SFS_TRAILER))
-/* Build a host -> stub frame as it goes on the line (SOF, header, payload, CRC32, with 0x7F and
- * SFS_ESC stuffed: protocol.h) into out (SC_WIRE_MAX bytes); returns its length. */
-size_t sc_frame_encode(uint8_t *out, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len);
+/* Send one host -> stub frame (SOF, header, payload, CRC32, with 0x7F and SFS_ESC stuffed:
+ * protocol.h), without waiting for anything. */
+sf_error sc_send_frame(sc_link *l, uint8_t seq, uint8_t cmd, const uint8_t *payload, size_t len);
 
 /* Little-endian fields of the protocol. */
 static inline void sc_put32(uint8_t *p, uint32_t v)

@@ -109,13 +109,9 @@ static sf_error zend_error(sc_link *l, const uint8_t *r, size_t n, uint32_t addr
     }
 }
 
-/* Wire bytes of a frame, at most (the receive ring must hold what is in flight). */
-static size_t wire(const struct zframe *f) { return f->wire; }
-
 static sf_error send_one(sc_link *l, uint8_t seq, const uint8_t *z, const struct zframe *f)
 {
-    uint8_t b[SC_WIRE_MAX];
-    return sf_port_write_eb(l->port, b, sc_frame_encode(b, seq, SFS_ZDATA, z + f->off, f->len), l->eb);
+    return sc_send_frame(l, seq, SFS_ZDATA, z + f->off, f->len);
 }
 
 static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32_t addr, uint32_t expect_crc)
@@ -129,11 +125,11 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
     uint8_t r[SFS_MAX_PAYLOAD], rseq, rcmd;
     size_t n;
     for (;;) {
-        while (next < nf && next - base < MAX_IN_FLIGHT && (!inflight || inflight + wire(&fr[next]) <= window)) {
+        while (next < nf && next - base < MAX_IN_FLIGHT && (!inflight || inflight + fr[next].wire <= window)) {
             sf_error e = send_one(l, (uint8_t)(seq0 + 1 + next), z, &fr[next]);
             if (e)
                 return e;
-            inflight += wire(&fr[next]);
+            inflight += fr[next].wire;
             next++;
         }
         if (l->cancel && atomic_load(l->cancel))
@@ -205,7 +201,7 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
         }
         if (r[0] == SFS_OK && idx < next && idx >= base) {
             for (size_t k = base; k <= idx; k++)
-                inflight -= wire(&fr[k]);
+                inflight -= fr[k].wire;
             in_a_row += idx + 1 - base;
             base = idx + 1;
             silences = 0;

@@ -97,9 +97,9 @@ uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
     uint32_t off = addr - f->part->flash_base;
     if (!f->part->nsectors)
         return off / f->part->page_size;
-    uint32_t u = 0;
-    while (u + 1 < f->part->nsectors && off >= unit_offset(f, u + 1))
-        u++;
+    uint32_t u = 0, end = f->part->sector_sizes[0]; /* end of sector u */
+    while (u + 1 < f->part->nsectors && off >= end)
+        end += f->part->sector_sizes[++u];
     return u;
 }
 

@@ -98,6 +98,11 @@ void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image);
 /* What option bytes ob (as stored) mean for part p: readout protection on; WRP bits as in
  * FLASH_WRPR (bit = 0: protected; F4: bit n = sector n). */
 bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob);
+/* Where the RDP byte is in the option bytes of part p. */
+static inline uint32_t sim_options_rdp_offset(const struct sim_part *p)
+{
+    return p->options_format == SIM_OB_F4 ? OB4_RDP : OB_RDP;
+}
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);

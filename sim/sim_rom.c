@@ -374,7 +374,7 @@ static enum sim_rom_exit cmd_readout_protect(rom *r, bool *leave)
     tx(r, ACK);
     uint8_t image[16];
     memcpy(image, sim_memory_options(r->env->mem), sizeof image);
-    image[r->env->part->options_format == SIM_OB_F4 ? OB4_RDP : OB_RDP] = 0xFF; /* erased RDP = level 1 */
+    image[sim_options_rdp_offset(r->env->part)] = 0xFF; /* erased RDP = level 1 */
     sim_flash_rewrite_options(r->env->flash, image);
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
@@ -400,7 +400,7 @@ static enum sim_rom_exit cmd_readout_unprotect(rom *r, bool *leave)
     /* The option bytes go back to their erased state with RDP at level 0. */
     uint8_t image[16];
     memset(image, 0xFF, sizeof image);
-    image[r->env->part->options_format == SIM_OB_F4 ? OB4_RDP : OB_RDP] = r->env->part->rdp_level0;
+    image[sim_options_rdp_offset(r->env->part)] = r->env->part->rdp_level0;
     sim_flash_rewrite_options(f, image);
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
