@@ -9,9 +9,14 @@
 
 #include "stub_image.h"
 
-/* Worst-case flash figures for timeouts (DS5319: 16-bit programming 70 us, page erase 40 ms). */
+/* Worst-case flash figures for timeouts (DS5319: 16-bit programming 70 us, page erase 40 ms;
+ * F4 sectors: 4 s for 128 KiB and 32 s for a mass erase, the x8 maxima of the F405/407
+ * datasheet DS8626 as we recall them, so ample for the stub's x32). */
 #define PROG_US_PER_BYTE 35u
 #define ERASE_MS_PER_PAGE 40u
+#define ERASE_MS_PER_128K_SECTOR 4000u
+#define MASS_ERASE_MS_F1 1000u
+#define MASS_ERASE_MS_SECTORS 32000u
 #define STACK_RESERVE 2304u   /* deepest path ~2 KiB: the inflater's Huffman tables (-fstack-usage) */
 #define MAX_RING 16384u
 #define SMALL_PAYLOAD 256u    /* frames on parts with little RAM (10 KiB F1 low density) */
@@ -21,27 +26,60 @@ static bool cancelled(const sc_link *l) { return l->cancel && atomic_load(l->can
 
 unsigned sc_line_ms(const sc_link *l, size_t n) { return (unsigned)((uint64_t)n * 11000u / l->baud) + 1u; }
 
-unsigned sc_work_ms(const sc_link *l, uint64_t bytes)
+/* Sectors (F2/F4: 16 KiB and more) rather than pages. */
+static bool has_sectors(const sc_link *l) { return l->params.page_size >= 16384u; }
+
+/* Worst-case time to erase what covers bytes of flash (two units more for the ends). */
+static unsigned erase_ms(const sc_link *l, uint64_t bytes)
 {
+    if (has_sectors(l))
+        return (unsigned)((bytes / (128u * 1024u) + 2u) * ERASE_MS_PER_128K_SECTOR);
     uint32_t ps = l->params.page_size ? l->params.page_size : 1024;
-    return (unsigned)(bytes * PROG_US_PER_BYTE / 1000u + (bytes / ps + 2u) * ERASE_MS_PER_PAGE);
+    return (unsigned)((bytes / ps + 2u) * ERASE_MS_PER_PAGE);
 }
 
-bool sc_supports(const sf_device *d) { return d && strcmp(d->family, "F1") == 0; }
+unsigned sc_work_ms(const sc_link *l, uint64_t bytes)
+{
+    return (unsigned)(bytes * PROG_US_PER_BYTE / 1000u) + erase_ms(l, bytes);
+}
+
+/* One stub binary per flash controller family (stub/meson.build). */
+typedef struct stub_kind {
+    const char *family;
+    const unsigned char *image;
+    const size_t *len;
+    uint32_t load;
+} stub_kind;
+
+static const stub_kind stub_kinds[] = {
+    {"F1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1},
+    {"F4", sfs_stub_image_f4, &sfs_stub_image_f4_len, SFS_LOAD_F4},
+};
+
+static const stub_kind *stub_for(const sf_device *d)
+{
+    for (size_t i = 0; d && i < sizeof stub_kinds / sizeof stub_kinds[0]; i++)
+        if (strcmp(d->family, stub_kinds[i].family) == 0)
+            return &stub_kinds[i];
+    return NULL;
+}
+
+bool sc_supports(const sf_device *d) { return stub_for(d) != NULL; }
 
 sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, uint16_t pid, uint8_t bl_version,
                         sc_layout *out, sf_errbuf *eb)
 {
     memset(out, 0, sizeof *out);
-    if (!sc_supports(d))
+    const stub_kind *k = stub_for(d);
+    if (!k)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub has no flash driver for the %s family yet",
                        d ? d->family : "unknown");
     struct sfs_params p;
-    memcpy(&p, sfs_stub_image + SFS_PARAMS_OFFSET, sizeof p);
+    memcpy(&p, k->image + SFS_PARAMS_OFFSET, sizeof p);
     uint32_t end = (p.image_end + 3u) & ~3u;
-    if (p.magic != SFS_PARAMS_MAGIC || SFS_LOAD_ADDRESS < d->ram_base || end + STACK_RESERVE > d->ram_end)
+    if (p.magic != SFS_PARAMS_MAGIC || k->load < d->ram_base || end + STACK_RESERVE > d->ram_end)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub (0x%08X-0x%08X) does not fit the RAM the bootloader leaves "
-                       "free (0x%08X-0x%08X)", SFS_LOAD_ADDRESS, end, d->ram_base, d->ram_end);
+                       "free (0x%08X-0x%08X)", k->load, end, d->ram_base, d->ram_end);
     /* After the stub: its frame buffer, the receive ring (at least two frames), the inflater's
      * window (2^9..2^15), then the stack. Full-size frames where the RAM allows. */
     uint32_t room = d->ram_end - STACK_RESERVE - end, payload = SFS_MAX_PAYLOAD;
@@ -66,16 +104,16 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     p.window = p.ring + ring;
     p.window_bits = bits;
     p.chip = pid | (uint32_t)bl_version << 16;
-    out->image_len = (sfs_stub_image_len + 3u) & ~(size_t)3;
+    out->image_len = (*k->len + 3u) & ~(size_t)3;
     out->image = calloc(1, out->image_len);
     if (!out->image)
         return sf_fail(eb, SF_ERR_NOMEM, "out of memory");
-    memcpy(out->image, sfs_stub_image, sfs_stub_image_len);
+    memcpy(out->image, k->image, *k->len);
     memcpy(out->image + SFS_PARAMS_OFFSET, &p, sizeof p);
-    out->load = SFS_LOAD_ADDRESS;
+    out->load = k->load;
     out->ram_top = d->ram_end & ~7u;
     sc_put32(out->image, out->ram_top); /* initial stack pointer */
-    out->image_crc = (uint32_t)crc32(0, out->image, (uInt)sfs_stub_image_len);
+    out->image_crc = (uint32_t)crc32(0, out->image, (uInt)*k->len);
     return SF_OK;
 }
 
@@ -314,9 +352,16 @@ static const char *status_name(uint8_t st)
 
 sf_error sc_flash_error(sc_link *l, uint32_t addr, uint32_t sr, const char *after)
 {
-    return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s)%s", addr, sr,
-                   (sr & 0x04) ? " PGERR, the cells were not erased" : "",
-                   (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "", after);
+    if (!has_sectors(l))
+        return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s)%s", addr, sr,
+                       (sr & 0x04) ? " PGERR, the cells were not erased" : "",
+                       (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "", after);
+    /* F2/F4 (RM0090 3.9.4) */
+    return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%08X:%s%s%s%s%s%s)%s", addr, sr,
+                   (sr & SFS_SR_MISMATCH) ? " the cells were not erased" : "",
+                   (sr & 0x02) ? " OPERR" : "", (sr & 0x10) ? " WRPERR, the sector is write-protected" : "",
+                   (sr & 0x20) ? " PGAERR, misaligned" : "", (sr & 0x40) ? " PGPERR, wrong width" : "",
+                   (sr & 0x80) ? " PGSERR, wrong sequence" : "", after);
 }
 
 static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, uint8_t *reply, size_t *rlen,
@@ -333,13 +378,20 @@ static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, ui
 
 sf_error sc_info(sc_link *l)
 {
+    /* Which family's stub runs is not known yet: look where each loads, the F1's first (its
+     * address is RAM on every part; the others' may not be on a small F1). */
     uint8_t r[4 * SFS_PARAMS_WORDS];
-    sf_error e = sc_read(l, SFS_LOAD_ADDRESS + SFS_PARAMS_OFFSET, r, sizeof r);
-    if (e)
-        return e;
-    if (sc_get32(r) != SFS_PARAMS_MAGIC)
-        return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: no parameter block at 0x%08X",
-                       SFS_LOAD_ADDRESS + SFS_PARAMS_OFFSET);
+    size_t k = 0;
+    for (;; k++) {
+        sf_error e = sc_read(l, stub_kinds[k].load + SFS_PARAMS_OFFSET, r, sizeof r);
+        if (e)
+            return e;
+        if (sc_get32(r) == SFS_PARAMS_MAGIC)
+            break;
+        if (k + 1 == sizeof stub_kinds / sizeof stub_kinds[0])
+            return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: no parameter block at 0x%08X or 0x%08X",
+                           SFS_LOAD_F1 + SFS_PARAMS_OFFSET, SFS_LOAD_F4 + SFS_PARAMS_OFFSET);
+    }
     uint32_t w[SFS_PARAMS_WORDS];
     for (int i = 0; i < SFS_PARAMS_WORDS; i++)
         w[i] = sc_get32(r + 4 * i);
@@ -499,7 +551,8 @@ sf_error sc_erase(sc_link *l, uint32_t addr, uint32_t len)
     size_t n;
     sc_put32(p, addr);
     sc_put32(p + 4, len);
-    unsigned work = len == SFS_ERASE_ALL ? 1000 : sc_work_ms(l, 0) + (len / l->params.page_size + 1) * ERASE_MS_PER_PAGE;
+    unsigned work = len != SFS_ERASE_ALL ? erase_ms(l, len)
+                    : has_sectors(l) ? MASS_ERASE_MS_SECTORS : MASS_ERASE_MS_F1;
     return simple(l, SFS_ERASE, p, 8, r, &n, work, "erase");
 }
 

@@ -16,7 +16,7 @@
 #include <unicorn/unicorn.h>
 
 #define PERIPH_BASE 0x40000000u
-#define PERIPH_SIZE 0x24000u /* APB1, APB2 and AHB up to CRC (RM0008 3.3) */
+#define PERIPH_SIZE 0x28000u /* APB1, APB2 and AHB up to the F4's DMA2 (RM0008 3.3, RM0090 2.3) */
 #define PPB_BASE 0xE000E000u
 #define DBGMCU_BASE 0xE0042000u
 /* No time slices: libunicorn 2's timeout stops the CPU from another thread, and restarting at
@@ -41,6 +41,7 @@ struct sim_cpu {
     char fault[256];
     struct fixup fix[4];
     unsigned nfix;
+    const sim_soc_map *map;
     sim_rcc rcc;
     sim_usart usart;
     sim_dma dma;
@@ -189,32 +190,36 @@ static uint32_t merged(uint32_t old, uint64_t off, unsigned size, uint64_t value
     return (old & ~mask) | (((uint32_t)value << sh) & mask);
 }
 
+static bool in_block(uint32_t addr, uint32_t base) { return addr >= base && addr < base + 0x400; }
+
 static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
 {
-    if (addr >= USART1_BASE && addr < USART1_BASE + 0x400) {
+    const sim_soc_map *m = c->map;
+    if (in_block(addr, m->usart1)) {
         sim_dma_service(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem); /* DMA takes DR first */
-        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - USART1_BASE);
+        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - m->usart1);
     }
-    if (addr >= DMA1_BASE && addr < DMA1_BASE + 0x400)
-        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - DMA1_BASE);
-    if (addr >= RCC_BASE && addr < RCC_BASE + 0x400)
-        return sim_rcc_read(&c->rcc, addr - RCC_BASE);
-    if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400)
-        return sim_flash_reg_read(c->env.flash, addr - FLASH_BASE);
+    if (in_block(addr, m->dma))
+        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - m->dma);
+    if (in_block(addr, m->rcc))
+        return sim_rcc_read(&c->rcc, addr - m->rcc);
+    if (in_block(addr, m->flash))
+        return sim_flash_reg_read(c->env.flash, addr - m->flash);
     return c->regs[(addr - PERIPH_BASE) / 4];
 }
 
 static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
 {
-    if (addr >= USART1_BASE && addr < USART1_BASE + 0x400) {
-        sim_usart_write(&c->usart, c->env.line, &c->rcc, addr - USART1_BASE, v);
-    } else if (addr >= RCC_BASE && addr < RCC_BASE + 0x400) {
-        sim_rcc_write(&c->rcc, addr - RCC_BASE, v);
+    const sim_soc_map *m = c->map;
+    if (in_block(addr, m->usart1)) {
+        sim_usart_write(&c->usart, c->env.line, &c->rcc, addr - m->usart1, v);
+    } else if (in_block(addr, m->rcc)) {
+        sim_rcc_write(&c->rcc, addr - m->rcc, v);
         sim_usart_clock_changed(&c->usart, c->env.line, &c->rcc);
-    } else if (addr >= DMA1_BASE && addr < DMA1_BASE + 0x400) {
-        sim_dma_write(&c->dma, addr - DMA1_BASE, v);
-    } else if (addr >= FLASH_BASE && addr < FLASH_BASE + 0x400) {
-        sim_flash_reg_write(c->env.flash, addr - FLASH_BASE, v);
+    } else if (in_block(addr, m->dma)) {
+        sim_dma_write(&c->dma, addr - m->dma, v);
+    } else if (in_block(addr, m->flash)) {
+        sim_flash_reg_write(c->env.flash, addr - m->flash, v);
     } else {
         c->regs[(addr - PERIPH_BASE) / 4] = v;
     }
@@ -244,7 +249,7 @@ static void periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
     uint32_t addr = PERIPH_BASE + (uint32_t)(off & ~3ull);
     uint32_t v = size >= 4 ? (uint32_t)value : merged(periph_reg_read(c, addr), off, size, value);
     /* Sub-word writes to DR must not re-read it (that would consume a received byte). */
-    if (addr == USART1_BASE + 4)
+    if (addr == c->map->usart1 + 4)
         v = (uint32_t)value;
     periph_reg_write(c, addr, v);
 }
@@ -355,17 +360,19 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
     if (!c)
         return NULL;
     c->env = *env;
+    c->map = sim_soc_map_of(env->part->soc);
     c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
     uc_err e = c->regs ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
     if (!e)
-        e = uc_ctl_set_cpu_model(c->uc, UC_CPU_ARM_CORTEX_M3);
+        e = uc_ctl_set_cpu_model(c->uc, ((env->part->cpuid >> 4) & 0xFFF) == 0xC24 ? UC_CPU_ARM_CORTEX_M4
+                                                                                   : UC_CPU_ARM_CORTEX_M3);
     if (!e)
         e = map_memories(c);
     if (e) {
         if (err) {
             *err = malloc(128);
             if (*err)
-                snprintf(*err, 128, "cannot set up the Cortex-M3 (libunicorn): %s", uc_strerror(e));
+                snprintf(*err, 128, "cannot set up the Cortex-M core (libunicorn): %s", uc_strerror(e));
         }
         sim_cpu_free(c);
         return NULL;
@@ -382,9 +389,10 @@ static void reset_state(sim_cpu *c)
     c->fault[0] = 0;
     c->nfix = 0;
     c->rcc.pll_stuck = c->env.pll_stuck;
+    c->rcc.f4 = c->env.part->soc == SIM_SOC_F4;
     sim_rcc_reset(&c->rcc, false);
     sim_usart_reset(&c->usart, c->env.line);
-    sim_dma_reset(&c->dma);
+    sim_dma_reset(&c->dma, c->map);
     sim_systick_reset(&c->systick);
     memset(c->regs, 0, PERIPH_SIZE);
     memset(c->ppb, 0, sizeof c->ppb);

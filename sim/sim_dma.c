@@ -1,93 +1,157 @@
-/* sim_dma.c - DMA1 of the F1 (RM0008 13): ISR, IFCR and seven channels. Only the request the
- * stub uses is wired: USART1_RX on channel 5 (RM0008 table 78), active when USART1's CR3.DMAR
- * is set. Received bytes move into memory when software could see them: on a read of a DMA or
- * USART register and between run slices. Code that reads the buffer after CNDTR (as it must, to
- * know how far the DMA got) sees exactly what the hardware would have written; the line's order
- * and timing are kept, and since the DMA serves DR at once nothing overruns. */
+/* sim_dma.c - the DMA that serves USART1_RX.
+ * F1: DMA1 (RM0008 13): ISR, IFCR and seven channels; USART1_RX is channel 5 (table 78).
+ * F4: DMA2 (RM0090 10): LISR, HISR, LIFCR, HIFCR and eight streams; USART1_RX is channel 4 of
+ * stream 2 or stream 5 (table 43).
+ * Only that request is wired, active when USART1's CR3.DMAR is set. Received bytes move into
+ * memory when software could see them: on a read of a DMA or USART register and between run
+ * slices. Code that reads the buffer after CNDTR/NDTR (as it must, to know how far the DMA got)
+ * sees exactly what the hardware would have written; the line's order and timing are kept, and
+ * since the DMA serves DR at once nothing overruns. */
 #include "sim_periph.h"
 
 enum { CCR_EN = 1u << 0, CCR_DIR = 1u << 4, CCR_CIRC = 1u << 5, CCR_MINC = 1u << 7 };
+/* F4 stream SxCR: EN 0, DIR 6-7, CIRC 8, MINC 10, CHSEL 25-27. */
+enum { SCR_EN = 1u << 0, SCR_DIR = 3u << 6, SCR_CIRC = 1u << 8, SCR_MINC = 1u << 10 };
+#define SCR_CHSEL(v) (((v) >> 25) & 7u)
 enum { CR1_RE = 1u << 2, CR1_UE = 1u << 13, CR3_DMAR = 1u << 6 };
-#define RX_CHANNEL 4 /* channel 5, zero-based */
+#define RX_CHANNEL 4 /* F1: channel 5, zero-based */
 #define IDLE_POLLS_BEFORE_WAIT 64
 #define IDLE_WAIT_NS 20000
 
-void sim_dma_reset(sim_dma *d) { *d = (sim_dma){0}; }
+void sim_dma_reset(sim_dma *d, const sim_soc_map *map) { *d = (sim_dma){.map = map}; }
 
-static bool rx_wired(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
+static bool usart_rx_dma(const sim_usart *u)
 {
-    const struct sim_dma_channel *ch = &d->ch[RX_CHANNEL];
-    return (r->ahbenr & 1u) && (ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == USART1_BASE + 4 &&
-           (u->cr3 & CR3_DMAR) && (u->cr1 & CR1_UE) && (u->cr1 & CR1_RE);
+    return (u->cr3 & CR3_DMAR) && (u->cr1 & CR1_UE) && (u->cr1 & CR1_RE);
+}
+
+/* The channel or stream wired to USART1_RX and set up to take its bytes, or -1. */
+static int rx_channel(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
+{
+    if (!sim_rcc_dma_enabled(r) || !usart_rx_dma(u))
+        return -1;
+    uint32_t dr = d->map->usart1 + 4;
+    if (!d->map->dma_streams) {
+        const struct sim_dma_channel *ch = &d->ch[RX_CHANNEL];
+        return (ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr ? RX_CHANNEL : -1;
+    }
+    for (int s = 2; s <= 5; s += 3) {
+        const struct sim_dma_channel *ch = &d->ch[s];
+        if ((ch->ccr & SCR_EN) && !(ch->ccr & SCR_DIR) && SCR_CHSEL(ch->ccr) == 4 && ch->cpar == dr)
+            return s;
+    }
+    return -1;
+}
+
+/* Set event flags (bit 0 of flags = the F1's GIF position) of channel or stream n. */
+static void raise(sim_dma *d, int n, uint32_t tc, uint32_t ht, uint32_t te)
+{
+    if (!d->map->dma_streams) {
+        d->isr[0] |= ((tc ? 2u : 0) | (ht ? 4u : 0) | (te ? 8u : 0) | 1u) << (4 * n);
+        return;
+    }
+    static const uint8_t shift[4] = {0, 6, 16, 22}; /* RM0090 10.5.1: flags of streams 0-3 (4-7) */
+    d->isr[n / 4] |= ((tc ? 1u << 5 : 0) | (ht ? 1u << 4 : 0) | (te ? 1u << 3 : 0)) << shift[n % 4];
 }
 
 /* Move the bytes the line has delivered; true if any moved. */
 bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem)
 {
-    if (!rx_wired(d, u, r))
+    int n = rx_channel(d, u, r);
+    if (n < 0)
         return false;
-    struct sim_dma_channel *ch = &d->ch[RX_CHANNEL];
-    unsigned shift = 4 * RX_CHANNEL;
+    struct sim_dma_channel *ch = &d->ch[n];
+    bool streams = d->map->dma_streams;
+    bool minc = ch->ccr & (streams ? SCR_MINC : CCR_MINC), circ = ch->ccr & (streams ? SCR_CIRC : CCR_CIRC);
     bool moved = false;
     uint8_t b;
     while (ch->cndtr && sim_line_device_take_served(line, &b)) {
-        uint32_t addr = ch->cmar + ((ch->ccr & CCR_MINC) ? ch->reload - ch->cndtr : 0);
+        uint32_t addr = ch->cmar + (minc ? ch->reload - ch->cndtr : 0);
         uint8_t *p = sim_memory_ptr(mem, addr, 1);
         if (!p || !sim_memory_in_ram(mem, addr, 1)) {
-            d->isr |= (9u << shift); /* GIF, TEIF: the channel stops (RM0008 13.3.6) */
-            ch->ccr &= ~CCR_EN;
+            raise(d, n, 0, 0, 1); /* transfer error: the channel stops (RM0008 13.3.6, RM0090 10.3.16) */
+            ch->ccr &= ~1u;
             return moved;
         }
         *p = b;
         moved = true;
         if (--ch->cndtr == ch->reload / 2)
-            d->isr |= (5u << shift); /* GIF, HTIF */
+            raise(d, n, 0, 1, 0);
         if (ch->cndtr == 0) {
-            d->isr |= (3u << shift); /* GIF, TCIF */
-            if (ch->ccr & CCR_CIRC)
+            raise(d, n, 1, 0, 0);
+            if (circ)
                 ch->cndtr = ch->reload;
+            else if (streams)
+                ch->ccr &= ~SCR_EN; /* a stream disables itself at the end of a normal transfer */
         }
     }
     return moved;
+}
+
+/* Register offset to channel/stream index and register slot (0 CR, 4 NDTR, 8 PAR, 12 M0AR,
+ * 16 M1AR, 20 FCR); false for the interrupt registers. */
+static bool locate(const sim_dma *d, uint32_t off, int *n, uint32_t *slot)
+{
+    uint32_t first = d->map->dma_streams ? 0x10 : 0x08, stride = d->map->dma_streams ? 0x18 : 20;
+    int count = d->map->dma_streams ? 8 : 7;
+    if (off < first || off >= first + stride * (uint32_t)count)
+        return false;
+    *n = (int)((off - first) / stride);
+    *slot = (off - first) % stride;
+    return true;
 }
 
 uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off)
 {
     if (sim_dma_service(d, u, r, line, mem))
         d->idle_polls = 0;
-    else if (rx_wired(d, u, r) && ++d->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
+    else if (rx_channel(d, u, r) >= 0 && ++d->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
         sim_line_device_wait_rx(line, IDLE_WAIT_NS); /* a waiting program: do not spin the host */
         sim_dma_service(d, u, r, line, mem);
     }
     if (off == 0x00)
-        return d->isr;
-    if (off < 0x08 || off >= 0x08 + 7 * 20)
+        return d->isr[0];
+    if (off == 0x04 && d->map->dma_streams)
+        return d->isr[1];
+    int n;
+    uint32_t slot;
+    if (!locate(d, off, &n, &slot))
         return 0;
-    const struct sim_dma_channel *ch = &d->ch[(off - 0x08) / 20];
-    switch ((off - 0x08) % 20) {
+    const struct sim_dma_channel *ch = &d->ch[n];
+    switch (slot) {
     case 0: return ch->ccr;
     case 4: return ch->cndtr;
     case 8: return ch->cpar;
     case 12: return ch->cmar;
+    case 16: return ch->m1ar;
+    case 20: return ch->fcr;
     default: return 0;
     }
 }
 
 void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v)
 {
-    if (off == 0x04) {
-        d->isr &= ~v; /* IFCR: write 1 to clear */
+    if (!d->map->dma_streams && off == 0x04) {
+        d->isr[0] &= ~v; /* IFCR: write 1 to clear */
         return;
     }
-    if (off < 0x08 || off >= 0x08 + 7 * 20)
+    if (d->map->dma_streams && (off == 0x08 || off == 0x0C)) {
+        d->isr[(off - 0x08) / 4] &= ~v; /* LIFCR, HIFCR */
         return;
-    struct sim_dma_channel *ch = &d->ch[(off - 0x08) / 20];
-    bool enabled = ch->ccr & CCR_EN;
-    switch ((off - 0x08) % 20) {
-    case 0: ch->ccr = v & 0x7FFF; break;
+    }
+    int n;
+    uint32_t slot;
+    if (!locate(d, off, &n, &slot))
+        return;
+    struct sim_dma_channel *ch = &d->ch[n];
+    bool enabled = ch->ccr & 1u;
+    switch (slot) {
+    case 0: ch->ccr = d->map->dma_streams ? v & 0x0FFFFFFFu : v & 0x7FFF; break;
     case 4: if (!enabled) ch->cndtr = ch->reload = v & 0xFFFF; break; /* read-only while enabled */
     case 8: if (!enabled) ch->cpar = v; break;
     case 12: if (!enabled) ch->cmar = v; break;
+    case 16: ch->m1ar = v; break;
+    case 20: if (!enabled) ch->fcr = v; break;
     default: break;
     }
 }

@@ -65,8 +65,9 @@ void sim_flash_reset(sim_flash *f)
 {
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
-        f->bank[b].cr = CR_LOCK;
+        f->bank[b].cr = f->part->soc == SIM_SOC_F4 ? CR4_LOCK : CR_LOCK;
     }
+    f->psize = 0;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
 }
@@ -117,16 +118,18 @@ bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 }
 
 /* Lazily finish an operation whose time is up: BSY drops, EOP rises. */
-static void settle(sim_flash *f, struct flash_bank *b)
+void sim_flash_settle(sim_flash *f, struct flash_bank *b)
 {
     if (b->op_pending && sim_clock_now(f->clock) >= b->busy_until) {
+        bool f4 = f->part->soc == SIM_SOC_F4;
         b->op_pending = false;
-        b->cr &= ~CR_STRT;
-        b->sr |= SR_EOP;
+        b->cr &= ~(f4 ? CR4_STRT : CR_STRT);
+        b->sr |= f4 ? SR4_EOP : SR_EOP;
     }
 }
+#define settle sim_flash_settle
 
-static void start_op(sim_flash *f, struct flash_bank *b, uint64_t ns, uint32_t addr, uint32_t len,
+void sim_flash_start_op(sim_flash *f, struct flash_bank *b, uint64_t ns, uint32_t addr, uint32_t len,
                      bool erase, bool option)
 {
     int64_t now = sim_clock_now(f->clock);
@@ -171,8 +174,9 @@ bool sim_flash_erase_page(sim_flash *f, uint32_t page)
     }
     memset(f->mem + off, 0xFF, size);
     f->pages_erased++;
-    start_op(f, b, f->part->nsectors ? f->part->sector_erase_ns[page] : f->part->page_erase_ns, addr, size, true,
-             false);
+    sim_flash_start_op(f, b, f->part->nsectors ? sim_flash_f4_erase_ns(f, f->part->sector_erase_ns[page])
+                                               : f->part->page_erase_ns,
+                       addr, size, true, false);
     return true;
 }
 
@@ -195,7 +199,8 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
         uint32_t from = unit_offset(f, first), to = end < sim_flash_page_count(f) ? unit_offset(f, end)
                                                                                    : f->part->flash_size;
         memset(f->mem + from, 0xFF, to - from);
-        start_op(f, &f->bank[bank], f->part->mass_erase_ns, f->part->flash_base + from, to - from, true, false);
+        sim_flash_start_op(f, &f->bank[bank], f->part->nsectors ? sim_flash_f4_erase_ns(f, f->part->mass_erase_ns)
+                                                                : f->part->mass_erase_ns, f->part->flash_base + from, to - from, true, false);
         any = true;
     }
     if (any)
@@ -203,26 +208,26 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
     return any;
 }
 
-/* One byte as the F4's ROM programs it (8-bit parallelism): a cell can only go from 1 to 0
- * (RM0090 3.5.3; a 1 over a 0 is a programming error and writes nothing). The error is
- * recorded with the F1 flags: the F4's registers are not modelled for code. */
-static bool program_byte(sim_flash *f, uint32_t addr, uint8_t value)
+/* RM0090 3.5.3: a cell can only go from 1 to 0. The manual names no flag for a write that
+ * needs a 0 to become 1; we assume it writes nothing (the driver sees it when it reads back). */
+bool sim_flash_program_f4(sim_flash *f, uint32_t addr, uint32_t value, unsigned n)
 {
     struct flash_bank *b = &f->bank[0];
     uint32_t off = addr - f->part->flash_base;
     if (sim_flash_page_protected(f, sim_flash_page_of(f, addr))) {
-        b->sr |= SR_WRPRTERR;
+        b->sr |= SR4_WRPERR;
         f->protection_errors++;
         return false;
     }
-    if (value & ~f->mem[off]) {
-        b->sr |= SR_PGERR;
-        f->program_errors++;
-        return false;
-    }
-    f->mem[off] = value;
-    f->halfwords_programmed++; /* program operations: bytes here */
-    start_op(f, b, f->part->program_ns, addr, 1, false, false);
+    for (unsigned i = 0; i < n; i++)
+        if ((uint8_t)(value >> (8 * i)) & ~f->mem[off + i]) {
+            f->program_errors++;
+            return false;
+        }
+    for (unsigned i = 0; i < n; i++)
+        f->mem[off + i] = (uint8_t)(value >> (8 * i));
+    f->halfwords_programmed++; /* program operations: bytes or words here */
+    sim_flash_start_op(f, b, f->part->program_ns, addr, n, false, false);
     return true;
 }
 
@@ -246,7 +251,7 @@ static bool program_half(sim_flash *f, uint32_t addr, uint16_t value)
     f->mem[off] = (uint8_t)value;
     f->mem[off + 1] = (uint8_t)(value >> 8);
     f->halfwords_programmed++;
-    start_op(f, b, f->part->program_ns, addr, 2, false, false);
+    sim_flash_start_op(f, b, f->part->program_ns, addr, 2, false, false);
     return true;
 }
 
@@ -254,7 +259,7 @@ bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_
 {
     if (f->part->program_bytes == 1) {
         for (uint32_t i = 0; i < len; i++)
-            if (!program_byte(f, addr + i, data[i]))
+            if (!sim_flash_program_f4(f, addr + i, data[i], 1))
                 return false;
         return true;
     }
@@ -267,7 +272,7 @@ bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_
 void sim_flash_erase_options(sim_flash *f)
 {
     memset(f->optbytes, 0xFF, f->part->optbytes_size);
-    start_op(f, &f->bank[0], f->part->page_erase_ns, f->part->optbytes_base, f->part->optbytes_size,
+    sim_flash_start_op(f, &f->bank[0], f->part->page_erase_ns, f->part->optbytes_base, f->part->optbytes_size,
              true, true);
 }
 
@@ -277,7 +282,7 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
         /* F4: the option bytes are loaded from FLASH_OPTCR as a whole, no complements. */
         if (off < f->part->optbytes_size)
             f->optbytes[off] = value;
-        start_op(f, &f->bank[0], f->part->program_ns, f->part->optbytes_base + off, 1, false, true);
+        sim_flash_start_op(f, &f->bank[0], f->part->program_ns, f->part->optbytes_base + off, 1, false, true);
         return;
     }
     if (off + 1 >= f->part->optbytes_size)
@@ -286,7 +291,7 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
     /* Programming only clears bits, like any flash cell. */
     f->optbytes[off] &= value;
     f->optbytes[off + 1] &= (uint8_t)~value;
-    start_op(f, &f->bank[0], f->part->program_ns, f->part->optbytes_base + off, 2, false, true);
+    sim_flash_start_op(f, &f->bank[0], f->part->program_ns, f->part->optbytes_base + off, 2, false, true);
 }
 
 void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
@@ -316,6 +321,8 @@ static void start_erase_from_cr(sim_flash *f, int bi)
 
 uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 {
+    if (f->part->soc == SIM_SOC_F4)
+        return sim_flash_f4_reg_read(f, off);
     int bi = 0;
     if (f->part->bank2_base && off >= FLASH_BANK2 && off < FLASH_BANK2 + 0x18) {
         bi = 1;
@@ -351,6 +358,10 @@ uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 
 void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 {
+    if (f->part->soc == SIM_SOC_F4) {
+        sim_flash_f4_reg_write(f, off, v);
+        return;
+    }
     int bi = 0;
     if (f->part->bank2_base && off >= FLASH_BANK2 && off < FLASH_BANK2 + 0x18) {
         bi = 1;
@@ -414,6 +425,8 @@ void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
 {
     const struct sim_part *p = f->part;
+    if (p->soc == SIM_SOC_F4)
+        return sim_flash_f4_cpu_store(f, addr, size, value, msg);
     if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
         struct flash_bank *b = &f->bank[0];
         settle(f, b);

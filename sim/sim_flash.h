@@ -1,6 +1,6 @@
 /* sim_flash.h - STM32F1 flash memory, option bytes and the flash controller (FPEC); the F0 and
- * F3 have the same controller. F4 parts: the memory, sectors and option bytes as the ROM
- * bootloader changes them (their controller's registers are not modelled for code).
+ * F3 have the same controller. F2/F4 parts: sectors, option bytes and their controller
+ * (sim_flash_f4.c: registers, PSIZE, error flags).
  *
  * RM0008 section 3 / PM0075: erased = 0xFF; programming is 16 bits at a time, only into
  * erased cells (writing 0x0000 is always allowed); a write-protected page is neither erased
@@ -41,6 +41,18 @@ static inline bool sim_option_pair_valid(uint8_t value, uint8_t complement)
     return (uint8_t)(value + complement) == 0xFF && (value & complement) == 0;
 }
 
+/* F2/F4 controller at 0x40023C00 (RM0090 3.9). */
+enum { FLASH4_KEYR = 0x04, FLASH4_OPTKEYR = 0x08, FLASH4_SR = 0x0C, FLASH4_CR = 0x10, FLASH4_OPTCR = 0x14 };
+enum {
+    SR4_EOP = 1u << 0, SR4_OPERR = 1u << 1, SR4_WRPERR = 1u << 4, SR4_PGAERR = 1u << 5, SR4_PGPERR = 1u << 6,
+    SR4_PGSERR = 1u << 7, SR4_BSY = 1u << 16,
+};
+enum { CR4_PG = 1u << 0, CR4_SER = 1u << 1, CR4_MER = 1u << 2, CR4_STRT = 1u << 16, CR4_LOCK = 1u << 31 };
+#define CR4_SNB(cr) (((cr) >> 3) & 0xFu)
+#define CR4_PSIZE(cr) (((cr) >> 8) & 3u)
+#define OPT4_KEY1 0x08192A3Bu
+#define OPT4_KEY2 0x4C5D6E7Fu
+
 struct flash_bank {
     uint32_t cr, sr, ar;
     int key_step;          /* 0: locked, waiting KEY1; 1: KEY1 seen; 2: unlocked */
@@ -63,6 +75,7 @@ typedef struct sim_flash {
     uint32_t wrpr;         /* latched WRP, bit = 0: protected */
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
     uint64_t rng;
+    uint8_t psize;         /* F4: PSIZE of the operation being started (the ROM's: 0, x8) */
 } sim_flash;
 
 /* mem and optbytes are owned by the caller (the board maps them into the CPU). */
@@ -106,6 +119,19 @@ static inline uint32_t sim_options_rdp_offset(const struct sim_part *p)
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
+
+/* For the family controllers (sim_flash_f4.c). */
+void sim_flash_settle(sim_flash *f, struct flash_bank *b);
+void sim_flash_start_op(sim_flash *f, struct flash_bank *b, uint64_t ns, uint32_t addr, uint32_t len, bool erase,
+                        bool option);
+/* Program n bytes (1, 2 or 4) at addr on an F4: only bits going from 1 to 0 (else nothing is
+ * written: the caller sees it when it reads back); WRPERR on a protected sector. */
+bool sim_flash_program_f4(sim_flash *f, uint32_t addr, uint32_t value, unsigned n);
+uint32_t sim_flash_f4_reg_read(sim_flash *f, uint32_t off);
+void sim_flash_f4_reg_write(sim_flash *f, uint32_t off, uint32_t value);
+bool sim_flash_f4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
+/* F4: an erase's time at the current PSIZE, from its x8 time. */
+uint64_t sim_flash_f4_erase_ns(const sim_flash *f, uint64_t x8_ns);
 
 /* Power is cut at time now: bytes of an unfinished operation end up undefined. */
 void sim_flash_power_cut(sim_flash *f, int64_t now);

@@ -10,6 +10,12 @@ enum sim_options_format {
     SIM_OB_F4, /* F2/F4: USER at 0, RDP at 1, nWRP (one bit per sector, 1 = writable) at 8-9 */
 };
 
+/* Which peripherals code that Go starts finds, and where (sim_periph.h: sim_soc_map). */
+enum sim_soc {
+    SIM_SOC_F1, /* F0/F1/F3 as the F1: RCC 0x40021000, USART1 0x40013800, DMA1, FPEC 0x40022000 */
+    SIM_SOC_F4, /* F2/F4: RCC 0x40023800, USART1 0x40011000, DMA2 streams, flash 0x40023C00 */
+};
+
 struct sim_part {
     const char *name;
     const char *description;
@@ -30,6 +36,7 @@ struct sim_part {
     uint8_t rdp_level0;         /* the RDP option byte that means unprotected: F1 0xA5, F0/F3/F4 0xAA */
     uint8_t options_format;     /* enum sim_options_format */
     uint8_t program_bytes;      /* what Write Memory programs at a time: 2 (F0/F1/F3) or 1 (F4 ROM) */
+    uint8_t soc;                /* enum sim_soc */
     /* F2/F4/F7: sectors of mixed sizes, with their erase times; NULL: pages of page_size. */
     const uint32_t *sector_sizes;
     const uint32_t *sector_erase_ns;

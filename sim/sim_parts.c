@@ -162,20 +162,20 @@ static const uint32_t f4_sector_erase_ns[12] = {400000000u, 400000000u, 40000000
         .bl_ram_start = 0x20003000, .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800,                         \
         .optbytes_base = 0x1FFFC000, .optbytes_size = 16, .flash_size_reg = 0x1FFF7A22,                       \
         .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M4_R0P1, .wrp_pages_per_bit = 1,                              \
-        .rdp_level0 = F0_F3_RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1,                     \
+        .rdp_level0 = F0_F3_RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .soc = SIM_SOC_F4, \
         .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = sectors,             \
         .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,         \
         .rom_startup_ns = F4_ROM_STARTUP_NS,                                                                  \
     }
 
 static const struct sim_part f4_parts[] = {
-    F4_PART("stm32f401re", "STM32F401xE (512 KiB in 8 sectors of 16-128 KiB, 96 KiB RAM, bootloader V3.1; ROM path only)",
+    F4_PART("stm32f401re", "STM32F401xE (512 KiB in 8 sectors of 16-128 KiB, 96 KiB RAM, bootloader V3.1)",
             0x433, 512, 96, 8),
-    F4_PART("stm32f411re", "STM32F411xE (512 KiB in 8 sectors, 128 KiB RAM, bootloader V3.1; ROM path only)", 0x431,
+    F4_PART("stm32f411re", "STM32F411xE (512 KiB in 8 sectors, 128 KiB RAM, bootloader V3.1)", 0x431,
             512, 128, 8),
-    F4_PART("stm32f407vg", "STM32F407xG (1 MiB in 12 sectors, 128 KiB RAM, bootloader V3.1; ROM path only)", 0x413,
+    F4_PART("stm32f407vg", "STM32F407xG (1 MiB in 12 sectors, 128 KiB RAM, bootloader V3.1)", 0x413,
             1024, 128, 12),
-    F4_PART("stm32f446re", "STM32F446xE (512 KiB in 8 sectors, 128 KiB RAM, bootloader V3.1; ROM path only)", 0x421,
+    F4_PART("stm32f446re", "STM32F446xE (512 KiB in 8 sectors, 128 KiB RAM, bootloader V3.1)", 0x421,
             512, 128, 8),
 };
 

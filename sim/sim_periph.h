@@ -1,5 +1,6 @@
 /* sim_periph.h - the peripherals code started by Go can use: RCC (clock tree), USART1 (the
- * bootloader's line) with DMA1 for its receiver, SysTick and the SCB. Everything else in the peripheral space is a plain
+ * bootloader's line) with a DMA for its receiver (F1: DMA1 channel 5; F4: DMA2 stream 2 or 5),
+ * the flash controller, SysTick and the SCB. Everything else in the peripheral space is a plain
  * register file, so GPIO and AFIO set-up code runs. Interrupts are not delivered: code must
  * poll (our stub does; see sim_systick.c for what TICKINT does). */
 #ifndef SIM_PERIPH_H
@@ -11,14 +12,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define RCC_BASE 0x40021000u
-#define USART1_BASE 0x40013800u
-#define FLASH_BASE 0x40022000u
-#define DMA1_BASE 0x40020000u
+/* Where a part's peripherals sit (RM0008 3.3 for the F1, RM0090 2.3 for the F4). */
+typedef struct sim_soc_map {
+    uint32_t rcc, usart1, dma, flash;
+    bool dma_streams; /* F4 DMA2: streams with channel selection; F1 DMA1: channels */
+} sim_soc_map;
+const sim_soc_map *sim_soc_map_of(unsigned soc);
 
 typedef struct sim_rcc {
     bool pll_stuck; /* fault: PLLRDY never sets */
-    uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr;
+    bool f4;        /* the F4's RCC (RM0090 6.3): PLLCFGR, HSI 16 MHz */
+    uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr, pllcfgr;
 } sim_rcc;
 
 void sim_rcc_reset(sim_rcc *r, bool power_on);
@@ -28,6 +32,8 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r);
 uint32_t sim_rcc_hclk(const sim_rcc *r);
 uint32_t sim_rcc_pclk2(const sim_rcc *r);
 bool sim_rcc_usart1_enabled(const sim_rcc *r);
+/* The clock of the DMA that serves USART1_RX (F1 DMA1, F4 DMA2) is on. */
+bool sim_rcc_dma_enabled(const sim_rcc *r);
 
 typedef struct sim_usart {
     uint32_t brr, cr1, cr2, cr3, gtpr;
@@ -55,17 +61,19 @@ uint32_t sim_systick_read(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_
 /* Returns a warning to log once (TICKINT set), else NULL. */
 const char *sim_systick_write(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_t off, uint32_t v);
 
-/* DMA1: the USART1_RX request on channel 5 (sim_dma.c). */
+/* The DMA that serves USART1_RX (sim_dma.c): F1 DMA1 channel 5, F4 DMA2 stream 2 or 5 on
+ * channel 4. A stream's CR, NDTR, PAR and M0AR are kept in ccr, cndtr, cpar and cmar. */
 struct sim_dma_channel {
-    uint32_t ccr, cndtr, cpar, cmar, reload;
+    uint32_t ccr, cndtr, cpar, cmar, reload, m1ar, fcr;
 };
 typedef struct sim_dma {
-    uint32_t isr;
-    struct sim_dma_channel ch[7];
+    const sim_soc_map *map;
+    uint32_t isr[2];           /* F1: ISR; F4: LISR, HISR */
+    struct sim_dma_channel ch[8];
     unsigned idle_polls;
 } sim_dma;
 
-void sim_dma_reset(sim_dma *d);
+void sim_dma_reset(sim_dma *d, const sim_soc_map *map);
 bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem);
 uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off);
 void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v);

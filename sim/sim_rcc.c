@@ -1,9 +1,11 @@
-/* sim_rcc.c - the F1 clock tree, enough to know SYSCLK, HCLK and PCLK2 (RM0008 7.3).
- * HSI 8 MHz; HSE assumed 8 MHz (the usual crystal on F103 boards); ready flags follow their
- * enable bits at once (real oscillators take microseconds, code only polls them). */
+/* sim_rcc.c - the F1 clock tree (RM0008 7.3) and the F4's (RM0090 6.3), enough to know SYSCLK,
+ * HCLK and PCLK2. F1: HSI 8 MHz; F4: HSI 16 MHz; HSE assumed 8 MHz (the usual crystal on boards
+ * of both); ready flags follow their enable bits at once (real oscillators take microseconds,
+ * code only polls them). */
 #include "sim_periph.h"
 
 #define HSI_HZ 8000000u
+#define HSI_F4_HZ 16000000u
 #define HSE_HZ 8000000u
 
 enum { CR_HSION = 1u << 0, CR_HSIRDY = 1u << 1, CR_HSEON = 1u << 16, CR_HSERDY = 1u << 17,
@@ -12,11 +14,13 @@ enum { CR_HSION = 1u << 0, CR_HSIRDY = 1u << 1, CR_HSEON = 1u << 16, CR_HSERDY =
 void sim_rcc_reset(sim_rcc *r, bool power_on)
 {
     uint32_t csr = r->csr;
-    bool stuck = r->pll_stuck;
+    bool stuck = r->pll_stuck, f4 = r->f4;
     *r = (sim_rcc){0};
     r->pll_stuck = stuck;
+    r->f4 = f4;
     r->cr = 0x83 | CR_HSIRDY; /* HSION, HSITRIM = 16 */
-    r->ahbenr = 0x14;         /* SRAM and FLITF clocks on */
+    r->ahbenr = f4 ? 0x00100000u : 0x14; /* F4: CCM data RAM; F1: SRAM and FLITF clocks on */
+    r->pllcfgr = 0x24003010u;  /* RM0090 6.3.2 reset value */
     r->bdcr = 0;
     /* CSR: reset flags. Power-on sets POR and PIN; a later reset adds to what was there. */
     r->csr = power_on ? 0x0C000000u : (csr | 0x04000000u);
@@ -30,8 +34,26 @@ static uint32_t ahb_div(uint32_t hpre)
 
 static uint32_t apb_div(uint32_t ppre) { return ppre < 4 ? 1 : 1u << (ppre - 3); }
 
+/* F4: PLL = (HSI or HSE) / M x N / P (RM0090 6.3.2). */
+static uint32_t sysclk_f4(const sim_rcc *r)
+{
+    switch (r->cfgr & 3) {
+    case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_F4_HZ;
+    case 2: {
+        uint32_t m = r->pllcfgr & 0x3F, n = (r->pllcfgr >> 6) & 0x1FF, p = (((r->pllcfgr >> 16) & 3) + 1) * 2;
+        uint32_t in = (r->pllcfgr & (1u << 22)) ? HSE_HZ : HSI_F4_HZ;
+        if (!(r->cr & CR_PLLON) || m < 2 || n < 50)
+            return HSI_F4_HZ; /* not running or not a valid set-up: stays on HSI */
+        return (uint32_t)((uint64_t)in / m * n / p);
+    }
+    default: return HSI_F4_HZ;
+    }
+}
+
 uint32_t sim_rcc_sysclk(const sim_rcc *r)
 {
+    if (r->f4)
+        return sysclk_f4(r);
     switch (r->cfgr & 3) {
     case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_HZ;
     case 2: {
@@ -48,11 +70,36 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
 }
 
 uint32_t sim_rcc_hclk(const sim_rcc *r) { return sim_rcc_sysclk(r) / ahb_div((r->cfgr >> 4) & 0xF); }
-uint32_t sim_rcc_pclk2(const sim_rcc *r) { return sim_rcc_hclk(r) / apb_div((r->cfgr >> 11) & 7); }
-bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> 14) & 1; }
+/* PPRE2: CFGR bits 11-13 on the F1, 13-15 on the F4. */
+uint32_t sim_rcc_pclk2(const sim_rcc *r) { return sim_rcc_hclk(r) / apb_div((r->cfgr >> (r->f4 ? 13 : 11)) & 7); }
+/* USART1EN: APB2ENR bit 14 (F1), bit 4 (F4). */
+bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> (r->f4 ? 4 : 14)) & 1; }
+/* DMA1EN: AHBENR bit 0 (F1); DMA2EN: AHB1ENR bit 22 (F4). */
+bool sim_rcc_dma_enabled(const sim_rcc *r) { return (r->ahbenr >> (r->f4 ? 22 : 0)) & 1; }
+
+/* The F4's registers that differ from the F1's, as offsets to the F1 ones (RM0090 6.3.27). */
+static uint32_t f4_to_f1_offset(uint32_t off)
+{
+    switch (off) {
+    case 0x00: return 0x00;  /* CR */
+    case 0x08: return 0x04;  /* CFGR */
+    case 0x0C: return 0x08;  /* CIR */
+    case 0x30: return 0x14;  /* AHB1ENR */
+    case 0x40: return 0x1C;  /* APB1ENR */
+    case 0x44: return 0x18;  /* APB2ENR */
+    case 0x70: return 0x20;  /* BDCR */
+    case 0x74: return 0x24;  /* CSR */
+    default: return 0x400;   /* reads 0, writes ignored */
+    }
+}
 
 uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 {
+    if (r->f4) {
+        if (off == 0x04)
+            return r->pllcfgr;
+        off = f4_to_f1_offset(off);
+    }
     switch (off) {
     case 0x00: return r->cr;
     case 0x04: return (r->cfgr & ~0xCu) | ((r->cfgr & 3) << 2); /* SWS follows SW */
@@ -70,6 +117,14 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 
 void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
+    if (r->f4) {
+        if (off == 0x04) {
+            if (!(r->cr & CR_PLLON)) /* RM0090 6.3.2: written only while the PLL is off */
+                r->pllcfgr = v;
+            return;
+        }
+        off = f4_to_f1_offset(off);
+    }
     switch (off) {
     case 0x00: {
         uint32_t rdy = 0;
@@ -90,4 +145,14 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
     case 0x24: if (v & (1u << 24)) r->csr &= 0x00FFFFFFu; else r->csr = (r->csr & ~1u) | (v & 1u); break; /* RMVF */
     default: break;
     }
+}
+
+/* RM0008 3.3 (F1; F0 and F3 are modelled with it), RM0090 2.3 (F4). */
+const sim_soc_map *sim_soc_map_of(unsigned soc)
+{
+    static const sim_soc_map maps[] = {
+        [SIM_SOC_F1] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false},
+        [SIM_SOC_F4] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true},
+    };
+    return &maps[soc == SIM_SOC_F4 ? SIM_SOC_F4 : SIM_SOC_F1];
 }

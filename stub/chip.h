@@ -1,12 +1,17 @@
 /* chip.h - what the stub needs from the chip besides its flash controller: clock, the USART with
- * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c). */
+ * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c,
+ * chip_f4.c). */
 #ifndef STUBFLASH_STUB_CHIP_H
 #define STUBFLASH_STUB_CHIP_H
 
 /* Raise the core clock as far as is safe without knowing the board (no crystal assumed). */
 void chip_clock_init(void);
 /* The USART's clock after chip_clock_init, in Hz. */
+#ifdef STUB_F4
+#define CHIP_UART_CLOCK 84000000u
+#else
 #define CHIP_UART_CLOCK 64000000u
+#endif
 /* USART at BRR (CHIP_UART_CLOCK / baud), 8E1, receiving into ring[0..size) by circular DMA. */
 void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size);
 void chip_uart_brr(unsigned int brr);

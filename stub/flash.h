@@ -1,16 +1,35 @@
 /* flash.h - what the stub needs from a flash driver; one file per controller family
- * (flash_f1.c: F0/F1/F3). Errors return the controller's status register bits, 0 = success. */
+ * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4, 32-bit words in sectors of
+ * mixed sizes). Errors return the controller's status register bits, 0 = success; a cell that
+ * does not read back what was programmed with no flag from the controller reports
+ * FLASH_MISMATCH (F1: PGERR, which is what the F1 says then; protocol.h). */
 #ifndef STUBFLASH_STUB_FLASH_H
 #define STUBFLASH_STUB_FLASH_H
 
-/* Erase the page starting at addr. */
+#include "protocol.h"
+
+/* Bytes programmed at a time, and their value when erased. */
+#ifdef STUB_F4
+#define FLASH_UNIT 4u
+#define FLASH_UNIT_ERASED 0xFFFFFFFFu
+#define FLASH_MISMATCH SFS_SR_MISMATCH
+#else
+#define FLASH_UNIT 2u
+#define FLASH_UNIT_ERASED 0xFFFFu
+#define FLASH_MISMATCH (1u << 2) /* PGERR */
+#endif
+
+/* The erase unit (page or sector) holding addr: its start, and its size in *size. */
+unsigned int flash_unit_of(unsigned int addr, unsigned int *size);
+/* Erase the page or sector starting at addr. */
 unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base);
 /* Erase all of the flash (both banks when bank2_base is set). */
 unsigned int flash_mass_erase(unsigned int bank2_base);
-/* Start programming one half-word and return at once, so the CPU inflates the next bytes while
- * the cell programs (52.5 us on F1); the previous one is finished and checked first. */
+/* Start programming one unit (FLASH_UNIT bytes at an aligned addr) and return at once, so the
+ * CPU inflates the next bytes while the cell programs (52.5 us on F1); the previous one is
+ * finished and checked first. */
 unsigned int flash_program_async(unsigned int addr, unsigned int value, unsigned int bank2_base, unsigned int *fail);
-/* Finish and check the half-word flash_program_async started, if any. */
+/* Finish and check the unit flash_program_async started, if any. */
 unsigned int flash_sync(unsigned int *fail);
 
 #endif

@@ -2,6 +2,7 @@
  * page erase with PER/AR/STRT, 16-bit programming with PG, errors in SR (PGERR bit 2,
  * WRPRTERR bit 4). XL-density parts have a second controller for bank 2 at offset 0x40. */
 #include "flash.h"
+#include "stub.h"
 
 #define FLASH_BASE 0x40022000u
 #define KEYR 0x04u
@@ -20,6 +21,12 @@
 #define CR_LOCK (1u << 7)
 
 #define REG(b, off) (*(volatile unsigned int *)((b) + (off)))
+
+unsigned int flash_unit_of(unsigned int addr, unsigned int *size)
+{
+    *size = params.page_size;
+    return addr & ~(params.page_size - 1u);
+}
 
 static unsigned int controller(unsigned int addr, unsigned int bank2_base)
 {
@@ -82,7 +89,7 @@ unsigned int flash_sync(unsigned int *fail)
     REG(c, CR) = 0;
     /* A skipped write (not erased, protected) shows as an error bit; check the cell too. */
     if (!err && *(volatile unsigned short *)pend_addr != pend_value)
-        err = SR_PGERR;
+        err = FLASH_MISMATCH;
     if (err)
         *fail = pend_addr;
     return err;

@@ -69,6 +69,11 @@
 /* A failed SFS_ERASE answers status SFS_EFLASH, the failing address and the flash controller's
  * status register, so the host can say what went wrong where. */
 
+/* In the flash SR field of ZEND and of a failed ERASE: the cell did not read back what was
+ * programmed and the controller raised no flag (F2/F4: a write that needs a 0 to become 1). The
+ * other bits are the family's status register. */
+#define SFS_SR_MISMATCH 0x80000000u
+
 #define SFS_ZFLAG_ERASE 0x01 /* erase each page as the stream reaches it (unless already blank) */
 #define SFS_READ_MAX 0x10000u
 
@@ -94,7 +99,7 @@ struct sfs_params {
     unsigned int image_end;   /* set by the link: first byte after the stub's code and data */
     unsigned int uart_clock;  /* set by the stub: its USART's clock in Hz (the host divides) */
     unsigned int brr;         /* USART BRR for the rate the stub starts at: the bootloader's */
-    unsigned int page_size;   /* erase unit of the flash (F1: 1 or 2 KiB) */
+    unsigned int page_size;   /* erase unit of the flash (F1: 1 or 2 KiB); F4: the first sector's */
     unsigned int bank2_base;  /* first address of flash bank 2, 0 for one bank */
     unsigned int ring;        /* receive ring (DMA, circular) address */
     unsigned int ring_size;

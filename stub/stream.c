@@ -1,8 +1,8 @@
 /* stream.c - ZBEGIN/ZDATA: inflate deflate data straight into flash as frames arrive.
  * Each ZDATA frame is acknowledged when it is taken from the receive ring, before its bytes are
  * programmed, so the host can keep the ring full (protocol.h). Pages are erased as the output
- * reaches them (not when already blank) and 0xFFFF half-words are not programmed (an erased
- * cell already holds them). On the first error nothing more is written. */
+ * reaches them (not when already blank) and units that would be programmed to the erased value
+ * are not (an erased cell already holds it). On the first error nothing more is written. */
 #include "crc32.h"
 #include "flash.h"
 #include "inflate.h"
@@ -15,7 +15,7 @@ static struct {
     unsigned char expect;        /* next ZDATA sequence number */
     unsigned char nak_sent;      /* one NAK per expected sequence */
     unsigned char interrupted;   /* frame[] holds another request */
-    unsigned char low;           /* first byte of the half-word being assembled */
+    unsigned int unit;           /* the program unit being assembled (flash.h: FLASH_UNIT) */
     const unsigned char *in;
     unsigned int left;
     unsigned char end_frame[13];  /* the last ZEND, sent again if it was lost */
@@ -93,25 +93,24 @@ static int fail(unsigned int sr, unsigned int where)
 static int out_byte(void *ctx, unsigned char b)
 {
     (void)ctx;
-    unsigned int a = st.addr;
+    unsigned int a = st.addr, off = a & (FLASH_UNIT - 1u);
     if (a >= st.end) {
         st.status = SFS_ELENGTH;
         return 1;
     }
-    unsigned int where, sr;
-    if (!(a & 1u)) {
-        unsigned int ps = params.page_size;
-        if ((st.flags & SFS_ZFLAG_ERASE) && !(a & (ps - 1u))) {
+    unsigned int where, sr, size;
+    if (!off) {
+        if ((st.flags & SFS_ZFLAG_ERASE) && flash_unit_of(a, &size) == a) {
             if ((sr = flash_sync(&where)))
                 return fail(sr, where);
-            if (!blank(a, ps) && (sr = flash_erase_page(a, params.bank2_base)))
+            if (!blank(a, size) && (sr = flash_erase_page(a, params.bank2_base)))
                 return fail(sr, a);
         }
-        st.low = b;
-        st.addr = a + 1u;
-        return 0;
+        st.unit = 0;
     }
-    if ((st.low & b) != 0xFFu && (sr = flash_program_async(a - 1u, st.low | (unsigned int)b << 8, params.bank2_base, &where)))
+    st.unit |= (unsigned int)b << (8u * off);
+    if (off == FLASH_UNIT - 1u && st.unit != FLASH_UNIT_ERASED &&
+        (sr = flash_program_async(a - off, st.unit, params.bank2_base, &where)))
         return fail(sr, where);
     st.addr = a + 1u;
     return 0;
@@ -130,8 +129,9 @@ int stream_run(unsigned char seq, unsigned int len)
     st.left = 0;
     st.expect = (unsigned char)(seq + 1u);
     unsigned char status = SFS_OK;
-    if (len != 9 || ((st.addr | st.end) & 1u) ||
-        ((st.flags & SFS_ZFLAG_ERASE) && (st.addr & (params.page_size - 1u))))
+    unsigned int size;
+    if (len != 9 || ((st.addr | st.end) & (FLASH_UNIT - 1u)) ||
+        ((st.flags & SFS_ZFLAG_ERASE) && flash_unit_of(st.addr, &size) != st.addr))
         status = SFS_EARG;
     frame_send(seq, SFS_ZBEGIN | SFS_REPLY, &status, 1);
     if (status)

@@ -124,9 +124,8 @@ static void erase(unsigned char seq, const unsigned char *p)
     if (len == SFS_ERASE_ALL) {
         err = flash_mass_erase(params.bank2_base);
     } else {
-        unsigned int ps = params.page_size;
-        for (unsigned int a = addr & ~(ps - 1u); a < addr + len && !err; a += ps) {
-            fail = a;
+        for (unsigned int a = addr, size; a < addr + len && !err; a += size) {
+            fail = a = flash_unit_of(a, &size);
             err = flash_erase_page(a, params.bank2_base);
         }
     }

@@ -1,11 +1,13 @@
-/* stub_image.h - the cross-built stub, embedded at build time (stub/embed.c). */
+/* stub_image.h - the cross-built stubs, one per flash controller family, embedded at build
+ * time (stub/embed.c). Load addresses as stub/meson.build links them. */
 #ifndef STUBFLASH_STUB_IMAGE_H
 #define STUBFLASH_STUB_IMAGE_H
 
 #include <stddef.h>
 
-#define SFS_LOAD_ADDRESS 0x20000800u /* stub.ld */
-extern const unsigned char sfs_stub_image[];
-extern const size_t sfs_stub_image_len;
+#define SFS_LOAD_F1 0x20000800u /* F1 */
+#define SFS_LOAD_F4 0x20003000u /* F4 */
+extern const unsigned char sfs_stub_image_f1[], sfs_stub_image_f4[];
+extern const size_t sfs_stub_image_f1_len, sfs_stub_image_f4_len;
 
 #endif

@@ -98,15 +98,19 @@ static void expect_hello(sim_board *b, uint32_t image_crc)
 static void start_stub_damaged(sim_board *b, int damage_at)
 {
     const sim_part *part = sim_board_part(b);
-    size_t len = (sfs_stub_image_len + 3) & ~(size_t)3;
+    bool f4 = sim_part_page_size(part) >= 16384;
+    const unsigned char *image = f4 ? sfs_stub_image_f4 : sfs_stub_image_f1;
+    size_t image_len = f4 ? sfs_stub_image_f4_len : sfs_stub_image_f1_len;
+    uint32_t load = f4 ? SFS_LOAD_F4 : SFS_LOAD_F1;
+    size_t len = (image_len + 3) & ~(size_t)3;
     uint8_t *img = calloc(1, len);
-    memcpy(img, sfs_stub_image, sfs_stub_image_len);
-    /* The stub runs its USART from 64 MHz: BRR 556 gives 115108 baud, 0.1% from 115200. Ring
-     * and inflater window go right after it. */
+    memcpy(img, image, image_len);
+    /* The F1 stub runs its USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from 115200),
+     * the F4 stub from 84 MHz. Ring and inflater window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
     assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
-    assert_int_equal(p.uart_clock, 64000000);
+    assert_int_equal(p.uart_clock, f4 ? 84000000 : 64000000);
     p.brr = (p.uart_clock + 57600) / 115200;
     p.frame = (p.image_end + 3) & ~3u;
     p.max_payload = SFS_MAX_PAYLOAD;
@@ -120,11 +124,11 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     le32_put(img, 0x20008000); /* stack above the buffers; both parts have more RAM */
     if (damage_at >= 0)
         img[damage_at] ^= 0x10;
-    uint32_t crc = (uint32_t)crc32(0, img, (uInt)sfs_stub_image_len);
-    assert_int_equal(bh_write(b, SFS_LOAD_ADDRESS, img, len), 0);
+    uint32_t crc = (uint32_t)crc32(0, img, (uInt)image_len);
+    assert_int_equal(bh_write(b, load, img, len), 0);
     free(img);
     assert_int_equal(bh_command(b, 0x21), ACK);
-    assert_int_equal(bh_address(b, SFS_LOAD_ADDRESS), ACK);
+    assert_int_equal(bh_address(b, load), ACK);
     expect_hello(b, crc);
 }
 
@@ -481,7 +485,8 @@ static void test_stub_fits_its_budget(void **state)
 {
     (void)state;
     /* Issue 8: at most 4 KiB, so loading it through the ROM costs little even at 115200. */
-    assert_in_range(sfs_stub_image_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_f1_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_f4_len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)

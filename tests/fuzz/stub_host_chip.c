@@ -61,6 +61,12 @@ static int in_flash(unsigned int addr, unsigned int len)
 #define SR_PGERR 0x04u
 #define SR_WRPRTERR 0x10u
 
+unsigned int flash_unit_of(unsigned int addr, unsigned int *size)
+{
+    *size = HOST_PAGE;
+    return addr & ~(HOST_PAGE - 1u);
+}
+
 unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base)
 {
     (void)bank2_base;
