@@ -48,14 +48,18 @@ static int setup_hd(void **state) { return setup_part(state, "stm32f103re", 512 
 static int setup_xl(void **state) { return setup_part(state, "stm32f103rg", 1024 * 1024, false); }
 static int setup_hd_rom(void **state) { return setup_part(state, "stm32f103re", 512 * 1024, true); }
 static int setup_xl_rom(void **state) { return setup_part(state, "stm32f103rg", 1024 * 1024, true); }
-/* F0 and F3: the stub has no driver for them; with it enabled the library says so and writes
- * through the ROM (bootloader V3.1: Extended Erase). */
+/* F0 and F3: the stub has no driver for them (their USART and DMA are not the F1's); with it
+ * enabled the library says so and writes through the ROM (bootloader V3.1: Extended Erase). */
 static int setup_f030(void **state) { return setup_part(state, "stm32f030r8", 64 * 1024, false); }
 static int setup_f072(void **state) { return setup_part(state, "stm32f072rb", 128 * 1024, false); }
 static int setup_f303(void **state) { return setup_part(state, "stm32f303vc", 256 * 1024, false); }
-/* F4: sectors of 16, 64 and 128 KiB; the ROM programs bytes and only clears bits. */
+/* F4: sectors of 16, 64 and 128 KiB; the stub's F4 driver, or the ROM, which programs bytes. */
 static int setup_f401(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, false); }
 static int setup_f407(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, false); }
+static int setup_f411(void **state) { return setup_part(state, "stm32f411re", 512 * 1024, false); }
+static int setup_f446(void **state) { return setup_part(state, "stm32f446re", 512 * 1024, false); }
+static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
+static int setup_f407_rom(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, true); }
 
 static int teardown(void **state)
 {
@@ -402,6 +406,42 @@ static void collect_log(sf_log_level level, const char *message, void *user)
     snprintf(log + n, 8192 - n, "%s\n", message);
 }
 
+/* Issue 5: a realistic image (the hello program, then 150 KB of tables that compress about as
+ * firmware does) written and verified, then read back whole, through the stub and through the
+ * ROM (--no-stub) in turn; the log says which path each took. */
+static void test_realistic_image_through_both_paths(void **state)
+{
+    struct fx *x = *state;
+    size_t hlen, n = 150 * 1024;
+    uint8_t *hello = bh_load_file(getenv("HELLO_FLASH_BIN"), &hlen), *img = pattern(n, 21);
+    memcpy(img, hello, hlen);
+    for (size_t i = hlen; i < n; i++)
+        img[i] = (uint8_t)(i % 7 == 0 ? img[i] : (i / 64) & 0xFF);
+    static char log[16384];
+    for (int rom = 0; rom < 2; rom++) {
+        img[hlen + 100] ^= 0x55; /* each path writes something new */
+        sf_image *im = image_of(img, n, 0x08000000);
+        log[0] = 0;
+        assert_int_equal(sf_session_set_stub(x->s, !rom, SF_STUB_BAUD_AUTO), SF_OK);
+        sf_session_set_log(x->s, collect_log, log);
+        open_ok(x);
+        write_ok(x, im);
+        sf_session_set_log(x->s, NULL, NULL);
+        if ((strstr(log, "loading the stub") != NULL) == rom)
+            fail_msg("%s path expected:\n%s", rom ? "ROM" : "stub", log);
+        uint8_t *back = malloc(n);
+        assert_int_equal(sf_session_read(x->s, 0x08000000, back, n), SF_OK);
+        assert_memory_equal(back, img, n);
+        free(back);
+        uint8_t *f = board_flash(x);
+        assert_memory_equal(f, img, n);
+        free(f);
+        sf_image_free(im);
+    }
+    free(hello);
+    free(img);
+}
+
 static void test_sectors_of_mixed_sizes(void **state)
 {
     /* F407: 4 x 16 KiB, 64 KiB, 7 x 128 KiB. An old image over sectors 0-5, then 20 KB at the
@@ -542,6 +582,13 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_image_too_big_leaves_flash_untouched, setup_f401, teardown),
         cmocka_unit_test_setup_teardown(test_readout_protection, setup_f401, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f401, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f411, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f446, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407_rom, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_xl_rom, teardown),

@@ -1,4 +1,5 @@
-/* test_sim_flash.c - the flash model's rules (RM0008 / PM0075) through its register interface. */
+/* test_sim_flash.c - the flash model's rules through its register interface: the F1's FPEC
+ * (RM0008 / PM0075) and the F2/F4 controller (RM0090 3.5-3.9). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -33,6 +34,8 @@ static int setup_part(void **state, const char *name, bool realtime)
 static int setup_hd(void **state) { return setup_part(state, "stm32f103re", false); }
 static int setup_xl(void **state) { return setup_part(state, "stm32f103rg", false); }
 static int setup_hd_realtime(void **state) { return setup_part(state, "stm32f103re", true); }
+static int setup_f407(void **state) { return setup_part(state, "stm32f407vg", false); }
+static int setup_f401_realtime(void **state) { return setup_part(state, "stm32f401re", true); }
 
 static int teardown(void **state)
 {
@@ -225,6 +228,138 @@ static void test_power_cut_mid_erase_leaves_garbage(void **state)
     assert_true(ff < 2048); /* not a clean erase */
 }
 
+/* ---- F2/F4 ---- */
+
+static void unlock4(sim_flash *f)
+{
+    sim_flash_reg_write(f, FLASH4_KEYR, FLASH_KEY1);
+    sim_flash_reg_write(f, FLASH4_KEYR, FLASH_KEY2);
+}
+
+static bool store(sim_flash *f, uint32_t addr, unsigned size, uint32_t v)
+{
+    const char *msg = NULL;
+    return sim_flash_cpu_store(f, addr, size, v, &msg);
+}
+
+/* Poll SR until BSY drops (in fast mode the poll is where the time passes); the SR then. */
+static uint32_t done4(sim_flash *f)
+{
+    uint32_t sr;
+    while ((sr = sim_flash_reg_read(f, FLASH4_SR)) & SR4_BSY)
+        ;
+    return sr;
+}
+
+static uint32_t word(struct fx *x, uint32_t addr)
+{
+    uint32_t v;
+    memcpy(&v, x->mem + (addr - 0x08000000), 4);
+    return v;
+}
+
+static void test_f4_locked_and_sequence_errors(void **state)
+{
+    struct fx *x = *state;
+    assert_true(sim_flash_reg_read(&x->f, FLASH4_CR) & CR4_LOCK);
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_PG); /* ignored while locked */
+    assert_int_equal(sim_flash_reg_read(&x->f, FLASH4_CR), CR4_LOCK);
+    assert_true(store(&x->f, 0x08000000, 4, 0));  /* no bus fault, but PGSERR and nothing written */
+    assert_int_equal(sim_flash_reg_read(&x->f, FLASH4_SR), SR4_PGSERR);
+    assert_int_equal(word(x, 0x08000000), 0xFFFFFFFFu);
+    sim_flash_reg_write(&x->f, FLASH4_SR, SR4_PGSERR);
+    assert_int_equal(sim_flash_reg_read(&x->f, FLASH4_SR), 0);
+    unlock4(&x->f);
+    assert_false(sim_flash_reg_read(&x->f, FLASH4_CR) & CR4_LOCK);
+    assert_true(store(&x->f, 0x08000000, 4, 0)); /* unlocked, PG clear: still a sequence error */
+    assert_int_equal(sim_flash_reg_read(&x->f, FLASH4_SR), SR4_PGSERR);
+    /* A wrong key locks until reset. */
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_LOCK);
+    sim_flash_reg_write(&x->f, FLASH4_KEYR, 0x12345678);
+    unlock4(&x->f);
+    assert_true(sim_flash_reg_read(&x->f, FLASH4_CR) & CR4_LOCK);
+    sim_flash_reset(&x->f);
+    unlock4(&x->f);
+    assert_false(sim_flash_reg_read(&x->f, FLASH4_CR) & CR4_LOCK);
+}
+
+static void test_f4_width_alignment_and_overwrite(void **state)
+{
+    struct fx *x = *state;
+    unlock4(&x->f);
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_PG | 2u << 8); /* PSIZE x32 */
+    assert_true(store(&x->f, 0x08000100, 2, 0x1234));     /* a half word: PGPERR */
+    assert_int_equal(sim_flash_reg_read(&x->f, FLASH4_SR), SR4_PGPERR);
+    assert_true(store(&x->f, 0x08000102, 4, 0x12345678)); /* misaligned word: PGAERR */
+    assert_int_equal(sim_flash_reg_read(&x->f, FLASH4_SR), SR4_PGPERR | SR4_PGAERR);
+    assert_int_equal(word(x, 0x08000100), 0xFFFFFFFFu);
+    assert_int_equal(word(x, 0x08000104), 0xFFFFFFFFu);
+    sim_flash_reg_write(&x->f, FLASH4_SR, SR4_PGPERR | SR4_PGAERR);
+    assert_true(store(&x->f, 0x08000100, 4, 0x12345678));
+    assert_int_equal(word(x, 0x08000100), 0x12345678u);
+    assert_int_equal(done4(&x->f), SR4_EOP);
+    /* Clearing more bits is allowed; a 0 that should become 1 is not, and no flag says so. */
+    assert_true(store(&x->f, 0x08000100, 4, 0x02240670));
+    done4(&x->f);
+    assert_int_equal(word(x, 0x08000100), 0x02240670u);
+    assert_true(store(&x->f, 0x08000100, 4, 0xFFFFFFFFu));
+    assert_int_equal(word(x, 0x08000100), 0x02240670u);
+    assert_int_equal(done4(&x->f) & ~SR4_EOP, 0);
+    /* PSIZE x8: bytes. */
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_PG);
+    assert_true(store(&x->f, 0x08000203, 1, 0x5A));
+    assert_int_equal(x->mem[0x203], 0x5A);
+}
+
+static void test_f4_sector_erase_and_protection(void **state)
+{
+    struct fx *x = *state;
+    memset(x->mem, 0x00, x->part->flash_size);
+    unlock4(&x->f);
+    /* Sector 4 is the 64 KiB one at 0x08010000: exactly it is erased. */
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_SER | 4u << 3 | 2u << 8);
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_SER | 4u << 3 | 2u << 8 | CR4_STRT);
+    assert_int_equal(done4(&x->f), SR4_EOP);
+    assert_int_equal(x->mem[0xFFFF], 0x00);
+    assert_int_equal(x->mem[0x10000], 0xFF);
+    assert_int_equal(x->mem[0x1FFFF], 0xFF);
+    assert_int_equal(x->mem[0x20000], 0x00);
+    /* No sector 12 on a 1 MiB part: OPERR, nothing erased. */
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_SER | 12u << 3 | CR4_STRT);
+    assert_true(sim_flash_reg_read(&x->f, FLASH4_SR) & SR4_OPERR);
+    /* nWRP bit 6 cleared through OPTCR (keys, OPTSTRT) protects sector 6 after the reset. */
+    sim_flash_reg_write(&x->f, FLASH4_OPTKEYR, OPT4_KEY1);
+    sim_flash_reg_write(&x->f, FLASH4_OPTKEYR, OPT4_KEY2);
+    uint32_t optcr = sim_flash_reg_read(&x->f, FLASH4_OPTCR);
+    assert_int_equal(optcr & 1u, 0);
+    assert_int_equal((optcr >> 8) & 0xFF, 0xAA);
+    sim_flash_reg_write(&x->f, FLASH4_OPTCR, (optcr & ~(1u << (16 + 6))) | 2u);
+    done4(&x->f);
+    sim_flash_reset(&x->f);
+    assert_int_equal((sim_flash_reg_read(&x->f, FLASH4_OPTCR) >> 16) & 0xFFF, 0xFBF);
+    unlock4(&x->f);
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_SER | 6u << 3 | CR4_STRT);
+    assert_true(sim_flash_reg_read(&x->f, FLASH4_SR) & SR4_WRPERR);
+    assert_int_equal(x->mem[0x40000], 0x00);
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_PG | 2u << 8);
+    assert_true(store(&x->f, 0x08040000, 4, 0));
+    assert_true(sim_flash_reg_read(&x->f, FLASH4_SR) & SR4_WRPERR);
+}
+
+/* The erase time follows PSIZE: a 16 KiB sector at x32 takes half its x8 time (sim_flash_f4.c). */
+static void test_f4_erase_time_follows_psize(void **state)
+{
+    struct fx *x = *state;
+    unlock4(&x->f);
+    int64_t t0 = sim_clock_now(&x->clock);
+    sim_flash_reg_write(&x->f, FLASH4_CR, CR4_SER | 2u << 8 | CR4_STRT);
+    assert_int_equal(sim_flash_busy_until(&x->f) - t0 >= 200000000 - 2000000, true);
+    assert_int_equal(sim_flash_busy_until(&x->f) - t0 <= 200000000 + 2000000, true);
+    assert_true(sim_flash_reg_read(&x->f, FLASH4_SR) & SR4_BSY);
+    sim_flash_reg_write(&x->f, FLASH4_CR, 0); /* CR written while BSY: PGSERR */
+    assert_true(sim_flash_reg_read(&x->f, FLASH4_SR) & SR4_PGSERR);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +374,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_xl_bank2_has_its_own_controller, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_realtime_busy_lasts_datasheet_time, setup_hd_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_power_cut_mid_erase_leaves_garbage, setup_hd_realtime, teardown),
+        cmocka_unit_test_setup_teardown(test_f4_locked_and_sequence_errors, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_f4_width_alignment_and_overwrite, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_f4_sector_erase_and_protection, setup_f407, teardown),
+        cmocka_unit_test_setup_teardown(test_f4_erase_time_follows_psize, setup_f401_realtime, teardown),
     };
     return cmocka_run_group_tests_name("sim_flash", tests, NULL, NULL);
 }

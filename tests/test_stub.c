@@ -457,6 +457,154 @@ static void test_unprogrammable_cell_stops_the_stream(void **state)
     sim_board_free(b);
 }
 
+/* F2/F4 driver (stub/flash_f4.c): sectors of mixed sizes, 32-bit words, and the errors a real
+ * F4 gives: a word that needs a 0 to become 1 (no flag: the stub reads it back), a protected
+ * sector (WRPERR); misaligned requests are refused before flash is touched. */
+static void erase_write_f4(const char *part, uint32_t far_sector)
+{
+    sim_board *b = bh_board(part);
+    assert_int_equal(bh_sync(b), ACK);
+    /* Through the ROM: sector 1's start, sector 3's end, the starts of sectors 4 and 5 and the
+     * end of 5, the end of the sector before the last and of the last. */
+    static const uint8_t zeros[256] = {0};
+    const uint32_t marks[] = {0x08004000, 0x0800FF00, 0x08010000, 0x08020000, 0x0803FF00, far_sector - 256,
+                              far_sector + 0x1FF00};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        assert_int_equal(bh_write(b, marks[i], zeros, sizeof zeros), 0);
+    start_stub(b);
+    uint8_t req[9], rep[16], back[64], d[64], zend[64];
+
+    /* An erase of 4 bytes in sector 1 erases all of sector 1 (16 KiB) and nothing else. */
+    sim_stats before, after;
+    sim_board_stats(b, &before);
+    le32_put(req, 0x08004010);
+    le32_put(req + 4, 4);
+    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    sim_board_stats(b, &after);
+    assert_int_equal(after.pages_erased - before.pages_erased, 1);
+    sim_board_peek(b, 0x08004000, back, 64);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(back[i], 0xFF);
+
+    for (int i = 0; i < 64; i++)
+        d[i] = (uint8_t)(i * 3 + 1);
+    assert_int_equal(program(b, 0x08004020, d, 64, zend), SFS_OK);
+    sim_board_peek(b, 0x08004020, back, 64);
+    assert_memory_equal(back, d, 64);
+
+    /* The same words again with other bits: nothing changes, and the stub says where. */
+    for (int i = 0; i < 64; i++)
+        d[i] ^= 0x5A;
+    assert_int_equal(program(b, 0x08004020, d, 64, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), 0x08004020);
+    assert_int_equal(le32_get(zend + 5), SFS_SR_MISMATCH);
+
+    /* Not word-aligned, or an erasing stream not at a sector start (0x08004800 is inside
+     * sector 1): refused before flash is touched. */
+    le32_put(req, 0x08008002);
+    le32_put(req + 4, 4);
+    req[8] = 0;
+    assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+    le32_put(req, 0x08004800);
+    req[8] = SFS_ZFLAG_ERASE;
+    assert_int_equal(call(b, 5, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+
+    /* An erasing stream over the 64 KiB sector 4 and into the 128 KiB sector 5: both are
+     * erased whole as the stream reaches them, sector 3 is not touched. */
+    size_t n = 0x10000 + 4096, zlen, cut;
+    uint8_t *t = text_like(n);
+    uint8_t *z = deflate_cut(t, n, n, &zlen, &cut);
+    sim_board_stats(b, &before);
+    assert_int_equal(stream(b, 0x08010000, (uint32_t)n, true, z, zlen, zend), 13);
+    sim_board_stats(b, &after);
+    assert_int_equal(zend[0], SFS_OK);
+    assert_int_equal(le32_get(zend + 9), (uint32_t)crc32(0, t, (uInt)n));
+    assert_int_equal(after.pages_erased - before.pages_erased, 2);
+    uint8_t *big = malloc(n);
+    sim_board_peek(b, 0x08010000, big, n);
+    assert_memory_equal(big, t, n);
+    free(big);
+    sim_board_peek(b, 0x0800FF00, back, 64);
+    assert_memory_equal(back, zeros, 64);
+    sim_board_peek(b, 0x0803FF00, back, 64);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(back[i], 0xFF);
+    free(z);
+    free(t);
+
+    /* The last sector, then a mass erase. */
+    le32_put(req, far_sector);
+    le32_put(req + 4, 1);
+    assert_int_equal(call(b, 6, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    sim_board_peek(b, far_sector - 64, back, 64);
+    assert_memory_equal(back, zeros, 64);
+    for (int i = 0; i < 64; i++)
+        d[i] = (uint8_t)(200 - i);
+    assert_int_equal(program(b, far_sector + 0x1FFC0, d, 64, zend), SFS_OK);
+    sim_board_peek(b, far_sector + 0x1FFC0, back, 64);
+    assert_memory_equal(back, d, 64);
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, SFS_ERASE_ALL);
+    assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    sim_board_peek(b, far_sector + 0x1FFC0, back, 64);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(back[i], 0xFF);
+    sim_board_free(b);
+}
+
+static void test_erase_write_f401(void **state)
+{
+    (void)state;
+    erase_write_f4("stm32f401re", 0x08060000);
+}
+
+static void test_erase_write_f407(void **state)
+{
+    (void)state;
+    erase_write_f4("stm32f407vg", 0x080E0000);
+}
+
+static void test_write_protected_sector_reported_f4(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f446re");
+    uint8_t nwrp = 0xFD; /* nWRP bit 1 clear: sector 1 protected (RM0090 3.7.3) */
+    assert_int_equal(sim_board_poke(b, 0x1FFFC008, &nwrp, 1), 0);
+    unsigned r = sim_board_reset_count(b);
+    sim_board_reset(b);
+    for (int i = 0; i < 200 && sim_board_reset_count(b) == r; i++)
+        bh_byte(b, 5);
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub(b);
+    uint8_t req[8], rep[16], d[16], zend[64];
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, 0x8000); /* sectors 0 and 1: 0 is erased, 1 refused */
+    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 9);
+    assert_int_equal(rep[0], SFS_EFLASH);
+    assert_int_equal(le32_get(rep + 1), 0x08004000);
+    assert_int_equal(le32_get(rep + 5), 0x10); /* WRPERR */
+    memset(d, 0x42, sizeof d);
+    assert_int_equal(program(b, 0x08004000, d, sizeof d, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), 0x08004000);
+    assert_int_equal(le32_get(zend + 5), 0x10);
+    uint8_t back[16];
+    sim_board_peek(b, 0x08004000, back, sizeof back);
+    for (int i = 0; i < 16; i++)
+        assert_int_equal(back[i], 0xFF);
+    sim_board_free(b);
+}
+
+static void test_stub_f4(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f411re");
+}
+
 static void test_stub_hd(void **state)
 {
     (void)state;
@@ -515,6 +663,10 @@ int main(void)
         cmocka_unit_test(test_stream_writes_and_checks),
         cmocka_unit_test(test_corrupt_stream_stops_where_it_breaks),
         cmocka_unit_test(test_unprogrammable_cell_stops_the_stream),
+        cmocka_unit_test(test_stub_f4),
+        cmocka_unit_test(test_erase_write_f401),
+        cmocka_unit_test(test_erase_write_f407),
+        cmocka_unit_test(test_write_protected_sector_reported_f4),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
