@@ -17,6 +17,8 @@
 #define ERASE_BASE_MS 1000
 #define ERASE_UNIT_MS(size) (100u + (size) / 64u)
 #define MASS_ERASE_MS 40000
+/* L0/L1 page erase, worst case with margin (3.2 ms assumed: sim/sim_parts.c). */
+#define ERASE_MS_PER_SMALL_PAGE 10u
 #define RESET_SYNC_MS 4000
 
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...)
@@ -876,6 +878,27 @@ static sf_error need_rom(sf_session *s)
     return after_reset(s);
 }
 
+/* Every erase unit through Extended Erase, 512 to a command (AN3155's most), with progress. */
+static sf_error erase_every_unit(sf_session *s)
+{
+    size_t n = sf_device_unit_count(s->chip.device, s->chip.flash_size);
+    uint32_t *units = malloc(n * sizeof *units);
+    if (!units)
+        return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        units[i] = (uint32_t)i;
+    sf_error e = SF_OK;
+    sf_session_progress(s, SF_PHASE_ERASE, 0, n);
+    for (size_t i = 0; i < n && e == SF_OK; i += 512) {
+        size_t k = n - i < 512 ? n - i : 512;
+        e = an_erase_units(&s->link, units + i, k, (unsigned)(k * ERASE_MS_PER_SMALL_PAGE) + 1000u);
+        if (e == SF_OK)
+            sf_session_progress(s, SF_PHASE_ERASE, i + k, n);
+    }
+    free(units);
+    return e;
+}
+
 sf_error sf_session_mass_erase(sf_session *s)
 {
     if (!s)
@@ -886,6 +909,9 @@ sf_error sf_session_mass_erase(sf_session *s)
     if ((e = need_rom(s)))
         return end(s, e);
     sf_session_log(s, SF_LOG_INFO, "erasing the whole flash");
+    const sf_device *d = s->chip.device;
+    if (d && (strcmp(d->family, "L0") == 0 || strcmp(d->family, "L1") == 0))
+        return end(s, erase_every_unit(s)); /* AN3155: their bootloaders have no global erase */
     sf_session_progress(s, SF_PHASE_ERASE, 0, 1);
     e = an_mass_erase(&s->link, MASS_ERASE_MS);
     if (e == SF_OK)

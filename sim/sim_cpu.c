@@ -354,6 +354,17 @@ static uc_err map_memories(sim_cpu *c)
     return UC_ERR_OK;
 }
 
+/* The core from CPUID's PARTNO: M4 (0xC24) and M7 (0xC27) as such; M0, M0+ and M3 parts run
+ * on the M3 (code built for armv6-m runs on it). */
+static int cpu_model(uint32_t cpuid)
+{
+    switch ((cpuid >> 4) & 0xFFF) {
+    case 0xC24: return UC_CPU_ARM_CORTEX_M4;
+    case 0xC27: return UC_CPU_ARM_CORTEX_M7;
+    default: return UC_CPU_ARM_CORTEX_M3;
+    }
+}
+
 sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
 {
     sim_cpu *c = calloc(1, sizeof *c);
@@ -364,8 +375,7 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
     c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
     uc_err e = c->regs ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
     if (!e)
-        e = uc_ctl_set_cpu_model(c->uc, ((env->part->cpuid >> 4) & 0xFFF) == 0xC24 ? UC_CPU_ARM_CORTEX_M4
-                                                                                   : UC_CPU_ARM_CORTEX_M3);
+        e = uc_ctl_set_cpu_model(c->uc, cpu_model(env->part->cpuid));
     if (!e)
         e = map_memories(c);
     if (e) {

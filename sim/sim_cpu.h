@@ -1,4 +1,4 @@
-/* sim_cpu.h - a Cortex-M3, or an M4 for parts with one (libunicorn), running what Go or a boot from flash starts. */
+/* sim_cpu.h - a Cortex-M3, or the M4 or M7 of parts with one (libunicorn), running what Go or a boot from flash starts. */
 #ifndef SIM_CPU_H
 #define SIM_CPU_H
 

@@ -23,6 +23,12 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
 void sim_flash_default_options(sim_flash *f)
 {
     const struct sim_part *p = f->part;
+    if (p->options_format == SIM_OB_RDP) {
+        memset(f->optbytes, 0xFF, p->optbytes_size);
+        f->optbytes[0] = p->rdp_level0;
+        f->optbytes[p->rdp_complement] = (uint8_t)~p->rdp_level0;
+        return;
+    }
     if (p->options_format == SIM_OB_F4) {
         /* RM0090 3.6: USER 0xEC (no BOR, software watchdog, no reset on stop/standby), RDP
          * level 0, every sector writable. */
@@ -40,6 +46,8 @@ void sim_flash_default_options(sim_flash *f)
 
 bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
+    if (p->options_format == SIM_OB_RDP) /* a complement that does not match: level 1 */
+        return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
     if (p->options_format == SIM_OB_F4)
         return ob[OB4_RDP] != p->rdp_level0;
     /* Option byte loader: an option whose complement does not match reads as 0xFF (RM0008
@@ -49,6 +57,8 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
 {
+    if (p->options_format == SIM_OB_RDP)
+        return 0xFFFFFFFFu; /* write protection not modelled for these families */
     if (p->options_format == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
         return 0xFFFFF000u | ((uint32_t)ob[OB4_NWRP] | (uint32_t)ob[OB4_NWRP + 1] << 8);
     uint32_t w = 0;
@@ -106,6 +116,8 @@ uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
 
 bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 {
+    if (f->part->options_format == SIM_OB_RDP)
+        return false; /* write protection not modelled for these families */
     if (f->part->options_format == SIM_OB_F4) /* nWRP: one bit per sector */
         return page < 32 && !(f->wrpr & (1u << page));
     uint32_t bit = page / f->part->wrp_pages_per_bit;
@@ -172,7 +184,7 @@ bool sim_flash_erase_page(sim_flash *f, uint32_t page)
         f->protection_errors++;
         return false;
     }
-    memset(f->mem + off, 0xFF, size);
+    memset(f->mem + off, sim_part_erased(f->part), size);
     f->pages_erased++;
     sim_flash_start_op(f, b, f->part->nsectors ? sim_flash_f4_erase_ns(f, f->part->sector_erase_ns[page])
                                                : f->part->page_erase_ns,
@@ -198,7 +210,7 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
         }
         uint32_t from = unit_offset(f, first), to = end < sim_flash_page_count(f) ? unit_offset(f, end)
                                                                                    : f->part->flash_size;
-        memset(f->mem + from, 0xFF, to - from);
+        memset(f->mem + from, sim_part_erased(f->part), to - from);
         sim_flash_start_op(f, &f->bank[bank], f->part->nsectors ? sim_flash_f4_erase_ns(f, f->part->mass_erase_ns)
                                                                 : f->part->mass_erase_ns, f->part->flash_base + from, to - from, true, false);
         any = true;
@@ -255,17 +267,59 @@ static bool program_half(sim_flash *f, uint32_t addr, uint16_t value)
     return true;
 }
 
+/* A program unit of n bytes (4: L0/L1 words, 8: L4/G0/G4/WB double words, 32: H7 flash words)
+ * as their ROMs write them: the unit must be erased, or (erased 0xFF) the value all zero, as
+ * the F1 allows (RM0351 3.3.7: PROGERR "except if the value to program is full zero"; the L0
+ * sets NOTZEROERR, RM0367 3.3.4; H7 words carry ECC and take one write, RM0433 4.3.9, where
+ * we allow the zero write too). A failing unit is not written; the error is counted, the ROM
+ * answers NACK. */
+static bool program_unit(sim_flash *f, uint32_t addr, const uint8_t *v, unsigned n)
+{
+    uint32_t off = addr - f->part->flash_base;
+    uint8_t er = sim_part_erased(f->part);
+    if (sim_flash_page_protected(f, sim_flash_page_of(f, addr))) {
+        f->protection_errors++;
+        return false;
+    }
+    bool erased = true, zero = true;
+    for (unsigned i = 0; i < n; i++) {
+        erased &= f->mem[off + i] == er;
+        zero &= v[i] == 0;
+    }
+    if (!erased && !zero) {
+        f->program_errors++;
+        return false;
+    }
+    memcpy(f->mem + off, v, n);
+    f->halfwords_programmed++; /* program operations: units here */
+    sim_flash_start_op(f, &f->bank[0], f->part->program_ns, addr, n, false, false);
+    return true;
+}
+
 bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_t len)
 {
-    if (f->part->program_bytes == 1) {
+    unsigned unit = f->part->program_bytes ? f->part->program_bytes : 2;
+    if (unit == 1) {
         for (uint32_t i = 0; i < len; i++)
             if (!sim_flash_program_f4(f, addr + i, data[i], 1))
                 return false;
         return true;
     }
-    for (uint32_t i = 0; i + 1 < len; i += 2)
-        if (!program_half(f, addr + i, (uint16_t)(data[i] | data[i + 1] << 8)))
+    if (unit == 2) {
+        for (uint32_t i = 0; i + 1 < len; i += 2)
+            if (!program_half(f, addr + i, (uint16_t)(data[i] | data[i + 1] << 8)))
+                return false;
+        return true;
+    }
+    /* Wider units: a unit the data only partly covers keeps its other bytes erased (it cannot
+     * be completed by a later write). */
+    uint8_t v[32];
+    for (uint32_t u = addr & ~(unit - 1u); u < addr + len; u += unit) {
+        for (unsigned i = 0; i < unit; i++)
+            v[i] = u + i >= addr && u + i < addr + len ? data[u + i - addr] : sim_part_erased(f->part);
+        if (!program_unit(f, u, v, unit))
             return false;
+    }
     return true;
 }
 
@@ -297,6 +351,13 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
 {
     sim_flash_erase_options(f);
+    if (f->part->options_format == SIM_OB_RDP) {
+        /* The complement is written with the value (RM0351 3.4.1: each option word has its
+         * complement beside it, written by the option programming sequence). */
+        memcpy(f->optbytes, image, f->part->optbytes_size);
+        f->optbytes[f->part->rdp_complement] = (uint8_t)~image[0];
+        return;
+    }
     unsigned step = f->part->options_format == SIM_OB_F4 ? 1 : 2; /* F1: pairs, complement by hardware */
     for (uint32_t i = 0; i < f->part->optbytes_size; i += step)
         if (image[i] != 0xFF)

@@ -36,7 +36,7 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
         sim_memory_free(m);
         return -1;
     }
-    memset(m->flash, 0xFF, part->flash_size);
+    memset(m->flash, sim_part_erased(part), part->flash_size);
     fill_system_memory(m);
     return 0;
 }

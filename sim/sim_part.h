@@ -2,12 +2,15 @@
 #ifndef SIM_PART_H
 #define SIM_PART_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* How the option bytes are laid out. */
 enum sim_options_format {
     SIM_OB_F1, /* F0/F1/F3: value and complement pairs; RDP at 0, USER 2, DATA 4-6, WRP 8-14 */
-    SIM_OB_F4, /* F2/F4: USER at 0, RDP at 1, nWRP (one bit per sector, 1 = writable) at 8-9 */
+    SIM_OB_F4, /* F2/F4 (and F7, assumed): USER at 0, RDP at 1, nWRP (one bit per sector, 1 = writable) at 8-9 */
+    SIM_OB_RDP, /* L0/L1/L4/G0/G4/WB/H7: RDP at 0 and its complement at rdp_complement; write
+                 * protection (areas, per family) is not modelled: Write (Un)Protect is NACKed */
 };
 
 /* Which peripherals code that Go starts finds, and where (sim_periph.h: sim_soc_map). */
@@ -35,7 +38,13 @@ struct sim_part {
     uint32_t wrp_pages_per_bit; /* pages one WRP bit protects (bits 0..30); bit 31 = the rest */
     uint8_t rdp_level0;         /* the RDP option byte that means unprotected: F1 0xA5, F0/F3/F4 0xAA */
     uint8_t options_format;     /* enum sim_options_format */
-    uint8_t program_bytes;      /* what Write Memory programs at a time: 2 (F0/F1/F3) or 1 (F4 ROM) */
+    uint8_t program_bytes;      /* what Write Memory programs at a time: 1 (F4/F7 ROM), 2 (F0/F1/F3),
+                                 * 4 (L0/L1 words), 8 (L4/G0/G4/WB double words), 32 (H7 flash words);
+                                 * 0 means 2 */
+    uint8_t write_align;        /* Write Memory address alignment: 4, or 8 (AN3155); 0 means 4 */
+    bool erased_zero;           /* L0/L1: an erased byte reads 0x00 (else 0xFF) */
+    uint8_t rdp_complement;     /* SIM_OB_RDP: offset of the RDP byte's complement */
+    bool no_mass_erase;         /* L0/L1: the ROM's Extended Erase has no global erase (AN3155) */
     uint8_t soc;                /* enum sim_soc */
     /* F2/F4/F7: sectors of mixed sizes, with their erase times; NULL: pages of page_size. */
     const uint32_t *sector_sizes;
@@ -47,5 +56,7 @@ struct sim_part {
     uint64_t mass_erase_ns;     /* F4: 16 s */
     uint32_t rom_startup_ns;    /* reset to bootloader ready for 0x7F */
 };
+
+static inline uint8_t sim_part_erased(const struct sim_part *p) { return p->erased_zero ? 0x00 : 0xFF; }
 
 #endif

@@ -179,14 +179,148 @@ static const struct sim_part f4_parts[] = {
             512, 128, 8),
 };
 
+/* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
+ * (the facts file's device table: PIDs, RAM the bootloader keeps, system memory, option bytes;
+ * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). Code that Go starts on
+ * them runs with the F1's peripherals: the stub has no driver for these families yet, so the
+ * host writes them through the ROM. Write protection is not modelled for the SIM_OB_RDP
+ * families (Write Protect and Unprotect are NACKed).
+ *
+ * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
+ * start-up times (F74x 16.6 ms, G0/G4/WB 0.39 ms, H74x 54 ms, L43x 0.86 ms, L47x 55 ms with
+ * LSE). The rest are assumptions: G4, L4 and WB as the G071; L0/L1 3.2 ms per word and per
+ * page erase, and 1 ms from reset (no figure at hand); F7 sectors at the F4's x8 rate per KiB
+ * (32 KiB 800 ms, 128 KiB 2 s, 256 KiB 4 s; a byte 16 us); H7 a 256-bit word 16 us and a
+ * 128 KiB sector 2 s. To be checked against the datasheets. */
+static const uint32_t f7_sectors[8] = {32768, 32768, 32768, 32768, 131072, 262144, 262144, 262144};
+static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000u, 800000000u,
+                                               2000000000u, 4000000000u, 4000000000u, 4000000000u};
+#define CORTEX_M7_R0P1 0x410FC271u
+#define CORTEX_M7_R1P1 0x411FC271u
+#define CORTEX_M0P_R0P1 0x410CC601u
+#define CORTEX_M3_R2P0 0x412FC231u
+#define G0_PROGRAM_NS 85000u
+#define G0_PAGE_ERASE_NS 22000000u
+#define L0_PROGRAM_NS 3200000u
+#define L0_PAGE_ERASE_NS 3200000u
+#define RDP_LEVEL0 0xAAu
+
+static const struct sim_part more_parts[] = {
+    {
+        .name = "stm32f746ng", .description = "STM32F746xG (1 MiB in 8 sectors of 32-256 KiB, 320 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x449, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 32768,
+        .ram_base = 0x20000000, .ram_size = 320 * 1024, .bl_ram_start = 0x20004000,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0xEDC0, .optbytes_base = 0x1FFF0000, .optbytes_size = 16,
+        .flash_size_reg = 0x1FF0F442, .uid_reg = 0x1FF0F420, .cpuid = CORTEX_M7_R0P1, .wrp_pages_per_bit = 1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .write_align = 8,
+        .sector_sizes = f7_sectors, .sector_erase_ns = f7_sector_erase_ns, .nsectors = 8,
+        .program_ns = 16000u, .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull,
+        .rom_startup_ns = 16600000u,
+    },
+    {
+        .name = "stm32g071rb", .description = "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x460, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048,
+        .ram_base = 0x20000000, .ram_size = 36 * 1024, .bl_ram_start = 0x20002700,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+    },
+    {
+        .name = "stm32g474re", .description = "STM32G474xE (512 KiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 512 * 1024, .page_size = 2048, .bank2_base = 0x08040000,
+        .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20004000,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+    },
+    {
+        .name = "stm32l072cz", .description = "STM32L072xZ (192 KiB in two banks, 128-byte pages, erased = 0x00, 20 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x447, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 192 * 1024, .page_size = 128, .bank2_base = 0x08018000,
+        .ram_base = 0x20000000, .ram_size = 20 * 1024, .bl_ram_start = 0x20001400,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
+        .flash_size_reg = 0x1FF8007C, .uid_reg = 0x1FF80050, .cpuid = CORTEX_M0P_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 4,
+        .write_align = 8, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
+        .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
+    },
+    {
+        .name = "stm32l152re", .description = "STM32L152xE (512 KiB in two banks, 256-byte pages, erased = 0x00, 80 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x437, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 512 * 1024, .page_size = 256, .bank2_base = 0x08040000,
+        .ram_base = 0x20000000, .ram_size = 80 * 1024, .bl_ram_start = 0x20001000,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
+        .flash_size_reg = 0x1FF800CC, .uid_reg = 0x1FF800D0, .cpuid = CORTEX_M3_R2P0,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 4,
+        .write_align = 8, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
+        .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
+    },
+    {
+        .name = "stm32l432kc", .description = "STM32L432xC (256 KiB, 2 KiB pages, 48 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x435, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 256 * 1024, .page_size = 2048,
+        .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20003100,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 860000u,
+    },
+    {
+        .name = "stm32l476rg", .description = "STM32L476xG (1 MiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1; ROM path only)",
+        .pid = 0x415, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 2048, .bank2_base = 0x08080000,
+        .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20003100,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 55000000u,
+    },
+    {
+        .name = "stm32wb55rg", .description = "STM32WB55xG (1 MiB, 4 KiB pages, 48 KiB RAM for the bootloader, bootloader V3.2; ROM path only)",
+        .pid = 0x495, .bl_version = 0x32, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 4096,
+        .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20004000,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF8000, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+    },
+    {
+        /* H7 option bytes are registers (FLASH_OPTSR), not memory: the simulator keeps them at
+         * 0x1FF1F000, an address of its own inside system memory, for the ROM's RDP commands. */
+        .name = "stm32h743zi", .description = "STM32H743xI (2 MiB in two banks of 8 x 128 KiB sectors, 256-bit flash words, 128 KiB DTCM, bootloader V3.1; ROM path only)",
+        .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 131072, .bank2_base = 0x08100000,
+        .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,
+        .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 1, .program_bytes = 32,
+        .write_align = 8, .program_ns = 16000u, .page_erase_ns = 2000000000u, .mass_erase_ns = 16000000000ull,
+        .rom_startup_ns = 54000000u,
+    },
+};
+
 #define NPARTS (sizeof parts / sizeof parts[0])
 #define NF4 (sizeof f4_parts / sizeof f4_parts[0])
+#define NMORE (sizeof more_parts / sizeof more_parts[0])
 
 const sim_part *sim_part_at(size_t i)
 {
     if (i < NPARTS)
         return &parts[i];
-    return i < NPARTS + NF4 ? &f4_parts[i - NPARTS] : NULL;
+    if (i < NPARTS + NF4)
+        return &f4_parts[i - NPARTS];
+    return i < NPARTS + NF4 + NMORE ? &more_parts[i - NPARTS - NF4] : NULL;
 }
 
 const sim_part *sim_part_find(const char *name)
@@ -202,5 +336,6 @@ const char *sim_part_description(const sim_part *p) { return p->description; }
 uint16_t sim_part_pid(const sim_part *p) { return p->pid; }
 uint32_t sim_part_flash_size(const sim_part *p) { return p->flash_size; }
 uint32_t sim_part_page_size(const sim_part *p) { return p->page_size; }
+uint8_t sim_part_erased_value(const sim_part *p) { return sim_part_erased(p); }
 uint32_t sim_part_ram_size(const sim_part *p) { return p->ram_size; }
 uint32_t sim_part_bootloader_ram_start(const sim_part *p) { return p->bl_ram_start; }

@@ -162,8 +162,9 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     bool flash = sim_memory_in_flash(e->mem, addr, 1);
     bool ram = sim_memory_in_ram(e->mem, addr, 1) && addr >= e->part->bl_ram_start;
     bool opt = sim_memory_in_options(e->mem, addr, 1);
-    /* AN3155: the address must be word aligned (4 bytes on F1). */
-    if (!ok || !(flash || ram || opt) || (addr & 3)) {
+    /* AN3155: the address must be aligned to 4 bytes, 8 on F7/G4/H7/L0/L1/L4/WB. */
+    uint32_t align = e->part->write_align ? e->part->write_align : 4;
+    if (!ok || !(flash || ram || opt) || (addr & (align - 1))) {
         tx(r, NACK);
         return ROM_INTERRUPTED;
     }
@@ -281,8 +282,9 @@ static void cmd_extended_erase(rom *r)
             return;
         unsigned mask = n == 0xFFFF ? 3 : n == 0xFFFE ? 1 : n == 0xFFFD ? 2 : 0;
         bool dual = r->env->part->bank2_base != 0;
-        if (mask == 0 || cs != (uint8_t)(hi ^ lo) || (!dual && mask != 3)) {
-            tx(r, NACK); /* 0xFFF0..0xFFFC are reserved */
+        /* 0xFFF0..0xFFFC are reserved; L0/L1 have no mass erase at all (AN3155). */
+        if (mask == 0 || cs != (uint8_t)(hi ^ lo) || (!dual && mask != 3) || r->env->part->no_mass_erase) {
+            tx(r, NACK);
             return;
         }
         bool ok = sim_flash_mass_erase(r->env->flash, mask);
@@ -456,8 +458,14 @@ enum sim_rom_exit sim_rom_run(sim_rom_env *env, uint32_t *go_addr)
         case 0x31: ex = cmd_write(&r, &leave); break;
         case 0x43: cmd_erase(&r); break;
         case 0x44: cmd_extended_erase(&r); break;
-        case 0x63: ex = cmd_write_protect(&r, &leave); break;
-        case 0x73: ex = cmd_write_unprotect(&r, &leave); break;
+        case 0x63:
+        case 0x73:
+            if (env->part->options_format == SIM_OB_RDP) {
+                tx(&r, NACK); /* these families' write protection (areas) is not modelled */
+                break;
+            }
+            ex = c == 0x63 ? cmd_write_protect(&r, &leave) : cmd_write_unprotect(&r, &leave);
+            break;
         case 0x82: ex = cmd_readout_protect(&r, &leave); break;
         case 0x92: ex = cmd_readout_unprotect(&r, &leave); break;
         default: tx(&r, NACK); break;

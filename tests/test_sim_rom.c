@@ -1,6 +1,8 @@
 #define _DEFAULT_SOURCE
 /* test_sim_rom.c - the ROM bootloader's AN3155 protocol on both F103 parts, including its
- * error paths, readout and write protection, and the resets they cause. */
+ * error paths, readout and write protection, and the resets they cause; then what differs on
+ * the later families (8-byte alignment, wider program units, L0/L1 erased to 0x00 without a
+ * global erase). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -475,6 +477,145 @@ static void test_flash_file_round_trip(void **state)
     remove(path);
 }
 
+static sim_board *synced(const char *part)
+{
+    sim_board *b = bh_board(part);
+    assert_int_equal(bh_sync(b), ACK);
+    return b;
+}
+
+/* L4 (and G4, WB, H7, L0, L1, F7): Write Memory wants 8-byte alignment (AN3155); a double word
+ * programs once (PROGERR otherwise: NACK), unless the new value is all zero. */
+static void test_l4_alignment_and_double_words(void **state)
+{
+    (void)state;
+    sim_board *b = synced("stm32l432kc");
+    uint8_t d[8] = {1, 2, 3, 4, 5, 6, 7, 8}, back[8];
+    assert_int_equal(bh_command(b, 0x31), ACK);
+    assert_int_equal(bh_address(b, 0x08000804), NACK);
+    assert_int_equal(bh_write(b, 0x08000800, d, 8), 0);
+    assert_int_equal(bh_read(b, 0x08000800, back, 8), 0);
+    assert_memory_equal(back, d, 8);
+    uint8_t other[8] = {1, 2, 3, 4, 5, 6, 7, 9};
+    assert_int_equal(bh_write(b, 0x08000800, other, 8), -1); /* not erased: refused */
+    sim_board_peek(b, 0x08000800, back, 8);
+    assert_memory_equal(back, d, 8);
+    uint8_t zero[8] = {0};
+    assert_int_equal(bh_write(b, 0x08000800, zero, 8), 0);  /* all zero: allowed */
+    sim_board_peek(b, 0x08000800, back, 8);
+    assert_memory_equal(back, zero, 8);
+    /* 4 bytes at the end of a write fill half a double word; the other half cannot be written
+     * later. */
+    assert_int_equal(bh_write(b, 0x08001000, d, 4), 0);
+    assert_int_equal(bh_write(b, 0x08001008, d, 8), 0);
+    sim_board_peek(b, 0x08001000, back, 8);
+    assert_memory_equal(back, d, 4);
+    for (int i = 4; i < 8; i++)
+        assert_int_equal(back[i], 0xFF);
+    sim_board_free(b);
+}
+
+/* L0/L1: flash erased reads 0x00; Extended Erase has no global erase (NACK); page erase sets
+ * the page to 0x00; words program once. */
+static void test_l0_erased_zero_and_no_mass_erase(void **state)
+{
+    (void)state;
+    sim_board *b = synced("stm32l072cz");
+    uint8_t back[256], d[8] = {0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3, 4};
+    sim_board_peek(b, 0x08000000, back, 256);
+    for (int i = 0; i < 256; i++)
+        assert_int_equal(back[i], 0x00);
+    assert_int_equal(bh_write(b, 0x08000100, d, 8), 0); /* page 2 (128-byte pages) */
+    assert_int_equal(bh_write(b, 0x08000180, d, 8), 0); /* page 3 */
+    assert_int_equal(bh_write(b, 0x08000100, d, 8), -1); /* no rewrite */
+    assert_int_equal(bh_command(b, 0x44), ACK);
+    uint8_t g[3] = {0xFF, 0xFF, 0x00};
+    bh_send(b, g, 3);
+    assert_int_equal(bh_byte(b, 1000), NACK);
+    sim_board_peek(b, 0x08000100, back, 8);
+    assert_memory_equal(back, d, 8);
+    uint16_t pages[] = {2};
+    assert_int_equal(bh_erase_pages(b, pages, 1, true), 0);
+    sim_board_peek(b, 0x08000100, back, 8);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(back[i], 0x00);
+    sim_board_peek(b, 0x08000180, back, 8);
+    assert_memory_equal(back, d, 8);
+    sim_board_free(b);
+}
+
+/* RDP through the ROM on the families whose option bytes hold RDP and its complement: level 1
+ * after Readout Protect (reads refused), back to level 0 by Readout Unprotect, which erases. */
+static void rdp_on_and_off(const char *part, uint32_t optbytes, uint8_t erased)
+{
+    sim_board *b = synced(part);
+    uint8_t d[8] = {9, 8, 7, 6, 5, 4, 3, 2}, back[8];
+    assert_int_equal(bh_write(b, 0x08000000, d, 8), 0);
+    assert_int_equal(bh_read(b, optbytes, back, 8), 0);
+    assert_int_equal(back[0], 0xAA);
+    unsigned r = sim_board_reset_count(b);
+    assert_int_equal(bh_command(b, 0x82), ACK);
+    assert_int_equal(bh_byte(b, 5000), ACK);
+    resync_after_reset(b, r);
+    assert_true(sim_board_readout_protected(b));
+    assert_int_equal(bh_command(b, 0x11), NACK);
+    /* Write protection of these families is not modelled: refused as a command. */
+    assert_int_equal(bh_command(b, 0x73), NACK);
+    r = sim_board_reset_count(b);
+    assert_int_equal(bh_command(b, 0x92), ACK);
+    assert_int_equal(bh_byte(b, 20000), ACK);
+    resync_after_reset(b, r);
+    assert_false(sim_board_readout_protected(b));
+    sim_board_peek(b, 0x08000000, back, 8);
+    for (int i = 0; i < 8; i++)
+        assert_int_equal(back[i], erased);
+    sim_board_free(b);
+}
+
+static void test_rdp_g474(void **state) { (void)state; rdp_on_and_off("stm32g474re", 0x1FFF7800, 0xFF); }
+static void test_rdp_l152(void **state) { (void)state; rdp_on_and_off("stm32l152re", 0x1FF80000, 0x00); }
+static void test_rdp_wb55(void **state) { (void)state; rdp_on_and_off("stm32wb55rg", 0x1FFF8000, 0xFF); }
+
+/* H7: 256-bit flash words: a write that ends inside one leaves the rest of it unwritable. */
+static void test_h7_flash_words(void **state)
+{
+    (void)state;
+    sim_board *b = synced("stm32h743zi");
+    uint8_t d[40], back[40];
+    for (int i = 0; i < 40; i++)
+        d[i] = (uint8_t)(i + 1);
+    assert_int_equal(bh_write(b, 0x08100000, d, 40), 0); /* bank 2: a whole word and 8 bytes */
+    assert_int_equal(bh_write(b, 0x08100028, d, 8), -1);  /* inside the second word: refused */
+    sim_board_peek(b, 0x08100000, back, 40);
+    assert_memory_equal(back, d, 40);
+    sim_board_free(b);
+}
+
+/* Get Version and Get ID name what each part is. */
+static void test_versions_and_ids_of_later_families(void **state)
+{
+    (void)state;
+    static const struct { const char *part; uint8_t version; uint16_t pid; } want[] = {
+        {"stm32f746ng", 0x31, 0x449}, {"stm32g071rb", 0x31, 0x460}, {"stm32g474re", 0x31, 0x469},
+        {"stm32l072cz", 0x31, 0x447}, {"stm32l152re", 0x31, 0x437}, {"stm32l432kc", 0x31, 0x435},
+        {"stm32l476rg", 0x31, 0x415}, {"stm32wb55rg", 0x32, 0x495}, {"stm32h743zi", 0x31, 0x450},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        sim_board *b = synced(want[i].part);
+        assert_int_equal(bh_command(b, 0x01), ACK);
+        assert_int_equal(bh_byte(b, 1000), want[i].version);
+        bh_byte(b, 1000);
+        bh_byte(b, 1000);
+        assert_int_equal(bh_byte(b, 1000), ACK);
+        assert_int_equal(bh_command(b, 0x02), ACK);
+        assert_int_equal(bh_byte(b, 1000), 1);
+        assert_int_equal(bh_byte(b, 1000), want[i].pid >> 8);
+        assert_int_equal(bh_byte(b, 1000), want[i].pid & 0xFF);
+        assert_int_equal(bh_byte(b, 1000), ACK);
+        sim_board_free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +647,13 @@ int main(void)
         cmocka_unit_test(test_corrupted_line_is_caught_by_checksums),
         cmocka_unit_test(test_power_cut_after_bytes),
         cmocka_unit_test(test_flash_file_round_trip),
+        cmocka_unit_test(test_l4_alignment_and_double_words),
+        cmocka_unit_test(test_l0_erased_zero_and_no_mass_erase),
+        cmocka_unit_test(test_rdp_g474),
+        cmocka_unit_test(test_rdp_l152),
+        cmocka_unit_test(test_rdp_wb55),
+        cmocka_unit_test(test_h7_flash_words),
+        cmocka_unit_test(test_versions_and_ids_of_later_families),
     };
     return cmocka_run_group_tests_name("sim_rom", tests, NULL, NULL);
 }

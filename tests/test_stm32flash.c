@@ -53,6 +53,16 @@ static int setup_f303(void **state) { return setup_for(state, "stm32f303vc", fal
 /* F4: sectors, byte programming by the ROM, option bytes at 0x1FFFC000. */
 static int setup_f401(void **state) { return setup_for(state, "stm32f401re", false); }
 static int setup_f407(void **state) { return setup_for(state, "stm32f407vg", false); }
+/* F7, G0, G4, L0, L1, L4, H7 (stm32flash 0.7 has no WB): Write Memory 8-aligned, wider program
+ * units, L0/L1 erased to 0x00 without a global erase. */
+static int setup_f746(void **state) { return setup_for(state, "stm32f746ng", false); }
+static int setup_g071(void **state) { return setup_for(state, "stm32g071rb", false); }
+static int setup_g474(void **state) { return setup_for(state, "stm32g474re", false); }
+static int setup_l072(void **state) { return setup_for(state, "stm32l072cz", false); }
+static int setup_l152(void **state) { return setup_for(state, "stm32l152re", false); }
+static int setup_l432(void **state) { return setup_for(state, "stm32l432kc", false); }
+static int setup_l476(void **state) { return setup_for(state, "stm32l476rg", false); }
+static int setup_h743(void **state) { return setup_for(state, "stm32h743zi", false); }
 
 static int teardown(void **state)
 {
@@ -142,8 +152,9 @@ static void assert_flash_erased(struct fx *x)
 {
     uint8_t *got = malloc(x->flash_size);
     assert_int_equal(sim_board_peek(x->board, 0x08000000, got, x->flash_size), 0);
+    uint8_t erased = sim_part_erased_value(sim_board_part(x->board));
     for (uint32_t i = 0; i < x->flash_size; i++)
-        if (got[i] != 0xFF)
+        if (got[i] != erased)
             fail_msg("flash not erased at 0x%08x: 0x%02x", 0x08000000 + i, got[i]);
     free(got);
 }
@@ -389,6 +400,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_erase_only, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_f401, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_f746, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_g071, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_g474, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_l072, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_l152, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_l432, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_l476, teardown),
+        cmocka_unit_test_setup_teardown(test_write_verify_read, setup_h743, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_only, setup_l072, teardown),
+        cmocka_unit_test_setup_teardown(test_erase_only, setup_g474, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_l432, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_l152, teardown),
+        cmocka_unit_test_setup_teardown(test_readout_protect_and_unprotect, setup_h743, teardown),
     };
     return cmocka_run_group_tests_name("stm32flash", tests, NULL, NULL);
 }

@@ -3,10 +3,12 @@
 the desktop file and the metainfo use, the permissions the app needs, and Meson options that
 exist (packaging/flatpak/README.md)."""
 import json
+import os
 import re
 import sys
 
 manifest, desktop, metainfo, options = sys.argv[1:5]
+root = os.path.dirname(os.path.abspath(options))
 errors = []
 with open(manifest) as f:
     m = json.load(f)
@@ -36,8 +38,15 @@ else:
         name = opt[2:].split("=")[0]
         if opt.startswith("-D") and name not in known:
             errors.append(f"unknown Meson option {name}")
-    if not any(s.get("type") == "file" and s.get("path") == "stub.bin" for s in main[0].get("sources", [])):
-        errors.append("the stubflash module does not take the ready-built stub.bin")
+    # One ready-built stub per flash controller family (stub/meson.build: stub_families).
+    with open(os.path.join(root, "stub", "meson.build")) as f:
+        families = re.findall(r"\['(f\d)', 'STUB_", f.read())
+    files = {s.get("path") for s in main[0].get("sources", []) if s.get("type") == "file"}
+    for fam in families:
+        if f"stub-{fam}.bin" not in files:
+            errors.append(f"the stubflash module does not take the ready-built stub-{fam}.bin")
+    if not families:
+        errors.append("no stub families found in stub/meson.build")
 for mod in m.get("modules", []):
     for src in mod.get("sources", []):
         if src.get("type") == "archive" and "sha256" not in src:

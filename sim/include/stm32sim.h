@@ -75,6 +75,8 @@ const char *sim_part_description(const sim_part *part);
 uint16_t sim_part_pid(const sim_part *part);
 uint32_t sim_part_flash_size(const sim_part *part);
 uint32_t sim_part_page_size(const sim_part *part);
+/* What an erased flash byte reads: 0xFF, or 0x00 on L0/L1. */
+uint8_t sim_part_erased_value(const sim_part *part);
 uint32_t sim_part_ram_size(const sim_part *part);
 /* First RAM address the ROM bootloader leaves to the host (Write Memory / Go). */
 uint32_t sim_part_bootloader_ram_start(const sim_part *part);
