@@ -54,6 +54,7 @@ typedef struct stub_kind {
 static const stub_kind stub_kinds[] = {
     {"F1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1},
     {"F4", sfs_stub_image_f4, &sfs_stub_image_f4_len, SFS_LOAD_F4},
+    {"F7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7},
 };
 
 static const stub_kind *stub_for(const sf_device *d)
@@ -356,12 +357,12 @@ sf_error sc_flash_error(sc_link *l, uint32_t addr, uint32_t sr, const char *afte
         return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s)%s", addr, sr,
                        (sr & 0x04) ? " PGERR, the cells were not erased" : "",
                        (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "", after);
-    /* F2/F4 (RM0090 3.9.4) */
+    /* F2/F4 (RM0090 3.9.4) and F7 (RM0385 3.7.5, where bit 7 is ERSERR) */
     return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%08X:%s%s%s%s%s%s)%s", addr, sr,
                    (sr & SFS_SR_MISMATCH) ? " the cells were not erased" : "",
                    (sr & 0x02) ? " OPERR" : "", (sr & 0x10) ? " WRPERR, the sector is write-protected" : "",
                    (sr & 0x20) ? " PGAERR, misaligned" : "", (sr & 0x40) ? " PGPERR, wrong width" : "",
-                   (sr & 0x80) ? " PGSERR, wrong sequence" : "", after);
+                   (sr & 0x80) ? " PGSERR/ERSERR, wrong sequence" : "", after);
 }
 
 static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, uint8_t *reply, size_t *rlen,
@@ -389,8 +390,8 @@ sf_error sc_info(sc_link *l)
         if (sc_get32(r) == SFS_PARAMS_MAGIC)
             break;
         if (k + 1 == sizeof stub_kinds / sizeof stub_kinds[0])
-            return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: no parameter block at 0x%08X or 0x%08X",
-                           SFS_LOAD_F1 + SFS_PARAMS_OFFSET, SFS_LOAD_F4 + SFS_PARAMS_OFFSET);
+            return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: no parameter block where any stub loads (0x%08X and on)",
+                           SFS_LOAD_F1 + SFS_PARAMS_OFFSET);
     }
     uint32_t w[SFS_PARAMS_WORDS];
     for (int i = 0; i < SFS_PARAMS_WORDS; i++)

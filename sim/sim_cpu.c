@@ -249,7 +249,7 @@ static void periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
     uint32_t addr = PERIPH_BASE + (uint32_t)(off & ~3ull);
     uint32_t v = size >= 4 ? (uint32_t)value : merged(periph_reg_read(c, addr), off, size, value);
     /* Sub-word writes to DR must not re-read it (that would consume a received byte). */
-    if (addr == c->map->usart1 + 4)
+    if (addr == sim_soc_usart_tx_reg(c->map))
         v = (uint32_t)value;
     periph_reg_write(c, addr, v);
 }
@@ -399,8 +399,9 @@ static void reset_state(sim_cpu *c)
     c->fault[0] = 0;
     c->nfix = 0;
     c->rcc.pll_stuck = c->env.pll_stuck;
-    c->rcc.f4 = c->env.part->soc == SIM_SOC_F4;
+    c->rcc.f4 = SIM_SOC_HAS_F4_FLASH(c->env.part->soc);
     sim_rcc_reset(&c->rcc, false);
+    c->usart.v2 = c->map->usart_v2;
     sim_usart_reset(&c->usart, c->env.line);
     sim_dma_reset(&c->dma, c->map);
     sim_systick_reset(&c->systick);

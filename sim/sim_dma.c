@@ -13,24 +13,21 @@ enum { CCR_EN = 1u << 0, CCR_DIR = 1u << 4, CCR_CIRC = 1u << 5, CCR_MINC = 1u <<
 /* F4 stream SxCR: EN 0, DIR 6-7, CIRC 8, MINC 10, CHSEL 25-27. */
 enum { SCR_EN = 1u << 0, SCR_DIR = 3u << 6, SCR_CIRC = 1u << 8, SCR_MINC = 1u << 10 };
 #define SCR_CHSEL(v) (((v) >> 25) & 7u)
-enum { CR1_RE = 1u << 2, CR1_UE = 1u << 13, CR3_DMAR = 1u << 6 };
+enum { CR3_DMAR = 1u << 6 };
 #define RX_CHANNEL 4 /* F1: channel 5, zero-based */
 #define IDLE_POLLS_BEFORE_WAIT 64
 #define IDLE_WAIT_NS 20000
 
 void sim_dma_reset(sim_dma *d, const sim_soc_map *map) { *d = (sim_dma){.map = map}; }
 
-static bool usart_rx_dma(const sim_usart *u)
-{
-    return (u->cr3 & CR3_DMAR) && (u->cr1 & CR1_UE) && (u->cr1 & CR1_RE);
-}
+static bool usart_rx_dma(const sim_usart *u) { return (u->cr3 & CR3_DMAR) && sim_usart_receiving(u); }
 
 /* The channel or stream wired to USART1_RX and set up to take its bytes, or -1. */
 static int rx_channel(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
 {
     if (!sim_rcc_dma_enabled(r) || !usart_rx_dma(u))
         return -1;
-    uint32_t dr = d->map->usart1 + 4;
+    uint32_t dr = sim_soc_usart_rx_reg(d->map);
     if (!d->map->dma_streams) {
         const struct sim_dma_channel *ch = &d->ch[RX_CHANNEL];
         return (ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr ? RX_CHANNEL : -1;

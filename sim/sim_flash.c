@@ -75,7 +75,7 @@ void sim_flash_reset(sim_flash *f)
 {
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
-        f->bank[b].cr = f->part->soc == SIM_SOC_F4 ? CR4_LOCK : CR_LOCK;
+        f->bank[b].cr = SIM_SOC_HAS_F4_FLASH(f->part->soc) ? CR4_LOCK : CR_LOCK;
     }
     f->psize = 0;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
@@ -133,7 +133,7 @@ bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 void sim_flash_settle(sim_flash *f, struct flash_bank *b)
 {
     if (b->op_pending && sim_clock_now(f->clock) >= b->busy_until) {
-        bool f4 = f->part->soc == SIM_SOC_F4;
+        bool f4 = SIM_SOC_HAS_F4_FLASH(f->part->soc);
         b->op_pending = false;
         b->cr &= ~(f4 ? CR4_STRT : CR_STRT);
         b->sr |= f4 ? SR4_EOP : SR_EOP;
@@ -382,7 +382,7 @@ static void start_erase_from_cr(sim_flash *f, int bi)
 
 uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 {
-    if (f->part->soc == SIM_SOC_F4)
+    if (SIM_SOC_HAS_F4_FLASH(f->part->soc))
         return sim_flash_f4_reg_read(f, off);
     int bi = 0;
     if (f->part->bank2_base && off >= FLASH_BANK2 && off < FLASH_BANK2 + 0x18) {
@@ -419,7 +419,7 @@ uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 
 void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 {
-    if (f->part->soc == SIM_SOC_F4) {
+    if (SIM_SOC_HAS_F4_FLASH(f->part->soc)) {
         sim_flash_f4_reg_write(f, off, v);
         return;
     }
@@ -486,7 +486,7 @@ void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
 {
     const struct sim_part *p = f->part;
-    if (p->soc == SIM_SOC_F4)
+    if (SIM_SOC_HAS_F4_FLASH(p->soc))
         return sim_flash_f4_cpu_store(f, addr, size, value, msg);
     if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
         struct flash_bank *b = &f->bank[0];

@@ -17,7 +17,11 @@ enum sim_options_format {
 enum sim_soc {
     SIM_SOC_F1, /* F0/F1/F3 as the F1: RCC 0x40021000, USART1 0x40013800, DMA1, FPEC 0x40022000 */
     SIM_SOC_F4, /* F2/F4: RCC 0x40023800, USART1 0x40011000, DMA2 streams, flash 0x40023C00 */
+    SIM_SOC_F7, /* F7: the F4's map and flash controller, USART1 with the newer registers (ISR, RDR, TDR) */
 };
+
+/* The F2/F4 flash controller (sim_flash_f4.c): F4 and F7 parts. */
+#define SIM_SOC_HAS_F4_FLASH(soc) ((soc) == SIM_SOC_F4 || (soc) == SIM_SOC_F7)
 
 struct sim_part {
     const char *name;

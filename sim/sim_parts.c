@@ -181,9 +181,10 @@ static const struct sim_part f4_parts[] = {
 
 /* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
  * (the facts file's device table: PIDs, RAM the bootloader keeps, system memory, option bytes;
- * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). Code that Go starts on
- * them runs with the F1's peripherals: the stub has no driver for these families yet, so the
- * host writes them through the ROM. Write protection is not modelled for the SIM_OB_RDP
+ * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
+ * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub. Code that Go
+ * starts on the others runs with the F1's peripherals: the stub has no driver for those
+ * families yet, so the host writes them through the ROM. Write protection is not modelled for the SIM_OB_RDP
  * families (Write Protect and Unprotect are NACKed).
  *
  * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
@@ -207,13 +208,13 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 
 static const struct sim_part more_parts[] = {
     {
-        .name = "stm32f746ng", .description = "STM32F746xG (1 MiB in 8 sectors of 32-256 KiB, 320 KiB RAM, bootloader V3.1; ROM path only)",
+        .name = "stm32f746ng", .description = "STM32F746xG (1 MiB in 8 sectors of 32-256 KiB, 320 KiB RAM, bootloader V3.1)",
         .pid = 0x449, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 32768,
         .ram_base = 0x20000000, .ram_size = 320 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0xEDC0, .optbytes_base = 0x1FFF0000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF0F442, .uid_reg = 0x1FF0F420, .cpuid = CORTEX_M7_R0P1, .wrp_pages_per_bit = 1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .write_align = 8,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .write_align = 8, .soc = SIM_SOC_F7,
         .sector_sizes = f7_sectors, .sector_erase_ns = f7_sector_erase_ns, .nsectors = 8,
         .program_ns = 16000u, .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull,
         .rom_startup_ns = 16600000u,

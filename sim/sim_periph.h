@@ -16,7 +16,12 @@
 typedef struct sim_soc_map {
     uint32_t rcc, usart1, dma, flash;
     bool dma_streams; /* F4 DMA2: streams with channel selection; F1 DMA1: channels */
+    bool usart_v2;    /* F7: CR1 (UE bit 0), CR2, CR3, BRR at 0x0C, ISR 0x1C, ICR 0x20, RDR 0x24, TDR 0x28 */
 } sim_soc_map;
+/* The USART1 register the DMA reads received bytes from (DR, or RDR). */
+static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m) { return m->usart1 + (m->usart_v2 ? 0x24 : 0x04); }
+/* The register a store to sends a byte (DR, or TDR). */
+static inline uint32_t sim_soc_usart_tx_reg(const sim_soc_map *m) { return m->usart1 + (m->usart_v2 ? 0x28 : 0x04); }
 const sim_soc_map *sim_soc_map_of(unsigned soc);
 
 typedef struct sim_rcc {
@@ -36,6 +41,7 @@ bool sim_rcc_usart1_enabled(const sim_rcc *r);
 bool sim_rcc_dma_enabled(const sim_rcc *r);
 
 typedef struct sim_usart {
+    bool v2;             /* the newer register map (sim_soc_map.usart_v2); kept across resets */
     uint32_t brr, cr1, cr2, cr3, gtpr;
     uint8_t rdr;
     bool ore;
@@ -45,6 +51,8 @@ typedef struct sim_usart {
 void sim_usart_reset(sim_usart *u, sim_line *line);
 uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off);
 void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, uint32_t v);
+/* UE and RE as this USART's CR1 has them. */
+bool sim_usart_receiving(const sim_usart *u);
 /* Re-derive the line format after a clock change. */
 void sim_usart_clock_changed(sim_usart *u, sim_line *line, const sim_rcc *rcc);
 

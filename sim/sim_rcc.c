@@ -147,12 +147,13 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
     }
 }
 
-/* RM0008 3.3 (F1; F0 and F3 are modelled with it), RM0090 2.3 (F4). */
+/* RM0008 3.3 (F1; F0 and F3 are modelled with it), RM0090 2.3 (F4), RM0385 2.2.2 (F7). */
 const sim_soc_map *sim_soc_map_of(unsigned soc)
 {
     static const sim_soc_map maps[] = {
-        [SIM_SOC_F1] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false},
-        [SIM_SOC_F4] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true},
+        [SIM_SOC_F1] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, false},
+        [SIM_SOC_F4] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, false},
+        [SIM_SOC_F7] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, true}, /* RM0385 2.2.2 */
     };
-    return &maps[soc == SIM_SOC_F4 ? SIM_SOC_F4 : SIM_SOC_F1];
+    return &maps[soc <= SIM_SOC_F7 ? soc : SIM_SOC_F1];
 }

@@ -1,4 +1,6 @@
-/* sim_usart.c - USART1 of the F1 (RM0008 27.6): SR, DR, BRR, CR1..3.
+/* sim_usart.c - USART1 of the F1 (RM0008 27.6): SR, DR, BRR, CR1..3; on the F7 the newer map
+ * (RM0385 34.8: CR1 with UE at bit 0, CR2, CR3, BRR at 0x0C, ISR 0x1C with the same flag bits
+ * as SR, ICR 0x20, RDR 0x24, TDR 0x28).
  * The line format follows UE/TE/RE, BRR and PCLK2: a wrong BRR means garbage on the line,
  * as on hardware. DR holds one received byte; bytes that arrive while it is full are lost
  * and ORE is set. TXE/TC follow the time the transmitter needs for the queued bytes.
@@ -6,7 +8,11 @@
 #include "sim_periph.h"
 
 enum { SR_ORE = 1u << 3, SR_RXNE = 1u << 5, SR_TC = 1u << 6, SR_TXE = 1u << 7 };
-enum { CR1_RE = 1u << 2, CR1_TE = 1u << 3, CR1_PCE = 1u << 10, CR1_UE = 1u << 13 };
+enum { CR1_RE = 1u << 2, CR1_TE = 1u << 3, CR1_PCE = 1u << 10, CR1_UE = 1u << 13, CR1_UE_V2 = 1u << 0 };
+enum { ICR_ORECF = 1u << 3 };
+
+static bool enabled(const sim_usart *u) { return u->cr1 & (u->v2 ? CR1_UE_V2 : CR1_UE); }
+bool sim_usart_receiving(const sim_usart *u) { return enabled(u) && (u->cr1 & CR1_RE); }
 
 /* After this many empty polls in a row, a poll waits briefly for the line instead of
  * spinning: the virtual CPU has nothing to do, and the host's cores are shared. 20 us is
@@ -16,13 +22,13 @@ enum { CR1_RE = 1u << 2, CR1_TE = 1u << 3, CR1_PCE = 1u << 10, CR1_UE = 1u << 13
 
 void sim_usart_reset(sim_usart *u, sim_line *line)
 {
-    *u = (sim_usart){0};
+    *u = (sim_usart){.v2 = u->v2};
     sim_line_device_format(line, 0, false);
 }
 
 static void update_format(sim_usart *u, sim_line *line, const sim_rcc *rcc)
 {
-    bool on = (u->cr1 & CR1_UE) && (u->cr1 & (CR1_TE | CR1_RE)) && u->brr >= 16;
+    bool on = enabled(u) && (u->cr1 & (CR1_TE | CR1_RE)) && u->brr >= 16;
     uint32_t baud = on ? sim_rcc_pclk2(rcc) / u->brr : 0;
     sim_line_device_format(line, baud, (u->cr1 & CR1_PCE) != 0);
 }
@@ -37,14 +43,14 @@ static uint32_t read_sr(sim_usart *u, sim_line *line)
     uint32_t sr = 0;
     bool txe, tc;
     sim_line_device_tx_state(line, &txe, &tc);
-    if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_RE) && sim_line_device_rx_ready(line)) {
+    if (sim_usart_receiving(u) && sim_line_device_rx_ready(line)) {
         sr |= SR_RXNE;
         u->idle_polls = 0;
     } else if (txe && ++u->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
         /* Only a poller that is not waiting for the transmitter can be waiting for the line:
          * one that sends must see TXE within a byte time (12 us at 921600). */
         sim_line_device_wait_rx(line, IDLE_WAIT_NS);
-        if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_RE) && sim_line_device_rx_ready(line))
+        if (sim_usart_receiving(u) && sim_line_device_rx_ready(line))
             sr |= SR_RXNE;
     }
     if (u->ore)
@@ -56,21 +62,49 @@ static uint32_t read_sr(sim_usart *u, sim_line *line)
     return sr;
 }
 
+static uint32_t take(sim_usart *u, sim_line *line)
+{
+    uint8_t b;
+    bool ore;
+    if (enabled(u) && sim_line_device_take(line, &b, &ore)) {
+        u->rdr = b;
+        u->ore = ore;
+    }
+    return u->rdr;
+}
+
+static void put(sim_usart *u, sim_line *line, uint32_t v)
+{
+    u->idle_polls = 0;
+    if (enabled(u) && (u->cr1 & CR1_TE))
+        sim_line_device_put(line, (uint8_t)v);
+}
+
+/* The newer map, as offsets of the F1's registers: 0x100 for the ones it lacks. */
+static uint32_t v1_offset(uint32_t off, bool write)
+{
+    switch (off) {
+    case 0x00: return 0x0C;                 /* CR1 */
+    case 0x04: return 0x10;                 /* CR2 */
+    case 0x08: return 0x14;                 /* CR3 */
+    case 0x0C: return 0x08;                 /* BRR */
+    case 0x10: return 0x18;                 /* GTPR */
+    case 0x1C: return write ? 0x100 : 0x00; /* ISR: read only */
+    case 0x24: return write ? 0x100 : 0x04; /* RDR */
+    case 0x28: return write ? 0x04 : 0x100; /* TDR: reads 0 here */
+    default: return 0x100;
+    }
+}
+
 uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off)
 {
     if (!sim_rcc_usart1_enabled(rcc))
         return 0;
+    if (u->v2)
+        off = v1_offset(off, false);
     switch (off) {
     case 0x00: return read_sr(u, line);
-    case 0x04: {
-        uint8_t b;
-        bool ore;
-        if ((u->cr1 & CR1_UE) && sim_line_device_take(line, &b, &ore)) {
-            u->rdr = b;
-            u->ore = ore;
-        }
-        return u->rdr;
-    }
+    case 0x04: return take(u, line);
     case 0x08: return u->brr;
     case 0x0C: return u->cr1;
     case 0x10: return u->cr2;
@@ -84,15 +118,19 @@ void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t 
 {
     if (!sim_rcc_usart1_enabled(rcc))
         return;
+    if (u->v2) {
+        if (off == 0x20) { /* ICR */
+            if (v & ICR_ORECF)
+                u->ore = false;
+            return;
+        }
+        off = v1_offset(off, true);
+    }
     switch (off) {
     case 0x00: u->ore = false; break; /* SR: software clears flags by writing 0 */
-    case 0x04:
-        u->idle_polls = 0;
-        if ((u->cr1 & CR1_UE) && (u->cr1 & CR1_TE))
-            sim_line_device_put(line, (uint8_t)v);
-        break;
+    case 0x04: put(u, line, v); break;
     case 0x08: u->brr = v & 0xFFFF; update_format(u, line, rcc); break;
-    case 0x0C: u->cr1 = v & 0x3FFF; update_format(u, line, rcc); break;
+    case 0x0C: u->cr1 = v & (u->v2 ? 0x1FFFFFFFu : 0x3FFFu); update_format(u, line, rcc); break;
     case 0x10: u->cr2 = v; break;
     case 0x14: u->cr3 = v; break;
     case 0x18: u->gtpr = v; break;

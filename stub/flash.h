@@ -1,6 +1,6 @@
 /* flash.h - what the stub needs from a flash driver; one file per controller family
- * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4, 32-bit words in sectors of
- * mixed sizes). Errors return the controller's status register bits, 0 = success; a cell that
+ * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4/F7, 32-bit words in sectors
+ * of mixed sizes). Errors return the controller's status register bits, 0 = success; a cell that
  * does not read back what was programmed with no flag from the controller reports
  * FLASH_MISMATCH (F1: PGERR, which is what the F1 says then; protocol.h). */
 #ifndef STUBFLASH_STUB_FLASH_H
@@ -9,7 +9,7 @@
 #include "protocol.h"
 
 /* Bytes programmed at a time, and their value when erased. */
-#ifdef STUB_F4
+#if defined(STUB_F4) || defined(STUB_F7)
 #define FLASH_UNIT 4u
 #define FLASH_UNIT_ERASED 0xFFFFFFFFu
 #define FLASH_MISMATCH SFS_SR_MISMATCH

@@ -1,7 +1,7 @@
-/* flash_f4.c - the F2/F4 flash controller (RM0090 3.5-3.9): unlock with the two keys, sector
+/* flash_f4.c - the F2/F4 flash controller (RM0090 3.5-3.9), which the F7 has too (RM0385 3.3): unlock with the two keys, sector
  * erase with SER/SNB/STRT, 32-bit programming with PG and PSIZE x32 (the width for a 2.7-3.6 V
  * supply, the usual board; RM0090 table 7), errors in SR (OPERR 1, WRPERR 4, PGAERR 5,
- * PGPERR 6, PGSERR 7). Sectors: four of the first size (16 KiB on F2/F4, 32 KiB on F7), one of
+ * PGPERR 6, PGSERR 7; ERSERR on the F7). Sectors: four of the first size (16 KiB on F2/F4, 32 KiB on F7), one of
  * four times it, then eight times it (RM0090 table 5, RM0385 table 4): the host passes the
  * first size in params.page_size. */
 #include "flash.h"

@@ -98,10 +98,10 @@ static void expect_hello(sim_board *b, uint32_t image_crc)
 static void start_stub_damaged(sim_board *b, int damage_at)
 {
     const sim_part *part = sim_board_part(b);
-    bool f4 = sim_part_page_size(part) >= 16384;
-    const unsigned char *image = f4 ? sfs_stub_image_f4 : sfs_stub_image_f1;
-    size_t image_len = f4 ? sfs_stub_image_f4_len : sfs_stub_image_f1_len;
-    uint32_t load = f4 ? SFS_LOAD_F4 : SFS_LOAD_F1;
+    bool f4 = sim_part_page_size(part) == 16384, f7 = sim_part_page_size(part) == 32768;
+    const unsigned char *image = f7 ? sfs_stub_image_f7 : f4 ? sfs_stub_image_f4 : sfs_stub_image_f1;
+    size_t image_len = f7 ? sfs_stub_image_f7_len : f4 ? sfs_stub_image_f4_len : sfs_stub_image_f1_len;
+    uint32_t load = f7 ? SFS_LOAD_F7 : f4 ? SFS_LOAD_F4 : SFS_LOAD_F1;
     size_t len = (image_len + 3) & ~(size_t)3;
     uint8_t *img = calloc(1, len);
     memcpy(img, image, image_len);
@@ -110,7 +110,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
     assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
-    assert_int_equal(p.uart_clock, f4 ? 84000000 : 64000000);
+    assert_int_equal(p.uart_clock, f4 || f7 ? 84000000 : 64000000);
     p.brr = (p.uart_clock + 57600) / 115200;
     p.frame = (p.image_end + 3) & ~3u;
     p.max_payload = SFS_MAX_PAYLOAD;
@@ -121,7 +121,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     p.page_size = sim_part_page_size(part);
     p.bank2_base = sim_part_flash_size(part) > 512 * 1024 ? 0x08080000 : 0;
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
-    le32_put(img, 0x20008000); /* stack above the buffers; both parts have more RAM */
+    le32_put(img, load + 0x7800); /* stack above the buffers; every part here has the RAM */
     if (damage_at >= 0)
         img[damage_at] ^= 0x10;
     uint32_t crc = (uint32_t)crc32(0, img, (uInt)image_len);
@@ -463,73 +463,75 @@ static void test_unprogrammable_cell_stops_the_stream(void **state)
 static void erase_write_f4(const char *part, uint32_t far_sector)
 {
     sim_board *b = bh_board(part);
+    /* Sectors: four of s (16 KiB on F4, 32 KiB on F7), one of 4s, then 8s. */
+    const uint32_t s = sim_part_page_size(sim_board_part(b)), s1 = 0x08000000 + s, s4 = 0x08000000 + 4 * s,
+                   s5 = 0x08000000 + 8 * s, last = far_sector + 8 * s;
     assert_int_equal(bh_sync(b), ACK);
     /* Through the ROM: sector 1's start, sector 3's end, the starts of sectors 4 and 5 and the
      * end of 5, the end of the sector before the last and of the last. */
     static const uint8_t zeros[256] = {0};
-    const uint32_t marks[] = {0x08004000, 0x0800FF00, 0x08010000, 0x08020000, 0x0803FF00, far_sector - 256,
-                              far_sector + 0x1FF00};
+    const uint32_t marks[] = {s1, s4 - 256, s4, s5, s5 + 8 * s - 256, far_sector - 256, last - 256};
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
         assert_int_equal(bh_write(b, marks[i], zeros, sizeof zeros), 0);
     start_stub(b);
     uint8_t req[9], rep[16], back[64], d[64], zend[64];
 
-    /* An erase of 4 bytes in sector 1 erases all of sector 1 (16 KiB) and nothing else. */
+    /* An erase of 4 bytes in sector 1 erases all of sector 1 and nothing else. */
     sim_stats before, after;
     sim_board_stats(b, &before);
-    le32_put(req, 0x08004010);
+    le32_put(req, s1 + 0x10);
     le32_put(req + 4, 4);
     assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
     sim_board_stats(b, &after);
     assert_int_equal(after.pages_erased - before.pages_erased, 1);
-    sim_board_peek(b, 0x08004000, back, 64);
+    sim_board_peek(b, s1, back, 64);
     for (int i = 0; i < 64; i++)
         assert_int_equal(back[i], 0xFF);
 
     for (int i = 0; i < 64; i++)
         d[i] = (uint8_t)(i * 3 + 1);
-    assert_int_equal(program(b, 0x08004020, d, 64, zend), SFS_OK);
-    sim_board_peek(b, 0x08004020, back, 64);
+    assert_int_equal(program(b, s1 + 0x20, d, 64, zend), SFS_OK);
+    sim_board_peek(b, s1 + 0x20, back, 64);
     assert_memory_equal(back, d, 64);
 
     /* The same words again with other bits: nothing changes, and the stub says where. */
     for (int i = 0; i < 64; i++)
         d[i] ^= 0x5A;
-    assert_int_equal(program(b, 0x08004020, d, 64, zend), SFS_EFLASH);
-    assert_int_equal(le32_get(zend + 1), 0x08004020);
+    assert_int_equal(program(b, s1 + 0x20, d, 64, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), s1 + 0x20);
     assert_int_equal(le32_get(zend + 5), SFS_SR_MISMATCH);
 
-    /* Not word-aligned, or an erasing stream not at a sector start (0x08004800 is inside
-     * sector 1): refused before flash is touched. */
-    le32_put(req, 0x08008002);
+    /* Not word-aligned, or an erasing stream not at a sector start (inside sector 1): refused
+     * before flash is touched. */
+    le32_put(req, s1 + s + 2);
     le32_put(req + 4, 4);
     req[8] = 0;
     assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_EARG);
-    le32_put(req, 0x08004800);
+    le32_put(req, s1 + 0x800);
     req[8] = SFS_ZFLAG_ERASE;
     assert_int_equal(call(b, 5, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_EARG);
 
-    /* An erasing stream over the 64 KiB sector 4 and into the 128 KiB sector 5: both are
-     * erased whole as the stream reaches them, sector 3 is not touched. */
-    size_t n = 0x10000 + 4096, zlen, cut;
+    /* An erasing stream over sector 4 (4s) and into sector 5 (8s): both are erased whole as the
+     * stream reaches them, sector 3 is not touched. */
+    size_t n = 4 * s + 4096, zlen, cut;
     uint8_t *t = text_like(n);
     uint8_t *z = deflate_cut(t, n, n, &zlen, &cut);
     sim_board_stats(b, &before);
-    assert_int_equal(stream(b, 0x08010000, (uint32_t)n, true, z, zlen, zend), 13);
+    assert_int_equal(stream(b, s4, (uint32_t)n, true, z, zlen, zend), 13);
     sim_board_stats(b, &after);
     assert_int_equal(zend[0], SFS_OK);
     assert_int_equal(le32_get(zend + 9), (uint32_t)crc32(0, t, (uInt)n));
     assert_int_equal(after.pages_erased - before.pages_erased, 2);
     uint8_t *big = malloc(n);
-    sim_board_peek(b, 0x08010000, big, n);
+    sim_board_peek(b, s4, big, n);
     assert_memory_equal(big, t, n);
     free(big);
-    sim_board_peek(b, 0x0800FF00, back, 64);
+    sim_board_peek(b, s4 - 256, back, 64);
     assert_memory_equal(back, zeros, 64);
-    sim_board_peek(b, 0x0803FF00, back, 64);
+    sim_board_peek(b, s5 + 8 * s - 256, back, 64);
     for (int i = 0; i < 64; i++)
         assert_int_equal(back[i], 0xFF);
     free(z);
@@ -544,14 +546,14 @@ static void erase_write_f4(const char *part, uint32_t far_sector)
     assert_memory_equal(back, zeros, 64);
     for (int i = 0; i < 64; i++)
         d[i] = (uint8_t)(200 - i);
-    assert_int_equal(program(b, far_sector + 0x1FFC0, d, 64, zend), SFS_OK);
-    sim_board_peek(b, far_sector + 0x1FFC0, back, 64);
+    assert_int_equal(program(b, last - 64, d, 64, zend), SFS_OK);
+    sim_board_peek(b, last - 64, back, 64);
     assert_memory_equal(back, d, 64);
     le32_put(req, 0x08000000);
     le32_put(req + 4, SFS_ERASE_ALL);
     assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
-    sim_board_peek(b, far_sector + 0x1FFC0, back, 64);
+    sim_board_peek(b, last - 64, back, 64);
     for (int i = 0; i < 64; i++)
         assert_int_equal(back[i], 0xFF);
     sim_board_free(b);
@@ -567,6 +569,12 @@ static void test_erase_write_f407(void **state)
 {
     (void)state;
     erase_write_f4("stm32f407vg", 0x080E0000);
+}
+
+static void test_erase_write_f746(void **state)
+{
+    (void)state;
+    erase_write_f4("stm32f746ng", 0x080C0000);
 }
 
 static void test_write_protected_sector_reported_f4(void **state)
@@ -605,6 +613,12 @@ static void test_stub_f4(void **state)
     run_stub_session("stm32f411re");
 }
 
+static void test_stub_f7(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f746ng");
+}
+
 static void test_stub_hd(void **state)
 {
     (void)state;
@@ -635,6 +649,7 @@ static void test_stub_fits_its_budget(void **state)
     /* Issue 8: at most 4 KiB, so loading it through the ROM costs little even at 115200. */
     assert_in_range(sfs_stub_image_f1_len, 1024, 4096);
     assert_in_range(sfs_stub_image_f4_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_f7_len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)
@@ -664,8 +679,10 @@ int main(void)
         cmocka_unit_test(test_corrupt_stream_stops_where_it_breaks),
         cmocka_unit_test(test_unprogrammable_cell_stops_the_stream),
         cmocka_unit_test(test_stub_f4),
+        cmocka_unit_test(test_stub_f7),
         cmocka_unit_test(test_erase_write_f401),
         cmocka_unit_test(test_erase_write_f407),
+        cmocka_unit_test(test_erase_write_f746),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);

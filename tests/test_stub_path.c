@@ -116,9 +116,10 @@ static void test_delta_and_rom_readback_xl(void **state) { delta_and_rom_readbac
 /* 10 KiB of RAM: the stub runs with 256-byte frames and a 512-byte window. */
 static void test_delta_and_rom_readback_ld(void **state) { delta_and_rom_readback(state, "stm32f103c6"); }
 
-/* F4 (sectors of 16, 64 and 128 KiB): 150 KB cover sectors 0-5; a changed byte in sector 0
- * costs one 16 KiB erase; stm32flash reads the first 32 KiB back through the ROM. */
-static void delta_and_rom_readback_f4(void **state, const char *part)
+/* F4 (sectors of 16, 64 and 128 KiB) and F7 (32, 128, 256 KiB): 150 KB cover sectors 0-5 (F7:
+ * 0-4); a changed byte in sector 0 costs one erase of it; stm32flash reads the first 32 KiB back
+ * through the ROM. */
+static void delta_and_rom_readback_f4(void **state, const char *part, const char *load, int units)
 {
     sim_options opt = {.boot0 = true};
     pty_board *x = *state = fixture(part, &opt);
@@ -126,16 +127,19 @@ static void delta_and_rom_readback_f4(void **state, const char *part)
     uint8_t *img = firmware_like(n, &hello_len);
     save(x, "a.bin", img, n);
     assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
+    char want[64];
     assert_true(pb_log_has(x, "loading the stub: 40"));
-    assert_true(pb_log_has(x, "at 0x20003000"));
-    assert_true(pb_log_has(x, "6 of 6 page(s) differ"));
+    assert_true(pb_log_has(x, load));
+    snprintf(want, sizeof want, "%d of %d page(s) differ", units, units);
+    assert_true(pb_log_has(x, want));
     expect_flash(x, img, n);
 
     sim_stats before, after;
     sim_board_stats(x->board, &before);
     assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
     sim_board_stats(x->board, &after);
-    assert_true(pb_log_has(x, "0 of 6 page(s) differ; 6 already hold the image"));
+    snprintf(want, sizeof want, "0 of %d page(s) differ; %d already hold the image", units, units);
+    assert_true(pb_log_has(x, want));
     assert_int_equal(after.pages_erased - before.pages_erased, 0);
     assert_int_equal(after.halfwords_programmed - before.halfwords_programmed, 0);
 
@@ -144,9 +148,11 @@ static void delta_and_rom_readback_f4(void **state, const char *part)
     sim_board_stats(x->board, &before);
     assert_int_equal(stubflash(x, "write", pb_file(x, "b.bin"), NULL), 0);
     sim_board_stats(x->board, &after);
-    assert_true(pb_log_has(x, "1 of 6 page(s) differ"));
+    snprintf(want, sizeof want, "1 of %d page(s) differ", units);
+    assert_true(pb_log_has(x, want));
     assert_int_equal(after.pages_erased - before.pages_erased, 1);
-    assert_in_range(after.halfwords_programmed - before.halfwords_programmed, 1, 16384 / 4); /* words */
+    assert_in_range(after.halfwords_programmed - before.halfwords_programmed, 1,
+                    sim_part_page_size(sim_board_part(x->board)) / 4); /* words */
     expect_flash(x, img, n);
 
     const char *r[] = {"stm32flash", "-b", "115200", "-r", pb_file(x, "r.bin"), "-S", "0x08000000:32768",
@@ -160,8 +166,18 @@ static void delta_and_rom_readback_f4(void **state, const char *part)
     free(img);
 }
 
-static void test_delta_and_rom_readback_f401(void **state) { delta_and_rom_readback_f4(state, "stm32f401re"); }
-static void test_delta_and_rom_readback_f446(void **state) { delta_and_rom_readback_f4(state, "stm32f446re"); }
+static void test_delta_and_rom_readback_f401(void **state)
+{
+    delta_and_rom_readback_f4(state, "stm32f401re", "at 0x20003000", 6);
+}
+static void test_delta_and_rom_readback_f446(void **state)
+{
+    delta_and_rom_readback_f4(state, "stm32f446re", "at 0x20003000", 6);
+}
+static void test_delta_and_rom_readback_f746(void **state)
+{
+    delta_and_rom_readback_f4(state, "stm32f746ng", "at 0x20004000", 5);
+}
 
 static void test_resume_after_the_host_dies(void **state)
 {
@@ -315,6 +331,7 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_ld, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f401, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f446, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
