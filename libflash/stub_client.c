@@ -55,6 +55,8 @@ static const stub_kind stub_kinds[] = {
     {"F1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1},
     {"F4", sfs_stub_image_f4, &sfs_stub_image_f4_len, SFS_LOAD_F4},
     {"F7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7},
+    {"L4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4},
+    {"G4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4},
 };
 
 static const stub_kind *stub_for(const sf_device *d)
@@ -97,7 +99,12 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
         ring = MAX_RING;
     p.brr = (p.uart_clock + baud / 2u) / baud;
     p.page_size = d->layout[0].size;
-    p.bank2_base = d->dual_bank && flash_size > 512u * 1024u ? d->flash_base + 512u * 1024u : 0;
+    /* Bank 2: on the F1 XL after the first 512 KiB (RM0008 3.3.3); on the others at half the
+     * flash (L476, G474 in its default dual-bank mode). */
+    if (strcmp(d->family, "F1") == 0)
+        p.bank2_base = d->dual_bank && flash_size > 512u * 1024u ? d->flash_base + 512u * 1024u : 0;
+    else
+        p.bank2_base = d->dual_bank ? d->flash_base + flash_size / 2u : 0;
     p.frame = end;
     p.max_payload = payload;
     p.ring = end + fbuf;

@@ -201,6 +201,8 @@ static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
     }
     if (in_block(addr, m->dma))
         return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - m->dma);
+    if (m->dmamux && in_block(addr, m->dmamux))
+        return sim_dma_mux_read(&c->dma, addr - m->dmamux);
     if (in_block(addr, m->rcc))
         return sim_rcc_read(&c->rcc, addr - m->rcc);
     if (in_block(addr, m->flash))
@@ -218,6 +220,8 @@ static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
         sim_usart_clock_changed(&c->usart, c->env.line, &c->rcc);
     } else if (in_block(addr, m->dma)) {
         sim_dma_write(&c->dma, addr - m->dma, v);
+    } else if (m->dmamux && in_block(addr, m->dmamux)) {
+        sim_dma_mux_write(&c->dma, addr - m->dmamux, v);
     } else if (in_block(addr, m->flash)) {
         sim_flash_reg_write(c->env.flash, addr - m->flash, v);
     } else {
@@ -399,7 +403,8 @@ static void reset_state(sim_cpu *c)
     c->fault[0] = 0;
     c->nfix = 0;
     c->rcc.pll_stuck = c->env.pll_stuck;
-    c->rcc.f4 = SIM_SOC_HAS_F4_FLASH(c->env.part->soc);
+    c->rcc.kind = c->map->rcc_kind;
+    c->rcc.msi_reset = c->env.part->soc == SIM_SOC_L4;
     sim_rcc_reset(&c->rcc, false);
     c->usart.v2 = c->map->usart_v2;
     sim_usart_reset(&c->usart, c->env.line);

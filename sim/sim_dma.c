@@ -2,6 +2,10 @@
  * F1: DMA1 (RM0008 13): ISR, IFCR and seven channels; USART1_RX is channel 5 (table 78).
  * F4: DMA2 (RM0090 10): LISR, HISR, LIFCR, HIFCR and eight streams; USART1_RX is channel 4 of
  * stream 2 or stream 5 (table 43).
+ * L4: DMA1 as the F1's, with CSELR (0xA8) choosing each channel's request: USART1_RX is
+ * channel 5 with C5S = 2 (RM0351 11.6.7, table 41).
+ * G4: DMA1 as the F1's (eight channels), each fed by a DMAMUX1 channel whose CxCR names the
+ * request (RM0440 13.6): any channel whose request is USART1_RX's takes its bytes.
  * Only that request is wired, active when USART1's CR3.DMAR is set. Received bytes move into
  * memory when software could see them: on a read of a DMA or USART register and between run
  * slices. Code that reads the buffer after CNDTR/NDTR (as it must, to know how far the DMA got)
@@ -28,8 +32,18 @@ static int rx_channel(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
     if (!sim_rcc_dma_enabled(r) || !usart_rx_dma(u))
         return -1;
     uint32_t dr = sim_soc_usart_rx_reg(d->map);
+    if (d->map->dmamux) {
+        for (int n = 0; n < 8; n++) {
+            const struct sim_dma_channel *ch = &d->ch[n];
+            if ((ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr && (d->mux[n] & 0x7F) == d->map->rx_request)
+                return n;
+        }
+        return -1;
+    }
     if (!d->map->dma_streams) {
         const struct sim_dma_channel *ch = &d->ch[RX_CHANNEL];
+        if (d->map->dma_cselr && ((d->cselr >> (4 * RX_CHANNEL)) & 0xF) != d->map->rx_request)
+            return -1;
         return (ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr ? RX_CHANNEL : -1;
     }
     for (int s = 2; s <= 5; s += 3) {
@@ -90,7 +104,7 @@ bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line 
 static bool locate(const sim_dma *d, uint32_t off, int *n, uint32_t *slot)
 {
     uint32_t first = d->map->dma_streams ? 0x10 : 0x08, stride = d->map->dma_streams ? 0x18 : 20;
-    int count = d->map->dma_streams ? 8 : 7;
+    int count = d->map->dma_streams || d->map->dmamux ? 8 : 7;
     if (off < first || off >= first + stride * (uint32_t)count)
         return false;
     *n = (int)((off - first) / stride);
@@ -110,6 +124,8 @@ uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line
         return d->isr[0];
     if (off == 0x04 && d->map->dma_streams)
         return d->isr[1];
+    if (off == 0xA8 && d->map->dma_cselr)
+        return d->cselr;
     int n;
     uint32_t slot;
     if (!locate(d, off, &n, &slot))
@@ -132,6 +148,10 @@ void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v)
         d->isr[0] &= ~v; /* IFCR: write 1 to clear */
         return;
     }
+    if (d->map->dma_cselr && off == 0xA8) {
+        d->cselr = v;
+        return;
+    }
     if (d->map->dma_streams && (off == 0x08 || off == 0x0C)) {
         d->isr[(off - 0x08) / 4] &= ~v; /* LIFCR, HIFCR */
         return;
@@ -151,4 +171,13 @@ void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v)
     case 20: if (!enabled) ch->fcr = v; break;
     default: break;
     }
+}
+
+/* DMAMUX1: C0CR..C7CR at 0x00..0x1C feed DMA1 channels 1..8; the rest reads 0. */
+uint32_t sim_dma_mux_read(sim_dma *d, uint32_t off) { return off < 0x20 ? d->mux[off / 4] : 0; }
+
+void sim_dma_mux_write(sim_dma *d, uint32_t off, uint32_t v)
+{
+    if (off < 0x20)
+        d->mux[off / 4] = v & 0x01FF037Fu; /* DMAREQ_ID, SOIE, EGE, SE, SPOL, NBREQ, SYNC_ID */
 }

@@ -3,9 +3,11 @@
 
 #include <string.h>
 
+/* The F1 XL density has a controller per bank; the later families one for both. */
 static struct flash_bank *bank_of_addr(sim_flash *f, uint32_t addr)
 {
-    return (f->part->bank2_base && addr >= f->part->bank2_base) ? &f->bank[1] : &f->bank[0];
+    bool second = f->part->bank2_base && addr >= f->part->bank2_base && !SIM_SOC_NEWER_FLASH(f->part->soc);
+    return second ? &f->bank[1] : &f->bank[0];
 }
 
 void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock, uint8_t *mem,
@@ -75,9 +77,10 @@ void sim_flash_reset(sim_flash *f)
 {
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
-        f->bank[b].cr = SIM_SOC_HAS_F4_FLASH(f->part->soc) ? CR4_LOCK : CR_LOCK;
+        f->bank[b].cr = SIM_SOC_NEWER_FLASH(f->part->soc) ? CR4_LOCK : CR_LOCK;
     }
     f->psize = 0;
+    f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
 }
@@ -133,7 +136,7 @@ bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 void sim_flash_settle(sim_flash *f, struct flash_bank *b)
 {
     if (b->op_pending && sim_clock_now(f->clock) >= b->busy_until) {
-        bool f4 = SIM_SOC_HAS_F4_FLASH(f->part->soc);
+        bool f4 = SIM_SOC_NEWER_FLASH(f->part->soc); /* the same EOP and STRT bits */
         b->op_pending = false;
         b->cr &= ~(f4 ? CR4_STRT : CR_STRT);
         b->sr |= f4 ? SR4_EOP : SR_EOP;
@@ -199,19 +202,21 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
         if (!(bank_mask & (1u << bank)))
             continue;
         uint32_t first = bank_first_page(f, bank), end = bank_end_page(f, bank);
+        /* The F1 XL has a controller per bank; the later families one for both. */
+        struct flash_bank *ctl = SIM_SOC_NEWER_FLASH(f->part->soc) ? &f->bank[0] : &f->bank[bank];
         /* RM0008: mass erase is refused if any page of the bank is write protected. */
         bool prot = false;
         for (uint32_t p = first; p < end; p++)
             prot |= sim_flash_page_protected(f, p);
         if (prot && !f->rdp_active) {
-            f->bank[bank].sr |= SR_WRPRTERR;
+            ctl->sr |= SR_WRPRTERR;
             f->protection_errors++;
             return false;
         }
         uint32_t from = unit_offset(f, first), to = end < sim_flash_page_count(f) ? unit_offset(f, end)
                                                                                    : f->part->flash_size;
         memset(f->mem + from, sim_part_erased(f->part), to - from);
-        sim_flash_start_op(f, &f->bank[bank], f->part->nsectors ? sim_flash_f4_erase_ns(f, f->part->mass_erase_ns)
+        sim_flash_start_op(f, ctl, f->part->nsectors ? sim_flash_f4_erase_ns(f, f->part->mass_erase_ns)
                                                                 : f->part->mass_erase_ns, f->part->flash_base + from, to - from, true, false);
         any = true;
     }
@@ -273,13 +278,13 @@ static bool program_half(sim_flash *f, uint32_t addr, uint16_t value)
  * sets NOTZEROERR, RM0367 3.3.4; H7 words carry ECC and take one write, RM0433 4.3.9, where
  * we allow the zero write too). A failing unit is not written; the error is counted, the ROM
  * answers NACK. */
-static bool program_unit(sim_flash *f, uint32_t addr, const uint8_t *v, unsigned n)
+int sim_flash_program_unit(sim_flash *f, uint32_t addr, const uint8_t *v, unsigned n)
 {
     uint32_t off = addr - f->part->flash_base;
     uint8_t er = sim_part_erased(f->part);
     if (sim_flash_page_protected(f, sim_flash_page_of(f, addr))) {
         f->protection_errors++;
-        return false;
+        return SIM_PROGRAM_PROTECTED;
     }
     bool erased = true, zero = true;
     for (unsigned i = 0; i < n; i++) {
@@ -288,12 +293,12 @@ static bool program_unit(sim_flash *f, uint32_t addr, const uint8_t *v, unsigned
     }
     if (!erased && !zero) {
         f->program_errors++;
-        return false;
+        return SIM_PROGRAM_NOT_ERASED;
     }
     memcpy(f->mem + off, v, n);
     f->halfwords_programmed++; /* program operations: units here */
     sim_flash_start_op(f, &f->bank[0], f->part->program_ns, addr, n, false, false);
-    return true;
+    return SIM_PROGRAM_OK;
 }
 
 bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_t len)
@@ -317,7 +322,7 @@ bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_
     for (uint32_t u = addr & ~(unit - 1u); u < addr + len; u += unit) {
         for (unsigned i = 0; i < unit; i++)
             v[i] = u + i >= addr && u + i < addr + len ? data[u + i - addr] : sim_part_erased(f->part);
-        if (!program_unit(f, u, v, unit))
+        if (sim_flash_program_unit(f, u, v, unit) != SIM_PROGRAM_OK)
             return false;
     }
     return true;
@@ -382,6 +387,8 @@ static void start_erase_from_cr(sim_flash *f, int bi)
 
 uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 {
+    if (SIM_SOC_HAS_L4_FLASH(f->part->soc))
+        return sim_flash_l4_reg_read(f, off);
     if (SIM_SOC_HAS_F4_FLASH(f->part->soc))
         return sim_flash_f4_reg_read(f, off);
     int bi = 0;
@@ -419,6 +426,10 @@ uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 
 void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 {
+    if (SIM_SOC_HAS_L4_FLASH(f->part->soc)) {
+        sim_flash_l4_reg_write(f, off, v);
+        return;
+    }
     if (SIM_SOC_HAS_F4_FLASH(f->part->soc)) {
         sim_flash_f4_reg_write(f, off, v);
         return;
@@ -488,6 +499,8 @@ bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t va
     const struct sim_part *p = f->part;
     if (SIM_SOC_HAS_F4_FLASH(p->soc))
         return sim_flash_f4_cpu_store(f, addr, size, value, msg);
+    if (SIM_SOC_HAS_L4_FLASH(p->soc))
+        return sim_flash_l4_cpu_store(f, addr, size, value, msg);
     if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
         struct flash_bank *b = &f->bank[0];
         settle(f, b);

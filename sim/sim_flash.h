@@ -76,6 +76,8 @@ typedef struct sim_flash {
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
     uint64_t rng;
     uint8_t psize;         /* F4: PSIZE of the operation being started (the ROM's: 0, x8) */
+    bool word_pending;     /* L4: the first word of a double word has been stored */
+    uint32_t pending_addr, pending_word;
 } sim_flash;
 
 /* mem and optbytes are owned by the caller (the board maps them into the CPU). */
@@ -130,6 +132,13 @@ bool sim_flash_program_f4(sim_flash *f, uint32_t addr, uint32_t value, unsigned 
 uint32_t sim_flash_f4_reg_read(sim_flash *f, uint32_t off);
 void sim_flash_f4_reg_write(sim_flash *f, uint32_t off, uint32_t value);
 bool sim_flash_f4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
+/* A program unit of n bytes (4, 8 or 32) with the later families' rules (sim_flash.c). */
+enum { SIM_PROGRAM_OK, SIM_PROGRAM_PROTECTED, SIM_PROGRAM_NOT_ERASED };
+int sim_flash_program_unit(sim_flash *f, uint32_t addr, const uint8_t *v, unsigned n);
+/* The L4/G4 controller (sim_flash_l4.c). */
+uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off);
+void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t value);
+bool sim_flash_l4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
 /* F4: an erase's time at the current PSIZE, from its x8 time. */
 uint64_t sim_flash_f4_erase_ns(const sim_flash *f, uint64_t x8_ns);
 

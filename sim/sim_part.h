@@ -18,7 +18,15 @@ enum sim_soc {
     SIM_SOC_F1, /* F0/F1/F3 as the F1: RCC 0x40021000, USART1 0x40013800, DMA1, FPEC 0x40022000 */
     SIM_SOC_F4, /* F2/F4: RCC 0x40023800, USART1 0x40011000, DMA2 streams, flash 0x40023C00 */
     SIM_SOC_F7, /* F7: the F4's map and flash controller, USART1 with the newer registers (ISR, RDR, TDR) */
+    SIM_SOC_L4, /* L4: RCC and DMA1 at the F1's places (other registers), DMA1 CSELR, the newer USART,
+                 * the L4 flash controller (64-bit programming) */
+    SIM_SOC_G4, /* G4: the L4's, with a DMAMUX in front of DMA1 */
 };
+
+/* The L4/G4 flash controller (sim_flash_l4.c). */
+#define SIM_SOC_HAS_L4_FLASH(soc) ((soc) == SIM_SOC_L4 || (soc) == SIM_SOC_G4)
+/* Controllers with EOP at SR bit 0, STRT at CR bit 16 and LOCK at CR bit 31 (F4, F7, L4, G4). */
+#define SIM_SOC_NEWER_FLASH(soc) (SIM_SOC_HAS_F4_FLASH(soc) || SIM_SOC_HAS_L4_FLASH(soc))
 
 /* The F2/F4 flash controller (sim_flash_f4.c): F4 and F7 parts. */
 #define SIM_SOC_HAS_F4_FLASH(soc) ((soc) == SIM_SOC_F4 || (soc) == SIM_SOC_F7)

@@ -182,7 +182,8 @@ static const struct sim_part f4_parts[] = {
 /* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
  * (the facts file's device table: PIDs, RAM the bootloader keeps, system memory, option bytes;
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
- * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub. Code that Go
+ * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub; the L4 and G4
+ * their own RCC, DMA1 request routing and flash controller (SIM_SOC_L4, SIM_SOC_G4). Code that Go
  * starts on the others runs with the F1's peripherals: the stub has no driver for those
  * families yet, so the host writes them through the ROM. Write protection is not modelled for the SIM_OB_RDP
  * families (Write Protect and Unprotect are NACKed).
@@ -231,14 +232,14 @@ static const struct sim_part more_parts[] = {
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
-        .name = "stm32g474re", .description = "STM32G474xE (512 KiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1; ROM path only)",
+        .name = "stm32g474re", .description = "STM32G474xE (512 KiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1)",
         .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 512 * 1024, .page_size = 2048, .bank2_base = 0x08040000,
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 8, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .write_align = 8, .soc = SIM_SOC_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
@@ -264,25 +265,25 @@ static const struct sim_part more_parts[] = {
         .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
     },
     {
-        .name = "stm32l432kc", .description = "STM32L432xC (256 KiB, 2 KiB pages, 48 KiB RAM, bootloader V3.1; ROM path only)",
+        .name = "stm32l432kc", .description = "STM32L432xC (256 KiB, 2 KiB pages, 48 KiB RAM, bootloader V3.1)",
         .pid = 0x435, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 256 * 1024, .page_size = 2048,
         .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20003100,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 8, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .write_align = 8, .soc = SIM_SOC_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 860000u,
     },
     {
-        .name = "stm32l476rg", .description = "STM32L476xG (1 MiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1; ROM path only)",
+        .name = "stm32l476rg", .description = "STM32L476xG (1 MiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1)",
         .pid = 0x415, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 2048, .bank2_base = 0x08080000,
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20003100,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 8, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .write_align = 8, .soc = SIM_SOC_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 55000000u,
     },
     {

@@ -12,11 +12,18 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Where a part's peripherals sit (RM0008 3.3 for the F1, RM0090 2.3 for the F4). */
+enum sim_rcc_kind { SIM_RCC_F1, SIM_RCC_F4, SIM_RCC_L4 };
+
+/* Where a part's peripherals sit (RM0008 3.3 for the F1, RM0090 2.3 for the F4, RM0385 2.2.2
+ * for the F7, RM0351 2.2.2 for the L4, RM0440 2.2.2 for the G4). */
 typedef struct sim_soc_map {
     uint32_t rcc, usart1, dma, flash;
     bool dma_streams; /* F4 DMA2: streams with channel selection; F1 DMA1: channels */
-    bool usart_v2;    /* F7: CR1 (UE bit 0), CR2, CR3, BRR at 0x0C, ISR 0x1C, ICR 0x20, RDR 0x24, TDR 0x28 */
+    bool usart_v2;    /* F7 and later: CR1 (UE bit 0), CR2, CR3, BRR at 0x0C, ISR 0x1C, ICR 0x20, RDR 0x24, TDR 0x28 */
+    uint8_t rcc_kind; /* enum sim_rcc_kind */
+    bool dma_cselr;   /* L4: DMA1_CSELR picks each channel's request; channel 5 takes USART1_RX as 2 */
+    uint32_t dmamux;  /* G4: DMAMUX1 (one CxCR per DMA channel, DMAREQ_ID in bits 0-6), 0 if none */
+    uint8_t rx_request; /* the USART1_RX request: CSELR value, or DMAMUX DMAREQ_ID */
 } sim_soc_map;
 /* The USART1 register the DMA reads received bytes from (DR, or RDR). */
 static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m) { return m->usart1 + (m->usart_v2 ? 0x24 : 0x04); }
@@ -26,11 +33,17 @@ const sim_soc_map *sim_soc_map_of(unsigned soc);
 
 typedef struct sim_rcc {
     bool pll_stuck; /* fault: PLLRDY never sets */
-    bool f4;        /* the F4's RCC (RM0090 6.3): PLLCFGR, HSI 16 MHz */
+    uint8_t kind;   /* enum sim_rcc_kind: F4 (RM0090 6.3: PLLCFGR, HSI 16 MHz), L4 (sim_rcc_l4.c) */
+    bool msi_reset; /* L4: SYSCLK is MSI after reset (the G4 starts on HSI16) */
     uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr, pllcfgr;
 } sim_rcc;
 
 void sim_rcc_reset(sim_rcc *r, bool power_on);
+/* The L4/G4 clock tree (sim_rcc_l4.c), called by the functions here for SIM_RCC_L4. */
+void sim_rcc_l4_reset(sim_rcc *r);
+uint32_t sim_rcc_l4_sysclk(const sim_rcc *r);
+uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off);
+void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v);
 uint32_t sim_rcc_read(sim_rcc *r, uint32_t off);
 void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v);
 uint32_t sim_rcc_sysclk(const sim_rcc *r);
@@ -78,6 +91,8 @@ typedef struct sim_dma {
     const sim_soc_map *map;
     uint32_t isr[2];           /* F1: ISR; F4: LISR, HISR */
     struct sim_dma_channel ch[8];
+    uint32_t cselr;            /* L4 */
+    uint32_t mux[8];           /* G4: DMAMUX1 CxCR, x = channel - 1 */
     unsigned idle_polls;
 } sim_dma;
 
@@ -85,5 +100,8 @@ void sim_dma_reset(sim_dma *d, const sim_soc_map *map);
 bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem);
 uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off);
 void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v);
+/* DMAMUX1 registers (G4), at off from map->dmamux. */
+uint32_t sim_dma_mux_read(sim_dma *d, uint32_t off);
+void sim_dma_mux_write(sim_dma *d, uint32_t off, uint32_t v);
 
 #endif

@@ -14,16 +14,20 @@ enum { CR_HSION = 1u << 0, CR_HSIRDY = 1u << 1, CR_HSEON = 1u << 16, CR_HSERDY =
 void sim_rcc_reset(sim_rcc *r, bool power_on)
 {
     uint32_t csr = r->csr;
-    bool stuck = r->pll_stuck, f4 = r->f4;
+    bool stuck = r->pll_stuck, msi = r->msi_reset, f4 = r->kind == SIM_RCC_F4;
+    uint8_t kind = r->kind;
     *r = (sim_rcc){0};
     r->pll_stuck = stuck;
-    r->f4 = f4;
+    r->kind = kind;
+    r->msi_reset = msi;
     r->cr = 0x83 | CR_HSIRDY; /* HSION, HSITRIM = 16 */
     r->ahbenr = f4 ? 0x00100000u : 0x14; /* F4: CCM data RAM; F1: SRAM and FLITF clocks on */
     r->pllcfgr = 0x24003010u;  /* RM0090 6.3.2 reset value */
     r->bdcr = 0;
     /* CSR: reset flags. Power-on sets POR and PIN; a later reset adds to what was there. */
     r->csr = power_on ? 0x0C000000u : (csr | 0x04000000u);
+    if (kind == SIM_RCC_L4)
+        sim_rcc_l4_reset(r);
 }
 
 static uint32_t ahb_div(uint32_t hpre)
@@ -52,8 +56,10 @@ static uint32_t sysclk_f4(const sim_rcc *r)
 
 uint32_t sim_rcc_sysclk(const sim_rcc *r)
 {
-    if (r->f4)
+    if (r->kind == SIM_RCC_F4)
         return sysclk_f4(r);
+    if (r->kind == SIM_RCC_L4)
+        return sim_rcc_l4_sysclk(r);
     switch (r->cfgr & 3) {
     case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_HZ;
     case 2: {
@@ -70,12 +76,15 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
 }
 
 uint32_t sim_rcc_hclk(const sim_rcc *r) { return sim_rcc_sysclk(r) / ahb_div((r->cfgr >> 4) & 0xF); }
-/* PPRE2: CFGR bits 11-13 on the F1, 13-15 on the F4. */
-uint32_t sim_rcc_pclk2(const sim_rcc *r) { return sim_rcc_hclk(r) / apb_div((r->cfgr >> (r->f4 ? 13 : 11)) & 7); }
-/* USART1EN: APB2ENR bit 14 (F1), bit 4 (F4). */
-bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> (r->f4 ? 4 : 14)) & 1; }
-/* DMA1EN: AHBENR bit 0 (F1); DMA2EN: AHB1ENR bit 22 (F4). */
-bool sim_rcc_dma_enabled(const sim_rcc *r) { return (r->ahbenr >> (r->f4 ? 22 : 0)) & 1; }
+/* PPRE2: CFGR bits 11-13 on the F1 and L4, 13-15 on the F4. */
+uint32_t sim_rcc_pclk2(const sim_rcc *r)
+{
+    return sim_rcc_hclk(r) / apb_div((r->cfgr >> (r->kind == SIM_RCC_F4 ? 13 : 11)) & 7);
+}
+/* USART1EN: APB2ENR bit 14 (F1, L4), bit 4 (F4). */
+bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> (r->kind == SIM_RCC_F4 ? 4 : 14)) & 1; }
+/* DMA1EN: AHBENR or AHB1ENR bit 0 (F1, L4); DMA2EN: AHB1ENR bit 22 (F4). */
+bool sim_rcc_dma_enabled(const sim_rcc *r) { return (r->ahbenr >> (r->kind == SIM_RCC_F4 ? 22 : 0)) & 1; }
 
 /* The F4's registers that differ from the F1's, as offsets to the F1 ones (RM0090 6.3.27). */
 static uint32_t f4_to_f1_offset(uint32_t off)
@@ -95,7 +104,9 @@ static uint32_t f4_to_f1_offset(uint32_t off)
 
 uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 {
-    if (r->f4) {
+    if (r->kind == SIM_RCC_L4)
+        return sim_rcc_l4_read(r, off);
+    if (r->kind == SIM_RCC_F4) {
         if (off == 0x04)
             return r->pllcfgr;
         off = f4_to_f1_offset(off);
@@ -117,7 +128,11 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 
 void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
-    if (r->f4) {
+    if (r->kind == SIM_RCC_L4) {
+        sim_rcc_l4_write(r, off, v);
+        return;
+    }
+    if (r->kind == SIM_RCC_F4) {
         if (off == 0x04) {
             if (!(r->cr & CR_PLLON)) /* RM0090 6.3.2: written only while the PLL is off */
                 r->pllcfgr = v;
@@ -147,13 +162,20 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
     }
 }
 
-/* RM0008 3.3 (F1; F0 and F3 are modelled with it), RM0090 2.3 (F4), RM0385 2.2.2 (F7). */
+/* RM0008 3.3 (F1; F0 and F3 are modelled with it), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351
+ * 2.2.2 (L4), RM0440 2.2.2 (G4). */
 const sim_soc_map *sim_soc_map_of(unsigned soc)
 {
     static const sim_soc_map maps[] = {
-        [SIM_SOC_F1] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, false},
-        [SIM_SOC_F4] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, false},
-        [SIM_SOC_F7] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, true}, /* RM0385 2.2.2 */
+        [SIM_SOC_F1] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, false, SIM_RCC_F1, false, 0, 0},
+        [SIM_SOC_F4] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, false, SIM_RCC_F4, false, 0, 0},
+        [SIM_SOC_F7] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, true, SIM_RCC_F4, false, 0, 0},
+        /* L4: DMA1 channel 5 request 2 is USART1_RX (RM0351 table 41). */
+        [SIM_SOC_L4] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, true, SIM_RCC_L4, true, 0, 2},
+        /* G4: DMAMUX1 at 0x40020800; USART1_RX is request 24 (RM0440 table 91, as we recall it:
+         * to be checked against the document). */
+        [SIM_SOC_G4] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, true, SIM_RCC_L4, false,
+                        0x40020800u, 24},
     };
-    return &maps[soc <= SIM_SOC_F7 ? soc : SIM_SOC_F1];
+    return &maps[soc <= SIM_SOC_G4 ? soc : SIM_SOC_F1];
 }

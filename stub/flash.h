@@ -1,6 +1,6 @@
 /* flash.h - what the stub needs from a flash driver; one file per controller family
  * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4/F7, 32-bit words in sectors
- * of mixed sizes). Errors return the controller's status register bits, 0 = success; a cell that
+ * of mixed sizes; flash_l4.c: L4/G4, 64-bit double words in pages of two banks). Errors return the controller's status register bits, 0 = success; a cell that
  * does not read back what was programmed with no flag from the controller reports
  * FLASH_MISMATCH (F1: PGERR, which is what the F1 says then; protocol.h). */
 #ifndef STUBFLASH_STUB_FLASH_H
@@ -8,13 +8,20 @@
 
 #include "protocol.h"
 
-/* Bytes programmed at a time, and their value when erased. */
-#if defined(STUB_F4) || defined(STUB_F7)
+/* Bytes programmed at a time (a flash_word), and their value when erased. */
+#if defined(STUB_L4) || defined(STUB_G4)
+#define FLASH_UNIT 8u
+typedef unsigned long long flash_word;
+#define FLASH_UNIT_ERASED 0xFFFFFFFFFFFFFFFFull
+#define FLASH_MISMATCH SFS_SR_MISMATCH
+#elif defined(STUB_F4) || defined(STUB_F7)
 #define FLASH_UNIT 4u
+typedef unsigned int flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFFFFFu
 #define FLASH_MISMATCH SFS_SR_MISMATCH
 #else
 #define FLASH_UNIT 2u
+typedef unsigned int flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFu
 #define FLASH_MISMATCH (1u << 2) /* PGERR */
 #endif
@@ -28,7 +35,7 @@ unsigned int flash_mass_erase(unsigned int bank2_base);
 /* Start programming one unit (FLASH_UNIT bytes at an aligned addr) and return at once, so the
  * CPU inflates the next bytes while the cell programs (52.5 us on F1); the previous one is
  * finished and checked first. */
-unsigned int flash_program_async(unsigned int addr, unsigned int value, unsigned int bank2_base, unsigned int *fail);
+unsigned int flash_program_async(unsigned int addr, flash_word value, unsigned int bank2_base, unsigned int *fail);
 /* Finish and check the unit flash_program_async started, if any. */
 unsigned int flash_sync(unsigned int *fail);
 

@@ -102,7 +102,7 @@ unsigned int flash_sync(unsigned int *fail)
     return err;
 }
 
-unsigned int flash_program_async(unsigned int addr, unsigned int value, unsigned int bank2_base, unsigned int *fail)
+unsigned int flash_program_async(unsigned int addr, flash_word value, unsigned int bank2_base, unsigned int *fail)
 {
     (void)bank2_base;
     unsigned int err = flash_sync(fail);

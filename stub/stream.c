@@ -15,7 +15,7 @@ static struct {
     unsigned char expect;        /* next ZDATA sequence number */
     unsigned char nak_sent;      /* one NAK per expected sequence */
     unsigned char interrupted;   /* frame[] holds another request */
-    unsigned int unit;           /* the program unit being assembled (flash.h: FLASH_UNIT) */
+    flash_word unit;             /* the program unit being assembled (flash.h: FLASH_UNIT) */
     const unsigned char *in;
     unsigned int left;
     unsigned char end_frame[13];  /* the last ZEND, sent again if it was lost */
@@ -108,7 +108,7 @@ static int out_byte(void *ctx, unsigned char b)
         }
         st.unit = 0;
     }
-    st.unit |= (unsigned int)b << (8u * off);
+    st.unit |= (flash_word)b << (8u * off);
     if (off == FLASH_UNIT - 1u && st.unit != FLASH_UNIT_ERASED &&
         (sr = flash_program_async(a - off, st.unit, params.bank2_base, &where)))
         return fail(sr, where);

@@ -8,7 +8,11 @@
 #define SFS_LOAD_F1 0x20000800u /* F1 */
 #define SFS_LOAD_F4 0x20003000u /* F4 */
 #define SFS_LOAD_F7 0x20004000u /* F7 */
-extern const unsigned char sfs_stub_image_f1[], sfs_stub_image_f4[], sfs_stub_image_f7[];
-extern const size_t sfs_stub_image_f1_len, sfs_stub_image_f4_len, sfs_stub_image_f7_len;
+#define SFS_LOAD_L4 0x20003100u /* L4 */
+#define SFS_LOAD_G4 0x20004000u /* G4 */
+extern const unsigned char sfs_stub_image_f1[], sfs_stub_image_f4[], sfs_stub_image_f7[], sfs_stub_image_l4[],
+    sfs_stub_image_g4[];
+extern const size_t sfs_stub_image_f1_len, sfs_stub_image_f4_len, sfs_stub_image_f7_len, sfs_stub_image_l4_len,
+    sfs_stub_image_g4_len;
 
 #endif

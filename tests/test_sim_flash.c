@@ -1,5 +1,5 @@
 /* test_sim_flash.c - the flash model's rules through its register interface: the F1's FPEC
- * (RM0008 / PM0075) and the F2/F4 controller (RM0090 3.5-3.9). */
+ * (RM0008 / PM0075), the F2/F4 controller (RM0090 3.5-3.9) and the L4/G4 one (RM0351 3.3). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -36,6 +36,7 @@ static int setup_xl(void **state) { return setup_part(state, "stm32f103rg", fals
 static int setup_hd_realtime(void **state) { return setup_part(state, "stm32f103re", true); }
 static int setup_f407(void **state) { return setup_part(state, "stm32f407vg", false); }
 static int setup_f401_realtime(void **state) { return setup_part(state, "stm32f401re", true); }
+static int setup_l476(void **state) { return setup_part(state, "stm32l476rg", false); }
 
 static int teardown(void **state)
 {
@@ -360,6 +361,97 @@ static void test_f4_erase_time_follows_psize(void **state)
     assert_true(sim_flash_reg_read(&x->f, FLASH4_SR) & SR4_PGSERR);
 }
 
+/* ---- L4/G4: KEYR 0x08, SR 0x10, CR 0x14 ---- */
+
+enum { L4KEYR = 0x08, L4SR = 0x10, L4CR = 0x14 };
+enum { L4_PG = 1u << 0, L4_PER = 1u << 1, L4_MER1 = 1u << 2, L4_BKER = 1u << 11, L4_MER2 = 1u << 15,
+       L4_STRT = 1u << 16, L4_LOCK = 1u << 31 };
+enum { L4_EOP = 1u << 0, L4_OPERR = 1u << 1, L4_PROGERR = 1u << 3, L4_PGAERR = 1u << 5, L4_SIZERR = 1u << 6,
+       L4_PGSERR = 1u << 7, L4_BSY = 1u << 16 };
+
+static uint32_t done_l4(sim_flash *f)
+{
+    uint32_t sr;
+    while ((sr = sim_flash_reg_read(f, L4SR)) & L4_BSY)
+        ;
+    return sr;
+}
+
+static void test_l4_double_words(void **state)
+{
+    struct fx *x = *state;
+    assert_true(store(&x->f, 0x08000000, 4, 0)); /* locked: PGSERR */
+    assert_int_equal(sim_flash_reg_read(&x->f, L4SR), L4_PGSERR);
+    sim_flash_reg_write(&x->f, L4KEYR, FLASH_KEY1);
+    sim_flash_reg_write(&x->f, L4KEYR, FLASH_KEY2);
+    assert_false(sim_flash_reg_read(&x->f, L4CR) & L4_LOCK);
+    sim_flash_reg_write(&x->f, L4CR, L4_PG);
+    /* A flag left from before fails the next operation. */
+    assert_true(store(&x->f, 0x08000000, 4, 0x11111111));
+    assert_int_equal(sim_flash_reg_read(&x->f, L4SR), L4_PGSERR);
+    assert_int_equal(word(x, 0x08000000), 0xFFFFFFFFu);
+    sim_flash_reg_write(&x->f, L4SR, L4_PGSERR);
+    /* Two words make a double word; it programs when the second arrives. */
+    assert_true(store(&x->f, 0x08000000, 4, 0x11111111));
+    assert_int_equal(word(x, 0x08000000), 0xFFFFFFFFu);
+    assert_true(store(&x->f, 0x08000004, 4, 0x22222222));
+    assert_int_equal(done_l4(&x->f), L4_EOP);
+    assert_int_equal(word(x, 0x08000000), 0x11111111u);
+    assert_int_equal(word(x, 0x08000004), 0x22222222u);
+    sim_flash_reg_write(&x->f, L4SR, L4_EOP);
+    /* Half words: SIZERR. A first word not 8-aligned, or a second elsewhere: PGAERR. */
+    assert_true(store(&x->f, 0x08000010, 2, 0x3333));
+    assert_int_equal(sim_flash_reg_read(&x->f, L4SR), L4_SIZERR);
+    sim_flash_reg_write(&x->f, L4SR, L4_SIZERR);
+    assert_true(store(&x->f, 0x08000014, 4, 0x44444444));
+    assert_int_equal(sim_flash_reg_read(&x->f, L4SR), L4_PGAERR);
+    sim_flash_reg_write(&x->f, L4SR, L4_PGAERR);
+    assert_true(store(&x->f, 0x08000010, 4, 0x55555555));
+    assert_true(store(&x->f, 0x08000018, 4, 0x66666666));
+    assert_int_equal(sim_flash_reg_read(&x->f, L4SR), L4_PGAERR);
+    assert_int_equal(word(x, 0x08000010), 0xFFFFFFFFu);
+    sim_flash_reg_write(&x->f, L4SR, L4_PGAERR);
+    /* Over a programmed double word: PROGERR, unless all zero. */
+    assert_true(store(&x->f, 0x08000000, 4, 0x01010101));
+    assert_true(store(&x->f, 0x08000004, 4, 0x02020202));
+    assert_int_equal(done_l4(&x->f), L4_PROGERR);
+    assert_int_equal(word(x, 0x08000000), 0x11111111u);
+    sim_flash_reg_write(&x->f, L4SR, L4_PROGERR);
+    assert_true(store(&x->f, 0x08000000, 4, 0));
+    assert_true(store(&x->f, 0x08000004, 4, 0));
+    assert_int_equal(done_l4(&x->f), L4_EOP);
+    assert_int_equal(word(x, 0x08000000), 0u);
+}
+
+static void test_l4_pages_in_two_banks(void **state)
+{
+    struct fx *x = *state;
+    memset(x->mem, 0x00, x->part->flash_size);
+    sim_flash_reg_write(&x->f, L4KEYR, FLASH_KEY1);
+    sim_flash_reg_write(&x->f, L4KEYR, FLASH_KEY2);
+    /* Page 3 of bank 2 is the flash's page 259, at 0x08081800. */
+    sim_flash_reg_write(&x->f, L4CR, L4_PER | L4_BKER | 3u << 3 | L4_STRT);
+    assert_int_equal(done_l4(&x->f), L4_EOP);
+    assert_int_equal(x->mem[0x817FF], 0x00);
+    assert_int_equal(x->mem[0x81800], 0xFF);
+    assert_int_equal(x->mem[0x81FFF], 0xFF);
+    assert_int_equal(x->mem[0x82000], 0x00);
+    assert_int_equal(x->mem[0x1800], 0x00); /* page 3 of bank 1 untouched */
+    /* PER and MER1 together: a sequence error, nothing erased. */
+    sim_flash_reg_write(&x->f, L4SR, L4_EOP);
+    sim_flash_reg_write(&x->f, L4CR, L4_PER | L4_MER1 | L4_STRT);
+    assert_int_equal(sim_flash_reg_read(&x->f, L4SR), L4_PGSERR);
+    sim_flash_reg_write(&x->f, L4SR, L4_PGSERR);
+    assert_int_equal(x->mem[0], 0x00);
+    /* MER2 erases bank 2 only. */
+    sim_flash_reg_write(&x->f, L4SR, L4_EOP);
+    sim_flash_reg_write(&x->f, L4CR, L4_MER2 | L4_STRT);
+    assert_int_equal(done_l4(&x->f), L4_EOP);
+    assert_int_equal(x->mem[0x7FFFF], 0x00);
+    assert_int_equal(x->mem[0x80000], 0xFF);
+    assert_int_equal(x->mem[0xFFFFF], 0xFF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -378,6 +470,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_f4_width_alignment_and_overwrite, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_f4_sector_erase_and_protection, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_f4_erase_time_follows_psize, setup_f401_realtime, teardown),
+        cmocka_unit_test_setup_teardown(test_l4_double_words, setup_l476, teardown),
+        cmocka_unit_test_setup_teardown(test_l4_pages_in_two_banks, setup_l476, teardown),
     };
     return cmocka_run_group_tests_name("sim_flash", tests, NULL, NULL);
 }

@@ -95,22 +95,41 @@ static void expect_hello(sim_board *b, uint32_t image_crc)
 /* Load the stub through the ROM of a synchronised board, start it and take its greeting.
  * damage_at >= 0 flips a bit of that image byte after the parameters are set, as line noise
  * the ROM's XOR checksum lets through would. */
+/* Where bank 2 starts on the dual-bank parts these tests use, 0 on the others. */
+static uint32_t bank2_of(const char *part)
+{
+    return strcmp(part, "stm32f103rg") == 0 || strcmp(part, "stm32l476rg") == 0 ? 0x08080000
+           : strcmp(part, "stm32g474re") == 0                                   ? 0x08040000
+                                                                                : 0;
+}
+
 static void start_stub_damaged(sim_board *b, int damage_at)
 {
     const sim_part *part = sim_board_part(b);
-    bool f4 = sim_part_page_size(part) == 16384, f7 = sim_part_page_size(part) == 32768;
-    const unsigned char *image = f7 ? sfs_stub_image_f7 : f4 ? sfs_stub_image_f4 : sfs_stub_image_f1;
-    size_t image_len = f7 ? sfs_stub_image_f7_len : f4 ? sfs_stub_image_f4_len : sfs_stub_image_f1_len;
-    uint32_t load = f7 ? SFS_LOAD_F7 : f4 ? SFS_LOAD_F4 : SFS_LOAD_F1;
+    /* The family's stub, by the part's name (stm32f4..., stm32l4..., ...). */
+    static const struct { const char *prefix; const unsigned char *image; const size_t *len; uint32_t load, clock; } kinds[] = {
+        {"stm32f4", sfs_stub_image_f4, &sfs_stub_image_f4_len, SFS_LOAD_F4, 84000000},
+        {"stm32f7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7, 84000000},
+        {"stm32l4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4, 80000000},
+        {"stm32g4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4, 80000000},
+        {"stm32f1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1, 64000000},
+    };
+    size_t k = 0;
+    while (strncmp(sim_part_name(part), kinds[k].prefix, 7) != 0)
+        k++;
+    const unsigned char *image = kinds[k].image;
+    size_t image_len = *kinds[k].len;
+    uint32_t load = kinds[k].load;
     size_t len = (image_len + 3) & ~(size_t)3;
     uint8_t *img = calloc(1, len);
     memcpy(img, image, image_len);
     /* The F1 stub runs its USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from 115200),
-     * the F4 stub from 84 MHz. Ring and inflater window go right after it. */
+     * the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz. Ring and inflater
+     * window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
     assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
-    assert_int_equal(p.uart_clock, f4 || f7 ? 84000000 : 64000000);
+    assert_int_equal(p.uart_clock, kinds[k].clock);
     p.brr = (p.uart_clock + 57600) / 115200;
     p.frame = (p.image_end + 3) & ~3u;
     p.max_payload = SFS_MAX_PAYLOAD;
@@ -119,7 +138,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     p.window = p.ring + p.ring_size;
     p.window_bits = 12;
     p.page_size = sim_part_page_size(part);
-    p.bank2_base = sim_part_flash_size(part) > 512 * 1024 ? 0x08080000 : 0;
+    p.bank2_base = bank2_of(sim_part_name(part));
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
     le32_put(img, load + 0x7800); /* stack above the buffers; every part here has the RAM */
     if (damage_at >= 0)
@@ -577,6 +596,98 @@ static void test_erase_write_f746(void **state)
     erase_write_f4("stm32f746ng", 0x080C0000);
 }
 
+/* L4/G4 driver (stub/flash_l4.c): pages in two banks (PNB within the bank, BKER), double
+ * words, and the errors a real chip gives: a double word that is not erased (PROGERR, bit 3);
+ * misaligned requests are refused before flash is touched. */
+static void erase_write_l4(const char *part)
+{
+    sim_board *b = bh_board(part);
+    const uint32_t bank2 = bank2_of(part);
+    assert_int_equal(bh_sync(b), ACK);
+    static const uint8_t zeros[256] = {0};
+    const uint32_t marks[] = {0x08000700, 0x08000800, 0x08001000, bank2 - 256, bank2, bank2 + 0x800};
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        assert_int_equal(bh_write(b, marks[i], zeros, sizeof zeros), 0);
+    start_stub(b);
+    uint8_t req[9], rep[16], back[64], d[64], zend[64];
+
+    /* Page 1 and bank 2's first page: each erased alone, the pages around them kept. */
+    const uint32_t pages[] = {0x08000800, bank2};
+    for (int i = 0; i < 2; i++) {
+        sim_stats before, after;
+        sim_board_stats(b, &before);
+        le32_put(req, pages[i] + 0x10);
+        le32_put(req + 4, 4);
+        assert_int_equal(call(b, (uint8_t)(1 + i), SFS_ERASE, req, 8, rep, sizeof rep), 1);
+        assert_int_equal(rep[0], SFS_OK);
+        sim_board_stats(b, &after);
+        assert_int_equal(after.pages_erased - before.pages_erased, 1);
+        sim_board_peek(b, pages[i], back, 64);
+        for (int k = 0; k < 64; k++)
+            assert_int_equal(back[k], 0xFF);
+        sim_board_peek(b, pages[i] - 256, back, 64);
+        assert_memory_equal(back, zeros, 64);
+        sim_board_peek(b, pages[i] + 0x800, back, 64);
+        assert_memory_equal(back, zeros, 64);
+    }
+
+    for (int i = 0; i < 64; i++)
+        d[i] = (uint8_t)(i * 5 + 3);
+    assert_int_equal(program(b, bank2 + 0x40, d, 64, zend), SFS_OK);
+    sim_board_peek(b, bank2 + 0x40, back, 64);
+    assert_memory_equal(back, d, 64);
+    /* Again with other bits: PROGERR, nothing changes, the stub says where. */
+    for (int i = 0; i < 64; i++)
+        d[i] ^= 0x0F;
+    assert_int_equal(program(b, bank2 + 0x40, d, 64, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), bank2 + 0x40);
+    assert_int_equal(le32_get(zend + 5), 0x08); /* PROGERR */
+    sim_board_peek(b, bank2 + 0x40, back, 64);
+    for (int i = 0; i < 64; i++)
+        assert_int_equal(back[i], (uint8_t)(d[i] ^ 0x0F));
+
+    /* Not 8-aligned, or an erasing stream not at a page start: refused. */
+    le32_put(req, 0x08000804);
+    le32_put(req + 4, 8);
+    req[8] = 0;
+    assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+    le32_put(req, 0x08000808);
+    req[8] = SFS_ZFLAG_ERASE;
+    assert_int_equal(call(b, 5, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+
+    /* Mass erase: both banks. */
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, SFS_ERASE_ALL);
+    assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
+        sim_board_peek(b, marks[i], back, 64);
+        for (int k = 0; k < 64; k++)
+            assert_int_equal(back[k], 0xFF);
+    }
+    sim_board_free(b);
+}
+
+static void test_erase_write_l476(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32l476rg");
+}
+
+static void test_erase_write_g474(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32g474re");
+}
+
+static void test_stub_l4(void **state)
+{
+    (void)state;
+    run_stub_session("stm32l432kc");
+}
+
 static void test_write_protected_sector_reported_f4(void **state)
 {
     (void)state;
@@ -650,6 +761,8 @@ static void test_stub_fits_its_budget(void **state)
     assert_in_range(sfs_stub_image_f1_len, 1024, 4096);
     assert_in_range(sfs_stub_image_f4_len, 1024, 4096);
     assert_in_range(sfs_stub_image_f7_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_l4_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_g4_len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)
@@ -683,6 +796,9 @@ int main(void)
         cmocka_unit_test(test_erase_write_f401),
         cmocka_unit_test(test_erase_write_f407),
         cmocka_unit_test(test_erase_write_f746),
+        cmocka_unit_test(test_stub_l4),
+        cmocka_unit_test(test_erase_write_l476),
+        cmocka_unit_test(test_erase_write_g474),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);

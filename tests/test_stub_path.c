@@ -113,6 +113,9 @@ static void delta_and_rom_readback(void **state, const char *part)
 
 static void test_delta_and_rom_readback_hd(void **state) { delta_and_rom_readback(state, "stm32f103re"); }
 static void test_delta_and_rom_readback_xl(void **state) { delta_and_rom_readback(state, "stm32f103rg"); }
+/* L4 and G4: double words, two banks (the image is in bank 1; test_stub covers bank 2). */
+static void test_delta_and_rom_readback_l476(void **state) { delta_and_rom_readback(state, "stm32l476rg"); }
+static void test_delta_and_rom_readback_g474(void **state) { delta_and_rom_readback(state, "stm32g474re"); }
 /* 10 KiB of RAM: the stub runs with 256-byte frames and a 512-byte window. */
 static void test_delta_and_rom_readback_ld(void **state) { delta_and_rom_readback(state, "stm32f103c6"); }
 
@@ -329,6 +332,8 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_hd, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_xl, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_ld, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_l476, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_g474, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f401, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f446, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),

@@ -83,7 +83,7 @@ unsigned int flash_mass_erase(unsigned int bank2_base)
     return 0;
 }
 
-unsigned int flash_program_async(unsigned int addr, unsigned int value, unsigned int bank2_base, unsigned int *fail)
+unsigned int flash_program_async(unsigned int addr, flash_word value, unsigned int bank2_base, unsigned int *fail)
 {
     (void)bank2_base;
     *fail = addr;

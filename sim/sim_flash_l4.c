@@ -1,0 +1,152 @@
+/* sim_flash_l4.c - the L4/G4 flash controller as code sees it (RM0351 3.3-3.7, RM0440 5.3;
+ * the facts file's summary): registers KEYR 0x08, SR 0x10, CR 0x14, one controller for both
+ * banks. Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset.
+ *
+ * Program: PG set, then two 32-bit stores, the first at an 8-aligned address and the second
+ * 4 bytes after it; the double word programs when the second arrives. A store of another
+ * width sets SIZERR; a first word not 8-aligned, or a second word elsewhere, PGAERR; a double
+ * word that is not erased takes nothing and sets PROGERR (unless it is all zero); PG clear or
+ * the controller locked: PGSERR. Error flags left set from an earlier operation make the next
+ * one fail with PGSERR (the facts file). Erase: PER with PNB (the page in its bank) and BKER
+ * (the bank), or MER1/MER2, then STRT; BSY while it runs, EOP at the end. Timings: sim_parts.c.
+ */
+#include "sim_flash.h"
+
+enum { L4_KEYR = 0x08, L4_SR = 0x10, L4_CR = 0x14, L4_OPTR = 0x20 };
+enum {
+    SRL_EOP = 1u << 0, SRL_OPERR = 1u << 1, SRL_PROGERR = 1u << 3, SRL_WRPERR = 1u << 4, SRL_PGAERR = 1u << 5,
+    SRL_SIZERR = 1u << 6, SRL_PGSERR = 1u << 7, SRL_MISERR = 1u << 8, SRL_FASTERR = 1u << 9, SRL_BSY = 1u << 16,
+};
+#define SRL_ERRORS (SRL_OPERR | SRL_PROGERR | SRL_WRPERR | SRL_PGAERR | SRL_SIZERR | SRL_PGSERR | SRL_MISERR | SRL_FASTERR)
+enum { CRL_PG = 1u << 0, CRL_PER = 1u << 1, CRL_MER1 = 1u << 2, CRL_BKER = 1u << 11, CRL_MER2 = 1u << 15,
+       CRL_STRT = 1u << 16, CRL_LOCK = 1u << 31 };
+#define CRL_PNB(cr) (((cr) >> 3) & 0xFFu)
+
+uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
+{
+    struct flash_bank *b = &f->bank[0];
+    sim_flash_settle(f, b);
+    switch (off) {
+    case L4_SR: {
+        uint32_t sr = b->sr;
+        if (b->op_pending) {
+            sr |= SRL_BSY;
+            if (!f->clock->realtime) /* fast mode: a poll of BSY is where the time passes */
+                sim_clock_wait_until(f->clock, b->busy_until);
+        }
+        return sr;
+    }
+    case L4_CR: return b->cr;
+    case L4_OPTR: return f->optbytes[0] | 0xFFFFFF00u; /* RDP in bits 0-7; user options all set */
+    default: return 0;
+    }
+}
+
+/* STRT: the erase CR asks for. */
+static void start(sim_flash *f, struct flash_bank *b)
+{
+    uint32_t cr = b->cr;
+    bool per = cr & CRL_PER, mer = cr & (CRL_MER1 | CRL_MER2);
+    if ((b->sr & SRL_ERRORS) || (per && mer) || (!per && !mer)) {
+        b->sr |= SRL_PGSERR;
+        return;
+    }
+    if (mer) {
+        sim_flash_mass_erase(f, ((cr & CRL_MER1) ? 1u : 0u) | ((cr & CRL_MER2) ? 2u : 0u));
+    } else {
+        const struct sim_part *p = f->part;
+        uint32_t bank_pages = p->bank2_base ? (p->bank2_base - p->flash_base) / p->page_size
+                                            : p->flash_size / p->page_size;
+        uint32_t page = CRL_PNB(cr) + ((cr & CRL_BKER) ? bank_pages : 0);
+        if (CRL_PNB(cr) >= bank_pages || ((cr & CRL_BKER) && !p->bank2_base) || page >= sim_flash_page_count(f))
+            b->sr |= SRL_OPERR; /* no such page (assumed: the manuals leave it undefined) */
+        else
+            sim_flash_erase_page(f, page);
+    }
+    if (b->op_pending)
+        b->cr |= CRL_STRT;
+}
+
+void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t v)
+{
+    struct flash_bank *b = &f->bank[0];
+    sim_flash_settle(f, b);
+    switch (off) {
+    case L4_KEYR:
+        if (b->key_fault || b->key_step == 2)
+            break;
+        if (b->key_step == 0 && v == FLASH_KEY1) {
+            b->key_step = 1;
+        } else if (b->key_step == 1 && v == FLASH_KEY2) {
+            b->key_step = 2;
+            b->cr &= ~CRL_LOCK;
+        } else {
+            b->key_fault = true; /* RM0351 3.3.5: a wrong sequence locks until reset */
+            b->key_step = 0;
+        }
+        break;
+    case L4_SR:
+        b->sr &= ~(v & (SRL_EOP | SRL_ERRORS)); /* rc_w1 */
+        break;
+    case L4_CR:
+        if ((b->cr & CRL_LOCK) || b->op_pending)
+            break; /* locked, or busy: the write is ignored */
+        b->cr = v & ~CRL_STRT;
+        if (v & CRL_LOCK)
+            b->key_step = 0;
+        if (!(v & CRL_PG))
+            f->word_pending = false;
+        if (v & CRL_STRT)
+            start(f, b);
+        break;
+    default:
+        break;
+    }
+}
+
+bool sim_flash_l4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
+{
+    const struct sim_part *p = f->part;
+    struct flash_bank *b = &f->bank[0];
+    sim_flash_settle(f, b);
+    if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
+        *msg = "store to the option bytes (L4/G4: they change only through FLASH_OPTR, RM0351 3.4.2)";
+        return false;
+    }
+    if ((b->cr & CRL_LOCK) || !(b->cr & CRL_PG) || (!f->word_pending && (b->sr & SRL_ERRORS))) {
+        b->sr |= SRL_PGSERR;
+        f->word_pending = false;
+        return true;
+    }
+    if (size != 4) {
+        b->sr |= SRL_SIZERR;
+        f->word_pending = false;
+        return true;
+    }
+    if (!f->word_pending) {
+        if (addr & 7) {
+            b->sr |= SRL_PGAERR;
+            return true;
+        }
+        f->word_pending = true;
+        f->pending_addr = addr;
+        f->pending_word = value;
+        return true;
+    }
+    f->word_pending = false;
+    if (addr != f->pending_addr + 4) {
+        b->sr |= SRL_PGAERR;
+        return true;
+    }
+    uint8_t dw[8];
+    for (int i = 0; i < 4; i++) {
+        dw[i] = (uint8_t)(f->pending_word >> (8 * i));
+        dw[4 + i] = (uint8_t)(value >> (8 * i));
+    }
+    int r = sim_flash_program_unit(f, f->pending_addr, dw, 8);
+    if (r == SIM_PROGRAM_PROTECTED)
+        b->sr |= SRL_WRPERR;
+    else if (r == SIM_PROGRAM_NOT_ERASED)
+        b->sr |= SRL_PROGERR;
+    return true;
+}

@@ -1,0 +1,88 @@
+/* sim_rcc_l4.c - the L4 and G4 clock tree (RM0351 6.4, RM0440 7.4), enough to know SYSCLK and
+ * the bus clocks: MSI (4 MHz after reset on the L4; MSIRANGE when MSIRGSEL is set), HSI16, HSE
+ * (assumed 8 MHz) and the main PLL (source / M x N / R). Ready flags follow their enable bits at
+ * once, as in sim_rcc.c. Registers: CR 0x00, CFGR 0x08 (SW 0-1: MSI, HSI16, HSE, PLL; SWS
+ * 2-3), PLLCFGR 0x0C, AHB1ENR 0x48, APB1ENR1 0x58, APB2ENR 0x60, CSR 0x94. */
+#include "sim_periph.h"
+
+#define HSI16_HZ 16000000u
+#define HSE_HZ 8000000u
+
+enum {
+    CR_MSION = 1u << 0, CR_MSIRDY = 1u << 1, CR_MSIRGSEL = 1u << 3, CR_HSION = 1u << 8, CR_HSIRDY = 1u << 10,
+    CR_HSEON = 1u << 16, CR_HSERDY = 1u << 17, CR_PLLON = 1u << 24, CR_PLLRDY = 1u << 25,
+};
+
+void sim_rcc_l4_reset(sim_rcc *r)
+{
+    if (r->msi_reset) {
+        r->cr = 0x63;       /* MSION, MSIRDY, MSIRANGE 6 (4 MHz) */
+        r->cfgr = 0;        /* SYSCLK = MSI */
+    } else {
+        r->cr = CR_HSION | CR_HSIRDY;
+        r->cfgr = 1;        /* G4: SYSCLK = HSI16 */
+    }
+    r->pllcfgr = 0x00001000u; /* PLLN 16 */
+    r->ahbenr = 1u << 8;    /* FLASHEN */
+}
+
+static uint32_t msi_hz(const sim_rcc *r)
+{
+    static const uint32_t range[12] = {100000,  200000,  400000,   800000,   1000000,  2000000,
+                                       4000000, 8000000, 16000000, 24000000, 32000000, 48000000};
+    uint32_t i = (r->cr & CR_MSIRGSEL) ? (r->cr >> 4) & 0xF : 6;
+    return i < 12 ? range[i] : 4000000u;
+}
+
+uint32_t sim_rcc_l4_sysclk(const sim_rcc *r)
+{
+    switch (r->cfgr & 3) {
+    case 0: return msi_hz(r);
+    case 1: return HSI16_HZ;
+    case 2: return HSE_HZ;
+    default: {
+        uint32_t src = r->pllcfgr & 3, m = ((r->pllcfgr >> 4) & 0xF) + 1, n = (r->pllcfgr >> 8) & 0x7F;
+        uint32_t div = 2 * (((r->pllcfgr >> 25) & 3) + 1);
+        uint32_t in = src == 1 ? msi_hz(r) : src == 2 ? HSI16_HZ : src == 3 ? HSE_HZ : 0;
+        if (!(r->cr & CR_PLLON) || !(r->pllcfgr & (1u << 24)) || !in || n < 8)
+            return r->msi_reset ? msi_hz(r) : HSI16_HZ; /* not a running PLL: treated as not switched */
+        return (uint32_t)((uint64_t)in / m * n / div);
+    }
+    }
+}
+
+uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off)
+{
+    switch (off) {
+    case 0x00: return r->cr;
+    case 0x08: return (r->cfgr & ~0xCu) | ((r->cfgr & 3) << 2); /* SWS follows SW */
+    case 0x0C: return r->pllcfgr;
+    case 0x48: return r->ahbenr;
+    case 0x58: return r->apb1enr;
+    case 0x60: return r->apb2enr;
+    case 0x94: return r->csr;
+    default: return 0;
+    }
+}
+
+void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v)
+{
+    switch (off) {
+    case 0x00: {
+        uint32_t rdy = 0;
+        if (v & CR_MSION) rdy |= CR_MSIRDY;
+        if (v & CR_HSION) rdy |= CR_HSIRDY;
+        if (v & CR_HSEON) rdy |= CR_HSERDY;
+        if ((v & CR_PLLON) && !r->pll_stuck) rdy |= CR_PLLRDY;
+        r->cr = (v & ~(CR_MSIRDY | CR_HSIRDY | CR_HSERDY | CR_PLLRDY)) | rdy;
+        break;
+    }
+    case 0x08: r->cfgr = v & ~0xCu; break;
+    case 0x0C: if (!(r->cr & CR_PLLON)) r->pllcfgr = v; break; /* written only while the PLL is off */
+    case 0x48: r->ahbenr = v; break;
+    case 0x58: r->apb1enr = v; break;
+    case 0x60: r->apb2enr = v; break;
+    case 0x94: if (v & (1u << 23)) r->csr &= 0x00FFFFFFu; break; /* RMVF */
+    default: break;
+    }
+}

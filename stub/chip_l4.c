@@ -1,0 +1,142 @@
+/* chip_l4.c - L4 and G4 clock, USART1 and DMA1 channel 5 (RM0351 6, 11, 38; RM0440 7, 12,
+ * 13, 37).
+ * The stub runs at 80 MHz from the PLL fed by HSI16 (/1 x10 /2; VCO 160 MHz, within both
+ * families' limits), the L4's maximum, in the voltage range both start in (range 1), with 4
+ * flash wait states (RM0351 table 11: 64-80 MHz; the G4 needs 3 at most there, RM0440 table
+ * 29). USART1, clocked from PCLK2 after reset, then makes 921600 baud 0.2% slow (BRR 87); at
+ * HSI16 alone it could not (BRR 17 is 2.1% fast). USART1 has the newer registers
+ * (ISR, RDR, TDR; UE at bit 0). USART1_RX: DMA1 channel 5, request 2 in DMA1_CSELR on the L4
+ * (RM0351 table 41); on the G4 a DMAMUX1 channel in front of it, request 24 (RM0440 table
+ * 91, as we recall it: to be checked against the document). */
+#include "chip.h"
+
+#define REG(a) (*(volatile unsigned int *)(a))
+#define FLASH_ACR REG(0x40022000u)
+#define RCC_CR REG(0x40021000u)
+#define RCC_CFGR REG(0x40021008u)
+#define RCC_PLLCFGR REG(0x4002100Cu)
+#define RCC_AHB1ENR REG(0x40021048u)
+#define RCC_APB2ENR REG(0x40021060u)
+#define USART1 0x40013800u
+#define USART_CR1 REG(USART1 + 0x00u)
+#define USART_CR3 REG(USART1 + 0x08u)
+#define USART_BRR REG(USART1 + 0x0Cu)
+#define USART_ISR REG(USART1 + 0x1Cu)
+#define USART_RDR (USART1 + 0x24u)
+#define USART_TDR REG(USART1 + 0x28u)
+#define DMA_CCR5 REG(0x40020058u)
+#define DMA_CNDTR5 REG(0x4002005Cu)
+#define DMA_CPAR5 REG(0x40020060u)
+#define DMA_CMAR5 REG(0x40020064u)
+#ifdef STUB_G4
+#define DMAMUX_C4CR REG(0x40020810u) /* feeds DMA1 channel 5 */
+#define USART1_RX_REQUEST 24u
+#else
+#define DMA_CSELR REG(0x400200A8u)
+#endif
+#define SCB_VTOR REG(0xE000ED08u)
+#define SCB_AIRCR REG(0xE000ED0Cu)
+#define ISR_TC (1u << 6)
+#define ISR_TXE (1u << 7)
+
+static unsigned int ring_size;
+
+void chip_clock_init(void)
+{
+    RCC_CR |= 1u << 8;                                    /* HSION; the switch waits for it */
+    RCC_CFGR = 1u;                                        /* SYSCLK = HSI16 while the PLL is set up */
+    while ((RCC_CFGR & 0xCu) != 0x4u)
+        ;
+    RCC_CR &= ~(1u << 24);                                /* the ROM may run the PLL (PLLCFGR is */
+    while (RCC_CR & (1u << 25))                           /* written only while it is off) */
+        ;
+    FLASH_ACR = (FLASH_ACR & ~0xFu) | 4u;                 /* 4 wait states */
+    RCC_PLLCFGR = 2u | (10u << 8) | (1u << 24);           /* HSI16 /1 x10, R /2 enabled */
+    RCC_CR |= 1u << 24;                                   /* PLLON */
+    while (!(RCC_CR & (1u << 25)))
+        ;
+    RCC_CFGR = 3u;                                        /* SYSCLK = PLL, AHB and APBs undivided */
+    while ((RCC_CFGR & 0xCu) != 0xCu)
+        ;
+}
+
+void chip_uart_brr(unsigned int brr) { USART_BRR = brr; }
+
+void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
+{
+    /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
+#ifdef STUB_G4
+    RCC_AHB1ENR |= (1u << 2) | 1u;                        /* DMAMUX1, DMA1 */
+    DMAMUX_C4CR = USART1_RX_REQUEST;
+#else
+    RCC_AHB1ENR |= 1u;                                    /* DMA1 */
+    DMA_CSELR = (DMA_CSELR & ~(0xFu << 16)) | (2u << 16); /* channel 5: USART1_RX */
+#endif
+    RCC_APB2ENR |= 1u << 14;                              /* USART1 */
+    ring_size = size;
+    DMA_CCR5 = 0;
+    DMA_CPAR5 = USART_RDR;
+    DMA_CMAR5 = (unsigned int)ring;
+    DMA_CNDTR5 = size;
+    DMA_CCR5 = (1u << 7) | (1u << 5) | 1u;                /* MINC, CIRC, EN; 8-bit, from peripheral */
+    USART_BRR = brr;
+    USART_CR3 = 1u << 6;                                  /* DMAR */
+    USART_CR1 = (1u << 12) | (1u << 10) | (1u << 3) | (1u << 2) | 1u; /* M0, PCE, TE, RE, UE: 8E1 */
+}
+
+unsigned int chip_uart_rx_pos(void)
+{
+    unsigned int left = DMA_CNDTR5;
+    return left ? ring_size - left : 0; /* 0 only in the instant of the reload */
+}
+
+void chip_uart_put(unsigned char c)
+{
+    while (!(USART_ISR & ISR_TXE))
+        ;
+    USART_TDR = c;
+}
+
+void chip_uart_flush(void)
+{
+    while (!(USART_ISR & ISR_TC))
+        ;
+}
+
+static void deinit(void)
+{
+    chip_uart_flush();
+    USART_CR1 = 0;
+    USART_CR3 = 0;
+    DMA_CCR5 = 0;
+#ifdef STUB_G4
+    DMAMUX_C4CR = 0;
+    RCC_CFGR = (RCC_CFGR & ~3u) | 1u;                     /* the G4 starts on HSI16 */
+    while ((RCC_CFGR & 0xCu) != 0x4u)
+        ;
+#else
+    DMA_CSELR &= ~(0xFu << 16);
+    RCC_CFGR &= ~3u;                                      /* the L4 starts on MSI */
+    while (RCC_CFGR & 0xCu)
+        ;
+#endif
+    RCC_CR &= ~(1u << 24);                                /* PLL off, wait states back to 0 */
+    FLASH_ACR &= ~0xFu;
+}
+
+void chip_go(unsigned int vt)
+{
+    deinit();
+    SCB_VTOR = vt;
+    unsigned int sp = ((volatile unsigned int *)vt)[0], pc = ((volatile unsigned int *)vt)[1];
+    __asm__ volatile("msr msp, %0\n\tbx %1" : : "r"(sp), "r"(pc) : "memory");
+    __builtin_unreachable();
+}
+
+void chip_reset(void)
+{
+    chip_uart_flush();
+    SCB_AIRCR = 0x05FA0004u;                              /* SYSRESETREQ */
+    for (;;)
+        ;
+}

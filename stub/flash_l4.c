@@ -1,0 +1,103 @@
+/* flash_l4.c - the L4/G4 flash controller (RM0351 3.3, RM0440 5.3; the facts file): unlock
+ * with the two keys, page erase with PER, PNB (the page within its bank) and BKER, 64-bit
+ * programming as two 32-bit stores with PG set, errors in SR (OPERR 1, PROGERR 3, WRPERR 4,
+ * PGAERR 5, SIZERR 6, PGSERR 7, MISERR 8, FASTERR 9). Flags left from an earlier operation
+ * would fail the next one (PGSERR), so each operation clears them first. */
+#include "flash.h"
+#include "stub.h"
+
+#define FLASH_MEM 0x08000000u
+#define FLASH_REGS 0x40022000u
+#define KEYR 0x08u
+#define SR 0x10u
+#define CR 0x14u
+#define SR_EOP (1u << 0)
+#define SR_ERRORS 0x3FAu
+#define SR_BSY (1u << 16)
+#define CR_PG (1u << 0)
+#define CR_PER (1u << 1)
+#define CR_MER1 (1u << 2)
+#define CR_BKER (1u << 11)
+#define CR_MER2 (1u << 15)
+#define CR_STRT (1u << 16)
+#define CR_LOCK (1u << 31)
+
+#define REG(off) (*(volatile unsigned int *)(FLASH_REGS + (off)))
+
+unsigned int flash_unit_of(unsigned int addr, unsigned int *size)
+{
+    *size = params.page_size;
+    return addr & ~(params.page_size - 1u);
+}
+
+static unsigned int wait_done(void)
+{
+    unsigned int sr;
+    while ((sr = REG(SR)) & SR_BSY)
+        ;
+    return sr & SR_ERRORS;
+}
+
+static void begin(void)
+{
+    if (REG(CR) & CR_LOCK) {
+        REG(KEYR) = 0x45670123u;
+        REG(KEYR) = 0xCDEF89ABu;
+    }
+    wait_done();
+    REG(SR) = SR_ERRORS | SR_EOP; /* write 1 to clear */
+}
+
+static unsigned int run(unsigned int cr)
+{
+    begin();
+    REG(CR) = cr;
+    REG(CR) = cr | CR_STRT;
+    unsigned int err = wait_done();
+    REG(CR) = 0;
+    return err;
+}
+
+unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base)
+{
+    unsigned int bank2 = bank2_base && addr >= bank2_base;
+    unsigned int page = (addr - (bank2 ? bank2_base : FLASH_MEM)) / params.page_size;
+    return run(CR_PER | page << 3 | (bank2 ? CR_BKER : 0u));
+}
+
+unsigned int flash_mass_erase(unsigned int bank2_base)
+{
+    return run(CR_MER1 | (bank2_base ? CR_MER2 : 0u));
+}
+
+static unsigned int pend_addr; /* the double word being programmed; 0: none */
+static flash_word pend_value;
+
+unsigned int flash_sync(unsigned int *fail)
+{
+    if (!pend_addr)
+        return 0;
+    unsigned int err = wait_done();
+    REG(CR) = 0;
+    if (!err && *(volatile flash_word *)pend_addr != pend_value)
+        err = FLASH_MISMATCH;
+    if (err)
+        *fail = pend_addr;
+    pend_addr = 0;
+    return err;
+}
+
+unsigned int flash_program_async(unsigned int addr, flash_word value, unsigned int bank2_base, unsigned int *fail)
+{
+    (void)bank2_base;
+    unsigned int err = flash_sync(fail);
+    if (err)
+        return err;
+    begin();
+    REG(CR) = CR_PG;
+    ((volatile unsigned int *)addr)[0] = (unsigned int)value;
+    ((volatile unsigned int *)addr)[1] = (unsigned int)(value >> 32);
+    pend_addr = addr;
+    pend_value = value;
+    return 0;
+}
