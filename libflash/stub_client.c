@@ -53,6 +53,8 @@ typedef struct stub_kind {
 
 static const stub_kind stub_kinds[] = {
     {"F1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1},
+    {"F0", sfs_stub_image_f0, &sfs_stub_image_f0_len, SFS_LOAD_F0},
+    {"F3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3},
     {"F4", sfs_stub_image_f4, &sfs_stub_image_f4_len, SFS_LOAD_F4},
     {"F7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7},
     {"L4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4},

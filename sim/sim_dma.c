@@ -1,5 +1,6 @@
 /* sim_dma.c - the DMA that serves USART1_RX.
- * F1: DMA1 (RM0008 13): ISR, IFCR and seven channels; USART1_RX is channel 5 (table 78).
+ * F1: DMA1 (RM0008 13): ISR, IFCR and seven channels; USART1_RX is channel 5 (table 78); on
+ * the F0 channel 3 (RM0091 table 29), on the F3 channel 5.
  * F4: DMA2 (RM0090 10): LISR, HISR, LIFCR, HIFCR and eight streams; USART1_RX is channel 4 of
  * stream 2 or stream 5 (table 43).
  * L4: DMA1 as the F1's, with CSELR (0xA8) choosing each channel's request: USART1_RX is
@@ -18,7 +19,6 @@ enum { CCR_EN = 1u << 0, CCR_DIR = 1u << 4, CCR_CIRC = 1u << 5, CCR_MINC = 1u <<
 enum { SCR_EN = 1u << 0, SCR_DIR = 3u << 6, SCR_CIRC = 1u << 8, SCR_MINC = 1u << 10 };
 #define SCR_CHSEL(v) (((v) >> 25) & 7u)
 enum { CR3_DMAR = 1u << 6 };
-#define RX_CHANNEL 4 /* F1: channel 5, zero-based */
 #define IDLE_POLLS_BEFORE_WAIT 64
 #define IDLE_WAIT_NS 20000
 
@@ -41,10 +41,11 @@ static int rx_channel(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
         return -1;
     }
     if (!d->map->dma_streams) {
-        const struct sim_dma_channel *ch = &d->ch[RX_CHANNEL];
-        if (d->map->dma_cselr && ((d->cselr >> (4 * RX_CHANNEL)) & 0xF) != d->map->rx_request)
+        int n = d->map->rx_channel;
+        const struct sim_dma_channel *ch = &d->ch[n];
+        if (d->map->dma_cselr && ((d->cselr >> (4 * n)) & 0xF) != d->map->rx_request)
             return -1;
-        return (ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr ? RX_CHANNEL : -1;
+        return (ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr ? n : -1;
     }
     for (int s = 2; s <= 5; s += 3) {
         const struct sim_dma_channel *ch = &d->ch[s];

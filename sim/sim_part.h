@@ -15,12 +15,14 @@ enum sim_options_format {
 
 /* Which peripherals code that Go starts finds, and where (sim_periph.h: sim_soc_map). */
 enum sim_soc {
-    SIM_SOC_F1, /* F0/F1/F3 as the F1: RCC 0x40021000, USART1 0x40013800, DMA1, FPEC 0x40022000 */
+    SIM_SOC_F1, /* F1 (and the parts without a map of their own): RCC 0x40021000, USART1 0x40013800, DMA1, FPEC 0x40022000 */
     SIM_SOC_F4, /* F2/F4: RCC 0x40023800, USART1 0x40011000, DMA2 streams, flash 0x40023C00 */
     SIM_SOC_F7, /* F7: the F4's map and flash controller, USART1 with the newer registers (ISR, RDR, TDR) */
     SIM_SOC_L4, /* L4: RCC and DMA1 at the F1's places (other registers), DMA1 CSELR, the newer USART,
                  * the L4 flash controller (64-bit programming) */
     SIM_SOC_G4, /* G4: the L4's, with a DMAMUX in front of DMA1 */
+    SIM_SOC_F0, /* F0: the F1's map, the newer USART, USART1_RX on DMA1 channel 3 */
+    SIM_SOC_F3, /* F3: the F1's map, the newer USART */
 };
 
 /* The L4/G4 flash controller (sim_flash_l4.c). */

@@ -6,9 +6,8 @@
  * the same flash controller as the F1 (16-bit programming, pages, keys), option bytes at
  * 0x1FFFF800 with RDP level 0 = 0xAA, F_SIZE at 0x1FFFF7CC, UID at 0x1FFFF7AC.
  *
- * F0 and F3 parts model the bootloader, the memories and the flash controller. Code that Go
- * starts on them runs with the F1's peripherals (RCC, USART1, DMA1): the stub has no F0/F3
- * driver yet, so the host writes them through the ROM.
+ * F0 and F3 parts model the bootloader, the memories and the flash controller; code that Go
+ * starts on them has the F1's RCC and DMA1 and the newer USART (SIM_SOC_F0, SIM_SOC_F3).
  */
 #include "stm32sim.h"
 #include "sim_part.h"
@@ -93,7 +92,7 @@ static const struct sim_part parts[] = {
     {
         /* WRP: 16 bits (WRP0, WRP1), one per 4 KiB = 4 pages (RM0091 4.1.3). */
         .name = "stm32f030r8",
-        .description = "STM32F030x8 (64 KiB, 1 KiB pages, 8 KiB RAM, bootloader V3.1; ROM path only)",
+        .description = "STM32F030x8 (64 KiB, 1 KiB pages, 8 KiB RAM, bootloader V3.1; too little RAM for the stub)",
         .pid = 0x440, .bl_version = 0x31,
         .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 64 * 1024, .page_size = 1024, .bank2_base = 0,
@@ -103,12 +102,12 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M0_R0P0,
         .wrp_pages_per_bit = 4, .rdp_level0 = F0_F3_RDP_LEVEL0,
         .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
-        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .soc = SIM_SOC_F0,
     },
     {
         /* WRP: 32 bits, one per 2 pages of 2 KiB (RM0091 4.1.3, F07x). */
         .name = "stm32f072rb",
-        .description = "STM32F072xB (128 KiB, 2 KiB pages, 16 KiB RAM, bootloader V3.1; ROM path only)",
+        .description = "STM32F072xB (128 KiB, 2 KiB pages, 16 KiB RAM, bootloader V3.1)",
         .pid = 0x448, .bl_version = 0x31,
         .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048, .bank2_base = 0,
@@ -118,13 +117,13 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M0_R0P0,
         .wrp_pages_per_bit = 2, .rdp_level0 = F0_F3_RDP_LEVEL0,
         .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
-        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .soc = SIM_SOC_F0,
     },
     {
         /* WRP: one bit per 2 pages, the last bit for the rest (assumed as on the F1 high density;
          * RM0316's table is not in the facts file). 40 KiB SRAM (the 8 KiB CCM is not modelled). */
         .name = "stm32f303vc",
-        .description = "STM32F303xC (256 KiB, 2 KiB pages, 40 KiB RAM, bootloader V3.1; ROM path only)",
+        .description = "STM32F303xC (256 KiB, 2 KiB pages, 40 KiB RAM, bootloader V3.1)",
         .pid = 0x422, .bl_version = 0x31,
         .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 256 * 1024, .page_size = 2048, .bank2_base = 0,
@@ -134,7 +133,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M4_R0P1,
         .wrp_pages_per_bit = 2, .rdp_level0 = F0_F3_RDP_LEVEL0,
         .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
-        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .soc = SIM_SOC_F3,
     },
 };
 
@@ -184,9 +183,9 @@ static const struct sim_part f4_parts[] = {
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
  * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub; the L4 and G4
  * their own RCC, DMA1 request routing and flash controller (SIM_SOC_L4, SIM_SOC_G4). Code that Go
- * starts on the others runs with the F1's peripherals: the stub has no driver for those
- * families yet, so the host writes them through the ROM. Write protection is not modelled for the SIM_OB_RDP
- * families (Write Protect and Unprotect are NACKed).
+ * starts on the others (G0, L0, L1, WB, H7) runs with the F1's peripherals: the stub has no
+ * driver for those families yet, so the host writes them through the ROM. Write protection is
+ * not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
  *
  * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
  * start-up times (F74x 16.6 ms, G0/G4/WB 0.39 ms, H74x 54 ms, L43x 0.86 ms, L47x 55 ms with

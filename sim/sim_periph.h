@@ -24,6 +24,7 @@ typedef struct sim_soc_map {
     bool dma_cselr;   /* L4: DMA1_CSELR picks each channel's request; channel 5 takes USART1_RX as 2 */
     uint32_t dmamux;  /* G4: DMAMUX1 (one CxCR per DMA channel, DMAREQ_ID in bits 0-6), 0 if none */
     uint8_t rx_request; /* the USART1_RX request: CSELR value, or DMAMUX DMAREQ_ID */
+    uint8_t rx_channel; /* DMA1 channels without routing: USART1_RX's channel, zero-based */
 } sim_soc_map;
 /* The USART1 register the DMA reads received bytes from (DR, or RDR). */
 static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m) { return m->usart1 + (m->usart_v2 ? 0x24 : 0x04); }

@@ -162,20 +162,29 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
     }
 }
 
-/* RM0008 3.3 (F1; F0 and F3 are modelled with it), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351
- * 2.2.2 (L4), RM0440 2.2.2 (G4). */
+/* RM0008 3.3 (F1), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351 2.2.2 (L4), RM0440 2.2.2 (G4). */
 const sim_soc_map *sim_soc_map_of(unsigned soc)
 {
     static const sim_soc_map maps[] = {
-        [SIM_SOC_F1] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, false, SIM_RCC_F1, false, 0, 0},
-        [SIM_SOC_F4] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, false, SIM_RCC_F4, false, 0, 0},
-        [SIM_SOC_F7] = {0x40023800u, 0x40011000u, 0x40026400u, 0x40023C00u, true, true, SIM_RCC_F4, false, 0, 0},
+        [SIM_SOC_F1] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
+                        .rcc_kind = SIM_RCC_F1, .rx_channel = 4},
+        /* F0 (RM0091 2.2.2, table 29: USART1_RX on channel 3 unless remapped) and F3 (RM0316 3.2.2,
+         * table 78: channel 5): the F1's RCC and DMA1, the newer USART. */
+        [SIM_SOC_F0] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_F1, .rx_channel = 2},
+        [SIM_SOC_F3] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_F1, .rx_channel = 4},
+        [SIM_SOC_F4] = {.rcc = 0x40023800u, .usart1 = 0x40011000u, .dma = 0x40026400u, .flash = 0x40023C00u,
+                        .dma_streams = true, .rcc_kind = SIM_RCC_F4},
+        [SIM_SOC_F7] = {.rcc = 0x40023800u, .usart1 = 0x40011000u, .dma = 0x40026400u, .flash = 0x40023C00u,
+                        .dma_streams = true, .usart_v2 = true, .rcc_kind = SIM_RCC_F4},
         /* L4: DMA1 channel 5 request 2 is USART1_RX (RM0351 table 41). */
-        [SIM_SOC_L4] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, true, SIM_RCC_L4, true, 0, 2},
+        [SIM_SOC_L4] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_L4, .dma_cselr = true, .rx_request = 2, .rx_channel = 4},
         /* G4: DMAMUX1 at 0x40020800; USART1_RX is request 24 (RM0440 table 91, as we recall it:
          * to be checked against the document). */
-        [SIM_SOC_G4] = {0x40021000u, 0x40013800u, 0x40020000u, 0x40022000u, false, true, SIM_RCC_L4, false,
-                        0x40020800u, 24},
+        [SIM_SOC_G4] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_L4, .dmamux = 0x40020800u, .rx_request = 24},
     };
-    return &maps[soc <= SIM_SOC_G4 ? soc : SIM_SOC_F1];
+    return &maps[soc <= SIM_SOC_F3 ? soc : SIM_SOC_F1];
 }

@@ -1,5 +1,5 @@
 /* chip.h - what the stub needs from the chip besides its flash controller: clock, the USART with
- * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c,
+ * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c: F0, F1, F3;
  * chip_f4.c: F4 and F7, chip_l4.c: L4 and G4). */
 #ifndef STUBFLASH_STUB_CHIP_H
 #define STUBFLASH_STUB_CHIP_H
@@ -11,6 +11,8 @@ void chip_clock_init(void);
 #define CHIP_UART_CLOCK 80000000u
 #elif defined(STUB_F4) || defined(STUB_F7)
 #define CHIP_UART_CLOCK 84000000u
+#elif defined(STUB_F0)
+#define CHIP_UART_CLOCK 48000000u
 #else
 #define CHIP_UART_CLOCK 64000000u
 #endif

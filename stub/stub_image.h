@@ -6,13 +6,15 @@
 #include <stddef.h>
 
 #define SFS_LOAD_F1 0x20000800u /* F1 */
+#define SFS_LOAD_F0 0x20001800u /* F0 (F07x; the F030x8 has too little RAM after it) */
+#define SFS_LOAD_F3 0x20001400u /* F3 */
 #define SFS_LOAD_F4 0x20003000u /* F4 */
 #define SFS_LOAD_F7 0x20004000u /* F7 */
 #define SFS_LOAD_L4 0x20003100u /* L4 */
 #define SFS_LOAD_G4 0x20004000u /* G4 */
-extern const unsigned char sfs_stub_image_f1[], sfs_stub_image_f4[], sfs_stub_image_f7[], sfs_stub_image_l4[],
+extern const unsigned char sfs_stub_image_f0[], sfs_stub_image_f3[], sfs_stub_image_f1[], sfs_stub_image_f4[], sfs_stub_image_f7[], sfs_stub_image_l4[],
     sfs_stub_image_g4[];
-extern const size_t sfs_stub_image_f1_len, sfs_stub_image_f4_len, sfs_stub_image_f7_len, sfs_stub_image_l4_len,
+extern const size_t sfs_stub_image_f0_len, sfs_stub_image_f3_len, sfs_stub_image_f1_len, sfs_stub_image_f4_len, sfs_stub_image_f7_len, sfs_stub_image_l4_len,
     sfs_stub_image_g4_len;
 
 #endif

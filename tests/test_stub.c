@@ -113,6 +113,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
         {"stm32l4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4, 80000000},
         {"stm32g4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4, 80000000},
         {"stm32f1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1, 64000000},
+        {"stm32f3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3, 64000000},
     };
     size_t k = 0;
     while (strncmp(sim_part_name(part), kinds[k].prefix, 7) != 0)
@@ -123,8 +124,8 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     size_t len = (image_len + 3) & ~(size_t)3;
     uint8_t *img = calloc(1, len);
     memcpy(img, image, image_len);
-    /* The F1 stub runs its USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from 115200),
-     * the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz. Ring and inflater
+    /* The F1 and F3 stubs run their USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from
+     * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz. Ring and inflater
      * window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -682,6 +683,19 @@ static void test_erase_write_g474(void **state)
     erase_write_l4("stm32g474re");
 }
 
+/* F3: the F1's flash controller and the newer USART (stub-f3). */
+static void test_stub_f3(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f303vc");
+}
+
+static void test_erase_write_f303(void **state)
+{
+    (void)state;
+    erase_write_session("stm32f303vc", 0x0803F800);
+}
+
 static void test_stub_l4(void **state)
 {
     (void)state;
@@ -759,6 +773,8 @@ static void test_stub_fits_its_budget(void **state)
     (void)state;
     /* Issue 8: at most 4 KiB, so loading it through the ROM costs little even at 115200. */
     assert_in_range(sfs_stub_image_f1_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_f0_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_f3_len, 1024, 4096);
     assert_in_range(sfs_stub_image_f4_len, 1024, 4096);
     assert_in_range(sfs_stub_image_f7_len, 1024, 4096);
     assert_in_range(sfs_stub_image_l4_len, 1024, 4096);
@@ -796,6 +812,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_f401),
         cmocka_unit_test(test_erase_write_f407),
         cmocka_unit_test(test_erase_write_f746),
+        cmocka_unit_test(test_stub_f3),
+        cmocka_unit_test(test_erase_write_f303),
         cmocka_unit_test(test_stub_l4),
         cmocka_unit_test(test_erase_write_l476),
         cmocka_unit_test(test_erase_write_g474),

@@ -113,6 +113,9 @@ static void delta_and_rom_readback(void **state, const char *part)
 
 static void test_delta_and_rom_readback_hd(void **state) { delta_and_rom_readback(state, "stm32f103re"); }
 static void test_delta_and_rom_readback_xl(void **state) { delta_and_rom_readback(state, "stm32f103rg"); }
+/* F072 (16 KiB of RAM: small frames) and F303: the F1's flash controller, the newer USART. */
+static void test_delta_and_rom_readback_f072(void **state) { delta_and_rom_readback(state, "stm32f072rb"); }
+static void test_delta_and_rom_readback_f303(void **state) { delta_and_rom_readback(state, "stm32f303vc"); }
 /* L4 and G4: double words, two banks (the image is in bank 1; test_stub covers bank 2). */
 static void test_delta_and_rom_readback_l476(void **state) { delta_and_rom_readback(state, "stm32l476rg"); }
 static void test_delta_and_rom_readback_g474(void **state) { delta_and_rom_readback(state, "stm32g474re"); }
@@ -332,6 +335,8 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_hd, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_xl, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_ld, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_f072, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_f303, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_l476, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_g474, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f401, teardown),
