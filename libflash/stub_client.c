@@ -59,6 +59,7 @@ static const stub_kind stub_kinds[] = {
     {"F7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7},
     {"L4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4},
     {"G4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4},
+    {"WB", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB},
 };
 
 static const stub_kind *stub_for(const sf_device *d)

@@ -17,6 +17,9 @@
 
 #define PERIPH_BASE 0x40000000u
 #define PERIPH_SIZE 0x28000u /* APB1, APB2 and AHB up to the F4's DMA2 (RM0008 3.3, RM0090 2.3) */
+/* WB: RCC, PWR and the flash controller on AHB4 (RM0434 2.2.2). */
+#define AHB4_BASE 0x58000000u
+#define AHB4_SIZE 0x8000u
 #define PPB_BASE 0xE000E000u
 #define DBGMCU_BASE 0xE0042000u
 /* No time slices: libunicorn 2's timeout stops the CPU from another thread, and restarting at
@@ -47,6 +50,7 @@ struct sim_cpu {
     sim_dma dma;
     sim_systick systick;
     uint32_t *regs;       /* plain register file for the rest of the peripheral space */
+    uint32_t *regs4;      /* the same for AHB4 (WB) */
     uint32_t ppb[0x1000 / 4];
     uint32_t vtor;
 };
@@ -192,6 +196,12 @@ static uint32_t merged(uint32_t old, uint64_t off, unsigned size, uint64_t value
 
 static bool in_block(uint32_t addr, uint32_t base) { return addr >= base && addr < base + 0x400; }
 
+/* The register file word behind a peripheral address no model claims. */
+static uint32_t *plain_reg(sim_cpu *c, uint32_t addr)
+{
+    return addr >= AHB4_BASE ? &c->regs4[(addr - AHB4_BASE) / 4] : &c->regs[(addr - PERIPH_BASE) / 4];
+}
+
 static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
 {
     const sim_soc_map *m = c->map;
@@ -207,7 +217,7 @@ static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
         return sim_rcc_read(&c->rcc, addr - m->rcc);
     if (in_block(addr, m->flash))
         return sim_flash_reg_read(c->env.flash, addr - m->flash);
-    return c->regs[(addr - PERIPH_BASE) / 4];
+    return *plain_reg(c, addr);
 }
 
 static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
@@ -225,7 +235,7 @@ static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
     } else if (in_block(addr, m->flash)) {
         sim_flash_reg_write(c->env.flash, addr - m->flash, v);
     } else {
-        c->regs[(addr - PERIPH_BASE) / 4] = v;
+        *plain_reg(c, addr) = v;
     }
 }
 
@@ -256,6 +266,24 @@ static void periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
     if (addr == sim_soc_usart_tx_reg(c->map))
         v = (uint32_t)value;
     periph_reg_write(c, addr, v);
+}
+
+static uint64_t ahb4_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    check_stop(c);
+    return sized(periph_reg_read(c, AHB4_BASE + (uint32_t)(off & ~3ull)), off, size);
+}
+
+static void ahb4_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
+{
+    (void)uc;
+    sim_cpu *c = user;
+    apply_fixups(c);
+    uint32_t addr = AHB4_BASE + (uint32_t)(off & ~3ull);
+    periph_reg_write(c, addr, size >= 4 ? (uint32_t)value : merged(periph_reg_read(c, addr), off, size, value));
 }
 
 static uint64_t ppb_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
@@ -338,6 +366,8 @@ static uc_err map_memories(sim_cpu *c)
         e = uc_mem_map_ptr(c->uc, 0, p->flash_size, UC_PROT_ALL, m->flash);
     if (e)
         return e;
+    if (p->soc == SIM_SOC_WB && (e = uc_mmio_map(c->uc, AHB4_BASE, AHB4_SIZE, ahb4_read, c, ahb4_write, c)))
+        return e;
     if ((e = uc_mmio_map(c->uc, PERIPH_BASE, PERIPH_SIZE, periph_read, c, periph_write, c)) ||
         (e = uc_mmio_map(c->uc, PPB_BASE, 0x1000, ppb_read, c, ppb_write, c)) ||
         (e = uc_mmio_map(c->uc, DBGMCU_BASE, 0x1000, dbgmcu_read, c, dbgmcu_write, c)))
@@ -377,7 +407,8 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
     c->env = *env;
     c->map = sim_soc_map_of(env->part->soc);
     c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
-    uc_err e = c->regs ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
+    c->regs4 = calloc(AHB4_SIZE / 4, sizeof *c->regs4);
+    uc_err e = c->regs && c->regs4 ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
     if (!e)
         e = uc_ctl_set_cpu_model(c->uc, cpu_model(env->part->cpuid));
     if (!e)
@@ -404,13 +435,14 @@ static void reset_state(sim_cpu *c)
     c->nfix = 0;
     c->rcc.pll_stuck = c->env.pll_stuck;
     c->rcc.kind = c->map->rcc_kind;
-    c->rcc.msi_reset = c->env.part->soc == SIM_SOC_L4;
+    c->rcc.msi_reset = c->env.part->soc == SIM_SOC_L4 || c->env.part->soc == SIM_SOC_WB;
     sim_rcc_reset(&c->rcc, false);
     c->usart.v2 = c->map->usart_v2;
     sim_usart_reset(&c->usart, c->env.line);
     sim_dma_reset(&c->dma, c->map);
     sim_systick_reset(&c->systick);
     memset(c->regs, 0, PERIPH_SIZE);
+    memset(c->regs4, 0, AHB4_SIZE);
     memset(c->ppb, 0, sizeof c->ppb);
     c->vtor = 0;
     uint32_t zero = 0, lr = 0xFFFFFFFFu, xpsr = 0x01000000u; /* Thumb state, no IT block */
@@ -435,6 +467,7 @@ void sim_cpu_free(sim_cpu *c)
     if (c->uc)
         uc_close(c->uc);
     free(c->regs);
+    free(c->regs4);
     free(c);
 }
 

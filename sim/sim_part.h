@@ -23,10 +23,11 @@ enum sim_soc {
     SIM_SOC_G4, /* G4: the L4's, with a DMAMUX in front of DMA1 */
     SIM_SOC_F0, /* F0: the F1's map, the newer USART, USART1_RX on DMA1 channel 3 */
     SIM_SOC_F3, /* F3: the F1's map, the newer USART */
+    SIM_SOC_WB, /* WB: the G4's, with RCC at 0x58000000 and the flash controller at 0x58004000 (AHB4) */
 };
 
-/* The L4/G4 flash controller (sim_flash_l4.c). */
-#define SIM_SOC_HAS_L4_FLASH(soc) ((soc) == SIM_SOC_L4 || (soc) == SIM_SOC_G4)
+/* The L4/G4/WB flash controller (sim_flash_l4.c). */
+#define SIM_SOC_HAS_L4_FLASH(soc) ((soc) == SIM_SOC_L4 || (soc) == SIM_SOC_G4 || (soc) == SIM_SOC_WB)
 /* Controllers with EOP at SR bit 0, STRT at CR bit 16 and LOCK at CR bit 31 (F4, F7, L4, G4). */
 #define SIM_SOC_NEWER_FLASH(soc) (SIM_SOC_HAS_F4_FLASH(soc) || SIM_SOC_HAS_L4_FLASH(soc))
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum sim_rcc_kind { SIM_RCC_F1, SIM_RCC_F4, SIM_RCC_L4 };
+enum sim_rcc_kind { SIM_RCC_F1, SIM_RCC_F4, SIM_RCC_L4, SIM_RCC_WB /* the L4's, PLLR and PLLREN elsewhere */ };
 
 /* Where a part's peripherals sit (RM0008 3.3 for the F1, RM0090 2.3 for the F4, RM0385 2.2.2
  * for the F7, RM0351 2.2.2 for the L4, RM0440 2.2.2 for the G4). */
@@ -40,7 +40,7 @@ typedef struct sim_rcc {
 } sim_rcc;
 
 void sim_rcc_reset(sim_rcc *r, bool power_on);
-/* The L4/G4 clock tree (sim_rcc_l4.c), called by the functions here for SIM_RCC_L4. */
+/* The L4/G4/WB clock tree (sim_rcc_l4.c), called by the functions here for SIM_RCC_L4/WB. */
 void sim_rcc_l4_reset(sim_rcc *r);
 uint32_t sim_rcc_l4_sysclk(const sim_rcc *r);
 uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off);

@@ -26,7 +26,7 @@ void sim_rcc_reset(sim_rcc *r, bool power_on)
     r->bdcr = 0;
     /* CSR: reset flags. Power-on sets POR and PIN; a later reset adds to what was there. */
     r->csr = power_on ? 0x0C000000u : (csr | 0x04000000u);
-    if (kind == SIM_RCC_L4)
+    if (kind == SIM_RCC_L4 || kind == SIM_RCC_WB)
         sim_rcc_l4_reset(r);
 }
 
@@ -58,7 +58,7 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
 {
     if (r->kind == SIM_RCC_F4)
         return sysclk_f4(r);
-    if (r->kind == SIM_RCC_L4)
+    if (r->kind == SIM_RCC_L4 || r->kind == SIM_RCC_WB)
         return sim_rcc_l4_sysclk(r);
     switch (r->cfgr & 3) {
     case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_HZ;
@@ -104,7 +104,7 @@ static uint32_t f4_to_f1_offset(uint32_t off)
 
 uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 {
-    if (r->kind == SIM_RCC_L4)
+    if (r->kind == SIM_RCC_L4 || r->kind == SIM_RCC_WB)
         return sim_rcc_l4_read(r, off);
     if (r->kind == SIM_RCC_F4) {
         if (off == 0x04)
@@ -128,7 +128,7 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 
 void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
-    if (r->kind == SIM_RCC_L4) {
+    if (r->kind == SIM_RCC_L4 || r->kind == SIM_RCC_WB) {
         sim_rcc_l4_write(r, off, v);
         return;
     }
@@ -162,7 +162,8 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
     }
 }
 
-/* RM0008 3.3 (F1), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351 2.2.2 (L4), RM0440 2.2.2 (G4). */
+/* RM0008 3.3 (F1), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351 2.2.2 (L4), RM0440 2.2.2 (G4),
+ * RM0434 2.2.2 (WB). */
 const sim_soc_map *sim_soc_map_of(unsigned soc)
 {
     static const sim_soc_map maps[] = {
@@ -185,6 +186,10 @@ const sim_soc_map *sim_soc_map_of(unsigned soc)
          * to be checked against the document). */
         [SIM_SOC_G4] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
                         .usart_v2 = true, .rcc_kind = SIM_RCC_L4, .dmamux = 0x40020800u, .rx_request = 24},
+        /* WB (RM0434 2.2.2): RCC and flash on AHB4; DMAMUX1 request 15 is USART1_RX (RM0434 table
+         * 44, as we recall it: to be checked against the document). */
+        [SIM_SOC_WB] = {.rcc = 0x58000000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x58004000u,
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_WB, .dmamux = 0x40020800u, .rx_request = 15},
     };
-    return &maps[soc <= SIM_SOC_F3 ? soc : SIM_SOC_F1];
+    return &maps[soc <= SIM_SOC_WB ? soc : SIM_SOC_F1];
 }

@@ -1,8 +1,9 @@
-/* sim_rcc_l4.c - the L4 and G4 clock tree (RM0351 6.4, RM0440 7.4), enough to know SYSCLK and
+/* sim_rcc_l4.c - the L4, G4 and WB clock tree (RM0351 6.4, RM0440 7.4, RM0434 6.4), enough to know SYSCLK and
  * the bus clocks: MSI (4 MHz after reset on the L4; MSIRANGE when MSIRGSEL is set), HSI16, HSE
  * (assumed 8 MHz) and the main PLL (source / M x N / R). Ready flags follow their enable bits at
  * once, as in sim_rcc.c. Registers: CR 0x00, CFGR 0x08 (SW 0-1: MSI, HSI16, HSE, PLL; SWS
- * 2-3), PLLCFGR 0x0C, AHB1ENR 0x48, APB1ENR1 0x58, APB2ENR 0x60, CSR 0x94. */
+ * 2-3), PLLCFGR 0x0C, AHB1ENR 0x48, APB1ENR1 0x58, APB2ENR 0x60, CSR 0x94. The WB's PLLCFGR
+ * has PLLREN at bit 28 and PLLR (R - 1) at 29-31 where the L4's has them at 24 and 25-26. */
 #include "sim_periph.h"
 
 #define HSI16_HZ 16000000u
@@ -42,9 +43,10 @@ uint32_t sim_rcc_l4_sysclk(const sim_rcc *r)
     case 2: return HSE_HZ;
     default: {
         uint32_t src = r->pllcfgr & 3, m = ((r->pllcfgr >> 4) & 0xF) + 1, n = (r->pllcfgr >> 8) & 0x7F;
-        uint32_t div = 2 * (((r->pllcfgr >> 25) & 3) + 1);
+        bool wb = r->kind == SIM_RCC_WB;
+        uint32_t div = wb ? ((r->pllcfgr >> 29) & 7) + 1 : 2 * (((r->pllcfgr >> 25) & 3) + 1);
         uint32_t in = src == 1 ? msi_hz(r) : src == 2 ? HSI16_HZ : src == 3 ? HSE_HZ : 0;
-        if (!(r->cr & CR_PLLON) || !(r->pllcfgr & (1u << 24)) || !in || n < 8)
+        if (!(r->cr & CR_PLLON) || !(r->pllcfgr & (1u << (wb ? 28 : 24))) || !in || n < 6 || div < 2)
             return r->msi_reset ? msi_hz(r) : HSI16_HZ; /* not a running PLL: treated as not switched */
         return (uint32_t)((uint64_t)in / m * n / div);
     }

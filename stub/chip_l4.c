@@ -1,5 +1,5 @@
-/* chip_l4.c - L4 and G4 clock, USART1 and DMA1 channel 5 (RM0351 6, 11, 38; RM0440 7, 12,
- * 13, 37).
+/* chip_l4.c - L4, G4 and WB clock, USART1 and DMA1 channel 5 (RM0351 6, 11, 38; RM0440 7, 12,
+ * 13, 37; RM0434 6, 11, 12, 36).
  * The stub runs at 80 MHz from the PLL fed by HSI16 (/1 x10 /2; VCO 160 MHz, within both
  * families' limits), the L4's maximum, in the voltage range both start in (range 1), with 4
  * flash wait states (RM0351 table 11: 64-80 MHz; the G4 needs 3 at most there, RM0440 table
@@ -7,16 +7,31 @@
  * HSI16 alone it could not (BRR 17 is 2.1% fast). USART1 has the newer registers
  * (ISR, RDR, TDR; UE at bit 0). USART1_RX: DMA1 channel 5, request 2 in DMA1_CSELR on the L4
  * (RM0351 table 41); on the G4 a DMAMUX1 channel in front of it, request 24 (RM0440 table
- * 91, as we recall it: to be checked against the document). */
+ * 91, as we recall it: to be checked against the document).
+ * The WB (STUB_WB): RCC and flash on AHB4 (0x58000000, 0x58004000); 64 MHz, its maximum (HSI16
+ * /1 x8 /2, PLLR and PLLREN where its PLLCFGR has them), with 3 wait states (RM0434 table 11:
+ * 54-64 MHz in range 1), so 921600 baud is 0.6% fast (BRR 69); USART1_RX through DMAMUX1,
+ * request 15 (RM0434 table 44, as we recall it: to be checked). */
 #include "chip.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))
+#ifdef STUB_WB
+#define FLASH_ACR REG(0x58004000u)
+#define RCC 0x58000000u
+#define PLL_SETUP (2u | (8u << 8) | (1u << 28) | (1u << 29)) /* HSI16 /1 x8, R /2 enabled */
+#define WAIT_STATES 3u
+#define USART1_RX_REQUEST 15u
+#else
 #define FLASH_ACR REG(0x40022000u)
-#define RCC_CR REG(0x40021000u)
-#define RCC_CFGR REG(0x40021008u)
-#define RCC_PLLCFGR REG(0x4002100Cu)
-#define RCC_AHB1ENR REG(0x40021048u)
-#define RCC_APB2ENR REG(0x40021060u)
+#define RCC 0x40021000u
+#define PLL_SETUP (2u | (10u << 8) | (1u << 24))            /* HSI16 /1 x10, R /2 enabled */
+#define WAIT_STATES 4u
+#endif
+#define RCC_CR REG(RCC + 0x00u)
+#define RCC_CFGR REG(RCC + 0x08u)
+#define RCC_PLLCFGR REG(RCC + 0x0Cu)
+#define RCC_AHB1ENR REG(RCC + 0x48u)
+#define RCC_APB2ENR REG(RCC + 0x60u)
 #define USART1 0x40013800u
 #define USART_CR1 REG(USART1 + 0x00u)
 #define USART_CR3 REG(USART1 + 0x08u)
@@ -28,9 +43,11 @@
 #define DMA_CNDTR5 REG(0x4002005Cu)
 #define DMA_CPAR5 REG(0x40020060u)
 #define DMA_CMAR5 REG(0x40020064u)
-#ifdef STUB_G4
+#if defined(STUB_G4) || defined(STUB_WB)
 #define DMAMUX_C4CR REG(0x40020810u) /* feeds DMA1 channel 5 */
+#ifdef STUB_G4
 #define USART1_RX_REQUEST 24u
+#endif
 #else
 #define DMA_CSELR REG(0x400200A8u)
 #endif
@@ -50,8 +67,8 @@ void chip_clock_init(void)
     RCC_CR &= ~(1u << 24);                                /* the ROM may run the PLL (PLLCFGR is */
     while (RCC_CR & (1u << 25))                           /* written only while it is off) */
         ;
-    FLASH_ACR = (FLASH_ACR & ~0xFu) | 4u;                 /* 4 wait states */
-    RCC_PLLCFGR = 2u | (10u << 8) | (1u << 24);           /* HSI16 /1 x10, R /2 enabled */
+    FLASH_ACR = (FLASH_ACR & ~0xFu) | WAIT_STATES;
+    RCC_PLLCFGR = PLL_SETUP;
     RCC_CR |= 1u << 24;                                   /* PLLON */
     while (!(RCC_CR & (1u << 25)))
         ;
@@ -65,7 +82,7 @@ void chip_uart_brr(unsigned int brr) { USART_BRR = brr; }
 void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
 {
     /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
-#ifdef STUB_G4
+#if defined(STUB_G4) || defined(STUB_WB)
     RCC_AHB1ENR |= (1u << 2) | 1u;                        /* DMAMUX1, DMA1 */
     DMAMUX_C4CR = USART1_RX_REQUEST;
 #else
@@ -109,14 +126,18 @@ static void deinit(void)
     USART_CR1 = 0;
     USART_CR3 = 0;
     DMA_CCR5 = 0;
-#ifdef STUB_G4
+#if defined(STUB_G4) || defined(STUB_WB)
     DMAMUX_C4CR = 0;
+#endif
+#ifdef STUB_G4
     RCC_CFGR = (RCC_CFGR & ~3u) | 1u;                     /* the G4 starts on HSI16 */
     while ((RCC_CFGR & 0xCu) != 0x4u)
         ;
 #else
+#ifdef STUB_L4
     DMA_CSELR &= ~(0xFu << 16);
-    RCC_CFGR &= ~3u;                                      /* the L4 starts on MSI */
+#endif
+    RCC_CFGR &= ~3u;                                      /* the L4 and the WB start on MSI */
     while (RCC_CFGR & 0xCu)
         ;
 #endif

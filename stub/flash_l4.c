@@ -1,4 +1,5 @@
-/* flash_l4.c - the L4/G4 flash controller (RM0351 3.3, RM0440 5.3; the facts file): unlock
+/* flash_l4.c - the L4/G4/WB flash controller (RM0351 3.3, RM0440 5.3, RM0434 3.3; the facts
+ * file; the WB's at 0x58004000, with CFGBSY at SR bit 18 to wait for as well): unlock
  * with the two keys, page erase with PER, PNB (the page within its bank) and BKER, 64-bit
  * programming as two 32-bit stores with PG set, errors in SR (OPERR 1, PROGERR 3, WRPERR 4,
  * PGAERR 5, SIZERR 6, PGSERR 7, MISERR 8, FASTERR 9). Flags left from an earlier operation
@@ -7,13 +8,17 @@
 #include "stub.h"
 
 #define FLASH_MEM 0x08000000u
+#ifdef STUB_WB
+#define FLASH_REGS 0x58004000u
+#else
 #define FLASH_REGS 0x40022000u
+#endif
 #define KEYR 0x08u
 #define SR 0x10u
 #define CR 0x14u
 #define SR_EOP (1u << 0)
 #define SR_ERRORS 0x3FAu
-#define SR_BSY (1u << 16)
+#define SR_BSY ((1u << 16) | (1u << 18)) /* BSY, and CFGBSY on the G0/WB (reads 0 on the L4/G4) */
 #define CR_PG (1u << 0)
 #define CR_PER (1u << 1)
 #define CR_MER1 (1u << 2)

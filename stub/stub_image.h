@@ -12,9 +12,10 @@
 #define SFS_LOAD_F7 0x20004000u /* F7 */
 #define SFS_LOAD_L4 0x20003100u /* L4 */
 #define SFS_LOAD_G4 0x20004000u /* G4 */
+#define SFS_LOAD_WB 0x20004000u /* WB */
 extern const unsigned char sfs_stub_image_f0[], sfs_stub_image_f3[], sfs_stub_image_f1[], sfs_stub_image_f4[], sfs_stub_image_f7[], sfs_stub_image_l4[],
-    sfs_stub_image_g4[];
+    sfs_stub_image_g4[], sfs_stub_image_wb[];
 extern const size_t sfs_stub_image_f0_len, sfs_stub_image_f3_len, sfs_stub_image_f1_len, sfs_stub_image_f4_len, sfs_stub_image_f7_len, sfs_stub_image_l4_len,
-    sfs_stub_image_g4_len;
+    sfs_stub_image_g4_len, sfs_stub_image_wb_len;
 
 #endif

@@ -112,6 +112,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
         {"stm32f7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7, 84000000},
         {"stm32l4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4, 80000000},
         {"stm32g4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4, 80000000},
+        {"stm32wb", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB, 64000000},
         {"stm32f1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1, 64000000},
         {"stm32f3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3, 64000000},
     };
@@ -125,7 +126,8 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     uint8_t *img = calloc(1, len);
     memcpy(img, image, image_len);
     /* The F1 and F3 stubs run their USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from
-     * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz. Ring and inflater
+     * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz, the WB's from
+     * 64 MHz. Ring and inflater
      * window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -603,17 +605,19 @@ static void test_erase_write_f746(void **state)
 static void erase_write_l4(const char *part)
 {
     sim_board *b = bh_board(part);
-    const uint32_t bank2 = bank2_of(part);
+    /* The second region: bank 2's first page, or page 64 on a single-bank part. */
+    const uint32_t ps = sim_part_page_size(sim_board_part(b)), page1 = 0x08000000 + ps;
+    const uint32_t bank2 = bank2_of(part) ? bank2_of(part) : 0x08000000 + 64 * ps;
     assert_int_equal(bh_sync(b), ACK);
     static const uint8_t zeros[256] = {0};
-    const uint32_t marks[] = {0x08000700, 0x08000800, 0x08001000, bank2 - 256, bank2, bank2 + 0x800};
+    const uint32_t marks[] = {page1 - 256, page1, page1 + ps, bank2 - 256, bank2, bank2 + ps};
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
         assert_int_equal(bh_write(b, marks[i], zeros, sizeof zeros), 0);
     start_stub(b);
     uint8_t req[9], rep[16], back[64], d[64], zend[64];
 
     /* Page 1 and bank 2's first page: each erased alone, the pages around them kept. */
-    const uint32_t pages[] = {0x08000800, bank2};
+    const uint32_t pages[] = {page1, bank2};
     for (int i = 0; i < 2; i++) {
         sim_stats before, after;
         sim_board_stats(b, &before);
@@ -628,7 +632,7 @@ static void erase_write_l4(const char *part)
             assert_int_equal(back[k], 0xFF);
         sim_board_peek(b, pages[i] - 256, back, 64);
         assert_memory_equal(back, zeros, 64);
-        sim_board_peek(b, pages[i] + 0x800, back, 64);
+        sim_board_peek(b, pages[i] + ps, back, 64);
         assert_memory_equal(back, zeros, 64);
     }
 
@@ -648,12 +652,12 @@ static void erase_write_l4(const char *part)
         assert_int_equal(back[i], (uint8_t)(d[i] ^ 0x0F));
 
     /* Not 8-aligned, or an erasing stream not at a page start: refused. */
-    le32_put(req, 0x08000804);
+    le32_put(req, page1 + 4);
     le32_put(req + 4, 8);
     req[8] = 0;
     assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_EARG);
-    le32_put(req, 0x08000808);
+    le32_put(req, page1 + 8);
     req[8] = SFS_ZFLAG_ERASE;
     assert_int_equal(call(b, 5, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_EARG);
@@ -694,6 +698,18 @@ static void test_erase_write_f303(void **state)
 {
     (void)state;
     erase_write_session("stm32f303vc", 0x0803F800);
+}
+
+static void test_erase_write_wb55(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32wb55rg");
+}
+
+static void test_stub_wb(void **state)
+{
+    (void)state;
+    run_stub_session("stm32wb55rg");
 }
 
 static void test_stub_l4(void **state)
@@ -779,6 +795,7 @@ static void test_stub_fits_its_budget(void **state)
     assert_in_range(sfs_stub_image_f7_len, 1024, 4096);
     assert_in_range(sfs_stub_image_l4_len, 1024, 4096);
     assert_in_range(sfs_stub_image_g4_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_wb_len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)
@@ -817,6 +834,8 @@ int main(void)
         cmocka_unit_test(test_stub_l4),
         cmocka_unit_test(test_erase_write_l476),
         cmocka_unit_test(test_erase_write_g474),
+        cmocka_unit_test(test_stub_wb),
+        cmocka_unit_test(test_erase_write_wb55),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
