@@ -385,6 +385,33 @@ static void start_erase_from_cr(sim_flash *f, int bi)
     }
 }
 
+void sim_flash_key(struct flash_bank *b, uint32_t v, uint32_t lock_bit)
+{
+    if (b->key_fault || b->key_step == 2)
+        return;
+    if (b->key_step == 0 && v == FLASH_KEY1) {
+        b->key_step = 1;
+    } else if (b->key_step == 1 && v == FLASH_KEY2) {
+        b->key_step = 2;
+        b->cr &= ~lock_bit;
+    } else {
+        b->key_fault = true; /* RM0008 3.3.1, RM0090 3.5.1, RM0351 3.3.5: locked until reset */
+        b->key_step = 0;
+    }
+}
+
+uint32_t sim_flash_status(sim_flash *f, struct flash_bank *b, uint32_t bsy_bit)
+{
+    uint32_t sr = b->sr;
+    if (b->op_pending) {
+        sr |= bsy_bit;
+        /* Fast mode: a poll of BSY is where the time of the operation passes. */
+        if (!f->clock->realtime)
+            sim_clock_wait_until(f->clock, b->busy_until);
+    }
+    return sr;
+}
+
 uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 {
     if (SIM_SOC_HAS_L4_FLASH(f->part->soc))
@@ -399,16 +426,7 @@ uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
     struct flash_bank *b = &f->bank[bi];
     settle(f, b);
     switch (off) {
-    case FLASH_SR: {
-        uint32_t sr = b->sr;
-        if (b->op_pending) {
-            sr |= SR_BSY;
-            /* Fast mode: a poll of BSY is where the time of the operation passes. */
-            if (!f->clock->realtime)
-                sim_clock_wait_until(f->clock, b->busy_until);
-        }
-        return sr;
-    }
+    case FLASH_SR: return sim_flash_status(f, b, SR_BSY);
     case FLASH_CR: return b->cr;
     case FLASH_AR: return b->ar;
     case FLASH_ACR: return 0x30; /* PRFTBS | PRFTBE after reset */
@@ -443,17 +461,7 @@ void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
     settle(f, b);
     switch (off) {
     case FLASH_KEYR:
-        if (b->key_fault || b->key_step == 2)
-            break;
-        if (b->key_step == 0 && v == FLASH_KEY1)
-            b->key_step = 1;
-        else if (b->key_step == 1 && v == FLASH_KEY2) {
-            b->key_step = 2;
-            b->cr &= ~CR_LOCK;
-        } else {
-            b->key_fault = true; /* RM0008 3.3.1: wrong sequence locks until reset */
-            b->key_step = 0;
-        }
+        sim_flash_key(b, v, CR_LOCK);
         break;
     case FLASH_OPTKEYR:
         if (bi != 0 || (b->cr & CR_LOCK))

@@ -122,8 +122,12 @@ uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
 
-/* For the family controllers (sim_flash_f4.c). */
+/* For the family controllers (sim_flash_f4.c, sim_flash_l4.c). */
 void sim_flash_settle(sim_flash *f, struct flash_bank *b);
+/* A write to KEYR: KEY1 then KEY2 clears lock_bit in CR; anything else locks until reset. */
+void sim_flash_key(struct flash_bank *b, uint32_t v, uint32_t lock_bit);
+/* SR as read: with bsy_bit while an operation runs (in fast mode the read waits it out). */
+uint32_t sim_flash_status(sim_flash *f, struct flash_bank *b, uint32_t bsy_bit);
 void sim_flash_start_op(sim_flash *f, struct flash_bank *b, uint64_t ns, uint32_t addr, uint32_t len, bool erase,
                         bool option);
 /* Program n bytes (1, 2 or 4) at addr on an F4: only bits going from 1 to 0 (else nothing is

@@ -38,15 +38,7 @@ uint32_t sim_flash_f4_reg_read(sim_flash *f, uint32_t off)
     struct flash_bank *b = &f->bank[0];
     sim_flash_settle(f, b);
     switch (off) {
-    case FLASH4_SR: {
-        uint32_t sr = b->sr;
-        if (b->op_pending) {
-            sr |= SR4_BSY;
-            if (!f->clock->realtime) /* fast mode: a poll of BSY is where the time passes */
-                sim_clock_wait_until(f->clock, b->busy_until);
-        }
-        return sr;
-    }
+    case FLASH4_SR: return sim_flash_status(f, b, SR4_BSY);
     case FLASH4_CR: return b->cr;
     case FLASH4_OPTCR: return optcr(f);
     default: return 0;
@@ -90,17 +82,7 @@ void sim_flash_f4_reg_write(sim_flash *f, uint32_t off, uint32_t v)
     sim_flash_settle(f, b);
     switch (off) {
     case FLASH4_KEYR:
-        if (b->key_fault || b->key_step == 2)
-            break;
-        if (b->key_step == 0 && v == FLASH_KEY1) {
-            b->key_step = 1;
-        } else if (b->key_step == 1 && v == FLASH_KEY2) {
-            b->key_step = 2;
-            b->cr &= ~CR4_LOCK;
-        } else {
-            b->key_fault = true; /* RM0090 3.5.1: a wrong sequence locks until reset */
-            b->key_step = 0;
-        }
+        sim_flash_key(b, v, CR4_LOCK);
         break;
     case FLASH4_OPTKEYR:
         if (b->opt_key_step == 0 && v == OPT4_KEY1)

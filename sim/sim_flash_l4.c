@@ -27,15 +27,7 @@ uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
     struct flash_bank *b = &f->bank[0];
     sim_flash_settle(f, b);
     switch (off) {
-    case L4_SR: {
-        uint32_t sr = b->sr;
-        if (b->op_pending) {
-            sr |= SRL_BSY;
-            if (!f->clock->realtime) /* fast mode: a poll of BSY is where the time passes */
-                sim_clock_wait_until(f->clock, b->busy_until);
-        }
-        return sr;
-    }
+    case L4_SR: return sim_flash_status(f, b, SRL_BSY);
     case L4_CR: return b->cr;
     case L4_OPTR: return f->optbytes[0] | 0xFFFFFF00u; /* RDP in bits 0-7; user options all set */
     default: return 0;
@@ -73,17 +65,7 @@ void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t v)
     sim_flash_settle(f, b);
     switch (off) {
     case L4_KEYR:
-        if (b->key_fault || b->key_step == 2)
-            break;
-        if (b->key_step == 0 && v == FLASH_KEY1) {
-            b->key_step = 1;
-        } else if (b->key_step == 1 && v == FLASH_KEY2) {
-            b->key_step = 2;
-            b->cr &= ~CRL_LOCK;
-        } else {
-            b->key_fault = true; /* RM0351 3.3.5: a wrong sequence locks until reset */
-            b->key_step = 0;
-        }
+        sim_flash_key(b, v, CRL_LOCK);
         break;
     case L4_SR:
         b->sr &= ~(v & (SRL_EOP | SRL_ERRORS)); /* rc_w1 */

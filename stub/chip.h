@@ -26,9 +26,11 @@ unsigned int chip_uart_rx_pos(void);
 void chip_uart_put(unsigned char c);
 /* Wait until the last byte has left the shift register. */
 void chip_uart_flush(void);
-/* Put the clock and the peripherals the stub used back to their reset state, then start the
- * program whose vector table is at vt. */
+/* Put the clock and the peripherals the stub used back to their reset state (per family). */
+void chip_deinit(void);
+/* chip_deinit, then start the program whose vector table is at vt (cortex.c). */
 void chip_go(unsigned int vt) __attribute__((noreturn));
+/* A system reset once the last byte has left (cortex.c). */
 void chip_reset(void) __attribute__((noreturn));
 
 #endif

@@ -44,8 +44,6 @@
 #define DMA_CNDTR5 REG(DMA_CH + 0x4u)
 #define DMA_CPAR5 REG(DMA_CH + 0x8u)
 #define DMA_CMAR5 REG(DMA_CH + 0xCu)
-#define SCB_VTOR REG(0xE000ED08u)
-#define SCB_AIRCR REG(0xE000ED0Cu)
 #define SR_TC (1u << 6)
 #define SR_TXE (1u << 7)
 
@@ -109,7 +107,7 @@ void chip_uart_flush(void)
         ;
 }
 
-static void deinit(void)
+void chip_deinit(void)
 {
     chip_uart_flush();
     USART_CR1 = 0;
@@ -121,21 +119,4 @@ static void deinit(void)
     RCC_CR &= ~(1u << 24);
     RCC_CFGR = 0;
     FLASH_ACR &= ~7u;
-}
-
-void chip_go(unsigned int vt)
-{
-    deinit();
-    SCB_VTOR = vt;
-    unsigned int sp = ((volatile unsigned int *)vt)[0], pc = ((volatile unsigned int *)vt)[1];
-    __asm__ volatile("msr msp, %0\n\tbx %1" : : "r"(sp), "r"(pc) : "memory");
-    __builtin_unreachable();
-}
-
-void chip_reset(void)
-{
-    chip_uart_flush();
-    SCB_AIRCR = 0x05FA0004u;                              /* SYSRESETREQ */
-    for (;;)
-        ;
 }

@@ -38,8 +38,6 @@
 #define DMA2_S2NDTR REG(0x40026444u)
 #define DMA2_S2PAR REG(0x40026448u)
 #define DMA2_S2M0AR REG(0x4002644Cu)
-#define SCB_VTOR REG(0xE000ED08u)
-#define SCB_AIRCR REG(0xE000ED0Cu)
 #define SR_TC (1u << 6)
 #define SR_TXE (1u << 7)
 #define PLLCFGR_RESET 0x24003010u
@@ -95,7 +93,7 @@ void chip_uart_flush(void)
         ;
 }
 
-static void deinit(void)
+void chip_deinit(void)
 {
     chip_uart_flush();
     USART_CR1 = 0;
@@ -108,21 +106,4 @@ static void deinit(void)
     RCC_CFGR = 0;
     RCC_PLLCFGR = PLLCFGR_RESET;
     FLASH_ACR &= ~0xFu;
-}
-
-void chip_go(unsigned int vt)
-{
-    deinit();
-    SCB_VTOR = vt;
-    unsigned int sp = ((volatile unsigned int *)vt)[0], pc = ((volatile unsigned int *)vt)[1];
-    __asm__ volatile("msr msp, %0\n\tbx %1" : : "r"(sp), "r"(pc) : "memory");
-    __builtin_unreachable();
-}
-
-void chip_reset(void)
-{
-    chip_uart_flush();
-    SCB_AIRCR = 0x05FA0004u;                              /* SYSRESETREQ */
-    for (;;)
-        ;
 }

@@ -51,8 +51,6 @@
 #else
 #define DMA_CSELR REG(0x400200A8u)
 #endif
-#define SCB_VTOR REG(0xE000ED08u)
-#define SCB_AIRCR REG(0xE000ED0Cu)
 #define ISR_TC (1u << 6)
 #define ISR_TXE (1u << 7)
 
@@ -120,7 +118,7 @@ void chip_uart_flush(void)
         ;
 }
 
-static void deinit(void)
+void chip_deinit(void)
 {
     chip_uart_flush();
     USART_CR1 = 0;
@@ -143,21 +141,4 @@ static void deinit(void)
 #endif
     RCC_CR &= ~(1u << 24);                                /* PLL off, wait states back to 0 */
     FLASH_ACR &= ~0xFu;
-}
-
-void chip_go(unsigned int vt)
-{
-    deinit();
-    SCB_VTOR = vt;
-    unsigned int sp = ((volatile unsigned int *)vt)[0], pc = ((volatile unsigned int *)vt)[1];
-    __asm__ volatile("msr msp, %0\n\tbx %1" : : "r"(sp), "r"(pc) : "memory");
-    __builtin_unreachable();
-}
-
-void chip_reset(void)
-{
-    chip_uart_flush();
-    SCB_AIRCR = 0x05FA0004u;                              /* SYSRESETREQ */
-    for (;;)
-        ;
 }

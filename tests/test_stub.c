@@ -156,6 +156,8 @@ static void start_stub_damaged(sim_board *b, int damage_at)
 
 static void start_stub(sim_board *b) { start_stub_damaged(b, -1); }
 
+static void expect_filled(sim_board *b, uint32_t addr, size_t n, uint8_t value);
+
 static void run_stub_session(const char *part)
 {
     /* Known flash contents, written through the ROM before the stub starts. */
@@ -252,9 +254,7 @@ static void erase_write_session(const char *part, uint32_t far_page)
     le32_put(req + 4, 1);
     assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
-    sim_board_peek(b, 0x08000000, back, 64);
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(back[i], 0xFF);
+    expect_filled(b, 0x08000000, 64, 0xFF);
 
     for (int i = 0; i < 64; i++)
         d[i] = (uint8_t)(i * 3 + 1);
@@ -296,9 +296,7 @@ static void erase_write_session(const char *part, uint32_t far_page)
     le32_put(req + 4, SFS_ERASE_ALL);
     assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
-    sim_board_peek(b, far_page, back, 64);
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(back[i], 0xFF);
+    expect_filled(b, far_page, 64, 0xFF);
     sim_board_free(b);
 }
 
@@ -334,6 +332,17 @@ static void test_write_protected_page_reported(void **state)
     assert_int_equal(le32_get(rep + 1), 0x08000800);
     assert_int_equal(le32_get(rep + 5) & 0x10, 0x10); /* WRPRTERR */
     sim_board_free(b);
+}
+
+/* The n bytes of flash at addr all hold value. */
+static void expect_filled(sim_board *b, uint32_t addr, size_t n, uint8_t value)
+{
+    uint8_t back[256];
+    assert_true(n <= sizeof back);
+    assert_int_equal(sim_board_peek(b, addr, back, n), 0);
+    for (size_t i = 0; i < n; i++)
+        if (back[i] != value)
+            fail_msg("0x%08zx holds 0x%02x, expected 0x%02x", (size_t)addr + i, back[i], value);
 }
 
 /* Raw deflate of data with the stub's window, cut after the first `cut` input bytes at a byte
@@ -507,9 +516,7 @@ static void erase_write_f4(const char *part, uint32_t far_sector)
     assert_int_equal(rep[0], SFS_OK);
     sim_board_stats(b, &after);
     assert_int_equal(after.pages_erased - before.pages_erased, 1);
-    sim_board_peek(b, s1, back, 64);
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(back[i], 0xFF);
+    expect_filled(b, s1, 64, 0xFF);
 
     for (int i = 0; i < 64; i++)
         d[i] = (uint8_t)(i * 3 + 1);
@@ -553,9 +560,7 @@ static void erase_write_f4(const char *part, uint32_t far_sector)
     free(big);
     sim_board_peek(b, s4 - 256, back, 64);
     assert_memory_equal(back, zeros, 64);
-    sim_board_peek(b, s5 + 8 * s - 256, back, 64);
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(back[i], 0xFF);
+    expect_filled(b, s5 + 8 * s - 256, 64, 0xFF);
     free(z);
     free(t);
 
@@ -575,9 +580,7 @@ static void erase_write_f4(const char *part, uint32_t far_sector)
     le32_put(req + 4, SFS_ERASE_ALL);
     assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
-    sim_board_peek(b, last - 64, back, 64);
-    for (int i = 0; i < 64; i++)
-        assert_int_equal(back[i], 0xFF);
+    expect_filled(b, last - 64, 64, 0xFF);
     sim_board_free(b);
 }
 
@@ -627,9 +630,7 @@ static void erase_write_l4(const char *part)
         assert_int_equal(rep[0], SFS_OK);
         sim_board_stats(b, &after);
         assert_int_equal(after.pages_erased - before.pages_erased, 1);
-        sim_board_peek(b, pages[i], back, 64);
-        for (int k = 0; k < 64; k++)
-            assert_int_equal(back[k], 0xFF);
+        expect_filled(b, pages[i], 64, 0xFF);
         sim_board_peek(b, pages[i] - 256, back, 64);
         assert_memory_equal(back, zeros, 64);
         sim_board_peek(b, pages[i] + ps, back, 64);
@@ -668,9 +669,7 @@ static void erase_write_l4(const char *part)
     assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_OK);
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
-        sim_board_peek(b, marks[i], back, 64);
-        for (int k = 0; k < 64; k++)
-            assert_int_equal(back[k], 0xFF);
+        expect_filled(b, marks[i], 64, 0xFF);
     }
     sim_board_free(b);
 }
