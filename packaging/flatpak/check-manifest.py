@@ -40,7 +40,7 @@ else:
             errors.append(f"unknown Meson option {name}")
     # One ready-built stub per flash controller family (stub/meson.build: stub_families).
     with open(os.path.join(root, "stub", "meson.build")) as f:
-        families = re.findall(r"\['([a-z]\d)', 'STUB_", f.read())
+        families = re.findall(r"\['([a-z][a-z0-9])', 'STUB_", f.read())
     files = {s.get("path") for s in main[0].get("sources", []) if s.get("type") == "file"}
     for fam in families:
         if f"stub-{fam}.bin" not in files:
