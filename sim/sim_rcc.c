@@ -179,17 +179,18 @@ const sim_soc_map *sim_soc_map_of(unsigned soc)
                         .dma_streams = true, .rcc_kind = SIM_RCC_F4},
         [SIM_SOC_F7] = {.rcc = 0x40023800u, .usart1 = 0x40011000u, .dma = 0x40026400u, .flash = 0x40023C00u,
                         .dma_streams = true, .usart_v2 = true, .rcc_kind = SIM_RCC_F4},
-        /* L4: DMA1 channel 5 request 2 is USART1_RX (RM0351 table 41). */
+        /* L4: DMA1 channel 5 request 2 is USART1_RX (RM0351 table 41; ST's generated L4 code sets
+         * DMA1_Channel5 with DMA_REQUEST_2 for USART1_RX). */
         [SIM_SOC_L4] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
                         .usart_v2 = true, .rcc_kind = SIM_RCC_L4, .dma_cselr = true, .rx_request = 2, .rx_channel = 4},
-        /* G4: DMAMUX1 at 0x40020800; USART1_RX is request 24 (RM0440 table 91, as we recall it:
-         * to be checked against the document). */
+        /* G4: DMAMUX1 at 0x40020800; USART1_RX is request 24 (RM0440 table 91; ST's
+         * stm32g4xx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x18). */
         [SIM_SOC_G4] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
                         .usart_v2 = true, .rcc_kind = SIM_RCC_L4, .dmamux = 0x40020800u, .rx_request = 24},
-        /* WB (RM0434 2.2.2): RCC and flash on AHB4; DMAMUX1 request 15 is USART1_RX (RM0434 table
-         * 44, as we recall it: to be checked against the document). */
+        /* WB (RM0434 2.2.2): RCC and flash on AHB4; DMAMUX1 request 14 is USART1_RX (ST's
+         * stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E). */
         [SIM_SOC_WB] = {.rcc = 0x58000000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x58004000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_WB, .dmamux = 0x40020800u, .rx_request = 15},
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_WB, .dmamux = 0x40020800u, .rx_request = 14},
     };
     return &maps[soc <= SIM_SOC_WB ? soc : SIM_SOC_F1];
 }

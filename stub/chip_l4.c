@@ -6,12 +6,12 @@
  * 29). USART1, clocked from PCLK2 after reset, then makes 921600 baud 0.2% slow (BRR 87); at
  * HSI16 alone it could not (BRR 17 is 2.1% fast). USART1 has the newer registers
  * (ISR, RDR, TDR; UE at bit 0). USART1_RX: DMA1 channel 5, request 2 in DMA1_CSELR on the L4
- * (RM0351 table 41); on the G4 a DMAMUX1 channel in front of it, request 24 (RM0440 table
- * 91, as we recall it: to be checked against the document).
+ * (RM0351 table 41); on the G4 a DMAMUX1 channel in front of it (its channel 4 feeds DMA1
+ * channel 5), request 24 (ST's stm32g4xx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x18).
  * The WB (STUB_WB): RCC and flash on AHB4 (0x58000000, 0x58004000); 64 MHz, its maximum (HSI16
  * /1 x8 /2, PLLR and PLLREN where its PLLCFGR has them), with 3 wait states (RM0434 table 11:
  * 54-64 MHz in range 1), so 921600 baud is 0.6% fast (BRR 69); USART1_RX through DMAMUX1,
- * request 15 (RM0434 table 44, as we recall it: to be checked). */
+ * request 14 (ST's stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E). */
 #include "chip.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))
@@ -20,7 +20,7 @@
 #define RCC 0x58000000u
 #define PLL_SETUP (2u | (8u << 8) | (1u << 28) | (1u << 29)) /* HSI16 /1 x8, R /2 enabled */
 #define WAIT_STATES 3u
-#define USART1_RX_REQUEST 15u
+#define USART1_RX_REQUEST 14u
 #else
 #define FLASH_ACR REG(0x40022000u)
 #define RCC 0x40021000u
