@@ -225,8 +225,11 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
     return any;
 }
 
-/* RM0090 3.5.3: a cell can only go from 1 to 0. The manual names no flag for a write that
- * needs a 0 to become 1; we assume it writes nothing (the driver sees it when it reads back). */
+/* RM0090 3.5.4: "successive write operations are possible without the need of an erase
+ * operation when changing bits from 1 to 0; writing 1 requires an erase". No flag is named
+ * for a write that needs a 0 to become 1: the cell takes the zeros and keeps its other zeros
+ * (old AND new, what programming a NOR cell does); the function then reports the failure (the
+ * ROM answers NACK, a driver sees it when it reads back). */
 bool sim_flash_program_f4(sim_flash *f, uint32_t addr, uint32_t value, unsigned n)
 {
     struct flash_bank *b = &f->bank[0];
@@ -236,15 +239,18 @@ bool sim_flash_program_f4(sim_flash *f, uint32_t addr, uint32_t value, unsigned 
         f->protection_errors++;
         return false;
     }
-    for (unsigned i = 0; i < n; i++)
-        if ((uint8_t)(value >> (8 * i)) & ~f->mem[off + i]) {
-            f->program_errors++;
-            return false;
-        }
-    for (unsigned i = 0; i < n; i++)
-        f->mem[off + i] = (uint8_t)(value >> (8 * i));
-    f->halfwords_programmed++; /* program operations: bytes or words here */
+    bool took = true;
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t v = (uint8_t)(value >> (8 * i));
+        took &= (v & ~f->mem[off + i]) == 0;
+        f->mem[off + i] &= v;
+    }
     sim_flash_start_op(f, b, f->part->program_ns, addr, n, false, false);
+    if (!took) {
+        f->program_errors++;
+        return false;
+    }
+    f->halfwords_programmed++; /* program operations: bytes or words here */
     return true;
 }
 

@@ -2,8 +2,10 @@
  *
  * Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset. Program: PG
  * set, then a store whose width is the one PSIZE names (x8 byte, x16 half word, x32 word; x64
- * needs an external Vpp a CPU store cannot give): another width sets PGPERR and writes nothing;
- * a store not aligned to its width sets PGAERR; PG clear or the controller locked sets PGSERR
+ * needs an external Vpp a CPU store cannot give): another width sets PGPERR and writes nothing
+ * (RM0090 3.5.4), and so does a word store not aligned to 4 bytes (the core splits it into
+ * narrower accesses, ARMv7-M A3.2.1); PGAERR (crossing a 128-bit row) cannot happen with the
+ * aligned accesses left; PG clear or the controller locked sets PGSERR
  * (RM0090 3.9.4). A protected sector sets WRPERR. Erase: SER with SNB, or MER, then STRT; BSY
  * while it runs, EOP at the end. Option bytes change through OPTCR (OPTKEYR 0x08192A3B,
  * 0x4C5D6E7F, then OPTSTRT); they load at the next reset.
@@ -140,7 +142,7 @@ bool sim_flash_f4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t
         return true;
     }
     if (addr & (size - 1)) {
-        b->sr |= SR4_PGAERR;
+        b->sr |= SR4_PGPERR; /* split by the core into accesses narrower than PSIZE */
         return true;
     }
     f->psize = (uint8_t)CR4_PSIZE(b->cr);
