@@ -63,6 +63,11 @@ static sf_error switch_baud(sf_session *s)
         uint32_t target = autob ? rates[i] : s->stub_baud;
         if (target == 0 || (autob && target <= s->rom_baud))
             return SF_OK;
+        if (autob && !sc_baud_possible(s->stub, target)) {
+            sf_session_log(s, SF_LOG_INFO, "stub: its USART clock (%u Hz) cannot make %u baud", s->stub->params.uart_clock,
+                           target);
+            continue;
+        }
         sf_error e = sc_set_baud(s->stub, target);
         if (e == SF_OK) {
             sf_session_log(s, SF_LOG_INFO, "stub: now at %u baud", target);

@@ -60,6 +60,7 @@ static const stub_kind stub_kinds[] = {
     {"L4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4},
     {"G4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4},
     {"WB", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB},
+    {"G0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0},
 };
 
 static const stub_kind *stub_for(const sf_device *d)
@@ -410,13 +411,19 @@ sf_error sc_info(sc_link *l)
     return SF_OK;
 }
 
+bool sc_baud_possible(const sc_link *l, uint32_t baud)
+{
+    uint32_t brr = (l->params.uart_clock + baud / 2u) / baud;
+    double actual = brr ? (double)l->params.uart_clock / brr : 0;
+    return brr >= 16 && brr <= 0xFFFF && actual / baud <= 1.02 && actual / baud >= 0.98;
+}
+
 sf_error sc_set_baud(sc_link *l, uint32_t baud)
 {
     if (baud == l->baud)
         return SF_OK;
     uint32_t old = l->baud, brr = (l->params.uart_clock + baud / 2u) / baud;
-    double actual = (double)l->params.uart_clock / brr;
-    if (brr < 16 || brr > 0xFFFF || actual / baud > 1.02 || actual / baud < 0.98)
+    if (!sc_baud_possible(l, baud))
         return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the stub's USART cannot make %u baud from %u Hz", baud,
                        l->params.uart_clock);
     uint8_t p[4], r[SFS_MAX_PAYLOAD];

@@ -56,6 +56,8 @@ void sc_drain(sc_link *l, unsigned quiet_ms, unsigned max_ms);
 bool sc_probe(sc_link *l);
 /* Ask the stub for its parameter block (into l->params). */
 sf_error sc_info(sc_link *l);
+/* Whether the stub's USART clock makes baud within 2%. */
+bool sc_baud_possible(const sc_link *l, uint32_t baud);
 /* Switch the stub and the port to baud; back to the old rate if the stub cannot be heard. */
 sf_error sc_set_baud(sc_link *l, uint32_t baud);
 sf_error sc_crc32(sc_link *l, uint32_t addr, uint32_t len, uint32_t *crc);

@@ -24,10 +24,12 @@ enum sim_soc {
     SIM_SOC_F0, /* F0: the F1's map, the newer USART, USART1_RX on DMA1 channel 3 */
     SIM_SOC_F3, /* F3: the F1's map, the newer USART */
     SIM_SOC_WB, /* WB: the G4's, with RCC at 0x58000000 and the flash controller at 0x58004000 (AHB4) */
+    SIM_SOC_G0, /* G0: the G4's map with the G0's RCC layout */
 };
 
-/* The L4/G4/WB flash controller (sim_flash_l4.c). */
-#define SIM_SOC_HAS_L4_FLASH(soc) ((soc) == SIM_SOC_L4 || (soc) == SIM_SOC_G4 || (soc) == SIM_SOC_WB)
+/* The L4/G4/WB/G0 flash controller (sim_flash_l4.c). */
+#define SIM_SOC_HAS_L4_FLASH(soc) \
+    ((soc) == SIM_SOC_L4 || (soc) == SIM_SOC_G4 || (soc) == SIM_SOC_WB || (soc) == SIM_SOC_G0)
 /* Controllers with EOP at SR bit 0, STRT at CR bit 16 and LOCK at CR bit 31 (F4, F7, L4, G4). */
 #define SIM_SOC_NEWER_FLASH(soc) (SIM_SOC_HAS_F4_FLASH(soc) || SIM_SOC_HAS_L4_FLASH(soc))
 

@@ -182,8 +182,8 @@ static const struct sim_part f4_parts[] = {
  * (the facts file's device table: PIDs, RAM the bootloader keeps, system memory, option bytes;
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
  * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub; the L4 and G4
- * their own RCC, DMA1 request routing and flash controller (SIM_SOC_L4, SIM_SOC_G4, SIM_SOC_WB).
- * Code that Go starts on the others (G0, L0, L1, H7) runs with the F1's peripherals: the stub has no
+ * their own RCC, DMA1 request routing and flash controller (SIM_SOC_L4, SIM_SOC_G4, SIM_SOC_WB,
+ * SIM_SOC_G0). Code that Go starts on the others (L0, L1, H7) runs with the F1's peripherals: the stub has no
  * driver for those families yet, so the host writes them through the ROM. Write protection is
  * not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
  *
@@ -220,14 +220,14 @@ static const struct sim_part more_parts[] = {
         .rom_startup_ns = 16600000u,
     },
     {
-        .name = "stm32g071rb", .description = "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1; ROM path only)",
+        .name = "stm32g071rb", .description = "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1)",
         .pid = 0x460, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048,
         .ram_base = 0x20000000, .ram_size = 36 * 1024, .bl_ram_start = 0x20002700,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
         .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .write_align = 4, .soc = SIM_SOC_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {

@@ -12,7 +12,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum sim_rcc_kind { SIM_RCC_F1, SIM_RCC_F4, SIM_RCC_L4, SIM_RCC_WB /* the L4's, PLLR and PLLREN elsewhere */ };
+enum sim_rcc_kind {
+    SIM_RCC_F1, SIM_RCC_F4, SIM_RCC_L4,
+    SIM_RCC_WB, /* the L4's, PLLR and PLLREN elsewhere */
+    SIM_RCC_G0, /* the WB's PLL; SW in CFGR bits 0-2, HPRE 8-11, PPRE 12-14; AHBENR 0x38, APBENR2 0x40 */
+};
+/* The L4-like clock trees (sim_rcc_l4.c). */
+#define SIM_RCC_L4_LIKE(kind) ((kind) == SIM_RCC_L4 || (kind) == SIM_RCC_WB || (kind) == SIM_RCC_G0)
 
 /* Where a part's peripherals sit (RM0008 3.3 for the F1, RM0090 2.3 for the F4, RM0385 2.2.2
  * for the F7, RM0351 2.2.2 for the L4, RM0440 2.2.2 for the G4). */

@@ -26,7 +26,7 @@ void sim_rcc_reset(sim_rcc *r, bool power_on)
     r->bdcr = 0;
     /* CSR: reset flags. Power-on sets POR and PIN; a later reset adds to what was there. */
     r->csr = power_on ? 0x0C000000u : (csr | 0x04000000u);
-    if (kind == SIM_RCC_L4 || kind == SIM_RCC_WB)
+    if (SIM_RCC_L4_LIKE(kind))
         sim_rcc_l4_reset(r);
 }
 
@@ -58,7 +58,7 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
 {
     if (r->kind == SIM_RCC_F4)
         return sysclk_f4(r);
-    if (r->kind == SIM_RCC_L4 || r->kind == SIM_RCC_WB)
+    if (SIM_RCC_L4_LIKE(r->kind))
         return sim_rcc_l4_sysclk(r);
     switch (r->cfgr & 3) {
     case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_HZ;
@@ -75,11 +75,16 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
     }
 }
 
-uint32_t sim_rcc_hclk(const sim_rcc *r) { return sim_rcc_sysclk(r) / ahb_div((r->cfgr >> 4) & 0xF); }
-/* PPRE2: CFGR bits 11-13 on the F1 and L4, 13-15 on the F4. */
+/* HPRE: CFGR bits 4-7, 8-11 on the G0. */
+uint32_t sim_rcc_hclk(const sim_rcc *r)
+{
+    return sim_rcc_sysclk(r) / ahb_div((r->cfgr >> (r->kind == SIM_RCC_G0 ? 8 : 4)) & 0xF);
+}
+/* PPRE2: CFGR bits 11-13 on the F1 and L4, 13-15 on the F4; the G0's one APB: PPRE, 12-14. */
 uint32_t sim_rcc_pclk2(const sim_rcc *r)
 {
-    return sim_rcc_hclk(r) / apb_div((r->cfgr >> (r->kind == SIM_RCC_F4 ? 13 : 11)) & 7);
+    unsigned shift = r->kind == SIM_RCC_F4 ? 13 : r->kind == SIM_RCC_G0 ? 12 : 11;
+    return sim_rcc_hclk(r) / apb_div((r->cfgr >> shift) & 7);
 }
 /* USART1EN: APB2ENR bit 14 (F1, L4), bit 4 (F4). */
 bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> (r->kind == SIM_RCC_F4 ? 4 : 14)) & 1; }
@@ -104,7 +109,7 @@ static uint32_t f4_to_f1_offset(uint32_t off)
 
 uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 {
-    if (r->kind == SIM_RCC_L4 || r->kind == SIM_RCC_WB)
+    if (SIM_RCC_L4_LIKE(r->kind))
         return sim_rcc_l4_read(r, off);
     if (r->kind == SIM_RCC_F4) {
         if (off == 0x04)
@@ -128,7 +133,7 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 
 void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
-    if (r->kind == SIM_RCC_L4 || r->kind == SIM_RCC_WB) {
+    if (SIM_RCC_L4_LIKE(r->kind)) {
         sim_rcc_l4_write(r, off, v);
         return;
     }
@@ -163,7 +168,7 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 }
 
 /* RM0008 3.3 (F1), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351 2.2.2 (L4), RM0440 2.2.2 (G4),
- * RM0434 2.2.2 (WB). */
+ * RM0434 2.2.2 (WB), RM0444 2.2.2 (G0). */
 const sim_soc_map *sim_soc_map_of(unsigned soc)
 {
     static const sim_soc_map maps[] = {
@@ -191,6 +196,10 @@ const sim_soc_map *sim_soc_map_of(unsigned soc)
          * stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E). */
         [SIM_SOC_WB] = {.rcc = 0x58000000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x58004000u,
                         .usart_v2 = true, .rcc_kind = SIM_RCC_WB, .dmamux = 0x40020800u, .rx_request = 14},
+        /* G0 (RM0444 2.2.2): DMAMUX1 request 50 is USART1_RX (ST's stm32g0xx_ll_dmamux.h:
+         * LL_DMAMUX_REQ_USART1_RX 0x32). */
+        [SIM_SOC_G0] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_G0, .dmamux = 0x40020800u, .rx_request = 50},
     };
-    return &maps[soc <= SIM_SOC_WB ? soc : SIM_SOC_F1];
+    return &maps[soc <= SIM_SOC_G0 ? soc : SIM_SOC_F1];
 }

@@ -3,7 +3,10 @@
  * (assumed 8 MHz) and the main PLL (source / M x N / R). Ready flags follow their enable bits at
  * once, as in sim_rcc.c. Registers: CR 0x00, CFGR 0x08 (SW 0-1: MSI, HSI16, HSE, PLL; SWS
  * 2-3), PLLCFGR 0x0C, AHB1ENR 0x48, APB1ENR1 0x58, APB2ENR 0x60, CSR 0x94. The WB's PLLCFGR
- * has PLLREN at bit 28 and PLLR (R - 1) at 29-31 where the L4's has them at 24 and 25-26. */
+ * has PLLREN at bit 28 and PLLR (R - 1) at 29-31 where the L4's has them at 24 and 25-26. The G0
+ * (RM0444 5.4) has the WB's PLLCFGR, HSI16 divided by HSIDIV (CR bits 11-13) as HSISYS, SW in
+ * CFGR bits 0-2 (0 HSISYS, 1 HSE, 2 PLLRCLK) with SWS in 3-5, and AHBENR at 0x38, APBENR1 at
+ * 0x3C, APBENR2 (USART1EN bit 14) at 0x40. */
 #include "sim_periph.h"
 
 #define HSI16_HZ 16000000u
@@ -16,7 +19,10 @@ enum {
 
 void sim_rcc_l4_reset(sim_rcc *r)
 {
-    if (r->msi_reset) {
+    if (r->kind == SIM_RCC_G0) {
+        r->cr = CR_HSION | CR_HSIRDY; /* HSIDIV /1 */
+        r->cfgr = 0;                  /* SYSCLK = HSISYS */
+    } else if (r->msi_reset) {
         r->cr = 0x63;       /* MSION, MSIRDY, MSIRANGE 6 (4 MHz) */
         r->cfgr = 0;        /* SYSCLK = MSI */
     } else {
@@ -35,26 +41,54 @@ static uint32_t msi_hz(const sim_rcc *r)
     return i < 12 ? range[i] : 4000000u;
 }
 
+static uint32_t pll_hz(const sim_rcc *r, uint32_t fallback)
+{
+    bool wb = r->kind != SIM_RCC_L4; /* WB and G0 */
+    uint32_t src = r->pllcfgr & 3, m = ((r->pllcfgr >> 4) & 0xF) + 1, n = (r->pllcfgr >> 8) & 0x7F;
+    uint32_t div = wb ? ((r->pllcfgr >> 29) & 7) + 1 : 2 * (((r->pllcfgr >> 25) & 3) + 1);
+    uint32_t in = src == 1 ? msi_hz(r) : src == 2 ? HSI16_HZ : src == 3 ? HSE_HZ : 0;
+    if (!(r->cr & CR_PLLON) || !(r->pllcfgr & (1u << (wb ? 28 : 24))) || !in || n < 6 || div < 2)
+        return fallback; /* not a running PLL: treated as not switched */
+    return (uint32_t)((uint64_t)in / m * n / div);
+}
+
 uint32_t sim_rcc_l4_sysclk(const sim_rcc *r)
 {
+    if (r->kind == SIM_RCC_G0) {
+        uint32_t hsisys = HSI16_HZ >> ((r->cr >> 11) & 7);
+        switch (r->cfgr & 7) {
+        case 1: return HSE_HZ;
+        case 2: return pll_hz(r, hsisys);
+        default: return hsisys;
+        }
+    }
     switch (r->cfgr & 3) {
     case 0: return msi_hz(r);
     case 1: return HSI16_HZ;
     case 2: return HSE_HZ;
-    default: {
-        uint32_t src = r->pllcfgr & 3, m = ((r->pllcfgr >> 4) & 0xF) + 1, n = (r->pllcfgr >> 8) & 0x7F;
-        bool wb = r->kind == SIM_RCC_WB;
-        uint32_t div = wb ? ((r->pllcfgr >> 29) & 7) + 1 : 2 * (((r->pllcfgr >> 25) & 3) + 1);
-        uint32_t in = src == 1 ? msi_hz(r) : src == 2 ? HSI16_HZ : src == 3 ? HSE_HZ : 0;
-        if (!(r->cr & CR_PLLON) || !(r->pllcfgr & (1u << (wb ? 28 : 24))) || !in || n < 6 || div < 2)
-            return r->msi_reset ? msi_hz(r) : HSI16_HZ; /* not a running PLL: treated as not switched */
-        return (uint32_t)((uint64_t)in / m * n / div);
+    default: return pll_hz(r, r->msi_reset ? msi_hz(r) : HSI16_HZ);
     }
+}
+
+/* The G0's offsets as the L4's (0x100: none). */
+static uint32_t g0_to_l4_offset(uint32_t off)
+{
+    switch (off) {
+    case 0x38: return 0x48; /* AHBENR */
+    case 0x3C: return 0x58; /* APBENR1 */
+    case 0x40: return 0x60; /* APBENR2 */
+    case 0x48: case 0x58: case 0x60: return 0x100;
+    default: return off;
     }
 }
 
 uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off)
 {
+    if (r->kind == SIM_RCC_G0) {
+        off = g0_to_l4_offset(off);
+        if (off == 0x08)
+            return (r->cfgr & ~0x38u) | ((r->cfgr & 7) << 3); /* SWS follows SW */
+    }
     switch (off) {
     case 0x00: return r->cr;
     case 0x08: return (r->cfgr & ~0xCu) | ((r->cfgr & 3) << 2); /* SWS follows SW */
@@ -69,6 +103,13 @@ uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off)
 
 void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
+    if (r->kind == SIM_RCC_G0) {
+        off = g0_to_l4_offset(off);
+        if (off == 0x08) {
+            r->cfgr = v & ~0x38u;
+            return;
+        }
+    }
     switch (off) {
     case 0x00: {
         uint32_t rdy = 0;

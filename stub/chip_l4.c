@@ -1,5 +1,5 @@
-/* chip_l4.c - L4, G4 and WB clock, USART1 and DMA1 channel 5 (RM0351 6, 11, 38; RM0440 7, 12,
- * 13, 37; RM0434 6, 11, 12, 36).
+/* chip_l4.c - L4, G4, WB and G0 clock, USART1 and DMA1 channel 5 (RM0351 6, 11, 38; RM0440 7,
+ * 12, 13, 37; RM0434 6, 11, 12, 36; RM0444 5, 10, 11, 33).
  * The stub runs at 80 MHz from the PLL fed by HSI16 (/1 x10 /2; VCO 160 MHz, within both
  * families' limits), the L4's maximum, in the voltage range both start in (range 1), with 4
  * flash wait states (RM0351 table 11: 64-80 MHz; the G4 needs 3 at most there, RM0440 table
@@ -11,11 +11,23 @@
  * The WB (STUB_WB): RCC and flash on AHB4 (0x58000000, 0x58004000); 64 MHz, its maximum (HSI16
  * /1 x8 /2, PLLR and PLLREN where its PLLCFGR has them), with 3 wait states (RM0434 table 11:
  * 54-64 MHz in range 1), so 921600 baud is 0.6% fast (BRR 69); USART1_RX through DMAMUX1,
- * request 14 (ST's stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E). */
+ * request 14 (ST's stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E).
+ * The G0 (STUB_G0, a Cortex-M0+): its own RCC layout (CFGR SW in bits 0-2, AHBENR 0x38,
+ * APBENR2 0x40); the stub runs from HSISYS = HSI16 (16 MHz, the G0's reset clock, no wait
+ * states), which the 4 KiB budget leaves no room to leave: 460800 baud is 0.8% slow (BRR 35),
+ * 921600 too far off (the host does not ask for it). USART1_RX through DMAMUX1, request 50
+ * (ST's stm32g0xx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x32). */
 #include "chip.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))
-#ifdef STUB_WB
+#ifdef STUB_G0
+#define RCC 0x40021000u
+#define RCC_CR REG(RCC + 0x00u)
+#define RCC_CFGR REG(RCC + 0x08u)
+#define RCC_AHB1ENR REG(RCC + 0x38u)                      /* AHBENR: DMA1 (and DMAMUX) */
+#define RCC_APB2ENR REG(RCC + 0x40u)                      /* APBENR2: USART1 */
+#define USART1_RX_REQUEST 50u
+#elif defined(STUB_WB)
 #define FLASH_ACR REG(0x58004000u)
 #define RCC 0x58000000u
 #define PLL_SETUP (2u | (8u << 8) | (1u << 28) | (1u << 29)) /* HSI16 /1 x8, R /2 enabled */
@@ -27,11 +39,13 @@
 #define PLL_SETUP (2u | (10u << 8) | (1u << 24))            /* HSI16 /1 x10, R /2 enabled */
 #define WAIT_STATES 4u
 #endif
+#ifndef STUB_G0
 #define RCC_CR REG(RCC + 0x00u)
 #define RCC_CFGR REG(RCC + 0x08u)
 #define RCC_PLLCFGR REG(RCC + 0x0Cu)
 #define RCC_AHB1ENR REG(RCC + 0x48u)
 #define RCC_APB2ENR REG(RCC + 0x60u)
+#endif
 #define USART1 0x40013800u
 #define USART_CR1 REG(USART1 + 0x00u)
 #define USART_CR3 REG(USART1 + 0x08u)
@@ -43,7 +57,7 @@
 #define DMA_CNDTR5 REG(0x4002005Cu)
 #define DMA_CPAR5 REG(0x40020060u)
 #define DMA_CMAR5 REG(0x40020064u)
-#if defined(STUB_G4) || defined(STUB_WB)
+#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
 #define DMAMUX_C4CR REG(0x40020810u) /* feeds DMA1 channel 5 */
 #ifdef STUB_G4
 #define USART1_RX_REQUEST 24u
@@ -58,6 +72,12 @@ static unsigned int ring_size;
 
 void chip_clock_init(void)
 {
+#ifdef STUB_G0
+    RCC_CR &= ~(7u << 11);                                /* HSIDIV /1 */
+    RCC_CFGR = 0;                                         /* SYSCLK = HSISYS, buses undivided */
+    while (RCC_CFGR & 0x38u)
+        ;
+#else
     RCC_CR |= 1u << 8;                                    /* HSION; the switch waits for it */
     RCC_CFGR = 1u;                                        /* SYSCLK = HSI16 while the PLL is set up */
     while ((RCC_CFGR & 0xCu) != 0x4u)
@@ -73,6 +93,7 @@ void chip_clock_init(void)
     RCC_CFGR = 3u;                                        /* SYSCLK = PLL, AHB and APBs undivided */
     while ((RCC_CFGR & 0xCu) != 0xCu)
         ;
+#endif
 }
 
 void chip_uart_brr(unsigned int brr) { USART_BRR = brr; }
@@ -80,7 +101,10 @@ void chip_uart_brr(unsigned int brr) { USART_BRR = brr; }
 void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
 {
     /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
-#if defined(STUB_G4) || defined(STUB_WB)
+#ifdef STUB_G0
+    RCC_AHB1ENR |= 1u;                                    /* DMA1 and its DMAMUX */
+    DMAMUX_C4CR = USART1_RX_REQUEST;
+#elif defined(STUB_G4) || defined(STUB_WB)
     RCC_AHB1ENR |= (1u << 2) | 1u;                        /* DMAMUX1, DMA1 */
     DMAMUX_C4CR = USART1_RX_REQUEST;
 #else
@@ -124,9 +148,10 @@ void chip_deinit(void)
     USART_CR1 = 0;
     USART_CR3 = 0;
     DMA_CCR5 = 0;
-#if defined(STUB_G4) || defined(STUB_WB)
+#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
     DMAMUX_C4CR = 0;
 #endif
+#ifndef STUB_G0 /* the G0 stays on HSISYS, its reset clock */
 #ifdef STUB_G4
     RCC_CFGR = (RCC_CFGR & ~3u) | 1u;                     /* the G4 starts on HSI16 */
     while ((RCC_CFGR & 0xCu) != 0x4u)
@@ -141,4 +166,5 @@ void chip_deinit(void)
 #endif
     RCC_CR &= ~(1u << 24);                                /* PLL off, wait states back to 0 */
     FLASH_ACR &= ~0xFu;
+#endif
 }

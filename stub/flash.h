@@ -9,7 +9,7 @@
 #include "protocol.h"
 
 /* Bytes programmed at a time (a flash_word), and their value when erased. */
-#if defined(STUB_L4) || defined(STUB_G4) || defined(STUB_WB)
+#if defined(STUB_L4) || defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
 #define FLASH_UNIT 8u
 typedef unsigned long long flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFFFFFFFFFFFFFull

@@ -1,5 +1,5 @@
-/* flash_l4.c - the L4/G4/WB flash controller (RM0351 3.3, RM0440 5.3, RM0434 3.3; the facts
- * file; the WB's at 0x58004000, with CFGBSY at SR bit 18 to wait for as well): unlock
+/* flash_l4.c - the L4/G4/WB/G0 flash controller (RM0351 3.3, RM0440 5.3, RM0434 3.3, RM0444
+ * 3.3; the facts file; the WB's at 0x58004000; CFGBSY at SR bit 18 on the G0/WB): unlock
  * with the two keys, page erase with PER, PNB (the page within its bank) and BKER, 64-bit
  * programming as two 32-bit stores with PG set, errors in SR (OPERR 1, PROGERR 3, WRPERR 4,
  * PGAERR 5, SIZERR 6, PGSERR 7, MISERR 8, FASTERR 9). Flags left from an earlier operation
@@ -65,9 +65,18 @@ static unsigned int run(unsigned int cr)
 
 unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base)
 {
+#ifdef STUB_G0
+    /* One bank (G07x), and no divide instruction on the Cortex-M0+: count the pages. */
+    (void)bank2_base;
+    unsigned int page = 0;
+    for (unsigned int off = addr - FLASH_MEM; off >= params.page_size; off -= params.page_size)
+        page++;
+    return run(CR_PER | page << 3);
+#else
     unsigned int bank2 = bank2_base && addr >= bank2_base;
     unsigned int page = (addr - (bank2 ? bank2_base : FLASH_MEM)) / params.page_size;
     return run(CR_PER | page << 3 | (bank2 ? CR_BKER : 0u));
+#endif
 }
 
 unsigned int flash_mass_erase(unsigned int bank2_base)

@@ -113,6 +113,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
         {"stm32l4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4, 80000000},
         {"stm32g4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4, 80000000},
         {"stm32wb", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB, 64000000},
+        {"stm32g0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0, 16000000},
         {"stm32f1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1, 64000000},
         {"stm32f3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3, 64000000},
     };
@@ -127,7 +128,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     memcpy(img, image, image_len);
     /* The F1 and F3 stubs run their USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from
      * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz, the WB's from
-     * 64 MHz. Ring and inflater
+     * 64 MHz, the G0's from 16 MHz. Ring and inflater
      * window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -143,7 +144,8 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     p.page_size = sim_part_page_size(part);
     p.bank2_base = bank2_of(sim_part_name(part));
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
-    le32_put(img, load + 0x7800); /* stack above the buffers; every part here has the RAM */
+    uint32_t ram_top = 0x20000000u + sim_part_ram_size(part);
+    le32_put(img, load + 0x7800 < ram_top ? load + 0x7800 : ram_top); /* stack above the buffers */
     if (damage_at >= 0)
         img[damage_at] ^= 0x10;
     uint32_t crc = (uint32_t)crc32(0, img, (uInt)image_len);
@@ -602,15 +604,15 @@ static void test_erase_write_f746(void **state)
     erase_write_f4("stm32f746ng", 0x080C0000);
 }
 
-/* L4/G4 driver (stub/flash_l4.c): pages in two banks (PNB within the bank, BKER), double
+/* L4/G4/WB/G0 driver (stub/flash_l4.c): pages in two banks (PNB within the bank, BKER), double
  * words, and the errors a real chip gives: a double word that is not erased (PROGERR, bit 3);
  * misaligned requests are refused before flash is touched. */
 static void erase_write_l4(const char *part)
 {
     sim_board *b = bh_board(part);
-    /* The second region: bank 2's first page, or page 64 on a single-bank part. */
+    /* The second region: bank 2's first page, or page 32 on a single-bank part. */
     const uint32_t ps = sim_part_page_size(sim_board_part(b)), page1 = 0x08000000 + ps;
-    const uint32_t bank2 = bank2_of(part) ? bank2_of(part) : 0x08000000 + 64 * ps;
+    const uint32_t bank2 = bank2_of(part) ? bank2_of(part) : 0x08000000 + 32 * ps;
     assert_int_equal(bh_sync(b), ACK);
     static const uint8_t zeros[256] = {0};
     const uint32_t marks[] = {page1 - 256, page1, page1 + ps, bank2 - 256, bank2, bank2 + ps};
@@ -705,6 +707,18 @@ static void test_erase_write_wb55(void **state)
     erase_write_l4("stm32wb55rg");
 }
 
+static void test_erase_write_g071(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32g071rb");
+}
+
+static void test_stub_g0(void **state)
+{
+    (void)state;
+    run_stub_session("stm32g071rb");
+}
+
 static void test_stub_wb(void **state)
 {
     (void)state;
@@ -795,6 +809,7 @@ static void test_stub_fits_its_budget(void **state)
     assert_in_range(sfs_stub_image_l4_len, 1024, 4096);
     assert_in_range(sfs_stub_image_g4_len, 1024, 4096);
     assert_in_range(sfs_stub_image_wb_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_g0_len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)
@@ -835,6 +850,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_g474),
         cmocka_unit_test(test_stub_wb),
         cmocka_unit_test(test_erase_write_wb55),
+        cmocka_unit_test(test_stub_g0),
+        cmocka_unit_test(test_erase_write_g071),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);

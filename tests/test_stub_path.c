@@ -119,6 +119,8 @@ static void test_delta_and_rom_readback_f303(void **state) { delta_and_rom_readb
 /* L4 and G4: double words, two banks (the image is in bank 1; test_stub covers bank 2). */
 static void test_delta_and_rom_readback_l476(void **state) { delta_and_rom_readback(state, "stm32l476rg"); }
 static void test_delta_and_rom_readback_g474(void **state) { delta_and_rom_readback(state, "stm32g474re"); }
+/* G0: a Cortex-M0+ at 16 MHz, so the stub runs at 460800. */
+static void test_delta_and_rom_readback_g071(void **state) { delta_and_rom_readback(state, "stm32g071rb"); }
 /* 10 KiB of RAM: the stub runs with 256-byte frames and a 512-byte window. */
 static void test_delta_and_rom_readback_ld(void **state) { delta_and_rom_readback(state, "stm32f103c6"); }
 
@@ -339,6 +341,7 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f303, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_l476, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_g474, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_g071, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f401, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f446, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),
