@@ -13,6 +13,7 @@
  * F4 sectors: 4 s for 128 KiB and 32 s for a mass erase, the x8 maxima of the F405/407
  * datasheet DS8626 as we recall them, so ample for the stub's x32). */
 #define PROG_US_PER_BYTE 35u
+#define PROG_US_PER_BYTE_L0 100u
 #define ERASE_MS_PER_PAGE 40u
 #define ERASE_MS_PER_128K_SECTOR 4000u
 #define MASS_ERASE_MS_F1 1000u
@@ -40,7 +41,9 @@ static unsigned erase_ms(const sc_link *l, uint64_t bytes)
 
 unsigned sc_work_ms(const sc_link *l, uint64_t bytes)
 {
-    return (unsigned)(bytes * PROG_US_PER_BYTE / 1000u) + erase_ms(l, bytes);
+    /* L0/L1 (pages of 256 bytes or less): 3.2 ms a 64-byte half-page, so 100 us a byte. */
+    unsigned us = l->params.page_size && l->params.page_size <= 256u ? PROG_US_PER_BYTE_L0 : PROG_US_PER_BYTE;
+    return (unsigned)(bytes * us / 1000u) + erase_ms(l, bytes);
 }
 
 /* One stub binary per flash controller family (stub/meson.build). */
@@ -61,6 +64,8 @@ static const stub_kind stub_kinds[] = {
     {"G4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4},
     {"WB", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB},
     {"G0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0},
+    {"L0", sfs_stub_image_l0, &sfs_stub_image_l0_len, SFS_LOAD_L0},
+    {"L1", sfs_stub_image_l1, &sfs_stub_image_l1_len, SFS_LOAD_L1},
 };
 
 static const stub_kind *stub_for(const sf_device *d)
@@ -72,6 +77,8 @@ static const stub_kind *stub_for(const sf_device *d)
 }
 
 bool sc_supports(const sf_device *d) { return stub_for(d) != NULL; }
+
+bool sc_can_mass_erase(const sf_device *d) { return d && d->erased_value != 0x00; } /* not the L0/L1 */
 
 sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, uint16_t pid, uint8_t bl_version,
                         sc_layout *out, sf_errbuf *eb)

@@ -77,7 +77,9 @@ void sim_flash_reset(sim_flash *f)
 {
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
-        f->bank[b].cr = SIM_SOC_NEWER_FLASH(f->part->soc) ? CR4_LOCK : CR_LOCK;
+        f->bank[b].cr = SIM_SOC_NEWER_FLASH(f->part->soc) ? CR4_LOCK
+                        : SIM_SOC_HAS_L0_FLASH(f->part->soc) ? 0x7u /* PELOCK, PRGLOCK, OPTLOCK */
+                                                             : CR_LOCK;
     }
     f->psize = 0;
     f->word_pending = false;
@@ -138,6 +140,10 @@ void sim_flash_settle(sim_flash *f, struct flash_bank *b)
     if (b->op_pending && sim_clock_now(f->clock) >= b->busy_until) {
         bool f4 = SIM_SOC_NEWER_FLASH(f->part->soc); /* the same EOP and STRT bits */
         b->op_pending = false;
+        if (SIM_SOC_HAS_L0_FLASH(f->part->soc)) {
+            b->sr |= 1u << 1; /* EOP; there is no STRT */
+            return;
+        }
         b->cr &= ~(f4 ? CR4_STRT : CR_STRT);
         b->sr |= f4 ? SR4_EOP : SR_EOP;
     }
@@ -278,8 +284,8 @@ static bool program_half(sim_flash *f, uint32_t addr, uint16_t value)
     return true;
 }
 
-/* A program unit of n bytes (4: L0/L1 words, 8: L4/G0/G4/WB double words, 32: H7 flash words)
- * as their ROMs write them: the unit must be erased, or (erased 0xFF) the value all zero, as
+/* A program unit of n bytes (8: L4/G0/G4/WB double words, 32: H7 flash words, 64 or 128: L0/L1
+ * half-pages, 4: their words) as their ROMs and controllers write them: the unit must be erased, or (erased 0xFF) the value all zero, as
  * the F1 allows (RM0351 3.3.7: PROGERR "except if the value to program is full zero"; the L0
  * sets NOTZEROERR, RM0367 3.3.4; H7 words carry ECC and take one write, RM0433 4.3.9, where
  * we allow the zero write too). A failing unit is not written; the error is counted, the ROM
@@ -324,7 +330,7 @@ bool sim_flash_program(sim_flash *f, uint32_t addr, const uint8_t *data, uint32_
     }
     /* Wider units: a unit the data only partly covers keeps its other bytes erased (it cannot
      * be completed by a later write). */
-    uint8_t v[32];
+    uint8_t v[128];
     for (uint32_t u = addr & ~(unit - 1u); u < addr + len; u += unit) {
         for (unsigned i = 0; i < unit; i++)
             v[i] = u + i >= addr && u + i < addr + len ? data[u + i - addr] : sim_part_erased(f->part);
@@ -420,6 +426,8 @@ uint32_t sim_flash_status(sim_flash *f, struct flash_bank *b, uint32_t bsy_bit)
 
 uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 {
+    if (SIM_SOC_HAS_L0_FLASH(f->part->soc))
+        return sim_flash_l0_reg_read(f, off);
     if (SIM_SOC_HAS_L4_FLASH(f->part->soc))
         return sim_flash_l4_reg_read(f, off);
     if (SIM_SOC_HAS_F4_FLASH(f->part->soc))
@@ -450,6 +458,10 @@ uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 
 void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 {
+    if (SIM_SOC_HAS_L0_FLASH(f->part->soc)) {
+        sim_flash_l0_reg_write(f, off, v);
+        return;
+    }
     if (SIM_SOC_HAS_L4_FLASH(f->part->soc)) {
         sim_flash_l4_reg_write(f, off, v);
         return;
@@ -515,6 +527,8 @@ bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t va
         return sim_flash_f4_cpu_store(f, addr, size, value, msg);
     if (SIM_SOC_HAS_L4_FLASH(p->soc))
         return sim_flash_l4_cpu_store(f, addr, size, value, msg);
+    if (SIM_SOC_HAS_L0_FLASH(p->soc))
+        return sim_flash_l0_cpu_store(f, addr, size, value, msg);
     if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
         struct flash_bank *b = &f->bank[0];
         settle(f, b);

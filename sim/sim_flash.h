@@ -76,8 +76,10 @@ typedef struct sim_flash {
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
     uint64_t rng;
     uint8_t psize;         /* F4: PSIZE of the operation being started (the ROM's: 0, x8) */
-    bool word_pending;     /* L4: the first word of a double word has been stored */
+    bool word_pending;     /* L4: the first word of a double word has been stored; L0/L1: a half-page */
     uint32_t pending_addr, pending_word;
+    uint8_t half_page[128]; /* L0/L1: the words of the half-page being stored */
+    unsigned half_count;
 } sim_flash;
 
 /* mem and optbytes are owned by the caller (the board maps them into the CPU). */
@@ -143,6 +145,10 @@ int sim_flash_program_unit(sim_flash *f, uint32_t addr, const uint8_t *v, unsign
 uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off);
 void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t value);
 bool sim_flash_l4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
+/* The L0/L1 controller (sim_flash_l0.c). */
+uint32_t sim_flash_l0_reg_read(sim_flash *f, uint32_t off);
+void sim_flash_l0_reg_write(sim_flash *f, uint32_t off, uint32_t value);
+bool sim_flash_l0_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
 /* F4: an erase's time at the current PSIZE, from its x8 time. */
 uint64_t sim_flash_f4_erase_ns(const sim_flash *f, uint64_t x8_ns);
 

@@ -25,7 +25,12 @@ enum sim_soc {
     SIM_SOC_F3, /* F3: the F1's map, the newer USART */
     SIM_SOC_WB, /* WB: the G4's, with RCC at 0x58000000 and the flash controller at 0x58004000 (AHB4) */
     SIM_SOC_G0, /* G0: the G4's map with the G0's RCC layout */
+    SIM_SOC_L0, /* L0: RCC, DMA1 (CSELR) and flash at the F1's places, the newer USART, the L0/L1 flash controller */
+    SIM_SOC_L1, /* L1: RCC 0x40023800, DMA1 0x40026000, flash 0x40023C00, the F1's USART */
 };
+
+/* The L0/L1 flash controller (sim_flash_l0.c): PECR and its keys, erased cells read 0. */
+#define SIM_SOC_HAS_L0_FLASH(soc) ((soc) == SIM_SOC_L0 || (soc) == SIM_SOC_L1)
 
 /* The L4/G4/WB/G0 flash controller (sim_flash_l4.c). */
 #define SIM_SOC_HAS_L4_FLASH(soc) \
@@ -56,8 +61,8 @@ struct sim_part {
     uint8_t rdp_level0;         /* the RDP option byte that means unprotected: F1 0xA5, F0/F3/F4 0xAA */
     uint8_t options_format;     /* enum sim_options_format */
     uint8_t program_bytes;      /* what Write Memory programs at a time: 1 (F4/F7 ROM), 2 (F0/F1/F3),
-                                 * 4 (L0/L1 words), 8 (L4/G0/G4/WB double words), 32 (H7 flash words);
-                                 * 0 means 2 */
+                                 * 8 (L4/G0/G4/WB double words), 32 (H7 flash words), 64 or 128
+                                 * (L0/L1 half-pages); 0 means 2 */
     uint8_t write_align;        /* Write Memory address alignment: 4, or 8 (AN3155); 0 means 4 */
     bool erased_zero;           /* L0/L1: an erased byte reads 0x00 (else 0xFF) */
     uint8_t rdp_complement;     /* SIM_OB_RDP: offset of the RDP byte's complement */

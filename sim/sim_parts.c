@@ -183,14 +183,17 @@ static const struct sim_part f4_parts[] = {
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
  * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub; the L4 and G4
  * their own RCC, DMA1 request routing and flash controller (SIM_SOC_L4, SIM_SOC_G4, SIM_SOC_WB,
- * SIM_SOC_G0). Code that Go starts on the others (L0, L1, H7) runs with the F1's peripherals: the stub has no
+ * SIM_SOC_G0, SIM_SOC_L0, SIM_SOC_L1). Code that Go starts on the H7 runs with the F1's peripherals: the stub has no
  * driver for those families yet, so the host writes them through the ROM. Write protection is
  * not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
  *
  * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
  * start-up times (F74x 16.6 ms, G0/G4/WB 0.39 ms, H74x 54 ms, L43x 0.86 ms, L47x 55 ms with
- * LSE). The rest are assumptions: G4, L4 and WB as the G071; L0/L1 3.2 ms per word and per
- * page erase, and 1 ms from reset (no figure at hand); F7 sectors at the F4's x8 rate per KiB
+ * LSE). L0: a page erase, a word and a half-page (64 bytes) each program in about 3.2 ms (the
+ * L0 datasheets, as a public write-up of them quotes: the ROM writes half-pages, so a second
+ * write into a half-page it wrote part of leaves the rest blank, as users report of the L07x
+ * bootloader). The rest are assumptions: G4, L4 and WB as the G071; L1 as the L0 with its
+ * 128-byte half-pages; L0/L1 1 ms from reset (no figure at hand); F7 sectors at the F4's x8 rate per KiB
  * (32 KiB 800 ms, 128 KiB 2 s, 256 KiB 4 s; a byte 16 us); H7 a 256-bit word 16 us and a
  * 128 KiB sector 2 s. To be checked against the datasheets. */
 static const uint32_t f7_sectors[8] = {32768, 32768, 32768, 32768, 131072, 262144, 262144, 262144};
@@ -202,7 +205,7 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 #define CORTEX_M3_R2P0 0x412FC231u
 #define G0_PROGRAM_NS 85000u
 #define G0_PAGE_ERASE_NS 22000000u
-#define L0_PROGRAM_NS 3200000u
+#define L0_PROGRAM_NS 3200000u /* a word or a half-page */
 #define L0_PAGE_ERASE_NS 3200000u
 #define RDP_LEVEL0 0xAAu
 
@@ -242,25 +245,25 @@ static const struct sim_part more_parts[] = {
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
-        .name = "stm32l072cz", .description = "STM32L072xZ (192 KiB in two banks, 128-byte pages, erased = 0x00, 20 KiB RAM, bootloader V3.1; ROM path only)",
+        .name = "stm32l072cz", .description = "STM32L072xZ (192 KiB in two banks, 128-byte pages, erased = 0x00, 20 KiB RAM, bootloader V3.1)",
         .pid = 0x447, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 192 * 1024, .page_size = 128, .bank2_base = 0x08018000,
         .ram_base = 0x20000000, .ram_size = 20 * 1024, .bl_ram_start = 0x20001400,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF8007C, .uid_reg = 0x1FF80050, .cpuid = CORTEX_M0P_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 4,
-        .write_align = 8, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 64,
+        .write_align = 8, .soc = SIM_SOC_L0, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
         .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
     },
     {
-        .name = "stm32l152re", .description = "STM32L152xE (512 KiB in two banks, 256-byte pages, erased = 0x00, 80 KiB RAM, bootloader V3.1; ROM path only)",
+        .name = "stm32l152re", .description = "STM32L152xE (512 KiB in two banks, 256-byte pages, erased = 0x00, 80 KiB RAM, bootloader V3.1)",
         .pid = 0x437, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 512 * 1024, .page_size = 256, .bank2_base = 0x08040000,
         .ram_base = 0x20000000, .ram_size = 80 * 1024, .bl_ram_start = 0x20001000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF800CC, .uid_reg = 0x1FF800D0, .cpuid = CORTEX_M3_R2P0,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 4,
-        .write_align = 8, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
+        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 128,
+        .write_align = 8, .soc = SIM_SOC_L1, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
         .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
     },
     {

@@ -16,6 +16,7 @@ enum sim_rcc_kind {
     SIM_RCC_F1, SIM_RCC_F4, SIM_RCC_L4,
     SIM_RCC_WB, /* the L4's, PLLR and PLLREN elsewhere */
     SIM_RCC_G0, /* the WB's PLL; SW in CFGR bits 0-2, HPRE 8-11, PPRE 12-14; AHBENR 0x38, APBENR2 0x40 */
+    SIM_RCC_L0, SIM_RCC_L1, /* sim_rcc_l0.c */
 };
 /* The L4-like clock trees (sim_rcc_l4.c). */
 #define SIM_RCC_L4_LIKE(kind) ((kind) == SIM_RCC_L4 || (kind) == SIM_RCC_WB || (kind) == SIM_RCC_G0)
@@ -49,6 +50,12 @@ void sim_rcc_reset(sim_rcc *r, bool power_on);
 /* The L4/G4/WB clock tree (sim_rcc_l4.c), called by the functions here for SIM_RCC_L4/WB. */
 void sim_rcc_l4_reset(sim_rcc *r);
 uint32_t sim_rcc_l4_sysclk(const sim_rcc *r);
+/* The L0/L1 clock trees (sim_rcc_l0.c), for SIM_RCC_L0/L1. */
+void sim_rcc_l0_reset(sim_rcc *r);
+uint32_t sim_rcc_l0_sysclk(const sim_rcc *r);
+uint32_t sim_rcc_l0_read(sim_rcc *r, uint32_t off);
+void sim_rcc_l0_write(sim_rcc *r, uint32_t off, uint32_t v);
+#define SIM_RCC_L0_LIKE(kind) ((kind) == SIM_RCC_L0 || (kind) == SIM_RCC_L1)
 uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off);
 void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v);
 uint32_t sim_rcc_read(sim_rcc *r, uint32_t off);

@@ -28,6 +28,8 @@ void sim_rcc_reset(sim_rcc *r, bool power_on)
     r->csr = power_on ? 0x0C000000u : (csr | 0x04000000u);
     if (SIM_RCC_L4_LIKE(kind))
         sim_rcc_l4_reset(r);
+    else if (SIM_RCC_L0_LIKE(kind))
+        sim_rcc_l0_reset(r);
 }
 
 static uint32_t ahb_div(uint32_t hpre)
@@ -60,6 +62,8 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
         return sysclk_f4(r);
     if (SIM_RCC_L4_LIKE(r->kind))
         return sim_rcc_l4_sysclk(r);
+    if (SIM_RCC_L0_LIKE(r->kind))
+        return sim_rcc_l0_sysclk(r);
     switch (r->cfgr & 3) {
     case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_HZ;
     case 2: {
@@ -88,8 +92,11 @@ uint32_t sim_rcc_pclk2(const sim_rcc *r)
 }
 /* USART1EN: APB2ENR bit 14 (F1, L4), bit 4 (F4). */
 bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> (r->kind == SIM_RCC_F4 ? 4 : 14)) & 1; }
-/* DMA1EN: AHBENR or AHB1ENR bit 0 (F1, L4); DMA2EN: AHB1ENR bit 22 (F4). */
-bool sim_rcc_dma_enabled(const sim_rcc *r) { return (r->ahbenr >> (r->kind == SIM_RCC_F4 ? 22 : 0)) & 1; }
+/* DMA1EN: AHBENR or AHB1ENR bit 0 (F1, L4, L0), bit 24 (L1); DMA2EN: AHB1ENR bit 22 (F4). */
+bool sim_rcc_dma_enabled(const sim_rcc *r)
+{
+    return (r->ahbenr >> (r->kind == SIM_RCC_F4 ? 22 : r->kind == SIM_RCC_L1 ? 24 : 0)) & 1;
+}
 
 /* The F4's registers that differ from the F1's, as offsets to the F1 ones (RM0090 6.3.27). */
 static uint32_t f4_to_f1_offset(uint32_t off)
@@ -111,6 +118,8 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
 {
     if (SIM_RCC_L4_LIKE(r->kind))
         return sim_rcc_l4_read(r, off);
+    if (SIM_RCC_L0_LIKE(r->kind))
+        return sim_rcc_l0_read(r, off);
     if (r->kind == SIM_RCC_F4) {
         if (off == 0x04)
             return r->pllcfgr;
@@ -135,6 +144,10 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
     if (SIM_RCC_L4_LIKE(r->kind)) {
         sim_rcc_l4_write(r, off, v);
+        return;
+    }
+    if (SIM_RCC_L0_LIKE(r->kind)) {
+        sim_rcc_l0_write(r, off, v);
         return;
     }
     if (r->kind == SIM_RCC_F4) {
@@ -168,7 +181,7 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 }
 
 /* RM0008 3.3 (F1), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351 2.2.2 (L4), RM0440 2.2.2 (G4),
- * RM0434 2.2.2 (WB), RM0444 2.2.2 (G0). */
+ * RM0434 2.2.2 (WB), RM0444 2.2.2 (G0), RM0367 2.2.2 (L0), RM0038 2.3 (L1). */
 const sim_soc_map *sim_soc_map_of(unsigned soc)
 {
     static const sim_soc_map maps[] = {
@@ -200,6 +213,13 @@ const sim_soc_map *sim_soc_map_of(unsigned soc)
          * LL_DMAMUX_REQ_USART1_RX 0x32). */
         [SIM_SOC_G0] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
                         .usart_v2 = true, .rcc_kind = SIM_RCC_G0, .dmamux = 0x40020800u, .rx_request = 50},
+        /* L0 (RM0367 2.2.2): USART1_RX on DMA1 channel 3 with CSELR request 3 (RM0367 table 51; ST's
+         * generated L0 code: DMA1_Channel3, DMA_REQUEST_3). L1 (RM0038 2.3): RCC, flash and DMA1
+         * (0x40026000) on AHB, the F1's USART, USART1_RX on DMA1 channel 5 (RM0038 table 54). */
+        [SIM_SOC_L0] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
+                        .usart_v2 = true, .rcc_kind = SIM_RCC_L0, .dma_cselr = true, .rx_request = 3, .rx_channel = 2},
+        [SIM_SOC_L1] = {.rcc = 0x40023800u, .usart1 = 0x40013800u, .dma = 0x40026000u, .flash = 0x40023C00u,
+                        .rcc_kind = SIM_RCC_L1, .rx_channel = 4},
     };
-    return &maps[soc <= SIM_SOC_G0 ? soc : SIM_SOC_F1];
+    return &maps[soc <= SIM_SOC_L1 ? soc : SIM_SOC_F1];
 }

@@ -1,6 +1,7 @@
 /* flash.h - what the stub needs from a flash driver; one file per controller family
  * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4/F7, 32-bit words in sectors
- * of mixed sizes; flash_l4.c: L4/G4, 64-bit double words in pages of two banks). Errors return the controller's status register bits, 0 = success; a cell that
+ * of mixed sizes; flash_l4.c: L4/G4/WB/G0, 64-bit double words in pages of two banks;
+ * flash_l0.c: L0/L1, half-pages, erased to 0). Errors return the controller's status register bits, 0 = success; a cell that
  * does not read back what was programmed with no flag from the controller reports
  * FLASH_MISMATCH (F1: PGERR, which is what the F1 says then; protocol.h). */
 #ifndef STUBFLASH_STUB_FLASH_H
@@ -8,8 +9,19 @@
 
 #include "protocol.h"
 
-/* Bytes programmed at a time (a flash_word), and their value when erased. */
-#if defined(STUB_L4) || defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
+/* Bytes programmed at a time (a flash_word), and their value when erased. L0/L1: half-pages,
+ * passed as a pointer to their words (FLASH_BUFFERED), erased to 0. */
+#if defined(STUB_L0) || defined(STUB_L1)
+#ifdef STUB_L0
+#define FLASH_UNIT 64u
+#else
+#define FLASH_UNIT 128u
+#endif
+#define FLASH_BUFFERED 1
+typedef const unsigned int *flash_word;
+#define FLASH_ERASED_WORD 0u
+#define FLASH_MISMATCH SFS_SR_MISMATCH
+#elif defined(STUB_L4) || defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
 #define FLASH_UNIT 8u
 typedef unsigned long long flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFFFFFFFFFFFFFull
@@ -25,12 +37,16 @@ typedef unsigned int flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFu
 #define FLASH_MISMATCH (1u << 2) /* PGERR */
 #endif
+#ifndef FLASH_ERASED_WORD
+#define FLASH_ERASED_WORD 0xFFFFFFFFu
+#endif
 
 /* The erase unit (page or sector) holding addr: its start, and its size in *size. */
 unsigned int flash_unit_of(unsigned int addr, unsigned int *size);
 /* Erase the page or sector starting at addr. */
 unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base);
-/* Erase all of the flash (both banks when bank2_base is set). */
+/* Erase all of the flash (both banks when bank2_base is set); L0/L1: not there (the host erases
+ * their pages), FLASH_MISMATCH. */
 unsigned int flash_mass_erase(unsigned int bank2_base);
 /* Start programming one unit (FLASH_UNIT bytes at an aligned addr) and return at once, so the
  * CPU inflates the next bytes while the cell programs (52.5 us on F1); the previous one is

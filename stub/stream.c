@@ -15,7 +15,11 @@ static struct {
     unsigned char expect;        /* next ZDATA sequence number */
     unsigned char nak_sent;      /* one NAK per expected sequence */
     unsigned char interrupted;   /* frame[] holds another request */
+#ifdef FLASH_BUFFERED
+    unsigned int unit[FLASH_UNIT / 4]; /* the half-page being assembled (flash.h) */
+#else
     flash_word unit;             /* the program unit being assembled (flash.h: FLASH_UNIT) */
+#endif
     const unsigned char *in;
     unsigned int left;
     unsigned char end_frame[13];  /* the last ZEND, sent again if it was lost */
@@ -77,7 +81,7 @@ static int in_byte(void *ctx)
 static int blank(unsigned int addr, unsigned int len)
 {
     for (const unsigned int *p = (const unsigned int *)addr; len; len -= 4)
-        if (*p++ != 0xFFFFFFFFu)
+        if (*p++ != FLASH_ERASED_WORD)
             return 0;
     return 1;
 }
@@ -106,12 +110,21 @@ static int out_byte(void *ctx, unsigned char b)
             if (!blank(a, size) && (sr = flash_erase_page(a, params.bank2_base)))
                 return fail(sr, a);
         }
+#ifndef FLASH_BUFFERED
         st.unit = 0;
+#endif
     }
+#ifdef FLASH_BUFFERED
+    ((unsigned char *)st.unit)[off] = b;
+    if (off == FLASH_UNIT - 1u && !blank((unsigned int)st.unit, FLASH_UNIT) &&
+        (sr = flash_program_async(a - off, st.unit, params.bank2_base, &where)))
+        return fail(sr, where);
+#else
     st.unit |= (flash_word)b << (8u * off);
     if (off == FLASH_UNIT - 1u && st.unit != FLASH_UNIT_ERASED &&
         (sr = flash_program_async(a - off, st.unit, params.bank2_base, &where)))
         return fail(sr, where);
+#endif
     st.addr = a + 1u;
     return 0;
 }

@@ -14,9 +14,12 @@
 #define SFS_LOAD_G4 0x20004000u /* G4 */
 #define SFS_LOAD_WB 0x20004000u /* WB */
 #define SFS_LOAD_G0 0x20002700u /* G0 (G07x) */
+#define SFS_LOAD_L0 0x20001400u /* L0 (L07x/08x) */
+#define SFS_LOAD_L1 0x20001000u /* L1 */
 extern const unsigned char sfs_stub_image_f0[], sfs_stub_image_f3[], sfs_stub_image_f1[], sfs_stub_image_f4[], sfs_stub_image_f7[], sfs_stub_image_l4[],
-    sfs_stub_image_g4[], sfs_stub_image_wb[], sfs_stub_image_g0[];
+    sfs_stub_image_g4[], sfs_stub_image_wb[], sfs_stub_image_g0[], sfs_stub_image_l0[], sfs_stub_image_l1[];
 extern const size_t sfs_stub_image_f0_len, sfs_stub_image_f3_len, sfs_stub_image_f1_len, sfs_stub_image_f4_len, sfs_stub_image_f7_len, sfs_stub_image_l4_len,
-    sfs_stub_image_g4_len, sfs_stub_image_wb_len, sfs_stub_image_g0_len;
+    sfs_stub_image_g4_len, sfs_stub_image_wb_len, sfs_stub_image_g0_len, sfs_stub_image_l0_len,
+    sfs_stub_image_l1_len;
 
 #endif

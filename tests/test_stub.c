@@ -114,6 +114,8 @@ static void start_stub_damaged(sim_board *b, int damage_at)
         {"stm32g4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4, 80000000},
         {"stm32wb", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB, 64000000},
         {"stm32g0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0, 16000000},
+        {"stm32l0", sfs_stub_image_l0, &sfs_stub_image_l0_len, SFS_LOAD_L0, 16000000},
+        {"stm32l1", sfs_stub_image_l1, &sfs_stub_image_l1_len, SFS_LOAD_L1, 16000000},
         {"stm32f1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1, 64000000},
         {"stm32f3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3, 64000000},
     };
@@ -128,7 +130,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     memcpy(img, image, image_len);
     /* The F1 and F3 stubs run their USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from
      * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz, the WB's from
-     * 64 MHz, the G0's from 16 MHz. Ring and inflater
+     * 64 MHz, the G0's, L0's and L1's from 16 MHz. Ring and inflater
      * window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -209,7 +211,7 @@ static void run_stub_session(const char *part)
     send_frame(b, 11, SFS_CRCS, req, 9, false);
     recv_frame(b, &seq, &cmd, pl, sizeof pl);
     uint8_t erased[2048];
-    memset(erased, 0xFF, sizeof erased);
+    memset(erased, sim_part_erased_value(sim_board_part(b)), sizeof erased);
     assert_int_equal(le32_get(pl + 1), (uint32_t)crc32(0, erased, sizeof erased));
     send_frame(b, 12, SFS_CRCS, req, 7, false);
     recv_frame(b, &seq, &cmd, pl, sizeof pl);
@@ -731,6 +733,82 @@ static void test_stub_l4(void **state)
     run_stub_session("stm32l432kc");
 }
 
+/* L0/L1 driver (stub/flash_l0.c): erased cells read 0, pages of 128/256 bytes erased by a store,
+ * half-pages programmed at once; a half-page that is not erased: NOTZEROERR on the L0, a read
+ * back that differs on the L1; no mass erase; misaligned streams refused. */
+static void erase_write_l0(const char *part, uint32_t not_erased_sr)
+{
+    sim_board *b = bh_board(part);
+    const uint32_t ps = sim_part_page_size(sim_board_part(b)), half = ps / 2, page1 = 0x08000000 + 8 * ps;
+    assert_int_equal(bh_sync(b), ACK);
+    uint8_t marks[64];
+    memset(marks, 0xA5, sizeof marks);
+    assert_int_equal(bh_write(b, page1 - 64, marks, 64), 0);
+    assert_int_equal(bh_write(b, page1, marks, 64), 0);
+    assert_int_equal(bh_write(b, page1 + ps, marks, 64), 0);
+    start_stub(b);
+    uint8_t req[9], rep[16], zend[64], d[128], back[128];
+
+    sim_stats before, after;
+    sim_board_stats(b, &before);
+    le32_put(req, page1 + 0x10);
+    le32_put(req + 4, 4);
+    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    sim_board_stats(b, &after);
+    assert_int_equal(after.pages_erased - before.pages_erased, 1);
+    expect_filled(b, page1, 64, 0x00);
+    expect_filled(b, page1 - 64, 64, 0xA5);
+    expect_filled(b, page1 + ps, 64, 0xA5);
+
+    for (unsigned i = 0; i < half; i++)
+        d[i] = (uint8_t)(i * 7 + 1);
+    assert_int_equal(program(b, page1 + half, d, half, zend), SFS_OK);
+    sim_board_peek(b, page1 + half, back, half);
+    assert_memory_equal(back, d, half);
+    for (unsigned i = 0; i < half; i++)
+        d[i] ^= 0x3C;
+    assert_int_equal(program(b, page1 + half, d, half, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), page1 + half);
+    assert_int_equal(le32_get(zend + 5), not_erased_sr);
+
+    le32_put(req, page1 + 4);
+    le32_put(req + 4, half);
+    req[8] = 0;
+    assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, SFS_ERASE_ALL);
+    assert_int_equal(call(b, 5, SFS_ERASE, req, 8, rep, sizeof rep), 9);
+    assert_int_equal(rep[0], SFS_EFLASH); /* no mass erase on these: the host erases pages */
+    expect_filled(b, page1 - 64, 64, 0xA5);
+    sim_board_free(b);
+}
+
+static void test_erase_write_l072(void **state)
+{
+    (void)state;
+    erase_write_l0("stm32l072cz", 1u << 16); /* NOTZEROERR */
+}
+
+static void test_erase_write_l152(void **state)
+{
+    (void)state;
+    erase_write_l0("stm32l152re", SFS_SR_MISMATCH);
+}
+
+static void test_stub_l0(void **state)
+{
+    (void)state;
+    run_stub_session("stm32l072cz");
+}
+
+static void test_stub_l1(void **state)
+{
+    (void)state;
+    run_stub_session("stm32l152re");
+}
+
 static void test_write_protected_sector_reported_f4(void **state)
 {
     (void)state;
@@ -810,6 +888,8 @@ static void test_stub_fits_its_budget(void **state)
     assert_in_range(sfs_stub_image_g4_len, 1024, 4096);
     assert_in_range(sfs_stub_image_wb_len, 1024, 4096);
     assert_in_range(sfs_stub_image_g0_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_l0_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_l1_len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)
@@ -852,6 +932,10 @@ int main(void)
         cmocka_unit_test(test_erase_write_wb55),
         cmocka_unit_test(test_stub_g0),
         cmocka_unit_test(test_erase_write_g071),
+        cmocka_unit_test(test_stub_l0),
+        cmocka_unit_test(test_stub_l1),
+        cmocka_unit_test(test_erase_write_l072),
+        cmocka_unit_test(test_erase_write_l152),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);

@@ -88,7 +88,7 @@ static void delta_and_rom_readback(void **state, const char *part)
     assert_int_equal(after.halfwords_programmed - before.halfwords_programmed, 0);
 
     /* One byte changed: that page alone is erased and programmed. */
-    img[5000] ^= 0xFF;
+    img[n / 4 + 3] ^= 0xFF; /* inside the image on every part (20 pages of 128 bytes to 2 KiB) */
     save(x, "b.bin", img, n);
     sim_board_stats(x->board, &before);
     assert_int_equal(stubflash(x, "write", pb_file(x, "b.bin"), NULL), 0);
@@ -119,6 +119,9 @@ static void test_delta_and_rom_readback_f303(void **state) { delta_and_rom_readb
 /* L4 and G4: double words, two banks (the image is in bank 1; test_stub covers bank 2). */
 static void test_delta_and_rom_readback_l476(void **state) { delta_and_rom_readback(state, "stm32l476rg"); }
 static void test_delta_and_rom_readback_g474(void **state) { delta_and_rom_readback(state, "stm32g474re"); }
+/* L0 and L1: pages of 128 and 256 bytes erased to 0, half-pages; the stub at 460800. */
+static void test_delta_and_rom_readback_l072(void **state) { delta_and_rom_readback(state, "stm32l072cz"); }
+static void test_delta_and_rom_readback_l152(void **state) { delta_and_rom_readback(state, "stm32l152re"); }
 /* G0: a Cortex-M0+ at 16 MHz, so the stub runs at 460800. */
 static void test_delta_and_rom_readback_g071(void **state) { delta_and_rom_readback(state, "stm32g071rb"); }
 /* 10 KiB of RAM: the stub runs with 256-byte frames and a 512-byte window. */
@@ -342,6 +345,8 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_l476, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_g474, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_g071, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_l072, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_l152, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f401, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f446, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),

@@ -1,0 +1,121 @@
+/* chip_l0.c - L0 and L1 clock, USART1 and its receive DMA (RM0367 7, 10, 11, 24; RM0038 6, 11,
+ * 27). Both start in voltage range 2 (16 MHz at most) on MSI: the stub runs from HSI16 with
+ * 1 flash wait state (RM0367 3.3.2, RM0038 3.3.1; the L1 wants 64-bit access, ACC64, first).
+ * At 16 MHz 921600 baud is 2.1% off (BRR 17): the host asks for 460800 (0.8% slow).
+ * L0: RCC 0x40021000 (CR HSI16ON 0; CFGR 0x0C; AHBENR 0x30; APB2ENR 0x34), the
+ * newer USART, USART1_RX on DMA1 channel 3 with CSELR request 3 (RM0367 table 51).
+ * L1: RCC 0x40023800 (CR HSION 0; CFGR 0x08; AHBENR 0x1C, DMA1EN bit 24; APB2ENR
+ * 0x20), the F1's USART, DMA1 at 0x40026000, USART1_RX on channel 5 (RM0038 table 54). */
+#include "chip.h"
+
+#define REG(a) (*(volatile unsigned int *)(a))
+#define USART1 0x40013800u
+#ifdef STUB_L1
+#define FLASH_ACR REG(0x40023C00u)
+#define RCC_CR REG(0x40023800u)
+#define RCC_CFGR REG(0x40023808u)
+#define RCC_AHBENR REG(0x4002381Cu)
+#define RCC_APB2ENR REG(0x40023820u)
+#define DMAEN (1u << 24)
+#define ACR_1WS 5u                     /* ACC64, then LATENCY */
+#define DMA_CH 0x40026058u             /* DMA1 channel 5 */
+#define USART_SR REG(USART1 + 0x00u)
+#define USART_RX (USART1 + 0x04u)
+#define USART_TX REG(USART1 + 0x04u)
+#define USART_BRR REG(USART1 + 0x08u)
+#define USART_CR1 REG(USART1 + 0x0Cu)
+#define USART_CR3 REG(USART1 + 0x14u)
+#define CR1_UE (1u << 13)
+#else
+#define FLASH_ACR REG(0x40022000u)
+#define RCC_CR REG(0x40021000u)
+#define RCC_CFGR REG(0x4002100Cu)
+#define RCC_AHBENR REG(0x40021030u)
+#define RCC_APB2ENR REG(0x40021034u)
+#define DMAEN 1u
+#define ACR_1WS 1u
+#define DMA_CH 0x40020030u             /* DMA1 channel 3 */
+#define DMA_CSELR REG(0x400200A8u)
+#define USART_SR REG(USART1 + 0x1Cu)   /* ISR */
+#define USART_RX (USART1 + 0x24u)      /* RDR */
+#define USART_TX REG(USART1 + 0x28u)   /* TDR */
+#define USART_BRR REG(USART1 + 0x0Cu)
+#define USART_CR1 REG(USART1 + 0x00u)
+#define USART_CR3 REG(USART1 + 0x08u)
+#define CR1_UE (1u << 0)
+#endif
+#define DMA_CCR REG(DMA_CH + 0x0u)
+#define DMA_CNDTR REG(DMA_CH + 0x4u)
+#define DMA_CPAR REG(DMA_CH + 0x8u)
+#define DMA_CMAR REG(DMA_CH + 0xCu)
+#define SR_TC (1u << 6)
+#define SR_TXE (1u << 7)
+
+static unsigned int ring_size;
+
+void chip_clock_init(void)
+{
+    RCC_CR |= 1u;                                         /* HSI(16)ON; the switch waits for it */
+#ifdef STUB_L1
+    FLASH_ACR |= 4u;                                      /* ACC64 before LATENCY */
+#endif
+    FLASH_ACR |= ACR_1WS;
+    RCC_CFGR = 1u;                                        /* SYSCLK = HSI16, buses undivided */
+    while ((RCC_CFGR & 0xCu) != 0x4u)
+        ;
+}
+
+void chip_uart_brr(unsigned int brr) { USART_BRR = brr; }
+
+void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
+{
+    /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
+    RCC_AHBENR |= DMAEN;
+    RCC_APB2ENR |= 1u << 14;                              /* USART1 */
+#ifndef STUB_L1
+    DMA_CSELR = (DMA_CSELR & ~(0xFu << 8)) | (3u << 8);   /* channel 3: USART1_RX */
+#endif
+    ring_size = size;
+    DMA_CCR = 0;
+    DMA_CPAR = USART_RX;
+    DMA_CMAR = (unsigned int)ring;
+    DMA_CNDTR = size;
+    DMA_CCR = (1u << 7) | (1u << 5) | 1u;                 /* MINC, CIRC, EN; 8-bit, from peripheral */
+    USART_BRR = brr;
+    USART_CR3 = 1u << 6;                                  /* DMAR */
+    USART_CR1 = CR1_UE | (1u << 12) | (1u << 10) | (1u << 3) | (1u << 2); /* UE, M, PCE, TE, RE: 8E1 */
+}
+
+unsigned int chip_uart_rx_pos(void)
+{
+    unsigned int left = DMA_CNDTR;
+    return left ? ring_size - left : 0; /* 0 only in the instant of the reload */
+}
+
+void chip_uart_put(unsigned char c)
+{
+    while (!(USART_SR & SR_TXE))
+        ;
+    USART_TX = c;
+}
+
+void chip_uart_flush(void)
+{
+    while (!(USART_SR & SR_TC))
+        ;
+}
+
+void chip_deinit(void)
+{
+    chip_uart_flush();
+    USART_CR1 = 0;
+    USART_CR3 = 0;
+    DMA_CCR = 0;
+#ifndef STUB_L1
+    DMA_CSELR &= ~(0xFu << 8);
+#endif
+    RCC_CFGR = 0;                                         /* back to MSI, the reset clock */
+    while (RCC_CFGR & 0xCu)
+        ;
+    FLASH_ACR &= ~1u;                                     /* no wait state (ACC64 may stay) */
+}
