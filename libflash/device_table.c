@@ -59,9 +59,11 @@ static const sf_device table[] = {
     /* F7 */
     {0x449, "STM32F74x/75x", "F7", 0x08000000, 1024 * K, RUNS({4, 32 * K}, {1, 128 * K}, {3, 256 * K}),
      0x20004000, 0x20050000, 0x1FF00000, 0x1FF0EDC0, 0x1FFF0000, 0x1FFF0020, FSIZE_F7, 8, 0xFF, false},
-    /* H7: two banks of 8 x 128 KiB; option bytes are registers, not memory */
+    /* H7: two banks of 8 x 128 KiB; option bytes are registers, not memory. The RAM listed is
+     * the AXI SRAM the bootloader leaves free (0x24005000-0x2407FFFF; also 0x20004100-0x2001FFFF
+     * of DTCM, which the DMA cannot reach). */
     {0x450, "STM32H74x/75x", "H7", 0x08000000, 2048 * K, RUNS({16, 128 * K}),
-     0x20004100, 0x20020000, 0x1FF00000, 0x1FF1E800, 0, 0, FSIZE_H7, 8, 0xFF, true},
+     0x24005000, 0x24080000, 0x1FF00000, 0x1FF1E800, 0, 0, FSIZE_H7, 8, 0xFF, true},
     /* L0/L1: erased flash reads 0x00 */
     {0x447, "STM32L07x/08x", "L0", 0x08000000, 192 * K, RUNS({1536, 128}),
      0x20001400, 0x20005000, 0x1FF00000, 0x1FF02000, 0x1FF80000, 0x1FF80020, FSIZE_L0, 8, 0x00, true},

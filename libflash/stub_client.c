@@ -66,6 +66,7 @@ static const stub_kind stub_kinds[] = {
     {"G0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0},
     {"L0", sfs_stub_image_l0, &sfs_stub_image_l0_len, SFS_LOAD_L0},
     {"L1", sfs_stub_image_l1, &sfs_stub_image_l1_len, SFS_LOAD_L1},
+    {"H7", sfs_stub_image_h7, &sfs_stub_image_h7_len, SFS_LOAD_H7},
 };
 
 static const stub_kind *stub_for(const sf_device *d)

@@ -272,6 +272,10 @@ static void scramble_ram(sim_board *b)
         x = x * 1103515245u + 12345u;
         b->mem.ram[i] = (uint8_t)(x >> 16);
     }
+    for (uint32_t i = 0; i < b->part->ram2_size; i++) {
+        x = x * 1103515245u + 12345u;
+        b->mem.ram2[i] = (uint8_t)(x >> 16);
+    }
 }
 
 static void *board_thread(void *arg)

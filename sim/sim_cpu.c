@@ -17,9 +17,15 @@
 
 #define PERIPH_BASE 0x40000000u
 #define PERIPH_SIZE 0x28000u /* APB1, APB2 and AHB up to the F4's DMA2 (RM0008 3.3, RM0090 2.3) */
-/* WB: RCC, PWR and the flash controller on AHB4 (RM0434 2.2.2). */
-#define AHB4_BASE 0x58000000u
-#define AHB4_SIZE 0x8000u
+/* Peripheral windows beyond APB/AHB1, per part (each with a register file for what no model
+ * claims): the WB's AHB4 with RCC, PWR and the flash controller (RM0434 2.2.2); the H7's AHB4
+ * (D3: RCC at 0x58024400) and AHB3 (D1: the flash controller at 0x52002000) (RM0433 2.3.2). */
+#define MAX_WINDOWS 2
+struct window {
+    sim_cpu *cpu;
+    uint32_t base, size;
+    uint32_t *regs;
+};
 #define PPB_BASE 0xE000E000u
 #define DBGMCU_BASE 0xE0042000u
 /* No time slices: libunicorn 2's timeout stops the CPU from another thread, and restarting at
@@ -50,7 +56,8 @@ struct sim_cpu {
     sim_dma dma;
     sim_systick systick;
     uint32_t *regs;       /* plain register file for the rest of the peripheral space */
-    uint32_t *regs4;      /* the same for AHB4 (WB) */
+    struct window win[MAX_WINDOWS]; /* the part's other peripheral windows */
+    unsigned nwin;
     uint32_t ppb[0x1000 / 4];
     uint32_t vtor;
 };
@@ -199,7 +206,10 @@ static bool in_block(uint32_t addr, uint32_t base) { return addr >= base && addr
 /* The register file word behind a peripheral address no model claims. */
 static uint32_t *plain_reg(sim_cpu *c, uint32_t addr)
 {
-    return addr >= AHB4_BASE ? &c->regs4[(addr - AHB4_BASE) / 4] : &c->regs[(addr - PERIPH_BASE) / 4];
+    for (unsigned i = 0; i < c->nwin; i++)
+        if (addr >= c->win[i].base && addr - c->win[i].base < c->win[i].size)
+            return &c->win[i].regs[(addr - c->win[i].base) / 4];
+    return &c->regs[(addr - PERIPH_BASE) / 4];
 }
 
 static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
@@ -268,22 +278,23 @@ static void periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
     periph_reg_write(c, addr, v);
 }
 
-static uint64_t ahb4_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
+static uint64_t window_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
 {
     (void)uc;
-    sim_cpu *c = user;
-    apply_fixups(c);
-    check_stop(c);
-    return sized(periph_reg_read(c, AHB4_BASE + (uint32_t)(off & ~3ull)), off, size);
+    struct window *w = user;
+    apply_fixups(w->cpu);
+    check_stop(w->cpu);
+    return sized(periph_reg_read(w->cpu, w->base + (uint32_t)(off & ~3ull)), off, size);
 }
 
-static void ahb4_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
+static void window_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t value, void *user)
 {
     (void)uc;
-    sim_cpu *c = user;
-    apply_fixups(c);
-    uint32_t addr = AHB4_BASE + (uint32_t)(off & ~3ull);
-    periph_reg_write(c, addr, size >= 4 ? (uint32_t)value : merged(periph_reg_read(c, addr), off, size, value));
+    struct window *w = user;
+    apply_fixups(w->cpu);
+    uint32_t addr = w->base + (uint32_t)(off & ~3ull);
+    uint32_t v = size >= 4 ? (uint32_t)value : merged(periph_reg_read(w->cpu, addr), off, size, value);
+    periph_reg_write(w->cpu, addr, v);
 }
 
 static uint64_t ppb_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
@@ -356,6 +367,7 @@ static uc_err map_memories(sim_cpu *c)
     uc_err e;
     if ((e = uc_mem_map_ptr(c->uc, p->flash_base, p->flash_size, UC_PROT_ALL, m->flash)) ||
         (e = uc_mem_map_ptr(c->uc, p->ram_base, p->ram_size, UC_PROT_ALL, m->ram)) ||
+        (p->ram2_size && (e = uc_mem_map_ptr(c->uc, p->ram2_base, p->ram2_size, UC_PROT_ALL, m->ram2))) ||
         (e = uc_mem_map_ptr(c->uc, m->sys_base, m->sys_len, UC_PROT_ALL, m->sys)))
         return e;
     /* Address 0 aliases the boot memory (RM0008 3.4). */
@@ -366,8 +378,9 @@ static uc_err map_memories(sim_cpu *c)
         e = uc_mem_map_ptr(c->uc, 0, p->flash_size, UC_PROT_ALL, m->flash);
     if (e)
         return e;
-    if (p->soc == SIM_SOC_WB && (e = uc_mmio_map(c->uc, AHB4_BASE, AHB4_SIZE, ahb4_read, c, ahb4_write, c)))
-        return e;
+    for (unsigned i = 0; i < c->nwin; i++)
+        if ((e = uc_mmio_map(c->uc, c->win[i].base, c->win[i].size, window_read, &c->win[i], window_write, &c->win[i])))
+            return e;
     if ((e = uc_mmio_map(c->uc, PERIPH_BASE, PERIPH_SIZE, periph_read, c, periph_write, c)) ||
         (e = uc_mmio_map(c->uc, PPB_BASE, 0x1000, ppb_read, c, ppb_write, c)) ||
         (e = uc_mmio_map(c->uc, DBGMCU_BASE, 0x1000, dbgmcu_read, c, dbgmcu_write, c)))
@@ -407,8 +420,19 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
     c->env = *env;
     c->map = sim_soc_map_of(env->part->soc);
     c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
-    c->regs4 = calloc(AHB4_SIZE / 4, sizeof *c->regs4);
-    uc_err e = c->regs && c->regs4 ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
+    static const struct { unsigned soc; uint32_t base, size; } windows[] = {
+        {SIM_SOC_WB, 0x58000000u, 0x8000u},
+        {SIM_SOC_H7, 0x58000000u, 0x28000u},
+        {SIM_SOC_H7, 0x52000000u, 0x4000u},
+    };
+    bool ok = c->regs != NULL;
+    for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++)
+        if (windows[i].soc == env->part->soc && c->nwin < MAX_WINDOWS) {
+            struct window *w = &c->win[c->nwin++];
+            *w = (struct window){c, windows[i].base, windows[i].size, calloc(windows[i].size / 4, sizeof(uint32_t))};
+            ok &= w->regs != NULL;
+        }
+    uc_err e = ok ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
     if (!e)
         e = uc_ctl_set_cpu_model(c->uc, cpu_model(env->part->cpuid));
     if (!e)
@@ -442,7 +466,8 @@ static void reset_state(sim_cpu *c)
     sim_dma_reset(&c->dma, c->map);
     sim_systick_reset(&c->systick);
     memset(c->regs, 0, PERIPH_SIZE);
-    memset(c->regs4, 0, AHB4_SIZE);
+    for (unsigned i = 0; i < c->nwin; i++)
+        memset(c->win[i].regs, 0, c->win[i].size);
     memset(c->ppb, 0, sizeof c->ppb);
     c->vtor = 0;
     uint32_t zero = 0, lr = 0xFFFFFFFFu, xpsr = 0x01000000u; /* Thumb state, no IT block */
@@ -456,6 +481,8 @@ static void reset_state(sim_cpu *c)
      * (a range removal; a whole-cache flush costs ~100 ms). */
     const struct sim_part *p = c->env.part;
     uc_ctl_remove_cache(c->uc, p->ram_base, p->ram_base + p->ram_size);
+    if (p->ram2_size)
+        uc_ctl_remove_cache(c->uc, p->ram2_base, p->ram2_base + p->ram2_size);
     uc_ctl_remove_cache(c->uc, p->flash_base, p->flash_base + p->flash_size);
     uc_ctl_remove_cache(c->uc, 0, p->flash_size);
 }
@@ -467,7 +494,8 @@ void sim_cpu_free(sim_cpu *c)
     if (c->uc)
         uc_close(c->uc);
     free(c->regs);
-    free(c->regs4);
+    for (unsigned i = 0; i < c->nwin; i++)
+        free(c->win[i].regs);
     free(c);
 }
 

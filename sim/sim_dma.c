@@ -5,8 +5,10 @@
  * stream 2 or stream 5 (table 43).
  * L4: DMA1 as the F1's, with CSELR (0xA8) choosing each channel's request: USART1_RX is
  * channel 5 with C5S = 2 (RM0351 11.6.7, table 41).
- * G4: DMA1 as the F1's (eight channels), each fed by a DMAMUX1 channel whose CxCR names the
- * request (RM0440 13.6): any channel whose request is USART1_RX's takes its bytes.
+ * G4, G0, WB: DMA1 as the F1's (eight channels), each fed by a DMAMUX1 channel whose CxCR names
+ * the request (RM0440 13.6): any channel whose request is USART1_RX's takes its bytes.
+ * H7: DMA1's eight streams (the F4's registers, no channel selection) behind DMAMUX1; DMA1
+ * cannot reach the DTCM: a transfer there is a transfer error.
  * Only that request is wired, active when USART1's CR3.DMAR is set. Received bytes move into
  * memory when software could see them: on a read of a DMA or USART register and between run
  * slices. Code that reads the buffer after CNDTR/NDTR (as it must, to know how far the DMA got)
@@ -33,9 +35,11 @@ static int rx_channel(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
         return -1;
     uint32_t dr = sim_soc_usart_rx_reg(d->map);
     if (d->map->dmamux) {
+        bool streams = d->map->dma_streams; /* H7: streams behind the DMAMUX */
         for (int n = 0; n < 8; n++) {
             const struct sim_dma_channel *ch = &d->ch[n];
-            if ((ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr && (d->mux[n] & 0x7F) == d->map->rx_request)
+            bool from_periph = streams ? !(ch->ccr & SCR_DIR) : !(ch->ccr & CCR_DIR);
+            if ((ch->ccr & 1u) && from_periph && ch->cpar == dr && (d->mux[n] & 0x7F) == d->map->rx_request)
                 return n;
         }
         return -1;
@@ -80,7 +84,7 @@ bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line 
     while (ch->cndtr && sim_line_device_take_served(line, &b)) {
         uint32_t addr = ch->cmar + (minc ? ch->reload - ch->cndtr : 0);
         uint8_t *p = sim_memory_ptr(mem, addr, 1);
-        if (!p || !sim_memory_in_ram(mem, addr, 1)) {
+        if (!p || !sim_memory_in_ram(mem, addr, 1) || (d->map->dma_ram2_only && !sim_memory_in_ram2(mem, addr, 1))) {
             raise(d, n, 0, 0, 1); /* transfer error: the channel stops (RM0008 13.3.6, RM0090 10.3.16) */
             ch->ccr &= ~1u;
             return moved;

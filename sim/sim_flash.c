@@ -79,6 +79,7 @@ void sim_flash_reset(sim_flash *f)
         memset(&f->bank[b], 0, sizeof f->bank[b]);
         f->bank[b].cr = SIM_SOC_NEWER_FLASH(f->part->soc) ? CR4_LOCK
                         : SIM_SOC_HAS_L0_FLASH(f->part->soc) ? 0x7u /* PELOCK, PRGLOCK, OPTLOCK */
+                        : f->part->soc == SIM_SOC_H7         ? 1u   /* LOCK */
                                                              : CR_LOCK;
     }
     f->psize = 0;
@@ -142,6 +143,10 @@ void sim_flash_settle(sim_flash *f, struct flash_bank *b)
         b->op_pending = false;
         if (SIM_SOC_HAS_L0_FLASH(f->part->soc)) {
             b->sr |= 1u << 1; /* EOP; there is no STRT */
+            return;
+        }
+        if (f->part->soc == SIM_SOC_H7) {
+            b->sr |= 1u << 16; /* EOP; START clears itself */
             return;
         }
         b->cr &= ~(f4 ? CR4_STRT : CR_STRT);
@@ -426,6 +431,8 @@ uint32_t sim_flash_status(sim_flash *f, struct flash_bank *b, uint32_t bsy_bit)
 
 uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 {
+    if (f->part->soc == SIM_SOC_H7)
+        return sim_flash_h7_reg_read(f, off);
     if (SIM_SOC_HAS_L0_FLASH(f->part->soc))
         return sim_flash_l0_reg_read(f, off);
     if (SIM_SOC_HAS_L4_FLASH(f->part->soc))
@@ -458,6 +465,10 @@ uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
 
 void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 {
+    if (f->part->soc == SIM_SOC_H7) {
+        sim_flash_h7_reg_write(f, off, v);
+        return;
+    }
     if (SIM_SOC_HAS_L0_FLASH(f->part->soc)) {
         sim_flash_l0_reg_write(f, off, v);
         return;
@@ -529,6 +540,8 @@ bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t va
         return sim_flash_l4_cpu_store(f, addr, size, value, msg);
     if (SIM_SOC_HAS_L0_FLASH(p->soc))
         return sim_flash_l0_cpu_store(f, addr, size, value, msg);
+    if (p->soc == SIM_SOC_H7)
+        return sim_flash_h7_cpu_store(f, addr, size, value, msg);
     if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
         struct flash_bank *b = &f->bank[0];
         settle(f, b);

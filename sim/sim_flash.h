@@ -78,8 +78,10 @@ typedef struct sim_flash {
     uint8_t psize;         /* F4: PSIZE of the operation being started (the ROM's: 0, x8) */
     bool word_pending;     /* L4: the first word of a double word has been stored; L0/L1: a half-page */
     uint32_t pending_addr, pending_word;
-    uint8_t half_page[128]; /* L0/L1: the words of the half-page being stored */
+    uint8_t half_page[128]; /* L0/L1: the words of the half-page being stored; H7: the flash word */
     unsigned half_count;
+    int h7_bank;           /* H7: the bank of the flash word being written, and its bytes so far */
+    uint32_t h7_written;
 } sim_flash;
 
 /* mem and optbytes are owned by the caller (the board maps them into the CPU). */
@@ -149,6 +151,10 @@ bool sim_flash_l4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t
 uint32_t sim_flash_l0_reg_read(sim_flash *f, uint32_t off);
 void sim_flash_l0_reg_write(sim_flash *f, uint32_t off, uint32_t value);
 bool sim_flash_l0_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
+/* The H7 controller (sim_flash_h7.c). */
+uint32_t sim_flash_h7_reg_read(sim_flash *f, uint32_t off);
+void sim_flash_h7_reg_write(sim_flash *f, uint32_t off, uint32_t value);
+bool sim_flash_h7_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
 /* F4: an erase's time at the current PSIZE, from its x8 time. */
 uint64_t sim_flash_f4_erase_ns(const sim_flash *f, uint64_t x8_ns);
 

@@ -31,8 +31,9 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
     m->sys_len = SIM_SYS_END - m->sys_base;
     m->flash = malloc(part->flash_size);
     m->ram = calloc(1, part->ram_size);
+    m->ram2 = part->ram2_size ? calloc(1, part->ram2_size) : NULL;
     m->sys = malloc(m->sys_len);
-    if (!m->flash || !m->ram || !m->sys) {
+    if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2)) {
         sim_memory_free(m);
         return -1;
     }
@@ -45,8 +46,9 @@ void sim_memory_free(sim_memory *m)
 {
     free(m->flash);
     free(m->ram);
+    free(m->ram2);
     free(m->sys);
-    m->flash = m->ram = m->sys = NULL;
+    m->flash = m->ram = m->ram2 = m->sys = NULL;
 }
 
 static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)
@@ -61,7 +63,21 @@ bool sim_memory_in_flash(const sim_memory *m, uint32_t addr, size_t len)
 
 bool sim_memory_in_ram(const sim_memory *m, uint32_t addr, size_t len)
 {
-    return inside(m->part->ram_base, m->part->ram_size, addr, len);
+    return inside(m->part->ram_base, m->part->ram_size, addr, len) ||
+           inside(m->part->ram2_base, m->part->ram2_size, addr, len);
+}
+
+bool sim_memory_in_ram2(const sim_memory *m, uint32_t addr, size_t len)
+{
+    return inside(m->part->ram2_base, m->part->ram2_size, addr, len);
+}
+
+bool sim_memory_in_free_ram(const sim_memory *m, uint32_t addr, size_t len)
+{
+    const struct sim_part *p = m->part;
+    if (inside(p->ram_base, p->ram_size, addr, len))
+        return addr >= p->bl_ram_start;
+    return inside(p->ram2_base, p->ram2_size, addr, len) && addr >= p->bl_ram2_start;
 }
 
 bool sim_memory_in_options(const sim_memory *m, uint32_t addr, size_t len)
@@ -78,8 +94,10 @@ uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
 {
     if (sim_memory_in_flash(m, addr, len))
         return m->flash + (addr - m->part->flash_base);
-    if (sim_memory_in_ram(m, addr, len))
+    if (inside(m->part->ram_base, m->part->ram_size, addr, len))
         return m->ram + (addr - m->part->ram_base);
+    if (inside(m->part->ram2_base, m->part->ram2_size, addr, len))
+        return m->ram2 + (addr - m->part->ram2_base);
     if (inside(m->sys_base, m->sys_len, addr, len))
         return m->sys + (addr - m->sys_base);
     return NULL;

@@ -12,6 +12,7 @@ typedef struct sim_memory {
     const struct sim_part *part;
     uint8_t *flash;         /* flash_size bytes at part->flash_base */
     uint8_t *ram;           /* ram_size bytes at part->ram_base */
+    uint8_t *ram2;          /* ram2_size bytes at part->ram2_base (H7 AXI SRAM), or NULL */
     uint8_t *sys;           /* [sys_base, 0x20000000): system memory, F_SIZE, UID, option bytes */
     uint32_t sys_base;      /* sysmem_base rounded down to 4 KiB (the CPU maps whole pages) */
     uint32_t sys_len;
@@ -24,7 +25,12 @@ void sim_memory_free(sim_memory *m);
 /* Pointer to [addr, addr+len) if it lies inside one memory, else NULL. */
 uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len);
 bool sim_memory_in_flash(const sim_memory *m, uint32_t addr, size_t len);
+/* [addr, addr+len) lies in one of the RAMs. */
 bool sim_memory_in_ram(const sim_memory *m, uint32_t addr, size_t len);
+/* [addr, addr+len) lies in the second RAM (H7 AXI SRAM). */
+bool sim_memory_in_ram2(const sim_memory *m, uint32_t addr, size_t len);
+/* ... and above what the ROM bootloader keeps for itself (where Write Memory and Go may go). */
+bool sim_memory_in_free_ram(const sim_memory *m, uint32_t addr, size_t len);
 bool sim_memory_in_options(const sim_memory *m, uint32_t addr, size_t len);
 uint8_t *sim_memory_options(sim_memory *m);
 

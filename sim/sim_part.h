@@ -27,6 +27,7 @@ enum sim_soc {
     SIM_SOC_G0, /* G0: the G4's map with the G0's RCC layout */
     SIM_SOC_L0, /* L0: RCC, DMA1 (CSELR) and flash at the F1's places, the newer USART, the L0/L1 flash controller */
     SIM_SOC_L1, /* L1: RCC 0x40023800, DMA1 0x40026000, flash 0x40023C00, the F1's USART */
+    SIM_SOC_H7, /* H7: RCC 0x58024400, USART1 0x40011000, DMA1 streams behind DMAMUX1, flash 0x52002000 */
 };
 
 /* The L0/L1 flash controller (sim_flash_l0.c): PECR and its keys, erased cells read 0. */
@@ -52,6 +53,7 @@ struct sim_part {
     uint32_t bank2_base;        /* 0 for a single bank */
     uint32_t ram_base, ram_size;
     uint32_t bl_ram_start;      /* RAM below this is the ROM's own (Write Memory / Go NACK) */
+    uint32_t ram2_base, ram2_size, bl_ram2_start; /* H7: the AXI SRAM too (0 if none) */
     uint32_t sysmem_base, sysmem_size;
     uint32_t optbytes_base, optbytes_size;
     uint32_t flash_size_reg;    /* F_SIZE: flash size in KiB, 16 bits */

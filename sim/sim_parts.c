@@ -181,11 +181,10 @@ static const struct sim_part f4_parts[] = {
 /* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
  * (the facts file's device table: PIDs, RAM the bootloader keeps, system memory, option bytes;
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
- * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub; the L4 and G4
- * their own RCC, DMA1 request routing and flash controller (SIM_SOC_L4, SIM_SOC_G4, SIM_SOC_WB,
- * SIM_SOC_G0, SIM_SOC_L0, SIM_SOC_L1). Code that Go starts on the H7 runs with the F1's peripherals: the stub has no
- * driver for those families yet, so the host writes them through the ROM. Write protection is
- * not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
+ * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub; the L4, G4, WB,
+ * G0, L0 and L1 their own RCC, DMA request routing and flash controller (SIM_SOC_L4 ... L1); the
+ * H7 its RCC, DMAMUX, DMA streams, flash controller and AXI SRAM (SIM_SOC_H7). Write protection
+ * is not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
  *
  * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
  * start-up times (F74x 16.6 ms, G0/G4/WB 0.39 ms, H74x 54 ms, L43x 0.86 ms, L47x 55 ms with
@@ -302,15 +301,16 @@ static const struct sim_part more_parts[] = {
     {
         /* H7 option bytes are registers (FLASH_OPTSR), not memory: the simulator keeps them at
          * 0x1FF1F000, an address of its own inside system memory, for the ROM's RDP commands. */
-        .name = "stm32h743zi", .description = "STM32H743xI (2 MiB in two banks of 8 x 128 KiB sectors, 256-bit flash words, 128 KiB DTCM, bootloader V3.1; ROM path only)",
+        .name = "stm32h743zi", .description = "STM32H743xI (2 MiB in two banks of 8 x 128 KiB sectors, 256-bit flash words, 128 KiB DTCM and 512 KiB AXI SRAM, bootloader V3.1)",
         .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 131072, .bank2_base = 0x08100000,
         .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
+        .ram2_base = 0x24000000, .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,
         .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 1, .program_bytes = 32,
-        .write_align = 8, .program_ns = 16000u, .page_erase_ns = 2000000000u, .mass_erase_ns = 16000000000ull,
-        .rom_startup_ns = 54000000u,
+        .write_align = 8, .soc = SIM_SOC_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
+        .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,
     },
 };
 

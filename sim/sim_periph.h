@@ -17,6 +17,7 @@ enum sim_rcc_kind {
     SIM_RCC_WB, /* the L4's, PLLR and PLLREN elsewhere */
     SIM_RCC_G0, /* the WB's PLL; SW in CFGR bits 0-2, HPRE 8-11, PPRE 12-14; AHBENR 0x38, APBENR2 0x40 */
     SIM_RCC_L0, SIM_RCC_L1, /* sim_rcc_l0.c */
+    SIM_RCC_H7,             /* sim_rcc_h7.c */
 };
 /* The L4-like clock trees (sim_rcc_l4.c). */
 #define SIM_RCC_L4_LIKE(kind) ((kind) == SIM_RCC_L4 || (kind) == SIM_RCC_WB || (kind) == SIM_RCC_G0)
@@ -32,6 +33,7 @@ typedef struct sim_soc_map {
     uint32_t dmamux;  /* G4: DMAMUX1 (one CxCR per DMA channel, DMAREQ_ID in bits 0-6), 0 if none */
     uint8_t rx_request; /* the USART1_RX request: CSELR value, or DMAMUX DMAREQ_ID */
     uint8_t rx_channel; /* DMA1 channels without routing: USART1_RX's channel, zero-based */
+    bool dma_ram2_only; /* H7: DMA1 reaches the AXI SRAM, not the DTCM */
 } sim_soc_map;
 /* The USART1 register the DMA reads received bytes from (DR, or RDR). */
 static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m) { return m->usart1 + (m->usart_v2 ? 0x24 : 0x04); }
@@ -44,6 +46,7 @@ typedef struct sim_rcc {
     uint8_t kind;   /* enum sim_rcc_kind: F4 (RM0090 6.3: PLLCFGR, HSI 16 MHz), L4 (sim_rcc_l4.c) */
     bool msi_reset; /* L4: SYSCLK is MSI after reset (the G4 starts on HSI16) */
     uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr, pllcfgr;
+    uint32_t d1cfgr, d2cfgr; /* H7 */
 } sim_rcc;
 
 void sim_rcc_reset(sim_rcc *r, bool power_on);
@@ -56,6 +59,11 @@ uint32_t sim_rcc_l0_sysclk(const sim_rcc *r);
 uint32_t sim_rcc_l0_read(sim_rcc *r, uint32_t off);
 void sim_rcc_l0_write(sim_rcc *r, uint32_t off, uint32_t v);
 #define SIM_RCC_L0_LIKE(kind) ((kind) == SIM_RCC_L0 || (kind) == SIM_RCC_L1)
+/* The H7's (sim_rcc_h7.c). */
+void sim_rcc_h7_reset(sim_rcc *r);
+uint32_t sim_rcc_h7_pclk2(const sim_rcc *r);
+uint32_t sim_rcc_h7_read(sim_rcc *r, uint32_t off);
+void sim_rcc_h7_write(sim_rcc *r, uint32_t off, uint32_t v);
 uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off);
 void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v);
 uint32_t sim_rcc_read(sim_rcc *r, uint32_t off);

@@ -30,6 +30,8 @@ void sim_rcc_reset(sim_rcc *r, bool power_on)
         sim_rcc_l4_reset(r);
     else if (SIM_RCC_L0_LIKE(kind))
         sim_rcc_l0_reset(r);
+    else if (kind == SIM_RCC_H7)
+        sim_rcc_h7_reset(r);
 }
 
 static uint32_t ahb_div(uint32_t hpre)
@@ -64,6 +66,8 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
         return sim_rcc_l4_sysclk(r);
     if (SIM_RCC_L0_LIKE(r->kind))
         return sim_rcc_l0_sysclk(r);
+    if (r->kind == SIM_RCC_H7)
+        return 64000000u >> ((r->cr >> 3) & 3); /* HSI / HSIDIV (sim_rcc_h7.c) */
     switch (r->cfgr & 3) {
     case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_HZ;
     case 2: {
@@ -87,11 +91,16 @@ uint32_t sim_rcc_hclk(const sim_rcc *r)
 /* PPRE2: CFGR bits 11-13 on the F1 and L4, 13-15 on the F4; the G0's one APB: PPRE, 12-14. */
 uint32_t sim_rcc_pclk2(const sim_rcc *r)
 {
+    if (r->kind == SIM_RCC_H7)
+        return sim_rcc_h7_pclk2(r);
     unsigned shift = r->kind == SIM_RCC_F4 ? 13 : r->kind == SIM_RCC_G0 ? 12 : 11;
     return sim_rcc_hclk(r) / apb_div((r->cfgr >> shift) & 7);
 }
-/* USART1EN: APB2ENR bit 14 (F1, L4), bit 4 (F4). */
-bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> (r->kind == SIM_RCC_F4 ? 4 : 14)) & 1; }
+/* USART1EN: APB2ENR bit 14 (F1, L4), bit 4 (F4, H7). */
+bool sim_rcc_usart1_enabled(const sim_rcc *r)
+{
+    return (r->apb2enr >> (r->kind == SIM_RCC_F4 || r->kind == SIM_RCC_H7 ? 4 : 14)) & 1;
+}
 /* DMA1EN: AHBENR or AHB1ENR bit 0 (F1, L4, L0), bit 24 (L1); DMA2EN: AHB1ENR bit 22 (F4). */
 bool sim_rcc_dma_enabled(const sim_rcc *r)
 {
@@ -120,6 +129,8 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
         return sim_rcc_l4_read(r, off);
     if (SIM_RCC_L0_LIKE(r->kind))
         return sim_rcc_l0_read(r, off);
+    if (r->kind == SIM_RCC_H7)
+        return sim_rcc_h7_read(r, off);
     if (r->kind == SIM_RCC_F4) {
         if (off == 0x04)
             return r->pllcfgr;
@@ -148,6 +159,10 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
     }
     if (SIM_RCC_L0_LIKE(r->kind)) {
         sim_rcc_l0_write(r, off, v);
+        return;
+    }
+    if (r->kind == SIM_RCC_H7) {
+        sim_rcc_h7_write(r, off, v);
         return;
     }
     if (r->kind == SIM_RCC_F4) {
@@ -181,7 +196,7 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
 }
 
 /* RM0008 3.3 (F1), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351 2.2.2 (L4), RM0440 2.2.2 (G4),
- * RM0434 2.2.2 (WB), RM0444 2.2.2 (G0), RM0367 2.2.2 (L0), RM0038 2.3 (L1). */
+ * RM0434 2.2.2 (WB), RM0444 2.2.2 (G0), RM0367 2.2.2 (L0), RM0038 2.3 (L1), RM0433 2.3.2 (H7). */
 const sim_soc_map *sim_soc_map_of(unsigned soc)
 {
     static const sim_soc_map maps[] = {
@@ -220,6 +235,12 @@ const sim_soc_map *sim_soc_map_of(unsigned soc)
                         .usart_v2 = true, .rcc_kind = SIM_RCC_L0, .dma_cselr = true, .rx_request = 3, .rx_channel = 2},
         [SIM_SOC_L1] = {.rcc = 0x40023800u, .usart1 = 0x40013800u, .dma = 0x40026000u, .flash = 0x40023C00u,
                         .rcc_kind = SIM_RCC_L1, .rx_channel = 4},
+        /* H7 (RM0433 2.3.2): RCC 0x58024400 (D3), flash 0x52002000 (D1), DMA1 streams at 0x40020000
+         * each fed by DMAMUX1 (0x40020800), USART1_RX request 41 (ST's stm32h7xx_ll_dmamux.h:
+         * LL_DMAMUX1_REQ_USART1_RX 41); DMA1 cannot reach the DTCM (RM0433 2.1, table 1). */
+        [SIM_SOC_H7] = {.rcc = 0x58024400u, .usart1 = 0x40011000u, .dma = 0x40020000u, .flash = 0x52002000u,
+                        .dma_streams = true, .usart_v2 = true, .rcc_kind = SIM_RCC_H7, .dmamux = 0x40020800u,
+                        .rx_request = 41, .dma_ram2_only = true},
     };
-    return &maps[soc <= SIM_SOC_L1 ? soc : SIM_SOC_F1];
+    return &maps[soc <= SIM_SOC_H7 ? soc : SIM_SOC_F1];
 }

@@ -116,11 +116,10 @@ static void cmd_read(rom *r)
 
 static bool go_target_valid(rom *r, uint32_t addr)
 {
-    const struct sim_part *p = r->env->part;
     if (sim_memory_in_flash(r->env->mem, addr, 8))
         return true;
     /* V2.2+: RAM the bootloader uses itself is refused. */
-    return sim_memory_in_ram(r->env->mem, addr, 8) && addr >= p->bl_ram_start;
+    return sim_memory_in_free_ram(r->env->mem, addr, 8);
 }
 
 static enum sim_rom_exit cmd_go(rom *r, uint32_t *go_addr, bool *leave)
@@ -160,7 +159,7 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     if (!rx_address(r, &addr, &ok))
         return ROM_INTERRUPTED;
     bool flash = sim_memory_in_flash(e->mem, addr, 1);
-    bool ram = sim_memory_in_ram(e->mem, addr, 1) && addr >= e->part->bl_ram_start;
+    bool ram = sim_memory_in_free_ram(e->mem, addr, 1);
     bool opt = sim_memory_in_options(e->mem, addr, 1);
     /* AN3155: the address must be aligned to 4 bytes, 8 on F7/G4/H7/L0/L1/L4/WB. */
     uint32_t align = e->part->write_align ? e->part->write_align : 4;

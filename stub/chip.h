@@ -1,6 +1,6 @@
 /* chip.h - what the stub needs from the chip besides its flash controller: clock, the USART with
  * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c: F0, F1, F3;
- * chip_f4.c: F4 and F7, chip_l4.c: L4, G4, WB and G0, chip_l0.c: L0 and L1). */
+ * chip_f4.c: F4 and F7, chip_l4.c: L4, G4, WB and G0, chip_l0.c: L0 and L1, chip_h7.c). */
 #ifndef STUBFLASH_STUB_CHIP_H
 #define STUBFLASH_STUB_CHIP_H
 
@@ -9,7 +9,7 @@ void chip_clock_init(void);
 /* The USART's clock after chip_clock_init, in Hz. */
 #if defined(STUB_G0) || defined(STUB_L0) || defined(STUB_L1)
 #define CHIP_UART_CLOCK 16000000u
-#elif defined(STUB_WB)
+#elif defined(STUB_WB) || defined(STUB_H7)
 #define CHIP_UART_CLOCK 64000000u
 #elif defined(STUB_L4) || defined(STUB_G4)
 #define CHIP_UART_CLOCK 80000000u

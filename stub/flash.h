@@ -1,7 +1,7 @@
 /* flash.h - what the stub needs from a flash driver; one file per controller family
  * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4/F7, 32-bit words in sectors
  * of mixed sizes; flash_l4.c: L4/G4/WB/G0, 64-bit double words in pages of two banks;
- * flash_l0.c: L0/L1, half-pages, erased to 0). Errors return the controller's status register bits, 0 = success; a cell that
+ * flash_l0.c: L0/L1, half-pages, erased to 0; flash_h7.c: H7, 256-bit flash words in two banks). Errors return the controller's status register bits, 0 = success; a cell that
  * does not read back what was programmed with no flag from the controller reports
  * FLASH_MISMATCH (F1: PGERR, which is what the F1 says then; protocol.h). */
 #ifndef STUBFLASH_STUB_FLASH_H
@@ -9,8 +9,8 @@
 
 #include "protocol.h"
 
-/* Bytes programmed at a time (a flash_word), and their value when erased. L0/L1: half-pages,
- * passed as a pointer to their words (FLASH_BUFFERED), erased to 0. */
+/* Bytes programmed at a time (a flash_word), and their value when erased. L0/L1 half-pages
+ * (erased to 0) and H7 flash words: passed as a pointer to their words (FLASH_BUFFERED). */
 #if defined(STUB_L0) || defined(STUB_L1)
 #ifdef STUB_L0
 #define FLASH_UNIT 64u
@@ -20,6 +20,11 @@
 #define FLASH_BUFFERED 1
 typedef const unsigned int *flash_word;
 #define FLASH_ERASED_WORD 0u
+#define FLASH_MISMATCH SFS_SR_MISMATCH
+#elif defined(STUB_H7)
+#define FLASH_UNIT 32u /* a 256-bit flash word */
+#define FLASH_BUFFERED 1
+typedef const unsigned int *flash_word;
 #define FLASH_MISMATCH SFS_SR_MISMATCH
 #elif defined(STUB_L4) || defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
 #define FLASH_UNIT 8u

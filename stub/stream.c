@@ -16,7 +16,7 @@ static struct {
     unsigned char nak_sent;      /* one NAK per expected sequence */
     unsigned char interrupted;   /* frame[] holds another request */
 #ifdef FLASH_BUFFERED
-    unsigned int unit[FLASH_UNIT / 4]; /* the half-page being assembled (flash.h) */
+    unsigned int unit[FLASH_UNIT / 4]; /* the half-page or flash word being assembled (flash.h) */
 #else
     flash_word unit;             /* the program unit being assembled (flash.h: FLASH_UNIT) */
 #endif

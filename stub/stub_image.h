@@ -16,10 +16,12 @@
 #define SFS_LOAD_G0 0x20002700u /* G0 (G07x) */
 #define SFS_LOAD_L0 0x20001400u /* L0 (L07x/08x) */
 #define SFS_LOAD_L1 0x20001000u /* L1 */
+#define SFS_LOAD_H7 0x24005000u /* H7: the AXI SRAM (its DMA cannot reach the DTCM) */
 extern const unsigned char sfs_stub_image_f0[], sfs_stub_image_f3[], sfs_stub_image_f1[], sfs_stub_image_f4[], sfs_stub_image_f7[], sfs_stub_image_l4[],
-    sfs_stub_image_g4[], sfs_stub_image_wb[], sfs_stub_image_g0[], sfs_stub_image_l0[], sfs_stub_image_l1[];
+    sfs_stub_image_g4[], sfs_stub_image_wb[], sfs_stub_image_g0[], sfs_stub_image_l0[], sfs_stub_image_l1[],
+    sfs_stub_image_h7[];
 extern const size_t sfs_stub_image_f0_len, sfs_stub_image_f3_len, sfs_stub_image_f1_len, sfs_stub_image_f4_len, sfs_stub_image_f7_len, sfs_stub_image_l4_len,
     sfs_stub_image_g4_len, sfs_stub_image_wb_len, sfs_stub_image_g0_len, sfs_stub_image_l0_len,
-    sfs_stub_image_l1_len;
+    sfs_stub_image_l1_len, sfs_stub_image_h7_len;
 
 #endif

@@ -59,8 +59,8 @@ static int setup_f407(void **state) { return setup_part(state, "stm32f407vg", 10
 static int setup_f411(void **state) { return setup_part(state, "stm32f411re", 512 * 1024, false); }
 static int setup_f446(void **state) { return setup_part(state, "stm32f446re", 512 * 1024, false); }
 /* F7: the F4's stub driver with the F7's USART; L4, G4, WB and G0: their own stubs (double
- * words, two banks); L0 and L1: theirs (half-pages, erased 0x00). H7: no stub driver yet; the
- * ROM writes it (256-bit flash words). */
+ * words, two banks); L0 and L1: theirs (half-pages, erased 0x00); H7: its own (256-bit flash
+ * words, two banks, AXI SRAM). */
 static int setup_f746(void **state) { return setup_part(state, "stm32f746ng", 1024 * 1024, false); }
 static int setup_g071(void **state) { return setup_part(state, "stm32g071rb", 128 * 1024, false); }
 static int setup_g474(void **state) { return setup_part(state, "stm32g474re", 512 * 1024, false); }
@@ -426,7 +426,7 @@ static void test_realistic_image_through_both_paths(void **state)
 {
     struct fx *x = *state;
     static const char *const with_stub[] = {"stm32f1", "stm32f07", "stm32f3", "stm32f4", "stm32f7", "stm32l4", "stm32g4", "stm32wb",
-                                            "stm32g0", "stm32l0", "stm32l1"};
+                                            "stm32g0", "stm32l0", "stm32l1", "stm32h7"};
     bool has_stub = false;
     for (size_t i = 0; i < sizeof with_stub / sizeof with_stub[0]; i++)
         has_stub |= strncmp(x->part, with_stub[i], strlen(with_stub[i])) == 0;

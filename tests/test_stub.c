@@ -100,10 +100,12 @@ static uint32_t bank2_of(const char *part)
 {
     return strcmp(part, "stm32f103rg") == 0 || strcmp(part, "stm32l476rg") == 0 ? 0x08080000
            : strcmp(part, "stm32g474re") == 0                                   ? 0x08040000
+           : strcmp(part, "stm32h743zi") == 0                                   ? 0x08100000
                                                                                 : 0;
 }
 
-static void start_stub_damaged(sim_board *b, int damage_at)
+/* ring: where the receive ring goes (0: after the frame buffer). */
+static void start_stub_full(sim_board *b, int damage_at, uint32_t ring)
 {
     const sim_part *part = sim_board_part(b);
     /* The family's stub, by the part's name (stm32f4..., stm32l4..., ...). */
@@ -116,6 +118,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
         {"stm32g0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0, 16000000},
         {"stm32l0", sfs_stub_image_l0, &sfs_stub_image_l0_len, SFS_LOAD_L0, 16000000},
         {"stm32l1", sfs_stub_image_l1, &sfs_stub_image_l1_len, SFS_LOAD_L1, 16000000},
+        {"stm32h7", sfs_stub_image_h7, &sfs_stub_image_h7_len, SFS_LOAD_H7, 64000000},
         {"stm32f1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1, 64000000},
         {"stm32f3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3, 64000000},
     };
@@ -130,7 +133,7 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     memcpy(img, image, image_len);
     /* The F1 and F3 stubs run their USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from
      * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz, the WB's from
-     * 64 MHz, the G0's, L0's and L1's from 16 MHz. Ring and inflater
+     * 64 MHz (and the H7's), the G0's, L0's and L1's from 16 MHz. Ring and inflater
      * window go right after it. */
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -139,14 +142,14 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     p.brr = (p.uart_clock + 57600) / 115200;
     p.frame = (p.image_end + 3) & ~3u;
     p.max_payload = SFS_MAX_PAYLOAD;
-    p.ring = p.frame + SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER + 3;
+    p.ring = ring ? ring : p.frame + SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER + 3;
     p.ring_size = 4096;
-    p.window = p.ring + p.ring_size;
+    p.window = (ring ? p.frame + SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER + 3 : p.ring) + p.ring_size;
     p.window_bits = 12;
     p.page_size = sim_part_page_size(part);
     p.bank2_base = bank2_of(sim_part_name(part));
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
-    uint32_t ram_top = 0x20000000u + sim_part_ram_size(part);
+    uint32_t ram_top = load >= 0x24000000u ? 0x24080000u : 0x20000000u + sim_part_ram_size(part); /* H7: AXI */
     le32_put(img, load + 0x7800 < ram_top ? load + 0x7800 : ram_top); /* stack above the buffers */
     if (damage_at >= 0)
         img[damage_at] ^= 0x10;
@@ -158,7 +161,9 @@ static void start_stub_damaged(sim_board *b, int damage_at)
     expect_hello(b, crc);
 }
 
-static void start_stub(sim_board *b) { start_stub_damaged(b, -1); }
+static void start_stub_damaged(sim_board *b, int damage_at) { start_stub_full(b, damage_at, 0); }
+static void start_stub(sim_board *b) { start_stub_full(b, -1, 0); }
+static void start_stub_ring_at(sim_board *b, uint32_t ring) { start_stub_full(b, -1, ring); }
 
 static void expect_filled(sim_board *b, uint32_t addr, size_t n, uint8_t value);
 
@@ -809,6 +814,73 @@ static void test_stub_l1(void **state)
     run_stub_session("stm32l152re");
 }
 
+/* H7 driver (stub/flash_h7.c): 128 KiB sectors in two banks with a register set each, 256-bit
+ * flash words; one that is not erased takes nothing (no flag: the stub reads it back). */
+static void test_erase_write_h743(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h743zi");
+    const uint32_t s1 = 0x08020000, bank2 = 0x08100000;
+    assert_int_equal(bh_sync(b), ACK);
+    uint8_t marks[64], req[9], rep[16], zend[64], d[32], back[32];
+    memset(marks, 0x5A, sizeof marks);
+    const uint32_t at[] = {s1 - 64, s1, s1 + 0x20000, bank2, bank2 + 0x20000};
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++)
+        assert_int_equal(bh_write(b, at[i], marks, 64), 0);
+    start_stub(b);
+    /* Sector 1 of bank 1 and sector 0 of bank 2, each alone. */
+    const uint32_t sectors[] = {s1, bank2};
+    for (int i = 0; i < 2; i++) {
+        le32_put(req, sectors[i] + 0x100);
+        le32_put(req + 4, 4);
+        assert_int_equal(call(b, (uint8_t)(1 + i), SFS_ERASE, req, 8, rep, sizeof rep), 1);
+        assert_int_equal(rep[0], SFS_OK);
+        expect_filled(b, sectors[i], 64, 0xFF);
+        expect_filled(b, sectors[i] + 0x20000, 64, 0x5A);
+    }
+    expect_filled(b, s1 - 64, 64, 0x5A);
+    for (int i = 0; i < 32; i++)
+        d[i] = (uint8_t)(i * 9 + 2);
+    assert_int_equal(program(b, bank2 + 0x40, d, 32, zend), SFS_OK);
+    sim_board_peek(b, bank2 + 0x40, back, 32);
+    assert_memory_equal(back, d, 32);
+    d[5] ^= 0x21;
+    assert_int_equal(program(b, bank2 + 0x40, d, 32, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), bank2 + 0x40);
+    assert_int_equal(le32_get(zend + 5), SFS_SR_MISMATCH);
+    le32_put(req, bank2 + 0x50); /* not on a flash word */
+    le32_put(req + 4, 32);
+    req[8] = 0;
+    assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+    le32_put(req, 0x08000000);
+    le32_put(req + 4, SFS_ERASE_ALL);
+    assert_int_equal(call(b, 5, SFS_ERASE, req, 8, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    expect_filled(b, s1 + 0x20000, 64, 0xFF);
+    expect_filled(b, bank2 + 0x20000, 64, 0xFF);
+    sim_board_free(b);
+}
+
+static void test_stub_h7(void **state)
+{
+    (void)state;
+    run_stub_session("stm32h743zi");
+}
+
+/* The H7's DMA1 cannot reach the DTCM: a stub whose receive ring is there greets (it sends
+ * without DMA) but hears nothing. */
+static void test_h7_dma_does_not_reach_the_dtcm(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h743zi");
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub_ring_at(b, 0x20010000);
+    send_frame(b, 1, SFS_PING, (const uint8_t *)"?", 1, false);
+    assert_true(bh_byte(b, 300) < 0);
+    sim_board_free(b);
+}
+
 static void test_write_protected_sector_reported_f4(void **state)
 {
     (void)state;
@@ -890,6 +962,7 @@ static void test_stub_fits_its_budget(void **state)
     assert_in_range(sfs_stub_image_g0_len, 1024, 4096);
     assert_in_range(sfs_stub_image_l0_len, 1024, 4096);
     assert_in_range(sfs_stub_image_l1_len, 1024, 4096);
+    assert_in_range(sfs_stub_image_h7_len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)
@@ -936,6 +1009,9 @@ int main(void)
         cmocka_unit_test(test_stub_l1),
         cmocka_unit_test(test_erase_write_l072),
         cmocka_unit_test(test_erase_write_l152),
+        cmocka_unit_test(test_stub_h7),
+        cmocka_unit_test(test_erase_write_h743),
+        cmocka_unit_test(test_h7_dma_does_not_reach_the_dtcm),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);

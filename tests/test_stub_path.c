@@ -185,6 +185,10 @@ static void test_delta_and_rom_readback_f446(void **state)
 {
     delta_and_rom_readback_f4(state, "stm32f446re", "at 0x20003000", 6);
 }
+static void test_delta_and_rom_readback_h743(void **state)
+{
+    delta_and_rom_readback_f4(state, "stm32h743zi", "at 0x24005000", 2); /* 128 KiB sectors */
+}
 static void test_delta_and_rom_readback_f746(void **state)
 {
     delta_and_rom_readback_f4(state, "stm32f746ng", "at 0x20004000", 5);
@@ -350,6 +354,7 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f401, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f446, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_h743, teardown),
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
