@@ -1,5 +1,6 @@
 /* test_sim_flash.c - the flash model's rules through its register interface: the F1's FPEC
- * (RM0008 / PM0075), the F2/F4 controller (RM0090 3.5-3.9) and the L4/G4 one (RM0351 3.3). */
+ * (RM0008 / PM0075), the F2/F4 controller (RM0090 3.5-3.9), the L4/G4 one (RM0351 3.3), the
+ * L0/L1 one (RM0367 3.3) and the H7's (RM0433 4.3). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -37,6 +38,8 @@ static int setup_hd_realtime(void **state) { return setup_part(state, "stm32f103
 static int setup_f407(void **state) { return setup_part(state, "stm32f407vg", false); }
 static int setup_f401_realtime(void **state) { return setup_part(state, "stm32f401re", true); }
 static int setup_l476(void **state) { return setup_part(state, "stm32l476rg", false); }
+static int setup_l072(void **state) { return setup_part(state, "stm32l072cz", false); }
+static int setup_h743(void **state) { return setup_part(state, "stm32h743zi", false); }
 
 static int teardown(void **state)
 {
@@ -453,6 +456,119 @@ static void test_l4_pages_in_two_banks(void **state)
     assert_int_equal(x->mem[0xFFFFF], 0xFF);
 }
 
+/* ---- L0/L1: PECR 0x04, PEKEYR 0x0C, PRGKEYR 0x10, SR 0x18; erased = 0 ---- */
+
+enum { L0PECR = 0x04, L0PEKEYR = 0x0C, L0PRGKEYR = 0x10, L0SR = 0x18 };
+
+static uint32_t done_l0(sim_flash *f)
+{
+    uint32_t sr;
+    while ((sr = sim_flash_reg_read(f, L0SR)) & 1u)
+        ;
+    return sr;
+}
+
+static void test_l0_keys_half_pages_and_erase(void **state)
+{
+    struct fx *x = *state;
+    memset(x->mem, 0, x->part->flash_size);
+    assert_int_equal(sim_flash_reg_read(&x->f, L0PECR), 7u); /* PELOCK, PRGLOCK, OPTLOCK */
+    assert_true(store(&x->f, 0x08000000, 4, 0x11111111));   /* locked: WRPERR, nothing written */
+    assert_true(sim_flash_reg_read(&x->f, L0SR) & (1u << 8));
+    assert_int_equal(word(x, 0x08000000), 0u);
+    sim_flash_reg_write(&x->f, L0SR, 1u << 8);
+    sim_flash_reg_write(&x->f, L0PRGKEYR, 0x8C9DAEBF);       /* PRGKEYR before PEKEYR: ignored */
+    assert_int_equal(sim_flash_reg_read(&x->f, L0PECR), 7u);
+    sim_flash_reg_write(&x->f, L0PEKEYR, 0x89ABCDEF);
+    sim_flash_reg_write(&x->f, L0PEKEYR, 0x02030405);
+    sim_flash_reg_write(&x->f, L0PRGKEYR, 0x8C9DAEBF);
+    sim_flash_reg_write(&x->f, L0PRGKEYR, 0x13141516);
+    assert_int_equal(sim_flash_reg_read(&x->f, L0PECR), 4u); /* only OPTLOCK left */
+    /* A word; a half-word store: SIZERR. */
+    assert_true(store(&x->f, 0x08000080, 4, 0xA5A5A5A5));
+    assert_true(done_l0(&x->f) & (1u << 1));                 /* EOP */
+    assert_int_equal(word(x, 0x08000080), 0xA5A5A5A5u);
+    assert_true(store(&x->f, 0x08000084, 2, 0x1234));
+    assert_true(sim_flash_reg_read(&x->f, L0SR) & (1u << 10));
+    sim_flash_reg_write(&x->f, L0SR, (1u << 10) | (1u << 1));
+    /* Over a word that is not 0: NOTZEROERR, nothing written. */
+    assert_true(store(&x->f, 0x08000080, 4, 0x5A5A5A5A));
+    assert_true(done_l0(&x->f) & (1u << 16));
+    assert_int_equal(word(x, 0x08000080), 0xA5A5A5A5u);
+    sim_flash_reg_write(&x->f, L0SR, (1u << 16) | (1u << 1));
+    /* Half-page: 16 words from a 64-byte boundary, programmed at the 16th; one out of order: PGAERR. */
+    sim_flash_reg_write(&x->f, L0PECR, (1u << 10) | (1u << 3));
+    for (uint32_t i = 0; i < 15; i++)
+        assert_true(store(&x->f, 0x08000100 + 4 * i, 4, 0x01010101u * (i + 1)));
+    assert_int_equal(word(x, 0x08000100), 0u);
+    assert_true(store(&x->f, 0x0800013C, 4, 0x10101010u));
+    done_l0(&x->f);
+    assert_int_equal(word(x, 0x08000100), 0x01010101u);
+    assert_int_equal(word(x, 0x0800013C), 0x10101010u);
+    assert_true(store(&x->f, 0x08000144, 4, 1));             /* not a half-page start */
+    assert_true(sim_flash_reg_read(&x->f, L0SR) & (1u << 9));
+    /* Page erase: ERASE and PROG, a store into the page; the page reads 0 again. */
+    sim_flash_reg_write(&x->f, L0SR, 1u << 9);
+    sim_flash_reg_write(&x->f, L0PECR, (1u << 9) | (1u << 3));
+    assert_true(store(&x->f, 0x08000104, 4, 0));
+    done_l0(&x->f);
+    assert_int_equal(word(x, 0x08000100), 0u);
+    assert_int_equal(word(x, 0x08000080), 0xA5A5A5A5u); /* page 0 untouched */
+}
+
+/* ---- H7: a register set per bank (+0x100): KEYR 0x04, CR 0x0C, SR 0x10, CCR 0x14 ---- */
+
+static uint32_t done_h7(sim_flash *f, uint32_t bank)
+{
+    uint32_t sr;
+    while ((sr = sim_flash_reg_read(f, bank + 0x10)) & 5u) /* BSY, QW */
+        ;
+    return sr;
+}
+
+static void test_h7_flash_words_and_banks(void **state)
+{
+    struct fx *x = *state;
+    assert_true(store(&x->f, 0x08000000, 4, 0));            /* locked: PGSERR */
+    assert_true(sim_flash_reg_read(&x->f, 0x10) & (1u << 18));
+    sim_flash_reg_write(&x->f, 0x14, 1u << 18);
+    sim_flash_reg_write(&x->f, 0x04, FLASH_KEY1);
+    sim_flash_reg_write(&x->f, 0x04, FLASH_KEY2);
+    assert_int_equal(sim_flash_reg_read(&x->f, 0x0C) & 1u, 0);
+    assert_int_equal(sim_flash_reg_read(&x->f, 0x10C) & 1u, 1u); /* bank 2 still locked */
+    /* Eight words make a flash word; seven leave it pending (WBNE). */
+    sim_flash_reg_write(&x->f, 0x0C, 2u | (3u << 4));
+    for (uint32_t i = 0; i < 7; i++)
+        assert_true(store(&x->f, 0x08000020 + 4 * i, 4, i + 1));
+    assert_true(sim_flash_reg_read(&x->f, 0x10) & 2u);
+    assert_int_equal(word(x, 0x08000020), 0xFFFFFFFFu);
+    assert_true(store(&x->f, 0x0800003C, 4, 8));
+    assert_true(done_h7(&x->f, 0) & (1u << 16));            /* EOP */
+    assert_int_equal(word(x, 0x08000020), 1u);
+    assert_int_equal(word(x, 0x0800003C), 8u);
+    /* A word of another flash word while one is half written: INCERR. */
+    assert_true(store(&x->f, 0x08000040, 4, 1));
+    assert_true(store(&x->f, 0x08000080, 4, 1));
+    assert_true(sim_flash_reg_read(&x->f, 0x10) & (1u << 21));
+    sim_flash_reg_write(&x->f, 0x14, (1u << 21) | (1u << 16));
+    /* FW forces a half-written word out, the rest erased. */
+    assert_true(store(&x->f, 0x08000060, 4, 0x77));
+    sim_flash_reg_write(&x->f, 0x0C, 2u | (3u << 4) | (1u << 6));
+    done_h7(&x->f, 0);
+    assert_int_equal(word(x, 0x08000060), 0x77u);
+    assert_int_equal(word(x, 0x08000064), 0xFFFFFFFFu);
+    /* Bank 2: its own keys; SER with SNB 1 erases its second sector only. */
+    memset(x->mem + 0x100000, 0, 0x60000);
+    sim_flash_reg_write(&x->f, 0x104, FLASH_KEY1);
+    sim_flash_reg_write(&x->f, 0x104, FLASH_KEY2);
+    sim_flash_reg_write(&x->f, 0x10C, (1u << 2) | (1u << 8) | (1u << 7));
+    done_h7(&x->f, 0x100);
+    assert_int_equal(x->mem[0x11FFFF], 0x00);
+    assert_int_equal(x->mem[0x120000], 0xFF);
+    assert_int_equal(x->mem[0x13FFFF], 0xFF);
+    assert_int_equal(x->mem[0x140000], 0x00);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -473,6 +589,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_f4_erase_time_follows_psize, setup_f401_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_l4_double_words, setup_l476, teardown),
         cmocka_unit_test_setup_teardown(test_l4_pages_in_two_banks, setup_l476, teardown),
+        cmocka_unit_test_setup_teardown(test_l0_keys_half_pages_and_erase, setup_l072, teardown),
+        cmocka_unit_test_setup_teardown(test_h7_flash_words_and_banks, setup_h743, teardown),
     };
     return cmocka_run_group_tests_name("sim_flash", tests, NULL, NULL);
 }
