@@ -20,8 +20,13 @@ void chip_clock_init(void);
 #else
 #define CHIP_UART_CLOCK 64000000u
 #endif
-/* USART at BRR (CHIP_UART_CLOCK / baud), 8E1, receiving into ring[0..size) by circular DMA. */
+/* USART at BRR (CHIP_UART_CLOCK / baud), 8E1, receiving into ring[0..size) by circular DMA
+ * (uart.c, after the family's chip_uart_prepare). */
 void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size);
+/* Per family: clocks, pins and DMA request routing for USART1 and its receive DMA. */
+void chip_uart_prepare(void);
+/* Wait for the last byte, then USART1 and its DMA off (uart.c). */
+void chip_uart_stop(void);
 void chip_uart_brr(unsigned int brr);
 /* Bytes the DMA has written so far, as a position in the ring. */
 unsigned int chip_uart_rx_pos(void);

@@ -1,5 +1,5 @@
-/* chip_l0.c - L0 and L1 clock, USART1 and its receive DMA (RM0367 7, 10, 11, 24; RM0038 6, 11,
- * 27). Both start in voltage range 2 (16 MHz at most) on MSI: the stub runs from HSI16 with
+/* chip_l0.c - L0 and L1 clock and USART1's clocks and DMA routing (RM0367 7, 10, 11, 24; RM0038
+ * 6, 11, 27). Both start in voltage range 2 (16 MHz at most) on MSI: the stub runs from HSI16 with
  * 1 flash wait state (RM0367 3.3.2, RM0038 3.3.1; the L1 wants 64-bit access, ACC64, first).
  * At 16 MHz 921600 baud is 2.1% off (BRR 17): the host asks for 460800 (0.8% slow).
  * L0: RCC 0x40021000 (CR HSI16ON 0; CFGR 0x0C; AHBENR 0x30; APB2ENR 0x34), the
@@ -9,7 +9,6 @@
 #include "chip.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))
-#define USART1 0x40013800u
 #ifdef STUB_L1
 #define FLASH_ACR REG(0x40023C00u)
 #define RCC_CR REG(0x40023800u)
@@ -18,14 +17,6 @@
 #define RCC_APB2ENR REG(0x40023820u)
 #define DMAEN (1u << 24)
 #define ACR_1WS 5u                     /* ACC64, then LATENCY */
-#define DMA_CH 0x40026058u             /* DMA1 channel 5 */
-#define USART_SR REG(USART1 + 0x00u)
-#define USART_RX (USART1 + 0x04u)
-#define USART_TX REG(USART1 + 0x04u)
-#define USART_BRR REG(USART1 + 0x08u)
-#define USART_CR1 REG(USART1 + 0x0Cu)
-#define USART_CR3 REG(USART1 + 0x14u)
-#define CR1_UE (1u << 13)
 #else
 #define FLASH_ACR REG(0x40022000u)
 #define RCC_CR REG(0x40021000u)
@@ -34,24 +25,8 @@
 #define RCC_APB2ENR REG(0x40021034u)
 #define DMAEN 1u
 #define ACR_1WS 1u
-#define DMA_CH 0x40020030u             /* DMA1 channel 3 */
 #define DMA_CSELR REG(0x400200A8u)
-#define USART_SR REG(USART1 + 0x1Cu)   /* ISR */
-#define USART_RX (USART1 + 0x24u)      /* RDR */
-#define USART_TX REG(USART1 + 0x28u)   /* TDR */
-#define USART_BRR REG(USART1 + 0x0Cu)
-#define USART_CR1 REG(USART1 + 0x00u)
-#define USART_CR3 REG(USART1 + 0x08u)
-#define CR1_UE (1u << 0)
 #endif
-#define DMA_CCR REG(DMA_CH + 0x0u)
-#define DMA_CNDTR REG(DMA_CH + 0x4u)
-#define DMA_CPAR REG(DMA_CH + 0x8u)
-#define DMA_CMAR REG(DMA_CH + 0xCu)
-#define SR_TC (1u << 6)
-#define SR_TXE (1u << 7)
-
-static unsigned int ring_size;
 
 void chip_clock_init(void)
 {
@@ -65,9 +40,7 @@ void chip_clock_init(void)
         ;
 }
 
-void chip_uart_brr(unsigned int brr) { USART_BRR = brr; }
-
-void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
+void chip_uart_prepare(void)
 {
     /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
     RCC_AHBENR |= DMAEN;
@@ -75,42 +48,11 @@ void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
 #ifndef STUB_L1
     DMA_CSELR = (DMA_CSELR & ~(0xFu << 8)) | (3u << 8);   /* channel 3: USART1_RX */
 #endif
-    ring_size = size;
-    DMA_CCR = 0;
-    DMA_CPAR = USART_RX;
-    DMA_CMAR = (unsigned int)ring;
-    DMA_CNDTR = size;
-    DMA_CCR = (1u << 7) | (1u << 5) | 1u;                 /* MINC, CIRC, EN; 8-bit, from peripheral */
-    USART_BRR = brr;
-    USART_CR3 = 1u << 6;                                  /* DMAR */
-    USART_CR1 = CR1_UE | (1u << 12) | (1u << 10) | (1u << 3) | (1u << 2); /* UE, M, PCE, TE, RE: 8E1 */
-}
-
-unsigned int chip_uart_rx_pos(void)
-{
-    unsigned int left = DMA_CNDTR;
-    return left ? ring_size - left : 0; /* 0 only in the instant of the reload */
-}
-
-void chip_uart_put(unsigned char c)
-{
-    while (!(USART_SR & SR_TXE))
-        ;
-    USART_TX = c;
-}
-
-void chip_uart_flush(void)
-{
-    while (!(USART_SR & SR_TC))
-        ;
 }
 
 void chip_deinit(void)
 {
-    chip_uart_flush();
-    USART_CR1 = 0;
-    USART_CR3 = 0;
-    DMA_CCR = 0;
+    chip_uart_stop();
 #ifndef STUB_L1
     DMA_CSELR &= ~(0xFu << 8);
 #endif

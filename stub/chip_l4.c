@@ -1,4 +1,4 @@
-/* chip_l4.c - L4, G4, WB and G0 clock, USART1 and DMA1 channel 5 (RM0351 6, 11, 38; RM0440 7,
+/* chip_l4.c - L4, G4, WB and G0 clock and USART1's DMA routing (RM0351 6, 11, 38; RM0440 7,
  * 12, 13, 37; RM0434 6, 11, 12, 36; RM0444 5, 10, 11, 33).
  * The stub runs at 80 MHz from the PLL fed by HSI16 (/1 x10 /2; VCO 160 MHz, within both
  * families' limits), the L4's maximum, in the voltage range both start in (range 1), with 4
@@ -46,17 +46,6 @@
 #define RCC_AHB1ENR REG(RCC + 0x48u)
 #define RCC_APB2ENR REG(RCC + 0x60u)
 #endif
-#define USART1 0x40013800u
-#define USART_CR1 REG(USART1 + 0x00u)
-#define USART_CR3 REG(USART1 + 0x08u)
-#define USART_BRR REG(USART1 + 0x0Cu)
-#define USART_ISR REG(USART1 + 0x1Cu)
-#define USART_RDR (USART1 + 0x24u)
-#define USART_TDR REG(USART1 + 0x28u)
-#define DMA_CCR5 REG(0x40020058u)
-#define DMA_CNDTR5 REG(0x4002005Cu)
-#define DMA_CPAR5 REG(0x40020060u)
-#define DMA_CMAR5 REG(0x40020064u)
 #if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
 #define DMAMUX_C4CR REG(0x40020810u) /* feeds DMA1 channel 5 */
 #ifdef STUB_G4
@@ -65,10 +54,6 @@
 #else
 #define DMA_CSELR REG(0x400200A8u)
 #endif
-#define ISR_TC (1u << 6)
-#define ISR_TXE (1u << 7)
-
-static unsigned int ring_size;
 
 void chip_clock_init(void)
 {
@@ -96,9 +81,7 @@ void chip_clock_init(void)
 #endif
 }
 
-void chip_uart_brr(unsigned int brr) { USART_BRR = brr; }
-
-void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
+void chip_uart_prepare(void)
 {
     /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
 #ifdef STUB_G0
@@ -112,42 +95,11 @@ void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
     DMA_CSELR = (DMA_CSELR & ~(0xFu << 16)) | (2u << 16); /* channel 5: USART1_RX */
 #endif
     RCC_APB2ENR |= 1u << 14;                              /* USART1 */
-    ring_size = size;
-    DMA_CCR5 = 0;
-    DMA_CPAR5 = USART_RDR;
-    DMA_CMAR5 = (unsigned int)ring;
-    DMA_CNDTR5 = size;
-    DMA_CCR5 = (1u << 7) | (1u << 5) | 1u;                /* MINC, CIRC, EN; 8-bit, from peripheral */
-    USART_BRR = brr;
-    USART_CR3 = 1u << 6;                                  /* DMAR */
-    USART_CR1 = (1u << 12) | (1u << 10) | (1u << 3) | (1u << 2) | 1u; /* M0, PCE, TE, RE, UE: 8E1 */
-}
-
-unsigned int chip_uart_rx_pos(void)
-{
-    unsigned int left = DMA_CNDTR5;
-    return left ? ring_size - left : 0; /* 0 only in the instant of the reload */
-}
-
-void chip_uart_put(unsigned char c)
-{
-    while (!(USART_ISR & ISR_TXE))
-        ;
-    USART_TDR = c;
-}
-
-void chip_uart_flush(void)
-{
-    while (!(USART_ISR & ISR_TC))
-        ;
 }
 
 void chip_deinit(void)
 {
-    chip_uart_flush();
-    USART_CR1 = 0;
-    USART_CR3 = 0;
-    DMA_CCR5 = 0;
+    chip_uart_stop();
 #if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
     DMAMUX_C4CR = 0;
 #endif
