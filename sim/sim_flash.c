@@ -3,11 +3,15 @@
 
 #include <string.h>
 
-/* The F1 XL density has a controller per bank; the later families one for both. */
+/* The F1 XL density and the H7 have a controller per bank; the others one for both. */
+static bool controller_per_bank(const sim_flash *f)
+{
+    return f->part->bank2_base && (f->part->soc == SIM_SOC_F1 || f->part->soc == SIM_SOC_H7);
+}
+
 static struct flash_bank *bank_of_addr(sim_flash *f, uint32_t addr)
 {
-    bool second = f->part->bank2_base && addr >= f->part->bank2_base && !SIM_SOC_NEWER_FLASH(f->part->soc);
-    return second ? &f->bank[1] : &f->bank[0];
+    return controller_per_bank(f) && addr >= f->part->bank2_base ? &f->bank[1] : &f->bank[0];
 }
 
 void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock, uint8_t *mem,
@@ -213,8 +217,7 @@ bool sim_flash_mass_erase(sim_flash *f, unsigned bank_mask)
         if (!(bank_mask & (1u << bank)))
             continue;
         uint32_t first = bank_first_page(f, bank), end = bank_end_page(f, bank);
-        /* The F1 XL has a controller per bank; the later families one for both. */
-        struct flash_bank *ctl = SIM_SOC_NEWER_FLASH(f->part->soc) ? &f->bank[0] : &f->bank[bank];
+        struct flash_bank *ctl = controller_per_bank(f) ? &f->bank[bank] : &f->bank[0];
         /* RM0008: mass erase is refused if any page of the bank is write protected. */
         bool prot = false;
         for (uint32_t p = first; p < end; p++)
@@ -314,7 +317,7 @@ int sim_flash_program_unit(sim_flash *f, uint32_t addr, const uint8_t *v, unsign
     }
     memcpy(f->mem + off, v, n);
     f->halfwords_programmed++; /* program operations: units here */
-    sim_flash_start_op(f, &f->bank[0], f->part->program_ns, addr, n, false, false);
+    sim_flash_start_op(f, bank_of_addr(f, addr), f->part->program_ns, addr, n, false, false);
     return SIM_PROGRAM_OK;
 }
 
