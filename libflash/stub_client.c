@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "stub_client.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -370,18 +371,46 @@ static const char *status_name(uint8_t st)
     }
 }
 
+/* What a flash status register bit means, per controller family (the reference manuals'
+ * FLASH_SR; stub/protocol.h for SFS_SR_MISMATCH). */
+typedef struct sr_bit {
+    const char *families;
+    uint32_t bit;
+    const char *text;
+} sr_bit;
+
+static const sr_bit sr_bits[] = {
+    {"F0 F1 F3", 1u << 2, "PGERR, the cells were not erased"},
+    {"F0 F1 F3", 1u << 4, "WRPRTERR, the page is write-protected"},
+    {"F4 F7 L4 G4 WB G0", 1u << 1, "OPERR"},
+    {"L4 G4 WB G0", 1u << 3, "PROGERR, the cells were not erased"},
+    {"F4 F7 L4 G4 WB G0", 1u << 4, "WRPERR, write-protected"},
+    {"F4 F7 L4 G4 WB G0", 1u << 5, "PGAERR, misaligned"},
+    {"F4 F7", 1u << 6, "PGPERR, wrong width"},
+    {"L4 G4 WB G0", 1u << 6, "SIZERR, wrong width"},
+    {"F4 F7 L4 G4 WB G0", 1u << 7, "PGSERR (ERSERR on the F7), wrong sequence"},
+    {"L4 G4 WB G0", 1u << 8, "MISERR"},
+    {"L0 L1", 1u << 8, "WRPERR, write-protected"},
+    {"L0 L1", 1u << 9, "PGAERR, misaligned"},
+    {"L0 L1", 1u << 10, "SIZERR, wrong width"},
+    {"L0", 1u << 16, "NOTZEROERR, the cells were not erased"},
+    {"H7", 1u << 17, "WRPERR, write-protected"},
+    {"H7", 1u << 18, "PGSERR, wrong sequence"},
+    {"H7", 1u << 19, "STRBERR"},
+    {"H7", 1u << 21, "INCERR, inconsistent write"},
+    {"H7", 1u << 22, "OPERR"},
+    {"F4 F7 L4 G4 WB G0 L0 L1 H7", SFS_SR_MISMATCH, "the cells did not take the data (not erased?)"},
+};
+
 sf_error sc_flash_error(sc_link *l, uint32_t addr, uint32_t sr, const char *after)
 {
-    if (!has_sectors(l))
-        return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%02X:%s%s)%s", addr, sr,
-                       (sr & 0x04) ? " PGERR, the cells were not erased" : "",
-                       (sr & 0x10) ? " WRPRTERR, the page is write-protected" : "", after);
-    /* F2/F4 (RM0090 3.9.4) and F7 (RM0385 3.7.5, where bit 7 is ERSERR) */
-    return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%08X:%s%s%s%s%s%s)%s", addr, sr,
-                   (sr & SFS_SR_MISMATCH) ? " the cells were not erased" : "",
-                   (sr & 0x02) ? " OPERR" : "", (sr & 0x10) ? " WRPERR, the sector is write-protected" : "",
-                   (sr & 0x20) ? " PGAERR, misaligned" : "", (sr & 0x40) ? " PGPERR, wrong width" : "",
-                   (sr & 0x80) ? " PGSERR/ERSERR, wrong sequence" : "", after);
+    const sf_device *d = sf_device_find((uint16_t)(l->params.chip & 0xFFFFu));
+    char why[256] = "";
+    for (size_t i = 0; d && i < sizeof sr_bits / sizeof sr_bits[0]; i++)
+        if ((sr & sr_bits[i].bit) && strstr(sr_bits[i].families, d->family))
+            snprintf(why + strlen(why), sizeof why - strlen(why), "%s%s", why[0] ? "; " : " ", sr_bits[i].text);
+    return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%08X:%s)%s", addr, sr,
+                   why[0] ? why : " no known flag", after);
 }
 
 static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, uint8_t *reply, size_t *rlen,

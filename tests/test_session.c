@@ -464,6 +464,37 @@ static void test_realistic_image_through_both_paths(void **state)
     free(img);
 }
 
+/* Writing over programmed flash without erasing (SF_WRITE_NO_ERASE, through the stub): the
+ * error names the flag the family's controller raised (or that the cells did not take it). */
+static void test_flash_error_names_the_familys_flag(void **state)
+{
+    static const struct { const char *part; uint32_t size; const char *want; } cases[] = {
+        {"stm32f103re", 512 * 1024, "PGERR, the cells were not erased"},
+        {"stm32l476rg", 1024 * 1024, "PROGERR, the cells were not erased"},
+        {"stm32l072cz", 192 * 1024, "NOTZEROERR, the cells were not erased"},
+        {"stm32f401re", 512 * 1024, "the cells did not take the data"},
+        {"stm32h743zi", 2048 * 1024, "the cells did not take the data"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct fx *x;
+        setup_part((void **)&x, cases[i].part, cases[i].size, false);
+        uint8_t *a = pattern(4096, 31), *b = pattern(4096, 32);
+        sf_image *ia = image_of(a, 4096, 0x08000000), *ib = image_of(b, 4096, 0x08000000);
+        open_ok(x);
+        write_ok(x, ia);
+        assert_int_equal(sf_session_write_image(x->s, ib, SF_WRITE_NO_ERASE), SF_ERR_VERIFY);
+        if (!strstr(sf_session_last_error(x->s), cases[i].want))
+            fail_msg("%s: \"%s\" does not say \"%s\"", cases[i].part, sf_session_last_error(x->s), cases[i].want);
+        sf_image_free(ia);
+        sf_image_free(ib);
+        free(a);
+        free(b);
+        void *st = x;
+        teardown(&st);
+    }
+}
+
 static void test_sectors_of_mixed_sizes(void **state)
 {
     /* F407: 4 x 16 KiB, 64 KiB, 7 x 128 KiB. An old image over sectors 0-5, then 20 KB at the
@@ -604,6 +635,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_image_too_big_leaves_flash_untouched, setup_f401, teardown),
         cmocka_unit_test_setup_teardown(test_readout_protection, setup_f401, teardown),
+        cmocka_unit_test(test_flash_error_names_the_familys_flag),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f401, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f411, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f407, teardown),
