@@ -1,6 +1,6 @@
 /* stub.c - the RAM stub: started by the ROM bootloader's Go, it raises the clock, sets the
  * USART up at the rate the host patched in, greets, and serves framed requests (protocol.h).
- * Freestanding Thumb code for armv6-m (runs on M0 to M7). */
+ * Freestanding Thumb code, built once per flash controller family (stub/meson.build). */
 #include "chip.h"
 #include "crc32.h"
 #include "flash.h"
