@@ -155,3 +155,8 @@ uint32_t sf_device_uid_address(const sf_device *dev)
             return uid[i].addr;
     return 0;
 }
+
+bool sf_device_no_mass_erase(const sf_device *d)
+{
+    return d && (strcmp(d->family, "L0") == 0 || strcmp(d->family, "L1") == 0);
+}

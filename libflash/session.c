@@ -909,9 +909,8 @@ sf_error sf_session_mass_erase(sf_session *s)
     if ((e = need_rom(s)))
         return end(s, e);
     sf_session_log(s, SF_LOG_INFO, "erasing the whole flash");
-    const sf_device *d = s->chip.device;
-    if (d && (strcmp(d->family, "L0") == 0 || strcmp(d->family, "L1") == 0))
-        return end(s, erase_every_unit(s)); /* AN3155: their bootloaders have no global erase */
+    if (sf_device_no_mass_erase(s->chip.device))
+        return end(s, erase_every_unit(s));
     sf_session_progress(s, SF_PHASE_ERASE, 0, 1);
     e = an_mass_erase(&s->link, MASS_ERASE_MS);
     if (e == SF_OK)

@@ -336,7 +336,7 @@ sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
      * on F1) instead of a page erase each (30 ms a page); every page is then written. */
     bool erase = !(flags & SF_WRITE_NO_ERASE);
     if (e == SF_OK && erase && n == sf_device_unit_count(s->chip.device, s->chip.flash_size) && ndiff * 2 > n &&
-        sc_can_mass_erase(s->chip.device)) {
+        !sf_device_no_mass_erase(s->chip.device)) {
         sf_session_log(s, SF_LOG_INFO, "stub: mass erase, then all %zu pages", n);
         if ((e = sc_erase(s->stub, s->chip.device->flash_base, SFS_ERASE_ALL)) == SF_OK) {
             erase = false;

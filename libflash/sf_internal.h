@@ -6,6 +6,10 @@
 
 #include <stdarg.h>
 
+/* The L0/L1 have no mass erase (AN3155: their bootloaders' Extended Erase has no global erase;
+ * their controllers erase by page): the ROM path and the stub erase them page by page. */
+bool sf_device_no_mass_erase(const sf_device *d);
+
 /* Where a specific error sentence goes (a session's buffer or a caller's err argument). */
 typedef struct sf_errbuf {
     char *text;

@@ -80,8 +80,6 @@ static const stub_kind *stub_for(const sf_device *d)
 
 bool sc_supports(const sf_device *d) { return stub_for(d) != NULL; }
 
-bool sc_can_mass_erase(const sf_device *d) { return d && d->erased_value != 0x00; } /* not the L0/L1 */
-
 sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, uint16_t pid, uint8_t bl_version,
                         sc_layout *out, sf_errbuf *eb)
 {

@@ -44,8 +44,6 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
 void sc_layout_free(sc_layout *l);
 /* Whether the stub has a driver for this device. */
 bool sc_supports(const sf_device *d);
-/* Whether the stub can erase all of the device at once (the L0/L1 cannot: no mass erase). */
-bool sc_can_mass_erase(const sf_device *d);
 
 /* After Go: wait for the greeting. */
 sf_error sc_wait_hello(sc_link *l, unsigned timeout_ms);

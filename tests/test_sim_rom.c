@@ -46,6 +46,16 @@ static void resync_after_reset(sim_board *b, unsigned resets_before)
     assert_int_equal(bh_sync(b), ACK);
 }
 
+/* A command that ends in a system reset (Readout (Un)Protect, Write Unprotect): both ACKs, the
+ * second within ack_ms (an unprotect mass-erases first), then the board back and in sync. */
+static void reset_command(sim_board *b, uint8_t cmd, int ack_ms)
+{
+    unsigned r = sim_board_reset_count(b);
+    assert_int_equal(bh_command(b, cmd), ACK);
+    assert_int_equal(bh_byte(b, ack_ms), ACK);
+    resync_after_reset(b, r);
+}
+
 static void test_second_sync_is_nacked(void **state)
 {
     /* After sync a 0x7F is a command byte; the next 0x7F is a bad complement. */
@@ -286,10 +296,7 @@ static void test_readout_protect_then_unprotect(void **state)
     memset(data, 0x3C, sizeof data);
     assert_int_equal(bh_write(b, 0x08004000, data, 256), 0);
 
-    unsigned r = sim_board_reset_count(b);
-    assert_int_equal(bh_command(b, 0x82), ACK);
-    assert_int_equal(bh_byte(b, 5000), ACK);
-    resync_after_reset(b, r);
+    reset_command(b, 0x82, 5000);
     assert_true(sim_board_readout_protected(b));
     /* Read, Write, Go, Erase are refused right after the command byte; Get still works. */
     assert_int_equal(bh_command(b, 0x11), NACK);
@@ -301,10 +308,7 @@ static void test_readout_protect_then_unprotect(void **state)
     for (int i = 0; i < 4; i++)
         bh_byte(b, 1000);
 
-    r = sim_board_reset_count(b);
-    assert_int_equal(bh_command(b, 0x92), ACK);
-    assert_int_equal(bh_byte(b, 10000), ACK);
-    resync_after_reset(b, r);
+    reset_command(b, 0x92, 10000);
     assert_false(sim_board_readout_protected(b));
     assert_int_equal(bh_read(b, 0x08004000, back, 256), 0);
     for (int i = 0; i < 256; i++)
@@ -330,10 +334,7 @@ static void test_write_protect_then_unprotect(void **state)
     uint16_t page0[] = {0};
     assert_int_equal(bh_erase_pages(b, page0, 1, false), -1);
 
-    r = sim_board_reset_count(b);
-    assert_int_equal(bh_command(b, 0x73), ACK);
-    assert_int_equal(bh_byte(b, 5000), ACK);
-    resync_after_reset(b, r);
+    reset_command(b, 0x73, 5000);
     assert_int_equal(sim_board_write_protection(b), 0xFFFFFFFF);
     assert_int_equal(bh_write(b, 0x08000000, data, 4), 0);
     sim_board_peek(b, 0x08000000, back, 4);
@@ -553,18 +554,12 @@ static void rdp_on_and_off(const char *part, uint32_t optbytes, uint8_t erased)
     assert_int_equal(bh_write(b, 0x08000000, d, 8), 0);
     assert_int_equal(bh_read(b, optbytes, back, 8), 0);
     assert_int_equal(back[0], 0xAA);
-    unsigned r = sim_board_reset_count(b);
-    assert_int_equal(bh_command(b, 0x82), ACK);
-    assert_int_equal(bh_byte(b, 5000), ACK);
-    resync_after_reset(b, r);
+    reset_command(b, 0x82, 5000);
     assert_true(sim_board_readout_protected(b));
     assert_int_equal(bh_command(b, 0x11), NACK);
     /* Write protection of these families is not modelled: refused as a command. */
     assert_int_equal(bh_command(b, 0x73), NACK);
-    r = sim_board_reset_count(b);
-    assert_int_equal(bh_command(b, 0x92), ACK);
-    assert_int_equal(bh_byte(b, 20000), ACK);
-    resync_after_reset(b, r);
+    reset_command(b, 0x92, 20000);
     assert_false(sim_board_readout_protected(b));
     sim_board_peek(b, 0x08000000, back, 8);
     for (int i = 0; i < 8; i++)

@@ -235,6 +235,32 @@ static size_t call(sim_board *b, uint8_t seq, uint8_t cmd, const uint8_t *req, s
     return n;
 }
 
+/* ERASE of [addr, addr + len): the reply's length, the reply in rep (16 bytes). */
+static size_t erase_req(sim_board *b, uint8_t seq, uint32_t addr, uint32_t len, uint8_t *rep)
+{
+    uint8_t req[8];
+    le32_put(req, addr);
+    le32_put(req + 4, len);
+    return call(b, seq, SFS_ERASE, req, 8, rep, 16);
+}
+
+/* ERASE that must succeed. */
+static void erase_ok(sim_board *b, uint8_t seq, uint32_t addr, uint32_t len)
+{
+    uint8_t rep[16];
+    assert_int_equal(erase_req(b, seq, addr, len, rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+}
+
+/* A system reset, then wait until the board has gone through it (its ROM hears bytes again). */
+static void reset_and_wait(sim_board *b)
+{
+    unsigned r = sim_board_reset_count(b);
+    sim_board_reset(b);
+    for (int i = 0; i < 200 && sim_board_reset_count(b) == r; i++)
+        bh_byte(b, 5);
+}
+
 static uint8_t *deflate_cut(const uint8_t *data, size_t len, size_t cut, size_t *zlen, size_t *cut_at);
 static size_t stream(sim_board *b, uint32_t addr, uint32_t len, bool erase, const uint8_t *z, size_t zlen,
                      uint8_t *zend);
@@ -259,10 +285,7 @@ static void erase_write_session(const char *part, uint32_t far_page)
     start_stub(b);
 
     uint8_t req[9], rep[16], back[64], d[64], zend[64];
-    le32_put(req, 0x08000000);
-    le32_put(req + 4, 1);
-    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 1, 0x08000000, 1);
     expect_filled(b, 0x08000000, 64, 0xFF);
 
     for (int i = 0; i < 64; i++)
@@ -290,10 +313,7 @@ static void erase_write_session(const char *part, uint32_t far_page)
     assert_int_equal(rep[0], SFS_EARG);
 
     /* Far page (bank 2 on XL: its own controller). */
-    le32_put(req, far_page);
-    le32_put(req + 4, 2048);
-    assert_int_equal(call(b, 6, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 6, far_page, 2048);
     for (int i = 0; i < 64; i++)
         d[i] = (uint8_t)(200 - i);
     assert_int_equal(program(b, far_page, d, 64, zend), SFS_OK);
@@ -301,10 +321,7 @@ static void erase_write_session(const char *part, uint32_t far_page)
     assert_memory_equal(back, d, 64);
 
     /* Mass erase: both banks. */
-    le32_put(req, 0x08000000);
-    le32_put(req + 4, SFS_ERASE_ALL);
-    assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 7, 0x08000000, SFS_ERASE_ALL);
     expect_filled(b, far_page, 64, 0xFF);
     sim_board_free(b);
 }
@@ -327,16 +344,11 @@ static void test_write_protected_page_reported(void **state)
     sim_board *b = bh_board("stm32f103re");
     uint8_t wrp[2] = {0xFE, 0x01}; /* WRP0 bit 0: pages 0-1 */
     assert_int_equal(sim_board_poke(b, 0x1FFFF808, wrp, 2), 0);
-    unsigned r = sim_board_reset_count(b);
-    sim_board_reset(b);
-    for (int i = 0; i < 200 && sim_board_reset_count(b) == r; i++)
-        bh_byte(b, 5);
+    reset_and_wait(b);
     assert_int_equal(bh_sync(b), ACK);
     start_stub(b);
-    uint8_t req[8], rep[16];
-    le32_put(req, 0x08000800);
-    le32_put(req + 4, 4);
-    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 9);
+    uint8_t rep[16];
+    assert_int_equal(erase_req(b, 1, 0x08000800, 4, rep), 9);
     assert_int_equal(rep[0], SFS_EFLASH);
     assert_int_equal(le32_get(rep + 1), 0x08000800);
     assert_int_equal(le32_get(rep + 5) & 0x10, 0x10); /* WRPRTERR */
@@ -519,10 +531,7 @@ static void erase_write_f4(const char *part, uint32_t far_sector)
     /* An erase of 4 bytes in sector 1 erases all of sector 1 and nothing else. */
     sim_stats before, after;
     sim_board_stats(b, &before);
-    le32_put(req, s1 + 0x10);
-    le32_put(req + 4, 4);
-    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 1, s1 + 0x10, 4);
     sim_board_stats(b, &after);
     assert_int_equal(after.pages_erased - before.pages_erased, 1);
     expect_filled(b, s1, 64, 0xFF);
@@ -574,10 +583,7 @@ static void erase_write_f4(const char *part, uint32_t far_sector)
     free(t);
 
     /* The last sector, then a mass erase. */
-    le32_put(req, far_sector);
-    le32_put(req + 4, 1);
-    assert_int_equal(call(b, 6, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 6, far_sector, 1);
     sim_board_peek(b, far_sector - 64, back, 64);
     assert_memory_equal(back, zeros, 64);
     for (int i = 0; i < 64; i++)
@@ -585,10 +591,7 @@ static void erase_write_f4(const char *part, uint32_t far_sector)
     assert_int_equal(program(b, last - 64, d, 64, zend), SFS_OK);
     sim_board_peek(b, last - 64, back, 64);
     assert_memory_equal(back, d, 64);
-    le32_put(req, 0x08000000);
-    le32_put(req + 4, SFS_ERASE_ALL);
-    assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 7, 0x08000000, SFS_ERASE_ALL);
     expect_filled(b, last - 64, 64, 0xFF);
     sim_board_free(b);
 }
@@ -633,10 +636,7 @@ static void erase_write_l4(const char *part)
     for (int i = 0; i < 2; i++) {
         sim_stats before, after;
         sim_board_stats(b, &before);
-        le32_put(req, pages[i] + 0x10);
-        le32_put(req + 4, 4);
-        assert_int_equal(call(b, (uint8_t)(1 + i), SFS_ERASE, req, 8, rep, sizeof rep), 1);
-        assert_int_equal(rep[0], SFS_OK);
+        erase_ok(b, (uint8_t)(1 + i), pages[i] + 0x10, 4);
         sim_board_stats(b, &after);
         assert_int_equal(after.pages_erased - before.pages_erased, 1);
         expect_filled(b, pages[i], 64, 0xFF);
@@ -673,10 +673,7 @@ static void erase_write_l4(const char *part)
     assert_int_equal(rep[0], SFS_EARG);
 
     /* Mass erase: both banks. */
-    le32_put(req, 0x08000000);
-    le32_put(req + 4, SFS_ERASE_ALL);
-    assert_int_equal(call(b, 7, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 7, 0x08000000, SFS_ERASE_ALL);
     for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++) {
         expect_filled(b, marks[i], 64, 0xFF);
     }
@@ -756,10 +753,7 @@ static void erase_write_l0(const char *part, uint32_t not_erased_sr)
 
     sim_stats before, after;
     sim_board_stats(b, &before);
-    le32_put(req, page1 + 0x10);
-    le32_put(req + 4, 4);
-    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 1, page1 + 0x10, 4);
     sim_board_stats(b, &after);
     assert_int_equal(after.pages_erased - before.pages_erased, 1);
     expect_filled(b, page1, 64, 0x00);
@@ -782,9 +776,7 @@ static void erase_write_l0(const char *part, uint32_t not_erased_sr)
     req[8] = 0;
     assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_EARG);
-    le32_put(req, 0x08000000);
-    le32_put(req + 4, SFS_ERASE_ALL);
-    assert_int_equal(call(b, 5, SFS_ERASE, req, 8, rep, sizeof rep), 9);
+    assert_int_equal(erase_req(b, 5, 0x08000000, SFS_ERASE_ALL, rep), 9);
     assert_int_equal(rep[0], SFS_EFLASH); /* no mass erase on these: the host erases pages */
     expect_filled(b, page1 - 64, 64, 0xA5);
     sim_board_free(b);
@@ -831,10 +823,7 @@ static void test_erase_write_h743(void **state)
     /* Sector 1 of bank 1 and sector 0 of bank 2, each alone. */
     const uint32_t sectors[] = {s1, bank2};
     for (int i = 0; i < 2; i++) {
-        le32_put(req, sectors[i] + 0x100);
-        le32_put(req + 4, 4);
-        assert_int_equal(call(b, (uint8_t)(1 + i), SFS_ERASE, req, 8, rep, sizeof rep), 1);
-        assert_int_equal(rep[0], SFS_OK);
+        erase_ok(b, (uint8_t)(1 + i), sectors[i] + 0x100, 4);
         expect_filled(b, sectors[i], 64, 0xFF);
         expect_filled(b, sectors[i] + 0x20000, 64, 0x5A);
     }
@@ -853,10 +842,7 @@ static void test_erase_write_h743(void **state)
     req[8] = 0;
     assert_int_equal(call(b, 4, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
     assert_int_equal(rep[0], SFS_EARG);
-    le32_put(req, 0x08000000);
-    le32_put(req + 4, SFS_ERASE_ALL);
-    assert_int_equal(call(b, 5, SFS_ERASE, req, 8, rep, sizeof rep), 1);
-    assert_int_equal(rep[0], SFS_OK);
+    erase_ok(b, 5, 0x08000000, SFS_ERASE_ALL);
     expect_filled(b, s1 + 0x20000, 64, 0xFF);
     expect_filled(b, bank2 + 0x20000, 64, 0xFF);
     sim_board_free(b);
@@ -887,16 +873,12 @@ static void test_write_protected_sector_reported_f4(void **state)
     sim_board *b = bh_board("stm32f446re");
     uint8_t nwrp = 0xFD; /* nWRP bit 1 clear: sector 1 protected (RM0090 3.7.3) */
     assert_int_equal(sim_board_poke(b, 0x1FFFC008, &nwrp, 1), 0);
-    unsigned r = sim_board_reset_count(b);
-    sim_board_reset(b);
-    for (int i = 0; i < 200 && sim_board_reset_count(b) == r; i++)
-        bh_byte(b, 5);
+    reset_and_wait(b);
     assert_int_equal(bh_sync(b), ACK);
     start_stub(b);
-    uint8_t req[8], rep[16], d[16], zend[64];
-    le32_put(req, 0x08000000);
-    le32_put(req + 4, 0x8000); /* sectors 0 and 1: 0 is erased, 1 refused */
-    assert_int_equal(call(b, 1, SFS_ERASE, req, 8, rep, sizeof rep), 9);
+    uint8_t rep[16], d[16], zend[64];
+    /* Sectors 0 and 1: 0 is erased, 1 refused. */
+    assert_int_equal(erase_req(b, 1, 0x08000000, 0x8000, rep), 9);
     assert_int_equal(rep[0], SFS_EFLASH);
     assert_int_equal(le32_get(rep + 1), 0x08004000);
     assert_int_equal(le32_get(rep + 5), 0x10); /* WRPERR */
