@@ -2,7 +2,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "gang.h"
 
-#include "backup.h"
 
 #include <glob.h>
 #include <pthread.h>
@@ -152,23 +151,14 @@ static int run_board(board *b)
     sf_chip chip;
     sf_session_chip(s, &chip);
     snprintf(b->chip, sizeof b->chip, "%s", chip.device ? chip.device->name : "unknown");
-    backup bk = {0};
-    if (!o->verify_only && o->backup && !chip.protection.readout) {
-        sf_session_set_progress(s, NULL, NULL);
-        if (backup_locate(&bk, s, &chip))
-            sf_session_set_backup(s, backup_collect, &bk);
-        else
-            on_log(SF_LOG_WARNING, bk.err, b);
-        sf_session_set_progress(s, on_progress, b);
-    }
-    e = o->verify_only ? sf_session_verify_image(s, b->img)
-                       : sf_session_write_image(s, b->img, o->verify ? SF_WRITE_VERIFY : 0);
-    sf_session_set_backup(s, NULL, NULL);
-    if (bk.saved)
-        snprintf(b->backup, sizeof b->backup, "%s", bk.path);
-    backup_free(&bk);
-    if (e == SF_OK && o->go)
-        e = sf_session_go(s, o->go_given ? o->go_addr : chip.device ? chip.device->flash_base : 0x08000000);
+    sf_job *job;
+    if ((e = sf_job_new(&job)))
+        return failed(b, e);
+    sf_job_set_flags(job, (o->verify ? SF_JOB_VERIFY : 0) | (o->backup ? SF_JOB_BACKUP : 0) | (o->go ? SF_JOB_GO : 0));
+    sf_job_set_go_address(job, o->go_given ? o->go_addr : SF_GO_BOOT_ADDRESS);
+    e = o->verify_only ? sf_job_verify(job, s, b->img) : sf_job_write(job, s, b->img);
+    snprintf(b->backup, sizeof b->backup, "%s", sf_job_backup_path(job));
+    sf_job_free(job);
     sf_session_close(s);
     return e ? failed(b, e) : 0;
 }

@@ -1,7 +1,6 @@
 /* stubflash - update STM32 firmware over a serial line: through the ROM bootloader, and a RAM stub
  * it loads for speed. */
 #define _POSIX_C_SOURCE 200809L
-#include "backup.h"
 #include "gang.h"
 #include "output.h"
 
@@ -311,15 +310,6 @@ static void summary(cli *c, const char *what, size_t bytes, uint64_t t0)
             s > 0 ? (double)bytes * 8 / 1000 / s : 0.0);
 }
 
-/* The chip's backup folder (reading its ID is not a step the user needs to watch). */
-static bool locate_backup(cli *c, backup *bk, const sf_chip *chip)
-{
-    sf_session_set_progress(c->session, NULL, NULL);
-    bool ok = backup_locate(bk, c->session, chip);
-    sf_session_set_progress(c->session, out_progress, &c->out);
-    return ok;
-}
-
 static int write_ymodem(cli *c, const char *path, const sf_image *img);
 
 static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
@@ -361,46 +351,34 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     }
     rc = open_session(c);
     uint64_t t0 = out_now_ms();
+    sf_job *job = NULL;
+    if (!rc && sf_job_new(&job) != SF_OK)
+        rc = fail(c, SF_ERR_NOMEM, "out of memory");
     if (!rc) {
         sf_chip chip;
         sf_session_chip(c->session, &chip);
         json_chip(c, &chip);
-        /* Keep what the write replaces, where the chip lets us read it. */
-        backup bk = {0};
-        if (!verify_only && !c->opt.no_backup && !chip.protection.readout) {
-            if (locate_backup(c, &bk, &chip))
-                sf_session_set_backup(c->session, backup_collect, &bk);
-            else
-                out_log(SF_LOG_WARNING, bk.err, &c->out);
+        sf_job_set_flags(job, (verify ? SF_JOB_VERIFY : 0) | (c->opt.no_backup ? 0 : SF_JOB_BACKUP) |
+                                  (go ? SF_JOB_GO : 0));
+        sf_job_set_go_address(job, go_given ? go_addr : SF_GO_BOOT_ADDRESS);
+        sf_error e = verify_only ? sf_job_verify(job, c->session, img) : sf_job_write(job, c->session, img);
+        if (*sf_job_backup_path(job)) {
+            out_json_str(&c->out, "backup", sf_job_backup_path(job));
+            out_say(&c->out, "kept what was replaced in %s ('stubflash rollback' restores it)", sf_job_backup_path(job));
         }
-        sf_error e = verify_only ? sf_session_verify_image(c->session, img)
-                                 : sf_session_write_image(c->session, img, verify ? SF_WRITE_VERIFY : 0);
-        sf_session_set_backup(c->session, NULL, NULL);
-        if (bk.saved) {
-            out_json_str(&c->out, "backup", bk.path);
-            out_say(&c->out, "kept what was replaced in %s ('stubflash rollback' restores it)", bk.path);
-        }
-        if (e == SF_ERR_CANCELLED && bk.err[0]) {
-            char msg[2048];
-            snprintf(msg, sizeof msg, "%s: %s; nothing was written (--no-backup writes without a backup)",
-                     sf_session_last_error(c->session), bk.err);
-            rc = fail(c, e, msg);
-        } else if (e)
-            rc = session_fail(c, e);
-        backup_free(&bk);
-        if (!e) {
+        if (sf_job_bytes(job)) /* written (or compared) whatever the start did */
             summary(c, verify_only ? "verified" : verify ? "wrote and verified" : "wrote", sf_image_size(img), t0);
-            if (go) {
-                if (!go_given)
-                    go_addr = chip.device ? chip.device->flash_base : 0x08000000;
-                e = sf_session_go(c->session, go_addr);
-                if (e)
-                    rc = session_fail(c, e);
-                else
-                    out_say(&c->out, "started at 0x%08X", go_addr);
-            }
+        if (e == SF_ERR_BACKUP) {
+            char msg[1200];
+            snprintf(msg, sizeof msg, "%s (--no-backup writes without a backup)", sf_session_last_error(c->session));
+            rc = fail(c, e, msg);
+        } else if (e) {
+            rc = session_fail(c, e);
+        } else if (go) {
+            out_say(&c->out, "started at 0x%08X", sf_job_started_at(job));
         }
     }
+    sf_job_free(job);
     gang_free_ports(ports, nports);
     sf_image_free(img);
     return rc;
@@ -455,31 +433,19 @@ static int cmd_rollback(cli *c, int argc, char **argv)
     sf_chip chip;
     sf_session_chip(c->session, &chip);
     json_chip(c, &chip);
-    backup bk;
-    char path[1200], msg[1400];
-    if (!locate_backup(c, &bk, &chip))
-        return fail(c, SF_ERR_DEVICE, bk.err);
-    if (!backup_newest(&bk, path, sizeof path)) {
-        snprintf(msg, sizeof msg, "no backup of this chip to restore in %s", bk.dir);
-        return fail(c, SF_ERR_FILE, msg);
-    }
-    sf_image *img = NULL;
-    if ((rc = load_image(c, path, "hex", 0, &img)))
-        return rc;
-    out_say(&c->out, "restoring %s", path);
+    sf_job *job;
+    if (sf_job_new(&job) != SF_OK)
+        return fail(c, SF_ERR_NOMEM, "out of memory");
     uint64_t t0 = out_now_ms();
-    sf_error e = sf_session_write_image(c->session, img, SF_WRITE_VERIFY);
-    size_t size = sf_image_size(img);
-    sf_image_free(img);
+    sf_error e = sf_job_rollback(job, c->session);
+    if (*sf_job_backup_path(job))
+        out_json_str(&c->out, "backup", sf_job_backup_path(job));
     if (e)
-        return session_fail(c, e);
-    out_json_str(&c->out, "backup", path);
-    if (!backup_mark_restored(path)) {
-        snprintf(msg, sizeof msg, "restored, but %s cannot be marked restored: %s", path, strerror(errno));
-        return fail(c, SF_ERR_FILE, msg);
-    }
-    summary(c, "rolled back", size, t0);
-    return EXIT_OK;
+        rc = session_fail(c, e);
+    else
+        summary(c, "rolled back", (size_t)sf_job_bytes(job), t0);
+    sf_job_free(job);
+    return rc;
 }
 
 static int cmd_read(cli *c, int argc, char **argv)
@@ -566,11 +532,8 @@ static int cmd_go(cli *c, int argc, char **argv)
     int rc = open_session(c);
     if (rc)
         return rc;
-    if (!given) {
-        sf_chip chip;
-        sf_session_chip(c->session, &chip);
-        addr = chip.device ? chip.device->flash_base : 0x08000000;
-    }
+    if (!given)
+        sf_session_boot_address(c->session, &addr);
     sf_error e = sf_session_go(c->session, addr);
     if (e)
         return session_fail(c, e);

@@ -87,20 +87,26 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
     case SFG_JOB_IDENTIFY:
         *text = g_strdup("connected");
         return SF_OK;
-    case SFG_JOB_FLASH:
-        if ((e = sf_session_write_image(s, img, j->verify ? SF_WRITE_VERIFY : 0)))
+    case SFG_JOB_FLASH: {
+        /* The library's job: the same checks, backup and start as the command line's. */
+        sf_job *job;
+        if ((e = sf_job_new(&job)))
             return e;
-        *text = g_strdup_printf("%s %zu bytes in %.1f s", j->verify ? "wrote and verified" : "wrote",
-                                sf_image_size(img), (double)(g_get_monotonic_time() - t0) / 1e6);
-        if (j->go) {
-            guint32 at = chip->device ? chip->device->flash_base : 0x08000000;
-            if ((e = sf_session_go(s, at)))
-                return e;
-            char *t = g_strdup_printf("%s; started the firmware at 0x%08X", *text, at);
-            g_free(*text);
-            *text = t;
+        sf_job_set_flags(job, (j->verify ? SF_JOB_VERIFY : 0) | SF_JOB_BACKUP | (j->go ? SF_JOB_GO : 0));
+        e = sf_job_write(job, s, img);
+        if (e == SF_OK) {
+            GString *t = g_string_new(NULL);
+            g_string_printf(t, "%s %zu bytes in %.1f s", j->verify ? "wrote and verified" : "wrote",
+                            sf_image_size(img), (double)(g_get_monotonic_time() - t0) / 1e6);
+            if (sf_job_started_at(job))
+                g_string_append_printf(t, "; started the firmware at 0x%08X", sf_job_started_at(job));
+            if (*sf_job_backup_path(job))
+                g_string_append_printf(t, "; kept what was replaced in %s", sf_job_backup_path(job));
+            *text = g_string_free(t, FALSE);
         }
-        return SF_OK;
+        sf_job_free(job);
+        return e;
+    }
     case SFG_JOB_VERIFY:
         if ((e = sf_session_verify_image(s, img)))
             return e;

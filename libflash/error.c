@@ -24,6 +24,7 @@ const char *sf_strerror(sf_error err)
     case SF_ERR_CANCELLED: return "cancelled";
     case SF_ERR_UNSUPPORTED: return "not supported by this bootloader or port";
     case SF_ERR_STATE: return "the session is not in a state for this call";
+    case SF_ERR_BACKUP: return "the backup could not be kept";
     }
     return "unknown error";
 }

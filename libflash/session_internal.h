@@ -1,9 +1,12 @@
-/* session_internal.h - the session's state, shared by session.c (the ROM path and the public
- * functions) and session_stub.c (the RAM stub path). Internal. */
+/* session_internal.h - the session's state and what the layers under the public session
+ * functions share: events (events.c), the chip's identity (connect.c), the checks before
+ * anything is erased (checks.c), the backup callback (session_backup.c) and the two backends
+ * (backend.h). Internal. */
 #ifndef SF_SESSION_INTERNAL_H
 #define SF_SESSION_INTERNAL_H
 
 #include "an3155.h"
+#include "backend.h"
 #include "entry.h"
 #include "plan.h"
 #include "sf_internal.h"
@@ -13,7 +16,12 @@
 #include <stdatomic.h>
 
 struct sf_session {
+    /* Held by every public call for its whole run (callbacks are called under it). Recursive,
+     * so a callback may call the session's setters; an operation called from a callback on the
+     * session it reports for is refused (SF_ERR_STATE), not deadlocked. */
     pthread_mutex_t lock;
+    pthread_t owner;           /* the thread running an operation, valid while busy */
+    bool busy;
     atomic_bool cancel;
     char err[640];
     sf_errbuf eb;
@@ -33,7 +41,8 @@ struct sf_session {
     uint32_t stub_baud;
     sf_port *port;
     an_link link;
-    sc_link *stub;             /* set while the RAM stub runs and serves the session */
+    const sf_backend *backend; /* who carries out operations: the ROM, or the RAM stub */
+    sc_link *stub;             /* the stub backend's link, set while the stub serves the session */
     bool open;
     sf_chip chip;
     entry_seq before, after;   /* control-line sequences (sf_session_set_entry) */
@@ -42,23 +51,52 @@ struct sf_session {
     uint32_t trigger_baud;
 };
 
+/* events.c: the callbacks, in one place for both backends. */
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total);
 /* Tell the unit callback that a plan unit changed state. */
 void sf_session_unit(sf_session *s, const sf_plan_unit *u, sf_unit_state state);
-/* Protection and F_SIZE into s->chip, read through the ROM or the running stub. */
+bool sf_session_cancelled(sf_session *s);
+
+/* What the session knows of the chip, whatever the caller's sf_chip version (for the layers
+ * above the session). */
+sf_error sf_session_chip_now(sf_session *s, sf_chip *out);
+/* sf_session_read without progress events (the job's own reads: the chip's unique ID). */
+sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, size_t len);
+
+/* For the layers above the session (the job, backups): the session's error sentence and its
+ * log, under its lock. sf_session_set_error returns code. */
+sf_error sf_session_set_error(sf_session *s, sf_error code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void sf_session_say(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* connect.c */
+/* Synchronise with whatever listens (ROM or a stub a dead host left) and learn the chip. */
+sf_error sf_session_connect(sf_session *s, unsigned sync_ms);
+/* The ROM after a reset: wait for it and read the chip again. */
+sf_error sf_session_after_reset(sf_session *s);
+/* sf_session_open's search: the ROM, a stub left running, a ROM at the stub's rate. */
+sf_error sf_session_find_chip(sf_session *s);
+/* Send the app-side trigger if nothing answers a short sync. */
+sf_error sf_session_send_trigger(sf_session *s);
+/* Protection and F_SIZE into s->chip, read through the current backend. */
 sf_error sf_session_read_chip_state(sf_session *s);
 
-/* Through the ROM: SF_OK if the chip holds expect at addr (n <= 256), SF_ERR_VERIFY if it shows
- * other bytes twice (AN3155 reads have no checksum: a difference once may be line noise). */
-sf_error sf_session_verify_rom_block(sf_session *s, uint32_t addr, const uint8_t *expect, size_t n);
+/* checks.c: everything checked before anything is erased. */
+sf_error sf_session_need_device(sf_session *s);
+sf_error sf_session_refuse_if_readout_protected(sf_session *s);
+sf_error sf_session_check_units_writable(sf_session *s, const uint32_t *units, size_t n);
+/* The plan of an image, every check passed (else nothing is built). */
+sf_error sf_session_check_plan(sf_session *s, const sf_image *img, sf_plan *plan);
+/* Address of erase unit index (units are numbered from the flash base, layout order). */
+uint32_t sf_device_unit_start(const sf_device *d, uint32_t index);
 
-/* Hand the plan's units as the chip holds them to the backup function, if one is set; changed
- * says which units the write changes (NULL: not known, read every unit and compare); crcs, if
- * not NULL, are the units' CRC32s as the chip holds them (an erased one is not read). */
+/* session_backup.c: hand the plan's units as the chip holds them to the backup function, if
+ * one is set; changed says which units the write changes; crcs, if not NULL, are the units'
+ * CRC32s as the chip holds them (an erased one is not read). */
 sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed, const uint32_t *crcs);
 
-/* session_stub.c */
+/* stub_boot.c: the stub's life: loaded through the ROM, found running, left. Each switches
+ * s->backend. */
 /* The rates a stub may listen at, most likely first: the one set (maybe 0 or
  * SF_STUB_BAUD_AUTO: callers skip those), then the automatic choices. Returns the count. */
 #define SF_STUB_RATES_MAX 4
@@ -70,10 +108,6 @@ sf_error sf_stub_start(sf_session *s);
 sf_error sf_stub_adopt(sf_session *s);
 /* No answer to the sync byte: is a stub listening at the user's or the stub rate? */
 bool sf_stub_find(sf_session *s);
-/* Write the plan's units: per-unit CRCs first, then only the units that differ, compressed. */
-sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags);
-/* Compare the chip with the image by CRC32 (reads a differing segment to name the address). */
-sf_error sf_stub_verify_image(sf_session *s, const sf_image *img);
 /* Leave the stub: a reset (then the ROM, if BOOT0 is high). */
 void sf_stub_forget(sf_session *s);
 /* Leave the chip as a session found it: the stub jumps back into the bootloader (which then

@@ -36,6 +36,7 @@ typedef enum sf_error {
     SF_ERR_CANCELLED = -13,  /**< sf_session_cancel() was called */
     SF_ERR_UNSUPPORTED = -14,/**< the bootloader or port cannot do this */
     SF_ERR_STATE = -15,      /**< the call does not fit the session's state (e.g. not open) */
+    SF_ERR_BACKUP = -16,     /**< what a write would replace could not be kept: nothing was written */
 } sf_error;
 
 /** A short, constant description of an error class ("device did not answer"). */

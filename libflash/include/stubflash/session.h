@@ -1,7 +1,14 @@
 /* stubflash/session.h - a connection to one board's ROM bootloader and what can be done with
  * it: identify, erase, write, verify, read, go, protection. One session per board; sessions
  * share nothing, so boards can be flashed from several threads. Calls on one session are
- * serialised; sf_session_cancel may be called from any thread at any time. */
+ * serialised (a call from another thread waits for the one running); sf_session_cancel may be
+ * called from any thread at any time.
+ *
+ * Callbacks (progress, log, unit, backup) are called on the thread running the operation,
+ * while it holds the session. From a callback you may call, on the same session, the setters
+ * (sf_session_set_*), sf_session_cancel and sf_session_last_error; any other sf_session_*
+ * call on that session returns SF_ERR_STATE at once and changes nothing (it would run in the
+ * middle of the operation that called back). Other sessions may be used freely. */
 #ifndef STUBFLASH_SESSION_H
 #define STUBFLASH_SESSION_H
 
@@ -133,7 +140,7 @@ enum {
 /** A backup of what a write replaces. Before sf_session_write_image erases anything it calls
  * the function once for every erase unit the image touches, in address order, with the bytes
  * the unit holds now (changes: whether the write will change them), then once with old NULL
- * to commit. A non-zero return stops the write with SF_ERR_CANCELLED, nothing erased. Units
+ * to commit. A non-zero return stops the write with SF_ERR_BACKUP, nothing erased. Units
  * are read through the stub (CRC-checked) or the ROM (each block read until two reads agree);
  * units the stub finds unchanged are not read. */
 typedef int (*sf_backup_fn)(uint32_t addr, const uint8_t *old, size_t len, bool changes, void *user);
@@ -151,9 +158,14 @@ SF_API sf_error sf_session_read(sf_session *s, uint32_t addr, uint8_t *buf, size
 SF_API sf_error sf_session_erase_range(sf_session *s, uint32_t addr, uint32_t len);
 /** Erase the whole flash. */
 SF_API sf_error sf_session_mass_erase(sf_session *s);
-/** Start code: the bootloader loads SP from addr and PC from addr+4. The session is closed
- * afterwards (the bootloader no longer answers). */
+/** sf_session_go's address: where the chip boots from with BOOT0 low (its flash base). */
+#define SF_GO_BOOT_ADDRESS UINT32_MAX
+/** Start code: the bootloader loads SP from addr and PC from addr+4 (SF_GO_BOOT_ADDRESS: the
+ * chip's boot address). The session is closed afterwards (the bootloader no longer answers). */
 SF_API sf_error sf_session_go(sf_session *s, uint32_t addr);
+/** Where the connected chip boots from with BOOT0 low, the default of sf_session_go and of a
+ * job's start: its flash base (0x08000000 if the chip is unknown). @since 0.2 */
+SF_API sf_error sf_session_boot_address(sf_session *s, uint32_t *addr);
 /** Reset the chip by running a few instructions from RAM that request a system reset; the
  * bootloader runs again if BOOT0 is high. The session stays open and re-synchronises. */
 SF_API sf_error sf_session_reset(sf_session *s);

@@ -16,9 +16,11 @@
 #ifndef STUBFLASH_H
 #define STUBFLASH_H
 
+#include "backup.h"
 #include "common.h"
 #include "device.h"
 #include "image.h"
+#include "job.h"
 #include "port.h"
 #include "session.h"
 #include "ymodem.h"

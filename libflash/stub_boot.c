@@ -1,11 +1,12 @@
-/* session_stub.c - the session's RAM stub path: load it through the ROM, find it running,
- * write by page CRCs and compressed streams, verify by CRC (stub/protocol.h, stub_client.h). */
+/* stub_boot.c - the RAM stub's life: loaded through the ROM and started, found running (left
+ * by a host that died), left by a reset or by a jump back into the bootloader. Whatever
+ * starts or finds the stub makes it the session's backend; whatever leaves it gives the
+ * session back to the ROM (stub/protocol.h, stub_client.h). */
 #define _POSIX_C_SOURCE 200809L
 #include "session_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define AUTO_RATES {921600u, 460800u, 230400u}
 #define STUB_LOADS 3 /* loads of a stub that arrives damaged before the ROM path takes over */
@@ -33,6 +34,7 @@ void sf_stub_forget_quietly(sf_session *s)
     free(s->stub);
     s->stub = NULL;
     s->chip.stub_running = false;
+    s->backend = &sf_backend_rom;
 }
 
 void sf_stub_release(sf_session *s)
@@ -88,7 +90,7 @@ static sf_error check_loaded(sf_session *s, const sc_layout *lay)
         size_t n = lay->image_len - off < 256 ? lay->image_len - off : 256;
         uint32_t addr = lay->load + (uint32_t)off;
         sf_error e;
-        for (int t = 1; (e = sf_session_verify_rom_block(s, addr, lay->image + off, n)) == SF_ERR_VERIFY; t++) {
+        for (int t = 1; (e = sf_rom_verify_block(s, addr, lay->image + off, n)) == SF_ERR_VERIFY; t++) {
             if (t == STUB_LOADS)
                 return sf_fail(&s->eb, SF_ERR_IO, "the stub reached RAM damaged %d times at 0x%08X (a noisy line); "
                                "nothing was erased", t, addr);
@@ -176,6 +178,7 @@ sf_error sf_stub_start(sf_session *s)
         if (l->image_crc == want) {
             s->stub = l;
             s->chip.stub_running = true;
+            s->backend = &sf_backend_stub;
             return switch_baud(s);
         }
         sf_session_log(s, SF_LOG_WARNING, "the stub arrived damaged in RAM (CRC32 %08X, sent %08X): %s", l->image_crc,
@@ -214,6 +217,7 @@ sf_error sf_stub_adopt(sf_session *s)
     }
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);
+    s->backend = &sf_backend_stub;
     c->pid = (uint16_t)(s->stub->params.chip & 0xFFFF);
     c->bootloader_version = (uint8_t)(s->stub->params.chip >> 16);
     c->device = sf_device_find(c->pid);
@@ -243,7 +247,7 @@ bool sf_stub_find(sf_session *s)
     sc_link *l = new_link(s, s->rom_baud);
     if (!l)
         return false;
-    s->stub = l;
+    s->stub = l; /* sf_stub_adopt takes over from here */
     if (sc_probe(l))
         return true;
     for (size_t i = 0; i < nrates; i++) {
@@ -257,185 +261,4 @@ bool sf_stub_find(sf_session *s)
     }
     sf_stub_forget_quietly(s);
     return false;
-}
-
-struct write_progress {
-    sf_session *s;
-    uint64_t base, total;
-    const sf_plan *plan;
-    size_t next, last;         /* units of the stream under way not yet reported written */
-    uint64_t next_end;         /* bytes of the stream up to the end of unit next */
-};
-
-/* The units of the stream under way that done bytes of it have passed are written. */
-static void units_written(struct write_progress *p, uint64_t done)
-{
-    for (; p->next <= p->last && done >= p->next_end; p->next++) {
-        sf_session_unit(p->s, &p->plan->units[p->next], SF_UNIT_WRITTEN);
-        if (p->next < p->last)
-            p->next_end += p->plan->units[p->next + 1].size;
-    }
-}
-
-static void on_progress(void *user, uint64_t done, uint64_t total)
-{
-    (void)total;
-    struct write_progress *p = user;
-    units_written(p, done);
-    sf_session_progress(p->s, SF_PHASE_WRITE, p->base + done, p->total);
-}
-
-/* CRC32 of every unit of the plan, as the chip holds them, by runs of adjacent equal units. */
-static sf_error device_crcs(sf_session *s, const sf_plan *plan, uint32_t *crcs)
-{
-    for (size_t i = 0; i < plan->count;) {
-        size_t j = i;
-        while (j + 1 < plan->count && plan->units[j + 1].index == plan->units[j].index + 1 &&
-               plan->units[j + 1].size == plan->units[i].size)
-            j++;
-        sf_error e = sc_unit_crcs(s->stub, plan->units[i].start, plan->units[i].size, (uint32_t)(j - i + 1), crcs + i);
-        if (e)
-            return e;
-        i = j + 1;
-    }
-    return SF_OK;
-}
-
-sf_error sf_stub_write_plan(sf_session *s, const sf_plan *plan, unsigned flags)
-{
-    size_t n = plan->count, ndiff = 0;
-    uint32_t *dev = calloc(n, sizeof *dev), *want = calloc(n, sizeof *want);
-    struct write_progress wp = {.s = s, .plan = plan};
-    sf_error e = dev && want ? SF_OK : sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; e == SF_OK && i < n; i++)
-        want[i] = (uint32_t)crc32(0, plan->units[i].data, plan->units[i].size);
-    if (e == SF_OK)
-        e = device_crcs(s, plan, dev);
-    for (size_t i = 0; e == SF_OK && i < n; i++)
-        if (dev[i] != want[i]) {
-            ndiff++;
-            wp.total += plan->units[i].size;
-        }
-    if (e == SF_OK)
-        sf_session_log(s, SF_LOG_INFO, "stub: %zu of %zu page(s) differ; %zu already hold the image", ndiff, n,
-                       n - ndiff);
-    for (size_t i = 0; e == SF_OK && i < n; i++)
-        if (dev[i] == want[i])
-            sf_session_unit(s, &plan->units[i], SF_UNIT_UNCHANGED);
-    if (e == SF_OK && s->backup) {
-        bool *changed = calloc(n, sizeof *changed);
-        if (!changed)
-            e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
-        for (size_t i = 0; changed && i < n; i++)
-            changed[i] = dev[i] != want[i];
-        if (e == SF_OK)
-            e = sf_session_backup(s, plan, changed, dev);
-        free(changed);
-    }
-    /* An image that covers the whole chip and changes most of it: one mass erase (30 ms a bank
-     * on F1) instead of a page erase each (30 ms a page); every page is then written. */
-    bool erase = !(flags & SF_WRITE_NO_ERASE);
-    if (e == SF_OK && erase && n == sf_device_unit_count(s->chip.device, s->chip.flash_size) && ndiff * 2 > n &&
-        !sf_device_no_mass_erase(s->chip.device)) {
-        sf_session_log(s, SF_LOG_INFO, "stub: mass erase, then all %zu pages", n);
-        if ((e = sc_erase(s->stub, s->chip.device->flash_base, SFS_ERASE_ALL)) == SF_OK) {
-            erase = false;
-            ndiff = n;
-            wp.total = 0;
-            for (size_t i = 0; i < n; i++) {
-                dev[i] = ~want[i];
-                wp.total += plan->units[i].size;
-                sf_session_unit(s, &plan->units[i], SF_UNIT_ERASED);
-            }
-        }
-    }
-    sf_session_progress(s, SF_PHASE_WRITE, 0, wp.total);
-    s->stub->progress = on_progress;
-    s->stub->progress_user = &wp;
-    /* One compressed stream per run of adjacent pages that differ. */
-    for (size_t i = 0; e == SF_OK && i < n;) {
-        if (dev[i] == want[i]) {
-            i++;
-            continue;
-        }
-        size_t j = i;
-        uint32_t len = plan->units[i].size;
-        while (j + 1 < n && dev[j + 1] != want[j + 1] && plan->units[j + 1].start == plan->units[j].start + plan->units[j].size)
-            len += plan->units[++j].size;
-        uint8_t *buf = malloc(len);
-        if (!buf) {
-            e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
-            break;
-        }
-        for (size_t k = i, off = 0; k <= j; off += plan->units[k].size, k++) {
-            memcpy(buf + off, plan->units[k].data, plan->units[k].size);
-            sf_session_unit(s, &plan->units[k], SF_UNIT_WRITING);
-        }
-        wp.next = i;
-        wp.last = j;
-        wp.next_end = plan->units[i].size;
-        e = sc_write(s->stub, plan->units[i].start, buf, len, erase);
-        if (e == SF_OK)
-            units_written(&wp, len); /* the stream's end confirms the rest */
-        for (size_t k = wp.next; e && k <= j; k++)
-            sf_session_unit(s, &plan->units[k], SF_UNIT_FAILED);
-        free(buf);
-        wp.base += len;
-        i = j + 1;
-    }
-    s->stub->progress = NULL;
-    /* Each stream was checked by the CRC the stub computed over what it wrote; with verify on,
-     * check every page of the plan again the same way. */
-    if (e == SF_OK && (flags & SF_WRITE_VERIFY)) {
-        uint64_t bytes = 0;
-        for (size_t i = 0; i < n; i++)
-            bytes += plan->units[i].size;
-        sf_session_progress(s, SF_PHASE_VERIFY, 0, bytes);
-        e = device_crcs(s, plan, dev);
-        for (size_t i = 0; e == SF_OK && i < n; i++)
-            sf_session_unit(s, &plan->units[i], dev[i] == want[i] ? SF_UNIT_VERIFIED : SF_UNIT_FAILED);
-        for (size_t i = 0; e == SF_OK && i < n; i++)
-            if (dev[i] != want[i])
-                e = sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed: the page at 0x%08X has CRC32 %08X, the image %08X",
-                            plan->units[i].start, dev[i], want[i]);
-        if (e == SF_OK)
-            sf_session_progress(s, SF_PHASE_VERIFY, bytes, bytes);
-    }
-    free(dev);
-    free(want);
-    return e;
-}
-
-sf_error sf_stub_verify_image(sf_session *s, const sf_image *img)
-{
-    uint64_t total = sf_image_size(img), done = 0;
-    sf_session_progress(s, SF_PHASE_VERIFY, 0, total);
-    for (size_t i = 0; i < sf_image_segment_count(img); i++) {
-        uint32_t addr, crc;
-        const uint8_t *data;
-        size_t len;
-        sf_image_segment(img, i, &addr, &data, &len);
-        sf_error e = sc_crc32(s->stub, addr, (uint32_t)len, &crc);
-        if (e)
-            return e;
-        if (crc != (uint32_t)crc32(0, data, (uInt)len)) {
-            uint8_t *buf = malloc(len);
-            if (!buf)
-                return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
-            if ((e = sc_read(s->stub, addr, buf, len)) == SF_OK) {
-                size_t k = 0;
-                while (k < len && buf[k] == data[k])
-                    k++;
-                e = k < len ? sf_fail(&s->eb, SF_ERR_VERIFY, "verify failed at 0x%08X: the chip has 0x%02X, the image 0x%02X",
-                                      addr + (uint32_t)k, buf[k], data[k])
-                            : sf_fail(&s->eb, SF_ERR_VERIFY, "the CRC of 0x%08X+%zu differs but a read matches: "
-                                      "the flash is unstable", addr, len);
-            }
-            free(buf);
-            return e;
-        }
-        done += len;
-        sf_session_progress(s, SF_PHASE_VERIFY, done, total);
-    }
-    return SF_OK;
 }

@@ -1,0 +1,82 @@
+/* checks.c - what is checked before anything is erased: a known chip, no readout protection,
+ * every byte inside the flash, no write-protected unit touched. */
+#include "session_internal.h"
+
+#include <stdlib.h>
+
+sf_error sf_session_need_device(sf_session *s)
+{
+    if (s->chip.device)
+        return SF_OK;
+    return sf_fail(&s->eb, SF_ERR_DEVICE,
+                   "unknown chip: the bootloader reports product ID 0x%03X, which is not in stubflash's device "
+                   "table ('stubflash info' shows what it knows); writing needs the flash layout", s->chip.pid);
+}
+
+sf_error sf_session_refuse_if_readout_protected(sf_session *s)
+{
+    if (!s->chip.protection.readout)
+        return SF_OK;
+    return sf_fail(&s->eb, SF_ERR_PROTECTED,
+                   "readout protection is active: the bootloader refuses to read, write or erase the flash. "
+                   "'stubflash unprotect --readout --erase-all' removes it, and the chip then ERASES ALL its flash");
+}
+
+uint32_t sf_device_unit_start(const sf_device *d, uint32_t index)
+{
+    uint32_t addr = d->flash_base;
+    for (uint8_t r = 0; r < d->layout_runs && index; r++) {
+        uint32_t n = index < d->layout[r].count ? index : d->layout[r].count;
+        addr += n * d->layout[r].size;
+        index -= n;
+    }
+    return addr;
+}
+
+/* Groups of units one WRP bit protects on F0/F1/F3 (bit 31 covers the rest). */
+static uint32_t wrp_bit_of_unit(const sf_device *d, uint32_t unit)
+{
+    uint32_t per = d->layout[0].size >= 2048 ? 2 : 4; /* 2 KiB pages: 2 per bit; 1 KiB: 4 per bit */
+    uint32_t bit = unit / per;
+    return bit > 31 ? 31 : bit;
+}
+
+sf_error sf_session_check_units_writable(sf_session *s, const uint32_t *units, size_t n)
+{
+    const sf_protection *p = &s->chip.protection;
+    if (!p->known_wrp)
+        return SF_OK;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t bit = wrp_bit_of_unit(s->chip.device, units[i]);
+        if (!(p->wrp & (1u << bit))) {
+            uint32_t start = sf_device_unit_start(s->chip.device, units[i]);
+            return sf_fail(&s->eb, SF_ERR_PROTECTED,
+                           "page %u (0x%08X) is write-protected (WRP bit %u): the bootloader would skip it "
+                           "silently. 'stubflash unprotect --write' removes write protection", units[i], start, bit);
+        }
+    }
+    return SF_OK;
+}
+
+sf_error sf_session_check_plan(sf_session *s, const sf_image *img, sf_plan *plan)
+{
+    sf_error e;
+    if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)))
+        return e;
+    if (!img || sf_image_size(img) == 0)
+        return sf_fail(&s->eb, SF_ERR_ARG, "empty image");
+    if ((e = sf_plan_build(s->chip.device, s->chip.flash_size, img, plan, &s->eb)))
+        return e;
+    uint32_t *units = malloc(plan->count * sizeof *units);
+    if (!units) {
+        sf_plan_free(plan);
+        return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < plan->count; i++)
+        units[i] = plan->units[i].index;
+    e = sf_session_check_units_writable(s, units, plan->count);
+    free(units);
+    if (e)
+        sf_plan_free(plan);
+    return e;
+}

@@ -1,0 +1,177 @@
+/* connect.c - find what listens on the port (the ROM bootloader, or a stub a dead host left
+ * running) and learn the chip: identity, bootloader, flash size, protection. */
+#define _POSIX_C_SOURCE 200809L
+#include "session_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* After a reset the ROM needs up to 2.6 s (L47x without LSE, AN2606). */
+#define RESET_SYNC_MS 4000
+
+/* The application's side: if nothing answers a short sync, send the trigger at its rate. */
+sf_error sf_session_send_trigger(sf_session *s)
+{
+    if (an_sync(&s->link, 300) == SF_OK)
+        return SF_OK; /* a bootloader or a stub already listens */
+    s->err[0] = 0;
+    sf_session_log(s, SF_LOG_INFO, "no bootloader answers: sending the application's trigger at %u baud 8N1",
+                   s->trigger_baud);
+    sf_error e = sf_port_set_format_eb(s->port, s->trigger_baud, false, &s->eb);
+    if (e == SF_OK)
+        e = sf_port_write_eb(s->port, s->trigger, s->trigger_len, &s->eb);
+    /* Let the last byte leave the adapter before the rate changes under it. */
+    struct timespec ts = {0, (long)((s->trigger_len * 10ull * 1000000000ull) / s->trigger_baud) + 20000000L};
+    nanosleep(&ts, NULL);
+    sf_error e2 = sf_port_set_format_eb(s->port, s->rom_baud, true, &s->eb);
+    sf_port_flush_input(s->port); /* what the application said */
+    return e ? e : e2;
+}
+
+/* Option bytes and F_SIZE as the ROM (or a running stub) shows them; readout protection shows
+ * as a refused Read. */
+sf_error sf_session_read_chip_state(sf_session *s)
+{
+    sf_chip *c = &s->chip;
+    const sf_device *d = c->device;
+    c->protection = (sf_protection){0};
+    c->flash_size = d ? d->flash_size : 0;
+    uint32_t probe = d && d->option_base ? d->option_base : 0x08000000;
+    uint8_t ob[16];
+    sf_error e = s->backend->read(s, probe, ob, d && d->option_base ? 16 : 4, SF_PHASE_READ, NULL, 0);
+    if (e == SF_ERR_PROTECTED) {
+        c->protection.readout = true;
+        s->err[0] = 0;
+        return SF_OK;
+    }
+    if (e != SF_OK)
+        return e;
+    if (d && d->family[0] == 'F' && (d->family[1] == '0' || d->family[1] == '1' || d->family[1] == '3')) {
+        c->protection.known_wrp = true;
+        c->protection.wrp = (uint32_t)ob[8] | (uint32_t)ob[10] << 8 | (uint32_t)ob[12] << 16 | (uint32_t)ob[14] << 24;
+    }
+    if (d && d->flash_size_reg) {
+        uint8_t fs[4]; /* read 4: some ROMs refuse fewer than 4 bytes? AN3155 allows 1; keep aligned */
+        if (s->backend->read(s, d->flash_size_reg & ~3u, fs, 4, SF_PHASE_READ, NULL, 0) == SF_OK) {
+            unsigned o = d->flash_size_reg & 3u;
+            uint32_t kib = (uint32_t)fs[o] | (uint32_t)fs[o + 1] << 8;
+            if (kib && kib != 0xFFFF && kib * 1024u <= d->flash_size)
+                c->flash_size = kib * 1024u;
+        }
+        s->err[0] = 0;
+    }
+    return SF_OK;
+}
+
+sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
+{
+    /* If a reply to a sync byte comes later than an_sync waited, a further 0x7F may be left
+     * in the ROM as half a command, and Get's first byte then completes it (NACK). A NACK or
+     * silence leaves the ROM waiting for a fresh command, so syncing again recovers; the same
+     * goes for an answer that noise damaged. */
+    sf_error e = SF_OK;
+    /* The answers carry no checksum either: the chip's identity is taken when two rounds of
+     * Get, Get Version and Get ID agree (a damaged product ID would pick another part's flash
+     * layout). */
+    struct ident {
+        uint8_t version, gv_version, cmds[32], ncmds;
+        uint16_t pid;
+    } now, prev;
+    bool have_prev = false;
+    memset(&prev, 0, sizeof prev);
+    sf_stub_forget_quietly(s);
+    for (int attempt = 0; attempt < 5; attempt++) {
+        if ((e = an_sync(&s->link, sync_ms)))
+            return e;
+        if (s->link.stub_greeting)
+            return sf_stub_adopt(s);
+        memset(&now, 0, sizeof now);
+        uint8_t gv_option[2];
+        if ((e = an_get(&s->link)) == SF_OK && (e = an_get_version(&s->link, &now.gv_version, gv_option)) == SF_OK)
+            e = an_get_id(&s->link, &now.pid);
+        if (e == SF_OK && now.gv_version != s->link.version)
+            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader reports version %u.%u in Get and %u.%u in Get Version",
+                        s->link.version >> 4, s->link.version & 15, now.gv_version >> 4, now.gv_version & 15);
+        if (e == SF_OK) {
+            now.version = s->link.version;
+            now.ncmds = s->link.ncmds;
+            memcpy(now.cmds, s->link.cmds, s->link.ncmds);
+            if (have_prev && memcmp(&now, &prev, sizeof now) == 0)
+                break;
+            prev = now;
+            have_prev = true;
+            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get, Get Version and Get ID changed "
+                        "between two rounds (a noisy line)");
+            continue;
+        }
+        if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
+            break;
+        s->link.recoveries++; /* a round the line spoiled: noise (see sf_stub_start) */
+    }
+    if (e)
+        return e;
+    uint16_t pid = now.pid;
+    sf_chip *c = &s->chip;
+    memset(c, 0, sizeof *c);
+    c->pid = pid;
+    c->device = sf_device_find(pid);
+    c->bootloader_version = s->link.version;
+    c->command_count = s->link.ncmds;
+    memcpy(c->commands, s->link.cmds, s->link.ncmds);
+    return sf_session_read_chip_state(s);
+}
+
+/* A chip that resets while a stub streams to it (power cut, brown-out, watchdog) starts its
+ * ROM, and the ROM's autobaud takes the rate of the first 0x7F it hears: one inside the host's
+ * frames at the stub's rate. That ROM listens at the stub's rate until the next reset, so look
+ * for it there (briefly: a ROM that is synchronised answers at once) and carry on at that rate. */
+static sf_error connect_where_left(sf_session *s)
+{
+    uint32_t rates[SF_STUB_RATES_MAX];
+    size_t nrates = sf_stub_rates(s, rates);
+    for (size_t i = 0; i < nrates; i++) {
+        uint32_t r = rates[i];
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen |= rates[j] == r;
+        if (seen || r == 0 || r == SF_STUB_BAUD_AUTO || r == s->baud ||
+            sf_port_set_format_eb(s->port, r, true, NULL) != SF_OK)
+            continue;
+        s->rom_baud = r;
+        if (sf_session_connect(s, 120) == SF_OK) {
+            sf_session_log(s, SF_LOG_WARNING, "the bootloader answers at %u baud, not %u: the chip reset while a "
+                           "stub was streaming to it and its autobaud took that rate; going on at %u baud", r, s->baud, r);
+            return SF_OK;
+        }
+    }
+    s->rom_baud = s->baud;
+    sf_port_set_format_eb(s->port, s->baud, true, NULL);
+    return SF_ERR_TIMEOUT;
+}
+
+
+/* The ROM resets after WP, WUP, RDP and RDU (and a reset we asked for): wait for it and read
+ * the chip again. */
+sf_error sf_session_after_reset(sf_session *s)
+{
+    struct timespec ts = {0, 20000000};
+    nanosleep(&ts, NULL);
+    return sf_session_connect(s, RESET_SYNC_MS);
+}
+
+/* The ROM answers a sync byte within a few ms once it runs (2.6 s after a reset at worst,
+ * AN2606): ask it briefly, then look for a stub a dead host left, then wait out the rest. */
+sf_error sf_session_find_chip(sf_session *s)
+{
+    sf_error e = sf_session_connect(s, 600);
+    if (e == SF_ERR_TIMEOUT) {
+        if (sf_stub_find(s)) {
+            e = sf_stub_adopt(s);
+        } else if ((e = connect_where_left(s)) != SF_OK) {
+            s->err[0] = 0;
+            e = sf_session_connect(s, 2400);
+        }
+    }
+    return e;
+}

@@ -1,0 +1,200 @@
+/* job.c - check, back up, write, verify, start: what every front end does, in one place (see
+ * stubflash/job.h). It uses the session as any caller would, plus its quiet read. */
+#define _POSIX_C_SOURCE 200809L
+#include "backup_store.h"
+#include "session_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define JOB_FLAGS (SF_JOB_VERIFY | SF_JOB_BACKUP | SF_JOB_GO)
+
+struct sf_job {
+    unsigned flags;
+    uint32_t go_address;
+    char *backup_root;
+    char backup_path[1100];
+    uint64_t bytes;
+    uint32_t started_at;
+};
+
+sf_error sf_job_new(sf_job **out)
+{
+    if (!out)
+        return SF_ERR_ARG;
+    sf_job *j = calloc(1, sizeof *j);
+    if (!j)
+        return SF_ERR_NOMEM;
+    j->flags = SF_JOB_VERIFY | SF_JOB_BACKUP;
+    j->go_address = SF_GO_BOOT_ADDRESS;
+    *out = j;
+    return SF_OK;
+}
+
+void sf_job_free(sf_job *job)
+{
+    if (!job)
+        return;
+    free(job->backup_root);
+    free(job);
+}
+
+sf_error sf_job_set_flags(sf_job *job, unsigned flags)
+{
+    if (!job || (flags & ~(unsigned)JOB_FLAGS))
+        return SF_ERR_ARG;
+    job->flags = flags;
+    return SF_OK;
+}
+
+unsigned sf_job_flags(const sf_job *job) { return job ? job->flags : 0; }
+
+sf_error sf_job_set_go_address(sf_job *job, uint32_t addr)
+{
+    if (!job)
+        return SF_ERR_ARG;
+    job->go_address = addr;
+    return SF_OK;
+}
+
+sf_error sf_job_set_backup_root(sf_job *job, const char *root)
+{
+    if (!job)
+        return SF_ERR_ARG;
+    char *copy = NULL;
+    if (root && !(copy = strdup(root)))
+        return SF_ERR_NOMEM;
+    free(job->backup_root);
+    job->backup_root = copy;
+    return SF_OK;
+}
+
+const char *sf_job_backup_path(const sf_job *job) { return job ? job->backup_path : ""; }
+uint64_t sf_job_bytes(const sf_job *job) { return job ? job->bytes : 0; }
+uint32_t sf_job_started_at(const sf_job *job) { return job ? job->started_at : 0; }
+
+static void job_reset(sf_job *job)
+{
+    job->backup_path[0] = 0;
+    job->bytes = 0;
+    job->started_at = 0;
+}
+
+static sf_error start(sf_job *job, sf_session *s)
+{
+    if (!(job->flags & SF_JOB_GO))
+        return SF_OK;
+    uint32_t at = job->go_address;
+    if (at == SF_GO_BOOT_ADDRESS)
+        sf_session_boot_address(s, &at);
+    sf_error e = sf_session_go(s, at);
+    if (e == SF_OK)
+        job->started_at = at;
+    return e;
+}
+
+/* The write, with the backup function set for its length. */
+static sf_error write_backed_up(sf_job *job, sf_session *s, const sf_image *img, unsigned wflags)
+{
+    sf_backup_sink sink;
+    memset(&sink, 0, sizeof sink);
+    sf_chip chip;
+    sf_error e = sf_session_chip_now(s, &chip);
+    if (e)
+        return e;
+    bool backup = (job->flags & SF_JOB_BACKUP) && !chip.protection.readout;
+    if (backup && sf_backup_chip_dir(s, job->backup_root, sink.dir, sizeof sink.dir) != SF_OK) {
+        /* No unique ID to keep it by: the user asked for a write, not for a backup. */
+        sf_session_say(s, SF_LOG_WARNING, "writing without a backup: %s", sf_session_last_error(s));
+        backup = false;
+    }
+    if (backup)
+        sf_session_set_backup(s, sf_backup_sink_collect, &sink);
+    e = sf_session_write_image(s, img, wflags);
+    if (backup)
+        sf_session_set_backup(s, NULL, NULL);
+    if (sink.saved)
+        snprintf(job->backup_path, sizeof job->backup_path, "%s", sink.path);
+    if (e == SF_ERR_BACKUP && sink.err[0])
+        sf_session_set_error(s, e, "%s: %s; nothing was written (turn backups off to write without one)",
+                             sf_session_last_error(s), sink.err);
+    sf_backup_sink_free(&sink);
+    return e;
+}
+
+sf_error sf_job_write(sf_job *job, sf_session *s, const sf_image *img)
+{
+    if (!job || !s || !img)
+        return SF_ERR_ARG;
+    job_reset(job);
+    /* Every check first: reading the chip's ID for the backup is not worth doing for an image
+     * that cannot be written. */
+    sf_error e = sf_session_check_image(s, img);
+    if (e == SF_OK)
+        e = write_backed_up(job, s, img, (job->flags & SF_JOB_VERIFY) ? SF_WRITE_VERIFY : 0);
+    if (e == SF_OK) {
+        job->bytes = sf_image_size(img);
+        e = start(job, s);
+    }
+    return e;
+}
+
+sf_error sf_job_verify(sf_job *job, sf_session *s, const sf_image *img)
+{
+    if (!job || !s || !img)
+        return SF_ERR_ARG;
+    job_reset(job);
+    sf_error e = sf_session_verify_image(s, img);
+    if (e == SF_OK) {
+        job->bytes = sf_image_size(img);
+        e = start(job, s);
+    }
+    return e;
+}
+
+sf_error sf_job_restore(sf_job *job, sf_session *s, const char *backup_path)
+{
+    if (!job || !s || !backup_path)
+        return SF_ERR_ARG;
+    job_reset(job);
+    sf_image *img = NULL;
+    char err[600];
+    sf_error e = sf_image_load(backup_path, SF_FORMAT_IHEX, 0, &img, err, sizeof err);
+    if (e)
+        return sf_session_set_error(s, e, "%s", err);
+    sf_session_say(s, SF_LOG_INFO, "restoring %s", backup_path);
+    e = sf_session_write_image(s, img, SF_WRITE_VERIFY);
+    if (e == SF_OK) {
+        job->bytes = sf_image_size(img);
+        snprintf(job->backup_path, sizeof job->backup_path, "%s", backup_path);
+        if (!sf_backup_mark_restored(backup_path))
+            e = sf_session_set_error(s, SF_ERR_FILE, "restored, but %s cannot be marked restored: %s", backup_path,
+                                     strerror(errno));
+    }
+    sf_image_free(img);
+    if (e == SF_OK)
+        e = start(job, s);
+    return e;
+}
+
+sf_error sf_job_rollback(sf_job *job, sf_session *s)
+{
+    if (!job || !s)
+        return SF_ERR_ARG;
+    job_reset(job);
+    sf_backup_list *list;
+    sf_error e = sf_backup_list_open(s, job->backup_root, &list);
+    if (e)
+        return e;
+    const char *path = NULL;
+    for (size_t i = 0; i < sf_backup_list_count(list) && !path; i++)
+        if (!sf_backup_list_restored(list, i))
+            path = sf_backup_list_path(list, i);
+    e = path ? sf_job_restore(job, s, path)
+             : sf_session_set_error(s, SF_ERR_FILE, "no backup of this chip to restore in %s",
+                                    sf_backup_list_dir(list));
+    sf_backup_list_free(list);
+    return e;
+}
