@@ -1,0 +1,263 @@
+/* test_job.c - the library's job (stubflash/job.h) and backups (stubflash/backup.h) against the
+ * in-process virtual board, through the stub and through the ROM: what a write replaced is kept
+ * per chip, listed newest first and written back by a rollback; a backup that cannot be kept
+ * stops the write before anything is erased; the job starts the firmware where asked. And the
+ * session's rule for callbacks: setters work from a callback, other calls are refused. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <stubflash/stubflash.h>
+
+#include "board_host.h"
+
+#define BASE 0x08000000u
+#define SIZE 6144 /* three 2 KiB pages of the F103RE */
+
+struct fx {
+    char dir[64];
+    char port[200];
+    char root[128];
+    sf_session *s;
+    sf_job *job;
+    bool rom;
+};
+
+static int setup_path(void **state, bool rom)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    snprintf(x->dir, sizeof x->dir, "/tmp/stubflash-job-XXXXXX");
+    assert_non_null(mkdtemp(x->dir));
+    snprintf(x->port, sizeof x->port, "sim:stm32f103re?flash=%s/board.flash", x->dir);
+    snprintf(x->root, sizeof x->root, "%s/backups", x->dir);
+    x->rom = rom;
+    assert_int_equal(sf_session_new(&x->s), SF_OK);
+    assert_int_equal(sf_session_set_stub(x->s, !rom, SF_STUB_BAUD_AUTO), SF_OK);
+    assert_int_equal(sf_job_new(&x->job), SF_OK);
+    assert_int_equal(sf_job_set_backup_root(x->job, x->root), SF_OK);
+    *state = x;
+    return 0;
+}
+
+static int setup_stub(void **state) { return setup_path(state, false); }
+static int setup_rom(void **state) { return setup_path(state, true); }
+
+static int teardown(void **state)
+{
+    struct fx *x = *state;
+    sf_job_free(x->job);
+    sf_session_free(x->s);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", x->dir);
+    assert_int_equal(system(cmd), 0);
+    free(x);
+    return 0;
+}
+
+static sf_image *image_of(const uint8_t *data, size_t n, uint32_t addr)
+{
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, addr, data, n), SF_OK);
+    return img;
+}
+
+static void open_ok(struct fx *x)
+{
+    sf_error e = sf_session_open(x->s, x->port);
+    if (e)
+        fail_msg("open: %s", sf_session_last_error(x->s));
+}
+
+static void expect_flash(struct fx *x, const uint8_t *want, size_t n)
+{
+    uint8_t *got = malloc(n);
+    assert_int_equal(sf_session_read(x->s, BASE, got, n), SF_OK);
+    assert_memory_equal(got, want, n);
+    free(got);
+}
+
+static void write_ok(struct fx *x, const uint8_t *data)
+{
+    sf_image *img = image_of(data, SIZE, BASE);
+    sf_error e = sf_job_write(x->job, x->s, img);
+    if (e)
+        fail_msg("job: %s", sf_session_last_error(x->s));
+    assert_int_equal(sf_job_bytes(x->job), SIZE);
+    sf_image_free(img);
+}
+
+/* Every write that changes the flash keeps what it replaced (the first one an erased chip),
+ * listed newest first; rollbacks write them back in turn, then say there is nothing left. */
+static void backups_are_kept_listed_and_rolled_back(void **state)
+{
+    struct fx *x = *state;
+    open_ok(x);
+    uint8_t *a = bh_noise(SIZE, 1), *b = bh_noise(SIZE, 2), *c = bh_noise(SIZE, 3);
+    uint8_t *erased = malloc(SIZE);
+    memset(erased, 0xFF, SIZE);
+    time_t t0 = time(NULL);
+    char kept[3][1100];
+    const uint8_t *images[3] = {a, b, c};
+    for (int i = 0; i < 3; i++) {
+        write_ok(x, images[i]);
+        snprintf(kept[i], sizeof kept[i], "%s", sf_job_backup_path(x->job));
+        assert_true(strncmp(kept[i], x->root, strlen(x->root)) == 0);
+        usleep(2000); /* the names carry milliseconds */
+    }
+    expect_flash(x, c, SIZE);
+    write_ok(x, c); /* changes nothing: nothing to keep */
+    assert_string_equal(sf_job_backup_path(x->job), "");
+
+    sf_backup_list *l;
+    assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
+    assert_int_equal(sf_backup_list_count(l), 3);
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(sf_backup_list_path(l, (size_t)(2 - i)), kept[i]); /* newest first */
+    assert_int_equal(sf_backup_list_bytes(l, 0), SIZE);
+    assert_false(sf_backup_list_restored(l, 0));
+    assert_true(sf_backup_list_time(l, 0) >= t0 - 1 && sf_backup_list_time(l, 0) <= time(NULL) + 1);
+    assert_null(sf_backup_list_path(l, 3));
+    /* The folder is the chip's: root / its unique ID in hex. */
+    assert_true(strncmp(sf_backup_list_dir(l), x->root, strlen(x->root)) == 0);
+    assert_int_equal(strlen(sf_backup_list_dir(l)), strlen(x->root) + 1 + 24);
+    sf_backup_list_free(l);
+
+    const uint8_t *back[3] = {b, a, erased};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(sf_job_rollback(x->job, x->s), SF_OK);
+        assert_string_equal(sf_job_backup_path(x->job), kept[2 - i]);
+        expect_flash(x, back[i], SIZE);
+    }
+    assert_int_equal(sf_job_rollback(x->job, x->s), SF_ERR_FILE);
+    assert_non_null(strstr(sf_session_last_error(x->s), "no backup of this chip to restore in"));
+
+    assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
+    assert_int_equal(sf_backup_list_count(l), 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_true(sf_backup_list_restored(l, i));
+    sf_backup_list_free(l);
+    free(a);
+    free(b);
+    free(c);
+    free(erased);
+}
+
+/* A backup that cannot be saved (its root is a file) stops the write: SF_ERR_BACKUP, a sentence
+ * that says why, and the chip untouched. Without SF_JOB_BACKUP the same write goes through. */
+static void a_backup_that_cannot_be_kept_stops_the_write(void **state)
+{
+    struct fx *x = *state;
+    open_ok(x);
+    uint8_t *a = bh_noise(SIZE, 4), *b = bh_noise(SIZE, 5);
+    assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY), SF_OK);
+    write_ok(x, a);
+    assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY | SF_JOB_BACKUP), SF_OK);
+    FILE *f = fopen(x->root, "w"); /* the root cannot be a folder now */
+    assert_non_null(f);
+    fclose(f);
+    sf_image *img = image_of(b, SIZE, BASE);
+    assert_int_equal(sf_job_write(x->job, x->s, img), SF_ERR_BACKUP);
+    assert_non_null(strstr(sf_session_last_error(x->s), "cannot create"));
+    assert_non_null(strstr(sf_session_last_error(x->s), "nothing was written"));
+    expect_flash(x, a, SIZE);
+    assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY), SF_OK);
+    assert_int_equal(sf_job_write(x->job, x->s, img), SF_OK);
+    expect_flash(x, b, SIZE);
+    sf_image_free(img);
+    free(a);
+    free(b);
+}
+
+/* An image the chip cannot take (its last bytes run past the 512 KiB) is refused before
+ * anything is erased: the pages it shares with the chip's contents keep them. */
+static void checks_come_before_anything_is_erased(void **state)
+{
+    struct fx *x = *state;
+    open_ok(x);
+    uint8_t *a = bh_noise(SIZE, 6), *b = bh_noise(SIZE, 9);
+    write_ok(x, a);
+    sf_image *img = image_of(b, SIZE, BASE);
+    assert_int_equal(sf_image_add(img, BASE + 512 * 1024 - 16, b, 32), SF_OK);
+    assert_int_equal(sf_job_write(x->job, x->s, img), SF_ERR_FIT);
+    assert_non_null(strstr(sf_session_last_error(x->s), "0x08080000"));
+    expect_flash(x, a, SIZE);
+    sf_image_free(img);
+    free(a);
+    free(b);
+}
+
+/* SF_JOB_GO starts the firmware at the chip's boot address and closes the session. */
+static void the_job_starts_the_firmware(void **state)
+{
+    struct fx *x = *state;
+    open_ok(x);
+    uint8_t *a = bh_noise(SIZE, 7);
+    assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY | SF_JOB_GO), SF_OK);
+    assert_int_equal(sf_job_flags(x->job), SF_JOB_VERIFY | SF_JOB_GO);
+    write_ok(x, a);
+    assert_int_equal(sf_job_started_at(x->job), BASE);
+    sf_chip chip;
+    assert_int_equal(sf_session_chip(x->s, &chip), SF_ERR_STATE); /* the ROM no longer listens */
+    assert_int_equal(sf_job_set_flags(x->job, 1u << 7), SF_ERR_ARG);
+    free(a);
+}
+
+struct reentry {
+    sf_session *s;
+    int calls;
+    sf_error nested;
+};
+
+static void reenter(sf_phase phase, uint64_t done, uint64_t total, void *user)
+{
+    (void)phase;
+    (void)done;
+    (void)total;
+    struct reentry *r = user;
+    if (r->calls++)
+        return;
+    uint8_t buf[4];
+    r->nested = sf_session_read(r->s, BASE, buf, sizeof buf); /* refused, not deadlocked */
+    sf_session_set_baud(r->s, 115200);                        /* a setter is fine */
+    sf_session_set_progress(r->s, NULL, NULL);                /* so is its own setter */
+}
+
+/* From a callback, setters work and other calls on the same session return SF_ERR_STATE, leaving
+ * the operation under way to finish. */
+static void a_callback_may_set_but_not_call(void **state)
+{
+    struct fx *x = *state;
+    open_ok(x);
+    uint8_t *a = bh_noise(SIZE, 8);
+    struct reentry r = {x->s, 0, SF_OK};
+    sf_session_set_progress(x->s, reenter, &r);
+    write_ok(x, a);
+    assert_int_equal(r.calls, 1); /* the callback removed itself */
+    assert_int_equal(r.nested, SF_ERR_STATE);
+    expect_flash(x, a, SIZE);
+    free(a);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(backups_are_kept_listed_and_rolled_back, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(backups_are_kept_listed_and_rolled_back, setup_rom, teardown),
+        cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_rom, teardown),
+        cmocka_unit_test_setup_teardown(checks_come_before_anything_is_erased, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(the_job_starts_the_firmware, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(the_job_starts_the_firmware, setup_rom, teardown),
+        cmocka_unit_test_setup_teardown(a_callback_may_set_but_not_call, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(a_callback_may_set_but_not_call, setup_rom, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
