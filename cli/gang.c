@@ -154,7 +154,8 @@ static int run_board(board *b)
     sf_job *job;
     if ((e = sf_job_new(&job)))
         return failed(b, e);
-    sf_job_set_flags(job, (o->verify ? SF_JOB_VERIFY : 0) | (o->backup ? SF_JOB_BACKUP : 0) | (o->go ? SF_JOB_GO : 0));
+    sf_job_set_flags(job, (o->verify ? SF_JOB_VERIFY : 0) | (o->backup ? SF_JOB_BACKUP : 0) | (o->go ? SF_JOB_GO : 0) |
+                              (o->force ? SF_JOB_FORCE : 0) | (o->data ? SF_JOB_DATA : 0));
     sf_job_set_go_address(job, o->go_given ? o->go_addr : SF_GO_BOOT_ADDRESS);
     e = o->verify_only ? sf_job_verify(job, s, b->img) : sf_job_write(job, s, b->img);
     snprintf(b->backup, sizeof b->backup, "%s", sf_job_backup_path(job));

@@ -9,7 +9,7 @@
 
 typedef struct gang_opts {
     connect_opts conn;         /* applied to every board's session */
-    bool verify, verify_only, backup, go, go_given;
+    bool verify, verify_only, backup, go, go_given, force, data;
     uint32_t go_addr;
 } gang_opts;
 

@@ -14,7 +14,8 @@
 /* Options of all commands: parsed in one pass, so global options may come anywhere. */
 typedef struct cmd_opts {
     uint32_t address, size, go_addr;
-    bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all, irreversible, no_backup;
+    bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all, irreversible, no_backup,
+        force, data;
     uint32_t level;
     const char *format, *range;
 } cmd_opts;
@@ -56,7 +57,9 @@ static void usage(FILE *f)
 "  info                        chip, bootloader, flash and RAM layout, protection\n"
 "  write FILE                  write the pages that differ, verify (by CRC with the stub)\n"
 "      [--address A] [--format bin|hex|srec|elf] [--no-verify] [--go[=ADDR]] [--no-backup]\n"
-"                              keeps what it replaces (per chip, in ~/.local/share/stubflash)\n"
+"      [--data] [--force]      keeps what it replaces (per chip, in ~/.local/share/stubflash);\n"
+"                              refuses what is not firmware for the chip (a vector table at\n"
+"                              its start) unless --force; --data writes data, not firmware\n"
 "  rollback                    write back what the last write replaced (again: one further)\n"
 "  verify FILE [--address A]   compare the flash with an image\n"
 "  read OUT [--address A] [--size N]   save memory to a file (default: all flash)\n"
@@ -341,6 +344,7 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
         }
         if (nports > 1) {
             gang_opts g = {.conn = c->conn, .verify = verify, .verify_only = verify_only, .backup = !c->opt.no_backup,
+                           .force = c->opt.force, .data = c->opt.data,
                            .go = go, .go_given = go_given, .go_addr = go_addr};
             rc = gang_write(&g, ports, nports, img, &c->out);
             gang_free_ports(ports, nports);
@@ -359,7 +363,8 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
         sf_session_chip(c->session, &chip);
         json_chip(c, &chip);
         sf_job_set_flags(job, (verify ? SF_JOB_VERIFY : 0) | (c->opt.no_backup ? 0 : SF_JOB_BACKUP) |
-                                  (go ? SF_JOB_GO : 0));
+                                  (go ? SF_JOB_GO : 0) | (c->opt.force ? SF_JOB_FORCE : 0) |
+                                  (c->opt.data ? SF_JOB_DATA : 0));
         sf_job_set_go_address(job, go_given ? go_addr : SF_GO_BOOT_ADDRESS);
         sf_error e = verify_only ? sf_job_verify(job, c->session, img) : sf_job_write(job, c->session, img);
         if (*sf_job_backup_path(job)) {
@@ -628,7 +633,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -640,7 +645,8 @@ int main(int argc, char **argv)
         {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
         {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD},
         {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
-        {"no-backup", no_argument, 0, O_NO_BACKUP}, {"before", required_argument, 0, O_BEFORE},
+        {"no-backup", no_argument, 0, O_NO_BACKUP}, {"force", no_argument, 0, O_FORCE},
+        {"data", no_argument, 0, O_DATA}, {"before", required_argument, 0, O_BEFORE},
         {"after", required_argument, 0, O_AFTER}, {"enter", required_argument, 0, O_ENTER},
         {"protocol", required_argument, 0, O_PROTOCOL}, {"ymodem-start", required_argument, 0, O_YMODEM_START},
         {0, 0, 0, 0},
@@ -687,6 +693,8 @@ int main(int argc, char **argv)
         case O_LEVEL: if (!parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
         case O_IRREVERSIBLE: op->irreversible = true; break;
         case O_NO_BACKUP: op->no_backup = true; break;
+        case O_FORCE: op->force = true; break;
+        case O_DATA: op->data = true; break;
         case O_BEFORE: c.conn.before = optarg; break;
         case O_AFTER: c.conn.after = optarg; break;
         case O_ENTER: bad = parse_enter(&c, optarg); break;

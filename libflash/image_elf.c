@@ -9,10 +9,34 @@ static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
 #define PT_LOAD 1
 
+/* SF_ERR_FILE unless e_machine is ARM, naming the machine the file is for. */
+static sf_error check_machine(uint16_t machine, const char *name, sf_errbuf *eb)
+{
+    static const struct {
+        uint16_t id;
+        const char *name;
+    } machines[] = {{3, "x86"}, {8, "MIPS"}, {20, "PowerPC"}, {62, "x86-64"}, {83, "AVR"}, {94, "Xtensa (ESP32)"},
+                    {183, "AArch64"}, {243, "RISC-V"}};
+    if (machine == 40) /* EM_ARM */
+        return SF_OK;
+    const char *what = "another machine";
+    for (size_t i = 0; i < sizeof machines / sizeof machines[0]; i++)
+        if (machines[i].id == machine)
+            what = machines[i].name;
+    return sf_fail(eb, SF_ERR_FILE, "%s: an ELF file for %s (e_machine %u), not for ARM (40): it cannot run on an "
+                   "STM32", name, what, machine);
+}
+
+
 sf_error sf_parse_elf(const uint8_t *d, size_t len, const char *name, sf_image *img, sf_errbuf *eb)
 {
     if (len < 52 || memcmp(d, "\x7F" "ELF", 4) != 0)
         return sf_fail(eb, SF_ERR_FILE, "%s: not an ELF file (or truncated header: %zu bytes)", name, len);
+    /* The machine first: an x86-64 file is best refused for what it is, not for its class. */
+    uint16_t machine = d[5] == 2 ? (uint16_t)(d[18] << 8 | d[19]) : rd16(d + 18);
+    sf_error me = check_machine(machine, name, eb);
+    if (me)
+        return me;
     if (d[4] != 1)
         return sf_fail(eb, SF_ERR_FILE, "%s: ELF class %u; STM32 images are 32-bit ELF (class 1)", name, d[4]);
     if (d[5] != 1)

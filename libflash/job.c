@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define JOB_FLAGS (SF_JOB_VERIFY | SF_JOB_BACKUP | SF_JOB_GO)
+#define JOB_FLAGS (SF_JOB_VERIFY | SF_JOB_BACKUP | SF_JOB_GO | SF_JOB_FORCE | SF_JOB_DATA)
 
 struct sf_job {
     unsigned flags;
@@ -132,6 +132,12 @@ sf_error sf_job_write(sf_job *job, sf_session *s, const sf_image *img)
     /* Every check first: reading the chip's ID for the backup is not worth doing for an image
      * that cannot be written. */
     sf_error e = sf_session_check_image(s, img);
+    if (e == SF_OK && !(job->flags & SF_JOB_FORCE))
+        e = sf_session_check_firmware(s, img, job->flags & SF_JOB_DATA);
+    char why[400];
+    if (e == SF_OK && (job->flags & SF_JOB_FORCE) &&
+        sf_session_firmware_doubt(s, img, job->flags & SF_JOB_DATA, why, sizeof why) != SF_OK)
+        sf_session_say(s, SF_LOG_WARNING, "writing it all the same (forced): %s", why);
     if (e == SF_OK)
         e = write_backed_up(job, s, img, (job->flags & SF_JOB_VERIFY) ? SF_WRITE_VERIFY : 0);
     if (e == SF_OK) {

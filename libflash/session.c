@@ -1,6 +1,7 @@
 /* session.c - the public session: settings, open and close, and each operation as the same
  * steps whichever backend (ROM or stub, backend.h) carries it out (see session.h). */
 #define _POSIX_C_SOURCE 200809L
+#include "plausible.h"
 #include "session_internal.h"
 
 #include <pthread.h>
@@ -279,6 +280,27 @@ sf_error sf_session_check_image(sf_session *s, const sf_image *img)
     if (e == SF_OK)
         sf_plan_free(&plan);
     return end(s, e);
+}
+
+sf_error sf_session_check_firmware(sf_session *s, const sf_image *img, bool data)
+{
+    if (!s || !img)
+        return SF_ERR_ARG;
+    sf_error e = begin(s, true);
+    if (e)
+        return e;
+    if ((e = sf_session_need_device(s)) == SF_OK)
+        e = sf_plausible(s->chip.device, s->chip.flash_size, img, data, &s->eb);
+    return end(s, e);
+}
+
+sf_error sf_session_firmware_doubt(sf_session *s, const sf_image *img, bool data, char *why, size_t cap)
+{
+    sf_errbuf eb = {why, cap};
+    pthread_mutex_lock(&s->lock);
+    sf_error e = s->chip.device ? sf_plausible(s->chip.device, s->chip.flash_size, img, data, &eb) : SF_OK;
+    pthread_mutex_unlock(&s->lock);
+    return e;
 }
 
 /* Bytes of touched units the image does not give are kept: read them before erasing. */

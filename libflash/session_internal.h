@@ -61,6 +61,9 @@ bool sf_session_cancelled(sf_session *s);
 /* What the session knows of the chip, whatever the caller's sf_chip version (for the layers
  * above the session). */
 sf_error sf_session_chip_now(sf_session *s, sf_chip *out);
+/* sf_session_check_firmware's finding into why, without touching the session's error (a
+ * forced write only warns). */
+sf_error sf_session_firmware_doubt(sf_session *s, const sf_image *img, bool data, char *why, size_t cap);
 /* sf_session_read without progress events (the job's own reads: the chip's unique ID). */
 sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, size_t len);
 

@@ -235,7 +235,8 @@ static void test_backup_and_rollback(void **state)
     struct fx *x = *state;
     setenv("XDG_DATA_HOME", x->b.dir, 1);
     enum { LEN = 6144 }; /* three pages, the last one only half given: its other half is kept */
-    uint8_t *a = bh_noise(LEN, 11), *b = bh_noise(LEN, 22), *cc = bh_noise(LEN, 33), *blank = malloc(LEN);
+    uint8_t *a = bh_firmware(LEN, 11, 0x08000000), *b = bh_firmware(LEN, 22, 0x08000000),
+            *cc = bh_firmware(LEN, 33, 0x08000000), *blank = malloc(LEN);
     memset(blank, 0xFF, LEN);
     char pa[200], pbn[200], pc[200];
     snprintf(pa, sizeof pa, "%s", pb_file(&x->b, "a.bin"));
@@ -281,6 +282,121 @@ static void test_backup_and_rollback(void **state)
     free(blank);
 }
 
+/* A minimal ELF32 for ARM (or another machine) with one loadable segment at paddr. */
+static void save_elf(const char *path, uint16_t machine, uint32_t paddr, const uint8_t *data, uint32_t len)
+{
+    uint8_t h[84] = {0x7F, 'E', 'L', 'F', 1, 1, 1};
+    h[16] = 2;                                      /* ET_EXEC */
+    h[18] = (uint8_t)machine;
+    h[19] = (uint8_t)(machine >> 8);
+    h[20] = 1;                                      /* EV_CURRENT */
+    h[28] = 52;                                     /* e_phoff */
+    h[40] = 52;                                     /* e_ehsize */
+    h[42] = 32;                                     /* e_phentsize */
+    h[44] = 1;                                      /* e_phnum */
+    uint8_t *ph = h + 52;
+    ph[0] = 1;                                      /* PT_LOAD */
+    ph[4] = 84;                                     /* p_offset */
+    for (int i = 0; i < 4; i++) {
+        ph[8 + i] = ph[12 + i] = (uint8_t)(paddr >> (8 * i)); /* p_vaddr, p_paddr */
+        ph[16 + i] = ph[20 + i] = (uint8_t)(len >> (8 * i)); /* p_filesz, p_memsz */
+    }
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(h, 1, sizeof h, f), sizeof h);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* What is not firmware for this chip is refused (exit 3, a sentence saying what was found) and
+ * the flash stays byte for byte as it was; --force writes it all the same; --data writes a
+ * data block anywhere in flash without vector checks. */
+static void test_refuses_what_is_not_firmware(void **state)
+{
+    struct fx *x = *state;
+    size_t n;
+    uint8_t *hello = bh_load_file(getenv("HELLO_FLASH_BIN"), &n);
+    char text[200], gz[200], sp[200], even[200], elf_x86[200], elf_zero[200], data[200];
+    snprintf(text, sizeof text, "%s", pb_file(&x->b, "text.bin"));
+    snprintf(gz, sizeof gz, "%s", pb_file(&x->b, "text.bin.gz"));
+    snprintf(sp, sizeof sp, "%s", pb_file(&x->b, "sp.bin"));
+    snprintf(even, sizeof even, "%s", pb_file(&x->b, "even.bin"));
+    snprintf(elf_x86, sizeof elf_x86, "%s", pb_file(&x->b, "x86.elf"));
+    snprintf(elf_zero, sizeof elf_zero, "%s", pb_file(&x->b, "zero.elf"));
+    snprintf(data, sizeof data, "%s", pb_file(&x->b, "calibration.bin"));
+    write_text(text, "hello\n");
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "gzip -c %s > %s", text, gz);
+    assert_int_equal(system(cmd), 0);
+    uint8_t *p = malloc(n);
+    memcpy(p, hello, n);
+    put32(p, 0x20100000); /* past the F103's RAM */
+    save_file(sp, p, n);
+    memcpy(p, hello, n);
+    p[4] &= 0xFE; /* an even reset vector */
+    save_file(even, p, n);
+    save_elf(elf_x86, 62, 0x08000000, hello, (uint32_t)n);
+    save_elf(elf_zero, 40, 0x00000000, hello, (uint32_t)n); /* an ARM chip whose flash is at 0 */
+    uint8_t *cal = bh_noise(2048, 99);
+    save_file(data, cal, 2048);
+
+    struct {
+        const char *file, *address, *says;
+        bool forceable;
+    } cases[] = {
+        {text, NULL, "the image has 6 byte(s) at the boot address 0x08000000: too few for a vector table", true},
+        {gz, NULL, "the image has 6 byte(s) at the boot address", true},
+        {getenv("HELLO_FLASH_BIN"), "0x08004000", "points below 0x08004000, where this image starts", true},
+        {sp, NULL, "the first word 0x20100000 is not a stack pointer inside the RAM", true},
+        {even, NULL, "is even: a Cortex-M runs Thumb code only", true},
+        {elf_x86, NULL, "an ELF file for x86-64 (e_machine 62), not for ARM", false},
+        {elf_zero, NULL, "0x00000000", false},
+        {data, "0x08010000", "the image starts at 0x08010000 with no vector table", true},
+    };
+    uint8_t *before = flash_copy(x);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int rc = cases[i].address ? stubflash(x, "write", cases[i].file, "--address", cases[i].address, NULL)
+                                  : stubflash(x, "write", cases[i].file, NULL);
+        expect_rc(x, rc, 3);
+        if (!pb_log_has(&x->b, cases[i].says)) {
+            show_log_tail(x->b.log);
+            fail_msg("case %zu: the refusal does not say \"%s\"", i, cases[i].says);
+        }
+        uint8_t *after = flash_copy(x);
+        assert_memory_equal(after, before, x->flash_size);
+        free(after);
+    }
+    /* A file for another machine is refused before the port is opened. */
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-p", "/dev/stubflash-no-such-port", "write", elf_x86, NULL};
+    expect_rc(x, run_program(argv, NULL, x->b.log, 60), 3);
+    /* Forced, each writable case is written (and verified); data goes in as data. */
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        if (!cases[i].forceable)
+            continue;
+        int rc = cases[i].address
+                     ? stubflash(x, "--no-backup", "write", cases[i].file, "--address", cases[i].address, "--force", NULL)
+                     : stubflash(x, "--no-backup", "write", cases[i].file, "--force", NULL);
+        expect_rc(x, rc, 0);
+        assert_true(pb_log_has(&x->b, "writing it all the same (forced)"));
+    }
+    expect_rc(x, stubflash(x, "--no-backup", "write", data, "--address", "0x08010000", "--data", NULL), 0);
+    uint8_t got[2048];
+    assert_int_equal(sim_board_peek(x->b.board, 0x08010000, got, sizeof got), 0);
+    assert_memory_equal(got, cal, sizeof got);
+    /* Real firmware needs neither. */
+    expect_rc(x, stubflash(x, "--no-backup", "write", getenv("HELLO_FLASH_HEX"), NULL), 0);
+    free(before);
+    free(hello);
+    free(p);
+    free(cal);
+}
+
 static void test_no_answer_and_usage(void **state)
 {
     struct fx *x = *state;
@@ -302,8 +418,12 @@ static void test_in_process_board_with_options(void **state)
     char port[200], board[160];
     snprintf(board, sizeof board, "%s", pb_file(&x->b, "inproc.flash"));
     snprintf(port, sizeof port, "sim:stm32f030r8?flash=%s", board);
-    const char *argv[] = {getenv("STUBFLASH_CLI"), "-p", port, "--no-backup", "write", getenv("HELLO_FLASH_HEX"), NULL};
+    /* The F103's test firmware: its stack (0x20005000) is past the F030x8's 8 KiB of RAM, so
+     * only --force writes it, with a warning that says so. */
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-p", port, "--no-backup", "write", getenv("HELLO_FLASH_HEX"),
+                          "--force", NULL};
     expect_rc(x, run_program(argv, NULL, x->b.log, 60), 0);
+    assert_true(pb_log_has(&x->b, "writing it all the same (forced): the first word 0x20005000 is not a stack pointer"));
     /* The F030x8 leaves too little RAM for the stub: said, and written through the ROM. */
     assert_true(pb_log_has(&x->b, "does not fit the RAM the bootloader leaves free"));
     size_t n, m;
@@ -340,7 +460,7 @@ static void test_agrees_with_stm32flash(void **state)
     f = fopen(pb_file(&x->b, "b.bin"), "wb");
     fwrite(img, 1, sizeof img, f);
     fclose(f);
-    expect_rc(x, stubflash(x, "write", pb_file(&x->b, "b.bin"), NULL), 0);
+    expect_rc(x, stubflash(x, "write", pb_file(&x->b, "b.bin"), "--data", NULL), 0); /* a pattern, not firmware */
     char r2[160];
     snprintf(r2, sizeof r2, "%s/r2.bin", x->b.dir);
     const char *r[] = {"stm32flash", "-b", "115200", "-r", r2, "-S", "0x08000000:12288", sim_pty_path(x->b.pty), NULL};
@@ -364,6 +484,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_protection_needs_confirmation, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_protection_needs_confirmation, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_in_process_board_with_options, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_what_is_not_firmware, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_refuses_what_is_not_firmware, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_no_answer_and_usage, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd_rom, teardown),

@@ -244,7 +244,7 @@ static void campaign(bool stub, enum fault f, unsigned runs)
     c->image[0] = malloc(IMAGE_SIZE);
     assert_non_null(c->image[0]);
     memcpy(c->image[0], app_image, IMAGE_SIZE); /* the firmware's first 16 KiB: code and tables */
-    c->image[1] = bh_noise(IMAGE_SIZE, 0x5EED0000u + (uint32_t)f);
+    c->image[1] = bh_firmware(IMAGE_SIZE, 0x5EED0000u + (uint32_t)f, 0x08000000);
     for (int i = 0; i < 2; i++) {
         snprintf(c->image_path[i], sizeof c->image_path[i], "%s", pb_file(&c->pb, i ? "b.bin" : "a.bin"));
         FILE *fp = fopen(c->image_path[i], "wb");

@@ -51,7 +51,7 @@ static int teardown(void **state)
 
 static uint8_t *save_image(gang *g, size_t n, uint32_t seed)
 {
-    uint8_t *img = bh_noise(n, seed);
+    uint8_t *img = bh_firmware(n, seed, 0x08000000);
     bh_save_file(g->file, img, n);
     return img;
 }

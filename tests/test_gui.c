@@ -130,7 +130,7 @@ static void test_read_erase_run_and_cancel(void **state)
     /* Cancel in the middle of a slow write (real time, through the ROM). */
     char big[160];
     snprintf(big, sizeof big, "%s/big.bin", g->dir);
-    uint8_t *img = bh_noise(64 * 1024, 33);
+    uint8_t *img = bh_firmware(64 * 1024, 33, 0x08000000);
     bh_save_file(big, img, 64 * 1024);
     free(img);
     assert_int_equal(run_gui(g, "port sim:stm32f103re?realtime=1&flash=%s; option stub off; file %s; answer 0x08000000;"
@@ -144,7 +144,7 @@ static void test_a_binary_asks_where_it_goes(void **state)
     gui *g = *state;
     char fw[160];
     snprintf(fw, sizeof fw, "%s/app.bin", g->dir);
-    uint8_t *img = bh_noise(6000, 31);
+    uint8_t *img = bh_firmware(6000, 31, 0x08004000);
     bh_save_file(fw, img, 6000);
     /* A wrong answer keeps the question open (and says why); the right one is taken. */
     assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; answer 0x80G; answer 0x08004000;"
@@ -193,7 +193,7 @@ static void test_closing_during_a_flash_asks_first(void **state)
     char fw[160];
     snprintf(fw, sizeof fw, "%s/big.hex", g->dir);
     /* In real time through the ROM a 64 KiB image takes many seconds: close in the middle. */
-    uint8_t *img = bh_noise(64 * 1024, 32);
+    uint8_t *img = bh_firmware(64 * 1024, 32, 0x08000000);
     char bin[160];
     snprintf(bin, sizeof bin, "%s/big.bin", g->dir);
     bh_save_file(bin, img, 64 * 1024);

@@ -295,7 +295,7 @@ static void test_jobs_flash_verify_read(void **state)
     char *dir = g_dir_make_tmp("sfg-job-XXXXXX", NULL);
     char *board = g_build_filename(dir, "board.bin", NULL), *fw = g_build_filename(dir, "fw.bin", NULL);
     char *back = g_build_filename(dir, "read.bin", NULL), *port = g_strdup_printf("sim:stm32f103re?flash=%s", board);
-    guint8 *img = bh_noise(5 * 2048 + 100, 21);
+    guint8 *img = bh_firmware(5 * 2048 + 100, 21, 0x08001000);
     assert_true(g_file_set_contents(fw, (const char *)img, 5 * 2048 + 100, NULL));
 
     /* Flash at 0x08001000 (page 2 on): the map's cells 2..7 end verified, the rest untouched. */
@@ -392,7 +392,7 @@ static void test_job_cancel(void **state)
      * writing and written per unit: cancel while the fourth unit is written. */
     char *dir = g_dir_make_tmp("sfg-job-XXXXXX", NULL);
     char *fw = g_build_filename(dir, "fw.bin", NULL);
-    guint8 *img = bh_noise(64 * 1024, 22);
+    guint8 *img = bh_firmware(64 * 1024, 22, 0x08000000);
     assert_true(g_file_set_contents(fw, (const char *)img, 64 * 1024, NULL));
     sfg_job_params p = {.kind = SFG_JOB_FLASH, .port = "sim:stm32f103re?realtime=1", .file = fw, .base = 0x08000000,
                         .verify = TRUE, .stub = FALSE};

@@ -100,7 +100,7 @@ static void backups_are_kept_listed_and_rolled_back(void **state)
 {
     struct fx *x = *state;
     open_ok(x);
-    uint8_t *a = bh_noise(SIZE, 1), *b = bh_noise(SIZE, 2), *c = bh_noise(SIZE, 3);
+    uint8_t *a = bh_firmware(SIZE, 1, BASE), *b = bh_firmware(SIZE, 2, BASE), *c = bh_firmware(SIZE, 3, BASE);
     uint8_t *erased = malloc(SIZE);
     memset(erased, 0xFF, SIZE);
     time_t t0 = time(NULL);
@@ -156,7 +156,7 @@ static void a_backup_that_cannot_be_kept_stops_the_write(void **state)
 {
     struct fx *x = *state;
     open_ok(x);
-    uint8_t *a = bh_noise(SIZE, 4), *b = bh_noise(SIZE, 5);
+    uint8_t *a = bh_firmware(SIZE, 4, BASE), *b = bh_firmware(SIZE, 5, BASE);
     assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY), SF_OK);
     write_ok(x, a);
     assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY | SF_JOB_BACKUP), SF_OK);
@@ -182,7 +182,7 @@ static void checks_come_before_anything_is_erased(void **state)
 {
     struct fx *x = *state;
     open_ok(x);
-    uint8_t *a = bh_noise(SIZE, 6), *b = bh_noise(SIZE, 9);
+    uint8_t *a = bh_firmware(SIZE, 6, BASE), *b = bh_firmware(SIZE, 9, BASE);
     write_ok(x, a);
     sf_image *img = image_of(b, SIZE, BASE);
     assert_int_equal(sf_image_add(img, BASE + 512 * 1024 - 16, b, 32), SF_OK);
@@ -199,7 +199,7 @@ static void the_job_starts_the_firmware(void **state)
 {
     struct fx *x = *state;
     open_ok(x);
-    uint8_t *a = bh_noise(SIZE, 7);
+    uint8_t *a = bh_firmware(SIZE, 7, BASE);
     assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY | SF_JOB_GO), SF_OK);
     assert_int_equal(sf_job_flags(x->job), SF_JOB_VERIFY | SF_JOB_GO);
     write_ok(x, a);
@@ -236,7 +236,7 @@ static void a_callback_may_set_but_not_call(void **state)
 {
     struct fx *x = *state;
     open_ok(x);
-    uint8_t *a = bh_noise(SIZE, 8);
+    uint8_t *a = bh_firmware(SIZE, 8, BASE);
     struct reentry r = {x->s, 0, SF_OK};
     sf_session_set_progress(x->s, reenter, &r);
     write_ok(x, a);

@@ -116,7 +116,7 @@ static int stubflash(bridge *b, const char *port, ...)
 
 static uint8_t *image(bridge *b, const char *name, size_t n, uint32_t seed)
 {
-    uint8_t *img = bh_noise(n, seed);
+    uint8_t *img = bh_firmware(n, seed, 0x08000000);
     bh_save_file(pb_file(&b->pb, name), img, n);
     return img;
 }
@@ -161,7 +161,7 @@ static void test_rfc2217(void **state)
     for (size_t i = 0; i < sizeof ff; i += 7)
         ff[i] = (uint8_t)i;
     bh_save_file(pb_file(&b->pb, "ff.bin"), ff, sizeof ff);
-    assert_int_equal(stubflash(b, b->telnet, "--no-stub", "write", pb_file(&b->pb, "ff.bin"), NULL), 0);
+    assert_int_equal(stubflash(b, b->telnet, "--no-stub", "write", pb_file(&b->pb, "ff.bin"), "--data", NULL), 0);
     uint8_t got[sizeof ff];
     assert_int_equal(sim_board_peek(b->pb.board, 0x08000000, got, sizeof got), 0);
     assert_memory_equal(got, ff, sizeof ff);

@@ -55,11 +55,13 @@ static void expect_flash(pty_board *x, const uint8_t *d, size_t n)
     free(f);
 }
 
-/* A firmware-like image: the hello program, then tables that compress a little. */
+/* A firmware-like image: the hello program, then tables that compress a little. Its stack is
+ * moved to 0x20002000, inside the RAM of every part, so it passes for firmware on each. */
 static uint8_t *firmware_like(size_t n, size_t *hello_len)
 {
     uint8_t *img = bh_noise(n, 99), *hello = bh_load_file(getenv("HELLO_FLASH_BIN"), hello_len);
     memcpy(img, hello, *hello_len);
+    img[0] = 0x00, img[1] = 0x20, img[2] = 0x00, img[3] = 0x20;
     for (size_t i = *hello_len; i < n; i++)
         img[i] = (uint8_t)(i % 7 == 0 ? img[i] : (i / 64) & 0xFF);
     free(hello);
@@ -200,7 +202,7 @@ static void test_resume_after_the_host_dies(void **state)
     sim_options opt = {.boot0 = true, .realtime = true};
     pty_board *x = *state = fixture("stm32f103re", &opt);
     size_t n = 48 * 1024;
-    uint8_t *img = bh_noise(n, 5);
+    uint8_t *img = bh_firmware(n, 5, 0x08000000);
     save(x, "a.bin", img, n);
     const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "--no-backup",
                           "write", pb_file(x, "a.bin"), NULL};
@@ -226,7 +228,7 @@ static void test_stub_that_cannot_start(void **state)
     /* The PLL never locks: the stub hangs in its clock set-up and never greets. */
     sim_options opt = {.boot0 = true, .faults = {.pll_stuck = true}};
     pty_board *x = *state = fixture("stm32f103re", &opt);
-    uint8_t *img = bh_noise(4096, 3);
+    uint8_t *img = bh_firmware(4096, 3, 0x08000000);
     save(x, "a.bin", img, 4096);
     assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 4);
     assert_true(pb_log_has(x, "the stub did not start after Go"));
@@ -251,7 +253,7 @@ static void test_stub_damaged_on_the_way(void **state)
     sim_options opt = {.boot0 = true,
                        .faults = {.damage_ram_byte = SFS_PARAMS_OFFSET + offsetof(struct sfs_params, chip) + 1}};
     pty_board *x = *state = fixture("stm32f103re", &opt);
-    uint8_t *img = bh_noise(4096, 5);
+    uint8_t *img = bh_firmware(4096, 5, 0x08000000);
     save(x, "a.bin", img, 4096);
     assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
     assert_true(pb_log_has(x, "the stub arrived damaged in RAM"));
@@ -268,7 +270,7 @@ static void test_stub_damaged_on_a_noisy_line_is_rewritten_before_go(void **stat
      * shown noise the host reads the stub back before Go and writes the damaged block again. */
     sim_options opt = {.boot0 = true, .faults = {.drop_byte = 3, .damage_ram_byte = 300}};
     pty_board *x = *state = fixture("stm32f103re", &opt);
-    uint8_t *img = bh_noise(4096, 6);
+    uint8_t *img = bh_firmware(4096, 6, 0x08000000);
     save(x, "a.bin", img, 4096);
     assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
     assert_true(pb_log_has(x, "reading the stub back before starting it"));
@@ -289,8 +291,8 @@ static void test_power_cut_under_the_stream_does_not_talk_to_the_rom(void **stat
     sim_options opt = {.boot0 = true, .faults = {.power_cut_after_bytes = 16000, .power_off_ms = 5}};
     pty_board *x = *state = fixture("stm32f103re", &opt);
     size_t n = 32 * 1024;
-    uint8_t *img = bh_noise(n, 8);
-    for (size_t i = 0; i + 16 <= n; i += 300) { /* sparse enough to leave it incompressible */
+    uint8_t *img = bh_firmware(n, 8, 0x08000000);
+    for (size_t i = 300; i + 16 <= n; i += 300) { /* after the vector table; sparse enough to leave it incompressible */
         img[i] = 0x7F;
         memcpy(img + i + 3, "\x82\x7D", 2);
         memcpy(img + i + 8, "\x82\x7D", 2);
@@ -329,7 +331,7 @@ static void test_link_that_cannot_carry_the_fast_rate(void **state)
      * stub goes back to 115200 when the first thing it hears is not a frame. */
     sim_options opt = {.boot0 = true, .faults = {.max_baud = 115200}};
     pty_board *x = *state = fixture("stm32f103re", &opt);
-    uint8_t *img = bh_noise(8192, 4);
+    uint8_t *img = bh_firmware(8192, 4, 0x08000000);
     save(x, "a.bin", img, 8192);
     assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
     assert_true(pb_log_has(x, "no answer at 921600 baud"));

@@ -16,7 +16,27 @@ void reset_handler(void)
         ;
 }
 
-__attribute__((section(".vectors"), used)) static const void *const vectors[] = {
+/* Faults and interrupts nobody expects: stop here, where a debugger would find us. */
+static void default_handler(void)
+{
+    for (;;)
+        ;
+}
+
+/* The Cortex-M system vectors, as real firmware has them (ARMv7-M ARM B1.5.3): a loader checks
+ * that they are 0 or Thumb addresses in flash or RAM. */
+__attribute__((section(".vectors"), used)) static const void *const vectors[16] = {
     &_estack,
     (void *)reset_handler,
+    (void *)default_handler, /* NMI */
+    (void *)default_handler, /* HardFault */
+    (void *)default_handler, /* MemManage */
+    (void *)default_handler, /* BusFault */
+    (void *)default_handler, /* UsageFault */
+    0, 0, 0, 0,              /* reserved */
+    (void *)default_handler, /* SVCall */
+    (void *)default_handler, /* DebugMonitor */
+    0,                       /* reserved */
+    (void *)default_handler, /* PendSV */
+    (void *)default_handler, /* SysTick (hello.c polls its COUNTFLAG, no interrupt) */
 };

@@ -196,3 +196,21 @@ uint8_t *bh_noise(size_t len, uint32_t seed)
     }
     return p;
 }
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+uint8_t *bh_firmware(size_t len, uint32_t seed, uint32_t base)
+{
+    assert_true(len >= 64);
+    uint8_t *p = bh_noise(len, seed);
+    put32(p, 0x20002000u);
+    for (unsigned i = 1; i < 16; i++)
+        put32(p + 4 * i, i == 1 || i == 2 || i == 3 ? base + 0x101u : 0);
+    return p;
+}

@@ -34,6 +34,11 @@ uint8_t *bh_load_file(const char *path, size_t *len);
 void bh_save_file(const char *path, const uint8_t *data, size_t len);
 /* len bytes that do not compress (xorshift32 from seed, which must not be 0); malloc'd. */
 uint8_t *bh_noise(size_t len, uint32_t seed);
+/* bh_noise headed by a vector table a chip could boot from when the bytes land at base: the
+ * stack at 0x20002000 (inside every listed part's RAM), reset and the other system vectors
+ * at base + 0x101 (Thumb, inside the image). len is at least 64. What firmware looks like to
+ * the plausibility checks, with noise after it. */
+uint8_t *bh_firmware(size_t len, uint32_t seed, uint32_t base);
 /* Collect what the device prints for up to ms, as a string. */
 size_t bh_collect(sim_board *b, char *out, size_t cap, int ms);
 

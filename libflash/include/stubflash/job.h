@@ -34,6 +34,9 @@ enum sf_job_flag {
     SF_JOB_BACKUP = 1 << 1, /**< keep what the write replaces (backup.h); if the chip's unique
                              *   ID is unknown the write goes on without one, with a warning */
     SF_JOB_GO = 1 << 2,     /**< start the firmware afterwards (sf_job_set_go_address) */
+    SF_JOB_FORCE = 1 << 3,  /**< write even what does not look like firmware for this chip
+                             *   (sf_session_check_firmware), with a warning */
+    SF_JOB_DATA = 1 << 4,   /**< the image is data, not firmware: no vector-table checks */
 };
 
 /** A job with SF_JOB_VERIFY | SF_JOB_BACKUP, starting at the chip's boot address, backups in
@@ -51,7 +54,8 @@ SF_API sf_error sf_job_set_go_address(sf_job *job, uint32_t addr);
 /** The backup folder's root (backup.h); NULL restores the default. The string is copied. */
 SF_API sf_error sf_job_set_backup_root(sf_job *job, const char *root);
 
-/** On an open session: every check of sf_session_check_image, then (SF_JOB_BACKUP) the
+/** On an open session: every check of sf_session_check_image and (unless SF_JOB_FORCE)
+ * sf_session_check_firmware (with data = SF_JOB_DATA), then (SF_JOB_BACKUP) the
  * backup, the write (only the units the image touches; through the RAM stub where the session
  * allows it), (SF_JOB_VERIFY) the verification and (SF_JOB_GO) the start, which closes the
  * session. Nothing is erased before every check passed and the backup is saved; a backup that

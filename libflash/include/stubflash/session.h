@@ -132,6 +132,17 @@ SF_API sf_error sf_session_chip(sf_session *s, sf_chip *out);
  * protection, readout protection. The write functions run the same checks first. */
 SF_API sf_error sf_session_check_image(sf_session *s, const sf_image *img);
 
+/** Whether the image looks like firmware this chip can run, before it is written: for what
+ * lands at the boot address (and for an image elsewhere that starts with one), a vector table
+ * whose stack pointer lies in the chip's RAM (word-aligned, at most its top), whose reset
+ * vector is odd (Thumb) and inside the image, and whose other system vectors are 0 or Thumb
+ * addresses in flash or RAM; an image at another address must start with its own vector table
+ * pointing into itself. data true (a calibration block, a file system) skips these checks.
+ * SF_ERR_FILE with a sentence that says what was found; SF_ERR_DEVICE for an unknown chip.
+ * sf_job_write runs it unless told SF_JOB_FORCE or SF_JOB_DATA; sf_session_write_image does
+ * not (it writes bytes, whatever they are). @since 0.2 */
+SF_API sf_error sf_session_check_firmware(sf_session *s, const sf_image *img, bool data);
+
 /** Flags for sf_session_write_image. */
 enum {
     SF_WRITE_VERIFY = 1 << 0,   /**< read back and compare (the ROM has no checksum on F1) */
