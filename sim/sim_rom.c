@@ -280,9 +280,9 @@ static void cmd_extended_erase(rom *r)
         if (!rx(r, &cs))
             return;
         unsigned mask = n == 0xFFFF ? 3 : n == 0xFFFE ? 1 : n == 0xFFFD ? 2 : 0;
-        bool dual = r->env->part->bank2_base != 0;
+        bool dual = r->env->part->bank2_base != 0, mass = sim_part_family(r->env->part)->mass_erase;
         /* 0xFFF0..0xFFFC are reserved; L0/L1 have no mass erase at all (AN3155). */
-        if (mask == 0 || cs != (uint8_t)(hi ^ lo) || (!dual && mask != 3) || r->env->part->no_mass_erase) {
+        if (mask == 0 || cs != (uint8_t)(hi ^ lo) || (!dual && mask != 3) || !mass) {
             tx(r, NACK);
             return;
         }
