@@ -17,6 +17,7 @@ import sys
 # and the host index their model tables with it).
 KEYS = {
     "name": "word", "define": "word", "chip": "file", "driver": "file", "load": "number", "cpu": "word",
+    "uart_clock": "number", "rx_dma": "number", "program_unit": "number",
     "flash": ["f1", "f4", "l4", "l0", "h7"], "notzeroerr": "bool", "erased": "number",
     "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
     "flash_regs": "number", "ctl_per_bank": "bool",
