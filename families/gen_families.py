@@ -20,6 +20,7 @@ KEYS = {
     "uart_clock": "number", "rx_dma": "number", "program_unit": "number",
     "flash": ["f1", "f4", "l4", "l0", "h7"], "notzeroerr": "bool", "erased": "number",
     "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
+    "options": ["f1", "f4", "rdp"], "rdp_level2": "bool",
     "flash_regs": "number", "ctl_per_bank": "bool",
     "rcc": ["f1", "f4", "l4", "wb", "g0", "l0", "l1", "h7"], "rcc_regs": "number", "msi_reset": "bool",
     "usart": ["v1", "v2"], "usart_regs": "number", "dma": ["channels", "streams"], "dma_regs": "number",
@@ -126,7 +127,8 @@ def write_table(records, h_path, c_path):
     h += [f"    {enum_name('SFI_FAMILY', r['id'])}," for r in records]
     h += ["    SFI_FAMILY_COUNT\n};\n"]
     for key, prefix, what in (("flash", "SFI_FLASH", "Flash controller models"),
-                              ("rcc", "SFI_RCC", "RCC models (sim/sim_rcc*.c)")):
+                              ("rcc", "SFI_RCC", "RCC models (sim/sim_rcc*.c)"),
+                              ("options", "SFI_OPTIONS", "Option byte layouts")):
         h += [f"/* {what}: the '{key}' key. */", f"enum {prefix.lower()}_kind {{"]
         h += [f"    {enum_name(prefix, v)}," for v in KEYS[key]]
         h += [f"    {prefix}_KINDS\n}};\n"]
@@ -143,6 +145,8 @@ typedef struct sfi_family {{
     bool mass_erase;
     bool bank2_at_512k;        /* the F1 XL's bank 2 after 512 KiB; else at half the flash */
     uint32_t uid;
+    uint8_t options;           /* enum sfi_options_kind */
+    bool rdp_level2;
     /* The simulator's: where its models sit */
     uint32_t flash_regs, rcc_regs, usart_regs, dma_regs;
     bool ctl_per_bank;
@@ -173,7 +177,8 @@ const sfi_family *sfi_family_named(const char *name);
               f" .stub_load = 0x{f['load']:08X}u,",
               f"        .flash_kind = {enum_name('SFI_FLASH', f['flash'])}, .notzeroerr = {str(f['notzeroerr']).lower()},"
               f" .erased = 0x{f['erased']:02X}, .mass_erase = {str(f['mass_erase']).lower()},",
-              f"        .bank2_at_512k = {str(f['bank2'] == '512K').lower()}, .uid = 0x{f['uid']:08X}u,",
+              f"        .bank2_at_512k = {str(f['bank2'] == '512K').lower()}, .uid = 0x{f['uid']:08X}u,"
+              f" .options = {enum_name('SFI_OPTIONS', f['options'])}, .rdp_level2 = {str(f['rdp_level2']).lower()},",
               f"        .flash_regs = 0x{f['flash_regs']:08X}u, .rcc_regs = 0x{f['rcc_regs']:08X}u,"
               f" .usart_regs = 0x{f['usart_regs']:08X}u, .dma_regs = 0x{f['dma_regs']:08X}u,",
               f"        .ctl_per_bank = {str(f['ctl_per_bank']).lower()}, .rcc_kind = {enum_name('SFI_RCC', f['rcc'])},"

@@ -43,13 +43,13 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
 void sim_flash_default_options(sim_flash *f)
 {
     const struct sim_part *p = f->part;
-    if (p->options_format == SIM_OB_RDP) {
+    if (sim_part_options(p) == SIM_OB_RDP) {
         memset(f->optbytes, 0xFF, p->optbytes_size);
         f->optbytes[0] = p->rdp_level0;
         f->optbytes[p->rdp_complement] = (uint8_t)~p->rdp_level0;
         return;
     }
-    if (p->options_format == SIM_OB_F4) {
+    if (sim_part_options(p) == SIM_OB_F4) {
         /* RM0090 3.6: USER 0xEC (no BOR, software watchdog, no reset on stop/standby), RDP
          * level 0, every sector writable. */
         memset(f->optbytes, 0xFF, p->optbytes_size);
@@ -66,9 +66,9 @@ void sim_flash_default_options(sim_flash *f)
 
 bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
-    if (p->options_format == SIM_OB_RDP) /* a complement that does not match: level 1 */
+    if (sim_part_options(p) == SIM_OB_RDP) /* a complement that does not match: level 1 */
         return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
-    if (p->options_format == SIM_OB_F4)
+    if (sim_part_options(p) == SIM_OB_F4)
         return ob[OB4_RDP] != p->rdp_level0;
     /* Option byte loader: an option whose complement does not match reads as 0xFF (RM0008
      * 2.5 OPTERR), which for RDP means protected. */
@@ -77,9 +77,9 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
 {
-    if (p->options_format == SIM_OB_RDP)
+    if (sim_part_options(p) == SIM_OB_RDP)
         return 0xFFFFFFFFu; /* write protection not modelled for these families */
-    if (p->options_format == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
+    if (sim_part_options(p) == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
         return 0xFFFFF000u | ((uint32_t)ob[OB4_NWRP] | (uint32_t)ob[OB4_NWRP + 1] << 8);
     uint32_t w = 0;
     for (int i = 0; i < 4; i++) {
@@ -137,9 +137,9 @@ uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
 
 bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 {
-    if (f->part->options_format == SIM_OB_RDP)
+    if (sim_part_options(f->part) == SIM_OB_RDP)
         return false; /* write protection not modelled for these families */
-    if (f->part->options_format == SIM_OB_F4) /* nWRP: one bit per sector */
+    if (sim_part_options(f->part) == SIM_OB_F4) /* nWRP: one bit per sector */
         return page < 32 && !(f->wrpr & (1u << page));
     uint32_t bit = page / f->part->wrp_pages_per_bit;
     if (bit > 31)
@@ -359,7 +359,7 @@ void sim_flash_erase_options(sim_flash *f)
 
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 {
-    if (f->part->options_format == SIM_OB_F4) {
+    if (sim_part_options(f->part) == SIM_OB_F4) {
         /* F4: the option bytes are loaded from FLASH_OPTCR as a whole, no complements. */
         if (off < f->part->optbytes_size)
             f->optbytes[off] = value;
@@ -378,14 +378,14 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
 {
     sim_flash_erase_options(f);
-    if (f->part->options_format == SIM_OB_RDP) {
+    if (sim_part_options(f->part) == SIM_OB_RDP) {
         /* The complement is written with the value (RM0351 3.4.1: each option word has its
          * complement beside it, written by the option programming sequence). */
         memcpy(f->optbytes, image, f->part->optbytes_size);
         f->optbytes[f->part->rdp_complement] = (uint8_t)~image[0];
         return;
     }
-    unsigned step = f->part->options_format == SIM_OB_F4 ? 1 : 2; /* F1: pairs, complement by hardware */
+    unsigned step = sim_part_options(f->part) == SIM_OB_F4 ? 1 : 2; /* F1: pairs, complement by hardware */
     for (uint32_t i = 0; i < f->part->optbytes_size; i += step)
         if (image[i] != 0xFF)
             sim_flash_program_option(f, i, image[i]);

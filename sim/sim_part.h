@@ -7,12 +7,12 @@
 
 #include "families.h"
 
-/* How the option bytes are laid out. */
+/* How the option bytes are laid out (families.txt: options; sim_part_options). */
 enum sim_options_format {
-    SIM_OB_F1, /* F0/F1/F3: value and complement pairs; RDP at 0, USER 2, DATA 4-6, WRP 8-14 */
-    SIM_OB_F4, /* F2/F4 (and F7, assumed): USER at 0, RDP at 1, nWRP (one bit per sector, 1 = writable) at 8-9 */
-    SIM_OB_RDP, /* L0/L1/L4/G0/G4/WB/H7: RDP at 0 and its complement at rdp_complement; write
-                 * protection (areas, per family) is not modelled: Write (Un)Protect is NACKed */
+    SIM_OB_F1 = SFI_OPTIONS_F1, /* F0/F1/F3: value and complement pairs; RDP at 0, USER 2, DATA 4-6, WRP 8-14 */
+    SIM_OB_F4 = SFI_OPTIONS_F4, /* F2/F4 (and F7, assumed): USER at 0, RDP at 1, nWRP (one bit per sector, 1 = writable) at 8-9 */
+    SIM_OB_RDP = SFI_OPTIONS_RDP, /* L0/L1/L4/G0/G4/WB/H7: RDP at 0 and its complement at rdp_complement; write
+                                   * protection (areas, per family) is not modelled: Write (Un)Protect is NACKed */
 };
 
 struct sim_part {
@@ -34,7 +34,6 @@ struct sim_part {
     uint32_t cpuid;             /* SCB->CPUID */
     uint32_t wrp_pages_per_bit; /* pages one WRP bit protects (bits 0..30); bit 31 = the rest */
     uint8_t rdp_level0;         /* the RDP option byte that means unprotected: F1 0xA5, F0/F3/F4 0xAA */
-    uint8_t options_format;     /* enum sim_options_format */
     uint8_t program_bytes;      /* what Write Memory programs at a time: 1 (F4/F7 ROM), 2 (F0/F1/F3),
                                  * 8 (L4/G0/G4/WB double words), 32 (H7 flash words), 64 or 128
                                  * (L0/L1 half-pages); 0 means 2 */
@@ -56,5 +55,7 @@ struct sim_part {
 
 static inline const sfi_family *sim_part_family(const struct sim_part *p) { return &sfi_families[p->family]; }
 static inline uint8_t sim_part_erased(const struct sim_part *p) { return sim_part_family(p)->erased; }
+/* enum sim_options_format */
+static inline unsigned sim_part_options(const struct sim_part *p) { return sim_part_family(p)->options; }
 
 #endif

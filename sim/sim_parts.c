@@ -161,7 +161,7 @@ static const uint32_t f4_sector_erase_ns[12] = {400000000u, 400000000u, 40000000
         .bl_ram_start = 0x20003000, .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800,                         \
         .optbytes_base = 0x1FFFC000, .optbytes_size = 16, .flash_size_reg = 0x1FFF7A22,                       \
         .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M4_R0P1, .wrp_pages_per_bit = 1,                              \
-        .rdp_level0 = F0_F3_RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .family = SFI_FAMILY_F4, \
+        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = SFI_FAMILY_F4, \
         .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = sectors,             \
         .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,         \
         .rom_startup_ns = F4_ROM_STARTUP_NS,                                                                  \
@@ -216,7 +216,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 320 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0xEDC0, .optbytes_base = 0x1FFF0000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF0F442, .uid_reg = 0x1FF0F420, .cpuid = CORTEX_M7_R0P1, .wrp_pages_per_bit = 1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .write_align = 8, .family = SFI_FAMILY_F7,
+        .rdp_level0 = RDP_LEVEL0, .program_bytes = 1, .write_align = 8, .family = SFI_FAMILY_F7,
         .sector_sizes = f7_sectors, .sector_erase_ns = f7_sector_erase_ns, .nsectors = 8,
         .program_ns = 16000u, .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull,
         .rom_startup_ns = 16600000u,
@@ -228,7 +228,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 36 * 1024, .bl_ram_start = 0x20002700,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 4, .family = SFI_FAMILY_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
@@ -239,7 +239,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
@@ -250,7 +250,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 20 * 1024, .bl_ram_start = 0x20001400,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF8007C, .uid_reg = 0x1FF80050, .cpuid = CORTEX_M0P_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 64,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 2, .program_bytes = 64,
         .write_align = 8, .family = SFI_FAMILY_L0, .program_ns = L0_PROGRAM_NS,
         .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
     },
@@ -261,7 +261,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 80 * 1024, .bl_ram_start = 0x20001000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF800CC, .uid_reg = 0x1FF800D0, .cpuid = CORTEX_M3_R2P0,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 128,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 2, .program_bytes = 128,
         .write_align = 8, .family = SFI_FAMILY_L1, .program_ns = L0_PROGRAM_NS,
         .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
     },
@@ -272,7 +272,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20003100,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 860000u,
     },
@@ -283,7 +283,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20003100,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 55000000u,
     },
@@ -294,7 +294,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF8000, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_WB, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
@@ -308,7 +308,7 @@ static const struct sim_part more_parts[] = {
         .ram2_base = 0x24000000, .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 1, .program_bytes = 32,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32,
         .write_align = 8, .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
         .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,
     },
