@@ -10,7 +10,7 @@
  */
 #include "sf_internal.h"
 
-#include <string.h>
+#include "families.h"
 
 #define K 1024u
 #define RUNS(...) (const sf_erase_run[]){__VA_ARGS__}, (uint8_t)(sizeof((const sf_erase_run[]){__VA_ARGS__}) / sizeof(sf_erase_run))
@@ -136,27 +136,20 @@ sf_error sf_device_unit_of(const sf_device *dev, uint32_t flash_size, uint32_t a
     return SF_ERR_FIT;
 }
 
-/* "Unique device ID register (96 bits)" of each family's reference manual: RM0091 and RM0316
- * (F0, F3), RM0008 (F1), RM0090 (F4), RM0385 (F7), RM0433 (H7), RM0367 (L0), RM0038 (L1:
- * categories 1 and 2 differ from 3 and up), RM0394/RM0351/RM0444/RM0440/RM0434 (L4, G0, G4, WB). */
+/* The "Unique device ID register (96 bits)" of the device's family (families.txt: uid); the L1's
+ * categories 1 and 2 have it elsewhere than 3 and up (RM0038). */
 uint32_t sf_device_uid_address(const sf_device *dev)
 {
-    static const struct { const char *family; uint32_t addr; } uid[] = {
-        {"F0", 0x1FFFF7ACu}, {"F3", 0x1FFFF7ACu}, {"F1", 0x1FFFF7E8u}, {"F4", 0x1FFF7A10u}, {"F7", 0x1FF0F420u},
-        {"H7", 0x1FF1E800u}, {"L0", 0x1FF80050u}, {"L1", 0x1FF800D0u}, {"L4", 0x1FFF7590u}, {"G0", 0x1FFF7590u},
-        {"G4", 0x1FFF7590u}, {"WB", 0x1FFF7590u},
-    };
-    if (!dev)
+    const sfi_family *f = sfi_family_named(dev ? dev->family : NULL);
+    if (!f)
         return 0;
     if (dev->pid == 0x416 || dev->pid == 0x429) /* L1 categories 1 and 2 */
         return 0x1FF80050u;
-    for (size_t i = 0; i < sizeof uid / sizeof uid[0]; i++)
-        if (strcmp(uid[i].family, dev->family) == 0)
-            return uid[i].addr;
-    return 0;
+    return f->uid;
 }
 
 bool sf_device_no_mass_erase(const sf_device *d)
 {
-    return d && (strcmp(d->family, "L0") == 0 || strcmp(d->family, "L1") == 0);
+    const sfi_family *f = sfi_family_named(d ? d->family : NULL);
+    return f && !f->mass_erase;
 }

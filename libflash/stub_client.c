@@ -47,35 +47,11 @@ unsigned sc_work_ms(const sc_link *l, uint64_t bytes)
     return (unsigned)(bytes * us / 1000u) + erase_ms(l, bytes);
 }
 
-/* One stub binary per flash controller family (stub/meson.build). */
-typedef struct stub_kind {
-    const char *family;
-    const unsigned char *image;
-    const size_t *len;
-    uint32_t load;
-} stub_kind;
-
-static const stub_kind stub_kinds[] = {
-    {"F1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1},
-    {"F0", sfs_stub_image_f0, &sfs_stub_image_f0_len, SFS_LOAD_F0},
-    {"F3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3},
-    {"F4", sfs_stub_image_f4, &sfs_stub_image_f4_len, SFS_LOAD_F4},
-    {"F7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7},
-    {"L4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4},
-    {"G4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4},
-    {"WB", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB},
-    {"G0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0},
-    {"L0", sfs_stub_image_l0, &sfs_stub_image_l0_len, SFS_LOAD_L0},
-    {"L1", sfs_stub_image_l1, &sfs_stub_image_l1_len, SFS_LOAD_L1},
-    {"H7", sfs_stub_image_h7, &sfs_stub_image_h7_len, SFS_LOAD_H7},
-};
-
-static const stub_kind *stub_for(const sf_device *d)
+/* The stub for the device's family (families/families.txt), or NULL. */
+static const sfs_stub *stub_for(const sf_device *d)
 {
-    for (size_t i = 0; d && i < sizeof stub_kinds / sizeof stub_kinds[0]; i++)
-        if (strcmp(d->family, stub_kinds[i].family) == 0)
-            return &stub_kinds[i];
-    return NULL;
+    const sfi_family *f = sfi_family_named(d ? d->family : NULL);
+    return f ? &sfs_stubs[f - sfi_families] : NULL;
 }
 
 bool sc_supports(const sf_device *d) { return stub_for(d) != NULL; }
@@ -84,7 +60,7 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
                         sc_layout *out, sf_errbuf *eb)
 {
     memset(out, 0, sizeof *out);
-    const stub_kind *k = stub_for(d);
+    const sfs_stub *k = stub_for(d);
     if (!k)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub has no flash driver for the %s family yet",
                        d ? d->family : "unknown");
@@ -112,7 +88,7 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     p.page_size = d->layout[0].size;
     /* Bank 2: on the F1 XL after the first 512 KiB (RM0008 3.3.3); on the others at half the
      * flash (L476, G474 in its default dual-bank mode). */
-    if (strcmp(d->family, "F1") == 0)
+    if (sfi_family_named(d->family)->bank2_at_512k)
         p.bank2_base = d->dual_bank && flash_size > 512u * 1024u ? d->flash_base + 512u * 1024u : 0;
     else
         p.bank2_base = d->dual_bank ? d->flash_base + flash_size / 2u : 0;
@@ -369,43 +345,57 @@ static const char *status_name(uint8_t st)
     }
 }
 
-/* What a flash status register bit means, per controller family (the reference manuals'
- * FLASH_SR; stub/protocol.h for SFS_SR_MISMATCH). */
+/* What a flash status register bit means, per flash controller kind (families.txt: flash; the
+ * reference manuals' FLASH_SR; stub/protocol.h for SFS_SR_MISMATCH). */
+#define K_F1 (1u << SFI_FLASH_F1)
+#define K_F4 (1u << SFI_FLASH_F4)
+#define K_L4 (1u << SFI_FLASH_L4)
+#define K_L0 (1u << SFI_FLASH_L0)
+#define K_H7 (1u << SFI_FLASH_H7)
+#define K_NOTZERO 0x80u /* only where families.txt says notzeroerr=yes */
+_Static_assert(SFI_FLASH_KINDS < 8, "flash kinds fit sr_bit.kinds below K_NOTZERO");
+
 typedef struct sr_bit {
-    const char *families;
+    uint8_t kinds;
     uint32_t bit;
     const char *text;
 } sr_bit;
 
 static const sr_bit sr_bits[] = {
-    {"F0 F1 F3", 1u << 2, "PGERR, the cells were not erased"},
-    {"F0 F1 F3", 1u << 4, "WRPRTERR, the page is write-protected"},
-    {"F4 F7 L4 G4 WB G0", 1u << 1, "OPERR"},
-    {"L4 G4 WB G0", 1u << 3, "PROGERR, the cells were not erased"},
-    {"F4 F7 L4 G4 WB G0", 1u << 4, "WRPERR, write-protected"},
-    {"F4 F7 L4 G4 WB G0", 1u << 5, "PGAERR, misaligned"},
-    {"F4 F7", 1u << 6, "PGPERR, wrong width"},
-    {"L4 G4 WB G0", 1u << 6, "SIZERR, wrong width"},
-    {"F4 F7 L4 G4 WB G0", 1u << 7, "PGSERR (ERSERR on the F7), wrong sequence"},
-    {"L4 G4 WB G0", 1u << 8, "MISERR"},
-    {"L0 L1", 1u << 8, "WRPERR, write-protected"},
-    {"L0 L1", 1u << 9, "PGAERR, misaligned"},
-    {"L0 L1", 1u << 10, "SIZERR, wrong width"},
-    {"L0", 1u << 16, "NOTZEROERR, the cells were not erased"},
-    {"H7", 1u << 17, "WRPERR, write-protected"},
-    {"H7", 1u << 18, "PGSERR, wrong sequence"},
-    {"H7", 1u << 19, "STRBERR"},
-    {"H7", 1u << 21, "INCERR, inconsistent write"},
-    {"H7", 1u << 22, "OPERR"},
-    {"F4 F7 L4 G4 WB G0 L0 L1 H7", SFS_SR_MISMATCH, "the cells did not take the data (not erased?)"},
+    {K_F1, 1u << 2, "PGERR, the cells were not erased"},
+    {K_F1, 1u << 4, "WRPRTERR, the page is write-protected"},
+    {K_F4 | K_L4, 1u << 1, "OPERR"},
+    {K_L4, 1u << 3, "PROGERR, the cells were not erased"},
+    {K_F4 | K_L4, 1u << 4, "WRPERR, write-protected"},
+    {K_F4 | K_L4, 1u << 5, "PGAERR, misaligned"},
+    {K_F4, 1u << 6, "PGPERR, wrong width"},
+    {K_L4, 1u << 6, "SIZERR, wrong width"},
+    {K_F4 | K_L4, 1u << 7, "PGSERR (ERSERR on the F7), wrong sequence"},
+    {K_L4, 1u << 8, "MISERR"},
+    {K_L0, 1u << 8, "WRPERR, write-protected"},
+    {K_L0, 1u << 9, "PGAERR, misaligned"},
+    {K_L0, 1u << 10, "SIZERR, wrong width"},
+    {K_L0 | K_NOTZERO, 1u << 16, "NOTZEROERR, the cells were not erased"},
+    {K_H7, 1u << 17, "WRPERR, write-protected"},
+    {K_H7, 1u << 18, "PGSERR, wrong sequence"},
+    {K_H7, 1u << 19, "STRBERR"},
+    {K_H7, 1u << 21, "INCERR, inconsistent write"},
+    {K_H7, 1u << 22, "OPERR"},
+    {K_F4 | K_L4 | K_L0 | K_H7, SFS_SR_MISMATCH, "the cells did not take the data (not erased?)"},
 };
+
+static bool sr_bit_applies(const sr_bit *b, const sfi_family *f)
+{
+    return (b->kinds & (1u << f->flash_kind)) && (!(b->kinds & K_NOTZERO) || f->notzeroerr);
+}
 
 sf_error sc_flash_error(sc_link *l, uint32_t addr, uint32_t sr, const char *after)
 {
     const sf_device *d = sf_device_find((uint16_t)(l->params.chip & 0xFFFFu));
+    const sfi_family *f = sfi_family_named(d ? d->family : NULL);
     char why[256] = "";
-    for (size_t i = 0; d && i < sizeof sr_bits / sizeof sr_bits[0]; i++)
-        if ((sr & sr_bits[i].bit) && strstr(sr_bits[i].families, d->family))
+    for (size_t i = 0; f && i < sizeof sr_bits / sizeof sr_bits[0]; i++)
+        if ((sr & sr_bits[i].bit) && sr_bit_applies(&sr_bits[i], f))
             snprintf(why + strlen(why), sizeof why - strlen(why), "%s%s", why[0] ? "; " : " ", sr_bits[i].text);
     return sf_fail(l->eb, SF_ERR_VERIFY, "the flash controller refused 0x%08X (SR 0x%08X:%s)%s", addr, sr,
                    why[0] ? why : " no known flag", after);
@@ -425,19 +415,20 @@ static sf_error simple(sc_link *l, uint8_t cmd, const uint8_t *p, size_t len, ui
 
 sf_error sc_info(sc_link *l)
 {
-    /* Which family's stub runs is not known yet: look where each loads, the F1's first (its
-     * address is RAM on every part; the others' may not be on a small F1). */
+    /* Which family's stub runs is not known yet: look where each loads, in the table's order
+     * (families.txt puts the F1 first: its address is RAM on every part; the others' may not
+     * be on a small F1). */
     uint8_t r[4 * SFS_PARAMS_WORDS];
     size_t k = 0;
     for (;; k++) {
-        sf_error e = sc_read(l, stub_kinds[k].load + SFS_PARAMS_OFFSET, r, sizeof r);
+        sf_error e = sc_read(l, sfs_stubs[k].load + SFS_PARAMS_OFFSET, r, sizeof r);
         if (e)
             return e;
         if (sc_get32(r) == SFS_PARAMS_MAGIC)
             break;
-        if (k + 1 == sizeof stub_kinds / sizeof stub_kinds[0])
+        if (k + 1 == SFI_FAMILY_COUNT)
             return sf_fail(l->eb, SF_ERR_PROTOCOL, "stub: no parameter block where any stub loads (0x%08X and on)",
-                           SFS_LOAD_F1 + SFS_PARAMS_OFFSET);
+                           sfs_stubs[0].load + SFS_PARAMS_OFFSET);
     }
     uint32_t w[SFS_PARAMS_WORDS];
     for (int i = 0; i < SFS_PARAMS_WORDS; i++)

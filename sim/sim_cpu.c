@@ -215,35 +215,35 @@ static uint32_t *plain_reg(sim_cpu *c, uint32_t addr)
 static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
 {
     const sim_soc_map *m = c->map;
-    if (in_block(addr, m->usart1)) {
+    if (in_block(addr, m->usart_regs)) {
         sim_dma_service(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem); /* DMA takes DR first */
-        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - m->usart1);
+        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - m->usart_regs);
     }
-    if (in_block(addr, m->dma))
-        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - m->dma);
+    if (in_block(addr, m->dma_regs))
+        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - m->dma_regs);
     if (m->dmamux && in_block(addr, m->dmamux))
         return sim_dma_mux_read(&c->dma, addr - m->dmamux);
-    if (in_block(addr, m->rcc))
-        return sim_rcc_read(&c->rcc, addr - m->rcc);
-    if (in_block(addr, m->flash))
-        return sim_flash_reg_read(c->env.flash, addr - m->flash);
+    if (in_block(addr, m->rcc_regs))
+        return sim_rcc_read(&c->rcc, addr - m->rcc_regs);
+    if (in_block(addr, m->flash_regs))
+        return sim_flash_reg_read(c->env.flash, addr - m->flash_regs);
     return *plain_reg(c, addr);
 }
 
 static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
 {
     const sim_soc_map *m = c->map;
-    if (in_block(addr, m->usart1)) {
-        sim_usart_write(&c->usart, c->env.line, &c->rcc, addr - m->usart1, v);
-    } else if (in_block(addr, m->rcc)) {
-        sim_rcc_write(&c->rcc, addr - m->rcc, v);
+    if (in_block(addr, m->usart_regs)) {
+        sim_usart_write(&c->usart, c->env.line, &c->rcc, addr - m->usart_regs, v);
+    } else if (in_block(addr, m->rcc_regs)) {
+        sim_rcc_write(&c->rcc, addr - m->rcc_regs, v);
         sim_usart_clock_changed(&c->usart, c->env.line, &c->rcc);
-    } else if (in_block(addr, m->dma)) {
-        sim_dma_write(&c->dma, addr - m->dma, v);
+    } else if (in_block(addr, m->dma_regs)) {
+        sim_dma_write(&c->dma, addr - m->dma_regs, v);
     } else if (m->dmamux && in_block(addr, m->dmamux)) {
         sim_dma_mux_write(&c->dma, addr - m->dmamux, v);
-    } else if (in_block(addr, m->flash)) {
-        sim_flash_reg_write(c->env.flash, addr - m->flash, v);
+    } else if (in_block(addr, m->flash_regs)) {
+        sim_flash_reg_write(c->env.flash, addr - m->flash_regs, v);
     } else {
         *plain_reg(c, addr) = v;
     }
@@ -418,20 +418,15 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
     if (!c)
         return NULL;
     c->env = *env;
-    c->map = sim_soc_map_of(env->part->soc);
+    c->map = sim_part_family(env->part);
     c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
-    static const struct { unsigned soc; uint32_t base, size; } windows[] = {
-        {SIM_SOC_WB, 0x58000000u, 0x8000u},
-        {SIM_SOC_H7, 0x58000000u, 0x28000u},
-        {SIM_SOC_H7, 0x52000000u, 0x4000u},
-    };
     bool ok = c->regs != NULL;
-    for (size_t i = 0; i < sizeof windows / sizeof windows[0]; i++)
-        if (windows[i].soc == env->part->soc && c->nwin < MAX_WINDOWS) {
-            struct window *w = &c->win[c->nwin++];
-            *w = (struct window){c, windows[i].base, windows[i].size, calloc(windows[i].size / 4, sizeof(uint32_t))};
-            ok &= w->regs != NULL;
-        }
+    for (unsigned i = 0; i < c->map->nwindows && c->nwin < MAX_WINDOWS; i++) {
+        uint32_t base = c->map->windows[i].base, size = c->map->windows[i].size;
+        struct window *w = &c->win[c->nwin++];
+        *w = (struct window){c, base, size, calloc(size / 4, sizeof(uint32_t))};
+        ok &= w->regs != NULL;
+    }
     uc_err e = ok ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
     if (!e)
         e = uc_ctl_set_cpu_model(c->uc, cpu_model(env->part->cpuid));
@@ -459,7 +454,7 @@ static void reset_state(sim_cpu *c)
     c->nfix = 0;
     c->rcc.pll_stuck = c->env.pll_stuck;
     c->rcc.kind = c->map->rcc_kind;
-    c->rcc.msi_reset = c->env.part->soc == SIM_SOC_L4 || c->env.part->soc == SIM_SOC_WB;
+    c->rcc.msi_reset = c->map->msi_reset;
     sim_rcc_reset(&c->rcc, false);
     c->usart.v2 = c->map->usart_v2;
     sim_usart_reset(&c->usart, c->env.line);

@@ -53,7 +53,7 @@ static int rx_channel(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
     }
     for (int s = 2; s <= 5; s += 3) {
         const struct sim_dma_channel *ch = &d->ch[s];
-        if ((ch->ccr & SCR_EN) && !(ch->ccr & SCR_DIR) && SCR_CHSEL(ch->ccr) == 4 && ch->cpar == dr)
+        if ((ch->ccr & SCR_EN) && !(ch->ccr & SCR_DIR) && SCR_CHSEL(ch->ccr) == d->map->rx_request && ch->cpar == dr)
             return s;
     }
     return -1;

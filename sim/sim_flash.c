@@ -3,10 +3,24 @@
 
 #include <string.h>
 
-/* The F1 XL density and the H7 have a controller per bank; the others one for both. */
+/* A flash controller model (families.txt: flash): how its registers and CPU stores behave,
+ * its CR after reset and the bits that end an operation. The table is at the end of this file. */
+typedef struct sim_flash_model {
+    uint32_t (*reg_read)(sim_flash *f, uint32_t off);
+    void (*reg_write)(sim_flash *f, uint32_t off, uint32_t value);
+    bool (*cpu_store)(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg);
+    uint32_t cr_reset;  /* CR after reset: its lock bits */
+    uint32_t sr_eop;    /* set in SR when an operation ends */
+    uint32_t cr_strt;   /* cleared in CR then (0: the controller has no such bit) */
+} sim_flash_model;
+
+static const sim_flash_model *model_of(const sim_flash *f);
+
+/* The F1 XL density and the H7 have a controller per bank; the others one for both
+ * (families.txt: ctl_per_bank). */
 static bool controller_per_bank(const sim_flash *f)
 {
-    return f->part->bank2_base && (f->part->soc == SIM_SOC_F1 || f->part->soc == SIM_SOC_H7);
+    return f->part->bank2_base && sim_part_family(f->part)->ctl_per_bank;
 }
 
 static struct flash_bank *bank_of_addr(sim_flash *f, uint32_t addr)
@@ -29,13 +43,13 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
 void sim_flash_default_options(sim_flash *f)
 {
     const struct sim_part *p = f->part;
-    if (p->options_format == SIM_OB_RDP) {
+    if (sim_part_options(p) == SIM_OB_RDP) {
         memset(f->optbytes, 0xFF, p->optbytes_size);
         f->optbytes[0] = p->rdp_level0;
         f->optbytes[p->rdp_complement] = (uint8_t)~p->rdp_level0;
         return;
     }
-    if (p->options_format == SIM_OB_F4) {
+    if (sim_part_options(p) == SIM_OB_F4) {
         /* RM0090 3.6: USER 0xEC (no BOR, software watchdog, no reset on stop/standby), RDP
          * level 0, every sector writable. */
         memset(f->optbytes, 0xFF, p->optbytes_size);
@@ -52,9 +66,9 @@ void sim_flash_default_options(sim_flash *f)
 
 bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
-    if (p->options_format == SIM_OB_RDP) /* a complement that does not match: level 1 */
+    if (sim_part_options(p) == SIM_OB_RDP) /* a complement that does not match: level 1 */
         return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
-    if (p->options_format == SIM_OB_F4)
+    if (sim_part_options(p) == SIM_OB_F4)
         return ob[OB4_RDP] != p->rdp_level0;
     /* Option byte loader: an option whose complement does not match reads as 0xFF (RM0008
      * 2.5 OPTERR), which for RDP means protected. */
@@ -63,9 +77,9 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
 {
-    if (p->options_format == SIM_OB_RDP)
+    if (sim_part_options(p) == SIM_OB_RDP)
         return 0xFFFFFFFFu; /* write protection not modelled for these families */
-    if (p->options_format == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
+    if (sim_part_options(p) == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
         return 0xFFFFF000u | ((uint32_t)ob[OB4_NWRP] | (uint32_t)ob[OB4_NWRP + 1] << 8);
     uint32_t w = 0;
     for (int i = 0; i < 4; i++) {
@@ -81,10 +95,7 @@ void sim_flash_reset(sim_flash *f)
 {
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
-        f->bank[b].cr = SIM_SOC_NEWER_FLASH(f->part->soc) ? CR4_LOCK
-                        : SIM_SOC_HAS_L0_FLASH(f->part->soc) ? 0x7u /* PELOCK, PRGLOCK, OPTLOCK */
-                        : f->part->soc == SIM_SOC_H7         ? 1u   /* LOCK */
-                                                             : CR_LOCK;
+        f->bank[b].cr = model_of(f)->cr_reset;
     }
     f->psize = 0;
     f->word_pending = false;
@@ -126,9 +137,9 @@ uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
 
 bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 {
-    if (f->part->options_format == SIM_OB_RDP)
+    if (sim_part_options(f->part) == SIM_OB_RDP)
         return false; /* write protection not modelled for these families */
-    if (f->part->options_format == SIM_OB_F4) /* nWRP: one bit per sector */
+    if (sim_part_options(f->part) == SIM_OB_F4) /* nWRP: one bit per sector */
         return page < 32 && !(f->wrpr & (1u << page));
     uint32_t bit = page / f->part->wrp_pages_per_bit;
     if (bit > 31)
@@ -143,18 +154,9 @@ bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 void sim_flash_settle(sim_flash *f, struct flash_bank *b)
 {
     if (b->op_pending && sim_clock_now(f->clock) >= b->busy_until) {
-        bool f4 = SIM_SOC_NEWER_FLASH(f->part->soc); /* the same EOP and STRT bits */
         b->op_pending = false;
-        if (SIM_SOC_HAS_L0_FLASH(f->part->soc)) {
-            b->sr |= 1u << 1; /* EOP; there is no STRT */
-            return;
-        }
-        if (f->part->soc == SIM_SOC_H7) {
-            b->sr |= 1u << 16; /* EOP; START clears itself */
-            return;
-        }
-        b->cr &= ~(f4 ? CR4_STRT : CR_STRT);
-        b->sr |= f4 ? SR4_EOP : SR_EOP;
+        b->cr &= ~model_of(f)->cr_strt;
+        b->sr |= model_of(f)->sr_eop;
     }
 }
 #define settle sim_flash_settle
@@ -357,7 +359,7 @@ void sim_flash_erase_options(sim_flash *f)
 
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 {
-    if (f->part->options_format == SIM_OB_F4) {
+    if (sim_part_options(f->part) == SIM_OB_F4) {
         /* F4: the option bytes are loaded from FLASH_OPTCR as a whole, no complements. */
         if (off < f->part->optbytes_size)
             f->optbytes[off] = value;
@@ -376,14 +378,14 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
 {
     sim_flash_erase_options(f);
-    if (f->part->options_format == SIM_OB_RDP) {
+    if (sim_part_options(f->part) == SIM_OB_RDP) {
         /* The complement is written with the value (RM0351 3.4.1: each option word has its
          * complement beside it, written by the option programming sequence). */
         memcpy(f->optbytes, image, f->part->optbytes_size);
         f->optbytes[f->part->rdp_complement] = (uint8_t)~image[0];
         return;
     }
-    unsigned step = f->part->options_format == SIM_OB_F4 ? 1 : 2; /* F1: pairs, complement by hardware */
+    unsigned step = sim_part_options(f->part) == SIM_OB_F4 ? 1 : 2; /* F1: pairs, complement by hardware */
     for (uint32_t i = 0; i < f->part->optbytes_size; i += step)
         if (image[i] != 0xFF)
             sim_flash_program_option(f, i, image[i]);
@@ -432,16 +434,18 @@ uint32_t sim_flash_status(sim_flash *f, struct flash_bank *b, uint32_t bsy_bit)
     return sr;
 }
 
-uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
+uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off) { return model_of(f)->reg_read(f, off); }
+
+void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v) { model_of(f)->reg_write(f, off, v); }
+
+bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
 {
-    if (f->part->soc == SIM_SOC_H7)
-        return sim_flash_h7_reg_read(f, off);
-    if (SIM_SOC_HAS_L0_FLASH(f->part->soc))
-        return sim_flash_l0_reg_read(f, off);
-    if (SIM_SOC_HAS_L4_FLASH(f->part->soc))
-        return sim_flash_l4_reg_read(f, off);
-    if (SIM_SOC_HAS_F4_FLASH(f->part->soc))
-        return sim_flash_f4_reg_read(f, off);
+    return model_of(f)->cpu_store(f, addr, size, value, msg);
+}
+
+/* The F1's controller (F0, F3 too: RM0008 3.4). */
+static uint32_t f1_reg_read(sim_flash *f, uint32_t off)
+{
     int bi = 0;
     if (f->part->bank2_base && off >= FLASH_BANK2 && off < FLASH_BANK2 + 0x18) {
         bi = 1;
@@ -466,24 +470,8 @@ uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off)
     }
 }
 
-void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
+static void f1_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 {
-    if (f->part->soc == SIM_SOC_H7) {
-        sim_flash_h7_reg_write(f, off, v);
-        return;
-    }
-    if (SIM_SOC_HAS_L0_FLASH(f->part->soc)) {
-        sim_flash_l0_reg_write(f, off, v);
-        return;
-    }
-    if (SIM_SOC_HAS_L4_FLASH(f->part->soc)) {
-        sim_flash_l4_reg_write(f, off, v);
-        return;
-    }
-    if (SIM_SOC_HAS_F4_FLASH(f->part->soc)) {
-        sim_flash_f4_reg_write(f, off, v);
-        return;
-    }
     int bi = 0;
     if (f->part->bank2_base && off >= FLASH_BANK2 && off < FLASH_BANK2 + 0x18) {
         bi = 1;
@@ -534,17 +522,9 @@ void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v)
     }
 }
 
-bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
+static bool f1_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
 {
     const struct sim_part *p = f->part;
-    if (SIM_SOC_HAS_F4_FLASH(p->soc))
-        return sim_flash_f4_cpu_store(f, addr, size, value, msg);
-    if (SIM_SOC_HAS_L4_FLASH(p->soc))
-        return sim_flash_l4_cpu_store(f, addr, size, value, msg);
-    if (SIM_SOC_HAS_L0_FLASH(p->soc))
-        return sim_flash_l0_cpu_store(f, addr, size, value, msg);
-    if (p->soc == SIM_SOC_H7)
-        return sim_flash_h7_cpu_store(f, addr, size, value, msg);
     if (addr >= p->optbytes_base && addr < p->optbytes_base + p->optbytes_size) {
         struct flash_bank *b = &f->bank[0];
         settle(f, b);
@@ -606,3 +586,19 @@ void sim_flash_power_cut(sim_flash *f, int64_t now)
         b->op_pending = false;
     }
 }
+
+/* The models, by families.txt's flash key. The F4 and L4 controllers have EOP at SR bit 0,
+ * STRT at CR bit 16 and LOCK at CR bit 31; the L0/L1's EOP is SR bit 1, with no STRT, and
+ * PELOCK, PRGLOCK and OPTLOCK set after reset; the H7's EOP is SR bit 16 and its START clears
+ * itself. */
+static const sim_flash_model models[SFI_FLASH_KINDS] = {
+    [SFI_FLASH_F1] = {f1_reg_read, f1_reg_write, f1_cpu_store, CR_LOCK, SR_EOP, CR_STRT},
+    [SFI_FLASH_F4] = {sim_flash_f4_reg_read, sim_flash_f4_reg_write, sim_flash_f4_cpu_store, CR4_LOCK, SR4_EOP,
+                      CR4_STRT},
+    [SFI_FLASH_L4] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK, SR4_EOP,
+                      CR4_STRT},
+    [SFI_FLASH_L0] = {sim_flash_l0_reg_read, sim_flash_l0_reg_write, sim_flash_l0_cpu_store, 0x7u, 1u << 1, 0},
+    [SFI_FLASH_H7] = {sim_flash_h7_reg_read, sim_flash_h7_reg_write, sim_flash_h7_cpu_store, 1u, 1u << 16, 0},
+};
+
+static const sim_flash_model *model_of(const sim_flash *f) { return &models[sim_part_family(f->part)->flash_kind]; }

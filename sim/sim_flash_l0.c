@@ -89,13 +89,14 @@ void sim_flash_l0_reg_write(sim_flash *f, uint32_t off, uint32_t v)
     }
 }
 
-/* Program n bytes at addr; a unit that is not erased sets NOTZEROERR on the L0. */
+/* Program n bytes at addr; a unit that is not erased sets NOTZEROERR where there is one (the
+ * L0; families.txt: notzeroerr). */
 static void program(sim_flash *f, struct flash_bank *b, uint32_t addr, const uint8_t *v, unsigned n)
 {
     int r = sim_flash_program_unit(f, addr, v, n);
     if (r == SIM_PROGRAM_PROTECTED)
         b->sr |= SR0_WRPERR;
-    else if (r == SIM_PROGRAM_NOT_ERASED && f->part->soc == SIM_SOC_L0)
+    else if (r == SIM_PROGRAM_NOT_ERASED && sim_part_family(f->part)->notzeroerr)
         b->sr |= SR0_NOTZEROERR;
 }
 

@@ -7,7 +7,7 @@
  * 0x1FFFF800 with RDP level 0 = 0xAA, F_SIZE at 0x1FFFF7CC, UID at 0x1FFFF7AC.
  *
  * F0 and F3 parts model the bootloader, the memories and the flash controller; code that Go
- * starts on them has the F1's RCC and DMA1 and the newer USART (SIM_SOC_F0, SIM_SOC_F3).
+ * starts on them has the F1's RCC and DMA1 and the newer USART (families.txt: f0, f3).
  */
 #include "stm32sim.h"
 #include "sim_part.h"
@@ -58,7 +58,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
         .wrp_pages_per_bit = 4, .rdp_level0 = F1_RDP_LEVEL0,
         .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
-        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS, .family = SFI_FAMILY_F1,
     },
     {
         .name = "stm32f103re",
@@ -72,7 +72,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
         .wrp_pages_per_bit = 2, .rdp_level0 = F1_RDP_LEVEL0,
         .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
-        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS, .family = SFI_FAMILY_F1,
     },
     {
         .name = "stm32f103rg",
@@ -87,7 +87,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
         .wrp_pages_per_bit = 2, .rdp_level0 = F1_RDP_LEVEL0,
         .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
-        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS, .family = SFI_FAMILY_F1,
     },
     {
         /* WRP: 16 bits (WRP0, WRP1), one per 4 KiB = 4 pages (RM0091 4.1.3). */
@@ -102,7 +102,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M0_R0P0,
         .wrp_pages_per_bit = 4, .rdp_level0 = F0_F3_RDP_LEVEL0,
         .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
-        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .soc = SIM_SOC_F0,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .family = SFI_FAMILY_F0,
     },
     {
         /* WRP: 32 bits, one per 2 pages of 2 KiB (RM0091 4.1.3, F07x). */
@@ -117,7 +117,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M0_R0P0,
         .wrp_pages_per_bit = 2, .rdp_level0 = F0_F3_RDP_LEVEL0,
         .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
-        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .soc = SIM_SOC_F0,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .family = SFI_FAMILY_F0,
     },
     {
         /* WRP: one bit per 2 pages, the last bit for the rest (assumed as on the F1 high density;
@@ -133,7 +133,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M4_R0P1,
         .wrp_pages_per_bit = 2, .rdp_level0 = F0_F3_RDP_LEVEL0,
         .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
-        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .soc = SIM_SOC_F3,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .family = SFI_FAMILY_F3,
     },
 };
 
@@ -161,7 +161,7 @@ static const uint32_t f4_sector_erase_ns[12] = {400000000u, 400000000u, 40000000
         .bl_ram_start = 0x20003000, .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800,                         \
         .optbytes_base = 0x1FFFC000, .optbytes_size = 16, .flash_size_reg = 0x1FFF7A22,                       \
         .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M4_R0P1, .wrp_pages_per_bit = 1,                              \
-        .rdp_level0 = F0_F3_RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .soc = SIM_SOC_F4, \
+        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = SFI_FAMILY_F4, \
         .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = sectors,             \
         .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,         \
         .rom_startup_ns = F4_ROM_STARTUP_NS,                                                                  \
@@ -181,9 +181,9 @@ static const struct sim_part f4_parts[] = {
 /* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
  * (the facts file's device table: PIDs, RAM the bootloader keeps, system memory, option bytes;
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
- * flash controller, RCC and DMA2 and the newer USART (SIM_SOC_F7) for the stub; the L4, G4, WB,
- * G0, L0 and L1 their own RCC, DMA request routing and flash controller (SIM_SOC_L4 ... L1); the
- * H7 its RCC, DMAMUX, DMA streams, flash controller and AXI SRAM (SIM_SOC_H7). Write protection
+ * flash controller, RCC and DMA2 and the newer USART for the stub; the L4, G4, WB, G0, L0 and L1
+ * their own RCC, DMA request routing and flash controller; the H7 its RCC, DMAMUX, DMA streams,
+ * flash controller and AXI SRAM (each its row of families/families.txt). Write protection
  * is not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
  *
  * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
@@ -216,7 +216,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 320 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0xEDC0, .optbytes_base = 0x1FFF0000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF0F442, .uid_reg = 0x1FF0F420, .cpuid = CORTEX_M7_R0P1, .wrp_pages_per_bit = 1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_F4, .program_bytes = 1, .write_align = 8, .soc = SIM_SOC_F7,
+        .rdp_level0 = RDP_LEVEL0, .program_bytes = 1, .write_align = 8, .family = SFI_FAMILY_F7,
         .sector_sizes = f7_sectors, .sector_erase_ns = f7_sector_erase_ns, .nsectors = 8,
         .program_ns = 16000u, .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull,
         .rom_startup_ns = 16600000u,
@@ -228,8 +228,8 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 36 * 1024, .bl_ram_start = 0x20002700,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 4, .soc = SIM_SOC_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 4, .family = SFI_FAMILY_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
@@ -239,8 +239,8 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 8, .soc = SIM_SOC_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
@@ -250,8 +250,8 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 20 * 1024, .bl_ram_start = 0x20001400,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF8007C, .uid_reg = 0x1FF80050, .cpuid = CORTEX_M0P_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 64,
-        .write_align = 8, .soc = SIM_SOC_L0, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 2, .program_bytes = 64,
+        .write_align = 8, .family = SFI_FAMILY_L0, .program_ns = L0_PROGRAM_NS,
         .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
     },
     {
@@ -261,8 +261,8 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 80 * 1024, .bl_ram_start = 0x20001000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF800CC, .uid_reg = 0x1FF800D0, .cpuid = CORTEX_M3_R2P0,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 2, .program_bytes = 128,
-        .write_align = 8, .soc = SIM_SOC_L1, .erased_zero = true, .no_mass_erase = true, .program_ns = L0_PROGRAM_NS,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 2, .program_bytes = 128,
+        .write_align = 8, .family = SFI_FAMILY_L1, .program_ns = L0_PROGRAM_NS,
         .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
     },
     {
@@ -272,8 +272,8 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20003100,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 8, .soc = SIM_SOC_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 860000u,
     },
     {
@@ -283,8 +283,8 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20003100,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 8, .soc = SIM_SOC_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 55000000u,
     },
     {
@@ -294,8 +294,8 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20004000,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF8000, .optbytes_size = 16,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 8, .soc = SIM_SOC_WB, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_WB, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
@@ -308,8 +308,8 @@ static const struct sim_part more_parts[] = {
         .ram2_base = 0x24000000, .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,
-        .rdp_level0 = RDP_LEVEL0, .options_format = SIM_OB_RDP, .rdp_complement = 1, .program_bytes = 32,
-        .write_align = 8, .soc = SIM_SOC_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32,
+        .write_align = 8, .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
         .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,
     },
 };

@@ -6,59 +6,39 @@
 #ifndef SIM_PERIPH_H
 #define SIM_PERIPH_H
 
+#include "families.h"
 #include "sim_line.h"
 #include "sim_memory.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 
-enum sim_rcc_kind {
-    SIM_RCC_F1, SIM_RCC_F4, SIM_RCC_L4,
-    SIM_RCC_WB, /* the L4's, PLLR and PLLREN elsewhere */
-    SIM_RCC_G0, /* the WB's PLL; SW in CFGR bits 0-2, HPRE 8-11, PPRE 12-14; AHBENR 0x38, APBENR2 0x40 */
-    SIM_RCC_L0, SIM_RCC_L1, /* sim_rcc_l0.c */
-    SIM_RCC_H7,             /* sim_rcc_h7.c */
-};
-/* The L4-like clock trees (sim_rcc_l4.c). */
-#define SIM_RCC_L4_LIKE(kind) ((kind) == SIM_RCC_L4 || (kind) == SIM_RCC_WB || (kind) == SIM_RCC_G0)
-
-/* Where a part's peripherals sit (RM0008 3.3 for the F1, RM0090 2.3 for the F4, RM0385 2.2.2
- * for the F7, RM0351 2.2.2 for the L4, RM0440 2.2.2 for the G4). */
-typedef struct sim_soc_map {
-    uint32_t rcc, usart1, dma, flash;
-    bool dma_streams; /* F4 DMA2: streams with channel selection; F1 DMA1: channels */
-    bool usart_v2;    /* F7 and later: CR1 (UE bit 0), CR2, CR3, BRR at 0x0C, ISR 0x1C, ICR 0x20, RDR 0x24, TDR 0x28 */
-    uint8_t rcc_kind; /* enum sim_rcc_kind */
-    bool dma_cselr;   /* L4: DMA1_CSELR picks each channel's request; channel 5 takes USART1_RX as 2 */
-    uint32_t dmamux;  /* G4: DMAMUX1 (one CxCR per DMA channel, DMAREQ_ID in bits 0-6), 0 if none */
-    uint8_t rx_request; /* the USART1_RX request: CSELR value, or DMAMUX DMAREQ_ID */
-    uint8_t rx_channel; /* DMA1 channels without routing: USART1_RX's channel, zero-based */
-    bool dma_ram2_only; /* H7: DMA1 reaches the AXI SRAM, not the DTCM */
-} sim_soc_map;
+/* Where a part's peripherals sit and which models it has: its family's row of
+ * families/families.txt (sim_part_family). */
+typedef sfi_family sim_soc_map;
 /* The USART1 register the DMA reads received bytes from (DR, or RDR). */
-static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m) { return m->usart1 + (m->usart_v2 ? 0x24 : 0x04); }
+static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m) { return m->usart_regs + (m->usart_v2 ? 0x24 : 0x04); }
 /* The register a store to sends a byte (DR, or TDR). */
-static inline uint32_t sim_soc_usart_tx_reg(const sim_soc_map *m) { return m->usart1 + (m->usart_v2 ? 0x28 : 0x04); }
-const sim_soc_map *sim_soc_map_of(unsigned soc);
+static inline uint32_t sim_soc_usart_tx_reg(const sim_soc_map *m) { return m->usart_regs + (m->usart_v2 ? 0x28 : 0x04); }
 
 typedef struct sim_rcc {
     bool pll_stuck; /* fault: PLLRDY never sets */
-    uint8_t kind;   /* enum sim_rcc_kind: F4 (RM0090 6.3: PLLCFGR, HSI 16 MHz), L4 (sim_rcc_l4.c) */
+    uint8_t kind;   /* enum sfi_rcc_kind (families.txt: rcc): the model sim_rcc.c runs */
     bool msi_reset; /* L4: SYSCLK is MSI after reset (the G4 starts on HSI16) */
     uint32_t cr, cfgr, apb2enr, apb1enr, ahbenr, csr, bdcr, cir, apb2rstr, apb1rstr, pllcfgr;
     uint32_t d1cfgr, d2cfgr; /* H7 */
 } sim_rcc;
 
 void sim_rcc_reset(sim_rcc *r, bool power_on);
-/* The L4/G4/WB clock tree (sim_rcc_l4.c), called by the functions here for SIM_RCC_L4/WB. */
+/* The models' own parts, which sim_rcc.c's table of models calls. The L4/G4/WB/G0 clock
+ * trees (sim_rcc_l4.c): SFI_RCC_L4, WB and G0. */
 void sim_rcc_l4_reset(sim_rcc *r);
 uint32_t sim_rcc_l4_sysclk(const sim_rcc *r);
-/* The L0/L1 clock trees (sim_rcc_l0.c), for SIM_RCC_L0/L1. */
+/* The L0/L1 clock trees (sim_rcc_l0.c), for SFI_RCC_L0/L1. */
 void sim_rcc_l0_reset(sim_rcc *r);
 uint32_t sim_rcc_l0_sysclk(const sim_rcc *r);
 uint32_t sim_rcc_l0_read(sim_rcc *r, uint32_t off);
 void sim_rcc_l0_write(sim_rcc *r, uint32_t off, uint32_t v);
-#define SIM_RCC_L0_LIKE(kind) ((kind) == SIM_RCC_L0 || (kind) == SIM_RCC_L1)
 /* The H7's (sim_rcc_h7.c). */
 void sim_rcc_h7_reset(sim_rcc *r);
 uint32_t sim_rcc_h7_pclk2(const sim_rcc *r);

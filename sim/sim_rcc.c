@@ -8,13 +8,29 @@
 #define HSI_F4_HZ 16000000u
 #define HSE_HZ 8000000u
 
+/* An RCC model (families.txt: rcc): its functions, and where its CFGR and enable registers keep
+ * what sim_rcc.c reads. The table of them is at the end of this file. */
+typedef struct sim_rcc_model {
+    void (*reset)(sim_rcc *r); /* after the common reset below; NULL: nothing more */
+    uint32_t (*sysclk)(const sim_rcc *r);
+    uint32_t (*read)(sim_rcc *r, uint32_t off);
+    void (*write)(sim_rcc *r, uint32_t off, uint32_t v);
+    uint32_t (*pclk2)(const sim_rcc *r); /* NULL: HCLK / the PPRE2 at ppre2_shift */
+    uint8_t hpre_shift;   /* HPRE in CFGR */
+    uint8_t ppre2_shift;  /* PPRE2 in CFGR (the G0's one APB: PPRE) */
+    uint8_t usart1en_bit; /* USART1EN in APB2ENR */
+    uint8_t dmaen_bit;    /* the USART1_RX DMA's enable in AHBENR / AHB1ENR */
+} sim_rcc_model;
+
+static const sim_rcc_model *model_of(const sim_rcc *r);
+
 enum { CR_HSION = 1u << 0, CR_HSIRDY = 1u << 1, CR_HSEON = 1u << 16, CR_HSERDY = 1u << 17,
        CR_PLLON = 1u << 24, CR_PLLRDY = 1u << 25 };
 
 void sim_rcc_reset(sim_rcc *r, bool power_on)
 {
     uint32_t csr = r->csr;
-    bool stuck = r->pll_stuck, msi = r->msi_reset, f4 = r->kind == SIM_RCC_F4;
+    bool stuck = r->pll_stuck, msi = r->msi_reset, f4 = r->kind == SFI_RCC_F4;
     uint8_t kind = r->kind;
     *r = (sim_rcc){0};
     r->pll_stuck = stuck;
@@ -26,12 +42,8 @@ void sim_rcc_reset(sim_rcc *r, bool power_on)
     r->bdcr = 0;
     /* CSR: reset flags. Power-on sets POR and PIN; a later reset adds to what was there. */
     r->csr = power_on ? 0x0C000000u : (csr | 0x04000000u);
-    if (SIM_RCC_L4_LIKE(kind))
-        sim_rcc_l4_reset(r);
-    else if (SIM_RCC_L0_LIKE(kind))
-        sim_rcc_l0_reset(r);
-    else if (kind == SIM_RCC_H7)
-        sim_rcc_h7_reset(r);
+    if (model_of(r)->reset)
+        model_of(r)->reset(r);
 }
 
 static uint32_t ahb_div(uint32_t hpre)
@@ -58,16 +70,11 @@ static uint32_t sysclk_f4(const sim_rcc *r)
     }
 }
 
-uint32_t sim_rcc_sysclk(const sim_rcc *r)
+/* H7: HSI / HSIDIV (sim_rcc_h7.c). */
+static uint32_t sysclk_h7(const sim_rcc *r) { return 64000000u >> ((r->cr >> 3) & 3); }
+
+static uint32_t sysclk_f1(const sim_rcc *r)
 {
-    if (r->kind == SIM_RCC_F4)
-        return sysclk_f4(r);
-    if (SIM_RCC_L4_LIKE(r->kind))
-        return sim_rcc_l4_sysclk(r);
-    if (SIM_RCC_L0_LIKE(r->kind))
-        return sim_rcc_l0_sysclk(r);
-    if (r->kind == SIM_RCC_H7)
-        return 64000000u >> ((r->cr >> 3) & 3); /* HSI / HSIDIV (sim_rcc_h7.c) */
     switch (r->cfgr & 3) {
     case 1: return (r->cr & CR_HSEON) ? HSE_HZ : HSI_HZ;
     case 2: {
@@ -83,29 +90,23 @@ uint32_t sim_rcc_sysclk(const sim_rcc *r)
     }
 }
 
-/* HPRE: CFGR bits 4-7, 8-11 on the G0. */
+uint32_t sim_rcc_sysclk(const sim_rcc *r) { return model_of(r)->sysclk(r); }
+
 uint32_t sim_rcc_hclk(const sim_rcc *r)
 {
-    return sim_rcc_sysclk(r) / ahb_div((r->cfgr >> (r->kind == SIM_RCC_G0 ? 8 : 4)) & 0xF);
+    return sim_rcc_sysclk(r) / ahb_div((r->cfgr >> model_of(r)->hpre_shift) & 0xF);
 }
-/* PPRE2: CFGR bits 11-13 on the F1 and L4, 13-15 on the F4; the G0's one APB: PPRE, 12-14. */
+
 uint32_t sim_rcc_pclk2(const sim_rcc *r)
 {
-    if (r->kind == SIM_RCC_H7)
-        return sim_rcc_h7_pclk2(r);
-    unsigned shift = r->kind == SIM_RCC_F4 ? 13 : r->kind == SIM_RCC_G0 ? 12 : 11;
-    return sim_rcc_hclk(r) / apb_div((r->cfgr >> shift) & 7);
+    if (model_of(r)->pclk2)
+        return model_of(r)->pclk2(r);
+    return sim_rcc_hclk(r) / apb_div((r->cfgr >> model_of(r)->ppre2_shift) & 7);
 }
-/* USART1EN: APB2ENR bit 14 (F1, L4), bit 4 (F4, H7). */
-bool sim_rcc_usart1_enabled(const sim_rcc *r)
-{
-    return (r->apb2enr >> (r->kind == SIM_RCC_F4 || r->kind == SIM_RCC_H7 ? 4 : 14)) & 1;
-}
-/* DMA1EN: AHBENR or AHB1ENR bit 0 (F1, L4, L0), bit 24 (L1); DMA2EN: AHB1ENR bit 22 (F4). */
-bool sim_rcc_dma_enabled(const sim_rcc *r)
-{
-    return (r->ahbenr >> (r->kind == SIM_RCC_F4 ? 22 : r->kind == SIM_RCC_L1 ? 24 : 0)) & 1;
-}
+
+bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> model_of(r)->usart1en_bit) & 1; }
+
+bool sim_rcc_dma_enabled(const sim_rcc *r) { return (r->ahbenr >> model_of(r)->dmaen_bit) & 1; }
 
 /* The F4's registers that differ from the F1's, as offsets to the F1 ones (RM0090 6.3.27). */
 static uint32_t f4_to_f1_offset(uint32_t off)
@@ -123,15 +124,14 @@ static uint32_t f4_to_f1_offset(uint32_t off)
     }
 }
 
-uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
+uint32_t sim_rcc_read(sim_rcc *r, uint32_t off) { return model_of(r)->read(r, off); }
+
+void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v) { model_of(r)->write(r, off, v); }
+
+/* The F1's registers; the F4's through f4_to_f1_offset. */
+static uint32_t read_f1(sim_rcc *r, uint32_t off)
 {
-    if (SIM_RCC_L4_LIKE(r->kind))
-        return sim_rcc_l4_read(r, off);
-    if (SIM_RCC_L0_LIKE(r->kind))
-        return sim_rcc_l0_read(r, off);
-    if (r->kind == SIM_RCC_H7)
-        return sim_rcc_h7_read(r, off);
-    if (r->kind == SIM_RCC_F4) {
+    if (r->kind == SFI_RCC_F4) {
         if (off == 0x04)
             return r->pllcfgr;
         off = f4_to_f1_offset(off);
@@ -151,21 +151,9 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off)
     }
 }
 
-void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
+static void write_f1(sim_rcc *r, uint32_t off, uint32_t v)
 {
-    if (SIM_RCC_L4_LIKE(r->kind)) {
-        sim_rcc_l4_write(r, off, v);
-        return;
-    }
-    if (SIM_RCC_L0_LIKE(r->kind)) {
-        sim_rcc_l0_write(r, off, v);
-        return;
-    }
-    if (r->kind == SIM_RCC_H7) {
-        sim_rcc_h7_write(r, off, v);
-        return;
-    }
-    if (r->kind == SIM_RCC_F4) {
+    if (r->kind == SFI_RCC_F4) {
         if (off == 0x04) {
             if (!(r->cr & CR_PLLON)) /* RM0090 6.3.2: written only while the PLL is off */
                 r->pllcfgr = v;
@@ -195,52 +183,19 @@ void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v)
     }
 }
 
-/* RM0008 3.3 (F1), RM0090 2.3 (F4), RM0385 2.2.2 (F7), RM0351 2.2.2 (L4), RM0440 2.2.2 (G4),
- * RM0434 2.2.2 (WB), RM0444 2.2.2 (G0), RM0367 2.2.2 (L0), RM0038 2.3 (L1), RM0433 2.3.2 (H7). */
-const sim_soc_map *sim_soc_map_of(unsigned soc)
-{
-    static const sim_soc_map maps[] = {
-        [SIM_SOC_F1] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
-                        .rcc_kind = SIM_RCC_F1, .rx_channel = 4},
-        /* F0 (RM0091 2.2.2, table 29: USART1_RX on channel 3 unless remapped) and F3 (RM0316 3.2.2,
-         * table 78: channel 5): the F1's RCC and DMA1, the newer USART. */
-        [SIM_SOC_F0] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_F1, .rx_channel = 2},
-        [SIM_SOC_F3] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_F1, .rx_channel = 4},
-        [SIM_SOC_F4] = {.rcc = 0x40023800u, .usart1 = 0x40011000u, .dma = 0x40026400u, .flash = 0x40023C00u,
-                        .dma_streams = true, .rcc_kind = SIM_RCC_F4},
-        [SIM_SOC_F7] = {.rcc = 0x40023800u, .usart1 = 0x40011000u, .dma = 0x40026400u, .flash = 0x40023C00u,
-                        .dma_streams = true, .usart_v2 = true, .rcc_kind = SIM_RCC_F4},
-        /* L4: DMA1 channel 5 request 2 is USART1_RX (RM0351 table 41; ST's generated L4 code sets
-         * DMA1_Channel5 with DMA_REQUEST_2 for USART1_RX). */
-        [SIM_SOC_L4] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_L4, .dma_cselr = true, .rx_request = 2, .rx_channel = 4},
-        /* G4: DMAMUX1 at 0x40020800; USART1_RX is request 24 (RM0440 table 91; ST's
-         * stm32g4xx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x18). */
-        [SIM_SOC_G4] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_L4, .dmamux = 0x40020800u, .rx_request = 24},
-        /* WB (RM0434 2.2.2): RCC and flash on AHB4; DMAMUX1 request 14 is USART1_RX (ST's
-         * stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E). */
-        [SIM_SOC_WB] = {.rcc = 0x58000000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x58004000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_WB, .dmamux = 0x40020800u, .rx_request = 14},
-        /* G0 (RM0444 2.2.2): DMAMUX1 request 50 is USART1_RX (ST's stm32g0xx_ll_dmamux.h:
-         * LL_DMAMUX_REQ_USART1_RX 0x32). */
-        [SIM_SOC_G0] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_G0, .dmamux = 0x40020800u, .rx_request = 50},
-        /* L0 (RM0367 2.2.2): USART1_RX on DMA1 channel 3 with CSELR request 3 (RM0367 table 51; ST's
-         * generated L0 code: DMA1_Channel3, DMA_REQUEST_3). L1 (RM0038 2.3): RCC, flash and DMA1
-         * (0x40026000) on AHB, the F1's USART, USART1_RX on DMA1 channel 5 (RM0038 table 54). */
-        [SIM_SOC_L0] = {.rcc = 0x40021000u, .usart1 = 0x40013800u, .dma = 0x40020000u, .flash = 0x40022000u,
-                        .usart_v2 = true, .rcc_kind = SIM_RCC_L0, .dma_cselr = true, .rx_request = 3, .rx_channel = 2},
-        [SIM_SOC_L1] = {.rcc = 0x40023800u, .usart1 = 0x40013800u, .dma = 0x40026000u, .flash = 0x40023C00u,
-                        .rcc_kind = SIM_RCC_L1, .rx_channel = 4},
-        /* H7 (RM0433 2.3.2): RCC 0x58024400 (D3), flash 0x52002000 (D1), DMA1 streams at 0x40020000
-         * each fed by DMAMUX1 (0x40020800), USART1_RX request 41 (ST's stm32h7xx_ll_dmamux.h:
-         * LL_DMAMUX1_REQ_USART1_RX 41); DMA1 cannot reach the DTCM (RM0433 2.1, table 1). */
-        [SIM_SOC_H7] = {.rcc = 0x58024400u, .usart1 = 0x40011000u, .dma = 0x40020000u, .flash = 0x52002000u,
-                        .dma_streams = true, .usart_v2 = true, .rcc_kind = SIM_RCC_H7, .dmamux = 0x40020800u,
-                        .rx_request = 41, .dma_ram2_only = true},
-    };
-    return &maps[soc <= SIM_SOC_H7 ? soc : SIM_SOC_F1];
-}
+/* The models, by families.txt's rcc key. HPRE: CFGR bits 4-7, 8-11 on the G0. PPRE2: bits 11-13
+ * on the F1 and L4, 13-15 on the F4; the G0's one APB: PPRE, 12-14. USART1EN: APB2ENR bit 14
+ * (F1, L4), bit 4 (F4, H7). DMA1EN: AHBENR or AHB1ENR bit 0 (F1, L4, L0), bit 24 (L1); DMA2EN:
+ * AHB1ENR bit 22 (F4). */
+static const sim_rcc_model models[SFI_RCC_KINDS] = {
+    [SFI_RCC_F1] = {NULL, sysclk_f1, read_f1, write_f1, NULL, 4, 11, 14, 0},
+    [SFI_RCC_F4] = {NULL, sysclk_f4, read_f1, write_f1, NULL, 4, 13, 4, 22},
+    [SFI_RCC_L4] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, 4, 11, 14, 0},
+    [SFI_RCC_WB] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, 4, 11, 14, 0},
+    [SFI_RCC_G0] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, 8, 12, 14, 0},
+    [SFI_RCC_L0] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, 4, 11, 14, 0},
+    [SFI_RCC_L1] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, 4, 11, 14, 24},
+    [SFI_RCC_H7] = {sim_rcc_h7_reset, sysclk_h7, sim_rcc_h7_read, sim_rcc_h7_write, sim_rcc_h7_pclk2, 4, 11, 4, 0},
+};
+
+static const sim_rcc_model *model_of(const sim_rcc *r) { return &models[r->kind < SFI_RCC_KINDS ? r->kind : SFI_RCC_F1]; }

@@ -15,7 +15,7 @@
 enum { CR_HSION = 1u << 0, CR_MSION = 1u << 8, CR_MSIRDY = 1u << 9, CR_HSEON = 1u << 16, CR_HSERDY = 1u << 17,
        CR_PLLON = 1u << 24, CR_PLLRDY = 1u << 25, CR_L0_HSIDIVEN = 1u << 3 };
 
-static bool l0(const sim_rcc *r) { return r->kind == SIM_RCC_L0; }
+static bool l0(const sim_rcc *r) { return r->kind == SFI_RCC_L0; }
 /* HSIRDY: bit 2 on the L0 (HSI16RDYF), bit 1 on the L1. */
 static uint32_t hsirdy(const sim_rcc *r) { return l0(r) ? 1u << 2 : 1u << 1; }
 

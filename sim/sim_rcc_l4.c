@@ -19,7 +19,7 @@ enum {
 
 void sim_rcc_l4_reset(sim_rcc *r)
 {
-    if (r->kind == SIM_RCC_G0) {
+    if (r->kind == SFI_RCC_G0) {
         r->cr = CR_HSION | CR_HSIRDY; /* HSIDIV /1 */
         r->cfgr = 0;                  /* SYSCLK = HSISYS */
     } else if (r->msi_reset) {
@@ -43,7 +43,7 @@ static uint32_t msi_hz(const sim_rcc *r)
 
 static uint32_t pll_hz(const sim_rcc *r, uint32_t fallback)
 {
-    bool wb = r->kind != SIM_RCC_L4; /* WB and G0 */
+    bool wb = r->kind != SFI_RCC_L4; /* WB and G0 */
     uint32_t src = r->pllcfgr & 3, m = ((r->pllcfgr >> 4) & 0xF) + 1, n = (r->pllcfgr >> 8) & 0x7F;
     uint32_t div = wb ? ((r->pllcfgr >> 29) & 7) + 1 : 2 * (((r->pllcfgr >> 25) & 3) + 1);
     uint32_t in = src == 1 ? msi_hz(r) : src == 2 ? HSI16_HZ : src == 3 ? HSE_HZ : 0;
@@ -54,7 +54,7 @@ static uint32_t pll_hz(const sim_rcc *r, uint32_t fallback)
 
 uint32_t sim_rcc_l4_sysclk(const sim_rcc *r)
 {
-    if (r->kind == SIM_RCC_G0) {
+    if (r->kind == SFI_RCC_G0) {
         uint32_t hsisys = HSI16_HZ >> ((r->cr >> 11) & 7);
         switch (r->cfgr & 7) {
         case 1: return HSE_HZ;
@@ -84,7 +84,7 @@ static uint32_t g0_to_l4_offset(uint32_t off)
 
 uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off)
 {
-    if (r->kind == SIM_RCC_G0) {
+    if (r->kind == SFI_RCC_G0) {
         off = g0_to_l4_offset(off);
         if (off == 0x08)
             return (r->cfgr & ~0x38u) | ((r->cfgr & 7) << 3); /* SWS follows SW */
@@ -103,7 +103,7 @@ uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off)
 
 void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
-    if (r->kind == SIM_RCC_G0) {
+    if (r->kind == SFI_RCC_G0) {
         off = g0_to_l4_offset(off);
         if (off == 0x08) {
             r->cfgr = v & ~0x38u;

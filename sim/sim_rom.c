@@ -280,9 +280,9 @@ static void cmd_extended_erase(rom *r)
         if (!rx(r, &cs))
             return;
         unsigned mask = n == 0xFFFF ? 3 : n == 0xFFFE ? 1 : n == 0xFFFD ? 2 : 0;
-        bool dual = r->env->part->bank2_base != 0;
+        bool dual = r->env->part->bank2_base != 0, mass = sim_part_family(r->env->part)->mass_erase;
         /* 0xFFF0..0xFFFC are reserved; L0/L1 have no mass erase at all (AN3155). */
-        if (mask == 0 || cs != (uint8_t)(hi ^ lo) || (!dual && mask != 3) || r->env->part->no_mass_erase) {
+        if (mask == 0 || cs != (uint8_t)(hi ^ lo) || (!dual && mask != 3) || !mass) {
             tx(r, NACK);
             return;
         }
@@ -318,7 +318,7 @@ static void rewrite_wrp(rom *r, uint32_t wrpr)
 {
     uint8_t image[16];
     memcpy(image, sim_memory_options(r->env->mem), sizeof image);
-    if (r->env->part->options_format == SIM_OB_F4) {
+    if (sim_part_options(r->env->part) == SIM_OB_F4) {
         image[OB4_NWRP] = (uint8_t)wrpr;
         image[OB4_NWRP + 1] = (uint8_t)((image[OB4_NWRP + 1] & 0xF0) | ((wrpr >> 8) & 0x0F));
     } else {
@@ -459,7 +459,7 @@ enum sim_rom_exit sim_rom_run(sim_rom_env *env, uint32_t *go_addr)
         case 0x44: cmd_extended_erase(&r); break;
         case 0x63:
         case 0x73:
-            if (env->part->options_format == SIM_OB_RDP) {
+            if (sim_part_options(env->part) == SIM_OB_RDP) {
                 tx(&r, NACK); /* these families' write protection (areas) is not modelled */
                 break;
             }

@@ -9,38 +9,35 @@
 
 #include "protocol.h"
 
-/* Bytes programmed at a time (a flash_word), and their value when erased. L0/L1 half-pages
- * (erased to 0) and H7 flash words: passed as a pointer to their words (FLASH_BUFFERED). */
-#if defined(STUB_L0) || defined(STUB_L1)
-#ifdef STUB_L0
-#define FLASH_UNIT 64u
-#else
-#define FLASH_UNIT 128u
-#endif
+/* Bytes programmed at a time (a flash_word, FLASH_UNIT bytes), and their value when erased.
+ * L0/L1 half-pages (erased to 0) and H7 flash words: passed as a pointer to their words
+ * (FLASH_BUFFERED). The controller's kind (STUB_FLASH_<flash>) and FLASH_UNIT (program_unit)
+ * come from the family's row of families/families.txt (stub/meson.build); the host build
+ * (tests/fuzz) takes the F1's. */
+#if defined(STUB_FLASH_L0)
 #define FLASH_BUFFERED 1
 typedef const unsigned int *flash_word;
 #define FLASH_ERASED_WORD 0u
 #define FLASH_MISMATCH SFS_SR_MISMATCH
-#elif defined(STUB_H7)
-#define FLASH_UNIT 32u /* a 256-bit flash word */
+#elif defined(STUB_FLASH_H7)
 #define FLASH_BUFFERED 1
 typedef const unsigned int *flash_word;
 #define FLASH_MISMATCH SFS_SR_MISMATCH
-#elif defined(STUB_L4) || defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
-#define FLASH_UNIT 8u
+#elif defined(STUB_FLASH_L4)
 typedef unsigned long long flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFFFFFFFFFFFFFull
 #define FLASH_MISMATCH SFS_SR_MISMATCH
-#elif defined(STUB_F4) || defined(STUB_F7)
-#define FLASH_UNIT 4u
+#elif defined(STUB_FLASH_F4)
 typedef unsigned int flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFFFFFu
 #define FLASH_MISMATCH SFS_SR_MISMATCH
 #else
-#define FLASH_UNIT 2u
 typedef unsigned int flash_word;
 #define FLASH_UNIT_ERASED 0xFFFFu
 #define FLASH_MISMATCH (1u << 2) /* PGERR */
+#endif
+#ifndef FLASH_UNIT
+#define FLASH_UNIT 2u
 #endif
 #ifndef FLASH_ERASED_WORD
 #define FLASH_ERASED_WORD 0xFFFFFFFFu

@@ -11,6 +11,7 @@
 #include "board_host.h"
 #include "crc32.h"
 #include "protocol.h"
+#include "sim_part.h"
 #include "stub_image.h"
 
 static void le32_put(uint8_t *p, uint32_t v)
@@ -108,37 +109,28 @@ static uint32_t bank2_of(const char *part)
 static void start_stub_full(sim_board *b, int damage_at, uint32_t ring)
 {
     const sim_part *part = sim_board_part(b);
-    /* The family's stub, by the part's name (stm32f4..., stm32l4..., ...). */
-    static const struct { const char *prefix; const unsigned char *image; const size_t *len; uint32_t load, clock; } kinds[] = {
-        {"stm32f4", sfs_stub_image_f4, &sfs_stub_image_f4_len, SFS_LOAD_F4, 84000000},
-        {"stm32f7", sfs_stub_image_f7, &sfs_stub_image_f7_len, SFS_LOAD_F7, 84000000},
-        {"stm32l4", sfs_stub_image_l4, &sfs_stub_image_l4_len, SFS_LOAD_L4, 80000000},
-        {"stm32g4", sfs_stub_image_g4, &sfs_stub_image_g4_len, SFS_LOAD_G4, 80000000},
-        {"stm32wb", sfs_stub_image_wb, &sfs_stub_image_wb_len, SFS_LOAD_WB, 64000000},
-        {"stm32g0", sfs_stub_image_g0, &sfs_stub_image_g0_len, SFS_LOAD_G0, 16000000},
-        {"stm32l0", sfs_stub_image_l0, &sfs_stub_image_l0_len, SFS_LOAD_L0, 16000000},
-        {"stm32l1", sfs_stub_image_l1, &sfs_stub_image_l1_len, SFS_LOAD_L1, 16000000},
-        {"stm32h7", sfs_stub_image_h7, &sfs_stub_image_h7_len, SFS_LOAD_H7, 64000000},
-        {"stm32f1", sfs_stub_image_f1, &sfs_stub_image_f1_len, SFS_LOAD_F1, 64000000},
-        {"stm32f3", sfs_stub_image_f3, &sfs_stub_image_f3_len, SFS_LOAD_F3, 64000000},
-    };
-    size_t k = 0;
-    while (strncmp(sim_part_name(part), kinds[k].prefix, 7) != 0)
-        k++;
-    const unsigned char *image = kinds[k].image;
-    size_t image_len = *kinds[k].len;
-    uint32_t load = kinds[k].load;
+    /* The stub of the part's family (families/families.txt). */
+    const sfs_stub *stub = &sfs_stubs[sim_part_family(part) - sfi_families];
+    const unsigned char *image = stub->image;
+    size_t image_len = *stub->len;
+    uint32_t load = stub->load;
     size_t len = (image_len + 3) & ~(size_t)3;
     uint8_t *img = calloc(1, len);
     memcpy(img, image, image_len);
     /* The F1 and F3 stubs run their USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from
      * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz, the WB's from
-     * 64 MHz (and the H7's), the G0's, L0's and L1's from 16 MHz. Ring and inflater
-     * window go right after it. */
+     * 64 MHz (and the H7's), the G0's, L0's and L1's from 16 MHz (the F0's from 48 MHz). Ring
+     * and inflater window go right after it. */
+    static const uint32_t clock[SFI_FAMILY_COUNT] = {
+        [SFI_FAMILY_F1] = 64000000, [SFI_FAMILY_F0] = 48000000, [SFI_FAMILY_F3] = 64000000,
+        [SFI_FAMILY_F4] = 84000000, [SFI_FAMILY_F7] = 84000000, [SFI_FAMILY_L4] = 80000000,
+        [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
+        [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
+    };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
     assert_int_equal(p.magic, SFS_PARAMS_MAGIC);
-    assert_int_equal(p.uart_clock, kinds[k].clock);
+    assert_int_equal(p.uart_clock, clock[part->family]);
     p.brr = (p.uart_clock + 57600) / 115200;
     p.frame = (p.image_end + 3) & ~3u;
     p.max_payload = SFS_MAX_PAYLOAD;
@@ -933,18 +925,9 @@ static void test_stub_fits_its_budget(void **state)
 {
     (void)state;
     /* Issue 8: at most 4 KiB, so loading it through the ROM costs little even at 115200. */
-    assert_in_range(sfs_stub_image_f1_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_f0_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_f3_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_f4_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_f7_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_l4_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_g4_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_wb_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_g0_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_l0_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_l1_len, 1024, 4096);
-    assert_in_range(sfs_stub_image_h7_len, 1024, 4096);
+    assert_true(SFI_FAMILY_COUNT >= 12);
+    for (size_t k = 0; k < SFI_FAMILY_COUNT; k++)
+        assert_in_range(*sfs_stubs[k].len, 1024, 4096);
 }
 
 static void test_crc32_matches_zlib(void **state)

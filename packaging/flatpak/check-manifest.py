@@ -38,15 +38,15 @@ else:
         name = opt[2:].split("=")[0]
         if opt.startswith("-D") and name not in known:
             errors.append(f"unknown Meson option {name}")
-    # One ready-built stub per flash controller family (stub/meson.build: stub_families).
-    with open(os.path.join(root, "stub", "meson.build")) as f:
-        families = re.findall(r"\['([a-z][a-z0-9])', 'STUB_", f.read())
+    # One ready-built stub per family (families/families.txt: a record starts with the id).
+    with open(os.path.join(root, "families", "families.txt")) as f:
+        families = re.findall(r"^([a-z][a-z0-9])\s", f.read(), re.M)
     files = {s.get("path") for s in main[0].get("sources", []) if s.get("type") == "file"}
     for fam in families:
         if f"stub-{fam}.bin" not in files:
             errors.append(f"the stubflash module does not take the ready-built stub-{fam}.bin")
     if not families:
-        errors.append("no stub families found in stub/meson.build")
+        errors.append("no stub families found in families/families.txt")
 for mod in m.get("modules", []):
     for src in mod.get("sources", []):
         if src.get("type") == "archive" and "sha256" not in src:

@@ -1,0 +1,241 @@
+#!/usr/bin/env python3
+"""Write C from families.txt (see its header for the keys).
+
+gen_families.py table families.txt families.h families.c
+    the family table the host (libflash) and the simulator pick their models from
+gen_families.py stub families.txt stub_image.h stub_images.c
+    the embedded stubs: SFS_LOAD_*, each family's image (stub/embed.c writes them) and a table
+    of them indexed by the family
+
+Every record must have every key, with a value of its kind; anything else stops the build with
+the file's line number.
+"""
+import re
+import sys
+
+# key: kind. A list is an enumeration: the C enum has its values in this order (the simulator
+# and the host index their model tables with it).
+KEYS = {
+    "name": "word", "define": "word", "chip": "file", "driver": "file", "load": "number", "cpu": "word",
+    "uart_clock": "number", "rx_dma": "number", "program_unit": "number",
+    "flash": ["f1", "f4", "l4", "l0", "h7"], "notzeroerr": "bool", "erased": "number",
+    "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
+    "options": ["f1", "f4", "rdp"], "rdp_level2": "bool",
+    "flash_regs": "number", "ctl_per_bank": "bool",
+    "rcc": ["f1", "f4", "l4", "wb", "g0", "l0", "l1", "h7"], "rcc_regs": "number", "msi_reset": "bool",
+    "usart": ["v1", "v2"], "usart_regs": "number", "dma": ["channels", "streams"], "dma_regs": "number",
+    "dma_cselr": "bool", "dmamux": "number-or-none", "rx_request": "number", "rx_channel": "number",
+    "dma_ram2_only": "bool", "windows": "windows",
+}
+MAX_WINDOWS = 2
+
+
+def fail(path, line, msg):
+    sys.exit(f"{path}:{line}: {msg}")
+
+
+def number(path, line, key, v):
+    try:
+        return int(v, 0)
+    except ValueError:
+        fail(path, line, f"{key}={v}: not a number")
+
+
+def parse_value(path, line, key, v):
+    kind = KEYS[key]
+    if isinstance(kind, list):
+        if v not in kind:
+            fail(path, line, f"{key}={v}: one of {' '.join(kind)}")
+        return v
+    if kind == "bool":
+        if v not in ("yes", "no"):
+            fail(path, line, f"{key}={v}: yes or no")
+        return v == "yes"
+    if kind == "number":
+        return number(path, line, key, v)
+    if kind == "number-or-none":
+        return 0 if v == "-" else number(path, line, key, v)
+    if kind == "windows":
+        if v == "-":
+            return []
+        wins = []
+        for w in v.split(","):
+            base, _, size = w.partition("+")
+            wins.append((number(path, line, key, base), number(path, line, key, size)))
+        if len(wins) > MAX_WINDOWS:
+            fail(path, line, f"{key}: at most {MAX_WINDOWS} windows")
+        return wins
+    if kind == "file" and not re.fullmatch(r"[a-z0-9_]+\.c", v):
+        fail(path, line, f"{key}={v}: a .c file in stub/")
+    if kind == "word" and not re.fullmatch(r"[A-Za-z0-9_-]+", v):
+        fail(path, line, f"{key}={v}: letters, digits, _ and -")
+    return v
+
+
+def parse(path):
+    records = []
+    with open(path) as f:
+        for n, text in enumerate(f, 1):
+            if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            words = text.split()
+            if text[0].isspace():
+                if not records:
+                    fail(path, n, "a continuation line before any family")
+            else:
+                if not re.fullmatch(r"[a-z][a-z0-9]", words[0]):
+                    fail(path, n, f"{words[0]}: a family id is a letter and a letter or digit (f1, wb)")
+                records.append({"id": words[0], "line": n, "fields": {}})
+                words = words[1:]
+            rec = records[-1]
+            for w in words:
+                key, eq, v = w.partition("=")
+                if not eq or key not in KEYS:
+                    fail(path, n, f"{w}: not key=value with a known key")
+                if key in rec["fields"]:
+                    fail(path, n, f"{key} given twice for {rec['id']}")
+                rec["fields"][key] = parse_value(path, n, key, v)
+    if not records:
+        fail(path, 1, "no families")
+    seen = set()
+    for rec in records:
+        missing = [k for k in KEYS if k not in rec["fields"]]
+        if missing:
+            fail(path, rec["line"], f"{rec['id']} lacks {' '.join(missing)}")
+        for k in ("id", "name"):
+            v = rec["id"] if k == "id" else rec["fields"]["name"]
+            if (k, v) in seen:
+                fail(path, rec["line"], f"{k} {v} is given twice")
+            seen.add((k, v))
+    return records
+
+
+def enum_name(prefix, v):
+    return f"{prefix}_{v.upper()}"
+
+
+HEADER = """/* {name} - generated from families/families.txt by families/gen_families.py at build
+ * time: edit families.txt, not this file. */
+"""
+
+
+def write_table(records, h_path, c_path):
+    h = [HEADER.format(name="families.h"), "#ifndef STUBFLASH_FAMILIES_H\n#define STUBFLASH_FAMILIES_H\n",
+         "#include <stdbool.h>\n#include <stdint.h>\n",
+         "/* The families, in the file's order. */",
+         "enum sfi_family_id {"]
+    h += [f"    {enum_name('SFI_FAMILY', r['id'])}," for r in records]
+    h += ["    SFI_FAMILY_COUNT\n};\n"]
+    for key, prefix, what in (("flash", "SFI_FLASH", "Flash controller models"),
+                              ("rcc", "SFI_RCC", "RCC models (sim/sim_rcc*.c)"),
+                              ("options", "SFI_OPTIONS", "Option byte layouts")):
+        h += [f"/* {what}: the '{key}' key. */", f"enum {prefix.lower()}_kind {{"]
+        h += [f"    {enum_name(prefix, v)}," for v in KEYS[key]]
+        h += [f"    {prefix}_KINDS\n}};\n"]
+    h += [f"""/* One family (families.txt says what each field means). */
+typedef struct sfi_family {{
+    const char *id;            /* "f1" */
+    const char *name;          /* "F1": sf_device.family */
+    const char *define;        /* "STUB_F1" */
+    uint32_t stub_load;        /* where the stub is loaded and linked */
+    /* The host's */
+    uint8_t flash_kind;        /* enum sfi_flash_kind */
+    bool notzeroerr;
+    uint8_t erased;
+    bool mass_erase;
+    bool bank2_at_512k;        /* the F1 XL's bank 2 after 512 KiB; else at half the flash */
+    uint32_t uid;
+    uint8_t options;           /* enum sfi_options_kind */
+    bool rdp_level2;
+    /* The simulator's: where its models sit */
+    uint32_t flash_regs, rcc_regs, usart_regs, dma_regs;
+    bool ctl_per_bank;
+    uint8_t rcc_kind;          /* enum sfi_rcc_kind */
+    bool msi_reset;
+    bool usart_v2;
+    bool dma_streams;
+    bool dma_cselr;
+    uint32_t dmamux;           /* 0: none */
+    uint8_t rx_request, rx_channel;
+    bool dma_ram2_only;
+    uint8_t nwindows;
+    struct {{ uint32_t base, size; }} windows[{MAX_WINDOWS}];
+}} sfi_family;
+
+extern const sfi_family sfi_families[SFI_FAMILY_COUNT];
+
+/* The family of that name (sf_device.family: "F1"), or NULL. */
+const sfi_family *sfi_family_named(const char *name);
+""", "#endif"]
+    c = [HEADER.format(name="families.c"), '#include "families.h"\n', "#include <string.h>\n",
+         "const sfi_family sfi_families[SFI_FAMILY_COUNT] = {"]
+    for r in records:
+        f = r["fields"]
+        wins = ", ".join(f"{{0x{b:08X}u, 0x{s:X}u}}" for b, s in f["windows"]) or "{0, 0}"
+        c += [f"    [{enum_name('SFI_FAMILY', r['id'])}] = {{",
+              f"        .id = \"{r['id']}\", .name = \"{f['name']}\", .define = \"{f['define']}\","
+              f" .stub_load = 0x{f['load']:08X}u,",
+              f"        .flash_kind = {enum_name('SFI_FLASH', f['flash'])}, .notzeroerr = {str(f['notzeroerr']).lower()},"
+              f" .erased = 0x{f['erased']:02X}, .mass_erase = {str(f['mass_erase']).lower()},",
+              f"        .bank2_at_512k = {str(f['bank2'] == '512K').lower()}, .uid = 0x{f['uid']:08X}u,"
+              f" .options = {enum_name('SFI_OPTIONS', f['options'])}, .rdp_level2 = {str(f['rdp_level2']).lower()},",
+              f"        .flash_regs = 0x{f['flash_regs']:08X}u, .rcc_regs = 0x{f['rcc_regs']:08X}u,"
+              f" .usart_regs = 0x{f['usart_regs']:08X}u, .dma_regs = 0x{f['dma_regs']:08X}u,",
+              f"        .ctl_per_bank = {str(f['ctl_per_bank']).lower()}, .rcc_kind = {enum_name('SFI_RCC', f['rcc'])},"
+              f" .msi_reset = {str(f['msi_reset']).lower()}, .usart_v2 = {str(f['usart'] == 'v2').lower()},",
+              f"        .dma_streams = {str(f['dma'] == 'streams').lower()}, .dma_cselr = {str(f['dma_cselr']).lower()},"
+              f" .dmamux = 0x{f['dmamux']:08X}u, .rx_request = {f['rx_request']}, .rx_channel = {f['rx_channel']},",
+              f"        .dma_ram2_only = {str(f['dma_ram2_only']).lower()}, .nwindows = {len(f['windows'])},"
+              f" .windows = {{{wins}}},",
+              "    },"]
+    c += ["};\n", """const sfi_family *sfi_family_named(const char *name)
+{
+    for (size_t i = 0; name && i < SFI_FAMILY_COUNT; i++)
+        if (strcmp(sfi_families[i].name, name) == 0)
+            return &sfi_families[i];
+    return NULL;
+}"""]
+    for path, lines in ((h_path, h), (c_path, c)):
+        with open(path, "w") as out:
+            out.write("\n".join(lines) + "\n")
+
+
+def write_stub(records, h_path, c_path):
+    h = [HEADER.format(name="stub_image.h"), "#ifndef STUBFLASH_STUB_IMAGE_H\n#define STUBFLASH_STUB_IMAGE_H\n",
+         "#include <stddef.h>\n#include <stdint.h>\n", '#include "families.h"\n',
+         "/* Where each family's stub is linked and loaded (families.txt: load). */"]
+    h += [f"#define SFS_LOAD_{r['id'].upper()} 0x{r['fields']['load']:08X}u" for r in records]
+    h += ["", "/* The stubs as stub/embed.c writes them. */"]
+    for r in records:
+        h += [f"extern const unsigned char sfs_stub_image_{r['id']}[];",
+              f"extern const size_t sfs_stub_image_{r['id']}_len;"]
+    h += ["""
+/* A family's stub: its image and where it goes. */
+typedef struct sfs_stub {
+    const unsigned char *image;
+    const size_t *len;
+    uint32_t load;
+} sfs_stub;
+
+/* Indexed by enum sfi_family_id. */
+extern const sfs_stub sfs_stubs[SFI_FAMILY_COUNT];
+""", "#endif"]
+    c = [HEADER.format(name="stub_images.c"), '#include "stub_image.h"\n',
+         "const sfs_stub sfs_stubs[SFI_FAMILY_COUNT] = {"]
+    c += [f"    [{enum_name('SFI_FAMILY', r['id'])}] = {{sfs_stub_image_{r['id']}, &sfs_stub_image_{r['id']}_len,"
+          f" SFS_LOAD_{r['id'].upper()}}}," for r in records]
+    c += ["};"]
+    for path, lines in ((h_path, h), (c_path, c)):
+        with open(path, "w") as out:
+            out.write("\n".join(lines) + "\n")
+
+
+def main(argv):
+    if len(argv) != 5 or argv[1] not in ("table", "stub"):
+        sys.exit(__doc__)
+    records = parse(argv[2])
+    (write_table if argv[1] == "table" else write_stub)(records, argv[3], argv[4])
+
+
+if __name__ == "__main__":
+    main(sys.argv)
