@@ -1,6 +1,7 @@
 /* connect.c - find what listens on the port (the ROM bootloader, or a stub a dead host left
  * running) and learn the chip: identity, bootloader, flash size, protection. */
 #define _POSIX_C_SOURCE 200809L
+#include "families.h"
 #include "session_internal.h"
 
 #include <stdio.h>
@@ -47,7 +48,8 @@ sf_error sf_session_read_chip_state(sf_session *s)
     }
     if (e != SF_OK)
         return e;
-    if (d && d->family[0] == 'F' && (d->family[1] == '0' || d->family[1] == '1' || d->family[1] == '3')) {
+    const sfi_family *fam = sfi_family_named(d ? d->family : NULL);
+    if (fam && fam->options == SFI_OPTIONS_F1) { /* the F1's option bytes: WRP0..3 at +8..+14 */
         c->protection.known_wrp = true;
         c->protection.wrp = (uint32_t)ob[8] | (uint32_t)ob[10] << 8 | (uint32_t)ob[12] << 16 | (uint32_t)ob[14] << 24;
     }

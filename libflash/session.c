@@ -1,6 +1,7 @@
 /* session.c - the public session: settings, open and close, and each operation as the same
  * steps whichever backend (ROM or stub, backend.h) carries it out (see session.h). */
 #define _POSIX_C_SOURCE 200809L
+#include "families.h"
 #include "plausible.h"
 #include "session_internal.h"
 
@@ -592,7 +593,8 @@ sf_error sf_session_readout_protect_level(sf_session *s, unsigned level)
     sf_error e = sf_session_need_device(s);
     if (e)
         return end(s, e);
-    if (strcmp(s->chip.device->family, "F1") == 0)
+    const sfi_family *fam = sfi_family_named(s->chip.device->family);
+    if (fam && !fam->rdp_level2)
         return end(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the STM32F1 has no readout protection level 2 "
                               "(RM0008: one level); nothing was changed"));
     /* Level 2 is set by writing the family's option bytes (RDP = 0xCC), never by the ROM's
