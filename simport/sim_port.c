@@ -14,7 +14,8 @@ typedef struct simport {
 } simport;
 
 /* Store the sentence (printf-style) if there is a buffer, and return code. */
-static sf_error fail(char *err, size_t errlen, sf_error code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static sf_error fail(char *err, size_t errlen, sf_error code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 static sf_error fail(char *err, size_t errlen, sf_error code, const char *fmt, ...)
 {
     if (err && errlen) {
