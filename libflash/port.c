@@ -21,7 +21,7 @@ sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb)
         free(p);
         return sf_fail(eb, SF_ERR_NOMEM, "out of memory");
     }
-    sf_error e = strncmp(name, "sim:", 4) == 0 ? sf_simport_open(name + 4, &p->ops, &p->impl, eb)
+    sf_error e = sf_provider_claims(name) ? sf_provider_open(name, &p->ops, &p->impl, eb)
                  : strncmp(name, "tcp://", 6) == 0 || strncmp(name, "rfc2217://", 10) == 0
                      ? sf_tcp_open(name, &p->ops, &p->impl, eb)
                      : sf_serial_open(name, &p->ops, &p->impl, eb);

@@ -1,4 +1,4 @@
-/* port_list.c - enumerate serial ports (libserialport) plus the virtual parts. */
+/* port_list.c - enumerate serial ports (libserialport) plus the ports libraries offer (sim:). */
 #define _POSIX_C_SOURCE 200809L
 #include "sf_internal.h"
 
@@ -16,15 +16,17 @@ sf_error sf_port_list(sf_port_info **list, size_t *count)
     *list = NULL;
     *count = 0;
     struct sp_port **ports = NULL;
-    size_t nser = 0, nsim = 0;
+    size_t nser = 0, nprov = 0;
+    sf_port_info *provided = NULL;
+    if (sf_provider_list(&provided, &nprov) != SF_OK)
+        return SF_ERR_NOMEM;
     if (sp_list_ports(&ports) == SP_OK)
         while (ports[nser])
             nser++;
-    while (sf_simport_part_name(nsim))
-        nsim++;
-    sf_port_info *out = calloc(nser + nsim + 1, sizeof *out);
+    sf_port_info *out = calloc(nser + nprov + 1, sizeof *out);
     if (!out) {
         sp_free_port_list(ports);
+        free(provided);
         return SF_ERR_NOMEM;
     }
     size_t n = 0;
@@ -43,11 +45,9 @@ sf_error sf_port_list(sf_port_info **list, size_t *count)
     }
     if (ports)
         sp_free_port_list(ports);
-    for (size_t i = 0; i < nsim; i++, n++) {
-        snprintf(out[n].name, sizeof out[n].name, "sim:%s", sf_simport_part_name(i));
-        snprintf(out[n].description, sizeof out[n].description, "virtual %s (in-process simulator)",
-                 sf_simport_part_name(i));
-    }
+    for (size_t i = 0; i < nprov; i++, n++)
+        out[n] = provided[i];
+    free(provided);
     *list = out;
     *count = n;
     return SF_OK;

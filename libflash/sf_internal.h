@@ -41,9 +41,11 @@ sf_error sf_tcp_open(const char *name, const sf_port_ops **ops, void **impl, sf_
 /* Whether the port's rate is fixed at the other end: a stub must stay at the rate it starts at. */
 bool sf_port_fixed_rate(const sf_port *p);
 sf_error sf_port_set_lines_eb(sf_port *p, int dtr, int rts, int brk, sf_errbuf *eb);
-sf_error sf_simport_open(const char *spec, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
-/* Names of the virtual parts, for sf_port_list; NULL past the end. */
-const char *sf_simport_part_name(size_t i);
+/* Ports another library offers (port_provider.c): whether name is one of theirs ("sim:..."),
+ * open it (loading the library), and list them all (none from a library not installed). */
+bool sf_provider_claims(const char *name);
+sf_error sf_provider_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
+sf_error sf_provider_list(sf_port_info **list, size_t *count);
 
 /* Same as the public functions, with the error going to eb. */
 sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb);

@@ -13,7 +13,8 @@ typedef struct sf_port sf_port;
 
 /** Open a port by name:
  *  - a device path such as "/dev/ttyUSB0" (or any name libserialport knows);
- *  - "sim:DEVICE" for an in-process virtual board, e.g. "sim:stm32f103rg", with options after
+ *  - "sim:DEVICE" for an in-process virtual board, e.g. "sim:stm32f103rg" (from libstubflash-sim.so.0,
+ *    package stubflash-sim, loaded now: SF_ERR_PORT when it is not installed), with options after
  *    '?' separated by '&': "flash=FILE" keeps the board's flash in FILE between runs,
  *    "realtime=1" paces bytes and flash operations as hardware does (default: fast),
  *    "corrupt_rx=RATE", "corrupt_tx=RATE", "drop_rx=RATE", "seed=N" inject line faults (per
@@ -56,7 +57,8 @@ typedef struct sf_port_info {
     uint16_t vid, pid;
 } sf_port_info;
 
-/** List serial ports (libserialport) and append one "sim:" entry per virtual part.
+/** List serial ports (libserialport) and append one "sim:" entry per virtual part (none when
+ * libstubflash-sim.so.0 is not installed).
  * Free with sf_port_list_free. */
 SF_API sf_error sf_port_list(sf_port_info **list, size_t *count);
 SF_API void sf_port_list_free(sf_port_info *list);
