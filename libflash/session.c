@@ -526,9 +526,13 @@ sf_error sf_session_chip(sf_session *s, sf_chip *out)
 {
     if (!s || !out)
         return SF_ERR_ARG;
+    if (out->version != SF_CHIP_VERSION) /* version 1 is the whole struct; later ones add at the end */
+        return SF_ERR_ARG;
     sf_error e = begin(s, true);
-    if (e == SF_OK)
+    if (e == SF_OK) {
         *out = s->chip;
+        out->version = SF_CHIP_VERSION;
+    }
     return end(s, e);
 }
 
