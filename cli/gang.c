@@ -148,7 +148,7 @@ static int run_board(board *b)
         e = sf_session_open(s, b->port);
     if (e)
         return failed(b, e);
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(s, &chip);
     snprintf(b->chip, sizeof b->chip, "%s", chip.device ? chip.device->name : "unknown");
     sf_job *job;

@@ -212,7 +212,7 @@ static void json_chip(cli *c, const sf_chip *chip)
 
 static int cmd_ports(cli *c)
 {
-    sf_port_info *list;
+    sf_port_info **list;
     size_t n;
     if (sf_port_list(&list, &n) != SF_OK)
         return fail(c, SF_ERR_NOMEM, "cannot list ports");
@@ -221,11 +221,13 @@ static int cmd_ports(cli *c)
         *p++ = '[';
         for (size_t i = 0; i < n; i++) {
             char nm[300], ds[300], sn[200];
-            json_escape(list[i].name, nm, sizeof nm);
-            json_escape(list[i].description, ds, sizeof ds);
-            json_escape(list[i].serial, sn, sizeof sn);
+            uint16_t vid = 0, pid = 0;
+            bool usb = sf_port_info_usb_ids(list[i], &vid, &pid);
+            json_escape(sf_port_info_name(list[i]), nm, sizeof nm);
+            json_escape(sf_port_info_description(list[i]), ds, sizeof ds);
+            json_escape(sf_port_info_serial(list[i]), sn, sizeof sn);
             p += sprintf(p, "%s{\"name\": %s, \"description\": %s, \"serial\": %s, \"usb\": %s, \"vid\": %u, \"pid\": %u}",
-                         i ? ", " : "", nm, ds, sn, list[i].usb ? "true" : "false", list[i].vid, list[i].pid);
+                         i ? ", " : "", nm, ds, sn, usb ? "true" : "false", vid, pid);
         }
         strcpy(p, "]");
         out_json_raw(&c->out, "ports", arr);
@@ -233,11 +235,13 @@ static int cmd_ports(cli *c)
         free(arr);
     } else {
         for (size_t i = 0; i < n; i++) {
-            if (list[i].usb)
-                printf("%-24s %04x:%04x %s%s%s\n", list[i].name, list[i].vid, list[i].pid, list[i].description,
-                       list[i].serial[0] ? " serial " : "", list[i].serial);
+            const char *serial = sf_port_info_serial(list[i]);
+            uint16_t vid, pid;
+            if (sf_port_info_usb_ids(list[i], &vid, &pid))
+                printf("%-24s %04x:%04x %s%s%s\n", sf_port_info_name(list[i]), vid, pid,
+                       sf_port_info_description(list[i]), serial[0] ? " serial " : "", serial);
             else
-                printf("%-24s %s\n", list[i].name, list[i].description);
+                printf("%-24s %s\n", sf_port_info_name(list[i]), sf_port_info_description(list[i]));
         }
     }
     sf_port_list_free(list);
@@ -249,7 +253,7 @@ static int cmd_info(cli *c)
     int rc = open_session(c);
     if (rc)
         return rc;
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(c->session, &chip);
     const sf_device *d = chip.device;
     if (c->json) {
@@ -359,7 +363,7 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     if (!rc && sf_job_new(&job) != SF_OK)
         rc = fail(c, SF_ERR_NOMEM, "out of memory");
     if (!rc) {
-        sf_chip chip;
+        sf_chip chip = SF_CHIP_INIT;
         sf_session_chip(c->session, &chip);
         json_chip(c, &chip);
         sf_job_set_flags(job, (verify ? SF_JOB_VERIFY : 0) | (c->opt.no_backup ? 0 : SF_JOB_BACKUP) |
@@ -414,8 +418,12 @@ static int write_ymodem(cli *c, const char *path, const sf_image *img)
     out_json_str(&c->out, "port", c->port);
     out_log(SF_LOG_INFO, "sending by YMODEM (the application's receiver writes it where it keeps its firmware)",
             &c->out);
-    sf_ymodem_opts o = {.baud = c->conn.baud, .start = c->ymodem_start, .progress = ymodem_progress,
-                        .progress_user = &c->out, .cancel = &ymodem_cancel};
+    sf_ymodem_opts o = SF_YMODEM_OPTS_INIT;
+    o.baud = c->conn.baud;
+    o.start = c->ymodem_start;
+    o.progress = ymodem_progress;
+    o.progress_user = &c->out;
+    o.cancel = &ymodem_cancel;
     uint64_t t0 = out_now_ms();
     e = sf_ymodem_send(port, name, bin, len, &o, err, sizeof err);
     sf_port_close(port);
@@ -435,7 +443,7 @@ static int cmd_rollback(cli *c, int argc, char **argv)
     int rc = open_session(c);
     if (rc)
         return rc;
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(c->session, &chip);
     json_chip(c, &chip);
     sf_job *job;
@@ -463,7 +471,7 @@ static int cmd_read(cli *c, int argc, char **argv)
     int rc = open_session(c);
     if (rc)
         return rc;
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(c->session, &chip);
     if (!have_addr)
         address = chip.device ? chip.device->flash_base : 0x08000000;
@@ -517,7 +525,7 @@ static int cmd_erase(cli *c, int argc, char **argv)
         return rc;
     uint64_t t0 = out_now_ms();
     if (all) {
-        sf_chip chip;
+        sf_chip chip = SF_CHIP_INIT;
         sf_session_chip(c->session, &chip);
         out_say(&c->out, "erasing all %u KiB of flash", chip.flash_size / 1024);
     }
@@ -590,7 +598,7 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
     int rc = open_session(c);
     if (rc)
         return rc;
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(c->session, &chip);
     sf_error e;
     if (protect && write) {

@@ -123,15 +123,15 @@ char *sfg_chip_text(const sf_chip *chip)
     return g_string_free(s, FALSE);
 }
 
-char *sfg_port_label(const sf_port_info *info)
+char *sfg_port_label(const char *name, const char *description, const char *serial)
 {
-    GString *s = g_string_new(info->name);
-    if (g_str_has_prefix(info->name, "sim:"))
-        g_string_printf(s, "Virtual %s (simulated board)", info->name + 4);
-    else if (info->description[0])
-        g_string_append_printf(s, " — %s", info->description);
-    if (info->serial[0])
-        g_string_append_printf(s, " (serial %s)", info->serial);
+    GString *s = g_string_new(name);
+    if (g_str_has_prefix(name, "sim:"))
+        g_string_printf(s, "Virtual %s (simulated board)", name + 4);
+    else if (description[0])
+        g_string_append_printf(s, " — %s", description);
+    if (serial[0])
+        g_string_append_printf(s, " (serial %s)", serial);
     return g_string_free(s, FALSE);
 }
 

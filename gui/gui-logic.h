@@ -34,8 +34,9 @@ double sfg_progress_fraction(guint64 done, guint64 total);
 
 /* What a connect found, in lines a user reads: part, memories, bootloader, protection. */
 char *sfg_chip_text(const sf_chip *chip);
-/* A port as the chooser lists it: "/dev/ttyUSB0 — CP2102 USB to UART (serial 0001)". */
-char *sfg_port_label(const sf_port_info *info);
+/* A port as the chooser lists it: "/dev/ttyUSB0 — CP2102 USB to UART (serial 0001)", from
+ * sf_port_info_name, _description and _serial. */
+char *sfg_port_label(const char *name, const char *description, const char *serial);
 /* The port name an action opens: "sim:PART[?OPTIONS]" (an in-process virtual board) keeps its
  * flash in data_dir/virtual-PART.bin between actions unless OPTIONS name a flash file; anything
  * else as it is. */

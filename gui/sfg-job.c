@@ -173,7 +173,7 @@ static gpointer worker(gpointer data)
             e = fail_text(&text, SF_ERR_CANCELLED, "cancelled");
     }
     if (e == SF_OK) {
-        sf_chip chip;
+        sf_chip chip = SF_CHIP_INIT;
         if ((e = sf_session_open(s, j->port)) == SF_OK && (e = sf_session_chip(s, &chip)) == SF_OK) {
             post_chip(j, &chip);
             /* A cancel while connecting (the session's own flag is reset by each operation). */

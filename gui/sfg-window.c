@@ -123,15 +123,16 @@ static void save_settings(SfgWindow *self)
 
 static void fill_ports(SfgWindow *self, gboolean force)
 {
-    sf_port_info *list = NULL;
+    sf_port_info **list = NULL;
     size_t n = 0;
     if (sf_port_list(&list, &n) != SF_OK)
         n = 0;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *labels = g_ptr_array_new_with_free_func(g_free);
     for (size_t i = 0; i < n; i++) {
-        g_ptr_array_add(names, g_strdup(list[i].name));
-        g_ptr_array_add(labels, sfg_port_label(&list[i]));
+        g_ptr_array_add(names, g_strdup(sf_port_info_name(list[i])));
+        g_ptr_array_add(labels, sfg_port_label(sf_port_info_name(list[i]), sf_port_info_description(list[i]),
+                                               sf_port_info_serial(list[i])));
     }
     sf_port_list_free(list);
     gboolean listed = FALSE;

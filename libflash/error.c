@@ -29,8 +29,6 @@ const char *sf_strerror(sf_error err)
     return "unknown error";
 }
 
-const char *sf_version(void) { return STUBFLASH_VERSION; }
-
 sf_error sf_vfail(sf_errbuf *eb, sf_error code, const char *fmt, va_list ap)
 {
     if (eb && eb->text && eb->size)

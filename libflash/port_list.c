@@ -1,4 +1,5 @@
-/* port_list.c - enumerate serial ports (libserialport) plus the ports libraries offer (sim:). */
+/* port_list.c - enumerate serial ports (libserialport) plus the ports libraries offer (sim:),
+ * as a list of opaque entries. */
 #define _POSIX_C_SOURCE 200809L
 #include "sf_internal.h"
 
@@ -7,50 +8,108 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void copy(char *dst, size_t n, const char *src) { snprintf(dst, n, "%s", src ? src : ""); }
+struct sf_port_info {
+    char *name, *description, *serial, *manufacturer; /* never NULL */
+    bool usb;                                         /* vid and pid are known */
+    uint16_t vid, pid;
+};
 
-sf_error sf_port_list(sf_port_info **list, size_t *count)
+static void free_entry(sf_port_info *o)
+{
+    if (!o)
+        return;
+    free(o->name);
+    free(o->description);
+    free(o->serial);
+    free(o->manufacturer);
+    free(o);
+}
+
+static sf_port_info *new_entry(const char *name, const char *description, const char *serial,
+                               const char *manufacturer)
+{
+    sf_port_info *o = calloc(1, sizeof *o);
+    if (!o)
+        return NULL;
+    o->name = strdup(name ? name : "");
+    o->description = strdup(description ? description : "");
+    o->serial = strdup(serial ? serial : "");
+    o->manufacturer = strdup(manufacturer ? manufacturer : "");
+    if (!o->name || !o->description || !o->serial || !o->manufacturer) {
+        free_entry(o);
+        return NULL;
+    }
+    return o;
+}
+
+static sf_port_info *serial_entry(struct sp_port *p)
+{
+    if (sp_get_port_transport(p) != SP_TRANSPORT_USB)
+        return new_entry(sp_get_port_name(p), sp_get_port_description(p), NULL, NULL);
+    sf_port_info *o = new_entry(sp_get_port_name(p), sp_get_port_description(p), sp_get_port_usb_serial(p),
+                                sp_get_port_usb_manufacturer(p));
+    int vid = 0, pid = 0;
+    if (o && sp_get_port_usb_vid_pid(p, &vid, &pid) == SP_OK) {
+        o->usb = true;
+        o->vid = (uint16_t)vid;
+        o->pid = (uint16_t)pid;
+    }
+    return o;
+}
+
+sf_error sf_port_list(sf_port_info ***list, size_t *count)
 {
     if (!list || !count)
         return SF_ERR_ARG;
     *list = NULL;
     *count = 0;
     struct sp_port **ports = NULL;
+    sf_provided_port *provided = NULL;
     size_t nser = 0, nprov = 0;
-    sf_port_info *provided = NULL;
     if (sf_provider_list(&provided, &nprov) != SF_OK)
         return SF_ERR_NOMEM;
     if (sp_list_ports(&ports) == SP_OK)
         while (ports[nser])
             nser++;
-    sf_port_info *out = calloc(nser + nprov + 1, sizeof *out);
-    if (!out) {
-        sp_free_port_list(ports);
-        free(provided);
-        return SF_ERR_NOMEM;
-    }
+    sf_port_info **out = calloc(nser + nprov + 1, sizeof *out);
     size_t n = 0;
-    for (size_t i = 0; i < nser; i++, n++) {
-        sf_port_info *o = &out[n];
-        copy(o->name, sizeof o->name, sp_get_port_name(ports[i]));
-        copy(o->description, sizeof o->description, sp_get_port_description(ports[i]));
-        if (sp_get_port_transport(ports[i]) == SP_TRANSPORT_USB) {
-            int vid = 0, pid = 0;
-            o->usb = sp_get_port_usb_vid_pid(ports[i], &vid, &pid) == SP_OK;
-            o->vid = (uint16_t)vid;
-            o->pid = (uint16_t)pid;
-            copy(o->serial, sizeof o->serial, sp_get_port_usb_serial(ports[i]));
-            copy(o->manufacturer, sizeof o->manufacturer, sp_get_port_usb_manufacturer(ports[i]));
+    for (size_t i = 0; out && i < nser + nprov; i++, n++) {
+        out[n] = i < nser ? serial_entry(ports[i])
+                          : new_entry(provided[i - nser].name, provided[i - nser].description, NULL, NULL);
+        if (!out[n]) {
+            sf_port_list_free(out);
+            out = NULL;
         }
     }
     if (ports)
         sp_free_port_list(ports);
-    for (size_t i = 0; i < nprov; i++, n++)
-        out[n] = provided[i];
     free(provided);
+    if (!out)
+        return SF_ERR_NOMEM;
     *list = out;
     *count = n;
     return SF_OK;
 }
 
-void sf_port_list_free(sf_port_info *list) { free(list); }
+void sf_port_list_free(sf_port_info **list)
+{
+    for (size_t i = 0; list && list[i]; i++)
+        free_entry(list[i]);
+    free(list);
+}
+
+const char *sf_port_info_name(const sf_port_info *info) { return info ? info->name : ""; }
+const char *sf_port_info_description(const sf_port_info *info) { return info ? info->description : ""; }
+const char *sf_port_info_serial(const sf_port_info *info) { return info ? info->serial : ""; }
+const char *sf_port_info_manufacturer(const sf_port_info *info) { return info ? info->manufacturer : ""; }
+
+bool sf_port_info_usb_ids(const sf_port_info *info, uint16_t *vid, uint16_t *pid)
+{
+    if (!info || !info->usb)
+        return false;
+    if (vid)
+        *vid = info->vid;
+    if (pid)
+        *pid = info->pid;
+    return true;
+}

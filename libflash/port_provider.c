@@ -137,7 +137,7 @@ sf_error sf_provider_open(const char *name, const sf_port_ops **ops, void **impl
     return SF_OK;
 }
 
-sf_error sf_provider_list(sf_port_info **list, size_t *count)
+sf_error sf_provider_list(sf_provided_port **list, size_t *count)
 {
     *list = NULL;
     *count = 0;
@@ -147,7 +147,7 @@ sf_error sf_provider_list(sf_port_info **list, size_t *count)
         if (load(&libraries[i], &h, &p, NULL) != SF_OK)
             continue; /* not installed: its ports are not there */
         for (size_t k = 0;; k++) {
-            sf_port_info *grown = realloc(*list, (*count + 1) * sizeof *grown);
+            sf_provided_port *grown = realloc(*list, (*count + 1) * sizeof *grown);
             if (!grown) {
                 dlclose(h);
                 free(*list);
@@ -156,7 +156,7 @@ sf_error sf_provider_list(sf_port_info **list, size_t *count)
                 return SF_ERR_NOMEM;
             }
             *list = grown;
-            sf_port_info *o = &grown[*count];
+            sf_provided_port *o = &grown[*count];
             memset(o, 0, sizeof *o);
             if (!p->port_at(k, o->name, sizeof o->name, o->description, sizeof o->description))
                 break;

@@ -253,10 +253,13 @@ sf_error sf_session_chip(sf_session *s, sf_chip *out)
 {
     if (!s || !out)
         return SF_ERR_ARG;
+    if (out->version != SF_CHIP_VERSION) /* version 1 is the whole struct; later ones add at the end */
+        return SF_ERR_ARG;
     sf_error be = begin(s, true);
     if (be)
         return be;
     *out = s->chip;
+    out->version = SF_CHIP_VERSION;
     return end(s, SF_OK);
 }
 
@@ -266,6 +269,7 @@ sf_error sf_session_chip_now(sf_session *s, sf_chip *out)
     if (e)
         return e;
     *out = s->chip;
+    out->version = SF_CHIP_VERSION;
     return end(s, SF_OK);
 }
 

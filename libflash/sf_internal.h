@@ -45,7 +45,10 @@ sf_error sf_port_set_lines_eb(sf_port *p, int dtr, int rts, int brk, sf_errbuf *
  * open it (loading the library), and list them all (none from a library not installed). */
 bool sf_provider_claims(const char *name);
 sf_error sf_provider_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
-sf_error sf_provider_list(sf_port_info **list, size_t *count);
+typedef struct sf_provided_port {
+    char name[128], description[256];
+} sf_provided_port;
+sf_error sf_provider_list(sf_provided_port **list, size_t *count);
 
 /* Same as the public functions, with the error going to eb. */
 sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb);

@@ -122,14 +122,29 @@ static sf_error header(tx *t, const char *name, size_t len)
     return send_block(t, 0, b, sizeof b);
 }
 
+sf_error sf_ymodem_opts_init(sf_ymodem_opts *opts, unsigned version)
+{
+    if (!opts || version != SF_YMODEM_OPTS_VERSION)
+        return SF_ERR_ARG;
+    *opts = (sf_ymodem_opts)SF_YMODEM_OPTS_INIT;
+    return SF_OK;
+}
+
 sf_error sf_ymodem_send(sf_port *port, const char *name, const uint8_t *data, size_t len,
                         const sf_ymodem_opts *opts, char *err, size_t errlen)
 {
     sf_errbuf eb = {err, errlen};
     if (err && errlen)
         err[0] = 0;
-    static const sf_ymodem_opts defaults = {0};
-    const sf_ymodem_opts *o = opts ? opts : &defaults;
+    /* The caller's options, of its version, over this version's defaults. Version 1 is the
+     * whole struct; a version 2 would copy only version 1's members from a version 1 caller. */
+    sf_ymodem_opts own = SF_YMODEM_OPTS_INIT;
+    if (opts && opts->version != SF_YMODEM_OPTS_VERSION)
+        return sf_fail(&eb, SF_ERR_ARG, "YMODEM: options of version %u; this library knows version %u "
+                       "(initialise them with SF_YMODEM_OPTS_INIT)", opts->version, SF_YMODEM_OPTS_VERSION);
+    if (opts)
+        own = *opts;
+    const sf_ymodem_opts *o = &own;
     if (!port || (!data && len) || !name)
         return sf_fail(&eb, SF_ERR_ARG, "YMODEM: no port, data or name");
     if (strlen(name) > 100)

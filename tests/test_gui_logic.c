@@ -78,7 +78,7 @@ static void test_progress_and_rates(void **state)
 static void test_chip_text(void **state)
 {
     (void)state;
-    sf_chip c = {.pid = 0x414, .device = sf_device_find(0x414), .bootloader_version = 0x22, .flash_size = 256 * 1024,
+    sf_chip c = {.version = SF_CHIP_VERSION, .pid = 0x414, .device = sf_device_find(0x414), .bootloader_version = 0x22, .flash_size = 256 * 1024,
                  .protection = {.readout = false, .known_wrp = true, .wrp = 0xFFFFFFFF}};
     char *t = sfg_chip_text(&c);
     assert_non_null(strstr(t, "STM32F10xxx high density (F1, product ID 0x414)"));
@@ -96,7 +96,7 @@ static void test_chip_text(void **state)
     assert_non_null(strstr(t, "write protection: 2 group(s)"));
     assert_non_null(strstr(t, "stub running"));
     g_free(t);
-    sf_chip u = {.pid = 0x999, .flash_size = 64 * 1024};
+    sf_chip u = {.version = SF_CHIP_VERSION, .pid = 0x999, .flash_size = 64 * 1024};
     t = sfg_chip_text(&u);
     assert_non_null(strstr(t, "unknown part, product ID 0x999"));
     g_free(t);
@@ -105,25 +105,37 @@ static void test_chip_text(void **state)
 static void test_ports(void **state)
 {
     (void)state;
-    sf_port_info usb = {.name = "/dev/ttyUSB0", .description = "CP2102 USB to UART Bridge Controller", .serial = "0001",
-                        .usb = true};
-    expect_text(sfg_port_label(&usb), "/dev/ttyUSB0 — CP2102 USB to UART Bridge Controller (serial 0001)");
-    sf_port_info plain = {.name = "/dev/ttyS0"};
-    expect_text(sfg_port_label(&plain), "/dev/ttyS0");
-    sf_port_info sim = {.name = "sim:stm32f103re"};
-    expect_text(sfg_port_label(&sim), "Virtual stm32f103re (simulated board)");
+    expect_text(sfg_port_label("/dev/ttyUSB0", "CP2102 USB to UART Bridge Controller", "0001"),
+                "/dev/ttyUSB0 — CP2102 USB to UART Bridge Controller (serial 0001)");
+    expect_text(sfg_port_label("/dev/ttyS0", "", ""), "/dev/ttyS0");
+    expect_text(sfg_port_label("sim:stm32f103re", "virtual stm32f103re (in-process simulator)", ""),
+                "Virtual stm32f103re (simulated board)");
     expect_text(sfg_port_to_open("sim:stm32f103re", "/d"), "sim:stm32f103re?flash=/d/virtual-stm32f103re.bin");
     expect_text(sfg_port_to_open("sim:stm32f103re?realtime=1", "/d"),
                 "sim:stm32f103re?realtime=1&flash=/d/virtual-stm32f103re.bin");
     expect_text(sfg_port_to_open("sim:stm32f103re?flash=/x.bin", "/d"), "sim:stm32f103re?flash=/x.bin");
     expect_text(sfg_port_to_open("/dev/ttyUSB0", "/d"), "/dev/ttyUSB0");
     /* The list the chooser shows comes from the library and offers the virtual boards. */
-    sf_port_info *list;
+    sf_port_info **list;
     size_t n;
     assert_int_equal(sf_port_list(&list, &n), SF_OK);
     bool virt = false;
-    for (size_t i = 0; i < n; i++)
-        virt |= !strcmp(list[i].name, "sim:stm32f103re");
+    for (size_t i = 0; i < n; i++) {
+        const sf_port_info *p = list[i];
+        assert_non_null(p);
+        assert_non_null(sf_port_info_description(p));
+        assert_non_null(sf_port_info_serial(p));
+        assert_non_null(sf_port_info_manufacturer(p));
+        if (strcmp(sf_port_info_name(p), "sim:stm32f103re"))
+            continue;
+        virt = true;
+        assert_string_equal(sf_port_info_description(p), "virtual stm32f103re (in-process simulator)");
+        uint16_t vid = 1, pid = 2;
+        assert_false(sf_port_info_usb_ids(p, &vid, &pid)); /* not on USB: nothing stored */
+        assert_int_equal(vid, 1);
+        assert_int_equal(pid, 2);
+    }
+    assert_null(list[n]);
     assert_true(virt);
     sf_port_list_free(list);
 }

@@ -204,7 +204,7 @@ static void the_job_starts_the_firmware(void **state)
     assert_int_equal(sf_job_flags(x->job), SF_JOB_VERIFY | SF_JOB_GO);
     write_ok(x, a);
     assert_int_equal(sf_job_started_at(x->job), BASE);
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     assert_int_equal(sf_session_chip(x->s, &chip), SF_ERR_STATE); /* the ROM no longer listens */
     assert_int_equal(sf_job_set_flags(x->job, 1u << 7), SF_ERR_ARG);
     free(a);

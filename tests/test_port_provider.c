@@ -15,11 +15,11 @@
 
 static size_t count_sim_ports(void)
 {
-    sf_port_info *list;
+    sf_port_info **list;
     size_t n, sims = 0;
     assert_int_equal(sf_port_list(&list, &n), SF_OK);
     for (size_t i = 0; i < n; i++)
-        sims += strncmp(list[i].name, "sim:", 4) == 0;
+        sims += strncmp(sf_port_info_name(list[i]), "sim:", 4) == 0;
     sf_port_list_free(list);
     return sims;
 }

@@ -36,7 +36,7 @@ static void cycle(const char *port, unsigned i, bool with_stub)
     assert_int_equal(sf_session_set_stub(s, with_stub, SF_STUB_BAUD_AUTO), SF_OK);
     if (sf_session_open(s, port) != SF_OK)
         fail_msg("cycle %u: open %s: %s", i, port, sf_session_last_error(s));
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     assert_int_equal(sf_session_chip(s, &chip), SF_OK);
     uint8_t buf[64];
     assert_int_equal(sf_session_read(s, 0x08000000, buf, sizeof buf), SF_OK);

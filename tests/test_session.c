@@ -238,7 +238,7 @@ static void test_write_protection_is_checked_before_erasing(void **state)
     write_ok(x, ia);
     uint8_t group0 = 0;
     assert_int_equal(sf_session_write_protect(x->s, &group0, 1), SF_OK);
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     assert_int_equal(sf_session_chip(x->s, &chip), SF_OK);
     assert_int_equal(chip.protection.wrp & 1, 0);
     assert_int_equal(sf_session_write_image(x->s, ib, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
@@ -266,7 +266,7 @@ static void test_readout_protection(void **state)
     assert_int_equal(sf_session_readout_protect(x->s), SF_OK);
     sf_session_close(x->s);
     open_ok(x);
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(x->s, &chip);
     assert_true(chip.protection.readout);
     assert_int_equal(sf_session_write_image(x->s, ia, 0), SF_ERR_PROTECTED);
@@ -287,7 +287,7 @@ static void test_go_and_reset(void **state)
     struct fx *x = *state;
     open_ok(x);
     assert_int_equal(sf_session_reset(x->s), SF_OK);
-    sf_chip chip;
+    sf_chip chip = SF_CHIP_INIT;
     assert_int_equal(sf_session_chip(x->s, &chip), SF_OK);
     assert_int_equal(chip.pid, x->flash_size == 512 * 1024 ? 0x414 : 0x430);
     char err[256];

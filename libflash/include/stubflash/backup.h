@@ -22,22 +22,22 @@ typedef struct sf_backup_list sf_backup_list;
 /** List the backups of the chip the session is connected to (its unique ID is read through
  * the session). root NULL is the default folder. A chip without backups gives an empty list.
  * SF_ERR_DEVICE if the family's unique ID is not known, SF_ERR_FILE if no root can be found
- * (neither XDG_DATA_HOME nor HOME set); the sentence is in sf_session_last_error(). */
+ * (neither XDG_DATA_HOME nor HOME set); the sentence is in sf_session_last_error(). @since 0.2 */
 SF_API sf_error sf_backup_list_open(sf_session *s, const char *root, sf_backup_list **out);
-/** Free the list. NULL is ignored. */
+/** Free the list. NULL is ignored. @since 0.2 */
 SF_API void sf_backup_list_free(sf_backup_list *list);
-/** The chip's backup folder (it may not exist yet). */
+/** The chip's backup folder (it may not exist yet). @since 0.2 */
 SF_API const char *sf_backup_list_dir(const sf_backup_list *list);
-/** Number of backups, restored ones included. */
+/** Number of backups, restored ones included. @since 0.2 */
 SF_API size_t sf_backup_list_count(const sf_backup_list *list);
-/** Path of backup i (0 is the newest); NULL past the end. */
+/** Path of backup i (0 is the newest); NULL past the end. @since 0.2 */
 SF_API const char *sf_backup_list_path(const sf_backup_list *list, size_t i);
-/** When backup i was taken, in seconds since 1970 (UTC); 0 past the end. */
+/** When backup i was taken, in seconds since 1970 (UTC); 0 past the end. @since 0.2 */
 SF_API int64_t sf_backup_list_time(const sf_backup_list *list, size_t i);
 /** Bytes of flash backup i holds (the data, not the file's size); 0 past the end or if the
- * file cannot be read. */
+ * file cannot be read. @since 0.2 */
 SF_API uint64_t sf_backup_list_bytes(const sf_backup_list *list, size_t i);
-/** Whether backup i was written back already (a rollback skips it). */
+/** Whether backup i was written back already (a rollback skips it). @since 0.2 */
 SF_API bool sf_backup_list_restored(const sf_backup_list *list, size_t i);
 
 #ifdef __cplusplus

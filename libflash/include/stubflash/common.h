@@ -39,11 +39,21 @@ typedef enum sf_error {
     SF_ERR_BACKUP = -16,     /**< what a write would replace could not be kept: nothing was written */
 } sf_error;
 
-/** A short, constant description of an error class ("device did not answer"). */
+/** A short, constant description of an error class ("device did not answer"). @since 0.1 */
 SF_API const char *sf_strerror(sf_error err);
 
-/** The library's version string, e.g. "0.1.0". */
+/** The version of the library that runs, e.g. "0.1.0" (SF_PACKAGE_VERSION_STRING is the
+ * headers'). @since 0.1 */
 SF_API const char *sf_version(void);
+/** The major part of sf_version(). @since 0.2 */
+SF_API unsigned sf_version_major(void);
+/** The minor part of sf_version(). @since 0.2 */
+SF_API unsigned sf_version_minor(void);
+/** The micro part of sf_version(). @since 0.2 */
+SF_API unsigned sf_version_micro(void);
+/** The interface version of the library that runs, "current:revision:age" as libtool counts
+ * (SF_LIB_VERSION_STRING is the headers'). @since 0.2 */
+SF_API const char *sf_lib_version_string(void);
 
 #ifdef __cplusplus
 }

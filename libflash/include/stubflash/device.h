@@ -34,17 +34,17 @@ typedef struct sf_device {
     bool dual_bank;
 } sf_device;
 
-/** The entry for a product ID, or NULL if unknown. */
+/** The entry for a product ID, or NULL if unknown. @since 0.1 */
 SF_API const sf_device *sf_device_find(uint16_t pid);
-/** Entries in table order, for listings; NULL past the end. */
+/** Entries in table order, for listings; NULL past the end. @since 0.1 */
 SF_API const sf_device *sf_device_at(size_t index);
 /** Address of the 96-bit unique device ID (12 bytes, readable through the bootloader), or 0 if
- * the family has none known. */
+ * the family has none known. @since 0.1 */
 SF_API uint32_t sf_device_uid_address(const sf_device *dev);
-/** Number of erase units in the first flash_size bytes. */
+/** Number of erase units in the first flash_size bytes. @since 0.1 */
 SF_API size_t sf_device_unit_count(const sf_device *dev, uint32_t flash_size);
 /** The erase unit containing addr: its index, start and size. SF_ERR_FIT if addr is not in
- * the first flash_size bytes of flash. */
+ * the first flash_size bytes of flash. @since 0.1 */
 SF_API sf_error sf_device_unit_of(const sf_device *dev, uint32_t flash_size, uint32_t addr,
                                   uint32_t *index, uint32_t *start, uint32_t *size);
 

@@ -40,18 +40,18 @@ enum sf_job_flag {
 };
 
 /** A job with SF_JOB_VERIFY | SF_JOB_BACKUP, starting at the chip's boot address, backups in
- * the default folder. */
+ * the default folder. @since 0.2 */
 SF_API sf_error sf_job_new(sf_job **out);
-/** Free. NULL is ignored. */
+/** Free. NULL is ignored. @since 0.2 */
 SF_API void sf_job_free(sf_job *job);
-/** Set the flags (SF_JOB_*); SF_ERR_ARG for unknown bits. */
+/** Set the flags (SF_JOB_*); SF_ERR_ARG for unknown bits. @since 0.2 */
 SF_API sf_error sf_job_set_flags(sf_job *job, unsigned flags);
-/** The flags in force. */
+/** The flags in force. @since 0.2 */
 SF_API unsigned sf_job_flags(const sf_job *job);
 /** Where SF_JOB_GO starts the firmware: SF_GO_BOOT_ADDRESS (the default) is the chip's boot
- * address (sf_session_boot_address). */
+ * address (sf_session_boot_address). @since 0.2 */
 SF_API sf_error sf_job_set_go_address(sf_job *job, uint32_t addr);
-/** The backup folder's root (backup.h); NULL restores the default. The string is copied. */
+/** The backup folder's root (backup.h); NULL restores the default. The string is copied. @since 0.2 */
 SF_API sf_error sf_job_set_backup_root(sf_job *job, const char *root);
 
 /** On an open session: every check of sf_session_check_image and (unless SF_JOB_FORCE)
@@ -60,22 +60,22 @@ SF_API sf_error sf_job_set_backup_root(sf_job *job, const char *root);
  * allows it), (SF_JOB_VERIFY) the verification and (SF_JOB_GO) the start, which closes the
  * session. Nothing is erased before every check passed and the backup is saved; a backup that
  * cannot be saved stops the job with SF_ERR_BACKUP. The sentence of a failure is in
- * sf_session_last_error(). */
+ * sf_session_last_error(). @since 0.2 */
 SF_API sf_error sf_job_write(sf_job *job, sf_session *s, const sf_image *img);
-/** Compare the chip with the image (sf_session_verify_image), then start it if SF_JOB_GO. */
+/** Compare the chip with the image (sf_session_verify_image), then start it if SF_JOB_GO. @since 0.2 */
 SF_API sf_error sf_job_verify(sf_job *job, sf_session *s, const sf_image *img);
-/** Write a backup file back (verified, without a new backup) and mark it restored. */
+/** Write a backup file back (verified, without a new backup) and mark it restored. @since 0.2 */
 SF_API sf_error sf_job_restore(sf_job *job, sf_session *s, const char *backup_path);
 /** Write back the newest backup of the connected chip not yet restored (sf_job_restore);
- * SF_ERR_FILE if there is none, naming the folder. */
+ * SF_ERR_FILE if there is none, naming the folder. @since 0.2 */
 SF_API sf_error sf_job_rollback(sf_job *job, sf_session *s);
 
 /** What the last run did: the backup it kept (sf_job_write) or wrote back (sf_job_restore,
- * sf_job_rollback); "" if none. Valid until the next run or sf_job_free. */
+ * sf_job_rollback); "" if none. Valid until the next run or sf_job_free. @since 0.2 */
 SF_API const char *sf_job_backup_path(const sf_job *job);
-/** Bytes of the image the last run wrote or compared. */
+/** Bytes of the image the last run wrote or compared. @since 0.2 */
 SF_API uint64_t sf_job_bytes(const sf_job *job);
-/** Where the last run started the firmware; 0 if it did not. */
+/** Where the last run started the firmware; 0 if it did not. @since 0.2 */
 SF_API uint32_t sf_job_started_at(const sf_job *job);
 
 #ifdef __cplusplus

@@ -27,41 +27,50 @@ typedef struct sf_port sf_port;
  *    "telnet(rfc2217)" accepter): rate, parity and DTR/RTS are set through the bridge.
  *    HOST may be a name, an IPv4 address or an IPv6 address in brackets.
  * The port starts at 115200 8E1. On failure *out is NULL and err (if not NULL) holds a
- * sentence the user can act on (permission, busy, not found). */
+ * sentence the user can act on (permission, busy, not found). @since 0.1 */
 SF_API sf_error sf_port_open(const char *name, sf_port **out, char *err, size_t errlen);
-/** Close and free (a virtual board saves its flash file here). NULL is ignored. */
+/** Close and free (a virtual board saves its flash file here). NULL is ignored. @since 0.1 */
 SF_API void sf_port_close(sf_port *port);
-/** The name the port was opened with. */
+/** The name the port was opened with. @since 0.1 */
 SF_API const char *sf_port_name(const sf_port *port);
-/** Line format: baud rate and even parity (8E1) or none (8N1). */
+/** Line format: baud rate and even parity (8E1) or none (8N1). @since 0.1 */
 SF_API sf_error sf_port_set_format(sf_port *port, uint32_t baud, bool parity_even);
-/** Write all bytes. */
+/** Write all bytes. @since 0.1 */
 SF_API sf_error sf_port_write(sf_port *port, const uint8_t *data, size_t len);
 /** Read exactly len bytes, waiting up to timeout_ms in all; *got (may be NULL) tells how
- * many arrived. SF_ERR_TIMEOUT if fewer than len came. */
+ * many arrived. SF_ERR_TIMEOUT if fewer than len came. @since 0.1 */
 SF_API sf_error sf_port_read(sf_port *port, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms);
-/** Drop received bytes not read yet. */
+/** Drop received bytes not read yet. @since 0.1 */
 SF_API sf_error sf_port_flush_input(sf_port *port);
-/** Set the DTR and RTS lines: 1 asserted, 0 released, -1 unchanged. */
+/** Set the DTR and RTS lines: 1 asserted, 0 released, -1 unchanged. @since 0.1 */
 SF_API sf_error sf_port_set_lines(sf_port *port, int dtr, int rts);
-/** Hold the TX line low (BREAK) or let it go: some boards wire it to reset. */
+/** Hold the TX line low (BREAK) or let it go: some boards wire it to reset. @since 0.1 */
 SF_API sf_error sf_port_set_break(sf_port *port, bool on);
 
-/** One serial port found on the system. */
-typedef struct sf_port_info {
-    char name[256];          /**< what to pass to sf_port_open */
-    char description[256];   /**< e.g. "CP2102 USB to UART Bridge Controller" */
-    char serial[128];        /**< USB serial number, "" if none */
-    char manufacturer[128];
-    bool usb;                /**< true if vid/pid are meaningful */
-    uint16_t vid, pid;
-} sf_port_info;
+/** One port found by sf_port_list, read through the sf_port_info_* getters. It is opaque, as
+ * libserialport's struct sp_port is, rather than a struct the caller's compiler sizes: a later
+ * version can tell more about a port (its location, its transport) by adding a getter, which
+ * breaks no program built against this one. */
+typedef struct sf_port_info sf_port_info;
 
 /** List serial ports (libserialport) and append one "sim:" entry per virtual part (none when
- * libstubflash-sim.so.0 is not installed).
- * Free with sf_port_list_free. */
-SF_API sf_error sf_port_list(sf_port_info **list, size_t *count);
-SF_API void sf_port_list_free(sf_port_info *list);
+ * libstubflash-sim.so.0 is not installed): *list is an
+ * array of *count entries and a NULL, valid until sf_port_list_free. @since 0.1 */
+SF_API sf_error sf_port_list(sf_port_info ***list, size_t *count);
+/** Free a list from sf_port_list with its entries. NULL is ignored. @since 0.1 */
+SF_API void sf_port_list_free(sf_port_info **list);
+/** What to pass to sf_port_open, e.g. "/dev/ttyUSB0" or "sim:stm32f103rg". @since 0.2 */
+SF_API const char *sf_port_info_name(const sf_port_info *info);
+/** A description for people, e.g. "CP2102 USB to UART Bridge Controller"; "" if none.
+ * @since 0.2 */
+SF_API const char *sf_port_info_description(const sf_port_info *info);
+/** The USB serial number; "" if none. @since 0.2 */
+SF_API const char *sf_port_info_serial(const sf_port_info *info);
+/** The USB manufacturer; "" if none. @since 0.2 */
+SF_API const char *sf_port_info_manufacturer(const sf_port_info *info);
+/** The USB vendor and product IDs into *vid and *pid (either may be NULL). false, with nothing
+ * stored, if the port is not on USB or its adapter does not tell. @since 0.2 */
+SF_API bool sf_port_info_usb_ids(const sf_port_info *info, uint16_t *vid, uint16_t *pid);
 
 #ifdef __cplusplus
 }

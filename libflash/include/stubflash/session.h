@@ -61,8 +61,11 @@ typedef struct sf_protection {
     uint32_t wrp;          /**< F1 layout: bit n = 0 protects unit group n */
 } sf_protection;
 
-/** What the session learned about the chip on open. */
+/** What the session learned about the chip on open. The caller allocates it, so it is
+ * versioned: initialise with SF_CHIP_INIT (version first); sf_session_chip fills in what that
+ * version has, and a later version only adds members at the end. */
 typedef struct sf_chip {
+    unsigned version;          /**< SF_CHIP_VERSION when the caller was built */
     uint16_t pid;
     const sf_device *device;   /**< NULL if the PID is not in the table */
     uint8_t bootloader_version;/**< 0x22 = 2.2 */
@@ -73,20 +76,28 @@ typedef struct sf_chip {
     bool stub_running;         /**< the RAM stub serves the session (loaded by it or found running) */
 } sf_chip;
 
-/** Create a session (not connected). Defaults: 115200 baud, 5 attempts per block, verify on. */
+/** The version of sf_chip these headers declare. @since 0.2 */
+#define SF_CHIP_VERSION 1
+/** `sf_chip chip = SF_CHIP_INIT;` @since 0.2 */
+#define SF_CHIP_INIT {.version = SF_CHIP_VERSION}
+
+/** Create a session (not connected). Defaults: 115200 baud, 5 attempts per block, verify on.
+ * @since 0.1 */
 SF_API sf_error sf_session_new(sf_session **out);
-/** Close the port if open and free. NULL is ignored. */
+/** Close the port if open and free. NULL is ignored. @since 0.1 */
 SF_API void sf_session_free(sf_session *s);
 
+/** Report progress to fn (NULL: none); user is passed back. @since 0.1 */
 SF_API void sf_session_set_progress(sf_session *s, sf_progress_fn fn, void *user);
+/** Send the session's log lines to fn (NULL: none); user is passed back. @since 0.1 */
 SF_API void sf_session_set_log(sf_session *s, sf_log_fn fn, void *user);
 /** Follow sf_session_write_image unit by unit (sf_unit_fn), e.g. to draw a map of the flash.
- * NULL stops it. */
+ * NULL stops it. @since 0.1 */
 SF_API void sf_session_set_unit_callback(sf_session *s, sf_unit_fn fn, void *user);
 /** Bootloader baud rate used by sf_session_open (1200..115200 per AN3155; more if the bridge
- * and chip allow it). */
+ * and chip allow it). @since 0.1 */
 SF_API sf_error sf_session_set_baud(sf_session *s, uint32_t baud);
-/** Attempts per block on a NACK or timeout (1..10). */
+/** Attempts per block on a NACK or timeout (1..10). @since 0.1 */
 SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
 
 /** sf_session_set_stub's baud: the fastest the port and the chip accept, up to 921600. */
@@ -96,7 +107,8 @@ SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
  * bootloader's rate (radio links), or a rate. The stub programs only pages whose CRC differs,
  * sends the rest compressed and verifies by CRC on the chip; if it cannot run, writing falls
  * back to the ROM bootloader with a warning. Once running, the stub also serves read, verify,
- * erase, go and reset; commands only the ROM has (protection, mass erase) reset the chip first. */
+ * erase, go and reset; commands only the ROM has (protection, mass erase) reset the chip first.
+ * @since 0.1 */
 SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
 
 /** Control-line sequences for boards whose DTR/RTS (or BREAK) reach NRST and BOOT0: before
@@ -108,28 +120,31 @@ SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
  *  - "dtr-reset-rts-boot0": asserted DTR holds NRST low, asserted RTS holds BOOT0 high;
  *    before = "-dtr,rts,dtr,100,-dtr,20", after = "-rts,dtr,100,-dtr";
  *  - "rts-reset-dtr-boot0": the same with the lines swapped.
- * SF_ERR_ARG, with the step that is wrong, if a sequence does not parse. */
+ * SF_ERR_ARG, with the step that is wrong, if a sequence does not parse. @since 0.1 */
 SF_API sf_error sf_session_set_entry(sf_session *s, const char *before, const char *after);
 
 /** App-side entry, for boards whose application carries appentry/stubflash_enter.c: when
  * sf_session_open finds neither a bootloader nor a stub answering (a short sync first), it
  * sends trigger (1..64 bytes) at baud, 8N1, as the application's UART expects; the application
  * then resets the chip into its bootloader and the session goes on at the bootloader's rate.
- * len 0 turns it off. SF_ERR_ARG for a trigger too long or a rate out of 1200..4000000. */
+ * len 0 turns it off. SF_ERR_ARG for a trigger too long or a rate out of 1200..4000000.
+ * @since 0.1 */
 SF_API sf_error sf_session_set_trigger(sf_session *s, const uint8_t *trigger, size_t len, uint32_t baud);
 
 /** Open the port, synchronise with the bootloader (also when it is already synchronised),
  * read the chip's identity, bootloader version, flash size and protection. A stub left running
- * by an earlier session (at this rate or the stub rate) is found and used instead. */
+ * by an earlier session (at this rate or the stub rate) is found and used instead. @since 0.1 */
 SF_API sf_error sf_session_open(sf_session *s, const char *port_name);
 /** Close the port. A stub the session used hands the chip back to the bootloader first, so the
- * board is left as a ROM-only tool (stm32flash) expects it. */
+ * board is left as a ROM-only tool (stm32flash) expects it. @since 0.1 */
 SF_API void sf_session_close(sf_session *s);
-/** What sf_session_open learned. SF_ERR_STATE if not open. */
+/** What sf_session_open learned, into out as its out->version has it (initialise out with
+ * SF_CHIP_INIT). SF_ERR_ARG for a version this library does not know (a program built with
+ * newer headers), SF_ERR_STATE if not open. @since 0.1 */
 SF_API sf_error sf_session_chip(sf_session *s, sf_chip *out);
 
 /** Check an image against the chip without touching it: inside flash, alignment, write
- * protection, readout protection. The write functions run the same checks first. */
+ * protection, readout protection. The write functions run the same checks first. @since 0.1 */
 SF_API sf_error sf_session_check_image(sf_session *s, const sf_image *img);
 
 /** Whether the image looks like firmware this chip can run, before it is written: for what
@@ -155,51 +170,55 @@ enum {
  * are read through the stub (CRC-checked) or the ROM (each block read until two reads agree);
  * units the stub finds unchanged are not read. */
 typedef int (*sf_backup_fn)(uint32_t addr, const uint8_t *old, size_t len, bool changes, void *user);
-/** Set (or with NULL clear) the backup function of sf_session_write_image. */
+/** Set (or with NULL clear) the backup function of sf_session_write_image. @since 0.1 */
 SF_API void sf_session_set_backup(sf_session *s, sf_backup_fn fn, void *user);
 /** Erase the erase units the image touches (only those), write it, and verify if asked.
  * Bytes of a touched unit that the image does not cover are preserved (read first, written
- * back). Nothing is erased before every check passed. */
+ * back). Nothing is erased before every check passed. @since 0.1 */
 SF_API sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned flags);
-/** Compare the chip's flash with the image. SF_ERR_VERIFY names the first differing address. */
+/** Compare the chip's flash with the image. SF_ERR_VERIFY names the first differing address.
+ * @since 0.1 */
 SF_API sf_error sf_session_verify_image(sf_session *s, const sf_image *img);
-/** Read memory (flash, RAM, system memory, option bytes). */
+/** Read memory (flash, RAM, system memory, option bytes). @since 0.1 */
 SF_API sf_error sf_session_read(sf_session *s, uint32_t addr, uint8_t *buf, size_t len);
-/** Erase the units covering [addr, addr+len). */
+/** Erase the units covering [addr, addr+len). @since 0.1 */
 SF_API sf_error sf_session_erase_range(sf_session *s, uint32_t addr, uint32_t len);
-/** Erase the whole flash. */
+/** Erase the whole flash. @since 0.1 */
 SF_API sf_error sf_session_mass_erase(sf_session *s);
 /** sf_session_go's address: where the chip boots from with BOOT0 low (its flash base). */
 #define SF_GO_BOOT_ADDRESS UINT32_MAX
 /** Start code: the bootloader loads SP from addr and PC from addr+4 (SF_GO_BOOT_ADDRESS: the
- * chip's boot address). The session is closed afterwards (the bootloader no longer answers). */
+ * chip's boot address). The session is closed afterwards (the bootloader no longer answers).
+ * @since 0.1 */
 SF_API sf_error sf_session_go(sf_session *s, uint32_t addr);
 /** Where the connected chip boots from with BOOT0 low, the default of sf_session_go and of a
  * job's start: its flash base (0x08000000 if the chip is unknown). @since 0.2 */
 SF_API sf_error sf_session_boot_address(sf_session *s, uint32_t *addr);
 /** Reset the chip by running a few instructions from RAM that request a system reset; the
- * bootloader runs again if BOOT0 is high. The session stays open and re-synchronises. */
+ * bootloader runs again if BOOT0 is high. The session stays open and re-synchronises. @since 0.1 */
 SF_API sf_error sf_session_reset(sf_session *s);
 
-/** Write-protect the given unit groups (F1: WRP bit numbers). The chip resets. */
+/** Write-protect the given unit groups (F1: WRP bit numbers). The chip resets. @since 0.1 */
 SF_API sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t count);
-/** Remove all write protection. The chip resets. */
+/** Remove all write protection. The chip resets. @since 0.1 */
 SF_API sf_error sf_session_write_unprotect(sf_session *s);
-/** Enable readout protection (level 1). The chip resets; flash can then only be erased. */
+/** Enable readout protection (level 1). The chip resets; flash can then only be erased.
+ * @since 0.1 */
 SF_API sf_error sf_session_readout_protect(sf_session *s);
 /** Readout protection at a level: 1 as sf_session_readout_protect; 2 locks the chip for good
  * (no bootloader, no debugger, ever). SF_ERR_UNSUPPORTED where the family has no level 2 (F1)
- * and, in this version, on every family: nothing is changed then. */
+ * and, in this version, on every family: nothing is changed then. @since 0.1 */
 SF_API sf_error sf_session_readout_protect_level(sf_session *s, unsigned level);
 /** Remove readout protection: the chip MASS-ERASES its flash, then resets. SF_ERR_STATE, with
- * nothing changed, if the session found protection off (the ROM would erase all the same). */
+ * nothing changed, if the session found protection off (the ROM would erase all the same).
+ * @since 0.1 */
 SF_API sf_error sf_session_readout_unprotect(sf_session *s);
 
 /** Ask a running operation to stop at the next block; it returns SF_ERR_CANCELLED. Safe
- * from any thread; cleared by the next operation. */
+ * from any thread; cleared by the next operation. @since 0.1 */
 SF_API void sf_session_cancel(sf_session *s);
 /** The sentence describing the last error on this session ("" if none). Valid until the next
- * call on the session. */
+ * call on the session. @since 0.1 */
 SF_API const char *sf_session_last_error(sf_session *s);
 
 #ifdef __cplusplus

@@ -24,5 +24,6 @@
 #include "port.h"
 #include "session.h"
 #include "ymodem.h"
+#include <stubflash/version.h> /* generated: in the build tree, not next to this file */
 
 #endif
