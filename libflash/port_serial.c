@@ -1,5 +1,6 @@
 /* port_serial.c - serial ports through libserialport. */
 #define _POSIX_C_SOURCE 200809L
+#include "port_lock.h"
 #include "sf_internal.h"
 
 #include <errno.h>
@@ -7,6 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+typedef struct serial {
+    struct sp_port *p;
+    sf_port_lock lock;
+} serial;
 
 static sf_error sp_fail(sf_errbuf *eb, sf_error code, const char *what, const char *name)
 {
@@ -17,7 +23,7 @@ static sf_error sp_fail(sf_errbuf *eb, sf_error code, const char *what, const ch
         r = sf_fail(eb, code, "%s: permission denied; add yourself to the 'dialout' group "
                               "(sudo usermod -aG dialout $USER, then log in again)", name);
     else if (e == EBUSY)
-        r = sf_fail(eb, code, "%s: port busy; another program (a terminal, ModemManager?) has it open", name);
+        r = sf_port_lock_busy(name, eb);
     else if (e == ENOENT || e == ENODEV)
         r = sf_fail(eb, code, "%s: no such port; is the adapter plugged in? 'stubflash ports' lists them", name);
     else
@@ -28,7 +34,7 @@ static sf_error sp_fail(sf_errbuf *eb, sf_error code, const char *what, const ch
 
 static sf_error serial_set_format(void *impl, uint32_t baud, bool parity_even, sf_errbuf *eb)
 {
-    struct sp_port *p = impl;
+    struct sp_port *p = ((serial *)impl)->p;
     if (sp_set_baudrate(p, (int)baud) != SP_OK || sp_set_bits(p, 8) != SP_OK ||
         sp_set_parity(p, parity_even ? SP_PARITY_EVEN : SP_PARITY_NONE) != SP_OK ||
         sp_set_stopbits(p, 1) != SP_OK || sp_set_flowcontrol(p, SP_FLOWCONTROL_NONE) != SP_OK)
@@ -38,7 +44,7 @@ static sf_error serial_set_format(void *impl, uint32_t baud, bool parity_even, s
 
 static sf_error serial_write(void *impl, const uint8_t *data, size_t len, sf_errbuf *eb)
 {
-    struct sp_port *p = impl;
+    struct sp_port *p = ((serial *)impl)->p;
     /* Generous: at 1200 baud 8E1 a byte takes 9 ms. */
     unsigned timeout = 1000 + (unsigned)(len * 10);
     enum sp_return r = sp_blocking_write(p, data, len, timeout);
@@ -51,7 +57,7 @@ static sf_error serial_write(void *impl, const uint8_t *data, size_t len, sf_err
 
 static sf_error serial_read(void *impl, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb)
 {
-    struct sp_port *p = impl;
+    struct sp_port *p = ((serial *)impl)->p;
     enum sp_return r = sp_blocking_read_next(p, data, len, timeout_ms ? timeout_ms : 1);
     if (r < 0)
         return sp_fail(eb, SF_ERR_IO, "read failed (adapter unplugged?)", sp_get_port_name(p));
@@ -61,7 +67,7 @@ static sf_error serial_read(void *impl, uint8_t *data, size_t len, size_t *got, 
 
 static sf_error serial_flush_input(void *impl, sf_errbuf *eb)
 {
-    struct sp_port *p = impl;
+    struct sp_port *p = ((serial *)impl)->p;
     if (sp_flush(p, SP_BUF_INPUT) != SP_OK)
         return sp_fail(eb, SF_ERR_IO, "flush failed", sp_get_port_name(p));
     return SF_OK;
@@ -69,7 +75,7 @@ static sf_error serial_flush_input(void *impl, sf_errbuf *eb)
 
 static sf_error serial_set_lines(void *impl, int dtr, int rts, int brk, sf_errbuf *eb)
 {
-    struct sp_port *p = impl;
+    struct sp_port *p = ((serial *)impl)->p;
     if ((dtr >= 0 && sp_set_dtr(p, dtr ? SP_DTR_ON : SP_DTR_OFF) != SP_OK) ||
         (rts >= 0 && sp_set_rts(p, rts ? SP_RTS_ON : SP_RTS_OFF) != SP_OK))
         return sp_fail(eb, SF_ERR_IO, "cannot set DTR/RTS", sp_get_port_name(p));
@@ -80,9 +86,13 @@ static sf_error serial_set_lines(void *impl, int dtr, int rts, int brk, sf_errbu
 
 static void serial_close(void *impl)
 {
-    struct sp_port *p = impl;
-    sp_close(p);
-    sp_free_port(p);
+    serial *s = impl;
+    int fd = -1;
+    sp_get_port_handle(s->p, &fd);
+    sf_port_lock_release(&s->lock, fd);
+    sp_close(s->p);
+    sp_free_port(s->p);
+    free(s);
 }
 
 static const sf_port_ops serial_ops = {
@@ -103,7 +113,19 @@ sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, 
         sp_free_port(p);
         return e;
     }
+    serial *s = calloc(1, sizeof *s);
+    int fd = -1;
+    sf_error e = s ? SF_OK : sf_fail(eb, SF_ERR_NOMEM, "out of memory");
+    if (e == SF_OK && sp_get_port_handle(p, &fd) == SP_OK)
+        e = sf_port_lock_take(name, fd, &s->lock, eb);
+    if (e) {
+        free(s);
+        sp_close(p);
+        sp_free_port(p);
+        return e;
+    }
+    s->p = p;
     *ops = &serial_ops;
-    *impl = p;
+    *impl = s;
     return SF_OK;
 }

@@ -4,6 +4,7 @@
  * such as the virtual board's (/dev/pts/N) or socat's. For those, and only when libserialport
  * has said no, this plain termios implementation takes over. */
 #define _DEFAULT_SOURCE
+#include "port_lock.h"
 #include "sf_internal.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 typedef struct tty {
     int fd;
     char *name;
+    sf_port_lock lock;
 } tty;
 
 static speed_t baud_to_speed(uint32_t baud)
@@ -141,6 +143,7 @@ static sf_error tty_set_lines(void *impl, int dtr, int rts, int brk, sf_errbuf *
 static void tty_close(void *impl)
 {
     tty *t = impl;
+    sf_port_lock_release(&t->lock, t->fd);
     close(t->fd);
     free(t->name);
     free(t);
@@ -153,6 +156,8 @@ static const sf_port_ops tty_ops = {
 sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb)
 {
     int fd = open(name, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0 && errno == EBUSY)
+        return sf_port_lock_busy(name, eb);
     if (fd < 0)
         return sf_fail(eb, SF_ERR_PORT, "%s: %s", name, strerror(errno));
     if (!isatty(fd)) {
@@ -166,6 +171,13 @@ sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_
         return sf_fail(eb, SF_ERR_NOMEM, "out of memory");
     }
     t->fd = fd;
+    sf_error e = sf_port_lock_take(name, fd, &t->lock, eb);
+    if (e) {
+        close(fd);
+        free(t->name);
+        free(t);
+        return e;
+    }
     *ops = &tty_ops;
     *impl = t;
     return SF_OK;

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "board_host.h"
@@ -32,6 +33,17 @@ static int setup_for(void **state, const char *part)
 
 static int setup_hd(void **state) { return setup_for(state, "stm32f103re"); }
 static int setup_xl(void **state) { return setup_for(state, "stm32f103rg"); }
+
+/* In real time: a write through the ROM lasts seconds, long enough to try a second program. */
+static int setup_hd_realtime(void **state)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    sim_options opt = {.realtime = true, .boot0 = true};
+    pb_open(&x->b, "stm32f103re", &opt);
+    x->flash_size = sim_part_flash_size(sim_board_part(x->b.board));
+    *state = x;
+    return 0;
+}
 
 static int setup_hd_rom(void **state)
 {
@@ -397,6 +409,79 @@ static void test_refuses_what_is_not_firmware(void **state)
     free(cal);
 }
 
+static bool file_has(const char *path, const char *text)
+{
+    size_t n;
+    char *t = (char *)bh_load_file(path, &n);
+    t[n] = 0;
+    bool has = strstr(t, text) != NULL;
+    free(t);
+    return has;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Two programs on one port: the second is refused at once (exit 4) with the first one's PID and
+ * name, and the first finishes its write undisturbed. */
+static void test_one_program_per_port(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *img = bh_firmware(16 * 1024, 41, 0x08000000);
+    char fw[200], first_log[200], expect[96];
+    snprintf(fw, sizeof fw, "%s", pb_file(&x->b, "fw.bin"));
+    snprintf(first_log, sizeof first_log, "%s", pb_file(&x->b, "first.log"));
+    save_file(fw, img, 16 * 1024);
+    const char *first[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->b.pty), "--no-stub", "--no-backup",
+                           "write", fw, NULL};
+    pid_t pid = run_start(first, NULL, first_log);
+    for (int i = 0; i < 100 && !file_has(first_log, "chip: PID"); i++)
+        usleep(50000); /* until it has the port and the chip */
+    assert_true(file_has(first_log, "chip: PID"));
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    expect_rc(x, stubflash(x, "info", NULL), 4);
+    assert_true(seconds_since(&t0) < 1.0);
+    snprintf(expect, sizeof expect, "is in use by PID %ld (stubflash)", (long)pid);
+    if (!pb_log_has(&x->b, expect)) {
+        show_log_tail(x->b.log);
+        fail_msg("the second program does not say \"%s\"", expect);
+    }
+    assert_int_equal(run_wait(pid, 120000, 0), 0);
+    assert_true(file_has(first_log, "wrote and verified"));
+    uint8_t *f = flash_copy(x);
+    assert_memory_equal(f, img, 16 * 1024);
+    free(f);
+    free(img);
+}
+
+/* The UUCP lock file: a live process's is respected (exit 4, naming it), a dead one's is stale
+ * and taken over, and a finished run leaves none behind. */
+static void test_uucp_lock_files(void **state)
+{
+    struct fx *x = *state;
+    setenv("STUBFLASH_LOCK_DIR", x->b.dir, 1);
+    char lock[300], text[32], expect[96];
+    snprintf(lock, sizeof lock, "%s/LCK..%s", x->b.dir, sim_pty_path(x->b.pty) + 5);
+    for (char *c = lock + strlen(x->b.dir) + 6; *c; c++)
+        if (*c == '/')
+            *c = '_';
+    snprintf(text, sizeof text, "%10ld\n", (long)getpid()); /* this test: alive */
+    write_text(lock, text);
+    expect_rc(x, stubflash(x, "info", NULL), 4);
+    snprintf(expect, sizeof expect, "is in use by PID %ld (", (long)getpid());
+    assert_true(pb_log_has(&x->b, expect));
+    assert_int_equal(access(lock, F_OK), 0); /* someone else's: left alone */
+    write_text(lock, "  99999999\n"); /* no such process: stale */
+    expect_rc(x, stubflash(x, "info", NULL), 0);
+    assert_int_equal(access(lock, F_OK), -1); /* taken over, then given back */
+    unsetenv("STUBFLASH_LOCK_DIR");
+}
+
 static void test_no_answer_and_usage(void **state)
 {
     struct fx *x = *state;
@@ -486,6 +571,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_in_process_board_with_options, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_what_is_not_firmware, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_refuses_what_is_not_firmware, setup_hd_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_one_program_per_port, setup_hd_realtime, teardown),
+        cmocka_unit_test_setup_teardown(test_uucp_lock_files, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_no_answer_and_usage, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd_rom, teardown),
