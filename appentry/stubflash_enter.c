@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash_enter.c - see stubflash_enter.h. Addresses: ARMv6-M/ARMv7-M architecture manuals
  * (SCB CPUID 0xE000ED00, AIRCR 0xE000ED0C, VTOR 0xE000ED08); DBGMCU IDCODE at 0xE0042000 on
  * Cortex-M3/M4/M7 parts (RM0008 31.6.1, RM0090 38.6.1, RM0351 48.6.1) and 0x40015800 on

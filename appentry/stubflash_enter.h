@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash_enter.h - let the host put a running STM32 application into the ROM bootloader,
  * for boards with no BOOT0 jumper or reset wiring (stubflash --enter=magic:STRING@BAUD).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* connect_opts.c - see connect_opts.h. */
 #include "connect_opts.h"
 

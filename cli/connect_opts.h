@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* connect_opts.h - how the CLI reaches a chip, given once on the command line and applied to
  * every session it opens (one, or one per board with several -p). */
 #ifndef STUBFLASH_CLI_CONNECT_OPTS_H

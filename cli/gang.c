@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gang.c - see gang.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "gang.h"

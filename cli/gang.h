@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gang.h - `stubflash write` to many boards at once (-p given more than once, or a pattern):
  * one session and one thread per port, a progress line each, a table at the end. One board's
  * failure does not stop the others. */

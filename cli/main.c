@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash - update STM32 firmware over a serial line: through the ROM bootloader, and a RAM stub
  * it loads for speed. */
 #define _POSIX_C_SOURCE 200809L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* output.c - see output.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* output.h - how the CLI reports: progress (bar on a terminal, lines otherwise), log lines,
  * a summary, and one JSON document with --json. */
 #ifndef CLI_OUTPUT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test-rig.c - libstubflash in a test rig's loop: flash a board, start the firmware, read
  * what it prints. Build it against the installed library:
  *     cc test-rig.c $(pkg-config --cflags --libs libstubflash) -o test-rig

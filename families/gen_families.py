@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Write C from families.txt (see its header for the keys).
 
 gen_families.py table families.txt families.h families.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gui-logic.c - see gui-logic.h. */
 #include "gui-logic.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gui-logic.h - what stubflash-gtk decides without a display: file kinds, addresses, the text
  * it shows (rates, chip, ports), the flash map's model and the remembered settings. Plain
  * GLib, tested with CMocka (tests/test_gui_logic.c); the widgets only show what this computes. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* main.c - stubflash-gtk: the desktop application (GtkApplication) around libstubflash.
  * Usage: stubflash-gtk [--port NAME] [FILE] */
 #include <gtk/gtk.h>

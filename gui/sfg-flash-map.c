@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-flash-map.c - see sfg-flash-map.h. */
 #include "sfg-flash-map.h"
 

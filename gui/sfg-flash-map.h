@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-flash-map.h - a picture of the chip's flash: one cell per erase unit, coloured by what
  * the current write did to it (gui-logic.h: sfg_map), with the unit's address in a tooltip. */
 #ifndef SFG_FLASH_MAP_H

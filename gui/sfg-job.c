@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-job.c - see sfg-job.h. */
 #include "sfg-job.h"
 

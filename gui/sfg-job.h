@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-job.h - one library operation (identify, flash, verify, read, erase) run on a worker
  * thread. What the library reports (log, progress, chip, flash units) is queued and handed to
  * the callbacks on the main loop, in order, so the window never blocks and never touches a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-script.c - see sfg-script.h. */
 #include "sfg-script.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-script.h - drive the window from a script, for the end-to-end test and the screenshots
  * (STUBFLASH_GTK_SCRIPT). Steps, one per line, run on the main loop through the window's own
  * actions and questions:

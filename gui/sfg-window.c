@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-window.c - see sfg-window.h. */
 #include "sfg-window.h"
 

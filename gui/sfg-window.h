@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-window.h - stubflash-gtk's main window: port, firmware, options, the flash map, progress,
  * log and the actions (identify, flash, verify, read, erase, cancel). The work runs in sfg_job. */
 #ifndef SFG_WINDOW_H

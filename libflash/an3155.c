@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* an3155.c - see an3155.h. Byte sequences from AN3155 Rev 20 section 3. */
 #include "an3155.h"
 

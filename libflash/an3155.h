@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* an3155.h - the host side of ST's USART bootloader protocol (AN3155). Internal. */
 #ifndef SF_AN3155_H
 #define SF_AN3155_H

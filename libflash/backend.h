@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* backend.h - who carries out a session's operations on the chip: the ROM bootloader (AN3155,
  * backend_rom.c) or our RAM stub (backend_stub.c). Both do the same operations; the session
  * holds a pointer to the one in charge and never asks which it is. The stub's life (loaded,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* backend_rom.c - the session's operations through the ROM bootloader alone (AN3155): 256-byte
  * blocks, each read until two reads agree (its reads have no checksum), erase by unit numbers. */
 #define _POSIX_C_SOURCE 200809L

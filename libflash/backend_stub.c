@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* backend_stub.c - the session's operations through our RAM stub: reads and verification by
  * CRC on the chip, writes of only the pages that differ, from compressed streams (stub/protocol.h,
  * stub_client.h). stub_boot.c loads it and makes it the session's backend. */

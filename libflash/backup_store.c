@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* backup_store.c - backup files on disk: a folder per chip, Intel HEX files named by time
  * (YYYYmmdd-HHMMSS-mmm.hex: name order is time order), restored ones renamed .hex.restored.
  * See stubflash/backup.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* backup_store.h - backup files on disk (see stubflash/backup.h): where a chip's live, the
  * backup function that gathers and saves one, the list. Internal. */
 #ifndef SF_BACKUP_STORE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* checks.c - what is checked before anything is erased: a known chip, no readout protection,
  * every byte inside the flash, no write-protected unit touched. */
 #include "session_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* connect.c - find what listens on the port (the ROM bootloader, or a stub a dead host left
  * running) and learn the chip: identity, bootloader, flash size, protection. */
 #define _POSIX_C_SOURCE 200809L

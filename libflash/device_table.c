@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* device_table.c - STM32 parts as data.
  *
  * Sources (see ../shared/reference/stm32-facts.md): AN2606 Rev 70 tables 3/5/6/7 for product

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* entry.c - see entry.h. A sequence is steps separated by commas: "dtr" / "-dtr" asserts /
  * releases DTR, the same for "rts" and "brk" (BREAK: TX held low), and a number waits that
  * many milliseconds. The presets are the two common auto-reset wirings: one line pulls NRST

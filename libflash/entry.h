@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* entry.h - control-line sequences that put a chip into its ROM bootloader before a session
  * and start its application after (sf_session_set_entry, the CLI's --before/--after). */
 #ifndef STUBFLASH_ENTRY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* error.c - error classes and the sentence buffer. */
 #define _POSIX_C_SOURCE 200809L
 #include "sf_internal.h"

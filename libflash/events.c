@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* events.c - log, progress, unit states and cancel: what both backends and the session report
  * through the caller's callbacks (called on the thread running the operation, under the
  * session's lock). */

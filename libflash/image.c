@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* image.c - the image model (sorted, non-overlapping segments) and loading by format. */
 #include "image_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* image_elf.c - ELF32 little-endian: the bytes of every PT_LOAD segment with file contents, at
  * its physical (load) address, so initialised data goes where the startup code copies it from. */
 #include "image_internal.h"

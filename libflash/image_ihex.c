@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* image_ihex.c - Intel HEX (record types 00-05), records in any order, gaps allowed. */
 #define _POSIX_C_SOURCE 200809L /* fileno, fsync */
 #include "image_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* image_internal.h - the parsers behind sf_image_load. Each adds to img and reports errors as
  * "NAME:LINE: what" (text formats) or "NAME: offset 0x..: what" (ELF). */
 #ifndef SF_IMAGE_INTERNAL_H

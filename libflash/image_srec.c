@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* image_srec.c - Motorola S-record: S0 header, S1/S2/S3 data (16/24/32-bit addresses), S5/S6
  * record counts, S7/S8/S9 termination with the entry point. */
 #include "image_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* job.c - check, back up, write, verify, start: what every front end does, in one place (see
  * stubflash/job.h). It uses the session as any caller would, plus its quiet read. */
 #define _POSIX_C_SOURCE 200809L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* plan.c - see plan.h. */
 #include "plan.h"
 

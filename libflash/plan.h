@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* plan.h - which erase units an image touches and what each must hold afterwards. Internal. */
 #ifndef SF_PLAN_H
 #define SF_PLAN_H

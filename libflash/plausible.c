@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* plausible.c - does an image look like firmware this chip can run? Checked before anything is
  * erased, so that text, a file for another chip, or a binary placed at the wrong address is
  * refused instead of leaving a board that no longer boots (see stubflash/job.h, SF_JOB_FORCE,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* plausible.h - whether an image looks like firmware the chip can run (plausible.c). Internal. */
 #ifndef SF_PLAUSIBLE_H
 #define SF_PLAUSIBLE_H

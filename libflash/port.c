@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port.c - sf_port: a name resolved to a transport, and the calls that go through it. */
 #define _POSIX_C_SOURCE 200809L
 #include "sf_internal.h"

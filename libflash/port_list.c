@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port_list.c - enumerate serial ports (libserialport) plus the ports libraries offer (sim:),
  * as a list of opaque entries. */
 #define _POSIX_C_SOURCE 200809L

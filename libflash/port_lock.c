@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port_lock.c - one program per local port. Two programs on one serial line steal each other's
  * bytes, and the first then fails for reasons that send its user looking for a cable. So a
  * port is taken exclusively, the three ways Linux programs agree on:

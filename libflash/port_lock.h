@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port_lock.h - one program per local port (port_lock.c). Internal. */
 #ifndef SF_PORT_LOCK_H
 #define SF_PORT_LOCK_H

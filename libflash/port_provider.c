@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port_provider.c - ports another library offers (stubflash/port-provider.h), loaded with
  * dlopen() by each sf_port_open or sf_port_list that needs them: "sim:" ports come from the
  * virtual STM32's libstubflash-sim.so.0, so that this library does not link the emulator. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port_serial.c - serial ports through libserialport. */
 #define _POSIX_C_SOURCE 200809L
 #include "port_lock.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port_tcp.c - serial lines reached over TCP:
  *  "tcp://HOST:PORT"      a raw byte stream (ser2net's plain TCP accepter, a radio modem or a
  *                         serial server in raw mode): the serial rate and format are set at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* port_tty.c - POSIX termios transport for terminals libserialport cannot open.
  *
  * libserialport (0.1.1, Debian 12) looks every port up in sysfs, so it refuses pseudo-terminals

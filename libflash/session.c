@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* session.c - the public session: settings, open and close, and each operation as the same
  * steps whichever backend (ROM or stub, backend.h) carries it out (see session.h). */
 #define _POSIX_C_SOURCE 200809L

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* session_backup.c - hand what a write replaces to the caller's backup function (see
  * sf_session_set_backup), read through whichever backend runs. */
 #include "session_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* session_internal.h - the session's state and what the layers under the public session
  * functions share: events (events.c), the chip's identity (connect.c), the checks before
  * anything is erased (checks.c), the backup callback (session_backup.c) and the two backends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sf_internal.h - what the library's files share and users do not see. */
 #ifndef SF_INTERNAL_H
 #define SF_INTERNAL_H

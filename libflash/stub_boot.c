@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub_boot.c - the RAM stub's life: loaded through the ROM and started, found running (left
  * by a host that died), left by a reset or by a jump back into the bootloader. Whatever
  * starts or finds the stub makes it the session's backend; whatever leaves it gives the

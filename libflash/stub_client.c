@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub_client.c - see stub_client.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "stub_client.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub_client.h - the host side of the RAM stub's framed protocol (stub/protocol.h). Internal.
  * Timeouts follow the baud rate and the work asked for (flash programming at the datasheet's
  * worst case); stop-and-wait requests are resent up to SC_ATTEMPTS times. */

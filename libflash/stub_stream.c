@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub_stream.c - the compressed, windowed write (protocol.h: ZBEGIN, ZDATA, ZEND).
  * The image range is deflated with a window the stub's RAM can hold, cut into frames, and sent
  * so that up to the stub's receive ring is in flight: the stub acknowledges each frame as it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* version.c - the versions of the library that runs (stubflash/version.h has the headers'). */
 #include "sf_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* ymodem.c - see stubflash/ymodem.h. YMODEM as Chuck Forsberg's "XMODEM/YMODEM Protocol
  * Reference" (1988) describes it: SOH/STX blocks with the block number and its complement,
  * CRC-16/XMODEM (polynomial 0x1021, initial 0) high byte first, block 0 carrying the file name

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash-sim - run a virtual STM32 board on a pseudo-terminal. */
 #define _POSIX_C_SOURCE 200809L
 #include "stm32sim.h"
@@ -131,7 +132,6 @@ int main(int argc, char **argv)
             opt.faults.power_off_ms = (uint32_t)n;
             break;
         case OPT_MAXBAUD: {
-            uint64_t n;
             if (parse_u64(optarg, &n) || n > 100000000)
                 bad = "--max-baud takes a rate";
             else
@@ -140,7 +140,6 @@ int main(int argc, char **argv)
         }
         case OPT_PLLSTUCK: opt.faults.pll_stuck = true; break;
         case OPT_DAMAGE: {
-            uint64_t n;
             if (parse_u64(optarg, &n) || n == 0 || n > UINT32_MAX)
                 bad = "--damage-ram-byte takes a byte number from 1";
             else
@@ -149,7 +148,6 @@ int main(int argc, char **argv)
         }
         case OPT_SEED: if (parse_u64(optarg, &opt.faults.seed)) bad = "--seed takes a number"; break;
         case OPT_RFC2217: {
-            uint64_t n;
             if (parse_u64(optarg, &n) || n > 65535)
                 bad = "--rfc2217 takes a TCP port (0: any free one)";
             else
@@ -157,7 +155,6 @@ int main(int argc, char **argv)
             break;
         }
         case OPT_SERIAL: {
-            uint64_t n;
             if (parse_u64(optarg, &n) || n > UINT32_MAX)
                 bad = "--serial takes a number";
             else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_board.c - a virtual STM32 board: memories, flash controller, serial line, and a thread
  * that boots the ROM bootloader or the CPU and follows resets, power cuts and faults. */
 #define _POSIX_C_SOURCE 200809L

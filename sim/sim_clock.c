@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_clock.c - see sim_clock.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "sim_clock.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_clock.h - the board's time. In real-time mode it is the wall clock; in fast mode waits
  * are skipped by moving the clock forward, so code that polls a timer still sees time pass. */
 #ifndef SIM_CLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_cpu.c - see sim_cpu.h.
  *
  * Flash and option bytes are mapped as plain memory so code runs at full speed from them, but
@@ -523,11 +524,11 @@ enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fau
         apply_fixups(c);
         if (e && !c->exited)
         {
-            uint32_t lr = 0, sp = 0;
+            uint32_t lr = 0, sp_now = 0;
             uc_reg_read(c->uc, UC_ARM_REG_LR, &lr);
-            uc_reg_read(c->uc, UC_ARM_REG_SP, &sp);
+            uc_reg_read(c->uc, UC_ARM_REG_SP, &sp_now);
             set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s at pc 0x%08x (lr 0x%08x, sp 0x%08x)", uc_strerror(e), pc_of(c),
-                     lr, sp);
+                     lr, sp_now);
         }
         pc = pc_of(c);
     }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_cpu.h - a Cortex-M3, or the M4 or M7 of parts with one (libunicorn), running what Go or a boot from flash starts. */
 #ifndef SIM_CPU_H
 #define SIM_CPU_H

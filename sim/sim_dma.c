@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_dma.c - the DMA that serves USART1_RX.
  * F1: DMA1 (RM0008 13): ISR, IFCR and seven channels; USART1_RX is channel 5 (table 78); on
  * the F0 channel 3 (RM0091 table 29), on the F3 channel 5.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash.c - see sim_flash.h. */
 #include "sim_flash.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash.h - STM32F1 flash memory, option bytes and the flash controller (FPEC); the F0 and
  * F3 have the same controller. F2/F4 parts: sectors, option bytes and their controller
  * (sim_flash_f4.c: registers, PSIZE, error flags).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash_f4.c - the F2/F4 flash controller as code sees it (RM0090 3.5-3.9).
  *
  * Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset. Program: PG

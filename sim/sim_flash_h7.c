@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash_h7.c - the H7's flash controller as code sees it (RM0433 4.3, 4.9; the facts file):
  * one register set per bank, bank 2's at +0x100: KEYR 0x04, CR 0x0C, SR 0x10, CCR 0x14.
  * CR: LOCK 0 (set after reset; KEYR takes 0x45670123 then 0xCDEF89AB, a wrong key locks until

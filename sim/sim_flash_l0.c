@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash_l0.c - the L0/L1 flash controller as code sees it (RM0367 3.3, RM0038 3.3; the facts
  * file): ACR 0x00, PECR 0x04, PEKEYR 0x0C, PRGKEYR 0x10, SR 0x18. Erased cells read 0.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash_l4.c - the L4/G4 flash controller as code sees it (RM0351 3.3-3.7, RM0440 5.3;
  * the facts file's summary): registers KEYR 0x08, SR 0x10, CR 0x14, one controller for both
  * banks. Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_line.c - see sim_line.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "sim_line.h"

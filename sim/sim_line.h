@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_line.h - the serial line between the host's UART and the chip's USART.
  *
  * Each direction is a queue of bytes stamped with the time their stop bit ends. In real-time

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_memory.c - see sim_memory.h. */
 #include "sim_memory.h"
 

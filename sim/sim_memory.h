@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_memory.h - the memories of a board and where they sit in the address space. */
 #ifndef SIM_MEMORY_H
 #define SIM_MEMORY_H

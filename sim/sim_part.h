@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_part.h - what the virtual board knows about a part: memories, bootloader, timings. */
 #ifndef SIM_PART_H
 #define SIM_PART_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_parts.c - the parts the virtual STM32 can be.
  *
  * Sources: AN2606 Rev 70 tables T3/T5 (bootloader RAM, IDs, versions), AN3155 Rev 20 (command

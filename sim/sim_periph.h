@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_periph.h - the peripherals code started by Go can use: RCC (clock tree), USART1 (the
  * bootloader's line) with a DMA for its receiver (F1: DMA1 channel 5; F4: DMA2 stream 2 or 5),
  * the flash controller, SysTick and the SCB. Everything else in the peripheral space is a plain

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_pty.c - the board's serial line on a pseudo-terminal (see stm32sim.h). */
 #define _GNU_SOURCE
 #include "stm32sim.h"

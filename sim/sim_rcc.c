@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_rcc.c - the F1 clock tree (RM0008 7.3) and the F4's (RM0090 6.3), enough to know SYSCLK,
  * HCLK and PCLK2. F1: HSI 8 MHz; F4: HSI 16 MHz; HSE assumed 8 MHz (the usual crystal on boards
  * of both); ready flags follow their enable bits at once (real oscillators take microseconds,

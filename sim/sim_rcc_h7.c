@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_rcc_h7.c - the H7's clock tree as far as USART1 needs it (RM0433 8.7): HSI 64 MHz divided
  * by HSIDIV (CR bits 3-4) is SYSCLK after reset (CFGR 0x10, SW bits 0-2, SWS 3-5); D1CFGR 0x18
  * (D1CPRE bits 8-11, HPRE 0-3) and D2CFGR 0x1C (D2PPRE2 bits 8-10) divide it for APB2, whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_rcc_l0.c - the L0 and L1 clock trees (RM0367 7.3, RM0038 6.3), enough to know SYSCLK and
  * the bus clocks: MSI (2.097 MHz after reset), HSI16 (the L0's divided by 4 with HSI16DIVEN),
  * HSE (assumed 8 MHz) and the PLL (source x PLLMUL / PLLDIV, CFGR bits 16, 18-21, 22-23). Ready

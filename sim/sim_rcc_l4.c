@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_rcc_l4.c - the L4, G4 and WB clock tree (RM0351 6.4, RM0440 7.4, RM0434 6.4), enough to know SYSCLK and
  * the bus clocks: MSI (4 MHz after reset on the L4; MSIRANGE when MSIRGSEL is set), HSI16, HSE
  * (assumed 8 MHz) and the main PLL (source / M x N / R). Ready flags follow their enable bits at

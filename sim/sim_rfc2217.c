@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_rfc2217.c - the board's serial line as an RFC 2217 server (Telnet Com Port Control) on
  * loopback TCP: unlike a pty it carries the host's DTR, RTS and BREAK, which reach NRST and
  * BOOT0 through the board's wiring (see stm32sim.h). One client at a time. */

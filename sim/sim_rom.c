@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_rom.c - AN3155 as the ROM serves it (byte sequences from AN3155 Rev 20, section 3).
  *
  * Written as the ROM is: a loop that blocks on each byte. Every wait returns early when the

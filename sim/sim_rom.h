@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_rom.h - the ROM system bootloader's USART protocol (AN3155), as the chip runs it. */
 #ifndef SIM_ROM_H
 #define SIM_ROM_H

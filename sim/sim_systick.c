@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_systick.c - the SysTick timer (PM0056 4.5), computed from the board clock.
  * The counter runs at HCLK (CLKSOURCE=1) or HCLK/8. The sim delivers no exceptions, so
  * TICKINT only earns a warning; code that polls COUNTFLAG works. In fast mode a poll of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_usart.c - USART1 of the F1 (RM0008 27.6): SR, DR, BRR, CR1..3; on the F7 the newer map
  * (RM0385 34.8: CR1 with UE at bit 0, CR2, CR3, BRR at 0x0C, ISR 0x1C with the same flag bits
  * as SR, ICR 0x20, RDR 0x24, TDR 0x28).

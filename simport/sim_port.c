@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_port.c - "sim:PART[?flash=FILE&realtime=1...]" ports: a virtual board inside the process,
  * offered to libstubflash as a port provider (stubflash/port-provider.h) by libstubflash-sim. */
 #define _POSIX_C_SOURCE 200809L

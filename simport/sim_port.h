@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_port.h - the one function libstubflash-sim.so.0 exports. */
 #ifndef SIM_PORT_H
 #define SIM_PORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chip_f1.c - F1 clock and USART1's clocks and pins (RM0008 7.3, 13, 27); with STUB_F0 and
  * STUB_F3 the F0's and the F3's, which have the F1's RCC and DMA1 layout and the newer USART
  * (RM0091 6, 10, 27; RM0316 9, 13, 29).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chip_f4.c - F2/F4 and F7 clock, USART1 and DMA2 stream 2 (RM0090 6, 10, 30; RM0385 5, 8, 34).
  * After Go the ROM leaves the chip on its 16 MHz HSI. The stub runs from the PLL at 84 MHz
  * (HSI/16 x 336 / 4; 48 MHz on Q for USB), the most every F4 we serve allows at its reset

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chip_h7.c - H7 clock and USART1's clocks and DMA routing (RM0433 8, 15, 16, 48).
  * The H7 starts on HSI, 64 MHz, undivided down to APB2, whose clock USART1 takes after reset
  * (RCC_D2CCIP2R), with the flash at 7 wait states: the stub puts those back in case the ROM

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chip_l0.c - L0 and L1 clock and USART1's clocks and DMA routing (RM0367 7, 10, 11, 24; RM0038
  * 6, 11, 27). Both start in voltage range 2 (16 MHz at most) on MSI: the stub runs from HSI16 with
  * 1 flash wait state (RM0367 3.3.2, RM0038 3.3.1; the L1 wants 64-bit access, ACC64, first).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chip_l4.c - L4, G4, WB and G0 clock and USART1's DMA routing (RM0351 6, 11, 38; RM0440 7,
  * 12, 13, 37; RM0434 6, 11, 12, 36; RM0444 5, 10, 11, 33).
  * The stub runs at 80 MHz from the PLL fed by HSI16 (/1 x10 /2; VCO 160 MHz, within both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* cortex.c - the ways out of the stub, the same on every Cortex-M (ARMv6-M/ARMv7-M architecture
  * reference manuals: VTOR at 0xE000ED08, AIRCR at 0xE000ED0C). */
 #include "chip.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* crc32.c - CRC32 (zlib's), four bits at a time with a 16-entry table built in RAM on first
  * use: four times faster than bit by bit for 64 bytes of RAM, which a 10 KiB part can spare. */
 #include "crc32.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* embed.c - build-time generator: a binary file as a C array (the stub inside the library). */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* flash.h - what the stub needs from a flash driver; one file per controller family
  * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4/F7, 32-bit words in sectors
  * of mixed sizes; flash_l4.c: L4/G4/WB/G0, 64-bit double words in pages of two banks;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* flash_f1.c - the F0/F1/F3 flash controller (RM0008 3.3, PM0075): unlock with the two keys,
  * page erase with PER/AR/STRT, 16-bit programming with PG, errors in SR (PGERR bit 2,
  * WRPRTERR bit 4). XL-density parts have a second controller for bank 2 at offset 0x40. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* flash_f4.c - the F2/F4 flash controller (RM0090 3.5-3.9), which the F7 has too (RM0385 3.3): unlock with the two keys, sector
  * erase with SER/SNB/STRT, 32-bit programming with PG and PSIZE x32 (the width for a 2.7-3.6 V
  * supply, the usual board; RM0090 table 7), errors in SR (OPERR 1, WRPERR 4, PGAERR 5,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* flash_h7.c - the H7's flash controller (RM0433 4.3; the facts file): a register set per bank
  * (bank 2's at +0x100), each unlocked by its own keys; 256-bit flash words (eight 32-bit stores
  * with PG set, programmed when the eighth arrives; wait for QW), 128 KiB sectors erased with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* flash_l0.c - the L0/L1 flash controller (RM0367 3.3, RM0038 3.3; the facts file): PECR
  * unlocked by two key pairs (PEKEYR, then PRGKEYR), page erase by a store into the page with
  * ERASE and PROG set, half-page programming (16 words on the L0, 32 on the L1) with FPRG and

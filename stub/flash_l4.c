@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* flash_l4.c - the L4/G4/WB/G0 flash controller (RM0351 3.3, RM0440 5.3, RM0434 3.3, RM0444
  * 3.3; the facts file; the WB's at 0x58004000; CFGBSY at SR bit 18 on the G0/WB): unlock
  * with the two keys, page erase with PER, PNB (the page within its bank) and BKER, 64-bit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* inflate.c - see inflate.h. Canonical Huffman decoding one bit at a time: slow per bit,
  * but small, table-free beyond two code descriptions, and far faster than the serial line. */
 #include "inflate.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* inflate.h - a small streaming inflater (raw deflate, RFC 1951) for the stub; freestanding.
  * Input is pulled a byte at a time (the stub reads it out of frames as they arrive), output is
  * pushed a byte at a time; the LZ77 history lives in a caller-given window of 2^n bytes, so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* mem.c - GCC may emit calls to memset and memcpy for initialisers and struct copies even in
  * freestanding code (GCC manual, "Standards"); these are the stub's. */
 #include <stddef.h>

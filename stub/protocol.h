@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* protocol.h - the framed protocol between the host and the RAM stub. Shared by stub/ (built
  * freestanding for the target) and libflash/ (the host); plain C, no libc needed.
  *

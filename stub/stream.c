@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stream.c - ZBEGIN/ZDATA: inflate deflate data straight into flash as frames arrive.
  * Each ZDATA frame is acknowledged when it is taken from the receive ring, before its bytes are
  * programmed, so the host can keep the ring full (protocol.h). Pages are erased as the output

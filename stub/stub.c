@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub.c - the RAM stub: started by the ROM bootloader's Go, it raises the clock, sets the
  * USART up at the rate the host patched in, greets, and serves framed requests (protocol.h).
  * Freestanding Thumb code, built once per flash controller family (stub/meson.build). */

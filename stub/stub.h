@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub.h - what the stub's parts share: the parameter block, the frame buffer, framing. */
 #ifndef STUBFLASH_STUB_STUB_H
 #define STUBFLASH_STUB_STUB_H

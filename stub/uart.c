@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* uart.c - USART1 at 8E1 and its receive ring filled by circular DMA, the same on every family
  * (the addresses: uart_regs.h; clocks and request routing: the family's chip_uart_prepare). */
 #include "chip.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* uart_regs.h - each family's USART1 and the DMA channel or stream that receives for it
  * (uart.c), at the addresses of the family's row of families/families.txt. The older USART (F1, F4, L1: SR, DR, BRR, CR1-3) and the newer one (F0, F3, F7,
  * G0, G4, H7, L0, L4, WB: CR1-3, BRR, ISR, RDR, TDR) have their flags at the same bits. A DMA

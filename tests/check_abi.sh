@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The library just built against the ABI baseline (libflash/abi/libstubflash.abi, written by
 # scripts/update-abi) with libabigail's abidiff: only the public headers' types count, and new
 # functions are fine. Any other change fails unless the soname changed with it: a function gone

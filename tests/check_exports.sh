@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The exported API of libstubflash, checked three ways:
 #  - the dynamic symbols the library defines are exactly the functions the version script lists
 #    (an internal function that leaks, or a public one that is missing, fails), each with the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # The man pages render without groff warnings, and stubflash(1) documents every exit status
 # that 'stubflash --help' lists.
 set -eu

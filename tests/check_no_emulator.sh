@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: LGPL-2.1-or-later
 # libstubflash does not link the emulator: no NEEDED entry for libunicorn or for the virtual
 # STM32's library, which it loads with dlopen only when a sim: port is used.
 set -eu

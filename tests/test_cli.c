@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_cli.c - the stubflash command against a virtual board on a pseudo-terminal, as a user
  * runs it; stm32flash and stubflash read back what the other wrote. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_entry.c - getting into the bootloader and back without touching the board: the virtual
  * board's NRST and BOOT0 are wired to the host's DTR, RTS or BREAK, and it is served as an RFC
  * 2217 port (a pty carries no control lines). Its flash holds an application, BOOT0 is low: it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_families.c - the family table (families/families.txt) against the device table
  * (libflash/device_table.c) and the simulator's parts (sim/sim_parts.c): each of the three names
  * a family the others know by the same name, and agrees with them on what both say. Built from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_faults.c - the fault-injection campaign. The stubflash command writes a firmware image to
  * a virtual STM32F103 on a pty, through the RAM stub and through the ROM bootloader alone, while
  * the line or the board misbehaves: bit errors, lost bytes, a burst of garbage, the host killed,

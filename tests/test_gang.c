@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_gang.c - many boards at once: `stubflash write` with several -p, or a pattern, writes
  * every virtual board in one process; a port that does not answer fails alone and the command
  * says which; --json lists every board. */

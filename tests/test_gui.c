@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_gui.c - stubflash-gtk end to end: the real application under Xvfb, driven through its
  * own actions and questions (gui/sfg-script.h), flashing an in-process virtual board whose
  * flash file is then checked. */

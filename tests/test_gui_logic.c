@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_gui_logic.c - stubflash-gtk's decisions without a display (gui/gui-logic.c) and its
  * worker (gui/sfg-job.c) running real jobs against the in-process virtual board, events
  * delivered on a GLib main loop as the window gets them. */

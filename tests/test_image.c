@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_image.c - image loaders: the same program in every format gives the same bytes; each
  * kind of bad input gets a specific error naming the file and the line or offset. */
 #define _POSIX_C_SOURCE 200809L

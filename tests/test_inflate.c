@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_inflate.c - the stub's inflater, built for the host, against zlib's deflate: every
  * window size the host may pick, every block type, and broken streams. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_job.c - the library's job (stubflash/job.h) and backups (stubflash/backup.h) against the
  * in-process virtual board, through the stub and through the ROM: what a write replaced is kept
  * per chip, listed newest first and written back by a rollback; a backup that cannot be kept

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_plan.c - the flash plan (libflash/plan.c, internal) over the device table's layouts:
  * which erase units an image touches and what each must hold, for pages and for the F2/F4/F7
  * sectors of mixed sizes. Built from the library's sources (the plan is not exported). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_port_provider.c - sim: ports come from libstubflash-sim.so.0, which libstubflash loads
  * when one is opened or listed: found in the build tree without LD_LIBRARY_PATH, reached
  * through the provider's functions, and, when it is missing (STUBFLASH_SIM_LIBRARY naming a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_remote.c - boards behind a TCP serial bridge: ser2net (the Debian package) on loopback
  * serves the virtual board's pty as a raw TCP stream and as an RFC 2217 (Telnet Com Port
  * Control) port; the stubflash command writes through each, stub path and ROM path, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_resources.c - the library gives back what it takes: after 1000 open/close cycles of a
  * session over a pty (the serial transport), and 100 over the in-process virtual board (its
  * threads), the process has the same file descriptors and threads as after the first cycle.

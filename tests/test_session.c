@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_session.c - libstubflash against the virtual board through "sim:PART?flash=FILE": what
  * the library does is checked in the board's flash file, as a user would check hardware. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_sim_cpu.c - programs built in the tree run on the virtual Cortex-M3: loaded to RAM
  * with Write Memory and started with Go, or booted from flash with BOOT0 low. */
 #define _DEFAULT_SOURCE

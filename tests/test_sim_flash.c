@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_sim_flash.c - the flash model's rules through its register interface: the F1's FPEC
  * (RM0008 / PM0075), the F2/F4 controller (RM0090 3.5-3.9), the L4/G4 one (RM0351 3.3), the
  * L0/L1 one (RM0367 3.3) and the H7's (RM0433 4.3). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 #define _DEFAULT_SOURCE
 /* test_sim_rom.c - the ROM bootloader's AN3155 protocol on both F103 parts, including its
  * error paths, readout and write protection, and the resets they cause; then what differs on

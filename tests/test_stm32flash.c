@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_stm32flash.c - stm32flash 0.7, an independent AN3155 host tuned on real chips, against
  * the virtual board over a pseudo-terminal: what it can do is our proof of fidelity.
  * stm32flash runs with the termios shim (Linux ptys drop PARENB; see tests/shim). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_stub.c - the real stub binary, loaded through the ROM bootloader (Write Memory + Go)
  * and run by the virtual STM32's CPU: greeting, framed requests, CRC32 computed on the device. */
 #include <stdarg.h>

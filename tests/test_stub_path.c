@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_stub_path.c - `stubflash write` through the RAM stub against a virtual board on a pty:
  * only differing pages are touched, the result reads back identical through the ROM
  * (stm32flash), a write whose host dies is finished by the next run, and the two ways a stub

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_versions.c - what lets the ABI grow: the version getters against stubflash/version.h, and
  * the versioned structs the caller allocates (sf_chip, sf_ymodem_opts), whose unknown versions
  * the library refuses rather than reading past what the caller has. */

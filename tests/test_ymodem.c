@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_ymodem.c - `stubflash write --protocol ymodem` against an independent YMODEM receiver,
  * lrzsz's rb (the Debian package), on the other side of a pseudo-terminal: the file rb saves
  * must be the image, flattened to one binary (a HEX file's gaps filled with 0xFF). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* app.c - a realistic firmware image for the benchmark: newlib's printf with floating point,
  * libm, tables, text handling, the sort of code a product's firmware carries. It runs on the
  * virtual STM32F103 and prints a report on USART1 (115200 8N1 at the reset clock, 8 MHz HSI).

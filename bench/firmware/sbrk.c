@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sbrk.c - newlib's malloc (printf uses it) takes memory from after .bss up to the stack's
  * reserve (app.ld). The vector table and reset handler are the test firmware's
  * (tests/firmware/startup.c). */

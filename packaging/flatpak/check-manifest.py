@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: LGPL-2.1-or-later
 """Check the Flatpak manifest without building it: valid JSON, the application ID and command
 the desktop file and the metainfo use, the permissions the app needs, and Meson options that
 exist (packaging/flatpak/README.md)."""

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * stm32sim.h - the virtual STM32: a board with a ROM bootloader (AN3155), a flash
  * controller with datasheet timings, a Cortex-M CPU (libunicorn) and a serial line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* clock.h - the test firmware's clock set-up. */
 #ifndef TEST_FIRMWARE_CLOCK_H
 #define TEST_FIRMWARE_CLOCK_H

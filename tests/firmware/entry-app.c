@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* entry-app.c - an application that carries stubflash's app-side entry (appentry/): it runs at
  * 72 MHz from the crystal with USART1 at 57600 8N1 (not the bootloader's 115200 8E1), says
  * "entry-app ready", and feeds what it receives to stubflash_enter_feed(); the trigger takes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* hello.c - a small application for the virtual STM32F103: sets the clock to 72 MHz from the
  * 8 MHz crystal, USART1 to 115200 8E1, says where it runs from and what it measured, then
  * echoes what it receives (lower case to upper case). '?' repeats the greeting, 'R' asks for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* startup.c - vector table and reset handler for the test firmware (no libc). */
 #include <stdint.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stm32f1.h - the few STM32F1 registers the test firmware uses (RM0008). */
 #ifndef TEST_STM32F1_H
 #define TEST_STM32F1_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_frames.c - libFuzzer harness for the host's side of the stub protocol (stub_client.c,
  * stub_stream.c): whatever a device sends back, each request ends in OK or an error code, never
  * out of bounds or in a loop. The first input byte picks the request; the rest is what the

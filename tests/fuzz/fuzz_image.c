@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_image.c - libFuzzer harness for the image loaders: whatever the bytes, sf_image_load_memory
  * returns an image or an error, within bounds (ASan/UBSan watch). FUZZ_FORMAT picks the loader
  * (SF_FORMAT_AUTO also reaches the gzip path); built by scripts/fuzz. */

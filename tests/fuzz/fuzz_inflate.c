@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_inflate.c - libFuzzer harness for the stub's inflater built for the host: any input ends
  * in OK or an error code, never out of bounds; when zlib accepts the same raw deflate stream the
  * outputs agree. Built by scripts/fuzz. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_records.c - see fuzz_records.h. */
 #include "fuzz_records.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_records.h - how the protocol harnesses (fuzz_frames.c, fuzz_stub.c) turn fuzz input into
  * what travels on the line, so the fuzzer reaches past the CRC check: a byte k < 0x80 is
  * followed by seq, cmd and k payload bytes and becomes a frame with a correct CRC32; a byte

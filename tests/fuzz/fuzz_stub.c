@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* fuzz_stub.c - libFuzzer harness for the stub's own side of the protocol, built for the host
  * (stub.c, stream.c, inflate.c, crc32.c over stub_host_chip.c): frame decoding, requests, the
  * compressed stream with its sequence numbers, NAKs and inflater. Any input must end with the

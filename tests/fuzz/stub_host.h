@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub_host.h - the host stand-in for the chip under the stub (stub_host_chip.c). */
 #ifndef STUBFLASH_STUB_HOST_H
 #define STUBFLASH_STUB_HOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub_host_chip.c - chip.h and flash.h for the stub built on the host (fuzz_stub.c): the USART
  * delivers the fuzz input into the receive ring, transmitted bytes are dropped, flash is a
  * buffer mapped at the F1's flash address with the F1's rules (erase to 0xFF, program a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* termios_shim.c - LD_PRELOAD shim for running stm32flash on a pseudo-terminal.
  *
  * Linux ptys drop PARENB (and force CS8), so stm32flash's check that the port took 8E1 fails

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* board_host.c - see board_host.h. */
 #define _POSIX_C_SOURCE 200809L
 #include "board_host.h"

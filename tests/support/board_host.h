@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* board_host.h - test helpers: an in-process virtual board and the host side of AN3155. */
 #ifndef TEST_BOARD_HOST_H
 #define TEST_BOARD_HOST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* pty_board.c - see pty_board.h. */
 #define _DEFAULT_SOURCE
 #include "pty_board.h"

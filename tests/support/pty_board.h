@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* pty_board.h - test helper: a virtual board served on a pseudo-terminal, with a scratch folder
  * and a log file for the programs (stubflash, stm32flash) a test runs against it. */
 #ifndef TEST_PTY_BOARD_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* run.c - see run.h. */
 #define _GNU_SOURCE
 #include "run.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* run.h - run a program from a test, with a time limit and its output in a log file. */
 #ifndef TEST_RUN_H
 #define TEST_RUN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/backup.h - what each write replaced, kept per chip so it can be written back.
  *
  * A job (job.h) with backups on reads, before erasing, every unit its write changes and saves

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/common.h - error codes and the export macro shared by all stubflash headers. */
 #ifndef STUBFLASH_COMMON_H
 #define STUBFLASH_COMMON_H

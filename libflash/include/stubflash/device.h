@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/device.h - the STM32 device table: what each part's bootloader and memories look
  * like. Plain read-only data, shared by the protocol, the flash plan and the front ends.
  * Sources: ST AN2606 (bootloader RAM, IDs), AN3155, reference manuals (see device_table.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/image.h - firmware images: raw binary, Intel HEX, Motorola S-record, ELF32 (by
  * physical address), each optionally gzip-compressed. An image is a sorted list of
  * non-overlapping segments. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/job.h - what every front end does with a board, as one call: check the image,
  * keep what the write replaces, write, verify, start the firmware; and write a backup back.
  * The command line, the gang, the desktop application and the Python binding all run these,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/port-provider.h - how a separate library offers ports to libstubflash.
  *
  * Some ports live outside libstubflash so that the library does not depend on what they need:

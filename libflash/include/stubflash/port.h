@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/port.h - byte transports to a board: serial ports (libserialport) and the
  * in-process virtual board. */
 #ifndef STUBFLASH_PORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/session.h - a connection to one board's ROM bootloader and what can be done with
  * it: identify, erase, write, verify, read, go, protection. One session per board; sessions
  * share nothing, so boards can be flashed from several threads. Calls on one session are

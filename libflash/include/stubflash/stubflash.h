@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/stubflash.h - libstubflash: update STM32 firmware through the ROM bootloader.
  *
  *   sf_session *s;

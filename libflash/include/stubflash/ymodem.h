@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stubflash/ymodem.h - sending an image to an application that receives firmware by YMODEM
  * (ST's IAP examples, AN4657/AN2557 and their kin), for boards that are updated that way today. */
 #ifndef STUBFLASH_YMODEM_H
