@@ -27,6 +27,7 @@ typedef struct cli {
     const char *ports[64];     /* every -p, for writing many boards at once */
     size_t nports;
     const char *protocol, *ymodem_start; /* --protocol ymodem */
+    const char *require_signature;       /* a minisign public key file */
     connect_opts conn;
     bool json, quiet, verbose;
     cli_out out;
@@ -92,6 +93,9 @@ static void usage(FILE *f)
 "      --ymodem-start S    what to send first to start its download (e.g. 1)\n"
 "      --enter=magic:STRING@BAUD   an application with appentry/stubflash_enter.c:\n"
 "                      if no bootloader answers, send STRING at BAUD 8N1 first\n"
+"      --require-signature KEY.pub   write and verify only files with a valid\n"
+"                      minisign signature (FILE.minisig) by this key; also\n"
+"                      $STUBFLASH_REQUIRE_SIGNATURE (a production line's setting)\n"
 "      --json          print one JSON document on stdout\n"
 "  -q, --quiet         only errors\n"
 "  -v, --verbose       more detail\n"
@@ -296,6 +300,15 @@ static int load_image(cli *c, const char *path, const char *format, uint32_t add
         else return usage_error(c, "unknown --format '%s' (bin, hex, srec, elf)", format);
     }
     char err[512];
+    if (c->require_signature) { /* before anything else reads the file */
+        char trusted[1024];
+        sf_error se = sf_signature_verify_file(path, NULL, c->require_signature, trusted, sizeof trusted, err,
+                                               sizeof err);
+        if (se)
+            return fail(c, se, err);
+        out_json_str(&c->out, "signed", trusted);
+        out_say(&c->out, "signature verified: %s", trusted);
+    }
     sf_error e = sf_image_load(path, f, address, img, err, sizeof err);
     if (e)
         return fail(c, e, err);
@@ -642,7 +655,7 @@ static int cmd_reset(cli *c)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START, O_REQUIRE_SIGNATURE };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -657,10 +670,14 @@ int main(int argc, char **argv)
         {"no-backup", no_argument, 0, O_NO_BACKUP}, {"force", no_argument, 0, O_FORCE},
         {"data", no_argument, 0, O_DATA}, {"before", required_argument, 0, O_BEFORE},
         {"after", required_argument, 0, O_AFTER}, {"enter", required_argument, 0, O_ENTER},
+        {"require-signature", required_argument, 0, O_REQUIRE_SIGNATURE},
         {"protocol", required_argument, 0, O_PROTOCOL}, {"ymodem-start", required_argument, 0, O_YMODEM_START},
         {0, 0, 0, 0},
     };
     cli c = {.conn = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO}};
+    c.require_signature = getenv("STUBFLASH_REQUIRE_SIGNATURE"); /* --require-signature overrides it */
+    if (c.require_signature && !*c.require_signature)
+        c.require_signature = NULL;
     cmd_opts *op = &c.opt;
     int o;
     while ((o = getopt_long(argc, argv, "p:b:qvhV", opts, NULL)) != -1) {
@@ -707,6 +724,7 @@ int main(int argc, char **argv)
         case O_BEFORE: c.conn.before = optarg; break;
         case O_AFTER: c.conn.after = optarg; break;
         case O_ENTER: bad = parse_enter(&c, optarg); break;
+        case O_REQUIRE_SIGNATURE: c.require_signature = optarg; break;
         case O_PROTOCOL:
             c.protocol = optarg;
             if (strcmp(optarg, "ymodem") != 0 && strcmp(optarg, "bootloader") != 0)

@@ -237,6 +237,7 @@ void sf_session_close(sf_session *s)
         pthread_mutex_unlock(&s->lock); /* from a callback: refused, as every operation is */
         return;
     }
+    atomic_store(&s->cancel, false); /* a cancelled operation still hands the chip back */
     s->backend->release(s);
     if (s->port && s->after.n) {
         char why[160];

@@ -40,8 +40,23 @@ void sf_stub_forget_quietly(sf_session *s)
 
 void sf_stub_release(sf_session *s)
 {
-    if (s->stub && s->chip.device && sc_go(s->stub, s->chip.device->sysmem_base) == SF_OK)
+    if (!s->stub || !s->chip.device) {
+        sf_stub_forget_quietly(s);
+        return;
+    }
+    /* After a cancelled stream the stub still works through the frames in flight and does not
+     * hear a request among its acks: let it finish (sc_probe), then ask again. */
+    char why[300] = "";
+    sf_errbuf mine = {why, sizeof why}, *eb = s->stub->eb;
+    s->stub->eb = &mine; /* the session's error (say, the cancel) stays what it was */
+    bool back = sc_go(s->stub, s->chip.device->sysmem_base) == SF_OK ||
+                (sc_probe(s->stub) && sc_go(s->stub, s->chip.device->sysmem_base) == SF_OK);
+    s->stub->eb = eb;
+    if (back)
         sf_session_log(s, SF_LOG_DEBUG, "stub: back to the bootloader");
+    else
+        sf_session_log(s, SF_LOG_WARNING, "the stub did not go back to the bootloader (%s): the next run finds it, "
+                       "or reset the board", why);
     sf_stub_forget_quietly(s);
 }
 

@@ -110,6 +110,13 @@ static sf_error zend_error(sc_link *l, const uint8_t *r, size_t n, uint32_t addr
     }
 }
 
+/* Where a cancelled stream stopped: what the stub acknowledged, not where the stream began. */
+static sf_error cancelled_at(sc_link *l, uint32_t addr, uint32_t done)
+{
+    return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X (this stream wrote from 0x%08X up to there; the same "
+                   "write again finishes it)", addr + done, addr);
+}
+
 static sf_error send_one(sc_link *l, uint8_t seq, const uint8_t *z, const struct zframe *f)
 {
     return sc_send_frame(l, seq, SFS_ZDATA, z + f->off, f->len);
@@ -134,7 +141,7 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
             next++;
         }
         if (l->cancel && atomic_load(l->cancel))
-            return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled while writing 0x%08X", addr);
+            return cancelled_at(l, addr, base ? fr[base - 1].upto : 0);
         /* The stub acks frame base after programming what frame base-1 decodes to; the end comes
          * after the last frame's bytes. */
         uint32_t prev = base >= 2 ? fr[base - 2].upto : 0, cur = base >= 1 ? fr[base - 1].upto : 0;
@@ -147,7 +154,7 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
         while ((e = sc_recv_frame(l, &rseq, &rcmd, r, &n, sf_now_ms() + 100 < deadline ? sf_now_ms() + 100 : deadline)) ==
                    SF_ERR_TIMEOUT && sf_now_ms() < deadline)
             if (l->cancel && atomic_load(l->cancel))
-                return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled while writing 0x%08X", addr);
+                return cancelled_at(l, addr, base ? fr[base - 1].upto : 0);
         if (e == SF_ERR_TIMEOUT) {
             if (++silences > SILENCES)
                 return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub stopped answering while writing 0x%08X (after %u ms)",

@@ -483,6 +483,73 @@ static void test_uucp_lock_files(void **state)
     unsetenv("STUBFLASH_LOCK_DIR");
 }
 
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[1200];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    return system(cmd);
+}
+
+/* --require-signature: minisign's signatures (from Debian's minisign, both formats) by the key
+ * are accepted and their trusted comment shown; unsigned, another key's, a file changed after
+ * signing, and an edited trusted comment are refused (exit 3) with the flash untouched. */
+static void test_signed_images_only(void **state)
+{
+    struct fx *x = *state;
+    const char *d = x->b.dir;
+    assert_int_equal(sh("cd %s && minisign -G -W -f -p k.pub -s k.key >/dev/null && "
+                        "minisign -G -W -f -p other.pub -s other.key >/dev/null", d), 0);
+    assert_int_equal(sh("cd %s && cp %s app.hex && cp app.hex legacy.hex && cp app.hex unsigned.hex && "
+                        "cp app.hex foreign.hex && cp app.hex tampered.hex && cp app.hex comment.hex", d,
+                        getenv("HELLO_FLASH_HEX")), 0);
+    assert_int_equal(sh("cd %s && minisign -S -s k.key -m app.hex -t 'hello 1.0, build 7' >/dev/null && "
+                        "minisign -S -l -s k.key -m legacy.hex -t 'legacy format' >/dev/null && "
+                        "minisign -S -s other.key -m foreign.hex -t 'someone else' >/dev/null && "
+                        "minisign -S -s k.key -m tampered.hex -t 'hello 1.0' >/dev/null && "
+                        "minisign -S -s k.key -m comment.hex -t 'hello 1.0' >/dev/null", d), 0);
+    /* One byte of the file changed after signing; a word of a trusted comment. */
+    assert_int_equal(sh("cd %s && printf 'Z' | dd of=tampered.hex bs=1 seek=20 conv=notrunc 2>/dev/null && "
+                        "sed -i 's/^trusted comment: hello 1.0$/trusted comment: hello 2.0/' comment.hex.minisig && "
+                        "grep -q 'trusted comment: hello 2.0' comment.hex.minisig", d), 0);
+    char key[200], file[200];
+    snprintf(key, sizeof key, "%s/k.pub", d);
+    uint8_t *before = flash_copy(x);
+    struct {
+        const char *name, *says;
+    } refused[] = {
+        {"unsigned.hex", "unsigned.hex is not signed: "},
+        {"foreign.hex", "is signed by key"},
+        {"tampered.hex", "the file was changed after it was signed"},
+        {"comment.hex", "the trusted comment of its signature was changed after signing"},
+    };
+    for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+        snprintf(file, sizeof file, "%s/%s", d, refused[i].name);
+        expect_rc(x, stubflash(x, "--require-signature", key, "write", file, NULL), 3);
+        if (!pb_log_has(&x->b, refused[i].says)) {
+            show_log_tail(x->b.log);
+            fail_msg("%s: the refusal does not say \"%s\"", refused[i].name, refused[i].says);
+        }
+        uint8_t *after = flash_copy(x);
+        assert_memory_equal(after, before, x->flash_size);
+        free(after);
+    }
+    snprintf(file, sizeof file, "%s/app.hex", d);
+    expect_rc(x, stubflash(x, "--require-signature", key, "--no-backup", "write", file, NULL), 0);
+    assert_true(pb_log_has(&x->b, "signature verified: hello 1.0, build 7"));
+    snprintf(file, sizeof file, "%s/legacy.hex", d);
+    setenv("STUBFLASH_REQUIRE_SIGNATURE", key, 1); /* the production line's setting */
+    expect_rc(x, stubflash(x, "--no-backup", "write", file, NULL), 0);
+    assert_true(pb_log_has(&x->b, "signature verified: legacy format"));
+    snprintf(file, sizeof file, "%s/unsigned.hex", d);
+    expect_rc(x, stubflash(x, "--no-backup", "write", file, NULL), 3);
+    unsetenv("STUBFLASH_REQUIRE_SIGNATURE");
+    free(before);
+}
+
 static void test_no_answer_and_usage(void **state)
 {
     struct fx *x = *state;
@@ -574,6 +641,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refuses_what_is_not_firmware, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_one_program_per_port, setup_hd_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_uucp_lock_files, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_signed_images_only, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_no_answer_and_usage, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd_rom, teardown),

@@ -583,6 +583,12 @@ static void test_cancel_from_another_thread(void **state)
     pthread_create(&t, NULL, cancel_later, &c);
     assert_int_equal(sf_session_write_image(x->s, ia, SF_WRITE_VERIFY), SF_ERR_CANCELLED);
     pthread_join(t, NULL);
+    /* The sentence names where the write stopped, past where it began. */
+    unsigned at = 0;
+    const char *where = strstr(sf_session_last_error(x->s), "cancelled at 0x");
+    assert_non_null(where);
+    assert_int_equal(sscanf(where, "cancelled at 0x%x", &at), 1);
+    assert_true(at > 0x08000000u && at < 0x08000000u + 65536);
     assert_int_equal(backwards, 0);
     assert_true(last_done > 0);
     assert_true(last_done < last_total);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,6 +225,33 @@ static void test_resume_after_the_host_dies(void **state)
     free(img);
 }
 
+/* Ctrl-C in the middle of a stream: the command says where it stopped, and the stub hands the
+ * chip back to the ROM as after a finished write (stm32flash then talks to the ROM). */
+static void test_interrupted_write_hands_the_chip_back(void **state)
+{
+    sim_options opt = {.boot0 = true, .realtime = true};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    size_t n = 48 * 1024;
+    uint8_t *img = bh_firmware(n, 12, 0x08000000);
+    save(x, "a.bin", img, n);
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "--no-backup",
+                          "write", pb_file(x, "a.bin"), NULL};
+    pid_t pid = run_start(argv, NULL, x->log);
+    for (int i = 0; i < 200 && !pb_log_has(x, "page(s) differ"); i++)
+        usleep(50000);
+    assert_true(pb_log_has(x, "24 of 24 page(s) differ"));
+    usleep(800000); /* well into the stream (about 5 s long) */
+    kill(pid, SIGINT);
+    assert_int_equal(run_wait(pid, 30000, 0), 130);
+    assert_true(pb_log_has(x, "cancelled at 0x0800"));
+    assert_false(pb_log_has(x, "cancelled at 0x08000000 "));
+    assert_false(sim_board_cpu_running(x->board)); /* the stub left for the ROM */
+    const char *r[] = {"stm32flash", "-b", "115200", "-r", pb_file(x, "r.bin"), "-S", "0x08000000:1024",
+                       sim_pty_path(x->pty), NULL};
+    assert_int_equal(run_program(r, getenv("TERMIOS_SHIM"), x->log, 120), 0);
+    free(img);
+}
+
 static void test_stub_that_cannot_start(void **state)
 {
     /* The PLL never locks: the stub hangs in its clock set-up and never greets. */
@@ -359,6 +387,7 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_h743, teardown),
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
+        cmocka_unit_test_teardown(test_interrupted_write_hands_the_chip_back, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_a_noisy_line_is_rewritten_before_go, teardown),

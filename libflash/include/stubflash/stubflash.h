@@ -24,6 +24,7 @@
 #include "job.h"
 #include "port.h"
 #include "session.h"
+#include "signature.h"
 #include "ymodem.h"
 #include <stubflash/version.h> /* generated: in the build tree, not next to this file */
 
