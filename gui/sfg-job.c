@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-typedef enum { EV_LOG, EV_PROGRESS, EV_CHIP, EV_UNIT, EV_DONE } ev_kind;
+typedef enum { EV_LOG, EV_PROGRESS, EV_CHIP, EV_UNIT, EV_DONE, EV_NOT_FIRMWARE } ev_kind;
 
 typedef struct event {
     ev_kind kind;
@@ -18,7 +18,9 @@ struct sfg_job {
     sfg_job_kind kind;
     char *port, *file, *read_path;
     guint32 base, stub_baud;
-    gboolean verify, stub, go;
+    gboolean verify, stub, go, force;
+    gboolean not_firmware; /* the worker's FLASH found no firmware for the chip */
+    char *signed_by;    /* the trusted comment of the file's signature, if one was required */
     sfg_job_events ev;
     GAsyncQueue *queue;
     GThread *thread;
@@ -89,11 +91,18 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
         *text = g_strdup("connected");
         return SF_OK;
     case SFG_JOB_FLASH: {
+        /* Asked first, so the window can offer to write it anyway. */
+        if (!j->force && (e = sf_session_check_firmware(s, img, FALSE)) == SF_ERR_FILE) {
+            *text = g_strdup(sf_session_last_error(s));
+            j->not_firmware = TRUE;
+            return e;
+        }
         /* The library's job: the same checks, backup and start as the command line's. */
         sf_job *job;
         if ((e = sf_job_new(&job)))
             return e;
-        sf_job_set_flags(job, (j->verify ? SF_JOB_VERIFY : 0) | SF_JOB_BACKUP | (j->go ? SF_JOB_GO : 0));
+        sf_job_set_flags(job, (j->verify ? SF_JOB_VERIFY : 0) | SF_JOB_BACKUP | (j->go ? SF_JOB_GO : 0) |
+                                  (j->force ? SF_JOB_FORCE : 0));
         e = sf_job_write(job, s, img);
         if (e == SF_OK) {
             GString *t = g_string_new(NULL);
@@ -103,6 +112,8 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
                 g_string_append_printf(t, "; started the firmware at 0x%08X", sf_job_started_at(job));
             if (*sf_job_backup_path(job))
                 g_string_append_printf(t, "; kept what was replaced in %s", sf_job_backup_path(job));
+            if (j->signed_by)
+                g_string_append_printf(t, "; signed: %s", j->signed_by);
             *text = g_string_free(t, FALSE);
         }
         sf_job_free(job);
@@ -149,9 +160,19 @@ static gpointer worker(gpointer data)
     sf_session *s = NULL;
     sf_error e = SF_OK;
     if (j->kind == SFG_JOB_FLASH || j->kind == SFG_JOB_VERIFY) {
-        char err[512];
-        /* The file is checked before the board is touched. */
-        if ((e = sf_image_load(j->file, SF_FORMAT_AUTO, j->base, &img, err, sizeof err))) {
+        char err[512], trusted[1024];
+        /* The file is checked before the board is touched: its signature where the setting asks
+         * for one (as the command line's), then its contents. */
+        const char *key = g_getenv("STUBFLASH_REQUIRE_SIGNATURE");
+        if (key && *key && (e = sf_signature_verify_file(j->file, NULL, key, trusted, sizeof trusted, err, sizeof err))) {
+            text = g_strdup(err);
+        } else if (key && *key) {
+            j->signed_by = g_strdup(trusted);
+            char *line = g_strdup_printf("signature verified: %s", trusted);
+            post(j, EV_LOG, SF_LOG_INFO, 0, 0, line);
+            g_free(line);
+        }
+        if (e == SF_OK && (e = sf_image_load(j->file, SF_FORMAT_AUTO, j->base, &img, err, sizeof err))) {
             text = g_strdup(err);
         } else {
             char *line = g_strdup_printf("%s: %zu bytes", j->file, sf_image_size(img));
@@ -192,7 +213,10 @@ static gpointer worker(gpointer data)
     g_mutex_unlock(&j->lock);
     sf_session_free(s); /* closes the port (a virtual board saves its flash) */
     sf_image_free(img);
-    post(j, EV_DONE, e, 0, 0, text ? text : "");
+    if (j->not_firmware && j->ev.not_firmware)
+        post(j, EV_NOT_FIRMWARE, 0, 0, 0, text);
+    else
+        post(j, EV_DONE, e, 0, 0, text ? text : "");
     g_free(text);
     return NULL;
 }
@@ -221,6 +245,13 @@ static gboolean drain(gpointer data)
             if (ev->unit)
                 ev->unit(ev->user, (guint)e->a, e->level);
             break;
+        case EV_NOT_FIRMWARE:
+            j->finished = TRUE;
+            j->drain = 0;
+            ev->not_firmware(ev->user, e->text);
+            g_free(e->text);
+            g_free(e);
+            return G_SOURCE_REMOVE;
         case EV_DONE:
             j->finished = TRUE;
             j->drain = 0;
@@ -247,6 +278,7 @@ sfg_job *sfg_job_start(const sfg_job_params *p, const sfg_job_events *ev)
     j->verify = p->verify;
     j->stub = p->stub;
     j->go = p->go;
+    j->force = p->force;
     j->stub_baud = p->stub_baud;
     j->ev = *ev;
     j->queue = g_async_queue_new();
@@ -283,6 +315,7 @@ void sfg_job_free(sfg_job *j)
     g_mutex_clear(&j->lock);
     g_free(j->port);
     g_free(j->file);
+    g_free(j->signed_by);
     g_free(j->read_path);
     g_free(j);
 }

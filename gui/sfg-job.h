@@ -24,6 +24,7 @@ typedef struct sfg_job_params {
     guint32 base;           /* where a raw binary goes */
     const char *read_path;  /* READ: where to save */
     gboolean verify, stub, go;
+    gboolean force;         /* FLASH: write what does not look like firmware for the chip */
     guint32 stub_baud;      /* 0 = automatic */
 } sfg_job_params;
 
@@ -35,6 +36,9 @@ typedef struct sfg_job_events {
     /* Last: err is SF_OK or the library's code; text is the error sentence or what was done. */
     void (*done)(void *user, sf_error err, const char *text);
     void *user;
+    /* FLASH without force: the image does not look like firmware for the chip (why says what
+     * was found); nothing was written. Called instead of done; NULL: done reports it. */
+    void (*not_firmware)(void *user, const char *why);
 } sfg_job_events;
 
 typedef struct sfg_job sfg_job;

@@ -8,7 +8,7 @@
 #include "sfg-flash-map.h"
 #include "sfg-job.h"
 
-typedef enum { ASK_NONE, ASK_BASE, ASK_PORT, ASK_ERASE, ASK_CLOSE } ask_kind;
+typedef enum { ASK_NONE, ASK_BASE, ASK_PORT, ASK_ERASE, ASK_CLOSE, ASK_FORCE } ask_kind;
 
 struct _SfgWindow {
     GtkApplicationWindow parent;
@@ -41,6 +41,7 @@ struct _SfgWindow {
     GtkWidget *ask;           /* the question open, if any */
     ask_kind ask_kind;
     char *ask_path;           /* ASK_BASE: the binary waiting for its address */
+    gboolean force_next;      /* ASK_FORCE said yes: the next flash writes it anyway */
     GtkWidget *ask_entry;
 };
 
@@ -254,6 +255,10 @@ static gboolean settle(SfgWindow *self, gboolean yes)
     close_ask(self);
     if (k == ASK_ERASE && yes)
         start_job(self, SFG_JOB_ERASE, NULL);
+    if (k == ASK_FORCE && yes) {
+        self->force_next = TRUE;
+        start_job(self, SFG_JOB_FLASH, NULL);
+    }
     if (k == ASK_CLOSE && yes) {
         if (self->job) {
             self->close_when_done = TRUE;
@@ -396,6 +401,26 @@ static void on_done(void *user, sf_error err, const char *text)
         gtk_window_destroy(GTK_WINDOW(self));
 }
 
+/* The board was not touched: say why, and offer to write it all the same. */
+static void on_not_firmware(void *user, const char *why)
+{
+    SfgWindow *self = user;
+    sfg_job_free(self->job);
+    self->job = NULL;
+    char *t = g_strdup_printf("Flash stopped: %s", why);
+    log_line(self, "warning: ", t);
+    set_status(self, SFG_STATE_ERROR, t);
+    gtk_progress_bar_set_text(self->progress, "Not firmware for this chip");
+    g_free(t);
+    update_actions(self);
+    if (self->close_when_done) {
+        gtk_window_destroy(GTK_WINDOW(self));
+        return;
+    }
+    ask(self, ASK_FORCE, "This file does not look like firmware for the chip",
+        why, "Flash _Anyway", TRUE);
+}
+
 static void start_job(SfgWindow *self, sfg_job_kind kind, const char *read_path)
 {
     const char *port = selected_port(self);
@@ -414,9 +439,12 @@ static void start_job(SfgWindow *self, sfg_job_kind kind, const char *read_path)
         .verify = self->settings.verify,
         .stub = self->settings.stub,
         .go = self->settings.go,
+        .force = kind == SFG_JOB_FLASH && self->force_next,
         .stub_baud = self->settings.stub_baud,
     };
-    sfg_job_events ev = {on_log, on_progress, on_chip, on_unit, on_done, self};
+    self->force_next = FALSE;
+    sfg_job_events ev = {.log = on_log, .progress = on_progress, .chip = on_chip, .unit = on_unit, .done = on_done,
+                         .user = self, .not_firmware = on_not_firmware};
     if (kind == SFG_JOB_FLASH || kind == SFG_JOB_ERASE) {
         sfg_map_clear(&self->map);
         sfg_flash_map_changed(self->flash_map);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "board_host.h"
+#include "pty_board.h"
 #include "run.h"
 
 typedef struct gui {
@@ -188,6 +189,75 @@ static void test_errors_are_the_clis(void **state)
     assert_int_equal(run_gui(g, "file /etc/hostname; wait error 5; expect-status is not a firmware file; quit"), 0);
 }
 
+/* What is not firmware for the chip: the window says what was found and asks first; "no" leaves
+ * the board as it was, "Flash Anyway" writes it. */
+static void test_not_firmware_asks_first(void **state)
+{
+    gui *g = *state;
+    char fw[160];
+    snprintf(fw, sizeof fw, "%s/noise.bin", g->dir);
+    uint8_t *img = bh_noise(4096, 51), *erased = malloc(4096);
+    memset(erased, 0xFF, 4096);
+    bh_save_file(fw, img, 4096);
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; answer 0x08000000; action flash; wait error 60;"
+                                "expect-status is not a stack pointer inside the RAM; answer no; quit",
+                             g->board, fw), 0);
+    expect_board(g, 0, erased, 4096);
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; answer 0x08000000; action flash; wait error 60;"
+                                "answer yes; wait done 120; expect-status Flash: done, wrote and verified; quit",
+                             g->board, fw), 0);
+    expect_board(g, 0, img, 4096);
+    free(img);
+    free(erased);
+}
+
+/* A port another program holds: the window says which one, in the command's words. */
+static void test_a_port_another_program_holds(void **state)
+{
+    gui *g = *state;
+    pty_board pb;
+    sim_options opt = {.realtime = true, .boot0 = true};
+    pb_open(&pb, "stm32f103re", &opt);
+    const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(pb.pty), "--no-stub", "--no-backup",
+                          "write", getenv("HELLO_FLASH_HEX"), "--force", NULL};
+    char cli_log[160];
+    snprintf(cli_log, sizeof cli_log, "%s/cli.log", g->dir);
+    pid_t pid = run_start(argv, NULL, cli_log);
+    for (int i = 0; i < 100; i++) {
+        size_t n;
+        char *t = (char *)bh_load_file(cli_log, &n);
+        bool connected = memmem(t, n, "chip: PID", 9) != NULL;
+        free(t);
+        if (connected)
+            break;
+        usleep(50000);
+    }
+    assert_int_equal(run_gui(g, "port %s; action identify; wait error 30; expect-status is in use by PID %ld (stubflash);"
+                                "quit", sim_pty_path(pb.pty), (long)pid), 0);
+    assert_int_equal(run_wait(pid, 120000, 0), 0);
+    assert_int_equal(pb_close(&pb), 0);
+}
+
+/* The production line's setting: only signed files are flashed, and the window says who signed. */
+static void test_signed_files_only(void **state)
+{
+    gui *g = *state;
+    char cmd[900], key[160], app[160];
+    snprintf(key, sizeof key, "%s/k.pub", g->dir);
+    snprintf(app, sizeof app, "%s/app.hex", g->dir);
+    snprintf(cmd, sizeof cmd, "cd %s && minisign -G -W -f -p k.pub -s k.key >/dev/null && cp %s app.hex", g->dir,
+             getenv("HELLO_FLASH_HEX"));
+    assert_int_equal(system(cmd), 0);
+    setenv("STUBFLASH_REQUIRE_SIGNATURE", key, 1);
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; action flash; wait error 60;"
+                                "expect-status app.hex is not signed; quit", g->board, app), 0);
+    snprintf(cmd, sizeof cmd, "cd %s && minisign -S -s k.key -m app.hex -t 'gui release 1' >/dev/null", g->dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; action flash; wait done 120;"
+                                "expect-status signed: gui release 1; quit", g->board, app), 0);
+    unsetenv("STUBFLASH_REQUIRE_SIGNATURE");
+}
+
 static void test_closing_during_a_flash_asks_first(void **state)
 {
     gui *g = *state;
@@ -219,6 +289,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_a_binary_asks_where_it_goes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_read_erase_run_and_cancel, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_are_the_clis, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_firmware_asks_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_a_port_another_program_holds, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_signed_files_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_closing_during_a_flash_asks_first, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -285,7 +285,7 @@ static void run_job(recorder *r, const sfg_job_params *p)
     r->log = g_string_new(NULL);
     r->main_thread = g_thread_self();
     r->phase = -1;
-    sfg_job_events ev = {r_log, r_progress, r_chip, r_unit, r_done, r};
+    sfg_job_events ev = {.log = r_log, .progress = r_progress, .chip = r_chip, .unit = r_unit, .done = r_done, .user = r};
     r->job = sfg_job_start(p, &ev);
     gint64 until = g_get_monotonic_time() + 120 * G_USEC_PER_SEC;
     while (!r->finished && g_get_monotonic_time() < until)

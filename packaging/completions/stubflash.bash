@@ -7,7 +7,7 @@ _stubflash()
     local options="-p --port -b --baud --no-stub --stub-baud --before --after --enter --protocol
         --ymodem-start --json -q --quiet -v --verbose -h --help -V --version --address --format
         --no-verify --go --size --all --range --write --readout --yes --erase-all --level
-        --irreversibly-lock-the-chip --no-backup"
+        --irreversibly-lock-the-chip --no-backup --force --data --require-signature"
     case $prev in
         -p | --port)
             local ports
