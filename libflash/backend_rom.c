@@ -149,55 +149,44 @@ static uint64_t plan_bytes(const sf_plan *plan)
     return total;
 }
 
-static sf_error write_units(sf_session *s, const sf_plan *plan)
+/* What is done to one block of a unit: written, or compared with what the chip holds. */
+typedef sf_error (*block_fn)(sf_session *s, uint32_t addr, const uint8_t *data, uint32_t n);
+
+static sf_error write_block(sf_session *s, uint32_t addr, const uint8_t *data, uint32_t n)
 {
-    uint64_t done = 0, total = plan_bytes(plan);
-    uint8_t ev = s->chip.device->erased_value;
-    sf_session_progress(s, SF_PHASE_WRITE, 0, total);
-    for (size_t u = 0; u < plan->count; u++) {
-        const sf_plan_unit *pu = &plan->units[u];
-        sf_session_unit(s, pu, SF_UNIT_WRITING);
-        for (uint32_t off = 0; off < pu->size; off += BLOCK) {
-            if (sf_session_cancelled(s)) {
-                sf_session_unit(s, pu, SF_UNIT_FAILED);
-                return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
-            }
-            uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
-            /* An erased block already holds what it must. */
-            if (!all_value(pu->data + off, n, ev)) {
-                sf_error e = an_write(&s->link, pu->start + off, pu->data + off, n);
-                if (e) {
-                    sf_session_unit(s, pu, SF_UNIT_FAILED);
-                    return e;
-                }
-            }
-            done += n;
-            sf_session_progress(s, SF_PHASE_WRITE, done, total);
-        }
-        sf_session_unit(s, pu, SF_UNIT_WRITTEN);
-    }
-    return SF_OK;
+    /* An erased block already holds what it must. */
+    return all_value(data, n, s->chip.device->erased_value) ? SF_OK : an_write(&s->link, addr, data, n);
 }
 
-static sf_error verify_units(sf_session *s, const sf_plan *plan)
+static sf_error verify_block(sf_session *s, uint32_t addr, const uint8_t *data, uint32_t n)
 {
+    return sf_rom_verify_block(s, addr, data, n);
+}
+
+/* Every unit of the plan block by block: written (WRITING, then WRITTEN) or verified
+ * (VERIFIED), FAILED where a block or a cancel stops. */
+static sf_error each_block(sf_session *s, const sf_plan *plan, bool writing, block_fn fn)
+{
+    sf_phase ph = writing ? SF_PHASE_WRITE : SF_PHASE_VERIFY;
     uint64_t done = 0, total = plan_bytes(plan);
-    sf_session_progress(s, SF_PHASE_VERIFY, 0, total);
+    sf_session_progress(s, ph, 0, total);
     for (size_t u = 0; u < plan->count; u++) {
         const sf_plan_unit *pu = &plan->units[u];
+        if (writing)
+            sf_session_unit(s, pu, SF_UNIT_WRITING);
         for (uint32_t off = 0; off < pu->size; off += BLOCK) {
-            if (sf_session_cancelled(s))
-                return sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off);
             uint32_t n = pu->size - off < BLOCK ? pu->size - off : BLOCK;
-            sf_error e = sf_rom_verify_block(s, pu->start + off, pu->data + off, n);
+            sf_error e = sf_session_cancelled(s)
+                             ? sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled at 0x%08X", pu->start + off)
+                             : fn(s, pu->start + off, pu->data + off, n);
             if (e) {
                 sf_session_unit(s, pu, SF_UNIT_FAILED);
                 return e;
             }
             done += n;
-            sf_session_progress(s, SF_PHASE_VERIFY, done, total);
+            sf_session_progress(s, ph, done, total);
         }
-        sf_session_unit(s, pu, SF_UNIT_VERIFIED);
+        sf_session_unit(s, pu, writing ? SF_UNIT_WRITTEN : SF_UNIT_VERIFIED);
     }
     return SF_OK;
 }
@@ -209,9 +198,9 @@ static sf_error rom_write_plan(sf_session *s, const sf_plan *plan, const bool *c
     if (!(flags & SF_WRITE_NO_ERASE))
         e = rom_erase_units(s, plan);
     if (e == SF_OK)
-        e = write_units(s, plan);
+        e = each_block(s, plan, true, write_block);
     if (e == SF_OK && (flags & SF_WRITE_VERIFY))
-        e = verify_units(s, plan);
+        e = each_block(s, plan, false, verify_block);
     return e;
 }
 

@@ -198,14 +198,22 @@ static void test_delta_and_rom_readback_f746(void **state)
     delta_and_rom_readback_f4(state, "stm32f746ng", "at 0x20004000", 5);
 }
 
+/* A real-time F103RE and n bytes of firmware in a.bin: through the stub kept at 115200, 48 KiB
+ * take about 5 s on the line, time to interrupt the host. */
+static uint8_t *slow_write_setup(void **state, pty_board **x, size_t n, uint32_t seed)
+{
+    sim_options opt = {.boot0 = true, .realtime = true};
+    *x = *state = fixture("stm32f103re", &opt);
+    uint8_t *img = bh_firmware(n, seed, 0x08000000);
+    save(*x, "a.bin", img, n);
+    return img;
+}
+
 static void test_resume_after_the_host_dies(void **state)
 {
-    /* Real time, the stub kept at 115200: 48 KiB of noise take about 5 s on the line. */
-    sim_options opt = {.boot0 = true, .realtime = true};
-    pty_board *x = *state = fixture("stm32f103re", &opt);
+    pty_board *x;
     size_t n = 48 * 1024;
-    uint8_t *img = bh_firmware(n, 5, 0x08000000);
-    save(x, "a.bin", img, n);
+    uint8_t *img = slow_write_setup(state, &x, n, 5);
     const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "--no-backup",
                           "write", pb_file(x, "a.bin"), NULL};
     assert_int_equal(run_program_killed(argv, x->log, 2500), 128 + 9);
@@ -229,11 +237,8 @@ static void test_resume_after_the_host_dies(void **state)
  * chip back to the ROM as after a finished write (stm32flash then talks to the ROM). */
 static void test_interrupted_write_hands_the_chip_back(void **state)
 {
-    sim_options opt = {.boot0 = true, .realtime = true};
-    pty_board *x = *state = fixture("stm32f103re", &opt);
-    size_t n = 48 * 1024;
-    uint8_t *img = bh_firmware(n, 12, 0x08000000);
-    save(x, "a.bin", img, n);
+    pty_board *x;
+    uint8_t *img = slow_write_setup(state, &x, 48 * 1024, 12);
     const char *argv[] = {getenv("STUBFLASH_CLI"), "-v", "-p", sim_pty_path(x->pty), "--stub-baud", "0", "--no-backup",
                           "write", pb_file(x, "a.bin"), NULL};
     pid_t pid = run_start(argv, NULL, x->log);
