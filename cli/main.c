@@ -209,8 +209,9 @@ static void json_chip(cli *c, const sf_chip *chip)
     json_escape(chip->device ? chip->device->name : "unknown", name, sizeof name);
     snprintf(buf, sizeof buf,
              "{\"pid\": %u, \"name\": %s, \"bootloader_version\": \"%u.%u\", \"flash_size\": %u, "
-             "\"readout_protected\": %s, \"write_protection\": %u}",
+             "\"bank2_address\": %u, \"readout_protected\": %s, \"write_protection\": %u}",
              chip->pid, name, chip->bootloader_version >> 4, chip->bootloader_version & 15, chip->flash_size,
+             sf_device_bank2_base(chip->device, chip->flash_size),
              chip->protection.readout ? "true" : "false", chip->protection.known_wrp ? chip->protection.wrp : 0xFFFFFFFFu);
     out_json_raw(&c->out, "chip", buf);
 }
@@ -273,10 +274,15 @@ static int cmd_info(cli *c)
     printf("%s\n", chip.stub_running ? " (not asked: the stub a previous run left was answering)" : "");
     if (d) {
         printf("flash:       0x%08X..0x%08X, %u KiB, %zu erase units", d->flash_base,
-               d->flash_base + chip.flash_size - 1, chip.flash_size / 1024, sf_device_unit_count(d, chip.flash_size));
+               sf_device_flash_end(d, chip.flash_size) - 1, chip.flash_size / 1024, sf_device_unit_count(d, chip.flash_size));
         if (d->layout_runs == 1)
             printf(" of %u bytes", d->layout[0].size);
-        printf("%s\n", d->dual_bank ? ", two banks" : "");
+        uint32_t bank2 = sf_device_bank2_base(d, chip.flash_size), hole_size, hole = sf_device_hole(d, chip.flash_size, &hole_size);
+        if (bank2)
+            printf(", two banks (bank 2 at 0x%08X)", bank2);
+        printf("\n");
+        if (hole)
+            printf("             no flash at 0x%08X..0x%08X (between the banks)\n", hole, hole + hole_size - 1);
         printf("RAM:         0x%08X..0x%08X usable through the bootloader\n", d->ram_base, d->ram_end - 1);
         printf("system mem:  0x%08X..0x%08X\n", d->sysmem_base, d->sysmem_end - 1);
     }
@@ -492,7 +498,7 @@ static int cmd_read(cli *c, int argc, char **argv)
     if (!have_size) {
         if (!chip.device)
             return fail(c, SF_ERR_DEVICE, "unknown chip: give --size");
-        size = chip.device->flash_base + chip.flash_size - address;
+        size = sf_device_flash_end(chip.device, chip.flash_size) - address; /* a hole reads as erased */
     }
     uint8_t *buf = malloc(size);
     if (!buf)

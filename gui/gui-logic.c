@@ -161,14 +161,8 @@ void sfg_map_init(sfg_map *m, const sf_device *dev, guint32 flash_size)
     m->start = g_new0(guint32, m->count);
     m->size = g_new0(guint32, m->count);
     m->state = g_new(guint8, m->count);
-    guint i = 0;
-    guint32 a = dev->flash_base;
-    for (guint r = 0; r < dev->layout_runs && i < m->count; r++)
-        for (guint k = 0; k < dev->layout[r].count && i < m->count; k++, i++) {
-            m->start[i] = a;
-            m->size[i] = dev->layout[r].size;
-            a += dev->layout[r].size;
-        }
+    for (guint i = 0; i < m->count; i++)
+        sf_device_unit_at(dev, flash_size, i, &m->start[i], &m->size[i]);
     sfg_map_clear(m);
 }
 

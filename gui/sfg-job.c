@@ -128,11 +128,13 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
         if (!chip->device)
             return fail_text(text, SF_ERR_DEVICE, "the chip (product ID 0x%03X) is not in the device table: its flash "
                              "layout is unknown", chip->pid);
-        guint8 *buf = g_malloc(chip->flash_size);
-        e = sf_session_read(s, chip->device->flash_base, buf, chip->flash_size);
+        /* The whole flash, a hole between the banks as erased bytes (sf_session_read). */
+        guint32 span = sf_device_flash_end(chip->device, chip->flash_size) - chip->device->flash_base;
+        guint8 *buf = g_malloc(span);
+        e = sf_session_read(s, chip->device->flash_base, buf, span);
         if (e == SF_OK) {
             GError *err = NULL;
-            if (!g_file_set_contents(j->read_path, (const char *)buf, chip->flash_size, &err)) {
+            if (!g_file_set_contents(j->read_path, (const char *)buf, span, &err)) {
                 e = fail_text(text, SF_ERR_FILE, "read the flash, but cannot save it: %s", err->message);
                 g_error_free(err);
             } else {

@@ -111,7 +111,7 @@ static sf_error rom_erase_units(sf_session *s, const sf_plan *plan)
     if (!units)
         return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
     for (size_t i = 0; i < plan->count; i++)
-        units[i] = plan->units[i].index;
+        units[i] = sf_device_rom_page(s->chip.device, plan->units[i].start, plan->units[i].index);
     unsigned timeout = sf_rom_erase_timeout_ms(plan);
     sf_session_log(s, SF_LOG_INFO, "erasing %zu unit(s)", plan->count);
     sf_session_progress(s, SF_PHASE_ERASE, 0, plan->count);
@@ -120,7 +120,7 @@ static sf_error rom_erase_units(sf_session *s, const sf_plan *plan)
     for (size_t i = 0; i < plan->count && e == SF_OK; i += 16) {
         if (sf_session_cancelled(s)) {
             e = sf_fail(&s->eb, SF_ERR_CANCELLED, "cancelled during erase, before unit %u (0x%08X)",
-                        plan->units[i].index, sf_device_unit_start(s->chip.device, plan->units[i].index));
+                        plan->units[i].index, plan->units[i].start);
             break;
         }
         size_t n = plan->count - i < 16 ? plan->count - i : 16;

@@ -35,12 +35,13 @@ static void on_progress(void *user, uint64_t done, uint64_t total)
     sf_session_progress(p->s, SF_PHASE_WRITE, p->base + done, p->total);
 }
 
-/* CRC32 of every unit of the plan, as the chip holds them, by runs of adjacent equal units. */
+/* CRC32 of every unit of the plan, as the chip holds them, by runs of equal units that follow
+ * each other in memory (not in number: a hole may lie between the banks). */
 static sf_error device_crcs(sf_session *s, const sf_plan *plan, uint32_t *crcs)
 {
     for (size_t i = 0; i < plan->count;) {
         size_t j = i;
-        while (j + 1 < plan->count && plan->units[j + 1].index == plan->units[j].index + 1 &&
+        while (j + 1 < plan->count && plan->units[j + 1].start == plan->units[j].start + plan->units[j].size &&
                plan->units[j + 1].size == plan->units[i].size)
             j++;
         sf_error e = sc_unit_crcs(s->stub, plan->units[i].start, plan->units[i].size, (uint32_t)(j - i + 1), crcs + i);
@@ -239,10 +240,7 @@ static sf_error stub_erase_units(sf_session *s, const sf_plan *plan)
     sf_session_progress(s, SF_PHASE_ERASE, 0, plan->count);
     for (size_t i = 0; i < plan->count && e == SF_OK; i++) {
         const sf_plan_unit *pu = &plan->units[i];
-        uint32_t start = sf_device_unit_start(s->chip.device, pu->index);
-        uint32_t idx, st, size;
-        sf_device_unit_of(s->chip.device, s->chip.flash_size, start, &idx, &st, &size);
-        e = sc_erase(s->stub, start, size);
+        e = sc_erase(s->stub, pu->start, pu->size);
         sf_session_unit(s, pu, e ? SF_UNIT_FAILED : SF_UNIT_ERASED);
         sf_session_progress(s, SF_PHASE_ERASE, i + 1, plan->count);
     }

@@ -23,17 +23,6 @@ sf_error sf_session_refuse_if_readout_protected(sf_session *s)
                    "'stubflash unprotect --readout --erase-all' removes it, and the chip then ERASES ALL its flash");
 }
 
-uint32_t sf_device_unit_start(const sf_device *d, uint32_t index)
-{
-    uint32_t addr = d->flash_base;
-    for (uint8_t r = 0; r < d->layout_runs && index; r++) {
-        uint32_t n = index < d->layout[r].count ? index : d->layout[r].count;
-        addr += n * d->layout[r].size;
-        index -= n;
-    }
-    return addr;
-}
-
 /* Groups of units one WRP bit protects on F0/F1/F3 (bit 31 covers the rest). */
 static uint32_t wrp_bit_of_unit(const sf_device *d, uint32_t unit)
 {
@@ -50,7 +39,8 @@ sf_error sf_session_check_units_writable(sf_session *s, const uint32_t *units, s
     for (size_t i = 0; i < n; i++) {
         uint32_t bit = wrp_bit_of_unit(s->chip.device, units[i]);
         if (!(p->wrp & (1u << bit))) {
-            uint32_t start = sf_device_unit_start(s->chip.device, units[i]);
+            uint32_t start = 0;
+            sf_device_unit_at(s->chip.device, s->chip.flash_size, units[i], &start, NULL);
             return sf_fail(&s->eb, SF_ERR_PROTECTED,
                            "page %u (0x%08X) is write-protected (WRP bit %u): the bootloader would skip it "
                            "silently. 'stubflash unprotect --write' removes write protection", units[i], start, bit);

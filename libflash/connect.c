@@ -58,9 +58,9 @@ sf_error sf_session_read_chip_state(sf_session *s)
         uint8_t fs[4]; /* read 4: some ROMs refuse fewer than 4 bytes? AN3155 allows 1; keep aligned */
         if (s->backend->read(s, d->flash_size_reg & ~3u, fs, 4, SF_PHASE_READ, NULL, 0) == SF_OK) {
             unsigned o = d->flash_size_reg & 3u;
-            uint32_t kib = (uint32_t)fs[o] | (uint32_t)fs[o + 1] << 8;
-            if (kib && kib != 0xFFFF && kib * 1024u <= d->flash_size)
-                c->flash_size = kib * 1024u;
+            uint32_t bytes = sf_device_decode_flash_size(d, (uint16_t)(fs[o] | fs[o + 1] << 8));
+            if (bytes)
+                c->flash_size = bytes;
         }
         s->err[0] = 0;
     }

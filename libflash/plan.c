@@ -54,7 +54,8 @@ sf_error sf_plan_build(const sf_device *dev, uint32_t flash_size, const sf_image
     memset(p, 0, sizeof *p);
     size_t cap = 0;
     uint32_t fstart = dev->flash_base;
-    uint64_t fend = (uint64_t)dev->flash_base + flash_size;
+    uint64_t fend = sf_device_flash_end(dev, flash_size);
+    uint32_t hole_size, hole = sf_device_hole(dev, flash_size, &hole_size);
     for (size_t s = 0; s < sf_image_segment_count(img); s++) {
         uint32_t addr;
         const uint8_t *data;
@@ -69,8 +70,30 @@ sf_error sf_plan_build(const sf_device *dev, uint32_t flash_size, const sf_image
                            addr, (uint32_t)(addr + len - 1), fstart, (uint32_t)(fend - 1), flash_size / 1024, bad,
                            addr < fstart ? " (a raw binary needs --address 0x08000000?)" : "");
         }
+        /* The hole between the banks: a read of the whole flash gives erased bytes there, which
+         * are left out; anything else cannot be written. */
+        uint32_t first = 0;
+        bool in_hole = false;
+        for (uint32_t a = addr > hole ? addr : hole; hole && a < hole + hole_size && a - addr < len; a++)
+            if (data[a - addr] != dev->erased_value) {
+                first = a;
+                in_hole = true;
+                break;
+            }
+        if (in_hole) {
+            sf_plan_free(p);
+            return sf_fail(eb, SF_ERR_FIT,
+                           "the image has bytes at 0x%08X, between flash bank 1 (0x%08X..0x%08X) and bank 2 "
+                           "(0x%08X..0x%08X): this %u KiB part has no flash at 0x%08X..0x%08X",
+                           first, fstart, hole - 1, hole + hole_size, (uint32_t)(fend - 1), flash_size / 1024, hole,
+                           hole + hole_size - 1);
+        }
         size_t off = 0;
         while (off < len) {
+            if (hole && addr + (uint32_t)off >= hole && addr + (uint32_t)off - hole < hole_size) {
+                off = hole + hole_size - addr; /* erased bytes in the hole: nothing to write */
+                continue;
+            }
             sf_plan_unit *u = unit_for(dev, flash_size, p, addr + (uint32_t)off, &cap);
             if (!u) {
                 sf_plan_free(p);

@@ -17,7 +17,8 @@ typedef struct sf_plan {
     size_t count;
 } sf_plan;
 
-/* Every image byte must lie in [flash_base, flash_base + flash_size); errors name the first
+/* Every image byte must lie in the flash of a part with flash_size bytes (sf_device_flash_end;
+ * in the hole between its banks only erased bytes, which are left out); errors name the first
  * byte that does not. Units not fully covered have their other bytes set to erased_value. */
 sf_error sf_plan_build(const sf_device *dev, uint32_t flash_size, const sf_image *img, sf_plan *plan, sf_errbuf *eb);
 void sf_plan_free(sf_plan *plan);

@@ -81,7 +81,7 @@ static bool in_ram(const sf_device *d, uint32_t addr, bool top_too)
 
 static bool in_flash(const sf_device *d, uint32_t flash_size, uint32_t addr)
 {
-    return in_range(addr, d->flash_base, flash_size, false);
+    return sf_device_unit_of(d, flash_size, addr, NULL, NULL, NULL) == SF_OK;
 }
 
 /* Whether the image itself holds the byte at addr. */

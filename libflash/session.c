@@ -375,6 +375,8 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
     if (e == SF_OK)
         sf_session_log(s, SF_LOG_INFO, "wrote %zu bytes in %zu unit(s)%s", sf_image_size(img), plan.count,
               (flags & SF_WRITE_VERIFY) ? ", verified" : "");
+    if (e == SF_OK && sf_session_needs_empty_note_cleared(s, &plan))
+        e = sf_session_clear_empty_note(s);
     if (e == SF_ERR_TIMEOUT || e == SF_ERR_IO || e == SF_ERR_PROTOCOL) /* the link failed mid-way */
         strncat(s->err, ". The flash may be half-written: run the same write again (it rewrites what differs); "
                 "if the board no longer answers, reset it with BOOT0 high first", sizeof s->err - strlen(s->err) - 1);
@@ -409,6 +411,22 @@ sf_error sf_session_read(sf_session *s, uint32_t addr, uint8_t *buf, size_t len)
         return end(s, sf_fail(&s->eb, SF_ERR_FIT, "0x%08X + %zu runs past the address space", addr, len));
     uint64_t done = 0;
     sf_session_progress(s, SF_PHASE_READ, 0, len);
+    /* The hole between the banks of some parts is no memory (the ROM refuses it): it reads as
+     * erased flash, so that a read of the whole flash keeps every address in its place. */
+    const sf_device *d = s->chip.device;
+    uint32_t hole_size = 0, hole = d ? sf_device_hole(d, s->chip.flash_size, &hole_size) : 0;
+    if (hole && addr < hole + hole_size && (uint64_t)addr + len > hole) {
+        size_t before = addr < hole ? hole - addr : 0;
+        size_t skip = (uint64_t)addr + len < (uint64_t)hole + hole_size ? len - before : hole + hole_size - addr - before;
+        if (before && (e = s->backend->read(s, addr, buf, before, SF_PHASE_READ, &done, len)))
+            return end(s, e);
+        memset(buf + before, d->erased_value, skip);
+        done += skip;
+        size_t after = len - before - skip;
+        return end(s, after ? s->backend->read(s, addr + (uint32_t)(before + skip), buf + before + skip, after,
+                                               SF_PHASE_READ, &done, len)
+                            : SF_OK);
+    }
     return end(s, s->backend->read(s, addr, buf, len, SF_PHASE_READ, &done, len));
 }
 
@@ -434,9 +452,14 @@ sf_error sf_session_erase_range(sf_session *s, uint32_t addr, uint32_t len)
     if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)))
         return end(s, e);
     const sf_device *d = s->chip.device;
-    if (len == 0 || addr < d->flash_base || (uint64_t)addr + len > (uint64_t)d->flash_base + s->chip.flash_size)
+    uint32_t fend = sf_device_flash_end(d, s->chip.flash_size), hole_size, hole = sf_device_hole(d, s->chip.flash_size, &hole_size);
+    if (len == 0 || addr < d->flash_base || (uint64_t)addr + len > fend)
         return end(s, sf_fail(&s->eb, SF_ERR_FIT, "erase range 0x%08X+%u is not inside the flash 0x%08X..0x%08X",
-                              addr, len, d->flash_base, d->flash_base + s->chip.flash_size - 1));
+                              addr, len, d->flash_base, fend - 1));
+    if (hole && addr < hole + hole_size && (uint64_t)addr + len > hole)
+        return end(s, sf_fail(&s->eb, SF_ERR_FIT, "erase range 0x%08X+%u reaches 0x%08X..0x%08X, between flash bank 1 "
+                              "and bank 2, where this %u KiB part has no flash", addr, len, hole, hole + hole_size - 1,
+                              s->chip.flash_size / 1024));
     size_t cap = sf_device_unit_count(d, s->chip.flash_size), n = 0;
     sf_plan plan = {0};
     sf_plan_unit *pu = calloc(cap ? cap : 1, sizeof *pu);
@@ -477,8 +500,11 @@ static sf_error erase_every_unit(sf_session *s)
     uint32_t *units = malloc((n ? n : 1) * sizeof *units);
     if (!units)
         return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++)
-        units[i] = (uint32_t)i;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t start = 0;
+        sf_device_unit_at(s->chip.device, s->chip.flash_size, i, &start, NULL);
+        units[i] = sf_device_rom_page(s->chip.device, start, (uint32_t)i);
+    }
     sf_error e = SF_OK;
     sf_session_progress(s, SF_PHASE_ERASE, 0, n);
     for (size_t i = 0; i < n && e == SF_OK; i += 512) {

@@ -73,6 +73,11 @@ sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, siz
 sf_error sf_session_set_error(sf_session *s, sf_error code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sf_session_say(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* empty_check.c: whether the plan writes the first flash word of a line with an empty check,
+ * and clearing its note (through the ROM, which resets the chip; the session follows). */
+bool sf_session_needs_empty_note_cleared(const sf_session *s, const sf_plan *plan);
+sf_error sf_session_clear_empty_note(sf_session *s);
+
 /* connect.c */
 /* Synchronise with whatever listens (ROM or a stub a dead host left) and learn the chip. */
 sf_error sf_session_connect(sf_session *s, unsigned sync_ms);
@@ -91,8 +96,6 @@ sf_error sf_session_refuse_if_readout_protected(sf_session *s);
 sf_error sf_session_check_units_writable(sf_session *s, const uint32_t *units, size_t n);
 /* The plan of an image, every check passed (else nothing is built). */
 sf_error sf_session_check_plan(sf_session *s, const sf_image *img, sf_plan *plan);
-/* Address of erase unit index (units are numbered from the flash base, layout order). */
-uint32_t sf_device_unit_start(const sf_device *d, uint32_t index);
 
 /* session_backup.c: hand the plan's units as the chip holds them to the backup function, if
  * one is set; changed says which units the write changes; crcs, if not NULL, are the units'

@@ -62,4 +62,8 @@ sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_e
 /* Monotonic milliseconds. */
 uint64_t sf_now_ms(void);
 
+/* The number Extended Erase takes for the erase unit at start, index in address order
+ * (device_table.c says how lines number them). */
+uint32_t sf_device_rom_page(const sf_device *d, uint32_t start, uint32_t index);
+
 #endif

@@ -87,12 +87,9 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
         ring = MAX_RING;
     p.brr = (p.uart_clock + baud / 2u) / baud;
     p.page_size = d->layout[0].size;
-    /* Bank 2: on the F1 XL after the first 512 KiB (RM0008 3.3.3); on the others at half the
-     * flash (L476, G474 in its default dual-bank mode). */
-    if (sfi_family_named(d->family)->bank2_at_512k)
-        p.bank2_base = d->dual_bank && flash_size > 512u * 1024u ? d->flash_base + 512u * 1024u : 0;
-    else
-        p.bank2_base = d->dual_bank ? d->flash_base + flash_size / 2u : 0;
+    /* Bank 2 of this part (the device table: fixed on H7, G4 and L1 cat.5/6, half the flash on
+     * the others, after 512 KiB on the F1 XL; none on the H750). */
+    p.bank2_base = sf_device_bank2_base(d, flash_size);
     p.frame = end;
     p.max_payload = payload;
     p.ring = end + fbuf;

@@ -318,12 +318,16 @@ static void *board_thread(void *arg)
         b->reset_req = false;
         b->resets++;
         b->fault[0] = 0;
-        bool boot0 = b->boot0;
         sim_line_interrupt(b->line, false);
         if (power_on)
             scramble_ram(b); /* SRAM content is undefined after power-up */
-        power_on = false;
         sim_flash_reset(&b->flash);
+        if (power_on || b->flash.obl_request)
+            sim_flash_option_load(&b->flash);
+        /* A chip whose first flash word was erased at option-byte loading boots its ROM even
+         * with BOOT0 low, while the empty check's note stands (sim_part.h). */
+        bool boot0 = b->boot0 || b->flash.empty;
+        power_on = false;
         int64_t at = b->reset_at ? b->reset_at : sim_clock_now(&b->clock);
         b->reset_at = 0;
         int64_t startup = boot0 && b->clock.realtime ? b->part->rom_startup_ns : 0;

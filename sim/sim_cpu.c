@@ -125,6 +125,7 @@ static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t address, int si
     sim_clock_wait_until(c->env.clock, sim_flash_busy_until(c->env.flash)); /* bus stalls while BSY */
     const char *msg = NULL;
     bool flashlike = sim_memory_in_flash(c->env.mem, addr, (size_t)size) ||
+                     sim_memory_in_hole(c->env.mem, addr, (size_t)size) ||
                      sim_memory_in_options(c->env.mem, addr, (size_t)size);
     if (!flashlike)
         msg = "write to system memory (ROM)";
@@ -245,6 +246,8 @@ static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
         sim_dma_mux_write(&c->dma, addr - m->dmamux, v);
     } else if (in_block(addr, m->flash_regs)) {
         sim_flash_reg_write(c->env.flash, addr - m->flash_regs, v);
+        if (c->env.flash->obl_request) /* the option-byte reload resets the chip */
+            set_exit(c, CPU_EXIT_RESET, NULL);
     } else {
         *plain_reg(c, addr) = v;
     }

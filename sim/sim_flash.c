@@ -13,6 +13,7 @@ typedef struct sim_flash_model {
     uint32_t cr_reset;  /* CR after reset: its lock bits */
     uint32_t sr_eop;    /* set in SR when an operation ends */
     uint32_t cr_strt;   /* cleared in CR then (0: the controller has no such bit) */
+    uint32_t sr_hole;   /* set in SR by a store into the hole between the banks */
 } sim_flash_model;
 
 static const sim_flash_model *model_of(const sim_flash *f);
@@ -102,6 +103,14 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
+}
+
+void sim_flash_option_load(sim_flash *f)
+{
+    uint32_t first;
+    memcpy(&first, f->mem, 4);
+    f->empty = f->part->empty_check != SIM_EMPTY_NONE && first == 0xFFFFFFFFu;
+    f->obl_request = false;
 }
 
 uint32_t sim_flash_page_count(sim_flash *f)
@@ -200,6 +209,10 @@ bool sim_flash_erase_page(sim_flash *f, uint32_t page)
         return false;
     uint32_t off = unit_offset(f, page), size = unit_size(f, page), addr = f->part->flash_base + off;
     struct flash_bank *b = bank_of_addr(f, addr);
+    if (sim_part_in_hole(f->part, addr)) {
+        b->sr |= model_of(f)->sr_hole; /* no such page: the ROM answers NACK */
+        return false;
+    }
     if (sim_flash_page_protected(f, page)) {
         b->sr |= SR_WRPRTERR;
         f->protection_errors++;
@@ -441,6 +454,13 @@ void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t v) { model_of(f)->
 
 bool sim_flash_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t value, const char **msg)
 {
+    /* The manuals do not say what a store between the banks does (on a bus it is an error): the
+     * controller flags its programming error and nothing is written (assumed). */
+    if (sim_part_in_hole(f->part, addr)) {
+        bank_of_addr(f, addr)->sr |= model_of(f)->sr_hole;
+        f->program_errors++;
+        return true;
+    }
     return model_of(f)->cpu_store(f, addr, size, value, msg);
 }
 
@@ -506,6 +526,11 @@ static void f1_reg_write(sim_flash *f, uint32_t off, uint32_t v)
             b->key_step = 0;
         }
         b->cr = (b->cr & (CR_LOCK | CR_OPTWRE)) | (v & ~(CR_LOCK | CR_OPTWRE | CR_STRT));
+        /* F0/F3: OBL_LAUNCH (bit 13) reloads the option bytes with a reset (RM0091 4.5.5,
+         * RM0316 4.5.5; assumed to need OPTWRE, as programming them does); the F1 has no such
+         * bit (RM0008: a power cycle). */
+        if ((v & (1u << 13)) && (b->cr & CR_OPTWRE) && f->part->family != SFI_FAMILY_F1)
+            f->obl_request = true;
         if (!(v & CR_OPTWRE))
             b->cr &= ~CR_OPTWRE; /* OPTWRE is cleared by writing 0 */
         if ((v & CR_STRT) && !(b->cr & CR_LOCK)) {
@@ -593,13 +618,16 @@ void sim_flash_power_cut(sim_flash *f, int64_t now)
  * PELOCK, PRGLOCK and OPTLOCK set after reset; the H7's EOP is SR bit 16 and its START clears
  * itself. */
 static const sim_flash_model models[SFI_FLASH_KINDS] = {
-    [SFI_FLASH_F1] = {f1_reg_read, f1_reg_write, f1_cpu_store, CR_LOCK, SR_EOP, CR_STRT},
+    [SFI_FLASH_F1] = {f1_reg_read, f1_reg_write, f1_cpu_store, CR_LOCK, SR_EOP, CR_STRT, SR_PGERR},
     [SFI_FLASH_F4] = {sim_flash_f4_reg_read, sim_flash_f4_reg_write, sim_flash_f4_cpu_store, CR4_LOCK, SR4_EOP,
-                      CR4_STRT},
-    [SFI_FLASH_L4] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK, SR4_EOP,
-                      CR4_STRT},
-    [SFI_FLASH_L0] = {sim_flash_l0_reg_read, sim_flash_l0_reg_write, sim_flash_l0_cpu_store, 0x7u, 1u << 1, 0},
-    [SFI_FLASH_H7] = {sim_flash_h7_reg_read, sim_flash_h7_reg_write, sim_flash_h7_cpu_store, 1u, 1u << 16, 0},
+                      CR4_STRT, SR4_PGSERR},
+    [SFI_FLASH_L4] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK | 1u << 30,
+                      SR4_EOP, CR4_STRT, SR4_PGSERR}, /* LOCK and OPTLOCK after reset */
+    /* L0/L1: PGAERR (SR bit 9), H7: OPERR (bit 22) */
+    [SFI_FLASH_L0] = {sim_flash_l0_reg_read, sim_flash_l0_reg_write, sim_flash_l0_cpu_store, 0x7u, 1u << 1, 0,
+                      1u << 9},
+    [SFI_FLASH_H7] = {sim_flash_h7_reg_read, sim_flash_h7_reg_write, sim_flash_h7_cpu_store, 1u, 1u << 16, 0,
+                      1u << 22},
 };
 
 static const sim_flash_model *model_of(const sim_flash *f) { return &models[sim_part_family(f->part)->flash_kind]; }

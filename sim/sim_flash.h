@@ -73,6 +73,9 @@ typedef struct sim_flash {
     uint8_t *optbytes;     /* optbytes_size bytes, inside the system-memory page */
     struct flash_bank bank[2];
     bool rdp_active;       /* latched from the option bytes at reset (OBL) */
+    bool empty;            /* the empty check's note (sim_flash_option_load; the part's empty_check) */
+    bool obl_request;      /* software asked for an option-byte reload: the chip resets */
+    uint32_t acr;          /* L4/G0/G4/WB FLASH_ACR but the G0/WB's EMPTY bit */
     uint32_t wrpr;         /* latched WRP, bit = 0: protected */
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
     uint64_t rng;
@@ -93,6 +96,9 @@ void sim_flash_reset(sim_flash *f);
 /* Factory state of the option bytes (RDP off, nothing protected). */
 void sim_flash_default_options(sim_flash *f);
 
+/* Option-byte loading (power-on, OBL_LAUNCH): the empty check notes whether the first flash
+ * word is erased, on parts that have one. */
+void sim_flash_option_load(sim_flash *f);
 uint32_t sim_flash_reg_read(sim_flash *f, uint32_t off);
 void sim_flash_reg_write(sim_flash *f, uint32_t off, uint32_t value);
 

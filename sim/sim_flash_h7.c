@@ -23,7 +23,7 @@ enum { SRH_BSY = 1u << 0, SRH_WBNE = 1u << 1, SRH_QW = 1u << 2, SRH_EOP = 1u << 
        SRH_PGSERR = 1u << 18, SRH_INCERR = 1u << 21, SRH_OPERR = 1u << 22 };
 #define SRH_CLEARABLE 0x0FEF0000u
 
-static int bank_of(const sim_flash *f, uint32_t addr) { return addr >= f->part->bank2_base ? 1 : 0; }
+static int bank_of(const sim_flash *f, uint32_t addr) { return f->part->bank2_base && addr >= f->part->bank2_base ? 1 : 0; }
 
 uint32_t sim_flash_h7_reg_read(sim_flash *f, uint32_t off)
 {
@@ -55,6 +55,8 @@ static void start(sim_flash *f, int bi, struct flash_bank *b)
         b->sr |= SRH_PGSERR;
     else if (cr & CRH_BER)
         sim_flash_mass_erase(f, 1u << bi);
+    else if ((cr & CRH_SER) && CRH_SNB(cr) >= sim_part_bank_bytes(f->part, bi) / f->part->page_size)
+        b->sr |= SRH_OPERR; /* a sector this part's bank does not have (assumed: not described) */
     else if (cr & CRH_SER)
         sim_flash_erase_page(f, first + CRH_SNB(cr));
 }

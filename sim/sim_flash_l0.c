@@ -18,7 +18,10 @@
 
 #include <string.h>
 
-enum { L0_PECR = 0x04, L0_PEKEYR = 0x0C, L0_PRGKEYR = 0x10, L0_SR = 0x18 };
+enum { L0_PECR = 0x04, L0_PEKEYR = 0x0C, L0_PRGKEYR = 0x10, L0_OPTKEYR = 0x14, L0_SR = 0x18 };
+/* RM0367 3.3.4 / RM0038 3.3.4: the option bytes' keys, with PELOCK clear */
+#define OPTKEY1 0xFBEAD9C8u
+#define OPTKEY2 0x24252627u
 enum { PECR_PELOCK = 1u << 0, PECR_PRGLOCK = 1u << 1, PECR_OPTLOCK = 1u << 2, PECR_PROG = 1u << 3,
        PECR_ERASE = 1u << 9, PECR_FPRG = 1u << 10 };
 enum { SR0_BSY = 1u << 0, SR0_EOP = 1u << 1, SR0_ENDHV = 1u << 2, SR0_READY = 1u << 3, SR0_WRPERR = 1u << 8,
@@ -71,12 +74,20 @@ void sim_flash_l0_reg_write(sim_flash *f, uint32_t off, uint32_t v)
         b->cr = (b->cr & (PECR_PELOCK | PECR_PRGLOCK | PECR_OPTLOCK)) | v;
         if (v & PECR_PELOCK)
             b->cr |= PECR_PRGLOCK | PECR_OPTLOCK;
+        /* OBL_LAUNCH (bit 18) reloads the option bytes with a reset, with OPTLOCK clear
+         * (RM0367 3.7.1, RM0038 3.9.1). */
+        if ((v & (1u << 18)) && !(b->cr & PECR_OPTLOCK))
+            f->obl_request = true;
         if (!(v & PECR_FPRG))
             f->word_pending = false;
         break;
     case L0_PEKEYR:
         if (b->cr & PECR_PELOCK)
             key(b, &b->key_step, v, PEKEY1, PEKEY2, PECR_PELOCK);
+        break;
+    case L0_OPTKEYR:
+        if (!(b->cr & PECR_PELOCK) && (b->cr & PECR_OPTLOCK))
+            key(b, &b->key_step, v, OPTKEY1, OPTKEY2, PECR_OPTLOCK);
         break;
     case L0_PRGKEYR:
         if (!(b->cr & PECR_PELOCK) && (b->cr & PECR_PRGLOCK))

@@ -13,14 +13,17 @@
  */
 #include "sim_flash.h"
 
-enum { L4_KEYR = 0x08, L4_SR = 0x10, L4_CR = 0x14, L4_OPTR = 0x20 };
+enum { L4_ACR = 0x00, L4_KEYR = 0x08, L4_OPTKEYR = 0x0C, L4_SR = 0x10, L4_CR = 0x14, L4_OPTR = 0x20 };
+/* FLASH_SR PEMPTY (L4), FLASH_ACR EMPTY (G0, WB): the empty check's note (sim_part.h). */
+#define SR_PEMPTY (1u << 17)
+#define ACR_EMPTY (1u << 16)
 enum {
     SRL_EOP = 1u << 0, SRL_OPERR = 1u << 1, SRL_PROGERR = 1u << 3, SRL_WRPERR = 1u << 4, SRL_PGAERR = 1u << 5,
     SRL_SIZERR = 1u << 6, SRL_PGSERR = 1u << 7, SRL_MISERR = 1u << 8, SRL_FASTERR = 1u << 9, SRL_BSY = 1u << 16,
 };
 #define SRL_ERRORS (SRL_OPERR | SRL_PROGERR | SRL_WRPERR | SRL_PGAERR | SRL_SIZERR | SRL_PGSERR | SRL_MISERR | SRL_FASTERR)
 enum { CRL_PG = 1u << 0, CRL_PER = 1u << 1, CRL_MER1 = 1u << 2, CRL_BKER = 1u << 11, CRL_MER2 = 1u << 15,
-       CRL_STRT = 1u << 16, CRL_LOCK = 1u << 31 };
+       CRL_STRT = 1u << 16, CRL_OBL_LAUNCH = 1u << 27, CRL_OPTLOCK = 1u << 30, CRL_LOCK = 1u << 31 };
 #define CRL_PNB(cr) (((cr) >> 3) & 0xFFu)
 
 uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
@@ -28,7 +31,10 @@ uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
     struct flash_bank *b = &f->bank[0];
     sim_flash_settle(f, b);
     switch (off) {
-    case L4_SR: return sim_flash_status(f, b, SRL_BSY);
+    case L4_ACR:
+        return f->acr | (f->empty && f->part->empty_check == SIM_EMPTY_ACR_EMPTY ? ACR_EMPTY : 0u);
+    case L4_SR:
+        return sim_flash_status(f, b, SRL_BSY) | (f->empty && f->part->empty_check == SIM_EMPTY_SR_PEMPTY ? SR_PEMPTY : 0u);
     case L4_CR: return b->cr;
     case L4_OPTR: return f->optbytes[0] | 0xFFFFFF00u; /* RDP in bits 0-7; user options all set */
     default: return 0;
@@ -48,10 +54,11 @@ static void start(sim_flash *f, struct flash_bank *b)
         sim_flash_mass_erase(f, ((cr & CRL_MER1) ? 1u : 0u) | ((cr & CRL_MER2) ? 2u : 0u));
     } else {
         const struct sim_part *p = f->part;
-        uint32_t bank_pages = p->bank2_base ? (p->bank2_base - p->flash_base) / p->page_size
-                                            : p->flash_size / p->page_size;
-        uint32_t page = CRL_PNB(cr) + ((cr & CRL_BKER) ? bank_pages : 0);
-        if (CRL_PNB(cr) >= bank_pages || ((cr & CRL_BKER) && !p->bank2_base) || page >= sim_flash_page_count(f))
+        /* PNB counts pages in the bank BKER names; a bank of a smaller part has fewer. */
+        int bk = (cr & CRL_BKER) ? 1 : 0;
+        uint32_t bank_pages = sim_part_bank_bytes(p, bk) / p->page_size;
+        uint32_t page = CRL_PNB(cr) + (bk ? sim_flash_page_of(f, p->bank2_base) : 0);
+        if (CRL_PNB(cr) >= bank_pages || (bk && !p->bank2_base) || page >= sim_flash_page_count(f))
             b->sr |= SRL_OPERR; /* no such page (assumed: the manuals leave it undefined) */
         else
             sim_flash_erase_page(f, page);
@@ -68,13 +75,37 @@ void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t v)
     case L4_KEYR:
         sim_flash_key(b, v, CRL_LOCK);
         break;
+    case L4_ACR:
+        f->acr = v & ~ACR_EMPTY;
+        if (f->part->empty_check == SIM_EMPTY_ACR_EMPTY)
+            f->empty = (v & ACR_EMPTY) != 0; /* read/write: software may change the note */
+        break;
+    case L4_OPTKEYR: /* RM0351 3.4.2: OPTKEY1 0x08192A3B, OPTKEY2 0x4C5D6E7F with LOCK clear */
+        if (!(b->cr & CRL_LOCK) && (b->cr & CRL_OPTLOCK)) {
+            if (b->opt_key_step == 0 && v == 0x08192A3Bu) {
+                b->opt_key_step = 1;
+            } else if (b->opt_key_step == 1 && v == 0x4C5D6E7Fu) {
+                b->opt_key_step = 0;
+                b->cr &= ~CRL_OPTLOCK;
+            } else {
+                b->opt_key_step = 0;
+            }
+        }
+        break;
     case L4_SR:
         b->sr &= ~(v & (SRL_EOP | SRL_ERRORS)); /* rc_w1 */
+        if ((v & SR_PEMPTY) && f->part->empty_check == SIM_EMPTY_SR_PEMPTY)
+            f->empty = !f->empty; /* a 1 toggles PEMPTY (stm32flash's F_PEMPTY reset code relies on it) */
         break;
     case L4_CR:
         if ((b->cr & CRL_LOCK) || b->op_pending)
             break; /* locked, or busy: the write is ignored */
-        b->cr = v & ~CRL_STRT;
+        /* OPTLOCK is set by a write of 1 and cleared only by the option keys. */
+        b->cr = (v & ~CRL_STRT) | (b->cr & CRL_OPTLOCK);
+        /* OBL_LAUNCH reloads the option bytes with a reset; it needs OPTLOCK clear (RM0351
+         * 3.7.5, RM0444 3.7.5, RM0440 3.7.5). */
+        if ((v & CRL_OBL_LAUNCH) && !(b->cr & CRL_OPTLOCK))
+            f->obl_request = true;
         if (v & CRL_LOCK)
             b->key_step = 0;
         if (!(v & CRL_PG))

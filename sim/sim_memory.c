@@ -16,7 +16,7 @@ static void fill_system_memory(sim_memory *m)
     uint32_t sp = p->bl_ram_start, reset = (p->sysmem_base + 0x100) | 1;
     memcpy(sys, &sp, 4);
     memcpy(sys + 4, &reset, 4);
-    uint16_t kib = (uint16_t)(p->flash_size / 1024);
+    uint16_t kib = p->fsize_coded ? p->fsize_raw : (uint16_t)((p->flash_size - p->hole_size) / 1024);
     memcpy(m->sys + (p->flash_size_reg - m->sys_base), &kib, 2);
     /* A fixed, plausible 96-bit unique ID (lot/wafer/x-y); boards built from one part differ
      * only if the caller pokes another. */
@@ -59,7 +59,13 @@ static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)
 
 bool sim_memory_in_flash(const sim_memory *m, uint32_t addr, size_t len)
 {
-    return inside(m->part->flash_base, m->part->flash_size, addr, len);
+    return inside(m->part->flash_base, m->part->flash_size, addr, len) && !sim_memory_in_hole(m, addr, len);
+}
+
+bool sim_memory_in_hole(const sim_memory *m, uint32_t addr, size_t len)
+{
+    const struct sim_part *p = m->part;
+    return p->hole_size && len && addr < p->hole_base + p->hole_size && (uint64_t)addr + len > p->hole_base;
 }
 
 bool sim_memory_in_ram(const sim_memory *m, uint32_t addr, size_t len)
@@ -93,7 +99,7 @@ uint8_t *sim_memory_options(sim_memory *m)
 
 uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
 {
-    if (sim_memory_in_flash(m, addr, len))
+    if (inside(m->part->flash_base, m->part->flash_size, addr, len)) /* the hole too: the CPU's view */
         return m->flash + (addr - m->part->flash_base);
     if (inside(m->part->ram_base, m->part->ram_size, addr, len))
         return m->ram + (addr - m->part->ram_base);

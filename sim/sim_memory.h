@@ -23,9 +23,13 @@ typedef struct sim_memory {
 
 int sim_memory_init(sim_memory *m, const struct sim_part *part);
 void sim_memory_free(sim_memory *m);
-/* Pointer to [addr, addr+len) if it lies inside one memory, else NULL. */
+/* Pointer to [addr, addr+len) if it lies inside one memory, else NULL (the hole between the
+ * flash banks is backed too: the CPU's stores there are caught, sim_cpu.c). */
 uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len);
+/* [addr, addr+len) lies in flash, not in the hole between the banks. */
 bool sim_memory_in_flash(const sim_memory *m, uint32_t addr, size_t len);
+/* [addr, addr+len) touches the hole between the banks (sim_part_in_hole). */
+bool sim_memory_in_hole(const sim_memory *m, uint32_t addr, size_t len);
 /* [addr, addr+len) lies in one of the RAMs. */
 bool sim_memory_in_ram(const sim_memory *m, uint32_t addr, size_t len);
 /* [addr, addr+len) lies in the second RAM (H7 AXI SRAM). */

@@ -16,6 +16,14 @@ enum sim_options_format {
                                    * protection (areas, per family) is not modelled: Write (Un)Protect is NACKed */
 };
 
+/* The empty check (ST's knowledge article "Empty check mechanism on STM32"; libstubflash's
+ * sf_empty_check has the same values): where the note is kept. */
+enum sim_empty_check {
+    SIM_EMPTY_NONE = 0,
+    SIM_EMPTY_SR_PEMPTY = 1, /* L4 FLASH_SR bit 17, a write of 1 toggles it */
+    SIM_EMPTY_ACR_EMPTY = 2, /* G0/WB FLASH_ACR bit 16, read/write (RM0444 3.3.2, RM0434 3.3.2) */
+};
+
 struct sim_part {
     const char *name;
     const char *description;
@@ -23,14 +31,21 @@ struct sim_part {
     uint8_t bl_version;         /* bootloader protocol version, 0x22 = 2.2 */
     const uint8_t *commands;    /* what Get lists, in order */
     uint8_t ncommands;
-    uint32_t flash_base, flash_size, page_size;
+    uint32_t flash_base, flash_size, page_size; /* flash_size: from flash_base to the end of the
+                                 * last bank, a hole between the banks included */
     uint32_t bank2_base;        /* 0 for a single bank */
+    uint32_t hole_base, hole_size; /* no flash here: between the banks of a smaller part whose
+                                 * bank 2 is at a fixed address (0: none; sim_part_in_hole) */
     uint32_t ram_base, ram_size;
     uint32_t bl_ram_start;      /* RAM below this is the ROM's own (Write Memory / Go NACK) */
     uint32_t ram2_base, ram2_size, bl_ram2_start; /* H7: the AXI SRAM too (0 if none) */
     uint32_t sysmem_base, sysmem_size;
     uint32_t optbytes_base, optbytes_size;
     uint32_t flash_size_reg;    /* F_SIZE: flash size in KiB, 16 bits */
+    uint8_t empty_check;        /* SIM_EMPTY_*: the chip boots its ROM while the first flash word
+                                 * was erased at option-byte loading (sim_flash_option_load) */
+    bool fsize_coded;           /* F_SIZE reads fsize_raw, not the flash in KiB (L1 0x436's code, */
+    uint16_t fsize_raw;         /* the reserved upper byte of a 0x429) */
     uint32_t uid_reg;           /* 96-bit unique ID */
     uint32_t cpuid;             /* SCB->CPUID */
     uint32_t wrp_pages_per_bit; /* pages one WRP bit protects (bits 0..30); bit 31 = the rest */
@@ -56,6 +71,21 @@ struct sim_part {
 
 static inline const sfi_family *sim_part_family(const struct sim_part *p) { return &sfi_families[p->family]; }
 static inline uint8_t sim_part_erased(const struct sim_part *p) { return sim_part_family(p)->erased; }
+/* Whether addr lies in the hole between the banks (no memory: the ROM refuses it, a store
+ * sets the flash controller's error flag). */
+static inline bool sim_part_in_hole(const struct sim_part *p, uint32_t addr)
+{
+    return p->hole_size && addr - p->hole_base < p->hole_size;
+}
+/* Bytes of flash in bank b (0 or 1; the part's only bank is 0). */
+static inline uint32_t sim_part_bank_bytes(const struct sim_part *p, int b)
+{
+    if (!p->bank2_base)
+        return b ? 0 : p->flash_size - p->hole_size;
+    if (b == 0)
+        return (p->hole_size ? p->hole_base : p->bank2_base) - p->flash_base;
+    return p->flash_base + p->flash_size - p->bank2_base;
+}
 /* enum sim_options_format */
 static inline unsigned sim_part_options(const struct sim_part *p) { return sim_part_family(p)->options; }
 

@@ -231,7 +231,8 @@ static const struct sim_part more_parts[] = {
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 4, .family = SFI_FAMILY_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
-        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY,
+        .rom_startup_ns = 390000u,
     },
     {
         .name = "stm32g474re", .description = "STM32G474xE (512 KiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1)",
@@ -275,7 +276,8 @@ static const struct sim_part more_parts[] = {
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
-        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 860000u,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_SR_PEMPTY,
+        .rom_startup_ns = 860000u,
     },
     {
         .name = "stm32l476rg", .description = "STM32L476xG (1 MiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1)",
@@ -297,7 +299,8 @@ static const struct sim_part more_parts[] = {
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_WB, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
-        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY,
+        .rom_startup_ns = 390000u,
     },
     {
         /* H7 option bytes are registers (FLASH_OPTSR), not memory: the simulator keeps them at
@@ -315,9 +318,76 @@ static const struct sim_part more_parts[] = {
     },
 };
 
+/* Smaller variants of the lines above, with their own layouts (docs/silicon.md): where bank 2
+ * sits at a fixed address the memory between the banks is a hole (no memory: the ROM NACKs it,
+ * a store there sets the controller's error flag), and some F_SIZE registers read a code. Each
+ * is the larger part above with its flash changed; sources at each. */
+#define H7_VARIANT(nm, desc, span, b2, hole, hole_n)                                                       \
+    {                                                                                                      \
+        .name = nm, .description = desc, .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31,           \
+        .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (span), .page_size = 131072,  \
+        .bank2_base = (b2), .hole_base = (hole), .hole_size = (hole_n), .ram_base = 0x20000000,             \
+        .ram_size = 128 * 1024, .bl_ram_start = 0x20004100, .ram2_base = 0x24000000,                       \
+        .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000, .sysmem_base = 0x1FF00000,                   \
+        .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,                          \
+        .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,                      \
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32, .write_align = 8,              \
+        .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,                       \
+        .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,                                      \
+    }
+
+#define L1_VARIANT(nm, desc, id, span, b2, hole, hole_n, coded, raw, ram_kib, fsize, uid)                    \
+    {                                                                                                      \
+        .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,              \
+        .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (span), .page_size = 256,    \
+        .bank2_base = (b2), .hole_base = (hole), .hole_size = (hole_n), .fsize_coded = (coded),             \
+        .fsize_raw = (raw), .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,                         \
+        .bl_ram_start = 0x20001000, .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000,                      \
+        .optbytes_base = 0x1FF80000, .optbytes_size = 16, .flash_size_reg = (fsize), .uid_reg = (uid),     \
+        .cpuid = CORTEX_M3_R2P0, .rdp_level0 = RDP_LEVEL0, .rdp_complement = 2, .program_bytes = 128,      \
+        .write_align = 8, .family = SFI_FAMILY_L1, .program_ns = L0_PROGRAM_NS,                            \
+        .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,         \
+    }
+
+static const struct sim_part variant_parts[] = {
+    /* stm32h743xx.h: FLASH_BANK2_BASE 0x08100000 on every 0x450 part; a 1 MiB xG has two banks
+     * of 512 KiB (OpenOCD stm32h7x.c: "the second bank starts always from 0x08100000"). */
+    H7_VARIANT("stm32h743zg", "STM32H743xG (1 MiB: 512 KiB at 0x08000000, bank 2 at 0x08100000, a hole between, bootloader V3.1)",
+               0x180000, 0x08100000, 0x08080000, 0x80000),
+    /* stm32h750xx.h: 128 KiB in one bank (one sector of 128 KiB). */
+    H7_VARIANT("stm32h750vb", "STM32H750xB (128 KiB in one bank, one 128 KiB sector, bootloader V3.1)", 0x20000, 0, 0, 0),
+    /* G4 cat.3 in dual-bank mode: bank 2 at 0x08040000 whatever the size (ST's G4 HAL "Flash
+     * Bank2 mapped at 0x08040000", OpenOCD stm32l4x.c "dual bank WITH gap"). */
+    {
+        .name = "stm32g474rc", .description = "STM32G474xC (256 KiB in two banks: 128 KiB at 0x08000000 and at 0x08040000, a hole between, 2 KiB pages, bootloader V3.1)",
+        .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 0x60000, .page_size = 2048, .bank2_base = 0x08040000,
+        .hole_base = 0x08020000, .hole_size = 0x20000,
+        .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20004000,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+    },
+    /* L1 0x436 with 256 KiB (the "xCA" parts): F_SIZE reads the code 1 (RM0038: 0 = 384 KiB,
+     * 1 = 256 KiB; OpenOCD stm32lx.c), one bank (stm32l151xca.h: FLASH_END 0x0803FFFF, no bank 2). */
+    L1_VARIANT("stm32l152rc", "STM32L152xCA on the 0x436 die (256 KiB in one bank, F_SIZE reads the code 1, 256-byte pages, erased = 0x00, 32 KiB RAM, bootloader V3.1)",
+               0x436, 0x40000, 0, 0, 0, true, 1, 32, 0x1FF800CC, 0x1FF800D0),
+    /* L1 cat.2 (0x429): only F_SIZE[7:0] is the size, "F_SIZE[15:8] is reserved and must be
+     * ignored" (RM0038, Flash size register; OpenOCD stm32lx.c masks it); this one's is set. */
+    L1_VARIANT("stm32l152rba", "STM32L152xB-A, cat.2 (128 KiB, F_SIZE 0xFF80: its upper byte is reserved, 256-byte pages, erased = 0x00, 32 KiB RAM, bootloader V3.1)",
+               0x429, 0x20000, 0, 0, 0, true, 0xFF80, 32, 0x1FF8004C, 0x1FF80050),
+    /* L1 cat.6 "xD-X" (0x437): bank 1 0x08000000-0x0802FFFF, bank 2 0x08040000-0x0806FFFF
+     * (stm32l151xdx.h: FLASH_BANK1_END, FLASH_BANK2_BASE, FLASH_BANK2_END). */
+    L1_VARIANT("stm32l152vdx", "STM32L152xD-X, cat.6 (384 KiB: 192 KiB at 0x08000000 and at 0x08040000, a hole between, 256-byte pages, erased = 0x00, 80 KiB RAM, bootloader V3.1)",
+               0x437, 0x70000, 0x08040000, 0x08030000, 0x10000, false, 0, 80, 0x1FF800CC, 0x1FF800D0),
+};
+
 #define NPARTS (sizeof parts / sizeof parts[0])
 #define NF4 (sizeof f4_parts / sizeof f4_parts[0])
 #define NMORE (sizeof more_parts / sizeof more_parts[0])
+#define NVARIANTS (sizeof variant_parts / sizeof variant_parts[0])
 
 const sim_part *sim_part_at(size_t i)
 {
@@ -325,7 +395,9 @@ const sim_part *sim_part_at(size_t i)
         return &parts[i];
     if (i < NPARTS + NF4)
         return &f4_parts[i - NPARTS];
-    return i < NPARTS + NF4 + NMORE ? &more_parts[i - NPARTS - NF4] : NULL;
+    if (i < NPARTS + NF4 + NMORE)
+        return &more_parts[i - NPARTS - NF4];
+    return i < NPARTS + NF4 + NMORE + NVARIANTS ? &variant_parts[i - NPARTS - NF4 - NMORE] : NULL;
 }
 
 const sim_part *sim_part_find(const char *name)
@@ -339,7 +411,8 @@ const sim_part *sim_part_find(const char *name)
 const char *sim_part_name(const sim_part *p) { return p->name; }
 const char *sim_part_description(const sim_part *p) { return p->description; }
 uint16_t sim_part_pid(const sim_part *p) { return p->pid; }
-uint32_t sim_part_flash_size(const sim_part *p) { return p->flash_size; }
+uint32_t sim_part_flash_size(const sim_part *p) { return p->flash_size - p->hole_size; }
+uint32_t sim_part_flash_end(const sim_part *p) { return p->flash_base + p->flash_size; }
 uint32_t sim_part_page_size(const sim_part *p) { return p->page_size; }
 uint8_t sim_part_erased_value(const sim_part *p) { return sim_part_erased(p); }
 uint32_t sim_part_ram_size(const sim_part *p) { return p->ram_size; }

@@ -106,7 +106,7 @@ static void cmd_read(rom *r)
         return;
     }
     src = sim_memory_ptr(r->env->mem, addr, (size_t)n + 1);
-    if (!src) { /* the range runs past the end of the memory */
+    if (!src || sim_memory_in_hole(r->env->mem, addr, (size_t)n + 1)) { /* past the end of the memory, or no memory */
         tx(r, NACK);
         return;
     }

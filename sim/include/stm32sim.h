@@ -74,7 +74,10 @@ const sim_part *sim_part_at(size_t i);
 const char *sim_part_name(const sim_part *part);
 const char *sim_part_description(const sim_part *part);
 uint16_t sim_part_pid(const sim_part *part);
+/* Bytes of flash (both banks, without the hole some parts have between them). */
 uint32_t sim_part_flash_size(const sim_part *part);
+/* One past the last flash address (bank 2's end on parts with a hole between the banks). */
+uint32_t sim_part_flash_end(const sim_part *part);
 uint32_t sim_part_page_size(const sim_part *part);
 /* What an erased flash byte reads: 0xFF, or 0x00 on L0/L1. */
 uint8_t sim_part_erased_value(const sim_part *part);

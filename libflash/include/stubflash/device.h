@@ -17,7 +17,26 @@ typedef struct sf_erase_run {
     uint32_t size;
 } sf_erase_run;
 
-/** One part (or family of parts sharing a product ID). */
+/** How a line's F_SIZE register reads (sf_device.flash_size_coding). */
+typedef enum sf_flash_size_coding {
+    SF_FSIZE_KIB = 0,        /**< 16 bits, the flash size in KiB (most lines) */
+    SF_FSIZE_KIB_LOW_BYTE,   /**< bits 7:0 in KiB, bits 15:8 reserved (L1 cat.2, 0x429) */
+    SF_FSIZE_L1_CAT4_CODE,   /**< a code: 0 = 384 KiB, 1 = 256 KiB (L1 0x436) */
+} sf_flash_size_coding;
+
+/** The empty check of a line (sf_device.empty_check): at option-byte loading (power-on, an
+ * option-byte reload) the chip notes whether its first flash word is erased and, if it is, boots
+ * its system bootloader even with BOOT0 low, until the note is changed or the next load. */
+typedef enum sf_empty_check {
+    SF_EMPTY_CHECK_NONE = 0,
+    SF_EMPTY_CHECK_SR_PEMPTY,     /**< FLASH_SR bit 17 PEMPTY, writing 1 toggles it (L4) */
+    SF_EMPTY_CHECK_ACR_EMPTY,     /**< FLASH_ACR bit 16 EMPTY, read/write (G0, C0, WB, WL) */
+} sf_empty_check;
+
+/** One part (or family of parts sharing a product ID). The library hands entries out only by
+ * pointer into its table: callers never allocate one, so members may be appended. Walk the
+ * erase units of a given flash size with sf_device_unit_at() rather than `layout`, which
+ * describes the largest part of the line without its banks. */
 typedef struct sf_device {
     uint16_t pid;                 /**< product ID as Get ID returns it */
     const char *name;             /**< e.g. "STM32F10xxx high density" */
@@ -32,7 +51,17 @@ typedef struct sf_device {
     uint32_t flash_size_reg;      /**< F_SIZE register (16-bit KiB), 0 if none */
     uint8_t write_align;          /**< Write Memory address/size alignment in bytes */
     uint8_t erased_value;         /**< 0xFF, or 0x00 on L0/L1 */
-    bool dual_bank;
+    bool dual_bank;               /**< two banks (but see single_bank_max) */
+    /* @since 0.2 */
+    uint32_t bank2_fixed;         /**< bank 2's address where it does not follow bank 1 (H7
+                                   * 0x08100000, G4 cat.3 and L1 cat.5/6 0x08040000: smaller parts
+                                   * have a hole between the banks); 0: right after bank 1 */
+    uint32_t single_bank_max;     /**< parts of a dual_bank line with at most this much flash
+                                   * have one bank (H750: 128 KiB); 0: none */
+    uint8_t flash_size_coding;    /**< how F_SIZE reads: sf_flash_size_coding */
+    uint8_t empty_check;          /**< sf_empty_check: after writing the first flash word the
+                                   * library clears the note, so that a reset with BOOT0 low
+                                   * starts the new firmware */
 } sf_device;
 
 /** The entry for a product ID, or NULL if unknown. @since 0.1 */
@@ -42,12 +71,33 @@ SF_API const sf_device *sf_device_at(size_t index);
 /** Address of the 96-bit unique device ID (12 bytes, readable through the bootloader), or 0 if
  * the family has none known. @since 0.1 */
 SF_API uint32_t sf_device_uid_address(const sf_device *dev);
-/** Number of erase units in the first flash_size bytes. @since 0.1 */
+/** Number of erase units of a part of this line with flash_size bytes of flash (both banks).
+ * @since 0.1 */
 SF_API size_t sf_device_unit_count(const sf_device *dev, uint32_t flash_size);
-/** The erase unit containing addr: its index, start and size. SF_ERR_FIT if addr is not in
- * the first flash_size bytes of flash. @since 0.1 */
+/** The erase unit containing addr on a part with flash_size bytes: its index (0 ..
+ * sf_device_unit_count() - 1, in address order), start and size. SF_ERR_FIT if addr is not
+ * in that part's flash, which includes the hole between the banks of parts whose bank 2 is at a
+ * fixed address (sf_device_flash_end()). @since 0.1 */
 SF_API sf_error sf_device_unit_of(const sf_device *dev, uint32_t flash_size, uint32_t addr,
                                   uint32_t *index, uint32_t *start, uint32_t *size);
+/** Erase unit number index (in address order) of a part with flash_size bytes: its start and
+ * size. SF_ERR_FIT past the last unit. @since 0.2 */
+SF_API sf_error sf_device_unit_at(const sf_device *dev, uint32_t flash_size, size_t index, uint32_t *start,
+                                  uint32_t *size);
+/** Where bank 2 starts on a part with flash_size bytes, or 0 if that part has one bank. Bank 2 is
+ * at a fixed address on some lines (sf_device.bank2_fixed), after the first 512 KiB on the F1
+ * XL, else at half the flash. @since 0.2 */
+SF_API uint32_t sf_device_bank2_base(const sf_device *dev, uint32_t flash_size);
+/** One past the last flash address of a part with flash_size bytes: flash_base + flash_size,
+ * unless a hole lies between its banks. @since 0.2 */
+SF_API uint32_t sf_device_flash_end(const sf_device *dev, uint32_t flash_size);
+/** The hole between the banks of a part with flash_size bytes: its start and size (0 if there is
+ * none). Reads of it give the erased value; nothing can be written there. @since 0.2 */
+SF_API uint32_t sf_device_hole(const sf_device *dev, uint32_t flash_size, uint32_t *size);
+/** The flash size in bytes that an F_SIZE register value raw (its 16 bits) stands for on this
+ * line, or 0 if it is not a size this line has (e.g. 0xFFFF, or more than the line's largest).
+ * @since 0.2 */
+SF_API uint32_t sf_device_decode_flash_size(const sf_device *dev, uint16_t raw);
 
 #ifdef __cplusplus
 }
