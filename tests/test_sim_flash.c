@@ -41,6 +41,9 @@ static int setup_f401_realtime(void **state) { return setup_part(state, "stm32f4
 static int setup_l476(void **state) { return setup_part(state, "stm32l476rg", false); }
 static int setup_l072(void **state) { return setup_part(state, "stm32l072cz", false); }
 static int setup_h743(void **state) { return setup_part(state, "stm32h743zi", false); }
+static int setup_g071(void **state) { return setup_part(state, "stm32g071rb", false); }
+static int setup_l432(void **state) { return setup_part(state, "stm32l432kc", false); }
+static int setup_h743zg(void **state) { return setup_part(state, "stm32h743zg", false); }
 
 static int teardown(void **state)
 {
@@ -570,6 +573,65 @@ static void test_h7_flash_words_and_banks(void **state)
     assert_int_equal(x->mem[0x140000], 0x00);
 }
 
+/* The empty check's note (G0: FLASH_ACR EMPTY, read/write; L4: FLASH_SR PEMPTY, a 1 toggles it),
+ * taken at option-byte loading; OBL_LAUNCH needs LOCK and OPTLOCK cleared (the keys). */
+static void unlock_options_l4(struct fx *x)
+{
+    sim_flash_reg_write(&x->f, 0x08, 0x45670123u);
+    sim_flash_reg_write(&x->f, 0x08, 0xCDEF89ABu);
+    sim_flash_reg_write(&x->f, 0x0C, 0x08192A3Bu);
+    sim_flash_reg_write(&x->f, 0x0C, 0x4C5D6E7Fu);
+}
+
+static void test_g0_empty_note_and_option_load(void **state)
+{
+    struct fx *x = *state;
+    sim_flash_option_load(&x->f);
+    assert_true(sim_flash_reg_read(&x->f, 0x00) & (1u << 16)); /* erased at loading: EMPTY */
+    memset(x->mem, 0x12, 4);                                    /* programmed behind its back */
+    assert_true(sim_flash_reg_read(&x->f, 0x00) & (1u << 16)); /* the note stands */
+    sim_flash_reg_write(&x->f, 0x14, 1u << 27);                /* OBL_LAUNCH while locked: nothing */
+    assert_false(x->f.obl_request);
+    unlock_options_l4(x);
+    assert_false(sim_flash_reg_read(&x->f, 0x14) & (1u << 30)); /* OPTLOCK cleared by the keys */
+    sim_flash_reg_write(&x->f, 0x14, 1u << 27);
+    assert_true(x->f.obl_request);
+    sim_flash_option_load(&x->f);                               /* what the reset does */
+    assert_false(sim_flash_reg_read(&x->f, 0x00) & (1u << 16));
+    sim_flash_reg_write(&x->f, 0x00, 2u | 1u << 16);            /* software may set it */
+    assert_int_equal(sim_flash_reg_read(&x->f, 0x00), 2u | 1u << 16);
+}
+
+static void test_l4_pempty_toggles(void **state)
+{
+    struct fx *x = *state;
+    sim_flash_option_load(&x->f);
+    assert_true(sim_flash_reg_read(&x->f, 0x10) & (1u << 17));
+    sim_flash_reg_write(&x->f, 0x10, 1u << 17);
+    assert_false(sim_flash_reg_read(&x->f, 0x10) & (1u << 17));
+    sim_flash_reg_write(&x->f, 0x10, 1u << 17);
+    assert_true(sim_flash_reg_read(&x->f, 0x10) & (1u << 17));
+}
+
+/* H743xG: bank 2 has 4 sectors; SNB 4 is no sector of it, and a store into the hole between the
+ * banks sets OPERR and writes nothing. */
+static void test_h7_hole_and_sectors_of_a_1mib_part(void **state)
+{
+    struct fx *x = *state;
+    const uint32_t b2 = 0x100; /* bank 2's registers */
+    for (uint32_t b = 0; b <= b2; b += b2) {
+        sim_flash_reg_write(&x->f, b + 0x04, 0x45670123u);
+        sim_flash_reg_write(&x->f, b + 0x04, 0xCDEF89ABu);
+    }
+    sim_flash_reg_write(&x->f, b2 + 0x0C, (1u << 2) | (4u << 8) | (1u << 7)); /* SER, SNB 4, START */
+    assert_true(sim_flash_reg_read(&x->f, b2 + 0x10) & (1u << 22));
+    sim_flash_reg_write(&x->f, 0x0C, 1u << 1); /* PG */
+    const char *msg = NULL;
+    assert_true(sim_flash_cpu_store(&x->f, 0x08080000, 4, 0x12345678u, &msg));
+    assert_true(sim_flash_reg_read(&x->f, 0x10) & (1u << 22));
+    assert_int_equal(x->mem[0x80000], 0xFF);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +651,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_f4_sector_erase_and_protection, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_f4_erase_time_follows_psize, setup_f401_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_l4_double_words, setup_l476, teardown),
+        cmocka_unit_test_setup_teardown(test_g0_empty_note_and_option_load, setup_g071, teardown),
+        cmocka_unit_test_setup_teardown(test_l4_pempty_toggles, setup_l432, teardown),
+        cmocka_unit_test_setup_teardown(test_h7_hole_and_sectors_of_a_1mib_part, setup_h743zg, teardown),
         cmocka_unit_test_setup_teardown(test_l4_pages_in_two_banks, setup_l476, teardown),
         cmocka_unit_test_setup_teardown(test_l0_keys_half_pages_and_erase, setup_l072, teardown),
         cmocka_unit_test_setup_teardown(test_h7_flash_words_and_banks, setup_h743, teardown),
