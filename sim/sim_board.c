@@ -195,7 +195,7 @@ static sim_cpu *cpu_for(sim_board *b, bool boot0)
 {
     if (b->cpus[boot0])
         return b->cpus[boot0];
-    sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
+    sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
                        .mem = &b->mem, .boot0 = boot0, .log = board_log, .log_user = b};
     char *err = NULL;
     b->cpus[boot0] = sim_cpu_new(&env, &err);
@@ -211,8 +211,9 @@ static sim_rom_env rom_env(sim_board *b)
                          .damage_ram_byte = b->opt.faults.damage_ram_byte, .ram_bytes_written = &b->ram_bytes_written};
 }
 
-/* Run code on the CPU from a vector table; follow jumps into the ROM and its Go commands. */
-static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
+/* Run code on the CPU from a vector table; follow jumps into the ROM and its Go commands.
+ * after_go: the ROM's Go starts it (it finds USART1 as the ROM left it), else a reset. */
+static void run_cpu(sim_board *b, uint32_t vtor, bool boot0, bool after_go)
 {
     for (;;) {
         sim_cpu *cpu = cpu_for(b, boot0);
@@ -226,7 +227,8 @@ static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
         pthread_mutex_unlock(&b->lock);
 
         char fault[256];
-        enum sim_cpu_exit ex = sim_cpu_run(cpu, vtor, fault, sizeof fault);
+        uint32_t rom_baud = after_go ? sim_line_device_last_rate(b->line) : 0; /* the Go command's */
+        enum sim_cpu_exit ex = sim_cpu_run(cpu, vtor, rom_baud, fault, sizeof fault);
 
         pthread_mutex_lock(&b->lock);
         b->cpu = NULL;
@@ -248,6 +250,7 @@ static void run_cpu(sim_board *b, uint32_t vtor, bool boot0)
         sim_rom_env renv = rom_env(b);
         if (sim_rom_run(&renv, &vtor) != ROM_GO)
             return;
+        after_go = true;
     }
 }
 
@@ -257,7 +260,7 @@ static void run_rom(sim_board *b)
     uint32_t go;
     enum sim_rom_exit ex = sim_rom_run(&env, &go);
     if (ex == ROM_GO) {
-        run_cpu(b, go, true);
+        run_cpu(b, go, true, true);
     } else if (ex == ROM_RESET) {
         pthread_mutex_lock(&b->lock);
         if (!b->reset_at)
@@ -337,7 +340,7 @@ static void *board_thread(void *arg)
         if (boot0)
             run_rom(b);
         else
-            run_cpu(b, b->part->flash_base, false);
+            run_cpu(b, b->part->flash_base, false, false);
 
         pthread_mutex_lock(&b->lock);
         /* A program that left by itself (reset request, ROM reset) reboots; otherwise the

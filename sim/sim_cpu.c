@@ -506,10 +506,14 @@ void sim_cpu_stop(sim_cpu *c)
     uc_emu_stop(c->uc);
 }
 
-enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fault_len)
+enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, uint32_t rom_baud, char *fault, size_t fault_len)
 {
     uint32_t sp = 0, pc = 0;
     reset_state(c);
+    if (rom_baud) {
+        sim_rcc_rom_handover(&c->rcc, c->env.rom_pll_on);
+        sim_usart_rom_handover(&c->usart, c->env.line, &c->rcc, rom_baud);
+    }
     uint8_t *vt = sim_memory_ptr(c->env.mem, unalias(c, vtor), 8);
     if (!vt) {
         set_exit(c, CPU_EXIT_FAULT, "hard fault: vector table at 0x%08x is not in memory", vtor);

@@ -17,6 +17,7 @@ typedef struct sim_cpu_env {
     sim_memory *mem;
     bool boot0;  /* what address 0 aliases: system memory (BOOT0=1) or flash */
     bool pll_stuck; /* fault: the PLL never locks */
+    bool rom_pll_on; /* sim_options.rom_pll_on: Go leaves the ROM's PLL running */
     void (*log)(void *user, const char *fmt, ...);
     void *log_user;
 } sim_cpu_env;
@@ -38,8 +39,11 @@ void sim_cpu_free(sim_cpu *c);
  * that may call sim_cpu_stop. */
 void sim_cpu_arm(sim_cpu *c);
 /* Start from reset state at a vector table (MSP from [vtor], PC from [vtor+4]) and run until
- * an exit. Peripherals and registers are reset; code translated earlier is discarded. */
-enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, char *fault, size_t fault_len);
+ * an exit. Peripherals and registers are reset; code translated earlier is discarded.
+ * rom_baud: started by the ROM's Go, which talked at that rate: USART1 and the clocks are as
+ * the ROM leaves them (AN3155, Go: the peripherals the bootloader used are not reset);
+ * 0: from a reset (boot from flash). */
+enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, uint32_t rom_baud, char *fault, size_t fault_len);
 /* Clock time at which the program requested the reset (CPU_EXIT_RESET). */
 int64_t sim_cpu_exit_time(const sim_cpu *c);
 /* Ask a running CPU to stop; safe from any thread, also before sim_cpu_run begins. */

@@ -31,6 +31,9 @@ typedef struct sim_rcc {
 } sim_rcc;
 
 void sim_rcc_reset(sim_rcc *r, bool power_on);
+/* The clocks as the ROM bootloader leaves them at Go: USART1's on; with pll_on (F2/F4/F7 RCC
+ * only) SYSCLK from the PLL the ROM set up (sim_rcc.c). */
+void sim_rcc_rom_handover(sim_rcc *r, bool pll_on);
 /* The models' own parts, which sim_rcc.c's table of models calls. The L4/G4/WB/G0 clock
  * trees (sim_rcc_l4.c): SFI_RCC_L4, WB and G0. */
 void sim_rcc_l4_reset(sim_rcc *r);
@@ -69,6 +72,9 @@ uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32
 void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, uint32_t v);
 /* UE and RE as this USART's CR1 has them. */
 bool sim_usart_receiving(const sim_usart *u);
+/* USART1 as the ROM bootloader leaves it at Go: enabled at 8E1 (TE, RE), BRR for baud at the
+ * present PCLK2 (AN3155: the peripherals the bootloader used are not reset before the jump). */
+void sim_usart_rom_handover(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t baud);
 /* Re-derive the line format after a clock change. */
 void sim_usart_clock_changed(sim_usart *u, sim_line *line, const sim_rcc *rcc);
 

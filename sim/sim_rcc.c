@@ -47,6 +47,21 @@ void sim_rcc_reset(sim_rcc *r, bool power_on)
         model_of(r)->reset(r);
 }
 
+/* The ROM used USART1: its clock stays on. pll_on: a ROM that clocked itself from the PLL and
+ * left it running, modelled on the F2/F4/F7 RCC only: HSI/16 x 240 / 4 = 60 MHz (Q 5: 48 MHz),
+ * APB1 halved. Not a documented set-up (AN2606 does not list one): a configuration that
+ * differs from the stub's own, so code that leaves PLLCFGR as it finds it runs at the wrong
+ * clock. */
+void sim_rcc_rom_handover(sim_rcc *r, bool pll_on)
+{
+    r->apb2enr |= 1u << model_of(r)->usart1en_bit;
+    if (pll_on && r->kind == SFI_RCC_F4) {
+        r->pllcfgr = 16u | (240u << 6) | (1u << 16) | (5u << 24);
+        r->cr |= CR_PLLON | CR_PLLRDY;
+        r->cfgr = (4u << 10) | 2u; /* PPRE1 /2, SW = PLL */
+    }
+}
+
 static uint32_t ahb_div(uint32_t hpre)
 {
     static const uint16_t div[8] = {2, 4, 8, 16, 64, 128, 256, 512};
@@ -156,7 +171,10 @@ static void write_f1(sim_rcc *r, uint32_t off, uint32_t v)
 {
     if (r->kind == SFI_RCC_F4) {
         if (off == 0x04) {
-            if (!(r->cr & CR_PLLON)) /* RM0090 6.3.2: written only while the PLL is off */
+            /* RM0090 6.3.2 (RM0385 5.3.2): PLLM, PLLN, PLLP, PLLQ and PLLSRC "should be written
+             * only when PLL is disabled"; we model the conservative reading: a write while
+             * PLLON=1 does not take, the whole register keeps its value. */
+            if (!(r->cr & CR_PLLON))
                 r->pllcfgr = v;
             return;
         }

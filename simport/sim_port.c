@@ -109,6 +109,8 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, c
             opt->faults.max_baud = (uint32_t)strtoul(kv + 9, NULL, 0);
         else if (strcmp(kv, "pll_stuck=1") == 0)
             opt->faults.pll_stuck = true;
+        else if (strcmp(kv, "rom_pll=1") == 0)
+            opt->rom_pll_on = true;
         else if (strncmp(kv, "reset=", 6) == 0 &&
                  sim_wiring_parse_line(kv + 6, &opt->wiring.nrst, &opt->wiring.nrst_inverted) == 0)
             ;
@@ -121,7 +123,7 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, c
             opt->faults.seed = strtoull(kv + 5, NULL, 0);
         else
             return fail(err, errlen, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
-                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, seed=N, "
+                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, rom_pll=1, seed=N, "
                         "boot0=0|1|LINE, reset=LINE with LINE dtr, rts, brk or !dtr...)", spec, kv);
     }
     return SF_OK;

@@ -5,6 +5,16 @@
 #ifndef STUBFLASH_STUB_CHIP_H
 #define STUBFLASH_STUB_CHIP_H
 
+/* The registers at address a, through a pointer the compiler cannot see through: registers at
+ * small offsets from it take 16-bit loads and stores and one literal, not one literal (or a
+ * 32-bit access) each; the stub has 4 KiB. */
+static inline volatile unsigned int *chip_regs(unsigned int a)
+{
+    volatile unsigned int *p = (volatile unsigned int *)a;
+    __asm__("" : "+r"(p));
+    return p;
+}
+
 /* Raise the core clock as far as is safe without knowing the board (no crystal assumed). */
 void chip_clock_init(void);
 /* The USART's clock after chip_clock_init, in Hz: CHIP_UART_CLOCK, from the family's row of
@@ -19,6 +29,7 @@ void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size);
 void chip_uart_prepare(void);
 /* Wait for the last byte, then USART1 and its DMA off (uart.c). */
 void chip_uart_stop(void);
+/* Once the last byte is out, USART1 at BRR brr: disabled while BRR and CR1 change (uart.c). */
 void chip_uart_brr(unsigned int brr);
 /* Bytes the DMA has written so far, as a position in the ring. */
 unsigned int chip_uart_rx_pos(void);

@@ -12,42 +12,53 @@
 
 #define REG(a) (*(volatile unsigned int *)(a))
 #define FLASH_ACR REG(0x40023C00u)
-#define RCC_CR REG(0x40023800u)
-#define RCC_PLLCFGR REG(0x40023804u)
-#define RCC_CFGR REG(0x40023808u)
-#define RCC_AHB1ENR REG(0x40023830u)
-#define RCC_APB2ENR REG(0x40023844u)
+#define RCC_BASE 0x40023800u
+#define CR 0                                              /* RCC registers, in words */
+#define PLLCFGR 1
+#define CFGR 2
+#define AHB1ENR 12
+#define APB2ENR 17
 #define PLLCFGR_RESET 0x24003010u
 
+/* SYSCLK back on HSI, then the PLL off: PLLCFGR "should be written only when PLL is disabled"
+ * (RM0090 6.3.2; RM0385 5.3.2), and the ROM may leave it running (AN3155: Go does not reset
+ * what the bootloader set up). CFGR = cfgr also sets the bus prescalers. */
+static volatile unsigned int *pll_off(unsigned int cfgr)
+{
+    volatile unsigned int *rcc = chip_regs(RCC_BASE);
+    rcc[CFGR] = cfgr;                                     /* SW = HSI */
+    while (rcc[CFGR] & 0xCu)
+        ;
+    rcc[CR] &= ~(1u << 24);                               /* PLLON */
+    while (rcc[CR] & (1u << 25))                          /* PLLRDY */
+        ;
+    return rcc;
+}
 
 void chip_clock_init(void)
 {
-    FLASH_ACR = (FLASH_ACR & ~0xFu) | 2u;                 /* 2 wait states */
-    RCC_CFGR = 4u << 10;                                  /* APB1 = HCLK/2 */
-    RCC_PLLCFGR = 16u | (336u << 6) | (1u << 16) | (7u << 24); /* M 16, N 336, P 4, Q 7, from HSI */
-    RCC_CR |= 1u << 24;                                   /* PLLON */
-    while (!(RCC_CR & (1u << 25)))
+    FLASH_ACR = (FLASH_ACR & ~0xFu) | 2u;                 /* 2 wait states: enough for any clock */
+    volatile unsigned int *rcc = pll_off(4u << 10);       /* APB1 = HCLK/2 */
+    rcc[PLLCFGR] = 16u | (336u << 6) | (1u << 16) | (7u << 24); /* M 16, N 336, P 4, Q 7, from HSI */
+    rcc[CR] |= 1u << 24;                                  /* PLLON */
+    while (!(rcc[CR] & (1u << 25)))
         ;
-    RCC_CFGR |= 2u;                                       /* SYSCLK = PLL */
-    while ((RCC_CFGR & 0xCu) != 0x8u)
+    rcc[CFGR] |= 2u;                                      /* SYSCLK = PLL */
+    while ((rcc[CFGR] & 0xCu) != 0x8u)
         ;
 }
 
 void chip_uart_prepare(void)
 {
     /* PA9 and PA10 stay as the ROM set them for USART1 (AF7): it talked to the host on them. */
-    RCC_AHB1ENR |= 1u << 22;                              /* DMA2 */
-    RCC_APB2ENR |= 1u << 4;                               /* USART1 */
+    volatile unsigned int *rcc = chip_regs(RCC_BASE);
+    rcc[AHB1ENR] |= 1u << 22;                             /* DMA2 */
+    rcc[APB2ENR] |= 1u << 4;                              /* USART1 */
 }
 
 void chip_deinit(void)
 {
     chip_uart_stop();
-    RCC_CFGR &= ~3u;                                      /* back to HSI */
-    while (RCC_CFGR & 0xCu)
-        ;
-    RCC_CR &= ~(1u << 24);
-    RCC_CFGR = 0;
-    RCC_PLLCFGR = PLLCFGR_RESET;
+    pll_off(0)[PLLCFGR] = PLLCFGR_RESET;                  /* HSI, buses undivided; PLL reset */
     FLASH_ACR &= ~0xFu;
 }

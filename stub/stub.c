@@ -189,8 +189,7 @@ static void handle(unsigned char seq, unsigned char cmd, unsigned char *p, unsig
         unsigned int brr = len == 4 ? get32(p) : 0;
         if (brr < 16u || brr > 0xFFFFu)
             break;
-        status(seq, cmd, SFS_OK);
-        chip_uart_flush();
+        status(seq, cmd, SFS_OK); /* chip_uart_brr lets it out before the switch */
         trial_brr = params.brr;
         params.brr = brr;
         chip_uart_brr(brr);

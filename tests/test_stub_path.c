@@ -198,6 +198,30 @@ static void test_delta_and_rom_readback_f746(void **state)
     delta_and_rom_readback_f4(state, "stm32f746ng", "at 0x20004000", 5);
 }
 
+/* The F2/F4/F7 ROM may leave the PLL it clocked itself from running (sim_options.rom_pll_on:
+ * SYSCLK 60 MHz); its PLLCFGR takes no writes until PLLON is cleared (RM0090 6.3.2). The stub
+ * turns the PLL off first, so it runs at its 84 MHz: it greets at 115200 and writes at the
+ * fast rate. Left at 60 MHz it would greet at 82 kbaud and never be heard. */
+static void rom_pll_left_on(void **state, const char *part)
+{
+    sim_options opt = {.boot0 = true, .rom_pll_on = true};
+    pty_board *x = *state = fixture(part, &opt);
+    size_t n = 20 * 1024;
+    uint8_t *img = bh_firmware(n, 5, 0x08000000);
+    save(x, "a.bin", img, n);
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
+    assert_true(pb_log_has(x, "loading the stub"));
+    assert_true(pb_log_has(x, "stub: now at 921600 baud"));
+    expect_flash(x, img, n);
+    free(img);
+}
+
+static void test_rom_pll_left_on_f401(void **state) { rom_pll_left_on(state, "stm32f401re"); }
+static void test_rom_pll_left_on_f411(void **state) { rom_pll_left_on(state, "stm32f411re"); }
+static void test_rom_pll_left_on_f407(void **state) { rom_pll_left_on(state, "stm32f407vg"); }
+static void test_rom_pll_left_on_f446(void **state) { rom_pll_left_on(state, "stm32f446re"); }
+static void test_rom_pll_left_on_f746(void **state) { rom_pll_left_on(state, "stm32f746ng"); }
+
 /* A real-time F103RE and n bytes of firmware in a.bin: through the stub kept at 115200, 48 KiB
  * take about 5 s on the line, time to interrupt the host. */
 static uint8_t *slow_write_setup(void **state, pty_board **x, size_t n, uint32_t seed)
@@ -391,6 +415,11 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f446, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_h743, teardown),
+        cmocka_unit_test_teardown(test_rom_pll_left_on_f401, teardown),
+        cmocka_unit_test_teardown(test_rom_pll_left_on_f411, teardown),
+        cmocka_unit_test_teardown(test_rom_pll_left_on_f407, teardown),
+        cmocka_unit_test_teardown(test_rom_pll_left_on_f446, teardown),
+        cmocka_unit_test_teardown(test_rom_pll_left_on_f746, teardown),
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_interrupted_write_hands_the_chip_back, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),

@@ -62,6 +62,8 @@ typedef struct sim_options {
     sim_faults faults;
     sim_wiring wiring;        /* zero: NRST and BOOT0 not wired to the host's lines */
     uint32_t serial;          /* mixed into the 96-bit unique ID: boards side by side differ */
+    bool rom_pll_on;          /* F2/F4/F7: code started by Go finds SYSCLK on a PLL the ROM left
+                               * running (60 MHz), not on HSI */
     /* Where the board reports what it does (CPU faults, resets); NULL = stderr. */
     void (*log)(const char *line, void *user);
     void *log_user;
