@@ -252,6 +252,31 @@ static void test_the_rom_refuses_the_hole(void **state)
     }
 }
 
+/* What `stubflash info` prints for each variant: its size from F_SIZE, bank 2, the hole. */
+static void test_info_shows_each_variants_layout(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < NVARIANTS; i++) {
+        const struct variant *v = &variants[i];
+        char cmd[512], out[4096] = "", want[128];
+        snprintf(cmd, sizeof cmd, "%s -p 'sim:%s' info 2>&1", getenv("STUBFLASH_CLI"), v->part);
+        FILE *p = popen(cmd, "r");
+        assert_non_null(p);
+        size_t n = fread(out, 1, sizeof out - 1, p);
+        out[n] = 0;
+        assert_int_equal(pclose(p), 0);
+        snprintf(want, sizeof want, "0x08000000..0x%08X, %u KiB", v->end - 1, v->flash_bytes / 1024);
+        if (!strstr(out, want))
+            fail_msg("%s: info lacks \"%s\":\n%s", v->part, want, out);
+        snprintf(want, sizeof want, "bank 2 at 0x%08X", v->bank2);
+        if (v->bank2 ? !strstr(out, want) : strstr(out, "two banks") != NULL)
+            fail_msg("%s: info has the wrong banks:\n%s", v->part, out);
+        snprintf(want, sizeof want, "no flash at 0x%08X..0x%08X", v->hole, v->hole + v->hole_size - 1);
+        if (v->hole ? !strstr(out, want) : strstr(out, "no flash at") != NULL)
+            fail_msg("%s: info has the wrong hole:\n%s", v->part, out);
+    }
+}
+
 /* Firmware that writes 0xC0FFEE11 to 0x20004000 and waits: a vector table at 0x08000000 whose
  * reset vector is 0x08000101, and there "ldr r0, [pc, #4]; ldr r1, [pc, #8]; str r1, [r0]; b ." */
 static uint8_t *marker_firmware(size_t len)
@@ -337,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_an_address_in_the_hole_is_refused_before_erasing),
         cmocka_unit_test(test_a_whole_flash_dump_writes_back),
         cmocka_unit_test(test_the_rom_refuses_the_hole),
+        cmocka_unit_test(test_info_shows_each_variants_layout),
         cmocka_unit_test(test_an_empty_chip_boots_its_rom_until_the_note_is_cleared),
         cmocka_unit_test(test_a_written_empty_chip_starts_the_new_firmware_after_a_reset),
     };
