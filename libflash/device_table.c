@@ -96,7 +96,7 @@ static const sf_device table[] = {
     /* L4, G0, G4, WB: 64-bit programming, pages. The empty check (ST's knowledge article "Empty
      * check mechanism on STM32": L43x/44x, G0, WB, not L47x or G4): L4 FLASH_SR PEMPTY (bit 17,
      * a write of 1 toggles it; stm32flash's F_PEMPTY), G0 and WB FLASH_ACR EMPTY (bit 16,
-     * read/write: RM0444, RM0434; ST's HAL_FLASHEx_ForceFlashEmpty). */
+     * read/write: CMSIS FLASH_ACR_PROGEMPTY / FLASH_ACR_EMPTY; ST's HAL_FLASHEx_ForceFlashEmpty). */
     {0x435, "STM32L43x/44x", "L4", 0x08000000, 256 * K, RUNS({128, 2 * K}),
      0x20003100, 0x2000C000, 0x1FFF0000, 0x1FFF7000, 0x1FFF7800, 0x1FFF7810, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_SR_PEMPTY},
     {0x415, "STM32L47x/48x", "L4", 0x08000000, 1024 * K, RUNS({512, 2 * K}),
@@ -104,8 +104,10 @@ static const sf_device table[] = {
     {0x460, "STM32G07x/08x", "G0", 0x08000000, 128 * K, RUNS({64, 2 * K}),
      0x20002700, 0x20009000, 0x1FFF0000, 0x1FFF7000, 0x1FFF7800, 0x1FFF7880, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY},
     /* G4 cat.3 in its default dual-bank mode (DBANK = 1): bank 2 at 0x08040000 whatever the
-     * size, so 128 and 256 KiB parts have a hole after bank 1 (ST's G4 HAL: "Flash Bank2 mapped
-     * at 0x08040000"; OpenOCD stm32l4x.c: "dual bank WITH gap"). */
+     * size, so 128 and 256 KiB parts have a hole after bank 1 (RM0440 tables 7 and 8 as ST's
+     * answer on its forum reads them: "address gap between both Banks if the whole Flash size is
+     * less than 512kB"; OpenOCD stm32l4x.c: "dual bank WITH gap"; Zephyr PR 30231). In
+     * single-bank mode (DBANK = 0) pages are 4 KiB and there is no hole: not handled yet. */
     {0x469, "STM32G47x/48x", "G4", 0x08000000, 512 * K, RUNS({256, 2 * K}),
      0x20004000, 0x20018000, 0x1FFF0000, 0x1FFF7000, 0x1FFF7800, 0x1FFF7830, FSIZE_L4_G_WB, 8, 0xFF, true, 0x08040000, 0, SF_FSIZE_KIB, 0},
     {0x495, "STM32WB55xx/35xx", "WB", 0x08000000, 1024 * K, RUNS({256, 4 * K}),

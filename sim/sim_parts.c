@@ -356,8 +356,8 @@ static const struct sim_part variant_parts[] = {
                0x180000, 0x08100000, 0x08080000, 0x80000),
     /* stm32h750xx.h: 128 KiB in one bank (one sector of 128 KiB). */
     H7_VARIANT("stm32h750vb", "STM32H750xB (128 KiB in one bank, one 128 KiB sector, bootloader V3.1)", 0x20000, 0, 0, 0),
-    /* G4 cat.3 in dual-bank mode: bank 2 at 0x08040000 whatever the size (ST's G4 HAL "Flash
-     * Bank2 mapped at 0x08040000", OpenOCD stm32l4x.c "dual bank WITH gap"). */
+    /* G4 cat.3 in dual-bank mode: bank 2 at 0x08040000 whatever the size (RM0440 tables 7/8 as
+     * ST reads them on its forum; OpenOCD stm32l4x.c "dual bank WITH gap"). */
     {
         .name = "stm32g474rc", .description = "STM32G474xC (256 KiB in two banks: 128 KiB at 0x08000000 and at 0x08040000, a hole between, 2 KiB pages, bootloader V3.1)",
         .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
