@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "config.h"
 #include "gang.h"
+#include "port_wait.h"
 #include "output.h"
 
 #include <errno.h>
@@ -34,6 +35,9 @@ typedef struct cli {
     uint32_t image_address;              /* a binary image's address unless --address */
     uint32_t wait_s;                     /* --wait: how long to wait for the port to appear */
     cfg cfg;                             /* every setting and where it came from */
+    char **names;                        /* the ports to open: -p, identities resolved, waited for */
+    size_t nnames;
+    bool resolved;
     bool json, quiet, verbose;
     cli_out out;
     sf_session *session;
@@ -79,14 +83,18 @@ static void usage(FILE *f)
 "  unprotect --write           remove write protection (chip resets)\n"
 "  unprotect --readout --erase-all   remove readout protection: ERASES ALL FLASH\n"
 "  reset                       reset the chip (back to the bootloader if BOOT0 is high)\n"
+"  config                      the settings in effect and where each comes from\n"
 "\n"
 "Options:\n"
 "  -p, --port PORT     serial port (/dev/ttyUSB0), tcp://HOST:PORT (raw bridge),\n"
-"                      rfc2217://HOST:PORT, or sim:PART[?flash=FILE]; default $STUBFLASH_PORT.\n"
+"                      rfc2217://HOST:PORT, sim:PART[?flash=FILE], or by USB identity:\n"
+"                      usb:VID:PID[:SERIAL], usb-serial:SERIAL; default $STUBFLASH_PORT.\n"
 "                      write and verify take several -p, or a pattern ('/dev/ttyUSB*'):\n"
 "                      every board at once, a line each, a table at the end\n"
 "  -b, --baud RATE     bootloader baud rate (default 115200)\n"
-"      --no-stub       use only the ROM bootloader (no RAM stub)\n"
+"      --wait[=SECONDS]  wait for the port to appear (default 30 s): a board plugged in\n"
+"      --board NAME    the settings of [board NAME] in the config files ($STUBFLASH_BOARD)\n"
+"      --no-stub       use only the ROM bootloader (no RAM stub); --stub undoes 'stub = off'\n"
 "      --stub-baud RATE  rate the stub switches to (default: the fastest up to 921600;\n"
 "                      0 keeps the bootloader's rate, e.g. over a radio link)\n"
 "      --before SEQ    control lines to reset the chip into its bootloader first:\n"
@@ -108,6 +116,8 @@ static void usage(FILE *f)
 "  -V, --version       version\n"
 "\n"
 "Numbers take 0x for hex and K/M suffixes for sizes (64K).\n"
+"Settings also come from stubflash.ini (this folder or a parent) and\n"
+"~/.config/stubflash/config.ini: see 'stubflash config' and stubflash(1).\n"
 "Binary images go to --address (default 0x08000000); HEX, S-record and ELF carry addresses.\n"
 "\n"
 "Exit status: 0 success, 1 operation failed, 2 usage error, 3 file error or image does not fit,\n"
@@ -141,8 +151,29 @@ static int usage_error(cli *c, const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* The -p values (or the configured port) as ports to open: USB identities resolved, and with
+ * --wait each waited for. many: an identity may name several boards (write, verify). */
+static int find_ports(cli *c, bool many)
+{
+    if (c->resolved || !c->nports)
+        return EXIT_OK;
+    c->resolved = true;
+    char err[2048];
+    int rc = port_wait_resolve(c->ports, c->nports, c->wait_s, many, &ymodem_cancel, &c->out, &c->names, &c->nnames,
+                               err, sizeof err);
+    if (rc == EXIT_USAGE)
+        return usage_error(c, "%s", err);
+    if (rc)
+        return fail(c, rc == EXIT_CANCELLED ? SF_ERR_CANCELLED : SF_ERR_PORT, err);
+    c->port = c->nnames ? c->names[0] : NULL;
+    return EXIT_OK;
+}
+
 static int open_session(cli *c)
 {
+    int rc = find_ports(c, false);
+    if (rc)
+        return rc;
     if (!c->port)
         return usage_error(c, "no port given: use -p PORT (see 'stubflash ports'), set STUBFLASH_PORT or "
                               "port in stubflash.ini%s", "");
@@ -321,8 +352,12 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     char **ports = NULL;
     size_t nports = 0;
     char err[300];
-    if (c->nports > 1 || (c->nports == 1 && gang_is_pattern(c->ports[0]))) {
-        if ((rc = gang_expand(c->ports, c->nports, &ports, &nports, err, sizeof err))) {
+    if ((rc = find_ports(c, true))) {
+        sf_image_free(img);
+        return rc;
+    }
+    if (c->nnames > 1 || (c->nnames == 1 && gang_is_pattern(c->names[0]))) {
+        if ((rc = gang_expand((const char *const *)c->names, c->nnames, &ports, &nports, err, sizeof err))) {
             sf_image_free(img);
             return usage_error(c, "%s", err);
         }
@@ -378,6 +413,9 @@ static void ymodem_progress(uint64_t done, uint64_t total, void *user) { out_pro
 /* write --protocol ymodem: the image, as one binary, to an application's YMODEM receiver. */
 static int write_ymodem(cli *c, const char *path, const sf_image *img)
 {
+    int rc = find_ports(c, false);
+    if (rc)
+        return rc;
     if (!c->port)
         return usage_error(c, "no port given: use -p PORT%s", "");
     uint8_t *bin;
@@ -825,6 +863,7 @@ int main(int argc, char **argv)
     active_session = NULL;
     sf_session_free(c.session);
     out_close(&c.out);
+    gang_free_ports(c.names, c.nnames);
     cfg_free(&c.cfg);
     return rc;
 }

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -690,6 +691,72 @@ static void test_config_files(void **state)
     unsetenv("XDG_CONFIG_HOME");
 }
 
+/* A board plugged in 300 ms after the command started: its pty appears under a name udev would
+ * give it (a link, as /dev/serial/by-id/... is). */
+struct late_board {
+    pty_board b;
+    char link[200];
+};
+
+static void *plug_in_later(void *arg)
+{
+    struct late_board *l = arg;
+    usleep(300 * 1000);
+    pb_open(&l->b, "stm32f103re", NULL);
+    if (symlink(sim_pty_path(l->b.pty), l->link) != 0)
+        abort();
+    return NULL;
+}
+
+static void test_wait_for_port(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/stubflash-wait-XXXXXX", log[128], never[128], cmd[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(log, sizeof log, "%s/out.log", dir);
+    snprintf(never, sizeof never, "%s/ttyNEVER", dir);
+    /* A port that never appears: about a second, then a sentence. */
+    const char *argv1[] = {getenv("STUBFLASH_CLI"), "-p", never, "--wait=1", "info", NULL};
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = run_program(argv1, NULL, log, 30);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    if (rc != 4 || s < 0.9 || s > 3.0) {
+        show_log_tail(log);
+        fail_msg("exit %d after %.2f s; expected 4 after about 1 s", rc, s);
+    }
+    assert_true(file_has(log, "waiting for "));
+    assert_true(file_has(log, "ttyNEVER to appear (up to 1 s)..."));
+    assert_true(file_has(log, "ttyNEVER did not appear in 1 s: is the board plugged in"));
+    /* A USB identity no adapter here has, and one that is not an identity. */
+    const char *argv2[] = {getenv("STUBFLASH_CLI"), "-p", "usb:0483:5740", "--wait=1", "info", NULL};
+    assert_int_equal(run_program(argv2, NULL, log, 30), 4);
+    assert_true(file_has(log, "waiting for usb:0483:5740 to appear (up to 1 s)..."));
+    assert_true(file_has(log, "usb:0483:5740 did not appear in 1 s"));
+    const char *argv3[] = {getenv("STUBFLASH_CLI"), "-p", "usb:0483:57400", "info", NULL};
+    assert_int_equal(run_program(argv3, NULL, log, 30), 2);
+    assert_true(file_has(log, "the product ID is not 1 to 4 hex digits"));
+
+    /* A board plugged in during the wait is found and used. */
+    struct late_board l = {0};
+    snprintf(l.link, sizeof l.link, "%s/ttyLATE", dir);
+    const char *argv4[] = {getenv("STUBFLASH_CLI"), "-p", l.link, "--wait=20", "info", NULL};
+    pid_t pid = run_start(argv4, NULL, log);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, plug_in_later, &l), 0);
+    rc = run_wait(pid, 30000, 0);
+    pthread_join(th, NULL);
+    if (rc != 0)
+        show_log_tail(log);
+    assert_int_equal(rc, 0);
+    assert_true(file_has(log, "ttyLATE to appear (up to 20 s)..."));
+    assert_true(file_has(log, "PID 0x414"));
+    assert_int_equal(pb_close(&l.b), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_agrees_with_stm32flash(void **state)
 {
     struct fx *x = *state;
@@ -749,6 +816,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd_rom, teardown),
         cmocka_unit_test_setup_teardown(test_config_files, setup_hd, teardown),
+        cmocka_unit_test(test_wait_for_port),
         cmocka_unit_test_setup_teardown(test_agrees_with_stm32flash, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_agrees_with_stm32flash, setup_xl, teardown),
     };
