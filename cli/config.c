@@ -366,7 +366,7 @@ void cfg_print(const cfg *c, FILE *f)
         fprintf(f, "; %s file: %s%s\n", i ? "project" : "user", c->files[i] ? c->files[i] : "(none)",
                 c->files[i] && !c->read[i] ? " (not there)" : "");
     if (c->board.value)
-        fprintf(f, "; board: %s (from %s; section at %s)\n", c->board.value, c->board.where,
+        fprintf(f, "; board: %s (%s; section at %s)\n", c->board.value, c->board.where,
                 c->board_where ? c->board_where : "?");
     for (int k = 0; k < CFG_NKEYS; k++) {
         const cfg_entry *e = &c->e[k];

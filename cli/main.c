@@ -781,7 +781,7 @@ int main(int argc, char **argv)
         case O_BOARD:
             free(c.cfg.board.value);
             free(c.cfg.board.where);
-            c.cfg.board = (cfg_entry){strdup(optarg), CFG_SRC_CLI, strdup("command line (--board)")};
+            c.cfg.board = (cfg_entry){strdup(optarg), CFG_SRC_CLI, strdup("--board")};
             break;
         case O_JSON: c.json = true; break;
         case 'q': c.quiet = true; break;
