@@ -15,6 +15,8 @@ typedef struct connect_opts {
     uint32_t trigger_baud;
 } connect_opts;
 
+/* --enter=magic:STRING@BAUD into o; STRING takes \\r, \\n, \\\\ and \\xNN. NULL, or what is wrong. */
+const char *connect_opts_parse_enter(connect_opts *o, const char *arg);
 /* Set the session's rate, stub, control-line sequences and application trigger. */
 sf_error connect_opts_apply(const connect_opts *o, sf_session *s);
 

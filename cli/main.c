@@ -2,7 +2,9 @@
 /* stubflash - update STM32 firmware over a serial line: through the ROM bootloader, and a RAM stub
  * it loads for speed. */
 #define _POSIX_C_SOURCE 200809L
+#include "config.h"
 #include "gang.h"
+#include "port_wait.h"
 #include "output.h"
 
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Options of all commands: parsed in one pass, so global options may come anywhere. */
 typedef struct cmd_opts {
@@ -29,6 +32,12 @@ typedef struct cli {
     const char *protocol, *ymodem_start; /* --protocol ymodem */
     const char *require_signature;       /* a minisign public key file */
     connect_opts conn;
+    uint32_t image_address;              /* a binary image's address unless --address */
+    uint32_t wait_s;                     /* --wait: how long to wait for the port to appear */
+    cfg cfg;                             /* every setting and where it came from */
+    char **names;                        /* the ports to open: -p, identities resolved, waited for */
+    size_t nnames;
+    bool resolved;
     bool json, quiet, verbose;
     cli_out out;
     sf_session *session;
@@ -74,14 +83,18 @@ static void usage(FILE *f)
 "  unprotect --write           remove write protection (chip resets)\n"
 "  unprotect --readout --erase-all   remove readout protection: ERASES ALL FLASH\n"
 "  reset                       reset the chip (back to the bootloader if BOOT0 is high)\n"
+"  config                      the settings in effect and where each comes from\n"
 "\n"
 "Options:\n"
 "  -p, --port PORT     serial port (/dev/ttyUSB0), tcp://HOST:PORT (raw bridge),\n"
-"                      rfc2217://HOST:PORT, or sim:PART[?flash=FILE]; default $STUBFLASH_PORT.\n"
+"                      rfc2217://HOST:PORT, sim:PART[?flash=FILE], or by USB identity:\n"
+"                      usb:VID:PID[:SERIAL], usb-serial:SERIAL; default $STUBFLASH_PORT.\n"
 "                      write and verify take several -p, or a pattern ('/dev/ttyUSB*'):\n"
 "                      every board at once, a line each, a table at the end\n"
 "  -b, --baud RATE     bootloader baud rate (default 115200)\n"
-"      --no-stub       use only the ROM bootloader (no RAM stub)\n"
+"      --wait[=SECONDS]  wait for the port to appear (default 30 s): a board plugged in\n"
+"      --board NAME    the settings of [board NAME] in the config files ($STUBFLASH_BOARD)\n"
+"      --no-stub       use only the ROM bootloader (no RAM stub); --stub undoes 'stub = off'\n"
 "      --stub-baud RATE  rate the stub switches to (default: the fastest up to 921600;\n"
 "                      0 keeps the bootloader's rate, e.g. over a radio link)\n"
 "      --before SEQ    control lines to reset the chip into its bootloader first:\n"
@@ -103,6 +116,8 @@ static void usage(FILE *f)
 "  -V, --version       version\n"
 "\n"
 "Numbers take 0x for hex and K/M suffixes for sizes (64K).\n"
+"Settings also come from stubflash.ini (this folder or a parent) and\n"
+"~/.config/stubflash/config.ini: see 'stubflash config' and stubflash(1).\n"
 "Binary images go to --address (default 0x08000000); HEX, S-record and ELF carry addresses.\n"
 "\n"
 "Exit status: 0 success, 1 operation failed, 2 usage error, 3 file error or image does not fit,\n"
@@ -136,29 +151,32 @@ static int usage_error(cli *c, const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-static bool parse_u32(const char *s, uint32_t *out)
+/* The -p values (or the configured port) as ports to open: USB identities resolved, and with
+ * --wait each waited for. many: an identity may name several boards (write, verify). */
+static int find_ports(cli *c, bool many)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 0);
-    if (errno || end == s || *s == '-')
-        return false;
-    if (*end == 'K' || *end == 'k')
-        v *= 1024, end++;
-    else if (*end == 'M' || *end == 'm')
-        v *= 1024 * 1024, end++;
-    if (*end || v > 0xFFFFFFFFull)
-        return false;
-    *out = (uint32_t)v;
-    return true;
+    if (c->resolved || !c->nports)
+        return EXIT_OK;
+    c->resolved = true;
+    char err[2048];
+    int rc = port_wait_resolve(c->ports, c->nports, c->wait_s, many, &ymodem_cancel, &c->out, &c->names, &c->nnames,
+                               err, sizeof err);
+    if (rc == EXIT_USAGE)
+        return usage_error(c, "%s", err);
+    if (rc)
+        return fail(c, rc == EXIT_CANCELLED ? SF_ERR_CANCELLED : SF_ERR_PORT, err);
+    c->port = c->nnames ? c->names[0] : NULL;
+    return EXIT_OK;
 }
 
 static int open_session(cli *c)
 {
+    int rc = find_ports(c, false);
+    if (rc)
+        return rc;
     if (!c->port)
-        c->port = getenv("STUBFLASH_PORT");
-    if (!c->port)
-        return usage_error(c, "no port given: use -p PORT (see 'stubflash ports') or set STUBFLASH_PORT%s", "");
+        return usage_error(c, "no port given: use -p PORT (see 'stubflash ports'), set STUBFLASH_PORT or "
+                              "port in stubflash.ini%s", "");
     if (sf_session_new(&c->session) != SF_OK)
         return fail(c, SF_ERR_NOMEM, "out of memory");
     sf_session_set_progress(c->session, out_progress, &c->out);
@@ -174,33 +192,6 @@ static int open_session(cli *c)
     if (e)
         return session_fail(c, e);
     return EXIT_OK;
-}
-
-/* --enter=magic:STRING@BAUD; STRING takes \\r, \\n, \\\\ and \\xNN. NULL or what is wrong. */
-static const char *parse_enter(cli *c, const char *arg)
-{
-    const char *at = strrchr(arg, '@');
-    if (strncmp(arg, "magic:", 6) != 0 || !at || at == arg + 6)
-        return "--enter takes magic:STRING@BAUD";
-    if (!parse_u32(at + 1, &c->conn.trigger_baud) || c->conn.trigger_baud < 1200)
-        return "--enter: the rate after @ is not a baud rate";
-    size_t n = 0;
-    for (const char *p = arg + 6; p < at; p++) {
-        if (n == sizeof c->conn.trigger)
-            return "--enter: the trigger is longer than 64 bytes";
-        unsigned v = (unsigned char)*p;
-        if (*p == '\\' && p + 1 < at) {
-            p++;
-            if (*p == 'r') v = '\r';
-            else if (*p == 'n') v = '\n';
-            else if (*p == '\\') v = '\\';
-            else if (*p == 'x' && p + 2 < at && sscanf(p + 1, "%2x", &v) == 1) p += 2;
-            else return "--enter: unknown escape in the trigger (\\r, \\n, \\\\, \\xNN)";
-        }
-        c->conn.trigger[n++] = (uint8_t)v;
-    }
-    c->conn.trigger_len = n;
-    return NULL;
 }
 
 static void json_chip(cli *c, const sf_chip *chip)
@@ -341,7 +332,7 @@ static int write_ymodem(cli *c, const char *path, const sf_image *img);
 
 static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
 {
-    uint32_t address = c->opt.have_address ? c->opt.address : 0x08000000, go_addr = c->opt.go_addr;
+    uint32_t address = c->opt.have_address ? c->opt.address : c->image_address, go_addr = c->opt.go_addr;
     const char *format = c->opt.format;
     bool verify = !c->opt.no_verify, go = c->opt.go, go_given = c->opt.go_given;
     if (argc != 2)
@@ -361,8 +352,12 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     char **ports = NULL;
     size_t nports = 0;
     char err[300];
-    if (c->nports > 1 || (c->nports == 1 && gang_is_pattern(c->ports[0]))) {
-        if ((rc = gang_expand(c->ports, c->nports, &ports, &nports, err, sizeof err))) {
+    if ((rc = find_ports(c, true))) {
+        sf_image_free(img);
+        return rc;
+    }
+    if (c->nnames > 1 || (c->nnames == 1 && gang_is_pattern(c->names[0]))) {
+        if ((rc = gang_expand((const char *const *)c->names, c->nnames, &ports, &nports, err, sizeof err))) {
             sf_image_free(img);
             return usage_error(c, "%s", err);
         }
@@ -418,8 +413,9 @@ static void ymodem_progress(uint64_t done, uint64_t total, void *user) { out_pro
 /* write --protocol ymodem: the image, as one binary, to an application's YMODEM receiver. */
 static int write_ymodem(cli *c, const char *path, const sf_image *img)
 {
-    if (!c->port)
-        c->port = getenv("STUBFLASH_PORT");
+    int rc = find_ports(c, false);
+    if (rc)
+        return rc;
     if (!c->port)
         return usage_error(c, "no port given: use -p PORT%s", "");
     uint8_t *bin;
@@ -535,7 +531,7 @@ static int cmd_erase(cli *c, int argc, char **argv)
         if (!colon)
             return usage_error(c, "--range takes ADDRESS:LENGTH, not '%s'", c->opt.range);
         *colon = 0;
-        if (!parse_u32(spec, &a) || !parse_u32(colon + 1, &n) || !n)
+        if (!cfg_parse_u32(spec, &a) || !cfg_parse_u32(colon + 1, &n) || !n)
             return usage_error(c, "bad --range '%s'", c->opt.range);
     }
     if (all == range)
@@ -560,7 +556,7 @@ static int cmd_go(cli *c, int argc, char **argv)
 {
     uint32_t addr = 0;
     bool given = argc > 1;
-    if (argc > 2 || (given && !parse_u32(argv[1], &addr)))
+    if (argc > 2 || (given && !cfg_parse_u32(argv[1], &addr)))
         return usage_error(c, "go takes one address, not '%s'", argv[1]);
     int rc = open_session(c);
     if (rc)
@@ -603,7 +599,7 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
         char *copy = strdup(groups), *save = NULL;
         for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             uint32_t g;
-            if (!parse_u32(t, &g) || g > 255 || n == sizeof list) {
+            if (!cfg_parse_u32(t, &g) || g > 255 || n == sizeof list) {
                 free(copy);
                 return usage_error(c, "bad group '%s' (0..255)", t);
             }
@@ -658,10 +654,91 @@ static int cmd_reset(cli *c)
     return EXIT_OK;
 }
 
+static const char *env(const char *name) { return getenv(name); }
+
+/* A setting given on the command line: NULL, or what is wrong with it. */
+static const char *cli_setting(cli *c, cfg_key k, const char *value, const char *where)
+{
+    static char bad[700];
+    char why[600] = "";
+    if (!cfg_check(k, value, why, sizeof why)) {
+        snprintf(bad, sizeof bad, "--%s: %s", cfg_key_name(k), why);
+        return bad;
+    }
+    cfg_set(&c->cfg, k, value, CFG_SRC_CLI, where);
+    return NULL;
+}
+
+/* The config files and the environment under the command line, then the effective settings
+ * into c. Exit status 2 for a bad file or variable. */
+static int load_settings(cli *c)
+{
+    if (c->nports) { /* every -p, for `stubflash config` */
+        char all[2048] = "";
+        for (size_t i = 0; i < c->nports; i++) {
+            size_t l = strlen(all);
+            snprintf(all + l, sizeof all - l, "%s%s", i ? " " : "", c->ports[i]);
+        }
+        cfg_set(&c->cfg, CFG_PORT, all, CFG_SRC_CLI, "command line (-p)");
+    }
+    char cwd[4096], err[4600];
+    if (cfg_load(&c->cfg, getcwd(cwd, sizeof cwd) ? cwd : NULL, env, err, sizeof err) < 0)
+        return usage_error(c, "%s", err);
+    const cfg_entry *e = c->cfg.e;
+    if (!c->nports && e[CFG_PORT].value) /* a pattern from a file writes many boards too */
+        c->port = c->ports[c->nports++] = e[CFG_PORT].value;
+    bool stub = true;
+    cfg_parse_u32(e[CFG_BAUD].value, &c->conn.baud);
+    cfg_parse_bool(e[CFG_STUB].value, &stub);
+    c->conn.no_stub = !stub;
+    if (strcmp(e[CFG_STUB_BAUD].value, "auto") != 0)
+        cfg_parse_u32(e[CFG_STUB_BAUD].value, &c->conn.stub_baud);
+    c->conn.before = e[CFG_BEFORE].value;
+    c->conn.after = e[CFG_AFTER].value;
+    if (e[CFG_ENTER].value)
+        connect_opts_parse_enter(&c->conn, e[CFG_ENTER].value);
+    c->protocol = e[CFG_PROTOCOL].value;
+    c->ymodem_start = e[CFG_YMODEM_START].value;
+    c->require_signature = e[CFG_REQUIRE_SIGNATURE].value;
+    cfg_parse_u32(e[CFG_ADDRESS].value, &c->image_address);
+    cfg_parse_u32(e[CFG_WAIT].value, &c->wait_s);
+    return EXIT_OK;
+}
+
+/* stubflash config: the effective settings and where each came from. */
+static int cmd_config(cli *c, int argc, char **argv)
+{
+    if (argc != 1)
+        return usage_error(c, "config takes no arguments, not '%s'", argv[1]);
+    if (c->json) {
+        char *j = cfg_json(&c->cfg), f[2][4200], b[600];
+        for (int i = 0; i < 2; i++) {
+            if (c->cfg.read[i])
+                json_escape(c->cfg.files[i], f[i], sizeof f[i]);
+            else
+                strcpy(f[i], "null");
+        }
+        if (c->cfg.board.value)
+            json_escape(c->cfg.board.value, b, sizeof b);
+        else
+            strcpy(b, "null");
+        out_json_raw(&c->out, "settings", j);
+        out_json_raw(&c->out, "project_file", f[1]);
+        out_json_raw(&c->out, "user_file", f[0]);
+        out_json_raw(&c->out, "board", b);
+        out_json_str(&c->out, "result", "ok");
+        free(j);
+    } else {
+        cfg_print(&c->cfg, stdout);
+    }
+    return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START, O_REQUIRE_SIGNATURE };
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START, O_REQUIRE_SIGNATURE,
+           O_STUB, O_BOARD, O_WAIT };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
         {"no-stub", no_argument, 0, O_NOSTUB}, {"json", no_argument, 0, O_JSON}, {"quiet", no_argument, 0, 'q'},
@@ -678,12 +755,12 @@ int main(int argc, char **argv)
         {"after", required_argument, 0, O_AFTER}, {"enter", required_argument, 0, O_ENTER},
         {"require-signature", required_argument, 0, O_REQUIRE_SIGNATURE},
         {"protocol", required_argument, 0, O_PROTOCOL}, {"ymodem-start", required_argument, 0, O_YMODEM_START},
+        {"stub", no_argument, 0, O_STUB}, {"board", required_argument, 0, O_BOARD},
+        {"wait", optional_argument, 0, O_WAIT},
         {0, 0, 0, 0},
     };
     cli c = {.conn = {.baud = 115200, .stub_baud = SF_STUB_BAUD_AUTO}};
-    c.require_signature = getenv("STUBFLASH_REQUIRE_SIGNATURE"); /* --require-signature overrides it */
-    if (c.require_signature && !*c.require_signature)
-        c.require_signature = NULL;
+    cfg_init(&c.cfg);
     cmd_opts *op = &c.opt;
     int o;
     while ((o = getopt_long(argc, argv, "p:b:qvhV", opts, NULL)) != -1) {
@@ -696,24 +773,31 @@ int main(int argc, char **argv)
             else
                 c.ports[c.nports++] = optarg;
             break;
-        case 'b': if (!parse_u32(optarg, &c.conn.baud) || c.conn.baud < 1200) bad = "bad baud rate"; break;
-        case O_NOSTUB: c.conn.no_stub = true; break;
-        case O_STUB_BAUD:
-            if (!parse_u32(optarg, &c.conn.stub_baud) || (c.conn.stub_baud && c.conn.stub_baud < 1200))
-                bad = "bad --stub-baud";
+        case 'b': bad = cli_setting(&c, CFG_BAUD, optarg, "command line (-b)"); break;
+        case O_NOSTUB: bad = cli_setting(&c, CFG_STUB, "off", "command line (--no-stub)"); break;
+        case O_STUB: bad = cli_setting(&c, CFG_STUB, "on", "command line (--stub)"); break;
+        case O_STUB_BAUD: bad = cli_setting(&c, CFG_STUB_BAUD, optarg, "command line (--stub-baud)"); break;
+        case O_WAIT: bad = cli_setting(&c, CFG_WAIT, optarg ? optarg : "30", "command line (--wait)"); break;
+        case O_BOARD:
+            free(c.cfg.board.value);
+            free(c.cfg.board.where);
+            c.cfg.board = (cfg_entry){strdup(optarg), CFG_SRC_CLI, strdup("--board")};
             break;
         case O_JSON: c.json = true; break;
         case 'q': c.quiet = true; break;
         case 'v': c.verbose = true; break;
         case 'h': usage(stdout); return EXIT_OK;
         case 'V': printf("stubflash %s\n", sf_version()); return EXIT_OK;
-        case O_ADDRESS: op->have_address = parse_u32(optarg, &op->address); if (!op->have_address) bad = "bad --address"; break;
-        case O_SIZE: op->have_size = parse_u32(optarg, &op->size) && op->size; if (!op->have_size) bad = "bad --size"; break;
+        case O_ADDRESS:
+            op->have_address = cfg_parse_u32(optarg, &op->address);
+            bad = op->have_address ? cli_setting(&c, CFG_ADDRESS, optarg, "command line (--address)") : "bad --address";
+            break;
+        case O_SIZE: op->have_size = cfg_parse_u32(optarg, &op->size) && op->size; if (!op->have_size) bad = "bad --size"; break;
         case O_FORMAT: op->format = optarg; break;
         case O_NOVERIFY: op->no_verify = true; break;
         case O_GO:
             op->go = true;
-            if (optarg && !(op->go_given = parse_u32(optarg, &op->go_addr)))
+            if (optarg && !(op->go_given = cfg_parse_u32(optarg, &op->go_addr)))
                 bad = "bad --go address";
             break;
         case O_ALL: op->all = true; break;
@@ -722,33 +806,39 @@ int main(int argc, char **argv)
         case O_READOUT: op->readout = true; break;
         case O_YES: op->yes = true; break;
         case O_ERASE_ALL: op->erase_all = true; break;
-        case O_LEVEL: if (!parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
+        case O_LEVEL: if (!cfg_parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
         case O_IRREVERSIBLE: op->irreversible = true; break;
         case O_NO_BACKUP: op->no_backup = true; break;
         case O_FORCE: op->force = true; break;
         case O_DATA: op->data = true; break;
-        case O_BEFORE: c.conn.before = optarg; break;
-        case O_AFTER: c.conn.after = optarg; break;
-        case O_ENTER: bad = parse_enter(&c, optarg); break;
-        case O_REQUIRE_SIGNATURE: c.require_signature = optarg; break;
-        case O_PROTOCOL:
-            c.protocol = optarg;
-            if (strcmp(optarg, "ymodem") != 0 && strcmp(optarg, "bootloader") != 0)
-                bad = "--protocol is bootloader (the default) or ymodem";
+        case O_BEFORE: bad = cli_setting(&c, CFG_BEFORE, optarg, "command line (--before)"); break;
+        case O_AFTER: bad = cli_setting(&c, CFG_AFTER, optarg, "command line (--after)"); break;
+        case O_ENTER: bad = cli_setting(&c, CFG_ENTER, optarg, "command line (--enter)"); break;
+        case O_REQUIRE_SIGNATURE:
+            bad = cli_setting(&c, CFG_REQUIRE_SIGNATURE, optarg, "command line (--require-signature)");
             break;
-        case O_YMODEM_START: c.ymodem_start = optarg; break;
-        default: usage(stderr); return EXIT_USAGE;
+        case O_PROTOCOL: bad = cli_setting(&c, CFG_PROTOCOL, optarg, "command line (--protocol)"); break;
+        case O_YMODEM_START: bad = cli_setting(&c, CFG_YMODEM_START, optarg, "command line (--ymodem-start)"); break;
+        default: usage(stderr); cfg_free(&c.cfg); return EXIT_USAGE;
         }
         if (bad) {
-            fprintf(stderr, "stubflash: %s: '%s'\n", bad, optarg);
+            fprintf(stderr, "stubflash: %s: '%s'\n", bad, optarg ? optarg : "");
+            cfg_free(&c.cfg);
             return EXIT_USAGE;
         }
     }
     if (optind >= argc) {
         usage(stderr);
+        cfg_free(&c.cfg);
         return EXIT_USAGE;
     }
     out_init(&c.out, c.json, c.quiet, c.verbose);
+    int rc = load_settings(&c);
+    if (rc) {
+        out_close(&c.out);
+        cfg_free(&c.cfg);
+        return rc;
+    }
     struct sigaction sa = {.sa_handler = on_sigint};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -757,8 +847,8 @@ int main(int argc, char **argv)
     char **sub = argv + optind;
     c.command = sub[0];
     out_json_str(&c.out, "command", c.command);
-    int rc;
     if (!strcmp(c.command, "ports")) rc = cmd_ports(&c);
+    else if (!strcmp(c.command, "config")) rc = cmd_config(&c, sub_argc, sub);
     else if (!strcmp(c.command, "info")) rc = cmd_info(&c);
     else if (!strcmp(c.command, "write")) rc = cmd_write(&c, sub_argc, sub, false);
     else if (!strcmp(c.command, "verify")) rc = cmd_write(&c, sub_argc, sub, true);
@@ -773,5 +863,7 @@ int main(int argc, char **argv)
     active_session = NULL;
     sf_session_free(c.session);
     out_close(&c.out);
+    gang_free_ports(c.names, c.nnames);
+    cfg_free(&c.cfg);
     return rc;
 }

@@ -22,10 +22,22 @@ sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb)
         free(p);
         return sf_fail(eb, SF_ERR_NOMEM, "out of memory");
     }
+    /* A USB identity opens the one port that has it; the port keeps the name it was given. */
+    char *real = NULL;
+    if (sf_port_is_usb_spec(name)) {
+        sf_error r = sf_port_resolve_eb(name, &real, eb);
+        if (r) {
+            free(p->name);
+            free(p);
+            return r;
+        }
+        name = real;
+    }
     sf_error e = sf_provider_claims(name) ? sf_provider_open(name, &p->ops, &p->impl, eb)
                  : strncmp(name, "tcp://", 6) == 0 || strncmp(name, "rfc2217://", 10) == 0
                      ? sf_tcp_open(name, &p->ops, &p->impl, eb)
                      : sf_serial_open(name, &p->ops, &p->impl, eb);
+    free(real);
     if (e == SF_OK)
         e = p->ops->set_format(p->impl, 115200, true, eb);
     if (e != SF_OK) {

@@ -2,6 +2,7 @@
 /* port_list.c - enumerate serial ports (libserialport) plus the ports libraries offer (sim:),
  * as a list of opaque entries. */
 #define _POSIX_C_SOURCE 200809L
+#include "port_match.h"
 #include "sf_internal.h"
 
 #include <libserialport.h>
@@ -113,4 +114,75 @@ bool sf_port_info_usb_ids(const sf_port_info *info, uint16_t *vid, uint16_t *pid
     if (pid)
         *pid = info->pid;
     return true;
+}
+
+bool sf_port_is_usb_spec(const char *name) { return sfi_port_is_usb_spec(name); }
+
+sf_error sf_port_find(const char *spec, sf_port_info ***matches, size_t *count, char *err, size_t errlen)
+{
+    if (err && errlen)
+        err[0] = 0;
+    if (!matches || !count)
+        return SF_ERR_ARG;
+    *matches = NULL;
+    *count = 0;
+    sfi_usb_spec s;
+    if (!sfi_usb_spec_parse(spec, &s, err, errlen))
+        return SF_ERR_ARG;
+    sf_port_info **list;
+    size_t n, k = 0;
+    sf_error e = sf_port_list(&list, &n);
+    if (e)
+        return e;
+    /* Keep the entries that match, in the list's order, and free the others. */
+    for (size_t i = 0; i < n; i++) {
+        sfi_port_desc d = {list[i]->name, list[i]->serial, list[i]->usb, list[i]->vid, list[i]->pid};
+        if (sfi_usb_spec_matches(&s, &d))
+            list[k++] = list[i];
+        else
+            free_entry(list[i]);
+    }
+    list[k] = NULL;
+    *matches = list;
+    *count = k;
+    return SF_OK;
+}
+
+void sfi_port_describe(const sf_port_info *info, char *buf, size_t len)
+{
+    if (info->usb)
+        snprintf(buf, len, "%s (%04x:%04x%s%s)", info->name, info->vid, info->pid, info->serial[0] ? ", serial " : "",
+                 info->serial);
+    else
+        snprintf(buf, len, "%s", info->name);
+}
+
+sf_error sf_port_resolve_eb(const char *spec, char **name, sf_errbuf *eb)
+{
+    sf_port_info **m;
+    size_t n;
+    char err[300];
+    sf_error e = sf_port_find(spec, &m, &n, err, sizeof err);
+    if (e)
+        return sf_fail(eb, e == SF_ERR_ARG ? SF_ERR_PORT : e, "%s", err[0] ? err : "cannot list the ports");
+    if (n == 1) {
+        *name = strdup(m[0]->name);
+        sf_port_list_free(m);
+        return *name ? SF_OK : sf_fail(eb, SF_ERR_NOMEM, "out of memory");
+    }
+    if (n == 0)
+        e = sf_fail(eb, SF_ERR_PORT, "%s: no port has this USB identity; is the adapter plugged in? 'stubflash ports' "
+                    "lists the ports with their IDs and serial numbers", spec);
+    else {
+        char list[900] = "", one[300];
+        for (size_t i = 0; i < n; i++) {
+            sfi_port_describe(m[i], one, sizeof one);
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof list - l, "%s%s", i ? ", " : "", one);
+        }
+        e = sf_fail(eb, SF_ERR_PORT, "%s matches %zu ports: %s; name one by its serial number (usb:VID:PID:SERIAL)",
+                    spec, n, list);
+    }
+    sf_port_list_free(m);
+    return e;
 }

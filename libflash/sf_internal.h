@@ -51,6 +51,12 @@ typedef struct sf_provided_port {
 } sf_provided_port;
 sf_error sf_provider_list(sf_provided_port **list, size_t *count);
 
+/* The one port a USB identity ("usb:VID:PID[:SERIAL]", "usb-serial:SERIAL") names, into *name
+ * (malloc'd); none or several is SF_ERR_PORT with a sentence that lists them. */
+sf_error sf_port_resolve_eb(const char *spec, char **name, sf_errbuf *eb);
+/* "NAME (VID:PID, serial S)" for a message. */
+void sfi_port_describe(const sf_port_info *info, char *buf, size_t len);
+
 /* Same as the public functions, with the error going to eb. */
 sf_error sf_port_open_eb(const char *name, sf_port **out, sf_errbuf *eb);
 sf_error sf_port_read_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The man pages render without groff warnings, and stubflash(1) documents every exit status
-# that 'stubflash --help' lists.
+# and every long option that 'stubflash --help' lists.
 set -eu
 cli=$1
 shift
@@ -18,6 +18,14 @@ codes=$("$cli" --help | sed -n '/^Exit status:/,$p' | grep -o '[0-9][0-9]* [a-z]
 for c in $codes; do
     if ! grep -q "^\.B $c\$" "$1"; then
         echo "exit status $c from --help is not in $1"
+        status=1
+    fi
+done
+# Every long option --help lists has its place in stubflash(1).
+for opt in $("$cli" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+    escaped=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
+    if ! grep -q -- "$escaped" "$1"; then
+        echo "option $opt from --help is not in $1"
         status=1
     fi
 done

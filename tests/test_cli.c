@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -587,6 +588,175 @@ static void test_in_process_board_with_options(void **state)
     free(bin);
 }
 
+/* Run "stubflash ARGS..." (no -p) in the folder cwd; its exit status. */
+static int stubflash_in(struct fx *x, const char *cwd, ...)
+{
+    char here[4096];
+    assert_non_null(getcwd(here, sizeof here));
+    assert_int_equal(chdir(cwd), 0);
+    const char *prefix[] = {getenv("STUBFLASH_CLI"), NULL};
+    va_list ap;
+    va_start(ap, cwd);
+    int rc = run_program_va(prefix, ap, NULL, x->b.log, 120);
+    va_end(ap);
+    assert_int_equal(chdir(here), 0);
+    return rc;
+}
+
+/* The line of the last program's output that starts with start, or fail. */
+static const char *log_line(struct fx *x, const char *start)
+{
+    static char line[1024];
+    FILE *f = fopen(x->b.log, "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, start, strlen(start))) {
+            fclose(f);
+            return line;
+        }
+    fclose(f);
+    show_log_tail(x->b.log);
+    fail_msg("no line starts with '%s'", start);
+    return NULL;
+}
+
+static void expect_setting(struct fx *x, const char *key_value, const char *from)
+{
+    const char *l = log_line(x, key_value);
+    if (!strstr(l, from))
+        fail_msg("'%s' should say it came from '%s'", l, from);
+}
+
+static void test_config_files(void **state)
+{
+    struct fx *x = *state;
+    char proj[160], sub[200], xdg[160], text[1024], cmd[400];
+    snprintf(proj, sizeof proj, "%s", pb_file(&x->b, "fw"));
+    snprintf(sub, sizeof sub, "%s/src/drivers", proj);
+    snprintf(xdg, sizeof xdg, "%s", pb_file(&x->b, "xdg"));
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' '%s/stubflash'", sub, xdg);
+    assert_int_equal(system(cmd), 0);
+    setenv("XDG_CONFIG_HOME", xdg, 1);
+    unsetenv("STUBFLASH_PORT");
+    unsetenv("STUBFLASH_BAUD");
+    unsetenv("STUBFLASH_BOARD");
+    /* The project's file, two folders up: an XL board in the process, and the pty's HD board. */
+    snprintf(text, sizeof text, "# the firmware project\nport = sim:stm32f103rg?flash=%s/xl.flash\nbaud = 57600\n\n"
+             "[board bench]\nport = %s\n", proj, sim_pty_path(x->b.pty));
+    snprintf(cmd, sizeof cmd, "%s/stubflash.ini", proj);
+    write_text(cmd, text);
+    snprintf(cmd, sizeof cmd, "%s/stubflash/config.ini", xdg);
+    write_text(cmd, "baud = 9600\nstub-baud = 0\n");
+
+    expect_rc(x, stubflash_in(x, sub, "config", NULL), 0);
+    expect_setting(x, "baud = 57600 ", "fw/stubflash.ini:3");         /* the project over the user */
+    expect_setting(x, "stub-baud = 0 ", "xdg/stubflash/config.ini:2"); /* the user's file */
+    expect_setting(x, "stub = on ", "default");
+    setenv("STUBFLASH_BAUD", "38400", 1);
+    expect_rc(x, stubflash_in(x, sub, "config", NULL), 0);
+    expect_setting(x, "baud = 38400 ", "$STUBFLASH_BAUD"); /* the environment over files */
+    expect_rc(x, stubflash_in(x, sub, "-b", "19200", "config", NULL), 0);
+    expect_setting(x, "baud = 19200 ", "command line (-b)"); /* the command line over all */
+    unsetenv("STUBFLASH_BAUD");
+
+    /* A board whose port only the file names. */
+    expect_rc(x, stubflash_in(x, sub, "info", NULL), 0);
+    assert_true(pb_log_has(&x->b, "PID 0x430")); /* the XL part */
+    setenv("STUBFLASH_PORT", pb_file(&x->b, "no-such-port"), 1);
+    expect_rc(x, stubflash_in(x, sub, "info", NULL), 4); /* the environment's port over the file's */
+    assert_true(pb_log_has(&x->b, "no-such-port"));
+    expect_rc(x, stubflash_in(x, sub, "-p", sim_pty_path(x->b.pty), "info", NULL), 0); /* -p over both */
+    assert_true(pb_log_has(&x->b, "PID 0x414"));
+    unsetenv("STUBFLASH_PORT");
+
+    /* --board and $STUBFLASH_BOARD pick a section. */
+    expect_rc(x, stubflash_in(x, sub, "--board", "bench", "info", NULL), 0);
+    assert_true(pb_log_has(&x->b, "PID 0x414"));
+    setenv("STUBFLASH_BOARD", "bench", 1);
+    expect_rc(x, stubflash_in(x, sub, "config", NULL), 0);
+    expect_setting(x, "port = /dev/pts/", "fw/stubflash.ini:6");
+    assert_true(pb_log_has(&x->b, "; board: bench ($STUBFLASH_BOARD; section at "));
+    expect_rc(x, stubflash_in(x, sub, "--board", "shelf", "info", NULL), 2);
+    assert_true(pb_log_has(&x->b, "no [board shelf] section in"));
+    unsetenv("STUBFLASH_BOARD");
+
+    /* A bad file stops every command, with its file, line and key. */
+    snprintf(cmd, sizeof cmd, "%s/stubflash.ini", proj);
+    write_text(cmd, "port = sim:stm32f103rg\n\nbuad = 57600\n");
+    expect_rc(x, stubflash_in(x, sub, "info", NULL), 2);
+    assert_true(pb_log_has(&x->b, "fw/stubflash.ini:3: unknown key 'buad'"));
+    write_text(cmd, "port = sim:stm32f103rg\n[board a]\nstub = sometimes\n");
+    expect_rc(x, stubflash_in(x, sub, "-p", sim_pty_path(x->b.pty), "info", NULL), 2);
+    assert_true(pb_log_has(&x->b, "fw/stubflash.ini:3: stub = sometimes: expected on or off"));
+    unsetenv("XDG_CONFIG_HOME");
+}
+
+/* A board plugged in 300 ms after the command started: its pty appears under a name udev would
+ * give it (a link, as /dev/serial/by-id/... is). */
+struct late_board {
+    pty_board b;
+    char link[200];
+};
+
+static void *plug_in_later(void *arg)
+{
+    struct late_board *l = arg;
+    usleep(300 * 1000);
+    pb_open(&l->b, "stm32f103re", NULL);
+    if (symlink(sim_pty_path(l->b.pty), l->link) != 0)
+        abort();
+    return NULL;
+}
+
+static void test_wait_for_port(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/stubflash-wait-XXXXXX", log[128], never[128], cmd[128];
+    assert_non_null(mkdtemp(dir));
+    snprintf(log, sizeof log, "%s/out.log", dir);
+    snprintf(never, sizeof never, "%s/ttyNEVER", dir);
+    /* A port that never appears: about a second, then a sentence. */
+    const char *argv1[] = {getenv("STUBFLASH_CLI"), "-p", never, "--wait=1", "info", NULL};
+    struct timespec a, b;
+    clock_gettime(CLOCK_MONOTONIC, &a);
+    int rc = run_program(argv1, NULL, log, 30);
+    clock_gettime(CLOCK_MONOTONIC, &b);
+    double s = (double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9;
+    if (rc != 4 || s < 0.9 || s > 3.0) {
+        show_log_tail(log);
+        fail_msg("exit %d after %.2f s; expected 4 after about 1 s", rc, s);
+    }
+    assert_true(file_has(log, "waiting for "));
+    assert_true(file_has(log, "ttyNEVER to appear (up to 1 s)..."));
+    assert_true(file_has(log, "ttyNEVER did not appear in 1 s: is the board plugged in"));
+    /* A USB identity no adapter here has, and one that is not an identity. */
+    const char *argv2[] = {getenv("STUBFLASH_CLI"), "-p", "usb:0483:5740", "--wait=1", "info", NULL};
+    assert_int_equal(run_program(argv2, NULL, log, 30), 4);
+    assert_true(file_has(log, "waiting for usb:0483:5740 to appear (up to 1 s)..."));
+    assert_true(file_has(log, "usb:0483:5740 did not appear in 1 s"));
+    const char *argv3[] = {getenv("STUBFLASH_CLI"), "-p", "usb:0483:57400", "info", NULL};
+    assert_int_equal(run_program(argv3, NULL, log, 30), 2);
+    assert_true(file_has(log, "the product ID is not 1 to 4 hex digits"));
+
+    /* A board plugged in during the wait is found and used. */
+    struct late_board l = {0};
+    snprintf(l.link, sizeof l.link, "%s/ttyLATE", dir);
+    const char *argv4[] = {getenv("STUBFLASH_CLI"), "-p", l.link, "--wait=20", "info", NULL};
+    pid_t pid = run_start(argv4, NULL, log);
+    pthread_t th;
+    assert_int_equal(pthread_create(&th, NULL, plug_in_later, &l), 0);
+    rc = run_wait(pid, 30000, 0);
+    pthread_join(th, NULL);
+    if (rc != 0)
+        show_log_tail(log);
+    assert_int_equal(rc, 0);
+    assert_true(file_has(log, "ttyLATE to appear (up to 20 s)..."));
+    assert_true(file_has(log, "PID 0x414"));
+    assert_int_equal(pb_close(&l.b), 0);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_agrees_with_stm32flash(void **state)
 {
     struct fx *x = *state;
@@ -645,6 +815,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_answer_and_usage, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_backup_and_rollback, setup_hd_rom, teardown),
+        cmocka_unit_test_setup_teardown(test_config_files, setup_hd, teardown),
+        cmocka_unit_test(test_wait_for_port),
         cmocka_unit_test_setup_teardown(test_agrees_with_stm32flash, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_agrees_with_stm32flash, setup_xl, teardown),
     };

@@ -1,17 +1,33 @@
 # bash completion for stubflash(1)
+
+# The board sections of the config files: the nearest stubflash.ini and the user's.
+_stubflash_boards()
+{
+    local dir=$PWD files=("${XDG_CONFIG_HOME:-$HOME/.config}/stubflash/config.ini")
+    while :; do
+        [[ -f $dir/stubflash.ini ]] && { files+=("$dir/stubflash.ini"); break; }
+        [[ -z $dir || $dir == / ]] && break
+        dir=${dir%/*}
+    done
+    sed -n 's/^[[:space:]]*\[board[ .][[:space:]]*\([^]]*\)\].*/\1/p' "${files[@]}" 2>/dev/null
+}
+
 _stubflash()
 {
     local cur prev words cword
     _init_completion || return
-    local commands="ports info write rollback verify read erase go protect unprotect reset"
+    local commands="ports info write rollback verify read erase go protect unprotect reset config"
     local options="-p --port -b --baud --no-stub --stub-baud --before --after --enter --protocol
         --ymodem-start --json -q --quiet -v --verbose -h --help -V --version --address --format
         --no-verify --go --size --all --range --write --readout --yes --erase-all --level
-        --irreversibly-lock-the-chip --no-backup --force --data --require-signature"
+        --irreversibly-lock-the-chip --no-backup --force --data --require-signature --stub --board
+        --wait --wait="
     case $prev in
         -p | --port)
             local ports
-            ports=$(stubflash ports 2>/dev/null | awk '{ print $1 }')
+            # Names, and USB identities (usb:VID:PID) of the adapters plugged in.
+            ports=$(stubflash ports 2>/dev/null |
+                awk '{ print $1 } $2 ~ /^[0-9a-f]+:[0-9a-f]+$/ { print "usb:" $2 }')
             COMPREPLY=($(compgen -W "$ports" -- "$cur"))
             [[ $cur == /* ]] && COMPREPLY+=($(compgen -f -- "$cur"))
             return ;;
@@ -20,6 +36,9 @@ _stubflash()
             return ;;
         --before | --after)
             COMPREPLY=($(compgen -W "none dtr-reset-rts-boot0 rts-reset-dtr-boot0" -- "$cur"))
+            return ;;
+        --board)
+            COMPREPLY=($(compgen -W "$(_stubflash_boards)" -- "$cur"))
             return ;;
         --protocol)
             COMPREPLY=($(compgen -W "bootloader ymodem" -- "$cur"))

@@ -26,7 +26,10 @@ typedef struct sf_port sf_port;
  *    and a session keeps the RAM stub at the bootloader's rate;
  *  - "rfc2217://HOST:PORT": Telnet with the Com Port Control Option (RFC 2217, ser2net's
  *    "telnet(rfc2217)" accepter): rate, parity and DTR/RTS are set through the bridge.
- *    HOST may be a name, an IPv4 address or an IPv6 address in brackets.
+ *    HOST may be a name, an IPv4 address or an IPv6 address in brackets;
+ *  - "usb:VID:PID", "usb:VID:PID:SERIAL" or "usb-serial:SERIAL": the one serial port whose USB
+ *    adapter has these IDs (hex) and serial number (see sf_port_find). None, or several, is
+ *    SF_ERR_PORT with a sentence that lists them (since 0.2).
  * The port starts at 115200 8E1. On failure *out is NULL and err (if not NULL) holds a
  * sentence the user can act on (permission, busy, not found). @since 0.1 */
 SF_API sf_error sf_port_open(const char *name, sf_port **out, char *err, size_t errlen);
@@ -72,6 +75,20 @@ SF_API const char *sf_port_info_manufacturer(const sf_port_info *info);
 /** The USB vendor and product IDs into *vid and *pid (either may be NULL). false, with nothing
  * stored, if the port is not on USB or its adapter does not tell. @since 0.2 */
 SF_API bool sf_port_info_usb_ids(const sf_port_info *info, uint16_t *vid, uint16_t *pid);
+
+/** Whether name is a USB identity sf_port_find takes: it starts with "usb:" or "usb-serial:".
+ * @since 0.2 */
+SF_API bool sf_port_is_usb_spec(const char *name);
+/** The serial ports a USB identity names, in sf_port_list's order:
+ *  - "usb:VID:PID": every adapter with these vendor and product IDs (1 to 4 hex digits each,
+ *    as `lsusb` and sf_port_info_usb_ids show them, e.g. "usb:0483:5740");
+ *  - "usb:VID:PID:SERIAL": the one of them with this USB serial number (compared exactly);
+ *  - "usb-serial:SERIAL": any adapter with this serial number.
+ * *matches is an array of *count entries and a NULL (free with sf_port_list_free); no match is
+ * SF_OK with *count 0 (the adapter may be plugged in later: poll, libserialport has no hotplug).
+ * SF_ERR_ARG, with a sentence in err (if not NULL), when spec is not one of these forms.
+ * @since 0.2 */
+SF_API sf_error sf_port_find(const char *spec, sf_port_info ***matches, size_t *count, char *err, size_t errlen);
 
 #ifdef __cplusplus
 }
