@@ -34,7 +34,6 @@ from labgrid.resource import NetworkSerialPort
 from labgrid.step import step
 from labgrid.util.proxy import proxymanager
 
-from .image import Image
 from .session import ChipInfo, JobResult, Session
 
 _opt_str = attr.validators.optional(attr.validators.instance_of(str))
@@ -202,4 +201,4 @@ class StubflashDriver(Driver, BootstrapProtocol):
         return filename
 
 
-__all__ = ["StubflashDriver", "port_name", "Image"]
+__all__ = ["StubflashDriver", "port_name"]

@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
     port = _free_port()
     config.stubflash_port = port  # type: ignore[attr-defined]
     os.environ["LG_STUBFLASH_HOST"] = f"127.0.0.1:{port}"
-    os.environ["LG_STUBFLASH_IMAGE"] = str(hello_path())
+    os.environ["LG_STUBFLASH_IMAGE"] = str(hello_path().resolve())  # labgrid: relative to the YAML
 
 
 def _accepts(port: int) -> bool:
