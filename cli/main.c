@@ -786,8 +786,8 @@ int main(int argc, char **argv)
         case O_JSON: c.json = true; break;
         case 'q': c.quiet = true; break;
         case 'v': c.verbose = true; break;
-        case 'h': usage(stdout); return EXIT_OK;
-        case 'V': printf("stubflash %s\n", sf_version()); return EXIT_OK;
+        case 'h': usage(stdout); cfg_free(&c.cfg); return EXIT_OK;
+        case 'V': printf("stubflash %s\n", sf_version()); cfg_free(&c.cfg); return EXIT_OK;
         case O_ADDRESS:
             op->have_address = cfg_parse_u32(optarg, &op->address);
             bad = op->have_address ? cli_setting(&c, CFG_ADDRESS, optarg, "command line (--address)") : "bad --address";
