@@ -208,37 +208,35 @@ static bool match_unit(uint32_t start, uint32_t size, size_t index, void *user)
     return q->found;
 }
 
+/* Walks the units for q and hands out what it found. */
+static sf_error answer(const sf_device *dev, uint32_t flash_size, struct unit_query *q, uint32_t *index,
+                       uint32_t *start, uint32_t *size)
+{
+    walk_units(dev, flash_size, match_unit, q);
+    if (!q->found)
+        return SF_ERR_FIT;
+    if (index)
+        *index = q->found_index;
+    if (start)
+        *start = q->start;
+    if (size)
+        *size = q->size;
+    return SF_OK;
+}
+
 sf_error sf_device_unit_of(const sf_device *dev, uint32_t flash_size, uint32_t addr, uint32_t *index,
                            uint32_t *start, uint32_t *size)
 {
     struct unit_query q = {.addr = addr};
     if (!dev || addr < dev->flash_base || addr >= sf_device_flash_end(dev, flash_size))
         return SF_ERR_FIT;
-    walk_units(dev, flash_size, match_unit, &q);
-    if (!q.found)
-        return SF_ERR_FIT;
-    if (index)
-        *index = q.found_index;
-    if (start)
-        *start = q.start;
-    if (size)
-        *size = q.size;
-    return SF_OK;
+    return answer(dev, flash_size, &q, index, start, size);
 }
 
 sf_error sf_device_unit_at(const sf_device *dev, uint32_t flash_size, size_t index, uint32_t *start, uint32_t *size)
 {
     struct unit_query q = {.index = index, .by_index = true};
-    if (!dev)
-        return SF_ERR_ARG;
-    walk_units(dev, flash_size, match_unit, &q);
-    if (!q.found)
-        return SF_ERR_FIT;
-    if (start)
-        *start = q.start;
-    if (size)
-        *size = q.size;
-    return SF_OK;
+    return dev ? answer(dev, flash_size, &q, NULL, start, size) : SF_ERR_ARG;
 }
 
 uint32_t sf_device_flash_end(const sf_device *dev, uint32_t flash_size)
