@@ -40,6 +40,7 @@ static void usage(FILE *out)
             "      --power-off-ms N       how long a cut lasts (default 100)\n"
             "      --seed N               seed for the fault rates\n"
             "      --max-baud N           the link carries at most N baud (faster bytes arrive garbled)\n"
+            "      --reply-delay MS       every byte reaches the host MS ms late (a radio modem's round trip)\n"
             "      --pll-stuck            the PLL never locks (code waiting for it hangs)\n"
             "      --rom-pll              F2/F4/F7: Go leaves the ROM's PLL running (SYSCLK 60 MHz)\n"
             "      --rfc2217 PORT         serve the board as an RFC 2217 (Telnet Com Port Control)\n"
@@ -82,7 +83,7 @@ static int parse_u64(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     enum { OPT_PTY = 256, OPT_FAST, OPT_BOOT0, OPT_CRX, OPT_CTX, OPT_DRX, OPT_DTX, OPT_PCB, OPT_PCM,
-           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_PLLSTUCK, OPT_ROMPLL, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE, OPT_SERIAL };
+           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_REPLYDELAY, OPT_PLLSTUCK, OPT_ROMPLL, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE, OPT_SERIAL };
     static const struct option longopts[] = {
         {"device", required_argument, 0, 'd'}, {"list", no_argument, 0, 'l'},
         {"pty", no_argument, 0, OPT_PTY}, {"flash", required_argument, 0, 'f'},
@@ -91,7 +92,8 @@ int main(int argc, char **argv)
         {"drop-rx", required_argument, 0, OPT_DRX}, {"drop-tx", required_argument, 0, OPT_DTX},
         {"power-cut-bytes", required_argument, 0, OPT_PCB}, {"power-cut-ms", required_argument, 0, OPT_PCM},
         {"power-off-ms", required_argument, 0, OPT_POFF}, {"seed", required_argument, 0, OPT_SEED},
-        {"max-baud", required_argument, 0, OPT_MAXBAUD}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
+        {"max-baud", required_argument, 0, OPT_MAXBAUD},
+        {"reply-delay", required_argument, 0, OPT_REPLYDELAY}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
         {"rom-pll", no_argument, 0, OPT_ROMPLL},
         {"damage-ram-byte", required_argument, 0, OPT_DAMAGE}, {"rfc2217", required_argument, 0, OPT_RFC2217},
         {"reset-line", required_argument, 0, OPT_RESETLINE}, {"boot0-line", required_argument, 0, OPT_BOOT0LINE},
@@ -140,6 +142,12 @@ int main(int argc, char **argv)
                 opt.faults.max_baud = (uint32_t)n;
             break;
         }
+        case OPT_REPLYDELAY:
+            if (parse_u64(optarg, &n) || n > 60000)
+                bad = "--reply-delay takes milliseconds (at most 60000)";
+            else
+                opt.faults.reply_delay_ms = (uint32_t)n;
+            break;
         case OPT_PLLSTUCK: opt.faults.pll_stuck = true; break;
         case OPT_ROMPLL: opt.rom_pll_on = true; break;
         case OPT_DAMAGE: {

@@ -161,6 +161,7 @@ void sim_line_set_faults(sim_line *l, const sim_faults *faults)
     l->faults.drop_to_device = faults->drop_to_device;
     l->faults.drop_to_host = faults->drop_to_host;
     l->faults.max_baud = faults->max_baud;
+    l->faults.reply_delay_ms = faults->reply_delay_ms;
     if (faults->seed)
         l->rng = faults->seed;
     pthread_mutex_unlock(&l->lock);
@@ -389,7 +390,8 @@ void sim_line_device_put(sim_line *l, uint8_t byte)
     int64_t bn = l->clock->realtime ? byte_ns(l->device_baud, l->device_parity) : 0;
     int64_t start = now > l->to_host.last_ready ? now : l->to_host.last_ready;
     struct byte_slot s = {.ready = start + bn, .baud = l->device_baud, .value = byte};
-    l->to_host.last_ready = s.ready;
+    l->to_host.last_ready = s.ready; /* the transmitter is done then; the host hears it later */
+    s.ready += (int64_t)l->faults.reply_delay_ms * 1000000;
     bool drop = l->faults.drop_to_host > 0 && rng_uniform(l) < l->faults.drop_to_host;
     if (l->faults.corrupt_to_host > 0 && rng_uniform(l) < l->faults.corrupt_to_host)
         s.value ^= (uint8_t)(1u << (int)(rng_uniform(l) * 8));

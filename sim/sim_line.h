@@ -29,7 +29,8 @@ void sim_line_on_byte_limit(sim_line *l, void (*cb)(void *user), void *user);
 
 /* Host side. */
 void sim_line_host_format(sim_line *l, uint32_t baud, bool parity);
-/* Change the byte fault rates (corrupt/drop both ways, max_baud; seed if not 0) at run time. */
+/* Change the byte fault rates (corrupt/drop both ways, max_baud, reply_delay_ms; seed if not 0)
+ * at run time. */
 void sim_line_set_faults(sim_line *l, const sim_faults *faults);
 /* A burst of len random bytes on both wires now (a motor starting, a loose connector). */
 void sim_line_burst(sim_line *l, size_t len);

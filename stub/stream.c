@@ -72,8 +72,8 @@ static int next_frame(void)
 static int in_byte(void *ctx)
 {
     (void)ctx;
-    while (!st.left)
-        if (!next_frame())
+    while (!st.left) /* once interrupted, frame[] holds the other request: read no further */
+        if (st.interrupted || !next_frame())
             return -1;
     st.left--;
     return *st.in++;

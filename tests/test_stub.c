@@ -444,6 +444,52 @@ static void test_stream_writes_and_checks(void **state)
     sim_board_free(b);
 }
 
+/* A ZBEGIN whose answer came late is sent again before any data. The stub ends the stream the
+ * first one opened (SFS_EABORT, with the ZBEGIN's sequence and nothing written), answers the
+ * repeat and opens the same stream again: the data that follows is taken (the host ignores that
+ * end, stub_stream.c). */
+static void test_repeated_begin_reopens_the_stream(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f103re");
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub(b);
+    size_t n = 2048, zlen, cut;
+    uint8_t *d = text_like(n), req[9], rep[SFS_MAX_PAYLOAD], seq, cmd;
+    uint8_t *z = deflate_cut(d, n, n, &zlen, &cut);
+    assert_true(zlen < 1000);
+    le32_put(req, 0x08003000);
+    le32_put(req + 4, (uint32_t)n);
+    req[8] = SFS_ZFLAG_ERASE;
+    assert_int_equal(call(b, 30, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_OK);
+    send_frame(b, 30, SFS_ZBEGIN, req, 9, false);
+    assert_int_equal(recv_frame(b, &seq, &cmd, rep, sizeof rep), 13);
+    assert_int_equal(cmd, SFS_ZEND);
+    assert_int_equal(seq, 30);
+    assert_int_equal(rep[0], SFS_EABORT);
+    assert_int_equal(le32_get(rep + 1), 0x08003000);
+    assert_int_equal(recv_frame(b, &seq, &cmd, rep, sizeof rep), 1);
+    assert_int_equal(cmd, SFS_ZBEGIN | SFS_REPLY);
+    assert_int_equal(seq, 30);
+    assert_int_equal(rep[0], SFS_OK);
+    send_frame(b, 31, SFS_ZDATA, z, zlen, false);
+    assert_int_equal(recv_frame(b, &seq, &cmd, rep, sizeof rep), 1);
+    assert_int_equal(cmd, SFS_ZDATA | SFS_REPLY);
+    assert_int_equal(rep[0], SFS_OK);
+    assert_int_equal(recv_frame(b, &seq, &cmd, rep, sizeof rep), 13);
+    assert_int_equal(cmd, SFS_ZEND);
+    assert_int_equal(rep[0], SFS_OK);
+    assert_int_equal(le32_get(rep + 9), (uint32_t)crc32(0, d, (uInt)n));
+    uint8_t *back = malloc(n);
+    sim_board_peek(b, 0x08003000, back, n);
+    assert_memory_equal(back, d, n);
+    free(back);
+    free(z);
+    free(d);
+    sim_board_free(b);
+}
+
 static void test_corrupt_stream_stops_where_it_breaks(void **state)
 {
     (void)state;
@@ -955,6 +1001,7 @@ int main(void)
         cmocka_unit_test(test_erase_write_xl_bank2),
         cmocka_unit_test(test_write_protected_page_reported),
         cmocka_unit_test(test_stream_writes_and_checks),
+        cmocka_unit_test(test_repeated_begin_reopens_the_stream),
         cmocka_unit_test(test_corrupt_stream_stops_where_it_breaks),
         cmocka_unit_test(test_unprogrammable_cell_stops_the_stream),
         cmocka_unit_test(test_stub_f4),

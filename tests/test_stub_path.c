@@ -8,7 +8,9 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +283,50 @@ static void test_interrupted_write_hands_the_chip_back(void **state)
     free(img);
 }
 
+/* Once the stub runs, its answers reach the host 700 ms late (a radio modem), longer than the
+ * host waits before it asks again. */
+struct late_replies {
+    sim_board *board;
+    atomic_bool stop, delayed;
+};
+
+static void *delay_once_the_stub_runs(void *arg)
+{
+    struct late_replies *w = arg;
+    while (!atomic_load(&w->stop) && !sim_board_cpu_running(w->board))
+        usleep(1000);
+    if (!atomic_load(&w->stop)) {
+        sim_faults f = {.reply_delay_ms = 700};
+        sim_board_set_line_faults(w->board, &f);
+        atomic_store(&w->delayed, true);
+    }
+    return NULL;
+}
+
+/* Every request to the stub is sent again before its answer arrives: the late answers are
+ * matched to their requests, and a stream whose ZBEGIN went out twice is not taken for an
+ * interrupted one (the stub closes and reopens it: test_stub). */
+static void test_late_answers_from_the_stub(void **state)
+{
+    sim_options opt = {.boot0 = true};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    size_t n = 12 * 1024;
+    uint8_t *img = bh_firmware(n, 21, 0x08000000);
+    save(x, "a.bin", img, n);
+    struct late_replies w = {.board = x->board};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, delay_once_the_stub_runs, &w), 0);
+    /* At the ROM's rate, so no baud change has to cross the delay. */
+    int rc = stubflash(x, "--stub-baud", "0", "--no-backup", "write", pb_file(x, "a.bin"), NULL);
+    atomic_store(&w.stop, true);
+    pthread_join(t, NULL);
+    assert_true(atomic_load(&w.delayed));
+    assert_int_equal(rc, 0);
+    assert_true(pb_log_has(x, "6 of 6 page(s) differ"));
+    expect_flash(x, img, n);
+    free(img);
+}
+
 static void test_stub_that_cannot_start(void **state)
 {
     /* The PLL never locks: the stub hangs in its clock set-up and never greets. */
@@ -422,6 +468,7 @@ int main(void)
         cmocka_unit_test_teardown(test_rom_pll_left_on_f746, teardown),
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_interrupted_write_hands_the_chip_back, teardown),
+        cmocka_unit_test_teardown(test_late_answers_from_the_stub, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_a_noisy_line_is_rewritten_before_go, teardown),

@@ -36,6 +36,8 @@ typedef struct sim_faults {
     uint64_t seed;                  /* PRNG seed for the rates above (0 = fixed default) */
     uint32_t max_baud;              /* the link carries at most this rate (a radio modem, a bridge
                                      * with a fixed rate): faster bytes arrive garbled; 0 = any */
+    uint32_t reply_delay_ms;        /* every byte reaches the host this much later than its stop
+                                     * bit ends (a radio modem's or a bridge's round trip) */
     bool pll_stuck;                 /* the PLL never locks (PLLRDY stays 0): code that waits for it hangs */
     uint64_t drop_byte;             /* the Nth byte (from 1) to the device is lost; 0 = none */
     uint32_t damage_ram_byte;       /* the Nth byte (from 1) the ROM's Write Memory stores in RAM
@@ -110,7 +112,7 @@ void sim_board_reset(sim_board *b);
 /* Cut power now (in-progress flash operations leave undefined bytes); back on after off_ms. */
 void sim_board_power_cut(sim_board *b, uint32_t off_ms);
 /* Change the line's fault rates while the board runs (corrupt/drop in both directions,
- * max_baud, and the seed if not 0); the other fields of faults are ignored. */
+ * max_baud, reply_delay_ms, and the seed if not 0); the other fields of faults are ignored. */
 void sim_board_set_line_faults(sim_board *b, const sim_faults *faults);
 /* Put len random bytes on both wires now, as electrical noise would. */
 void sim_board_line_burst(sim_board *b, size_t len);
