@@ -199,6 +199,32 @@ void sf_backup_sink_free(sf_backup_sink *b)
     b->img = NULL;
 }
 
+/* Not *.hex: the backup list must not take it for a backup. */
+#define KNOWN_FILE "last-write.ihex"
+
+sf_image *sf_backup_known_load(const char *dir)
+{
+    char path[1100];
+    sf_image *img = NULL;
+    snprintf(path, sizeof path, "%s/" KNOWN_FILE, dir);
+    if (access(path, F_OK) == 0 && sf_image_load(path, SF_FORMAT_IHEX, 0, &img, NULL, 0) == SF_OK)
+        return img;
+    return sf_image_new(&img) == SF_OK ? img : NULL; /* none yet, or damaged: start afresh */
+}
+
+bool sf_backup_known_save(const char *dir, const sf_image *known)
+{
+    char path[1100], tmp[1124], mk[1024];
+    snprintf(mk, sizeof mk, "%s", dir);
+    snprintf(path, sizeof path, "%s/" KNOWN_FILE, dir);
+    snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
+    if (!make_dirs(mk) || sf_image_save_ihex(known, tmp, NULL, 0) != SF_OK || rename(tmp, path) != 0) {
+        remove(tmp);
+        return false;
+    }
+    return true;
+}
+
 bool sf_backup_mark_restored(const char *path)
 {
     size_t n = strlen(path) + sizeof ".restored";

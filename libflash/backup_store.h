@@ -23,6 +23,11 @@ typedef struct sf_backup_sink {
 sf_error sf_backup_chip_dir(sf_session *s, const char *root, char *dir, size_t cap);
 int sf_backup_sink_collect(uint32_t addr, const uint8_t *old, size_t len, bool changes, void *user);
 void sf_backup_sink_free(sf_backup_sink *b);
+/* What the chip's flash held after the last write through the job (in the chip's folder, next
+ * to its backups): a new empty image if there is none or it cannot be read; NULL if out of
+ * memory. Saving replaces it whole (a new file renamed over the old); false if it could not. */
+sf_image *sf_backup_known_load(const char *dir);
+bool sf_backup_known_save(const char *dir, const sf_image *known);
 /* Mark a backup restored, so the next rollback goes one further back. */
 bool sf_backup_mark_restored(const char *path);
 

@@ -123,6 +123,33 @@ sf_error sf_image_add(sf_image *img, uint32_t addr, const uint8_t *data, size_t 
     return SF_OK;
 }
 
+sf_error sf_image_put(sf_image *img, uint32_t addr, const uint8_t *data, size_t len)
+{
+    if (!img || (!data && len) || (uint64_t)addr + len > 0x100000000ull)
+        return SF_ERR_ARG;
+    uint64_t end = (uint64_t)addr + len;
+    for (size_t i = 0; i < img->count; i++) { /* the new bytes over the old, then add them */
+        struct segment *s = &img->seg[i];
+        uint64_t lo = s->addr > addr ? s->addr : addr, hi = seg_end(s) < end ? seg_end(s) : end;
+        if (lo < hi)
+            memcpy(s->data + (lo - s->addr), data + (lo - addr), (size_t)(hi - lo));
+    }
+    return sf_image_add(img, addr, data, len);
+}
+
+bool sf_image_read_range(const sf_image *img, uint32_t addr, uint8_t *out, size_t len)
+{
+    /* Touching segments are merged, so a range the image holds lies in one segment. */
+    for (size_t i = 0; img && i < img->count; i++) {
+        const struct segment *s = &img->seg[i];
+        if (s->addr <= addr && (uint64_t)addr + len <= seg_end(s)) {
+            memcpy(out, s->data + (addr - s->addr), len);
+            return true;
+        }
+    }
+    return false;
+}
+
 void sf_image_set_entry(sf_image *img, uint32_t entry)
 {
     img->has_entry = true;

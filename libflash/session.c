@@ -347,6 +347,8 @@ static sf_error compare_backup_write(sf_session *s, const sf_plan *plan, unsigne
         e = sf_session_backup(s, plan, changed, have_crcs ? crcs : NULL);
     if (e == SF_OK)
         e = s->backend->write_plan(s, plan, changed, flags);
+    if (e == SF_OK)
+        sf_session_note_written(s, plan);
     free(changed);
     free(crcs);
     return e;

@@ -34,6 +34,8 @@ struct sf_session {
     void *unit_user;
     sf_backup_fn backup;
     void *backup_user;
+    sf_image *known;           /* what the flash held after the last write there, if the caller
+                                * keeps it (the job's per-chip cache; sf_session_set_known) */
     uint32_t baud;
     uint32_t rom_baud;         /* the rate the ROM listens at now: baud, unless it was found
                                 * synchronised at another (see connect_where_left) */
@@ -101,6 +103,12 @@ sf_error sf_session_check_plan(sf_session *s, const sf_image *img, sf_plan *plan
  * one is set; changed says which units the write changes; crcs, if not NULL, are the units'
  * CRC32s as the chip holds them (an erased one is not read). */
 sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed, const uint32_t *crcs);
+/* What the flash is known to hold (NULL: nothing): the backup takes a unit from there instead of
+ * reading it when the unit's CRC on the chip matches, and a write that succeeds stores its units
+ * in it. The caller owns known and keeps it for as long as it is set. */
+void sf_session_set_known(sf_session *s, sf_image *known);
+/* After a write: every unit of the plan holds its data now. */
+void sf_session_note_written(sf_session *s, const sf_plan *plan);
 
 /* stub_boot.c: the stub's life: loaded through the ROM, found running, left. Each switches
  * s->backend. */

@@ -151,6 +151,79 @@ static void backups_are_kept_listed_and_rolled_back(void **state)
     free(erased);
 }
 
+static void keep_log(sf_log_level level, const char *message, void *user)
+{
+    (void)level;
+    char *log = user;
+    size_t n = strlen(log);
+    snprintf(log + n, 8192 - n, "%s\n", message);
+}
+
+/* The newest backup of the chip, as bytes at BASE. */
+static uint8_t *newest_backup(struct fx *x)
+{
+    sf_backup_list *l;
+    assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
+    assert_true(sf_backup_list_count(l) > 0);
+    sf_image *img;
+    assert_int_equal(sf_image_load(sf_backup_list_path(l, 0), SF_FORMAT_IHEX, 0, &img, NULL, 0), SF_OK);
+    sf_backup_list_free(l);
+    uint32_t addr;
+    const uint8_t *data;
+    size_t len;
+    assert_int_equal(sf_image_segment_count(img), 1);
+    assert_int_equal(sf_image_segment(img, 0, &addr, &data, &len), SF_OK);
+    assert_int_equal(addr, BASE);
+    assert_int_equal(len, SIZE);
+    uint8_t *out = malloc(SIZE);
+    memcpy(out, data, SIZE);
+    sf_image_free(img);
+    return out;
+}
+
+/* Through the stub, the backup of pages that still hold what the last write left comes from
+ * what that write left (the chip's CRC of each page is checked against it), not from reading
+ * the chip; a page changed behind the job's back is read. Through the ROM (no CRCs) every page
+ * is read. Either way the backup is what the chip held. */
+static void the_backup_takes_what_the_last_write_left(void **state)
+{
+    struct fx *x = *state;
+    char *log = calloc(1, 8192);
+    sf_session_set_log(x->s, keep_log, log);
+    open_ok(x);
+    uint8_t *a = bh_firmware(SIZE, 11, BASE), *b = bh_firmware(SIZE, 12, BASE), *c = bh_firmware(SIZE, 13, BASE);
+    uint8_t *d = bh_firmware(SIZE, 14, BASE);
+    write_ok(x, a);
+    log[0] = 0;
+    write_ok(x, b);
+    uint8_t *kept = newest_backup(x);
+    assert_memory_equal(kept, a, SIZE);
+    free(kept);
+    assert_int_equal(strstr(log, "backup: 3 unit(s) still hold what the last write left") != NULL, !x->rom);
+
+    /* The second page changed behind the job's back: written without a backup. */
+    uint8_t *mixed = malloc(SIZE);
+    memcpy(mixed, b, SIZE);
+    memcpy(mixed + 2048, c + 2048, 2048);
+    assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY), SF_OK);
+    write_ok(x, mixed);
+    assert_int_equal(sf_job_set_flags(x->job, SF_JOB_VERIFY | SF_JOB_BACKUP), SF_OK);
+    log[0] = 0;
+    write_ok(x, d);
+    kept = newest_backup(x);
+    assert_memory_equal(kept, mixed, SIZE);
+    free(kept);
+    assert_int_equal(strstr(log, "backup: 2 unit(s) still hold what the last write left") != NULL, !x->rom);
+    expect_flash(x, d, SIZE);
+    sf_session_set_log(x->s, NULL, NULL);
+    free(mixed);
+    free(a);
+    free(b);
+    free(c);
+    free(d);
+    free(log);
+}
+
 /* A backup that cannot be saved (its root is a file) stops the write: SF_ERR_BACKUP, a sentence
  * that says why, and the chip untouched. Without SF_JOB_BACKUP the same write goes through. */
 static void a_backup_that_cannot_be_kept_stops_the_write(void **state)
@@ -252,6 +325,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(backups_are_kept_listed_and_rolled_back, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(backups_are_kept_listed_and_rolled_back, setup_rom, teardown),
+        cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(checks_come_before_anything_is_erased, setup_stub, teardown),
