@@ -18,7 +18,7 @@ import sys
 # and the host index their model tables with it).
 KEYS = {
     "name": "word", "define": "word", "chip": "file", "driver": "file", "load": "number", "cpu": "word",
-    "uart_clock": "number", "rx_dma": "number", "program_unit": "number",
+    "uart_clock": "number", "rx_dma": "number", "program_unit": "number", "inflate": ["full", "stored"],
     "flash": ["f1", "f4", "l4", "l0", "h7"], "notzeroerr": "bool", "erased": "number",
     "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
     "options": ["f1", "f4", "rdp"], "rdp_level2": "bool",
@@ -29,6 +29,8 @@ KEYS = {
     "dma_ram2_only": "bool", "windows": "windows",
 }
 MAX_WINDOWS = 2
+# What may differ between records of one name (stub variants of a family).
+STUB_VARIANT_KEYS = {"load", "inflate"}
 
 
 def fail(path, line, msg):
@@ -84,8 +86,8 @@ def parse(path):
                 if not records:
                     fail(path, n, "a continuation line before any family")
             else:
-                if not re.fullmatch(r"[a-z][a-z0-9]", words[0]):
-                    fail(path, n, f"{words[0]}: a family id is a letter and a letter or digit (f1, wb)")
+                if not re.fullmatch(r"[a-z][a-z0-9]{1,3}", words[0]):
+                    fail(path, n, f"{words[0]}: a family id is a letter and one to three letters or digits (f1, wb, f0s)")
                 records.append({"id": words[0], "line": n, "fields": {}})
                 words = words[1:]
             rec = records[-1]
@@ -103,11 +105,16 @@ def parse(path):
         missing = [k for k in KEYS if k not in rec["fields"]]
         if missing:
             fail(path, rec["line"], f"{rec['id']} lacks {' '.join(missing)}")
-        for k in ("id", "name"):
-            v = rec["id"] if k == "id" else rec["fields"]["name"]
-            if (k, v) in seen:
-                fail(path, rec["line"], f"{k} {v} is given twice")
-            seen.add((k, v))
+        if ("id", rec["id"]) in seen:
+            fail(path, rec["line"], f"id {rec['id']} is given twice")
+        seen.add(("id", rec["id"]))
+        # A name given again is a further stub of that family, for parts the first one does not
+        # fit (the host takes the first that fits): only where it loads and how it inflates differ.
+        first = next((r for r in records if r["fields"]["name"] == rec["fields"]["name"]), rec)
+        differ = [k for k in KEYS if k not in STUB_VARIANT_KEYS and first["fields"][k] != rec["fields"][k]]
+        if differ:
+            fail(path, rec["line"], f"{rec['id']} repeats the name {rec['fields']['name']} of {first['id']} but "
+                 f"differs in {' '.join(differ)} (only {' and '.join(sorted(STUB_VARIANT_KEYS))} may)")
     return records
 
 
@@ -139,6 +146,7 @@ typedef struct sfi_family {{
     const char *name;          /* "F1": sf_device.family */
     const char *define;        /* "STUB_F1" */
     uint32_t stub_load;        /* where the stub is loaded and linked */
+    bool inflate_stored;       /* its stub takes stored deflate blocks only (families.txt: inflate) */
     /* The host's */
     uint8_t flash_kind;        /* enum sfi_flash_kind */
     bool notzeroerr;
@@ -175,7 +183,7 @@ const sfi_family *sfi_family_named(const char *name);
         wins = ", ".join(f"{{0x{b:08X}u, 0x{s:X}u}}" for b, s in f["windows"]) or "{0, 0}"
         c += [f"    [{enum_name('SFI_FAMILY', r['id'])}] = {{",
               f"        .id = \"{r['id']}\", .name = \"{f['name']}\", .define = \"{f['define']}\","
-              f" .stub_load = 0x{f['load']:08X}u,",
+              f" .stub_load = 0x{f['load']:08X}u, .inflate_stored = {str(f['inflate'] == 'stored').lower()},",
               f"        .flash_kind = {enum_name('SFI_FLASH', f['flash'])}, .notzeroerr = {str(f['notzeroerr']).lower()},"
               f" .erased = 0x{f['erased']:02X}, .mass_erase = {str(f['mass_erase']).lower()},",
               f"        .bank2_at_512k = {str(f['bank2'] == '512K').lower()}, .uid = 0x{f['uid']:08X}u,"

@@ -21,6 +21,7 @@
 #define MASS_ERASE_MS_F1 1000u
 #define MASS_ERASE_MS_SECTORS 32000u
 #define STACK_RESERVE 2304u   /* deepest path ~2 KiB: the inflater's Huffman tables (-fstack-usage) */
+#define STACK_RESERVE_STORED 512u /* a stub that inflates stored blocks only has no such tables */
 #define MAX_RING 16384u
 #define SMALL_PAYLOAD 256u    /* frames on parts with little RAM (10 KiB F1 low density) */
 #define FRAME_WIRE(n) ((n) + SFS_HEADER + SFS_TRAILER)
@@ -48,10 +49,39 @@ unsigned sc_work_ms(const sc_link *l, uint64_t bytes)
     return (unsigned)(bytes * us / 1000u) + erase_ms(l, bytes);
 }
 
-/* The stub for the device's family (families/families.txt), or NULL. */
+static uint32_t stack_reserve(const sfi_family *f) { return f->inflate_stored ? STACK_RESERVE_STORED : STACK_RESERVE; }
+
+/* Where the stub of family f ends in RAM (its parameter block says), 0 if it has none. */
+static uint32_t stub_end(const sfi_family *f)
+{
+    const sfs_stub *k = &sfs_stubs[f - sfi_families];
+    struct sfs_params p;
+    memcpy(&p, k->image + SFS_PARAMS_OFFSET, sizeof p);
+    return p.magic == SFS_PARAMS_MAGIC ? (p.image_end + 3u) & ~3u : 0;
+}
+
+/* The stub for the device: of its family's stubs (families/families.txt; the F0 has one for the
+ * F030x8's little RAM after the others), the first that fits the RAM the bootloader leaves free,
+ * else the first (its layout then says why it cannot run); NULL if the family has none. */
+static const sfi_family *stub_family(const sf_device *d)
+{
+    const sfi_family *first = NULL;
+    for (size_t i = 0; d && i < SFI_FAMILY_COUNT; i++) {
+        const sfi_family *f = &sfi_families[i];
+        if (strcmp(f->name, d->family) != 0)
+            continue;
+        if (!first)
+            first = f;
+        uint32_t end = stub_end(f);
+        if (end && f->stub_load >= d->ram_base && end + stack_reserve(f) <= d->ram_end)
+            return f;
+    }
+    return first;
+}
+
 static const sfs_stub *stub_for(const sf_device *d)
 {
-    const sfi_family *f = sfi_family_named(d ? d->family : NULL);
+    const sfi_family *f = stub_family(d);
     return f ? &sfs_stubs[f - sfi_families] : NULL;
 }
 
@@ -68,21 +98,27 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     struct sfs_params p;
     memcpy(&p, k->image + SFS_PARAMS_OFFSET, sizeof p);
     uint32_t end = (p.image_end + 3u) & ~3u;
-    if (p.magic != SFS_PARAMS_MAGIC || k->load < d->ram_base || end + STACK_RESERVE > d->ram_end)
+    const sfi_family *fam = stub_family(d);
+    uint32_t stack = stack_reserve(fam);
+    if (p.magic != SFS_PARAMS_MAGIC || k->load < d->ram_base || end + stack > d->ram_end)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub (0x%08X-0x%08X) does not fit the RAM the bootloader leaves "
                        "free (0x%08X-0x%08X)", k->load, end, d->ram_base, d->ram_end);
     /* After the stub: its frame buffer, the receive ring (at least two frames), the inflater's
-     * window (2^9..2^15), then the stack. Full-size frames where the RAM allows. */
-    uint32_t room = d->ram_end - STACK_RESERVE - end, payload = SFS_MAX_PAYLOAD;
+     * window (2^9..2^15; none for a stub of stored blocks: window_bits 0 tells the host to send
+     * them), then the stack. Full-size frames where the RAM allows. */
+    uint32_t room = d->ram_end - stack - end, payload = SFS_MAX_PAYLOAD;
     if (room < 3 * FRAME_WIRE(SFS_MAX_PAYLOAD) + 4096u)
         payload = SMALL_PAYLOAD;
     uint32_t fbuf = (FRAME_WIRE(payload) + 3u) & ~3u, min_ring = 2 * FRAME_WIRE(payload), bits = 15;
-    if (room < fbuf + min_ring + 512u)
+    uint32_t least_window = fam->inflate_stored ? 0u : 512u;
+    if (room < fbuf + min_ring + least_window)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "%u bytes of RAM after the stub are too few for its buffers", room);
     room -= fbuf;
     while (bits > 9 && (1u << bits) + min_ring > room)
         bits--;
-    uint32_t ring = room - (1u << bits);
+    if (fam->inflate_stored)
+        bits = 0;
+    uint32_t ring = room - (bits ? 1u << bits : 0u);
     if (ring > MAX_RING)
         ring = MAX_RING;
     p.brr = (p.uart_clock + baud / 2u) / baud;

@@ -60,8 +60,10 @@ static sf_error deflate_range(sc_link *l, const uint8_t *data, uint32_t len, uin
                               uint32_t **marks, size_t *nmarks)
 {
     z_stream s = {0};
-    int bits = (int)l->params.window_bits;
-    if (deflateInit2(&s, 9, Z_DEFLATED, -bits, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+    /* A stub with no window (window_bits 0: it takes stored blocks only) gets the data as it is,
+     * in stored blocks (level 0). */
+    int bits = (int)l->params.window_bits, level = bits ? 9 : 0;
+    if (deflateInit2(&s, level, Z_DEFLATED, bits ? -bits : -9, 9, Z_DEFAULT_STRATEGY) != Z_OK)
         return sf_fail(l->eb, SF_ERR_NOMEM, "zlib: cannot start deflate");
     size_t cap = deflateBound(&s, len) + 64;
     *z = malloc(cap);

@@ -93,7 +93,7 @@ static const struct sim_part parts[] = {
     {
         /* WRP: 16 bits (WRP0, WRP1), one per 4 KiB = 4 pages (RM0091 4.1.3). */
         .name = "stm32f030r8",
-        .description = "STM32F030x8 (64 KiB, 1 KiB pages, 8 KiB RAM, bootloader V3.1; too little RAM for the stub)",
+        .description = "STM32F030x8 (64 KiB, 1 KiB pages, 8 KiB RAM, bootloader V3.1; the stub of stored blocks)",
         .pid = 0x440, .bl_version = 0x31,
         .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 64 * 1024, .page_size = 1024, .bank2_base = 0,
@@ -103,7 +103,7 @@ static const struct sim_part parts[] = {
         .flash_size_reg = 0x1FFFF7CC, .uid_reg = 0x1FFFF7AC, .cpuid = CORTEX_M0_R0P0,
         .wrp_pages_per_bit = 4, .rdp_level0 = F0_F3_RDP_LEVEL0,
         .program_ns = F0_PROGRAM_NS, .page_erase_ns = F0_ERASE_NS,
-        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .family = SFI_FAMILY_F0,
+        .mass_erase_ns = F0_ERASE_NS, .rom_startup_ns = F0_ROM_STARTUP_NS, .family = SFI_FAMILY_F0S,
     },
     {
         /* WRP: 32 bits, one per 2 pages of 2 KiB (RM0091 4.1.3, F07x). */

@@ -30,12 +30,15 @@ static int bit(struct sfs_inflater *s, int need)
 
 static int emit(struct sfs_inflater *s, unsigned char b)
 {
+#ifndef STUB_STORED_ONLY /* stored blocks refer to nothing before them: no history to keep */
     s->window[s->wpos] = b;
     s->wpos = (s->wpos + 1u) & ((1u << s->window_bits) - 1u);
+#endif
     s->total++;
     return s->out(s->ctx, b) ? SFS_INFLATE_EOUTPUT : SFS_INFLATE_OK;
 }
 
+#ifndef STUB_STORED_ONLY
 /* Codes are stored most significant bit first, so build the code up bit by bit. */
 static int decode(struct sfs_inflater *s, const struct huffman *h)
 {
@@ -134,6 +137,8 @@ static int codes(struct sfs_inflater *s, const struct huffman *lencode, const st
     }
 }
 
+#endif
+
 static int stored(struct sfs_inflater *s)
 {
     s->bits = 0; /* go to a byte boundary */
@@ -156,6 +161,7 @@ static int stored(struct sfs_inflater *s)
     return SFS_INFLATE_OK;
 }
 
+#ifndef STUB_STORED_ONLY
 static int fixed(struct sfs_inflater *s)
 {
     /* Built on each fixed block: 19 short loops, cheaper in code size than a static table. */
@@ -237,6 +243,8 @@ static int dynamic(struct sfs_inflater *s)
     return codes(s, &lencode, &distcode);
 }
 
+#endif
+
 int sfs_inflate(struct sfs_inflater *s)
 {
     s->bits = s->nbits = s->wpos = 0;
@@ -247,7 +255,11 @@ int sfs_inflate(struct sfs_inflater *s)
         int type = bit(s, 2);
         if (last < 0 || type < 0)
             return SFS_INFLATE_EINPUT;
+#ifdef STUB_STORED_ONLY
+        int err = type == 0 ? stored(s) : SFS_INFLATE_EBLOCK;
+#else
         int err = type == 0 ? stored(s) : type == 1 ? fixed(s) : type == 2 ? dynamic(s) : SFS_INFLATE_EBLOCK;
+#endif
         if (err)
             return err;
     } while (!last);

@@ -2,7 +2,9 @@
 /* inflate.h - a small streaming inflater (raw deflate, RFC 1951) for the stub; freestanding.
  * Input is pulled a byte at a time (the stub reads it out of frames as they arrive), output is
  * pushed a byte at a time; the LZ77 history lives in a caller-given window of 2^n bytes, so the
- * host must compress with zlib windowBits no larger than n. */
+ * host must compress with zlib windowBits no larger than n. Built with STUB_STORED_ONLY it takes
+ * stored blocks only (anything else is SFS_INFLATE_EBLOCK) and keeps no window: for parts with
+ * too little RAM for the Huffman tables on the stack (families.txt: inflate=stored). */
 #ifndef STUBFLASH_STUB_INFLATE_H
 #define STUBFLASH_STUB_INFLATE_H
 

@@ -426,7 +426,7 @@ static void collect_log(sf_log_level level, const char *message, void *user)
 static void test_realistic_image_through_both_paths(void **state)
 {
     struct fx *x = *state;
-    static const char *const with_stub[] = {"stm32f1", "stm32f07", "stm32f3", "stm32f4", "stm32f7", "stm32l4", "stm32g4", "stm32wb",
+    static const char *const with_stub[] = {"stm32f1", "stm32f0", "stm32f3", "stm32f4", "stm32f7", "stm32l4", "stm32g4", "stm32wb",
                                             "stm32g0", "stm32l0", "stm32l1", "stm32h7"};
     bool has_stub = false;
     for (size_t i = 0; i < sizeof with_stub / sizeof with_stub[0]; i++)

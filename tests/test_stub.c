@@ -11,6 +11,7 @@
 
 #include "board_host.h"
 #include "crc32.h"
+#include "inflate.h"
 #include "protocol.h"
 #include "sim_part.h"
 #include "stub_image.h"
@@ -127,6 +128,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring)
         [SFI_FAMILY_F4] = 84000000, [SFI_FAMILY_F7] = 84000000, [SFI_FAMILY_L4] = 80000000,
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
         [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
+        [SFI_FAMILY_F0S] = 48000000,
     };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -139,6 +141,10 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring)
     p.ring_size = 4096;
     p.window = (ring ? p.frame + SFS_HEADER + SFS_MAX_PAYLOAD + SFS_TRAILER + 3 : p.ring) + p.ring_size;
     p.window_bits = 12;
+    if (sim_part_family(part)->inflate_stored) { /* the F030x8's 6 KiB: a smaller ring, no window */
+        p.ring_size = 1024;
+        p.window_bits = 0;
+    }
     p.page_size = sim_part_page_size(part);
     p.bank2_base = bank2_of(sim_part_name(part));
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
@@ -486,6 +492,49 @@ static void test_repeated_begin_reopens_the_stream(void **state)
     assert_memory_equal(back, d, n);
     free(back);
     free(z);
+    free(d);
+    sim_board_free(b);
+}
+
+/* The F030x8's stub (families.txt: f0s) takes stored blocks, which need neither Huffman tables
+ * nor a window, so it fits the 6 KiB its bootloader leaves; a compressed block it refuses as
+ * invalid (SFS_INFLATE_EBLOCK) and writes nothing. */
+static void test_f030_stub_takes_stored_blocks_only(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32f030r8");
+    assert_int_equal(bh_sync(b), ACK);
+    start_stub(b);
+    size_t n = 3072, zlen;
+    uint8_t *d = text_like(n), zend[64];
+    z_stream z = {0};
+    assert_int_equal(deflateInit2(&z, 0, Z_DEFLATED, -9, 9, Z_DEFAULT_STRATEGY), Z_OK);
+    uint8_t *stored = malloc(deflateBound(&z, n) + 64);
+    z.next_in = d;
+    z.avail_in = (uInt)n;
+    z.next_out = stored;
+    z.avail_out = (uInt)(deflateBound(&z, n) + 64);
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    zlen = z.total_out;
+    deflateEnd(&z);
+    assert_true(zlen > n); /* not compressed */
+    assert_int_equal(stream(b, 0x08004000, (uint32_t)n, true, stored, zlen, zend), 13);
+    assert_int_equal(zend[0], SFS_OK);
+    assert_int_equal(le32_get(zend + 9), (uint32_t)crc32(0, d, (uInt)n));
+    uint8_t *back = malloc(n);
+    sim_board_peek(b, 0x08004000, back, n);
+    assert_memory_equal(back, d, n);
+
+    size_t cut;
+    uint8_t *packed = deflate_cut(d, n, n, &zlen, &cut);
+    assert_int_equal(stream(b, 0x08008000, (uint32_t)n, true, packed, zlen, zend), 13);
+    assert_int_equal(zend[0], SFS_EINFLATE);
+    assert_int_equal(le32_get(zend + 5), (uint32_t)-SFS_INFLATE_EBLOCK);
+    assert_int_equal(le32_get(zend + 1), 0x08008000); /* nothing written */
+    expect_filled(b, 0x08008000, 64, 0xFF);
+    free(packed);
+    free(back);
+    free(stored);
     free(d);
     sim_board_free(b);
 }
@@ -1002,6 +1051,7 @@ int main(void)
         cmocka_unit_test(test_write_protected_page_reported),
         cmocka_unit_test(test_stream_writes_and_checks),
         cmocka_unit_test(test_repeated_begin_reopens_the_stream),
+        cmocka_unit_test(test_f030_stub_takes_stored_blocks_only),
         cmocka_unit_test(test_corrupt_stream_stops_where_it_breaks),
         cmocka_unit_test(test_unprogrammable_cell_stops_the_stream),
         cmocka_unit_test(test_stub_f4),
