@@ -161,11 +161,15 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
             if (++silences > SILENCES)
                 return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub stopped answering while writing 0x%08X (after %u ms)",
                                addr + (base ? fr[base - 1].upto : 0), timeout);
-            next = base; /* resend everything not acknowledged */
+            /* Resend everything not acknowledged, cut as it was: the stub may have taken some
+             * of it (its acks late or lost) and must see the same bytes under each sequence
+             * number again. Only frames not sent yet get smaller. */
+            size_t sent = next;
+            next = base;
             inflight = 0;
-            if (zs->most > MIN_FRAME && base < nf) {
+            if (zs->most > MIN_FRAME && sent < nf) {
                 zs->most /= 2;
-                slice(zs, base);
+                slice(zs, sent);
                 nf = zs->nf;
             }
             in_a_row = 0;

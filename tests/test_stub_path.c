@@ -327,6 +327,53 @@ static void test_late_answers_from_the_stub(void **state)
     free(img);
 }
 
+/* In the middle of a stream the acks arrive 3 s late for a while (a radio link that stalls),
+ * later than the host waits: it resends what is not acknowledged, which the stub has already
+ * taken. The resent frames must carry the same bytes under the same sequence numbers, or the
+ * stub would take bytes twice. */
+struct late_acks {
+    pty_board *x;
+    atomic_bool stop, delayed;
+};
+
+static void *delay_once_streaming(void *arg)
+{
+    struct late_acks *w = arg;
+    sim_stats st = {0};
+    while (!atomic_load(&w->stop) && st.halfwords_programmed < 2048) { /* 4 KiB of the stream are in */
+        usleep(1000);
+        sim_board_stats(w->x->board, &st);
+    }
+    if (!atomic_load(&w->stop)) {
+        sim_faults f = {.reply_delay_ms = 3000};
+        sim_board_set_line_faults(w->x->board, &f);
+        atomic_store(&w->delayed, true);
+        usleep(2500 * 1000); /* then the link is quick again: the host's requests wait ~1.3 s */
+        f.reply_delay_ms = 0;
+        sim_board_set_line_faults(w->x->board, &f);
+    }
+    return NULL;
+}
+
+static void test_late_acks_in_the_middle_of_a_stream(void **state)
+{
+    sim_options opt = {.boot0 = true};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    size_t n = 48 * 1024;
+    uint8_t *img = bh_firmware(n, 22, 0x08000000); /* noise: it does not compress */
+    save(x, "a.bin", img, n);
+    struct late_acks w = {.x = x};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, delay_once_streaming, &w), 0);
+    int rc = stubflash(x, "--no-backup", "write", pb_file(x, "a.bin"), NULL);
+    atomic_store(&w.stop, true);
+    pthread_join(t, NULL);
+    assert_true(atomic_load(&w.delayed));
+    assert_int_equal(rc, 0);
+    expect_flash(x, img, n);
+    free(img);
+}
+
 static void test_stub_that_cannot_start(void **state)
 {
     /* The PLL never locks: the stub hangs in its clock set-up and never greets. */
@@ -469,6 +516,7 @@ int main(void)
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_interrupted_write_hands_the_chip_back, teardown),
         cmocka_unit_test_teardown(test_late_answers_from_the_stub, teardown),
+        cmocka_unit_test_teardown(test_late_acks_in_the_middle_of_a_stream, teardown),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_a_noisy_line_is_rewritten_before_go, teardown),
