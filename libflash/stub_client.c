@@ -48,11 +48,12 @@ unsigned sc_work_ms(const sc_link *l, uint64_t bytes)
     return (unsigned)(bytes * us / 1000u) + erase_ms(l, bytes);
 }
 
-/* The stub for the device's family (families/families.txt), or NULL. */
+/* The stub for the device's family (families/families.txt), or NULL: none for the family, or
+ * the row says why the family's stub does not serve that line (sf_device.no_stub). */
 static const sfs_stub *stub_for(const sf_device *d)
 {
     const sfi_family *f = sfi_family_named(d ? d->family : NULL);
-    return f ? &sfs_stubs[f - sfi_families] : NULL;
+    return f && !d->no_stub ? &sfs_stubs[f - sfi_families] : NULL;
 }
 
 bool sc_supports(const sf_device *d) { return stub_for(d) != NULL; }
@@ -62,6 +63,8 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
 {
     memset(out, 0, sizeof *out);
     const sfs_stub *k = stub_for(d);
+    if (!k && d && d->no_stub)
+        return sf_fail(eb, SF_ERR_UNSUPPORTED, "%s", d->no_stub);
     if (!k)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub has no flash driver for the %s family yet",
                        d ? d->family : "unknown");
