@@ -86,7 +86,8 @@ typedef struct sf_device {
                                    * 4 at 2.7-3.6 V, L0/L1 4, L4/G0/G4/WB/WL/C0/L5 8,
                                    * U5/H5/H7A3 16, H74x/H72x 32) */
     uint8_t bank_mode;            /**< sf_bank_mode */
-    const sf_erase_run *alt_layout; /**< the layout in the other bank mode, NULL if none */
+    const sf_erase_run *alt_layout; /**< the layout in the other bank mode (for DB1M: of the
+                                   * 1 MiB parts, single_bank_max), NULL if none */
     uint8_t alt_layout_runs;
     const sf_boot_usart *usarts;  /**< the USARTs the ROM bootloader listens on */
     uint8_t usart_count;
