@@ -68,11 +68,13 @@
 
 /* The bootloader's USARTs and their pins: AN2606 (Rev 69), each line's "Bootloader
  * configuration" table. USART1 on PA9/PA10 is common to every line here that has USART1. The
- * other pins are as this table was transcribed for issue 17 without the AN2606 tables at hand
- * for every line (the search tool returned its first pages only); the F401/F411's USART2 on
- * PD5/PD6 is confirmed by ST's forum (a Nucleo-F411's PA2/PA3 get no answer) and the C0's
- * USART2 on PA2/PA3 likewise. Check a line's pins against AN2606 before a stub relies on
- * them (issue 17 items 3 and 4). */
+ * search tool returned only AN2606's first pages, so the other pins were transcribed without
+ * every table at hand; these are confirmed by ST's forum quoting AN2606 or by ST staff: F05x
+ * USART2 PA2/PA3 (AN2606 p.303), F401/F411 USART2 PD5/PD6 (a Nucleo-F411's PA2/PA3 get no
+ * answer), F412 USART2 PD5/PD6, F446 USART3 PB10/PB11 and PC10/PC11 (AN2606 table 84), G4
+ * USART1-3 only, the G431's USART2 PA2/PA3 and USART3 PC10/PC11, H743 USART2 PA2/PA3, C0 USART2
+ * PA2/PA3; the L4A6's LPUART1 (its Nucleo's VCP) is not a bootloader port. Check a line's other
+ * pins against AN2606 before a stub relies on them (issue 17 items 3 and 4). */
 #define U1 {"USART1", "PA9", "PA10"}
 #define U1_B14 {"USART1", "PB14", "PB15"}
 #define U2_A2 {"USART2", "PA2", "PA3"}
@@ -116,7 +118,7 @@ static const sf_device table[] = {
     /* F0 */
     {0x440, "STM32F030x8/F05x", "F0", 0x08000000, 64 * K, RUNS({64, 1 * K}),
      0x20000800, 0x20002000, 0x1FFFEC00, 0x1FFFF800, OB_F0_F1_F3, FSIZE_F0_F3, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_F0_F3, .program_bytes = 2, USARTS(U1), .source = SRC_F0},
+     .uid_reg = UID_F0_F3, .program_bytes = 2, USARTS(U1, U2_A2), .source = SRC_F0},
     /* 4 KiB of RAM (6 KiB on the F031x6), of which the bootloader keeps 2: the stub does not fit. */
     {0x444, "STM32F03xx4/6", "F0", 0x08000000, 32 * K, RUNS({32, 1 * K}),
      0x20000800, 0x20001000, 0x1FFFEC00, 0x1FFFF800, OB_F0_F1_F3, FSIZE_F0_F3, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
@@ -199,7 +201,7 @@ static const sf_device table[] = {
      .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U2_D5), .source = SRC_F4},
     {0x441, "STM32F412xx", "F4", 0x08000000, 1024 * K, RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20040000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U2_A2, U3_C10), .source = SRC_F4},
+     .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U2_D5), .source = SRC_F4},
     /* F405/407: bootloader 0x31 keeps RAM up to 0x20002000, 0x91 up to 0x20003000: use the later. */
     {0x413, "STM32F405/407/415/417", "F4", 0x08000000, 1024 * K, RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20020000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
@@ -210,7 +212,7 @@ static const sf_device table[] = {
      .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U2_A2, U3_C10), .source = SRC_F4},
     {0x421, "STM32F446xx", "F4", 0x08000000, 512 * K, RUNS({4, 16 * K}, {1, 64 * K}, {3, 128 * K}),
      0x20003000, 0x20020000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U3_C10), .source = SRC_F4},
+     .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U3_B10, U3_C10), .source = SRC_F4},
     /* F42x/43x and F469/479: 2 MiB parts have two banks of 12 sectors (12-23 in bank 2); the 1 MiB
      * ones one bank unless DB1M (FLASH_OPTCR bit 30) splits them into two of 512 KiB (RM0090
      * 3.4, tables 5-7). Option bytes: bank 1's at 0x1FFFC000, bank 2's at 0x1FFEC000
