@@ -260,7 +260,7 @@ static const sf_device table[] = {
     {0x483, "STM32H72x/73x", "H7", 0x08000000, 1024 * K, RUNS({8, 128 * K}),
      0x24004000, 0x24050000, 0x1FF00000, 0x1FF1E800, OB_NONE, FSIZE_H7, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U2_A2, U3_B10),
-     .no_stub = "the H7 stub's clock and power set-up is the H74x's (RM0433); the H72x/73x's (RM0468) is not checked",
+     .no_stub = "the H7 stub is the H74x/75x's (RM0433); it is not checked on the H72x/73x (RM0468) yet",
      .source = SRC_H7},
     /* H7A3/B3: two banks of 128 sectors of 8 KiB, 128-bit flash words (RM0455 4.3; stm32h7a3xx.h
      * FLASH_SECTOR_SIZE 0x2000, FLASH_NB_32BITWORD_IN_FLASHWORD 4). AXI SRAM left free from
