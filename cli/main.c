@@ -2,6 +2,7 @@
 /* stubflash - update STM32 firmware over a serial line: through the ROM bootloader, and a RAM stub
  * it loads for speed. */
 #define _POSIX_C_SOURCE 200809L
+#include "chips.h"
 #include "config.h"
 #include "gang.h"
 #include "port_wait.h"
@@ -84,6 +85,8 @@ static void usage(FILE *f)
 "  unprotect --readout --erase-all   remove readout protection: ERASES ALL FLASH\n"
 "  reset                       reset the chip (back to the bootloader if BOOT0 is high)\n"
 "  config                      the settings in effect and where each comes from\n"
+"  chips                       the STM32 lines known: flash, bootloader RAM and USARTs, and\n"
+"                              which RAM stub serves each (or why only the ROM does)\n"
 "\n"
 "Options:\n"
 "  -p, --port PORT     serial port (/dev/ttyUSB0), tcp://HOST:PORT (raw bridge),\n"
@@ -849,6 +852,8 @@ int main(int argc, char **argv)
     out_json_str(&c.out, "command", c.command);
     if (!strcmp(c.command, "ports")) rc = cmd_ports(&c);
     else if (!strcmp(c.command, "config")) rc = cmd_config(&c, sub_argc, sub);
+    else if (!strcmp(c.command, "chips"))
+        rc = sub_argc > 1 ? usage_error(&c, "chips takes no arguments, not '%s'", sub[1]) : cmd_chips(&c.out, c.json);
     else if (!strcmp(c.command, "info")) rc = cmd_info(&c);
     else if (!strcmp(c.command, "write")) rc = cmd_write(&c, sub_argc, sub, false);
     else if (!strcmp(c.command, "verify")) rc = cmd_write(&c, sub_argc, sub, true);

@@ -48,8 +48,12 @@ sf_error sf_session_clear_empty_note(sf_session *s)
 {
     const sf_device *d = s->chip.device;
     const sfi_family *f = sfi_family_named(d->family);
-    if (!f)
+    if (!f) { /* a line the family table does not know (C0, WL): where its flash registers are */
+        sf_session_log(s, SF_LOG_WARNING, "the %s's empty-check note is not cleared (its flash controller is "
+                       "not in the family table yet): after a power cycle with BOOT0 low the new firmware "
+                       "starts; a plain reset may start the bootloader again", d->name);
         return SF_OK;
+    }
     bool sr = d->empty_check == SF_EMPTY_CHECK_SR_PEMPTY;
     uint32_t reg = f->flash_regs + (sr ? 0x10u : 0x00u), mask = sr ? 1u << 17 : 1u << 16;
     bool reset = false;

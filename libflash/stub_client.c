@@ -60,28 +60,24 @@ static uint32_t stub_end(const sfi_family *f)
     return p.magic == SFS_PARAMS_MAGIC ? (p.image_end + 3u) & ~3u : 0;
 }
 
-/* The stub for the device: of its family's stubs (families/families.txt; the F0 has one for the
- * F030x8's little RAM after the others), the first that fits the RAM the bootloader leaves free,
- * else the first (its layout then says why it cannot run); NULL if the family has none. */
-static const sfi_family *stub_family(const sf_device *d)
+const sfi_family *sc_stub_family(const sf_device *d)
 {
-    const sfi_family *first = NULL;
-    for (size_t i = 0; d && i < SFI_FAMILY_COUNT; i++) {
+    const sfi_family *last = NULL;
+    for (size_t i = 0; d && !d->no_stub && i < SFI_FAMILY_COUNT; i++) {
         const sfi_family *f = &sfi_families[i];
         if (strcmp(f->name, d->family) != 0)
             continue;
-        if (!first)
-            first = f;
+        last = f;
         uint32_t end = stub_end(f);
         if (end && f->stub_load >= d->ram_base && end + stack_reserve(f) <= d->ram_end)
             return f;
     }
-    return first;
+    return last;
 }
 
 static const sfs_stub *stub_for(const sf_device *d)
 {
-    const sfi_family *f = stub_family(d);
+    const sfi_family *f = sc_stub_family(d);
     return f ? &sfs_stubs[f - sfi_families] : NULL;
 }
 
@@ -92,13 +88,15 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
 {
     memset(out, 0, sizeof *out);
     const sfs_stub *k = stub_for(d);
+    if (!k && d && d->no_stub)
+        return sf_fail(eb, SF_ERR_UNSUPPORTED, "%s", d->no_stub);
     if (!k)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub has no flash driver for the %s family yet",
                        d ? d->family : "unknown");
     struct sfs_params p;
     memcpy(&p, k->image + SFS_PARAMS_OFFSET, sizeof p);
     uint32_t end = (p.image_end + 3u) & ~3u;
-    const sfi_family *fam = stub_family(d);
+    const sfi_family *fam = sc_stub_family(d);
     uint32_t stack = stack_reserve(fam);
     if (p.magic != SFS_PARAMS_MAGIC || k->load < d->ram_base || end + stack > d->ram_end)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub (0x%08X-0x%08X) does not fit the RAM the bootloader leaves "

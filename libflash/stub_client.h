@@ -9,6 +9,7 @@
 
 #include <stdatomic.h>
 
+#include "families.h"
 #include "protocol.h"
 
 #define SC_ATTEMPTS 4
@@ -45,6 +46,11 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
 void sc_layout_free(sc_layout *l);
 /* Whether the stub has a driver for this device. */
 bool sc_supports(const sf_device *d);
+/* The stub for the device: of its family's stubs (families/families.txt; the F0 has one for the
+ * F030x8's little RAM after the others), the first that fits the RAM the bootloader leaves
+ * free, else the last, the smallest (its layout then says why it cannot run); NULL if the family has none or
+ * the row says why its stub does not serve the line (sf_device.no_stub). */
+const sfi_family *sc_stub_family(const sf_device *d);
 
 /* After Go: wait for the greeting. */
 sf_error sc_wait_hello(sc_link *l, unsigned timeout_ms);

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# The man pages render without groff warnings, and stubflash(1) documents every exit status
-# and every long option that 'stubflash --help' lists.
+# The man pages render without groff warnings, and stubflash(1) documents every exit status,
+# every long option and every command that 'stubflash --help' lists.
 set -eu
 cli=$1
 shift
@@ -26,6 +26,13 @@ for opt in $("$cli" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
     escaped=$(printf '%s' "$opt" | sed 's/-/\\\\-/g')
     if ! grep -q -- "$escaped" "$1"; then
         echo "option $opt from --help is not in $1"
+        status=1
+    fi
+done
+# Every command --help lists has its entry in stubflash(1)'s COMMANDS.
+for cmd in $("$cli" --help | sed -n '/^Commands:/,/^$/p' | sed -n 's/^  \([a-z][a-z]*\)\( .*\)*$/\1/p' | sort -u); do
+    if ! grep -q "^\.B[IR]* $cmd\( \|\$\)" "$1"; then
+        echo "command $cmd from --help is not in $1"
         status=1
     fi
 done

@@ -16,7 +16,7 @@ _stubflash()
 {
     local cur prev words cword
     _init_completion || return
-    local commands="ports info write rollback verify read erase go protect unprotect reset config"
+    local commands="ports info write rollback verify read erase go protect unprotect reset config chips"
     local options="-p --port -b --baud --no-stub --stub-baud --before --after --enter --protocol
         --ymodem-start --json -q --quiet -v --verbose -h --help -V --version --address --format
         --no-verify --go --size --all --range --write --readout --yes --erase-all --level
@@ -62,6 +62,8 @@ _stubflash()
     done
     if [[ -z $have_command ]]; then
         COMPREPLY=($(compgen -W "$commands" -- "$cur"))
+    elif [[ $have_command == chips ]]; then
+        return # no arguments (--json is an option)
     else
         _filedir '@(bin|hex|ihex|srec|s19|elf|gz)'
     fi

@@ -68,6 +68,11 @@ class sf_erase_run(Structure):
     _fields_ = [("count", c_uint16), ("size", c_uint32)]
 
 
+class sf_boot_usart(Structure):
+    """struct sf_boot_usart (device.h): a USART the ROM bootloader listens on, and its pins."""
+    _fields_ = [("name", c_char_p), ("tx", c_char_p), ("rx", c_char_p)]
+
+
 class sf_device(Structure):
     """struct sf_device (device.h). The library hands entries out by pointer into its table:
     only read through a pointer, never allocated here."""
@@ -93,6 +98,15 @@ class sf_device(Structure):
         ("single_bank_max", c_uint32),
         ("flash_size_coding", c_uint8),
         ("empty_check", c_uint8),
+        ("uid_reg", c_uint32),
+        ("program_bytes", c_uint8),
+        ("bank_mode", c_uint8),
+        ("alt_layout", POINTER(sf_erase_run)),
+        ("alt_layout_runs", c_uint8),
+        ("usarts", POINTER(sf_boot_usart)),
+        ("usart_count", c_uint8),
+        ("no_stub", c_char_p),
+        ("source", c_char_p),
     ]
 
 

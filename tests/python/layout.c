@@ -34,7 +34,13 @@ int main(void)
     FIELD(sf_device, option_end); FIELD(sf_device, flash_size_reg); FIELD(sf_device, write_align);
     FIELD(sf_device, erased_value); FIELD(sf_device, dual_bank); FIELD(sf_device, bank2_fixed);
     FIELD(sf_device, single_bank_max); FIELD(sf_device, flash_size_coding);
-    FIELD(sf_device, empty_check);
+    FIELD(sf_device, empty_check); FIELD(sf_device, uid_reg); FIELD(sf_device, program_bytes);
+    FIELD(sf_device, bank_mode); FIELD(sf_device, alt_layout); FIELD(sf_device, alt_layout_runs);
+    FIELD(sf_device, usarts); FIELD(sf_device, usart_count); FIELD(sf_device, no_stub);
+    FIELD(sf_device, source);
+    END();
+    BEGIN(sf_boot_usart);
+    FIELD(sf_boot_usart, name); FIELD(sf_boot_usart, tx); FIELD(sf_boot_usart, rx);
     END();
     printf(", \"SF_CHIP_VERSION\": %d, \"SF_STUB_BAUD_AUTO\": %u, \"SF_GO_BOOT_ADDRESS\": %u}\n",
            SF_CHIP_VERSION, SF_STUB_BAUD_AUTO, SF_GO_BOOT_ADDRESS);

@@ -21,7 +21,7 @@ def layout() -> dict:
     return json.loads(subprocess.check_output([probe], text=True))
 
 
-@pytest.mark.parametrize("name", ["sf_chip", "sf_protection", "sf_erase_run", "sf_device"])
+@pytest.mark.parametrize("name", ["sf_chip", "sf_protection", "sf_erase_run", "sf_device", "sf_boot_usart"])
 def test_struct(layout: dict, name: str) -> None:
     cls = getattr(_lib, name)
     want = dict(layout[name])

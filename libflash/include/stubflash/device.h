@@ -33,6 +33,24 @@ typedef enum sf_empty_check {
     SF_EMPTY_CHECK_ACR_EMPTY,     /**< FLASH_ACR bit 16 EMPTY, read/write (G0, C0, WB, WL) */
 } sf_empty_check;
 
+/** How a line's option bytes choose one or two flash banks (sf_device.bank_mode). The row's
+ * layout is the factory default mode; sf_device.alt_layout is the other. */
+typedef enum sf_bank_mode {
+    SF_BANKS_FIXED = 0,        /**< the banks are what the part has */
+    SF_BANKS_F4_DB1M,          /**< F42x/43x, F469/479 with 1 MiB: FLASH_OPTCR bit 30 DB1M
+                                * (0 = one bank, factory default) */
+    SF_BANKS_F7_NDBANK,        /**< F76x/77x: FLASH_OPTCR bit 29 nDBANK (1 = one bank, default) */
+    SF_BANKS_DBANK,            /**< G4 cat.3, L4+, L5: FLASH_OPTR bit 22 DBANK (1 = two banks, default) */
+    SF_BANKS_G0_DUAL_BANK,     /**< G0B/G0C with 256 KiB: FLASH_OPTR bit 21 DUAL_BANK */
+} sf_bank_mode;
+
+/** A USART (or LPUART) the ROM bootloader listens on, and its pins (AN2606, each line's
+ * "Bootloader configuration"). */
+typedef struct sf_boot_usart {
+    const char *name;          /**< "USART1", "USART2", "LPUART1" */
+    const char *tx, *rx;       /**< "PA9", "PA10" */
+} sf_boot_usart;
+
 /** One part (or family of parts sharing a product ID). The library hands entries out only by
  * pointer into its table: callers never allocate one, so members may be appended. Walk the
  * erase units of a given flash size with sf_device_unit_at() rather than `layout`, which
@@ -62,6 +80,20 @@ typedef struct sf_device {
     uint8_t empty_check;          /**< sf_empty_check: after writing the first flash word the
                                    * library clears the note, so that a reset with BOOT0 low
                                    * starts the new firmware */
+    /* @since 0.2, issue 17 */
+    uint32_t uid_reg;             /**< the 96-bit unique ID (0: none known) */
+    uint8_t program_bytes;        /**< what the flash controller programs at a time (F0/F1/F3 2, F2/F4/F7
+                                   * 4 at 2.7-3.6 V, L0/L1 4, L4/G0/G4/WB/WL/C0/L5 8,
+                                   * U5/H5/H7A3 16, H74x/H72x 32) */
+    uint8_t bank_mode;            /**< sf_bank_mode */
+    const sf_erase_run *alt_layout; /**< the layout in the other bank mode (for DB1M: of the
+                                   * 1 MiB parts, single_bank_max), NULL if none */
+    uint8_t alt_layout_runs;
+    const sf_boot_usart *usarts;  /**< the USARTs the ROM bootloader listens on */
+    uint8_t usart_count;
+    const char *no_stub;          /**< why the family's stub does not serve this line, or NULL
+                                   * (sf_device_stub() also checks the RAM) */
+    const char *source;           /**< where the row's figures come from */
 } sf_device;
 
 /** The entry for a product ID, or NULL if unknown. @since 0.1 */
@@ -94,6 +126,12 @@ SF_API uint32_t sf_device_flash_end(const sf_device *dev, uint32_t flash_size);
 /** The hole between the banks of a part with flash_size bytes: its start and size (0 if there is
  * none). Reads of it give the erased value; nothing can be written there. @since 0.2 */
 SF_API uint32_t sf_device_hole(const sf_device *dev, uint32_t flash_size, uint32_t *size);
+/** Which RAM stub serves the line: *name is its family's id in families.txt ("f4") and the
+ * call returns SF_OK; or *name is NULL, why (if not NULL) says why the line is written through
+ * the ROM bootloader only (no stub for its flash controller yet, or too little RAM after the
+ * bootloader's), and the call returns SF_ERR_UNSUPPORTED. SF_ERR_ARG without a device.
+ * @since 0.2 */
+SF_API sf_error sf_device_stub(const sf_device *dev, const char **name, char *why, size_t why_len);
 /** The flash size in bytes that an F_SIZE register value raw (its 16 bits) stands for on this
  * line, or 0 if it is not a size this line has (e.g. 0xFFFF, or more than the line's largest).
  * @since 0.2 */
