@@ -493,6 +493,11 @@ static sf_error need_rom(sf_session *s)
     return e == SF_OK && reset ? sf_session_after_reset(s) : e;
 }
 
+/* For the operations in other files (options.c): the same begin, end and ROM switch. */
+sf_error sf_session_begin_op(sf_session *s) { return begin(s, true); }
+sf_error sf_session_end_op(sf_session *s, sf_error e) { return end(s, e); }
+sf_error sf_session_need_rom(sf_session *s) { return need_rom(s); }
+
 /* Every erase unit through Extended Erase, 512 to a command (AN3155's most), with progress. */
 static sf_error erase_every_unit(sf_session *s)
 {

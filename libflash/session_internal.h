@@ -52,6 +52,12 @@ struct sf_session {
     uint32_t trigger_baud;
 };
 
+/* session.c: a public operation's start (lock, clear the error, must be open; on failure
+ * the lock is released) and end (unlock, the error logged), and the ROM made to listen. */
+sf_error sf_session_begin_op(sf_session *s);
+sf_error sf_session_end_op(sf_session *s, sf_error e);
+sf_error sf_session_need_rom(sf_session *s);
+
 /* events.c: the callbacks, in one place for both backends. */
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total);

@@ -133,6 +133,14 @@ uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
 
+/* sim_flash_options.c: the option words with complements (SIM_OB_RDP families): factory
+ * values, complements recomputed, a page inside a write-protected area (WRP1A/WRP1B on the
+ * FLASH_OPTR families, WRPROT1 on L0/L1), the bank that boots (BFB2: 1 or 2). */
+void sim_options_factory(const struct sim_part *p, uint8_t *ob);
+void sim_options_complement(const struct sim_part *p, uint8_t *ob);
+bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, uint32_t page);
+int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob);
+
 /* For the family controllers (sim_flash_f4.c, sim_flash_l4.c). */
 void sim_flash_settle(sim_flash *f, struct flash_bank *b);
 /* A write to KEYR: KEY1 then KEY2 clears lock_bit in CR; anything else locks until reset. */

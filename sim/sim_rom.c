@@ -144,7 +144,7 @@ static enum sim_rom_exit cmd_go(rom *r, uint32_t *go_addr, bool *leave)
  * hardware computes the complements), then reset so they load. */
 static void write_options(rom *r, uint32_t off, const uint8_t *data, unsigned len)
 {
-    uint8_t image[16];
+    uint8_t image[256];
     memset(image, 0xFF, sizeof image);
     memcpy(image + off, data, len);
     sim_flash_rewrite_options(r->env->flash, image);
@@ -317,8 +317,9 @@ static void cmd_extended_erase(rom *r)
  * layout: bit = 0 protected; on F4 bit n = sector n, into nWRP). */
 static void rewrite_wrp(rom *r, uint32_t wrpr)
 {
-    uint8_t image[16];
-    memcpy(image, sim_memory_options(r->env->mem), sizeof image);
+    uint8_t image[256];
+    memset(image, 0xFF, sizeof image);
+    memcpy(image, sim_memory_options(r->env->mem), r->env->part->optbytes_size);
     if (sim_part_options(r->env->part) == SIM_OB_F4) {
         image[OB4_NWRP] = (uint8_t)wrpr;
         image[OB4_NWRP + 1] = (uint8_t)((image[OB4_NWRP + 1] & 0xF0) | ((wrpr >> 8) & 0x0F));
@@ -374,8 +375,9 @@ static enum sim_rom_exit cmd_write_unprotect(rom *r, bool *leave)
 static enum sim_rom_exit cmd_readout_protect(rom *r, bool *leave)
 {
     tx(r, ACK);
-    uint8_t image[16];
-    memcpy(image, sim_memory_options(r->env->mem), sizeof image);
+    uint8_t image[256];
+    memset(image, 0xFF, sizeof image);
+    memcpy(image, sim_memory_options(r->env->mem), r->env->part->optbytes_size);
     image[sim_options_rdp_offset(r->env->part)] = 0xFF; /* erased RDP = level 1 */
     sim_flash_rewrite_options(r->env->flash, image);
     if (!wait_flash(r))
@@ -399,9 +401,12 @@ static enum sim_rom_exit cmd_readout_unprotect(rom *r, bool *leave)
     f->wrpr = wrpr;
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
-    /* The option bytes go back to their erased state with RDP at level 0. */
-    uint8_t image[16];
+    /* The option bytes go back to their erased state with RDP at level 0; the families with
+     * FLASH_OPTR change only RDP there (RM0351 3.5.1: level 1 to 0 by an option change). */
+    uint8_t image[256];
     memset(image, 0xFF, sizeof image);
+    if (sim_part_options(r->env->part) == SIM_OB_RDP)
+        memcpy(image, sim_memory_options(r->env->mem), r->env->part->optbytes_size);
     image[sim_options_rdp_offset(r->env->part)] = r->env->part->rdp_level0;
     sim_flash_rewrite_options(f, image);
     if (!wait_flash(r))
