@@ -81,7 +81,9 @@ static void usage(FILE *f)
 "  erase --all | --range A:N   erase the whole flash, or the pages covering A..A+N\n"
 "  go [ADDR]                   start the code at ADDR (default: flash start)\n"
 "  protect --write GROUP[,GROUP...]      write-protect page groups (chip resets; group 0,\n"
-"                              the first pages, also needs --yes)\n"
+"                              the first pages, also needs --yes): WRP bits (F0/F1/F3),\n"
+"                              sectors (F2/F4/F7), 4 KiB sectors (L0/L1), pages of bank 1\n"
+"                              in at most two runs (L4/G0/G4/WB: WRP areas)\n"
 "  protect --readout --yes [--level 2 --irreversibly-lock-the-chip]\n"
 "                              enable readout protection (chip resets); level 2 is forever\n"
 "  unprotect --write           remove write protection (chip resets)\n"
@@ -269,9 +271,27 @@ static int cmd_info(cli *c)
     sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(c->session, &chip);
     const sf_device *d = chip.device;
+    /* Write protection of every unit, from the option bytes (where this version knows them). */
+    size_t nunits = d ? sf_device_unit_count(d, chip.flash_size) : 0, nprot = 0;
+    uint8_t *prot = calloc(nunits ? nunits : 1, 1);
+    bool known = prot && !chip.protection.readout &&
+                 sf_session_protected_units(c->session, prot, nunits, &nprot) == SF_OK;
     if (c->json) {
         json_chip(c, &chip);
         json_boot_bank(c);
+        if (known) {
+            char *list = malloc(nunits * 8 + 3), *p = list;
+            *p++ = '[';
+            for (size_t u = 0; list && u < nunits; u++)
+                if (prot[u])
+                    p += sprintf(p, "%s%zu", p[-1] == '[' ? "" : ", ", u);
+            if (list) {
+                strcpy(p, "]");
+                out_json_raw(&c->out, "write_protected_units", list);
+            }
+            free(list);
+        }
+        free(prot);
         out_json_str(&c->out, "result", "ok");
         return EXIT_OK;
     }
@@ -298,8 +318,26 @@ static int cmd_info(cli *c)
     if (chip.protection.known_wrp)
         printf(", write %s (WRP 0x%08X)\n", chip.protection.wrp == 0xFFFFFFFF ? "off" : "ON for some pages",
                chip.protection.wrp);
+    else if (known)
+        printf(", write %s\n", nprot ? "ON for some erase units" : "off");
     else
         printf("\n");
+    if (known && nprot) { /* the protected units as runs: "0-3, 7" */
+        printf("             write-protected erase units:");
+        for (size_t u = 0; u < nunits; u++) {
+            if (!prot[u] || (u && prot[u - 1]))
+                continue;
+            size_t v = u;
+            while (v + 1 < nunits && prot[v + 1])
+                v++;
+            if (v > u)
+                printf(" %zu-%zu", u, v);
+            else
+                printf(" %zu", u);
+        }
+        printf("\n");
+    }
+    free(prot);
     return EXIT_OK;
 }
 

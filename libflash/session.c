@@ -590,6 +590,9 @@ sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t c
 {
     if (!s)
         return SF_ERR_ARG;
+    if (sf_session_wrp_by_options(s)) /* L0/L1, L4/G0/G4/WB: write_protection.c */
+        return count ? sf_session_wrp_change(s, groups, count, false)
+                     : sf_fail(&s->eb, SF_ERR_ARG, "write protect: no pages given");
     sf_error be = begin(s, true);
     if (be)
         return be;
@@ -615,7 +618,12 @@ static sf_error reset_command(sf_session *s, uint8_t cmd, unsigned second_ack_ms
     return end(s, sf_session_after_reset(s));
 }
 
-sf_error sf_session_write_unprotect(sf_session *s) { return reset_command(s, AN_WRITE_UNPROTECT, 5000); }
+sf_error sf_session_write_unprotect(sf_session *s)
+{
+    if (s && sf_session_wrp_by_options(s))
+        return sf_session_wrp_change(s, NULL, 0, true);
+    return reset_command(s, AN_WRITE_UNPROTECT, 5000);
+}
 sf_error sf_session_readout_protect(sf_session *s) { return reset_command(s, AN_READOUT_PROTECT, 5000); }
 
 sf_error sf_session_readout_protect_level(sf_session *s, unsigned level)

@@ -322,6 +322,83 @@ static void test_sim_option_write_resets_the_chip(void **state)
     sim_board_free(b);
 }
 
+/* Write protection on each family: group 1 protected (F0/F1/F3 WRP bit 1, F4/F7 sector 1,
+ * L0/L1 4 KiB sector 1, L4/G0/G4/WB page 1 through WRP1A), shown per unit, refused by a write
+ * before anything is erased, then removed. */
+static const struct wrp_case {
+    const char *part;
+    uint32_t first, last; /* the units group 1 protects */
+} wrp_cases[] = {
+    {"stm32f103re", 2, 3},   {"stm32f072rb", 2, 3},   {"stm32f303vc", 2, 3}, {"stm32f407vg", 1, 1},
+    {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
+    {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1},
+};
+
+static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
+{
+    size_t n = sf_device_unit_count(sf_device_find(sim_part_pid(sim_part_find(x->c->part))), x->flash_size), count = 0;
+    uint8_t *flags = calloc(n, 1);
+    if (sf_session_protected_units(x->s, flags, n, &count) != SF_OK)
+        fail_msg("%s: protected units: %s", x->c->part, sf_session_last_error(x->s));
+    for (size_t u = 0; u < n; u++)
+        if (flags[u] != (u >= first && u <= last))
+            fail_msg("%s: unit %zu reads %s", x->c->part, u, flags[u] ? "protected" : "writable");
+    assert_int_equal(count, first <= last ? last - first + 1 : 0);
+    free(flags);
+}
+
+static void test_write_protection_on_every_family(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof wrp_cases / sizeof wrp_cases[0]; k++) {
+        const struct wrp_case *w = &wrp_cases[k];
+        struct family_case c = {w->part, "", "", 0, 0};
+        struct fx *x = fx_new(&c);
+        expect_protected(x, 1, 0);
+        const uint8_t group = 1;
+        if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+            fail_msg("%s: protect: %s", w->part, sf_session_last_error(x->s));
+        expect_protected(x, w->first, w->last);
+        /* A write into the protected unit is refused before anything is erased. */
+        uint32_t start = 0, size = 0;
+        const sf_device *d = sf_device_find(sim_part_pid(sim_part_find(w->part)));
+        assert_int_equal(sf_device_unit_at(d, x->flash_size, w->first, &start, &size), SF_OK);
+        uint8_t data[16];
+        memset(data, 0x5A, sizeof data);
+        sf_image *img;
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, start, data, sizeof data), SF_OK);
+        assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+        assert_non_null(strstr(sf_session_last_error(x->s), "write-protected"));
+        if (sf_session_write_unprotect(x->s) != SF_OK)
+            fail_msg("%s: unprotect: %s", w->part, sf_session_last_error(x->s));
+        expect_protected(x, 1, 0);
+        if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write after unprotect: %s", w->part, sf_session_last_error(x->s));
+        sf_image_free(img);
+        fx_free(x);
+    }
+}
+
+/* The simulator keeps a page inside a WRP area from being erased (L4: RM0351 3.5.2). */
+static void test_sim_wrp_area_protects_pages(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32l476rg");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t ob[40];
+    assert_int_equal(bh_read(b, 0x1FFF7800, ob, sizeof ob), 0);
+    ob[0x18] = 4, ob[0x1A] = 5; /* WRP1A pages 4..5 */
+    assert_int_equal(bh_write(b, 0x1FFF7800, ob, sizeof ob), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    const uint16_t p3 = 3, p4 = 4, p6 = 6;
+    assert_int_equal(bh_erase_pages(b, &p3, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &p4, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &p6, 1, true), 0);
+    sim_board_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -331,6 +408,8 @@ int main(void)
         cmocka_unit_test(test_refusals_write_nothing),
         cmocka_unit_test(test_confirmed_boot_change_is_written),
         cmocka_unit_test(test_h7_is_refused_in_words),
+        cmocka_unit_test(test_write_protection_on_every_family),
+        cmocka_unit_test(test_sim_wrp_area_protects_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
