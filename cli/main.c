@@ -73,8 +73,9 @@ static void usage(FILE *f)
 "                              refuses what is not firmware for the chip (a vector table at\n"
 "                              its start) unless --force; --data writes data, not firmware\n"
 "  rollback                    write back what the last write replaced (again: one further)\n"
-"  write --bank-swap FILE      A/B update on parts whose banks swap (L4, G4): write the bank\n"
-"                              that does not boot, verify, switch the boot bank (BFB2)\n"
+"  write --bank-swap FILE      A/B update on parts whose banks swap (L4, G4, H7): write the\n"
+"                              bank that does not boot, verify, switch the boot bank (BFB2,\n"
+"                              SWAP_BANK_OPT)\n"
 "  rollback --bank-swap        switch the boot bank back (the other bank's firmware boots)\n"
 "  verify FILE [--address A]   compare the flash with an image\n"
 "  read OUT [--address A] [--size N]   save memory to a file (default: all flash)\n"
@@ -400,8 +401,8 @@ static int write_bank_swap(cli *c, const sf_image *img)
     int before;
     if ((e = sf_session_boot_bank(c->session, &before)))
         return session_fail(c, e);
-    out_say(&c->out, "bank %d boots now: writing bank %d, then switching the boot bank (BFB2); the firmware in "
-            "bank %d stays for 'rollback --bank-swap'", before, 3 - before, before);
+    out_say(&c->out, "bank %d boots now: writing bank %d, then switching the boot bank; the firmware in bank %d "
+            "stays for 'rollback --bank-swap'", before, 3 - before, before);
     uint64_t t0 = out_now_ms();
     if ((e = sf_session_write_bank_swap(c->session, img, c->opt.no_verify ? 0 : SF_WRITE_VERIFY)))
         return session_fail(c, e);

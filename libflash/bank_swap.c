@@ -8,8 +8,14 @@
  * banks swapped in the address map (SYSCFG_MEMRMP FB_MODE), else bank 1 (AN2606, "dual bank
  * boot"). The ROM bootloader itself sees the banks at their own addresses, so the bank that does
  * not boot is written where it is: bank 2 at its base, or bank 1 at the flash base. An image
- * linked for the flash base runs from either bank. Others (F42x/43x BFB2, F76x nDBANK, G0B/C
- * nSWAP_BANK, L5/U5 SWAP_BANK, H7 SWAP_BANK_OPT) are not done yet: refused in words.
+ * linked for the flash base runs from either bank.
+ *
+ * H7: SWAP_BANK_OPT (FLASH_OPTSR bit 31; RM0433 4.3.13) trades the banks' addresses for every
+ * bus master, the bootloader included: the bank that does not boot is always the one at bank 2's
+ * address, whichever it is.
+ *
+ * Others (F42x/43x BFB2, F76x nDBANK, G0B/C nSWAP_BANK, L5/U5 SWAP_BANK) are not done yet:
+ * refused in words.
  */
 #include "option_layouts.h"
 #include "session_internal.h"
@@ -18,8 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The boot-bank field of the open chip's options, with a sentence for parts without one. */
-static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, uint32_t *bank2, uint32_t *half)
+/* The boot-bank field of the open chip's options, with a sentence for parts without one;
+ * swapped_map: the field trades the banks' addresses for the bootloader too (H7). */
+static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, uint32_t *bank2, uint32_t *half,
+                                bool *swapped_map)
 {
     sf_chip chip = SF_CHIP_INIT;
     sf_error e = sf_session_chip(s, &chip);
@@ -28,18 +36,21 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const sf_device *d = chip.device;
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
-    bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4"));
+    *swapped_map = d && !strcmp(d->family, "H7");
+    bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || *swapped_map);
     if (!bfb2_family || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
-                                    "switches (L4, G4 BFB2); nothing was changed", d ? d->name : "this chip");
+                                    "switches (L4, G4 BFB2; H7 SWAP_BANK_OPT); nothing was changed",
+                                    d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
     if ((e = sf_session_options_read(s, o)))
         return e;
-    if (sf_options_find(*o, "BFB2", index) != SF_OK) {
+    const char *name = *swapped_map ? "SWAP_BANK_OPT" : "BFB2";
+    if (sf_options_find(*o, name, index) != SF_OK) {
         sf_options_free(*o);
-        return sf_session_set_error(s, SF_ERR_UNSUPPORTED, "no BFB2 in the option bytes of the %s", d->family);
+        return sf_session_set_error(s, SF_ERR_UNSUPPORTED, "no %s in the option bytes of the %s", name, d->family);
     }
     return SF_OK;
 }
@@ -51,7 +62,8 @@ sf_error sf_session_boot_bank(sf_session *s, int *bank)
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
-    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half);
+    bool swapped_map;
+    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map);
     if (e)
         return e;
     *bank = sf_options_value(o, i) ? 2 : 1;
@@ -59,14 +71,14 @@ sf_error sf_session_boot_bank(sf_session *s, int *bank)
     return SF_OK;
 }
 
-/* Flip BFB2; the chip resets with it (sf_session_options_write). */
+/* Flip the boot-bank field; the chip resets with it (sf_session_options_write). */
 static sf_error flip(sf_session *s, sf_options *o, size_t i, int to_bank)
 {
-    sf_session_say(s, SF_LOG_INFO, "setting BFB2 = %d: after the reset bank %d boots", to_bank == 2, to_bank);
-    sf_error e = sf_options_set(o, "BFB2", to_bank == 2 ? 1u : 0u);
+    const char *name = sf_options_name(o, i);
+    sf_session_say(s, SF_LOG_INFO, "setting %s = %d: after the reset bank %d boots", name, to_bank == 2, to_bank);
+    sf_error e = sf_options_set(o, name, to_bank == 2 ? 1u : 0u);
     if (e)
         return sf_session_set_error(s, e, "%s", sf_options_last_error(o));
-    (void)i;
     return sf_session_options_write(s, o, 0);
 }
 
@@ -91,11 +103,12 @@ sf_error sf_session_write_bank_swap(sf_session *s, const sf_image *img, unsigned
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
-    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half);
+    bool swapped_map;
+    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map);
     if (e)
         return e;
     int boot = sf_options_value(o, i) ? 2 : 1, target = 3 - boot;
-    uint32_t lo, hi, base = target == 2 ? bank2 : bank2 - half;
+    uint32_t lo, hi, base = swapped_map || target == 2 ? bank2 : bank2 - half;
     sf_image_bounds(img, &lo, &hi);
     if (lo < 0x08000000u || hi - 0x08000000u > half) {
         sf_options_free(o);
@@ -140,12 +153,13 @@ sf_error sf_session_swap_banks(sf_session *s)
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
-    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half);
+    bool swapped_map;
+    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map);
     if (e)
         return e;
     int target = sf_options_value(o, i) ? 1 : 2;
     bool ok = false;
-    if ((e = bank_holds_firmware(s, target == 2 ? bank2 : bank2 - half, half, &ok)) == SF_OK && !ok)
+    if ((e = bank_holds_firmware(s, swapped_map || target == 2 ? bank2 : bank2 - half, half, &ok)) == SF_OK && !ok)
         e = sf_session_set_error(s, SF_ERR_STATE, "bank %d holds no firmware (no vector table at its start): "
                                  "switching to it would leave the chip in its bootloader; nothing was changed", target);
     if (e == SF_OK)

@@ -8,8 +8,9 @@
  * others). tests/test_options.c checks both against each other and against the headers' bit
  * positions it lists. Sources per table below.
  *
- * The H7's option bytes are registers (FLASH_OPTSR_CUR etc.), not memory its ROM shows: not
- * listed here yet.
+ * The H7's option bytes are registers: its bootloader takes Read and Write Memory on the option
+ * program registers (FLASH_OPTSR_PRG ... FLASH_BOOT_PRGR; ST's community answer on writing
+ * FLASH_BOOT_PRGR through the bootloader), loaded after its reset.
  */
 #include "option_layouts.h"
 
@@ -117,7 +118,7 @@ static const sfi_opt_field f7_fields[] = {
     F("nDBANK", "FLASH_OPTCR", 29, 8, 13, 1, SFI_OPT_READ_ONLY, NONE_ROM, "F76x/77x: 0 two banks, 1 one bank"),
     F("IWDG_STDBY", "FLASH_OPTCR", 30, 8, 14, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
     F("IWDG_STOP", "FLASH_OPTCR", 31, 8, 15, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
-    F("BOOT_ADD0", "FLASH_OPTCR1", 0, 16, 0, 16, SFI_OPT_NO_ROM, NONE_ROM,
+    F("BOOT_ADD0", "FLASH_OPTCR1", 0, 16, 0, 16, 0, NONE_ROM,
       "boot address with BOOT0 low, address bits 29:14 (0x0080: 0x00200000, flash on the ITCM)"),
     F("BOOT_ADD1", "FLASH_OPTCR1", 16, 24, 0, 16, SFI_OPT_NO_ROM, 0x0040,
       "boot address with BOOT0 high, address bits 29:14 (0x0040: 0x00100000, the ROM bootloader)"),
@@ -287,18 +288,51 @@ static const sfi_opt_field wb_fields[] = {
     WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
 };
 
+/* H7: RM0433 Rev 7 section 4.9 (the option registers from FLASH_OPTSR_PRG at 0x52002020:
+ * +0x00 OPTSR_PRG, +0x0C PRAR_PRG1, +0x14 SCAR_PRG1, +0x1C WPSN_PRG1R, +0x24 BOOT_PRGR; each
+ * _PRG after its _CUR) and 4.4 (option bytes); stm32h743xx.h: FLASH_OPTSR_BOR_LEV bit 2,
+ * IWDG1_SW 4, NRST_STOP_D1 6, NRST_STBY_D1 7, RDP 8, FZ_IWDG_STOP 17, FZ_IWDG_SDBY 18,
+ * ST_RAM_SIZE 19, SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_WPSN_WRPSN bit 0;
+ * FLASH_BOOT_ADD0 bit 0, BOOT_ADD1 16. Bank 2's WPSN_PRG2R (0x5200213C) is not read. */
+static const sfi_opt_field h7_fields[] = {
+    F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
+    F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("NRST_STOP_D1", "FLASH_OPTSR_PRG", 6, 0, 6, 1, 0, NONE_ROM, "0: reset when D1 enters Stop mode, 1: no reset"),
+    F("NRST_STBY_D1", "FLASH_OPTSR_PRG", 7, 0, 7, 1, 0, NONE_ROM, "0: reset when D1 enters Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTSR_PRG", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("FZ_IWDG_STOP", "FLASH_OPTSR_PRG", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("FZ_IWDG_SDBY", "FLASH_OPTSR_PRG", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19, 0, 19, 2, SFI_OPT_READ_ONLY, NONE_ROM, "RAM kept for ST's secure library"),
+    F("SECURITY", "FLASH_OPTSR_PRG", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: secure access mode"),
+    F("IO_HSLV", "FLASH_OPTSR_PRG", 29, 0, 29, 1, 0, NONE_ROM, "1: I/O high-speed at low voltage (only with VDD below 2.7 V)"),
+    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not"),
+    F("PROT_AREA_START", "FLASH_PRAR_PRG1", 0, 0x0C, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's PCROP area"),
+    F("PROT_AREA_END", "FLASH_PRAR_PRG1", 16, 0x0C, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMEP", "FLASH_PRAR_PRG1", 31, 0x0C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the PCROP area is erased on a readout protection regression"),
+    F("SEC_AREA_START", "FLASH_SCAR_PRG1", 0, 0x14, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's secure area"),
+    F("SEC_AREA_END", "FLASH_SCAR_PRG1", 16, 0x14, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMES", "FLASH_SCAR_PRG1", 31, 0x14, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the secure area is erased on a readout protection regression"),
+    F("WRPSN1", "FLASH_WPSN_PRG1R", 0, 0x1C, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of bank 1, bit n = sector n (0: protected)"),
+    F("BOOT_ADD0", "FLASH_BOOT_PRGR", 0, 0x24, 0, 16, 0, NONE_ROM,
+      "boot address with BOOT0 low, address bits 31:16 (0x0800: 0x08000000, flash)"),
+    F("BOOT_ADD1", "FLASH_BOOT_PRGR", 16, 0x24, 16, 16, SFI_OPT_NO_ROM, 0x1FF0,
+      "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
+};
+
 static const sfi_opt_layout layouts[] = {
-    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields)},
-    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields)},
-    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields)},
-    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields)},
-    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields)},
-    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields)},
-    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields)},
-    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields)},
-    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields)},
-    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields)},
-    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields)},
+    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0},
+    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0},
+    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0},
+    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0},
+    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0},
+    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0},
+    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0},
+    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0},
+    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0},
+    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0},
+    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0},
+    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)

@@ -47,8 +47,14 @@ typedef struct sfi_opt_layout {
     uint8_t rdp_level0;    /* the RDP value that means no protection */
     const sfi_opt_field *fields;
     size_t count;
+    uint32_t base;         /* where the option area is, if not sf_device.option_base (H7) */
 } sfi_opt_layout;
 
+/* Where a layout's option area is on a part of this line (0: nowhere the ROM shows). */
+static inline uint32_t sfi_opt_base(const sfi_opt_layout *l, uint32_t device_option_base)
+{
+    return l && l->base ? l->base : device_option_base;
+}
 /* The layout of a family (sf_device.family), or NULL. */
 const sfi_opt_layout *sfi_opt_layout_of(const char *family);
 /* Layouts in table order, NULL past the end (for the table test). */

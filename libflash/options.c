@@ -30,15 +30,14 @@ static sf_error read_image(sf_session *s, sf_options **out)
     if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)))
         return e;
     const sfi_opt_layout *l = sfi_opt_layout_of(d->family);
-    if (!l || !d->option_base)
-        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the option bytes of %s (%s) are not known to this version%s",
-                       d->name, d->family, !strcmp(d->family, "H7") ? ": on the H7 they are registers the ROM does "
-                       "not show as memory" : "");
+    if (!l || !sfi_opt_base(l, d->option_base))
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the option bytes of %s (%s) are not known to this version",
+                       d->name, d->family);
     sf_options *o = calloc(1, sizeof *o);
     if (!o)
         return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
     o->layout = l;
-    o->base = d->option_base;
+    o->base = sfi_opt_base(l, d->option_base);
     memset(o->read, 0xFF, sizeof o->read);
     if ((e = s->backend->read(s, o->base, o->read, l->size, SF_PHASE_READ, NULL, 0))) {
         free(o);
@@ -169,7 +168,7 @@ sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned f
     const sf_device *d = s->chip.device;
     if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)))
         return sf_session_end_op(s, e);
-    if (!d || strcmp(d->family, o->layout->family) || d->option_base != o->base)
+    if (!d || strcmp(d->family, o->layout->family) || sfi_opt_base(o->layout, d->option_base) != o->base)
         return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_STATE, "these option bytes were read from another chip"));
     size_t changed = 0;
     for (size_t i = 0; i < o->layout->count; i++) {

@@ -6,6 +6,8 @@
  *   F2/F4/F7  nWRP, one bit per sector (bit = 0: protected; the ROM's commands)
  *   L0/L1     WRPROT1 / WRP1, one bit per 4 KiB sector (bit = 1: protected; RM0367 3.4.1,
  *             RM0038 3.4.1): through the option area
+ *   H7        WRPSN1, one bit per sector of bank 1 (bit = 0: protected; RM0433 4.5.3): through
+ *             the option registers
  *   L4/G0/G4/WB  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
  *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
  *             through the option area
@@ -17,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum wrp_kind { WRP_NONE, WRP_F1_BITS, WRP_SECTORS, WRP_L0_BITS, WRP_AREAS };
+enum wrp_kind { WRP_NONE, WRP_F1_BITS, WRP_SECTORS, WRP_L0_BITS, WRP_AREAS, WRP_H7_SECTORS };
 
 static enum wrp_kind kind_of(const sfi_opt_layout *l)
 {
@@ -29,6 +31,8 @@ static enum wrp_kind kind_of(const sfi_opt_layout *l)
         return WRP_SECTORS;
     if (!strcmp(l->family, "L0") || !strcmp(l->family, "L1"))
         return WRP_L0_BITS;
+    if (!strcmp(l->family, "H7"))
+        return WRP_H7_SECTORS;
     return WRP_AREAS;
 }
 
@@ -77,6 +81,9 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
         *why = "nWRP";
         return u < f->width && !(sfi_opt_get(f, img) >> u & 1u);
     }
+    case WRP_H7_SECTORS: /* WRPSN1: bank 1's sectors (bit = 0: protected) */
+        *why = "WRPSN1";
+        return u < 8 && u < bank1_units(s) && !(sfi_opt_get(named(l, "WRPSN1"), img) >> u & 1u);
     case WRP_L0_BITS: {
         uint32_t sector = (start - d->flash_base) / 4096u;
         *why = !strcmp(l->family, "L0") ? "WRPROT1" : "WRP1";
@@ -101,14 +108,14 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
 static sf_error read_area(sf_session *s, const sfi_opt_layout *l, uint8_t *img)
 {
     memset(img, 0xFF, 260);
-    return s->backend->read(s, s->chip.device->option_base, img, l->size, SF_PHASE_READ, NULL, 0);
+    return s->backend->read(s, sfi_opt_base(l, s->chip.device->option_base), img, l->size, SF_PHASE_READ, NULL, 0);
 }
 
 sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units, size_t n)
 {
     const sf_device *d = s->chip.device;
     const sfi_opt_layout *l = d ? sfi_opt_layout_of(d->family) : NULL;
-    if (!l || !d->option_base || kind_of(l) == WRP_F1_BITS || !n)
+    if (!l || !sfi_opt_base(l, d->option_base) || kind_of(l) == WRP_F1_BITS || !n)
         return SF_OK; /* F0/F1/F3: checked from the chip state (checks.c) */
     uint8_t img[260];
     sf_error e = read_area(s, l, img);
@@ -137,7 +144,7 @@ sf_error sf_session_protected_units(sf_session *s, uint8_t *flags, size_t count,
     const sfi_opt_layout *l = d ? sfi_opt_layout_of(d->family) : NULL;
     if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)))
         return sf_session_end_op(s, e);
-    if (!l || !d->option_base)
+    if (!l || !sfi_opt_base(l, d->option_base))
         return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the write protection of %s is not known to "
                                             "this version", d->name));
     uint8_t img[260];
@@ -164,7 +171,8 @@ bool sf_session_wrp_by_options(sf_session *s)
 {
     const sf_device *d = s->chip.device;
     const sfi_opt_layout *l = d ? sfi_opt_layout_of(d->family) : NULL;
-    return l && d->option_base && (kind_of(l) == WRP_AREAS || kind_of(l) == WRP_L0_BITS);
+    return l && sfi_opt_base(l, d->option_base) &&
+           (kind_of(l) == WRP_AREAS || kind_of(l) == WRP_L0_BITS || kind_of(l) == WRP_H7_SECTORS);
 }
 
 /* The WRP areas holding every page of bank 1 that is protected now (per img; NULL: none) or
@@ -239,9 +247,18 @@ sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, b
     memset(img, 0xFF, sizeof img);
     for (size_t i = 0; i < sf_options_count(o); i++) /* the image as read, for unit_protected */
         sfi_opt_put(&l->fields[i], img, sf_options_read_value(o, i));
-    if (kind_of(l) == WRP_AREAS)
+    if (kind_of(l) == WRP_AREAS) {
         e = set_areas(s, o, groups, n, clear ? NULL : img);
-    else
+    } else if (kind_of(l) == WRP_H7_SECTORS) {
+        uint32_t bits = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN1"), img);
+        for (size_t i = 0; i < n && e == SF_OK; i++)
+            if (groups[i] > 7)
+                e = sf_fail(&s->eb, SF_ERR_ARG, "sector %u: the H7's WRPSN1 covers bank 1's sectors 0..7", groups[i]);
+            else
+                bits &= ~(1u << groups[i]);
+        if (e == SF_OK)
+            sf_options_set(o, "WRPSN1", bits);
+    } else
         e = set_l0_bits(s, o, groups, n, img, clear);
     bool any = false;
     for (size_t i = 0; i < sf_options_count(o); i++)

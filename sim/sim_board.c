@@ -41,7 +41,7 @@ struct sim_board {
     bool lines[4];       /* host control lines by sim_ctl_line, true = asserted */
     int64_t reset_at;    /* clock time of the pending reset (request, AIRCR write, power-on) */
     sim_cpu *cpu;        /* while the CPU runs */
-    sim_cpu *cpus[3];    /* engines: BOOT0 low, high, low with the banks swapped; reused */
+    sim_cpu *cpus[4];    /* engines: BOOT0 low, high, then each with the banks swapped; reused */
     unsigned resets;
     uint64_t ram_bytes_written; /* by the ROM's Write Memory (fault damage_ram_byte) */
     char fault[256];
@@ -193,11 +193,11 @@ static bool requested_locked(sim_board *b) { return b->stop_req || b->reset_req 
 /* The board's engine for a BOOT0 level (and flash banks swapped or not), created on first use. */
 static sim_cpu *cpu_for(sim_board *b, bool boot0, bool swap)
 {
-    int k = boot0 ? 1 : swap ? 2 : 0;
+    int k = boot0 ? (swap ? 3 : 1) : swap ? 2 : 0;
     if (b->cpus[k])
         return b->cpus[k];
     sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
-                       .mem = &b->mem, .boot0 = boot0, .bank_swap = !boot0 && swap, .log = board_log, .log_user = b};
+                       .mem = &b->mem, .boot0 = boot0, .bank_swap = swap, .log = board_log, .log_user = b};
     char *err = NULL;
     b->cpus[k] = sim_cpu_new(&env, &err);
     if (!b->cpus[k])
@@ -225,6 +225,10 @@ static bool boot_from_flash(sim_board *b, bool *swap)
 {
     const sim_part *p = b->part;
     *swap = false;
+    if (b->flash.bank_swap) { /* H7: a swap of the address map, whatever the banks hold */
+        *swap = true;
+        return true;
+    }
     if (!p->bank2_base || p->hole_size || (p->bank2_base - p->flash_base) * 2 != p->flash_size ||
         sim_options_boot_bank(p, sim_memory_options(&b->mem)) != 2)
         return true;
@@ -246,7 +250,7 @@ static sim_rom_env rom_env(sim_board *b)
 static void run_cpu(sim_board *b, uint32_t vtor, bool boot0, bool after_go, bool swap)
 {
     for (;;) {
-        sim_cpu *cpu = cpu_for(b, boot0, swap && !after_go);
+        sim_cpu *cpu = cpu_for(b, boot0, swap);
         if (!cpu)
             return;
         pthread_mutex_lock(&b->lock);
@@ -290,7 +294,7 @@ static void run_rom(sim_board *b)
     uint32_t go;
     enum sim_rom_exit ex = sim_rom_run(&env, &go);
     if (ex == ROM_GO) {
-        run_cpu(b, go, true, true, false);
+        run_cpu(b, go, true, true, b->flash.bank_swap); /* the L4/G4 bootloader's Go: no FB_MODE */
     } else if (ex == ROM_RESET) {
         pthread_mutex_lock(&b->lock);
         if (!b->reset_at)
@@ -437,7 +441,7 @@ void sim_board_free(sim_board *b)
     if (!b)
         return;
     sim_board_stop(b);
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         sim_cpu_free(b->cpus[k]);
     sim_line_free(b->line);
     sim_memory_free(&b->mem);

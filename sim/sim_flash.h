@@ -75,6 +75,7 @@ typedef struct sim_flash {
     bool rdp_active;       /* latched from the option bytes at reset (OBL) */
     bool empty;            /* the empty check's note (sim_flash_option_load; the part's empty_check) */
     bool obl_request;      /* software asked for an option-byte reload: the chip resets */
+    bool bank_swap;        /* H7 SWAP_BANK_OPT latched at reset: the banks trade addresses */
     uint32_t acr;          /* L4/G0/G4/WB FLASH_ACR but the G0/WB's EMPTY bit */
     uint32_t wrpr;         /* latched WRP, bit = 0: protected */
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
@@ -127,7 +128,7 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob);
 /* Where the RDP byte is in the option bytes of part p. */
 static inline uint32_t sim_options_rdp_offset(const struct sim_part *p)
 {
-    return sim_part_options(p) == SIM_OB_F4 ? OB4_RDP : OB_RDP;
+    return sim_part_options(p) == SIM_OB_F4 || p->family == SFI_FAMILY_H7 ? OB4_RDP : OB_RDP;
 }
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */

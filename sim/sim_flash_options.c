@@ -27,6 +27,13 @@ static bool optr_kind(const struct sim_part *p)
     return sim_part_options(p) == SIM_OB_RDP && sim_part_family(p)->flash_kind == SFI_FLASH_L4;
 }
 
+/* H7: the option area is the flash controller's option registers from FLASH_OPTSR_PRG
+ * (0x52002020): +0x00 OPTSR_PRG (BOR_LEV 3:2, RDP 15:8, SWAP_BANK_OPT 31), +0x04 OPTCCR,
+ * +0x08/+0x0C PRAR_CUR1/PRG1, +0x10/+0x14 SCAR_CUR1/PRG1, +0x18/+0x1C WPSN_CUR1R/PRG1R (nWRPSn:
+ * bit n = 0 protects sector n of bank 1), +0x20/+0x24 BOOT_CURR/PRGR (RM0433 4.9,
+ * stm32h743xx.h). Option loading copies each _PRG register into its _CUR one. */
+static bool h7_kind(const struct sim_part *p) { return p->family == SFI_FAMILY_H7; }
+
 static bool l0_kind(const struct sim_part *p)
 {
     return sim_part_options(p) == SIM_OB_RDP && sim_part_family(p)->flash_kind == SFI_FLASH_L0;
@@ -53,6 +60,9 @@ void sim_options_complement(const struct sim_part *p, uint8_t *ob)
             ob[i + 2] = (uint8_t)~ob[i];
             ob[i + 3] = (uint8_t)~ob[i + 1];
         }
+    } else if (h7_kind(p)) {
+        for (uint32_t i = 0x08; i + 8 <= p->optbytes_size; i += 8) /* _CUR from _PRG */
+            memcpy(ob + i, ob + i + 4, 4);
     } else if (sim_part_options(p) == SIM_OB_RDP) {
         ob[p->rdp_complement] = (uint8_t)~ob[0];
     }
@@ -62,7 +72,17 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
 {
     memset(ob, 0xFF, p->optbytes_size);
     ob[0] = p->rdp_level0;
-    if (optr_kind(p)) {
+    if (h7_kind(p)) {
+        /* OPTSR as shipped (assumed): BOR off, software watchdog, no reset on Stop/Standby,
+         * RDP level 0, watchdog running in Stop/Standby, banks not swapped; no PCROP or secure
+         * area (start above end); every sector writable; BOOT_ADD0 0x0800 (0x08000000),
+         * BOOT_ADD1 0x1FF0 (0x1FF00000, the system memory). */
+        put32(ob, 0x0006AAF0u | (uint32_t)p->rdp_level0 << 8);
+        put32(ob + 0x04, 0);
+        put32(ob + 0x0C, 0x000000FFu);
+        put32(ob + 0x14, 0x000000FFu);
+        put32(ob + 0x24, 0x1FF00800u);
+    } else if (optr_kind(p)) {
         /* FLASH_OPTR as ST ships the L47x (RM0351 3.4.1: 0xFFEFF8AA: BOR_LEV 0, no resets on
          * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0 and WB taken
          * the same (assumed) but for the G0's BOR_EN 0, nSWAP_BANK 1 and nBOOT_SEL 0 (the BOOT0
@@ -98,6 +118,11 @@ bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, uin
         }
         return false;
     }
+    if (h7_kind(p)) { /* WPSN_CUR1R: bit n = 0 protects sector n of bank 1 */
+        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base)
+            return false; /* bank 2's WPSN_CUR2R: not modelled */
+        return page < 8 && !(ob[0x18] >> page & 1u);
+    }
     if (l0_kind(p)) { /* WRPROT1: bit n protects sector n of 4 KiB (RM0367 3.4.1) */
         uint32_t sector = page * p->page_size / 4096u;
         uint32_t w = (uint32_t)(ob[8] | ob[9] << 8) | (uint32_t)(ob[12] | ob[13] << 8) << 16;
@@ -111,5 +136,7 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
     /* BFB2, FLASH_OPTR bit 20 (L4 and G4: RM0351 3.4.1, RM0440 5.4.1). */
     if (optr_kind(p) && p->bank2_base && (p->family == SFI_FAMILY_L4 || p->family == SFI_FAMILY_G4))
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
+    if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
+        return (get32(ob) >> 31) ? 2 : 1;
     return 1;
 }

@@ -17,6 +17,7 @@ typedef struct sim_memory {
     uint8_t *sys;           /* [sys_base, 0x20000000): system memory, F_SIZE, UID, option bytes */
     uint32_t sys_base;      /* sysmem_base rounded down to 4 KiB (the CPU maps whole pages) */
     uint32_t sys_len;
+    uint8_t *opt;           /* option bytes outside system memory (H7: flash registers), or NULL */
 } sim_memory;
 
 #define SIM_SYS_END 0x20000000u

@@ -303,14 +303,15 @@ static const struct sim_part more_parts[] = {
         .rom_startup_ns = 390000u,
     },
     {
-        /* H7 option bytes are registers (FLASH_OPTSR), not memory: the simulator keeps them at
-         * 0x1FF1F000, an address of its own inside system memory, for the ROM's RDP commands. */
+        /* H7 option bytes are registers: the bootloader takes Write Memory on the option
+         * program registers, FLASH_OPTSR_PRG at 0x52002020 .. FLASH_BOOT_PRGR at 0x52002044
+         * (RM0433 4.9; sim_flash_options.c). */
         .name = "stm32h743zi", .description = "STM32H743xI (2 MiB in two banks of 8 x 128 KiB sectors, 256-bit flash words, 128 KiB DTCM and 512 KiB AXI SRAM, bootloader V3.1)",
         .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 131072, .bank2_base = 0x08100000,
         .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
         .ram2_base = 0x24000000, .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000,
-        .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32,
         .write_align = 8, .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
@@ -329,7 +330,7 @@ static const struct sim_part more_parts[] = {
         .bank2_base = (b2), .hole_base = (hole), .hole_size = (hole_n), .ram_base = 0x20000000,             \
         .ram_size = 128 * 1024, .bl_ram_start = 0x20004100, .ram2_base = 0x24000000,                       \
         .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000, .sysmem_base = 0x1FF00000,                   \
-        .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,                          \
+        .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,                          \
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,                      \
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32, .write_align = 8,              \
         .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,                       \

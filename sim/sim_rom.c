@@ -18,6 +18,26 @@ typedef struct rom {
     bool interrupted;
 } rom;
 
+/* H7 with SWAP_BANK_OPT set: the banks trade addresses for every bus master, the bootloader
+ * included (RM0433 4.3.13); sectors are taken to follow the addresses. */
+static uint32_t rom_addr(rom *r, uint32_t addr)
+{
+    const struct sim_part *p = r->env->part;
+    if (!r->env->flash->bank_swap || addr - p->flash_base >= p->flash_size)
+        return addr;
+    uint32_t off = addr - p->flash_base, half = p->bank2_base - p->flash_base;
+    return p->flash_base + (off < half ? off + half : off - half);
+}
+
+static uint16_t rom_page(rom *r, uint16_t page)
+{
+    const struct sim_part *p = r->env->part;
+    if (!r->env->flash->bank_swap)
+        return page;
+    uint32_t per_bank = (p->bank2_base - p->flash_base) / p->page_size;
+    return (uint16_t)(page < per_bank ? page + per_bank : page >= 2 * per_bank ? page : page - per_bank);
+}
+
 static bool rx(rom *r, uint8_t *b)
 {
     if (r->interrupted)
@@ -93,6 +113,7 @@ static void cmd_read(rom *r)
     tx(r, ACK);
     if (!rx_address(r, &addr, &ok))
         return;
+    addr = rom_addr(r, addr);
     uint8_t *src = sim_memory_ptr(r->env->mem, addr, 1);
     if (!ok || !src) {
         tx(r, NACK);
@@ -159,6 +180,7 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     tx(r, ACK);
     if (!rx_address(r, &addr, &ok))
         return ROM_INTERRUPTED;
+    addr = rom_addr(r, addr);
     bool flash = sim_memory_in_flash(e->mem, addr, 1);
     bool ram = sim_memory_in_free_ram(e->mem, addr, 1);
     bool opt = sim_memory_in_options(e->mem, addr, 1);
@@ -222,7 +244,7 @@ static bool erase_pages(rom *r, const uint16_t *pages, unsigned count)
 {
     bool ok = true;
     for (unsigned i = 0; i < count; i++) {
-        if (!sim_flash_erase_page(r->env->flash, pages[i]))
+        if (!sim_flash_erase_page(r->env->flash, rom_page(r, pages[i])))
             ok = false;
         if (!wait_flash(r))
             return false;
@@ -287,6 +309,8 @@ static void cmd_extended_erase(rom *r)
             tx(r, NACK);
             return;
         }
+        if (r->env->flash->bank_swap) /* bank 1 is the one at the flash base */
+            mask = ((mask & 1u) << 1) | ((mask & 2u) >> 1);
         bool ok = sim_flash_mass_erase(r->env->flash, mask);
         if (wait_flash(r))
             tx(r, ok ? ACK : NACK);

@@ -18,13 +18,17 @@
 
 #include "board_host.h"
 #include "pty_board.h"
+#include "run.h"
 
 struct ab {
     const char *part, *v1_env, *v2_env;
     uint32_t bank2; /* where bank 2 starts */
+    bool rom_only;  /* the simulator does not model the H7 stub's flash controller with the banks
+                     * swapped: the ROM's side only there */
 };
-static const struct ab l476 = {"stm32l476rg", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08080000};
-static const struct ab g474 = {"stm32g474re", "VERSION_G4_1_BIN", "VERSION_G4_2_BIN", 0x08040000};
+static const struct ab l476 = {"stm32l476rg", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08080000, false};
+static const struct ab g474 = {"stm32g474re", "VERSION_G4_1_BIN", "VERSION_G4_2_BIN", 0x08040000, false};
+static const struct ab h743 = {"stm32h743zi", "VERSION_H7_1_BIN", "VERSION_H7_2_BIN", 0x08100000, true};
 
 static sf_image *load(const char *env)
 {
@@ -64,6 +68,8 @@ static sf_session *open_file(const struct ab *t, const char *file)
     snprintf(port, sizeof port, "sim:%s?flash=%s", t->part, file);
     sf_session *s;
     assert_int_equal(sf_session_new(&s), SF_OK);
+    if (t->rom_only)
+        assert_int_equal(sf_session_set_stub(s, false, 0), SF_OK);
     if (sf_session_open(s, port) != SF_OK)
         fail_msg("open %s: %s", port, sf_session_last_error(s));
     return s;
@@ -155,11 +161,19 @@ static void test_ab_g474(void **state)
     ab_cycle(&g474);
 }
 
+/* H7: SWAP_BANK_OPT trades the banks for the bootloader too: the update always goes to bank 2's
+ * address, which is bank 1 once swapped. */
+static void test_ab_h743(void **state)
+{
+    (void)state;
+    ab_cycle(&h743);
+}
+
 /* Parts without a swappable pair of banks are refused in words, nothing written. */
 static void test_ab_refused_on_single_bank(void **state)
 {
     (void)state;
-    struct ab f103 = {"stm32f103re", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0};
+    struct ab f103 = {"stm32f103re", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0, false};
     char file[64];
     snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
     close(mkstemp(file));
@@ -232,13 +246,68 @@ static void test_power_cut_during_ab_keeps_the_old_firmware(void **state)
     }
 }
 
+static int cli(const char *port, const char *log, ...)
+{
+    va_list ap;
+    va_start(ap, log);
+    int rc = run_stubflash_va(port, log, ap);
+    va_end(ap);
+    return rc;
+}
+
+static bool log_has(const char *log, const char *text)
+{
+    size_t n;
+    uint8_t *b = bh_load_file(log, &n);
+    char *t = calloc(1, n + 1);
+    memcpy(t, b, n);
+    bool yes = strstr(t, text) != NULL;
+    free(b);
+    free(t);
+    return yes;
+}
+
+/* The command line: options (--json), the refusals of options set, write --bank-swap, info
+ * --json's boot_bank, rollback --bank-swap. */
+static void test_cli_options_and_bank_swap(void **state)
+{
+    (void)state;
+    char file[64], port[160], log[80];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    snprintf(log, sizeof log, "%s.log", file);
+    snprintf(port, sizeof port, "sim:stm32l476rg?flash=%s", file);
+    assert_int_equal(cli(port, log, "write", getenv("VERSION_L4_1_BIN"), NULL), 0);
+    assert_int_equal(cli(port, log, "--json", "options", NULL), 0);
+    assert_true(log_has(log, "\"options\": {\"RDP\": 170, \"BOR_LEV\": 0, "));
+    assert_int_equal(cli(port, log, "options", "set", "nSWBOOT0=0", "--yes", NULL), 2);
+    assert_true(log_has(log, "--allow-no-bootloader"));
+    assert_int_equal(cli(port, log, "options", "set", "BOR_LEV=1", NULL), 2);
+    assert_true(log_has(log, "BOR_LEV: 0 -> 1"));
+    assert_int_equal(cli(port, log, "options", "set", "RDP=0xCC", "--yes", NULL), 2);
+    assert_int_equal(cli(port, log, "--json", "info", NULL), 0);
+    assert_true(log_has(log, "\"boot_bank\": 1"));
+    assert_int_equal(cli(port, log, "write", "--bank-swap", getenv("VERSION_L4_2_BIN"), NULL), 0);
+    assert_int_equal(cli(port, log, "--json", "info", NULL), 0);
+    assert_true(log_has(log, "\"boot_bank\": 2"));
+    expect_boot(&l476, file, "app 2 running");
+    assert_int_equal(cli(port, log, "rollback", "--bank-swap", NULL), 0);
+    assert_true(log_has(log, "from 2 to 1"));
+    expect_boot(&l476, file, "app 1 running");
+    remove(file);
+    remove(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ab_l476),
         cmocka_unit_test(test_ab_g474),
+        cmocka_unit_test(test_ab_h743),
         cmocka_unit_test(test_ab_refused_on_single_bank),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
+        cmocka_unit_test(test_cli_options_and_bank_swap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,7 +22,7 @@
 /* Bit positions from the CMSIS device headers (FLASH_OBR_*_Pos, FLASH_OPTCR_*_Pos,
  * FLASH_OPTR_*_Pos, FLASH_WRP1AR_*_Pos): stm32f103xg.h, stm32f072xb.h, stm32f303xc.h,
  * stm32f429xx.h, stm32f767xx.h, stm32l073xx.h, stm32l152xe.h, stm32l476xx.h / stm32l4r5xx.h,
- * stm32g474xx.h, stm32g0b1xx.h, stm32wb55xx.h. */
+ * stm32g474xx.h, stm32g0b1xx.h, stm32wb55xx.h, stm32h743xx.h. */
 static const struct cmsis_bit {
     const char *family, *name, *reg;
     unsigned bit;
@@ -46,6 +46,8 @@ static const struct cmsis_bit {
     {"G0", "nBOOT_SEL", "FLASH_OPTR", 24}, {"G0", "nBOOT0", "FLASH_OPTR", 26}, {"G0", "NRST_MODE", "FLASH_OPTR", 27},
     {"WB", "ESE", "FLASH_OPTR", 8}, {"WB", "BOR_LEV", "FLASH_OPTR", 9}, {"WB", "nSWBOOT0", "FLASH_OPTR", 26},
     {"WB", "AGC_TRIM", "FLASH_OPTR", 29},
+    {"H7", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
+    {"H7", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -136,7 +138,7 @@ static const struct family_case cases[] = {
     {"stm32f746ng", "F7", "BOR_LEV", 3, 2},          {"stm32l072cz", "L0", "BOR_LEV", 0, 9},
     {"stm32l152re", "L1", "BOR_LEV", 0, 10},         {"stm32l476rg", "L4", "BOR_LEV", 0, 2},
     {"stm32g474re", "G4", "IWDG_STOP", 1, 0},        {"stm32g071rb", "G0", "BORF_LEV", 0, 2},
-    {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},
+    {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},        {"stm32h743zi", "H7", "BOR_LEV", 0, 2},
 };
 
 struct fx {
@@ -285,17 +287,39 @@ static void test_confirmed_boot_change_is_written(void **state)
     fx_free(x);
 }
 
-/* The H7's option bytes are registers: said, not guessed. */
-static void test_h7_is_refused_in_words(void **state)
+/* The stub reads the option area too (on the H7: the flash controller's option registers). */
+static void test_options_through_the_stub(void **state)
 {
     (void)state;
-    struct family_case h7 = {"stm32h743zi", "H7", "BOR_LEV", 0, 0};
-    struct fx *x = fx_new(&h7);
-    sf_options *o = NULL;
-    assert_int_equal(sf_session_options_read(x->s, &o), SF_ERR_UNSUPPORTED);
-    assert_null(o);
-    assert_non_null(strstr(sf_session_last_error(x->s), "registers"));
-    fx_free(x);
+    const char *parts[] = {"stm32l476rg", "stm32h743zi"};
+    for (size_t k = 0; k < 2; k++) {
+        char port[160];
+        snprintf(port, sizeof port, "sim:%s", parts[k]);
+        sf_session *s;
+        assert_int_equal(sf_session_new(&s), SF_OK);
+        if (sf_session_open(s, port) != SF_OK)
+            fail_msg("%s: %s", port, sf_session_last_error(s));
+        /* A write starts the stub (the ROM reads until then). */
+        const uint8_t word[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+        sf_image *img;
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, 0x08000000, word, sizeof word), SF_OK);
+        if (sf_session_write_image(s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write: %s", port, sf_session_last_error(s));
+        sf_image_free(img);
+        sf_chip chip = SF_CHIP_INIT;
+        assert_int_equal(sf_session_chip(s, &chip), SF_OK);
+        assert_true(chip.stub_running);
+        sf_options *o;
+        assert_int_equal(sf_session_options_read(s, &o), SF_OK);
+        size_t i;
+        assert_int_equal(sf_options_find(o, "RDP", &i), SF_OK);
+        assert_int_equal(sf_options_value(o, i), 0xAA);
+        assert_int_equal(sf_options_find(o, "BOR_LEV", &i), SF_OK);
+        assert_int_equal(sf_options_value(o, i), 0);
+        sf_options_free(o);
+        sf_session_free(s);
+    }
 }
 
 /* The simulator: Write Memory on the option area makes the ROM reset the chip, which loads
@@ -331,7 +355,7 @@ static const struct wrp_case {
 } wrp_cases[] = {
     {"stm32f103re", 2, 3},   {"stm32f072rb", 2, 3},   {"stm32f303vc", 2, 3}, {"stm32f407vg", 1, 1},
     {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
-    {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1},
+    {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
 };
 
 static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
@@ -407,7 +431,7 @@ int main(void)
         cmocka_unit_test(test_every_family_reads_changes_and_reads_back),
         cmocka_unit_test(test_refusals_write_nothing),
         cmocka_unit_test(test_confirmed_boot_change_is_written),
-        cmocka_unit_test(test_h7_is_refused_in_words),
+        cmocka_unit_test(test_options_through_the_stub),
         cmocka_unit_test(test_write_protection_on_every_family),
         cmocka_unit_test(test_sim_wrp_area_protects_pages),
     };

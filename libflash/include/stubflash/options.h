@@ -93,16 +93,16 @@ SF_API bool sf_options_loses_bootloader(const sf_options *o, size_t i);
 SF_API sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned flags);
 
 /** Write protection of every erase unit of the open chip, from its option bytes (F0/F1/F3 WRP
- * bits, F2/F4/F7 nWRP, L0/L1 WRPROT bits, L4/G0/G4/WB WRP areas of bank 1): flags[u] = 1 if unit u
- * (sf_device_unit_at order) is protected, for the first count units; protected_count (may be
- * NULL) gets how many are. sf_session_write_protect() takes, on L0/L1, WRPROT bit numbers (4 KiB
- * sectors) and, on L4/G0/G4/WB, page numbers of bank 1 forming at most two runs (with those
- * protected already): it sets them through the option area, as sf_session_write_unprotect()
- * clears them. @since 0.2 */
+ * bits, F2/F4/F7 nWRP, H7 WRPSN1 of bank 1, L0/L1 WRPROT bits, L4/G0/G4/WB WRP areas of bank 1):
+ * flags[u] = 1 if unit u (sf_device_unit_at order) is protected, for the first count units;
+ * protected_count (may be NULL) gets how many are. sf_session_write_protect() takes, on L0/L1,
+ * WRPROT bit numbers (4 KiB sectors), on H7 sectors of bank 1, and on L4/G0/G4/WB page numbers
+ * of bank 1 forming at most two runs (with those protected already): it sets them through the
+ * option area, as sf_session_write_unprotect() clears them. @since 0.2 */
 SF_API sf_error sf_session_protected_units(sf_session *s, uint8_t *flags, size_t count, size_t *protected_count);
 
-/** Which bank the chip boots from (1 or 2), from its boot-bank option (BFB2 or SWAP_BANK);
- * SF_ERR_UNSUPPORTED on parts whose banks cannot swap. @since 0.2 */
+/** Which bank the chip boots from (1 or 2), from its boot-bank option (BFB2 on L4/G4,
+ * SWAP_BANK_OPT on H7); SF_ERR_UNSUPPORTED on parts whose banks cannot swap. @since 0.2 */
 SF_API sf_error sf_session_boot_bank(sf_session *s, int *bank);
 /** An A/B update: write img (linked for the flash base, as for a single-bank write) into the
  * bank that is not booting, verify it, then flip the boot-bank option so that the next reset
