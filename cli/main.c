@@ -323,6 +323,9 @@ static int cmd_info(cli *c)
         printf(", write %s\n", nprot ? "ON for some erase units" : "off");
     else
         printf("\n");
+    int bank;
+    if (sf_session_boot_bank(c->session, &bank) == SF_OK)
+        printf("boot bank:   %d (with BOOT0 low; 'write --bank-swap' writes the other)\n", bank);
     if (known && nprot) { /* the protected units as runs: "0-3, 7" */
         printf("             write-protected erase units:");
         for (size_t u = 0; u < nunits; u++) {

@@ -184,8 +184,9 @@ static const struct sim_part f4_parts[] = {
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
  * flash controller, RCC and DMA2 and the newer USART for the stub; the L4, G4, WB, G0, L0 and L1
  * their own RCC, DMA request routing and flash controller; the H7 its RCC, DMAMUX, DMA streams,
- * flash controller and AXI SRAM (each its row of families/families.txt). Write protection
- * is not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
+ * flash controller and AXI SRAM (each its row of families/families.txt). The SIM_OB_RDP
+ * families' write protection lives in their option bytes (sim_flash_options.c); the ROM's Write
+ * Protect and Unprotect commands are NACKed on them.
  *
  * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
  * start-up times (F74x 16.6 ms, G0/G4/WB 0.39 ms, H74x 54 ms, L43x 0.86 ms, L47x 55 ms with
