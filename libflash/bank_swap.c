@@ -52,6 +52,15 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
         sf_options_free(*o);
         return sf_session_set_error(s, SF_ERR_UNSUPPORTED, "no %s in the option bytes of the %s", name, d->family);
     }
+    /* L4 DUALBANK, G4 DBANK: a part set to one bank has nothing to swap. */
+    size_t k;
+    if ((sf_options_find(*o, "DUALBANK", &k) == SF_OK || sf_options_find(*o, "DBANK", &k) == SF_OK) &&
+        !sf_options_value(*o, k)) {
+        const char *bank_opt = sf_options_name(*o, k);
+        sf_options_free(*o);
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (%s = 0): there is no other bank to "
+                       "write and boot; nothing was changed", d->name, bank_opt);
+    }
     return SF_OK;
 }
 

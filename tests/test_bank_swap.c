@@ -189,6 +189,33 @@ static void test_ab_refused_on_single_bank(void **state)
     remove(file);
 }
 
+/* An L476 set to one bank (DUALBANK = 0, FLASH_OPTR bit 21) has nothing to swap. */
+static void test_ab_refused_in_single_bank_mode(void **state)
+{
+    (void)state;
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session_free(open_file(&l476, file)); /* a board with factory option bytes, saved */
+    size_t len;
+    uint8_t *f = bh_load_file(file, &len);
+    assert_int_equal(len, 1024 * 1024 + 40);
+    uint8_t *optr = f + 1024 * 1024;
+    assert_true(optr[2] & 0x20);
+    optr[2] &= (uint8_t)~0x20; /* DUALBANK 0, complement to match */
+    optr[6] = (uint8_t)~optr[2];
+    bh_save_file(file, f, len);
+    free(f);
+    sf_session *s = open_file(&l476, file);
+    sf_image *v1 = load(l476.v1_env);
+    assert_int_equal(sf_session_write_bank_swap(s, v1, 0), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "DUALBANK = 0"));
+    sf_image_free(v1);
+    sf_session_free(s);
+    remove(file);
+}
+
 /* The power goes while the A/B write runs, at the first progress report of a phase. */
 struct cut {
     sim_board *board;
@@ -306,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_ab_g474),
         cmocka_unit_test(test_ab_h743),
         cmocka_unit_test(test_ab_refused_on_single_bank),
+        cmocka_unit_test(test_ab_refused_in_single_bank_mode),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
         cmocka_unit_test(test_cli_options_and_bank_swap),
     };
