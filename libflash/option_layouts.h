@@ -33,8 +33,8 @@ typedef struct sfi_opt_field {
     uint16_t offset;       /* byte offset in the option area of the 32-bit word holding it */
     uint8_t shift, width;  /* bits within that word */
     uint8_t flags;         /* SFI_OPT_* */
-    /* The value a field must have for the ROM bootloader to stay reachable with BOOT0 high, for
-     * SFI_OPT_NO_ROM fields; (uint32_t)-1: any value that is not `unsafe` below. */
+    /* SFI_OPT_NO_ROM fields: the value that keeps the ROM bootloader reachable (a change to any
+     * other needs the extra confirmation); (uint32_t)-1: every change needs it. */
     uint32_t rom_value;
     const char *meaning;   /* one line: what the field does, its values */
 } sfi_opt_field;

@@ -590,7 +590,7 @@ sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t c
 {
     if (!s)
         return SF_ERR_ARG;
-    if (sf_session_wrp_by_options(s)) /* L0/L1, L4/G0/G4/WB: write_protection.c */
+    if (sf_session_wrp_by_options(s)) /* L0/L1, L4/G0/G4/WB, H7: write_protection.c */
         return count ? sf_session_wrp_change(s, groups, count, false)
                      : sf_fail(&s->eb, SF_ERR_ARG, "write protect: no pages given");
     sf_error be = begin(s, true);

@@ -60,7 +60,7 @@ sf_error sf_session_need_rom(sf_session *s);
 
 /* write_protection.c: units protected by the option bytes of families other than F0/F1/F3
  * (refused before anything is erased), and protection set or removed through the option area
- * where the ROM's commands do not serve (L0/L1 WRPROT bits, L4/G0/G4/WB WRP areas). */
+ * where the ROM's commands do not serve (L0/L1 WRPROT bits, L4/G0/G4/WB WRP areas, H7 WRPSN1). */
 sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units, size_t n);
 bool sf_session_wrp_by_options(sf_session *s);
 sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, bool clear);
