@@ -169,6 +169,12 @@ static const sfi_opt_field l1_fields[] = {
     F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"), \
     F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"), \
     F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware")
+/* Bank 2's areas (L4, G4 with two banks): WRP2AR at 0x1FFFF818, WRP2BR at 0x1FFFF820. */
+#define WRP2_AREAS(w)                                                                                          \
+    F("WRP2A_STRT", "FLASH_WRP2AR", 0, SFI_OPT_AREA2 + 0x18, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A of bank 2"), \
+    F("WRP2A_END", "FLASH_WRP2AR", 16, SFI_OPT_AREA2 + 0x18, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area A; below STRT: no area"), \
+    F("WRP2B_STRT", "FLASH_WRP2BR", 0, SFI_OPT_AREA2 + 0x20, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area B of bank 2"), \
+    F("WRP2B_END", "FLASH_WRP2BR", 16, SFI_OPT_AREA2 + 0x20, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area B; below STRT: no area")
 #define WRP_AREAS(reg_a, reg_b, w)                                                                             \
     F("WRP1A_STRT", reg_a, 0, 0x18, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A (bank 1)"), \
     F("WRP1A_END", reg_a, 16, 0x18, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of area A; an END below STRT: no area"), \
@@ -177,7 +183,7 @@ static const sfi_opt_field l1_fields[] = {
 
 /* L4: RM0351 Rev 9 section 3.4.1 (table 11: 0x1FFF7800 FLASH_OPTR, 0x1FFF7808 PCROP1SR,
  * 0x1FFF7810 PCROP1ER, 0x1FFF7818 WRP1AR, 0x1FFF7820 WRP1BR, each word followed by its
- * complement; bank 2's at 0x1FFFF8xx) and 3.7.8; stm32l476xx.h: FLASH_OPTR_BOR_LEV bit 8 ..
+ * complement; bank 2's WRP2AR/WRP2BR at 0x1FFFF818/0x1FFFF820) and 3.7.8; stm32l476xx.h: FLASH_OPTR_BOR_LEV bit 8 ..
  * BFB2 20, DUALBANK 21, nBOOT1 23, SRAM2_PE 24, SRAM2_RST 25; stm32l4r5xx.h / stm32l433xx.h:
  * nSWBOOT0 26, nBOOT0 27; FLASH_WRP1AR_WRP1A_STRT bit 0, WRP1A_END 16. */
 static const sfi_opt_field l4_fields[] = {
@@ -199,6 +205,7 @@ static const sfi_opt_field l4_fields[] = {
     F("PCROP_RDP", "FLASH_PCROP1ER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
       "1: the PCROP area is erased when readout protection goes from level 1 to 0"),
     WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
+    WRP2_AREAS(8),
 };
 
 /* G4: RM0440 Rev 7 section 5.4.1 (table 29: the L4's organisation at 0x1FFF7800) and 5.7.8;
@@ -226,6 +233,7 @@ static const sfi_opt_field g4_fields[] = {
     F("PCROP_RDP", "FLASH_PCROP1ER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
       "1: the PCROP area is erased when readout protection goes from level 1 to 0"),
     WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 7),
+    WRP2_AREAS(7),
 };
 
 /* G0: RM0444 Rev 5 section 3.4.1 (table 15: 0x1FFF7800 FLASH_OPTR, 0x1FFF7808 PCROP1ASR,
@@ -321,18 +329,18 @@ static const sfi_opt_field h7_fields[] = {
 };
 
 static const sfi_opt_layout layouts[] = {
-    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0},
-    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0},
-    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0},
-    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0},
-    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0},
-    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0},
-    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0},
-    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0},
-    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0},
-    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0},
-    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0},
-    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020},
+    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0},
+    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
+    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0},
+    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0},
+    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0},
+    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0},
+    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0},
+    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40},
+    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
+    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
+    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},
+    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0, 0},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)
@@ -356,7 +364,7 @@ static void store32(uint8_t *p, uint32_t v)
 }
 
 /* Images are at least offset + 4 bytes long: the layouts keep fields inside their size and
- * callers pad the buffer (SFI_OPT_IMAGE_MAX in options.c). */
+ * callers pad the buffer (SFI_OPT_IMAGE_MAX). */
 uint32_t sfi_opt_get(const sfi_opt_field *f, const uint8_t *image) { return (load32(image + f->offset) >> f->shift) & mask_of(f); }
 
 void sfi_opt_put(const sfi_opt_field *f, uint8_t *image, uint32_t value)
@@ -365,9 +373,9 @@ void sfi_opt_put(const sfi_opt_field *f, uint8_t *image, uint32_t value)
     store32(image + f->offset, (w & ~m) | ((value << f->shift) & m));
 }
 
-void sfi_opt_complement(const sfi_opt_layout *l, uint8_t *image)
+static void complement_area(const sfi_opt_layout *l, uint8_t *image, unsigned size)
 {
-    for (unsigned i = 0; i < l->size; i++) {
+    for (unsigned i = 0; i < size; i++) {
         switch (l->complement) {
         case SFI_OPT_COMPL_BYTE: if (i % 2 == 1) image[i] = (uint8_t)~image[i - 1]; break;
         case SFI_OPT_COMPL_HALFWORD: if (i % 4 >= 2) image[i] = (uint8_t)~image[i - 2]; break;
@@ -377,10 +385,16 @@ void sfi_opt_complement(const sfi_opt_layout *l, uint8_t *image)
     }
 }
 
+void sfi_opt_complement(const sfi_opt_layout *l, uint8_t *image)
+{
+    complement_area(l, image, l->size);
+    complement_area(l, image + SFI_OPT_AREA2, l->size2);
+}
+
 bool sfi_opt_complements_ok(const sfi_opt_layout *l, const uint8_t *image)
 {
     uint8_t copy[256];
     memcpy(copy, image, l->size);
-    sfi_opt_complement(l, copy);
+    complement_area(l, copy, l->size);
     return memcmp(copy, image, l->size) == 0;
 }

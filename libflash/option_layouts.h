@@ -17,6 +17,11 @@ enum sfi_opt_complement {
     SFI_OPT_COMPL_WORD,      /* L4/G0/G4/WB: each 64-bit block = a word, then its complement */
 };
 
+/* Fields of a second option area (bank 2's words on the L4/G4: base2) sit from this offset in
+ * an image, which holds both areas. */
+#define SFI_OPT_AREA2 256u
+#define SFI_OPT_IMAGE_MAX (2 * 256 + 4)
+
 /* What changing a field may do beyond the field itself. */
 enum {
     SFI_OPT_RDP = 1u << 0,         /* readout protection: 0xCC locks the chip for good */
@@ -48,6 +53,8 @@ typedef struct sfi_opt_layout {
     const sfi_opt_field *fields;
     size_t count;
     uint32_t base;         /* where the option area is, if not sf_device.option_base (H7) */
+    uint32_t base2;        /* bank 2's option words (0: none), read on parts with two banks */
+    uint16_t size2;
 } sfi_opt_layout;
 
 /* Where a layout's option area is on a part of this line (0: nowhere the ROM shows). */
@@ -62,7 +69,7 @@ const sfi_opt_layout *sfi_opt_layout_at(size_t i);
 /* A field's value in an option image, and the image with the field changed. */
 uint32_t sfi_opt_get(const sfi_opt_field *f, const uint8_t *image);
 void sfi_opt_put(const sfi_opt_field *f, uint8_t *image, uint32_t value);
-/* Recompute the complements an image of this layout keeps. */
+/* Recompute the complements an image of this layout keeps (both areas). */
 void sfi_opt_complement(const sfi_opt_layout *l, uint8_t *image);
 /* Whether the complements of an image match (what the chip's option loader checks). */
 bool sfi_opt_complements_ok(const sfi_opt_layout *l, const uint8_t *image);

@@ -12,16 +12,19 @@
 #include <string.h>
 #include <strings.h>
 
-/* sfi_opt_get reads a 32-bit word at a field's offset: room past the largest area. */
-#define IMAGE_MAX (256 + 4)
+#define IMAGE_MAX SFI_OPT_IMAGE_MAX
 
 struct sf_options {
     const sfi_opt_layout *layout;
     uint32_t base;              /* where the option area is */
-    uint8_t read[IMAGE_MAX];    /* as read from the chip */
+    bool area2;                 /* bank 2's area read too (a part with two banks) */
+    uint8_t read[IMAGE_MAX];    /* as read from the chip: area 1, area 2 at SFI_OPT_AREA2 */
     uint8_t image[IMAGE_MAX];   /* with the staged changes */
+    size_t idx[64], n;          /* the layout's fields this chip has */
     char err[256];
 };
+
+static bool in_area2(const sfi_opt_field *f) { return f->offset >= SFI_OPT_AREA2; }
 
 static sf_error read_image(sf_session *s, sf_options **out)
 {
@@ -38,11 +41,16 @@ static sf_error read_image(sf_session *s, sf_options **out)
         return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
     o->layout = l;
     o->base = sfi_opt_base(l, d->option_base);
+    o->area2 = l->size2 && sf_device_bank2_base(d, s->chip.flash_size);
     memset(o->read, 0xFF, sizeof o->read);
-    if ((e = s->backend->read(s, o->base, o->read, l->size, SF_PHASE_READ, NULL, 0))) {
+    if ((e = s->backend->read(s, o->base, o->read, l->size, SF_PHASE_READ, NULL, 0)) ||
+        (o->area2 && (e = s->backend->read(s, l->base2, o->read + SFI_OPT_AREA2, l->size2, SF_PHASE_READ, NULL, 0)))) {
         free(o);
         return e;
     }
+    for (size_t i = 0; i < l->count && o->n < sizeof o->idx / sizeof o->idx[0]; i++)
+        if (o->area2 || !in_area2(&l->fields[i]))
+            o->idx[o->n++] = i;
     memcpy(o->image, o->read, sizeof o->image);
     *out = o;
     return SF_OK;
@@ -62,11 +70,11 @@ sf_error sf_session_options_read(sf_session *s, sf_options **out)
 void sf_options_free(sf_options *o) { free(o); }
 const char *sf_options_family(const sf_options *o) { return o ? o->layout->family : ""; }
 const char *sf_options_source(const sf_options *o) { return o ? o->layout->source : ""; }
-size_t sf_options_count(const sf_options *o) { return o ? o->layout->count : 0; }
+size_t sf_options_count(const sf_options *o) { return o ? o->n : 0; }
 
 static const sfi_opt_field *field(const sf_options *o, size_t i)
 {
-    return o && i < o->layout->count ? &o->layout->fields[i] : NULL;
+    return o && i < o->n ? &o->layout->fields[o->idx[i]] : NULL;
 }
 
 const char *sf_options_name(const sf_options *o, size_t i) { return field(o, i) ? field(o, i)->name : NULL; }
@@ -102,8 +110,8 @@ const char *sf_options_last_error(const sf_options *o) { return o ? o->err : "";
 
 sf_error sf_options_find(const sf_options *o, const char *name, size_t *index)
 {
-    for (size_t i = 0; o && name && i < o->layout->count; i++)
-        if (!strcasecmp(o->layout->fields[i].name, name)) {
+    for (size_t i = 0; o && name && i < o->n; i++)
+        if (!strcasecmp(field(o, i)->name, name)) {
             if (index)
                 *index = i;
             return SF_OK;
@@ -118,11 +126,11 @@ sf_error sf_options_set(sf_options *o, const char *name, uint32_t value)
     size_t i;
     if (sf_options_find(o, name, &i) != SF_OK) {
         size_t k = (size_t)snprintf(o->err, sizeof o->err, "%s has no option field '%s'; it has:", o->layout->family, name);
-        for (size_t j = 0; j < o->layout->count && k < sizeof o->err; j++)
-            k += (size_t)snprintf(o->err + k, sizeof o->err - k, " %s", o->layout->fields[j].name);
+        for (size_t j = 0; j < o->n && k < sizeof o->err; j++)
+            k += (size_t)snprintf(o->err + k, sizeof o->err - k, " %s", field(o, j)->name);
         return SF_ERR_ARG;
     }
-    const sfi_opt_field *f = &o->layout->fields[i];
+    const sfi_opt_field *f = field(o, i);
     if (f->flags & SFI_OPT_RDP) {
         snprintf(o->err, sizeof o->err, "%s is readout protection: 'protect --readout' and 'unprotect --readout' "
                  "change it, with their confirmations (level 2, 0xCC, locks the chip for good and is refused here)",
@@ -171,11 +179,13 @@ sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned f
     if (!d || strcmp(d->family, o->layout->family) || sfi_opt_base(o->layout, d->option_base) != o->base)
         return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_STATE, "these option bytes were read from another chip"));
     size_t changed = 0;
-    for (size_t i = 0; i < o->layout->count; i++) {
-        const sfi_opt_field *f = &o->layout->fields[i];
+    bool area_changed[2] = {false, false};
+    for (size_t i = 0; i < o->n; i++) {
+        const sfi_opt_field *f = field(o, i);
         if (!sf_options_changed(o, i))
             continue;
         changed++;
+        area_changed[in_area2(f)] = true;
         /* A copy changed by hand (sf_options_set refuses these already). */
         if (f->flags & (SFI_OPT_RDP | SFI_OPT_READ_ONLY))
             return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_ARG, "%s cannot be changed here; nothing was written", f->name));
@@ -191,16 +201,21 @@ sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned f
     outgoing(o, img);
     if ((e = sf_session_need_rom(s)))
         return sf_session_end_op(s, e);
-    sf_session_log(s, SF_LOG_INFO, "writing %u bytes of option bytes at 0x%08X; the chip resets to load them",
-                   o->layout->size, o->base);
-    /* The ROM acknowledges, then resets the chip: once, no retry over a half-written area. */
-    if ((e = an_write(&s->link, o->base, img, o->layout->size)) || (e = sf_session_after_reset(s)))
-        return sf_session_end_op(s, e);
+    /* Each area that changes: Write Memory on it, after which the ROM resets the chip. */
+    for (int a = 0; a < 2; a++) {
+        if (!area_changed[a])
+            continue;
+        uint32_t at = a ? o->layout->base2 : o->base, size = a ? o->layout->size2 : o->layout->size;
+        sf_session_log(s, SF_LOG_INFO, "writing %u bytes of option bytes at 0x%08X%s; the chip resets to load them",
+                       size, at, a ? " (bank 2's)" : "");
+        if ((e = an_write(&s->link, at, img + (a ? SFI_OPT_AREA2 : 0), size)) || (e = sf_session_after_reset(s)))
+            return sf_session_end_op(s, e);
+    }
     sf_options *now = NULL;
     if ((e = read_image(s, &now)))
         return sf_session_end_op(s, e);
-    for (size_t i = 0; i < o->layout->count && e == SF_OK; i++) {
-        const sfi_opt_field *f = &o->layout->fields[i];
+    for (size_t i = 0; i < o->n && e == SF_OK; i++) {
+        const sfi_opt_field *f = field(o, i);
         uint32_t want = sfi_opt_get(f, img), got = sfi_opt_get(f, now->read);
         if (want != got)
             e = sf_fail(&s->eb, SF_ERR_VERIFY, "after the reset %s reads %u (0x%X), not the %u (0x%X) written", f->name,

@@ -10,8 +10,10 @@
  *             the option registers
  *   L4/G0/G4/WB  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
  *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
- *             through the option area
- * Bank 2's areas (L4 at 0x1FFFF8xx) are not read: a page of bank 2 counts as writable. */
+ *             through the option area; on the L4/G4 with two banks also bank 2's WRP2A and
+ *             WRP2B (0x1FFFF818/0x1FFFF820), which protect/unprotect --write clear and
+ *             `options set` sets (protect --write takes pages of bank 1)
+ * The H7's bank 2 (WPSN_PRG2R) is not read: its sectors count as writable. */
 #include "option_layouts.h"
 #include "session_internal.h"
 #include "stubflash/options.h"
@@ -89,26 +91,37 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
         *why = !strcmp(l->family, "L0") ? "WRPROT1" : "WRP1";
         return sector < 32 && (l0_bits(l, img) >> sector & 1u);
     }
-    case WRP_AREAS:
-        if (u >= bank1_units(s))
+    case WRP_AREAS: {
+        /* Bank 1's areas, or bank 2's (pages counted from bank 2's start) where it has them. */
+        uint32_t b1 = bank1_units(s);
+        bool bank2 = u >= b1;
+        if (bank2 && !(l->size2 && sf_device_bank2_base(d, s->chip.flash_size)))
             return false;
+        uint32_t page = bank2 ? u - b1 : u;
+        static const char *const names[2][2][2] = {{{"WRP1A_STRT", "WRP1A_END"}, {"WRP1B_STRT", "WRP1B_END"}},
+                                                   {{"WRP2A_STRT", "WRP2A_END"}, {"WRP2B_STRT", "WRP2B_END"}}};
         for (int a = 0; a < 2; a++) {
-            uint32_t strt = sfi_opt_get(named(l, a ? "WRP1B_STRT" : "WRP1A_STRT"), img);
-            uint32_t end = sfi_opt_get(named(l, a ? "WRP1B_END" : "WRP1A_END"), img);
-            *why = a ? "WRP1B" : "WRP1A";
-            if (strt <= end && u >= strt && u <= end)
+            uint32_t strt = sfi_opt_get(named(l, names[bank2][a][0]), img);
+            uint32_t end = sfi_opt_get(named(l, names[bank2][a][1]), img);
+            *why = names[bank2][a][0];
+            if (strt <= end && page >= strt && page <= end)
                 return true;
         }
         return false;
+    }
     default:
         return false;
     }
 }
 
+/* The option area (and bank 2's, where the part has it) into img (SFI_OPT_IMAGE_MAX bytes). */
 static sf_error read_area(sf_session *s, const sfi_opt_layout *l, uint8_t *img)
 {
-    memset(img, 0xFF, 260);
-    return s->backend->read(s, sfi_opt_base(l, s->chip.device->option_base), img, l->size, SF_PHASE_READ, NULL, 0);
+    memset(img, 0xFF, SFI_OPT_IMAGE_MAX);
+    sf_error e = s->backend->read(s, sfi_opt_base(l, s->chip.device->option_base), img, l->size, SF_PHASE_READ, NULL, 0);
+    if (e == SF_OK && l->size2 && sf_device_bank2_base(s->chip.device, s->chip.flash_size))
+        e = s->backend->read(s, l->base2, img + SFI_OPT_AREA2, l->size2, SF_PHASE_READ, NULL, 0);
+    return e;
 }
 
 sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units, size_t n)
@@ -117,7 +130,7 @@ sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units,
     const sfi_opt_layout *l = d ? sfi_opt_layout_of(d->family) : NULL;
     if (!l || !sfi_opt_base(l, d->option_base) || kind_of(l) == WRP_F1_BITS || !n)
         return SF_OK; /* F0/F1/F3: checked from the chip state (checks.c) */
-    uint8_t img[260];
+    uint8_t img[SFI_OPT_IMAGE_MAX];
     sf_error e = read_area(s, l, img);
     if (e)
         return e;
@@ -147,7 +160,7 @@ sf_error sf_session_protected_units(sf_session *s, uint8_t *flags, size_t count,
     if (!l || !sfi_opt_base(l, d->option_base))
         return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the write protection of %s is not known to "
                                             "this version", d->name));
-    uint8_t img[260];
+    uint8_t img[SFI_OPT_IMAGE_MAX];
     if ((e = read_area(s, l, img)))
         return sf_session_end_op(s, e);
     size_t units = sf_device_unit_count(d, s->chip.flash_size), n = 0;
@@ -216,6 +229,14 @@ static sf_error set_areas(sf_session *s, sf_options *o, const uint8_t *groups, s
         sf_options_set(o, names[a][0], a < runs ? strt[a] : max);
         sf_options_set(o, names[a][1], a < runs ? end[a] : 0);
     }
+    if (!img) { /* removing it all: bank 2's areas too, where the chip has them */
+        const char *bank2[2][2] = {{"WRP2A_STRT", "WRP2A_END"}, {"WRP2B_STRT", "WRP2B_END"}};
+        for (uint32_t a = 0; a < 2; a++)
+            if (sf_options_find(o, bank2[a][0], NULL) == SF_OK) {
+                sf_options_set(o, bank2[a][0], max);
+                sf_options_set(o, bank2[a][1], 0);
+            }
+    }
     return SF_OK;
 }
 
@@ -243,10 +264,10 @@ sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, b
     if (e)
         return e;
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
-    uint8_t img[260];
+    uint8_t img[SFI_OPT_IMAGE_MAX];
     memset(img, 0xFF, sizeof img);
     for (size_t i = 0; i < sf_options_count(o); i++) /* the image as read, for unit_protected */
-        sfi_opt_put(&l->fields[i], img, sf_options_read_value(o, i));
+        sfi_opt_put(named(l, sf_options_name(o, i)), img, sf_options_read_value(o, i));
     if (kind_of(l) == WRP_AREAS) {
         e = set_areas(s, o, groups, n, clear ? NULL : img);
     } else if (kind_of(l) == WRP_H7_SECTORS) {

@@ -73,7 +73,7 @@ static void board_log(void *user, const char *fmt, ...)
         fprintf(stderr, "stubflash-sim: %s\n", line);
 }
 
-static size_t image_size(const sim_part *p) { return (size_t)p->flash_size + p->optbytes_size; }
+static size_t image_size(const sim_part *p) { return (size_t)p->flash_size + p->optbytes_size + p->optbytes2_size; }
 
 static int load_flash_file(sim_board *b, char **err)
 {
@@ -99,6 +99,9 @@ static int load_flash_file(sim_board *b, char **err)
     }
     memcpy(b->mem.flash, buf, b->part->flash_size);
     memcpy(sim_memory_options(&b->mem), buf + b->part->flash_size, b->part->optbytes_size);
+    if (b->part->optbytes2_size)
+        memcpy(sim_memory_options2(&b->mem), buf + b->part->flash_size + b->part->optbytes_size,
+               b->part->optbytes2_size);
     free(buf);
     return 0;
 }
@@ -117,7 +120,9 @@ int sim_board_save(sim_board *b, char **err)
     if (f) {
         pthread_mutex_lock(&b->lock);
         bool ok = fwrite(b->mem.flash, 1, b->part->flash_size, f) == b->part->flash_size &&
-                  fwrite(sim_memory_options(&b->mem), 1, b->part->optbytes_size, f) == b->part->optbytes_size;
+                  fwrite(sim_memory_options(&b->mem), 1, b->part->optbytes_size, f) == b->part->optbytes_size &&
+                  (!b->part->optbytes2_size || fwrite(sim_memory_options2(&b->mem), 1, b->part->optbytes2_size, f) ==
+                                                   b->part->optbytes2_size);
         pthread_mutex_unlock(&b->lock);
         ok = (fclose(f) == 0) && ok;
         if (ok && rename(tmp, b->flash_file) == 0)
@@ -165,6 +170,7 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
             uid[i] ^= (uint8_t)(b->opt.serial >> (8 * i));
     }
     sim_flash_init(&b->flash, part, &b->clock, b->mem.flash, sim_memory_options(&b->mem));
+    sim_flash_set_options2(&b->flash, sim_memory_options2(&b->mem));
     sim_flash_default_options(&b->flash);
     if (b->opt.flash_file) {
         b->flash_file = strdup(b->opt.flash_file);

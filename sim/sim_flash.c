@@ -42,9 +42,23 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
     sim_flash_reset(f);
 }
 
+void sim_flash_set_options2(sim_flash *f, uint8_t *optbytes2) { f->optbytes2 = optbytes2; }
+
+void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image)
+{
+    if (!f->optbytes2)
+        return;
+    memcpy(f->optbytes2, image, f->part->optbytes2_size);
+    for (uint32_t i = 0; i + 8 <= f->part->optbytes2_size; i += 8) /* each word, then its complement */
+        for (int k = 0; k < 4; k++)
+            f->optbytes2[i + 4 + k] = (uint8_t)~f->optbytes2[i + k];
+}
+
 void sim_flash_default_options(sim_flash *f)
 {
     const struct sim_part *p = f->part;
+    if (f->optbytes2)
+        sim_options_factory2(p, f->optbytes2);
     if (sim_part_options(p) == SIM_OB_RDP) {
         sim_options_factory(p, f->optbytes); /* sim_flash_options.c */
         return;
@@ -161,7 +175,7 @@ uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
 bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 {
     if (sim_part_options(f->part) == SIM_OB_RDP) /* WRP areas, WRPROT bits */
-        return sim_options_area_protected(f->part, f->optbytes, page);
+        return sim_options_area_protected(f->part, f->optbytes, f->optbytes2, page);
     if (sim_part_options(f->part) == SIM_OB_F4) /* nWRP: one bit per sector */
         return page < 32 && !(f->wrpr & (1u << page));
     uint32_t bit = page / f->part->wrp_pages_per_bit;

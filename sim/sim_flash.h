@@ -71,6 +71,7 @@ typedef struct sim_flash {
     sim_clock *clock;
     uint8_t *mem;          /* flash_size bytes, mapped into the CPU as is */
     uint8_t *optbytes;     /* optbytes_size bytes, inside the system-memory page */
+    uint8_t *optbytes2;    /* bank 2's option words (optbytes2_size bytes), or NULL */
     struct flash_bank bank[2];
     bool rdp_active;       /* latched from the option bytes at reset (OBL) */
     bool empty;            /* the empty check's note (sim_flash_option_load; the part's empty_check) */
@@ -92,6 +93,11 @@ typedef struct sim_flash {
 /* mem and optbytes are owned by the caller (the board maps them into the CPU). */
 void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock, uint8_t *mem,
                     uint8_t *optbytes);
+/* Bank 2's option words (the part's optbytes2_size bytes), before sim_flash_default_options. */
+void sim_flash_set_options2(sim_flash *f, uint8_t *optbytes2);
+/* Bank 2's option words as Write Memory writes them: erased, then image (optbytes2_size bytes),
+ * complements computed. */
+void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image);
 /* System reset: lock the controllers, clear flags, load option bytes (RDP, WRP). */
 void sim_flash_reset(sim_flash *f);
 /* Factory state of the option bytes (RDP off, nothing protected). */
@@ -139,7 +145,9 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
  * FLASH_OPTR families, WRPROT1 on L0/L1), the bank that boots (BFB2: 1 or 2). */
 void sim_options_factory(const struct sim_part *p, uint8_t *ob);
 void sim_options_complement(const struct sim_part *p, uint8_t *ob);
-bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, uint32_t page);
+bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, const uint8_t *ob2, uint32_t page);
+/* Bank 2's option words as shipped (no WRP area, no PCROP). */
+void sim_options_factory2(const struct sim_part *p, uint8_t *ob2);
 int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob);
 
 /* For the family controllers (sim_flash_f4.c, sim_flash_l4.c). */

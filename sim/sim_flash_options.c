@@ -7,8 +7,8 @@
  * RM0444 3.4.1, RM0440 5.4.1, RM0434 3.4.1: FLASH_OPTR at +0x00, PCROP1 start/end at +0x08 and
  * +0x10, WRP1AR at +0x18, WRP1BR at +0x20, each word followed by its complement; L0/L1 RM0367
  * 3.4.1, RM0038 3.4.1: value in bits 15:0 of each word, complement in 31:16, FLASH_OPTR[15:0]
- * at +0, [31:16] at +4, WRPROT1 at +8 and +0xC. Bank 2's WRP areas (L4 0x1FFFF8xx) are not
- * modelled.
+ * at +0, [31:16] at +4, WRPROT1 at +8 and +0xC. Bank 2's words (L4/G4 with two banks: WRP2AR
+ * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base).
  */
 #include "sim_flash.h"
 
@@ -105,11 +105,25 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
     sim_options_complement(p, ob);
 }
 
-bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, uint32_t page)
+void sim_options_factory2(const struct sim_part *p, uint8_t *ob2)
+{
+    memset(ob2, 0xFF, p->optbytes2_size);
+    put32(ob2 + 0x10, 0xFFFF0000u);             /* PCROP2 end below its start: none */
+    put32(ob2 + 0x18, ~(wrp_mask(p) << 16));    /* WRP2A and WRP2B: none */
+    put32(ob2 + 0x20, ~(wrp_mask(p) << 16));
+    for (uint32_t i = 0; i + 8 <= p->optbytes2_size; i += 8)
+        put32(ob2 + i + 4, ~get32(ob2 + i));
+}
+
+bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, const uint8_t *ob2, uint32_t page)
 {
     if (optr_kind(p)) {
-        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base)
-            return false; /* bank 2's areas: not modelled */
+        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base) {
+            if (!ob2)
+                return false; /* no bank 2 option words kept for this part */
+            page -= (p->bank2_base - p->flash_base) / p->page_size; /* pages of bank 2 */
+            ob = ob2;
+        }
         uint32_t m = wrp_mask(p);
         for (uint32_t off = 0x18; off <= 0x20; off += 8) {
             uint32_t w = get32(ob + off), strt = w & m, end = (w >> 16) & m;

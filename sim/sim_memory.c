@@ -102,6 +102,16 @@ uint8_t *sim_memory_options(sim_memory *m)
     return m->opt ? m->opt : m->sys + (m->part->optbytes_base - m->sys_base);
 }
 
+bool sim_memory_in_options2(const sim_memory *m, uint32_t addr, size_t len)
+{
+    return m->part->optbytes2_size && inside(m->part->optbytes2_base, m->part->optbytes2_size, addr, len);
+}
+
+uint8_t *sim_memory_options2(sim_memory *m)
+{
+    return m->part->optbytes2_size ? m->sys + (m->part->optbytes2_base - m->sys_base) : NULL;
+}
+
 uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
 {
     if (inside(m->part->flash_base, m->part->flash_size, addr, len)) /* the hole too: the CPU's view */

@@ -39,5 +39,8 @@ bool sim_memory_in_ram2(const sim_memory *m, uint32_t addr, size_t len);
 bool sim_memory_in_free_ram(const sim_memory *m, uint32_t addr, size_t len);
 bool sim_memory_in_options(const sim_memory *m, uint32_t addr, size_t len);
 uint8_t *sim_memory_options(sim_memory *m);
+/* Bank 2's option words (sim_part.optbytes2_base, in system memory), or NULL/false if none. */
+bool sim_memory_in_options2(const sim_memory *m, uint32_t addr, size_t len);
+uint8_t *sim_memory_options2(sim_memory *m);
 
 #endif

@@ -70,6 +70,9 @@ struct sim_part {
     uint32_t page_erase_ns;
     uint64_t mass_erase_ns;     /* F4: 16 s */
     uint32_t rom_startup_ns;    /* reset to bootloader ready for 0x7F */
+    /* Bank 2's option words (L4/G4 with two banks: WRP2AR, WRP2BR at 0x1FFFF818/0x1FFFF820),
+     * inside system memory; 0: none. Kept after the first area in a --flash file. */
+    uint32_t optbytes2_base, optbytes2_size;
 };
 
 static inline const sfi_family *sim_part_family(const struct sim_part *p) { return &sfi_families[p->family]; }

@@ -245,6 +245,7 @@ static const struct sim_part more_parts[] = {
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+        .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     {
         .name = "stm32l072cz", .description = "STM32L072xZ (192 KiB in two banks, 128-byte pages, erased = 0x00, 20 KiB RAM, bootloader V3.1)",
@@ -290,6 +291,7 @@ static const struct sim_part more_parts[] = {
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 55000000u,
+        .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     {
         .name = "stm32wb55rg", .description = "STM32WB55xG (1 MiB, 4 KiB pages, 48 KiB RAM for the bootloader, bootloader V3.2)",
@@ -371,6 +373,7 @@ static const struct sim_part variant_parts[] = {
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+        .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     /* L1 0x436 with 256 KiB (the "xCA" parts): F_SIZE reads the code 1 (RM0038: 0 = 384 KiB,
      * 1 = 256 KiB; OpenOCD stm32lx.c), one bank (stm32l151xca.h: FLASH_END 0x0803FFFF, no bank 2). */
@@ -419,4 +422,4 @@ uint32_t sim_part_page_size(const sim_part *p) { return p->page_size; }
 uint8_t sim_part_erased_value(const sim_part *p) { return sim_part_erased(p); }
 uint32_t sim_part_ram_size(const sim_part *p) { return p->ram_size; }
 uint32_t sim_part_bootloader_ram_start(const sim_part *p) { return p->bl_ram_start; }
-uint32_t sim_part_option_bytes_size(const sim_part *p) { return p->optbytes_size; }
+uint32_t sim_part_option_bytes_size(const sim_part *p) { return p->optbytes_size + p->optbytes2_size; }

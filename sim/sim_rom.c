@@ -183,10 +183,10 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     addr = rom_addr(r, addr);
     bool flash = sim_memory_in_flash(e->mem, addr, 1);
     bool ram = sim_memory_in_free_ram(e->mem, addr, 1);
-    bool opt = sim_memory_in_options(e->mem, addr, 1);
+    bool opt = sim_memory_in_options(e->mem, addr, 1), opt2 = sim_memory_in_options2(e->mem, addr, 1);
     /* AN3155: the address must be aligned to 4 bytes, 8 on F7/G4/H7/L0/L1/L4/WB. */
     uint32_t align = e->part->write_align ? e->part->write_align : 4;
-    if (!ok || !(flash || ram || opt) || (addr & (align - 1))) {
+    if (!ok || !(flash || ram || opt || opt2) || (addr & (align - 1))) {
         tx(r, NACK);
         return ROM_INTERRUPTED;
     }
@@ -204,6 +204,7 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     unsigned len = (unsigned)n + 1;
     bool fits = flash ? sim_memory_in_flash(e->mem, addr, len)
               : ram   ? sim_memory_in_ram(e->mem, addr, len)
+              : opt2  ? sim_memory_in_options2(e->mem, addr, len)
                       : sim_memory_in_options(e->mem, addr, len);
     if (x != cs || (len & 3) || !fits) {
         tx(r, NACK);
@@ -217,6 +218,15 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
         memcpy(sim_memory_ptr(e->mem, addr, len), data, len);
         tx(r, ACK);
         return ROM_INTERRUPTED;
+    }
+    if (opt2) { /* bank 2's option words: the same erase, program and reset */
+        uint8_t image[256];
+        memset(image, 0xFF, sizeof image);
+        memcpy(image + (addr - e->part->optbytes2_base), data, len);
+        sim_flash_rewrite_options2(e->flash, image);
+        tx(r, ACK);
+        *leave = true;
+        return ROM_RESET;
     }
     if (opt) {
         write_options(r, addr - e->part->optbytes_base, data, len);

@@ -40,6 +40,7 @@ static const struct cmsis_bit {
     {"L4", "BOR_LEV", "FLASH_OPTR", 8}, {"L4", "nRST_SHDW", "FLASH_OPTR", 14}, {"L4", "WWDG_SW", "FLASH_OPTR", 19},
     {"L4", "BFB2", "FLASH_OPTR", 20}, {"L4", "DUALBANK", "FLASH_OPTR", 21}, {"L4", "nBOOT1", "FLASH_OPTR", 23},
     {"L4", "nSWBOOT0", "FLASH_OPTR", 26}, {"L4", "nBOOT0", "FLASH_OPTR", 27}, {"L4", "WRP1A_END", "FLASH_WRP1AR", 16},
+    {"L4", "WRP2B_END", "FLASH_WRP2BR", 16}, {"G4", "WRP2A_STRT", "FLASH_WRP2AR", 0},
     {"G4", "BFB2", "FLASH_OPTR", 20}, {"G4", "DBANK", "FLASH_OPTR", 22}, {"G4", "CCMSRAM_RST", "FLASH_OPTR", 25},
     {"G4", "NRST_MODE", "FLASH_OPTR", 28}, {"G4", "IRHEN", "FLASH_OPTR", 30},
     {"G0", "BORF_LEV", "FLASH_OPTR", 9}, {"G0", "BORR_LEV", "FLASH_OPTR", 11}, {"G0", "nSWAP_BANK", "FLASH_OPTR", 20},
@@ -94,7 +95,9 @@ static void test_layouts_against_the_registers(void **state)
         assert_true(l->size <= 256 && l->size % 4 == 0);
         for (size_t i = 0; i < l->count; i++) {
             const sfi_opt_field *f = &l->fields[i];
-            if (f->offset + 4 > l->size + 4 || f->shift + f->width > 32 || !f->width)
+            unsigned off = f->offset >= SFI_OPT_AREA2 ? f->offset - SFI_OPT_AREA2 : f->offset;
+            unsigned size = f->offset >= SFI_OPT_AREA2 ? l->size2 : l->size;
+            if (off + 4 > size + 4 || f->shift + f->width > 32 || !f->width)
                 fail_msg("%s %s: bits %u..%u of the word at +%u do not fit", l->family, f->name, f->shift,
                          f->shift + f->width - 1, f->offset);
             for (size_t j = 0; j < i; j++)
@@ -404,6 +407,44 @@ static void test_write_protection_on_every_family(void **state)
     }
 }
 
+/* Bank 2's WRP areas on an L476: set through options (a second Write Memory, on 0x1FFFF800),
+ * shown per unit, a write into one refused, unprotect --write clears them; the L432 (one bank)
+ * has no such fields. */
+static void test_bank2_wrp_areas(void **state)
+{
+    (void)state;
+    struct family_case c = {"stm32l476rg", "L4", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFF);
+    assert_int_equal(sf_options_set(o, "WRP2A_STRT", 3), SF_OK);
+    assert_int_equal(sf_options_set(o, "WRP2A_END", 4), SF_OK);
+    if (sf_session_options_write(x->s, o, 0) != SF_OK)
+        fail_msg("write: %s", sf_session_last_error(x->s));
+    sf_options_free(o);
+    expect_protected(x, 256 + 3, 256 + 4); /* bank 2 starts at unit 256 (2 KiB pages) */
+    uint8_t data[16];
+    memset(data, 0x5A, sizeof data);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08080000 + 4 * 2048, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRP2A"));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    fx_free(x);
+    struct family_case one = {"stm32l432kc", "L4", "", 0, 0};
+    x = fx_new(&one);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_ERR_ARG);
+    sf_options_free(o);
+    fx_free(x);
+}
+
 /* The simulator keeps a page inside a WRP area from being erased (L4: RM0351 3.5.2). */
 static void test_sim_wrp_area_protects_pages(void **state)
 {
@@ -434,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_options_through_the_stub),
         cmocka_unit_test(test_write_protection_on_every_family),
         cmocka_unit_test(test_sim_wrp_area_protects_pages),
+        cmocka_unit_test(test_bank2_wrp_areas),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
