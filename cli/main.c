@@ -6,6 +6,7 @@
 #include "config.h"
 #include "gang.h"
 #include "port_wait.h"
+#include "options_cmd.h"
 #include "output.h"
 
 #include <errno.h>
@@ -20,7 +21,7 @@
 typedef struct cmd_opts {
     uint32_t address, size, go_addr;
     bool have_address, have_size, go, go_given, no_verify, all, write, readout, yes, erase_all, irreversible, no_backup,
-        force, data;
+        force, data, allow_no_bootloader, bank_swap;
     uint32_t level;
     const char *format, *range;
 } cmd_opts;
@@ -73,17 +74,27 @@ static void usage(FILE *f)
 "                              refuses what is not firmware for the chip (a vector table at\n"
 "                              its start) unless --force; --data writes data, not firmware\n"
 "  rollback                    write back what the last write replaced (again: one further)\n"
+"  write --bank-swap FILE      A/B update on parts whose banks swap (L4, G4, H7): write the\n"
+"                              bank that does not boot, verify, switch the boot bank (BFB2,\n"
+"                              SWAP_BANK_OPT)\n"
+"  rollback --bank-swap        switch the boot bank back (the other bank's firmware boots)\n"
 "  verify FILE [--address A]   compare the flash with an image\n"
 "  read OUT [--address A] [--size N]   save memory to a file (default: all flash)\n"
 "  erase --all | --range A:N   erase the whole flash, or the pages covering A..A+N\n"
 "  go [ADDR]                   start the code at ADDR (default: flash start)\n"
 "  protect --write GROUP[,GROUP...]      write-protect page groups (chip resets; group 0,\n"
-"                              the first pages, also needs --yes)\n"
+"                              the first pages, also needs --yes): WRP bits (F0/F1/F3),\n"
+"                              sectors (F2/F4/F7), 4 KiB sectors (L0/L1), pages of bank 1\n"
+"                              in at most two runs (L4/G0/G4/WB: WRP areas)\n"
 "  protect --readout --yes [--level 2 --irreversibly-lock-the-chip]\n"
 "                              enable readout protection (chip resets); level 2 is forever\n"
 "  unprotect --write           remove write protection (chip resets)\n"
 "  unprotect --readout --erase-all   remove readout protection: ERASES ALL FLASH\n"
 "  reset                       reset the chip (back to the bootloader if BOOT0 is high)\n"
+"  options                     every option-byte field by its reference-manual name\n"
+"  options set NAME=VALUE... --yes   change option bytes (the chip resets; read back and\n"
+"                              checked); values that take the way into the ROM bootloader\n"
+"                              away also need --allow-no-bootloader\n"
 "  config                      the settings in effect and where each comes from\n"
 "  chips                       the STM32 lines known: flash, bootloader RAM and USARTs, and\n"
 "                              which RAM stub serves each (or why only the ROM does)\n"
@@ -210,6 +221,14 @@ static void json_chip(cli *c, const sf_chip *chip)
     out_json_raw(&c->out, "chip", buf);
 }
 
+/* The boot bank into --json's chip object, where the chip has one. */
+static void json_boot_bank(cli *c)
+{
+    int bank;
+    if (c->json && sf_session_boot_bank(c->session, &bank) == SF_OK)
+        out_json_num(&c->out, "boot_bank", bank);
+}
+
 static int cmd_ports(cli *c)
 {
     sf_port_info **list;
@@ -256,8 +275,27 @@ static int cmd_info(cli *c)
     sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(c->session, &chip);
     const sf_device *d = chip.device;
+    /* Write protection of every unit, from the option bytes (where this version knows them). */
+    size_t nunits = d ? sf_device_unit_count(d, chip.flash_size) : 0, nprot = 0;
+    uint8_t *prot = calloc(nunits ? nunits : 1, 1);
+    bool known = prot && !chip.protection.readout &&
+                 sf_session_protected_units(c->session, prot, nunits, &nprot) == SF_OK;
     if (c->json) {
         json_chip(c, &chip);
+        json_boot_bank(c);
+        if (known) {
+            char *list = malloc(nunits * 8 + 3), *p = list;
+            *p++ = '[';
+            for (size_t u = 0; list && u < nunits; u++)
+                if (prot[u])
+                    p += sprintf(p, "%s%zu", p[-1] == '[' ? "" : ", ", u);
+            if (list) {
+                strcpy(p, "]");
+                out_json_raw(&c->out, "write_protected_units", list);
+            }
+            free(list);
+        }
+        free(prot);
         out_json_str(&c->out, "result", "ok");
         return EXIT_OK;
     }
@@ -284,8 +322,29 @@ static int cmd_info(cli *c)
     if (chip.protection.known_wrp)
         printf(", write %s (WRP 0x%08X)\n", chip.protection.wrp == 0xFFFFFFFF ? "off" : "ON for some pages",
                chip.protection.wrp);
+    else if (known)
+        printf(", write %s\n", nprot ? "ON for some erase units" : "off");
     else
         printf("\n");
+    int bank;
+    if (sf_session_boot_bank(c->session, &bank) == SF_OK)
+        printf("boot bank:   %d (with BOOT0 low; 'write --bank-swap' writes the other)\n", bank);
+    if (known && nprot) { /* the protected units as runs: "0-3, 7" */
+        printf("             write-protected erase units:");
+        for (size_t u = 0; u < nunits; u++) {
+            if (!prot[u] || (u && prot[u - 1]))
+                continue;
+            size_t v = u;
+            while (v + 1 < nunits && prot[v + 1])
+                v++;
+            if (v > u)
+                printf(" %zu-%zu", u, v);
+            else
+                printf(" %zu", u);
+        }
+        printf("\n");
+    }
+    free(prot);
     return EXIT_OK;
 }
 
@@ -333,6 +392,32 @@ static void summary(cli *c, const char *what, size_t bytes, uint64_t t0)
 
 static int write_ymodem(cli *c, const char *path, const sf_image *img);
 
+/* write --bank-swap: the bank that does not boot, then the boot-bank option flipped. */
+static int write_bank_swap(cli *c, const sf_image *img)
+{
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    sf_chip chip = SF_CHIP_INIT;
+    sf_session_chip(c->session, &chip);
+    json_chip(c, &chip);
+    sf_error e;
+    if (!c->opt.force && !c->opt.data && (e = sf_session_check_firmware(c->session, img, false)))
+        return session_fail(c, e);
+    int before;
+    if ((e = sf_session_boot_bank(c->session, &before)))
+        return session_fail(c, e);
+    out_say(&c->out, "bank %d boots now: writing bank %d, then switching the boot bank; the firmware in bank %d "
+            "stays for 'rollback --bank-swap'", before, 3 - before, before);
+    uint64_t t0 = out_now_ms();
+    if ((e = sf_session_write_bank_swap(c->session, img, c->opt.no_verify ? 0 : SF_WRITE_VERIFY)))
+        return session_fail(c, e);
+    json_boot_bank(c);
+    summary(c, "wrote, verified and switched to", sf_image_size(img), t0);
+    out_say(&c->out, "bank %d boots after a reset with BOOT0 low", 3 - before);
+    return EXIT_OK;
+}
+
 static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
 {
     uint32_t address = c->opt.have_address ? c->opt.address : c->image_address, go_addr = c->opt.go_addr;
@@ -349,6 +434,11 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     out_json_str(&c->out, "file", path);
     if (c->protocol && !strcmp(c->protocol, "ymodem")) {
         rc = verify_only ? usage_error(c, "verify has no YMODEM form%s", "") : write_ymodem(c, path, img);
+        sf_image_free(img);
+        return rc;
+    }
+    if (c->opt.bank_swap) {
+        rc = verify_only ? usage_error(c, "--bank-swap goes with write%s", "") : write_bank_swap(c, img);
         sf_image_free(img);
         return rc;
     }
@@ -465,6 +555,19 @@ static int cmd_rollback(cli *c, int argc, char **argv)
     sf_chip chip = SF_CHIP_INIT;
     sf_session_chip(c->session, &chip);
     json_chip(c, &chip);
+    if (c->opt.bank_swap) { /* flip the boot bank back: the other bank's firmware boots */
+        int before;
+        sf_error e = sf_session_boot_bank(c->session, &before);
+        if (e == SF_OK)
+            e = sf_session_swap_banks(c->session);
+        if (e)
+            return session_fail(c, e);
+        json_boot_bank(c);
+        out_json_str(&c->out, "result", "ok");
+        out_say(&c->out, "switched the boot bank from %d to %d: bank %d boots after a reset with BOOT0 low", before,
+                3 - before, 3 - before);
+        return EXIT_OK;
+    }
     sf_job *job;
     if (sf_job_new(&job) != SF_OK)
         return fail(c, SF_ERR_NOMEM, "out of memory");
@@ -644,6 +747,67 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
     return EXIT_OK;
 }
 
+static int cmd_options(cli *c, int argc, char **argv)
+{
+    bool set = argc >= 2 && !strcmp(argv[1], "set");
+    if (argc >= 2 && !set)
+        return usage_error(c, "unexpected argument '%s' (options, or options set NAME=VALUE...)", argv[1]);
+    if (set && argc < 3)
+        return usage_error(c, "options set needs NAME=VALUE, e.g. BOR_LEV=2%s", "");
+    int rc = open_session(c);
+    if (rc)
+        return rc;
+    sf_options *o = NULL;
+    sf_error e = sf_session_options_read(c->session, &o);
+    if (e)
+        return session_fail(c, e);
+    if (!set) {
+        if (c->json) {
+            char buf[4096];
+            options_json(o, buf, sizeof buf);
+            out_json_raw(&c->out, "options", buf);
+            out_json_str(&c->out, "result", "ok");
+        } else {
+            options_print(o, stdout);
+        }
+        sf_options_free(o);
+        return EXIT_OK;
+    }
+    char why[512];
+    for (int i = 2; i < argc; i++)
+        if (!options_stage(o, argv[i], why, sizeof why)) {
+            sf_options_free(o);
+            return usage_error(c, "%s", why);
+        }
+    FILE *say = c->json ? stderr : stdout;
+    if (!c->quiet)
+        fprintf(say, "changing the option bytes of the %s; the chip resets to load them:\n", sf_options_family(o));
+    size_t lose = options_describe_changes(o, c->quiet ? NULL : say);
+    if (lose && !c->opt.allow_no_bootloader) {
+        sf_options_free(o);
+        return usage_error(c, "a change above can make the ROM bootloader unreachable: add --allow-no-bootloader "
+                              "(and --yes) if you mean it; nothing was written%s", "");
+    }
+    if (!c->opt.yes) {
+        sf_options_free(o);
+        return usage_error(c, "option bytes change how the chip starts and runs: add --yes to write them; nothing "
+                              "was written%s", "");
+    }
+    e = sf_session_options_write(c->session, o, c->opt.allow_no_bootloader ? SF_OPTIONS_ALLOW_NO_BOOTLOADER : 0);
+    sf_options_free(o);
+    if (e)
+        return session_fail(c, e);
+    if ((e = sf_session_options_read(c->session, &o)))
+        return session_fail(c, e);
+    char buf[4096];
+    options_json(o, buf, sizeof buf);
+    out_json_raw(&c->out, "options", buf);
+    out_json_str(&c->out, "result", "ok");
+    out_say(&c->out, "option bytes written, the chip reset, and every field reads back as written");
+    sf_options_free(o);
+    return EXIT_OK;
+}
+
 static int cmd_reset(cli *c)
 {
     int rc = open_session(c);
@@ -740,7 +904,7 @@ static int cmd_config(cli *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START, O_REQUIRE_SIGNATURE,
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_ALLOW_NO_BOOTLOADER, O_BANK_SWAP, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START, O_REQUIRE_SIGNATURE,
            O_STUB, O_BOARD, O_WAIT };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
@@ -753,6 +917,7 @@ int main(int argc, char **argv)
         {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
         {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD},
         {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
+        {"allow-no-bootloader", no_argument, 0, O_ALLOW_NO_BOOTLOADER}, {"bank-swap", no_argument, 0, O_BANK_SWAP},
         {"no-backup", no_argument, 0, O_NO_BACKUP}, {"force", no_argument, 0, O_FORCE},
         {"data", no_argument, 0, O_DATA}, {"before", required_argument, 0, O_BEFORE},
         {"after", required_argument, 0, O_AFTER}, {"enter", required_argument, 0, O_ENTER},
@@ -811,6 +976,8 @@ int main(int argc, char **argv)
         case O_ERASE_ALL: op->erase_all = true; break;
         case O_LEVEL: if (!cfg_parse_u32(optarg, &op->level) || op->level < 1 || op->level > 2) bad = "--level is 1 or 2"; break;
         case O_IRREVERSIBLE: op->irreversible = true; break;
+        case O_ALLOW_NO_BOOTLOADER: op->allow_no_bootloader = true; break;
+        case O_BANK_SWAP: op->bank_swap = true; break;
         case O_NO_BACKUP: op->no_backup = true; break;
         case O_FORCE: op->force = true; break;
         case O_DATA: op->data = true; break;
@@ -863,6 +1030,7 @@ int main(int argc, char **argv)
     else if (!strcmp(c.command, "protect")) rc = cmd_protect(&c, sub_argc, sub, true);
     else if (!strcmp(c.command, "unprotect")) rc = cmd_protect(&c, sub_argc, sub, false);
     else if (!strcmp(c.command, "reset")) rc = cmd_reset(&c);
+    else if (!strcmp(c.command, "options")) rc = cmd_options(&c, sub_argc, sub);
     else if (!strcmp(c.command, "rollback")) rc = cmd_rollback(&c, sub_argc, sub);
     else rc = usage_error(&c, "unknown command '%s'", c.command);
     active_session = NULL;

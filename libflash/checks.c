@@ -34,8 +34,8 @@ static uint32_t wrp_bit_of_unit(const sf_device *d, uint32_t unit)
 sf_error sf_session_check_units_writable(sf_session *s, const uint32_t *units, size_t n)
 {
     const sf_protection *p = &s->chip.protection;
-    if (!p->known_wrp)
-        return SF_OK;
+    if (!p->known_wrp) /* the other families' nWRP, WRPROT bits, WRP areas */
+        return sf_session_check_units_protection(s, units, n);
     for (size_t i = 0; i < n; i++) {
         uint32_t bit = wrp_bit_of_unit(s->chip.device, units[i]);
         if (!(p->wrp & (1u << bit))) {

@@ -495,6 +495,11 @@ static sf_error need_rom(sf_session *s)
     return e == SF_OK && reset ? sf_session_after_reset(s) : e;
 }
 
+/* For the operations in other files (options.c): the same begin, end and ROM switch. */
+sf_error sf_session_begin_op(sf_session *s) { return begin(s, true); }
+sf_error sf_session_end_op(sf_session *s, sf_error e) { return end(s, e); }
+sf_error sf_session_need_rom(sf_session *s) { return need_rom(s); }
+
 /* Every erase unit through Extended Erase, 512 to a command (AN3155's most), with progress. */
 static sf_error erase_every_unit(sf_session *s)
 {
@@ -587,6 +592,9 @@ sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t c
 {
     if (!s)
         return SF_ERR_ARG;
+    if (sf_session_wrp_by_options(s)) /* L0/L1, L4/G0/G4/WB, H7: write_protection.c */
+        return count ? sf_session_wrp_change(s, groups, count, false)
+                     : sf_fail(&s->eb, SF_ERR_ARG, "write protect: no pages given");
     sf_error be = begin(s, true);
     if (be)
         return be;
@@ -612,7 +620,12 @@ static sf_error reset_command(sf_session *s, uint8_t cmd, unsigned second_ack_ms
     return end(s, sf_session_after_reset(s));
 }
 
-sf_error sf_session_write_unprotect(sf_session *s) { return reset_command(s, AN_WRITE_UNPROTECT, 5000); }
+sf_error sf_session_write_unprotect(sf_session *s)
+{
+    if (s && sf_session_wrp_by_options(s))
+        return sf_session_wrp_change(s, NULL, 0, true);
+    return reset_command(s, AN_WRITE_UNPROTECT, 5000);
+}
 sf_error sf_session_readout_protect(sf_session *s) { return reset_command(s, AN_READOUT_PROTECT, 5000); }
 
 sf_error sf_session_readout_protect_level(sf_session *s, unsigned level)

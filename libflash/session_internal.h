@@ -54,6 +54,19 @@ struct sf_session {
     uint32_t trigger_baud;
 };
 
+/* session.c: a public operation's start (lock, clear the error, must be open; on failure
+ * the lock is released) and end (unlock, the error logged), and the ROM made to listen. */
+sf_error sf_session_begin_op(sf_session *s);
+sf_error sf_session_end_op(sf_session *s, sf_error e);
+sf_error sf_session_need_rom(sf_session *s);
+
+/* write_protection.c: units protected by the option bytes of families other than F0/F1/F3
+ * (refused before anything is erased), and protection set or removed through the option area
+ * where the ROM's commands do not serve (L0/L1 WRPROT bits, L4/G0/G4/WB WRP areas, H7 WRPSN1). */
+sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units, size_t n);
+bool sf_session_wrp_by_options(sf_session *s);
+sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, bool clear);
+
 /* events.c: the callbacks, in one place for both backends. */
 void sf_session_log(sf_session *s, sf_log_level lvl, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void sf_session_progress(sf_session *s, sf_phase ph, uint64_t done, uint64_t total);

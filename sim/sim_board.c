@@ -41,7 +41,7 @@ struct sim_board {
     bool lines[4];       /* host control lines by sim_ctl_line, true = asserted */
     int64_t reset_at;    /* clock time of the pending reset (request, AIRCR write, power-on) */
     sim_cpu *cpu;        /* while the CPU runs */
-    sim_cpu *cpus[2];    /* engines by BOOT0 level, reused across runs */
+    sim_cpu *cpus[4];    /* engines: BOOT0 low, high, then each with the banks swapped; reused */
     unsigned resets;
     uint64_t ram_bytes_written; /* by the ROM's Write Memory (fault damage_ram_byte) */
     char fault[256];
@@ -73,7 +73,7 @@ static void board_log(void *user, const char *fmt, ...)
         fprintf(stderr, "stubflash-sim: %s\n", line);
 }
 
-static size_t image_size(const sim_part *p) { return (size_t)p->flash_size + p->optbytes_size; }
+static size_t image_size(const sim_part *p) { return (size_t)p->flash_size + p->optbytes_size + p->optbytes2_size; }
 
 static int load_flash_file(sim_board *b, char **err)
 {
@@ -99,6 +99,9 @@ static int load_flash_file(sim_board *b, char **err)
     }
     memcpy(b->mem.flash, buf, b->part->flash_size);
     memcpy(sim_memory_options(&b->mem), buf + b->part->flash_size, b->part->optbytes_size);
+    if (b->part->optbytes2_size)
+        memcpy(sim_memory_options2(&b->mem), buf + b->part->flash_size + b->part->optbytes_size,
+               b->part->optbytes2_size);
     free(buf);
     return 0;
 }
@@ -117,7 +120,9 @@ int sim_board_save(sim_board *b, char **err)
     if (f) {
         pthread_mutex_lock(&b->lock);
         bool ok = fwrite(b->mem.flash, 1, b->part->flash_size, f) == b->part->flash_size &&
-                  fwrite(sim_memory_options(&b->mem), 1, b->part->optbytes_size, f) == b->part->optbytes_size;
+                  fwrite(sim_memory_options(&b->mem), 1, b->part->optbytes_size, f) == b->part->optbytes_size &&
+                  (!b->part->optbytes2_size || fwrite(sim_memory_options2(&b->mem), 1, b->part->optbytes2_size, f) ==
+                                                   b->part->optbytes2_size);
         pthread_mutex_unlock(&b->lock);
         ok = (fclose(f) == 0) && ok;
         if (ok && rename(tmp, b->flash_file) == 0)
@@ -165,6 +170,7 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
             uid[i] ^= (uint8_t)(b->opt.serial >> (8 * i));
     }
     sim_flash_init(&b->flash, part, &b->clock, b->mem.flash, sim_memory_options(&b->mem));
+    sim_flash_set_options2(&b->flash, sim_memory_options2(&b->mem));
     sim_flash_default_options(&b->flash);
     if (b->opt.flash_file) {
         b->flash_file = strdup(b->opt.flash_file);
@@ -190,19 +196,53 @@ static void interrupt_locked(sim_board *b)
 
 static bool requested_locked(sim_board *b) { return b->stop_req || b->reset_req || b->cut_req; }
 
-/* The board's engine for a BOOT0 level, created on first use. */
-static sim_cpu *cpu_for(sim_board *b, bool boot0)
+/* The board's engine for a BOOT0 level (and flash banks swapped or not), created on first use. */
+static sim_cpu *cpu_for(sim_board *b, bool boot0, bool swap)
 {
-    if (b->cpus[boot0])
-        return b->cpus[boot0];
+    int k = boot0 ? (swap ? 3 : 1) : swap ? 2 : 0;
+    if (b->cpus[k])
+        return b->cpus[k];
     sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
-                       .mem = &b->mem, .boot0 = boot0, .log = board_log, .log_user = b};
+                       .mem = &b->mem, .boot0 = boot0, .bank_swap = swap, .log = board_log, .log_user = b};
     char *err = NULL;
-    b->cpus[boot0] = sim_cpu_new(&env, &err);
-    if (!b->cpus[boot0])
+    b->cpus[k] = sim_cpu_new(&env, &err);
+    if (!b->cpus[k])
         board_log(b, "%s", err ? err : "cannot create the CPU");
     free(err);
-    return b->cpus[boot0];
+    return b->cpus[k];
+}
+
+/* Whether the word at addr (a vector table's first) is a stack pointer in RAM: what the
+ * bootloader's dual-bank boot checks of a bank before it jumps there (AN2606 "dual bank boot"). */
+static bool holds_firmware(sim_board *b, uint32_t addr)
+{
+    const sim_part *p = b->part;
+    uint32_t sp;
+    if (sim_board_peek(b, addr, &sp, 4))
+        return false;
+    return (sp > p->ram_base && sp - p->ram_base <= p->ram_size) ||
+           (p->ram2_size && sp > p->ram2_base && sp - p->ram2_base <= p->ram2_size);
+}
+
+/* With BOOT0 low: the bank that boots. A part whose boot-bank option names bank 2 starts it with
+ * the banks swapped if it holds firmware, else bank 1 if that does; with neither, its
+ * bootloader stays (false: run the ROM). Only two equal banks without a hole swap. */
+static bool boot_from_flash(sim_board *b, bool *swap)
+{
+    const sim_part *p = b->part;
+    *swap = false;
+    if (b->flash.bank_swap) { /* H7: a swap of the address map, whatever the banks hold */
+        *swap = true;
+        return true;
+    }
+    if (!p->bank2_base || p->hole_size || (p->bank2_base - p->flash_base) * 2 != p->flash_size ||
+        sim_options_boot_bank(p, sim_memory_options(&b->mem)) != 2)
+        return true;
+    if (holds_firmware(b, p->bank2_base)) {
+        *swap = true;
+        return true;
+    }
+    return holds_firmware(b, p->flash_base);
 }
 
 static sim_rom_env rom_env(sim_board *b)
@@ -213,10 +253,10 @@ static sim_rom_env rom_env(sim_board *b)
 
 /* Run code on the CPU from a vector table; follow jumps into the ROM and its Go commands.
  * after_go: the ROM's Go starts it (it finds USART1 as the ROM left it), else a reset. */
-static void run_cpu(sim_board *b, uint32_t vtor, bool boot0, bool after_go)
+static void run_cpu(sim_board *b, uint32_t vtor, bool boot0, bool after_go, bool swap)
 {
     for (;;) {
-        sim_cpu *cpu = cpu_for(b, boot0);
+        sim_cpu *cpu = cpu_for(b, boot0, swap);
         if (!cpu)
             return;
         pthread_mutex_lock(&b->lock);
@@ -260,7 +300,7 @@ static void run_rom(sim_board *b)
     uint32_t go;
     enum sim_rom_exit ex = sim_rom_run(&env, &go);
     if (ex == ROM_GO) {
-        run_cpu(b, go, true, true);
+        run_cpu(b, go, true, true, b->flash.bank_swap); /* the L4/G4 bootloader's Go: no FB_MODE */
     } else if (ex == ROM_RESET) {
         pthread_mutex_lock(&b->lock);
         if (!b->reset_at)
@@ -289,7 +329,7 @@ static void *board_thread(void *arg)
     /* Sleeps of microseconds (flash timings, line bytes) must not take Linux's default 50 us
      * of timer slack on top. */
     prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-    cpu_for(b, b->boot0); /* ready before the first Go, as a chip's core is */
+    cpu_for(b, b->boot0, false); /* ready before the first Go, as a chip's core is */
     pthread_mutex_lock(&b->lock);
     for (;;) {
         if (b->stop_req)
@@ -329,18 +369,22 @@ static void *board_thread(void *arg)
             sim_flash_option_load(&b->flash);
         /* A chip whose first flash word was erased at option-byte loading boots its ROM even
          * with BOOT0 low, while the empty check's note stands (sim_part.h). */
-        bool boot0 = b->boot0 || b->flash.empty;
+        bool boot0 = b->boot0 || b->flash.empty, swap = false;
+        if (!boot0 && !boot_from_flash(b, &swap))
+            boot0 = true; /* the dual-bank boot found no firmware: the bootloader stays */
         power_on = false;
         int64_t at = b->reset_at ? b->reset_at : sim_clock_now(&b->clock);
         b->reset_at = 0;
         int64_t startup = boot0 && b->clock.realtime ? b->part->rom_startup_ns : 0;
         sim_line_device_reset(b->line, at + startup, boot0 ? LINE_AUTOBAUD : 0);
         pthread_mutex_unlock(&b->lock);
+        if (swap)
+            board_log(b, "dual-bank boot: bank 2 holds firmware, it starts with the banks swapped");
 
         if (boot0)
             run_rom(b);
         else
-            run_cpu(b, b->part->flash_base, false, false);
+            run_cpu(b, b->part->flash_base, false, false, swap);
 
         pthread_mutex_lock(&b->lock);
         /* A program that left by itself (reset request, ROM reset) reboots; otherwise the
@@ -403,8 +447,8 @@ void sim_board_free(sim_board *b)
     if (!b)
         return;
     sim_board_stop(b);
-    sim_cpu_free(b->cpus[0]);
-    sim_cpu_free(b->cpus[1]);
+    for (int k = 0; k < 4; k++)
+        sim_cpu_free(b->cpus[k]);
     sim_line_free(b->line);
     sim_memory_free(&b->mem);
     free(b->flash_file);

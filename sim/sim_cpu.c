@@ -103,12 +103,33 @@ static void add_fixup(sim_cpu *c, uint8_t *host, unsigned len)
     memcpy(f->bytes, host, f->len);
 }
 
-/* Address as seen through the alias at 0 (flash when booted from flash). */
+/* Bytes of each bank when the banks are swapped (two equal banks, no hole between). */
+static uint32_t swap_half(const sim_cpu *c) { return c->env.part->bank2_base - c->env.part->flash_base; }
+
+/* Address as seen through the alias at 0 (flash when booted from flash), and with the banks
+ * swapped, where it is in the flash as the controller numbers it. */
 static uint32_t unalias(sim_cpu *c, uint32_t addr)
 {
-    if (addr < c->env.part->flash_size)
-        return c->env.boot0 ? addr + c->env.part->sysmem_base : addr + c->env.part->flash_base;
+    const struct sim_part *p = c->env.part;
+    if (addr < p->flash_size)
+        addr = c->env.boot0 ? addr + p->sysmem_base : addr + p->flash_base;
+    if (c->env.bank_swap && addr - p->flash_base < p->flash_size) {
+        uint32_t off = addr - p->flash_base, half = swap_half(c);
+        addr = p->flash_base + (off < half ? off + half : off - half);
+    }
     return addr;
+}
+
+/* Map flash at base: as it is, or with its two banks traded. */
+static uc_err map_flash(sim_cpu *c, uint32_t base)
+{
+    const struct sim_part *p = c->env.part;
+    uint8_t *f = c->env.mem->flash;
+    if (!c->env.bank_swap)
+        return uc_mem_map_ptr(c->uc, base, p->flash_size, UC_PROT_ALL, f);
+    uint32_t half = swap_half(c);
+    uc_err e = uc_mem_map_ptr(c->uc, base, half, UC_PROT_ALL, f + half);
+    return e ? e : uc_mem_map_ptr(c->uc, base + half, p->flash_size - half, UC_PROT_ALL, f);
 }
 
 static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
@@ -369,7 +390,7 @@ static uc_err map_memories(sim_cpu *c)
     sim_memory *m = c->env.mem;
     uc_hook h;
     uc_err e;
-    if ((e = uc_mem_map_ptr(c->uc, p->flash_base, p->flash_size, UC_PROT_ALL, m->flash)) ||
+    if ((e = map_flash(c, p->flash_base)) ||
         (e = uc_mem_map_ptr(c->uc, p->ram_base, p->ram_size, UC_PROT_ALL, m->ram)) ||
         (p->ram2_size && (e = uc_mem_map_ptr(c->uc, p->ram2_base, p->ram2_size, UC_PROT_ALL, m->ram2))) ||
         (e = uc_mem_map_ptr(c->uc, m->sys_base, m->sys_len, UC_PROT_ALL, m->sys)))
@@ -379,7 +400,7 @@ static uc_err map_memories(sim_cpu *c)
         e = uc_mem_map_ptr(c->uc, 0, round_page(p->sysmem_size), UC_PROT_ALL,
                            m->sys + (p->sysmem_base - m->sys_base));
     else
-        e = uc_mem_map_ptr(c->uc, 0, p->flash_size, UC_PROT_ALL, m->flash);
+        e = map_flash(c, 0);
     if (e)
         return e;
     for (unsigned i = 0; i < c->nwin; i++)

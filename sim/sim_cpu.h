@@ -16,6 +16,8 @@ typedef struct sim_cpu_env {
     sim_flash *flash;
     sim_memory *mem;
     bool boot0;  /* what address 0 aliases: system memory (BOOT0=1) or flash */
+    bool bank_swap; /* the two flash banks trade addresses (a dual-bank boot from bank 2:
+                     * the L4/G4 bootloader sets SYSCFG FB_MODE; the H7's SWAP_BANK) */
     bool pll_stuck; /* fault: the PLL never locks */
     bool rom_pll_on; /* sim_options.rom_pll_on: Go leaves the ROM's PLL running */
     void (*log)(void *user, const char *fmt, ...);

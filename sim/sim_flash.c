@@ -42,13 +42,25 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
     sim_flash_reset(f);
 }
 
+void sim_flash_set_options2(sim_flash *f, uint8_t *optbytes2) { f->optbytes2 = optbytes2; }
+
+void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image)
+{
+    if (!f->optbytes2)
+        return;
+    memcpy(f->optbytes2, image, f->part->optbytes2_size);
+    for (uint32_t i = 0; i + 8 <= f->part->optbytes2_size; i += 8) /* each word, then its complement */
+        for (int k = 0; k < 4; k++)
+            f->optbytes2[i + 4 + k] = (uint8_t)~f->optbytes2[i + k];
+}
+
 void sim_flash_default_options(sim_flash *f)
 {
     const struct sim_part *p = f->part;
+    if (f->optbytes2)
+        sim_options_factory2(p, f->optbytes2);
     if (sim_part_options(p) == SIM_OB_RDP) {
-        memset(f->optbytes, 0xFF, p->optbytes_size);
-        f->optbytes[0] = p->rdp_level0;
-        f->optbytes[p->rdp_complement] = (uint8_t)~p->rdp_level0;
+        sim_options_factory(p, f->optbytes); /* sim_flash_options.c */
         return;
     }
     if (sim_part_options(p) == SIM_OB_F4) {
@@ -58,6 +70,17 @@ void sim_flash_default_options(sim_flash *f)
         f->optbytes[OB4_USER] = 0xEC;
         f->optbytes[OB4_RDP] = p->rdp_level0;
         f->optbytes[OB4_NWRP + 1] = 0x0F;
+        if (p->family == SFI_FAMILY_F7) {
+            /* RM0385 3.4: USER 0xFC (the window watchdog by software too), FLASH_OPTCR[31:24]
+             * all set, BOOT_ADD0 0x0080 (flash on the ITCM), BOOT_ADD1 0x0040 (the system
+             * memory), each with its complement in the upper half word. */
+            static const uint8_t boot_add[16] = {0x80, 0x00, 0x7F, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                                 0x40, 0x00, 0xBF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
+            f->optbytes[OB4_USER] = 0xFC;
+            f->optbytes[OB4_NWRP + 1] = 0xFF;
+            if (p->optbytes_size >= 32)
+                memcpy(f->optbytes + 16, boot_add, sizeof boot_add);
+        }
         return;
     }
     for (uint32_t i = 0; i < p->optbytes_size; i += 2) {
@@ -68,6 +91,8 @@ void sim_flash_default_options(sim_flash *f)
 
 bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
+    if (p->family == SFI_FAMILY_H7) /* FLASH_OPTSR RDP, bits 15:8 */
+        return ob[1] != p->rdp_level0;
     if (sim_part_options(p) == SIM_OB_RDP) /* a complement that does not match: level 1 */
         return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
     if (sim_part_options(p) == SIM_OB_F4)
@@ -103,6 +128,8 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
+    f->bank_swap = f->part->family == SFI_FAMILY_H7 && !f->part->hole_size &&
+                   sim_options_boot_bank(f->part, f->optbytes) == 2;
 }
 
 void sim_flash_option_load(sim_flash *f)
@@ -147,8 +174,8 @@ uint32_t sim_flash_page_of(sim_flash *f, uint32_t addr)
 
 bool sim_flash_page_protected(sim_flash *f, uint32_t page)
 {
-    if (sim_part_options(f->part) == SIM_OB_RDP)
-        return false; /* write protection not modelled for these families */
+    if (sim_part_options(f->part) == SIM_OB_RDP) /* WRP areas, WRPROT bits */
+        return sim_options_area_protected(f->part, f->optbytes, f->optbytes2, page);
     if (sim_part_options(f->part) == SIM_OB_F4) /* nWRP: one bit per sector */
         return page < 32 && !(f->wrpr & (1u << page));
     uint32_t bit = page / f->part->wrp_pages_per_bit;
@@ -396,7 +423,7 @@ void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
         /* The complement is written with the value (RM0351 3.4.1: each option word has its
          * complement beside it, written by the option programming sequence). */
         memcpy(f->optbytes, image, f->part->optbytes_size);
-        f->optbytes[f->part->rdp_complement] = (uint8_t)~image[0];
+        sim_options_complement(f->part, f->optbytes);
         return;
     }
     unsigned step = sim_part_options(f->part) == SIM_OB_F4 ? 1 : 2; /* F1: pairs, complement by hardware */

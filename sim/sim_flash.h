@@ -71,10 +71,12 @@ typedef struct sim_flash {
     sim_clock *clock;
     uint8_t *mem;          /* flash_size bytes, mapped into the CPU as is */
     uint8_t *optbytes;     /* optbytes_size bytes, inside the system-memory page */
+    uint8_t *optbytes2;    /* bank 2's option words (optbytes2_size bytes), or NULL */
     struct flash_bank bank[2];
     bool rdp_active;       /* latched from the option bytes at reset (OBL) */
     bool empty;            /* the empty check's note (sim_flash_option_load; the part's empty_check) */
     bool obl_request;      /* software asked for an option-byte reload: the chip resets */
+    bool bank_swap;        /* H7 SWAP_BANK_OPT latched at reset: the banks trade addresses */
     uint32_t acr;          /* L4/G0/G4/WB FLASH_ACR but the G0/WB's EMPTY bit */
     uint32_t wrpr;         /* latched WRP, bit = 0: protected */
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
@@ -91,6 +93,11 @@ typedef struct sim_flash {
 /* mem and optbytes are owned by the caller (the board maps them into the CPU). */
 void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock, uint8_t *mem,
                     uint8_t *optbytes);
+/* Bank 2's option words (the part's optbytes2_size bytes), before sim_flash_default_options. */
+void sim_flash_set_options2(sim_flash *f, uint8_t *optbytes2);
+/* Bank 2's option words as Write Memory writes them: erased, then image (optbytes2_size bytes),
+ * complements computed. */
+void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image);
 /* System reset: lock the controllers, clear flags, load option bytes (RDP, WRP). */
 void sim_flash_reset(sim_flash *f);
 /* Factory state of the option bytes (RDP off, nothing protected). */
@@ -127,11 +134,21 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob);
 /* Where the RDP byte is in the option bytes of part p. */
 static inline uint32_t sim_options_rdp_offset(const struct sim_part *p)
 {
-    return sim_part_options(p) == SIM_OB_F4 ? OB4_RDP : OB_RDP;
+    return sim_part_options(p) == SIM_OB_F4 || p->family == SFI_FAMILY_H7 ? OB4_RDP : OB_RDP;
 }
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */
 void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
+
+/* sim_flash_options.c: the option words with complements (SIM_OB_RDP families): factory
+ * values, complements recomputed, a page inside a write-protected area (WRP1A/WRP1B on the
+ * FLASH_OPTR families, WRPROT1 on L0/L1), the bank that boots (BFB2: 1 or 2). */
+void sim_options_factory(const struct sim_part *p, uint8_t *ob);
+void sim_options_complement(const struct sim_part *p, uint8_t *ob);
+bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, const uint8_t *ob2, uint32_t page);
+/* Bank 2's option words as shipped (no WRP area, no PCROP). */
+void sim_options_factory2(const struct sim_part *p, uint8_t *ob2);
+int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob);
 
 /* For the family controllers (sim_flash_f4.c, sim_flash_l4.c). */
 void sim_flash_settle(sim_flash *f, struct flash_bank *b);

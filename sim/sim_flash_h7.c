@@ -27,6 +27,15 @@ static int bank_of(const sim_flash *f, uint32_t addr) { return f->part->bank2_ba
 
 uint32_t sim_flash_h7_reg_read(sim_flash *f, uint32_t off)
 {
+    /* The option registers: FLASH_OPTSR_CUR (0x1C) and from FLASH_OPTSR_PRG (0x20) on, as the
+     * option area keeps them (sim_flash_options.c). */
+    uint32_t opt = f->part->optbytes_base - 0x52002000u;
+    if (off == 0x1C)
+        off = opt;
+    if (off >= opt && off + 4 <= opt + f->part->optbytes_size) {
+        const uint8_t *w = f->optbytes + (off - opt);
+        return (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
+    }
     int bi = off >= H7_BANK2 ? 1 : 0;
     struct flash_bank *b = &f->bank[bi];
     sim_flash_settle(f, b);

@@ -36,7 +36,9 @@ uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
     case L4_SR:
         return sim_flash_status(f, b, SRL_BSY) | (f->empty && f->part->empty_check == SIM_EMPTY_SR_PEMPTY ? SR_PEMPTY : 0u);
     case L4_CR: return b->cr;
-    case L4_OPTR: return f->optbytes[0] | 0xFFFFFF00u; /* RDP in bits 0-7; user options all set */
+    case L4_OPTR: /* the option word as loaded (RM0351 3.7.8) */
+        return (uint32_t)f->optbytes[0] | (uint32_t)f->optbytes[1] << 8 | (uint32_t)f->optbytes[2] << 16 |
+               (uint32_t)f->optbytes[3] << 24;
     default: return 0;
     }
 }

@@ -34,12 +34,16 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
     m->ram = calloc(1, part->ram_size);
     m->ram2 = part->ram2_size ? calloc(1, part->ram2_size) : NULL;
     m->sys = malloc(m->sys_len);
-    if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2)) {
+    bool opt_outside = part->optbytes_size && (part->optbytes_base < m->sys_base || part->optbytes_base >= SIM_SYS_END);
+    m->opt = opt_outside ? malloc(part->optbytes_size) : NULL;
+    if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2) || (opt_outside && !m->opt)) {
         sim_memory_free(m);
         return -1;
     }
     memset(m->flash, sim_part_erased(part), part->flash_size);
     fill_system_memory(m);
+    if (m->opt)
+        memset(m->opt, 0xFF, part->optbytes_size);
     return 0;
 }
 
@@ -49,7 +53,8 @@ void sim_memory_free(sim_memory *m)
     free(m->ram);
     free(m->ram2);
     free(m->sys);
-    m->flash = m->ram = m->ram2 = m->sys = NULL;
+    free(m->opt);
+    m->flash = m->ram = m->ram2 = m->sys = m->opt = NULL;
 }
 
 static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)
@@ -94,7 +99,17 @@ bool sim_memory_in_options(const sim_memory *m, uint32_t addr, size_t len)
 
 uint8_t *sim_memory_options(sim_memory *m)
 {
-    return m->sys + (m->part->optbytes_base - m->sys_base);
+    return m->opt ? m->opt : m->sys + (m->part->optbytes_base - m->sys_base);
+}
+
+bool sim_memory_in_options2(const sim_memory *m, uint32_t addr, size_t len)
+{
+    return m->part->optbytes2_size && inside(m->part->optbytes2_base, m->part->optbytes2_size, addr, len);
+}
+
+uint8_t *sim_memory_options2(sim_memory *m)
+{
+    return m->part->optbytes2_size ? m->sys + (m->part->optbytes2_base - m->sys_base) : NULL;
 }
 
 uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
@@ -107,5 +122,7 @@ uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
         return m->ram2 + (addr - m->part->ram2_base);
     if (inside(m->sys_base, m->sys_len, addr, len))
         return m->sys + (addr - m->sys_base);
+    if (m->opt && inside(m->part->optbytes_base, m->part->optbytes_size, addr, len))
+        return m->opt + (addr - m->part->optbytes_base);
     return NULL;
 }

@@ -17,6 +17,7 @@ typedef struct sim_memory {
     uint8_t *sys;           /* [sys_base, 0x20000000): system memory, F_SIZE, UID, option bytes */
     uint32_t sys_base;      /* sysmem_base rounded down to 4 KiB (the CPU maps whole pages) */
     uint32_t sys_len;
+    uint8_t *opt;           /* option bytes outside system memory (H7: flash registers), or NULL */
 } sim_memory;
 
 #define SIM_SYS_END 0x20000000u
@@ -38,5 +39,8 @@ bool sim_memory_in_ram2(const sim_memory *m, uint32_t addr, size_t len);
 bool sim_memory_in_free_ram(const sim_memory *m, uint32_t addr, size_t len);
 bool sim_memory_in_options(const sim_memory *m, uint32_t addr, size_t len);
 uint8_t *sim_memory_options(sim_memory *m);
+/* Bank 2's option words (sim_part.optbytes2_base, in system memory), or NULL/false if none. */
+bool sim_memory_in_options2(const sim_memory *m, uint32_t addr, size_t len);
+uint8_t *sim_memory_options2(sim_memory *m);
 
 #endif

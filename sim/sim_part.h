@@ -12,8 +12,11 @@
 enum sim_options_format {
     SIM_OB_F1 = SFI_OPTIONS_F1, /* F0/F1/F3: value and complement pairs; RDP at 0, USER 2, DATA 4-6, WRP 8-14 */
     SIM_OB_F4 = SFI_OPTIONS_F4, /* F2/F4 (and F7, assumed): USER at 0, RDP at 1, nWRP (one bit per sector, 1 = writable) at 8-9 */
-    SIM_OB_RDP = SFI_OPTIONS_RDP, /* L0/L1/L4/G0/G4/WB/H7: RDP at 0 and its complement at rdp_complement; write
-                                   * protection (areas, per family) is not modelled: Write (Un)Protect is NACKed */
+    SIM_OB_RDP = SFI_OPTIONS_RDP, /* L0/L1/L4/G0/G4/WB: option words with complements, RDP at 0; H7: the
+                                   * option registers from FLASH_OPTSR_PRG (sim_flash_options.c, which
+                                   * also models their write protection: WRPROT, WRP areas, WPSN1). The
+                                   * ROM's Write (Un)Protect commands are NACKed on them: a host changes
+                                   * protection through the option area */
 };
 
 /* The empty check (ST's knowledge article "Empty check mechanism on STM32"; libstubflash's
@@ -67,6 +70,9 @@ struct sim_part {
     uint32_t page_erase_ns;
     uint64_t mass_erase_ns;     /* F4: 16 s */
     uint32_t rom_startup_ns;    /* reset to bootloader ready for 0x7F */
+    /* Bank 2's option words (L4/G4 with two banks: WRP2AR, WRP2BR at 0x1FFFF818/0x1FFFF820),
+     * inside system memory; 0: none. Kept after the first area in a --flash file. */
+    uint32_t optbytes2_base, optbytes2_size;
 };
 
 static inline const sfi_family *sim_part_family(const struct sim_part *p) { return &sfi_families[p->family]; }

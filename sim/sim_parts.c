@@ -184,8 +184,9 @@ static const struct sim_part f4_parts[] = {
  * AN3155: Write Memory 8-aligned on these, L0/L1 without mass erase). The F7 has the F4's
  * flash controller, RCC and DMA2 and the newer USART for the stub; the L4, G4, WB, G0, L0 and L1
  * their own RCC, DMA request routing and flash controller; the H7 its RCC, DMAMUX, DMA streams,
- * flash controller and AXI SRAM (each its row of families/families.txt). Write protection
- * is not modelled for the SIM_OB_RDP families (Write Protect and Unprotect are NACKed).
+ * flash controller and AXI SRAM (each its row of families/families.txt). The SIM_OB_RDP
+ * families' write protection lives in their option bytes (sim_flash_options.c); the ROM's Write
+ * Protect and Unprotect commands are NACKed on them.
  *
  * Timings: the facts file gives only the G071 (64-bit 85 us typ, 2 KiB page 22 ms) and the ROM
  * start-up times (F74x 16.6 ms, G0/G4/WB 0.39 ms, H74x 54 ms, L43x 0.86 ms, L47x 55 ms with
@@ -215,7 +216,7 @@ static const struct sim_part more_parts[] = {
         .pid = 0x449, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 32768,
         .ram_base = 0x20000000, .ram_size = 320 * 1024, .bl_ram_start = 0x20004000,
-        .sysmem_base = 0x1FF00000, .sysmem_size = 0xEDC0, .optbytes_base = 0x1FFF0000, .optbytes_size = 16,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0xEDC0, .optbytes_base = 0x1FFF0000, .optbytes_size = 32,
         .flash_size_reg = 0x1FF0F442, .uid_reg = 0x1FF0F420, .cpuid = CORTEX_M7_R0P1, .wrp_pages_per_bit = 1,
         .rdp_level0 = RDP_LEVEL0, .program_bytes = 1, .write_align = 8, .family = SFI_FAMILY_F7,
         .sector_sizes = f7_sectors, .sector_erase_ns = f7_sector_erase_ns, .nsectors = 8,
@@ -227,7 +228,7 @@ static const struct sim_part more_parts[] = {
         .pid = 0x460, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048,
         .ram_base = 0x20000000, .ram_size = 36 * 1024, .bl_ram_start = 0x20002700,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 4, .family = SFI_FAMILY_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
@@ -239,11 +240,12 @@ static const struct sim_part more_parts[] = {
         .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 512 * 1024, .page_size = 2048, .bank2_base = 0x08040000,
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20004000,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+        .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     {
         .name = "stm32l072cz", .description = "STM32L072xZ (192 KiB in two banks, 128-byte pages, erased = 0x00, 20 KiB RAM, bootloader V3.1)",
@@ -272,7 +274,7 @@ static const struct sim_part more_parts[] = {
         .pid = 0x435, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 256 * 1024, .page_size = 2048,
         .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20003100,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
@@ -284,18 +286,19 @@ static const struct sim_part more_parts[] = {
         .pid = 0x415, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 2048, .bank2_base = 0x08080000,
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20003100,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 55000000u,
+        .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     {
         .name = "stm32wb55rg", .description = "STM32WB55xG (1 MiB, 4 KiB pages, 48 KiB RAM for the bootloader, bootloader V3.2)",
         .pid = 0x495, .bl_version = 0x32, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 4096,
         .ram_base = 0x20000000, .ram_size = 48 * 1024, .bl_ram_start = 0x20004000,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF8000, .optbytes_size = 16,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF8000, .optbytes_size = 40,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_WB, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
@@ -303,14 +306,15 @@ static const struct sim_part more_parts[] = {
         .rom_startup_ns = 390000u,
     },
     {
-        /* H7 option bytes are registers (FLASH_OPTSR), not memory: the simulator keeps them at
-         * 0x1FF1F000, an address of its own inside system memory, for the ROM's RDP commands. */
+        /* H7 option bytes are registers: the bootloader takes Write Memory on the option
+         * program registers, FLASH_OPTSR_PRG at 0x52002020 .. FLASH_BOOT_PRGR at 0x52002044
+         * (RM0433 4.9; sim_flash_options.c). */
         .name = "stm32h743zi", .description = "STM32H743xI (2 MiB in two banks of 8 x 128 KiB sectors, 256-bit flash words, 128 KiB DTCM and 512 KiB AXI SRAM, bootloader V3.1)",
         .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 131072, .bank2_base = 0x08100000,
         .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
         .ram2_base = 0x24000000, .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000,
-        .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32,
         .write_align = 8, .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
@@ -329,7 +333,7 @@ static const struct sim_part more_parts[] = {
         .bank2_base = (b2), .hole_base = (hole), .hole_size = (hole_n), .ram_base = 0x20000000,             \
         .ram_size = 128 * 1024, .bl_ram_start = 0x20004100, .ram2_base = 0x24000000,                       \
         .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000, .sysmem_base = 0x1FF00000,                   \
-        .sysmem_size = 0x1E800, .optbytes_base = 0x1FF1F000, .optbytes_size = 16,                          \
+        .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,                          \
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,                      \
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32, .write_align = 8,              \
         .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,                       \
@@ -364,11 +368,12 @@ static const struct sim_part variant_parts[] = {
         .flash_base = 0x08000000, .flash_size = 0x60000, .page_size = 2048, .bank2_base = 0x08040000,
         .hole_base = 0x08020000, .hole_size = 0x20000,
         .ram_base = 0x20000000, .ram_size = 96 * 1024, .bl_ram_start = 0x20004000,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 16,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+        .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     /* L1 0x436 with 256 KiB (the "xCA" parts): F_SIZE reads the code 1 (RM0038: 0 = 384 KiB,
      * 1 = 256 KiB; OpenOCD stm32lx.c), one bank (stm32l151xca.h: FLASH_END 0x0803FFFF, no bank 2). */
@@ -417,3 +422,4 @@ uint32_t sim_part_page_size(const sim_part *p) { return p->page_size; }
 uint8_t sim_part_erased_value(const sim_part *p) { return sim_part_erased(p); }
 uint32_t sim_part_ram_size(const sim_part *p) { return p->ram_size; }
 uint32_t sim_part_bootloader_ram_start(const sim_part *p) { return p->bl_ram_start; }
+uint32_t sim_part_option_bytes_size(const sim_part *p) { return p->optbytes_size + p->optbytes2_size; }

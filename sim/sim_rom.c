@@ -18,6 +18,26 @@ typedef struct rom {
     bool interrupted;
 } rom;
 
+/* H7 with SWAP_BANK_OPT set: the banks trade addresses for every bus master, the bootloader
+ * included (RM0433 4.3.13); sectors are taken to follow the addresses. */
+static uint32_t rom_addr(rom *r, uint32_t addr)
+{
+    const struct sim_part *p = r->env->part;
+    if (!r->env->flash->bank_swap || addr - p->flash_base >= p->flash_size)
+        return addr;
+    uint32_t off = addr - p->flash_base, half = p->bank2_base - p->flash_base;
+    return p->flash_base + (off < half ? off + half : off - half);
+}
+
+static uint16_t rom_page(rom *r, uint16_t page)
+{
+    const struct sim_part *p = r->env->part;
+    if (!r->env->flash->bank_swap)
+        return page;
+    uint32_t per_bank = (p->bank2_base - p->flash_base) / p->page_size;
+    return (uint16_t)(page < per_bank ? page + per_bank : page >= 2 * per_bank ? page : page - per_bank);
+}
+
 static bool rx(rom *r, uint8_t *b)
 {
     if (r->interrupted)
@@ -93,6 +113,7 @@ static void cmd_read(rom *r)
     tx(r, ACK);
     if (!rx_address(r, &addr, &ok))
         return;
+    addr = rom_addr(r, addr);
     uint8_t *src = sim_memory_ptr(r->env->mem, addr, 1);
     if (!ok || !src) {
         tx(r, NACK);
@@ -144,7 +165,7 @@ static enum sim_rom_exit cmd_go(rom *r, uint32_t *go_addr, bool *leave)
  * hardware computes the complements), then reset so they load. */
 static void write_options(rom *r, uint32_t off, const uint8_t *data, unsigned len)
 {
-    uint8_t image[16];
+    uint8_t image[256];
     memset(image, 0xFF, sizeof image);
     memcpy(image + off, data, len);
     sim_flash_rewrite_options(r->env->flash, image);
@@ -159,12 +180,13 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     tx(r, ACK);
     if (!rx_address(r, &addr, &ok))
         return ROM_INTERRUPTED;
+    addr = rom_addr(r, addr);
     bool flash = sim_memory_in_flash(e->mem, addr, 1);
     bool ram = sim_memory_in_free_ram(e->mem, addr, 1);
-    bool opt = sim_memory_in_options(e->mem, addr, 1);
+    bool opt = sim_memory_in_options(e->mem, addr, 1), opt2 = sim_memory_in_options2(e->mem, addr, 1);
     /* AN3155: the address must be aligned to 4 bytes, 8 on F7/G4/H7/L0/L1/L4/WB. */
     uint32_t align = e->part->write_align ? e->part->write_align : 4;
-    if (!ok || !(flash || ram || opt) || (addr & (align - 1))) {
+    if (!ok || !(flash || ram || opt || opt2) || (addr & (align - 1))) {
         tx(r, NACK);
         return ROM_INTERRUPTED;
     }
@@ -182,6 +204,7 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     unsigned len = (unsigned)n + 1;
     bool fits = flash ? sim_memory_in_flash(e->mem, addr, len)
               : ram   ? sim_memory_in_ram(e->mem, addr, len)
+              : opt2  ? sim_memory_in_options2(e->mem, addr, len)
                       : sim_memory_in_options(e->mem, addr, len);
     if (x != cs || (len & 3) || !fits) {
         tx(r, NACK);
@@ -195,6 +218,15 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
         memcpy(sim_memory_ptr(e->mem, addr, len), data, len);
         tx(r, ACK);
         return ROM_INTERRUPTED;
+    }
+    if (opt2) { /* bank 2's option words: the same erase, program and reset */
+        uint8_t image[256];
+        memset(image, 0xFF, sizeof image);
+        memcpy(image + (addr - e->part->optbytes2_base), data, len);
+        sim_flash_rewrite_options2(e->flash, image);
+        tx(r, ACK);
+        *leave = true;
+        return ROM_RESET;
     }
     if (opt) {
         write_options(r, addr - e->part->optbytes_base, data, len);
@@ -222,7 +254,7 @@ static bool erase_pages(rom *r, const uint16_t *pages, unsigned count)
 {
     bool ok = true;
     for (unsigned i = 0; i < count; i++) {
-        if (!sim_flash_erase_page(r->env->flash, pages[i]))
+        if (!sim_flash_erase_page(r->env->flash, rom_page(r, pages[i])))
             ok = false;
         if (!wait_flash(r))
             return false;
@@ -287,6 +319,8 @@ static void cmd_extended_erase(rom *r)
             tx(r, NACK);
             return;
         }
+        if (r->env->flash->bank_swap) /* bank 1 is the one at the flash base */
+            mask = ((mask & 1u) << 1) | ((mask & 2u) >> 1);
         bool ok = sim_flash_mass_erase(r->env->flash, mask);
         if (wait_flash(r))
             tx(r, ok ? ACK : NACK);
@@ -317,8 +351,9 @@ static void cmd_extended_erase(rom *r)
  * layout: bit = 0 protected; on F4 bit n = sector n, into nWRP). */
 static void rewrite_wrp(rom *r, uint32_t wrpr)
 {
-    uint8_t image[16];
-    memcpy(image, sim_memory_options(r->env->mem), sizeof image);
+    uint8_t image[256];
+    memset(image, 0xFF, sizeof image);
+    memcpy(image, sim_memory_options(r->env->mem), r->env->part->optbytes_size);
     if (sim_part_options(r->env->part) == SIM_OB_F4) {
         image[OB4_NWRP] = (uint8_t)wrpr;
         image[OB4_NWRP + 1] = (uint8_t)((image[OB4_NWRP + 1] & 0xF0) | ((wrpr >> 8) & 0x0F));
@@ -374,8 +409,9 @@ static enum sim_rom_exit cmd_write_unprotect(rom *r, bool *leave)
 static enum sim_rom_exit cmd_readout_protect(rom *r, bool *leave)
 {
     tx(r, ACK);
-    uint8_t image[16];
-    memcpy(image, sim_memory_options(r->env->mem), sizeof image);
+    uint8_t image[256];
+    memset(image, 0xFF, sizeof image);
+    memcpy(image, sim_memory_options(r->env->mem), r->env->part->optbytes_size);
     image[sim_options_rdp_offset(r->env->part)] = 0xFF; /* erased RDP = level 1 */
     sim_flash_rewrite_options(r->env->flash, image);
     if (!wait_flash(r))
@@ -399,9 +435,12 @@ static enum sim_rom_exit cmd_readout_unprotect(rom *r, bool *leave)
     f->wrpr = wrpr;
     if (!wait_flash(r))
         return ROM_INTERRUPTED;
-    /* The option bytes go back to their erased state with RDP at level 0. */
-    uint8_t image[16];
+    /* The option bytes go back to their erased state with RDP at level 0; the families with
+     * FLASH_OPTR change only RDP there (RM0351 3.5.1: level 1 to 0 by an option change). */
+    uint8_t image[256];
     memset(image, 0xFF, sizeof image);
+    if (sim_part_options(r->env->part) == SIM_OB_RDP)
+        memcpy(image, sim_memory_options(r->env->mem), r->env->part->optbytes_size);
     image[sim_options_rdp_offset(r->env->part)] = r->env->part->rdp_level0;
     sim_flash_rewrite_options(f, image);
     if (!wait_flash(r))

@@ -95,7 +95,7 @@ static uint8_t *board_flash(struct fx *x)
     sf_session_close(x->s);
     size_t len;
     uint8_t *f = bh_load_file(x->file, &len);
-    assert_int_equal(len, x->flash_size + 16);
+    assert_int_equal(len, x->flash_size + sim_part_option_bytes_size(sim_part_find(x->part)));
     return f;
 }
 
@@ -224,7 +224,7 @@ static void test_image_too_big_leaves_flash_untouched(void **state)
     assert_int_equal(sf_session_write_image(x->s, big, SF_WRITE_VERIFY), SF_ERR_FIT);
     assert_non_null(strstr(sf_session_last_error(x->s), "does not fit"));
     uint8_t *after = board_flash(x);
-    assert_memory_equal(after, before, x->flash_size + 16);
+    assert_memory_equal(after, before, x->flash_size + sim_part_option_bytes_size(sim_part_find(x->part)));
     free(before), free(after), free(a);
     sf_image_free(ia);
     sf_image_free(big);

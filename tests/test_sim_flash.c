@@ -15,7 +15,7 @@
 struct fx {
     const struct sim_part *part;
     sim_clock clock;
-    uint8_t *mem, opt[16];
+    uint8_t *mem, opt[256];
     sim_flash f;
 };
 

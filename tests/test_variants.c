@@ -68,7 +68,7 @@ static uint8_t *fx_flash(struct fx *x)
     sf_session_close(x->s);
     size_t len;
     uint8_t *f = bh_load_file(x->file, &len);
-    assert_int_equal(len, x->v->end - 0x08000000u + 16);
+    assert_int_equal(len, x->v->end - 0x08000000u + sim_part_option_bytes_size(sim_part_find(x->v->part)));
     return f;
 }
 
@@ -189,7 +189,7 @@ static void test_an_address_in_the_hole_is_refused_before_erasing(void **state)
             /* Erasing a range that reaches into the hole is refused as well. */
             assert_int_equal(sf_session_erase_range(x->s, v->hole - 256, 512), SF_ERR_FIT);
             uint8_t *after = fx_flash(x);
-            assert_memory_equal(before, after, v->end - 0x08000000u + 16);
+            assert_memory_equal(before, after, v->end - 0x08000000u + sim_part_option_bytes_size(sim_part_find(v->part)));
             free(before);
             free(after);
             free(fw);

@@ -16,11 +16,11 @@ _stubflash()
 {
     local cur prev words cword
     _init_completion || return
-    local commands="ports info write rollback verify read erase go protect unprotect reset config chips"
+    local commands="ports info write rollback verify read erase go protect unprotect reset options config chips"
     local options="-p --port -b --baud --no-stub --stub-baud --before --after --enter --protocol
         --ymodem-start --json -q --quiet -v --verbose -h --help -V --version --address --format
         --no-verify --go --size --all --range --write --readout --yes --erase-all --level
-        --irreversibly-lock-the-chip --no-backup --force --data --require-signature --stub --board
+        --irreversibly-lock-the-chip --allow-no-bootloader --bank-swap --no-backup --force --data --require-signature --stub --board
         --wait --wait="
     case $prev in
         -p | --port)

@@ -88,6 +88,9 @@ uint8_t sim_part_erased_value(const sim_part *part);
 uint32_t sim_part_ram_size(const sim_part *part);
 /* First RAM address the ROM bootloader leaves to the host (Write Memory / Go). */
 uint32_t sim_part_bootloader_ram_start(const sim_part *part);
+/* Bytes of option bytes the board keeps (after the flash in a --flash file; bank 2's words
+ * after the first area's on the L4/G4 with two banks). */
+uint32_t sim_part_option_bytes_size(const sim_part *part);
 
 /* Create a board (powered, not yet running). On failure returns NULL and, if err is not
  * NULL, stores a malloc'd message the caller frees. */

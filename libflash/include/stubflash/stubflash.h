@@ -22,6 +22,7 @@
 #include "device.h"
 #include "image.h"
 #include "job.h"
+#include "options.h"
 #include "port.h"
 #include "session.h"
 #include "signature.h"

@@ -1,0 +1,400 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* option_layouts.c - every option-byte field of each family, by the reference manual's name.
+ *
+ * A field is given twice: where the ROM bootloader shows it in the option area (a byte offset
+ * and bits of the 32-bit little-endian word there; the manuals' "option byte organisation"
+ * tables), and the register and bit it loads into (ST's CMSIS device headers: FLASH_OBR_* and
+ * FLASH_WRPR on F0/F1/F3, FLASH_OPTCR_* on F2/F4/F7, FLASH_OPTR_* and FLASH_WRPxR on the
+ * others). tests/test_options.c checks both against each other and against the headers' bit
+ * positions it lists. Sources per table below.
+ *
+ * The H7's option bytes are registers: its bootloader takes Read and Write Memory on the option
+ * program registers (FLASH_OPTSR_PRG ... FLASH_BOOT_PRGR; ST's community answer on writing
+ * FLASH_BOOT_PRGR through the bootloader), loaded after its reset.
+ */
+#include "option_layouts.h"
+
+#include <string.h>
+
+#define NONE_ROM 0xFFFFFFFFu
+#define F(nm, rg, bit, off, sh, w, fl, romv, text) {nm, rg, bit, off, sh, w, fl, romv, text}
+#define ENTRIES(a) a, sizeof(a) / sizeof((a)[0])
+
+/* F1: RM0008 Rev 21 section 2.5 "Option bytes" (table 7: RDP at 0x1FFFF800, USER 0x1FFFF802,
+ * Data0/1 0x1FFFF804/6, WRP0-3 0x1FFFF808-E, each with its complement in the next byte) and
+ * 3.4 (FLASH_OBR, FLASH_WRPR); stm32f103xg.h: FLASH_OBR_RDPRT bit 1, WDG_SW 2, nRST_STOP 3,
+ * nRST_STDBY 4, BFB2 5 (XL density), DATA0 10, DATA1 18. */
+static const sfi_opt_field f1_fields[] = {
+    F("RDP", "OB_RDP", 0, 0, 0, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xA5 off, any other value on"),
+    F("WDG_SW", "FLASH_OBR", 2, 2, 0, 1, 0, NONE_ROM, "1: watchdog started by software, 0: by hardware at reset"),
+    F("nRST_STOP", "FLASH_OBR", 3, 2, 1, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OBR", 4, 2, 2, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("BFB2", "FLASH_OBR", 5, 2, 3, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "XL density: 0 boots bank 2 (through the bootloader) when it holds firmware, 1 boots bank 1"),
+    F("DATA0", "FLASH_OBR", 10, 4, 0, 8, 0, NONE_ROM, "user data byte 0"),
+    F("DATA1", "FLASH_OBR", 18, 6, 0, 8, 0, NONE_ROM, "user data byte 1"),
+    F("WRP0", "FLASH_WRPR", 0, 8, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of page groups 0-7 (bit = 0: protected)"),
+    F("WRP1", "FLASH_WRPR", 8, 10, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of page groups 8-15"),
+    F("WRP2", "FLASH_WRPR", 16, 12, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of page groups 16-23"),
+    F("WRP3", "FLASH_WRPR", 24, 14, 0, 8, SFI_OPT_WRP, NONE_ROM,
+      "write protection of page groups 24-31 (bit 31: the rest of flash)"),
+};
+
+/* F0: RM0091 Rev 10 section 4 "Option bytes" (table 13, the F1's organisation; USER bits) and
+ * 4.5.5 FLASH_OBR; stm32f072xb.h: FLASH_OBR_IWDG_SW bit 8, nRST_STOP 9, nRST_STDBY 10, nBOOT0 11,
+ * nBOOT1 12, VDDA_MONITOR 13, RAM_PARITY_CHECK 14, BOOT_SEL 15, DATA0 16, DATA1 24. */
+static const sfi_opt_field f0_fields[] = {
+    F("RDP", "OB_RDP", 0, 0, 0, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("WDG_SW", "FLASH_OBR", 8, 2, 0, 1, 0, NONE_ROM, "1: watchdog started by software, 0: by hardware at reset"),
+    F("nRST_STOP", "FLASH_OBR", 9, 2, 1, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OBR", 10, 2, 2, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("nBOOT0", "FLASH_OBR", 11, 2, 3, 1, 0, NONE_ROM, "F04x/F09x: replaces the BOOT0 pin when BOOT_SEL is 0"),
+    F("nBOOT1", "FLASH_OBR", 12, 2, 4, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
+    F("VDDA_MONITOR", "FLASH_OBR", 13, 2, 5, 1, 0, NONE_ROM, "1: VDDA supervisor on, 0: off"),
+    F("RAM_PARITY_CHECK", "FLASH_OBR", 14, 2, 6, 1, 0, NONE_ROM, "0: SRAM parity check on, 1: off"),
+    F("BOOT_SEL", "FLASH_OBR", 15, 2, 7, 1, SFI_OPT_NO_ROM, 1,
+      "F04x/F09x: 1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("DATA0", "FLASH_OBR", 16, 4, 0, 8, 0, NONE_ROM, "user data byte 0"),
+    F("DATA1", "FLASH_OBR", 24, 6, 0, 8, 0, NONE_ROM, "user data byte 1"),
+    F("WRP0", "FLASH_WRPR", 0, 8, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 0-7 (bit = 0: protected)"),
+    F("WRP1", "FLASH_WRPR", 8, 10, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 8-15"),
+    F("WRP2", "FLASH_WRPR", 16, 12, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 16-23 (128 KiB parts)"),
+    F("WRP3", "FLASH_WRPR", 24, 14, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 24-31 (128 KiB parts)"),
+};
+
+/* F3: RM0316 Rev 8 section 4 "Option bytes" and 4.5.5 FLASH_OBR; stm32f303xc.h:
+ * FLASH_OBR_IWDG_SW bit 8, nRST_STOP 9, nRST_STDBY 10, nBOOT1 12, VDDA_MONITOR 13, SRAM_PE 14,
+ * DATA0 16, DATA1 24. */
+static const sfi_opt_field f3_fields[] = {
+    F("RDP", "OB_RDP", 0, 0, 0, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("WDG_SW", "FLASH_OBR", 8, 2, 0, 1, 0, NONE_ROM, "1: watchdog started by software, 0: by hardware at reset"),
+    F("nRST_STOP", "FLASH_OBR", 9, 2, 1, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OBR", 10, 2, 2, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("nBOOT1", "FLASH_OBR", 12, 2, 4, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
+    F("VDDA_MONITOR", "FLASH_OBR", 13, 2, 5, 1, 0, NONE_ROM, "1: VDDA supervisor on, 0: off"),
+    F("SRAM_PE", "FLASH_OBR", 14, 2, 6, 1, 0, NONE_ROM, "F303xD/E: 0 SRAM parity check on, 1 off"),
+    F("DATA0", "FLASH_OBR", 16, 4, 0, 8, 0, NONE_ROM, "user data byte 0"),
+    F("DATA1", "FLASH_OBR", 24, 6, 0, 8, 0, NONE_ROM, "user data byte 1"),
+    F("WRP0", "FLASH_WRPR", 0, 8, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of page groups 0-7 (bit = 0: protected)"),
+    F("WRP1", "FLASH_WRPR", 8, 10, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of page groups 8-15"),
+    F("WRP2", "FLASH_WRPR", 16, 12, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of page groups 16-23"),
+    F("WRP3", "FLASH_WRPR", 24, 14, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of page groups 24-31"),
+};
+
+/* F2/F4: RM0090 Rev 19 section 3.6.1 (table 16: the word at 0x1FFFC000 holds FLASH_OPTCR
+ * bits 15:0, the one at 0x1FFFC008 bits 31:16) and 3.9.10 FLASH_OPTCR; stm32f407xx.h and
+ * stm32f429xx.h: FLASH_OPTCR_BOR_LEV bit 2, BFB2 4 (F42x/43x), WDG_SW 5, nRST_STOP 6,
+ * nRST_STDBY 7, RDP 8, nWRP 16, SPRMOD 31 (F401/F411/F42x). */
+static const sfi_opt_field f4_fields[] = {
+    F("BOR_LEV", "FLASH_OPTCR", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 3 off, 2 level 1 (~2.1 V), 1 level 2 (~2.4 V), 0 level 3 (~2.7 V)"),
+    F("BFB2", "FLASH_OPTCR", 4, 0, 4, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "F42x/43x: 1 boots bank 2 (through the bootloader) when it holds firmware, 0 bank 1"),
+    F("WDG_SW", "FLASH_OPTCR", 5, 0, 5, 1, 0, NONE_ROM, "1: watchdog started by software, 0: by hardware at reset"),
+    F("nRST_STOP", "FLASH_OPTCR", 6, 0, 6, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OPTCR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("nWRP", "FLASH_OPTCR", 16, 8, 0, 12, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
+    F("SPRMOD", "FLASH_OPTCR", 31, 8, 15, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "F401/F411/F42x: 1 makes nWRP select proprietary code readout protection (PCROP) instead"),
+};
+
+/* F7: RM0385 Rev 8 section 3.4 (table 6 "option byte organization": 0x1FFF0000 FLASH_OPTCR
+ * bits 15:0, 0x1FFF0008 bits 31:16, 0x1FFF0010 BOOT_ADD0, 0x1FFF0018 BOOT_ADD1, each with its
+ * complement in bits 31:16) and 3.7.6/3.7.7 FLASH_OPTCR/OPTCR1; stm32f767xx.h:
+ * FLASH_OPTCR_BOR_LEV bit 2, WWDG_SW 4, IWDG_SW 5, nRST_STOP 6, nRST_STDBY 7, RDP 8, nWRP 16,
+ * nDBOOT 28, nDBANK 29 (F76x/77x), IWDG_STDBY 30, IWDG_STOP 31; FLASH_OPTCR1_BOOT_ADD0 0,
+ * BOOT_ADD1 16. */
+static const sfi_opt_field f7_fields[] = {
+    F("BOR_LEV", "FLASH_OPTCR", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 3 off, 2 level 1, 1 level 2, 0 level 3"),
+    F("WWDG_SW", "FLASH_OPTCR", 4, 0, 4, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    F("IWDG_SW", "FLASH_OPTCR", 5, 0, 5, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("nRST_STOP", "FLASH_OPTCR", 6, 0, 6, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OPTCR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("nWRP", "FLASH_OPTCR", 16, 8, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
+    F("nDBOOT", "FLASH_OPTCR", 28, 8, 12, 1, SFI_OPT_READ_ONLY, NONE_ROM, "F76x/77x: 0 dual-bank boot on, 1 off"),
+    F("nDBANK", "FLASH_OPTCR", 29, 8, 13, 1, SFI_OPT_READ_ONLY, NONE_ROM, "F76x/77x: 0 two banks, 1 one bank"),
+    F("IWDG_STDBY", "FLASH_OPTCR", 30, 8, 14, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("IWDG_STOP", "FLASH_OPTCR", 31, 8, 15, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("BOOT_ADD0", "FLASH_OPTCR1", 0, 16, 0, 16, 0, NONE_ROM,
+      "boot address with BOOT0 low, address bits 29:14 (0x0080: 0x00200000, flash on the ITCM)"),
+    F("BOOT_ADD1", "FLASH_OPTCR1", 16, 24, 0, 16, SFI_OPT_NO_ROM, 0x0040,
+      "boot address with BOOT0 high, address bits 29:14 (0x0040: 0x00100000, the ROM bootloader)"),
+};
+
+/* L0: RM0367 Rev 7 section 3.4.1 (table 19: 0x1FF80000 FLASH_OPTR bits 15:0, 0x1FF80004 bits
+ * 31:16, 0x1FF80008/0C WRPROT1, each with its complement in bits 31:16) and 3.7.8 FLASH_OPTR;
+ * stm32l073xx.h: FLASH_OPTR_RDPROT bit 0, WPRMOD 8, BOR_LEV 16, IWDG_SW 20, nRST_STOP 21,
+ * nRST_STDBY 22, BFB2 23 (cat.5), nBOOT1 31; FLASH_WRPR_WRP bit 0. */
+static const sfi_opt_field l0_fields[] = {
+    F("RDP", "FLASH_OPTR", 0, 0, 0, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("WPRMOD", "FLASH_OPTR", 8, 0, 8, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: WRPROT bits select PCROP (read protection of code) instead"),
+    F("BOR_LEV", "FLASH_OPTR", 16, 4, 0, 4, 0, NONE_ROM, "brown-out reset: 0x8 level 1 (~1.7 V) .. 0xC level 5 (~2.9 V), else off"),
+    F("IWDG_SW", "FLASH_OPTR", 20, 4, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("nRST_STOP", "FLASH_OPTR", 21, 4, 5, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OPTR", 22, 4, 6, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("BFB2", "FLASH_OPTR", 23, 4, 7, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "cat.5: 1 boots bank 2 (through the bootloader) when it holds firmware, 0 bank 1"),
+    F("nBOOT1", "FLASH_OPTR", 31, 4, 15, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
+    F("WRPROT1_L", "FLASH_WRPR", 0, 8, 0, 16, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 0-15 (4 KiB each; bit = 1: protected)"),
+    F("WRPROT1_H", "FLASH_WRPR", 16, 12, 0, 16, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 16-31 (bit = 1: protected)"),
+};
+
+/* L1: RM0038 Rev 17 section 3.4.1 (table 13: the L0's organisation) and 3.9.8 FLASH_OBR;
+ * stm32l152xe.h: FLASH_OBR_RDPRT bit 0, SPRMOD 8, BOR_LEV 16, IWDG_SW 20, nRST_STOP 21,
+ * nRST_STDBY 22, BFB2 23 (cat.4/5/6); FLASH_WRPR1 bit 0. */
+static const sfi_opt_field l1_fields[] = {
+    F("RDP", "FLASH_OBR", 0, 0, 0, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("SPRMOD", "FLASH_OBR", 8, 0, 8, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: WRP bits select PCROP (read protection of code) instead"),
+    F("BOR_LEV", "FLASH_OBR", 16, 4, 0, 4, 0, NONE_ROM, "brown-out reset: 0x8 level 1 (~1.7 V) .. 0xC level 5 (~2.9 V), else off"),
+    F("IWDG_SW", "FLASH_OBR", 20, 4, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("nRST_STOP", "FLASH_OBR", 21, 4, 5, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OBR", 22, 4, 6, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("BFB2", "FLASH_OBR", 23, 4, 7, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "cat.4/5/6: 1 boots bank 2 (through the bootloader) when it holds firmware, 0 bank 1"),
+    F("WRP1_L", "FLASH_WRPR1", 0, 8, 0, 16, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 0-15 (4 KiB each; bit = 1: protected)"),
+    F("WRP1_H", "FLASH_WRPR1", 16, 12, 0, 16, SFI_OPT_WRP, NONE_ROM, "write protection of sectors 16-31 (bit = 1: protected)"),
+};
+
+/* The FLASH_OPTR families keep each word at a multiple of 8 with its complement after it. */
+#define OPTR_RDP F("RDP", "FLASH_OPTR", 0, 0, 0, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1")
+#define OPTR_COMMON                                                                                            \
+    F("nRST_STOP", "FLASH_OPTR", 12, 0, 12, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),  \
+    F("nRST_STDBY", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"), \
+    F("nRST_SHDW", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"), \
+    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"), \
+    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"), \
+    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"), \
+    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware")
+/* Bank 2's areas (L4, G4 with two banks): WRP2AR at 0x1FFFF818, WRP2BR at 0x1FFFF820. */
+#define WRP2_AREAS(w)                                                                                          \
+    F("WRP2A_STRT", "FLASH_WRP2AR", 0, SFI_OPT_AREA2 + 0x18, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A of bank 2"), \
+    F("WRP2A_END", "FLASH_WRP2AR", 16, SFI_OPT_AREA2 + 0x18, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area A; below STRT: no area"), \
+    F("WRP2B_STRT", "FLASH_WRP2BR", 0, SFI_OPT_AREA2 + 0x20, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area B of bank 2"), \
+    F("WRP2B_END", "FLASH_WRP2BR", 16, SFI_OPT_AREA2 + 0x20, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area B; below STRT: no area")
+#define WRP_AREAS(reg_a, reg_b, w)                                                                             \
+    F("WRP1A_STRT", reg_a, 0, 0x18, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A (bank 1)"), \
+    F("WRP1A_END", reg_a, 16, 0x18, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of area A; an END below STRT: no area"), \
+    F("WRP1B_STRT", reg_b, 0, 0x20, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area B (bank 1)"), \
+    F("WRP1B_END", reg_b, 16, 0x20, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of area B; an END below STRT: no area")
+
+/* L4: RM0351 Rev 9 section 3.4.1 (table 11: 0x1FFF7800 FLASH_OPTR, 0x1FFF7808 PCROP1SR,
+ * 0x1FFF7810 PCROP1ER, 0x1FFF7818 WRP1AR, 0x1FFF7820 WRP1BR, each word followed by its
+ * complement; bank 2's WRP2AR/WRP2BR at 0x1FFFF818/0x1FFFF820) and 3.7.8; stm32l476xx.h: FLASH_OPTR_BOR_LEV bit 8 ..
+ * BFB2 20, DUALBANK 21, nBOOT1 23, SRAM2_PE 24, SRAM2_RST 25; stm32l4r5xx.h / stm32l433xx.h:
+ * nSWBOOT0 26, nBOOT0 27; FLASH_WRP1AR_WRP1A_STRT bit 0, WRP1A_END 16. */
+static const sfi_opt_field l4_fields[] = {
+    OPTR_RDP,
+    F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("BFB2", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "dual-bank boot: 1 boots bank 2 (through the bootloader) when it holds firmware, 0 bank 1"),
+    F("DUALBANK", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1 MiB and 512 KiB parts: 1 two banks, 0 one"),
+    F("nBOOT1", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM1"),
+    F("SRAM2_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 parity check on, 1: off"),
+    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1,
+      "L41x-L46x, L4+: 1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "L41x-L46x, L4+: replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("PCROP1_STRT", "FLASH_PCROP1SR", 0, 0x08, 0, 16, SFI_OPT_READ_ONLY, NONE_ROM, "first double word of the PCROP area (bank 1)"),
+    F("PCROP1_END", "FLASH_PCROP1ER", 0, 0x10, 0, 16, SFI_OPT_READ_ONLY, NONE_ROM, "last double word of the PCROP area"),
+    F("PCROP_RDP", "FLASH_PCROP1ER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: the PCROP area is erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
+    WRP2_AREAS(8),
+};
+
+/* G4: RM0440 Rev 7 section 5.4.1 (table 29: the L4's organisation at 0x1FFF7800) and 5.7.8;
+ * stm32g474xx.h: FLASH_OPTR_BOR_LEV bit 8, BFB2 20, DBANK 22, nBOOT1 23, SRAM_PE 24,
+ * CCMSRAM_RST 25, nSWBOOT0 26, nBOOT0 27, NRST_MODE 28, IRHEN 30; FLASH_WRP1AR_WRP1A_STRT
+ * bit 0, WRP1A_END 16 (7 bits each). */
+static const sfi_opt_field g4_fields[] = {
+    OPTR_RDP,
+    F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("BFB2", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "dual-bank boot: 1 boots bank 2 (through the bootloader) when it holds firmware, 0 bank 1"),
+    F("DBANK", "FLASH_OPTR", 22, 0, 22, 1, SFI_OPT_READ_ONLY, NONE_ROM, "cat.3: 1 two banks of 2 KiB pages, 0 one bank of 4 KiB pages"),
+    F("nBOOT1", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM1"),
+    F("SRAM_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM1 and CCM SRAM parity check on, 1: off"),
+    F("CCMSRAM_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: CCM SRAM erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("NRST_MODE", "FLASH_OPTR", 28, 0, 28, 2, SFI_OPT_NO_ROM, 3,
+      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"),
+    F("IRHEN", "FLASH_OPTR", 30, 0, 30, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin"),
+    F("PCROP1_STRT", "FLASH_PCROP1SR", 0, 0x08, 0, 15, SFI_OPT_READ_ONLY, NONE_ROM, "first double word of the PCROP area (bank 1)"),
+    F("PCROP1_END", "FLASH_PCROP1ER", 0, 0x10, 0, 15, SFI_OPT_READ_ONLY, NONE_ROM, "last double word of the PCROP area"),
+    F("PCROP_RDP", "FLASH_PCROP1ER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: the PCROP area is erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 7),
+    WRP2_AREAS(7),
+};
+
+/* G0: RM0444 Rev 5 section 3.4.1 (table 15: 0x1FFF7800 FLASH_OPTR, 0x1FFF7808 PCROP1ASR,
+ * 0x1FFF7810 PCROP1AER, 0x1FFF7818 WRP1AR, 0x1FFF7820 WRP1BR, each with its complement after
+ * it) and 3.7.8; stm32g071xx.h: FLASH_OPTR_BORR_LEV bit 11, BORF_LEV 9, BOR_EN 8,
+ * nRST_STOP 13, nRST_STDBY 14, nRST_SHDW 15, IWDG_SW 16 .. WWDG_SW 19, RAM_PARITY_CHECK 22,
+ * nBOOT_SEL 24, nBOOT1 25, nBOOT0 26, NRST_MODE 27, IRHEN 29; stm32g0b1xx.h: nSWAP_BANK 20,
+ * DUAL_BANK 21; FLASH_WRP1AR_WRP1A_STRT bit 0, WRP1A_END 16 (6 bits on the G07x). */
+static const sfi_opt_field g0_fields[] = {
+    F("RDP", "FLASH_OPTR", 0, 0, 0, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("BOR_EN", "FLASH_OPTR", 8, 0, 8, 1, 0, NONE_ROM, "1: brown-out reset at the BORF/BORR levels, 0: power-on reset only"),
+    F("BORF_LEV", "FLASH_OPTR", 9, 0, 9, 2, 0, NONE_ROM, "falling brown-out level: 0 ~2.0 V, 1 ~2.2 V, 2 ~2.5 V, 3 ~2.8 V"),
+    F("BORR_LEV", "FLASH_OPTR", 11, 0, 11, 2, 0, NONE_ROM, "rising brown-out level: 0 ~2.1 V, 1 ~2.3 V, 2 ~2.6 V, 3 ~2.9 V"),
+    F("nRST_STOP", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("nRST_SHDW", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"),
+    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    F("nSWAP_BANK", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM, "G0B/C: 0 swaps the banks (bank 2 boots), 1 not"),
+    F("DUAL_BANK", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "G0B/C: 1 two banks, 0 one"),
+    F("RAM_PARITY_CHECK", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: SRAM parity check on, 1: off"),
+    F("nBOOT_SEL", "FLASH_OPTR", 24, 0, 24, 1, SFI_OPT_NO_ROM, 0,
+      "0 boots as the BOOT0 pin says, 1 as nBOOT0 says (the pin is ignored; factory value)"),
+    F("nBOOT1", "FLASH_OPTR", 25, 0, 25, 1, SFI_OPT_NO_ROM, 1,
+      "with boot selection high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
+    F("nBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1,
+      "replaces the BOOT0 pin when nBOOT_SEL is 1: 1 main flash (the ROM only while flash is empty), 0 the bootloader"),
+    F("NRST_MODE", "FLASH_OPTR", 27, 0, 27, 2, SFI_OPT_NO_ROM, 3,
+      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"),
+    F("IRHEN", "FLASH_OPTR", 29, 0, 29, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin"),
+    F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "first 512-byte block of PCROP area A"),
+    F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "last 512-byte block of PCROP area A"),
+    F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: PCROP areas are erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 6),
+};
+
+/* WB: RM0434 Rev 10 section 3.4.1 (table 9: the L4's organisation at 0x1FFF8000) and 3.10.8;
+ * stm32wb55xx.h: FLASH_OPTR_ESE bit 8, BOR_LEV 9, nRST_STOP 12 .. WWDG_SW 19, nBOOT1 23,
+ * SRAM2_PE 24, SRAM2_RST 25, nSWBOOT0 26, nBOOT0 27, AGC_TRIM 29; FLASH_WRP1AR_WRP1A_STRT bit 0,
+ * WRP1A_END 16 (8 bits). */
+static const sfi_opt_field wb_fields[] = {
+    OPTR_RDP,
+    F("ESE", "FLASH_OPTR", 8, 0, 8, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the wireless stack's secure flash area is enabled"),
+    F("BOR_LEV", "FLASH_OPTR", 9, 0, 9, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("nBOOT1", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM1"),
+    F("SRAM2_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 parity check on, 1: off"),
+    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("AGC_TRIM", "FLASH_OPTR", 29, 0, 29, 3, SFI_OPT_READ_ONLY, NONE_ROM, "the radio's automatic gain control trimming"),
+    F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 9, SFI_OPT_READ_ONLY, NONE_ROM, "first 2 KiB block of PCROP area A"),
+    F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 9, SFI_OPT_READ_ONLY, NONE_ROM, "last 2 KiB block of PCROP area A"),
+    F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: PCROP areas are erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
+};
+
+/* H7: RM0433 Rev 7 section 4.9 (the option registers from FLASH_OPTSR_PRG at 0x52002020:
+ * +0x00 OPTSR_PRG, +0x0C PRAR_PRG1, +0x14 SCAR_PRG1, +0x1C WPSN_PRG1R, +0x24 BOOT_PRGR; each
+ * _PRG after its _CUR) and 4.4 (option bytes); stm32h743xx.h: FLASH_OPTSR_BOR_LEV bit 2,
+ * IWDG1_SW 4, NRST_STOP_D1 6, NRST_STBY_D1 7, RDP 8, FZ_IWDG_STOP 17, FZ_IWDG_SDBY 18,
+ * ST_RAM_SIZE 19, SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_WPSN_WRPSN bit 0;
+ * FLASH_BOOT_ADD0 bit 0, BOOT_ADD1 16. Bank 2's WPSN_PRG2R (0x5200213C) is not read. */
+static const sfi_opt_field h7_fields[] = {
+    F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
+    F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("NRST_STOP_D1", "FLASH_OPTSR_PRG", 6, 0, 6, 1, 0, NONE_ROM, "0: reset when D1 enters Stop mode, 1: no reset"),
+    F("NRST_STBY_D1", "FLASH_OPTSR_PRG", 7, 0, 7, 1, 0, NONE_ROM, "0: reset when D1 enters Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTSR_PRG", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("FZ_IWDG_STOP", "FLASH_OPTSR_PRG", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("FZ_IWDG_SDBY", "FLASH_OPTSR_PRG", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19, 0, 19, 2, SFI_OPT_READ_ONLY, NONE_ROM, "RAM kept for ST's secure library"),
+    F("SECURITY", "FLASH_OPTSR_PRG", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: secure access mode"),
+    F("IO_HSLV", "FLASH_OPTSR_PRG", 29, 0, 29, 1, 0, NONE_ROM, "1: I/O high-speed at low voltage (only with VDD below 2.7 V)"),
+    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not"),
+    F("PROT_AREA_START", "FLASH_PRAR_PRG1", 0, 0x0C, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's PCROP area"),
+    F("PROT_AREA_END", "FLASH_PRAR_PRG1", 16, 0x0C, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMEP", "FLASH_PRAR_PRG1", 31, 0x0C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the PCROP area is erased on a readout protection regression"),
+    F("SEC_AREA_START", "FLASH_SCAR_PRG1", 0, 0x14, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's secure area"),
+    F("SEC_AREA_END", "FLASH_SCAR_PRG1", 16, 0x14, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMES", "FLASH_SCAR_PRG1", 31, 0x14, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the secure area is erased on a readout protection regression"),
+    F("WRPSN1", "FLASH_WPSN_PRG1R", 0, 0x1C, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of bank 1, bit n = sector n (0: protected)"),
+    F("BOOT_ADD0", "FLASH_BOOT_PRGR", 0, 0x24, 0, 16, 0, NONE_ROM,
+      "boot address with BOOT0 low, address bits 31:16 (0x0800: 0x08000000, flash)"),
+    F("BOOT_ADD1", "FLASH_BOOT_PRGR", 16, 0x24, 16, 16, SFI_OPT_NO_ROM, 0x1FF0,
+      "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
+};
+
+static const sfi_opt_layout layouts[] = {
+    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0},
+    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
+    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0},
+    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0},
+    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0},
+    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0},
+    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0},
+    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40},
+    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
+    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
+    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},
+    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0, 0},
+};
+
+const sfi_opt_layout *sfi_opt_layout_of(const char *family)
+{
+    for (size_t i = 0; family && i < sizeof layouts / sizeof layouts[0]; i++)
+        if (!strcmp(layouts[i].family, family))
+            return &layouts[i];
+    return NULL;
+}
+
+const sfi_opt_layout *sfi_opt_layout_at(size_t i) { return i < sizeof layouts / sizeof layouts[0] ? &layouts[i] : NULL; }
+
+static uint32_t mask_of(const sfi_opt_field *f) { return f->width >= 32 ? 0xFFFFFFFFu : (1u << f->width) - 1u; }
+
+static uint32_t load32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+
+static void store32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Images are at least offset + 4 bytes long: the layouts keep fields inside their size and
+ * callers pad the buffer (SFI_OPT_IMAGE_MAX). */
+uint32_t sfi_opt_get(const sfi_opt_field *f, const uint8_t *image) { return (load32(image + f->offset) >> f->shift) & mask_of(f); }
+
+void sfi_opt_put(const sfi_opt_field *f, uint8_t *image, uint32_t value)
+{
+    uint32_t w = load32(image + f->offset), m = mask_of(f) << f->shift;
+    store32(image + f->offset, (w & ~m) | ((value << f->shift) & m));
+}
+
+static void complement_area(const sfi_opt_layout *l, uint8_t *image, unsigned size)
+{
+    for (unsigned i = 0; i < size; i++) {
+        switch (l->complement) {
+        case SFI_OPT_COMPL_BYTE: if (i % 2 == 1) image[i] = (uint8_t)~image[i - 1]; break;
+        case SFI_OPT_COMPL_HALFWORD: if (i % 4 >= 2) image[i] = (uint8_t)~image[i - 2]; break;
+        case SFI_OPT_COMPL_WORD: if (i % 8 >= 4) image[i] = (uint8_t)~image[i - 4]; break;
+        default: break;
+        }
+    }
+}
+
+void sfi_opt_complement(const sfi_opt_layout *l, uint8_t *image)
+{
+    complement_area(l, image, l->size);
+    complement_area(l, image + SFI_OPT_AREA2, l->size2);
+}
+
+bool sfi_opt_complements_ok(const sfi_opt_layout *l, const uint8_t *image)
+{
+    uint8_t copy[256];
+    memcpy(copy, image, l->size);
+    complement_area(l, copy, l->size);
+    return memcmp(copy, image, l->size) == 0;
+}

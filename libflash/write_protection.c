@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* write_protection.c - write protection on every family whose option bytes this library
+ * knows, read from the option area and set or removed through it where the ROM's Write
+ * Protect / Write Unprotect commands do not serve (stubflash/options.h):
+ *   F0/F1/F3  WRP bits, one per group of pages (bit = 0: protected; the ROM's commands)
+ *   F2/F4/F7  nWRP, one bit per sector (bit = 0: protected; the ROM's commands)
+ *   L0/L1     WRPROT1 / WRP1, one bit per 4 KiB sector (bit = 1: protected; RM0367 3.4.1,
+ *             RM0038 3.4.1): through the option area
+ *   H7        WRPSN1, one bit per sector of bank 1 (bit = 0: protected; RM0433 4.5.3): through
+ *             the option registers
+ *   L4/G0/G4/WB  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
+ *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
+ *             through the option area; on the L4/G4 with two banks also bank 2's WRP2A and
+ *             WRP2B (0x1FFFF818/0x1FFFF820), which protect/unprotect --write clear and
+ *             `options set` sets (protect --write takes pages of bank 1)
+ * The H7's bank 2 (WPSN_PRG2R) is not read: its sectors count as writable. */
+#include "option_layouts.h"
+#include "session_internal.h"
+#include "stubflash/options.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum wrp_kind { WRP_NONE, WRP_F1_BITS, WRP_SECTORS, WRP_L0_BITS, WRP_AREAS, WRP_H7_SECTORS };
+
+static enum wrp_kind kind_of(const sfi_opt_layout *l)
+{
+    if (!l)
+        return WRP_NONE;
+    if (l->complement == SFI_OPT_COMPL_BYTE)
+        return WRP_F1_BITS;
+    if (!strcmp(l->family, "F4") || !strcmp(l->family, "F7"))
+        return WRP_SECTORS;
+    if (!strcmp(l->family, "L0") || !strcmp(l->family, "L1"))
+        return WRP_L0_BITS;
+    if (!strcmp(l->family, "H7"))
+        return WRP_H7_SECTORS;
+    return WRP_AREAS;
+}
+
+static const sfi_opt_field *named(const sfi_opt_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (!strcmp(l->fields[i].name, name))
+            return &l->fields[i];
+    return NULL;
+}
+
+/* The L0/L1's 32 sector bits from their two halves. */
+static uint32_t l0_bits(const sfi_opt_layout *l, const uint8_t *img)
+{
+    bool l0 = !strcmp(l->family, "L0");
+    const sfi_opt_field *lo = named(l, l0 ? "WRPROT1_L" : "WRP1_L"), *hi = named(l, l0 ? "WRPROT1_H" : "WRP1_H");
+    return sfi_opt_get(lo, img) | sfi_opt_get(hi, img) << 16;
+}
+
+/* Pages in bank 1 of the open chip (units are numbered in address order). */
+static uint32_t bank1_units(const sf_session *s)
+{
+    const sf_device *d = s->chip.device;
+    uint32_t b2 = sf_device_bank2_base(d, s->chip.flash_size), idx = 0;
+    if (!b2)
+        return (uint32_t)sf_device_unit_count(d, s->chip.flash_size);
+    sf_device_unit_of(d, s->chip.flash_size, b2, &idx, NULL, NULL);
+    return idx;
+}
+
+/* Whether unit u (index, start address) is protected by the option image img; why gets the
+ * field that protects it. */
+static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const uint8_t *img, uint32_t u,
+                           uint32_t start, const char **why)
+{
+    const sf_device *d = s->chip.device;
+    switch (kind_of(l)) {
+    case WRP_F1_BITS: {
+        uint32_t per = d->layout[0].size >= 2048 ? 2 : 4, bit = u / per > 31 ? 31 : u / per;
+        uint32_t w = img[8] | (uint32_t)img[10] << 8 | (uint32_t)img[12] << 16 | (uint32_t)img[14] << 24;
+        *why = "WRP";
+        return !(w >> bit & 1u);
+    }
+    case WRP_SECTORS: {
+        const sfi_opt_field *f = named(l, "nWRP");
+        *why = "nWRP";
+        return u < f->width && !(sfi_opt_get(f, img) >> u & 1u);
+    }
+    case WRP_H7_SECTORS: /* WRPSN1: bank 1's sectors (bit = 0: protected) */
+        *why = "WRPSN1";
+        return u < 8 && u < bank1_units(s) && !(sfi_opt_get(named(l, "WRPSN1"), img) >> u & 1u);
+    case WRP_L0_BITS: {
+        uint32_t sector = (start - d->flash_base) / 4096u;
+        *why = !strcmp(l->family, "L0") ? "WRPROT1" : "WRP1";
+        return sector < 32 && (l0_bits(l, img) >> sector & 1u);
+    }
+    case WRP_AREAS: {
+        /* Bank 1's areas, or bank 2's (pages counted from bank 2's start) where it has them. */
+        uint32_t b1 = bank1_units(s);
+        bool bank2 = u >= b1;
+        if (bank2 && !(l->size2 && sf_device_bank2_base(d, s->chip.flash_size)))
+            return false;
+        uint32_t page = bank2 ? u - b1 : u;
+        static const char *const names[2][2][2] = {{{"WRP1A_STRT", "WRP1A_END"}, {"WRP1B_STRT", "WRP1B_END"}},
+                                                   {{"WRP2A_STRT", "WRP2A_END"}, {"WRP2B_STRT", "WRP2B_END"}}};
+        for (int a = 0; a < 2; a++) {
+            uint32_t strt = sfi_opt_get(named(l, names[bank2][a][0]), img);
+            uint32_t end = sfi_opt_get(named(l, names[bank2][a][1]), img);
+            *why = names[bank2][a][0];
+            if (strt <= end && page >= strt && page <= end)
+                return true;
+        }
+        return false;
+    }
+    default:
+        return false;
+    }
+}
+
+/* The option area (and bank 2's, where the part has it) into img (SFI_OPT_IMAGE_MAX bytes). */
+static sf_error read_area(sf_session *s, const sfi_opt_layout *l, uint8_t *img)
+{
+    memset(img, 0xFF, SFI_OPT_IMAGE_MAX);
+    sf_error e = s->backend->read(s, sfi_opt_base(l, s->chip.device->option_base), img, l->size, SF_PHASE_READ, NULL, 0);
+    if (e == SF_OK && l->size2 && sf_device_bank2_base(s->chip.device, s->chip.flash_size))
+        e = s->backend->read(s, l->base2, img + SFI_OPT_AREA2, l->size2, SF_PHASE_READ, NULL, 0);
+    return e;
+}
+
+sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units, size_t n)
+{
+    const sf_device *d = s->chip.device;
+    const sfi_opt_layout *l = d ? sfi_opt_layout_of(d->family) : NULL;
+    if (!l || !sfi_opt_base(l, d->option_base) || kind_of(l) == WRP_F1_BITS || !n)
+        return SF_OK; /* F0/F1/F3: checked from the chip state (checks.c) */
+    uint8_t img[SFI_OPT_IMAGE_MAX];
+    sf_error e = read_area(s, l, img);
+    if (e)
+        return e;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t start = 0;
+        const char *why = "";
+        sf_device_unit_at(d, s->chip.flash_size, units[i], &start, NULL);
+        if (unit_protected(s, l, img, units[i], start, &why))
+            return sf_fail(&s->eb, SF_ERR_PROTECTED, "erase unit %u (0x%08X) is write-protected (%s in the option "
+                           "bytes): it would not be written. 'stubflash unprotect --write' removes write protection",
+                           units[i], start, why);
+    }
+    return SF_OK;
+}
+
+sf_error sf_session_protected_units(sf_session *s, uint8_t *flags, size_t count, size_t *protected_count)
+{
+    if (!s || (!flags && count))
+        return SF_ERR_ARG;
+    sf_error e = sf_session_begin_op(s);
+    if (e)
+        return e;
+    const sf_device *d = s->chip.device;
+    const sfi_opt_layout *l = d ? sfi_opt_layout_of(d->family) : NULL;
+    if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)))
+        return sf_session_end_op(s, e);
+    if (!l || !sfi_opt_base(l, d->option_base))
+        return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the write protection of %s is not known to "
+                                            "this version", d->name));
+    uint8_t img[SFI_OPT_IMAGE_MAX];
+    if ((e = read_area(s, l, img)))
+        return sf_session_end_op(s, e);
+    size_t units = sf_device_unit_count(d, s->chip.flash_size), n = 0;
+    for (size_t u = 0; u < units; u++) {
+        uint32_t start = 0;
+        const char *why;
+        sf_device_unit_at(d, s->chip.flash_size, u, &start, NULL);
+        bool p = unit_protected(s, l, img, (uint32_t)u, start, &why);
+        n += p;
+        if (u < count)
+            flags[u] = p;
+    }
+    if (protected_count)
+        *protected_count = n;
+    return sf_session_end_op(s, SF_OK);
+}
+
+/* Whether the open chip changes write protection through its option area (not the ROM's
+ * Write Protect / Write Unprotect commands). */
+bool sf_session_wrp_by_options(sf_session *s)
+{
+    const sf_device *d = s->chip.device;
+    const sfi_opt_layout *l = d ? sfi_opt_layout_of(d->family) : NULL;
+    return l && sfi_opt_base(l, d->option_base) &&
+           (kind_of(l) == WRP_AREAS || kind_of(l) == WRP_L0_BITS || kind_of(l) == WRP_H7_SECTORS);
+}
+
+/* The WRP areas holding every page of bank 1 that is protected now (per img; NULL: none) or
+ * in groups: at most two runs of pages. */
+static sf_error set_areas(sf_session *s, sf_options *o, const uint8_t *groups, size_t n, const uint8_t *img)
+{
+    const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
+    uint32_t units = bank1_units(s), max = (1u << named(l, "WRP1A_STRT")->width) - 1u;
+    uint8_t *want = calloc(units ? units : 1, 1);
+    if (!want)
+        return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    for (uint32_t u = 0; img && u < units; u++) {
+        const char *why;
+        want[u] = unit_protected(s, l, img, u, 0, &why);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (groups[i] >= units || groups[i] > max) {
+            free(want);
+            return sf_fail(&s->eb, SF_ERR_ARG, "page %u is not in bank 1 (pages 0..%u): the %s's WRP areas hold "
+                           "pages of bank 1", groups[i], (units < max + 1 ? units : max + 1) - 1, l->family);
+        }
+        want[groups[i]] = 1;
+    }
+    uint32_t strt[2], end[2], runs = 0;
+    for (uint32_t u = 0; u < units; u++) {
+        if (!want[u] || (u && want[u - 1]))
+            continue;
+        uint32_t v = u;
+        while (v + 1 < units && want[v + 1])
+            v++;
+        if (runs == 2) {
+            free(want);
+            return sf_fail(&s->eb, SF_ERR_ARG, "the %s protects at most two runs of pages (areas WRP1A and WRP1B); "
+                           "these pages, with those protected already, make more; nothing was changed", l->family);
+        }
+        strt[runs] = u, end[runs] = v, runs++;
+    }
+    free(want);
+    const char *names[2][2] = {{"WRP1A_STRT", "WRP1A_END"}, {"WRP1B_STRT", "WRP1B_END"}};
+    for (uint32_t a = 0; a < 2; a++) {
+        sf_options_set(o, names[a][0], a < runs ? strt[a] : max);
+        sf_options_set(o, names[a][1], a < runs ? end[a] : 0);
+    }
+    if (!img) { /* removing it all: bank 2's areas too, where the chip has them */
+        const char *bank2[2][2] = {{"WRP2A_STRT", "WRP2A_END"}, {"WRP2B_STRT", "WRP2B_END"}};
+        for (uint32_t a = 0; a < 2; a++)
+            if (sf_options_find(o, bank2[a][0], NULL) == SF_OK) {
+                sf_options_set(o, bank2[a][0], max);
+                sf_options_set(o, bank2[a][1], 0);
+            }
+    }
+    return SF_OK;
+}
+
+static sf_error set_l0_bits(sf_session *s, sf_options *o, const uint8_t *groups, size_t n, const uint8_t *img,
+                            bool clear)
+{
+    const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
+    uint32_t bits = clear ? 0 : l0_bits(l, img);
+    for (size_t i = 0; i < n; i++) {
+        if (groups[i] > 31)
+            return sf_fail(&s->eb, SF_ERR_ARG, "sector %u: the %s's WRPROT bits cover sectors 0..31 (4 KiB each)",
+                           groups[i], l->family);
+        bits |= 1u << groups[i];
+    }
+    bool l0 = !strcmp(l->family, "L0");
+    sf_options_set(o, l0 ? "WRPROT1_L" : "WRP1_L", bits & 0xFFFFu);
+    sf_options_set(o, l0 ? "WRPROT1_H" : "WRP1_H", bits >> 16);
+    return SF_OK;
+}
+
+sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, bool clear)
+{
+    sf_options *o = NULL;
+    sf_error e = sf_session_options_read(s, &o);
+    if (e)
+        return e;
+    const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
+    uint8_t img[SFI_OPT_IMAGE_MAX];
+    memset(img, 0xFF, sizeof img);
+    for (size_t i = 0; i < sf_options_count(o); i++) /* the image as read, for unit_protected */
+        sfi_opt_put(named(l, sf_options_name(o, i)), img, sf_options_read_value(o, i));
+    if (kind_of(l) == WRP_AREAS) {
+        e = set_areas(s, o, groups, n, clear ? NULL : img);
+    } else if (kind_of(l) == WRP_H7_SECTORS) {
+        uint32_t bits = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN1"), img);
+        for (size_t i = 0; i < n && e == SF_OK; i++)
+            if (groups[i] > 7)
+                e = sf_fail(&s->eb, SF_ERR_ARG, "sector %u: the H7's WRPSN1 covers bank 1's sectors 0..7", groups[i]);
+            else
+                bits &= ~(1u << groups[i]);
+        if (e == SF_OK)
+            sf_options_set(o, "WRPSN1", bits);
+    } else
+        e = set_l0_bits(s, o, groups, n, img, clear);
+    bool any = false;
+    for (size_t i = 0; i < sf_options_count(o); i++)
+        any |= sf_options_changed(o, i);
+    if (e == SF_OK && !any) {
+        sf_session_say(s, SF_LOG_INFO, "write protection is already as asked: nothing to change");
+        sf_options_free(o);
+        return SF_OK;
+    }
+    if (e == SF_OK)
+        e = sf_session_options_write(s, o, 0);
+    sf_options_free(o);
+    return e;
+}

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sim_flash_options.c - the option bytes of the families whose option area is words with
+ * complements (SIM_OB_RDP: L0/L1, L4/G0/G4/WB; the H7's is the simulator's own): their factory
+ * values, their complements, the write-protected areas they define and the bank that boots.
+ *
+ * Layouts (libstubflash's option_layouts.c has the same, by name): L4/G0/G4/WB RM0351 3.4.1,
+ * RM0444 3.4.1, RM0440 5.4.1, RM0434 3.4.1: FLASH_OPTR at +0x00, PCROP1 start/end at +0x08 and
+ * +0x10, WRP1AR at +0x18, WRP1BR at +0x20, each word followed by its complement; L0/L1 RM0367
+ * 3.4.1, RM0038 3.4.1: value in bits 15:0 of each word, complement in 31:16, FLASH_OPTR[15:0]
+ * at +0, [31:16] at +4, WRPROT1 at +8 and +0xC. Bank 2's words (L4/G4 with two banks: WRP2AR
+ * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base).
+ */
+#include "sim_flash.h"
+
+#include <string.h>
+
+static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static bool optr_kind(const struct sim_part *p)
+{
+    return sim_part_options(p) == SIM_OB_RDP && sim_part_family(p)->flash_kind == SFI_FLASH_L4;
+}
+
+/* H7: the option area is the flash controller's option registers from FLASH_OPTSR_PRG
+ * (0x52002020): +0x00 OPTSR_PRG (BOR_LEV 3:2, RDP 15:8, SWAP_BANK_OPT 31), +0x04 OPTCCR,
+ * +0x08/+0x0C PRAR_CUR1/PRG1, +0x10/+0x14 SCAR_CUR1/PRG1, +0x18/+0x1C WPSN_CUR1R/PRG1R (nWRPSn:
+ * bit n = 0 protects sector n of bank 1), +0x20/+0x24 BOOT_CURR/PRGR (RM0433 4.9,
+ * stm32h743xx.h). Option loading copies each _PRG register into its _CUR one. */
+static bool h7_kind(const struct sim_part *p) { return p->family == SFI_FAMILY_H7; }
+
+static bool l0_kind(const struct sim_part *p)
+{
+    return sim_part_options(p) == SIM_OB_RDP && sim_part_family(p)->flash_kind == SFI_FLASH_L0;
+}
+
+/* Width of the WRP area fields (page numbers in bank 1): L4/WB 8 bits, G4 7, G0 6 (CMSIS
+ * FLASH_WRP1AR_WRP1A_STRT of stm32l476xx.h, stm32g474xx.h, stm32g071xx.h, stm32wb55xx.h). */
+static uint32_t wrp_mask(const struct sim_part *p)
+{
+    switch (p->family) {
+    case SFI_FAMILY_G4: return 0x7F;
+    case SFI_FAMILY_G0: return 0x3F;
+    default: return 0xFF;
+    }
+}
+
+void sim_options_complement(const struct sim_part *p, uint8_t *ob)
+{
+    if (optr_kind(p)) {
+        for (uint32_t i = 0; i + 8 <= p->optbytes_size; i += 8)
+            put32(ob + i + 4, ~get32(ob + i));
+    } else if (l0_kind(p)) {
+        for (uint32_t i = 0; i + 4 <= p->optbytes_size; i += 4) {
+            ob[i + 2] = (uint8_t)~ob[i];
+            ob[i + 3] = (uint8_t)~ob[i + 1];
+        }
+    } else if (h7_kind(p)) {
+        for (uint32_t i = 0x08; i + 8 <= p->optbytes_size; i += 8) /* _CUR from _PRG */
+            memcpy(ob + i, ob + i + 4, 4);
+    } else if (sim_part_options(p) == SIM_OB_RDP) {
+        ob[p->rdp_complement] = (uint8_t)~ob[0];
+    }
+}
+
+void sim_options_factory(const struct sim_part *p, uint8_t *ob)
+{
+    memset(ob, 0xFF, p->optbytes_size);
+    ob[0] = p->rdp_level0;
+    if (h7_kind(p)) {
+        /* OPTSR as shipped (assumed): BOR off, software watchdog, no reset on Stop/Standby,
+         * RDP level 0, watchdog running in Stop/Standby, banks not swapped; no PCROP or secure
+         * area (start above end); every sector writable; BOOT_ADD0 0x0800 (0x08000000),
+         * BOOT_ADD1 0x1FF0 (0x1FF00000, the system memory). */
+        put32(ob, 0x0006AAF0u | (uint32_t)p->rdp_level0 << 8);
+        put32(ob + 0x04, 0);
+        put32(ob + 0x0C, 0x000000FFu);
+        put32(ob + 0x14, 0x000000FFu);
+        put32(ob + 0x24, 0x1FF00800u);
+    } else if (optr_kind(p)) {
+        /* FLASH_OPTR as ST ships the L47x (RM0351 3.4.1: 0xFFEFF8AA: BOR_LEV 0, no resets on
+         * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0 and WB taken
+         * the same (assumed) but for the G0's BOR_EN 0, nSWAP_BANK 1 and nBOOT_SEL 0 (the BOOT0
+         * pin, as the simulator's boards are wired). */
+        uint32_t optr = 0xFFEFF8AAu;
+        if (p->family == SFI_FAMILY_G0)
+            optr = (optr & ~(1u << 8 | 1u << 24)) | 1u << 20; /* nSWAP_BANK 1: not swapped */
+        put32(ob, optr);
+        put32(ob + 0x10, 0xFFFF0000u);             /* PCROP1 end below its start: none */
+        put32(ob + 0x18, ~(wrp_mask(p) << 16));    /* WRP areas: END 0 below STRT: none */
+        put32(ob + 0x20, ~(wrp_mask(p) << 16));
+    } else if (l0_kind(p)) {
+        /* L0: FLASH_OPTR[31:16] 0x8070 (nBOOT1, nRST_STDBY, nRST_STOP, IWDG_SW; BOR off);
+         * L1 0x0070 (no nBOOT1). WRPROT 0: nothing protected (bit = 1 protects). */
+        memset(ob, 0, p->optbytes_size);
+        ob[0] = p->rdp_level0;
+        ob[4] = 0x70;
+        ob[5] = p->family == SFI_FAMILY_L0 ? 0x80 : 0x00;
+    }
+    sim_options_complement(p, ob);
+}
+
+void sim_options_factory2(const struct sim_part *p, uint8_t *ob2)
+{
+    memset(ob2, 0xFF, p->optbytes2_size);
+    put32(ob2 + 0x10, 0xFFFF0000u);             /* PCROP2 end below its start: none */
+    put32(ob2 + 0x18, ~(wrp_mask(p) << 16));    /* WRP2A and WRP2B: none */
+    put32(ob2 + 0x20, ~(wrp_mask(p) << 16));
+    for (uint32_t i = 0; i + 8 <= p->optbytes2_size; i += 8)
+        put32(ob2 + i + 4, ~get32(ob2 + i));
+}
+
+bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, const uint8_t *ob2, uint32_t page)
+{
+    if (optr_kind(p)) {
+        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base) {
+            if (!ob2)
+                return false; /* no bank 2 option words kept for this part */
+            page -= (p->bank2_base - p->flash_base) / p->page_size; /* pages of bank 2 */
+            ob = ob2;
+        }
+        uint32_t m = wrp_mask(p);
+        for (uint32_t off = 0x18; off <= 0x20; off += 8) {
+            uint32_t w = get32(ob + off), strt = w & m, end = (w >> 16) & m;
+            if (strt <= end && page >= strt && page <= end)
+                return true;
+        }
+        return false;
+    }
+    if (h7_kind(p)) { /* WPSN_CUR1R: bit n = 0 protects sector n of bank 1 */
+        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base)
+            return false; /* bank 2's WPSN_CUR2R: not modelled */
+        return page < 8 && !(ob[0x18] >> page & 1u);
+    }
+    if (l0_kind(p)) { /* WRPROT1: bit n protects sector n of 4 KiB (RM0367 3.4.1) */
+        uint32_t sector = page * p->page_size / 4096u;
+        uint32_t w = (uint32_t)(ob[8] | ob[9] << 8) | (uint32_t)(ob[12] | ob[13] << 8) << 16;
+        return sector < 32 && (w >> sector & 1u);
+    }
+    return false;
+}
+
+int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
+{
+    /* BFB2, FLASH_OPTR bit 20 (L4 and G4: RM0351 3.4.1, RM0440 5.4.1). */
+    if (optr_kind(p) && p->bank2_base && (p->family == SFI_FAMILY_L4 || p->family == SFI_FAMILY_G4))
+        return (get32(ob) >> 20 & 1u) ? 2 : 1;
+    if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
+        return (get32(ob) >> 31) ? 2 : 1;
+    return 1;
+}

@@ -1,0 +1,341 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test_bank_swap.c - A/B updates on virtual dual-bank boards: the library writes the bank that
+ * does not boot and flips BFB2; a board started from the saved flash file with BOOT0 low then
+ * runs the firmware that says its version (tests/firmware/version-app.c), the other bank still
+ * holds the old one, and a rollback flips back. A power cut during the A/B write leaves the old
+ * firmware booting. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stubflash/stubflash.h>
+
+#include "board_host.h"
+#include "pty_board.h"
+#include "run.h"
+
+struct ab {
+    const char *part, *v1_env, *v2_env;
+    uint32_t bank2; /* where bank 2 starts */
+    bool rom_only;  /* the simulator does not model the H7 stub's flash controller with the banks
+                     * swapped: the ROM's side only there */
+};
+static const struct ab l476 = {"stm32l476rg", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08080000, false};
+static const struct ab g474 = {"stm32g474re", "VERSION_G4_1_BIN", "VERSION_G4_2_BIN", 0x08040000, false};
+static const struct ab h743 = {"stm32h743zi", "VERSION_H7_1_BIN", "VERSION_H7_2_BIN", 0x08100000, true};
+
+static sf_image *load(const char *env)
+{
+    char err[256];
+    sf_image *img;
+    if (sf_image_load(getenv(env), SF_FORMAT_BIN, 0x08000000, &img, err, sizeof err) != SF_OK)
+        fail_msg("%s: %s", env, err);
+    return img;
+}
+
+/* Start a board from the flash file with BOOT0 low and return what it says in its first
+ * moments (the version firmware prints one line at 115200 8N1). */
+static char *boot_says(const char *part, const char *file)
+{
+    sim_options opt = {.realtime = false, .boot0 = false, .flash_file = file};
+    sim_board *b = bh_board_opts(part, &opt);
+    sim_host_set_format(b, 115200, false);
+    char *buf = calloc(1, 256);
+    size_t n = 0;
+    for (int i = 0; i < 50 && !strstr(buf, "running"); i++)
+        n += bh_collect(b, buf + n, 256 - n, 20);
+    sim_board_free(b);
+    return buf;
+}
+
+static void expect_boot(const struct ab *t, const char *file, const char *want)
+{
+    char *said = boot_says(t->part, file);
+    if (!strstr(said, want))
+        fail_msg("%s with BOOT0 low: expected \"%s\", the board said \"%s\"", t->part, want, said);
+    free(said);
+}
+
+static sf_session *open_file(const struct ab *t, const char *file)
+{
+    char port[200];
+    snprintf(port, sizeof port, "sim:%s?flash=%s", t->part, file);
+    sf_session *s;
+    assert_int_equal(sf_session_new(&s), SF_OK);
+    if (t->rom_only)
+        assert_int_equal(sf_session_set_stub(s, false, 0), SF_OK);
+    if (sf_session_open(s, port) != SF_OK)
+        fail_msg("open %s: %s", port, sf_session_last_error(s));
+    return s;
+}
+
+static int boot_bank(sf_session *s)
+{
+    int bank = 0;
+    if (sf_session_boot_bank(s, &bank) != SF_OK)
+        fail_msg("boot bank: %s", sf_session_last_error(s));
+    return bank;
+}
+
+static void ab_ok(sf_session *s, const sf_image *img)
+{
+    if (sf_session_write_bank_swap(s, img, SF_WRITE_VERIFY) != SF_OK)
+        fail_msg("A/B write: %s", sf_session_last_error(s));
+}
+
+/* The flash file holds bank 1 then bank 2: img's bytes at the start of the bank. */
+static void expect_bank_holds(const char *file, uint32_t offset, const char *env)
+{
+    size_t flen, ilen;
+    uint8_t *f = bh_load_file(file, &flen), *img = bh_load_file(getenv(env), &ilen);
+    assert_true(flen > offset + ilen);
+    if (memcmp(f + offset, img, ilen))
+        fail_msg("the bank at +0x%X does not hold %s", offset, env);
+    free(f);
+    free(img);
+}
+
+static void ab_cycle(const struct ab *t)
+{
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_image *v1 = load(t->v1_env), *v2 = load(t->v2_env);
+
+    /* Version 1 the ordinary way: bank 1 boots it. */
+    sf_session *s = open_file(t, file);
+    if (sf_session_write_image(s, v1, SF_WRITE_VERIFY) != SF_OK)
+        fail_msg("write: %s", sf_session_last_error(s));
+    assert_int_equal(boot_bank(s), 1);
+    /* A rollback to an empty bank is refused, nothing changed. */
+    assert_int_equal(sf_session_swap_banks(s), SF_ERR_STATE);
+    assert_int_equal(boot_bank(s), 1);
+    /* Version 2 into bank 2, then BFB2: bank 2 boots it; bank 1 keeps version 1. */
+    ab_ok(s, v2);
+    assert_int_equal(boot_bank(s), 2);
+    sf_session_free(s);
+    expect_boot(t, file, "app 2 running");
+    expect_bank_holds(file, 0, t->v1_env);
+    expect_bank_holds(file, t->bank2 - 0x08000000u, t->v2_env);
+
+    /* Rollback: bank 1 (version 1) boots again. */
+    s = open_file(t, file);
+    assert_int_equal(boot_bank(s), 2);
+    if (sf_session_swap_banks(s) != SF_OK)
+        fail_msg("rollback: %s", sf_session_last_error(s));
+    assert_int_equal(boot_bank(s), 1);
+    sf_session_free(s);
+    expect_boot(t, file, "app 1 running");
+
+    /* And forward again, then the other way: from bank 2 booting, an update goes to bank 1. */
+    s = open_file(t, file);
+    assert_int_equal(sf_session_swap_banks(s), SF_OK);
+    assert_int_equal(boot_bank(s), 2);
+    ab_ok(s, v1); /* "version 3" is version 1's image, now into bank 1 */
+    assert_int_equal(boot_bank(s), 1);
+    sf_session_free(s);
+    expect_boot(t, file, "app 1 running");
+    expect_bank_holds(file, t->bank2 - 0x08000000u, t->v2_env);
+
+    sf_image_free(v1);
+    sf_image_free(v2);
+    remove(file);
+}
+
+static void test_ab_l476(void **state)
+{
+    (void)state;
+    ab_cycle(&l476);
+}
+
+static void test_ab_g474(void **state)
+{
+    (void)state;
+    ab_cycle(&g474);
+}
+
+/* H7: SWAP_BANK_OPT trades the banks for the bootloader too: the update always goes to bank 2's
+ * address, which is bank 1 once swapped. */
+static void test_ab_h743(void **state)
+{
+    (void)state;
+    ab_cycle(&h743);
+}
+
+/* Parts without a swappable pair of banks are refused in words, nothing written. */
+static void test_ab_refused_on_single_bank(void **state)
+{
+    (void)state;
+    struct ab f103 = {"stm32f103re", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0, false};
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session *s = open_file(&f103, file);
+    sf_image *v1 = load("VERSION_L4_1_BIN");
+    int bank;
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_int_equal(sf_session_write_bank_swap(s, v1, 0), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "bank"));
+    sf_image_free(v1);
+    sf_session_free(s);
+    remove(file);
+}
+
+/* An L476 set to one bank (DUALBANK = 0, FLASH_OPTR bit 21) has nothing to swap. */
+static void test_ab_refused_in_single_bank_mode(void **state)
+{
+    (void)state;
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session_free(open_file(&l476, file)); /* a board with factory option bytes, saved */
+    size_t len;
+    uint8_t *f = bh_load_file(file, &len);
+    assert_int_equal(len, 1024 * 1024 + sim_part_option_bytes_size(sim_part_find(l476.part)));
+    uint8_t *optr = f + 1024 * 1024;
+    assert_true(optr[2] & 0x20);
+    optr[2] &= (uint8_t)~0x20; /* DUALBANK 0, complement to match */
+    optr[6] = (uint8_t)~optr[2];
+    bh_save_file(file, f, len);
+    free(f);
+    sf_session *s = open_file(&l476, file);
+    sf_image *v1 = load(l476.v1_env);
+    assert_int_equal(sf_session_write_bank_swap(s, v1, 0), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "DUALBANK = 0"));
+    sf_image_free(v1);
+    sf_session_free(s);
+    remove(file);
+}
+
+/* The power goes while the A/B write runs, at the first progress report of a phase. */
+struct cut {
+    sim_board *board;
+    sf_phase phase;
+    bool armed, done;
+};
+
+static void cut_on_progress(sf_phase ph, uint64_t done, uint64_t total, void *user)
+{
+    (void)done, (void)total;
+    struct cut *c = user;
+    if (c->armed && !c->done && ph == c->phase) {
+        c->done = true;
+        sim_board_power_cut(c->board, 50);
+    }
+}
+
+static void test_power_cut_during_ab_keeps_the_old_firmware(void **state)
+{
+    (void)state;
+    const sf_phase phases[] = {SF_PHASE_ERASE, SF_PHASE_WRITE, SF_PHASE_VERIFY};
+    for (size_t k = 0; k < 3; k++) {
+        pty_board p;
+        char file[64];
+        snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+        close(mkstemp(file));
+        remove(file);
+        sim_options opt = {.realtime = false, .boot0 = true, .flash_file = file};
+        pb_open(&p, l476.part, &opt);
+        sf_image *v1 = load(l476.v1_env), *v2 = load(l476.v2_env);
+        sf_session *s;
+        assert_int_equal(sf_session_new(&s), SF_OK);
+        assert_int_equal(sf_session_set_stub(s, false, 0), SF_OK);
+        struct cut c = {.board = p.board, .phase = phases[k]};
+        sf_session_set_progress(s, cut_on_progress, &c);
+        if (sf_session_open(s, sim_pty_path(p.pty)) != SF_OK)
+            fail_msg("open: %s", sf_session_last_error(s));
+        assert_int_equal(sf_session_write_image(s, v1, SF_WRITE_VERIFY), SF_OK);
+        c.armed = true;
+        sf_error e = sf_session_write_bank_swap(s, v2, SF_WRITE_VERIFY);
+        assert_true(c.done);
+        sf_session_free(s);
+        char *err = NULL;
+        if (sim_board_save(p.board, &err))
+            fail_msg("save: %s", err ? err : "?");
+        assert_int_equal(pb_close(&p), 0);
+        /* A failed update leaves version 1 booting; one the library finished after the
+         * power came back boots version 2. Never anything else. */
+        expect_boot(&l476, file, e == SF_OK ? "app 2 running" : "app 1 running");
+        expect_bank_holds(file, 0, l476.v1_env);
+        printf("power cut at phase %d: %s\n", (int)phases[k], e == SF_OK ? "the update finished after it" : "the update failed, version 1 boots");
+        sf_image_free(v1);
+        sf_image_free(v2);
+        remove(file);
+    }
+}
+
+static int cli(const char *port, const char *log, ...)
+{
+    va_list ap;
+    va_start(ap, log);
+    int rc = run_stubflash_va(port, log, ap);
+    va_end(ap);
+    return rc;
+}
+
+static bool log_has(const char *log, const char *text)
+{
+    size_t n;
+    uint8_t *b = bh_load_file(log, &n);
+    char *t = calloc(1, n + 1);
+    memcpy(t, b, n);
+    bool yes = strstr(t, text) != NULL;
+    free(b);
+    free(t);
+    return yes;
+}
+
+/* The command line: options (--json), the refusals of options set, write --bank-swap, info
+ * --json's boot_bank, rollback --bank-swap. */
+static void test_cli_options_and_bank_swap(void **state)
+{
+    (void)state;
+    char file[64], port[160], log[80];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    snprintf(log, sizeof log, "%s.log", file);
+    snprintf(port, sizeof port, "sim:stm32l476rg?flash=%s", file);
+    assert_int_equal(cli(port, log, "write", getenv("VERSION_L4_1_BIN"), NULL), 0);
+    assert_int_equal(cli(port, log, "--json", "options", NULL), 0);
+    assert_true(log_has(log, "\"options\": {\"RDP\": 170, \"BOR_LEV\": 0, "));
+    assert_int_equal(cli(port, log, "options", "set", "nSWBOOT0=0", "--yes", NULL), 2);
+    assert_true(log_has(log, "--allow-no-bootloader"));
+    assert_int_equal(cli(port, log, "options", "set", "BOR_LEV=1", NULL), 2);
+    assert_true(log_has(log, "BOR_LEV: 0 -> 1"));
+    assert_int_equal(cli(port, log, "options", "set", "RDP=0xCC", "--yes", NULL), 2);
+    assert_int_equal(cli(port, log, "--json", "info", NULL), 0);
+    assert_true(log_has(log, "\"boot_bank\": 1"));
+    assert_int_equal(cli(port, log, "write", "--bank-swap", getenv("VERSION_L4_2_BIN"), NULL), 0);
+    assert_int_equal(cli(port, log, "--json", "info", NULL), 0);
+    assert_true(log_has(log, "\"boot_bank\": 2"));
+    expect_boot(&l476, file, "app 2 running");
+    assert_int_equal(cli(port, log, "rollback", "--bank-swap", NULL), 0);
+    assert_true(log_has(log, "from 2 to 1"));
+    expect_boot(&l476, file, "app 1 running");
+    remove(file);
+    remove(log);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ab_l476),
+        cmocka_unit_test(test_ab_g474),
+        cmocka_unit_test(test_ab_h743),
+        cmocka_unit_test(test_ab_refused_on_single_bank),
+        cmocka_unit_test(test_ab_refused_in_single_bank_mode),
+        cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
+        cmocka_unit_test(test_cli_options_and_bank_swap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

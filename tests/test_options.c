@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* test_options.c - the option bytes by name: every family's layout against the registers its
+ * fields load into (the bit positions of ST's CMSIS headers, listed below), then reading,
+ * changing and the refusals on a virtual board of each simulated family, checked in the
+ * board's flash file (flash, then its option bytes), and the reset the ROM does after writing
+ * them. */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <stubflash/stubflash.h>
+
+#include "board_host.h"
+#include "option_layouts.h"
+
+/* Bit positions from the CMSIS device headers (FLASH_OBR_*_Pos, FLASH_OPTCR_*_Pos,
+ * FLASH_OPTR_*_Pos, FLASH_WRP1AR_*_Pos): stm32f103xg.h, stm32f072xb.h, stm32f303xc.h,
+ * stm32f429xx.h, stm32f767xx.h, stm32l073xx.h, stm32l152xe.h, stm32l476xx.h / stm32l4r5xx.h,
+ * stm32g474xx.h, stm32g0b1xx.h, stm32wb55xx.h, stm32h743xx.h. */
+static const struct cmsis_bit {
+    const char *family, *name, *reg;
+    unsigned bit;
+} cmsis[] = {
+    {"F1", "WDG_SW", "FLASH_OBR", 2}, {"F1", "nRST_STOP", "FLASH_OBR", 3}, {"F1", "nRST_STDBY", "FLASH_OBR", 4},
+    {"F1", "BFB2", "FLASH_OBR", 5}, {"F1", "DATA0", "FLASH_OBR", 10}, {"F1", "DATA1", "FLASH_OBR", 18},
+    {"F0", "WDG_SW", "FLASH_OBR", 8}, {"F0", "nBOOT1", "FLASH_OBR", 12}, {"F0", "BOOT_SEL", "FLASH_OBR", 15},
+    {"F0", "DATA0", "FLASH_OBR", 16}, {"F3", "nBOOT1", "FLASH_OBR", 12}, {"F3", "SRAM_PE", "FLASH_OBR", 14},
+    {"F4", "BOR_LEV", "FLASH_OPTCR", 2}, {"F4", "BFB2", "FLASH_OPTCR", 4}, {"F4", "WDG_SW", "FLASH_OPTCR", 5},
+    {"F4", "RDP", "FLASH_OPTCR", 8}, {"F4", "nWRP", "FLASH_OPTCR", 16}, {"F4", "SPRMOD", "FLASH_OPTCR", 31},
+    {"F7", "WWDG_SW", "FLASH_OPTCR", 4}, {"F7", "nWRP", "FLASH_OPTCR", 16}, {"F7", "nDBANK", "FLASH_OPTCR", 29},
+    {"F7", "IWDG_STOP", "FLASH_OPTCR", 31}, {"F7", "BOOT_ADD1", "FLASH_OPTCR1", 16},
+    {"L0", "BOR_LEV", "FLASH_OPTR", 16}, {"L0", "BFB2", "FLASH_OPTR", 23}, {"L0", "nBOOT1", "FLASH_OPTR", 31},
+    {"L1", "BOR_LEV", "FLASH_OBR", 16}, {"L1", "BFB2", "FLASH_OBR", 23},
+    {"L4", "BOR_LEV", "FLASH_OPTR", 8}, {"L4", "nRST_SHDW", "FLASH_OPTR", 14}, {"L4", "WWDG_SW", "FLASH_OPTR", 19},
+    {"L4", "BFB2", "FLASH_OPTR", 20}, {"L4", "DUALBANK", "FLASH_OPTR", 21}, {"L4", "nBOOT1", "FLASH_OPTR", 23},
+    {"L4", "nSWBOOT0", "FLASH_OPTR", 26}, {"L4", "nBOOT0", "FLASH_OPTR", 27}, {"L4", "WRP1A_END", "FLASH_WRP1AR", 16},
+    {"L4", "WRP2B_END", "FLASH_WRP2BR", 16}, {"G4", "WRP2A_STRT", "FLASH_WRP2AR", 0},
+    {"G4", "BFB2", "FLASH_OPTR", 20}, {"G4", "DBANK", "FLASH_OPTR", 22}, {"G4", "CCMSRAM_RST", "FLASH_OPTR", 25},
+    {"G4", "NRST_MODE", "FLASH_OPTR", 28}, {"G4", "IRHEN", "FLASH_OPTR", 30},
+    {"G0", "BORF_LEV", "FLASH_OPTR", 9}, {"G0", "BORR_LEV", "FLASH_OPTR", 11}, {"G0", "nSWAP_BANK", "FLASH_OPTR", 20},
+    {"G0", "nBOOT_SEL", "FLASH_OPTR", 24}, {"G0", "nBOOT0", "FLASH_OPTR", 26}, {"G0", "NRST_MODE", "FLASH_OPTR", 27},
+    {"WB", "ESE", "FLASH_OPTR", 8}, {"WB", "BOR_LEV", "FLASH_OPTR", 9}, {"WB", "nSWBOOT0", "FLASH_OPTR", 26},
+    {"WB", "AGC_TRIM", "FLASH_OPTR", 29},
+    {"H7", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
+    {"H7", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
+};
+
+static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (!strcmp(l->fields[i].name, name))
+            return &l->fields[i];
+    return NULL;
+}
+
+/* Where a field sits in the option area against where it lands in its register, per family:
+ * the manuals' organisation tables. Returns the register bit the area position stands for. */
+static unsigned register_bit_of(const sfi_opt_layout *l, const sfi_opt_field *f)
+{
+    const char *fam = l->family;
+    if (!strcmp(fam, "F1") || !strcmp(fam, "F0") || !strcmp(fam, "F3")) {
+        if (!strcmp(f->reg, "OB_RDP"))
+            return f->shift;
+        if (!strcmp(f->reg, "FLASH_WRPR")) /* WRP0..3 at +8..+14: WRPR bytes 0..3 */
+            return (f->offset - 8) / 2 * 8 + f->shift;
+        /* USER at +2, DATA0 +4, DATA1 +6: FLASH_OBR from bit 2 (F1) or 8 (F0/F3) */
+        unsigned user = !strcmp(fam, "F1") ? 2 : 8, data0 = !strcmp(fam, "F1") ? 10 : 16;
+        return f->offset == 2 ? user + f->shift : data0 + (f->offset - 4) / 2 * 8 + f->shift;
+    }
+    if (!strcmp(fam, "F4") || !strcmp(fam, "F7")) {
+        if (f->offset >= 16) /* F7 BOOT_ADD0 at +0x10, BOOT_ADD1 at +0x18: FLASH_OPTCR1 */
+            return (f->offset - 16) / 8 * 16 + f->shift;
+        return (f->offset == 8 ? 16 : 0) + f->shift; /* FLASH_OPTCR[15:0] at +0, [31:16] at +8 */
+    }
+    if (!strcmp(fam, "L0") || !strcmp(fam, "L1")) {
+        if (f->offset >= 8) /* WRPROT1 / WRP1: [15:0] at +8, [31:16] at +0xC */
+            return (f->offset - 8) / 4 * 16 + f->shift;
+        return (f->offset == 4 ? 16 : 0) + f->shift;
+    }
+    return f->shift; /* FLASH_OPTR families: each word is its register */
+}
+
+static void test_layouts_against_the_registers(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    for (size_t k = 0; sfi_opt_layout_at(k); k++) {
+        const sfi_opt_layout *l = sfi_opt_layout_at(k);
+        assert_true(l->size <= 256 && l->size % 4 == 0);
+        for (size_t i = 0; i < l->count; i++) {
+            const sfi_opt_field *f = &l->fields[i];
+            unsigned off = f->offset >= SFI_OPT_AREA2 ? f->offset - SFI_OPT_AREA2 : f->offset;
+            unsigned size = f->offset >= SFI_OPT_AREA2 ? l->size2 : l->size;
+            if (off + 4 > size + 4 || f->shift + f->width > 32 || !f->width)
+                fail_msg("%s %s: bits %u..%u of the word at +%u do not fit", l->family, f->name, f->shift,
+                         f->shift + f->width - 1, f->offset);
+            for (size_t j = 0; j < i; j++)
+                if (!strcmp(l->fields[j].name, f->name))
+                    fail_msg("%s: %s listed twice", l->family, f->name);
+            /* Two fields never share a bit of the option area. */
+            for (size_t j = 0; j < i; j++) {
+                const sfi_opt_field *g = &l->fields[j];
+                if (g->offset == f->offset && f->shift < g->shift + g->width && g->shift < f->shift + f->width)
+                    fail_msg("%s: %s and %s overlap", l->family, f->name, g->name);
+            }
+            if (register_bit_of(l, f) != f->reg_bit)
+                fail_msg("%s %s: at +%u bit %u of the option area, which loads %s bit %u, not %u", l->family, f->name,
+                         f->offset, f->shift, f->reg, register_bit_of(l, f), f->reg_bit);
+            n++;
+        }
+        assert_non_null(field_named(l, "RDP"));
+    }
+    for (size_t i = 0; i < sizeof cmsis / sizeof cmsis[0]; i++) {
+        const sfi_opt_layout *l = sfi_opt_layout_of(cmsis[i].family);
+        assert_non_null(l);
+        const sfi_opt_field *f = field_named(l, cmsis[i].name);
+        if (!f)
+            fail_msg("%s has no field %s", cmsis[i].family, cmsis[i].name);
+        if (strcmp(f->reg, cmsis[i].reg) || f->reg_bit != cmsis[i].bit)
+            fail_msg("%s %s: %s bit %u, CMSIS says %s bit %u", cmsis[i].family, cmsis[i].name, f->reg, f->reg_bit,
+                     cmsis[i].reg, cmsis[i].bit);
+    }
+    assert_true(n > 150);
+}
+
+/* A part of each simulated family with a field changing it does nothing harmful to: its
+ * expected value as the sim ships it, and the new one. */
+struct family_case {
+    const char *part, *family, *field;
+    uint32_t factory, changed;
+};
+static const struct family_case cases[] = {
+    {"stm32f103re", "F1", "DATA0", 0xFF, 0x5A},       {"stm32f072rb", "F0", "nRST_STOP", 1, 0},
+    {"stm32f303vc", "F3", "VDDA_MONITOR", 1, 0},     {"stm32f407vg", "F4", "BOR_LEV", 3, 1},
+    {"stm32f746ng", "F7", "BOR_LEV", 3, 2},          {"stm32l072cz", "L0", "BOR_LEV", 0, 9},
+    {"stm32l152re", "L1", "BOR_LEV", 0, 10},         {"stm32l476rg", "L4", "BOR_LEV", 0, 2},
+    {"stm32g474re", "G4", "IWDG_STOP", 1, 0},        {"stm32g071rb", "G0", "BORF_LEV", 0, 2},
+    {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},        {"stm32h743zi", "H7", "BOR_LEV", 0, 2},
+};
+
+struct fx {
+    const struct family_case *c;
+    char file[64], port[160];
+    sf_session *s;
+    uint32_t flash_size, ob_size;
+};
+
+static struct fx *fx_new(const struct family_case *c)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    x->c = c;
+    snprintf(x->file, sizeof x->file, "/tmp/stubflash-options-XXXXXX");
+    int fd = mkstemp(x->file);
+    close(fd);
+    remove(x->file);
+    snprintf(x->port, sizeof x->port, "sim:%s?flash=%s", c->part, x->file);
+    const sim_part *p = sim_part_find(c->part);
+    x->flash_size = sim_part_flash_end(p) - 0x08000000u;
+    x->ob_size = sim_part_option_bytes_size(p);
+    assert_int_equal(sf_session_new(&x->s), SF_OK);
+    assert_int_equal(sf_session_set_stub(x->s, false, 0), SF_OK); /* the ROM's Read Memory, quicker here */
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("%s: %s", c->part, sf_session_last_error(x->s));
+    return x;
+}
+
+/* The option bytes in the board's file, after the session closed. */
+static uint8_t *board_options(struct fx *x)
+{
+    sf_session_close(x->s);
+    size_t len;
+    uint8_t *f = bh_load_file(x->file, &len);
+    assert_int_equal(len, x->flash_size + x->ob_size);
+    uint8_t *ob = calloc(1, 260);
+    memcpy(ob, f + x->flash_size, x->ob_size);
+    free(f);
+    return ob;
+}
+
+static void fx_free(struct fx *x)
+{
+    sf_session_free(x->s);
+    remove(x->file);
+    free(x);
+}
+
+static sf_options *read_ok(struct fx *x)
+{
+    sf_options *o = NULL;
+    if (sf_session_options_read(x->s, &o) != SF_OK)
+        fail_msg("%s: options: %s", x->c->part, sf_session_last_error(x->s));
+    return o;
+}
+
+static void test_every_family_reads_changes_and_reads_back(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        const struct family_case *c = &cases[k];
+        struct fx *x = fx_new(c);
+        sf_options *o = read_ok(x);
+        assert_string_equal(sf_options_family(o), c->family);
+        size_t rdp, i;
+        assert_int_equal(sf_options_find(o, "RDP", &rdp), SF_OK);
+        assert_int_equal(sf_options_value(o, rdp), sfi_opt_layout_of(c->family)->rdp_level0);
+        assert_int_equal(sf_options_find(o, c->field, &i), SF_OK);
+        if (sf_options_value(o, i) != c->factory)
+            fail_msg("%s %s reads %u, the sim ships %u", c->part, c->field, sf_options_value(o, i), c->factory);
+        assert_int_equal(sf_options_set(o, c->field, c->changed), SF_OK);
+        assert_true(sf_options_changed(o, i));
+        if (sf_session_options_write(x->s, o, 0) != SF_OK)
+            fail_msg("%s: write %s: %s", c->part, c->field, sf_session_last_error(x->s));
+        sf_options_free(o);
+        /* Read again by the session (after the reset) and in the chip's own bytes. */
+        o = read_ok(x);
+        assert_int_equal(sf_options_value(o, i), c->changed);
+        for (size_t j = 0; j < sf_options_count(o); j++) /* nothing else moved */
+            if (j != i && strcmp(sf_options_name(o, j), "RDP"))
+                assert_int_equal(sf_options_value(o, j), sf_options_read_value(o, j));
+        sf_options_free(o);
+        uint8_t *ob = board_options(x);
+        const sfi_opt_layout *l = sfi_opt_layout_of(c->family);
+        assert_int_equal(sfi_opt_get(field_named(l, c->field), ob), c->changed);
+        /* Complements: whole words on the L/G/W families (what their option loader checks);
+         * on F0/F1/F3 the pair written (an erased pair, 0xFF 0xFF, loads as 0xFF as well). */
+        if (l->complement == SFI_OPT_COMPL_WORD || l->complement == SFI_OPT_COMPL_HALFWORD) {
+            if (strcmp(c->family, "F7") && !sfi_opt_complements_ok(l, ob))
+                fail_msg("%s: the option bytes' complements do not match after the write", c->part);
+        } else if (l->complement == SFI_OPT_COMPL_BYTE) {
+            unsigned off = field_named(l, c->field)->offset;
+            assert_int_equal(ob[off + 1], (uint8_t)~ob[off]);
+        }
+        free(ob);
+        fx_free(x);
+    }
+}
+
+static void test_refusals_write_nothing(void **state)
+{
+    (void)state;
+    struct fx *x = fx_new(&cases[7]); /* L476 */
+    sf_options *o = read_ok(x);
+    /* Readout protection: level 2 locks the chip for good; any RDP change has its own command. */
+    assert_int_equal(sf_options_set(o, "RDP", 0xCC), SF_ERR_ARG);
+    assert_non_null(strstr(sf_options_last_error(o), "level 2"));
+    assert_int_equal(sf_options_set(o, "RDP", 0xBB), SF_ERR_ARG);
+    assert_int_equal(sf_options_set(o, "DUALBANK", 0), SF_ERR_ARG); /* shown only */
+    assert_int_equal(sf_options_set(o, "BOR_LEV", 8), SF_ERR_ARG);  /* 3 bits */
+    assert_non_null(strstr(sf_options_last_error(o), "3 bits"));
+    assert_int_equal(sf_options_set(o, "NO_SUCH", 1), SF_ERR_ARG);
+    assert_non_null(strstr(sf_options_last_error(o), "BFB2"));     /* lists what there is */
+    /* Nothing staged: nothing to write. */
+    assert_int_equal(sf_session_options_write(x->s, o, 0), SF_ERR_ARG);
+    /* nSWBOOT0 = 0 ignores the BOOT0 pin: refused without the extra confirmation. */
+    size_t i;
+    assert_int_equal(sf_options_find(o, "nswboot0", &i), SF_OK); /* names: case-insensitive */
+    assert_int_equal(sf_options_set(o, "nSWBOOT0", 0), SF_OK);
+    assert_true(sf_options_loses_bootloader(o, i));
+    assert_int_equal(sf_session_options_write(x->s, o, 0), SF_ERR_ARG);
+    assert_non_null(strstr(sf_session_last_error(x->s), "ROM bootloader"));
+    sf_options_free(o);
+    o = read_ok(x);
+    assert_int_equal(sf_options_value(o, i), 1); /* not written */
+    sf_options_free(o);
+    uint8_t *ob = board_options(x);
+    const sfi_opt_layout *l = sfi_opt_layout_of("L4");
+    assert_int_equal(sfi_opt_get(field_named(l, "nSWBOOT0"), ob), 1);
+    assert_int_equal(sfi_opt_get(field_named(l, "RDP"), ob), 0xAA);
+    free(ob);
+    fx_free(x);
+}
+
+static void test_confirmed_boot_change_is_written(void **state)
+{
+    (void)state;
+    struct fx *x = fx_new(&cases[7]);
+    sf_options *o = read_ok(x);
+    assert_int_equal(sf_options_set(o, "nBOOT1", 0), SF_OK);
+    assert_int_equal(sf_session_options_write(x->s, o, SF_OPTIONS_ALLOW_NO_BOOTLOADER), SF_OK);
+    sf_options_free(o);
+    uint8_t *ob = board_options(x);
+    assert_int_equal(sfi_opt_get(field_named(sfi_opt_layout_of("L4"), "nBOOT1"), ob), 0);
+    free(ob);
+    fx_free(x);
+}
+
+/* The stub reads the option area too (on the H7: the flash controller's option registers). */
+static void test_options_through_the_stub(void **state)
+{
+    (void)state;
+    const char *parts[] = {"stm32l476rg", "stm32h743zi"};
+    for (size_t k = 0; k < 2; k++) {
+        char port[160];
+        snprintf(port, sizeof port, "sim:%s", parts[k]);
+        sf_session *s;
+        assert_int_equal(sf_session_new(&s), SF_OK);
+        if (sf_session_open(s, port) != SF_OK)
+            fail_msg("%s: %s", port, sf_session_last_error(s));
+        /* A write starts the stub (the ROM reads until then). */
+        const uint8_t word[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+        sf_image *img;
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, 0x08000000, word, sizeof word), SF_OK);
+        if (sf_session_write_image(s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write: %s", port, sf_session_last_error(s));
+        sf_image_free(img);
+        sf_chip chip = SF_CHIP_INIT;
+        assert_int_equal(sf_session_chip(s, &chip), SF_OK);
+        assert_true(chip.stub_running);
+        sf_options *o;
+        assert_int_equal(sf_session_options_read(s, &o), SF_OK);
+        size_t i;
+        assert_int_equal(sf_options_find(o, "RDP", &i), SF_OK);
+        assert_int_equal(sf_options_value(o, i), 0xAA);
+        assert_int_equal(sf_options_find(o, "BOR_LEV", &i), SF_OK);
+        assert_int_equal(sf_options_value(o, i), 0);
+        sf_options_free(o);
+        sf_session_free(s);
+    }
+}
+
+/* The simulator: Write Memory on the option area makes the ROM reset the chip, which loads
+ * the new option bytes (the L4's BOR_LEV here), complements computed. */
+static void test_sim_option_write_resets_the_chip(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32l476rg");
+    assert_int_equal(bh_sync(b), 0x79); /* ACK */
+    unsigned before = sim_board_reset_count(b);
+    uint8_t ob[40];
+    assert_int_equal(bh_read(b, 0x1FFF7800, ob, sizeof ob), 0);
+    assert_int_equal(ob[0], 0xAA);
+    assert_int_equal(ob[4], 0x55); /* the complement */
+    ob[1] = (uint8_t)((ob[1] & ~7u) | 3u); /* BOR_LEV 3 */
+    assert_int_equal(bh_write(b, 0x1FFF7800, ob, sizeof ob), 0);
+    for (int t = 0; t < 200 && sim_board_reset_count(b) == before; t++)
+        usleep(5000);
+    assert_int_equal(sim_board_reset_count(b), before + 1);
+    uint8_t now[40];
+    assert_int_equal(sim_board_peek(b, 0x1FFF7800, now, sizeof now), 0);
+    assert_int_equal(now[1] & 7u, 3u);
+    assert_int_equal((uint8_t)~now[5], now[1]);
+    sim_board_free(b);
+}
+
+/* Write protection on each family: group 1 protected (F0/F1/F3 WRP bit 1, F4/F7 sector 1,
+ * L0/L1 4 KiB sector 1, L4/G0/G4/WB page 1 through WRP1A), shown per unit, refused by a write
+ * before anything is erased, then removed. */
+static const struct wrp_case {
+    const char *part;
+    uint32_t first, last; /* the units group 1 protects */
+} wrp_cases[] = {
+    {"stm32f103re", 2, 3},   {"stm32f072rb", 2, 3},   {"stm32f303vc", 2, 3}, {"stm32f407vg", 1, 1},
+    {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
+    {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
+};
+
+static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
+{
+    size_t n = sf_device_unit_count(sf_device_find(sim_part_pid(sim_part_find(x->c->part))), x->flash_size), count = 0;
+    uint8_t *flags = calloc(n, 1);
+    if (sf_session_protected_units(x->s, flags, n, &count) != SF_OK)
+        fail_msg("%s: protected units: %s", x->c->part, sf_session_last_error(x->s));
+    for (size_t u = 0; u < n; u++)
+        if (flags[u] != (u >= first && u <= last))
+            fail_msg("%s: unit %zu reads %s", x->c->part, u, flags[u] ? "protected" : "writable");
+    assert_int_equal(count, first <= last ? last - first + 1 : 0);
+    free(flags);
+}
+
+static void test_write_protection_on_every_family(void **state)
+{
+    (void)state;
+    for (size_t k = 0; k < sizeof wrp_cases / sizeof wrp_cases[0]; k++) {
+        const struct wrp_case *w = &wrp_cases[k];
+        struct family_case c = {w->part, "", "", 0, 0};
+        struct fx *x = fx_new(&c);
+        expect_protected(x, 1, 0);
+        const uint8_t group = 1;
+        if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+            fail_msg("%s: protect: %s", w->part, sf_session_last_error(x->s));
+        expect_protected(x, w->first, w->last);
+        /* A write into the protected unit is refused before anything is erased. */
+        uint32_t start = 0, size = 0;
+        const sf_device *d = sf_device_find(sim_part_pid(sim_part_find(w->part)));
+        assert_int_equal(sf_device_unit_at(d, x->flash_size, w->first, &start, &size), SF_OK);
+        uint8_t data[16];
+        memset(data, 0x5A, sizeof data);
+        sf_image *img;
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, start, data, sizeof data), SF_OK);
+        assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+        assert_non_null(strstr(sf_session_last_error(x->s), "write-protected"));
+        if (sf_session_write_unprotect(x->s) != SF_OK)
+            fail_msg("%s: unprotect: %s", w->part, sf_session_last_error(x->s));
+        expect_protected(x, 1, 0);
+        if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write after unprotect: %s", w->part, sf_session_last_error(x->s));
+        sf_image_free(img);
+        fx_free(x);
+    }
+}
+
+/* Bank 2's WRP areas on an L476: set through options (a second Write Memory, on 0x1FFFF800),
+ * shown per unit, a write into one refused, unprotect --write clears them; the L432 (one bank)
+ * has no such fields. */
+static void test_bank2_wrp_areas(void **state)
+{
+    (void)state;
+    struct family_case c = {"stm32l476rg", "L4", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFF);
+    assert_int_equal(sf_options_set(o, "WRP2A_STRT", 3), SF_OK);
+    assert_int_equal(sf_options_set(o, "WRP2A_END", 4), SF_OK);
+    if (sf_session_options_write(x->s, o, 0) != SF_OK)
+        fail_msg("write: %s", sf_session_last_error(x->s));
+    sf_options_free(o);
+    expect_protected(x, 256 + 3, 256 + 4); /* bank 2 starts at unit 256 (2 KiB pages) */
+    uint8_t data[16];
+    memset(data, 0x5A, sizeof data);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08080000 + 4 * 2048, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRP2A"));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    fx_free(x);
+    struct family_case one = {"stm32l432kc", "L4", "", 0, 0};
+    x = fx_new(&one);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_ERR_ARG);
+    sf_options_free(o);
+    fx_free(x);
+}
+
+/* The simulator keeps a page inside a WRP area from being erased (L4: RM0351 3.5.2). */
+static void test_sim_wrp_area_protects_pages(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32l476rg");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t ob[40];
+    assert_int_equal(bh_read(b, 0x1FFF7800, ob, sizeof ob), 0);
+    ob[0x18] = 4, ob[0x1A] = 5; /* WRP1A pages 4..5 */
+    assert_int_equal(bh_write(b, 0x1FFF7800, ob, sizeof ob), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    const uint16_t p3 = 3, p4 = 4, p6 = 6;
+    assert_int_equal(bh_erase_pages(b, &p3, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &p4, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &p6, 1, true), 0);
+    sim_board_free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_layouts_against_the_registers),
+        cmocka_unit_test(test_sim_option_write_resets_the_chip),
+        cmocka_unit_test(test_every_family_reads_changes_and_reads_back),
+        cmocka_unit_test(test_refusals_write_nothing),
+        cmocka_unit_test(test_confirmed_boot_change_is_written),
+        cmocka_unit_test(test_options_through_the_stub),
+        cmocka_unit_test(test_write_protection_on_every_family),
+        cmocka_unit_test(test_sim_wrp_area_protects_pages),
+        cmocka_unit_test(test_bank2_wrp_areas),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
