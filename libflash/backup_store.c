@@ -217,8 +217,13 @@ bool sf_backup_known_save(const char *dir, const sf_image *known)
     char path[1100], tmp[1124], mk[1024];
     snprintf(mk, sizeof mk, "%s", dir);
     snprintf(path, sizeof path, "%s/" KNOWN_FILE, dir);
-    snprintf(tmp, sizeof tmp, "%s.%ld", path, (long)getpid());
-    if (!make_dirs(mk) || sf_image_save_ihex(known, tmp, NULL, 0) != SF_OK || rename(tmp, path) != 0) {
+    /* A name of its own: boards written at once by one command may share a chip ID (clones). */
+    snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
+    int fd = make_dirs(mk) ? mkstemp(tmp) : -1;
+    if (fd < 0)
+        return false;
+    close(fd);
+    if (sf_image_save_ihex(known, tmp, NULL, 0) != SF_OK || rename(tmp, path) != 0) {
         remove(tmp);
         return false;
     }
