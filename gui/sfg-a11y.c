@@ -97,15 +97,33 @@ char *sfg_a11y_unnamed(GtkWidget *root, guint *checked)
     return g_string_free(out, FALSE);
 }
 
-static void name_lists(GtkWidget *w, const char *group)
+/* A row's title as read out: without the mnemonic's underscore. */
+static char *spoken(const char *title)
+{
+    GString *t = g_string_new(NULL);
+    for (const char *p = title; *p; p++)
+        if (*p != '_' || p[1] == '_')
+            g_string_append_c(t, *p);
+    return g_string_free(t, FALSE);
+}
+
+/* Lists take their group's title, switches their row's. */
+static void name_parts(GtkWidget *w, const char *group, const char *expander)
 {
     if (ADW_IS_PREFERENCES_GROUP(w))
         group = adw_preferences_group_get_title(ADW_PREFERENCES_GROUP(w));
-    if (GTK_IS_LIST_BOX(w) && group && *group &&
-        !gtk_test_accessible_has_property(GTK_ACCESSIBLE(w), GTK_ACCESSIBLE_PROPERTY_LABEL))
-        gtk_accessible_update_property(GTK_ACCESSIBLE(w), GTK_ACCESSIBLE_PROPERTY_LABEL, group, -1);
+    if (ADW_IS_PREFERENCES_ROW(w)) /* an expander row's switch sits in a row of its own, same title */
+        expander = adw_preferences_row_get_title(ADW_PREFERENCES_ROW(w));
+    GtkAccessible *a = GTK_ACCESSIBLE(w);
+    const char *name = GTK_IS_LIST_BOX(w) ? group : GTK_IS_SWITCH(w) ? expander : NULL;
+    if (name && *name && !gtk_test_accessible_has_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+        !gtk_test_accessible_has_relation(a, GTK_ACCESSIBLE_RELATION_LABELLED_BY)) {
+        char *t = spoken(name);
+        gtk_accessible_update_property(a, GTK_ACCESSIBLE_PROPERTY_LABEL, t, -1);
+        g_free(t);
+    }
     for (GtkWidget *c = gtk_widget_get_first_child(w); c; c = gtk_widget_get_next_sibling(c))
-        name_lists(c, group);
+        name_parts(c, group, expander);
 }
 
-void sfg_a11y_name_group_lists(GtkWidget *root) { name_lists(root, NULL); }
+void sfg_a11y_name_group_lists(GtkWidget *root) { name_parts(root, NULL, NULL); }

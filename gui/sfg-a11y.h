@@ -10,8 +10,9 @@
  * 'Unique ID'"), or NULL if every one has a name; *checked counts the controls looked at. */
 char *sfg_a11y_unnamed(GtkWidget *root, guint *checked);
 
-/* libadwaita 1.2 leaves the list inside an AdwPreferencesGroup unnamed: name each after its
- * group's title, so that a screen reader says "Connection, list". */
+/* libadwaita 1.2 leaves the list inside an AdwPreferencesGroup and the switch of an
+ * AdwExpanderRow unnamed: name them after the group's and the row's titles, so that a screen
+ * reader says "Connection, list" and "Fast stub, switch". */
 void sfg_a11y_name_group_lists(GtkWidget *root);
 
 #endif

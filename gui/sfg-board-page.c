@@ -7,6 +7,7 @@
 
 #include "gui-logic.h"
 #include "sfg-a11y.h"
+#include "sfg-settings.h"
 
 struct _SfgBoardPage {
     AdwBin parent;
@@ -64,7 +65,7 @@ void sfg_board_page_set_details(SfgBoardPage *self, const sfg_details *d)
         const sfg_backup *b = &g_array_index(d->backups, sfg_backup, i);
         GDateTime *dt = g_date_time_new_from_unix_local(b->time);
         char *when = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M:%S") : g_strdup("unknown time");
-        char *size = g_format_size_full(b->bytes, G_FORMAT_SIZE_IEC_UNITS);
+        char *size = sfg_size_text(b->bytes);
         char *sub = g_strdup_printf("%s of flash%s", size, b->restored ? ", written back already" : "");
         GtkWidget *row = adw_action_row_new();
         adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), when);

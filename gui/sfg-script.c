@@ -156,6 +156,11 @@ static gboolean step(script *s, char **argv, int argc, const char **fail, char *
         if (g_strcmp0(have, argv[2]))
             *why = g_strdup_printf("%s is \"%s\", expected \"%s\"", argv[1], have ? have : "(no such key)", argv[2]);
         g_free(have);
+    } else if (!strcmp(cmd, "expect-chip") && argc >= 2) {
+        char *want = g_strjoinv(" ", argv + 1);
+        if (!strstr(sfg_window_chip_text(s->win), want))
+            *why = g_strdup_printf("the chip line is \"%s\"", sfg_window_chip_text(s->win));
+        g_free(want);
     } else if (!strcmp(cmd, "page") && argc == 2) {
         if (!sfg_window_show_page(s->win, argv[1]))
             *fail = "no such page";

@@ -7,7 +7,7 @@
  *   key ACCEL (the action the key is bound to, which the shortcuts window must list)
  *   read PATH (Read… with PATH chosen in its file dialog)
  *   wait idle|busy|done|error [SECONDS] | wait-cells STATE N [SECONDS] | expect-status TEXT
- *   expect-cells STATE N | expect-question TEXT | shot FILE.png [main|preferences|question]
+ *   expect-cells STATE N | expect-chip TEXT | expect-question TEXT | shot FILE.png [main|preferences|question]
  *   hotplug add|remove NODE [DESCRIPTION [SERIAL]] (as udev tells it) | expect-port NODE [TEXT]
  *   expect-no-port NODE | type erase|go|groups TEXT (the Board page's entries)
  *   expect-backups N | expect-backup I TEXT | restore I (Write Back… on backup I)

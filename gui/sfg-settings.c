@@ -22,6 +22,8 @@ gboolean sfg_settings_import_keyfile(GSettings *gs, const char *keyfile_path)
         return FALSE;
     sfg_settings s;
     sfg_settings_load(&s, keyfile_path); /* bad values come back as defaults */
+    /* all at once, through an object of its own: delay-apply mode never ends on an object */
+    gs = g_settings_new(SFG_APP_ID);
     g_settings_delay(gs);
     g_settings_set_string(gs, "port", s.port ? s.port : "");
     g_settings_set_string(gs, "file", s.file ? s.file : "");
@@ -31,6 +33,7 @@ gboolean sfg_settings_import_keyfile(GSettings *gs, const char *keyfile_path)
     g_settings_set_boolean(gs, "go", s.go);
     g_settings_set_uint(gs, "stub-baud", s.stub_baud);
     g_settings_apply(gs);
+    g_object_unref(gs);
     sfg_settings_free(&s);
     return TRUE;
 }
@@ -68,7 +71,7 @@ gboolean sfg_recent_get(GSettings *gs, guint i, char **path, guint64 *size, gint
 
 char *sfg_recent_label(const char *path, guint64 size, gint64 when)
 {
-    char *base = g_path_get_basename(path), *sz = g_format_size_full(size, G_FORMAT_SIZE_IEC_UNITS);
+    char *base = g_path_get_basename(path), *sz = sfg_size_text(size);
     GDateTime *dt = g_date_time_new_from_unix_local(when);
     char *at = dt ? g_date_time_format(dt, "%Y-%m-%d %H:%M") : g_strdup("?");
     char *label = g_strdup_printf("%s — %s, flashed %s", base, sz, at);
@@ -78,4 +81,14 @@ char *sfg_recent_label(const char *path, guint64 size, gint64 when)
     g_free(sz);
     g_free(base);
     return label;
+}
+
+char *sfg_size_text(guint64 bytes)
+{
+    char *t = g_format_size_full(bytes, G_FORMAT_SIZE_IEC_UNITS);
+    char **parts = g_strsplit(t, "\u00A0", -1);
+    char *plain = g_strjoinv(" ", parts);
+    g_strfreev(parts);
+    g_free(t);
+    return plain;
 }

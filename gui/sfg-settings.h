@@ -21,6 +21,8 @@ gboolean sfg_settings_import_keyfile(GSettings *gs, const char *keyfile_path);
 void sfg_recent_add(GSettings *gs, const char *path, guint64 size, gint64 when);
 /* Entry i of recent-files (newest first): FALSE past the end. *path is g_free'd by the caller. */
 gboolean sfg_recent_get(GSettings *gs, guint i, char **path, guint64 *size, gint64 *when);
+/* "12.0 KiB" (IEC units, with a plain space: GLib puts a no-break space there). */
+char *sfg_size_text(guint64 bytes);
 /* "app.hex — 12.0 KiB, flashed 2026-12-03 05:40" */
 char *sfg_recent_label(const char *path, guint64 size, gint64 when);
 

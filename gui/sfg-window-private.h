@@ -57,6 +57,7 @@ struct _SfgWindow {
     gboolean have_chip;
     sfg_job *job;
     sfg_job_kind job_kind;
+    gboolean quiet;           /* the job refreshes the Board page: the status stays */
     gint64 phase_start;       /* µs, for the rate */
     sf_phase phase;
     sfg_state state;

@@ -292,6 +292,19 @@ static void on_details(void *user, const sfg_details *d) { sfg_board_page_set_de
 static void on_done(void *user, sf_error err, const char *text)
 {
     SfgWindow *self = user;
+    if (self->quiet) { /* a refresh of the Board page: what it found is shown there */
+        self->quiet = FALSE;
+        if (err)
+            sfg_window_log(self, "warning: ", text);
+        sfg_job_free(self->job);
+        self->job = NULL;
+        if (self->ports_dirty)
+            fill_ports(self, FALSE);
+        sfg_window_update_actions(self);
+        if (self->close_when_done)
+            gtk_window_destroy(GTK_WINDOW(self));
+        return;
+    }
     const char *what = sfg_job_kind_name(self->job_kind);
     char *t;
     if (err == SF_OK) {
@@ -322,8 +335,11 @@ static void on_done(void *user, sf_error err, const char *text)
     sfg_window_update_actions(self);
     if (self->close_when_done)
         gtk_window_destroy(GTK_WINDOW(self));
-    else if (refresh)
+    else if (refresh) {
+        self->quiet = TRUE;
         sfg_window_start_job(self, SFG_JOB_DETAILS, NULL);
+        self->quiet = self->job != NULL;
+    }
 }
 
 /* The board was not touched: say why, and offer to write it all the same. */
@@ -410,10 +426,12 @@ void sfg_window_start_job_with(SfgWindow *self, sfg_job_kind kind, void (*fill)(
                                  "Changing the protection"};
     char *t = g_strdup_printf("%s through %s…", what[kind], port);
     sfg_window_log(self, "", t);
-    sfg_window_set_status(self, SFG_STATE_BUSY, t);
+    if (!self->quiet) {
+        sfg_window_set_status(self, SFG_STATE_BUSY, t);
+        gtk_progress_bar_set_fraction(self->progress, 0);
+        gtk_progress_bar_set_text(self->progress, "Connecting");
+    }
     g_free(t);
-    gtk_progress_bar_set_fraction(self->progress, 0);
-    gtk_progress_bar_set_text(self->progress, "Connecting");
     self->phase = SF_PHASE_CONNECT;
     self->phase_start = g_get_monotonic_time();
     self->job_kind = kind;
@@ -771,7 +789,10 @@ void sfg_window_read_to(SfgWindow *self, const char *path) { sfg_window_start_jo
 
 /* ---- for the script driver ---- */
 
-sfg_state sfg_window_state(SfgWindow *self) { return self->state; }
+sfg_state sfg_window_state(SfgWindow *self)
+{
+    return self->job || sfg_window_gang_busy(self) ? SFG_STATE_BUSY : self->state; /* a refresh is work too */
+}
 
 const char *sfg_window_status(SfgWindow *self) { return self->status ? self->status : ""; }
 
@@ -786,6 +807,8 @@ gboolean sfg_window_set_option(SfgWindow *self, const char *name, const char *va
 }
 
 GSettings *sfg_window_settings(SfgWindow *self) { return self->settings; }
+
+const char *sfg_window_chip_text(SfgWindow *self) { return gtk_label_get_text(self->chip_label); }
 
 guint sfg_window_cells(SfgWindow *self, guint state) { return sfg_map_count(&self->map, state); }
 

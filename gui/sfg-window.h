@@ -34,6 +34,8 @@ const char *sfg_window_question(SfgWindow *self);
 /* A setting (GSettings key) through the preferences window, as a user changes it. */
 gboolean sfg_window_set_option(SfgWindow *self, const char *name, const char *value, char **why);
 GSettings *sfg_window_settings(SfgWindow *self);
+/* What the window says of the chip (its chip line). */
+const char *sfg_window_chip_text(SfgWindow *self);
 /* Cells of the flash map in a state (SF_UNIT_* or SFG_CELL_IDLE). */
 guint sfg_window_cells(SfgWindow *self, guint state);
 /* Show a page: "flash", "board" or "boards". */
