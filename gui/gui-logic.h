@@ -43,6 +43,11 @@ char *sfg_port_label(const char *name, const char *description, const char *seri
  * else as it is. */
 char *sfg_port_to_open(const char *name, const char *data_dir);
 
+/* A library sentence as a window user reads it: where it names a command-line option or
+ * command (--before, -b 57600, --no-stub, 'stubflash unprotect --write'), the place in the
+ * application that does the same. */
+char *sfg_gui_sentence(const char *text);
+
 /* The flash map: one cell per erase unit of the chip. */
 typedef struct sfg_map {
     guint count;

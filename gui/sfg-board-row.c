@@ -55,7 +55,9 @@ static void on_done(void *user, sf_error err, const char *text)
 {
     SfgBoardRow *self = user;
     g_free(self->result);
-    self->result = g_strdup_printf("%s: %s", err ? "failed" : "done", text);
+    char *said = sfg_gui_sentence(text);
+    self->result = g_strdup_printf("%s: %s", err ? "failed" : "done", said);
+    g_free(said);
     gtk_label_set_text(self->result_label, self->result);
     GtkWidget *r = GTK_WIDGET(self->result_label);
     gtk_widget_remove_css_class(r, "error");

@@ -314,7 +314,9 @@ static void on_done(void *user, sf_error err, const char *text)
         if (self->job_kind == SFG_JOB_FLASH)
             sfg_window_remember_flash(self, self->file);
     } else {
-        t = g_strdup_printf("%s failed: %s", what, text);
+        char *said = sfg_gui_sentence(text);
+        t = g_strdup_printf("%s failed: %s", what, said);
+        g_free(said);
         gtk_progress_bar_set_text(self->progress, err == SF_ERR_CANCELLED ? "Cancelled" : "Failed");
     }
     sfg_window_log(self, err ? "error: " : "", t);
