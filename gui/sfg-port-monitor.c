@@ -29,7 +29,7 @@ static gint find(SfgPortMonitor *self, const char *name)
 void sfg_port_monitor_event(SfgPortMonitor *self, const char *action, const char *node, const char *description,
                             const char *serial)
 {
-    if (!node || !g_str_has_prefix(node, "/dev/"))
+    if (!node || !*node)
         return;
     gint at = find(self, node);
     if (!g_strcmp0(action, "add")) {
@@ -46,8 +46,8 @@ void sfg_port_monitor_event(SfgPortMonitor *self, const char *action, const char
         char *name = g_strdup(node);
         g_ptr_array_remove_index(self->names, (guint)at);
         g_ptr_array_remove_index(self->labels, (guint)at);
+        g_signal_emit(self, signals[SIG_REMOVED], 0, name); /* while the chooser still shows it */
         g_signal_emit(self, signals[SIG_CHANGED], 0);
-        g_signal_emit(self, signals[SIG_REMOVED], 0, name);
         g_free(name);
     }
 }

@@ -161,9 +161,22 @@ static gboolean step(script *s, char **argv, int argc, const char **fail, char *
         if (!strstr(sfg_window_chip_text(s->win), want))
             *why = g_strdup_printf("the chip line is \"%s\"", sfg_window_chip_text(s->win));
         g_free(want);
+    } else if (!strcmp(cmd, "say") && argc >= 2) {
+        char *text = g_strjoinv(" ", argv + 1);
+        printf("say: %s\n", text);
+        fflush(stdout);
+        g_free(text);
     } else if (!strcmp(cmd, "page") && argc == 2) {
         if (!sfg_window_show_page(s->win, argv[1]))
             *fail = "no such page";
+    } else if (!strcmp(cmd, "hotplug") && argc == 2 && !strcmp(argv[1], "remove-all")) {
+        char **names = sfg_window_port_names(s->win);
+        for (guint i = 0; names[i]; i++)
+            sfg_window_port_event(s->win, "remove", names[i], NULL, NULL);
+        g_strfreev(names);
+    } else if (!strcmp(cmd, "expect-view") && argc == 2) {
+        if (g_strcmp0(sfg_window_view(s->win), argv[1]))
+            *why = g_strdup_printf("the Flash page shows \"%s\"", sfg_window_view(s->win));
     } else if (!strcmp(cmd, "hotplug") && argc >= 3 && argc <= 5) {
         sfg_window_port_event(s->win, argv[1], argv[2], argc > 3 ? argv[3] : NULL, argc > 4 ? argv[4] : NULL);
     } else if (!strcmp(cmd, "expect-port") && argc >= 2) {

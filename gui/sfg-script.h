@@ -8,11 +8,13 @@
  *   read PATH (Read… with PATH chosen in its file dialog)
  *   wait idle|busy|done|error [SECONDS] | wait-cells STATE N [SECONDS] | expect-status TEXT
  *   expect-cells STATE N | expect-chip TEXT | expect-question TEXT | shot FILE.png [main|preferences|question]
- *   hotplug add|remove NODE [DESCRIPTION [SERIAL]] (as udev tells it) | expect-port NODE [TEXT]
+ *   hotplug add|remove NODE [DESCRIPTION [SERIAL]] (as udev tells it) | hotplug remove-all
+ *   expect-port NODE [TEXT] | expect-view none|board (the status page when there is no board)
  *   expect-no-port NODE | type erase|go|groups TEXT (the Board page's entries)
  *   expect-backups N | expect-backup I TEXT | restore I (Write Back… on backup I)
  *   expect-boards N | expect-board PORT TEXT | expect-board-cells PORT STATE N
- *   expect-recent I TEXT | a11y [main|preferences|question] | sleep MS | close | quit
+ *   expect-recent I TEXT | a11y [main|preferences|question] | say TEXT (prints "say: TEXT") | sleep MS
+ *   close | quit
  * A step that fails prints why on stderr and quits with status 3; every wait that succeeds
  * prints "state: STATE: STATUS" on stdout. */
 #ifndef SFG_SCRIPT_H

@@ -162,6 +162,18 @@ static void on_ports_changed(SfgPortMonitor *m, gpointer data)
     fill_ports(data, FALSE);
 }
 
+/* Said, not acted on: a job on that port ends by itself with the library's sentence. */
+static void on_port_removed(SfgPortMonitor *m, const char *name, gpointer data)
+{
+    (void)m;
+    SfgWindow *self = data;
+    char *t = g_strdup_printf("%s was unplugged", name);
+    sfg_window_log(self, "", t);
+    if (!g_strcmp0(name, sfg_window_selected_port(self)) || self->job)
+        sfg_window_toast(self, t);
+    g_free(t);
+}
+
 void sfg_window_set_port(SfgWindow *self, const char *name)
 {
     g_free(self->extra_port);
@@ -175,6 +187,16 @@ void sfg_window_port_event(SfgWindow *self, const char *action, const char *node
                            const char *serial)
 {
     sfg_port_monitor_event(self->ports, action, node, description, serial);
+}
+
+const char *sfg_window_view(SfgWindow *self) { return gtk_stack_get_visible_child_name(self->main_stack); }
+
+char **sfg_window_port_names(SfgWindow *self)
+{
+    char **names = g_new0(char *, self->port_names->len + 1);
+    for (guint i = 0; i < self->port_names->len; i++)
+        names[i] = g_strdup(g_ptr_array_index(self->port_names, i));
+    return names;
 }
 
 const char *sfg_window_port_label(SfgWindow *self, const char *name)
@@ -767,6 +789,7 @@ static void sfg_window_init(SfgWindow *self)
     /* udev tells when an adapter comes or goes (sfg-port-monitor.c): no polling */
     self->ports = sfg_port_monitor_new();
     g_signal_connect(self->ports, "changed", G_CALLBACK(on_ports_changed), self);
+    g_signal_connect(self->ports, "removed", G_CALLBACK(on_port_removed), self);
     fill_ports(self, TRUE);
     char *file = g_settings_get_string(self->settings, "file");
     if (*file && g_file_test(file, G_FILE_TEST_IS_REGULAR))

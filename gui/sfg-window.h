@@ -45,6 +45,10 @@ GtkWidget *sfg_window_part(SfgWindow *self, const char *which);
 /* A port event as udev gives it (sfg_port_monitor_event). */
 void sfg_window_port_event(SfgWindow *self, const char *action, const char *node, const char *description,
                            const char *serial);
+/* What the Flash page shows: "none" (the status page: no board) or "board". */
+const char *sfg_window_view(SfgWindow *self);
+/* The ports listed, by name (for the script's "hotplug remove-all"); free with g_strfreev. */
+char **sfg_window_port_names(SfgWindow *self);
 /* The label the port chooser shows for name, NULL if it is not listed. */
 const char *sfg_window_port_label(SfgWindow *self, const char *name);
 /* The Board page, and the gang's boards: count, port, result, cells in a state. */

@@ -191,6 +191,42 @@ static void test_hotplug(void **state)
                                 "hotplug remove %s; expect-port %s unplugged; quit",
                              pty, pty, pty, pty, pty, pty), 0);
     assert_int_equal(pb_close(&pb), 0);
+    /* No port at all (a first start: none remembered): the status page says what to do; one
+     * plugged in replaces it. */
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s/config", g->dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(run_gui(g, "hotplug remove-all; expect-view none; a11y;"
+                                "hotplug add /dev/ttyACM5 \"STM32 STLink\" 066DFF; expect-view board;"
+                                "expect-port /dev/ttyACM5 STM32 STLink; quit"), 0);
+}
+
+/* An adapter unplugged in the middle of a write: the job ends with the library's sentence (not
+ * "cancelled"), and the window goes on. */
+static void test_unplugged_during_a_write(void **state)
+{
+    gui *g = *state;
+    pty_board pb;
+    sim_options opt = {.realtime = true, .boot0 = true};
+    pb_open(&pb, "stm32f103re", &opt);
+    char big[160];
+    snprintf(big, sizeof big, "%s/big.bin", g->dir);
+    uint8_t *img = bh_firmware(64 * 1024, 64, 0x08000000);
+    bh_save_file(big, img, 64 * 1024);
+    free(img);
+    pid_t pid = start_gui(g, "port %s; option stub off; file %s; answer 0x08000000; action flash;"
+                             "wait-cells written 2 60; say writing; wait error 60; quit",
+                          sim_pty_path(pb.pty), big);
+    bool writing = false;
+    for (int i = 0; i < 1200 && !writing; i++) { /* up to 60 s */
+        writing = log_has(g, "say: writing");
+        usleep(50000);
+    }
+    assert_true(writing);
+    assert_int_equal(pb_close(&pb), 0); /* the adapter is gone: its pty closes under the job */
+    assert_int_equal(run_wait(pid, 90000, 0), 0);
+    assert_true(log_has(g, "state: error: Flash failed: "));
+    assert_false(log_has(g, "Flash failed: cancelled"));
 }
 
 /* The keys the shortcuts window lists run their actions. */
@@ -257,6 +293,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_protection_both_ways, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_a_gang_of_three, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_hotplug, gui_setup, gui_teardown),
+        cmocka_unit_test_setup_teardown(test_unplugged_during_a_write, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_shortcuts, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_recent_files, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_accessibility, gui_setup, gui_teardown),

@@ -43,30 +43,54 @@ static inline int gui_teardown(void **state)
     return rc == 0 ? 0 : -1;
 }
 
-/* Run the application with a script (a format; ';' separates steps, and may not appear in
- * them: it becomes a newline, what the application separates steps with); its exit status. */
+typedef struct gui_cmd {
+    char script[4096], env_script[4200], home[128], cfg[128], data[128];
+    const char *argv[14];
+} gui_cmd;
+
+/* The command line running the application with a script (';' separates steps, and may not
+ * appear in them: it becomes a newline, what the application separates steps with). */
+static inline void gui_command(gui *g, gui_cmd *c, const char *fmt, va_list ap)
+{
+    vsnprintf(c->script, sizeof c->script, fmt, ap);
+    for (char *p = c->script; *p; p++)
+        if (*p == ';')
+            *p = '\n';
+    snprintf(c->env_script, sizeof c->env_script, "STUBFLASH_GTK_SCRIPT=%s", c->script);
+    snprintf(c->home, sizeof c->home, "HOME=%s", g->dir);
+    snprintf(c->cfg, sizeof c->cfg, "XDG_CONFIG_HOME=%s/config", g->dir);
+    snprintf(c->data, sizeof c->data, "XDG_DATA_HOME=%s/data", g->dir);
+    const char *argv[] = {"env", c->env_script, c->home, c->cfg, c->data, "GSK_RENDERER=cairo", "NO_AT_BRIDGE=1",
+                          "GSETTINGS_BACKEND=keyfile", "xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
+                          getenv("STUBFLASH_GTK"), NULL};
+    memcpy(c->argv, argv, sizeof argv);
+}
+
+/* Run the application with a script (a format); its exit status. */
 static inline int run_gui(gui *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline int run_gui(gui *g, const char *fmt, ...)
 {
-    char script[4096], env_script[4200], home[128], cfg[128], data[128];
+    gui_cmd c;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(script, sizeof script, fmt, ap);
+    gui_command(g, &c, fmt, ap);
     va_end(ap);
-    for (char *p = script; *p; p++)
-        if (*p == ';')
-            *p = '\n';
-    snprintf(env_script, sizeof env_script, "STUBFLASH_GTK_SCRIPT=%s", script);
-    snprintf(home, sizeof home, "HOME=%s", g->dir);
-    snprintf(cfg, sizeof cfg, "XDG_CONFIG_HOME=%s/config", g->dir);
-    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/data", g->dir);
-    const char *argv[] = {"env", env_script, home, cfg, data, "GSK_RENDERER=cairo", "NO_AT_BRIDGE=1",
-                          "GSETTINGS_BACKEND=keyfile", "xvfb-run", "-a", "-s", "-screen 0 1280x1024x24",
-                          getenv("STUBFLASH_GTK"), NULL};
-    int rc = run_program(argv, NULL, g->log, 180);
+    int rc = run_program(c.argv, NULL, g->log, 180);
     if (rc)
         show_log_tail(g->log);
     return rc;
+}
+
+/* Start it, for a test that does something while it runs (run_wait ends it). */
+static inline pid_t start_gui(gui *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static inline pid_t start_gui(gui *g, const char *fmt, ...)
+{
+    gui_cmd c;
+    va_list ap;
+    va_start(ap, fmt);
+    gui_command(g, &c, fmt, ap);
+    va_end(ap);
+    return run_start(c.argv, NULL, g->log);
 }
 
 static inline bool log_has(gui *g, const char *text)
