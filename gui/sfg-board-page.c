@@ -158,6 +158,11 @@ gboolean sfg_board_page_type(SfgBoardPage *self, const char *entry, const char *
 
 guint sfg_board_page_backups(SfgBoardPage *self) { return self->rows->len; }
 
+const char *sfg_board_page_detail(SfgBoardPage *self, const char *which)
+{
+    return adw_action_row_get_subtitle(!strcmp(which, "uid") ? self->uid_row : self->option_row);
+}
+
 const char *sfg_board_page_backup_text(SfgBoardPage *self, guint i, gboolean subtitle)
 {
     if (i >= self->rows->len)

@@ -22,6 +22,8 @@ gboolean sfg_board_page_go_address(SfgBoardPage *self, guint32 *addr, char **err
 gboolean sfg_board_page_write_groups(SfgBoardPage *self, guint8 *groups, gsize *count, char **err);
 /* For the script driver: type text into an entry ("erase", "go", "groups"). */
 gboolean sfg_board_page_type(SfgBoardPage *self, const char *entry, const char *text);
+/* What the Chip group shows: "uid" or "options" (the subtitle of that row). */
+const char *sfg_board_page_detail(SfgBoardPage *self, const char *which);
 /* The backups listed, and the title and subtitle of row i (NULL past the end). */
 guint sfg_board_page_backups(SfgBoardPage *self);
 const char *sfg_board_page_backup_text(SfgBoardPage *self, guint i, gboolean subtitle);

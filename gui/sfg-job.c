@@ -264,6 +264,8 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
         *text = g_strdup_printf("erased the pages covering 0x%08X..0x%08X", j->addr, j->addr + j->len - 1);
         return SF_OK;
     case SFG_JOB_GO:
+        if (j->addr == SF_GO_BOOT_ADDRESS && (e = sf_session_boot_address(s, &j->addr)))
+            return e;
         if ((e = sf_session_go(s, j->addr)))
             return e;
         *text = g_strdup_printf("started the code at 0x%08X", j->addr);

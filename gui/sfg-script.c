@@ -161,6 +161,10 @@ static gboolean step(script *s, char **argv, int argc, const char **fail, char *
         if (!strstr(sfg_window_chip_text(s->win), want))
             *why = g_strdup_printf("the chip line is \"%s\"", sfg_window_chip_text(s->win));
         g_free(want);
+    } else if (!strcmp(cmd, "print-details") && argc == 1) {
+        SfgBoardPage *page = SFG_BOARD_PAGE(sfg_window_board_page(s->win));
+        printf("uid: %s\noptions:\n%s\n", sfg_board_page_detail(page, "uid"), sfg_board_page_detail(page, "options"));
+        fflush(stdout);
     } else if (!strcmp(cmd, "say") && argc >= 2) {
         char *text = g_strjoinv(" ", argv + 1);
         printf("say: %s\n", text);

@@ -150,6 +150,55 @@ static void test_protection_both_ways(void **state)
                                 "expect-chip write protection: none; quit"), 0);
 }
 
+/* The Board page's details are the chip's: the unique ID names the backup folder the library
+ * chose, the option bytes are those the virtual board keeps after its flash; erase range and go
+ * do what they say. */
+static void test_details_erase_range_and_go(void **state)
+{
+    gui *g = *state;
+    char fw[160];
+    snprintf(fw, sizeof fw, "%s/app.bin", g->dir);
+    uint8_t *img = bh_firmware(5000, 65, 0x08000000);
+    bh_save_file(fw, img, 5000);
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; answer 0x08000000; action flash; wait done 120;"
+                                "page board; action details; wait done 60; print-details;"
+                                "type erase 0x08000800:0x800; action erase-range;"
+                                "expect-question Erase the pages covering 0x08000800..0x08000FFF; answer yes;"
+                                "wait busy 10; wait done 60; expect-status erased the pages covering;"
+                                "type erase 0x08000800; action erase-range; wait error 1; expect-status ADDRESS:LENGTH;"
+                                "type go \"\"; action go; wait busy 10; wait done 60;"
+                                "expect-status Go: done, started the code at 0x08000000; quit", g->board, fw), 0);
+    /* the unique ID shown is the name of the chip's backup folder */
+    char cmd[300], uid[64] = "";
+    snprintf(cmd, sizeof cmd, "ls %s/data/stubflash/backups", g->dir);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    assert_non_null(fgets(uid, sizeof uid, p));
+    pclose(p);
+    uid[strcspn(uid, "\n")] = 0;
+    assert_int_equal(strlen(uid), 24);
+    char want[128];
+    snprintf(want, sizeof want, "uid: %s\n", uid);
+    assert_true(log_has(g, want));
+    /* the option bytes shown are the board's (after its 512 KiB of flash in its file) */
+    size_t n;
+    uint8_t *flash = bh_load_file(g->board, &n);
+    assert_true(n >= 512 * 1024 + 16);
+    char line[80];
+    int k = snprintf(line, sizeof line, "0x1FFFF800 ");
+    for (int i = 0; i < 8; i++)
+        k += snprintf(line + k, sizeof line - (size_t)k, " %02X", flash[512 * 1024 + i]);
+    assert_true(log_has(g, line));
+    /* page 1 erased, pages 0 and 2 as written */
+    assert_memory_equal(flash, img, 2048);
+    for (size_t i = 2048; i < 4096; i++)
+        if (flash[i] != 0xFF)
+            fail_msg("byte 0x%zx not erased", i);
+    assert_memory_equal(flash + 4096, img + 4096, 5000 - 4096);
+    free(flash);
+    free(img);
+}
+
 /* Three boards at once, one of them not there: the other two are written all the same. */
 static void test_a_gang_of_three(void **state)
 {
@@ -291,6 +340,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_preferences_survive_a_restart, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_writes_back, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_protection_both_ways, gui_setup, gui_teardown),
+        cmocka_unit_test_setup_teardown(test_details_erase_range_and_go, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_a_gang_of_three, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_hotplug, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_unplugged_during_a_write, gui_setup, gui_teardown),
