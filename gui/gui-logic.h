@@ -72,7 +72,8 @@ const char *sfg_cell_name(guint state);
 /* Stub rates offered: 0 = automatic. */
 extern const guint32 sfg_stub_rates[5];
 
-/* What the app remembers between runs (a key file in the user's config directory). */
+/* What versions before libadwaita kept in a key file ($XDG_CONFIG_HOME/stubflash/gtk.ini); the
+ * application now keeps its settings in GSettings and reads this once (sfg-settings.c). */
 typedef struct sfg_settings {
     char *port;          /* the port last used */
     char *file;          /* the firmware last opened */

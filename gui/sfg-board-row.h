@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-board-row.h - one board of a gang: its port, a small map of its flash, the phase and
  * rate of its job, and the result. Each row runs its own job (sfg_job), so one board failing
- * does not stop the others. Signal "finished" (gboolean ok) when its job ended. */
+ * does not stop the others. Signals: "finished" (gboolean ok) when its job ended; "remove" ()
+ * when its remove button is pressed. */
 #ifndef SFG_BOARD_ROW_H
 #define SFG_BOARD_ROW_H
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sfg-window-private.h - the main window's insides, shared by its files: sfg-window.c (ports,
- * file, the single board's jobs, actions), sfg-window-ask.c (the questions it asks) and
+ * file, the single board's jobs, actions), sfg-window-files.c (open, recent files, read, the
+ * preferences and About windows), sfg-window-ask.c (the questions it asks) and
  * sfg-window-gang.c (several boards at once). */
 #ifndef SFG_WINDOW_PRIVATE_H
 #define SFG_WINDOW_PRIVATE_H
@@ -93,6 +94,10 @@ void sfg_window_start_job(SfgWindow *self, sfg_job_kind kind, const char *read_p
 void sfg_window_start_job_with(SfgWindow *self, sfg_job_kind kind, void (*fill)(sfg_job_params *, gpointer),
                                gpointer data);
 void sfg_window_remember_flash(SfgWindow *self, const char *path);
+
+/* sfg-window-files.c */
+void sfg_window_fill_recent_menu(SfgWindow *self);
+void sfg_window_install_file_actions(GtkWidgetClass *wc);
 
 /* sfg-window-ask.c */
 void sfg_window_ask(SfgWindow *self, ask_kind kind, const char *question, const char *detail, const char *yes_label,

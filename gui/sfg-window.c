@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sfg-window.c - see sfg-window.h: ports, the firmware, the single board's jobs, the actions. */
-#include <glib/gstdio.h>
+/* sfg-window.c - see sfg-window.h: ports, the firmware, the single board's jobs and actions,
+ * the window itself. */
 #include <string.h>
 
 #include "sfg-board-row.h"
@@ -80,36 +80,6 @@ void sfg_window_update_actions(SfgWindow *self)
     gtk_widget_action_set_enabled(w, "win.cancel", busy);
     gtk_widget_set_sensitive(GTK_WIDGET(self->port_drop), !busy);
     gtk_stack_set_visible_child_name(self->main_stack, port ? "board" : "none");
-}
-
-/* ---- recent files ---- */
-
-static void fill_recent_menu(SfgWindow *self)
-{
-    GMenu *menu = g_menu_new();
-    char *path;
-    guint64 size;
-    gint64 when;
-    for (guint i = 0; sfg_recent_get(self->settings, i, &path, &size, &when); i++) {
-        char *label = sfg_recent_label(path, size, when);
-        GMenuItem *item = g_menu_item_new(label, NULL);
-        g_menu_item_set_action_and_target_value(item, "win.open-recent", g_variant_new_string(path));
-        g_menu_append_item(menu, item);
-        g_object_unref(item);
-        g_free(label);
-        g_free(path);
-    }
-    if (g_menu_model_get_n_items(G_MENU_MODEL(menu)) == 0)
-        g_menu_append(menu, "No firmware flashed yet", "win.none");
-    adw_split_button_set_menu_model(self->open_button, G_MENU_MODEL(menu));
-    g_object_unref(menu);
-}
-
-void sfg_window_remember_flash(SfgWindow *self, const char *path)
-{
-    GStatBuf st;
-    if (path && g_stat(path, &st) == 0)
-        sfg_recent_add(self->settings, path, (guint64)st.st_size, g_get_real_time() / G_USEC_PER_SEC);
 }
 
 /* ---- ports ---- */
@@ -525,106 +495,6 @@ static void act_erase(GtkWidget *w, const char *name, GVariant *param)
     g_free(q);
 }
 
-static void on_open_response(GtkNativeDialog *d, int response, gpointer data)
-{
-    SfgWindow *self = data;
-    if (response == GTK_RESPONSE_ACCEPT) {
-        GFile *f = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(d));
-        char *path = g_file_get_path(f);
-        if (path)
-            sfg_window_open_file(self, path);
-        g_free(path);
-        g_object_unref(f);
-    }
-    g_object_unref(d);
-}
-
-static void act_open(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    GtkFileChooserNative *d = gtk_file_chooser_native_new("Open firmware", GTK_WINDOW(w), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                          "_Open", "_Cancel");
-    GtkFileFilter *f = gtk_file_filter_new();
-    gtk_file_filter_set_name(f, "Firmware (.hex, .srec, .elf, .bin, .gz)");
-    const char *pats[] = {"*.hex", "*.ihex", "*.ihx", "*.srec", "*.s19", "*.s28", "*.s37", "*.mot", "*.elf", "*.axf",
-                          "*.bin", "*.gz"};
-    for (size_t i = 0; i < G_N_ELEMENTS(pats); i++)
-        gtk_file_filter_add_pattern(f, pats[i]);
-    gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(d), f);
-    g_object_unref(f);
-    g_signal_connect(d, "response", G_CALLBACK(on_open_response), w);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
-    /* for the script driver: the question open is the file chooser */
-    g_object_set_data(G_OBJECT(w), "sfg-chooser", d);
-}
-
-static void act_open_recent(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    sfg_window_open_file(SFG_WINDOW(w), g_variant_get_string(param, NULL));
-}
-
-static void on_read_response(GtkNativeDialog *d, int response, gpointer data)
-{
-    if (response == GTK_RESPONSE_ACCEPT) {
-        GFile *f = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(d));
-        char *path = g_file_get_path(f);
-        if (path)
-            sfg_window_start_job(data, SFG_JOB_READ, path);
-        g_free(path);
-        g_object_unref(f);
-    }
-    g_object_unref(d);
-}
-
-static void act_read(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    GtkFileChooserNative *d = gtk_file_chooser_native_new("Save the flash as", GTK_WINDOW(w),
-                                                          GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
-    gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(d), "flash.bin");
-    g_signal_connect(d, "response", G_CALLBACK(on_read_response), w);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
-    g_object_set_data(G_OBJECT(w), "sfg-chooser", d);
-}
-
-static void on_preferences_gone(gpointer data, GObject *where)
-{
-    (void)where;
-    SFG_WINDOW(data)->preferences = NULL;
-}
-
-static void act_preferences(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    SfgWindow *self = SFG_WINDOW(w);
-    if (!self->preferences) {
-        self->preferences = GTK_WINDOW(sfg_preferences_new(GTK_WINDOW(self), self->settings));
-        g_object_weak_ref(G_OBJECT(self->preferences), on_preferences_gone, self);
-    }
-    gtk_window_present(self->preferences);
-}
-
-static void act_about(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    const char *developers[] = {"The stubflash developers", NULL};
-    char *lib = g_strdup_printf("libstubflash %s", sf_version());
-    GtkWidget *about = g_object_new(ADW_TYPE_ABOUT_WINDOW, "transient-for", w, "application-name", "stubflash",
-                                    "application-icon", SFG_APP_ID, "version", STUBFLASH_VERSION, "developer-name",
-                                    "The stubflash developers", "website", "https://github.com/stubflash/stubflash",
-                                    "issue-url", "https://github.com/stubflash/stubflash/issues", "license-type",
-                                    GTK_LICENSE_LGPL_2_1, "developers", developers, "debug-info", lib,
-                                    "comments", "Flash STM32 firmware over a serial line through the ROM bootloader.",
-                                    NULL);
-    gtk_window_present(GTK_WINDOW(about));
-    g_free(lib);
-}
-
 /* ---- window ---- */
 
 static gboolean on_drop(GtkDropTarget *t, const GValue *value, double x, double y, gpointer data)
@@ -677,7 +547,7 @@ static void on_setting_changed(GSettings *gs, const char *key, gpointer data)
 {
     (void)gs;
     if (!strcmp(key, "recent-files"))
-        fill_recent_menu(data);
+        sfg_window_fill_recent_menu(data);
 }
 
 static void fill_legend(SfgWindow *self)
@@ -763,14 +633,10 @@ static void sfg_window_class_init(SfgWindowClass *klass)
     gtk_widget_class_install_action(wc, "win.verify", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.details", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.rollback", NULL, act_job);
-    gtk_widget_class_install_action(wc, "win.read", NULL, act_read);
     gtk_widget_class_install_action(wc, "win.erase", NULL, act_erase);
     gtk_widget_class_install_action(wc, "win.cancel", NULL, act_cancel);
     gtk_widget_class_install_action(wc, "win.other-port", NULL, act_other_port);
-    gtk_widget_class_install_action(wc, "win.open", NULL, act_open);
-    gtk_widget_class_install_action(wc, "win.open-recent", "s", act_open_recent);
-    gtk_widget_class_install_action(wc, "win.preferences", NULL, act_preferences);
-    gtk_widget_class_install_action(wc, "win.about", NULL, act_about);
+    sfg_window_install_file_actions(wc);
     sfg_window_install_protection_actions(wc);
     sfg_window_install_gang_actions(wc);
 }
@@ -795,7 +661,7 @@ static void sfg_window_init(SfgWindow *self)
     if (*file && g_file_test(file, G_FILE_TEST_IS_REGULAR))
         sfg_window_set_file(self, file);
     g_free(file);
-    fill_recent_menu(self);
+    sfg_window_fill_recent_menu(self);
     sfg_window_gang_init(self);
     g_signal_connect(self->port_drop, "notify::selected", G_CALLBACK(on_port_selected), self);
     g_signal_connect(self->view_stack, "notify::visible-child-name", G_CALLBACK(on_page_changed), self);
