@@ -330,7 +330,7 @@ static void test_accessibility(void **state)
     assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; action flash; wait done 120; a11y;"
                                 "page board; action details; wait done 60; a11y; page boards; action add-board; a11y;"
                                 "action preferences; a11y preferences; page board; action erase; a11y question;"
-                                "answer no; quit", g->board, hex()), 0);
+                                "answer no; action about; sleep 300; quit", g->board, hex()), 0);
     assert_true(log_has(g, "a11y: "));
 }
 
