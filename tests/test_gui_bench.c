@@ -81,6 +81,18 @@ static void test_preferences_survive_a_restart(void **state)
                                 "expect-status kept what was replaced in; quit"), 0);
 }
 
+/* A board whose DTR reaches NRST and RTS BOOT0: without the wiring the bootloader does not
+ * answer, and the window says where to set it (not --before); with the preset it does. */
+static void test_reset_wiring_from_preferences(void **state)
+{
+    gui *g = *state;
+    assert_int_equal(run_gui(g, "port sim:stm32f103re?reset=dtr&boot0=rts&flash=%s; action identify; wait busy 5;"
+                                "wait error 60; expect-status (if DTR/RTS reach NRST/BOOT0: Preferences, Reset Wiring);"
+                                "option before dtr-reset-rts-boot0; action identify; wait busy 5; wait done 60;"
+                                "expect-chip STM32F10xxx high density; quit", g->board), 0);
+    assert_false(log_has(g, "--before"));
+}
+
 /* Flash two images, then write back from the Board page: the newest backup first, then (Roll
  * Back) the one before it; the list shows them newest first with date and size, and says what
  * was written back. */
@@ -338,6 +350,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_preferences_survive_a_restart, gui_setup, gui_teardown),
+        cmocka_unit_test_setup_teardown(test_reset_wiring_from_preferences, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_writes_back, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_protection_both_ways, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_details_erase_range_and_go, gui_setup, gui_teardown),
