@@ -577,6 +577,12 @@ static void sfg_window_dispose(GObject *o)
         while (self->job) /* on_done clears it */
             g_main_context_iteration(NULL, TRUE);
     }
+    if (sfg_window_gang_busy(self)) { /* the same for every board of a gang, while the rows live */
+        self->close_when_done = FALSE;
+        sfg_window_gang_cancel(self);
+        while (sfg_window_gang_busy(self))
+            g_main_context_iteration(NULL, TRUE);
+    }
     sfg_window_close_ask(self);
     if (self->preferences)
         gtk_window_destroy(self->preferences);

@@ -233,6 +233,26 @@ static void test_a_gang_of_three(void **state)
     expect_hello(b2);
     /* The list is kept. */
     assert_int_equal(run_gui(g, "expect-boards 3; quit"), 0);
+    /* Closing the window while a gang writes asks, then stops every board and closes. */
+    char cmd[160], big[160];
+    snprintf(cmd, sizeof cmd, "rm -rf %s/config", g->dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(big, sizeof big, "%s/big.bin", g->dir);
+    uint8_t *img = bh_firmware(64 * 1024, 66, 0x08000000);
+    bh_save_file(big, img, 64 * 1024);
+    free(img);
+    assert_int_equal(run_gui(g, "option stub off; file %s; answer 0x08000000; page boards;"
+                                "action add-board-named sim:stm32f103re?realtime=1&flash=%s;"
+                                "action add-board-named sim:stm32f103rg?realtime=1&flash=%s; action flash; wait busy 10;"
+                                "sleep 2500; close; expect-question A job is under way; answer yes; sleep 60000",
+                             big, g->board, b2), 0);
+    assert_true(log_has(g, "state: closed"));
+    /* stopped mid-write: neither board holds the whole image */
+    size_t n;
+    uint8_t *flash = bh_load_file(g->board, &n), *want = bh_load_file(big, &n);
+    assert_memory_not_equal(flash, want, 64 * 1024);
+    free(flash);
+    free(want);
 }
 
 /* A port announced by udev is listed at once with its description and serial number, and can
