@@ -123,6 +123,12 @@ static void show_key(SfgPreferences *self)
     g_free(key);
 }
 
+static void drop_chooser(gpointer d)
+{
+    gtk_native_dialog_destroy(d);
+    g_object_unref(d);
+}
+
 static void on_key_chosen(GtkNativeDialog *d, int response, gpointer data)
 {
     SfgPreferences *self = data;
@@ -134,7 +140,7 @@ static void on_key_chosen(GtkNativeDialog *d, int response, gpointer data)
         g_free(path);
         g_object_unref(f);
     }
-    g_object_unref(d);
+    g_object_set_data(G_OBJECT(self), "sfg-chooser", NULL);
 }
 
 static void on_choose_key(GtkButton *b, gpointer data)
@@ -143,6 +149,8 @@ static void on_choose_key(GtkButton *b, gpointer data)
     GtkFileChooserNative *d = gtk_file_chooser_native_new("The signers' public key", GTK_WINDOW(data),
                                                           GTK_FILE_CHOOSER_ACTION_OPEN, "_Choose", "_Cancel");
     g_signal_connect(d, "response", G_CALLBACK(on_key_chosen), data);
+    /* held by the window until answered, or freed with it */
+    g_object_set_data_full(G_OBJECT(data), "sfg-chooser", d, drop_chooser);
     gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
 }
 

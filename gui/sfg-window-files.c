@@ -37,6 +37,20 @@ void sfg_window_remember_flash(SfgWindow *self, const char *path)
         sfg_recent_add(self->settings, path, (guint64)st.st_size, g_get_real_time() / G_USEC_PER_SEC);
 }
 
+static void drop_chooser(gpointer d)
+{
+    gtk_native_dialog_destroy(d);
+    g_object_unref(d);
+}
+
+/* Show a file chooser the window holds until it is answered or the window goes (a chooser
+ * left open when the application quits is freed with the window). */
+void sfg_window_own_chooser(gpointer window, GtkFileChooserNative *d)
+{
+    g_object_set_data_full(G_OBJECT(window), "sfg-chooser", d, drop_chooser);
+    gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
+}
+
 static void on_open_response(GtkNativeDialog *d, int response, gpointer data)
 {
     SfgWindow *self = data;
@@ -48,7 +62,7 @@ static void on_open_response(GtkNativeDialog *d, int response, gpointer data)
         g_free(path);
         g_object_unref(f);
     }
-    g_object_unref(d);
+    g_object_set_data(G_OBJECT(data), "sfg-chooser", NULL);
 }
 
 static void act_open(GtkWidget *w, const char *name, GVariant *param)
@@ -66,9 +80,7 @@ static void act_open(GtkWidget *w, const char *name, GVariant *param)
     gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(d), f);
     g_object_unref(f);
     g_signal_connect(d, "response", G_CALLBACK(on_open_response), w);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
-    /* for the script driver: the question open is the file chooser */
-    g_object_set_data(G_OBJECT(w), "sfg-chooser", d);
+    sfg_window_own_chooser(w, d);
 }
 
 static void act_open_recent(GtkWidget *w, const char *name, GVariant *param)
@@ -87,7 +99,7 @@ static void on_read_response(GtkNativeDialog *d, int response, gpointer data)
         g_free(path);
         g_object_unref(f);
     }
-    g_object_unref(d);
+    g_object_set_data(G_OBJECT(data), "sfg-chooser", NULL);
 }
 
 static void act_read(GtkWidget *w, const char *name, GVariant *param)
@@ -98,8 +110,7 @@ static void act_read(GtkWidget *w, const char *name, GVariant *param)
                                                           GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
     gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(d), "flash.bin");
     g_signal_connect(d, "response", G_CALLBACK(on_read_response), w);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
-    g_object_set_data(G_OBJECT(w), "sfg-chooser", d);
+    sfg_window_own_chooser(w, d);
 }
 
 static void on_preferences_gone(gpointer data, GObject *where)

@@ -98,6 +98,7 @@ void sfg_window_remember_flash(SfgWindow *self, const char *path);
 /* sfg-window-files.c */
 void sfg_window_fill_recent_menu(SfgWindow *self);
 void sfg_window_install_file_actions(GtkWidgetClass *wc);
+void sfg_window_own_chooser(gpointer window, GtkFileChooserNative *d);
 
 /* sfg-window-ask.c */
 void sfg_window_ask(SfgWindow *self, ask_kind kind, const char *question, const char *detail, const char *yes_label,
