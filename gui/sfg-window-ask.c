@@ -39,10 +39,7 @@ static void on_response(AdwMessageDialog *d, const char *response, gpointer data
 void sfg_window_ask(SfgWindow *self, ask_kind kind, const char *question, const char *detail, const char *yes_label,
                     gboolean destructive, const char *entry_text)
 {
-    char *keep_path = self->ask_path;
-    self->ask_path = NULL;
     sfg_window_close_ask(self);
-    self->ask_path = keep_path;
     GtkWidget *d = adw_message_dialog_new(GTK_WINDOW(self), question, detail);
     AdwMessageDialog *m = ADW_MESSAGE_DIALOG(d);
     adw_message_dialog_add_response(m, "cancel", "_Cancel");
@@ -72,7 +69,9 @@ static void ask_again(SfgWindow *self, const char *why)
 {
     char *q = g_strdup(self->ask_heading), *yes = g_strdup(self->ask_yes);
     char *text = g_strdup(self->ask_entry ? gtk_editable_get_text(GTK_EDITABLE(self->ask_entry)) : NULL);
+    char *path = g_steal_pointer(&self->ask_path); /* ASK_BASE: the file still waiting */
     sfg_window_ask(self, self->ask_kind, q, why, yes, self->ask_destructive, text);
+    self->ask_path = path;
     g_free(q);
     g_free(yes);
     g_free(text);
@@ -187,11 +186,13 @@ gboolean sfg_window_answer(SfgWindow *self, const char *text)
 {
     if (!self->ask)
         return FALSE;
-    if (self->ask_entry && !(self->ask_kind == ASK_PROTECT_READOUT_2 && !g_strcmp0(text, "no"))) {
+    /* through the dialog itself, as a click on one of its buttons */
+    gboolean no = !g_strcmp0(text, "no");
+    if (self->ask_entry && !(self->ask_kind == ASK_PROTECT_READOUT_2 && no)) {
         gtk_editable_set_text(GTK_EDITABLE(self->ask_entry), text);
-        sfg_window_settle(self, TRUE);
+        adw_message_dialog_response(ADW_MESSAGE_DIALOG(self->ask), "yes");
     } else {
-        sfg_window_settle(self, !g_strcmp0(text, "yes"));
+        adw_message_dialog_response(ADW_MESSAGE_DIALOG(self->ask), !g_strcmp0(text, "yes") ? "yes" : "cancel");
     }
     return TRUE;
 }
