@@ -205,6 +205,14 @@ static void test_signed_files_only(void **state)
     assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; action flash; wait done 120;"
                                 "expect-status signed: gui release 1; quit", g->board, app), 0);
     unsetenv("STUBFLASH_REQUIRE_SIGNATURE");
+    /* The same from the preferences (Require a signature, the key file): an unsigned copy is
+     * refused, the signed file is flashed. */
+    snprintf(cmd, sizeof cmd, "cp %s %s/unsigned.hex", app, g->dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(run_gui(g, "option require-signature on; option signature-key %s; expect-setting require-signature on;"
+                                "file %s/unsigned.hex; action flash; wait error 60; expect-status unsigned.hex is not signed;"
+                                "file %s; action flash; wait done 120; expect-status signed: gui release 1; quit",
+                             key, g->dir, app), 0);
 }
 
 static void test_closing_during_a_flash_asks_first(void **state)
