@@ -105,7 +105,7 @@ static gboolean overlay_lists(GtkWidget *w, const char *action)
 
 /* A key as the application maps it: the action it is bound to (which the shortcuts window
  * must list) runs. NULL, or why not. */
-static char *press_key(SfgWindow *win, const char *accel)
+static char *press_key(SfgWindow *win, const char *accel, gboolean run)
 {
     GtkApplication *app = gtk_window_get_application(GTK_WINDOW(win));
     char **actions = gtk_application_get_actions_for_accel(app, accel);
@@ -116,6 +116,8 @@ static char *press_key(SfgWindow *win, const char *accel)
         GtkShortcutsWindow *help = gtk_application_window_get_help_overlay(GTK_APPLICATION_WINDOW(win));
         if (!help || !overlay_lists(GTK_WIDGET(help), actions[0]))
             why = g_strdup_printf("the shortcuts window does not list %s (%s)", actions[0], accel);
+        else if (!run)
+            printf("key: %s is %s\n", accel, actions[0]);
         else if (g_str_has_prefix(actions[0], "app."))
             g_action_group_activate_action(G_ACTION_GROUP(app), actions[0] + 4, NULL);
         else if (!gtk_widget_activate_action(GTK_WIDGET(win), actions[0], NULL))
@@ -149,8 +151,8 @@ static gboolean step(script *s, char **argv, int argc, const char **fail, char *
         if (!gtk_widget_activate_action(GTK_WIDGET(s->win), name, argc == 3 ? "s" : NULL, argv[2]))
             *fail = "no such action";
         g_free(name);
-    } else if (!strcmp(cmd, "key") && argc == 2) {
-        *why = press_key(s->win, argv[1]);
+    } else if ((!strcmp(cmd, "key") || !strcmp(cmd, "key-check")) && argc == 2) {
+        *why = press_key(s->win, argv[1], cmd[3] == 0);
     } else if (!strcmp(cmd, "expect-setting") && argc == 3) {
         char *have = setting_text(sfg_window_settings(s->win), argv[1]);
         if (g_strcmp0(have, argv[2]))

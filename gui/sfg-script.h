@@ -4,7 +4,8 @@
  * actions and questions:
  *   port NAME | file PATH | answer TEXT | action NAME [STRING] | page flash|board|boards
  *   option KEY VALUE (a GSettings key, through the preferences window) | expect-setting KEY VALUE
- *   key ACCEL (the action the key is bound to, which the shortcuts window must list)
+ *   key ACCEL (the action the key is bound to, which the shortcuts window must list, runs)
+ *   key-check ACCEL (the same without running it: "key: ACCEL is ACTION")
  *   read PATH (Read… with PATH chosen in its file dialog)
  *   wait idle|busy|done|error [SECONDS] | wait-cells STATE N [SECONDS] | expect-status TEXT
  *   expect-cells STATE N | expect-chip TEXT | expect-question TEXT | shot FILE.png [main|preferences|question]

