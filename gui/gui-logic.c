@@ -305,3 +305,23 @@ void sfg_settings_free(sfg_settings *s)
     g_free(s->file);
     s->port = s->file = NULL;
 }
+
+char *sfg_gui_sentence(const char *text)
+{
+    static const char *const swaps[][2] = {
+        {"(if DTR/RTS reach NRST/BOOT0: --before)", "(if DTR/RTS reach NRST/BOOT0: Preferences, Reset Wiring)"},
+        {"(try -b 57600)", "(try 57600: Preferences, Bootloader rate)"},
+        {"retry with --no-stub", "retry with Fast stub off (Preferences)"},
+        {"'stubflash unprotect --write'", "Write protection, Remove on the Board page"},
+        {"'stubflash unprotect --readout --erase-all'", "Readout protection, Remove on the Board page,"},
+        {"the --after sequence", "the reset wiring after flashing"},
+    };
+    char *t = g_strdup(text ? text : "");
+    for (size_t i = 0; i < G_N_ELEMENTS(swaps); i++) {
+        char **parts = g_strsplit(t, swaps[i][0], -1);
+        g_free(t);
+        t = g_strjoinv(swaps[i][1], parts);
+        g_strfreev(parts);
+    }
+    return t;
+}

@@ -43,6 +43,11 @@ char *sfg_port_label(const char *name, const char *description, const char *seri
  * else as it is. */
 char *sfg_port_to_open(const char *name, const char *data_dir);
 
+/* A library sentence as a window user reads it: where it names a command-line option or
+ * command (--before, -b 57600, --no-stub, 'stubflash unprotect --write'), the place in the
+ * application that does the same. */
+char *sfg_gui_sentence(const char *text);
+
 /* The flash map: one cell per erase unit of the chip. */
 typedef struct sfg_map {
     guint count;
@@ -67,7 +72,8 @@ const char *sfg_cell_name(guint state);
 /* Stub rates offered: 0 = automatic. */
 extern const guint32 sfg_stub_rates[5];
 
-/* What the app remembers between runs (a key file in the user's config directory). */
+/* What versions before libadwaita kept in a key file ($XDG_CONFIG_HOME/stubflash/gtk.ini); the
+ * application now keeps its settings in GSettings and reads this once (sfg-settings.c). */
 typedef struct sfg_settings {
     char *port;          /* the port last used */
     char *file;          /* the firmware last opened */

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* main.c - stubflash-gtk: the desktop application (GtkApplication) around libstubflash.
+/* main.c - stubflash-gtk: the desktop application (AdwApplication: libadwaita's style, which
+ * follows the system's dark preference) around libstubflash.
  * Usage: stubflash-gtk [--port NAME] [FILE] */
-#include <gtk/gtk.h>
+#include <adwaita.h>
 #include <stdio.h>
 #include <stubflash/stubflash.h>
 
@@ -28,10 +29,41 @@ static SfgWindow *main_window(GtkApplication *app)
     return win;
 }
 
+static void on_quit(GSimpleAction *a, GVariant *param, gpointer app)
+{
+    (void)a;
+    (void)param;
+    GList *windows = gtk_application_get_windows(app);
+    if (windows) /* the window asks first if a job is under way */
+        gtk_window_close(windows->data);
+    else
+        g_application_quit(app);
+}
+
+/* The keyboard shortcuts; gtk/help-overlay.ui shows them (win.show-help-overlay). */
+static void set_accels(GtkApplication *app)
+{
+    static const struct {
+        const char *action, *accel;
+    } keys[] = {
+        {"win.open", "<Control>o"},        {"win.flash", "<Control>Return"},   {"win.cancel", "Escape"},
+        {"win.read", "<Control>r"},        {"win.identify", "F5"},             {"win.preferences", "<Control>comma"},
+        {"win.show-help-overlay", "<Control>question"}, {"app.quit", "<Control>q"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++) {
+        const char *accels[] = {keys[i].accel, NULL};
+        gtk_application_set_accels_for_action(app, keys[i].action, accels);
+    }
+}
+
 static void on_startup(GApplication *app, gpointer data)
 {
-    (void)app;
     (void)data;
+    GSimpleAction *quit = g_simple_action_new("quit", NULL);
+    g_signal_connect(quit, "activate", G_CALLBACK(on_quit), app);
+    g_action_map_add_action(G_ACTION_MAP(app), G_ACTION(quit));
+    g_object_unref(quit);
+    set_accels(GTK_APPLICATION(app));
     GtkCssProvider *css = gtk_css_provider_new();
     gtk_css_provider_load_from_resource(css, "/io/github/stubflash/Stubflash/style.css");
     gtk_style_context_add_provider_for_display(gdk_display_get_default(), GTK_STYLE_PROVIDER(css),
@@ -74,8 +106,8 @@ static int on_local_options(GApplication *app, GVariantDict *opts, gpointer data
 int main(int argc, char **argv)
 {
     app_state st = {0};
-    GtkApplication *app = gtk_application_new("io.github.stubflash.Stubflash",
-                                              G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE);
+    GtkApplication *app = GTK_APPLICATION(
+        adw_application_new("io.github.stubflash.Stubflash", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE));
     g_object_set_data(G_OBJECT(app), "state", &st);
     const GOptionEntry entries[] = {
         {"port", 'p', 0, G_OPTION_ARG_STRING, NULL, "The board's port (a device, tcp://, rfc2217:// or sim:PART)", "NAME"},

@@ -2,12 +2,13 @@
 /* sfg-flash-map.c - see sfg-flash-map.h. */
 #include "sfg-flash-map.h"
 
-#define CELL 14 /* pixels, gap included */
-#define GAP 2
+#define CELL (self->cell) /* pixels, gap included */
+#define GAP (self->cell > 8 ? 2 : 1)
 
 struct _SfgFlashMap {
     GtkWidget parent;
     const sfg_map *map;
+    int cell;
 };
 
 G_DEFINE_FINAL_TYPE(SfgFlashMap, sfg_flash_map, GTK_TYPE_WIDGET)
@@ -28,7 +29,7 @@ void sfg_flash_map_color(guint state, GdkRGBA *out)
     gdk_rgba_parse(out, spec);
 }
 
-static int columns_for(int width) { return width / CELL > 0 ? width / CELL : 1; }
+static int columns_for(const SfgFlashMap *self, int width) { return width / CELL > 0 ? width / CELL : 1; }
 
 static void measure(GtkWidget *w, GtkOrientation orientation, int for_size, int *min, int *nat, int *min_base,
                     int *nat_base)
@@ -39,7 +40,7 @@ static void measure(GtkWidget *w, GtkOrientation orientation, int for_size, int 
         *min = CELL * 8;
         *nat = CELL * 32;
     } else {
-        int cols = columns_for(for_size > 0 ? for_size : CELL * 32);
+        int cols = columns_for(self, for_size > 0 ? for_size : CELL * 32);
         *min = *nat = n ? (int)((n + (guint)cols - 1) / (guint)cols) * CELL : CELL;
     }
     *min_base = *nat_base = -1;
@@ -56,7 +57,7 @@ static void snapshot(GtkWidget *w, GtkSnapshot *snap)
     SfgFlashMap *self = SFG_FLASH_MAP(w);
     if (!self->map)
         return;
-    int cols = columns_for(gtk_widget_get_width(w));
+    int cols = columns_for(self, gtk_widget_get_width(w));
     for (guint i = 0; i < self->map->count; i++) {
         GdkRGBA c;
         sfg_flash_map_color(self->map->state[i], &c);
@@ -73,7 +74,7 @@ static gboolean query_tooltip(GtkWidget *w, int x, int y, gboolean keyboard, Gtk
     SfgFlashMap *self = SFG_FLASH_MAP(w);
     if (!self->map || x < 0 || y < 0)
         return FALSE;
-    int cols = columns_for(gtk_widget_get_width(w));
+    int cols = columns_for(self, gtk_widget_get_width(w));
     if (x / CELL >= cols)
         return FALSE;
     guint i = (guint)(y / CELL * cols + x / CELL);
@@ -98,6 +99,7 @@ static void sfg_flash_map_class_init(SfgFlashMapClass *klass)
 
 static void sfg_flash_map_init(SfgFlashMap *self)
 {
+    self->cell = 14;
     gtk_widget_set_has_tooltip(GTK_WIDGET(self), TRUE);
     g_signal_connect(self, "query-tooltip", G_CALLBACK(query_tooltip), NULL);
 }
@@ -111,3 +113,9 @@ void sfg_flash_map_set_map(SfgFlashMap *self, const sfg_map *map)
 }
 
 void sfg_flash_map_changed(SfgFlashMap *self) { gtk_widget_queue_draw(GTK_WIDGET(self)); }
+
+void sfg_flash_map_set_cell_size(SfgFlashMap *self, int pixels)
+{
+    self->cell = pixels >= 3 ? pixels : 3;
+    gtk_widget_queue_resize(GTK_WIDGET(self));
+}

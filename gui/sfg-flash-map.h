@@ -16,6 +16,8 @@ GtkWidget *sfg_flash_map_new(void);
 void sfg_flash_map_set_map(SfgFlashMap *self, const sfg_map *map);
 /* The map's cells changed: draw again. */
 void sfg_flash_map_changed(SfgFlashMap *self);
+/* Cells of this many pixels, gap included (14 by default; a gang's rows use small ones). */
+void sfg_flash_map_set_cell_size(SfgFlashMap *self, int pixels);
 /* The colour of a cell state (also for the legend). */
 void sfg_flash_map_color(guint state, GdkRGBA *out);
 

@@ -4,7 +4,7 @@
 
 #include <string.h>
 
-typedef enum { EV_LOG, EV_PROGRESS, EV_CHIP, EV_UNIT, EV_DONE, EV_NOT_FIRMWARE } ev_kind;
+typedef enum { EV_LOG, EV_PROGRESS, EV_CHIP, EV_UNIT, EV_DONE, EV_NOT_FIRMWARE, EV_DETAILS } ev_kind;
 
 typedef struct event {
     ev_kind kind;
@@ -12,13 +12,18 @@ typedef struct event {
     guint64 a, b;       /* progress done/total; unit index */
     sf_chip chip;
     char *text;
+    sfg_details *details;
 } event;
 
 struct sfg_job {
     sfg_job_kind kind;
     char *port, *file, *read_path;
-    guint32 base, stub_baud;
-    gboolean verify, stub, go, force;
+    guint32 base, stub_baud, baud;
+    gboolean verify, stub, go, force, backup;
+    char *before, *after, *signature_key, *backup_root, *restore_path;
+    guint32 addr, len;
+    sfg_protect_op protect_op;
+    GByteArray *groups;
     gboolean not_firmware; /* the worker's FLASH found no firmware for the chip */
     char *signed_by;    /* the trusted comment of the file's signature, if one was required */
     sfg_job_events ev;
@@ -81,6 +86,90 @@ static sf_error fail_text(char **text, sf_error e, const char *fmt, ...)
     return e;
 }
 
+/* The unique ID, the option bytes and the backups of the connected chip, for the Board page. */
+static void post_details(sfg_job *j, sf_session *s, const sf_chip *chip)
+{
+    sfg_details *d = g_new0(sfg_details, 1);
+    d->backups = g_array_new(FALSE, TRUE, sizeof(sfg_backup));
+    guint32 uid_at = chip->device ? sf_device_uid_address(chip->device) : 0;
+    guint8 uid[12];
+    if (uid_at && sf_session_read(s, uid_at, uid, sizeof uid) == SF_OK) {
+        GString *t = g_string_new(NULL);
+        for (int i = 11; i >= 0; i--) /* most significant byte first, as ST prints it */
+            g_string_append_printf(t, "%02X", uid[i]);
+        d->uid = g_string_free(t, FALSE);
+    } else {
+        d->uid = g_strdup("");
+    }
+    /* The option bytes as they are mapped (at most 64 bytes), 8 to a line. */
+    GString *ob = g_string_new(NULL);
+    if (chip->device && chip->device->option_base && !chip->protection.readout) {
+        guint32 n = MIN(chip->device->option_end - chip->device->option_base, 64u);
+        guint8 buf[64];
+        if (n && sf_session_read(s, chip->device->option_base, buf, n) == SF_OK)
+            for (guint32 i = 0; i < n; i++) {
+                if (i % 8 == 0)
+                    g_string_append_printf(ob, "%s0x%08X ", i ? "\n" : "", chip->device->option_base + i);
+                g_string_append_printf(ob, " %02X", buf[i]);
+            }
+    }
+    d->option_bytes = g_string_free(ob, FALSE);
+    sf_backup_list *list = NULL;
+    if (sf_backup_list_open(s, j->backup_root, &list) == SF_OK) {
+        d->backup_dir = g_strdup(sf_backup_list_dir(list));
+        d->backup_error = g_strdup("");
+        for (size_t i = 0; i < sf_backup_list_count(list); i++) {
+            sfg_backup b = {.path = g_strdup(sf_backup_list_path(list, i)),
+                            .time = sf_backup_list_time(list, i),
+                            .bytes = sf_backup_list_bytes(list, i),
+                            .restored = sf_backup_list_restored(list, i)};
+            g_array_append_val(d->backups, b);
+        }
+        sf_backup_list_free(list);
+    } else {
+        d->backup_dir = g_strdup("");
+        d->backup_error = g_strdup(sf_session_last_error(s));
+    }
+    event *e = g_new0(event, 1);
+    e->kind = EV_DETAILS;
+    e->details = d;
+    g_async_queue_push(j->queue, e);
+}
+
+static sf_error run_protect(sfg_job *j, sf_session *s, const sf_chip *chip, char **text)
+{
+    sf_error e;
+    switch (j->protect_op) {
+    case SFG_PROTECT_READOUT:
+        e = sf_session_readout_protect_level(s, 1);
+        break;
+    case SFG_PROTECT_READOUT_2:
+        e = sf_session_readout_protect_level(s, 2);
+        break;
+    case SFG_UNPROTECT_READOUT:
+        if (chip->protection.readout)
+            post(j, EV_LOG, SF_LOG_WARNING, 0, 0, "readout protection is active: removing it erases all flash");
+        e = sf_session_readout_unprotect(s);
+        break;
+    case SFG_PROTECT_WRITE:
+        e = sf_session_write_protect(s, j->groups->data, j->groups->len);
+        break;
+    default:
+        e = sf_session_write_unprotect(s);
+        break;
+    }
+    if (e)
+        return e;
+    static const char *done[] = {"enabled readout protection", "enabled readout protection level 2",
+                                 "removed readout protection (the flash was erased)", "enabled write protection",
+                                 "removed write protection"};
+    *text = g_strdup_printf("%s; the chip was reset", done[j->protect_op]);
+    sf_chip now = SF_CHIP_INIT;
+    if (sf_session_chip(s, &now) == SF_OK)
+        post_chip(j, &now);
+    return SF_OK;
+}
+
 /* The operation itself, on an open session. */
 static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_image *img, char **text)
 {
@@ -101,7 +190,9 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
         sf_job *job;
         if ((e = sf_job_new(&job)))
             return e;
-        sf_job_set_flags(job, (j->verify ? SF_JOB_VERIFY : 0) | SF_JOB_BACKUP | (j->go ? SF_JOB_GO : 0) |
+        if (j->backup_root)
+            sf_job_set_backup_root(job, j->backup_root);
+        sf_job_set_flags(job, (j->verify ? SF_JOB_VERIFY : 0) | (j->backup ? SF_JOB_BACKUP : 0) | (j->go ? SF_JOB_GO : 0) |
                                   (j->force ? SF_JOB_FORCE : 0));
         e = sf_job_write(job, s, img);
         if (e == SF_OK) {
@@ -150,6 +241,37 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
             return e;
         *text = g_strdup("erased the whole flash");
         return SF_OK;
+    case SFG_JOB_DETAILS:
+        post_details(j, s, chip);
+        *text = g_strdup("read the chip's details");
+        return SF_OK;
+    case SFG_JOB_ROLLBACK: {
+        sf_job *job;
+        if ((e = sf_job_new(&job)))
+            return e;
+        if (j->backup_root)
+            sf_job_set_backup_root(job, j->backup_root);
+        e = j->restore_path ? sf_job_restore(job, s, j->restore_path) : sf_job_rollback(job, s);
+        if (e == SF_OK)
+            *text = g_strdup_printf("wrote back %" G_GUINT64_FORMAT " bytes from %s", sf_job_bytes(job),
+                                    sf_job_backup_path(job));
+        sf_job_free(job);
+        return e;
+    }
+    case SFG_JOB_ERASE_RANGE:
+        if ((e = sf_session_erase_range(s, j->addr, j->len)))
+            return e;
+        *text = g_strdup_printf("erased the pages covering 0x%08X..0x%08X", j->addr, j->addr + j->len - 1);
+        return SF_OK;
+    case SFG_JOB_GO:
+        if (j->addr == SF_GO_BOOT_ADDRESS && (e = sf_session_boot_address(s, &j->addr)))
+            return e;
+        if ((e = sf_session_go(s, j->addr)))
+            return e;
+        *text = g_strdup_printf("started the code at 0x%08X", j->addr);
+        return SF_OK;
+    case SFG_JOB_PROTECT:
+        return run_protect(j, s, chip, text);
     }
     return SF_ERR_ARG;
 }
@@ -165,7 +287,7 @@ static gpointer worker(gpointer data)
         char err[512], trusted[1024];
         /* The file is checked before the board is touched: its signature where the setting asks
          * for one (as the command line's), then its contents. */
-        const char *key = g_getenv("STUBFLASH_REQUIRE_SIGNATURE");
+        const char *key = j->signature_key;
         if (key && *key && (e = sf_signature_verify_file(j->file, NULL, key, trusted, sizeof trusted, err, sizeof err))) {
             text = g_strdup(err);
         } else if (key && *key) {
@@ -189,11 +311,15 @@ static gpointer worker(gpointer data)
         sf_session_set_progress(s, on_progress, j);
         sf_session_set_unit_callback(s, on_unit, j);
         sf_session_set_stub(s, j->stub, j->stub_baud ? j->stub_baud : SF_STUB_BAUD_AUTO);
+        if (j->baud && (e = sf_session_set_baud(s, j->baud)))
+            text = g_strdup(sf_session_last_error(s));
+        if (e == SF_OK && (e = sf_session_set_entry(s, j->before, j->after)))
+            text = g_strdup(sf_session_last_error(s));
         g_mutex_lock(&j->lock);
         j->session = s;
         gboolean cancelled = j->cancelled;
         g_mutex_unlock(&j->lock);
-        if (cancelled)
+        if (cancelled && e == SF_OK)
             e = fail_text(&text, SF_ERR_CANCELLED, "cancelled");
     }
     if (e == SF_OK) {
@@ -247,6 +373,11 @@ static gboolean drain(gpointer data)
             if (ev->unit)
                 ev->unit(ev->user, (guint)e->a, e->level);
             break;
+        case EV_DETAILS:
+            if (ev->details)
+                ev->details(ev->user, e->details);
+            sfg_details_free(e->details);
+            break;
         case EV_NOT_FIRMWARE:
             j->finished = TRUE;
             j->drain = 0;
@@ -282,6 +413,19 @@ sfg_job *sfg_job_start(const sfg_job_params *p, const sfg_job_events *ev)
     j->go = p->go;
     j->force = p->force;
     j->stub_baud = p->stub_baud;
+    j->baud = p->baud;
+    j->backup = p->backup;
+    j->before = g_strdup(p->before);
+    j->after = g_strdup(p->after);
+    j->signature_key = g_strdup(p->signature_key && *p->signature_key ? p->signature_key : NULL);
+    j->backup_root = g_strdup(p->backup_root);
+    j->restore_path = g_strdup(p->restore_path);
+    j->addr = p->addr;
+    j->len = p->len;
+    j->protect_op = p->protect_op;
+    j->groups = g_byte_array_new();
+    if (p->group_count)
+        g_byte_array_append(j->groups, p->groups, (guint)p->group_count);
     j->ev = *ev;
     j->queue = g_async_queue_new();
     g_mutex_init(&j->lock);
@@ -310,14 +454,43 @@ void sfg_job_free(sfg_job *j)
         g_source_remove(j->drain);
     event *e;
     while ((e = g_async_queue_try_pop(j->queue))) {
+        if (e->kind == EV_DETAILS)
+            sfg_details_free(e->details);
         g_free(e->text);
         g_free(e);
     }
     g_async_queue_unref(j->queue);
+    g_free(j->before);
+    g_free(j->after);
+    g_free(j->signature_key);
+    g_free(j->backup_root);
+    g_free(j->restore_path);
+    g_byte_array_unref(j->groups);
     g_mutex_clear(&j->lock);
     g_free(j->port);
     g_free(j->file);
     g_free(j->signed_by);
     g_free(j->read_path);
     g_free(j);
+}
+
+const char *sfg_job_kind_name(sfg_job_kind kind)
+{
+    static const char *names[] = {"Identify", "Flash",    "Verify", "Read",       "Erase",
+                                  "Details",  "Rollback", "Erase",  "Go",         "Protection"};
+    return kind < G_N_ELEMENTS(names) ? names[kind] : "Job";
+}
+
+void sfg_details_free(sfg_details *d)
+{
+    if (!d)
+        return;
+    for (guint i = 0; i < d->backups->len; i++)
+        g_free(g_array_index(d->backups, sfg_backup, i).path);
+    g_array_unref(d->backups);
+    g_free(d->uid);
+    g_free(d->option_bytes);
+    g_free(d->backup_dir);
+    g_free(d->backup_error);
+    g_free(d);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sfg-job.h - one library operation (identify, flash, verify, read, erase) run on a worker
- * thread. What the library reports (log, progress, chip, flash units) is queued and handed to
- * the callbacks on the main loop, in order, so the window never blocks and never touches a
- * widget from another thread. */
+/* sfg-job.h - one library operation (identify, flash, verify, read, erase, the board's details,
+ * rollback, erase range, go, protection) run on a worker thread. What the library reports (log,
+ * progress, chip, flash units, details) is queued and handed to the callbacks on the main loop,
+ * in order, so the window never blocks and never touches a widget from another thread. The
+ * flashing itself is the library's job (stubflash/job.h), as the command line's. */
 #ifndef SFG_JOB_H
 #define SFG_JOB_H
 
@@ -13,9 +14,23 @@ typedef enum sfg_job_kind {
     SFG_JOB_IDENTIFY,
     SFG_JOB_FLASH,
     SFG_JOB_VERIFY,
-    SFG_JOB_READ,     /* the whole flash into read_path */
-    SFG_JOB_ERASE,    /* mass erase */
+    SFG_JOB_READ,        /* the whole flash into read_path */
+    SFG_JOB_ERASE,       /* mass erase */
+    SFG_JOB_DETAILS,     /* identify, then the unique ID, the option bytes and the backups */
+    SFG_JOB_ROLLBACK,    /* write back restore_path, or (NULL) the newest backup not restored */
+    SFG_JOB_ERASE_RANGE, /* the units covering [addr, addr + len) */
+    SFG_JOB_GO,          /* start the code at addr */
+    SFG_JOB_PROTECT,     /* protect_op */
 } sfg_job_kind;
+
+/* What SFG_JOB_PROTECT does; the window has asked the user first (as the command line does). */
+typedef enum sfg_protect_op {
+    SFG_PROTECT_READOUT,      /* level 1 */
+    SFG_PROTECT_READOUT_2,    /* level 2: for good */
+    SFG_UNPROTECT_READOUT,    /* erases all flash */
+    SFG_PROTECT_WRITE,        /* groups */
+    SFG_UNPROTECT_WRITE,
+} sfg_protect_op;
 
 typedef struct sfg_job_params {
     sfg_job_kind kind;
@@ -25,8 +40,35 @@ typedef struct sfg_job_params {
     const char *read_path;  /* READ: where to save */
     gboolean verify, stub, go;
     gboolean force;         /* FLASH: write what does not look like firmware for the chip */
+    gboolean backup;        /* FLASH: keep what the write replaces (stubflash/backup.h) */
     guint32 stub_baud;      /* 0 = automatic */
+    guint32 baud;           /* the bootloader's rate; 0 = the library's default */
+    const char *before, *after;   /* reset wiring (sf_session_set_entry); NULL = none */
+    const char *signature_key;    /* FLASH, VERIFY: only files signed by this key; NULL = any */
+    const char *backup_root;      /* NULL: the library's default folder */
+    const char *restore_path;     /* ROLLBACK */
+    guint32 addr, len;            /* ERASE_RANGE, GO */
+    sfg_protect_op protect_op;    /* PROTECT */
+    const guint8 *groups;         /* PROTECT_WRITE: WRP bits */
+    gsize group_count;
 } sfg_job_params;
+
+/* One backup of the chip (stubflash/backup.h), newest first. */
+typedef struct sfg_backup {
+    char *path;
+    gint64 time;      /* seconds since 1970, UTC */
+    guint64 bytes;    /* of flash it holds */
+    gboolean restored;
+} sfg_backup;
+
+/* What SFG_JOB_DETAILS found; strings are "" where the chip does not say. */
+typedef struct sfg_details {
+    char *uid;            /* the 96-bit unique ID in hex, most significant byte first */
+    char *option_bytes;   /* hex lines "0x1FFFF800  A5 5A ..." */
+    char *backup_dir;
+    char *backup_error;   /* why there is no list, "" if there is one */
+    GArray *backups;      /* of sfg_backup */
+} sfg_details;
 
 typedef struct sfg_job_events {
     void (*log)(void *user, sf_log_level level, const char *text);
@@ -39,6 +81,8 @@ typedef struct sfg_job_events {
     /* FLASH without force: the image does not look like firmware for the chip (why says what
      * was found); nothing was written. Called instead of done; NULL: done reports it. */
     void (*not_firmware)(void *user, const char *why);
+    /* DETAILS: before done. */
+    void (*details)(void *user, const sfg_details *details);
 } sfg_job_events;
 
 typedef struct sfg_job sfg_job;
@@ -51,5 +95,9 @@ void sfg_job_cancel(sfg_job *j);
 gboolean sfg_job_finished(const sfg_job *j);
 /* Join the thread and free; only after done was delivered. */
 void sfg_job_free(sfg_job *j);
+
+/* The word for a kind in sentences: "Flash", "Rollback", ... */
+const char *sfg_job_kind_name(sfg_job_kind kind);
+void sfg_details_free(sfg_details *d);
 
 #endif

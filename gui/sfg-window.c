@@ -1,57 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sfg-window.c - see sfg-window.h. */
-#include "sfg-window.h"
-
+/* sfg-window.c - see sfg-window.h: ports, the firmware, the single board's jobs and actions,
+ * the window itself. */
 #include <string.h>
 
-#include "gui-logic.h"
-#include "sfg-flash-map.h"
-#include "sfg-job.h"
+#include "sfg-board-row.h"
+#include "sfg-preferences.h"
+#include "sfg-settings.h"
+#include "sfg-window-private.h"
 
-typedef enum { ASK_NONE, ASK_BASE, ASK_PORT, ASK_ERASE, ASK_CLOSE, ASK_FORCE } ask_kind;
-
-struct _SfgWindow {
-    GtkApplicationWindow parent;
-    /* from the template */
-    GtkDropDown *port_drop, *rate_drop;
-    GtkLabel *file_label, *chip_label, *map_label, *status_label;
-    GtkCheckButton *verify_check, *stub_check, *go_check;
-    SfgFlashMap *flash_map;
-    GtkBox *legend_box;
-    GtkProgressBar *progress;
-    GtkTextView *log_view;
-
-    GtkStringList *port_labels;
-    GPtrArray *port_names;    /* parallel to port_labels */
-    char *extra_port;         /* a port given by name that enumeration does not list */
-    guint port_timer;
-    sfg_settings settings;
-    char *settings_path;
-    char *file;               /* the firmware chosen, NULL if none */
-    sfg_map map;
-    guint16 map_pid;
-    guint32 map_flash;
-    sfg_job *job;
-    sfg_job_kind job_kind;
-    gint64 phase_start;       /* µs, for the rate */
-    sf_phase phase;
-    sfg_state state;
-    char *status;
-    gboolean close_when_done;
-    GtkWidget *ask;           /* the question open, if any */
-    ask_kind ask_kind;
-    char *ask_path;           /* ASK_BASE: the binary waiting for its address */
-    gboolean force_next;      /* ASK_FORCE said yes: the next flash writes it anyway */
-    GtkWidget *ask_entry;
-};
-
-G_DEFINE_FINAL_TYPE(SfgWindow, sfg_window, GTK_TYPE_APPLICATION_WINDOW)
-
-static void start_job(SfgWindow *self, sfg_job_kind kind, const char *read_path);
+G_DEFINE_FINAL_TYPE(SfgWindow, sfg_window, ADW_TYPE_APPLICATION_WINDOW)
 
 /* ---- small helpers ---- */
 
-static void log_line(SfgWindow *self, const char *prefix, const char *text)
+void sfg_window_log(SfgWindow *self, const char *prefix, const char *text)
 {
     GtkTextBuffer *b = gtk_text_view_get_buffer(self->log_view);
     GtkTextIter end;
@@ -65,7 +26,7 @@ static void log_line(SfgWindow *self, const char *prefix, const char *text)
     gtk_text_buffer_delete_mark(b, m);
 }
 
-static void set_status(SfgWindow *self, sfg_state state, const char *text)
+void sfg_window_set_status(SfgWindow *self, sfg_state state, const char *text)
 {
     self->state = state;
     g_free(self->status);
@@ -80,87 +41,80 @@ static void set_status(SfgWindow *self, sfg_state state, const char *text)
         gtk_widget_add_css_class(w, "success");
 }
 
-static const char *selected_port(SfgWindow *self)
+void sfg_window_toast(SfgWindow *self, const char *text)
+{
+    AdwToast *t = adw_toast_new(text);
+    adw_toast_set_timeout(t, 5);
+    adw_toast_overlay_add_toast(self->toast_overlay, t);
+}
+
+const char *sfg_window_selected_port(SfgWindow *self)
 {
     guint i = gtk_drop_down_get_selected(self->port_drop);
     return i < self->port_names->len ? g_ptr_array_index(self->port_names, i) : NULL;
 }
 
-static void update_actions(SfgWindow *self)
+static gboolean on_gang_page(SfgWindow *self)
 {
-    gboolean busy = self->job != NULL, port = selected_port(self) != NULL, file = self->file != NULL;
-    GtkWidget *w = GTK_WIDGET(self);
-    gtk_widget_action_set_enabled(w, "win.identify", !busy && port);
-    gtk_widget_action_set_enabled(w, "win.flash", !busy && port && file);
-    gtk_widget_action_set_enabled(w, "win.verify", !busy && port && file);
-    gtk_widget_action_set_enabled(w, "win.read", !busy && port);
-    gtk_widget_action_set_enabled(w, "win.erase", !busy && port);
-    gtk_widget_action_set_enabled(w, "win.open", !busy);
-    gtk_widget_action_set_enabled(w, "win.other-port", !busy);
-    gtk_widget_action_set_enabled(w, "win.cancel", busy);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->port_drop), !busy);
-    gtk_widget_set_sensitive(GTK_WIDGET(self->rate_drop), !busy && gtk_check_button_get_active(self->stub_check));
+    return !g_strcmp0(adw_view_stack_get_visible_child_name(self->view_stack), "boards");
 }
 
-static void save_settings(SfgWindow *self)
+void sfg_window_update_actions(SfgWindow *self)
 {
-    sfg_settings *s = &self->settings;
-    g_free(s->port);
-    s->port = g_strdup(selected_port(self));
-    g_free(s->file);
-    s->file = g_strdup(self->file);
-    s->verify = gtk_check_button_get_active(self->verify_check);
-    s->stub = gtk_check_button_get_active(self->stub_check);
-    s->go = gtk_check_button_get_active(self->go_check);
-    guint r = gtk_drop_down_get_selected(self->rate_drop);
-    s->stub_baud = r < G_N_ELEMENTS(sfg_stub_rates) ? sfg_stub_rates[r] : 0;
-    GError *e = NULL;
-    if (!sfg_settings_save(s, self->settings_path, &e)) {
-        log_line(self, "warning: ", e ? e->message : "cannot save the settings");
-        g_clear_error(&e);
-    }
+    gboolean busy = self->job != NULL || sfg_window_gang_busy(self);
+    gboolean port = sfg_window_selected_port(self) != NULL, file = self->file != NULL;
+    gboolean gang = on_gang_page(self), boards = self->gang->len > 0;
+    GtkWidget *w = GTK_WIDGET(self);
+    static const char *board_actions[] = {"win.identify", "win.read", "win.erase", "win.details", "win.rollback",
+                                          "win.restore", "win.erase-range", "win.go", "win.protect-readout",
+                                          "win.protect-readout-2", "win.unprotect-readout", "win.protect-write",
+                                          "win.unprotect-write"};
+    for (size_t i = 0; i < G_N_ELEMENTS(board_actions); i++)
+        gtk_widget_action_set_enabled(w, board_actions[i], !busy && port);
+    gtk_widget_action_set_enabled(w, "win.flash", !busy && file && (gang ? boards : port));
+    gtk_widget_action_set_enabled(w, "win.verify", !busy && port && file);
+    gtk_widget_action_set_enabled(w, "win.open", !busy);
+    gtk_widget_action_set_enabled(w, "win.open-recent", !busy);
+    gtk_widget_action_set_enabled(w, "win.other-port", !busy);
+    gtk_widget_action_set_enabled(w, "win.add-board", !busy && port);
+    gtk_widget_action_set_enabled(w, "win.cancel", busy);
+    gtk_widget_set_sensitive(GTK_WIDGET(self->port_drop), !busy);
+    gtk_stack_set_visible_child_name(self->main_stack, port ? "board" : "none");
 }
 
 /* ---- ports ---- */
 
 static void fill_ports(SfgWindow *self, gboolean force)
 {
-    sf_port_info **list = NULL;
-    size_t n = 0;
-    if (sf_port_list(&list, &n) != SF_OK)
-        n = 0;
+    if ((self->job || sfg_window_gang_busy(self)) && !force) { /* a port in use stays as it is */
+        self->ports_dirty = TRUE;
+        return;
+    }
+    self->ports_dirty = FALSE;
     GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *labels = g_ptr_array_new_with_free_func(g_free);
-    for (size_t i = 0; i < n; i++) {
-        g_ptr_array_add(names, g_strdup(sf_port_info_name(list[i])));
-        g_ptr_array_add(labels, sfg_port_label(sf_port_info_name(list[i]), sf_port_info_description(list[i]),
-                                               sf_port_info_serial(list[i])));
+    for (guint i = 0; i < sfg_port_monitor_count(self->ports); i++) {
+        g_ptr_array_add(names, g_strdup(sfg_port_monitor_name(self->ports, i)));
+        g_ptr_array_add(labels, g_strdup(sfg_port_monitor_label(self->ports, i)));
     }
-    sf_port_list_free(list);
     gboolean listed = FALSE;
     for (guint i = 0; self->extra_port && i < names->len; i++)
         listed |= !strcmp(g_ptr_array_index(names, i), self->extra_port);
-    if (self->extra_port && !listed) {
+    if (self->extra_port && *self->extra_port && !listed) {
         g_ptr_array_insert(names, 0, g_strdup(self->extra_port));
         g_ptr_array_insert(labels, 0, g_str_has_prefix(self->extra_port, "/dev/")
                                           ? g_strdup_printf("%s (not found now: unplugged?)", self->extra_port)
                                           : g_strdup(self->extra_port));
     }
-    gboolean same = names->len == self->port_names->len;
-    for (guint i = 0; same && i < names->len; i++)
-        same = !strcmp(g_ptr_array_index(names, i), g_ptr_array_index(self->port_names, i));
-    if (same && !force) {
-        g_ptr_array_unref(names);
-        g_ptr_array_unref(labels);
-        return;
-    }
-    char *keep = g_strdup(selected_port(self) ? selected_port(self) : self->settings.port);
+    char *keep = g_strdup(sfg_window_selected_port(self));
+    if (!keep)
+        keep = g_settings_get_string(self->settings, "port");
     g_ptr_array_add(labels, NULL);
     guint old = g_list_model_get_n_items(G_LIST_MODEL(self->port_labels));
-    gtk_string_list_splice(self->port_labels, 0, old, (const char *const *)labels->pdata);
-    g_ptr_array_unref(labels);
     g_ptr_array_unref(self->port_names);
     self->port_names = names;
+    gtk_string_list_splice(self->port_labels, 0, old, (const char *const *)labels->pdata);
+    g_ptr_array_unref(labels);
     guint sel = GTK_INVALID_LIST_POSITION;
     for (guint i = 0; keep && i < names->len; i++)
         if (!strcmp(g_ptr_array_index(names, i), keep))
@@ -169,128 +123,77 @@ static void fill_ports(SfgWindow *self, gboolean force)
         sel = 0;
     gtk_drop_down_set_selected(self->port_drop, sel);
     g_free(keep);
-    update_actions(self);
+    sfg_window_update_actions(self);
 }
 
-static gboolean refresh_ports(gpointer data)
+static void on_ports_changed(SfgPortMonitor *m, gpointer data)
 {
+    (void)m;
+    fill_ports(data, FALSE);
+}
+
+/* Said, not acted on: a job on that port ends by itself with the library's sentence. */
+static void on_port_removed(SfgPortMonitor *m, const char *name, gpointer data)
+{
+    (void)m;
     SfgWindow *self = data;
-    if (!self->job) /* a port in use stays as it is */
-        fill_ports(self, FALSE);
-    return G_SOURCE_CONTINUE;
+    char *t = g_strdup_printf("%s was unplugged", name);
+    sfg_window_log(self, "", t);
+    if (!g_strcmp0(name, sfg_window_selected_port(self)) || self->job)
+        sfg_window_toast(self, t);
+    g_free(t);
 }
 
 void sfg_window_set_port(SfgWindow *self, const char *name)
 {
     g_free(self->extra_port);
     self->extra_port = g_strdup(name);
-    g_free(self->settings.port);
-    self->settings.port = g_strdup(name);
-    g_ptr_array_set_size(self->port_names, 0); /* rebuild and select it */
+    g_settings_set_string(self->settings, "port", name);
+    gtk_drop_down_set_selected(self->port_drop, GTK_INVALID_LIST_POSITION);
     fill_ports(self, TRUE);
 }
 
-/* ---- questions ---- */
-
-static void close_ask(SfgWindow *self)
+void sfg_window_port_event(SfgWindow *self, const char *action, const char *node, const char *description,
+                           const char *serial)
 {
-    if (self->ask)
-        gtk_window_destroy(GTK_WINDOW(self->ask));
-    self->ask = NULL;
-    self->ask_entry = NULL;
-    self->ask_kind = ASK_NONE;
-    g_clear_pointer(&self->ask_path, g_free);
+    sfg_port_monitor_event(self->ports, action, node, description, serial);
 }
 
-static void set_file(SfgWindow *self, const char *path)
+const char *sfg_window_view(SfgWindow *self) { return gtk_stack_get_visible_child_name(self->main_stack); }
+
+char **sfg_window_port_names(SfgWindow *self)
+{
+    char **names = g_new0(char *, self->port_names->len + 1);
+    for (guint i = 0; i < self->port_names->len; i++)
+        names[i] = g_strdup(g_ptr_array_index(self->port_names, i));
+    return names;
+}
+
+const char *sfg_window_port_label(SfgWindow *self, const char *name)
+{
+    for (guint i = 0; i < self->port_names->len; i++)
+        if (!strcmp(g_ptr_array_index(self->port_names, i), name))
+            return gtk_string_list_get_string(self->port_labels, i);
+    return NULL;
+}
+
+/* ---- the firmware ---- */
+
+void sfg_window_set_file(SfgWindow *self, const char *path)
 {
     g_free(self->file);
     self->file = g_strdup(path);
     char *base = g_path_get_basename(path);
     char *text = sfg_file_kind_of(path) == SFG_FILE_BIN
-                     ? g_strdup_printf("%s (raw binary at 0x%08X)", base, self->settings.base)
+                     ? g_strdup_printf("%s (raw binary at 0x%08X)", base, g_settings_get_uint(self->settings, "base"))
                      : g_strdup(base);
     gtk_label_set_text(self->file_label, text);
     gtk_widget_set_tooltip_text(GTK_WIDGET(self->file_label), path);
     gtk_widget_remove_css_class(GTK_WIDGET(self->file_label), "dim-label");
     g_free(text);
     g_free(base);
-    update_actions(self);
-    save_settings(self);
-}
-
-/* The answer to a question: TRUE if it is settled (the dialog may close). */
-static gboolean settle(SfgWindow *self, gboolean yes)
-{
-    ask_kind k = self->ask_kind;
-    if (k == ASK_BASE && yes) {
-        guint32 addr;
-        char *err = NULL;
-        const char *text = gtk_editable_get_text(GTK_EDITABLE(self->ask_entry));
-        if (!sfg_parse_address(text, &addr, &err)) {
-            gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(self->ask), "%s", err);
-            g_free(err);
-            return FALSE;
-        }
-        self->settings.base = addr;
-        char *path = g_strdup(self->ask_path);
-        close_ask(self);
-        set_file(self, path);
-        g_free(path);
-        return TRUE;
-    }
-    if (k == ASK_PORT && yes) {
-        char *name = g_strstrip(g_strdup(gtk_editable_get_text(GTK_EDITABLE(self->ask_entry))));
-        if (!*name) {
-            gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(self->ask), "Give a port name, e.g. "
-                                                     "tcp://192.168.1.20:4000, rfc2217://bridge:4001 or /dev/ttyUSB0.");
-            g_free(name);
-            return FALSE;
-        }
-        close_ask(self);
-        sfg_window_set_port(self, name);
-        g_free(name);
-        return TRUE;
-    }
-    close_ask(self);
-    if (k == ASK_ERASE && yes)
-        start_job(self, SFG_JOB_ERASE, NULL);
-    if (k == ASK_FORCE && yes) {
-        self->force_next = TRUE;
-        start_job(self, SFG_JOB_FLASH, NULL);
-    }
-    if (k == ASK_CLOSE && yes) {
-        if (self->job) {
-            self->close_when_done = TRUE;
-            sfg_job_cancel(self->job);
-            set_status(self, SFG_STATE_BUSY, "Cancelling; the window closes when the board is left in a known state");
-        } else {
-            gtk_window_destroy(GTK_WINDOW(self));
-        }
-    }
-    return TRUE;
-}
-
-static void on_ask_response(GtkDialog *d, int response, gpointer data)
-{
-    (void)d;
-    settle(data, response == GTK_RESPONSE_OK || response == GTK_RESPONSE_YES);
-}
-
-static void ask(SfgWindow *self, ask_kind kind, const char *question, const char *detail, const char *yes_label,
-                gboolean destructive)
-{
-    close_ask(self);
-    GtkWidget *d = gtk_message_dialog_new(GTK_WINDOW(self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                          GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", question);
-    gtk_message_dialog_format_secondary_text(GTK_MESSAGE_DIALOG(d), "%s", detail);
-    gtk_dialog_add_button(GTK_DIALOG(d), "_Cancel", GTK_RESPONSE_CANCEL);
-    GtkWidget *yes = gtk_dialog_add_button(GTK_DIALOG(d), yes_label, GTK_RESPONSE_OK);
-    gtk_widget_add_css_class(yes, destructive ? "destructive-action" : "suggested-action");
-    gtk_dialog_set_default_response(GTK_DIALOG(d), GTK_RESPONSE_OK);
-    self->ask = d;
-    self->ask_kind = kind;
-    g_signal_connect(d, "response", G_CALLBACK(on_ask_response), self);
+    g_settings_set_string(self->settings, "file", path);
+    sfg_window_update_actions(self);
 }
 
 void sfg_window_open_file(SfgWindow *self, const char *path)
@@ -298,26 +201,21 @@ void sfg_window_open_file(SfgWindow *self, const char *path)
     if (!sfg_file_accepted(path)) {
         char *t = g_strdup_printf("%s is not a firmware file stubflash reads: expected .hex, .srec (.s19, .s28, .s37), "
                                   ".elf, .bin, or one of them gzip'd (.gz)", path);
-        set_status(self, SFG_STATE_ERROR, t);
+        sfg_window_set_status(self, SFG_STATE_ERROR, t);
+        sfg_window_toast(self, "Not a firmware file");
         g_free(t);
         return;
     }
     if (sfg_file_kind_of(path) != SFG_FILE_BIN) {
-        set_file(self, path);
+        sfg_window_set_file(self, path);
         return;
     }
     char *name = g_path_get_basename(path), *q = g_strdup_printf("Where does %s go?", name);
-    ask(self, ASK_BASE, q, "A raw binary has no addresses: give the flash address of its first byte.", "_Use",
-        FALSE);
-    self->ask_path = g_strdup(path);
-    self->ask_entry = gtk_entry_new();
     char base[16];
-    g_snprintf(base, sizeof base, "0x%08X", self->settings.base);
-    gtk_editable_set_text(GTK_EDITABLE(self->ask_entry), base);
-    gtk_entry_set_activates_default(GTK_ENTRY(self->ask_entry), TRUE);
-    GtkWidget *area = gtk_message_dialog_get_message_area(GTK_MESSAGE_DIALOG(self->ask));
-    gtk_box_append(GTK_BOX(area), self->ask_entry);
-    gtk_window_present(GTK_WINDOW(self->ask));
+    g_snprintf(base, sizeof base, "0x%08X", g_settings_get_uint(self->settings, "base"));
+    sfg_window_ask(self, ASK_BASE, q, "A raw binary has no addresses: give the flash address of its first byte.",
+                   "_Use", FALSE, base);
+    self->ask_path = g_strdup(path);
     g_free(name);
     g_free(q);
 }
@@ -327,7 +225,7 @@ void sfg_window_open_file(SfgWindow *self, const char *path)
 static void on_log(void *user, sf_log_level level, const char *text)
 {
     static const char *prefix[] = {"error: ", "warning: ", "", ""};
-    log_line(user, prefix[level <= SF_LOG_DEBUG ? level : SF_LOG_INFO], text);
+    sfg_window_log(user, prefix[level <= SF_LOG_DEBUG ? level : SF_LOG_INFO], text);
 }
 
 static void on_progress(void *user, sf_phase phase, guint64 done, guint64 total)
@@ -356,9 +254,12 @@ static void show_map_summary(SfgWindow *self)
 static void on_chip(void *user, const sf_chip *chip)
 {
     SfgWindow *self = user;
+    self->chip = *chip;
+    self->have_chip = TRUE;
     char *t = sfg_chip_text(chip);
     gtk_label_set_text(self->chip_label, t);
     g_free(t);
+    sfg_board_page_set_chip(self->board_page, chip);
     if (self->map_pid != chip->pid || self->map_flash != chip->flash_size || !self->map.count) {
         sfg_flash_map_set_map(self->flash_map, NULL);
         sfg_map_free(&self->map);
@@ -378,27 +279,61 @@ static void on_unit(void *user, guint index, sf_unit_state state)
     show_map_summary(self);
 }
 
+static void on_details(void *user, const sfg_details *d) { sfg_board_page_set_details(SFG_WINDOW(user)->board_page, d); }
+
 static void on_done(void *user, sf_error err, const char *text)
 {
     SfgWindow *self = user;
-    static const char *what[] = {"Identify", "Flash", "Verify", "Read", "Erase"};
+    if (self->quiet) { /* a refresh of the Board page: what it found is shown there */
+        self->quiet = FALSE;
+        if (err)
+            sfg_window_log(self, "warning: ", text);
+        sfg_job_free(self->job);
+        self->job = NULL;
+        if (self->ports_dirty)
+            fill_ports(self, FALSE);
+        sfg_window_update_actions(self);
+        if (self->close_when_done)
+            gtk_window_destroy(GTK_WINDOW(self));
+        return;
+    }
+    const char *what = sfg_job_kind_name(self->job_kind);
     char *t;
     if (err == SF_OK) {
-        t = g_strdup_printf("%s: done, %s.", what[self->job_kind], text);
+        t = g_strdup_printf("%s: done, %s.", what, text);
         gtk_progress_bar_set_fraction(self->progress, 1.0);
         gtk_progress_bar_set_text(self->progress, "Done");
+        if (self->job_kind == SFG_JOB_FLASH)
+            sfg_window_remember_flash(self, self->file);
     } else {
-        t = g_strdup_printf("%s failed: %s", what[self->job_kind], text);
+        char *said = sfg_gui_sentence(text);
+        t = g_strdup_printf("%s failed: %s", what, said);
+        g_free(said);
         gtk_progress_bar_set_text(self->progress, err == SF_ERR_CANCELLED ? "Cancelled" : "Failed");
     }
-    log_line(self, err ? "error: " : "", t);
-    set_status(self, err ? SFG_STATE_ERROR : SFG_STATE_DONE, t);
+    sfg_window_log(self, err ? "error: " : "", t);
+    sfg_window_set_status(self, err ? SFG_STATE_ERROR : SFG_STATE_DONE, t);
+    char *toast = err ? g_strdup_printf("%s failed", what) : g_strdup_printf("%s: done", what);
+    sfg_window_toast(self, toast);
+    g_free(toast);
     g_free(t);
     sfg_job_free(self->job);
     self->job = NULL;
-    update_actions(self);
+    /* what changed the flash or the protection is listed again (backups, option bytes) */
+    sfg_job_kind k = self->job_kind;
+    gboolean refresh = err == SF_OK && (k == SFG_JOB_FLASH || k == SFG_JOB_ROLLBACK || k == SFG_JOB_PROTECT) &&
+                       !self->close_when_done && !g_strcmp0(adw_view_stack_get_visible_child_name(self->view_stack),
+                                                            "board");
+    if (self->ports_dirty)
+        fill_ports(self, FALSE);
+    sfg_window_update_actions(self);
     if (self->close_when_done)
         gtk_window_destroy(GTK_WINDOW(self));
+    else if (refresh) {
+        self->quiet = TRUE;
+        sfg_window_start_job(self, SFG_JOB_DETAILS, NULL);
+        self->quiet = self->job != NULL;
+    }
 }
 
 /* The board was not touched: say why, and offer to write it all the same. */
@@ -408,74 +343,121 @@ static void on_not_firmware(void *user, const char *why)
     sfg_job_free(self->job);
     self->job = NULL;
     char *t = g_strdup_printf("Flash stopped: %s", why);
-    log_line(self, "warning: ", t);
-    set_status(self, SFG_STATE_ERROR, t);
+    sfg_window_log(self, "warning: ", t);
+    sfg_window_set_status(self, SFG_STATE_ERROR, t);
     gtk_progress_bar_set_text(self->progress, "Not firmware for this chip");
     g_free(t);
-    update_actions(self);
+    sfg_window_update_actions(self);
     if (self->close_when_done) {
         gtk_window_destroy(GTK_WINDOW(self));
         return;
     }
-    ask(self, ASK_FORCE, "This file does not look like firmware for the chip",
-        why, "Flash _Anyway", TRUE);
+    sfg_window_ask(self, ASK_FORCE, "This file does not look like firmware for the chip", why, "Flash _Anyway", TRUE,
+                   NULL);
 }
 
-static void start_job(SfgWindow *self, sfg_job_kind kind, const char *read_path)
+static char *signature_key(SfgWindow *self)
 {
-    const char *port = selected_port(self);
-    if (!port || self->job)
-        return;
-    save_settings(self);
+    if (g_settings_get_boolean(self->settings, "require-signature"))
+        return g_settings_get_string(self->settings, "signature-key");
+    /* the command line's setting, for a production line that sets it for every tool */
+    return g_strdup(g_getenv("STUBFLASH_REQUIRE_SIGNATURE"));
+}
+
+void sfg_window_params(SfgWindow *self, sfg_job_params *p, sfg_job_kind kind, const char *port)
+{
+    GSettings *gs = self->settings;
     char *data_dir = g_build_filename(g_get_user_data_dir(), "stubflash", NULL);
     g_mkdir_with_parents(data_dir, 0700);
-    char *open_name = sfg_port_to_open(port, data_dir);
-    sfg_job_params p = {
+    *p = (sfg_job_params){
         .kind = kind,
-        .port = open_name,
-        .file = self->file,
-        .base = self->settings.base,
-        .read_path = read_path,
-        .verify = self->settings.verify,
-        .stub = self->settings.stub,
-        .go = self->settings.go,
-        .force = kind == SFG_JOB_FLASH && self->force_next,
-        .stub_baud = self->settings.stub_baud,
+        .port = sfg_port_to_open(port, data_dir),
+        .file = g_strdup(self->file),
+        .base = g_settings_get_uint(gs, "base"),
+        .verify = g_settings_get_boolean(gs, "verify"),
+        .stub = g_settings_get_boolean(gs, "stub"),
+        .go = g_settings_get_boolean(gs, "go"),
+        .backup = g_settings_get_boolean(gs, "backups"),
+        .stub_baud = g_settings_get_uint(gs, "stub-baud"),
+        .baud = g_settings_get_uint(gs, "bootloader-baud"),
+        .before = g_settings_get_string(gs, "before"),
+        .after = g_settings_get_string(gs, "after"),
+        .signature_key = signature_key(self),
     };
+    g_free(data_dir);
+}
+
+void sfg_window_params_clear(sfg_job_params *p)
+{
+    g_free((char *)p->port);
+    g_free((char *)p->file);
+    g_free((char *)p->before);
+    g_free((char *)p->after);
+    g_free((char *)p->signature_key);
+}
+
+void sfg_window_start_job_with(SfgWindow *self, sfg_job_kind kind, void (*fill)(sfg_job_params *, gpointer),
+                               gpointer data)
+{
+    const char *port = sfg_window_selected_port(self);
+    if (!port || self->job || sfg_window_gang_busy(self))
+        return;
+    sfg_job_params p;
+    sfg_window_params(self, &p, kind, port);
+    p.force = kind == SFG_JOB_FLASH && self->force_next;
+    if (fill)
+        fill(&p, data);
     self->force_next = FALSE;
     sfg_job_events ev = {.log = on_log, .progress = on_progress, .chip = on_chip, .unit = on_unit, .done = on_done,
-                         .user = self, .not_firmware = on_not_firmware};
-    if (kind == SFG_JOB_FLASH || kind == SFG_JOB_ERASE) {
+                         .user = self, .not_firmware = on_not_firmware, .details = on_details};
+    if (kind == SFG_JOB_FLASH || kind == SFG_JOB_ERASE || kind == SFG_JOB_ROLLBACK || kind == SFG_JOB_ERASE_RANGE) {
         sfg_map_clear(&self->map);
         sfg_flash_map_changed(self->flash_map);
         show_map_summary(self);
     }
-    static const char *what[] = {"Identifying", "Flashing", "Verifying", "Reading", "Erasing"};
+    static const char *what[] = {"Identifying", "Flashing",     "Verifying", "Reading",      "Erasing",
+                                 "Reading the details", "Rolling back", "Erasing", "Starting the code",
+                                 "Changing the protection"};
     char *t = g_strdup_printf("%s through %s…", what[kind], port);
-    log_line(self, "", t);
-    set_status(self, SFG_STATE_BUSY, t);
+    sfg_window_log(self, "", t);
+    if (!self->quiet) {
+        sfg_window_set_status(self, SFG_STATE_BUSY, t);
+        gtk_progress_bar_set_fraction(self->progress, 0);
+        gtk_progress_bar_set_text(self->progress, "Connecting");
+    }
     g_free(t);
-    gtk_progress_bar_set_fraction(self->progress, 0);
-    gtk_progress_bar_set_text(self->progress, "Connecting");
     self->phase = SF_PHASE_CONNECT;
     self->phase_start = g_get_monotonic_time();
     self->job_kind = kind;
     self->job = sfg_job_start(&p, &ev);
-    update_actions(self);
-    g_free(open_name);
-    g_free(data_dir);
+    sfg_window_params_clear(&p);
+    sfg_window_update_actions(self);
+}
+
+static void fill_read_path(sfg_job_params *p, gpointer path) { p->read_path = path; }
+
+void sfg_window_start_job(SfgWindow *self, sfg_job_kind kind, const char *read_path)
+{
+    sfg_window_start_job_with(self, kind, read_path ? fill_read_path : NULL, (gpointer)read_path);
 }
 
 /* ---- actions ---- */
 
-/* win.identify, win.flash, win.verify: a job that needs no more questions. */
+/* win.identify, win.flash, win.verify, win.details, win.rollback: no more questions. */
 static void act_job(GtkWidget *w, const char *name, GVariant *param)
 {
     (void)param;
-    sfg_job_kind kind = !strcmp(name, "win.flash")    ? SFG_JOB_FLASH
-                        : !strcmp(name, "win.verify") ? SFG_JOB_VERIFY
-                                                      : SFG_JOB_IDENTIFY;
-    start_job(SFG_WINDOW(w), kind, NULL);
+    SfgWindow *self = SFG_WINDOW(w);
+    if (!strcmp(name, "win.flash") && on_gang_page(self)) {
+        sfg_window_gang_flash(self);
+        return;
+    }
+    sfg_job_kind kind = !strcmp(name, "win.flash")      ? SFG_JOB_FLASH
+                        : !strcmp(name, "win.verify")   ? SFG_JOB_VERIFY
+                        : !strcmp(name, "win.details")  ? SFG_JOB_DETAILS
+                        : !strcmp(name, "win.rollback") ? SFG_JOB_ROLLBACK
+                                                        : SFG_JOB_IDENTIFY;
+    sfg_window_start_job(self, kind, NULL);
 }
 
 static void act_cancel(GtkWidget *w, const char *name, GVariant *param)
@@ -487,6 +469,7 @@ static void act_cancel(GtkWidget *w, const char *name, GVariant *param)
         sfg_job_cancel(self->job);
         gtk_progress_bar_set_text(self->progress, "Cancelling…");
     }
+    sfg_window_gang_cancel(self);
 }
 
 static void act_other_port(GtkWidget *w, const char *name, GVariant *param)
@@ -494,16 +477,11 @@ static void act_other_port(GtkWidget *w, const char *name, GVariant *param)
     (void)name;
     (void)param;
     SfgWindow *self = SFG_WINDOW(w);
-    ask(self, ASK_PORT, "Which port is the board on?",
-        "tcp://HOST:PORT for a raw TCP serial bridge (its rate is the bridge's), rfc2217://HOST:PORT for a bridge "
-        "that takes the rate and the control lines (RFC 2217), or a device path.", "_Use", FALSE);
-    self->ask_entry = gtk_entry_new();
-    const char *now = selected_port(self);
-    gtk_editable_set_text(GTK_EDITABLE(self->ask_entry), now && !g_str_has_prefix(now, "sim:") ? now : "");
-    gtk_entry_set_placeholder_text(GTK_ENTRY(self->ask_entry), "tcp://192.168.1.20:4000");
-    gtk_entry_set_activates_default(GTK_ENTRY(self->ask_entry), TRUE);
-    gtk_box_append(GTK_BOX(gtk_message_dialog_get_message_area(GTK_MESSAGE_DIALOG(self->ask))), self->ask_entry);
-    gtk_window_present(GTK_WINDOW(self->ask));
+    const char *now = sfg_window_selected_port(self);
+    sfg_window_ask(self, ASK_PORT, "Which port is the board on?",
+                   "tcp://HOST:PORT for a raw TCP serial bridge (its rate is the bridge's), rfc2217://HOST:PORT for a "
+                   "bridge that takes the rate and the control lines (RFC 2217), a device path, or sim:PART for a "
+                   "virtual board.", "_Use", FALSE, now && !g_str_has_prefix(now, "sim:") ? now : "");
 }
 
 static void act_erase(GtkWidget *w, const char *name, GVariant *param)
@@ -511,67 +489,10 @@ static void act_erase(GtkWidget *w, const char *name, GVariant *param)
     (void)name;
     (void)param;
     SfgWindow *self = SFG_WINDOW(w);
-    char *q = g_strdup_printf("Erase the whole flash of the board on %s?", selected_port(self));
-    ask(self, ASK_ERASE, q, "Every page is erased (mass erase), the firmware included. This cannot be undone.",
-        "_Erase", TRUE);
-    gtk_window_present(GTK_WINDOW(self->ask));
+    char *q = g_strdup_printf("Erase the whole flash of the board on %s?", sfg_window_selected_port(self));
+    sfg_window_ask(self, ASK_ERASE, q, "Every page is erased (mass erase), the firmware included. This cannot be undone.",
+                   "_Erase", TRUE, NULL);
     g_free(q);
-}
-
-static void on_open_response(GtkNativeDialog *d, int response, gpointer data)
-{
-    SfgWindow *self = data;
-    if (response == GTK_RESPONSE_ACCEPT) {
-        GFile *f = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(d));
-        char *path = g_file_get_path(f);
-        if (path)
-            sfg_window_open_file(self, path);
-        g_free(path);
-        g_object_unref(f);
-    }
-    g_object_unref(d);
-}
-
-static void act_open(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    GtkFileChooserNative *d = gtk_file_chooser_native_new("Open firmware", GTK_WINDOW(w), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                                          "_Open", "_Cancel");
-    GtkFileFilter *f = gtk_file_filter_new();
-    gtk_file_filter_set_name(f, "Firmware (.hex, .srec, .elf, .bin, .gz)");
-    const char *pats[] = {"*.hex", "*.ihex", "*.ihx", "*.srec", "*.s19", "*.s28", "*.s37", "*.mot", "*.elf", "*.axf",
-                          "*.bin", "*.gz"};
-    for (size_t i = 0; i < G_N_ELEMENTS(pats); i++)
-        gtk_file_filter_add_pattern(f, pats[i]);
-    gtk_file_chooser_add_filter(GTK_FILE_CHOOSER(d), f);
-    g_object_unref(f);
-    g_signal_connect(d, "response", G_CALLBACK(on_open_response), w);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
-}
-
-static void on_read_response(GtkNativeDialog *d, int response, gpointer data)
-{
-    if (response == GTK_RESPONSE_ACCEPT) {
-        GFile *f = gtk_file_chooser_get_file(GTK_FILE_CHOOSER(d));
-        char *path = g_file_get_path(f);
-        if (path)
-            start_job(data, SFG_JOB_READ, path);
-        g_free(path);
-        g_object_unref(f);
-    }
-    g_object_unref(d);
-}
-
-static void act_read(GtkWidget *w, const char *name, GVariant *param)
-{
-    (void)name;
-    (void)param;
-    GtkFileChooserNative *d = gtk_file_chooser_native_new("Save the flash as", GTK_WINDOW(w),
-                                                          GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
-    gtk_file_chooser_set_current_name(GTK_FILE_CHOOSER(d), "flash.bin");
-    g_signal_connect(d, "response", G_CALLBACK(on_read_response), w);
-    gtk_native_dialog_show(GTK_NATIVE_DIALOG(d));
 }
 
 /* ---- window ---- */
@@ -595,29 +516,13 @@ static gboolean on_drop(GtkDropTarget *t, const GValue *value, double x, double 
 static gboolean on_close_request(GtkWindow *w)
 {
     SfgWindow *self = SFG_WINDOW(w);
-    if (!self->job)
+    if (!self->job && !sfg_window_gang_busy(self))
         return FALSE;
-    ask(self, ASK_CLOSE, "A job is under way. Stop it and close?",
-        "Stopping a write leaves the flash half-written until the next Flash (which rewrites what differs); the "
-        "chip's ROM bootloader stays, so the board can always be flashed again.",
-        "_Stop and Close", TRUE);
-    gtk_window_present(GTK_WINDOW(self->ask));
+    sfg_window_ask(self, ASK_CLOSE, "A job is under way. Stop it and close?",
+                   "Stopping a write leaves the flash half-written until the next Flash (which rewrites what differs); "
+                   "the chip's ROM bootloader stays, so the board can always be flashed again.",
+                   "_Stop and Close", TRUE, NULL);
     return TRUE;
-}
-
-static void on_option_toggled(GtkCheckButton *b, gpointer data)
-{
-    (void)b;
-    SfgWindow *self = data;
-    update_actions(self);
-    save_settings(self);
-}
-
-static void on_rate_selected(GObject *o, GParamSpec *p, gpointer data)
-{
-    (void)o;
-    (void)p;
-    save_settings(data);
 }
 
 static void on_port_selected(GObject *o, GParamSpec *p, gpointer data)
@@ -625,7 +530,24 @@ static void on_port_selected(GObject *o, GParamSpec *p, gpointer data)
     (void)o;
     (void)p;
     SfgWindow *self = data;
-    update_actions(self);
+    const char *port = sfg_window_selected_port(self);
+    if (port)
+        g_settings_set_string(self->settings, "port", port);
+    sfg_window_update_actions(self);
+}
+
+static void on_page_changed(GObject *o, GParamSpec *p, gpointer data)
+{
+    (void)o;
+    (void)p;
+    sfg_window_update_actions(data);
+}
+
+static void on_setting_changed(GSettings *gs, const char *key, gpointer data)
+{
+    (void)gs;
+    if (!strcmp(key, "recent-files"))
+        sfg_window_fill_recent_menu(data);
 }
 
 static void fill_legend(SfgWindow *self)
@@ -649,17 +571,28 @@ static void fill_legend(SfgWindow *self)
 static void sfg_window_dispose(GObject *o)
 {
     SfgWindow *self = SFG_WINDOW(o);
-    if (self->port_timer)
-        g_source_remove(self->port_timer);
-    self->port_timer = 0;
     if (self->job) { /* the application is quitting under a job: stop it, wait for it */
         self->close_when_done = FALSE; /* being disposed already */
         sfg_job_cancel(self->job);
         while (self->job) /* on_done clears it */
             g_main_context_iteration(NULL, TRUE);
     }
-    close_ask(self);
+    if (sfg_window_gang_busy(self)) { /* the same for every board of a gang, while the rows live */
+        self->close_when_done = FALSE;
+        sfg_window_gang_cancel(self);
+        while (sfg_window_gang_busy(self))
+            g_main_context_iteration(NULL, TRUE);
+    }
+    sfg_window_close_ask(self);
+    if (self->preferences)
+        gtk_window_destroy(self->preferences);
+    if (self->ports)
+        g_signal_handlers_disconnect_by_data(self->ports, self);
+    g_clear_object(&self->ports);
+    if (self->settings)
+        g_signal_handlers_disconnect_by_data(self->settings, self);
     gtk_widget_dispose_template(GTK_WIDGET(o), SFG_TYPE_WINDOW);
+    g_clear_object(&self->settings);
     G_OBJECT_CLASS(sfg_window_parent_class)->dispose(o);
 }
 
@@ -667,10 +600,9 @@ static void sfg_window_finalize(GObject *o)
 {
     SfgWindow *self = SFG_WINDOW(o);
     sfg_map_free(&self->map);
-    sfg_settings_free(&self->settings);
     g_ptr_array_unref(self->port_names);
+    g_ptr_array_unref(self->gang);
     g_free(self->extra_port);
-    g_free(self->settings_path);
     g_free(self->file);
     g_free(self->status);
     G_OBJECT_CLASS(sfg_window_parent_class)->finalize(o);
@@ -684,108 +616,122 @@ static void sfg_window_class_init(SfgWindowClass *klass)
     oc->finalize = sfg_window_finalize;
     GTK_WINDOW_CLASS(klass)->close_request = on_close_request;
     g_type_ensure(SFG_TYPE_FLASH_MAP);
+    g_type_ensure(SFG_TYPE_BOARD_PAGE);
     gtk_widget_class_set_template_from_resource(wc, "/io/github/stubflash/Stubflash/sfg-window.ui");
     gtk_widget_class_bind_template_child(wc, SfgWindow, port_drop);
-    gtk_widget_class_bind_template_child(wc, SfgWindow, rate_drop);
     gtk_widget_class_bind_template_child(wc, SfgWindow, file_label);
     gtk_widget_class_bind_template_child(wc, SfgWindow, chip_label);
     gtk_widget_class_bind_template_child(wc, SfgWindow, map_label);
     gtk_widget_class_bind_template_child(wc, SfgWindow, status_label);
-    gtk_widget_class_bind_template_child(wc, SfgWindow, verify_check);
-    gtk_widget_class_bind_template_child(wc, SfgWindow, stub_check);
-    gtk_widget_class_bind_template_child(wc, SfgWindow, go_check);
+    gtk_widget_class_bind_template_child(wc, SfgWindow, gang_label);
     gtk_widget_class_bind_template_child(wc, SfgWindow, flash_map);
     gtk_widget_class_bind_template_child(wc, SfgWindow, legend_box);
     gtk_widget_class_bind_template_child(wc, SfgWindow, progress);
     gtk_widget_class_bind_template_child(wc, SfgWindow, log_view);
+    gtk_widget_class_bind_template_child(wc, SfgWindow, main_stack);
+    gtk_widget_class_bind_template_child(wc, SfgWindow, toast_overlay);
+    gtk_widget_class_bind_template_child(wc, SfgWindow, view_stack);
+    gtk_widget_class_bind_template_child(wc, SfgWindow, open_button);
+    gtk_widget_class_bind_template_child(wc, SfgWindow, board_page);
+    gtk_widget_class_bind_template_child(wc, SfgWindow, board_list);
     gtk_widget_class_install_action(wc, "win.identify", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.flash", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.verify", NULL, act_job);
-    gtk_widget_class_install_action(wc, "win.read", NULL, act_read);
+    gtk_widget_class_install_action(wc, "win.details", NULL, act_job);
+    gtk_widget_class_install_action(wc, "win.rollback", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.erase", NULL, act_erase);
     gtk_widget_class_install_action(wc, "win.cancel", NULL, act_cancel);
     gtk_widget_class_install_action(wc, "win.other-port", NULL, act_other_port);
-    gtk_widget_class_install_action(wc, "win.open", NULL, act_open);
-    gtk_widget_class_add_binding_action(wc, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
-    gtk_widget_class_add_binding_action(wc, GDK_KEY_Return, GDK_CONTROL_MASK, "win.flash", NULL);
-    gtk_widget_class_add_binding_action(wc, GDK_KEY_Escape, 0, "win.cancel", NULL);
+    sfg_window_install_file_actions(wc);
+    sfg_window_install_protection_actions(wc);
+    sfg_window_install_gang_actions(wc);
 }
 
 static void sfg_window_init(SfgWindow *self)
 {
     gtk_widget_init_template(GTK_WIDGET(self));
+    self->settings = sfg_settings_open();
     self->port_names = g_ptr_array_new_with_free_func(g_free);
+    self->gang = g_ptr_array_new();
     self->port_labels = gtk_string_list_new(NULL);
     gtk_drop_down_set_model(self->port_drop, G_LIST_MODEL(self->port_labels));
     g_object_unref(self->port_labels); /* the drop-down holds it */
-    self->settings_path = g_build_filename(g_get_user_config_dir(), "stubflash", "gtk.ini", NULL);
-    sfg_settings_load(&self->settings, self->settings_path);
-    gtk_check_button_set_active(self->verify_check, self->settings.verify);
-    gtk_check_button_set_active(self->stub_check, self->settings.stub);
-    gtk_check_button_set_active(self->go_check, self->settings.go);
-    for (guint i = 0; i < G_N_ELEMENTS(sfg_stub_rates); i++)
-        if (sfg_stub_rates[i] == self->settings.stub_baud)
-            gtk_drop_down_set_selected(self->rate_drop, i);
     fill_legend(self);
-    self->extra_port = g_strdup(self->settings.port); /* the last port stays offered, listed or not */
+    self->extra_port = g_settings_get_string(self->settings, "port"); /* the last port stays offered */
+    /* udev tells when an adapter comes or goes (sfg-port-monitor.c): no polling */
+    self->ports = sfg_port_monitor_new();
+    g_signal_connect(self->ports, "changed", G_CALLBACK(on_ports_changed), self);
+    g_signal_connect(self->ports, "removed", G_CALLBACK(on_port_removed), self);
     fill_ports(self, TRUE);
-    if (self->settings.file && g_file_test(self->settings.file, G_FILE_TEST_IS_REGULAR))
-        set_file(self, self->settings.file);
-    g_signal_connect(self->verify_check, "toggled", G_CALLBACK(on_option_toggled), self);
-    g_signal_connect(self->stub_check, "toggled", G_CALLBACK(on_option_toggled), self);
-    g_signal_connect(self->go_check, "toggled", G_CALLBACK(on_option_toggled), self);
-    g_signal_connect(self->rate_drop, "notify::selected", G_CALLBACK(on_rate_selected), self);
+    char *file = g_settings_get_string(self->settings, "file");
+    if (*file && g_file_test(file, G_FILE_TEST_IS_REGULAR))
+        sfg_window_set_file(self, file);
+    g_free(file);
+    sfg_window_fill_recent_menu(self);
+    sfg_window_gang_init(self);
     g_signal_connect(self->port_drop, "notify::selected", G_CALLBACK(on_port_selected), self);
+    g_signal_connect(self->view_stack, "notify::visible-child-name", G_CALLBACK(on_page_changed), self);
+    g_signal_connect(self->settings, "changed", G_CALLBACK(on_setting_changed), self);
     GtkDropTarget *t = gtk_drop_target_new(G_TYPE_FILE, GDK_ACTION_COPY);
     g_signal_connect(t, "drop", G_CALLBACK(on_drop), self);
     gtk_widget_add_controller(GTK_WIDGET(self), GTK_EVENT_CONTROLLER(t));
-    /* libserialport has no hot-plug events: look again every two seconds. */
-    self->port_timer = g_timeout_add_seconds(2, refresh_ports, self);
-    set_status(self, SFG_STATE_IDLE, "");
+    sfg_window_set_status(self, SFG_STATE_IDLE, "");
     show_map_summary(self);
-    update_actions(self);
+    sfg_window_update_actions(self);
 }
 
 SfgWindow *sfg_window_new(GtkApplication *app) { return g_object_new(SFG_TYPE_WINDOW, "application", app, NULL); }
 
-void sfg_window_read_to(SfgWindow *self, const char *path) { start_job(self, SFG_JOB_READ, path); }
+void sfg_window_read_to(SfgWindow *self, const char *path) { sfg_window_start_job(self, SFG_JOB_READ, path); }
 
 /* ---- for the script driver ---- */
 
-sfg_state sfg_window_state(SfgWindow *self) { return self->state; }
+sfg_state sfg_window_state(SfgWindow *self)
+{
+    return self->job || sfg_window_gang_busy(self) ? SFG_STATE_BUSY : self->state; /* a refresh is work too */
+}
 
 const char *sfg_window_status(SfgWindow *self) { return self->status ? self->status : ""; }
 
-gboolean sfg_window_answer(SfgWindow *self, const char *text)
+gboolean sfg_window_set_option(SfgWindow *self, const char *name, const char *value, char **why)
 {
-    if (!self->ask)
-        return FALSE;
-    if (self->ask_kind == ASK_BASE || self->ask_kind == ASK_PORT) {
-        gtk_editable_set_text(GTK_EDITABLE(self->ask_entry), text);
-        settle(self, TRUE);
-    } else {
-        settle(self, !g_strcmp0(text, "yes"));
-    }
-    return TRUE;
+    gboolean was_open = self->preferences != NULL;
+    gtk_widget_activate_action(GTK_WIDGET(self), "win.preferences", NULL);
+    gboolean ok = sfg_preferences_set(SFG_PREFERENCES(self->preferences), name, value, why);
+    if (!was_open)
+        gtk_window_destroy(self->preferences);
+    return ok;
 }
 
-gboolean sfg_window_set_option(SfgWindow *self, const char *name, gboolean on)
-{
-    GtkCheckButton *b = !strcmp(name, "verify") ? self->verify_check
-                        : !strcmp(name, "stub") ? self->stub_check
-                        : !strcmp(name, "go")   ? self->go_check
-                                                : NULL;
-    if (!b)
-        return FALSE;
-    gtk_check_button_set_active(b, on);
-    return TRUE;
-}
+GSettings *sfg_window_settings(SfgWindow *self) { return self->settings; }
+
+const char *sfg_window_chip_text(SfgWindow *self) { return gtk_label_get_text(self->chip_label); }
 
 guint sfg_window_cells(SfgWindow *self, guint state) { return sfg_map_count(&self->map, state); }
 
-gboolean sfg_window_save_png(SfgWindow *self, const char *path, GError **error)
+gboolean sfg_window_show_page(SfgWindow *self, const char *name)
 {
-    GtkWidget *w = GTK_WIDGET(self);
+    if (!adw_view_stack_get_child_by_name(self->view_stack, name))
+        return FALSE;
+    adw_view_stack_set_visible_child_name(self->view_stack, name);
+    return TRUE;
+}
+
+GtkWidget *sfg_window_part(SfgWindow *self, const char *which)
+{
+    if (!which || !strcmp(which, "main"))
+        return GTK_WIDGET(self);
+    if (!strcmp(which, "preferences"))
+        return self->preferences ? GTK_WIDGET(self->preferences) : NULL;
+    if (!strcmp(which, "question"))
+        return self->ask;
+    return NULL;
+}
+
+GtkWidget *sfg_window_board_page(SfgWindow *self) { return GTK_WIDGET(self->board_page); }
+
+gboolean sfg_window_save_png(GtkWidget *w, const char *path, GError **error)
+{
     GdkPaintable *p = gtk_widget_paintable_new(w);
     int width = gtk_widget_get_width(w), height = gtk_widget_get_height(w);
     GtkSnapshot *snap = gtk_snapshot_new();

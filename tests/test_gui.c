@@ -15,66 +15,10 @@
 #include "board_host.h"
 #include "pty_board.h"
 #include "run.h"
+#include "test_gui_driver.h"
 
-typedef struct gui {
-    char dir[64];
-    char log[128], board[128];
-} gui;
-
-static int setup(void **state)
-{
-    gui *g = calloc(1, sizeof *g);
-    snprintf(g->dir, sizeof g->dir, "/tmp/stubflash-gui-XXXXXX");
-    assert_non_null(mkdtemp(g->dir));
-    snprintf(g->log, sizeof g->log, "%s/app.log", g->dir);
-    snprintf(g->board, sizeof g->board, "%s/board.bin", g->dir);
-    *state = g;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    gui *g = *state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g->dir);
-    int rc = system(cmd);
-    free(g);
-    return rc == 0 ? 0 : -1;
-}
-
-/* Run the application with a script (a format; ';' separates steps, and may not appear in
- * them: it becomes a newline, what the application separates steps with); its exit status. The
- * user's folders are the test's, so nothing is read from or left in the real ones. */
-static int run_gui(gui *g, const char *fmt, ...)
-{
-    char script[2048], env_script[2100], home[128], cfg[128], data[128];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(script, sizeof script, fmt, ap);
-    va_end(ap);
-    for (char *p = script; *p; p++)
-        if (*p == ';')
-            *p = '\n';
-    snprintf(env_script, sizeof env_script, "STUBFLASH_GTK_SCRIPT=%s", script);
-    snprintf(home, sizeof home, "HOME=%s", g->dir);
-    snprintf(cfg, sizeof cfg, "XDG_CONFIG_HOME=%s/config", g->dir);
-    snprintf(data, sizeof data, "XDG_DATA_HOME=%s/data", g->dir);
-    const char *argv[] = {"env", env_script, home, cfg, data, "GSK_RENDERER=cairo", "NO_AT_BRIDGE=1",
-                          "xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", getenv("STUBFLASH_GTK"), NULL};
-    int rc = run_program(argv, NULL, g->log, 180);
-    if (rc)
-        show_log_tail(g->log);
-    return rc;
-}
-
-static bool log_has(gui *g, const char *text)
-{
-    size_t n;
-    char *log = (char *)bh_load_file(g->log, &n);
-    bool has = memmem(log, n, text, strlen(text)) != NULL;
-    free(log);
-    return has;
-}
+#define setup gui_setup
+#define teardown gui_teardown
 
 static void expect_board(gui *g, uint32_t offset, const uint8_t *want, size_t len)
 {
@@ -261,6 +205,14 @@ static void test_signed_files_only(void **state)
     assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; file %s; action flash; wait done 120;"
                                 "expect-status signed: gui release 1; quit", g->board, app), 0);
     unsetenv("STUBFLASH_REQUIRE_SIGNATURE");
+    /* The same from the preferences (Require a signature, the key file): an unsigned copy is
+     * refused, the signed file is flashed. */
+    snprintf(cmd, sizeof cmd, "cp %s %s/unsigned.hex", app, g->dir);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(run_gui(g, "option require-signature on; option signature-key %s; expect-setting require-signature on;"
+                                "file %s/unsigned.hex; action flash; wait error 60; expect-status unsigned.hex is not signed;"
+                                "file %s; action flash; wait done 120; expect-status signed: gui release 1; quit",
+                             key, g->dir, app), 0);
 }
 
 static void test_closing_during_a_flash_asks_first(void **state)

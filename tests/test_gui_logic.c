@@ -428,6 +428,29 @@ static void test_job_cancel(void **state)
     free(img);
 }
 
+/* The library's sentence for a board that does not answer names command-line options; the
+ * window names its preferences instead. */
+static void test_sentences_for_the_window(void **state)
+{
+    (void)state;
+    sf_session *s;
+    assert_int_equal(sf_session_new(&s), SF_OK);
+    assert_int_not_equal(sf_session_open(s, "sim:stm32f103re?boot0=0"), SF_OK);
+    const char *lib = sf_session_last_error(s);
+    assert_non_null(strstr(lib, "--before"));
+    char *t = sfg_gui_sentence(lib);
+    assert_null(strstr(t, "--before"));
+    assert_null(strstr(t, "-b 57600"));
+    assert_non_null(strstr(t, "Preferences, Reset Wiring"));
+    assert_non_null(strstr(t, "try 57600: Preferences, Bootloader rate"));
+    assert_non_null(strstr(t, "Is BOOT0 high")); /* the rest as the library said it */
+    g_free(t);
+    sf_session_free(s);
+    t = sfg_gui_sentence("no option in it");
+    assert_string_equal(t, "no option in it");
+    g_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -436,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_progress_and_rates),
         cmocka_unit_test(test_chip_text),
         cmocka_unit_test(test_ports),
+        cmocka_unit_test(test_sentences_for_the_window),
         cmocka_unit_test(test_flash_map),
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_jobs_flash_verify_read),
