@@ -162,8 +162,9 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
                 return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub stopped answering while writing 0x%08X (after %u ms)",
                                addr + (base ? fr[base - 1].upto : 0), timeout);
             /* Resend everything not acknowledged, cut as it was: the stub may have taken some
-             * of it (its acks late or lost) and must see the same bytes under each sequence
-             * number again. Only frames not sent yet get smaller. */
+             * of it (its acks late or lost) or still hold it (a slow stub), and must see the
+             * same bytes under each sequence number again: a frame, once sent, never changes.
+             * Only frames not sent yet get smaller. */
             size_t sent = next;
             next = base;
             inflight = 0;
@@ -204,14 +205,17 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
         if (r[0] == SFS_ESEQ) {
             if (idx < next && idx >= base) {
                 /* Go back to the frame the stub expects, once what is on the way has passed (the
-                 * stub is reading and dropping it, so the ring empties). */
+                 * stub is reading and dropping it, so the ring empties). A slow stub may still
+                 * hold some of it, so frames already sent keep their bytes: only those not sent
+                 * yet get smaller. */
                 sc_sleep_ms(sc_line_ms(l, inflight) + 5);
+                size_t sent = next;
                 base = idx;
                 next = idx;
                 inflight = 0;
-                if (zs->most > MIN_FRAME) {
+                if (zs->most > MIN_FRAME && sent < nf) {
                     zs->most /= 2;
-                    slice(zs, base);
+                    slice(zs, sent);
                     nf = zs->nf;
                 }
                 in_a_row = 0;

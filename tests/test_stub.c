@@ -50,17 +50,21 @@ static void send_frame(sim_board *b, uint8_t seq, uint8_t cmd, const uint8_t *pa
     bh_send(b, w, n);
 }
 
+/* How long a reply may take to start: the stub checks a 128 KiB sector for blank word by word
+ * before erasing it, slow when the emulator runs under a sanitizer on a busy machine. */
+#define REPLY_WAIT_MS 10000
+
 /* Read one frame; check its CRC; return the payload length. */
 static size_t recv_frame(sim_board *b, uint8_t *seq, uint8_t *cmd, uint8_t *payload, size_t cap)
 {
     uint8_t h[SFS_HEADER];
     int c;
-    while ((c = bh_byte(b, 2000)) != SFS_SOF)
+    while ((c = bh_byte(b, REPLY_WAIT_MS)) != SFS_SOF)
         if (c < 0)
             fail_msg("no frame from the stub");
     h[0] = SFS_SOF;
     for (int i = 1; i < SFS_HEADER; i++) {
-        c = bh_byte(b, 2000);
+        c = bh_byte(b, REPLY_WAIT_MS);
         assert_true(c >= 0);
         h[i] = (uint8_t)c;
     }
@@ -68,7 +72,7 @@ static size_t recv_frame(sim_board *b, uint8_t *seq, uint8_t *cmd, uint8_t *payl
     assert_true(len <= cap);
     uint8_t t[4];
     for (size_t i = 0; i < len + 4; i++) {
-        c = bh_byte(b, 2000);
+        c = bh_byte(b, REPLY_WAIT_MS);
         assert_true(c >= 0);
         if (i < len)
             payload[i] = (uint8_t)c;
