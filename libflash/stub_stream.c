@@ -131,6 +131,7 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
     uint32_t len = zs->len;
     size_t nf = zs->nf;
     size_t base = 0, next = 0, inflight = 0, window = l->params.ring_size - 64, in_a_row = 0;
+    size_t sent = 0; /* frames 0..sent-1 have gone out at least once: their cut is fixed */
     unsigned silences = 0;
     uint8_t r[SFS_MAX_PAYLOAD], rseq, rcmd;
     size_t n;
@@ -141,6 +142,8 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
                 return e;
             inflight += fr[next].wire;
             next++;
+            if (next > sent)
+                sent = next;
         }
         if (l->cancel && atomic_load(l->cancel))
             return cancelled_at(l, addr, base ? fr[base - 1].upto : 0);
@@ -165,7 +168,6 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
              * of it (its acks late or lost) or still hold it (a slow stub), and must see the
              * same bytes under each sequence number again: a frame, once sent, never changes.
              * Only frames not sent yet get smaller. */
-            size_t sent = next;
             next = base;
             inflight = 0;
             if (zs->most > MIN_FRAME && sent < nf) {
@@ -209,7 +211,6 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
                  * hold some of it, so frames already sent keep their bytes: only those not sent
                  * yet get smaller. */
                 sc_sleep_ms(sc_line_ms(l, inflight) + 5);
-                size_t sent = next;
                 base = idx;
                 next = idx;
                 inflight = 0;
@@ -228,9 +229,9 @@ static sf_error send_frames(sc_link *l, uint8_t seq0, struct zstream *zs, uint32
             in_a_row += idx + 1 - base;
             base = idx + 1;
             silences = 0;
-            if (in_a_row >= GROW_AFTER && zs->most < zs->max && next < nf) {
+            if (in_a_row >= GROW_AFTER && zs->most < zs->max && sent < nf) {
                 zs->most *= 2; /* the line is clean again: bigger frames from the next unsent one */
-                slice(zs, next);
+                slice(zs, sent);
                 nf = zs->nf;
                 in_a_row = 0;
             }
