@@ -20,6 +20,7 @@ static const struct {
     [CFG_BAUD] = {"baud", "STUBFLASH_BAUD", "115200"},
     [CFG_STUB] = {"stub", NULL, "on"},
     [CFG_STUB_BAUD] = {"stub-baud", "STUBFLASH_STUB_BAUD", "auto"},
+    [CFG_USART] = {"usart", "STUBFLASH_USART", "auto"},
     [CFG_BEFORE] = {"before", NULL, NULL},
     [CFG_AFTER] = {"after", NULL, NULL},
     [CFG_ENTER] = {"enter", NULL, NULL},
@@ -126,6 +127,10 @@ bool cfg_check(cfg_key k, const char *v, char *why, size_t whylen)
     case CFG_STUB_BAUD:
         if (strcmp(v, "auto") && (!cfg_parse_u32(v, &n) || (n && n < 1200)))
             bad = "expected auto, 0 (the bootloader's rate) or a baud rate";
+        break;
+    case CFG_USART:
+        if (strcmp(v, "auto") && (!cfg_parse_u32(v, &n) || n < 1 || n > 3))
+            bad = "expected 1, 2, 3 or auto (the first USART the chip's bootloader lists)";
         break;
     case CFG_ADDRESS:
         if (!cfg_parse_u32(v, &n))
@@ -259,7 +264,7 @@ static int on_setting(void *user, const char *section, const char *name, const c
                        "");
     int k = cfg_key_find(name);
     if (k < 0)
-        return fail_at(r, "unknown key '%s' (keys: port, baud, stub, stub-baud, before, after, enter, protocol, "
+        return fail_at(r, "unknown key '%s' (keys: port, baud, stub, stub-baud, usart, before, after, enter, protocol, "
                           "ymodem-start, address, require-signature, wait)%s", name, "");
     char why[600] = "";
     if (!cfg_check((cfg_key)k, value, why, sizeof why)) {

@@ -17,6 +17,7 @@ typedef enum cfg_key {
     CFG_BAUD,
     CFG_STUB,
     CFG_STUB_BAUD,
+    CFG_USART,
     CFG_BEFORE,
     CFG_AFTER,
     CFG_ENTER,

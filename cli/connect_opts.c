@@ -38,6 +38,8 @@ sf_error connect_opts_apply(const connect_opts *o, sf_session *s)
     if (e == SF_OK)
         e = sf_session_set_stub(s, !o->no_stub, o->stub_baud);
     if (e == SF_OK)
+        e = sf_session_set_usart(s, o->usart);
+    if (e == SF_OK)
         e = sf_session_set_entry(s, o->before, o->after);
     if (e == SF_OK && o->trigger_len)
         e = sf_session_set_trigger(s, o->trigger, o->trigger_len, o->trigger_baud);

@@ -9,6 +9,7 @@
 typedef struct connect_opts {
     uint32_t baud, stub_baud;  /* -b, --stub-baud */
     bool no_stub;              /* --no-stub */
+    unsigned usart;            /* --usart: 1-3, 0 auto */
     const char *before, *after; /* --before, --after */
     uint8_t trigger[64];       /* --enter=magic:STRING@BAUD */
     size_t trigger_len;

@@ -111,6 +111,9 @@ static void usage(FILE *f)
 "      --no-stub       use only the ROM bootloader (no RAM stub); --stub undoes 'stub = off'\n"
 "      --stub-baud RATE  rate the stub switches to (default: the fastest up to 921600;\n"
 "                      0 keeps the bootloader's rate, e.g. over a radio link)\n"
+"      --usart N       the USART the chip's bootloader answers on, 1, 2 or 3, for the\n"
+"                      stub (default: the first it lists, mostly 1; a Nucleo's ST-LINK\n"
+"                      port is usually 2)\n"
 "      --before SEQ    control lines to reset the chip into its bootloader first:\n"
 "                      dtr-reset-rts-boot0, rts-reset-dtr-boot0 (wirings), none, or\n"
 "                      steps like \"-dtr,rts,dtr,100,-dtr\" (dtr/rts/brk, - releases, ms)\n"
@@ -860,6 +863,9 @@ static int load_settings(cli *c)
     c->conn.no_stub = !stub;
     if (strcmp(e[CFG_STUB_BAUD].value, "auto") != 0)
         cfg_parse_u32(e[CFG_STUB_BAUD].value, &c->conn.stub_baud);
+    uint32_t usart = 0;
+    if (strcmp(e[CFG_USART].value, "auto") != 0 && cfg_parse_u32(e[CFG_USART].value, &usart))
+        c->conn.usart = usart;
     c->conn.before = e[CFG_BEFORE].value;
     c->conn.after = e[CFG_AFTER].value;
     if (e[CFG_ENTER].value)
@@ -904,7 +910,7 @@ static int cmd_config(cli *c, int argc, char **argv)
 int main(int argc, char **argv)
 {
     enum { O_NOSTUB = 256, O_JSON, O_ADDRESS, O_FORMAT, O_NOVERIFY, O_GO, O_SIZE, O_ALL, O_RANGE, O_WRITE,
-           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_LEVEL, O_IRREVERSIBLE, O_ALLOW_NO_BOOTLOADER, O_BANK_SWAP, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START, O_REQUIRE_SIGNATURE,
+           O_READOUT, O_YES, O_ERASE_ALL, O_STUB_BAUD, O_USART, O_LEVEL, O_IRREVERSIBLE, O_ALLOW_NO_BOOTLOADER, O_BANK_SWAP, O_NO_BACKUP, O_FORCE, O_DATA, O_BEFORE, O_AFTER, O_ENTER, O_PROTOCOL, O_YMODEM_START, O_REQUIRE_SIGNATURE,
            O_STUB, O_BOARD, O_WAIT };
     static const struct option opts[] = {
         {"port", required_argument, 0, 'p'}, {"baud", required_argument, 0, 'b'},
@@ -916,6 +922,7 @@ int main(int argc, char **argv)
         {"range", required_argument, 0, O_RANGE}, {"write", no_argument, 0, O_WRITE},
         {"readout", no_argument, 0, O_READOUT}, {"yes", no_argument, 0, O_YES},
         {"erase-all", no_argument, 0, O_ERASE_ALL}, {"stub-baud", required_argument, 0, O_STUB_BAUD},
+        {"usart", required_argument, 0, O_USART},
         {"level", required_argument, 0, O_LEVEL}, {"irreversibly-lock-the-chip", no_argument, 0, O_IRREVERSIBLE},
         {"allow-no-bootloader", no_argument, 0, O_ALLOW_NO_BOOTLOADER}, {"bank-swap", no_argument, 0, O_BANK_SWAP},
         {"no-backup", no_argument, 0, O_NO_BACKUP}, {"force", no_argument, 0, O_FORCE},
@@ -945,6 +952,7 @@ int main(int argc, char **argv)
         case O_NOSTUB: bad = cli_setting(&c, CFG_STUB, "off", "command line (--no-stub)"); break;
         case O_STUB: bad = cli_setting(&c, CFG_STUB, "on", "command line (--stub)"); break;
         case O_STUB_BAUD: bad = cli_setting(&c, CFG_STUB_BAUD, optarg, "command line (--stub-baud)"); break;
+        case O_USART: bad = cli_setting(&c, CFG_USART, optarg, "command line (--usart)"); break;
         case O_WAIT: bad = cli_setting(&c, CFG_WAIT, optarg ? optarg : "30", "command line (--wait)"); break;
         case O_BOARD:
             free(c.cfg.board.value);

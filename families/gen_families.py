@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Write C from families.txt (see its header for the keys).
 
-gen_families.py table families.txt families.h families.c
-    the family table the host (libflash) and the simulator pick their models from
+gen_families.py table families.txt families.h families.c usarts.txt
+    the family table the host (libflash) and the simulator pick their models from, and the
+    table of the USARTs each family's bootloader may answer on (usarts.txt)
 gen_families.py stub families.txt stub_image.h stub_images.c
     the embedded stubs: SFS_LOAD_*, each family's image (stub/embed.c writes them) and a table
     of them indexed by the family
@@ -18,14 +19,14 @@ import sys
 # and the host index their model tables with it).
 KEYS = {
     "name": "word", "define": "word", "chip": "file", "driver": "file", "load": "number", "cpu": "word",
-    "uart_clock": "number", "rx_dma": "number", "program_unit": "number", "inflate": ["full", "stored"],
+    "program_unit": "number", "inflate": ["full", "stored"],
     "flash": ["f1", "f4", "l4", "l0", "h7"], "notzeroerr": "bool", "erased": "number",
     "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
     "options": ["f1", "f4", "rdp"], "rdp_level2": "bool",
     "flash_regs": "number", "ctl_per_bank": "bool",
     "rcc": ["f1", "f4", "l4", "wb", "g0", "l0", "l1", "h7"], "rcc_regs": "number", "msi_reset": "bool",
-    "usart": ["v1", "v2"], "usart_regs": "number", "dma": ["channels", "streams"], "dma_regs": "number",
-    "dma_cselr": "bool", "dmamux": "number-or-none", "rx_request": "number", "rx_channel": "number",
+    "usart": ["v1", "v2"], "dma": ["channels", "streams"],
+    "dma_cselr": "bool", "dmamux": "number-or-none",
     "dma_ram2_only": "bool", "windows": "windows",
 }
 MAX_WINDOWS = 2
@@ -127,7 +128,56 @@ HEADER = """/* {name} - generated from families/families.txt by families/gen_fam
 """
 
 
-def write_table(records, h_path, c_path):
+# DMA channel (RM0008 13.4.3 CCR: MINC 7, CIRC 5, EN 0) and stream (RM0090 10.5.5 SxCR: MINC 10,
+# CIRC 8, EN 0, CHSEL 25-27) set-ups that receive bytes into a circular ring; where a channel's
+# or a stream's registers start (CCR1 at 0x08, 20 bytes apart; S0CR at 0x10, 0x18 apart); the
+# L4's and L0's DMA1_CSELR at 0xA8, four bits a channel (RM0351 11.6.7, RM0367 11.4.7).
+CHANNEL_ON = (1 << 7) | (1 << 5) | 1
+STREAM_ON = (1 << 10) | (1 << 8) | 1
+CSELR = 0xA8
+
+
+def parse_usarts(path, records):
+    """The lines of usarts.txt, each a dict; every family name must be one of records'."""
+    names = {r["fields"]["name"]: r["fields"] for r in records}
+    rows = []
+    with open(path) as f:
+        for n, text in enumerate(f, 1):
+            if not text.strip() or text.lstrip().startswith("#"):
+                continue
+            w = text.split(None, 9)
+            if len(w) < 10:
+                fail(path, n, "family usart regs clock enable dma_regs channel request dma_en source")
+            fam = names.get(w[0])
+            if not fam:
+                fail(path, n, f"{w[0]}: not a family name of families.txt")
+            bus, _, bit = w[4].partition(":")
+            if bus not in ("apb1", "apb2") or not bit.isdigit():
+                fail(path, n, f"{w[4]}: apb1:BIT or apb2:BIT")
+            row = {"family": w[0], "n": number(path, n, "usart", w[1]), "regs": number(path, n, "regs", w[2]),
+                   "clock": number(path, n, "clock", w[3]), "apb1": bus == "apb1", "bit": int(bit),
+                   "dma_regs": number(path, n, "dma_regs", w[5]), "channel": number(path, n, "channel", w[6]),
+                   "request": number(path, n, "request", w[7]), "dma_en": number(path, n, "dma_en", w[8])}
+            if row["n"] not in (1, 2, 3) or any(r["family"] == w[0] and r["n"] == row["n"] for r in rows):
+                fail(path, n, f"USART{w[1]} of {w[0]}: 1, 2 or 3, once")
+            streams = fam["dma"] == "streams"
+            ch = row["channel"]
+            row["rx_dma"] = row["dma_regs"] + (0x10 + 0x18 * ch if streams else 0x08 + 20 * ch)
+            row["rx_dma_on"] = (STREAM_ON | (0 if fam["dmamux"] else row["request"] << 25)) if streams else CHANNEL_ON
+            if fam["dmamux"]:
+                row["route"], row["route_value"] = fam["dmamux"] + 4 * ch, row["request"]
+            elif fam["dma_cselr"]:
+                row["route"], row["route_value"] = row["dma_regs"] + CSELR, row["request"] << (4 * ch)
+            else:
+                row["route"], row["route_value"] = 0, 0
+            rows.append(row)
+    for name in names:
+        if not any(r["family"] == name and r["n"] == 1 for r in rows):
+            fail(path, 1, f"{name} has no USART1 line")
+    return rows
+
+
+def write_table(records, h_path, c_path, usarts):
     h = [HEADER.format(name="families.h"), "#ifndef STUBFLASH_FAMILIES_H\n#define STUBFLASH_FAMILIES_H\n",
          "#include <stdbool.h>\n#include <stdint.h>\n",
          "/* The families, in the file's order. */",
@@ -156,8 +206,8 @@ typedef struct sfi_family {{
     uint32_t uid;
     uint8_t options;           /* enum sfi_options_kind */
     bool rdp_level2;
-    /* The simulator's: where its models sit */
-    uint32_t flash_regs, rcc_regs, usart_regs, dma_regs;
+    /* The simulator's: where its models sit (its USART and DMA: sfi_usarts) */
+    uint32_t flash_regs, rcc_regs;
     bool ctl_per_bank;
     uint8_t rcc_kind;          /* enum sfi_rcc_kind */
     bool msi_reset;
@@ -165,7 +215,6 @@ typedef struct sfi_family {{
     bool dma_streams;
     bool dma_cselr;
     uint32_t dmamux;           /* 0: none */
-    uint8_t rx_request, rx_channel;
     bool dma_ram2_only;
     uint8_t nwindows;
     struct {{ uint32_t base, size; }} windows[{MAX_WINDOWS}];
@@ -175,6 +224,28 @@ extern const sfi_family sfi_families[SFI_FAMILY_COUNT];
 
 /* The family of that name (sf_device.family: "F1"), or NULL. */
 const sfi_family *sfi_family_named(const char *name);
+
+/* A USART a family's bootloader may answer on (usarts.txt says what each field means). */
+typedef struct sfi_usart {{
+    const char *family;        /* the family's name: "F4" */
+    uint8_t n;                 /* USARTn */
+    uint32_t regs;
+    uint32_t clock;            /* its clock in Hz once the stub has set the clocks up */
+    bool apb1;                 /* its clock enable is in APB1ENR (USART2/3), else APB2ENR */
+    uint8_t enable_bit;
+    uint32_t dma_regs;         /* the DMA that receives for it */
+    uint8_t channel, request, dma_enable_bit;
+    /* The stub's parameters (stub/protocol.h): the channel's or stream's registers, what its
+     * CCR/CR takes to receive into a circular ring, and the register that routes the request
+     * with its value (0: wired; the host then points route at the parameter itself). */
+    uint32_t rx_dma, rx_dma_on, route, route_value;
+}} sfi_usart;
+
+extern const sfi_usart sfi_usarts[];
+extern const unsigned sfi_usart_count;
+
+/* USARTn of the family of that name, or NULL if its bootloader has none there. */
+const sfi_usart *sfi_usart_find(const char *family, unsigned n);
 """, "#endif"]
     c = [HEADER.format(name="families.c"), '#include "families.h"\n', "#include <string.h>\n",
          "const sfi_family sfi_families[SFI_FAMILY_COUNT] = {"]
@@ -188,16 +259,27 @@ const sfi_family *sfi_family_named(const char *name);
               f" .erased = 0x{f['erased']:02X}, .mass_erase = {str(f['mass_erase']).lower()},",
               f"        .bank2_at_512k = {str(f['bank2'] == '512K').lower()}, .uid = 0x{f['uid']:08X}u,"
               f" .options = {enum_name('SFI_OPTIONS', f['options'])}, .rdp_level2 = {str(f['rdp_level2']).lower()},",
-              f"        .flash_regs = 0x{f['flash_regs']:08X}u, .rcc_regs = 0x{f['rcc_regs']:08X}u,"
-              f" .usart_regs = 0x{f['usart_regs']:08X}u, .dma_regs = 0x{f['dma_regs']:08X}u,",
+              f"        .flash_regs = 0x{f['flash_regs']:08X}u, .rcc_regs = 0x{f['rcc_regs']:08X}u,",
               f"        .ctl_per_bank = {str(f['ctl_per_bank']).lower()}, .rcc_kind = {enum_name('SFI_RCC', f['rcc'])},"
               f" .msi_reset = {str(f['msi_reset']).lower()}, .usart_v2 = {str(f['usart'] == 'v2').lower()},",
               f"        .dma_streams = {str(f['dma'] == 'streams').lower()}, .dma_cselr = {str(f['dma_cselr']).lower()},"
-              f" .dmamux = 0x{f['dmamux']:08X}u, .rx_request = {f['rx_request']}, .rx_channel = {f['rx_channel']},",
+              f" .dmamux = 0x{f['dmamux']:08X}u,",
               f"        .dma_ram2_only = {str(f['dma_ram2_only']).lower()}, .nwindows = {len(f['windows'])},"
               f" .windows = {{{wins}}},",
               "    },"]
-    c += ["};\n", """const sfi_family *sfi_family_named(const char *name)
+    c += ["};\n", "const sfi_usart sfi_usarts[] = {"]
+    for u in usarts:
+        c += [f"    {{\"{u['family']}\", {u['n']}, 0x{u['regs']:08X}u, {u['clock']}u, {str(u['apb1']).lower()}, {u['bit']},"
+              f" 0x{u['dma_regs']:08X}u, {u['channel']}, {u['request']}, {u['dma_en']},",
+              f"     0x{u['rx_dma']:08X}u, 0x{u['rx_dma_on']:08X}u, 0x{u['route']:08X}u, 0x{u['route_value']:08X}u}},"]
+    c += ["};\n", f"const unsigned sfi_usart_count = {len(usarts)};\n", """const sfi_usart *sfi_usart_find(const char *family, unsigned n)
+{
+    for (unsigned i = 0; family && i < sfi_usart_count; i++)
+        if (sfi_usarts[i].n == n && strcmp(sfi_usarts[i].family, family) == 0)
+            return &sfi_usarts[i];
+    return NULL;
+}
+""", """const sfi_family *sfi_family_named(const char *name)
 {
     for (size_t i = 0; name && i < SFI_FAMILY_COUNT; i++)
         if (strcmp(sfi_families[i].name, name) == 0)
@@ -240,10 +322,13 @@ extern const sfs_stub sfs_stubs[SFI_FAMILY_COUNT];
 
 
 def main(argv):
-    if len(argv) != 5 or argv[1] not in ("table", "stub"):
+    if argv[1:2] == ["table"] and len(argv) == 6:
+        records = parse(argv[2])
+        write_table(records, argv[3], argv[4], parse_usarts(argv[5], records))
+    elif argv[1:2] == ["stub"] and len(argv) == 5:
+        write_stub(parse(argv[2]), argv[3], argv[4])
+    else:
         sys.exit(__doc__)
-    records = parse(argv[2])
-    (write_table if argv[1] == "table" else write_stub)(records, argv[3], argv[4])
 
 
 if __name__ == "__main__":

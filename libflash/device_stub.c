@@ -26,7 +26,7 @@ sf_error sf_device_stub(const sf_device *dev, const char **name, char *why, size
     if (!f && !dev->no_stub)
         return sf_fail(&eb, SF_ERR_UNSUPPORTED, "no stub for the %s flash controller yet", dev->family);
     sc_layout lay;
-    sf_error e = sc_layout_make(dev, dev->flash_size, PROBE_BAUD, dev->pid, 0, &lay, &eb);
+    sf_error e = sc_layout_make(dev, dev->flash_size, PROBE_BAUD, dev->pid, 0, 0, &lay, &eb);
     if (e)
         return e;
     sc_layout_free(&lay);

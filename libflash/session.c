@@ -114,6 +114,17 @@ sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud)
     return SF_OK;
 }
 
+sf_error sf_session_set_usart(sf_session *s, unsigned usart)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    if (usart > 3)
+        return sf_fail(&s->eb, SF_ERR_ARG, "USART%u: the ROM bootloaders answer on USART1, USART2 or USART3 "
+                       "(0: the first the chip's bootloader lists)", usart);
+    SET_UNDER_LOCK(s, s->usart = usart);
+    return SF_OK;
+}
+
 sf_error sf_session_set_entry(sf_session *s, const char *before, const char *after)
 {
     if (!s)

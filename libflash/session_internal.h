@@ -42,6 +42,7 @@ struct sf_session {
     unsigned retries;
     bool stub_enabled;
     uint32_t stub_baud;
+    unsigned usart;            /* the USART the ROM answers on, for the stub; 0: the part's first */
     sf_port *port;
     an_link link;
     const sf_backend *backend; /* who carries out operations: the ROM, or the RAM stub */

@@ -125,11 +125,14 @@ static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
 {
     const sf_chip *c = &s->chip;
     sc_layout lay;
-    sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, &lay, &s->eb);
+    sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &lay,
+                                &s->eb);
     if (e)
         return e;
     *want_crc = lay.image_crc;
-    sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X", lay.image_len, lay.load);
+    unsigned usart = lay.usart;
+    sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X, to talk on USART%u", lay.image_len,
+                   lay.load, usart);
     for (size_t off = 0; off < lay.image_len && e == SF_OK; off += 256) {
         size_t n = lay.image_len - off < 256 ? lay.image_len - off : 256;
         e = an_write(&s->link, lay.load + (uint32_t)off, lay.image + off, n);
@@ -171,8 +174,12 @@ static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
             }
         }
         free(l);
-        return sf_fail(&s->eb, SF_ERR_TIMEOUT, "the stub did not start after Go (%s) and the bootloader no longer "
-                       "answers: reset the board with BOOT0 high and retry with --no-stub", why);
+        /* A stub on another USART than the line's is deaf: the usual cause on a board wired
+         * to USART2 or USART3 (a Nucleo's ST-LINK port), so the sentence names the setting. */
+        return sf_fail(&s->eb, SF_ERR_TIMEOUT, "the stub did not answer on USART%u after Go (%s) and the bootloader "
+                       "no longer answers: if this board reaches the bootloader on another USART (a Nucleo's "
+                       "ST-LINK port is usually USART2), reset it with BOOT0 high and retry with --usart N; "
+                       "else retry with --no-stub (nothing was erased)", usart, why);
     }
     *out = l;
     return SF_OK;

@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "stub_client.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,16 +84,53 @@ static const sfs_stub *stub_for(const sf_device *d)
 
 bool sc_supports(const sf_device *d) { return stub_for(d) != NULL; }
 
+/* USARTn's name as the device table has it ("USART2"). */
+static bool lists_usart(const sf_device *d, unsigned n)
+{
+    char name[16];
+    snprintf(name, sizeof name, "USART%u", n);
+    for (unsigned i = 0; i < d->usart_count; i++)
+        if (strcmp(d->usarts[i].name, name) == 0)
+            return true;
+    return false;
+}
+
+sf_error sc_stub_usart(const sf_device *d, unsigned usart, const sfi_usart **out, sf_errbuf *eb)
+{
+    for (unsigned n = 1; !usart && n <= 3; n++) /* the first the bootloader lists (USART1 mostly) */
+        if (lists_usart(d, n))
+            usart = n;
+    if (!usart)
+        usart = 1;
+    if (d->usart_count && !lists_usart(d, usart)) {
+        char list[160] = "";
+        for (unsigned i = 0; i < d->usart_count; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s (%s/%s)", i ? ", " : "",
+                     d->usarts[i].name, d->usarts[i].tx, d->usarts[i].rx);
+        return sf_fail(eb, SF_ERR_ARG, "the %s's bootloader does not listen on USART%u: it listens on %s", d->name,
+                       usart, list);
+    }
+    *out = sfi_usart_find(d->family, usart);
+    if (!*out)
+        return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub cannot talk on USART%u of the %s family yet", usart,
+                       d->family);
+    return SF_OK;
+}
+
 sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, uint16_t pid, uint8_t bl_version,
-                        sc_layout *out, sf_errbuf *eb)
+                        unsigned usart, sc_layout *out, sf_errbuf *eb)
 {
     memset(out, 0, sizeof *out);
+    const sfi_usart *u;
+    sf_error ue = d ? sc_stub_usart(d, usart, &u, eb) : SF_ERR_ARG;
     const sfs_stub *k = stub_for(d);
     if (!k && d && d->no_stub)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "%s", d->no_stub);
     if (!k)
         return sf_fail(eb, SF_ERR_UNSUPPORTED, "the stub has no flash driver for the %s family yet",
                        d ? d->family : "unknown");
+    if (ue)
+        return ue;
     struct sfs_params p;
     memcpy(&p, k->image + SFS_PARAMS_OFFSET, sizeof p);
     uint32_t end = (p.image_end + 3u) & ~3u;
@@ -119,6 +157,15 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     uint32_t ring = room - (bits ? 1u << bits : 0u);
     if (ring > MAX_RING)
         ring = MAX_RING;
+    /* The USART the ROM answered on and its receive DMA (families/usarts.txt). A request
+     * wired to its channel needs no routing: route then names its own value, in the stub. */
+    out->usart = u->n;
+    p.usart = u->regs;
+    p.uart_clock = u->clock;
+    p.rx_dma = u->rx_dma;
+    p.rx_dma_on = u->rx_dma_on;
+    p.route = u->route ? u->route : k->load + SFS_PARAMS_OFFSET + (uint32_t)offsetof(struct sfs_params, route_value);
+    p.route_value = u->route_value;
     p.brr = (p.uart_clock + baud / 2u) / baud;
     p.page_size = d->layout[0].size;
     /* Bank 2 of this part (the device table: fixed on H7, G4 and L1 cat.5/6, half the flash on

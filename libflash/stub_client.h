@@ -36,13 +36,18 @@ typedef struct sc_layout {
     uint8_t *image;                /* malloc'd, 4-byte padded */
     size_t image_len;
     uint32_t image_crc;            /* CRC32 of what is loaded, as the stub's HELLO reports it */
+    unsigned usart;                /* the USART it talks on */
 } sc_layout;
 
 /* Lay the stub out in the RAM the device table leaves free ([ram_base, ram_end)): receive ring
  * and inflater window between its end and the stack. SF_ERR_UNSUPPORTED if it does not fit or
  * the family has no stub driver yet. */
 sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, uint16_t pid, uint8_t bl_version,
-                        sc_layout *out, sf_errbuf *eb);
+                        unsigned usart, sc_layout *out, sf_errbuf *eb);
+/* The USART the stub talks on, from the family's table (families/usarts.txt): usart (1-3), or
+ * 0 for the first the chip's bootloader lists. SF_ERR_ARG, naming the ones it has, for a USART
+ * the chip's bootloader does not listen on; SF_ERR_UNSUPPORTED where the table has no line. */
+sf_error sc_stub_usart(const sf_device *d, unsigned usart, const sfi_usart **out, sf_errbuf *eb);
 void sc_layout_free(sc_layout *l);
 /* Whether the stub has a driver for this device. */
 bool sc_supports(const sf_device *d);

@@ -43,6 +43,8 @@ static void usage(FILE *out)
             "      --reply-delay MS       every byte reaches the host MS ms late (a radio modem's round trip)\n"
             "      --pll-stuck            the PLL never locks (code waiting for it hangs)\n"
             "      --rom-pll              F2/F4/F7: Go leaves the ROM's PLL running (SYSCLK 60 MHz)\n"
+            "      --usart N              the ROM answers on USARTN (1, 2 or 3; default 1): code\n"
+            "                             started by Go finds the line only there\n"
             "      --rfc2217 PORT         serve the board as an RFC 2217 (Telnet Com Port Control)\n"
             "                             server on 127.0.0.1:PORT (0: any) instead of a pty: DTR,\n"
             "                             RTS and BREAK reach the pins per --reset-line/--boot0-line\n"
@@ -83,7 +85,7 @@ static int parse_u64(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     enum { OPT_PTY = 256, OPT_FAST, OPT_BOOT0, OPT_CRX, OPT_CTX, OPT_DRX, OPT_DTX, OPT_PCB, OPT_PCM,
-           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_REPLYDELAY, OPT_PLLSTUCK, OPT_ROMPLL, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE, OPT_SERIAL };
+           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_REPLYDELAY, OPT_PLLSTUCK, OPT_ROMPLL, OPT_USART, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE, OPT_SERIAL };
     static const struct option longopts[] = {
         {"device", required_argument, 0, 'd'}, {"list", no_argument, 0, 'l'},
         {"pty", no_argument, 0, OPT_PTY}, {"flash", required_argument, 0, 'f'},
@@ -94,7 +96,7 @@ int main(int argc, char **argv)
         {"power-off-ms", required_argument, 0, OPT_POFF}, {"seed", required_argument, 0, OPT_SEED},
         {"max-baud", required_argument, 0, OPT_MAXBAUD},
         {"reply-delay", required_argument, 0, OPT_REPLYDELAY}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
-        {"rom-pll", no_argument, 0, OPT_ROMPLL},
+        {"rom-pll", no_argument, 0, OPT_ROMPLL}, {"usart", required_argument, 0, OPT_USART},
         {"damage-ram-byte", required_argument, 0, OPT_DAMAGE}, {"rfc2217", required_argument, 0, OPT_RFC2217},
         {"reset-line", required_argument, 0, OPT_RESETLINE}, {"boot0-line", required_argument, 0, OPT_BOOT0LINE},
         {"serial", required_argument, 0, OPT_SERIAL},
@@ -150,6 +152,12 @@ int main(int argc, char **argv)
             break;
         case OPT_PLLSTUCK: opt.faults.pll_stuck = true; break;
         case OPT_ROMPLL: opt.rom_pll_on = true; break;
+        case OPT_USART:
+            if (parse_u64(optarg, &n) || n < 1 || n > 3)
+                bad = "--usart takes 1, 2 or 3";
+            else
+                opt.usart = (uint8_t)n;
+            break;
         case OPT_DAMAGE: {
             if (parse_u64(optarg, &n) || n == 0 || n > UINT32_MAX)
                 bad = "--damage-ram-byte takes a byte number from 1";

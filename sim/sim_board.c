@@ -6,6 +6,7 @@
 #include "sim_flash.h"
 #include "sim_line.h"
 #include "sim_memory.h"
+#include "sim_periph.h"
 #include "sim_rom.h"
 #include "stm32sim.h"
 
@@ -23,6 +24,7 @@
 struct sim_board {
     const sim_part *part;
     sim_options opt;
+    const sfi_usart *usart;    /* where the ROM's line is (opt.usart) */
     char *flash_file;
     sim_clock clock;
     sim_line *line;
@@ -151,6 +153,19 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
     static const sim_options defaults = {.boot0 = true};
     b->part = part;
     b->opt = opt ? *opt : defaults;
+    unsigned n = b->opt.usart ? b->opt.usart : 1;
+    b->usart = sfi_usart_find(sim_part_family(part)->name, n);
+    if (!b->usart || !sim_usart_route_find(sim_part_family(part)->name, n)) {
+        if (err) {
+            char list[16] = "";
+            for (unsigned i = 1; i <= 3; i++)
+                if (sfi_usart_find(sim_part_family(part)->name, i) && sim_usart_route_find(sim_part_family(part)->name, i))
+                    snprintf(list + strlen(list), sizeof list - strlen(list), "%s%u", list[0] ? ", " : "", i);
+            *err = format_error("%s: no USART%u to serve the bootloader on (this family's: %s)", part->name, n, list);
+        }
+        free(b);
+        return NULL;
+    }
     b->boot0 = b->opt.boot0;
     if (b->opt.wiring.boot0 != SIM_LINE_NONE) /* every line starts released */
         b->boot0 = b->opt.wiring.boot0_inverted;
@@ -202,7 +217,7 @@ static sim_cpu *cpu_for(sim_board *b, bool boot0, bool swap)
     int k = boot0 ? (swap ? 3 : 1) : swap ? 2 : 0;
     if (b->cpus[k])
         return b->cpus[k];
-    sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
+    sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .usart = b->usart, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
                        .mem = &b->mem, .boot0 = boot0, .bank_swap = swap, .log = board_log, .log_user = b};
     char *err = NULL;
     b->cpus[k] = sim_cpu_new(&env, &err);

@@ -52,6 +52,7 @@ struct sim_cpu {
     struct fixup fix[4];
     unsigned nfix;
     const sim_soc_map *map;
+    const sim_usart_route *route; /* where the ROM's USART and its DMA are */
     sim_rcc rcc;
     sim_usart usart;
     sim_dma dma;
@@ -238,12 +239,13 @@ static uint32_t *plain_reg(sim_cpu *c, uint32_t addr)
 static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
 {
     const sim_soc_map *m = c->map;
-    if (in_block(addr, m->usart_regs)) {
+    const sim_usart_route *u = c->route;
+    if (in_block(addr, u->regs)) {
         sim_dma_service(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem); /* DMA takes DR first */
-        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - m->usart_regs);
+        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - u->regs);
     }
-    if (in_block(addr, m->dma_regs))
-        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - m->dma_regs);
+    if (in_block(addr, u->dma_regs))
+        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - u->dma_regs);
     if (m->dmamux && in_block(addr, m->dmamux))
         return sim_dma_mux_read(&c->dma, addr - m->dmamux);
     if (in_block(addr, m->rcc_regs))
@@ -256,13 +258,14 @@ static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
 static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
 {
     const sim_soc_map *m = c->map;
-    if (in_block(addr, m->usart_regs)) {
-        sim_usart_write(&c->usart, c->env.line, &c->rcc, addr - m->usart_regs, v);
+    const sim_usart_route *u = c->route;
+    if (in_block(addr, u->regs)) {
+        sim_usart_write(&c->usart, c->env.line, &c->rcc, addr - u->regs, v);
     } else if (in_block(addr, m->rcc_regs)) {
         sim_rcc_write(&c->rcc, addr - m->rcc_regs, v);
         sim_usart_clock_changed(&c->usart, c->env.line, &c->rcc);
-    } else if (in_block(addr, m->dma_regs)) {
-        sim_dma_write(&c->dma, addr - m->dma_regs, v);
+    } else if (in_block(addr, u->dma_regs)) {
+        sim_dma_write(&c->dma, addr - u->dma_regs, v);
     } else if (m->dmamux && in_block(addr, m->dmamux)) {
         sim_dma_mux_write(&c->dma, addr - m->dmamux, v);
     } else if (in_block(addr, m->flash_regs)) {
@@ -298,7 +301,7 @@ static void periph_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
     uint32_t addr = PERIPH_BASE + (uint32_t)(off & ~3ull);
     uint32_t v = size >= 4 ? (uint32_t)value : merged(periph_reg_read(c, addr), off, size, value);
     /* Sub-word writes to DR must not re-read it (that would consume a received byte). */
-    if (addr == sim_soc_usart_tx_reg(c->map))
+    if (addr == sim_soc_usart_tx_reg(c->map, c->route))
         v = (uint32_t)value;
     periph_reg_write(c, addr, v);
 }
@@ -444,6 +447,7 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
         return NULL;
     c->env = *env;
     c->map = sim_part_family(env->part);
+    c->route = sim_usart_route_find(c->map->name, env->usart->n);
     c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
     bool ok = c->regs != NULL;
     for (unsigned i = 0; i < c->map->nwindows && c->nwin < MAX_WINDOWS; i++) {
@@ -482,8 +486,9 @@ static void reset_state(sim_cpu *c)
     c->rcc.msi_reset = c->map->msi_reset;
     sim_rcc_reset(&c->rcc, false);
     c->usart.v2 = c->map->usart_v2;
+    c->usart.at = c->env.usart;
     sim_usart_reset(&c->usart, c->env.line);
-    sim_dma_reset(&c->dma, c->map);
+    sim_dma_reset(&c->dma, c->map, c->env.usart, c->route);
     sim_systick_reset(&c->systick);
     memset(c->regs, 0, PERIPH_SIZE);
     for (unsigned i = 0; i < c->nwin; i++)
@@ -532,7 +537,7 @@ enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, uint32_t rom_baud, char
     uint32_t sp = 0, pc = 0;
     reset_state(c);
     if (rom_baud) {
-        sim_rcc_rom_handover(&c->rcc, c->env.rom_pll_on);
+        sim_rcc_rom_handover(&c->rcc, c->env.rom_pll_on, c->env.usart);
         sim_usart_rom_handover(&c->usart, c->env.line, &c->rcc, rom_baud);
     }
     uint8_t *vt = sim_memory_ptr(c->env.mem, unalias(c, vtor), 8);

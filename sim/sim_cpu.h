@@ -20,6 +20,7 @@ typedef struct sim_cpu_env {
                      * the L4/G4 bootloader sets SYSCFG FB_MODE; the H7's SWAP_BANK) */
     bool pll_stuck; /* fault: the PLL never locks */
     bool rom_pll_on; /* sim_options.rom_pll_on: Go leaves the ROM's PLL running */
+    const sfi_usart *usart; /* the USART the ROM answers on (sim_options.usart) */
     void (*log)(void *user, const char *fmt, ...);
     void *log_user;
 } sim_cpu_env;

@@ -17,6 +17,8 @@
  * since the DMA serves DR at once nothing overruns. */
 #include "sim_periph.h"
 
+#include <string.h>
+
 enum { CCR_EN = 1u << 0, CCR_DIR = 1u << 4, CCR_CIRC = 1u << 5, CCR_MINC = 1u << 7 };
 /* F4 stream SxCR: EN 0, DIR 6-7, CIRC 8, MINC 10, CHSEL 25-27. */
 enum { SCR_EN = 1u << 0, SCR_DIR = 3u << 6, SCR_CIRC = 1u << 8, SCR_MINC = 1u << 10 };
@@ -25,36 +27,46 @@ enum { CR3_DMAR = 1u << 6 };
 #define IDLE_POLLS_BEFORE_WAIT 64
 #define IDLE_WAIT_NS 20000
 
-void sim_dma_reset(sim_dma *d, const sim_soc_map *map) { *d = (sim_dma){.map = map}; }
+void sim_dma_reset(sim_dma *d, const sim_soc_map *map, const sfi_usart *uart, const sim_usart_route *route)
+{
+    *d = (sim_dma){.map = map, .uart = uart, .route = route};
+}
 
 static bool usart_rx_dma(const sim_usart *u) { return (u->cr3 & CR3_DMAR) && sim_usart_receiving(u); }
 
-/* The channel or stream wired to USART1_RX and set up to take its bytes, or -1. */
+/* The channel or stream wired to the USART's RX request and set up to take its bytes, or -1. */
 static int rx_channel(const sim_dma *d, const sim_usart *u, const sim_rcc *r)
 {
-    if (!sim_rcc_dma_enabled(r) || !usart_rx_dma(u))
+    if (!sim_rcc_dma_enabled(r, d->uart) || !usart_rx_dma(u))
         return -1;
-    uint32_t dr = sim_soc_usart_rx_reg(d->map);
+    const sim_usart_route *rt = d->route;
+    uint32_t dr = sim_soc_usart_rx_reg(d->map, rt);
     if (d->map->dmamux) {
         bool streams = d->map->dma_streams; /* H7: streams behind the DMAMUX */
         for (int n = 0; n < 8; n++) {
             const struct sim_dma_channel *ch = &d->ch[n];
             bool from_periph = streams ? !(ch->ccr & SCR_DIR) : !(ch->ccr & CCR_DIR);
-            if ((ch->ccr & 1u) && from_periph && ch->cpar == dr && (d->mux[n] & 0x7F) == d->map->rx_request)
+            if ((ch->ccr & 1u) && from_periph && ch->cpar == dr && (d->mux[n] & 0x7F) == rt->request)
                 return n;
         }
         return -1;
     }
     if (!d->map->dma_streams) {
-        int n = d->map->rx_channel;
-        const struct sim_dma_channel *ch = &d->ch[n];
-        if (d->map->dma_cselr && ((d->cselr >> (4 * n)) & 0xF) != d->map->rx_request)
-            return -1;
-        return (ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr ? n : -1;
+        for (int i = 0; i < 2; i++) {
+            int n = i ? rt->alt_channel : rt->channel;
+            const struct sim_dma_channel *ch = &d->ch[n];
+            if (d->map->dma_cselr && ((d->cselr >> (4 * n)) & 0xF) != (i ? rt->alt_request : rt->request))
+                continue;
+            if ((ch->ccr & CCR_EN) && !(ch->ccr & CCR_DIR) && ch->cpar == dr)
+                return n;
+        }
+        return -1;
     }
-    for (int s = 2; s <= 5; s += 3) {
+    for (int i = 0; i < 2; i++) { /* F2/F4/F7: a stream and the channel it selects */
+        int s = i ? rt->alt_channel : rt->channel;
         const struct sim_dma_channel *ch = &d->ch[s];
-        if ((ch->ccr & SCR_EN) && !(ch->ccr & SCR_DIR) && SCR_CHSEL(ch->ccr) == d->map->rx_request && ch->cpar == dr)
+        if ((ch->ccr & SCR_EN) && !(ch->ccr & SCR_DIR) && SCR_CHSEL(ch->ccr) == (i ? rt->alt_request : rt->request) &&
+            ch->cpar == dr)
             return s;
     }
     return -1;
@@ -186,4 +198,45 @@ void sim_dma_mux_write(sim_dma *d, uint32_t off, uint32_t v)
 {
     if (off < 0x20)
         d->mux[off / 4] = v & 0x01FF037Fu; /* DMAREQ_ID, SOIE, EGE, SE, SPOL, NBREQ, SYNC_ID */
+}
+
+/* Where each family's USARTn_RX request reaches the DMA, typed from the reference manuals'
+ * request tables apart from families/usarts.txt (which the host fills the stub's parameters
+ * from): a wrong line there makes the stub deaf here instead of agreeing with itself.
+ * Channels and streams zero-based; alt: a second channel or stream that carries it too.
+ * F1: RM0008 table 78; F0 (F07x, no remap): RM0091 table 29; F3: RM0316 table 78; F2/F4:
+ * RM0090 tables 42 and 43 (USART2_RX also on DMA1 stream 7 channel 6: RM0383 table 27); F7:
+ * RM0385 tables 27 and 28; L4: RM0351 table 41; L0: RM0367 table 51; L1: RM0038 table 54;
+ * DMAMUX request ids (any channel): ST's stm32g0xx/g4xx/wbxx/h7xx_ll_dmamux.h. Base addresses:
+ * the CMSIS device headers (stm32f103xe.h, stm32f072xb.h, stm32f303xc.h, stm32f411xe.h,
+ * stm32f746xx.h, stm32l476xx.h, stm32g474xx.h, stm32wb55xx.h, stm32g071xx.h, stm32l072xx.h,
+ * stm32l152xe.h, stm32h743xx.h). */
+enum { D1 = 0x40020000, L1D1 = 0x40026000, F4D1 = 0x40026000, F4D2 = 0x40026400 }; /* DMA1, DMA2 */
+static const sim_usart_route routes[] = {
+    {"F1", 1, 0x40013800, D1, 4, 4, 0, 0},    {"F1", 2, 0x40004400, D1, 5, 5, 0, 0},
+    {"F0", 1, 0x40013800, D1, 2, 2, 0, 0},    {"F0", 2, 0x40004400, D1, 4, 4, 0, 0},
+    {"F3", 1, 0x40013800, D1, 4, 4, 0, 0},    {"F3", 2, 0x40004400, D1, 5, 5, 0, 0},
+    {"F4", 1, 0x40011000, F4D2, 2, 5, 4, 4},  {"F4", 2, 0x40004400, F4D1, 5, 7, 4, 6},
+    {"F4", 3, 0x40004800, F4D1, 1, 1, 4, 4},
+    {"F7", 1, 0x40011000, F4D2, 2, 5, 4, 4},  {"F7", 3, 0x40004800, F4D1, 1, 1, 4, 4},
+    {"L4", 1, 0x40013800, D1, 4, 4, 2, 2},    {"L4", 2, 0x40004400, D1, 5, 5, 2, 2},
+    {"L4", 3, 0x40004800, D1, 2, 2, 2, 2},
+    {"G4", 1, 0x40013800, D1, 0, 0, 24, 24},  {"G4", 2, 0x40004400, D1, 0, 0, 26, 26},
+    {"G4", 3, 0x40004800, D1, 0, 0, 28, 28},
+    {"WB", 1, 0x40013800, D1, 0, 0, 14, 14},
+    {"G0", 1, 0x40013800, D1, 0, 0, 50, 50},  {"G0", 2, 0x40004400, D1, 0, 0, 52, 52},
+    {"G0", 3, 0x40004800, D1, 0, 0, 54, 54},
+    {"L0", 1, 0x40013800, D1, 2, 4, 3, 3},    {"L0", 2, 0x40004400, D1, 4, 5, 4, 4},
+    {"L1", 1, 0x40013800, L1D1, 4, 4, 0, 0},  {"L1", 2, 0x40004400, L1D1, 5, 5, 0, 0},
+    {"L1", 3, 0x40004800, L1D1, 2, 2, 0, 0},
+    {"H7", 1, 0x40011000, D1, 0, 0, 41, 41},  {"H7", 2, 0x40004400, D1, 0, 0, 43, 43},
+    {"H7", 3, 0x40004800, D1, 0, 0, 45, 45},
+};
+
+const sim_usart_route *sim_usart_route_find(const char *family, unsigned n)
+{
+    for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
+        if (routes[i].n == n && strcmp(routes[i].family, family) == 0)
+            return &routes[i];
+    return NULL;
 }

@@ -17,10 +17,28 @@
 /* Where a part's peripherals sit and which models it has: its family's row of
  * families/families.txt (sim_part_family). */
 typedef sfi_family sim_soc_map;
-/* The USART1 register the DMA reads received bytes from (DR, or RDR). */
-static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m) { return m->usart_regs + (m->usart_v2 ? 0x24 : 0x04); }
-/* The register a store to sends a byte (DR, or TDR). */
-static inline uint32_t sim_soc_usart_tx_reg(const sim_soc_map *m) { return m->usart_regs + (m->usart_v2 ? 0x28 : 0x04); }
+/* Where the USART the ROM answers on and its receive DMA are, as the simulator knows it
+ * (sim_dma.c, from the reference manuals; the host's families/usarts.txt is checked against
+ * it by every write through the stub): its registers, its DMA controller, the channel or
+ * stream (and a second one) and the request (CSELR value, DMAMUX id or CHSEL) on each. */
+typedef struct sim_usart_route {
+    const char *family;
+    uint8_t n;
+    uint32_t regs, dma_regs;
+    uint8_t channel, alt_channel, request, alt_request;
+} sim_usart_route;
+/* USARTn of the family of that name, or NULL. */
+const sim_usart_route *sim_usart_route_find(const char *family, unsigned n);
+/* The register the DMA reads received bytes from (DR, or RDR), and the one a store to sends
+ * a byte (DR, or TDR). */
+static inline uint32_t sim_soc_usart_rx_reg(const sim_soc_map *m, const sim_usart_route *u)
+{
+    return u->regs + (m->usart_v2 ? 0x24 : 0x04);
+}
+static inline uint32_t sim_soc_usart_tx_reg(const sim_soc_map *m, const sim_usart_route *u)
+{
+    return u->regs + (m->usart_v2 ? 0x28 : 0x04);
+}
 
 typedef struct sim_rcc {
     bool pll_stuck; /* fault: PLLRDY never sets */
@@ -31,9 +49,9 @@ typedef struct sim_rcc {
 } sim_rcc;
 
 void sim_rcc_reset(sim_rcc *r, bool power_on);
-/* The clocks as the ROM bootloader leaves them at Go: USART1's on; with pll_on (F2/F4/F7 RCC
- * only) SYSCLK from the PLL the ROM set up (sim_rcc.c). */
-void sim_rcc_rom_handover(sim_rcc *r, bool pll_on);
+/* The clocks as the ROM bootloader leaves them at Go: the clock of the USART u it talked on
+ * stays on; with pll_on (F2/F4/F7 RCC only) SYSCLK from the PLL the ROM set up (sim_rcc.c). */
+void sim_rcc_rom_handover(sim_rcc *r, bool pll_on, const sfi_usart *u);
 /* The models' own parts, which sim_rcc.c's table of models calls. The L4/G4/WB/G0 clock
  * trees (sim_rcc_l4.c): SFI_RCC_L4, WB and G0. */
 void sim_rcc_l4_reset(sim_rcc *r);
@@ -45,6 +63,7 @@ uint32_t sim_rcc_l0_read(sim_rcc *r, uint32_t off);
 void sim_rcc_l0_write(sim_rcc *r, uint32_t off, uint32_t v);
 /* The H7's (sim_rcc_h7.c). */
 void sim_rcc_h7_reset(sim_rcc *r);
+uint32_t sim_rcc_h7_pclk1(const sim_rcc *r);
 uint32_t sim_rcc_h7_pclk2(const sim_rcc *r);
 uint32_t sim_rcc_h7_read(sim_rcc *r, uint32_t off);
 void sim_rcc_h7_write(sim_rcc *r, uint32_t off, uint32_t v);
@@ -54,13 +73,17 @@ uint32_t sim_rcc_read(sim_rcc *r, uint32_t off);
 void sim_rcc_write(sim_rcc *r, uint32_t off, uint32_t v);
 uint32_t sim_rcc_sysclk(const sim_rcc *r);
 uint32_t sim_rcc_hclk(const sim_rcc *r);
+uint32_t sim_rcc_pclk1(const sim_rcc *r);
 uint32_t sim_rcc_pclk2(const sim_rcc *r);
-bool sim_rcc_usart1_enabled(const sim_rcc *r);
-/* The clock of the DMA that serves USART1_RX (F1 DMA1, F4 DMA2) is on. */
-bool sim_rcc_dma_enabled(const sim_rcc *r);
+/* The USART u's clock (PCLK1 for USART2/3, PCLK2 for USART1), and whether it is enabled. */
+uint32_t sim_rcc_usart_clock(const sim_rcc *r, const sfi_usart *u);
+bool sim_rcc_usart_enabled(const sim_rcc *r, const sfi_usart *u);
+/* The clock of the DMA that receives for u (F1 DMA1, F4 DMA2 for USART1, DMA1 for USART2/3). */
+bool sim_rcc_dma_enabled(const sim_rcc *r, const sfi_usart *u);
 
 typedef struct sim_usart {
     bool v2;             /* the newer register map (sim_soc_map.usart_v2); kept across resets */
+    const sfi_usart *at; /* which USART this is (its clock, its enable); kept across resets */
     uint32_t brr, cr1, cr2, cr3, gtpr;
     uint8_t rdr;
     bool ore;
@@ -72,8 +95,8 @@ uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32
 void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, uint32_t v);
 /* UE and RE as this USART's CR1 has them. */
 bool sim_usart_receiving(const sim_usart *u);
-/* USART1 as the ROM bootloader leaves it at Go: enabled at 8E1 (TE, RE), BRR for baud at the
- * present PCLK2 (AN3155: the peripherals the bootloader used are not reset before the jump). */
+/* The USART as the ROM bootloader leaves it at Go: enabled at 8E1 (TE, RE), BRR for baud at
+ * its present clock (AN3155: the peripherals the bootloader used are not reset before the jump). */
 void sim_usart_rom_handover(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t baud);
 /* Re-derive the line format after a clock change. */
 void sim_usart_clock_changed(sim_usart *u, sim_line *line, const sim_rcc *rcc);
@@ -91,13 +114,16 @@ uint32_t sim_systick_read(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_
 /* Returns a warning to log once (TICKINT set), else NULL. */
 const char *sim_systick_write(sim_systick *s, sim_clock *clk, uint32_t hclk, uint32_t off, uint32_t v);
 
-/* The DMA that serves USART1_RX (sim_dma.c): F1 DMA1 channel 5, F4 DMA2 stream 2 or 5 on
- * channel 4. A stream's CR, NDTR, PAR and M0AR are kept in ccr, cndtr, cpar and cmar. */
+/* The DMA that receives for the USART the ROM answers on (sim_dma.c; where: usarts.txt, e.g.
+ * F1 DMA1 channel 5 for USART1, F4 DMA1 stream 5 channel 4 for USART2). A stream's CR, NDTR,
+ * PAR and M0AR are kept in ccr, cndtr, cpar and cmar. */
 struct sim_dma_channel {
     uint32_t ccr, cndtr, cpar, cmar, reload, m1ar, fcr;
 };
 typedef struct sim_dma {
     const sim_soc_map *map;
+    const sfi_usart *uart;     /* the USART (its DMA's clock enable) */
+    const sim_usart_route *route; /* its channel and request */
     uint32_t isr[2];           /* F1: ISR; F4: LISR, HISR */
     struct sim_dma_channel ch[8];
     uint32_t cselr;            /* L4 */
@@ -105,7 +131,7 @@ typedef struct sim_dma {
     unsigned idle_polls;
 } sim_dma;
 
-void sim_dma_reset(sim_dma *d, const sim_soc_map *map);
+void sim_dma_reset(sim_dma *d, const sim_soc_map *map, const sfi_usart *uart, const sim_usart_route *route);
 bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem);
 uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off);
 void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v);

@@ -17,10 +17,10 @@ typedef struct sim_rcc_model {
     uint32_t (*read)(sim_rcc *r, uint32_t off);
     void (*write)(sim_rcc *r, uint32_t off, uint32_t v);
     uint32_t (*pclk2)(const sim_rcc *r); /* NULL: HCLK / the PPRE2 at ppre2_shift */
+    uint32_t (*pclk1)(const sim_rcc *r); /* NULL: HCLK / the PPRE1 at ppre1_shift */
     uint8_t hpre_shift;   /* HPRE in CFGR */
     uint8_t ppre2_shift;  /* PPRE2 in CFGR (the G0's one APB: PPRE) */
-    uint8_t usart1en_bit; /* USART1EN in APB2ENR */
-    uint8_t dmaen_bit;    /* the USART1_RX DMA's enable in AHBENR / AHB1ENR */
+    uint8_t ppre1_shift;  /* PPRE1 in CFGR (the F0's and the G0's one APB: PPRE) */
 } sim_rcc_model;
 
 static const sim_rcc_model *model_of(const sim_rcc *r);
@@ -47,14 +47,14 @@ void sim_rcc_reset(sim_rcc *r, bool power_on)
         model_of(r)->reset(r);
 }
 
-/* The ROM used USART1: its clock stays on. pll_on: a ROM that clocked itself from the PLL and
+/* The ROM used the USART u: its clock stays on. pll_on: a ROM that clocked itself from the PLL and
  * left it running, modelled on the F2/F4/F7 RCC only: HSI/16 x 240 / 4 = 60 MHz (Q 5: 48 MHz),
  * APB1 halved. Not a documented set-up (AN2606 does not list one): a configuration that
  * differs from the stub's own, so code that leaves PLLCFGR as it finds it runs at the wrong
  * clock. */
-void sim_rcc_rom_handover(sim_rcc *r, bool pll_on)
+void sim_rcc_rom_handover(sim_rcc *r, bool pll_on, const sfi_usart *u)
 {
-    r->apb2enr |= 1u << model_of(r)->usart1en_bit;
+    *(u->apb1 ? &r->apb1enr : &r->apb2enr) |= 1u << u->enable_bit;
     if (pll_on && r->kind == SFI_RCC_F4) {
         r->pllcfgr = 16u | (240u << 6) | (1u << 16) | (5u << 24);
         r->cr |= CR_PLLON | CR_PLLRDY;
@@ -120,9 +120,21 @@ uint32_t sim_rcc_pclk2(const sim_rcc *r)
     return sim_rcc_hclk(r) / apb_div((r->cfgr >> model_of(r)->ppre2_shift) & 7);
 }
 
-bool sim_rcc_usart1_enabled(const sim_rcc *r) { return (r->apb2enr >> model_of(r)->usart1en_bit) & 1; }
+uint32_t sim_rcc_pclk1(const sim_rcc *r)
+{
+    if (model_of(r)->pclk1)
+        return model_of(r)->pclk1(r);
+    return sim_rcc_hclk(r) / apb_div((r->cfgr >> model_of(r)->ppre1_shift) & 7);
+}
 
-bool sim_rcc_dma_enabled(const sim_rcc *r) { return (r->ahbenr >> model_of(r)->dmaen_bit) & 1; }
+uint32_t sim_rcc_usart_clock(const sim_rcc *r, const sfi_usart *u) { return u->apb1 ? sim_rcc_pclk1(r) : sim_rcc_pclk2(r); }
+
+bool sim_rcc_usart_enabled(const sim_rcc *r, const sfi_usart *u)
+{
+    return ((u->apb1 ? r->apb1enr : r->apb2enr) >> u->enable_bit) & 1;
+}
+
+bool sim_rcc_dma_enabled(const sim_rcc *r, const sfi_usart *u) { return (r->ahbenr >> u->dma_enable_bit) & 1; }
 
 /* The F4's registers that differ from the F1's, as offsets to the F1 ones (RM0090 6.3.27). */
 static uint32_t f4_to_f1_offset(uint32_t off)
@@ -203,18 +215,20 @@ static void write_f1(sim_rcc *r, uint32_t off, uint32_t v)
 }
 
 /* The models, by families.txt's rcc key. HPRE: CFGR bits 4-7, 8-11 on the G0. PPRE2: bits 11-13
- * on the F1 and L4, 13-15 on the F4; the G0's one APB: PPRE, 12-14. USART1EN: APB2ENR bit 14
- * (F1, L4), bit 4 (F4, H7). DMA1EN: AHBENR or AHB1ENR bit 0 (F1, L4, L0), bit 24 (L1); DMA2EN:
- * AHB1ENR bit 22 (F4). */
+ * on the F1 and L4, 13-15 on the F4; PPRE1: bits 8-10 on the F1 (the F0's one APB: PPRE), L4,
+ * WB, L0 and L1 (RM0008 7.3.2, RM0091 7.4.2, RM0351 6.4.3, RM0434 6.4.3, RM0367 7.3.3, RM0038
+ * 6.3.3), 10-12 on the F4 (RM0090 6.3.3); the G0's one APB: PPRE, 12-14 (RM0444 5.4.3). Which
+ * register and bit enable each USART and its DMA: families/usarts.txt. */
 static const sim_rcc_model models[SFI_RCC_KINDS] = {
-    [SFI_RCC_F1] = {NULL, sysclk_f1, read_f1, write_f1, NULL, 4, 11, 14, 0},
-    [SFI_RCC_F4] = {NULL, sysclk_f4, read_f1, write_f1, NULL, 4, 13, 4, 22},
-    [SFI_RCC_L4] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, 4, 11, 14, 0},
-    [SFI_RCC_WB] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, 4, 11, 14, 0},
-    [SFI_RCC_G0] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, 8, 12, 14, 0},
-    [SFI_RCC_L0] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, 4, 11, 14, 0},
-    [SFI_RCC_L1] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, 4, 11, 14, 24},
-    [SFI_RCC_H7] = {sim_rcc_h7_reset, sysclk_h7, sim_rcc_h7_read, sim_rcc_h7_write, sim_rcc_h7_pclk2, 4, 11, 4, 0},
+    [SFI_RCC_F1] = {NULL, sysclk_f1, read_f1, write_f1, NULL, NULL, 4, 11, 8},
+    [SFI_RCC_F4] = {NULL, sysclk_f4, read_f1, write_f1, NULL, NULL, 4, 13, 10},
+    [SFI_RCC_L4] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, NULL, 4, 11, 8},
+    [SFI_RCC_WB] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, NULL, 4, 11, 8},
+    [SFI_RCC_G0] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, NULL, 8, 12, 12},
+    [SFI_RCC_L0] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, NULL, 4, 11, 8},
+    [SFI_RCC_L1] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, NULL, 4, 11, 8},
+    [SFI_RCC_H7] = {sim_rcc_h7_reset, sysclk_h7, sim_rcc_h7_read, sim_rcc_h7_write, sim_rcc_h7_pclk2, sim_rcc_h7_pclk1,
+                    4, 11, 0},
 };
 
 static const sim_rcc_model *model_of(const sim_rcc *r) { return &models[r->kind < SFI_RCC_KINDS ? r->kind : SFI_RCC_F1]; }

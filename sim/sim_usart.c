@@ -39,7 +39,7 @@ bool sim_usart_receiving(const sim_usart *u) { return enabled(u) && (u->cr1 & CR
 
 void sim_usart_reset(sim_usart *u, sim_line *line)
 {
-    *u = (sim_usart){.v2 = u->v2};
+    *u = (sim_usart){.v2 = u->v2, .at = u->at};
     sim_line_device_format(line, 0, false);
 }
 
@@ -47,16 +47,16 @@ static void update_format(sim_usart *u, sim_line *line, const sim_rcc *rcc);
 
 void sim_usart_rom_handover(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t baud)
 {
-    uint32_t pclk2 = sim_rcc_pclk2(rcc);
+    uint32_t clk = sim_rcc_usart_clock(rcc, u->at);
     u->cr1 = (u->v2 ? CR1_UE_V2 : CR1_UE) | (1u << 12) | CR1_PCE | CR1_TE | CR1_RE; /* M(0), PCE: 8E1 */
-    u->brr = (pclk2 + baud / 2) / baud;
+    u->brr = (clk + baud / 2) / baud;
     update_format(u, line, rcc);
 }
 
 static void update_format(sim_usart *u, sim_line *line, const sim_rcc *rcc)
 {
     bool on = enabled(u) && (u->cr1 & (CR1_TE | CR1_RE)) && u->brr >= 16;
-    uint32_t baud = on ? sim_rcc_pclk2(rcc) / u->brr : 0;
+    uint32_t baud = on ? sim_rcc_usart_clock(rcc, u->at) / u->brr : 0;
     sim_line_device_format(line, baud, (u->cr1 & CR1_PCE) != 0);
 }
 
@@ -125,7 +125,7 @@ static uint32_t v1_offset(uint32_t off, bool write)
 
 uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off)
 {
-    if (!sim_rcc_usart1_enabled(rcc))
+    if (!sim_rcc_usart_enabled(rcc, u->at))
         return 0;
     if (u->v2)
         off = v1_offset(off, false);
@@ -143,7 +143,7 @@ uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32
 
 void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, uint32_t v)
 {
-    if (!sim_rcc_usart1_enabled(rcc))
+    if (!sim_rcc_usart_enabled(rcc, u->at))
         return;
     if (u->v2) {
         if (off == 0x20) { /* ICR */

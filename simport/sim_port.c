@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sim_port.c - "sim:PART[?flash=FILE&realtime=1...]" ports: a virtual board inside the process,
+/* sim_port.c - "sim:PART[?flash=FILE&realtime=1&usart=2...]" ports: a virtual board inside the process,
  * offered to libstubflash as a port provider (stubflash/port-provider.h) by libstubflash-sim. */
 #define _POSIX_C_SOURCE 200809L
 #include "sim_port.h"
@@ -111,6 +111,8 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, c
             opt->faults.pll_stuck = true;
         else if (strcmp(kv, "rom_pll=1") == 0)
             opt->rom_pll_on = true;
+        else if (strncmp(kv, "usart=", 6) == 0 && kv[6] >= '1' && kv[6] <= '3' && !kv[7])
+            opt->usart = (uint8_t)(kv[6] - '0');
         else if (strncmp(kv, "reset=", 6) == 0 &&
                  sim_wiring_parse_line(kv + 6, &opt->wiring.nrst, &opt->wiring.nrst_inverted) == 0)
             ;
@@ -123,7 +125,7 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, c
             opt->faults.seed = strtoull(kv + 5, NULL, 0);
         else
             return fail(err, errlen, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
-                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, rom_pll=1, seed=N, "
+                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, "
                         "boot0=0|1|LINE, reset=LINE with LINE dtr, rts, brk or !dtr...)", spec, kv);
     }
     return SF_OK;

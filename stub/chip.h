@@ -17,19 +17,12 @@ static inline volatile unsigned int *chip_regs(unsigned int a)
 
 /* Raise the core clock as far as is safe without knowing the board (no crystal assumed). */
 void chip_clock_init(void);
-/* The USART's clock after chip_clock_init, in Hz: CHIP_UART_CLOCK, from the family's row of
- * families/families.txt (uart_clock; stub/meson.build), 64 MHz in the host build (tests/fuzz). */
-#ifndef CHIP_UART_CLOCK
-#define CHIP_UART_CLOCK 64000000u
-#endif
-/* USART at BRR (CHIP_UART_CLOCK / baud), 8E1, receiving into ring[0..size) by circular DMA
- * (uart.c, after the family's chip_uart_prepare). */
+/* The USART the host names in the parameters (params.usart) at BRR (params.uart_clock / baud),
+ * 8E1, receiving into ring[0..size) by circular DMA (uart.c). */
 void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size);
-/* Per family: clocks, pins and DMA request routing for USART1 and its receive DMA. */
-void chip_uart_prepare(void);
-/* Wait for the last byte, then USART1 and its DMA off (uart.c). */
+/* Wait for the last byte, then the USART, its DMA and the request's routing off (uart.c). */
 void chip_uart_stop(void);
-/* Once the last byte is out, USART1 at BRR brr: disabled while BRR and CR1 change (uart.c). */
+/* Once the last byte is out, the USART at BRR brr: disabled while BRR and CR1 change (uart.c). */
 void chip_uart_brr(unsigned int brr);
 /* Bytes the DMA has written so far, as a position in the ring. */
 unsigned int chip_uart_rx_pos(void);

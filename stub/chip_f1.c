@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* chip_f1.c - F1 clock and USART1's clocks and pins (RM0008 7.3, 13, 27); with STUB_F0 and
+/* chip_f1.c - F1 clock and the receive DMA's clock (RM0008 7.3, 13, 27); with STUB_F0 and
  * STUB_F3 the F0's and the F3's, which have the F1's RCC and DMA1 layout and the newer USART
  * (RM0091 6, 10, 27; RM0316 9, 13, 29).
  * After Go the ROM leaves the chip on its 8 MHz HSI (AN2606). At 8 MHz, 921600 baud is 3.5%
  * off (BRR 9), beyond what a UART tolerates, so the stub runs from the PLL: HSI/2 x 16 =
  * 64 MHz, the most the F1 (and the F3) can make without a crystal, with 2 flash wait states
  * (RM0008 3.3.3) and APB1 halved (36 MHz max); the F0 runs HSI/2 x 12 = 48 MHz, its maximum,
- * with 1 wait state (RM0091 3.5.1). USART1_RX is DMA1 channel 5 (RM0008 table 78, RM0316
- * table 78), channel 3 on the F0 (RM0091 table 29): the ring fills while the CPU waits on the
- * flash, so nothing is lost at any baud. */
+ * with 1 wait state (RM0091 3.5.1). The USART's receive DMA (which channel: families/usarts.txt)
+ * fills the ring while the CPU waits on the flash, so nothing is lost at any baud. */
 #include "chip.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))
@@ -16,11 +15,10 @@
 #define RCC_CR REG(0x40021000u)
 #define RCC_CFGR REG(0x40021004u)
 #define RCC_AHBENR REG(0x40021014u)
-#define RCC_APB2ENR REG(0x40021018u)
-#define GPIOA_CRH REG(0x40010804u)
 
 void chip_clock_init(void)
 {
+    RCC_AHBENR |= 1u;                                     /* DMA1, which receives for the USART */
 #ifdef STUB_F0
     FLASH_ACR = (FLASH_ACR & ~7u) | 1u;                   /* 1 wait state above 24 MHz */
     RCC_CFGR = 10u << 18;                                 /* PLL = HSI/2 x 12, APB undivided */
@@ -34,17 +32,6 @@ void chip_clock_init(void)
     RCC_CFGR |= 2u;                                       /* SYSCLK = PLL */
     while ((RCC_CFGR & 0xCu) != 0x8u)
         ;
-}
-
-void chip_uart_prepare(void)
-{
-    RCC_AHBENR |= 1u;                                     /* DMA1 */
-#if defined(STUB_F0) || defined(STUB_F3)
-    RCC_APB2ENR |= 1u << 14;                              /* USART1; PA9/PA10 stay as the ROM set them */
-#else
-    RCC_APB2ENR |= (1u << 14) | (1u << 2);                /* USART1, GPIOA */
-    GPIOA_CRH = (GPIOA_CRH & ~0xFF0u) | 0x4B0u;           /* PA9 AF push-pull, PA10 input */
-#endif
 }
 
 void chip_deinit(void)

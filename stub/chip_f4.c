@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* chip_f4.c - F2/F4 and F7 clock, USART1 and DMA2 stream 2 (RM0090 6, 10, 30; RM0385 5, 8, 34).
+/* chip_f4.c - F2/F4 and F7 clock and DMA clocks (RM0090 6, 10, 30; RM0385 5, 8, 34).
  * After Go the ROM leaves the chip on its 16 MHz HSI. The stub runs from the PLL at 84 MHz
  * (HSI/16 x 336 / 4; 48 MHz on Q for USB), the most every F4 we serve allows at its reset
  * voltage scale (F401 and F411 start in scale 2: 84 MHz), with 2 flash wait states (RM0090
- * table 10, RM0368 table 6: 60/64-90 MHz at 2.7-3.6 V) and APB1 halved (42 MHz max); APB2,
- * which clocks USART1, runs at 84 MHz. USART1_RX is DMA2 stream 2, channel 4 (RM0090 table
- * 43; RM0385 table 28). The F4's USART has the F1's registers (SR, DR, BRR, CR1-3); the F7's
+ * table 10, RM0368 table 6: 60/64-90 MHz at 2.7-3.6 V) and APB1 halved (42 MHz max: USART2
+ * and USART3); APB2, which clocks USART1, runs at 84 MHz. USART1_RX is on DMA2, USART2/3_RX on
+ * DMA1 (RM0090 tables 42 and 43; RM0385 tables 27 and 28; streams: families/usarts.txt). The F4's USART has the F1's registers (SR, DR, BRR, CR1-3); the F7's
  * the newer map (ISR, RDR, TDR; UE at bit 0). The F7 starts in voltage scale 1 and takes the
  * same 84 MHz with 2 wait states (RM0385 table 7). */
 #include "chip.h"
@@ -17,7 +17,6 @@
 #define PLLCFGR 1
 #define CFGR 2
 #define AHB1ENR 12
-#define APB2ENR 17
 #define PLLCFGR_RESET 0x24003010u
 
 /* SYSCLK back on HSI, then the PLL off: PLLCFGR "should be written only when PLL is disabled"
@@ -46,14 +45,7 @@ void chip_clock_init(void)
     rcc[CFGR] |= 2u;                                      /* SYSCLK = PLL */
     while ((rcc[CFGR] & 0xCu) != 0x8u)
         ;
-}
-
-void chip_uart_prepare(void)
-{
-    /* PA9 and PA10 stay as the ROM set them for USART1 (AF7): it talked to the host on them. */
-    volatile unsigned int *rcc = chip_regs(RCC_BASE);
-    rcc[AHB1ENR] |= 1u << 22;                             /* DMA2 */
-    rcc[APB2ENR] |= 1u << 4;                              /* USART1 */
+    rcc[AHB1ENR] |= 3u << 21;                             /* DMA1 (USART2/3_RX), DMA2 (USART1_RX) */
 }
 
 void chip_deinit(void)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* chip_h7.c - H7 clock and USART1's clocks and DMA routing (RM0433 8, 15, 16, 48).
+/* chip_h7.c - H7 clock and the DMA's clock (RM0433 8, 15, 16, 48).
  * The H7 starts on HSI, 64 MHz, undivided down to APB2, whose clock USART1 takes after reset
  * (RCC_D2CCIP2R), with the flash at 7 wait states: the stub puts those back in case the ROM
  * changed them (SW = HSI, HSIDIV /1, D1CFGR and D2CFGR undivided) and needs no PLL: 921600
@@ -16,9 +16,6 @@
 #define RCC_D1CFGR REG(RCC + 0x18u)
 #define RCC_D2CFGR REG(RCC + 0x1Cu)
 #define RCC_AHB1ENR REG(RCC + 0xD8u)
-#define RCC_APB2ENR REG(RCC + 0xF0u)
-#define DMAMUX1_C0CR REG(0x40020800u)
-#define USART1_RX_REQUEST 41u
 
 void chip_clock_init(void)
 {
@@ -28,18 +25,10 @@ void chip_clock_init(void)
         ;
     RCC_D1CFGR = 0;                                       /* CPU, AHB, APB3 undivided */
     RCC_D2CFGR = 0;                                       /* APB1, APB2 undivided */
-}
-
-void chip_uart_prepare(void)
-{
-    /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
     RCC_AHB1ENR |= 1u;                                    /* DMA1 (and DMAMUX1) */
-    RCC_APB2ENR |= 1u << 4;                               /* USART1 */
-    DMAMUX1_C0CR = USART1_RX_REQUEST;
 }
 
 void chip_deinit(void)
 {
-    chip_uart_stop();
-    DMAMUX1_C0CR = 0;                                     /* the clock stays HSI: the reset state */
+    chip_uart_stop();                                     /* the clock stays HSI: the reset state */
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* chip_l0.c - L0 and L1 clock and USART1's clocks and DMA routing (RM0367 7, 10, 11, 24; RM0038
+/* chip_l0.c - L0 and L1 clock and the DMA's clock (RM0367 7, 10, 11, 24; RM0038
  * 6, 11, 27). Both start in voltage range 2 (16 MHz at most) on MSI: the stub runs from HSI16 with
  * 1 flash wait state (RM0367 3.3.2, RM0038 3.3.1; the L1 wants 64-bit access, ACC64, first).
  * At 16 MHz 921600 baud is 2.1% off (BRR 17): the host asks for 460800 (0.8% slow).
@@ -10,53 +10,41 @@
 #include "chip.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))
+/* RCC registers in words from its base (CR is at 0 on both). */
 #ifdef STUB_L1
 #define FLASH_ACR REG(0x40023C00u)
-#define RCC_CR REG(0x40023800u)
-#define RCC_CFGR REG(0x40023808u)
-#define RCC_AHBENR REG(0x4002381Cu)
-#define RCC_APB2ENR REG(0x40023820u)
+#define RCC_BASE 0x40023800u
+#define CFGR 2
+#define AHBENR 7
 #define DMAEN (1u << 24)
 #define ACR_1WS 5u                     /* ACC64, then LATENCY */
 #else
 #define FLASH_ACR REG(0x40022000u)
-#define RCC_CR REG(0x40021000u)
-#define RCC_CFGR REG(0x4002100Cu)
-#define RCC_AHBENR REG(0x40021030u)
-#define RCC_APB2ENR REG(0x40021034u)
+#define RCC_BASE 0x40021000u
+#define CFGR 3
+#define AHBENR 12
 #define DMAEN 1u
 #define ACR_1WS 1u
-#define DMA_CSELR REG(0x400200A8u)
 #endif
+#define RCC_CFGR REG(RCC_BASE + 4u * CFGR)
 
 void chip_clock_init(void)
 {
-    RCC_CR |= 1u;                                         /* HSI(16)ON; the switch waits for it */
+    volatile unsigned int *rcc = chip_regs(RCC_BASE);
+    rcc[0] |= 1u;                                         /* CR: HSI(16)ON; the switch waits for it */
+    rcc[AHBENR] |= DMAEN;                                 /* DMA1 */
 #ifdef STUB_L1
     FLASH_ACR |= 4u;                                      /* ACC64 before LATENCY */
 #endif
     FLASH_ACR |= ACR_1WS;
-    RCC_CFGR = 1u;                                        /* SYSCLK = HSI16, buses undivided */
-    while ((RCC_CFGR & 0xCu) != 0x4u)
+    rcc[CFGR] = 1u;                                       /* SYSCLK = HSI16, buses undivided */
+    while ((rcc[CFGR] & 0xCu) != 0x4u)
         ;
-}
-
-void chip_uart_prepare(void)
-{
-    /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
-    RCC_AHBENR |= DMAEN;
-    RCC_APB2ENR |= 1u << 14;                              /* USART1 */
-#ifndef STUB_L1
-    DMA_CSELR = (DMA_CSELR & ~(0xFu << 8)) | (3u << 8);   /* channel 3: USART1_RX */
-#endif
 }
 
 void chip_deinit(void)
 {
     chip_uart_stop();
-#ifndef STUB_L1
-    DMA_CSELR &= ~(0xFu << 8);
-#endif
     RCC_CFGR = 0;                                         /* back to MSI, the reset clock */
     while (RCC_CFGR & 0xCu)
         ;

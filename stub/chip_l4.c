@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* chip_l4.c - L4, G4, WB and G0 clock and USART1's DMA routing (RM0351 6, 11, 38; RM0440 7,
+/* chip_l4.c - L4, G4, WB and G0 clock and the DMA's clock (RM0351 6, 11, 38; RM0440 7,
  * 12, 13, 37; RM0434 6, 11, 12, 36; RM0444 5, 10, 11, 33).
  * The stub runs at 80 MHz from the PLL fed by HSI16 (/1 x10 /2; VCO 160 MHz, within both
  * families' limits), the L4's maximum, in the voltage range both start in (range 1), with 4
@@ -25,15 +25,13 @@
 #define RCC 0x40021000u
 #define RCC_CR REG(RCC + 0x00u)
 #define RCC_CFGR REG(RCC + 0x08u)
-#define RCC_AHB1ENR REG(RCC + 0x38u)                      /* AHBENR: DMA1 (and DMAMUX) */
-#define RCC_APB2ENR REG(RCC + 0x40u)                      /* APBENR2: USART1 */
-#define USART1_RX_REQUEST 50u
+#define RCC_AHB1ENR REG(RCC + 0x38u)                      /* AHBENR */
+#define DMA_CLOCKS 1u                                     /* DMA1EN (DMAMUX with it) */
 #elif defined(STUB_WB)
 #define FLASH_ACR REG(0x58004000u)
 #define RCC 0x58000000u
 #define PLL_SETUP (2u | (8u << 8) | (1u << 28) | (1u << 29)) /* HSI16 /1 x8, R /2 enabled */
 #define WAIT_STATES 3u
-#define USART1_RX_REQUEST 14u
 #else
 #define FLASH_ACR REG(0x40022000u)
 #define RCC 0x40021000u
@@ -45,19 +43,16 @@
 #define RCC_CFGR REG(RCC + 0x08u)
 #define RCC_PLLCFGR REG(RCC + 0x0Cu)
 #define RCC_AHB1ENR REG(RCC + 0x48u)
-#define RCC_APB2ENR REG(RCC + 0x60u)
-#endif
-#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
-#define DMAMUX_C4CR REG(0x40020810u) /* feeds DMA1 channel 5 */
-#ifdef STUB_G4
-#define USART1_RX_REQUEST 24u
-#endif
+#if defined(STUB_G4) || defined(STUB_WB)
+#define DMA_CLOCKS 5u                                     /* DMAMUX1EN, DMA1EN */
 #else
-#define DMA_CSELR REG(0x400200A8u)
+#define DMA_CLOCKS 1u                                     /* DMA1EN */
+#endif
 #endif
 
 void chip_clock_init(void)
 {
+    RCC_AHB1ENR |= DMA_CLOCKS;
 #ifdef STUB_G0
     RCC_CR &= ~(7u << 11);                                /* HSIDIV /1 */
     RCC_CFGR = 0;                                         /* SYSCLK = HSISYS, buses undivided */
@@ -82,37 +77,15 @@ void chip_clock_init(void)
 #endif
 }
 
-void chip_uart_prepare(void)
-{
-    /* PA9 and PA10 stay as the ROM set them for USART1: it talked to the host on them. */
-#ifdef STUB_G0
-    RCC_AHB1ENR |= 1u;                                    /* DMA1 and its DMAMUX */
-    DMAMUX_C4CR = USART1_RX_REQUEST;
-#elif defined(STUB_G4) || defined(STUB_WB)
-    RCC_AHB1ENR |= (1u << 2) | 1u;                        /* DMAMUX1, DMA1 */
-    DMAMUX_C4CR = USART1_RX_REQUEST;
-#else
-    RCC_AHB1ENR |= 1u;                                    /* DMA1 */
-    DMA_CSELR = (DMA_CSELR & ~(0xFu << 16)) | (2u << 16); /* channel 5: USART1_RX */
-#endif
-    RCC_APB2ENR |= 1u << 14;                              /* USART1 */
-}
-
 void chip_deinit(void)
 {
     chip_uart_stop();
-#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_G0)
-    DMAMUX_C4CR = 0;
-#endif
 #ifndef STUB_G0 /* the G0 stays on HSISYS, its reset clock */
 #ifdef STUB_G4
     RCC_CFGR = (RCC_CFGR & ~3u) | 1u;                     /* the G4 starts on HSI16 */
     while ((RCC_CFGR & 0xCu) != 0x4u)
         ;
 #else
-#ifdef STUB_L4
-    DMA_CSELR &= ~(0xFu << 16);
-#endif
     RCC_CFGR &= ~3u;                                      /* the L4 and the WB start on MSI */
     while (RCC_CFGR & 0xCu)
         ;

@@ -98,7 +98,8 @@
 struct sfs_params {
     unsigned int magic;
     unsigned int image_end;   /* set by the link: first byte after the stub's code and data */
-    unsigned int uart_clock;  /* set by the stub: its USART's clock in Hz (the host divides) */
+    unsigned int uart_clock;  /* the USART's clock once the stub set the clocks up, in Hz (the host
+                               * fills it from families/usarts.txt and divides it for BRR) */
     unsigned int brr;         /* USART BRR for the rate the stub starts at: the bootloader's */
     unsigned int page_size;   /* erase unit of the flash (F1: 1 or 2 KiB); F4: the first sector's */
     unsigned int bank2_base;  /* first address of flash bank 2, 0 for one bank */
@@ -110,7 +111,19 @@ struct sfs_params {
                                * stub already running (the ROM is not there to ask) */
     unsigned int frame;       /* frame buffer: SFS_HEADER + max_payload + SFS_TRAILER bytes */
     unsigned int max_payload; /* <= SFS_MAX_PAYLOAD; also the largest reply the stub builds */
+    /* The USART the ROM bootloader answered on, and how its receiver reaches the ring (the
+     * host fills these from families/usarts.txt; the ROM left that USART clocked, its pins in
+     * alternate function, so the stub touches neither; chip_clock_init clocks the DMA). */
+    unsigned int usart;       /* its registers */
+    unsigned int rx_dma;      /* the DMA channel's or stream's registers (CCR/CR, CNDTR/NDTR, ...) */
+    unsigned int rx_dma_on;   /* what its CCR/CR takes to run: circular, memory increment,
+                               * enabled, and a stream's channel (CHSEL, F2/F4/F7) */
+    unsigned int route;       /* DMA1_CSELR, or the DMAMUX channel's CxCR, that routes the
+                               * USART's request to the channel (written whole: the stub uses
+                               * no other channel, and 0 on the way out); where the request is
+                               * wired, the address of route_value itself (no test: 4 KiB) */
+    unsigned int route_value;
 };
-#define SFS_PARAMS_WORDS 13
+#define SFS_PARAMS_WORDS 18
 
 #endif

@@ -19,8 +19,7 @@ void stub_main(void);
 /* The vector table Go reads (SP, PC), then the host's parameter block. */
 __attribute__((section(".head"), used)) static const void *const head[2] = {&_stack_top, (void *)stub_main};
 __attribute__((section(".params"), used)) volatile struct sfs_params params = {
-    SFS_PARAMS_MAGIC, IMAGE_END, CHIP_UART_CLOCK, CHIP_UART_CLOCK / 115200u, 2048u, 0u, 0u, 0u, 0u, 0u, 0u,
-    0u, 0u};
+    .magic = SFS_PARAMS_MAGIC, .image_end = IMAGE_END, .page_size = 2048u};
 
 unsigned char *frame;
 static unsigned int rpos, wpos, trial_brr, image_crc;

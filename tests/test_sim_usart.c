@@ -44,9 +44,12 @@ static struct fx *fx_new(const char *name)
     x->rcc.kind = x->fam->rcc_kind;
     x->rcc.msi_reset = x->fam->msi_reset;
     sim_rcc_reset(&x->rcc, true);
-    sim_rcc_rom_handover(&x->rcc, false); /* USART1's clock on, as the ROM leaves it */
-    assert_true(sim_rcc_usart1_enabled(&x->rcc));
+    const sfi_usart *usart1 = sfi_usart_find(x->fam->name, 1);
+    assert_non_null(usart1);
+    sim_rcc_rom_handover(&x->rcc, false, usart1); /* USART1's clock on, as the ROM leaves it */
+    assert_true(sim_rcc_usart_enabled(&x->rcc, usart1));
     x->u.v2 = x->fam->usart_v2;
+    x->u.at = usart1;
     sim_usart_reset(&x->u, x->line);
     if (x->u.v2) {
         x->cr1 = V2_CR1, x->cr3 = V2_CR3, x->brr = V2_BRR, x->isr = V2_ISR, x->rdr = V2_RDR, x->tdr = V2_TDR;
@@ -204,7 +207,7 @@ static void test_f4_pllcfgr_only_with_pll_off(void **state)
         struct fx *x = fx_new(parts[i]);
         sim_rcc *r = &x->rcc;
         assert_int_equal(r->kind, SFI_RCC_F4);
-        sim_rcc_rom_handover(r, true);
+        sim_rcc_rom_handover(r, true, x->u.at);
         assert_int_equal(sim_rcc_sysclk(r), 60000000);
         assert_int_equal(sim_rcc_read(r, 0x04), rom_cfg);
         assert_true(sim_rcc_read(r, 0x00) & (1u << 25)); /* PLLRDY */

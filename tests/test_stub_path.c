@@ -374,6 +374,34 @@ static void test_late_acks_in_the_middle_of_a_stream(void **state)
     free(img);
 }
 
+/* The CLI over a pty to boards whose ROM answers on USART2 (a Nucleo's ST-LINK port): with
+ * --usart 2 the stub talks there and writes; without it, it is deaf and nothing is erased.
+ * In-process and on every family: test_usarts.c. */
+static void test_usart2_over_a_pty(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"stm32l476rg", "stm32g071rb", "stm32f411re", "stm32h743zi"};
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        sim_options opt = {.boot0 = true, .usart = 2};
+        pty_board *x = fixture(parts[i], &opt);
+        uint8_t *img = bh_firmware(16384, 11, 0x08000000);
+        save(x, "a.bin", img, 16384);
+        assert_int_equal(stubflash(x, "--usart", "2", "write", pb_file(x, "a.bin"), NULL), 0);
+        assert_true(pb_log_has(x, "to talk on USART2"));
+        assert_false(pb_log_has(x, "writing through the ROM"));
+        expect_flash(x, img, 16384);
+        uint8_t *other = bh_firmware(16384, 12, 0x08000000);
+        save(x, "b.bin", other, 16384);
+        assert_int_equal(stubflash(x, "write", pb_file(x, "b.bin"), NULL), 4);
+        assert_true(pb_log_has(x, "did not answer on USART1"));
+        assert_true(pb_log_has(x, "--usart N"));
+        expect_flash(x, img, 16384); /* nothing was erased */
+        free(other);
+        free(img);
+        assert_int_equal(teardown((void **)&x), 0);
+    }
+}
+
 static void test_stub_that_cannot_start(void **state)
 {
     /* The PLL never locks: the stub hangs in its clock set-up and never greets. */
@@ -382,7 +410,7 @@ static void test_stub_that_cannot_start(void **state)
     uint8_t *img = bh_firmware(4096, 3, 0x08000000);
     save(x, "a.bin", img, 4096);
     assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 4);
-    assert_true(pb_log_has(x, "the stub did not start after Go"));
+    assert_true(pb_log_has(x, "the stub did not answer on USART1 after Go"));
     assert_true(pb_log_has(x, "--no-stub"));
     sim_stats st;
     sim_board_stats(x->board, &st);
@@ -517,6 +545,7 @@ int main(void)
         cmocka_unit_test_teardown(test_interrupted_write_hands_the_chip_back, teardown),
         cmocka_unit_test_teardown(test_late_answers_from_the_stub, teardown),
         cmocka_unit_test_teardown(test_late_acks_in_the_middle_of_a_stream, teardown),
+        cmocka_unit_test(test_usart2_over_a_pty),
         cmocka_unit_test_teardown(test_stub_that_cannot_start, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_the_way, teardown),
         cmocka_unit_test_teardown(test_stub_damaged_on_a_noisy_line_is_rewritten_before_go, teardown),

@@ -17,7 +17,7 @@ _stubflash()
     local cur prev words cword
     _init_completion || return
     local commands="ports info write rollback verify read erase go protect unprotect reset options config chips"
-    local options="-p --port -b --baud --no-stub --stub-baud --before --after --enter --protocol
+    local options="-p --port -b --baud --no-stub --stub-baud --usart --before --after --enter --protocol
         --ymodem-start --json -q --quiet -v --verbose -h --help -V --version --address --format
         --no-verify --go --size --all --range --write --readout --yes --erase-all --level
         --irreversibly-lock-the-chip --allow-no-bootloader --bank-swap --no-backup --force --data --require-signature --stub --board
@@ -33,6 +33,9 @@ _stubflash()
             return ;;
         -b | --baud | --stub-baud)
             COMPREPLY=($(compgen -W "9600 19200 38400 57600 115200 230400 460800 921600" -- "$cur"))
+            return ;;
+        --usart)
+            COMPREPLY=($(compgen -W "1 2 3 auto" -- "$cur"))
             return ;;
         --before | --after)
             COMPREPLY=($(compgen -W "none dtr-reset-rts-boot0 rts-reset-dtr-boot0" -- "$cur"))

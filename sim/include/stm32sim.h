@@ -66,6 +66,9 @@ typedef struct sim_options {
     uint32_t serial;          /* mixed into the 96-bit unique ID: boards side by side differ */
     bool rom_pll_on;          /* F2/F4/F7: code started by Go finds SYSCLK on a PLL the ROM left
                                * running (60 MHz), not on HSI */
+    uint8_t usart;            /* the USART the ROM answers on, 1-3 (0: 1): code started by Go
+                               * finds the line there, at that USART's clock, with its DMA
+                               * request (families/usarts.txt); any other USART is deaf */
     /* Where the board reports what it does (CPU faults, resets); NULL = stderr. */
     void (*log)(const char *line, void *user);
     void *log_user;

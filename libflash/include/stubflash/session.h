@@ -112,6 +112,16 @@ SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
  * @since 0.1 */
 SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
 
+/** The USART the chip's ROM bootloader answers on (1, 2 or 3), so that the stub talks on the
+ * same: a Nucleo board's ST-LINK port is usually wired to USART2, a bare chip's header to
+ * USART1. 0 (the default) takes the first USART the device table lists for the chip's
+ * bootloader (USART1 on most parts; USART2 on the L011/L021). The ROM cannot say which one
+ * it was (its Read Memory does not reach peripheral registers), and a stub on the wrong one
+ * hears nothing until the chip is reset: the write then fails with a sentence that names
+ * this setting. sf_session_write_image refuses a USART the chip's bootloader does not listen
+ * on, before anything is erased. SF_ERR_ARG above 3. @since 0.2 */
+SF_API sf_error sf_session_set_usart(sf_session *s, unsigned usart);
+
 /** Control-line sequences for boards whose DTR/RTS (or BREAK) reach NRST and BOOT0: before
  * runs when sf_session_open has opened the port, before the first sync (to reset the chip into
  * its bootloader); after runs in sf_session_close, after everything else (to start the
