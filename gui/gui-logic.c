@@ -311,6 +311,7 @@ char *sfg_gui_sentence(const char *text)
     static const char *const swaps[][2] = {
         {"(if DTR/RTS reach NRST/BOOT0: --before)", "(if DTR/RTS reach NRST/BOOT0: Preferences, Reset Wiring)"},
         {"(try -b 57600)", "(try 57600: Preferences, Bootloader rate)"},
+        {"retry with --usart N", "choose that USART (Preferences, Fast stub, Bootloader USART)"},
         {"retry with --no-stub", "retry with Fast stub off (Preferences)"},
         {"'stubflash unprotect --write'", "Write protection, Remove on the Board page"},
         {"'stubflash unprotect --readout --erase-all'", "Readout protection, Remove on the Board page,"},

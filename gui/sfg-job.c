@@ -19,6 +19,7 @@ struct sfg_job {
     sfg_job_kind kind;
     char *port, *file, *read_path;
     guint32 base, stub_baud, baud;
+    guint usart;
     gboolean verify, stub, go, force, backup;
     char *before, *after, *signature_key, *backup_root, *restore_path;
     guint32 addr, len;
@@ -311,6 +312,7 @@ static gpointer worker(gpointer data)
         sf_session_set_progress(s, on_progress, j);
         sf_session_set_unit_callback(s, on_unit, j);
         sf_session_set_stub(s, j->stub, j->stub_baud ? j->stub_baud : SF_STUB_BAUD_AUTO);
+        sf_session_set_usart(s, j->usart <= 3 ? j->usart : 0);
         if (j->baud && (e = sf_session_set_baud(s, j->baud)))
             text = g_strdup(sf_session_last_error(s));
         if (e == SF_OK && (e = sf_session_set_entry(s, j->before, j->after)))
@@ -413,6 +415,7 @@ sfg_job *sfg_job_start(const sfg_job_params *p, const sfg_job_events *ev)
     j->go = p->go;
     j->force = p->force;
     j->stub_baud = p->stub_baud;
+    j->usart = p->usart;
     j->baud = p->baud;
     j->backup = p->backup;
     j->before = g_strdup(p->before);

@@ -42,6 +42,7 @@ typedef struct sfg_job_params {
     gboolean force;         /* FLASH: write what does not look like firmware for the chip */
     gboolean backup;        /* FLASH: keep what the write replaces (stubflash/backup.h) */
     guint32 stub_baud;      /* 0 = automatic */
+    guint usart;            /* the bootloader's USART, 1-3; 0 = the chip's first */
     guint32 baud;           /* the bootloader's rate; 0 = the library's default */
     const char *before, *after;   /* reset wiring (sf_session_set_entry); NULL = none */
     const char *signature_key;    /* FLASH, VERIFY: only files signed by this key; NULL = any */

@@ -11,7 +11,7 @@
 
 struct _SfgPreferences {
     AdwPreferencesWindow parent;
-    AdwComboRow *baud_row, *stub_baud_row, *before_row, *after_row;
+    AdwComboRow *baud_row, *stub_baud_row, *usart_row, *before_row, *after_row;
     AdwExpanderRow *stub_row, *signature_row;
     AdwEntryRow *before_entry, *after_entry;
     GtkSwitch *verify_switch, *go_switch, *backups_switch;
@@ -179,6 +179,13 @@ gboolean sfg_preferences_set(SfgPreferences *self, const char *key, const char *
         adw_expander_row_set_enable_expansion(self->signature_row, on);
     } else if (!strcmp(key, "signature-key")) {
         g_settings_set_string(self->settings, key, value); /* what the file chooser does */
+    } else if (!strcmp(key, "usart")) {
+        guint n = !strcmp(value, "automatic") ? 0 : (guint)strtoul(value, NULL, 10);
+        if (n > 3 || (n == 0 && strcmp(value, "automatic"))) {
+            *why = g_strdup_printf("%s is not offered (automatic, 1, 2 or 3)", value);
+            return FALSE;
+        }
+        adw_combo_row_set_selected(self->usart_row, n);
     } else if (!strcmp(key, "bootloader-baud") || !strcmp(key, "stub-baud")) {
         gboolean boot = key[0] == 'b';
         guint32 v = !strcmp(value, "automatic") ? 0 : (guint32)strtoul(value, NULL, 10);
@@ -229,6 +236,7 @@ static void sfg_preferences_class_init(SfgPreferencesClass *klass)
     gtk_widget_class_set_template_from_resource(wc, "/io/github/stubflash/Stubflash/sfg-preferences.ui");
     gtk_widget_class_bind_template_child(wc, SfgPreferences, baud_row);
     gtk_widget_class_bind_template_child(wc, SfgPreferences, stub_baud_row);
+    gtk_widget_class_bind_template_child(wc, SfgPreferences, usart_row);
     gtk_widget_class_bind_template_child(wc, SfgPreferences, before_row);
     gtk_widget_class_bind_template_child(wc, SfgPreferences, after_row);
     gtk_widget_class_bind_template_child(wc, SfgPreferences, stub_row);
@@ -257,6 +265,7 @@ SfgPreferences *sfg_preferences_new(GtkWindow *parent, GSettings *settings)
     g_settings_bind(gs, "go", self->go_switch, "active", G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(gs, "backups", self->backups_switch, "active", G_SETTINGS_BIND_DEFAULT);
     g_settings_bind(gs, "stub", self->stub_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
+    g_settings_bind(gs, "usart", self->usart_row, "selected", G_SETTINGS_BIND_DEFAULT); /* 0: automatic */
     g_settings_bind(gs, "require-signature", self->signature_row, "enable-expansion", G_SETTINGS_BIND_DEFAULT);
     self->loading = TRUE;
     adw_combo_row_set_selected(self->baud_row, index_of_rate(bauds, G_N_ELEMENTS(bauds),

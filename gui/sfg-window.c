@@ -379,6 +379,7 @@ void sfg_window_params(SfgWindow *self, sfg_job_params *p, sfg_job_kind kind, co
         .go = g_settings_get_boolean(gs, "go"),
         .backup = g_settings_get_boolean(gs, "backups"),
         .stub_baud = g_settings_get_uint(gs, "stub-baud"),
+        .usart = g_settings_get_uint(gs, "usart"),
         .baud = g_settings_get_uint(gs, "bootloader-baud"),
         .before = g_settings_get_string(gs, "before"),
         .after = g_settings_get_string(gs, "after"),

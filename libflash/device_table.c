@@ -362,9 +362,10 @@ static const sf_device table[] = {
     {0x456, "STM32G05x/06x", "G0", 0x08000000, 64 * K, RUNS({32, 2 * K}),
      0x20001000, 0x20004800, 0x1FFF0000, 0x1FFF2000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, USARTS(U1, U2_A2), .source = SRC_G0},
+    /* Its bootloader also listens on USART3, PC10/PC11 (AN2606 Rev 70 table 107). */
     {0x460, "STM32G07x/08x", "G0", 0x08000000, 128 * K, RUNS({64, 2 * K}),
      0x20002700, 0x20009000, 0x1FFF0000, 0x1FFF7000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
-     .uid_reg = UID_L4_G_WB, .program_bytes = 8, USARTS(U1, U2_A2), .source = SRC_G0},
+     .uid_reg = UID_L4_G_WB, .program_bytes = 8, USARTS(U1, U2_A2, U3_C10), .source = SRC_G0},
     /* G0B/C: two banks of 2 KiB pages on 512 KiB parts, bank 2 at 0x08040000 with page numbers
      * from 256 (RM0444 3.3.1); 256 KiB parts choose by DUAL_BANK (FLASH_OPTR bit 21). */
     {0x467, "STM32G0B0/B1/C1", "G0", 0x08000000, 512 * K, RUNS({256, 2 * K}),

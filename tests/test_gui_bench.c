@@ -93,6 +93,20 @@ static void test_reset_wiring_from_preferences(void **state)
     assert_false(log_has(g, "--before"));
 }
 
+/* A board whose ROM answers on USART2 (a Nucleo's ST-LINK port): the stub left on USART1 is
+ * not heard, and the window says where to choose the USART (not --usart); with USART2 chosen
+ * in the preferences the flash is written, and the choice is kept. */
+static void test_usart_from_preferences(void **state)
+{
+    gui *g = *state;
+    assert_int_equal(run_gui(g, "port sim:stm32l476rg?usart=2&flash=%s; file %s; action flash; wait busy 5;"
+                                "wait error 60; expect-status (Preferences, Fast stub, Bootloader USART);"
+                                "option usart 2; action flash; wait busy 5; wait done 120;"
+                                "expect-status Flash: done, wrote and verified; quit", g->board, hex()), 0);
+    assert_false(log_has(g, "--usart"));
+    assert_int_equal(run_gui(g, "expect-setting usart 2; quit"), 0);
+}
+
 /* Flash two images, then write back from the Board page: the newest backup first, then (Roll
  * Back) the one before it; the list shows them newest first with date and size, and says what
  * was written back. */
@@ -374,6 +388,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_preferences_survive_a_restart, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_reset_wiring_from_preferences, gui_setup, gui_teardown),
+        cmocka_unit_test_setup_teardown(test_usart_from_preferences, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_rollback_writes_back, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_protection_both_ways, gui_setup, gui_teardown),
         cmocka_unit_test_setup_teardown(test_details_erase_range_and_go, gui_setup, gui_teardown),

@@ -95,6 +95,7 @@ static void test_stub_on_usart2_and_usart3(void **state)
     write_through("stm32l476rg", 2);
     write_through("stm32l476rg", 3);
     write_through("stm32g071rb", 2);
+    write_through("stm32g071rb", 3); /* AN2606 Rev 70 table 107: PC10/PC11 */
     write_through("stm32f411re", 2);
     write_through("stm32h743zi", 2);
     write_through("stm32h743zi", 3);

@@ -70,6 +70,8 @@ class StubflashDriver(Driver, BootstrapProtocol):
         stub: load the RAM stub for writing (default True).
         stub_baud: the stub's rate (None: the fastest the port and chip take; 0: the
             bootloader's).
+        usart: the USART the chip's bootloader answers on, 1, 2 or 3 (None: the first the
+            device table lists; a Nucleo's ST-LINK port is 2).
         before, after: DTR/RTS/BREAK sequences or presets (``dtr-reset-rts-boot0``) run when
             the port opens and closes (``stubflash --before/--after``).
         reset_output, boot0_output: names of DigitalOutputProtocol drivers of the target that
@@ -88,6 +90,7 @@ class StubflashDriver(Driver, BootstrapProtocol):
     baud = attr.ib(default=None, validator=_opt_int)
     stub = attr.ib(default=True, validator=attr.validators.instance_of(bool))
     stub_baud = attr.ib(default=None, validator=_opt_int)
+    usart = attr.ib(default=None, validator=_opt_int)
     before = attr.ib(default=None, validator=_opt_str)
     after = attr.ib(default=None, validator=_opt_str)
     reset_output = attr.ib(default=None, validator=_opt_str)
@@ -131,7 +134,7 @@ class StubflashDriver(Driver, BootstrapProtocol):
         self._pins(bootloader=True)
         return Session(port_name(self.port), baud=self.baud, stub=self.stub,
                        stub_baud=self.stub_baud, before=self.before, after=self.after,
-                       log=self._log)
+                       log=self._log, usart=self.usart)
 
     def _log(self, level: Any, message: str) -> None:
         self.logger.log(level.logging_level, "%s", message)

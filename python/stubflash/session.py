@@ -157,6 +157,8 @@ class Session:
         stub: load the RAM stub for writing (default yes where the family has one).
         stub_baud: the stub's rate: None for the fastest the port and chip accept, 0 to keep
             the bootloader's rate, or a rate.
+        usart: the USART the chip's bootloader answers on (1, 2 or 3), for the stub; None for
+            the first the device table lists for the chip (a Nucleo's ST-LINK port: 2).
         before: DTR/RTS/BREAK sequence (or preset such as "dtr-reset-rts-boot0") run when the
             port opens, to reset the chip into its bootloader (sf_session_set_entry).
         after: the sequence run when the session closes, to start the application.
@@ -168,11 +170,12 @@ class Session:
     def __init__(self, port: str, baud: Optional[int] = None, stub: bool = True,
                  stub_baud: Optional[int] = None, before: Optional[str] = None,
                  after: Optional[str] = None, retries: Optional[int] = None,
-                 log: Optional[LogFn] = None) -> None:
+                 log: Optional[LogFn] = None, usart: Optional[int] = None) -> None:
         self.port = port
         self.baud = baud
         self.stub = stub
         self.stub_baud = stub_baud
+        self.usart = usart
         self.before = before
         self.after = after
         self.retries = retries
@@ -227,6 +230,8 @@ class Session:
                     self._check(_lib.lib.sf_session_set_baud(s, self.baud))
                 stub_baud = _lib.SF_STUB_BAUD_AUTO if self.stub_baud is None else self.stub_baud
                 self._check(_lib.lib.sf_session_set_stub(s, bool(self.stub), stub_baud))
+                if self.usart is not None:
+                    self._check(_lib.lib.sf_session_set_usart(s, self.usart))
                 if self.before is not None or self.after is not None:
                     self._check(_lib.lib.sf_session_set_entry(
                         s, None if self.before is None else self.before.encode(),

@@ -5,6 +5,7 @@ cancel, and nothing may leak."""
 from __future__ import annotations
 
 import gc
+import random
 import os
 import termios
 import threading
@@ -16,6 +17,11 @@ import pytest
 
 import stubflash
 from boards import FLASH_BASE, FLASH_SIZE, PtyBoard, SimPort, firmware
+
+
+def random_bytes(n: int, seed: int = 7) -> bytes:
+    rnd = random.Random(seed)
+    return bytes(rnd.getrandbits(8) for _ in range(n))
 
 
 def test_library_and_ports() -> None:
@@ -58,6 +64,24 @@ def test_write_read_verify(sim: SimPort, hello: bytes, tmp_path: Path) -> None:
             s.verify(bytes(other))
         assert e.value.code == -12 and "0x08001234" in str(e.value).upper().replace("0X", "0x")
     assert sim.flash()[:len(img)] == img                  # what the board keeps
+
+
+def test_usart2(tmp_path: Path) -> None:
+    """A board whose ROM answers on USART2 (a Nucleo's ST-LINK port): usart=2 writes through
+    the stub there; left to its default (USART1) the stub is not heard and nothing is
+    written."""
+    data = bytes(random_bytes(8192))
+    port = f"sim:stm32l476rg?usart=2&flash={tmp_path / 'l476.bin'}"
+    with stubflash.Session(port, usart=2) as s:
+        s.write(data, data=True, backup=False)
+        assert s.read(FLASH_BASE, len(data)) == data
+    other = bytes(b ^ 0x5A for b in data)
+    with stubflash.Session(port) as s:
+        with pytest.raises(stubflash.StubflashTimeout) as e:
+            s.write(other, data=True, backup=False)
+        assert "did not answer on USART1" in str(e.value) and "--usart" in str(e.value)
+    with stubflash.Session(port, usart=2) as s:
+        assert s.read(FLASH_BASE, len(data)) == data      # nothing was erased
 
 
 def test_image(hello: bytes, tmp_path: Path) -> None:
