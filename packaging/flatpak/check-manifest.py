@@ -41,7 +41,7 @@ else:
             errors.append(f"unknown Meson option {name}")
     # One ready-built stub per family (families/families.txt: a record starts with the id).
     with open(os.path.join(root, "families", "families.txt")) as f:
-        families = re.findall(r"^([a-z][a-z0-9])\s", f.read(), re.M)
+        families = re.findall(r"^([a-z][a-z0-9]{1,3})\s", f.read(), re.M)
     files = {s.get("path") for s in main[0].get("sources", []) if s.get("type") == "file"}
     for fam in families:
         if f"stub-{fam}.bin" not in files:
