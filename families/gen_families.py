@@ -24,7 +24,7 @@ KEYS = {
     "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
     "options": ["f1", "f4", "rdp"], "rdp_level2": "bool",
     "flash_regs": "number", "ctl_per_bank": "bool",
-    "rcc": ["f1", "f4", "l4", "wb", "g0", "l0", "l1", "h7"], "rcc_regs": "number", "msi_reset": "bool",
+    "rcc": ["f1", "f1cl", "f4", "l4", "wb", "g0", "l0", "l1", "h7"], "rcc_regs": "number", "msi_reset": "bool",
     "usart": ["v1", "v2"], "dma": ["channels", "streams"],
     "dma_cselr": "bool", "dmamux": "number-or-none",
     "dma_ram2_only": "bool", "windows": "windows",

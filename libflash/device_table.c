@@ -155,20 +155,20 @@ static const sf_device table[] = {
      0x20000200, 0x20008000, 0x1FFFF000, 0x1FFFF800, OB_F0_F1_F3, FSIZE_F1, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_F1, .program_bytes = 2, USARTS(U1),
      .no_stub = "the F1 stub runs the core at 64 MHz; the value line's limit is 24 MHz (RM0041)", .source = SRC_F1VL},
-    {0x418, "STM32F105/107 connectivity line", "F1", 0x08000000, 256 * K, RUNS({128, 2 * K}),
+    /* The connectivity line: the F1's flash, its own RCC (RM0008 8.3.2: PLLMUL x4-x9 or x6.5, no
+     * HSI/2 x 16), hence its own family record F1CL (families.txt), whose stub runs at 36 MHz.
+     * The ROM keeps the first 4 KiB of RAM (AN2662 Rev 1 2.11). */
+    {0x418, "STM32F105/107 connectivity line", "F1CL", 0x08000000, 256 * K, RUNS({128, 2 * K}),
      0x20001000, 0x20010000, 0x1FFFB000, 0x1FFFF800, OB_F0_F1_F3, FSIZE_F1, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_F1, .program_bytes = 2, USARTS(U1, U2_D5),
-     .no_stub = "the F1 stub's clock (PLL = HSI/2 x 16) does not exist on the connectivity line (RM0008 8.3.2: "
-                "PLLMUL x4-x9 or x6.5)", .source = SRC_F1},
+     .uid_reg = UID_F1, .program_bytes = 2, USARTS(U1, U2_D5), .source = SRC_F1},
     {0x430, "STM32F10xxx XL density", "F1", 0x08000000, 1024 * K, RUNS({512, 2 * K}),
      0x20000800, 0x20018000, 0x1FFFE000, 0x1FFFF800, OB_F0_F1_F3, FSIZE_F1, 4, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_F1, .program_bytes = 2, USARTS(U1, U2_D5), .source = SRC_F1},
-    /* F2: the F4's flash controller (RM0033 2.3), no stub built for it yet. */
+    /* F2: the F4's flash controller (RM0033 2.3); its stub is the F4's files with the F2's bus
+     * prescalers (families.txt f2, stub/chip_f4.c). */
     {0x411, "STM32F2xx", "F2", 0x08000000, 1024 * K, RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20002000, 0x20020000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F2_F4, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U3_B10, U3_C10),
-     .no_stub = "no stub is built for the F2 yet (its flash controller is the F4's; its clocks are not checked)",
-     .source = SRC_F2},
+     .uid_reg = UID_F2_F4, .program_bytes = 4, USARTS(U1, U3_B10, U3_C10), .source = SRC_F2},
     /* F3 */
     {0x422, "STM32F303xB/C, F358", "F3", 0x08000000, 256 * K, RUNS({128, 2 * K}),
      0x20001400, 0x2000A000, 0x1FFFD800, 0x1FFFF800, OB_F0_F1_F3, FSIZE_F0_F3, 4, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
@@ -372,9 +372,12 @@ static const sf_device table[] = {
      0x20004000, 0x20020000, 0x1FFF0000, 0x1FFF7000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_G0_DUAL_BANK, USARTS(U1, U2_A2),
      .no_stub = "the G0 stub does not number bank 2's pages from 256 (G0B/C) yet", .source = SRC_G0},
-    /* G4 cat.2 (G431/441): one bank of 2 KiB pages, 22 KiB of SRAM1+2 (0x20005800). */
+    /* G4 cat.2 (G431/441): one bank of 2 KiB pages. RAM: 16 KiB SRAM1, 6 KiB SRAM2 and the 10
+     * KiB CCM SRAM mapped right after SRAM2, "accessed ... by both CPU and DMA" (RM0440 2.4):
+     * 32 KiB from 0x20000000. AN2606 (as stm32loader has it) ends the bootloader's RAM at
+     * 0x20005800, SRAM1+2: the stub itself loads below that, its buffers go on into the CCM. */
     {0x468, "STM32G431/441", "G4", 0x08000000, 128 * K, RUNS({64, 2 * K}),
-     0x20004000, 0x20005800, 0x1FFF0000, 0x1FFF7000, OB_G4, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
+     0x20004000, 0x20008000, 0x1FFF0000, 0x1FFF7000, OB_G4, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, USARTS(U1, U2_A2, U3_C10), .source = SRC_G4},
     /* G4 cat.3 in its default dual-bank mode (DBANK = 1): bank 2 at 0x08040000 whatever the
      * size, so 128 and 256 KiB parts have a hole after bank 1 (RM0440 tables 7 and 8 as ST's

@@ -331,6 +331,8 @@ static const sfi_opt_field h7_fields[] = {
 static const sfi_opt_layout layouts[] = {
     {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0},
     {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
+    /* The connectivity line's option bytes are the other F1s' (RM0008 2.5). */
+    {"F1CL", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
     {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0},
     {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0},
     {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0},

@@ -204,8 +204,9 @@ void sim_dma_mux_write(sim_dma *d, uint32_t off, uint32_t v)
  * request tables apart from families/usarts.txt (which the host fills the stub's parameters
  * from): a wrong line there makes the stub deaf here instead of agreeing with itself.
  * Channels and streams zero-based; alt: a second channel or stream that carries it too.
- * F1: RM0008 table 78; F0 (F07x, no remap): RM0091 table 29; F3: RM0316 table 78; F2/F4:
- * RM0090 tables 42 and 43 (USART2_RX also on DMA1 stream 7 channel 6: RM0383 table 27); F7:
+ * F1 and its connectivity line (F1CL: USART2 remapped to PD5/PD6, the same request): RM0008
+ * table 78; F0 (F07x, no remap): RM0091 table 29; F3: RM0316 table 78; F2 (RM0033's DMA
+ * request mapping, the rows of the F4's for USART1 and USART3) and F4: RM0090 tables 42 and 43 (USART2_RX also on DMA1 stream 7 channel 6: RM0383 table 27); F7:
  * RM0385 tables 27 and 28; L4: RM0351 table 41; L0: RM0367 table 51; L1: RM0038 table 54;
  * DMAMUX request ids (any channel): ST's stm32g0xx/g4xx/wbxx/h7xx_ll_dmamux.h. Base addresses:
  * the CMSIS device headers (stm32f103xe.h, stm32f072xb.h, stm32f303xc.h, stm32f411xe.h,
@@ -214,6 +215,8 @@ void sim_dma_mux_write(sim_dma *d, uint32_t off, uint32_t v)
 enum { D1 = 0x40020000, L1D1 = 0x40026000, F4D1 = 0x40026000, F4D2 = 0x40026400 }; /* DMA1, DMA2 */
 static const sim_usart_route routes[] = {
     {"F1", 1, 0x40013800, D1, 4, 4, 0, 0},    {"F1", 2, 0x40004400, D1, 5, 5, 0, 0},
+    {"F1CL", 1, 0x40013800, D1, 4, 4, 0, 0},  {"F1CL", 2, 0x40004400, D1, 5, 5, 0, 0},
+    {"F2", 1, 0x40011000, F4D2, 2, 5, 4, 4},  {"F2", 3, 0x40004800, F4D1, 1, 1, 4, 4},
     {"F0", 1, 0x40013800, D1, 2, 2, 0, 0},    {"F0", 2, 0x40004400, D1, 4, 4, 0, 0},
     {"F3", 1, 0x40013800, D1, 4, 4, 0, 0},    {"F3", 2, 0x40004400, D1, 5, 5, 0, 0},
     {"F4", 1, 0x40011000, F4D2, 2, 5, 4, 4},  {"F4", 2, 0x40004400, F4D1, 5, 7, 4, 6},

@@ -555,8 +555,9 @@ static void f1_reg_write(sim_flash *f, uint32_t off, uint32_t v)
         b->cr = (b->cr & (CR_LOCK | CR_OPTWRE)) | (v & ~(CR_LOCK | CR_OPTWRE | CR_STRT));
         /* F0/F3: OBL_LAUNCH (bit 13) reloads the option bytes with a reset (RM0091 4.5.5,
          * RM0316 4.5.5; assumed to need OPTWRE, as programming them does); the F1 has no such
-         * bit (RM0008: a power cycle). */
-        if ((v & (1u << 13)) && (b->cr & CR_OPTWRE) && f->part->family != SFI_FAMILY_F1)
+         * bit, nor has its connectivity line (RM0008: a power cycle). */
+        if ((v & (1u << 13)) && (b->cr & CR_OPTWRE) && f->part->family != SFI_FAMILY_F1 &&
+            f->part->family != SFI_FAMILY_F1CL)
             f->obl_request = true;
         if (!(v & CR_OPTWRE))
             b->cr &= ~CR_OPTWRE; /* OPTWRE is cleared by writing 0 */

@@ -91,6 +91,30 @@ static const struct sim_part parts[] = {
         .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS, .family = SFI_FAMILY_F1,
     },
     {
+        /* The connectivity line (0x418), 100 pins: its ROM also answers on USART2 remapped to
+         * PD5/PD6, which the 64-pin packages lack (AN2606; libflash/device_table.c). Memories:
+         * RAM up to 0x20001000 is the ROM's (AN2662 Rev 1 2.11: "the first 4 Kbytes (0x1000) in
+         * RAM ... are used by the bootloader firmware"), system memory 0x1FFFB000-0x1FFFF7FF
+         * (stm32flash 0.7 dev_table.c, stm32loader's AN2606 transcription), option bytes, F_SIZE
+         * and UID where the other F1s have them (RM0008 2.3, 30.1-30.2). Get lists the V2.2
+         * commands, Erase 0x43 (AN2662 Rev 1 2.6; its example version byte is 0x10, we answer
+         * 0x22 as the F103's: not checked on a chip). WRP: one bit per 2 pages, the last for
+         * the rest, as the high density (RM0008 2.3.x). Timings: DS6014 is not in the facts
+         * file, the F103's assumed (one F1 flash design); ROM start-up as the F10x's. */
+        .name = "stm32f105vc",
+        .description = "STM32F105xC connectivity line (256 KiB, 2 KiB pages, 64 KiB RAM, bootloader V2.2 on USART1 or USART2 PD5/PD6)",
+        .pid = 0x418, .bl_version = 0x22,
+        .commands = cmds_v22, .ncommands = sizeof cmds_v22,
+        .flash_base = 0x08000000, .flash_size = 256 * 1024, .page_size = 2048, .bank2_base = 0,
+        .ram_base = 0x20000000, .ram_size = 64 * 1024, .bl_ram_start = 0x20001000,
+        .sysmem_base = 0x1FFFB000, .sysmem_size = 0x4800,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
+        .wrp_pages_per_bit = 2, .rdp_level0 = F1_RDP_LEVEL0,
+        .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS, .family = SFI_FAMILY_F1CL,
+    },
+    {
         /* WRP: 16 bits (WRP0, WRP1), one per 4 KiB = 4 pages (RM0091 4.1.3). */
         .name = "stm32f030r8",
         .description = "STM32F030x8 (64 KiB, 1 KiB pages, 8 KiB RAM, bootloader V3.1; the stub of stored blocks)",
@@ -204,6 +228,7 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 #define CORTEX_M7_R1P1 0x411FC271u
 #define CORTEX_M0P_R0P1 0x410CC601u
 #define CORTEX_M3_R2P0 0x412FC231u
+#define CORTEX_M3_R2P0_F2 0x412FC230u /* variant 2, revision 0 (ARM's CPUID layout) */
 #define G0_PROGRAM_NS 85000u
 #define G0_PAGE_ERASE_NS 22000000u
 #define L0_PROGRAM_NS 3200000u /* a word or a half-page */
@@ -222,6 +247,25 @@ static const struct sim_part more_parts[] = {
         .sector_sizes = f7_sectors, .sector_erase_ns = f7_sector_erase_ns, .nsectors = 8,
         .program_ns = 16000u, .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull,
         .rom_startup_ns = 16600000u,
+    },
+    {
+        /* F2 (0x411, RM0033): the F4's sectors (RM0033 2.3: 4 x 16, 64, 7 x 128 KiB on 1 MiB),
+         * option bytes at 0x1FFFC000, F_SIZE 0x1FFF7A22 and UID 0x1FFF7A10 (RM0033 32.1-32.2;
+         * stm32f205xx.h FLASHSIZE_BASE, UID_BASE); 128 KiB of SRAM1+2 (RM0033 2.3), the ROM's
+         * up to 0x20002000, system memory 0x1FFF0000-0x1FFF77FF (AN2606 as stm32loader
+         * transcribes it, bootloader IDs 0x20 and 0x33; stm32flash 0.7). The ROM is taken to
+         * speak V3.1 as the F4's does and to write bytes (not checked on a chip); a Cortex-M3
+         * r2p0. Timings: DS6329 is not in the facts file, the F4's x8 figures are assumed. */
+        .name = "stm32f205rg", .description = "STM32F205xG (1 MiB in 12 sectors of 16-128 KiB, 128 KiB RAM, bootloader V3.1)",
+        .pid = 0x411, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 16384,
+        .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20002000,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800, .optbytes_base = 0x1FFFC000, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFF7A22, .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M3_R2P0_F2, .wrp_pages_per_bit = 1,
+        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = SFI_FAMILY_F2,
+        .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = 12,
+        .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,
+        .rom_startup_ns = F4_ROM_STARTUP_NS,
     },
     {
         .name = "stm32g071rb", .description = "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1)",
@@ -248,11 +292,46 @@ static const struct sim_part more_parts[] = {
         .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     {
+        /* G4 category 2 (0x468): one bank of 64 x 2 KiB pages (RM0440 3.3.1); 16 KiB SRAM1, 6 KiB
+         * SRAM2 and 10 KiB CCM SRAM aliased right after SRAM2, all three reachable by the CPU
+         * and the DMA (RM0440 2.4): 32 KiB from 0x20000000. The ROM keeps RAM up to 0x20004000
+         * and lives at 0x1FFF0000-0x1FFF6FFF (AN2606, bootloader ID 0xD4, as stm32loader
+         * transcribes it; its RAM range ends at 0x20005800, SRAM1+2). Option bytes, F_SIZE and
+         * UID as on the G474 (stm32g431xx.h); one bank: no bank 2 WRP words. Timings as the
+         * G474 entry's (the G071's; ROM start-up 0.39 ms: the facts file's G4 figure). */
+        .name = "stm32g431rb", .description = "STM32G431xB (128 KiB, 2 KiB pages, 32 KiB RAM with the CCM SRAM alias, bootloader V3.1)",
+        .pid = 0x468, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048,
+        .ram_base = 0x20000000, .ram_size = 32 * 1024, .bl_ram_start = 0x20004000,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+    },
+    {
         .name = "stm32l072cz", .description = "STM32L072xZ (192 KiB in two banks, 128-byte pages, erased = 0x00, 20 KiB RAM, bootloader V3.1)",
         .pid = 0x447, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 192 * 1024, .page_size = 128, .bank2_base = 0x08018000,
         .ram_base = 0x20000000, .ram_size = 20 * 1024, .bl_ram_start = 0x20001400,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x2000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
+        .flash_size_reg = 0x1FF8007C, .uid_reg = 0x1FF80050, .cpuid = CORTEX_M0P_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 2, .program_bytes = 64,
+        .write_align = 8, .family = SFI_FAMILY_L0, .program_ns = L0_PROGRAM_NS,
+        .page_erase_ns = L0_PAGE_ERASE_NS, .mass_erase_ns = 100000000u, .rom_startup_ns = 1000000u,
+    },
+    {
+        /* L0 category 3 (0x417): 64 KiB in one bank of 128-byte pages, 8 KiB of RAM of which the
+         * ROM keeps the first 4 (AN2606 as stm32loader transcribes it, bootloader ID 0xC0;
+         * stm32flash 0.7: RAM 0x20001000-0x20001FFF, system memory 0x1FF00000-0x1FF00FFF).
+         * F_SIZE, UID and option bytes as the L072's (RM0367 28.1-28.2, 3.4; stm32l053xx.h).
+         * Timings as the L072 entry's. No stub fits the 4 KiB left: the library writes it
+         * through the ROM. */
+        .name = "stm32l053r8", .description = "STM32L053x8 (64 KiB, 128-byte pages, erased = 0x00, 8 KiB RAM, bootloader V3.1; ROM only)",
+        .pid = 0x417, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 64 * 1024, .page_size = 128,
+        .ram_base = 0x20000000, .ram_size = 8 * 1024, .bl_ram_start = 0x20001000,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x1000, .optbytes_base = 0x1FF80000, .optbytes_size = 16,
         .flash_size_reg = 0x1FF8007C, .uid_reg = 0x1FF80050, .cpuid = CORTEX_M0P_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 2, .program_bytes = 64,
         .write_align = 8, .family = SFI_FAMILY_L0, .program_ns = L0_PROGRAM_NS,

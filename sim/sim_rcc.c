@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sim_rcc.c - the F1 clock tree (RM0008 7.3) and the F4's (RM0090 6.3), enough to know SYSCLK,
- * HCLK and PCLK2. F1: HSI 8 MHz; F4: HSI 16 MHz; HSE assumed 8 MHz (the usual crystal on boards
+/* sim_rcc.c - the F1 clock tree (RM0008 7.3; the connectivity line's PLL: 8.3.2) and the F4's
+ * (RM0090 6.3), enough to know SYSCLK, HCLK and PCLK2. F1: HSI 8 MHz; F4: HSI 16 MHz; HSE assumed 8 MHz (the usual crystal on boards
  * of both); ready flags follow their enable bits at once (real oscillators take microseconds,
  * code only polls them). */
 #include "sim_periph.h"
@@ -104,6 +104,21 @@ static uint32_t sysclk_f1(const sim_rcc *r)
     }
     default: return HSI_HZ;
     }
+}
+
+/* The connectivity line (F105/F107, RM0008 8.3.2): PLLMUL 0010-0111 is x4-x9 and 1101 x6.5, the
+ * rest reserved (the others' x2, x3 and x10-x16 do not exist: such a set-up stays on HSI here,
+ * so code that sets the F103's x16 runs at 8 MHz and its baud rate is off). PLLSRC = 1 takes
+ * PREDIV1's output, modelled as HSE (CFGR2, PREDIV1 at its reset /1, is not modelled). */
+static uint32_t sysclk_f1cl(const sim_rcc *r)
+{
+    if ((r->cfgr & 3) != 2)
+        return sysclk_f1(r);
+    uint32_t code = (r->cfgr >> 18) & 0xF, half_mul = code >= 2 && code <= 7 ? (code + 2) * 2 : code == 13 ? 13 : 0;
+    if (!(r->cr & CR_PLLON) || !half_mul)
+        return HSI_HZ;
+    uint32_t in = (r->cfgr & (1u << 16)) ? HSE_HZ : HSI_HZ / 2;
+    return in / 2 * half_mul;
 }
 
 uint32_t sim_rcc_sysclk(const sim_rcc *r) { return model_of(r)->sysclk(r); }
@@ -221,6 +236,7 @@ static void write_f1(sim_rcc *r, uint32_t off, uint32_t v)
  * register and bit enable each USART and its DMA: families/usarts.txt. */
 static const sim_rcc_model models[SFI_RCC_KINDS] = {
     [SFI_RCC_F1] = {NULL, sysclk_f1, read_f1, write_f1, NULL, NULL, 4, 11, 8},
+    [SFI_RCC_F1CL] = {NULL, sysclk_f1cl, read_f1, write_f1, NULL, NULL, 4, 11, 8},
     [SFI_RCC_F4] = {NULL, sysclk_f4, read_f1, write_f1, NULL, NULL, 4, 13, 10},
     [SFI_RCC_L4] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, NULL, 4, 11, 8},
     [SFI_RCC_WB] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, NULL, 4, 11, 8},

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* chip.h - what the stub needs from the chip besides its flash controller: clock, the USART with
- * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c: F0, F1, F3;
- * chip_f4.c: F4 and F7, chip_l4.c: L4, G4, WB and G0, chip_l0.c: L0 and L1, chip_h7.c). */
+ * a DMA-fed receive ring, and the ways out (jump, reset). One file per family (chip_f1.c: F0, F1
+ * and its connectivity line, F3; chip_f4.c: F2, F4 and F7, chip_l4.c: L4, G4, WB and G0,
+ * chip_l0.c: L0 and L1, chip_h7.c). */
 #ifndef STUBFLASH_STUB_CHIP_H
 #define STUBFLASH_STUB_CHIP_H
 

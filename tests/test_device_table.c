@@ -95,7 +95,8 @@ static const line lines[] = {
     {0x467, 512 * K, 0x20004000, 0x20020000, 2 * K, 256, CM_L4, "SF"},
     {0x456, 64 * K, 0x20001000, 0x20004800, 2 * K, 32, CM_L4, "SF (AN ends the RAM at 0x20002000)"},
     /* G4 */
-    {0x468, 128 * K, 0x20004000, 0x20005800, 2 * K, 64, CM_L4, "SF"},
+    /* RM0440 2.4: SRAM1 16 KiB, SRAM2 6 KiB, the CCM SRAM's 10 KiB aliased after them. */
+    {0x468, 128 * K, 0x20004000, 0x20008000, 2 * K, 64, CM_L4, "SF"},
     {0x469, 512 * K, 0x20004000, 0x20018000, 2 * K, 256, CM_L4, "SF"},
     {0x479, 512 * K, 0x20004000, 0x2001C000, 2 * K, 256, CM_L4, "SF"},
     /* H7: SF gives the DTCM (0x20004100-0x20020000); the table the AXI SRAM, as AN lists it */
@@ -288,8 +289,9 @@ static void test_stub_or_reason(void **state)
         }
     }
     assert_true(stubs > 0 && stubs < table_size());
-    /* Known answers: the F405 has the F4 stub; the F429 (bank 2 sectors), the C031 (no C0 stub)
-     * and the G431 (22 KiB of RAM) do not. */
+    /* Known answers: the F405 has the F4 stub, the F2 its own (the F4's files), the F105 the
+     * connectivity line's, the G431 the G4's (its CCM SRAM alias makes room); the F429 (bank 2
+     * sectors), the C031 (no C0 stub) and the L053 (4 KiB free) do not. */
     const char *name;
     char why[256];
     assert_int_equal(sf_device_stub(sf_device_find(0x413), &name, why, sizeof why), SF_OK);
@@ -298,7 +300,13 @@ static void test_stub_or_reason(void **state)
     assert_non_null(strstr(why, "sectors"));
     assert_int_equal(sf_device_stub(sf_device_find(0x453), &name, why, sizeof why), SF_ERR_UNSUPPORTED);
     assert_non_null(strstr(why, "C0"));
-    assert_int_equal(sf_device_stub(sf_device_find(0x468), &name, why, sizeof why), SF_ERR_UNSUPPORTED);
+    assert_int_equal(sf_device_stub(sf_device_find(0x411), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "f2");
+    assert_int_equal(sf_device_stub(sf_device_find(0x418), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "f1cl");
+    assert_int_equal(sf_device_stub(sf_device_find(0x468), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "g4");
+    assert_int_equal(sf_device_stub(sf_device_find(0x417), &name, why, sizeof why), SF_ERR_UNSUPPORTED);
     assert_non_null(strstr(why, "does not fit the RAM"));
     assert_int_equal(sf_device_stub(NULL, &name, why, sizeof why), SF_ERR_ARG);
 }

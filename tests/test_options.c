@@ -64,13 +64,14 @@ static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *nam
 static unsigned register_bit_of(const sfi_opt_layout *l, const sfi_opt_field *f)
 {
     const char *fam = l->family;
-    if (!strcmp(fam, "F1") || !strcmp(fam, "F0") || !strcmp(fam, "F3")) {
+    bool f1 = !strcmp(fam, "F1") || !strcmp(fam, "F1CL");
+    if (f1 || !strcmp(fam, "F0") || !strcmp(fam, "F3")) {
         if (!strcmp(f->reg, "OB_RDP"))
             return f->shift;
         if (!strcmp(f->reg, "FLASH_WRPR")) /* WRP0..3 at +8..+14: WRPR bytes 0..3 */
             return (f->offset - 8) / 2 * 8 + f->shift;
         /* USER at +2, DATA0 +4, DATA1 +6: FLASH_OBR from bit 2 (F1) or 8 (F0/F3) */
-        unsigned user = !strcmp(fam, "F1") ? 2 : 8, data0 = !strcmp(fam, "F1") ? 10 : 16;
+        unsigned user = f1 ? 2 : 8, data0 = f1 ? 10 : 16;
         return f->offset == 2 ? user + f->shift : data0 + (f->offset - 4) / 2 * 8 + f->shift;
     }
     if (!strcmp(fam, "F4") || !strcmp(fam, "F7")) {

@@ -19,6 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <stubflash/stubflash.h>
+
 #include "board_host.h"
 #include "run.h"
 
@@ -64,12 +66,24 @@ static int setup_l152(void **state) { return setup_for(state, "stm32l152re", fal
 static int setup_l432(void **state) { return setup_for(state, "stm32l432kc", false); }
 static int setup_l476(void **state) { return setup_for(state, "stm32l476rg", false); }
 static int setup_h743(void **state) { return setup_for(state, "stm32h743zi", false); }
+/* The parts of issue 17 item 5: stm32flash 0.7 knows all four product IDs (0x418, 0x411, 0x468,
+ * 0x417). Their boards are made by the test itself, from the flash file libstubflash left. */
+static int setup_dir(void **state)
+{
+    struct fx *x = calloc(1, sizeof *x);
+    snprintf(x->dir, sizeof x->dir, "/tmp/stubflash-test-XXXXXX");
+    assert_non_null(mkdtemp(x->dir));
+    *state = x;
+    return 0;
+}
 
 static int teardown(void **state)
 {
     struct fx *x = *state;
-    sim_pty_close(x->pty);
-    sim_board_free(x->board);
+    if (x->pty)
+        sim_pty_close(x->pty);
+    if (x->board)
+        sim_board_free(x->board);
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", x->dir);
     if (system(cmd) != 0)
@@ -187,6 +201,61 @@ static void write_verify_read(struct fx *x, unsigned seed)
 }
 
 static void test_write_verify_read(void **state) { write_verify_read(*state, 1); }
+
+static void collect_log(sf_log_level level, const char *message, void *user)
+{
+    (void)level;
+    char *log = user; /* 8 KiB */
+    size_t n = strlen(log);
+    snprintf(log + n, 8192 - n, "%s\n", message);
+}
+
+/* libstubflash writes an image through the stub (through the ROM where no stub fits: stub =
+ * false), the board keeps its flash in a file; a board made again from that file is read back
+ * by stm32flash, which knows nothing of the stub: what the stub wrote is what the chip holds. */
+static void stub_writes_stm32flash_reads(struct fx *x, const char *part, bool stub)
+{
+    const size_t len = 48 * 1024;
+    uint8_t *img = random_image(len, 7);
+    memcpy(img, (const uint8_t[]){0x00, 0x10, 0x00, 0x20, 0x09, 0x01, 0x00, 0x08}, 8); /* SP, reset vector */
+    char flash[128], port[200];
+    snprintf(flash, sizeof flash, "%s/board.flash", x->dir);
+    snprintf(port, sizeof port, "sim:%s?flash=%s", part, flash);
+    sf_session *s;
+    sf_image *im;
+    assert_int_equal(sf_session_new(&s), SF_OK);
+    static char log[8192];
+    log[0] = 0;
+    sf_session_set_log(s, collect_log, log);
+    if (sf_session_open(s, port) != SF_OK)
+        fail_msg("open %s: %s", port, sf_session_last_error(s));
+    assert_int_equal(sf_image_new(&im), SF_OK);
+    assert_int_equal(sf_image_add(im, 0x08000000, img, len), SF_OK);
+    if (sf_session_write_image(s, im, SF_WRITE_VERIFY) != SF_OK)
+        fail_msg("write: %s\n%s", sf_session_last_error(s), log);
+    if ((strstr(log, "loading the stub") != NULL) != stub)
+        fail_msg("%s path expected:\n%s", stub ? "stub" : "ROM", log);
+    sf_session_free(s); /* the board saves its flash file */
+    sf_image_free(im);
+
+    sim_options opt = {.boot0 = true, .flash_file = flash};
+    x->board = bh_board_opts(part, &opt);
+    x->pty = sim_pty_open(x->board, NULL);
+    assert_non_null(x->pty);
+    x->flash_size = sim_part_flash_size(sim_board_part(x->board));
+    RUN_OK(x, "-b", "115200", "-r", file_in(x, "back.bin"), "-S", "0x08000000:49152");
+    size_t blen;
+    uint8_t *back = bh_load_file(file_in(x, "back.bin"), &blen);
+    assert_int_equal(blen, len);
+    assert_memory_equal(back, img, len);
+    free(back);
+    free(img);
+}
+
+static void test_stub_f105_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32f105vc", true); }
+static void test_stub_f205_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32f205rg", true); }
+static void test_stub_g431_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32g431rb", true); }
+static void test_rom_l053_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32l053r8", false); }
 
 static void test_write_at_offset_in_bank2(void **state)
 {
@@ -378,6 +447,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_hd, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_f105_read_back, setup_dir, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_f205_read_back, setup_dir, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_g431_read_back, setup_dir, teardown),
+        cmocka_unit_test_setup_teardown(test_rom_l053_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_hd_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_write_at_offset_in_bank2, setup_xl, teardown),

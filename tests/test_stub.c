@@ -140,14 +140,15 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
     memcpy(img, image, image_len);
     /* The F1 and F3 stubs run their USART from 64 MHz (BRR 556 gives 115108 baud, 0.1% from
      * 115200), the F4 and F7 stubs from 84 MHz, the L4 and G4 stubs from 80 MHz, the WB's from
-     * 64 MHz (and the H7's), the G0's, L0's and L1's from 16 MHz (the F0's from 48 MHz). Ring
+     * 64 MHz (and the H7's), the G0's, L0's and L1's from 16 MHz (the F0's from 48 MHz; the F1
+     * connectivity line's from 36 MHz; the F2's USART1 from 42, APB2 being halved there). Ring
      * and inflater window go right after it. */
     static const uint32_t clock[SFI_FAMILY_COUNT] = {
         [SFI_FAMILY_F1] = 64000000, [SFI_FAMILY_F0] = 48000000, [SFI_FAMILY_F3] = 64000000,
         [SFI_FAMILY_F4] = 84000000, [SFI_FAMILY_F7] = 84000000, [SFI_FAMILY_L4] = 80000000,
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
         [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
-        [SFI_FAMILY_F0S] = 48000000,
+        [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
     };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -1015,6 +1016,33 @@ static void test_stub_f7(void **state)
     run_stub_session("stm32f746ng");
 }
 
+/* Issue 17 item 5: the connectivity line's stub (its own PLL set-up: with the F103's x16 the
+ * simulated F105 stays on HSI and the stub is deaf), the F2's (the F4's files, its slower
+ * buses) and the G4 stub on the G431. */
+static void test_stub_f105(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f105vc");
+}
+
+static void test_stub_f205(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f205rg");
+}
+
+static void test_stub_g431(void **state)
+{
+    (void)state;
+    run_stub_session("stm32g431rb");
+}
+
+static void test_erase_write_f205(void **state)
+{
+    (void)state;
+    erase_write_f4("stm32f205rg", 0x080E0000);
+}
+
 static void test_stub_hd(void **state)
 {
     (void)state;
@@ -1098,6 +1126,10 @@ int main(void)
         cmocka_unit_test(test_erase_write_h743),
         cmocka_unit_test(test_h7_dma_does_not_reach_the_dtcm),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
+        cmocka_unit_test(test_stub_f105),
+        cmocka_unit_test(test_stub_f205),
+        cmocka_unit_test(test_erase_write_f205),
+        cmocka_unit_test(test_stub_g431),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
