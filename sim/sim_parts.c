@@ -115,6 +115,21 @@ static const struct sim_part parts[] = {
         .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS, .family = SFI_FAMILY_F1CL,
     },
     {
+        /* The same chip in 64 pins: the name issue 17 gives it. */
+        .name = "stm32f105rc",
+        .description = "STM32F105RC, the 64-pin package (as stm32f105vc; it lacks PD5/PD6, so its ROM answers on USART1 only)",
+        .pid = 0x418, .bl_version = 0x22,
+        .commands = cmds_v22, .ncommands = sizeof cmds_v22,
+        .flash_base = 0x08000000, .flash_size = 256 * 1024, .page_size = 2048, .bank2_base = 0,
+        .ram_base = 0x20000000, .ram_size = 64 * 1024, .bl_ram_start = 0x20001000,
+        .sysmem_base = 0x1FFFB000, .sysmem_size = 0x4800,
+        .optbytes_base = 0x1FFFF800, .optbytes_size = 16,
+        .flash_size_reg = 0x1FFFF7E0, .uid_reg = 0x1FFFF7E8, .cpuid = CORTEX_M3_R1P1,
+        .wrp_pages_per_bit = 2, .rdp_level0 = F1_RDP_LEVEL0,
+        .program_ns = F103_PROGRAM_NS, .page_erase_ns = F103_PAGE_ERASE_NS,
+        .mass_erase_ns = F103_MASS_ERASE_NS, .rom_startup_ns = F103_ROM_STARTUP_NS, .family = SFI_FAMILY_F1CL,
+    },
+    {
         /* WRP: 16 bits (WRP0, WRP1), one per 4 KiB = 4 pages (RM0091 4.1.3). */
         .name = "stm32f030r8",
         .description = "STM32F030x8 (64 KiB, 1 KiB pages, 8 KiB RAM, bootloader V3.1; the stub of stored blocks)",
