@@ -299,13 +299,18 @@ def write_stub(records, h_path, c_path):
     h += ["", "/* The stubs as stub/embed.c writes them. */"]
     for r in records:
         h += [f"extern const unsigned char sfs_stub_image_{r['id']}[];",
-              f"extern const size_t sfs_stub_image_{r['id']}_len;"]
+              f"extern const size_t sfs_stub_image_{r['id']}_len;",
+              f"extern const unsigned char sfs_boot1_image_{r['id']}[];",
+              f"extern const size_t sfs_boot1_image_{r['id']}_len;"]
     h += ["""
-/* A family's stub: its image and where it goes. */
+/* A family's stub: its image and where it goes; its first stage (stub/boot1.c, SFB_OFFSET
+ * above the stub; boot1_len 0 where the build has none). */
 typedef struct sfs_stub {
     const unsigned char *image;
     const size_t *len;
     uint32_t load;
+    const unsigned char *boot1;
+    const size_t *boot1_len;
 } sfs_stub;
 
 /* Indexed by enum sfi_family_id. */
@@ -314,7 +319,7 @@ extern const sfs_stub sfs_stubs[SFI_FAMILY_COUNT];
     c = [HEADER.format(name="stub_images.c"), '#include "stub_image.h"\n',
          "const sfs_stub sfs_stubs[SFI_FAMILY_COUNT] = {"]
     c += [f"    [{enum_name('SFI_FAMILY', r['id'])}] = {{sfs_stub_image_{r['id']}, &sfs_stub_image_{r['id']}_len,"
-          f" SFS_LOAD_{r['id'].upper()}}}," for r in records]
+          f" SFS_LOAD_{r['id'].upper()}, sfs_boot1_image_{r['id']}, &sfs_boot1_image_{r['id']}_len}}," for r in records]
     c += ["};"]
     for path, lines in ((h_path, h), (c_path, c)):
         with open(path, "w") as out:

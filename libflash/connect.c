@@ -164,7 +164,8 @@ sf_error sf_session_after_reset(sf_session *s)
 }
 
 /* The ROM answers a sync byte within a few ms once it runs (2.6 s after a reset at worst,
- * AN2606): ask it briefly, then look for a stub a dead host left, then wait out the rest. */
+ * AN2606): ask it briefly, then look for a stub a dead host left, then for a first stage one
+ * left (it is reset into the ROM), then wait out the rest. */
 sf_error sf_session_find_chip(sf_session *s)
 {
     sf_error e = sf_session_connect(s, 600);
@@ -173,6 +174,7 @@ sf_error sf_session_find_chip(sf_session *s)
             e = sf_stub_adopt(s);
         } else if ((e = connect_where_left(s)) != SF_OK) {
             s->err[0] = 0;
+            sf_stub_reset_first_stage(s);
             e = sf_session_connect(s, 2400);
         }
     }

@@ -133,6 +133,15 @@ size_t sf_stub_rates(const sf_session *s, uint32_t out[SF_STUB_RATES_MAX]);
 /* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the
  * reason in the session's error) when it cannot run and the ROM still answers. */
 sf_error sf_stub_start(sf_session *s);
+/* stub_first_stage.c: the first stage through the ROM, then the stub (fast: its image at
+ * rate; slow: at the ROM's) through it. SF_OK: *at is the rate the stub starts at, *sent the
+ * image it runs. SF_ERR_UNSUPPORTED: the first stage cannot run here, the ROM still answers.
+ * Other errors: the ROM is gone. */
+/* stub_first_stage.c: a first stage a dead host left, in the middle of a transfer or waiting
+ * for one at any rate it may be at, asked to reset the chip into the ROM. */
+void sf_stub_reset_first_stage(sf_session *s);
+sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc_layout *slow, uint32_t rate,
+                                  uint32_t *at, const sc_layout **sent);
 /* The stub answered the sync byte (an_sync took the SOF): take over, fill s->chip. */
 sf_error sf_stub_adopt(sf_session *s);
 /* No answer to the sync byte: is a stub listening at the user's or the stub rate? */

@@ -99,19 +99,20 @@ static sf_error switch_baud(sf_session *s)
     return SF_OK;
 }
 
-static sf_error check_loaded(sf_session *s, const sc_layout *lay)
+/* Read back len bytes written at at through the ROM, writing damaged blocks again. */
+static sf_error check_loaded(sf_session *s, uint32_t at, const uint8_t *image, size_t len)
 {
     sf_session_log(s, SF_LOG_INFO, "the line is noisy: reading the stub back before starting it");
-    for (size_t off = 0; off < lay->image_len; off += 256) {
-        size_t n = lay->image_len - off < 256 ? lay->image_len - off : 256;
-        uint32_t addr = lay->load + (uint32_t)off;
+    for (size_t off = 0; off < len; off += 256) {
+        size_t n = len - off < 256 ? len - off : 256;
+        uint32_t addr = at + (uint32_t)off;
         sf_error e;
-        for (int t = 1; (e = sf_rom_verify_block(s, addr, lay->image + off, n)) == SF_ERR_VERIFY; t++) {
+        for (int t = 1; (e = sf_rom_verify_block(s, addr, image + off, n)) == SF_ERR_VERIFY; t++) {
             if (t == STUB_LOADS)
                 return sf_fail(&s->eb, SF_ERR_IO, "the stub reached RAM damaged %d times at 0x%08X (a noisy line); "
                                "nothing was erased", t, addr);
             sf_session_log(s, SF_LOG_WARNING, "the stub's block at 0x%08X reached RAM damaged: writing it again", addr);
-            if ((e = an_write(&s->link, addr, lay->image + off, n)))
+            if ((e = an_write(&s->link, addr, image + off, n)))
                 return e;
         }
         if (e)
@@ -120,39 +121,83 @@ static sf_error check_loaded(sf_session *s, const sc_layout *lay)
     return SF_OK;
 }
 
+/* The rate the stub is sent at through its first stage: the fastest the session wants that
+ * the USART's clock makes (the port is tried when the first stage runs); 0: no first stage
+ * (the rate stays the ROM's, a bridge fixes it, or the line has shown noise: the ROM's Write
+ * Memory then resends block by block, where one damaged byte costs the first stage all). */
+static uint32_t first_stage_rate(sf_session *s)
+{
+    static const uint32_t rates[] = AUTO_RATES;
+    const sfi_usart *u;
+    char why[200];
+    sf_errbuf quiet = {why, sizeof why};
+    if (s->stub_baud == 0 || sf_port_fixed_rate(s->port) || s->link.recoveries ||
+        sc_stub_usart(s->chip.device, s->usart, &u, &quiet) != SF_OK)
+        return 0;
+    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
+        uint32_t r = s->stub_baud == SF_STUB_BAUD_AUTO ? rates[i] : s->stub_baud;
+        if (r > s->rom_baud && sc_rate_possible(u->clock, r))
+            return r;
+        if (s->stub_baud != SF_STUB_BAUD_AUTO)
+            break;
+    }
+    return 0;
+}
+
 /* Load the stub through the ROM, start it and wait for its greeting. */
 static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
 {
     const sf_chip *c = &s->chip;
-    sc_layout lay;
-    sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &lay,
-                                &s->eb);
+    sc_layout lay, slow = {0};
+    uint32_t rate = first_stage_rate(s), at = s->rom_baud;
+    sf_error e = sc_layout_make(c->device, c->flash_size, rate ? rate : s->rom_baud, c->pid, c->bootloader_version,
+                                s->usart, &lay, &s->eb);
     if (e)
         return e;
-    *want_crc = lay.image_crc;
     unsigned usart = lay.usart;
-    sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X, to talk on USART%u", lay.image_len,
-                   lay.load, usart);
-    for (size_t off = 0; off < lay.image_len && e == SF_OK; off += 256) {
-        size_t n = lay.image_len - off < 256 ? lay.image_len - off : 256;
-        e = an_write(&s->link, lay.load + (uint32_t)off, lay.image + off, n);
+    const sc_layout *sent = NULL;
+    if (rate && lay.boot1_len) {
+        e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &slow,
+                           &s->eb);
+        if (e == SF_OK)
+            e = sf_stub_load_first_stage(s, &lay, &slow, rate, &at, &sent);
+        if (e == SF_ERR_UNSUPPORTED) { /* nothing started: the whole stub through the ROM */
+            sf_session_log(s, SF_LOG_INFO, "stub: %s", *s->err ? s->err : "no first stage here");
+            s->err[0] = 0;
+            e = SF_OK;
+        }
     }
-    /* Write Memory's XOR checksum passes two flipped bits in one position. A damaged stub that
-     * starts says so (its greeting's CRC), but damage in what runs before the greeting could
-     * hang it where only a reset helps. On a line that has shown noise (a command had to be
-     * repeated) the stub is read back before Go, and damaged blocks are written again. */
-    if (e == SF_OK && s->link.recoveries)
-        e = check_loaded(s, &lay);
-    sc_link *l = e ? NULL : new_link(s, s->rom_baud);
+    if (e == SF_OK && !sent) {
+        sent = &slow; /* at the ROM's rate, as it starts */
+        if (!slow.image)
+            e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &slow,
+                               &s->eb);
+        if (e == SF_OK)
+            sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X, to talk on USART%u", slow.image_len,
+                           slow.load, usart);
+        for (size_t off = 0; e == SF_OK && off < slow.image_len; off += 256) {
+            size_t n = slow.image_len - off < 256 ? slow.image_len - off : 256;
+            e = an_write(&s->link, slow.load + (uint32_t)off, slow.image + off, n);
+        }
+        /* Write Memory's XOR checksum passes two flipped bits in one position. A damaged stub
+         * that starts says so (its greeting's CRC), but damage in what runs before the greeting
+         * could hang it where only a reset helps. On a line that has shown noise (a command
+         * had to be repeated) the stub is read back before Go, and damaged blocks are written
+         * again. */
+        if (e == SF_OK && s->link.recoveries)
+            e = check_loaded(s, slow.load, slow.image, slow.image_len);
+        if (e == SF_OK && (e = an_go(&s->link, slow.load)) == SF_ERR_NACK) /* the ROM is still there */
+            e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader refused Go to the stub at 0x%08X", slow.load);
+    }
+    sc_link *l = e ? NULL : new_link(s, at);
     if (e == SF_OK && !l)
         e = sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
     if (e == SF_OK) {
-        memcpy(&l->params, lay.image + SFS_PARAMS_OFFSET, sizeof l->params);
-        e = an_go(&s->link, lay.load);
-        if (e == SF_ERR_NACK) /* the ROM is still there: write through it */
-            e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader refused Go to the stub at 0x%08X", lay.load);
+        memcpy(&l->params, sent->image + SFS_PARAMS_OFFSET, sizeof l->params);
+        *want_crc = sent->image_crc;
     }
     sc_layout_free(&lay);
+    sc_layout_free(&slow);
     if (e) {
         free(l);
         return e;
@@ -202,6 +247,10 @@ sf_error sf_stub_start(sf_session *s)
             s->stub = l;
             s->chip.stub_running = true;
             s->backend = &sf_backend_stub;
+            if (l->baud != s->rom_baud) { /* it started at its rate (its first stage took it there) */
+                sf_session_log(s, SF_LOG_INFO, "stub: now at %u baud", l->baud);
+                return SF_OK;
+            }
             return switch_baud(s);
         }
         sf_session_log(s, SF_LOG_WARNING, "the stub arrived damaged in RAM (CRC32 %08X, sent %08X): %s", l->image_crc,

@@ -188,6 +188,8 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
     out->ram_top = d->ram_end & ~7u;
     sc_put32(out->image, out->ram_top); /* initial stack pointer */
     out->image_crc = (uint32_t)crc32(0, out->image, (uInt)*k->len);
+    out->boot1 = k->boot1;
+    out->boot1_len = *k->boot1_len;
     return SF_OK;
 }
 
@@ -516,12 +518,14 @@ sf_error sc_info(sc_link *l)
     return SF_OK;
 }
 
-bool sc_baud_possible(const sc_link *l, uint32_t baud)
+bool sc_rate_possible(uint32_t clock, uint32_t baud)
 {
-    uint32_t brr = (l->params.uart_clock + baud / 2u) / baud;
-    double actual = brr ? (double)l->params.uart_clock / brr : 0;
+    uint32_t brr = baud ? (clock + baud / 2u) / baud : 0;
+    double actual = brr ? (double)clock / brr : 0;
     return brr >= 16 && brr <= 0xFFFF && actual / baud <= 1.02 && actual / baud >= 0.98;
 }
+
+bool sc_baud_possible(const sc_link *l, uint32_t baud) { return sc_rate_possible(l->params.uart_clock, baud); }
 
 sf_error sc_set_baud(sc_link *l, uint32_t baud)
 {

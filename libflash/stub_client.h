@@ -37,6 +37,8 @@ typedef struct sc_layout {
     size_t image_len;
     uint32_t image_crc;            /* CRC32 of what is loaded, as the stub's HELLO reports it */
     unsigned usart;                /* the USART it talks on */
+    const unsigned char *boot1;    /* the family's first stage (stub/boot1.c), to load at */
+    size_t boot1_len;              /* load + SFB_OFFSET; 0 where the build has none */
 } sc_layout;
 
 /* Lay the stub out in the RAM the device table leaves free ([ram_base, ram_end)): receive ring
@@ -49,6 +51,8 @@ sf_error sc_layout_make(const sf_device *d, uint32_t flash_size, uint32_t baud, 
  * the chip's bootloader does not listen on; SF_ERR_UNSUPPORTED where the table has no line. */
 sf_error sc_stub_usart(const sf_device *d, unsigned usart, const sfi_usart **out, sf_errbuf *eb);
 void sc_layout_free(sc_layout *l);
+/* Whether a USART clocked at clock Hz makes baud within 2% (BRR 16..0xFFFF). */
+bool sc_rate_possible(uint32_t clock, uint32_t baud);
 /* Whether the stub has a driver for this device. */
 bool sc_supports(const sf_device *d);
 /* The stub for the device: of its family's stubs (families/families.txt; the F0 has one for the

@@ -19,6 +19,8 @@ int main(int argc, char **argv)
     size_t n = 0;
     while ((c = fgetc(in)) != EOF)
         fprintf(out, "%s%s0x%02x", n ? "," : "", n % 12 ? " " : "\n    ", c), n++;
+    if (n == 0) /* an empty file (no first stage): C has no empty arrays */
+        fprintf(out, "0");
     fprintf(out, "\n};\nconst size_t %s_len = %zu;\n", argv[3], n);
     fclose(in);
     return fclose(out) == 0 ? 0 : 1;

@@ -126,4 +126,41 @@ struct sfs_params {
 };
 #define SFS_PARAMS_WORDS 18
 
+/* The first stage (boot1.c): a loader of a few hundred bytes that the host writes through the
+ * ROM instead of the whole stub, linked SFB_OFFSET above the stub's load address (the stub is
+ * at most 4 KiB), with its stack in the 1 KiB from there and a receive ring of SFB_RING bytes
+ * after that. Its parameters are a struct sfs_params (the USART, its DMA, the ring and the
+ * fast rate, as the stub's uart.c takes them) followed by a struct sfb_params. It sets the
+ * clock up, greets (SFB_HELLO) on the ROM's USART at the fast rate until the host talks, and
+ * takes the stub as one transfer: "LOAD", its length and CRC32 (little-endian words), the
+ * image, acknowledging every SFB_CHUNK bytes of it with SFB_ACK once it has taken them out of
+ * the ring (the host keeps at most SFB_WINDOW chunks unacknowledged). It answers SFB_OK and jumps to the stub (its vector table's SP and PC), or SFB_BAD
+ * and waits for the transfer again. The length SFB_BACK asks for a system reset, into the ROM
+ * bootloader again while BOOT0 is high (a line too noisy for one transfer: the host then
+ * loads the stub through the ROM's Write Memory, block by block). A byte that does not start
+ * "LOAD" means the host could not follow the fast rate: the first stage goes back to the
+ * ROM's rate, quietly (the rest of what the host sent is garbage there too), and greets with
+ * SFB_HELLO on each SFB_NUDGE the host sends there. */
+#define SFB_OFFSET 0x1000u
+#define SFB_SIZE 0x400u             /* code, parameters, its CRC and the stack */
+#define SFB_RING 0x400u
+#define SFB_PARAMS_MAGIC 0x31424653u /* "SFB1" */
+#define SFB_HELLO "SFB1"
+#define SFB_NUDGE 0x7F
+#define SFB_LOAD "LOAD"
+#define SFB_CHUNK 256u
+#define SFB_WINDOW 3u               /* chunks in flight: what the ring holds, with room to spare */
+#define SFB_ACK 'A'
+#define SFB_OK 'K'
+#define SFB_BAD 'E'
+#define SFB_BACK 0xFFFFFFFFu
+struct sfb_params {
+    unsigned int rom_brr;     /* the ROM's rate, where the host could not follow */
+    unsigned int load;        /* where the stub goes */
+    unsigned int max_len;     /* the most it takes: up to the first stage itself */
+    unsigned int self_len;    /* its own length: the CRC32 of that much of it follows it, so
+                               * that damage the ROM's XOR checksum let through is found (the
+                               * first stage then only takes SFB_BACK) */
+};
+
 #endif

@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* stub_first_stage.c - the stub loaded in two stages (stub/protocol.h, SFB_*): a first stage of
+ * about 800 bytes through the ROM's Write Memory (four blocks instead of sixteen), then the
+ * whole stub in one transfer at the stub's rate. The first stage greets at that rate; a host
+ * that cannot make it talks at the ROM's rate instead, the first stage follows it there, and
+ * the stub starts at the ROM's rate (it changes rate afterwards as before). A transfer the
+ * line keeps damaging ends in a reset into the ROM, which then takes the stub block by block. */
+#define _POSIX_C_SOURCE 200809L
+#include "session_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <zlib.h>
+
+#define FAST_HELLO_MS 250 /* Go's second ACK to the first stage's greeting at the new rate (it
+                           * greets again every few ms: a simulator's first start is slower) */
+#define HELLO_WAIT_MS 150 /* the first stage's greeting at the ROM's rate, */
+#define NUDGES 4          /* for each of this many nudges */
+#define SENDS 3           /* transfers the first stage may find damaged */
+
+/* The next byte from the first stage within ms that is not part of its greeting (the rest of
+ * one it was sending when the transfer began). */
+static sf_error answer_byte(sf_session *s, uint8_t *b, unsigned ms)
+{
+    uint64_t end = sf_now_ms() + ms;
+    for (;;) {
+        uint64_t now = sf_now_ms();
+        size_t got = 0;
+        if (now >= end)
+            return sf_fail(&s->eb, SF_ERR_TIMEOUT, "no answer from the first stage within %u ms", ms);
+        sf_error e = sf_port_read_eb(s->port, b, 1, &got, (unsigned)(end - now), &s->eb);
+        if (e)
+            return e;
+        if (got && !memchr(SFB_HELLO, *b, 4))
+            return SF_OK;
+    }
+}
+
+/* The transfer: "LOAD", length, CRC32, then the image in chunks, at most SFB_WINDOW of them
+ * unacknowledged (the first stage's ring holds that much); *answer is its verdict. */
+static sf_error send_stub(sf_session *s, const sc_layout *lay, uint32_t baud, uint8_t *answer)
+{
+    uint8_t head[12];
+    memcpy(head, SFB_LOAD, 4);
+    sc_put32(head + 4, (uint32_t)lay->image_len);
+    sc_put32(head + 8, (uint32_t)crc32(0, lay->image, (uInt)lay->image_len));
+    sf_error e = sf_port_flush_input(s->port);
+    if (e == SF_OK)
+        e = sf_port_write_eb(s->port, head, sizeof head, &s->eb);
+    /* A window's bytes at 11 bits each (8E1), and some; the CRC at the end: a few ms. */
+    unsigned wait = (unsigned)(SFB_WINDOW * SFB_CHUNK * 11u * 1000u / baud) + 300u;
+    size_t sent = 0, acked = 0;
+    while (e == SF_OK && acked + SFB_CHUNK <= lay->image_len) {
+        while (e == SF_OK && sent < lay->image_len && sent - acked < SFB_WINDOW * SFB_CHUNK) {
+            size_t n = lay->image_len - sent < SFB_CHUNK ? lay->image_len - sent : SFB_CHUNK;
+            e = sf_port_write_eb(s->port, lay->image + sent, n, &s->eb);
+            sent += n;
+        }
+        if (e == SF_OK && (e = answer_byte(s, answer, wait)) == SF_OK) {
+            if (*answer != SFB_ACK)
+                return SF_OK; /* a verdict before the end: SFB_BAD for the length */
+            acked += SFB_CHUNK;
+        }
+    }
+    while (e == SF_OK && sent < lay->image_len) { /* the rest, under a chunk */
+        size_t n = lay->image_len - sent;
+        e = sf_port_write_eb(s->port, lay->image + sent, n, &s->eb);
+        sent += n;
+    }
+    if (e == SF_OK)
+        e = answer_byte(s, answer, wait);
+    return e;
+}
+
+/* The stub to the first stage at baud, sent again if it arrived damaged; SF_OK once it ran. */
+static sf_error transfer(sf_session *s, const sc_layout *lay, uint32_t baud)
+{
+    for (int t = 1;; t++) {
+        uint8_t a = 0;
+        sf_error e = send_stub(s, lay, baud, &a);
+        if (e)
+            return e;
+        if (a == SFB_OK)
+            return SF_OK;
+        if (a != SFB_BAD || t == SENDS)
+            return sf_fail(&s->eb, SF_ERR_PROTOCOL, "the stub's first stage answered 0x%02X", a);
+        sf_session_log(s, SF_LOG_WARNING, "the stub reached the first stage damaged: sending it again");
+    }
+}
+
+/* Its greeting: "SFB1" among what arrives within ms (skipping what a wrong rate garbled). */
+static bool greeted(sf_session *s, unsigned ms)
+{
+    const char *hello = SFB_HELLO;
+    uint8_t buf[64];
+    size_t matched = 0;
+    uint64_t end = sf_now_ms() + ms;
+    while (matched < 4 && sf_now_ms() < end) {
+        size_t got = 0;
+        if (sf_port_read_some_eb(s->port, buf, sizeof buf, &got, (unsigned)(end - sf_now_ms() + 1), NULL) &&
+            !got)
+            continue;
+        for (size_t i = 0; i < got && matched < 4; i++)
+            matched = buf[i] == (uint8_t)hello[matched] ? matched + 1 : buf[i] == (uint8_t)hello[0];
+    }
+    return matched == 4;
+}
+
+/* At the ROM's rate, where the first stage went when what the host sent at the fast rate came
+ * as garbage: its greeting, for a nudge (sent again a few times, in case the first one met
+ * the tail of that garbage). */
+static sf_error greeting_at_rom_rate(sf_session *s)
+{
+    sf_error e = sf_port_set_format_eb(s->port, s->rom_baud, true, &s->eb);
+    for (int t = 0; e == SF_OK && t < NUDGES; t++) {
+        uint8_t nudge = SFB_NUDGE;
+        if ((e = sf_port_flush_input(s->port)) || (e = sf_port_write_eb(s->port, &nudge, 1, &s->eb)))
+            break;
+        if (greeted(s, HELLO_WAIT_MS))
+            return SF_OK;
+    }
+    return e ? e : sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting from the first stage at %u baud", s->rom_baud);
+}
+
+/* SFB_BACK at the fast rate and at the ROM's (the first stage is at one of them): a reset. */
+static void back_to_rom(sf_session *s, uint32_t rate)
+{
+    uint8_t back[12];
+    memcpy(back, SFB_LOAD, 4);
+    sc_put32(back + 4, SFB_BACK);
+    sc_put32(back + 8, 0);
+    uint32_t rates[2] = {rate, s->rom_baud};
+    for (int i = 0; i < 2; i++)
+        if (sf_port_set_format_eb(s->port, rates[i], true, NULL) == SF_OK) {
+            sf_port_write_eb(s->port, back, sizeof back, NULL);
+            sc_sleep_ms(20); /* out of the adapter before the rate changes */
+        }
+    sf_port_flush_input(s->port);
+}
+
+void sf_stub_reset_first_stage(sf_session *s)
+{
+    static const uint8_t fill[512]; /* completes a transfer it was in the middle of */
+    uint8_t back[12];
+    memcpy(back, SFB_LOAD, 4);
+    sc_put32(back + 4, SFB_BACK);
+    sc_put32(back + 8, 0);
+    uint32_t rates[SF_STUB_RATES_MAX + 1];
+    size_t n = sf_stub_rates(s, rates);
+    rates[n++] = s->baud;
+    for (size_t i = 0; i < n; i++) {
+        if (rates[i] == 0 || rates[i] == SF_STUB_BAUD_AUTO ||
+            sf_port_set_format_eb(s->port, rates[i], true, NULL) != SF_OK)
+            continue;
+        for (size_t k = 0; k < (SFB_OFFSET + sizeof back) / sizeof fill + 1; k++)
+            sf_port_write_eb(s->port, fill, sizeof fill, NULL);
+        sc_sleep_ms(5);
+        sf_port_write_eb(s->port, back, sizeof back, NULL);
+        sc_sleep_ms(10);
+    }
+    sf_port_set_format_eb(s->port, s->baud, true, NULL);
+    sf_port_flush_input(s->port);
+}
+
+sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc_layout *slow, uint32_t rate,
+                                  uint32_t *at, const sc_layout **sent)
+{
+    const sf_device *d = s->chip.device;
+    uint32_t b1 = fast->load + SFB_OFFSET, ring = b1 + SFB_SIZE;
+    uint8_t img[SFB_SIZE]; /* the first stage and its CRC (boot1.ld: the stack has the rest) */
+    size_t len = (fast->boot1_len + 3u) & ~(size_t)3;
+    struct sfs_params p, have;
+    if (!fast->boot1_len || len + 4u > sizeof img || ring + SFB_RING > d->ram_end)
+        return SF_ERR_UNSUPPORTED; /* no first stage, or no room for it and its ring */
+    memset(img, 0, sizeof img);
+    memcpy(img, fast->boot1, fast->boot1_len);
+    memcpy(&have, img + SFS_PARAMS_OFFSET, sizeof have);
+    if (have.magic != SFB_PARAMS_MAGIC)
+        return SF_ERR_UNSUPPORTED;
+    /* The stub's USART and DMA parameters at the fast rate, with the first stage's ring. */
+    memcpy(&p, fast->image + SFS_PARAMS_OFFSET, sizeof p);
+    p.magic = SFB_PARAMS_MAGIC;
+    p.ring = ring;
+    p.ring_size = SFB_RING;
+    struct sfb_params bp = {(p.uart_clock + s->rom_baud / 2u) / s->rom_baud, fast->load, SFB_OFFSET, (uint32_t)len};
+    memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
+    memcpy(img + SFS_PARAMS_OFFSET + sizeof p, &bp, sizeof bp);
+    sc_put32(img + len, (uint32_t)crc32(0, img, (uInt)len)); /* what it checks itself against */
+    len += 4;
+    sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X through its first stage (%zu bytes at "
+                   "0x%08X) at %u baud, to talk on USART%u", fast->image_len, fast->load, len, b1, rate, fast->usart);
+    sf_error e = SF_OK;
+    for (size_t off = 0; off < len && e == SF_OK; off += 256)
+        e = an_write(&s->link, b1 + (uint32_t)off, img + off, len - off < 256 ? len - off : 256);
+    if (e == SF_OK && (e = an_go(&s->link, b1)) == SF_ERR_NACK)
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader refused Go to the stub's first stage at 0x%08X", b1);
+    if (e)
+        return e;
+    /* From here the ROM is gone: the first stage listens at rate. */
+    e = sf_port_set_format_eb(s->port, rate, true, &s->eb);
+    if (e == SF_OK && !greeted(s, FAST_HELLO_MS))
+        e = sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting within %u ms", FAST_HELLO_MS);
+    if (e == SF_OK) {
+        e = transfer(s, fast, rate);
+        if (e == SF_OK) {
+            *at = rate;
+            *sent = fast;
+            return SF_OK;
+        }
+    }
+    sf_session_log(s, SF_LOG_INFO, "stub: no answer at %u baud (%s): sending it at %u", rate, s->err, s->rom_baud);
+    s->err[0] = 0;
+    if ((e = greeting_at_rom_rate(s)) == SF_OK && (e = transfer(s, slow, s->rom_baud)) == SF_OK) {
+        *at = s->rom_baud;
+        *sent = slow;
+        return SF_OK;
+    }
+    /* Heard, but the stub did not get through in one piece: a noisy line. A reset takes the
+     * chip back to the ROM (BOOT0 is high), whose Write Memory goes block by block. */
+    char why[sizeof s->err];
+    snprintf(why, sizeof why, "%s", *s->err ? s->err : "no answer");
+    back_to_rom(s, rate);
+    s->err[0] = 0;
+    if (an_sync(&s->link, 2000) == SF_OK && !s->link.stub_greeting) {
+        sf_session_log(s, SF_LOG_WARNING, "the stub's first stage could not take the stub (%s): loading it through "
+                       "the ROM", why);
+        return SF_ERR_UNSUPPORTED;
+    }
+    sf_port_set_format_eb(s->port, s->rom_baud, true, NULL);
+    return sf_fail(&s->eb, SF_ERR_TIMEOUT, "the stub's first stage did not answer on USART%u (at %u or %u baud) and "
+                   "the bootloader no longer answers: if this board reaches the bootloader on another USART (a "
+                   "Nucleo's ST-LINK port is usually USART2), reset it with BOOT0 high and retry with --usart N; "
+                   "else retry with --no-stub (nothing was erased)", fast->usart, rate, s->rom_baud);
+}
