@@ -174,8 +174,11 @@ sf_error sf_session_find_chip(sf_session *s)
             e = sf_stub_adopt(s);
         } else if ((e = connect_where_left(s)) != SF_OK) {
             s->err[0] = 0;
-            sf_stub_reset_first_stage(s);
             e = sf_session_connect(s, 2400);
+            /* Silent at every rate: perhaps a first stage a dead host left in the middle of a
+             * transfer. A port that does not take the reset request keeps this error. */
+            if (e == SF_ERR_TIMEOUT && sf_stub_reset_first_stage(s))
+                e = sf_session_connect(s, 2400);
         }
     }
     return e;

@@ -138,8 +138,9 @@ sf_error sf_stub_start(sf_session *s);
  * image it runs. SF_ERR_UNSUPPORTED: the first stage cannot run here, the ROM still answers.
  * Other errors: the ROM is gone. */
 /* stub_first_stage.c: a first stage a dead host left, in the middle of a transfer or waiting
- * for one at any rate it may be at, asked to reset the chip into the ROM. */
-void sf_stub_reset_first_stage(sf_session *s);
+ * for one at any rate it may be at, asked to reset the chip into the ROM. False if the port
+ * did not take what was written (nobody reads it: nothing is there). */
+bool sf_stub_reset_first_stage(sf_session *s);
 sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc_layout *slow, uint32_t rate,
                                   uint32_t *at, const sc_layout **sent);
 /* The stub answered the sync byte (an_sync took the SOF): take over, fill s->chip. */

@@ -138,9 +138,9 @@ static void back_to_rom(sf_session *s, uint32_t rate)
     sf_port_flush_input(s->port);
 }
 
-void sf_stub_reset_first_stage(sf_session *s)
+bool sf_stub_reset_first_stage(sf_session *s)
 {
-    static const uint8_t fill[512]; /* completes a transfer it was in the middle of */
+    static const uint8_t fill[64]; /* completes a transfer it was in the middle of */
     uint8_t back[12];
     memcpy(back, SFB_LOAD, 4);
     sc_put32(back + 4, SFB_BACK);
@@ -148,18 +148,27 @@ void sf_stub_reset_first_stage(sf_session *s)
     uint32_t rates[SF_STUB_RATES_MAX + 1];
     size_t n = sf_stub_rates(s, rates);
     rates[n++] = s->baud;
-    for (size_t i = 0; i < n; i++) {
+    bool all = true;
+    for (size_t i = 0; all && i < n; i++) {
         if (rates[i] == 0 || rates[i] == SF_STUB_BAUD_AUTO ||
             sf_port_set_format_eb(s->port, rates[i], true, NULL) != SF_OK)
             continue;
-        for (size_t k = 0; k < (SFB_OFFSET + sizeof back) / sizeof fill + 1; k++)
-            sf_port_write_eb(s->port, fill, sizeof fill, NULL);
-        sc_sleep_ms(5);
-        sf_port_write_eb(s->port, back, sizeof back, NULL);
-        sc_sleep_ms(10);
+        /* A port nobody reads (a pseudo-terminal without its other end) does not take them:
+         * the first write that times out ends the attempt. */
+        bool taken = true;
+        size_t pieces = (SFB_OFFSET + sizeof back) / sizeof fill + 1;
+        for (size_t k = 0; taken && k < pieces; k++)
+            taken = sf_port_write_eb(s->port, fill, sizeof fill, NULL) == SF_OK;
+        if (!taken || sf_port_write_eb(s->port, back, sizeof back, NULL) != SF_OK) {
+            all = false;
+            break;
+        }
+        /* Out of the adapter at this rate before the next one is set: 11 bits a byte. */
+        sc_sleep_ms((unsigned)((pieces * sizeof fill + sizeof back) * 11u * 1000u / rates[i]) + 20u);
     }
     sf_port_set_format_eb(s->port, s->baud, true, NULL);
     sf_port_flush_input(s->port);
+    return all;
 }
 
 sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc_layout *slow, uint32_t rate,
