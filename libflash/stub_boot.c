@@ -148,17 +148,16 @@ static uint32_t first_stage_rate(sf_session *s)
 static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
 {
     const sf_chip *c = &s->chip;
-    sc_layout lay, slow = {0};
+    sc_layout lay = {0}, slow; /* the stub starting at the first stage's rate, and at the ROM's */
     uint32_t rate = first_stage_rate(s), at = s->rom_baud;
-    sf_error e = sc_layout_make(c->device, c->flash_size, rate ? rate : s->rom_baud, c->pid, c->bootloader_version,
-                                s->usart, &lay, &s->eb);
+    sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &slow,
+                                &s->eb);
     if (e)
         return e;
-    unsigned usart = lay.usart;
+    unsigned usart = slow.usart;
     const sc_layout *sent = NULL;
-    if (rate && lay.boot1_len) {
-        e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &slow,
-                           &s->eb);
+    if (rate && slow.boot1_len) {
+        e = sc_layout_make(c->device, c->flash_size, rate, c->pid, c->bootloader_version, s->usart, &lay, &s->eb);
         if (e == SF_OK)
             e = sf_stub_load_first_stage(s, &lay, &slow, rate, &at, &sent);
         if (e == SF_ERR_UNSUPPORTED) { /* nothing started: the whole stub through the ROM */
@@ -169,12 +168,8 @@ static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
     }
     if (e == SF_OK && !sent) {
         sent = &slow; /* at the ROM's rate, as it starts */
-        if (!slow.image)
-            e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &slow,
-                               &s->eb);
-        if (e == SF_OK)
-            sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X, to talk on USART%u", slow.image_len,
-                           slow.load, usart);
+        sf_session_log(s, SF_LOG_INFO, "loading the stub: %zu bytes at 0x%08X, to talk on USART%u", slow.image_len,
+                       slow.load, usart);
         for (size_t off = 0; e == SF_OK && off < slow.image_len; off += 256) {
             size_t n = slow.image_len - off < 256 ? slow.image_len - off : 256;
             e = an_write(&s->link, slow.load + (uint32_t)off, slow.image + off, n);

@@ -122,13 +122,19 @@ static sf_error greeting_at_rom_rate(sf_session *s)
     return e ? e : sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting from the first stage at %u baud", s->rom_baud);
 }
 
+/* "LOAD" with the length SFB_BACK: the request for a reset into the ROM. */
+static void back_request(uint8_t back[12])
+{
+    memcpy(back, SFB_LOAD, 4);
+    sc_put32(back + 4, SFB_BACK);
+    sc_put32(back + 8, 0);
+}
+
 /* SFB_BACK at the fast rate and at the ROM's (the first stage is at one of them): a reset. */
 static void back_to_rom(sf_session *s, uint32_t rate)
 {
     uint8_t back[12];
-    memcpy(back, SFB_LOAD, 4);
-    sc_put32(back + 4, SFB_BACK);
-    sc_put32(back + 8, 0);
+    back_request(back);
     uint32_t rates[2] = {rate, s->rom_baud};
     for (int i = 0; i < 2; i++)
         if (sf_port_set_format_eb(s->port, rates[i], true, NULL) == SF_OK) {
@@ -142,9 +148,7 @@ bool sf_stub_reset_first_stage(sf_session *s)
 {
     static const uint8_t fill[64]; /* completes a transfer it was in the middle of */
     uint8_t back[12];
-    memcpy(back, SFB_LOAD, 4);
-    sc_put32(back + 4, SFB_BACK);
-    sc_put32(back + 8, 0);
+    back_request(back);
     uint32_t rates[SF_STUB_RATES_MAX + 1];
     size_t n = sf_stub_rates(s, rates);
     rates[n++] = s->baud;
