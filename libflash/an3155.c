@@ -49,10 +49,52 @@ static sf_error address(an_link *l, uint32_t a, const char *what)
     return e ? e : answer(l, ACK_MS, what);
 }
 
+/* Bytes until the line has been quiet up to the deadline (sf_now_ms); the last one in *last. */
+static sf_error drain_until(an_link *l, uint64_t deadline, uint8_t *last, bool *any)
+{
+    char why[160];
+    sf_errbuf local = {why, sizeof why};
+    for (uint64_t now; (now = sf_now_ms()) < deadline;) {
+        uint8_t b;
+        sf_error e = sf_port_read_eb(l->port, &b, 1, NULL, (unsigned)(deadline - now), &local);
+        if (e == SF_ERR_IO)
+            return sf_fail(l->eb, e, "%s", why);
+        if (e == SF_OK)
+            *last = b, *any = true;
+    }
+    return SF_OK;
+}
+
+/* More than one 0x7F went out before an answer came: on a slow link (a radio modem, a TCP
+ * bridge, a chip still starting) the answer may be to an earlier one, answers to later ones may
+ * still be on their way, and the ROM may hold the last 0x7F as the first byte of a command, so
+ * that the next command is taken as garbage. rtt_bound is the longest the link can have taken
+ * (from the first 0x7F to the answer). Let what is in flight arrive, then put the ROM in a
+ * known state: one 0x7F completes a held byte (NACK), or is held itself and a second one
+ * completes it. */
+static sf_error settle(an_link *l, unsigned rtt_bound)
+{
+    uint8_t b = 0;
+    bool any = false;
+    sf_error e = drain_until(l, sf_now_ms() + rtt_bound, &b, &any);
+    for (int i = 0; e == SF_OK && i < 2; i++) {
+        uint8_t s = 0x7F;
+        if ((e = send(l, &s, 1)))
+            return e;
+        any = false;
+        if ((e = drain_until(l, sf_now_ms() + rtt_bound, &b, &any)) == SF_OK && any)
+            return b == AN_ACK || b == AN_NACK
+                       ? SF_OK
+                       : sf_fail(l->eb, SF_ERR_PROTOCOL, "sync: expected ACK (0x79) or NACK (0x1F), got 0x%02X", b);
+    }
+    return e ? e : sf_fail(l->eb, SF_ERR_TIMEOUT, "sync: the bootloader stopped answering 0x7F");
+}
+
 sf_error an_sync(an_link *l, unsigned total_ms)
 {
-    uint64_t deadline = sf_now_ms() + total_ms;
-    unsigned wait = 50;
+    uint64_t first = sf_now_ms(), deadline = first + total_ms;
+    /* The first wait covers the link's round trip as measured earlier, if it was. */
+    unsigned wait = l->rtt_known && 2 * l->rtt_ms + 20 > 50 ? 2 * l->rtt_ms + 20 : 50, sent = 0;
     do {
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
@@ -61,6 +103,8 @@ sf_error an_sync(an_link *l, unsigned total_ms)
         sf_error e = send(l, &s, 1);
         if (e != SF_OK)
             return e;
+        uint64_t sent_at = sf_now_ms();
+        sent++;
         uint8_t b;
         char why[160];
         sf_errbuf local = {why, sizeof why};
@@ -70,10 +114,19 @@ sf_error an_sync(an_link *l, unsigned total_ms)
         if (e == SF_OK) {
             /* ACK: synchronised now. NACK: it already was and took 0x7F as a bad command. */
             if (b == AN_ACK || b == AN_NACK) {
-                sf_port_flush_input(l->port);
+                uint64_t now = sf_now_ms();
                 l->stub_greeting = false;
                 l->fresh_sync = b == AN_ACK;
-                return SF_OK;
+                if (sent == 1) {
+                    l->rtt_ms = (unsigned)(now - sent_at);
+                    l->rtt_known = true;
+                    sf_port_flush_input(l->port);
+                    return SF_OK;
+                }
+                uint64_t bound = now - first + 1;
+                if (l->rtt_known && 2 * l->rtt_ms + 20 < bound)
+                    bound = 2 * l->rtt_ms + 20;
+                return settle(l, (unsigned)(bound > 3000 ? 3000 : bound));
             }
             /* Our RAM stub answers 0x7F with its greeting frame: leave the rest of it unread. */
             if (b == AN_STUB_SOF) {

@@ -121,6 +121,13 @@ static uint8_t *pattern(size_t len, unsigned seed)
     return p;
 }
 
+/* A call's result, and the session's message when it is not the one wanted. */
+static void expect(struct fx *x, sf_error got, sf_error want, const char *what)
+{
+    if (got != want)
+        fail_msg("%s: %d, wanted %d: %s", what, got, want, sf_session_last_error(x->s));
+}
+
 static void write_ok(struct fx *x, const sf_image *img)
 {
     if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
@@ -270,17 +277,17 @@ static void test_readout_protection(void **state)
     sf_image *ia = image_of(a, 2048, 0x08000000);
     open_ok(x);
     write_ok(x, ia);
-    assert_int_equal(sf_session_readout_protect(x->s), SF_OK);
+    expect(x, sf_session_readout_protect(x->s), SF_OK, "readout protect");
     sf_session_close(x->s);
     open_ok(x);
     sf_chip chip = SF_CHIP_INIT;
-    sf_session_chip(x->s, &chip);
+    expect(x, sf_session_chip(x->s, &chip), SF_OK, "chip");
     assert_true(chip.protection.readout);
-    assert_int_equal(sf_session_write_image(x->s, ia, 0), SF_ERR_PROTECTED);
+    expect(x, sf_session_write_image(x->s, ia, 0), SF_ERR_PROTECTED, "write while protected");
     assert_non_null(strstr(sf_session_last_error(x->s), "unprotect --readout"));
-    assert_int_equal(sf_session_read(x->s, 0x08000000, buf, 16), SF_ERR_PROTECTED);
-    assert_int_equal(sf_session_readout_unprotect(x->s), SF_OK);
-    sf_session_chip(x->s, &chip);
+    expect(x, sf_session_read(x->s, 0x08000000, buf, 16), SF_ERR_PROTECTED, "read while protected");
+    expect(x, sf_session_readout_unprotect(x->s), SF_OK, "readout unprotect");
+    expect(x, sf_session_chip(x->s, &chip), SF_OK, "chip");
     assert_false(chip.protection.readout);
     uint8_t *f = board_flash(x);
     for (int i = 0; i < 2048; i++)
@@ -688,5 +695,7 @@ int main(void)
      * watches are the same for every part, and under it a part costs seconds. */
     if (getenv("SESSION_SKIP"))
         cmocka_set_skip_filter(getenv("SESSION_SKIP"));
+    if (getenv("SESSION_ONLY")) /* to run one test while chasing it */
+        cmocka_set_test_filter(getenv("SESSION_ONLY"));
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }

@@ -303,6 +303,24 @@ static void *delay_once_the_stub_runs(void *arg)
     return NULL;
 }
 
+/* A link whose answers take 150 ms from the first byte on (a radio modem, a TCP bridge): the
+ * host sends 0x7F again before the first answer is back, and the ROM holds the extra 0x7F as
+ * half a command. Without settling that, every Get that followed was NACKed and the board was
+ * never identified. Identified, then written and verified through the ROM. */
+static void test_slow_link_from_the_first_byte(void **state)
+{
+    sim_options opt = {.boot0 = true, .faults = {.reply_delay_ms = 150}};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    size_t n = 1024;
+    uint8_t *img = bh_firmware(n, 23, 0x08000000);
+    save(x, "a.bin", img, n);
+    assert_int_equal(stubflash(x, "info", NULL), 0);
+    assert_true(pb_log_has(x, "PID 0x414"));
+    assert_int_equal(stubflash(x, "--no-stub", "--no-backup", "write", pb_file(x, "a.bin"), NULL), 0);
+    expect_flash(x, img, n);
+    free(img);
+}
+
 /* Every request to the stub is sent again before its answer arrives: the late answers are
  * matched to their requests, and a stream whose ZBEGIN went out twice is not taken for an
  * interrupted one (the stub closes and reopens it: test_stub). */
@@ -567,6 +585,7 @@ int main(void)
         cmocka_unit_test_teardown(test_rom_pll_left_on_f746, teardown),
         cmocka_unit_test_teardown(test_resume_after_the_host_dies, teardown),
         cmocka_unit_test_teardown(test_interrupted_write_hands_the_chip_back, teardown),
+        cmocka_unit_test_teardown(test_slow_link_from_the_first_byte, teardown),
         cmocka_unit_test_teardown(test_late_answers_from_the_stub, teardown),
         cmocka_unit_test_teardown(test_late_acks_in_the_middle_of_a_stream, teardown),
         cmocka_unit_test(test_usart2_over_a_pty),
