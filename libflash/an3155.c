@@ -34,11 +34,22 @@ static sf_error answer(an_link *l, unsigned ms, const char *what)
     return sf_fail(l->eb, SF_ERR_PROTOCOL, "%s: expected ACK (0x79) or NACK (0x1F), got 0x%02X", what, b);
 }
 
+/* The link's slowest answer so far (the ROM itself answers at once). */
+static void note_answer_time(an_link *l, uint64_t since)
+{
+    uint64_t ms = sf_now_ms() - since;
+    if (ms > l->slowest_ms)
+        l->slowest_ms = ms > ACK_MS ? ACK_MS : (unsigned)ms;
+}
+
 static sf_error command(an_link *l, uint8_t cmd, const char *what)
 {
     uint8_t c[2] = {cmd, (uint8_t)~cmd};
+    uint64_t t0 = sf_now_ms();
     sf_error e = send(l, c, 2);
-    return e ? e : answer(l, ACK_MS, what);
+    if (e == SF_OK && (e = answer(l, ACK_MS, what)) != SF_ERR_TIMEOUT)
+        note_answer_time(l, t0);
+    return e;
 }
 
 static sf_error address(an_link *l, uint32_t a, const char *what)
@@ -49,52 +60,45 @@ static sf_error address(an_link *l, uint32_t a, const char *what)
     return e ? e : answer(l, ACK_MS, what);
 }
 
-/* Bytes until the line has been quiet up to the deadline (sf_now_ms); the last one in *last. */
-static sf_error drain_until(an_link *l, uint64_t deadline, uint8_t *last, bool *any)
+/* Reads and drops bytes until none has come for quiet_ms. */
+static sf_error drain_quiet(an_link *l, unsigned quiet_ms)
 {
     char why[160];
     sf_errbuf local = {why, sizeof why};
-    for (uint64_t now; (now = sf_now_ms()) < deadline;) {
+    for (;;) {
         uint8_t b;
-        sf_error e = sf_port_read_eb(l->port, &b, 1, NULL, (unsigned)(deadline - now), &local);
+        sf_error e = sf_port_read_eb(l->port, &b, 1, NULL, quiet_ms, &local);
         if (e == SF_ERR_IO)
             return sf_fail(l->eb, e, "%s", why);
-        if (e == SF_OK)
-            *last = b, *any = true;
+        if (e != SF_OK)
+            return SF_OK;
     }
-    return SF_OK;
 }
 
-/* More than one 0x7F went out before an answer came: on a slow link (a radio modem, a TCP
- * bridge, a chip still starting) the answer may be to an earlier one, answers to later ones may
- * still be on their way, and the ROM may hold the last 0x7F as the first byte of a command, so
- * that the next command is taken as garbage. rtt_bound is the longest the link can have taken
- * (from the first 0x7F to the answer). Let what is in flight arrive, then put the ROM in a
- * known state: one 0x7F completes a held byte (NACK), or is held itself and a second one
- * completes it. */
-static sf_error settle(an_link *l, unsigned rtt_bound)
+/* A careful sync (an_link.careful) never sends a second 0x7F before an answer to the first
+ * could have come back: on a slow link (a radio modem, a TCP bridge) a late answer to the
+ * first would otherwise be taken for the answer to the second, while the ROM holds the second
+ * as the first byte of a command and every command after it is garbage. How long that is: four
+ * times the slowest answer seen on this link, at most ACK_MS (the longest round trip with
+ * which commands work at all), at least 50 ms. */
+static unsigned careful_wait_ms(const an_link *l)
 {
-    uint8_t b = 0;
-    bool any = false;
-    sf_error e = drain_until(l, sf_now_ms() + rtt_bound, &b, &any);
-    for (int i = 0; e == SF_OK && i < 2; i++) {
-        uint8_t s = 0x7F;
-        if ((e = send(l, &s, 1)))
-            return e;
-        any = false;
-        if ((e = drain_until(l, sf_now_ms() + rtt_bound, &b, &any)) == SF_OK && any)
-            return b == AN_ACK || b == AN_NACK
-                       ? SF_OK
-                       : sf_fail(l->eb, SF_ERR_PROTOCOL, "sync: expected ACK (0x79) or NACK (0x1F), got 0x%02X", b);
-    }
-    return e ? e : sf_fail(l->eb, SF_ERR_TIMEOUT, "sync: the bootloader stopped answering 0x7F");
+    unsigned ms = 4 * l->slowest_ms + 20;
+    return ms < 50 ? 50 : ms > ACK_MS ? ACK_MS : ms;
 }
 
 sf_error an_sync(an_link *l, unsigned total_ms)
 {
-    uint64_t first = sf_now_ms(), deadline = first + total_ms;
-    /* The first wait covers the link's round trip as measured earlier, if it was. */
-    unsigned wait = l->rtt_known && 2 * l->rtt_ms + 20 > 50 ? 2 * l->rtt_ms + 20 : 50, sent = 0;
+    unsigned patience = careful_wait_ms(l);
+    if (l->careful) { /* late answers to what went before come first */
+        sf_error e = drain_quiet(l, patience);
+        if (e)
+            return e;
+        if (total_ms < 2 * patience + 100)
+            total_ms = 2 * patience + 100; /* room for a ROM that holds the first 0x7F */
+    }
+    uint64_t deadline = sf_now_ms() + total_ms;
+    unsigned wait = l->careful ? patience : 50;
     do {
         if (cancelled(l))
             return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
@@ -104,7 +108,6 @@ sf_error an_sync(an_link *l, unsigned total_ms)
         if (e != SF_OK)
             return e;
         uint64_t sent_at = sf_now_ms();
-        sent++;
         uint8_t b;
         char why[160];
         sf_errbuf local = {why, sizeof why};
@@ -112,21 +115,13 @@ sf_error an_sync(an_link *l, unsigned total_ms)
         if (e == SF_ERR_IO) /* the port went away: syncing again will not bring it back */
             return sf_fail(l->eb, e, "%s", why);
         if (e == SF_OK) {
+            note_answer_time(l, sent_at);
             /* ACK: synchronised now. NACK: it already was and took 0x7F as a bad command. */
             if (b == AN_ACK || b == AN_NACK) {
-                uint64_t now = sf_now_ms();
+                sf_port_flush_input(l->port);
                 l->stub_greeting = false;
                 l->fresh_sync = b == AN_ACK;
-                if (sent == 1) {
-                    l->rtt_ms = (unsigned)(now - sent_at);
-                    l->rtt_known = true;
-                    sf_port_flush_input(l->port);
-                    return SF_OK;
-                }
-                uint64_t bound = now - first + 1;
-                if (l->rtt_known && 2 * l->rtt_ms + 20 < bound)
-                    bound = 2 * l->rtt_ms + 20;
-                return settle(l, (unsigned)(bound > 3000 ? 3000 : bound));
+                return SF_OK;
             }
             /* Our RAM stub answers 0x7F with its greeting frame: leave the rest of it unread. */
             if (b == AN_STUB_SOF) {
@@ -150,6 +145,7 @@ sf_error an_sync(an_link *l, unsigned total_ms)
 static sf_error recover(an_link *l)
 {
     l->recoveries++;
+    l->careful = true;
     sleep_ms(20);
     sf_port_flush_input(l->port);
     sf_error e = an_sync(l, 2000);

@@ -29,8 +29,9 @@ typedef struct an_link {
     bool fresh_sync;           /* an_sync was answered by ACK: the ROM was not synchronised before */
     unsigned recoveries;       /* resyncs after a failed command or identification round: the
                                 * line has shown noise */
-    bool rtt_known;            /* rtt_ms was measured (a sync answered at the first 0x7F) */
-    unsigned rtt_ms;           /* the link's round trip then */
+    bool careful;              /* a round failed after a sync: the next syncs wait for late
+                                * answers before they send 0x7F again (an_sync) */
+    unsigned slowest_ms;       /* the slowest answer to a sync byte or a command so far */
 } an_link;
 
 /* Synchronise: 0x7F answered by ACK, or NACK when the ROM was already synchronised. Tries for

@@ -111,6 +111,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
         if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
             break;
         s->link.recoveries++; /* a round the line spoiled: noise (see sf_stub_start) */
+        s->link.careful = true; /* or answers so late that a sync byte went out twice */
     }
     if (e)
         return e;
