@@ -144,7 +144,7 @@ static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t address, int si
     uint8_t *host = sim_memory_ptr(c->env.mem, addr, (size_t)size);
     if (!host)
         return;
-    sim_clock_wait_until(c->env.clock, sim_flash_busy_until(c->env.flash)); /* bus stalls while BSY */
+    sim_clock_advance_to(c->env.clock, sim_flash_busy_until(c->env.flash)); /* bus stalls while BSY */
     const char *msg = NULL;
     bool flashlike = sim_memory_in_flash(c->env.mem, addr, (size_t)size) ||
                      sim_memory_in_hole(c->env.mem, addr, (size_t)size) ||
@@ -169,7 +169,7 @@ static void hook_flash_read(uc_engine *uc, uc_mem_type type, uint64_t address, i
     (void)value;
     sim_cpu *c = user;
     apply_fixups(c);
-    sim_clock_wait_until(c->env.clock, sim_flash_busy_until(c->env.flash));
+    sim_clock_advance_to(c->env.clock, sim_flash_busy_until(c->env.flash));
 }
 
 static bool hook_invalid(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
@@ -242,10 +242,11 @@ static uint32_t periph_reg_read(sim_cpu *c, uint32_t addr)
     const sim_usart_route *u = c->route;
     if (in_block(addr, u->regs)) {
         sim_dma_service(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem); /* DMA takes DR first */
-        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - u->regs);
+        return sim_usart_read(&c->usart, c->env.line, &c->rcc, addr - u->regs, sim_flash_busy_until(c->env.flash));
     }
     if (in_block(addr, u->dma_regs))
-        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - u->dma_regs);
+        return sim_dma_read(&c->dma, &c->usart, &c->rcc, c->env.line, c->env.mem, addr - u->dma_regs,
+                            sim_flash_busy_until(c->env.flash));
     if (m->dmamux && in_block(addr, m->dmamux))
         return sim_dma_mux_read(&c->dma, addr - m->dmamux);
     if (in_block(addr, m->rcc_regs))

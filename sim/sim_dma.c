@@ -24,8 +24,6 @@ enum { CCR_EN = 1u << 0, CCR_DIR = 1u << 4, CCR_CIRC = 1u << 5, CCR_MINC = 1u <<
 enum { SCR_EN = 1u << 0, SCR_DIR = 3u << 6, SCR_CIRC = 1u << 8, SCR_MINC = 1u << 10 };
 #define SCR_CHSEL(v) (((v) >> 25) & 7u)
 enum { CR3_DMAR = 1u << 6 };
-#define IDLE_POLLS_BEFORE_WAIT 64
-#define IDLE_WAIT_NS 20000
 
 void sim_dma_reset(sim_dma *d, const sim_soc_map *map, const sfi_usart *uart, const sim_usart_route *route)
 {
@@ -130,12 +128,13 @@ static bool locate(const sim_dma *d, uint32_t off, int *n, uint32_t *slot)
     return true;
 }
 
-uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off)
+uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off,
+                      int64_t other_event)
 {
     if (sim_dma_service(d, u, r, line, mem))
         d->idle_polls = 0;
-    else if (rx_channel(d, u, r) >= 0 && ++d->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
-        sim_line_device_wait_rx(line, IDLE_WAIT_NS); /* a waiting program: do not spin the host */
+    else if (rx_channel(d, u, r) >= 0 && ++d->idle_polls >= SIM_IDLE_POLLS) {
+        sim_line_device_idle(line, other_event, SIM_IDLE_QUANTUM_NS); /* a waiting program: do not spin the host */
         sim_dma_service(d, u, r, line, mem);
     }
     if (off == 0x00)

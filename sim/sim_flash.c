@@ -205,6 +205,7 @@ void sim_flash_start_op(sim_flash *f, struct flash_bank *b, uint64_t ns, uint32_
     int64_t start = b->busy_until > now ? b->busy_until : now;
     b->busy_until = start + ns;
     b->op_pending = true;
+    b->polled_busy = false;
     b->op_addr = addr;
     b->op_len = len;
     b->op_is_erase = erase;
@@ -468,9 +469,12 @@ uint32_t sim_flash_status(sim_flash *f, struct flash_bank *b, uint32_t bsy_bit)
     uint32_t sr = b->sr;
     if (b->op_pending) {
         sr |= bsy_bit;
-        /* Fast mode: a poll of BSY is where the time of the operation passes. */
-        if (!f->clock->realtime)
-            sim_clock_wait_until(f->clock, b->busy_until);
+        /* A poll of BSY is where the time of the operation passes: skipped in fast mode; in
+         * real-time mode run ahead to (sim_clock_advance_to) from the second read on, the
+         * host's CPU not spinning (one read and a write right after it still land while BSY). */
+        if (!f->clock->realtime || b->polled_busy)
+            sim_clock_advance_to(f->clock, b->busy_until);
+        b->polled_busy = true;
     }
     return sr;
 }

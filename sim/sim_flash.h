@@ -61,6 +61,7 @@ struct flash_bank {
     int opt_key_step;
     int64_t busy_until;
     bool op_pending;       /* an operation is running; EOP when it ends */
+    bool polled_busy;      /* SR was read once while this operation runs (sim_flash_status) */
     /* What is in progress, for a power cut: erase [addr, addr+len) or program 2 bytes at addr. */
     uint32_t op_addr, op_len;
     bool op_is_erase, op_is_option;

@@ -7,6 +7,9 @@
 #include <string.h>
 #include <time.h>
 
+/* Fast mode: how long an idle poll waits for the host before the program polls again. */
+#define FAST_IDLE_WAIT_NS 20000
+
 struct byte_slot {
     int64_t ready;     /* clock time at which the stop bit ends */
     uint32_t baud;     /* rate it was sent at */
@@ -427,17 +430,45 @@ void sim_line_device_tx_state(sim_line *l, bool *txe, bool *tc)
     pthread_mutex_unlock(&l->lock);
 }
 
-void sim_line_device_wait_rx(sim_line *l, int64_t ns)
+void sim_line_device_await_txe(sim_line *l)
+{
+    pthread_mutex_lock(&l->lock);
+    int64_t bn = l->clock->realtime ? byte_ns(l->device_baud, l->device_parity) : 0;
+    int64_t t = l->to_host.last_ready - bn;
+    pthread_mutex_unlock(&l->lock);
+    sim_clock_advance_to(l->clock, t);
+}
+
+void sim_line_device_idle(sim_line *l, int64_t other_event, int64_t quantum)
 {
     pthread_mutex_lock(&l->lock);
     int64_t now = sim_clock_now(l->clock);
     struct byte_slot *s = first_audible(l);
-    if (!l->interrupted && !(s && s->ready <= now)) {
-        int64_t wait = ns;
-        if (s && s->ready - now < wait)
-            wait = s->ready - now;
-        wait_changed(l, sim_monotonic_ns() + wait);
+    if (l->interrupted || (s && s->ready <= now)) {
+        pthread_mutex_unlock(&l->lock);
+        return;
     }
+    if (!l->clock->realtime) { /* nothing is paced: wait briefly for the host */
+        wait_changed(l, sim_monotonic_ns() + FAST_IDLE_WAIT_NS);
+        pthread_mutex_unlock(&l->lock);
+        return;
+    }
+    int64_t t = now + quantum;
+    if (s && s->ready < t)
+        t = s->ready;
+    if (l->to_host.last_ready > now && l->to_host.last_ready < t)
+        t = l->to_host.last_ready;
+    if (other_event > now && other_event < t)
+        t = other_event;
+    int64_t wall = sim_monotonic_ns();
+    if (t - wall > SIM_AHEAD_MAX_NS) {
+        /* Too far ahead: sleep a chunk, but wake for what the host sends meanwhile. */
+        wait_changed(l, t - SIM_AHEAD_LOW_NS);
+        wall = sim_monotonic_ns();
+        if (t - wall > SIM_AHEAD_MAX_NS)
+            t = wall + SIM_AHEAD_MAX_NS;
+    }
+    sim_clock_mark(l->clock, t);
     pthread_mutex_unlock(&l->lock);
 }
 
@@ -469,12 +500,8 @@ bool sim_line_device_sleep_until(sim_line *l, int64_t t)
         return ok;
     }
     pthread_mutex_lock(&l->lock);
-    while (!l->interrupted) {
-        int64_t now = sim_clock_now(l->clock);
-        if (now >= t)
-            break;
-        wait_changed(l, sim_monotonic_ns() + (t - now));
-    }
+    while (!l->interrupted && sim_clock_now(l->clock) < t)
+        wait_changed(l, t); /* the board's time is the wall clock's or ahead of it */
     bool ok = !l->interrupted;
     pthread_mutex_unlock(&l->lock);
     return ok;

@@ -59,8 +59,15 @@ int64_t sim_line_device_tx_done(sim_line *l);
 int64_t sim_line_device_byte_ns(sim_line *l);
 /* USART flags: TXE once at most one byte is left in the shifter, TC once all are out. */
 void sim_line_device_tx_state(sim_line *l, bool *txe, bool *tc);
-/* Wait up to ns (clock time) for a received byte to complete, or an interrupt. */
-void sim_line_device_wait_rx(sim_line *l, int64_t ns);
+/* A program waits for TXE (at most one byte left in the shifter): time runs ahead to it
+ * (sim_clock_advance_to). */
+void sim_line_device_await_txe(sim_line *l);
+/* A program has polled for a received byte many times and found none. Real-time mode: time
+ * passes by quantum, or less if the next received byte, the transmitter finishing or
+ * other_event (the flash's BSY dropping; 0: none) comes sooner; the CPU runs ahead of the wall
+ * clock to get there and sleeps when too far ahead, waking for what the host sends. Fast mode:
+ * a brief wait for the host. Returns at once if a byte is there or the line is interrupted. */
+void sim_line_device_idle(sim_line *l, int64_t other_event, int64_t quantum);
 /* A reset: bytes whose stop bit ends before deaf_until are lost (the chip was resetting or
  * still starting); later ones are heard at baud_after (LINE_AUTOBAUD for the ROM, 0 when a
  * program must first enable its USART). Nothing is flushed that arrives after deaf_until, so

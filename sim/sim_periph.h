@@ -81,6 +81,12 @@ bool sim_rcc_usart_enabled(const sim_rcc *r, const sfi_usart *u);
 /* The clock of the DMA that receives for u (F1 DMA1, F4 DMA2 for USART1, DMA1 for USART2/3). */
 bool sim_rcc_dma_enabled(const sim_rcc *r, const sfi_usart *u);
 
+/* A program that polls the line this many times in a row and finds nothing is waiting for it:
+ * each further poll lets SIM_IDLE_QUANTUM_NS pass (sim_line_device_idle) instead of spinning
+ * the host's CPU. 10 us is below a byte time at 921600 baud (12 us). */
+#define SIM_IDLE_POLLS 8
+#define SIM_IDLE_QUANTUM_NS 10000
+
 typedef struct sim_usart {
     bool v2;             /* the newer register map (sim_soc_map.usart_v2); kept across resets */
     const sfi_usart *at; /* which USART this is (its clock, its enable); kept across resets */
@@ -91,7 +97,9 @@ typedef struct sim_usart {
 } sim_usart;
 
 void sim_usart_reset(sim_usart *u, sim_line *line);
-uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off);
+/* other_event: the next time something else the program may wait for happens (the flash's
+ * BSY dropping; 0: none): a poll that finds the line idle lets time pass up to it at most. */
+uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, int64_t other_event);
 void sim_usart_write(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, uint32_t v);
 /* UE and RE as this USART's CR1 has them. */
 bool sim_usart_receiving(const sim_usart *u);
@@ -133,7 +141,9 @@ typedef struct sim_dma {
 
 void sim_dma_reset(sim_dma *d, const sim_soc_map *map, const sfi_usart *uart, const sim_usart_route *route);
 bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem);
-uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off);
+/* other_event as for sim_usart_read. */
+uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off,
+                      int64_t other_event);
 void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v);
 /* DMAMUX1 registers (G4), at off from map->dmamux. */
 uint32_t sim_dma_mux_read(sim_dma *d, uint32_t off);

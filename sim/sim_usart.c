@@ -31,12 +31,6 @@ enum { ICR_ORECF = 1u << 3 };
 static bool enabled(const sim_usart *u) { return u->cr1 & (u->v2 ? CR1_UE_V2 : CR1_UE); }
 bool sim_usart_receiving(const sim_usart *u) { return enabled(u) && (u->cr1 & CR1_RE); }
 
-/* After this many empty polls in a row, a poll waits briefly for the line instead of
- * spinning: the virtual CPU has nothing to do, and the host's cores are shared. 20 us is
- * below one byte time at 460800 baud, so a waiting stub reacts as quickly as a real one. */
-#define IDLE_POLLS_BEFORE_WAIT 64
-#define IDLE_WAIT_NS 20000
-
 void sim_usart_reset(sim_usart *u, sim_line *line)
 {
     *u = (sim_usart){.v2 = u->v2, .at = u->at};
@@ -65,7 +59,7 @@ void sim_usart_clock_changed(sim_usart *u, sim_line *line, const sim_rcc *rcc)
     update_format(u, line, rcc);
 }
 
-static uint32_t read_sr(sim_usart *u, sim_line *line)
+static uint32_t read_sr(sim_usart *u, sim_line *line, int64_t other_event)
 {
     uint32_t sr = 0;
     bool txe, tc;
@@ -73,10 +67,12 @@ static uint32_t read_sr(sim_usart *u, sim_line *line)
     if (sim_usart_receiving(u) && sim_line_device_rx_ready(line)) {
         sr |= SR_RXNE;
         u->idle_polls = 0;
-    } else if (txe && ++u->idle_polls >= IDLE_POLLS_BEFORE_WAIT) {
-        /* Only a poller that is not waiting for the transmitter can be waiting for the line:
-         * one that sends must see TXE within a byte time (12 us at 921600). */
-        sim_line_device_wait_rx(line, IDLE_WAIT_NS);
+    } else if (!txe) {
+        /* A sender waiting for TXE: its next poll finds it set, without spinning the host. */
+        sim_line_device_await_txe(line);
+    } else if (++u->idle_polls >= SIM_IDLE_POLLS) {
+        /* A program waiting for the line (sim_line_device_idle). */
+        sim_line_device_idle(line, other_event, SIM_IDLE_QUANTUM_NS);
         if (sim_usart_receiving(u) && sim_line_device_rx_ready(line))
             sr |= SR_RXNE;
     }
@@ -123,14 +119,14 @@ static uint32_t v1_offset(uint32_t off, bool write)
     }
 }
 
-uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off)
+uint32_t sim_usart_read(sim_usart *u, sim_line *line, const sim_rcc *rcc, uint32_t off, int64_t other_event)
 {
     if (!sim_rcc_usart_enabled(rcc, u->at))
         return 0;
     if (u->v2)
         off = v1_offset(off, false);
     switch (off) {
-    case 0x00: return read_sr(u, line);
+    case 0x00: return read_sr(u, line, other_event);
     case 0x04: return take(u, line);
     case 0x08: return u->brr;
     case 0x0C: return u->cr1;

@@ -224,6 +224,24 @@ static void test_realtime_busy_lasts_datasheet_time(void **state)
     assert_true(sim_flash_reg_read(&x->f, FLASH_SR) & SR_BSY);
 }
 
+/* A program polling BSY through a 30 ms erase: the erase still takes its time, on the board's
+ * clock and on the wall clock (within the few ms the board may run ahead), but the poll loop
+ * lets the time pass instead of spinning the host's CPU through it (sim_clock.h). */
+static void test_realtime_busy_poll_lets_time_pass(void **state)
+{
+    struct fx *x = *state;
+    int64_t wall0 = sim_monotonic_ns(), t0 = sim_clock_now(&x->clock);
+    assert_true(sim_flash_erase_page(&x->f, 4));
+    int64_t done = sim_flash_busy_until(&x->f);
+    unsigned polls = 0;
+    while (sim_flash_reg_read(&x->f, FLASH_SR) & SR_BSY)
+        polls++;
+    assert_true(polls >= 1 && polls <= 3); /* the first read sees BSY, the second waits it out */
+    assert_true(sim_clock_now(&x->clock) >= done);
+    assert_true(done - t0 >= 20000000);
+    assert_true(sim_monotonic_ns() - wall0 >= done - t0 - SIM_AHEAD_MAX_NS);
+}
+
 static void test_power_cut_mid_erase_leaves_garbage(void **state)
 {
     struct fx *x = *state;
@@ -645,6 +663,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_complement_reads_as_protected, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_xl_bank2_has_its_own_controller, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_realtime_busy_lasts_datasheet_time, setup_hd_realtime, teardown),
+        cmocka_unit_test_setup_teardown(test_realtime_busy_poll_lets_time_pass, setup_hd_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_power_cut_mid_erase_leaves_garbage, setup_hd_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_f4_locked_and_sequence_errors, setup_f407, teardown),
         cmocka_unit_test_setup_teardown(test_f4_width_alignment_and_overwrite, setup_f407, teardown),

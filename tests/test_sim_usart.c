@@ -19,7 +19,7 @@
 
 enum { V2_CR1 = 0x00, V2_CR3 = 0x08, V2_BRR = 0x0C, V2_ISR = 0x1C, V2_RDR = 0x24, V2_TDR = 0x28 };
 enum { V1_SR = 0x00, V1_DR = 0x04, V1_BRR = 0x08, V1_CR1 = 0x0C, V1_CR3 = 0x14 };
-enum { TE = 1u << 3, RE = 1u << 2, M0 = 1u << 12, PCE = 1u << 10, OVER8 = 1u << 15, TC = 1u << 6 };
+enum { TE = 1u << 3, RE = 1u << 2, M0 = 1u << 12, PCE = 1u << 10, OVER8 = 1u << 15, TC = 1u << 6, TXE = 1u << 7 };
 
 /* USART1 of a part with its RCC at reset, USART1's clock on, and the line to the host. */
 struct fx {
@@ -32,13 +32,13 @@ struct fx {
     uint32_t cr1, cr3, brr, isr, rdr, tdr, ue; /* this USART's offsets and UE */
 };
 
-static struct fx *fx_new(const char *name)
+static struct fx *fx_new_clock(const char *name, bool realtime)
 {
     struct fx *x = calloc(1, sizeof *x);
     x->part = (const struct sim_part *)sim_part_find(name);
     assert_non_null(x->part);
     x->fam = sim_part_family(x->part);
-    sim_clock_init(&x->clock, false);
+    sim_clock_init(&x->clock, realtime);
     sim_faults none = {0};
     x->line = sim_line_new(&x->clock, &none);
     x->rcc.kind = x->fam->rcc_kind;
@@ -61,6 +61,8 @@ static struct fx *fx_new(const char *name)
     return x;
 }
 
+static struct fx *fx_new(const char *name) { return fx_new_clock(name, false); }
+
 static void fx_free(struct fx *x)
 {
     sim_line_free(x->line);
@@ -68,7 +70,7 @@ static void fx_free(struct fx *x)
 }
 
 static void wr(struct fx *x, uint32_t off, uint32_t v) { sim_usart_write(&x->u, x->line, &x->rcc, off, v); }
-static uint32_t rd(struct fx *x, uint32_t off) { return sim_usart_read(&x->u, x->line, &x->rcc, off); }
+static uint32_t rd(struct fx *x, uint32_t off) { return sim_usart_read(&x->u, x->line, &x->rcc, off, 0); }
 
 /* BRR for baud at USART1's present clock. */
 static uint32_t brr_for(struct fx *x, uint32_t baud) { return (sim_rcc_pclk2(&x->rcc) + baud / 2) / baud; }
@@ -93,8 +95,8 @@ static int chip_to_host(struct fx *x, uint8_t c)
 static uint32_t host_to_chip(struct fx *x, uint8_t c)
 {
     sim_line_host_write(x->line, &c, 1);
-    for (int i = 0; i < 1000 && !(rd(x, x->isr) & (1u << 5)); i++) /* RXNE */
-        sim_line_device_wait_rx(x->line, 1000000);
+    for (int i = 0; i < 100000 && !(rd(x, x->isr) & (1u << 5)); i++) /* RXNE */
+        ;
     return rd(x, x->rdr);
 }
 
@@ -229,9 +231,55 @@ static void test_f4_pllcfgr_only_with_pll_off(void **state)
     }
 }
 
+/* Real time, 9600 baud 8E1 (1.146 ms a byte): a program that sends by polling TXE polls a few
+ * times a byte, not thousands (the board's time runs ahead to TXE), and the bytes still take
+ * their time on the wire. A program waiting for a byte that is not coming lets time pass in
+ * small steps, and finds the host's byte once it is there. */
+static void test_realtime_polls_let_time_pass(void **state)
+{
+    (void)state;
+    struct fx *x = fx_new_clock("stm32f103re", true);
+    sim_line_host_format(x->line, 9600, true);
+    wr(x, x->brr, brr_for(x, 9600));
+    wr(x, x->cr1, x->ue | M0 | PCE | TE | RE);
+    int64_t wall0 = sim_monotonic_ns();
+    unsigned polls = 0;
+    for (int i = 0; i < 20; i++) {
+        while (!(rd(x, x->isr) & TXE))
+            polls++;
+        wr(x, x->tdr, (uint32_t)('a' + i));
+    }
+    assert_true(polls <= 3 * 20);
+    uint8_t got[20];
+    size_t n = 0;
+    while (n < sizeof got) {
+        size_t k = sim_line_host_read(x->line, got + n, sizeof got - n, 500);
+        assert_true(k > 0);
+        n += k;
+    }
+    for (int i = 0; i < 20; i++)
+        assert_int_equal(got[i], 'a' + i);
+    assert_true(sim_monotonic_ns() - wall0 >= 20 * 1146000 - SIM_AHEAD_MAX_NS);
+
+    int64_t t0 = sim_clock_now(&x->clock);
+    for (int i = 0; i < 1000; i++)
+        assert_false(rd(x, x->isr) & (1u << 5)); /* RXNE */
+    int64_t idle = sim_clock_now(&x->clock) - t0;
+    assert_true(idle >= (1000 - SIM_IDLE_POLLS) * (int64_t)SIM_IDLE_QUANTUM_NS);
+    uint8_t c = 0x5A;
+    sim_line_host_write(x->line, &c, 1);
+    int i = 0;
+    while (!(rd(x, x->isr) & (1u << 5)) && i < 1000) /* found within the byte's 1.146 ms */
+        i++;
+    assert_true(i < 1000);
+    assert_int_equal(rd(x, x->rdr), 0x5A);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_realtime_polls_let_time_pass),
         cmocka_unit_test(test_v2_brr_and_format_only_with_ue_clear),
         cmocka_unit_test(test_v1_brr_and_format_any_time),
         cmocka_unit_test(test_rate_switch_with_ue_set_is_deaf_on_v2),
