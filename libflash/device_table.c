@@ -367,11 +367,15 @@ static const sf_device table[] = {
      0x20002700, 0x20009000, 0x1FFF0000, 0x1FFF7000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, USARTS(U1, U2_A2, U3_C10), .source = SRC_G0},
     /* G0B/C: two banks of 2 KiB pages on 512 KiB parts, bank 2 at 0x08040000 with page numbers
-     * from 256 (RM0444 3.3.1); 256 KiB parts choose by DUAL_BANK (FLASH_OPTR bit 21). */
+     * from 256 (RM0444 3.3.1); 256 KiB parts choose by DUAL_BANK (FLASH_OPTR bit 21). The G0
+     * stub's second build (families.txt g0b) loads at 0x20004000 and numbers bank 2's pages so
+     * (BKER at FLASH_CR bit 13: OpenOCD stm32l4x.h FLASH_BKER_G0). Its bootloader also listens
+     * on USART3 (RM0444 3.3.1: "USART3 ... applies to ... STM32G0B1xx and STM32G0C1xx"), on
+     * PC10/PC11 only (ST's answer on its forum quoting AN2606, pattern 11). */
     {0x467, "STM32G0B0/B1/C1", "G0", 0x08000000, 512 * K, RUNS({256, 2 * K}),
      0x20004000, 0x20020000, 0x1FFF0000, 0x1FFF7000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
-     .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_G0_DUAL_BANK, USARTS(U1, U2_A2),
-     .no_stub = "the G0 stub does not number bank 2's pages from 256 (G0B/C) yet", .source = SRC_G0},
+     .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_G0_DUAL_BANK, USARTS(U1, U2_A2, U3_C10),
+     .source = SRC_G0},
     /* G4 cat.2 (G431/441): one bank of 2 KiB pages. RAM: 16 KiB SRAM1, 6 KiB SRAM2 and the 10
      * KiB CCM SRAM mapped right after SRAM2, "accessed ... by both CPU and DMA" (RM0440 2.4):
      * 32 KiB from 0x20000000. AN2606 (as stm32loader has it) ends the bootloader's RAM at

@@ -250,6 +250,20 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 #define L0_PAGE_ERASE_NS 3200000u
 #define RDP_LEVEL0 0xAAu
 
+/* The G0's flash controller, as the G071 has it (RM0444): its option word and WRP areas, the
+ * empty check in FLASH_ACR, a Cortex-M0+. */
+#define G0_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid)                            \
+    {                                                                                                      \
+        .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,              \
+        .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (kib) * 1024u,              \
+        .page_size = 2048, .bank2_base = (b2), .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,      \
+        .bl_ram_start = (bl_ram), .sysmem_base = 0x1FFF0000, .sysmem_size = (sysmem_n),                    \
+        .optbytes_base = 0x1FFF7800, .optbytes_size = 40, .flash_size_reg = (fsize), .uid_reg = (uid),     \
+        .cpuid = CORTEX_M0P_R0P1, .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,        \
+        .write_align = 4, .family = (fam), .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS, \
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY, .rom_startup_ns = 390000u,   \
+    }
+
 static const struct sim_part more_parts[] = {
     {
         .name = "stm32f746ng", .description = "STM32F746xG (1 MiB in 8 sectors of 32-256 KiB, 320 KiB RAM, bootloader V3.1)",
@@ -282,18 +296,16 @@ static const struct sim_part more_parts[] = {
         .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,
         .rom_startup_ns = F4_ROM_STARTUP_NS,
     },
-    {
-        .name = "stm32g071rb", .description = "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1)",
-        .pid = 0x460, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
-        .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048,
-        .ram_base = 0x20000000, .ram_size = 36 * 1024, .bl_ram_start = 0x20002700,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
-        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 4, .family = SFI_FAMILY_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
-        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY,
-        .rom_startup_ns = 390000u,
-    },
+    G0_PART("stm32g071rb", "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1)", 0x460, 128, 0, 36,
+            0x20002700, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
+    /* G0B1 (0x467): 512 KiB in two banks of 128 x 2 KiB pages, bank 2 at 0x08040000 with its
+     * pages numbered from 256 in FLASH_CR, BKER at bit 13 (RM0444 3.3.1, 3.7.5; OpenOCD
+     * stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c); 144 KiB of SRAM (RM0444 2.2). The
+     * ROM keeps RAM up to 0x20004000 and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's
+     * dev_table.c has 0x467: RAM 0x20004000-0x20020000). Option bytes, F_SIZE, UID and timings
+     * as the G071's (one G0 flash design); bank 2's WRP words are not modelled. */
+    G0_PART("stm32g0b1re", "STM32G0B1xE (512 KiB in two banks, 2 KiB pages, bank 2's numbered from 256, 144 KiB RAM, bootloader V3.1)",
+            0x467, 512, 0x08040000, 144, 0x20004000, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
     {
         .name = "stm32g474re", .description = "STM32G474xE (512 KiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1)",
         .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,

@@ -291,7 +291,8 @@ static void test_stub_or_reason(void **state)
     assert_true(stubs > 0 && stubs < table_size());
     /* Known answers: the F405 has the F4 stub, the F2 its own (the F4's files), the F105 the
      * connectivity line's, the G431 the G4's (its CCM SRAM alias makes room); the F429 (bank 2
-     * sectors), the C031 (no C0 stub) and the L053 (4 KiB free) do not. */
+     * sectors), the C031 (no C0 stub) and the L053 (4 KiB free) do not; the G0B1 has the G0's
+     * second build. */
     const char *name;
     char why[256];
     assert_int_equal(sf_device_stub(sf_device_find(0x413), &name, why, sizeof why), SF_OK);
@@ -308,6 +309,9 @@ static void test_stub_or_reason(void **state)
     assert_string_equal(name, "g4");
     assert_int_equal(sf_device_stub(sf_device_find(0x417), &name, why, sizeof why), SF_ERR_UNSUPPORTED);
     assert_non_null(strstr(why, "does not fit the RAM"));
+    /* The G0B1: the G0 stub's build at 0x20004000, where its bootloader leaves RAM free. */
+    assert_int_equal(sf_device_stub(sf_device_find(0x467), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "g0b");
     assert_int_equal(sf_device_stub(NULL, &name, why, sizeof why), SF_ERR_ARG);
 }
 

@@ -256,6 +256,8 @@ static void test_stub_f105_read_back(void **state) { stub_writes_stm32flash_read
 static void test_stub_f205_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32f205rg", true); }
 static void test_stub_g431_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32g431rb", true); }
 static void test_rom_l053_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32l053r8", false); }
+/* stm32flash 0.7 knows the G0B1 (0x467, "STM32G0B0/B1/C1xx"). */
+static void test_stub_g0b1_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32g0b1re", true); }
 
 static void test_write_at_offset_in_bank2(void **state)
 {
@@ -451,6 +453,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stub_f205_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_stub_g431_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_rom_l053_read_back, setup_dir, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_g0b1_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_hd_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_write_at_offset_in_bank2, setup_xl, teardown),
