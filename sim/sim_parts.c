@@ -306,6 +306,14 @@ static const struct sim_part more_parts[] = {
      * as the G071's (one G0 flash design); bank 2's WRP words are not modelled. */
     G0_PART("stm32g0b1re", "STM32G0B1xE (512 KiB in two banks, 2 KiB pages, bank 2's numbered from 256, 144 KiB RAM, bootloader V3.1)",
             0x467, 512, 0x08040000, 144, 0x20004000, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
+    /* C031 (0x453; OpenOCD stm32l4x.h DEVID_STM32C03XX): 32 KiB of 2 KiB pages and the G0's
+     * flash controller (RM0490 3.3), 12 KiB of SRAM (RM0490 2.2); F_SIZE 0x1FFF75A0 (OpenOCD
+     * stm32l4x.c, stm32c031xx.h) and UID 0x1FFF7550 (stm32c031xx.h). The ROM keeps RAM up to
+     * 0x20002000 and lives at 0x1FFF0000-0x1FFF17FF (AN2606, bootloader ID 0x52, as stm32loader
+     * transcribes it; AN2606's RAM range there reads 0x20002000-0x200017FF, an end below its
+     * start). The 4 KiB left hold no stub: ROM only. Timings as the G071's (assumed). */
+    G0_PART("stm32c031c6", "STM32C031x6 (32 KiB, 2 KiB pages, 12 KiB RAM, bootloader V3.1; ROM only)", 0x453, 32, 0, 12,
+            0x20002000, 0x1800, SFI_FAMILY_C0, 0x1FFF75A0, 0x1FFF7550),
     {
         .name = "stm32g474re", .description = "STM32G474xE (512 KiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1)",
         .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,

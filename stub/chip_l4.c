@@ -20,6 +20,12 @@
  * (ST's stm32g0xx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x32). */
 #include "chip.h"
 
+/* The C0 (STUB_C0; RM0490 3, 5, 9, 10): the G0's flash controller, RCC, DMAMUX and USART
+ * registers; its SYSCLK stays HSISYS = HSI48 / 4 = 12 MHz, the reset clock (RM0490 5.2). */
+#ifdef STUB_C0
+#define STUB_G0
+#endif
+
 #define REG(a) (*(volatile unsigned int *)(a))
 #ifdef STUB_G0
 #define RCC 0x40021000u
@@ -54,7 +60,9 @@ void chip_clock_init(void)
 {
     RCC_AHB1ENR |= DMA_CLOCKS;
 #ifdef STUB_G0
+#ifndef STUB_C0 /* HSIDIV /1 would run a C0 at 48 MHz, beyond 0 wait states */
     RCC_CR &= ~(7u << 11);                                /* HSIDIV /1 */
+#endif
     RCC_CFGR = 0;                                         /* SYSCLK = HSISYS, buses undivided */
     while (RCC_CFGR & 0x38u)
         ;

@@ -9,6 +9,12 @@
 #include "flash.h"
 #include "stub.h"
 
+/* The C0 (STUB_C0; RM0490 3, 5, 9, 10): the G0's flash controller, RCC, DMAMUX and USART
+ * registers; its SYSCLK stays HSISYS = HSI48 / 4 = 12 MHz, the reset clock (RM0490 5.2). */
+#ifdef STUB_C0
+#define STUB_G0
+#endif
+
 #define FLASH_MEM 0x08000000u
 #ifdef STUB_WB
 #define FLASH_REGS 0x58004000u

@@ -79,6 +79,8 @@ static int setup_g431(void **state) { return setup_part(state, "stm32g431rb", 12
 static int setup_l053(void **state) { return setup_part(state, "stm32l053r8", 64 * 1024, false); }
 /* Issue 17 item 5, second round: the G0B1 (the G0 stub loaded at 0x20004000, two banks). */
 static int setup_g0b1(void **state) { return setup_part(state, "stm32g0b1re", 512 * 1024, false); }
+/* The C031: the ROM keeps 8 of its 12 KiB, the C0 stub does not fit the rest: ROM only. */
+static int setup_c031(void **state) { return setup_part(state, "stm32c031c6", 32 * 1024, false); }
 static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
 static int setup_f407_rom(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, true); }
 
@@ -674,6 +676,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_g431, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l053, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_g0b1, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_c031, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
         cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407_rom, teardown),
