@@ -250,19 +250,23 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 #define L0_PAGE_ERASE_NS 3200000u
 #define RDP_LEVEL0 0xAAu
 
-/* The G0's flash controller, as the G071 has it (RM0444): its option word and WRP areas, the
- * empty check in FLASH_ACR, a Cortex-M0+. */
-#define G0_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid)                            \
+/* Parts of 2 KiB pages with an option word at 0x1FFF7800 and the empty check in FLASH_ACR: the
+ * G0's flash controller as the G071 has it (RM0444), the C0's and the WL's (the WB's at
+ * 0x58004000). The G071's timings. */
+#define ACR_EMPTY_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid, cpu, align)        \
     {                                                                                                      \
         .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,              \
         .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (kib) * 1024u,              \
         .page_size = 2048, .bank2_base = (b2), .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,      \
         .bl_ram_start = (bl_ram), .sysmem_base = 0x1FFF0000, .sysmem_size = (sysmem_n),                    \
         .optbytes_base = 0x1FFF7800, .optbytes_size = 40, .flash_size_reg = (fsize), .uid_reg = (uid),     \
-        .cpuid = CORTEX_M0P_R0P1, .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,        \
-        .write_align = 4, .family = (fam), .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS, \
-        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY, .rom_startup_ns = 390000u,   \
+        .cpuid = (cpu), .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,                 \
+        .write_align = (align), .family = (fam), .program_ns = G0_PROGRAM_NS,                              \
+        .page_erase_ns = G0_PAGE_ERASE_NS, .mass_erase_ns = G0_PAGE_ERASE_NS,                              \
+        .empty_check = SIM_EMPTY_ACR_EMPTY, .rom_startup_ns = 390000u,                                     \
     }
+#define G0_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid)                            \
+    ACR_EMPTY_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid, CORTEX_M0P_R0P1, 4)
 
 static const struct sim_part more_parts[] = {
     {
@@ -419,6 +423,14 @@ static const struct sim_part more_parts[] = {
         .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY,
         .rom_startup_ns = 390000u,
     },
+    /* WLE5 (0x497; RM0461): 256 KiB of 2 KiB pages, the WB's flash controller at 0x58004000
+     * (stm32wle5xx.h FLASH_R_BASE, FLASH_PAGE_SIZE 0x800), 64 KiB of SRAM1+2; the ROM keeps RAM
+     * up to 0x20002000 and lives at 0x1FFF0000-0x1FFF3FFF (AN2606 as stm32flash's commented
+     * 0x497 row and stm32loader transcribe it); option bytes at 0x1FFF7800, F_SIZE and UID where
+     * the L4 has them (stm32wle5xx.h OB_BASE, FLASHSIZE_BASE, UID_BASE). The ROM is taken to
+     * speak V3.1 and its timings to be the WB's (assumed). */
+    ACR_EMPTY_PART("stm32wle5jc", "STM32WLE5xC (256 KiB, 2 KiB pages, 64 KiB RAM, flash controller at 0x58004000, bootloader V3.1)",
+                   0x497, 256, 0, 64, 0x20002000, 0x4000, SFI_FAMILY_WL, 0x1FFF75E0, 0x1FFF7590, CORTEX_M4_R0P1, 8),
     {
         /* H7 option bytes are registers: the bootloader takes Write Memory on the option
          * program registers, FLASH_OPTSR_PRG at 0x52002020 .. FLASH_BOOT_PRGR at 0x52002044

@@ -16,7 +16,7 @@
 #endif
 
 #define FLASH_MEM 0x08000000u
-#ifdef STUB_WB
+#if defined(STUB_WB) || defined(STUB_WL)
 #define FLASH_REGS 0x58004000u
 #else
 #define FLASH_REGS 0x40022000u

@@ -312,6 +312,8 @@ static void test_stub_or_reason(void **state)
     /* The G0B1: the G0 stub's build at 0x20004000, where its bootloader leaves RAM free. */
     assert_int_equal(sf_device_stub(sf_device_find(0x467), &name, why, sizeof why), SF_OK);
     assert_string_equal(name, "g0b");
+    assert_int_equal(sf_device_stub(sf_device_find(0x497), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "wl");
     assert_int_equal(sf_device_stub(NULL, &name, why, sizeof why), SF_ERR_ARG);
 }
 

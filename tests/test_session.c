@@ -80,6 +80,7 @@ static int setup_l053(void **state) { return setup_part(state, "stm32l053r8", 64
 /* Issue 17 item 5, second round: the G0B1 (the G0 stub loaded at 0x20004000, two banks). */
 static int setup_g0b1(void **state) { return setup_part(state, "stm32g0b1re", 512 * 1024, false); }
 /* The C031: the ROM keeps 8 of its 12 KiB, the C0 stub does not fit the rest: ROM only. */
+static int setup_wle5(void **state) { return setup_part(state, "stm32wle5jc", 256 * 1024, false); }
 static int setup_c031(void **state) { return setup_part(state, "stm32c031c6", 32 * 1024, false); }
 static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
 static int setup_f407_rom(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, true); }
@@ -437,7 +438,7 @@ static void test_realistic_image_through_both_paths(void **state)
 {
     struct fx *x = *state;
     static const char *const with_stub[] = {"stm32f1", "stm32f0", "stm32f2", "stm32f3", "stm32f4", "stm32f7", "stm32l4", "stm32g4",
-                                            "stm32wb", "stm32g0", "stm32l0", "stm32l1", "stm32h7"};
+                                            "stm32wb", "stm32wl", "stm32g0", "stm32l0", "stm32l1", "stm32h7"};
     bool has_stub = false;
     for (size_t i = 0; i < sizeof with_stub / sizeof with_stub[0]; i++)
         has_stub |= strncmp(x->part, with_stub[i], strlen(with_stub[i])) == 0;
@@ -677,6 +678,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l053, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_g0b1, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_c031, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_wle5, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
         cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407_rom, teardown),

@@ -154,6 +154,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
         [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
         [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
+        [SFI_FAMILY_WL] = 48000000,
     };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -1056,6 +1057,19 @@ static void test_erase_write_g0b1(void **state)
     erase_write_l4("stm32g0b1re");
 }
 
+/* The WL: the WB's flash controller and RCC addresses, the PLL at 48 MHz. */
+static void test_stub_wle5(void **state)
+{
+    (void)state;
+    run_stub_session("stm32wle5jc");
+}
+
+static void test_erase_write_wle5(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32wle5jc");
+}
+
 static void test_erase_write_f205(void **state)
 {
     (void)state;
@@ -1151,6 +1165,8 @@ int main(void)
         cmocka_unit_test(test_stub_g431),
         cmocka_unit_test(test_stub_g0b1),
         cmocka_unit_test(test_erase_write_g0b1),
+        cmocka_unit_test(test_stub_wle5),
+        cmocka_unit_test(test_erase_write_wle5),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
