@@ -216,21 +216,25 @@ static const sf_device table[] = {
     /* F42x/43x and F469/479: 2 MiB parts have two banks of 12 sectors (12-23 in bank 2); the 1 MiB
      * ones one bank unless DB1M (FLASH_OPTCR bit 30) splits them into two of 512 KiB (RM0090
      * 3.4, tables 5-7). Option bytes: bank 1's at 0x1FFFC000, bank 2's at 0x1FFEC000
-     * (stm32flash lists 0x1FFEC000-0x1FFFC00F as one range). */
+     * (stm32flash lists 0x1FFEC000-0x1FFFC00F as one range). The F4 stub codes bank 2's sectors
+     * with SNB bit 4 (sector 12 is 0x10) and erases bank 2 with MER1 (RM0090 3.9.8; OpenOCD
+     * stm32f2x.c "(i - 12) | 0x10"); like the ROM path it takes the factory DB1M = 0 on 1 MiB
+     * parts (the option is not read yet). Tested on the F429 (the simulator's stm32f429zi); the
+     * F469/479 keep the ROM until checked against RM0386. */
     {0x419, "STM32F42x/43x", "F4", 0x08000000, 2048 * K,
      RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20030000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, true, 0, 1024 * K, SF_FSIZE_KIB, 0,
      .uid_reg = UID_F2_F4, .program_bytes = 4, .bank_mode = SF_BANKS_F4_DB1M,
      ALT({4, 16 * K}, {1, 64 * K}, {3, 128 * K}, {4, 16 * K}, {1, 64 * K}, {3, 128 * K}),
-     USARTS(U1, U3_B10, U3_C10),
-     .no_stub = "the F4 stub does not number bank 2's sectors (12-23) or read DB1M yet", .source = SRC_F4DB},
+     USARTS(U1, U3_B10, U3_C10), .source = SRC_F4DB},
     {0x434, "STM32F469/479", "F4", 0x08000000, 2048 * K,
      RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20060000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, true, 0, 1024 * K, SF_FSIZE_KIB, 0,
      .uid_reg = UID_F2_F4, .program_bytes = 4, .bank_mode = SF_BANKS_F4_DB1M,
      ALT({4, 16 * K}, {1, 64 * K}, {3, 128 * K}, {4, 16 * K}, {1, 64 * K}, {3, 128 * K}),
      USARTS(U1, U3_B10, U3_C10),
-     .no_stub = "the F4 stub does not number bank 2's sectors (12-23) or read DB1M yet", .source = SRC_F4DB},
+     .no_stub = "the F4 stub's bank 2 sector codes (0x10-0x1B) are checked on the F42x only, not yet on the F469/479 "
+                "(RM0386)", .source = SRC_F4DB},
     /* F7 */
     {0x449, "STM32F74x/75x", "F7", 0x08000000, 1024 * K, RUNS({4, 32 * K}, {1, 128 * K}, {3, 256 * K}),
      0x20004000, 0x20050000, 0x1FF00000, 0x1FF0EDC0, OB_F7, FSIZE_F7, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,

@@ -184,28 +184,34 @@ static const struct sim_part parts[] = {
  * programming" table (DS8626, x8: byte 16 us, 16 KiB 400 ms, 64 KiB 1200 ms, 128 KiB 2000 ms,
  * mass erase 16 s) as we recall them, used for the F401, F411 and F446 too: to be checked
  * against the documents. ROM start-up: F40x ~75-85 ms (AN2606), 80 ms, assumed for the rest. */
-static const uint32_t f4_sectors[12] = {16384, 16384, 16384, 16384, 65536, 131072,
-                                        131072, 131072, 131072, 131072, 131072, 131072};
-static const uint32_t f4_sector_erase_ns[12] = {400000000u, 400000000u, 400000000u, 400000000u, 1200000000u,
-                                                2000000000u, 2000000000u, 2000000000u, 2000000000u, 2000000000u,
-                                                2000000000u, 2000000000u};
+/* Both banks of a 2 MiB F42x/43x, bank 2 (sectors 12-23) repeating bank 1 (RM0090 3.4, table
+ * 6); the single-bank parts use the first 8 or 12. */
+#define F4_BANK_SECTORS 16384, 16384, 16384, 16384, 65536, 131072, 131072, 131072, 131072, 131072, 131072, 131072
+#define F4_BANK_ERASE_NS                                                                                   \
+    400000000u, 400000000u, 400000000u, 400000000u, 1200000000u, 2000000000u, 2000000000u, 2000000000u,    \
+        2000000000u, 2000000000u, 2000000000u, 2000000000u
+static const uint32_t f4_sectors[24] = {F4_BANK_SECTORS, F4_BANK_SECTORS};
+static const uint32_t f4_sector_erase_ns[24] = {F4_BANK_ERASE_NS, F4_BANK_ERASE_NS};
 #define F4_PROGRAM_NS 16000u
 #define F4_MASS_ERASE_NS 16000000000ull
 #define F4_ROM_STARTUP_NS 80000000u
 
-#define F4_PART(nm, desc, id, kib, ram_kib, sectors)                                                          \
+/* The F2/F4 flash controller's parts (the F2: a Cortex-M3, its own RAM start). */
+#define F4_STYLE_PART(nm, desc, id, kib, ram_kib, sectors, b2, bl_ram, cpu, fam)                              \
     {                                                                                                         \
         .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,                 \
         .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (kib) * 1024u,                  \
-        .page_size = 16384, .bank2_base = 0, .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,           \
-        .bl_ram_start = 0x20003000, .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800,                         \
+        .page_size = 16384, .bank2_base = (b2), .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,        \
+        .bl_ram_start = (bl_ram), .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800,                           \
         .optbytes_base = 0x1FFFC000, .optbytes_size = 16, .flash_size_reg = 0x1FFF7A22,                       \
-        .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M4_R0P1, .wrp_pages_per_bit = 1,                              \
-        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = SFI_FAMILY_F4, \
+        .uid_reg = 0x1FFF7A10, .cpuid = (cpu), .wrp_pages_per_bit = 1,                                        \
+        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = (fam),                                  \
         .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = sectors,             \
         .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,         \
         .rom_startup_ns = F4_ROM_STARTUP_NS,                                                                  \
     }
+#define F4_PART(nm, desc, id, kib, ram_kib, sectors)                                                          \
+    F4_STYLE_PART(nm, desc, id, kib, ram_kib, sectors, 0, 0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4)
 
 static const struct sim_part f4_parts[] = {
     F4_PART("stm32f401re", "STM32F401xE (512 KiB in 8 sectors of 16-128 KiB, 96 KiB RAM, bootloader V3.1)",
@@ -216,6 +222,13 @@ static const struct sim_part f4_parts[] = {
             1024, 128, 12),
     F4_PART("stm32f446re", "STM32F446xE (512 KiB in 8 sectors, 128 KiB RAM, bootloader V3.1)", 0x421,
             512, 128, 8),
+    /* F429 with 2 MiB (0x419): two banks of 12 sectors, bank 2 at 0x08100000 with SNB codes
+     * 0x10-0x1B and mass erase MER1 (RM0090 3.4 table 6, 3.9.8; OpenOCD stm32f2x.c); 192 KiB of
+     * SRAM1-3 from 0x20000000 (RM0090 2.3); the ROM keeps RAM up to 0x20003000 (AN2606 as
+     * stm32flash's dev_table.c has 0x419: 0x20003000-0x20030000). Bank 2's option bytes
+     * (0x1FFEC000: nWRP of sectors 12-23) are not modelled. */
+    F4_STYLE_PART("stm32f429zi", "STM32F429xI (2 MiB in two banks of 12 sectors of 16-128 KiB, 192 KiB RAM, bootloader V3.1)",
+                  0x419, 2048, 192, 24, 0x08100000, 0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4),
 };
 
 /* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
@@ -281,25 +294,15 @@ static const struct sim_part more_parts[] = {
         .program_ns = 16000u, .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull,
         .rom_startup_ns = 16600000u,
     },
-    {
-        /* F2 (0x411, RM0033): the F4's sectors (RM0033 2.3: 4 x 16, 64, 7 x 128 KiB on 1 MiB),
-         * option bytes at 0x1FFFC000, F_SIZE 0x1FFF7A22 and UID 0x1FFF7A10 (RM0033 32.1-32.2;
-         * stm32f205xx.h FLASHSIZE_BASE, UID_BASE); 128 KiB of SRAM1+2 (RM0033 2.3), the ROM's
-         * up to 0x20002000, system memory 0x1FFF0000-0x1FFF77FF (AN2606 as stm32loader
-         * transcribes it, bootloader IDs 0x20 and 0x33; stm32flash 0.7). The ROM is taken to
-         * speak V3.1 as the F4's does and to write bytes (not checked on a chip); a Cortex-M3
-         * r2p0. Timings: DS6329 is not in the facts file, the F4's x8 figures are assumed. */
-        .name = "stm32f205rg", .description = "STM32F205xG (1 MiB in 12 sectors of 16-128 KiB, 128 KiB RAM, bootloader V3.1)",
-        .pid = 0x411, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
-        .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 16384,
-        .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20002000,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800, .optbytes_base = 0x1FFFC000, .optbytes_size = 16,
-        .flash_size_reg = 0x1FFF7A22, .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M3_R2P0_F2, .wrp_pages_per_bit = 1,
-        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = SFI_FAMILY_F2,
-        .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = 12,
-        .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,
-        .rom_startup_ns = F4_ROM_STARTUP_NS,
-    },
+    /* F2 (0x411, RM0033): the F4's sectors (RM0033 2.3: 4 x 16, 64, 7 x 128 KiB on 1 MiB),
+     * option bytes at 0x1FFFC000, F_SIZE 0x1FFF7A22 and UID 0x1FFF7A10 (RM0033 32.1-32.2;
+     * stm32f205xx.h FLASHSIZE_BASE, UID_BASE); 128 KiB of SRAM1+2 (RM0033 2.3), the ROM's
+     * up to 0x20002000, system memory 0x1FFF0000-0x1FFF77FF (AN2606 as stm32loader
+     * transcribes it, bootloader IDs 0x20 and 0x33; stm32flash 0.7). The ROM is taken to
+     * speak V3.1 as the F4's does and to write bytes (not checked on a chip); a Cortex-M3
+     * r2p0. Timings: DS6329 is not in the facts file, the F4's x8 figures are assumed. */
+    F4_STYLE_PART("stm32f205rg", "STM32F205xG (1 MiB in 12 sectors of 16-128 KiB, 128 KiB RAM, bootloader V3.1)",
+                  0x411, 1024, 128, 12, 0, 0x20002000, CORTEX_M3_R2P0_F2, SFI_FAMILY_F2),
     G0_PART("stm32g071rb", "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1)", 0x460, 128, 0, 36,
             0x20002700, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
     /* G0B1 (0x467): 512 KiB in two banks of 128 x 2 KiB pages, bank 2 at 0x08040000 with its

@@ -258,6 +258,8 @@ static void test_stub_g431_read_back(void **state) { stub_writes_stm32flash_read
 static void test_rom_l053_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32l053r8", false); }
 /* stm32flash 0.7 knows the G0B1 (0x467, "STM32G0B0/B1/C1xx"). */
 static void test_stub_g0b1_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32g0b1re", true); }
+/* ... and the F42x/43x (0x419, "STM32F42xxx/43xxx", its two banks as f4db). */
+static void test_stub_f429_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32f429zi", true); }
 
 static void test_write_at_offset_in_bank2(void **state)
 {
@@ -454,6 +456,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stub_g431_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_rom_l053_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_stub_g0b1_read_back, setup_dir, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_f429_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_hd_realtime, teardown),
         cmocka_unit_test_setup_teardown(test_write_at_offset_in_bank2, setup_xl, teardown),

@@ -107,7 +107,7 @@ static uint32_t bank2_of(const char *part)
 {
     return strcmp(part, "stm32f103rg") == 0 || strcmp(part, "stm32l476rg") == 0 ? 0x08080000
            : strcmp(part, "stm32g474re") == 0 || strcmp(part, "stm32g0b1re") == 0 ? 0x08040000
-           : strcmp(part, "stm32h743zi") == 0                                   ? 0x08100000
+           : strcmp(part, "stm32h743zi") == 0 || strcmp(part, "stm32f429zi") == 0 ? 0x08100000
                                                                                 : 0;
 }
 
@@ -725,6 +725,20 @@ static void test_erase_write_f407(void **state)
     erase_write_f4("stm32f407vg", 0x080E0000);
 }
 
+/* The F429's bank 2: its last sector is SNB 0x1B (sector 23), and the mass erase takes MER1 too;
+ * numbered on as in one bank (23), the simulated controller would erase sector 19. */
+static void test_erase_write_f429(void **state)
+{
+    (void)state;
+    erase_write_f4("stm32f429zi", 0x081E0000);
+}
+
+static void test_stub_f429(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f429zi");
+}
+
 static void test_erase_write_f746(void **state)
 {
     (void)state;
@@ -1167,6 +1181,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_g0b1),
         cmocka_unit_test(test_stub_wle5),
         cmocka_unit_test(test_erase_write_wle5),
+        cmocka_unit_test(test_stub_f429),
+        cmocka_unit_test(test_erase_write_f429),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
