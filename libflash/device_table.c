@@ -340,12 +340,14 @@ static const sf_device table[] = {
     /* L4+: two banks of 4 KiB pages by default (DBANK = 1), one bank of 8 KiB pages with DBANK =
      * 0 (RM0432 3.3.1; OpenOCD stm32l4x.c "4 k block in dual bank, 8 k in single"). stm32flash
      * lists 0x470 as 1 MiB of 2 KiB pages with option bytes at 0x1FFF7800: we follow RM0432
-     * (2 MiB, option bytes at 0x1FF00000). */
-    {0x470, "STM32L4R/4S", "L4", 0x08000000, 2048 * K, RUNS({512, 4 * K}),
+     * (2 MiB, option bytes at 0x1FF00000). The L4R/S is its own family, L4R (families.txt): the
+     * L4's controller and RCC with DMAMUX1 (RM0432 11-12); its stub takes the factory DBANK = 1
+     * (the option is not read yet), as the ROM path does. The L4P5/Q5 numbers its DMAMUX
+     * requests one higher (ChibiOS STM32L4xx+/stm32_dmamux.h) and stays on the ROM. */
+    {0x470, "STM32L4R/4S", "L4R", 0x08000000, 2048 * K, RUNS({512, 4 * K}),
      0x20003200, 0x200A0000, 0x1FFF0000, 0x1FFF7000, OB_L4P, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_SR_PEMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_DBANK, ALT({256, 8 * K}),
-     USARTS(U1, U2_A2, U3_C10),
-     .no_stub = "the L4 stub has no L4+ pages (4 KiB in two banks, 8 KiB in one, by DBANK) yet", .source = SRC_L4P},
+     USARTS(U1, U2_A2, U3_C10), .source = SRC_L4P},
     {0x471, "STM32L4P5/4Q5", "L4", 0x08000000, 1024 * K, RUNS({256, 4 * K}),
      0x20004000, 0x20050000, 0x1FFF0000, 0x1FFF7000, OB_L4P, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_SR_PEMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_DBANK, ALT({128, 8 * K}),

@@ -13,6 +13,8 @@
  * /1 x8 /2, PLLR and PLLREN where its PLLCFGR has them), with 3 wait states (RM0434 table 11:
  * 54-64 MHz in range 1), so 921600 baud is 0.6% fast (BRR 69); USART1_RX through DMAMUX1,
  * request 14 (ST's stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E).
+ * The L4R/S (STUB_L4R, RM0432): the L4's clock set-up (80 MHz takes 4 wait states, one more
+ * than RM0432 asks in range 1) with DMAMUX1 in front of DMA1 (AHB1ENR DMAMUX1EN bit 2).
  * The WL (STUB_WL, RM0461): the WB's RCC and flash addresses and PLLCFGR; 48 MHz, its maximum
  * (HSI16 /1 x6 /2: VCO 96 MHz, the bottom of its 96-344 MHz), with 2 wait states (RM0461
  * 3.3.4: 36-48 MHz in range 1), so 921600 baud is 0.2% fast (BRR 52); DMAMUX1 and DMA1 clocks
@@ -58,7 +60,7 @@
 #define RCC_CFGR REG(RCC + 0x08u)
 #define RCC_PLLCFGR REG(RCC + 0x0Cu)
 #define RCC_AHB1ENR REG(RCC + 0x48u)
-#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_WL)
+#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_WL) || defined(STUB_L4R)
 #define DMA_CLOCKS 5u                                     /* DMAMUX1EN, DMA1EN */
 #else
 #define DMA_CLOCKS 1u                                     /* DMA1EN */

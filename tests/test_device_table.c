@@ -314,6 +314,8 @@ static void test_stub_or_reason(void **state)
     assert_string_equal(name, "g0b");
     assert_int_equal(sf_device_stub(sf_device_find(0x497), &name, why, sizeof why), SF_OK);
     assert_string_equal(name, "wl");
+    assert_int_equal(sf_device_stub(sf_device_find(0x470), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "l4r");
     assert_int_equal(sf_device_stub(NULL, &name, why, sizeof why), SF_ERR_ARG);
 }
 

@@ -81,6 +81,7 @@ static int setup_l053(void **state) { return setup_part(state, "stm32l053r8", 64
 static int setup_g0b1(void **state) { return setup_part(state, "stm32g0b1re", 512 * 1024, false); }
 /* The C031: the ROM keeps 8 of its 12 KiB, the C0 stub does not fit the rest: ROM only. */
 static int setup_f429(void **state) { return setup_part(state, "stm32f429zi", 2048 * 1024, false); }
+static int setup_l4r5(void **state) { return setup_part(state, "stm32l4r5zi", 2048 * 1024, false); }
 static int setup_wle5(void **state) { return setup_part(state, "stm32wle5jc", 256 * 1024, false); }
 static int setup_c031(void **state) { return setup_part(state, "stm32c031c6", 32 * 1024, false); }
 static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
@@ -550,11 +551,11 @@ static void test_sectors_of_mixed_sizes(void **state)
 
 /* Issue 17 item 5's dual-bank parts: an image across the end of bank 1, written through the
  * stub (which numbers bank 2's units its own way: the G0B1's pages from 256, the F429's sectors
- * from 0x10) over older contents, then read back from the board. */
+ * from 0x10, the L4R5's 4 KiB pages from 0 with BKER) over older contents, then read back. */
 static void test_across_the_banks(void **state)
 {
     struct fx *x = *state;
-    const uint32_t bank2 = strcmp(x->part, "stm32f429zi") == 0 ? 0x08100000 : 0x08040000, half = 40 * 1024;
+    const uint32_t bank2 = strcmp(x->part, "stm32g0b1re") == 0 ? 0x08040000 : 0x08100000, half = 40 * 1024;
     uint8_t *old = pattern(2 * half, 41), *now = pattern(2 * half, 42);
     static char log[8192];
     for (int i = 0; i < 2; i++) {
@@ -711,6 +712,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f429, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_f429, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g0b1, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l4r5, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
         cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407_rom, teardown),

@@ -107,7 +107,8 @@ static uint32_t bank2_of(const char *part)
 {
     return strcmp(part, "stm32f103rg") == 0 || strcmp(part, "stm32l476rg") == 0 ? 0x08080000
            : strcmp(part, "stm32g474re") == 0 || strcmp(part, "stm32g0b1re") == 0 ? 0x08040000
-           : strcmp(part, "stm32h743zi") == 0 || strcmp(part, "stm32f429zi") == 0 ? 0x08100000
+           : strcmp(part, "stm32h743zi") == 0 || strcmp(part, "stm32f429zi") == 0 ||
+                     strcmp(part, "stm32l4r5zi") == 0                                 ? 0x08100000
                                                                                 : 0;
 }
 
@@ -154,7 +155,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
         [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
         [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
-        [SFI_FAMILY_WL] = 48000000,
+        [SFI_FAMILY_WL] = 48000000, [SFI_FAMILY_L4R] = 80000000,
     };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -1084,6 +1085,19 @@ static void test_erase_write_wle5(void **state)
     erase_write_l4("stm32wle5jc");
 }
 
+/* The L4R5: the L4's driver with 4 KiB pages in two banks, DMAMUX1 for its USART. */
+static void test_stub_l4r5(void **state)
+{
+    (void)state;
+    run_stub_session("stm32l4r5zi");
+}
+
+static void test_erase_write_l4r5(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32l4r5zi");
+}
+
 static void test_erase_write_f205(void **state)
 {
     (void)state;
@@ -1183,6 +1197,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_wle5),
         cmocka_unit_test(test_stub_f429),
         cmocka_unit_test(test_erase_write_f429),
+        cmocka_unit_test(test_stub_l4r5),
+        cmocka_unit_test(test_erase_write_l4r5),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
