@@ -260,12 +260,12 @@ static const sf_device table[] = {
      0x24005000, 0x24080000, 0x1FF00000, 0x1FF1E800, OB_NONE, FSIZE_H7, 8, 0xFF, true, 0x08100000, 128 * K, SF_FSIZE_KIB, 0,
      .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U1_B14, U2_A2, U3_B10), .source = SRC_H7},
     /* H72x/73x: one bank of 8 x 128 KiB (stm32h723xx.h FLASH_SECTOR_TOTAL 8); the AXI SRAM the
-     * bootloader leaves: 0x24004000-0x2404FFFF (AN2606). */
+     * bootloader leaves: 0x24004000-0x2404FFFF (AN2606). Its flash controller is the H74x's bank
+     * 1 (OpenOCD stm32h7x.c gives both the same FLASH_CR), so the H7 stub serves it, loaded in
+     * that AXI SRAM at 0x24005000. */
     {0x483, "STM32H72x/73x", "H7", 0x08000000, 1024 * K, RUNS({8, 128 * K}),
      0x24004000, 0x24050000, 0x1FF00000, 0x1FF1E800, OB_NONE, FSIZE_H7, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U2_A2, U3_B10),
-     .no_stub = "the H7 stub is the H74x/75x's (RM0433); it is not checked on the H72x/73x (RM0468) yet",
-     .source = SRC_H7},
+     .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U2_A2, U3_B10), .source = SRC_H7},
     /* H7A3/B3: two banks of 128 sectors of 8 KiB, 128-bit flash words (RM0455 4.3; stm32h7a3xx.h
      * FLASH_SECTOR_SIZE 0x2000, FLASH_NB_32BITWORD_IN_FLASHWORD 4). AXI SRAM left free from
      * 0x24034000 (AN2606). */

@@ -473,19 +473,22 @@ static const struct sim_part more_parts[] = {
  * sits at a fixed address the memory between the banks is a hole (no memory: the ROM NACKs it,
  * a store there sets the controller's error flag), and some F_SIZE registers read a code. Each
  * is the larger part above with its flash changed; sources at each. */
-#define H7_VARIANT(nm, desc, span, b2, hole, hole_n)                                                       \
+/* The H7 flash controller's parts: 128 KiB sectors, 256-bit flash words, option registers
+ * from FLASH_OPTSR_PRG; DTCM and the AXI SRAM (ram2_kib of it, the ROM's below bl_ram2). */
+#define H7_PART(nm, desc, id, span, b2, hole, hole_n, ram2_kib, bl_ram2)                                    \
     {                                                                                                      \
-        .name = nm, .description = desc, .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31,           \
+        .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,              \
         .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (span), .page_size = 131072,  \
         .bank2_base = (b2), .hole_base = (hole), .hole_size = (hole_n), .ram_base = 0x20000000,             \
         .ram_size = 128 * 1024, .bl_ram_start = 0x20004100, .ram2_base = 0x24000000,                       \
-        .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000, .sysmem_base = 0x1FF00000,                   \
+        .ram2_size = (ram2_kib) * 1024u, .bl_ram2_start = (bl_ram2), .sysmem_base = 0x1FF00000,            \
         .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,                          \
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,                      \
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32, .write_align = 8,              \
         .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,                       \
         .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,                                      \
     }
+#define H7_VARIANT(nm, desc, span, b2, hole, hole_n) H7_PART(nm, desc, 0x450, span, b2, hole, hole_n, 512, 0x24005000)
 
 #define L1_VARIANT(nm, desc, id, span, b2, hole, hole_n, coded, raw, ram_kib, fsize, uid)                    \
     {                                                                                                      \
@@ -507,6 +510,15 @@ static const struct sim_part variant_parts[] = {
                0x180000, 0x08100000, 0x08080000, 0x80000),
     /* stm32h750xx.h: 128 KiB in one bank (one sector of 128 KiB). */
     H7_VARIANT("stm32h750vb", "STM32H750xB (128 KiB in one bank, one 128 KiB sector, bootloader V3.1)", 0x20000, 0, 0, 0),
+    /* H723 (0x483; RM0468): one bank of 8 x 128 KiB sectors, 256-bit flash words and the
+     * H74x's FLASH_CR (OpenOCD stm32h7x.c: page 128 KiB, block 32, no dual bank, the H74x's
+     * compute_flash_cr; stm32h723xx.h FLASH_SECTOR_TOTAL 8), F_SIZE 0x1FF1E880; 128 KiB of DTCM
+     * and 320 KiB of AXI SRAM in the factory TCM_AXI_SHARED = 0 (RM0468 2.3), of which the ROM
+     * keeps 0x24000000-0x24003FFF (AN2606, as the device table's row). RCC, DMAMUX request ids,
+     * system memory, UID, option registers and timings as the H743's (the H7 stub unchanged;
+     * assumed where RM0468 was not at hand). */
+    H7_PART("stm32h723zg", "STM32H723xG (1 MiB in one bank of 8 x 128 KiB sectors, 256-bit flash words, 320 KiB AXI SRAM, bootloader V3.1)",
+            0x483, 0x100000, 0, 0, 0, 320, 0x24004000),
     /* G4 cat.3 in dual-bank mode: bank 2 at 0x08040000 whatever the size (RM0440 tables 7/8 as
      * ST reads them on its forum; OpenOCD stm32l4x.c "dual bank WITH gap"). */
     {

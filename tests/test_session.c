@@ -82,6 +82,7 @@ static int setup_g0b1(void **state) { return setup_part(state, "stm32g0b1re", 51
 /* The C031: the ROM keeps 8 of its 12 KiB, the C0 stub does not fit the rest: ROM only. */
 static int setup_f429(void **state) { return setup_part(state, "stm32f429zi", 2048 * 1024, false); }
 static int setup_l4r5(void **state) { return setup_part(state, "stm32l4r5zi", 2048 * 1024, false); }
+static int setup_h723(void **state) { return setup_part(state, "stm32h723zg", 1024 * 1024, false); }
 static int setup_wle5(void **state) { return setup_part(state, "stm32wle5jc", 256 * 1024, false); }
 static int setup_c031(void **state) { return setup_part(state, "stm32c031c6", 32 * 1024, false); }
 static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
@@ -714,6 +715,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g0b1, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l4r5, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h723, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
         cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407_rom, teardown),

@@ -740,6 +740,13 @@ static void test_stub_f429(void **state)
     run_stub_session("stm32f429zi");
 }
 
+/* The H723: the H7 stub on one bank of the H74x's controller, in its smaller AXI SRAM. */
+static void test_stub_h723(void **state)
+{
+    (void)state;
+    run_stub_session("stm32h723zg");
+}
+
 static void test_erase_write_f746(void **state)
 {
     (void)state;
@@ -1199,6 +1206,7 @@ int main(void)
         cmocka_unit_test(test_erase_write_f429),
         cmocka_unit_test(test_stub_l4r5),
         cmocka_unit_test(test_erase_write_l4r5),
+        cmocka_unit_test(test_stub_h723),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
