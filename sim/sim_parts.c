@@ -307,10 +307,11 @@ static const struct sim_part more_parts[] = {
             0x20002700, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
     /* G0B1 (0x467): 512 KiB in two banks of 128 x 2 KiB pages, bank 2 at 0x08040000 with its
      * pages numbered from 256 in FLASH_CR, BKER at bit 13 (RM0444 3.3.1, 3.7.5; OpenOCD
-     * stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c); 144 KiB of SRAM (RM0444 2.2). The
-     * ROM keeps RAM up to 0x20004000 and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's
-     * dev_table.c has 0x467: RAM 0x20004000-0x20020000). Option bytes, F_SIZE, UID and timings
-     * as the G071's (one G0 flash design); bank 2's WRP words are not modelled. */
+     * stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c); 144 KiB of SRAM (DS13560: "144
+     * Kbytes of SRAM (128 Kbytes with HW parity check)"). The ROM keeps RAM up to 0x20004000
+     * and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's dev_table.c has 0x467: RAM
+     * 0x20004000-0x20020000). Option bytes, F_SIZE, UID and timings as the G071's (one G0
+     * flash design); bank 2's WRP words are not modelled. */
     G0_PART("stm32g0b1re", "STM32G0B1xE (512 KiB in two banks, 2 KiB pages, bank 2's numbered from 256, 144 KiB RAM, bootloader V3.1)",
             0x467, 512, 0x08040000, 144, 0x20004000, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
     /* C031 (0x453; OpenOCD stm32l4x.h DEVID_STM32C03XX): 32 KiB of 2 KiB pages and the G0's

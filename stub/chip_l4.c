@@ -16,9 +16,9 @@
  * The L4R/S (STUB_L4R, RM0432): the L4's clock set-up (80 MHz takes 4 wait states, one more
  * than RM0432 asks in range 1) with DMAMUX1 in front of DMA1 (AHB1ENR DMAMUX1EN bit 2).
  * The WL (STUB_WL, RM0461): the WB's RCC and flash addresses and PLLCFGR; 48 MHz, its maximum
- * (HSI16 /1 x6 /2: VCO 96 MHz, the bottom of its 96-344 MHz), with 2 wait states (RM0461
- * 3.3.4: 36-48 MHz in range 1), so 921600 baud is 0.2% fast (BRR 52); DMAMUX1 and DMA1 clocks
- * as the WB's (AHB1ENR bits 2 and 0).
+ * (HSI16 /1 x6 /2: VCO 96 MHz, taken to be the bottom of its range), with 2 wait states (taken
+ * from RM0461's table for range 1 as recalled, not re-read: to be checked), so 921600 baud is
+ * 0.2% fast (BRR 52); DMAMUX1 and DMA1 clocks as the WB's (AHB1ENR bits 2 and 0).
  * The G0 (STUB_G0, a Cortex-M0+): its own RCC layout (CFGR SW in bits 0-2, AHBENR 0x38,
  * APBENR2 0x40); the stub runs from HSISYS = HSI16 (16 MHz, the G0's reset clock, no wait
  * states), which the 4 KiB budget leaves no room to leave: 460800 baud is 0.8% slow (BRR 35),
