@@ -216,21 +216,25 @@ static const sf_device table[] = {
     /* F42x/43x and F469/479: 2 MiB parts have two banks of 12 sectors (12-23 in bank 2); the 1 MiB
      * ones one bank unless DB1M (FLASH_OPTCR bit 30) splits them into two of 512 KiB (RM0090
      * 3.4, tables 5-7). Option bytes: bank 1's at 0x1FFFC000, bank 2's at 0x1FFEC000
-     * (stm32flash lists 0x1FFEC000-0x1FFFC00F as one range). */
+     * (stm32flash lists 0x1FFEC000-0x1FFFC00F as one range). The F4 stub codes bank 2's sectors
+     * with SNB bit 4 (sector 12 is 0x10) and erases bank 2 with MER1 (RM0090 3.9.8; OpenOCD
+     * stm32f2x.c "(i - 12) | 0x10"); like the ROM path it takes the factory DB1M = 0 on 1 MiB
+     * parts (the option is not read yet). Tested on the F429 (the simulator's stm32f429zi); the
+     * F469/479 keep the ROM until checked against RM0386. */
     {0x419, "STM32F42x/43x", "F4", 0x08000000, 2048 * K,
      RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20030000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, true, 0, 1024 * K, SF_FSIZE_KIB, 0,
      .uid_reg = UID_F2_F4, .program_bytes = 4, .bank_mode = SF_BANKS_F4_DB1M,
      ALT({4, 16 * K}, {1, 64 * K}, {3, 128 * K}, {4, 16 * K}, {1, 64 * K}, {3, 128 * K}),
-     USARTS(U1, U3_B10, U3_C10),
-     .no_stub = "the F4 stub does not number bank 2's sectors (12-23) or read DB1M yet", .source = SRC_F4DB},
+     USARTS(U1, U3_B10, U3_C10), .source = SRC_F4DB},
     {0x434, "STM32F469/479", "F4", 0x08000000, 2048 * K,
      RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20060000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, true, 0, 1024 * K, SF_FSIZE_KIB, 0,
      .uid_reg = UID_F2_F4, .program_bytes = 4, .bank_mode = SF_BANKS_F4_DB1M,
      ALT({4, 16 * K}, {1, 64 * K}, {3, 128 * K}, {4, 16 * K}, {1, 64 * K}, {3, 128 * K}),
      USARTS(U1, U3_B10, U3_C10),
-     .no_stub = "the F4 stub does not number bank 2's sectors (12-23) or read DB1M yet", .source = SRC_F4DB},
+     .no_stub = "the F4 stub's bank 2 sector codes (0x10-0x1B) are checked on the F42x only, not yet on the F469/479 "
+                "(RM0386)", .source = SRC_F4DB},
     /* F7 */
     {0x449, "STM32F74x/75x", "F7", 0x08000000, 1024 * K, RUNS({4, 32 * K}, {1, 128 * K}, {3, 256 * K}),
      0x20004000, 0x20050000, 0x1FF00000, 0x1FF0EDC0, OB_F7, FSIZE_F7, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
@@ -256,12 +260,12 @@ static const sf_device table[] = {
      0x24005000, 0x24080000, 0x1FF00000, 0x1FF1E800, OB_NONE, FSIZE_H7, 8, 0xFF, true, 0x08100000, 128 * K, SF_FSIZE_KIB, 0,
      .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U1_B14, U2_A2, U3_B10), .source = SRC_H7},
     /* H72x/73x: one bank of 8 x 128 KiB (stm32h723xx.h FLASH_SECTOR_TOTAL 8); the AXI SRAM the
-     * bootloader leaves: 0x24004000-0x2404FFFF (AN2606). */
+     * bootloader leaves: 0x24004000-0x2404FFFF (AN2606). Its flash controller is the H74x's bank
+     * 1 (OpenOCD stm32h7x.c gives both the same FLASH_CR), so the H7 stub serves it, loaded in
+     * that AXI SRAM at 0x24005000. */
     {0x483, "STM32H72x/73x", "H7", 0x08000000, 1024 * K, RUNS({8, 128 * K}),
      0x24004000, 0x24050000, 0x1FF00000, 0x1FF1E800, OB_NONE, FSIZE_H7, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U2_A2, U3_B10),
-     .no_stub = "the H7 stub is the H74x/75x's (RM0433); it is not checked on the H72x/73x (RM0468) yet",
-     .source = SRC_H7},
+     .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U2_A2, U3_B10), .source = SRC_H7},
     /* H7A3/B3: two banks of 128 sectors of 8 KiB, 128-bit flash words (RM0455 4.3; stm32h7a3xx.h
      * FLASH_SECTOR_SIZE 0x2000, FLASH_NB_32BITWORD_IN_FLASHWORD 4). AXI SRAM left free from
      * 0x24034000 (AN2606). */
@@ -336,12 +340,14 @@ static const sf_device table[] = {
     /* L4+: two banks of 4 KiB pages by default (DBANK = 1), one bank of 8 KiB pages with DBANK =
      * 0 (RM0432 3.3.1; OpenOCD stm32l4x.c "4 k block in dual bank, 8 k in single"). stm32flash
      * lists 0x470 as 1 MiB of 2 KiB pages with option bytes at 0x1FFF7800: we follow RM0432
-     * (2 MiB, option bytes at 0x1FF00000). */
-    {0x470, "STM32L4R/4S", "L4", 0x08000000, 2048 * K, RUNS({512, 4 * K}),
+     * (2 MiB, option bytes at 0x1FF00000). The L4R/S is its own family, L4R (families.txt): the
+     * L4's controller and RCC with DMAMUX1 (RM0432 11-12); its stub takes the factory DBANK = 1
+     * (the option is not read yet), as the ROM path does. The L4P5/Q5 numbers its DMAMUX
+     * requests one higher (ChibiOS STM32L4xx+/stm32_dmamux.h) and stays on the ROM. */
+    {0x470, "STM32L4R/4S", "L4R", 0x08000000, 2048 * K, RUNS({512, 4 * K}),
      0x20003200, 0x200A0000, 0x1FFF0000, 0x1FFF7000, OB_L4P, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_SR_PEMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_DBANK, ALT({256, 8 * K}),
-     USARTS(U1, U2_A2, U3_C10),
-     .no_stub = "the L4 stub has no L4+ pages (4 KiB in two banks, 8 KiB in one, by DBANK) yet", .source = SRC_L4P},
+     USARTS(U1, U2_A2, U3_C10), .source = SRC_L4P},
     {0x471, "STM32L4P5/4Q5", "L4", 0x08000000, 1024 * K, RUNS({256, 4 * K}),
      0x20004000, 0x20050000, 0x1FFF0000, 0x1FFF7000, OB_L4P, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_SR_PEMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_DBANK, ALT({128, 8 * K}),
@@ -367,11 +373,15 @@ static const sf_device table[] = {
      0x20002700, 0x20009000, 0x1FFF0000, 0x1FFF7000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, USARTS(U1, U2_A2, U3_C10), .source = SRC_G0},
     /* G0B/C: two banks of 2 KiB pages on 512 KiB parts, bank 2 at 0x08040000 with page numbers
-     * from 256 (RM0444 3.3.1); 256 KiB parts choose by DUAL_BANK (FLASH_OPTR bit 21). */
+     * from 256 (RM0444 3.3.1); 256 KiB parts choose by DUAL_BANK (FLASH_OPTR bit 21). The G0
+     * stub's second build (families.txt g0b) loads at 0x20004000 and numbers bank 2's pages so
+     * (BKER at FLASH_CR bit 13: OpenOCD stm32l4x.h FLASH_BKER_G0). Its bootloader also listens
+     * on USART3 (RM0444 3.3.1: "USART3 ... applies to ... STM32G0B1xx and STM32G0C1xx"), on
+     * PC10/PC11 only (ST's answer on its forum quoting AN2606, pattern 11). */
     {0x467, "STM32G0B0/B1/C1", "G0", 0x08000000, 512 * K, RUNS({256, 2 * K}),
      0x20004000, 0x20020000, 0x1FFF0000, 0x1FFF7000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
-     .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_G0_DUAL_BANK, USARTS(U1, U2_A2),
-     .no_stub = "the G0 stub does not number bank 2's pages from 256 (G0B/C) yet", .source = SRC_G0},
+     .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_G0_DUAL_BANK, USARTS(U1, U2_A2, U3_C10),
+     .source = SRC_G0},
     /* G4 cat.2 (G431/441): one bank of 2 KiB pages. RAM: 16 KiB SRAM1, 6 KiB SRAM2 and the 10
      * KiB CCM SRAM mapped right after SRAM2, "accessed ... by both CPU and DMA" (RM0440 2.4):
      * 32 KiB from 0x20000000. AN2606 (as stm32loader has it) ends the bootloader's RAM at

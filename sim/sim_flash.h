@@ -48,8 +48,9 @@ enum {
     SR4_EOP = 1u << 0, SR4_OPERR = 1u << 1, SR4_WRPERR = 1u << 4, SR4_PGAERR = 1u << 5, SR4_PGPERR = 1u << 6,
     SR4_PGSERR = 1u << 7, SR4_BSY = 1u << 16,
 };
-enum { CR4_PG = 1u << 0, CR4_SER = 1u << 1, CR4_MER = 1u << 2, CR4_STRT = 1u << 16, CR4_LOCK = 1u << 31 };
-#define CR4_SNB(cr) (((cr) >> 3) & 0xFu)
+enum { CR4_PG = 1u << 0, CR4_SER = 1u << 1, CR4_MER = 1u << 2, CR4_MER1 = 1u << 15, CR4_STRT = 1u << 16, CR4_LOCK = 1u << 31 };
+/* SNB[4:0] (bit 4: bank 2 on the F42x/43x, RM0090 3.9.8; reserved, so 0, on the others) */
+#define CR4_SNB(cr) (((cr) >> 3) & 0x1Fu)
 #define CR4_PSIZE(cr) (((cr) >> 8) & 3u)
 #define OPT4_KEY1 0x08192A3Bu
 #define OPT4_KEY2 0x4C5D6E7Fu

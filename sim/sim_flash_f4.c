@@ -53,15 +53,20 @@ static void start(sim_flash *f, struct flash_bank *b)
 {
     uint32_t cr = b->cr;
     f->psize = (uint8_t)CR4_PSIZE(cr);
-    if ((cr & CR4_SER) && (cr & CR4_MER)) {
+    if ((cr & CR4_SER) && (cr & (CR4_MER | CR4_MER1))) {
         b->sr |= SR4_PGSERR; /* two erases at once: a sequence error */
     } else if (cr & CR4_SER) {
-        if (CR4_SNB(cr) >= sim_flash_page_count(f))
+        /* Two banks (F42x/43x with 2 MiB): SNB 0-11 bank 1's sectors, 0x10-0x1B bank 2's,
+         * 12-15 "not allowed" (RM0090 3.9.8). */
+        uint32_t snb = CR4_SNB(cr), per_bank = f->part->bank2_base ? f->part->nsectors / 2u : 32u;
+        uint32_t sector = (snb & 0x10u) && f->part->bank2_base ? per_bank + (snb & 0xFu) : snb;
+        if ((snb & 0xFu) >= per_bank || sector >= sim_flash_page_count(f))
             b->sr |= SR4_OPERR; /* no such sector (assumed: RM0090 leaves it undefined) */
         else
-            sim_flash_erase_page(f, CR4_SNB(cr));
-    } else if (cr & CR4_MER) {
-        sim_flash_mass_erase(f, 1);
+            sim_flash_erase_page(f, sector);
+    } else if (cr & (CR4_MER | CR4_MER1)) {
+        /* MER bank 1, MER1 bank 2 (RM0090 3.9.8); both at once erase both. */
+        sim_flash_mass_erase(f, ((cr & CR4_MER) ? 1u : 0u) | ((cr & CR4_MER1) && f->part->bank2_base ? 2u : 0u));
     }
     if (b->op_pending)
         b->cr |= CR4_STRT;

@@ -13,6 +13,8 @@
  */
 #include "sim_flash.h"
 
+#include <string.h>
+
 enum { L4_ACR = 0x00, L4_KEYR = 0x08, L4_OPTKEYR = 0x0C, L4_SR = 0x10, L4_CR = 0x14, L4_OPTR = 0x20 };
 /* FLASH_SR PEMPTY (L4), FLASH_ACR EMPTY (G0, WB): the empty check's note (sim_part.h). */
 #define SR_PEMPTY (1u << 17)
@@ -24,7 +26,21 @@ enum {
 #define SRL_ERRORS (SRL_OPERR | SRL_PROGERR | SRL_WRPERR | SRL_PGAERR | SRL_SIZERR | SRL_PGSERR | SRL_MISERR | SRL_FASTERR)
 enum { CRL_PG = 1u << 0, CRL_PER = 1u << 1, CRL_MER1 = 1u << 2, CRL_BKER = 1u << 11, CRL_MER2 = 1u << 15,
        CRL_STRT = 1u << 16, CRL_OBL_LAUNCH = 1u << 27, CRL_OPTLOCK = 1u << 30, CRL_LOCK = 1u << 31 };
-#define CRL_PNB(cr) (((cr) >> 3) & 0xFFu)
+
+/* FLASH_CR's page number and bank bit. The L4, G4 and WB: PNB[7:0] at bits 3-10, BKER at 11,
+ * each bank's pages numbered from 0 (RM0351 3.7.5). The G0: PNB[9:0] at bits 3-12, BKER at 13,
+ * and on the dual-bank G0B/C bank 2's pages are numbered from 256 (RM0444 3.3.1 and 3.7.5;
+ * OpenOCD stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c STM32G0_BANK2_START_PAGE_NR). */
+struct cr_pages {
+    uint32_t pnb_mask, bker, bank2_first;
+};
+
+static struct cr_pages cr_pages_of(const struct sim_part *p)
+{
+    if (strcmp(sim_part_family(p)->name, "G0") == 0)
+        return (struct cr_pages){0x3FFu, 1u << 13, 256u};
+    return (struct cr_pages){0xFFu, CRL_BKER, 0u};
+}
 
 uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
 {
@@ -56,11 +72,14 @@ static void start(sim_flash *f, struct flash_bank *b)
         sim_flash_mass_erase(f, ((cr & CRL_MER1) ? 1u : 0u) | ((cr & CRL_MER2) ? 2u : 0u));
     } else {
         const struct sim_part *p = f->part;
-        /* PNB counts pages in the bank BKER names; a bank of a smaller part has fewer. */
-        int bk = (cr & CRL_BKER) ? 1 : 0;
+        /* PNB counts pages in the bank BKER names (bank 2's from cp.bank2_first); a bank of a
+         * smaller part has fewer. */
+        const struct cr_pages cp = cr_pages_of(p);
+        int bk = (cr & cp.bker) ? 1 : 0;
         uint32_t bank_pages = sim_part_bank_bytes(p, bk) / p->page_size;
-        uint32_t page = CRL_PNB(cr) + (bk ? sim_flash_page_of(f, p->bank2_base) : 0);
-        if (CRL_PNB(cr) >= bank_pages || (bk && !p->bank2_base) || page >= sim_flash_page_count(f))
+        uint32_t pnb = ((cr >> 3) & cp.pnb_mask) - (bk ? cp.bank2_first : 0u); /* wraps if below */
+        uint32_t page = pnb + (bk ? sim_flash_page_of(f, p->bank2_base) : 0);
+        if (pnb >= bank_pages || (bk && !p->bank2_base) || page >= sim_flash_page_count(f))
             b->sr |= SRL_OPERR; /* no such page (assumed: the manuals leave it undefined) */
         else
             sim_flash_erase_page(f, page);

@@ -184,28 +184,34 @@ static const struct sim_part parts[] = {
  * programming" table (DS8626, x8: byte 16 us, 16 KiB 400 ms, 64 KiB 1200 ms, 128 KiB 2000 ms,
  * mass erase 16 s) as we recall them, used for the F401, F411 and F446 too: to be checked
  * against the documents. ROM start-up: F40x ~75-85 ms (AN2606), 80 ms, assumed for the rest. */
-static const uint32_t f4_sectors[12] = {16384, 16384, 16384, 16384, 65536, 131072,
-                                        131072, 131072, 131072, 131072, 131072, 131072};
-static const uint32_t f4_sector_erase_ns[12] = {400000000u, 400000000u, 400000000u, 400000000u, 1200000000u,
-                                                2000000000u, 2000000000u, 2000000000u, 2000000000u, 2000000000u,
-                                                2000000000u, 2000000000u};
+/* Both banks of a 2 MiB F42x/43x, bank 2 (sectors 12-23) repeating bank 1 (RM0090 3.4, table
+ * 6); the single-bank parts use the first 8 or 12. */
+#define F4_BANK_SECTORS 16384, 16384, 16384, 16384, 65536, 131072, 131072, 131072, 131072, 131072, 131072, 131072
+#define F4_BANK_ERASE_NS                                                                                   \
+    400000000u, 400000000u, 400000000u, 400000000u, 1200000000u, 2000000000u, 2000000000u, 2000000000u,    \
+        2000000000u, 2000000000u, 2000000000u, 2000000000u
+static const uint32_t f4_sectors[24] = {F4_BANK_SECTORS, F4_BANK_SECTORS};
+static const uint32_t f4_sector_erase_ns[24] = {F4_BANK_ERASE_NS, F4_BANK_ERASE_NS};
 #define F4_PROGRAM_NS 16000u
 #define F4_MASS_ERASE_NS 16000000000ull
 #define F4_ROM_STARTUP_NS 80000000u
 
-#define F4_PART(nm, desc, id, kib, ram_kib, sectors)                                                          \
+/* The F2/F4 flash controller's parts (the F2: a Cortex-M3, its own RAM start). */
+#define F4_STYLE_PART(nm, desc, id, kib, ram_kib, sectors, b2, bl_ram, cpu, fam)                              \
     {                                                                                                         \
         .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,                 \
         .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (kib) * 1024u,                  \
-        .page_size = 16384, .bank2_base = 0, .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,           \
-        .bl_ram_start = 0x20003000, .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800,                         \
+        .page_size = 16384, .bank2_base = (b2), .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,        \
+        .bl_ram_start = (bl_ram), .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800,                           \
         .optbytes_base = 0x1FFFC000, .optbytes_size = 16, .flash_size_reg = 0x1FFF7A22,                       \
-        .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M4_R0P1, .wrp_pages_per_bit = 1,                              \
-        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = SFI_FAMILY_F4, \
+        .uid_reg = 0x1FFF7A10, .cpuid = (cpu), .wrp_pages_per_bit = 1,                                        \
+        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = (fam),                                  \
         .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = sectors,             \
         .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,         \
         .rom_startup_ns = F4_ROM_STARTUP_NS,                                                                  \
     }
+#define F4_PART(nm, desc, id, kib, ram_kib, sectors)                                                          \
+    F4_STYLE_PART(nm, desc, id, kib, ram_kib, sectors, 0, 0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4)
 
 static const struct sim_part f4_parts[] = {
     F4_PART("stm32f401re", "STM32F401xE (512 KiB in 8 sectors of 16-128 KiB, 96 KiB RAM, bootloader V3.1)",
@@ -216,6 +222,13 @@ static const struct sim_part f4_parts[] = {
             1024, 128, 12),
     F4_PART("stm32f446re", "STM32F446xE (512 KiB in 8 sectors, 128 KiB RAM, bootloader V3.1)", 0x421,
             512, 128, 8),
+    /* F429 with 2 MiB (0x419): two banks of 12 sectors, bank 2 at 0x08100000 with SNB codes
+     * 0x10-0x1B and mass erase MER1 (RM0090 3.4 table 6, 3.9.8; OpenOCD stm32f2x.c); 192 KiB of
+     * SRAM1-3 from 0x20000000 (RM0090 2.3); the ROM keeps RAM up to 0x20003000 (AN2606 as
+     * stm32flash's dev_table.c has 0x419: 0x20003000-0x20030000). Bank 2's option bytes
+     * (0x1FFEC000: nWRP of sectors 12-23) are not modelled. */
+    F4_STYLE_PART("stm32f429zi", "STM32F429xI (2 MiB in two banks of 12 sectors of 16-128 KiB, 192 KiB RAM, bootloader V3.1)",
+                  0x419, 2048, 192, 24, 0x08100000, 0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4),
 };
 
 /* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
@@ -250,6 +263,24 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 #define L0_PAGE_ERASE_NS 3200000u
 #define RDP_LEVEL0 0xAAu
 
+/* Parts of 2 KiB pages with an option word at 0x1FFF7800 and the empty check in FLASH_ACR: the
+ * G0's flash controller as the G071 has it (RM0444), the C0's and the WL's (the WB's at
+ * 0x58004000). The G071's timings. */
+#define ACR_EMPTY_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid, cpu, align)        \
+    {                                                                                                      \
+        .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,              \
+        .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (kib) * 1024u,              \
+        .page_size = 2048, .bank2_base = (b2), .ram_base = 0x20000000, .ram_size = (ram_kib) * 1024u,      \
+        .bl_ram_start = (bl_ram), .sysmem_base = 0x1FFF0000, .sysmem_size = (sysmem_n),                    \
+        .optbytes_base = 0x1FFF7800, .optbytes_size = 40, .flash_size_reg = (fsize), .uid_reg = (uid),     \
+        .cpuid = (cpu), .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,                 \
+        .write_align = (align), .family = (fam), .program_ns = G0_PROGRAM_NS,                              \
+        .page_erase_ns = G0_PAGE_ERASE_NS, .mass_erase_ns = G0_PAGE_ERASE_NS,                              \
+        .empty_check = SIM_EMPTY_ACR_EMPTY, .rom_startup_ns = 390000u,                                     \
+    }
+#define G0_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid)                            \
+    ACR_EMPTY_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid, CORTEX_M0P_R0P1, 4)
+
 static const struct sim_part more_parts[] = {
     {
         .name = "stm32f746ng", .description = "STM32F746xG (1 MiB in 8 sectors of 32-256 KiB, 320 KiB RAM, bootloader V3.1)",
@@ -263,37 +294,34 @@ static const struct sim_part more_parts[] = {
         .program_ns = 16000u, .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull,
         .rom_startup_ns = 16600000u,
     },
-    {
-        /* F2 (0x411, RM0033): the F4's sectors (RM0033 2.3: 4 x 16, 64, 7 x 128 KiB on 1 MiB),
-         * option bytes at 0x1FFFC000, F_SIZE 0x1FFF7A22 and UID 0x1FFF7A10 (RM0033 32.1-32.2;
-         * stm32f205xx.h FLASHSIZE_BASE, UID_BASE); 128 KiB of SRAM1+2 (RM0033 2.3), the ROM's
-         * up to 0x20002000, system memory 0x1FFF0000-0x1FFF77FF (AN2606 as stm32loader
-         * transcribes it, bootloader IDs 0x20 and 0x33; stm32flash 0.7). The ROM is taken to
-         * speak V3.1 as the F4's does and to write bytes (not checked on a chip); a Cortex-M3
-         * r2p0. Timings: DS6329 is not in the facts file, the F4's x8 figures are assumed. */
-        .name = "stm32f205rg", .description = "STM32F205xG (1 MiB in 12 sectors of 16-128 KiB, 128 KiB RAM, bootloader V3.1)",
-        .pid = 0x411, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
-        .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 16384,
-        .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20002000,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7800, .optbytes_base = 0x1FFFC000, .optbytes_size = 16,
-        .flash_size_reg = 0x1FFF7A22, .uid_reg = 0x1FFF7A10, .cpuid = CORTEX_M3_R2P0_F2, .wrp_pages_per_bit = 1,
-        .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = SFI_FAMILY_F2,
-        .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = 12,
-        .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,
-        .rom_startup_ns = F4_ROM_STARTUP_NS,
-    },
-    {
-        .name = "stm32g071rb", .description = "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1)",
-        .pid = 0x460, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
-        .flash_base = 0x08000000, .flash_size = 128 * 1024, .page_size = 2048,
-        .ram_base = 0x20000000, .ram_size = 36 * 1024, .bl_ram_start = 0x20002700,
-        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FFF7800, .optbytes_size = 40,
-        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M0P_R0P1,
-        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
-        .write_align = 4, .family = SFI_FAMILY_G0, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
-        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY,
-        .rom_startup_ns = 390000u,
-    },
+    /* F2 (0x411, RM0033): the F4's sectors (RM0033 2.3: 4 x 16, 64, 7 x 128 KiB on 1 MiB),
+     * option bytes at 0x1FFFC000, F_SIZE 0x1FFF7A22 and UID 0x1FFF7A10 (RM0033 32.1-32.2;
+     * stm32f205xx.h FLASHSIZE_BASE, UID_BASE); 128 KiB of SRAM1+2 (RM0033 2.3), the ROM's
+     * up to 0x20002000, system memory 0x1FFF0000-0x1FFF77FF (AN2606 as stm32loader
+     * transcribes it, bootloader IDs 0x20 and 0x33; stm32flash 0.7). The ROM is taken to
+     * speak V3.1 as the F4's does and to write bytes (not checked on a chip); a Cortex-M3
+     * r2p0. Timings: DS6329 is not in the facts file, the F4's x8 figures are assumed. */
+    F4_STYLE_PART("stm32f205rg", "STM32F205xG (1 MiB in 12 sectors of 16-128 KiB, 128 KiB RAM, bootloader V3.1)",
+                  0x411, 1024, 128, 12, 0, 0x20002000, CORTEX_M3_R2P0_F2, SFI_FAMILY_F2),
+    G0_PART("stm32g071rb", "STM32G071xB (128 KiB, 2 KiB pages, 36 KiB RAM, bootloader V3.1)", 0x460, 128, 0, 36,
+            0x20002700, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
+    /* G0B1 (0x467): 512 KiB in two banks of 128 x 2 KiB pages, bank 2 at 0x08040000 with its
+     * pages numbered from 256 in FLASH_CR, BKER at bit 13 (RM0444 3.3.1, 3.7.5; OpenOCD
+     * stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c); 144 KiB of SRAM (DS13560: "144
+     * Kbytes of SRAM (128 Kbytes with HW parity check)"). The ROM keeps RAM up to 0x20004000
+     * and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's dev_table.c has 0x467: RAM
+     * 0x20004000-0x20020000). Option bytes, F_SIZE, UID and timings as the G071's (one G0
+     * flash design); bank 2's WRP words are not modelled. */
+    G0_PART("stm32g0b1re", "STM32G0B1xE (512 KiB in two banks, 2 KiB pages, bank 2's numbered from 256, 144 KiB RAM, bootloader V3.1)",
+            0x467, 512, 0x08040000, 144, 0x20004000, 0x7000, SFI_FAMILY_G0, 0x1FFF75E0, 0x1FFF7590),
+    /* C031 (0x453; OpenOCD stm32l4x.h DEVID_STM32C03XX): 32 KiB of 2 KiB pages and the G0's
+     * flash controller (RM0490 3.3), 12 KiB of SRAM (RM0490 2.2); F_SIZE 0x1FFF75A0 (OpenOCD
+     * stm32l4x.c, stm32c031xx.h) and UID 0x1FFF7550 (stm32c031xx.h). The ROM keeps RAM up to
+     * 0x20002000 and lives at 0x1FFF0000-0x1FFF17FF (AN2606, bootloader ID 0x52, as stm32loader
+     * transcribes it; AN2606's RAM range there reads 0x20002000-0x200017FF, an end below its
+     * start). The 4 KiB left hold no stub: ROM only. Timings as the G071's (assumed). */
+    G0_PART("stm32c031c6", "STM32C031x6 (32 KiB, 2 KiB pages, 12 KiB RAM, bootloader V3.1; ROM only)", 0x453, 32, 0, 12,
+            0x20002000, 0x1800, SFI_FAMILY_C0, 0x1FFF75A0, 0x1FFF7550),
     {
         .name = "stm32g474re", .description = "STM32G474xE (512 KiB in two banks, 2 KiB pages, 96 KiB RAM, bootloader V3.1)",
         .pid = 0x469, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
@@ -388,6 +416,24 @@ static const struct sim_part more_parts[] = {
         .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
     },
     {
+        /* L4R5 (0x470; RM0432): 2 MiB in two banks of 256 x 4 KiB pages in the default DBANK = 1
+         * (RM0432 3.3.1; OpenOCD stm32l4x.c "4 k block in dual bank, 8 k in single"), bank 2 at
+         * 0x08100000; 640 KiB of SRAM1-3 from 0x20000000 (RM0432 2.2); the ROM keeps RAM up to
+         * 0x20003200 and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's dev_table.c has
+         * 0x470); option bytes at 0x1FF00000 (RM0432 table 8; bank 2's at 0x1FF01000 are not
+         * modelled); PEMPTY in FLASH_SR (the device table's row). Timings as the L476's
+         * (assumed). Single-bank mode (DBANK = 0, 8 KiB pages) is not modelled. */
+        .name = "stm32l4r5zi", .description = "STM32L4R5xI (2 MiB in two banks of 4 KiB pages, 640 KiB RAM, bootloader V3.1)",
+        .pid = 0x470, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 4096, .bank2_base = 0x08100000,
+        .ram_base = 0x20000000, .ram_size = 640 * 1024, .bl_ram_start = 0x20003200,
+        .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FF00000, .optbytes_size = 40,
+        .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_L4R, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_SR_PEMPTY, .rom_startup_ns = 55000000u,
+    },
+    {
         .name = "stm32wb55rg", .description = "STM32WB55xG (1 MiB, 4 KiB pages, 48 KiB RAM for the bootloader, bootloader V3.2)",
         .pid = 0x495, .bl_version = 0x32, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 4096,
@@ -399,6 +445,14 @@ static const struct sim_part more_parts[] = {
         .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_ACR_EMPTY,
         .rom_startup_ns = 390000u,
     },
+    /* WLE5 (0x497; RM0461): 256 KiB of 2 KiB pages, the WB's flash controller at 0x58004000
+     * (stm32wle5xx.h FLASH_R_BASE, FLASH_PAGE_SIZE 0x800), 64 KiB of SRAM1+2; the ROM keeps RAM
+     * up to 0x20002000 and lives at 0x1FFF0000-0x1FFF3FFF (AN2606 as stm32flash's commented
+     * 0x497 row and stm32loader transcribe it); option bytes at 0x1FFF7800, F_SIZE and UID where
+     * the L4 has them (stm32wle5xx.h OB_BASE, FLASHSIZE_BASE, UID_BASE). The ROM is taken to
+     * speak V3.1 and its timings to be the WB's (assumed). */
+    ACR_EMPTY_PART("stm32wle5jc", "STM32WLE5xC (256 KiB, 2 KiB pages, 64 KiB RAM, flash controller at 0x58004000, bootloader V3.1)",
+                   0x497, 256, 0, 64, 0x20002000, 0x4000, SFI_FAMILY_WL, 0x1FFF75E0, 0x1FFF7590, CORTEX_M4_R0P1, 8),
     {
         /* H7 option bytes are registers: the bootloader takes Write Memory on the option
          * program registers, FLASH_OPTSR_PRG at 0x52002020 .. FLASH_BOOT_PRGR at 0x52002044
@@ -420,19 +474,22 @@ static const struct sim_part more_parts[] = {
  * sits at a fixed address the memory between the banks is a hole (no memory: the ROM NACKs it,
  * a store there sets the controller's error flag), and some F_SIZE registers read a code. Each
  * is the larger part above with its flash changed; sources at each. */
-#define H7_VARIANT(nm, desc, span, b2, hole, hole_n)                                                       \
+/* The H7 flash controller's parts: 128 KiB sectors, 256-bit flash words, option registers
+ * from FLASH_OPTSR_PRG; DTCM and the AXI SRAM (ram2_kib of it, the ROM's below bl_ram2). */
+#define H7_PART(nm, desc, id, span, b2, hole, hole_n, ram2_kib, bl_ram2)                                    \
     {                                                                                                      \
-        .name = nm, .description = desc, .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31,           \
+        .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,              \
         .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (span), .page_size = 131072,  \
         .bank2_base = (b2), .hole_base = (hole), .hole_size = (hole_n), .ram_base = 0x20000000,             \
         .ram_size = 128 * 1024, .bl_ram_start = 0x20004100, .ram2_base = 0x24000000,                       \
-        .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000, .sysmem_base = 0x1FF00000,                   \
+        .ram2_size = (ram2_kib) * 1024u, .bl_ram2_start = (bl_ram2), .sysmem_base = 0x1FF00000,            \
         .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,                          \
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,                      \
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32, .write_align = 8,              \
         .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,                       \
         .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,                                      \
     }
+#define H7_VARIANT(nm, desc, span, b2, hole, hole_n) H7_PART(nm, desc, 0x450, span, b2, hole, hole_n, 512, 0x24005000)
 
 #define L1_VARIANT(nm, desc, id, span, b2, hole, hole_n, coded, raw, ram_kib, fsize, uid)                    \
     {                                                                                                      \
@@ -454,6 +511,15 @@ static const struct sim_part variant_parts[] = {
                0x180000, 0x08100000, 0x08080000, 0x80000),
     /* stm32h750xx.h: 128 KiB in one bank (one sector of 128 KiB). */
     H7_VARIANT("stm32h750vb", "STM32H750xB (128 KiB in one bank, one 128 KiB sector, bootloader V3.1)", 0x20000, 0, 0, 0),
+    /* H723 (0x483; RM0468): one bank of 8 x 128 KiB sectors, 256-bit flash words and the
+     * H74x's FLASH_CR (OpenOCD stm32h7x.c: page 128 KiB, block 32, no dual bank, the H74x's
+     * compute_flash_cr; stm32h723xx.h FLASH_SECTOR_TOTAL 8), F_SIZE 0x1FF1E880; 128 KiB of DTCM
+     * and 320 KiB of AXI SRAM in the factory TCM_AXI_SHARED = 0 (RM0468 2.3), of which the ROM
+     * keeps 0x24000000-0x24003FFF (AN2606, as the device table's row). RCC, DMAMUX request ids,
+     * system memory, UID, option registers and timings as the H743's (the H7 stub unchanged;
+     * assumed where RM0468 was not at hand). */
+    H7_PART("stm32h723zg", "STM32H723xG (1 MiB in one bank of 8 x 128 KiB sectors, 256-bit flash words, 320 KiB AXI SRAM, bootloader V3.1)",
+            0x483, 0x100000, 0, 0, 0, 320, 0x24004000),
     /* G4 cat.3 in dual-bank mode: bank 2 at 0x08040000 whatever the size (RM0440 tables 7/8 as
      * ST reads them on its forum; OpenOCD stm32l4x.c "dual bank WITH gap"). */
     {

@@ -13,12 +13,24 @@
  * /1 x8 /2, PLLR and PLLREN where its PLLCFGR has them), with 3 wait states (RM0434 table 11:
  * 54-64 MHz in range 1), so 921600 baud is 0.6% fast (BRR 69); USART1_RX through DMAMUX1,
  * request 14 (ST's stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E).
+ * The L4R/S (STUB_L4R, RM0432): the L4's clock set-up (80 MHz takes 4 wait states, one more
+ * than RM0432 asks in range 1) with DMAMUX1 in front of DMA1 (AHB1ENR DMAMUX1EN bit 2).
+ * The WL (STUB_WL, RM0461): the WB's RCC and flash addresses and PLLCFGR; 48 MHz, its maximum
+ * (HSI16 /1 x6 /2: VCO 96 MHz, taken to be the bottom of its range), with 2 wait states (taken
+ * from RM0461's table for range 1 as recalled, not re-read: to be checked), so 921600 baud is
+ * 0.2% fast (BRR 52); DMAMUX1 and DMA1 clocks as the WB's (AHB1ENR bits 2 and 0).
  * The G0 (STUB_G0, a Cortex-M0+): its own RCC layout (CFGR SW in bits 0-2, AHBENR 0x38,
  * APBENR2 0x40); the stub runs from HSISYS = HSI16 (16 MHz, the G0's reset clock, no wait
  * states), which the 4 KiB budget leaves no room to leave: 460800 baud is 0.8% slow (BRR 35),
  * 921600 too far off (the host does not ask for it). USART1_RX through DMAMUX1, request 50
  * (ST's stm32g0xx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x32). */
 #include "chip.h"
+
+/* The C0 (STUB_C0; RM0490 3, 5, 9, 10): the G0's flash controller, RCC, DMAMUX and USART
+ * registers; its SYSCLK stays HSISYS = HSI48 / 4 = 12 MHz, the reset clock (RM0490 5.2). */
+#ifdef STUB_C0
+#define STUB_G0
+#endif
 
 #define REG(a) (*(volatile unsigned int *)(a))
 #ifdef STUB_G0
@@ -32,6 +44,11 @@
 #define RCC 0x58000000u
 #define PLL_SETUP (2u | (8u << 8) | (1u << 28) | (1u << 29)) /* HSI16 /1 x8, R /2 enabled */
 #define WAIT_STATES 3u
+#elif defined(STUB_WL)
+#define FLASH_ACR REG(0x58004000u)
+#define RCC 0x58000000u
+#define PLL_SETUP (2u | (6u << 8) | (1u << 28) | (1u << 29)) /* HSI16 /1 x6, R /2 enabled */
+#define WAIT_STATES 2u
 #else
 #define FLASH_ACR REG(0x40022000u)
 #define RCC 0x40021000u
@@ -43,7 +60,7 @@
 #define RCC_CFGR REG(RCC + 0x08u)
 #define RCC_PLLCFGR REG(RCC + 0x0Cu)
 #define RCC_AHB1ENR REG(RCC + 0x48u)
-#if defined(STUB_G4) || defined(STUB_WB)
+#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_WL) || defined(STUB_L4R)
 #define DMA_CLOCKS 5u                                     /* DMAMUX1EN, DMA1EN */
 #else
 #define DMA_CLOCKS 1u                                     /* DMA1EN */
@@ -54,7 +71,9 @@ void chip_clock_init(void)
 {
     RCC_AHB1ENR |= DMA_CLOCKS;
 #ifdef STUB_G0
+#ifndef STUB_C0 /* HSIDIV /1 would run a C0 at 48 MHz, beyond 0 wait states */
     RCC_CR &= ~(7u << 11);                                /* HSIDIV /1 */
+#endif
     RCC_CFGR = 0;                                         /* SYSCLK = HSISYS, buses undivided */
     while (RCC_CFGR & 0x38u)
         ;
@@ -86,7 +105,7 @@ void chip_deinit(void)
     while ((RCC_CFGR & 0xCu) != 0x4u)
         ;
 #else
-    RCC_CFGR &= ~3u;                                      /* the L4 and the WB start on MSI */
+    RCC_CFGR &= ~3u;                                      /* the L4, WB and WL start on MSI */
     while (RCC_CFGR & 0xCu)
         ;
 #endif

@@ -18,22 +18,30 @@
 #define CR_PG (1u << 0)
 #define CR_SER (1u << 1)
 #define CR_MER (1u << 2)
+#define CR_MER1 (1u << 15)
 #define CR_PSIZE_X32 (2u << 8)
 #define CR_STRT (1u << 16)
 #define CR_LOCK (1u << 31)
 
 #define REG(off) (*(volatile unsigned int *)(FLASH_REGS + (off)))
 
-/* The sector holding addr: its number; its start and size through the pointers. */
+/* The sector holding addr: its SNB code; its start and size through the pointers. Bank 2 of a
+ * 2 MiB F42x/43x repeats bank 1's sectors from params.bank2_base, coded with SNB bit 4 (sector
+ * 12 is 0x10: RM0090 3.9.8). */
 static unsigned int sector_of(unsigned int addr, unsigned int *start, unsigned int *size)
 {
-    unsigned int off = addr - FLASH_MEM, first = 0, sz = params.page_size, n = 0;
+    unsigned int base = FLASH_MEM, n = 0;
+    if (params.bank2_base && addr >= params.bank2_base) {
+        base = params.bank2_base;
+        n = 0x10u;
+    }
+    unsigned int off = addr - base, first = 0, sz = params.page_size;
     while (first + sz <= off) {
         first += sz;
-        if (++n == 4 || n == 5)
-            sz = params.page_size << (n == 4 ? 2 : 3);
+        if ((++n & 0xFu) == 4 || (n & 0xFu) == 5)
+            sz = params.page_size << ((n & 0xFu) == 4 ? 2 : 3);
     }
-    *start = FLASH_MEM + first;
+    *start = base + first;
     *size = sz;
     return n;
 }
@@ -82,8 +90,7 @@ unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base)
 
 unsigned int flash_mass_erase(unsigned int bank2_base)
 {
-    (void)bank2_base;
-    return run(CR_MER | CR_PSIZE_X32);
+    return run(CR_MER | (bank2_base ? CR_MER1 : 0u) | CR_PSIZE_X32); /* MER1: bank 2 (RM0090 3.9.8) */
 }
 
 static unsigned int pend_addr, pend_value; /* the word being programmed; pend_addr 0: none */

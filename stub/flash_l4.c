@@ -3,13 +3,20 @@
  * 3.3; the facts file; the WB's at 0x58004000; CFGBSY at SR bit 18 on the G0/WB): unlock
  * with the two keys, page erase with PER, PNB (the page within its bank) and BKER, 64-bit
  * programming as two 32-bit stores with PG set, errors in SR (OPERR 1, PROGERR 3, WRPERR 4,
- * PGAERR 5, SIZERR 6, PGSERR 7, MISERR 8, FASTERR 9). Flags left from an earlier operation
- * would fail the next one (PGSERR), so each operation clears them first. */
+ * PGAERR 5, SIZERR 6, PGSERR 7, MISERR 8, FASTERR 9; the G0's PNB and BKER below). Flags
+ * left from an earlier operation would fail the next one (PGSERR), so each operation clears
+ * them first. */
 #include "flash.h"
 #include "stub.h"
 
+/* The C0 (STUB_C0; RM0490 3, 5, 9, 10): the G0's flash controller, RCC, DMAMUX and USART
+ * registers; its SYSCLK stays HSISYS = HSI48 / 4 = 12 MHz, the reset clock (RM0490 5.2). */
+#ifdef STUB_C0
+#define STUB_G0
+#endif
+
 #define FLASH_MEM 0x08000000u
-#ifdef STUB_WB
+#if defined(STUB_WB) || defined(STUB_WL)
 #define FLASH_REGS 0x58004000u
 #else
 #define FLASH_REGS 0x40022000u
@@ -24,6 +31,7 @@
 #define CR_PER (1u << 1)
 #define CR_MER1 (1u << 2)
 #define CR_BKER (1u << 11)
+#define CR_BKER_G0 (1u << 13)
 #define CR_MER2 (1u << 15)
 #define CR_STRT (1u << 16)
 #define CR_LOCK (1u << 31)
@@ -67,12 +75,14 @@ static unsigned int run(unsigned int cr)
 unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base)
 {
 #ifdef STUB_G0
-    /* One bank (G07x), and no divide instruction on the Cortex-M0+: count the pages. */
-    (void)bank2_base;
-    unsigned int page = 0;
-    for (unsigned int off = addr - FLASH_MEM; off >= params.page_size; off -= params.page_size)
+    /* No divide instruction on the Cortex-M0+: count the pages. The G0B/C's bank 2 numbers its
+     * pages from 256, with BKER at bit 13 (RM0444 3.7.5, FLASH_CR PNB[9:0] and BKER; OpenOCD
+     * stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c STM32G0_BANK2_START_PAGE_NR). */
+    unsigned int bank2 = bank2_base && addr >= bank2_base;
+    unsigned int page = bank2 ? 256u : 0u;
+    for (unsigned int off = addr - (bank2 ? bank2_base : FLASH_MEM); off >= params.page_size; off -= params.page_size)
         page++;
-    return run(CR_PER | page << 3);
+    return run(CR_PER | page << 3 | (bank2 ? CR_BKER_G0 : 0u));
 #else
     unsigned int bank2 = bank2_base && addr >= bank2_base;
     unsigned int page = (addr - (bank2 ? bank2_base : FLASH_MEM)) / params.page_size;

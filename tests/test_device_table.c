@@ -289,17 +289,18 @@ static void test_stub_or_reason(void **state)
         }
     }
     assert_true(stubs > 0 && stubs < table_size());
-    /* Known answers: the F405 has the F4 stub, the F2 its own (the F4's files), the F105 the
-     * connectivity line's, the G431 the G4's (its CCM SRAM alias makes room); the F429 (bank 2
-     * sectors), the C031 (no C0 stub) and the L053 (4 KiB free) do not. */
+    /* Known answers: the F405 and the F429 (bank 2's sectors coded from 0x10) have the F4 stub,
+     * the F2 its own (the F4's files), the F105 the connectivity line's, the G431 the G4's (its
+     * CCM SRAM alias makes room); the C031 and the L053 (4 KiB free each) do not; the G0B1 has
+     * the G0's second build. */
     const char *name;
     char why[256];
     assert_int_equal(sf_device_stub(sf_device_find(0x413), &name, why, sizeof why), SF_OK);
     assert_string_equal(name, "f4");
-    assert_int_equal(sf_device_stub(sf_device_find(0x419), &name, why, sizeof why), SF_ERR_UNSUPPORTED);
-    assert_non_null(strstr(why, "sectors"));
+    assert_int_equal(sf_device_stub(sf_device_find(0x419), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "f4");
     assert_int_equal(sf_device_stub(sf_device_find(0x453), &name, why, sizeof why), SF_ERR_UNSUPPORTED);
-    assert_non_null(strstr(why, "C0"));
+    assert_non_null(strstr(why, "does not fit the RAM"));
     assert_int_equal(sf_device_stub(sf_device_find(0x411), &name, why, sizeof why), SF_OK);
     assert_string_equal(name, "f2");
     assert_int_equal(sf_device_stub(sf_device_find(0x418), &name, why, sizeof why), SF_OK);
@@ -308,6 +309,15 @@ static void test_stub_or_reason(void **state)
     assert_string_equal(name, "g4");
     assert_int_equal(sf_device_stub(sf_device_find(0x417), &name, why, sizeof why), SF_ERR_UNSUPPORTED);
     assert_non_null(strstr(why, "does not fit the RAM"));
+    /* The G0B1: the G0 stub's build at 0x20004000, where its bootloader leaves RAM free. */
+    assert_int_equal(sf_device_stub(sf_device_find(0x467), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "g0b");
+    assert_int_equal(sf_device_stub(sf_device_find(0x497), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "wl");
+    assert_int_equal(sf_device_stub(sf_device_find(0x470), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "l4r");
+    assert_int_equal(sf_device_stub(sf_device_find(0x483), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "h7");
     assert_int_equal(sf_device_stub(NULL, &name, why, sizeof why), SF_ERR_ARG);
 }
 

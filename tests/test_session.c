@@ -77,6 +77,14 @@ static int setup_f105(void **state) { return setup_part(state, "stm32f105vc", 25
 static int setup_f205(void **state) { return setup_part(state, "stm32f205rg", 1024 * 1024, false); }
 static int setup_g431(void **state) { return setup_part(state, "stm32g431rb", 128 * 1024, false); }
 static int setup_l053(void **state) { return setup_part(state, "stm32l053r8", 64 * 1024, false); }
+/* Issue 17 item 5, second round: the G0B1 (the G0 stub loaded at 0x20004000, two banks). */
+static int setup_g0b1(void **state) { return setup_part(state, "stm32g0b1re", 512 * 1024, false); }
+/* The C031: the ROM keeps 8 of its 12 KiB, the C0 stub does not fit the rest: ROM only. */
+static int setup_f429(void **state) { return setup_part(state, "stm32f429zi", 2048 * 1024, false); }
+static int setup_l4r5(void **state) { return setup_part(state, "stm32l4r5zi", 2048 * 1024, false); }
+static int setup_h723(void **state) { return setup_part(state, "stm32h723zg", 1024 * 1024, false); }
+static int setup_wle5(void **state) { return setup_part(state, "stm32wle5jc", 256 * 1024, false); }
+static int setup_c031(void **state) { return setup_part(state, "stm32c031c6", 32 * 1024, false); }
 static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
 static int setup_f407_rom(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, true); }
 
@@ -440,7 +448,7 @@ static void test_realistic_image_through_both_paths(void **state)
 {
     struct fx *x = *state;
     static const char *const with_stub[] = {"stm32f1", "stm32f0", "stm32f2", "stm32f3", "stm32f4", "stm32f7", "stm32l4", "stm32g4",
-                                            "stm32wb", "stm32g0", "stm32l0", "stm32l1", "stm32h7"};
+                                            "stm32wb", "stm32wl", "stm32g0", "stm32l0", "stm32l1", "stm32h7"};
     bool has_stub = false;
     for (size_t i = 0; i < sizeof with_stub / sizeof with_stub[0]; i++)
         has_stub |= strncmp(x->part, with_stub[i], strlen(with_stub[i])) == 0;
@@ -547,6 +555,33 @@ static void test_sectors_of_mixed_sizes(void **state)
     sf_image_free(io);
     sf_image_free(in);
     sf_image_free(tiny);
+}
+
+/* Issue 17 item 5's dual-bank parts: an image across the end of bank 1, written through the
+ * stub (which numbers bank 2's units its own way: the G0B1's pages from 256, the F429's sectors
+ * from 0x10, the L4R5's 4 KiB pages from 0 with BKER) over older contents, then read back. */
+static void test_across_the_banks(void **state)
+{
+    struct fx *x = *state;
+    const uint32_t bank2 = strcmp(x->part, "stm32g0b1re") == 0 ? 0x08040000 : 0x08100000, half = 40 * 1024;
+    uint8_t *old = pattern(2 * half, 41), *now = pattern(2 * half, 42);
+    static char log[8192];
+    for (int i = 0; i < 2; i++) {
+        sf_image *im = image_of(i ? now : old, 2 * half, bank2 - half);
+        log[0] = 0;
+        sf_session_set_log(x->s, collect_log, log);
+        open_ok(x);
+        write_ok(x, im);
+        sf_session_set_log(x->s, NULL, NULL);
+        if (!strstr(log, "loading the stub"))
+            fail_msg("stub path expected:\n%s", log);
+        sf_image_free(im);
+    }
+    uint8_t *f = board_flash(x);
+    assert_memory_equal(f + (bank2 - half - 0x08000000), now, 2 * half);
+    free(f);
+    free(old);
+    free(now);
 }
 
 struct canceller {
@@ -678,6 +713,16 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_g431, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l053, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_g0b1, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_c031, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_wle5, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f429, teardown),
+        cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f429, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_f429, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g0b1, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l4r5, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l4r5, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h723, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
         cmocka_unit_test_setup_teardown(test_read_verify_and_mismatch, setup_f407_rom, teardown),

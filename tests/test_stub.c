@@ -106,8 +106,9 @@ static void expect_hello(sim_board *b, uint32_t image_crc)
 static uint32_t bank2_of(const char *part)
 {
     return strcmp(part, "stm32f103rg") == 0 || strcmp(part, "stm32l476rg") == 0 ? 0x08080000
-           : strcmp(part, "stm32g474re") == 0                                   ? 0x08040000
-           : strcmp(part, "stm32h743zi") == 0                                   ? 0x08100000
+           : strcmp(part, "stm32g474re") == 0 || strcmp(part, "stm32g0b1re") == 0 ? 0x08040000
+           : strcmp(part, "stm32h743zi") == 0 || strcmp(part, "stm32f429zi") == 0 ||
+                     strcmp(part, "stm32l4r5zi") == 0                                 ? 0x08100000
                                                                                 : 0;
 }
 
@@ -130,8 +131,13 @@ static void set_usart(struct sfs_params *p, const sim_part *part, uint32_t load,
 static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned usart, bool greet)
 {
     const sim_part *part = sim_board_part(b);
-    /* The stub of the part's family (families/families.txt). */
-    const sfs_stub *stub = &sfs_stubs[sim_part_family(part) - sfi_families];
+    /* The stub of the part's family (families/families.txt), or the family's further build that
+     * loads where the part's ROM leaves RAM free (the G0B1's g0b), as the host picks it. */
+    const sfi_family *fam = sim_part_family(part);
+    for (size_t i = 0; fam->stub_load < sim_part_bootloader_ram_start(part) && i < SFI_FAMILY_COUNT; i++)
+        if (strcmp(sfi_families[i].name, fam->name) == 0 && sfi_families[i].stub_load >= sim_part_bootloader_ram_start(part))
+            fam = &sfi_families[i];
+    const sfs_stub *stub = &sfs_stubs[fam - sfi_families];
     const unsigned char *image = stub->image;
     size_t image_len = *stub->len;
     uint32_t load = stub->load;
@@ -149,6 +155,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
         [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
         [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
+        [SFI_FAMILY_WL] = 48000000, [SFI_FAMILY_L4R] = 80000000,
     };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -719,6 +726,27 @@ static void test_erase_write_f407(void **state)
     erase_write_f4("stm32f407vg", 0x080E0000);
 }
 
+/* The F429's bank 2: its last sector is SNB 0x1B (sector 23), and the mass erase takes MER1 too;
+ * numbered on as in one bank (23), the simulated controller would erase sector 19. */
+static void test_erase_write_f429(void **state)
+{
+    (void)state;
+    erase_write_f4("stm32f429zi", 0x081E0000);
+}
+
+static void test_stub_f429(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f429zi");
+}
+
+/* The H723: the H7 stub on one bank of the H74x's controller, in its smaller AXI SRAM. */
+static void test_stub_h723(void **state)
+{
+    (void)state;
+    run_stub_session("stm32h723zg");
+}
+
 static void test_erase_write_f746(void **state)
 {
     (void)state;
@@ -1037,6 +1065,46 @@ static void test_stub_g431(void **state)
     run_stub_session("stm32g431rb");
 }
 
+/* The G0B1: the G0 stub's build at 0x20004000; bank 2's pages are numbered from 256 with BKER
+ * at bit 13 (the simulated controller refuses bank 2's page 0 as the L4's numbering would give). */
+static void test_stub_g0b1(void **state)
+{
+    (void)state;
+    run_stub_session("stm32g0b1re");
+}
+
+static void test_erase_write_g0b1(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32g0b1re");
+}
+
+/* The WL: the WB's flash controller and RCC addresses, the PLL at 48 MHz. */
+static void test_stub_wle5(void **state)
+{
+    (void)state;
+    run_stub_session("stm32wle5jc");
+}
+
+static void test_erase_write_wle5(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32wle5jc");
+}
+
+/* The L4R5: the L4's driver with 4 KiB pages in two banks, DMAMUX1 for its USART. */
+static void test_stub_l4r5(void **state)
+{
+    (void)state;
+    run_stub_session("stm32l4r5zi");
+}
+
+static void test_erase_write_l4r5(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32l4r5zi");
+}
+
 static void test_erase_write_f205(void **state)
 {
     (void)state;
@@ -1130,6 +1198,15 @@ int main(void)
         cmocka_unit_test(test_stub_f205),
         cmocka_unit_test(test_erase_write_f205),
         cmocka_unit_test(test_stub_g431),
+        cmocka_unit_test(test_stub_g0b1),
+        cmocka_unit_test(test_erase_write_g0b1),
+        cmocka_unit_test(test_stub_wle5),
+        cmocka_unit_test(test_erase_write_wle5),
+        cmocka_unit_test(test_stub_f429),
+        cmocka_unit_test(test_erase_write_f429),
+        cmocka_unit_test(test_stub_l4r5),
+        cmocka_unit_test(test_erase_write_l4r5),
+        cmocka_unit_test(test_stub_h723),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
 }
