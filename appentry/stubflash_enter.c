@@ -5,6 +5,7 @@
  * Cortex-M0/M0+ parts (RM0360 26.4.1, RM0444 40.4.1, RM0377 27.4.1); system memory by product ID
  * from AN2606 (stubflash's device table, shared/reference/stm32-facts.md). */
 #include "stubflash_enter.h"
+#include "stubflash_enter_parts.h"
 
 #ifndef STUBFLASH_ENTER_MAGIC
 #define STUBFLASH_ENTER_MAGIC "stubflash-enter"
@@ -23,35 +24,6 @@ __attribute__((section(".noinit"))) static volatile uint32_t flag_word;
 #define FLAG flag_word
 #endif
 
-static const struct {
-    uint16_t id;
-    uint32_t sysmem;
-} parts[] = {
-    {0x440, 0x1FFFEC00u}, /* F030x8 */
-    {0x448, 0x1FFFC800u}, /* F072 */
-    {0x412, 0x1FFFF000u}, /* F1 low density */
-    {0x410, 0x1FFFF000u}, /* F1 medium density */
-    {0x414, 0x1FFFF000u}, /* F1 high density */
-    {0x430, 0x1FFFE000u}, /* F1 XL density */
-    {0x422, 0x1FFFD800u}, /* F303xB/C */
-    {0x423, 0x1FFF0000u}, /* F401xB/C */
-    {0x433, 0x1FFF0000u}, /* F401xD/E */
-    {0x431, 0x1FFF0000u}, /* F411 */
-    {0x413, 0x1FFF0000u}, /* F405/407 */
-    {0x421, 0x1FFF0000u}, /* F446 */
-    {0x449, 0x1FF00000u}, /* F746 */
-    {0x447, 0x1FF00000u}, /* L072 */
-    {0x416, 0x1FF00000u}, /* L152 and relatives */
-    {0x429, 0x1FF00000u},
-    {0x427, 0x1FF00000u},
-    {0x436, 0x1FF00000u},
-    {0x437, 0x1FF00000u},
-    {0x435, 0x1FFF0000u}, /* L432 */
-    {0x415, 0x1FFF0000u}, /* L476 */
-    {0x460, 0x1FFF0000u}, /* G071 */
-    {0x469, 0x1FFF0000u}, /* G474 */
-    {0x495, 0x1FFF0000u}, /* WB55 */
-};
 
 uint32_t stubflash_enter_system_memory(void)
 {
@@ -63,9 +35,9 @@ uint32_t stubflash_enter_system_memory(void)
      * private peripheral bus (Cortex-M7 here means F7: an H7 must define the address). */
     uint32_t idcode = part == 0xC20u || part == 0xC60u ? REG32(0x40015800u) : REG32(0xE0042000u);
     uint16_t id = (uint16_t)(idcode & 0xFFFu);
-    for (unsigned i = 0; i < sizeof parts / sizeof parts[0]; i++)
-        if (parts[i].id == id)
-            return parts[i].sysmem;
+    for (unsigned i = 0; i < sizeof stubflash_enter_parts / sizeof stubflash_enter_parts[0]; i++)
+        if (stubflash_enter_parts[i].id == id)
+            return stubflash_enter_parts[i].sysmem;
     return 0;
 #endif
 }

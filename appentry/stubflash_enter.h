@@ -20,9 +20,10 @@
  * your linker script if it has none), or define STUBFLASH_ENTER_FLAG_ADDRESS to a RAM word
  * nothing else uses (e.g. one just above your stack).
  *
- * The system memory is found from the core (SCB CPUID) and the chip's DBGMCU IDCODE for the
- * parts in stubflash's device table (F0, F1, F3, F4, F7, G0, G4, L0, L1, L4, WB); define
- * STUBFLASH_ENTER_SYSTEM_MEMORY to its address for other parts (H7: its DBGMCU is elsewhere).
+ * The system memory is found from the core (SCB CPUID) and the chip's DBGMCU IDCODE for every
+ * line in stubflash's device table (stubflash_enter_parts.h: C0, F0, F1, F2, F3, F4, F7, G0,
+ * G4, L0, L1, L4, L4+, WB, WL); define STUBFLASH_ENTER_SYSTEM_MEMORY to its address on the
+ * others (H7, L5, U5, H5: their DBGMCU is elsewhere).
  * An unknown part does not jump: the application starts as usual. */
 #ifndef STUBFLASH_ENTER_H
 #define STUBFLASH_ENTER_H
