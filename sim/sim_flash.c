@@ -471,9 +471,15 @@ uint32_t sim_flash_status(sim_flash *f, struct flash_bank *b, uint32_t bsy_bit)
         sr |= bsy_bit;
         /* A poll of BSY is where the time of the operation passes: skipped in fast mode; in
          * real-time mode run ahead to (sim_clock_advance_to) from the second read on, the
-         * host's CPU not spinning (one read and a write right after it still land while BSY). */
-        if (!f->clock->realtime || b->polled_busy)
+         * host's CPU not spinning (one read and a write right after it still land while BSY),
+         * SIM_AHEAD_MAX_NS a poll at most, so that a reset or a power cut still stops the CPU
+         * within a few ms of a sector erase that takes seconds. */
+        if (!f->clock->realtime) {
             sim_clock_advance_to(f->clock, b->busy_until);
+        } else if (b->polled_busy) {
+            int64_t step = sim_clock_now(f->clock) + SIM_AHEAD_MAX_NS;
+            sim_clock_advance_to(f->clock, b->busy_until < step ? b->busy_until : step);
+        }
         b->polled_busy = true;
     }
     return sr;
