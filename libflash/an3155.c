@@ -60,19 +60,23 @@ static sf_error address(an_link *l, uint32_t a, const char *what)
     return e ? e : answer(l, ACK_MS, what);
 }
 
-/* Reads and drops bytes until none has come for quiet_ms. */
+/* Reads and drops bytes until none has come for quiet_ms, or for at most three times ACK_MS
+ * on a line that never goes quiet (noise, something else talking): the sync then goes on. */
 static sf_error drain_quiet(an_link *l, unsigned quiet_ms)
 {
     char why[160];
     sf_errbuf local = {why, sizeof why};
-    for (;;) {
+    for (uint64_t end = sf_now_ms() + 3 * ACK_MS; sf_now_ms() < end;) {
+        if (cancelled(l))
+            return sf_fail(l->eb, SF_ERR_CANCELLED, "cancelled");
         uint8_t b;
         sf_error e = sf_port_read_eb(l->port, &b, 1, NULL, quiet_ms, &local);
         if (e == SF_ERR_IO)
             return sf_fail(l->eb, e, "%s", why);
         if (e != SF_OK)
-            return SF_OK;
+            break;
     }
+    return SF_OK;
 }
 
 /* A careful sync (an_link.careful) never sends a second 0x7F before an answer to the first
