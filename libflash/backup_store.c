@@ -58,19 +58,6 @@ sf_error sf_backup_chip_dir(sf_session *s, const char *root, char *dir, size_t c
     return SF_OK;
 }
 
-static bool make_dirs(char *path)
-{
-    for (char *p = path + 1; *p; p++)
-        if (*p == '/') {
-            *p = 0;
-            int rc = mkdir(path, 0700);
-            *p = '/';
-            if (rc != 0 && errno != EEXIST)
-                return false;
-        }
-    return mkdir(path, 0700) == 0 || errno == EEXIST;
-}
-
 static int by_name_newest_first(const void *a, const void *b)
 {
     return -strcmp(((const struct entry *)a)->path, ((const struct entry *)b)->path);
@@ -177,7 +164,7 @@ int sf_backup_sink_collect(uint32_t addr, const uint8_t *old, size_t len, bool c
         return 0;
     char dir[sizeof b->dir];
     snprintf(dir, sizeof dir, "%s", b->dir);
-    if (!make_dirs(dir)) {
+    if (!sf_make_dirs(dir)) {
         snprintf(b->err, sizeof b->err, "%s: cannot create: %s", b->dir, strerror(errno));
         return 1;
     }
@@ -219,7 +206,7 @@ bool sf_backup_known_save(const char *dir, const sf_image *known)
     snprintf(path, sizeof path, "%s/" KNOWN_FILE, dir);
     /* A name of its own: boards written at once by one command may share a chip ID (clones). */
     snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
-    int fd = make_dirs(mk) ? mkstemp(tmp) : -1;
+    int fd = sf_make_dirs(mk) ? mkstemp(tmp) : -1;
     if (fd < 0)
         return false;
     close(fd);

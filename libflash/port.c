@@ -3,6 +3,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sf_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,16 @@ void sf_port_close(sf_port *p)
 const char *sf_port_name(const sf_port *p) { return p ? p->name : ""; }
 
 bool sf_port_fixed_rate(const sf_port *p) { return p && p->ops->fixed_rate; }
+
+bool sf_port_usb_key(const sf_port *p, char *key, size_t len)
+{
+    uint16_t vid = 0, pid = 0;
+    char serial[128] = "";
+    if (!p || !p->ops->usb_identity || !p->ops->usb_identity(p->impl, &vid, &pid, serial, sizeof serial))
+        return false;
+    int n = snprintf(key, len, *serial ? "usb:%04x:%04x:%s" : "usb:%04x:%04x", vid, pid, serial);
+    return n > 0 && (size_t)n < len;
+}
 
 sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_errbuf *eb)
 {

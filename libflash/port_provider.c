@@ -57,9 +57,9 @@ static sf_error load(const provider_library *lib, void **handle, const sf_port_p
     /* POSIX lets dlsym's object pointer hold a function's address. */
     const sf_port_provider *(*entry)(void) = (const sf_port_provider *(*)(void))dlsym(h, lib->entry);
     const sf_port_provider *p = entry ? entry() : NULL;
-    if (!p || p->version < SF_PORT_PROVIDER_VERSION) {
-        sf_fail(eb, SF_ERR_PORT, "%s ports need %s, but %s is not a port provider of version %d or later "
-                "(package %s)", lib->prefix, lib->what, file, SF_PORT_PROVIDER_VERSION, lib->package);
+    if (!p || p->version < 1) { /* what version 2 added (usb_identity) is looked at only there */
+        sf_fail(eb, SF_ERR_PORT, "%s ports need %s, but %s is not a port provider of version 1 or later "
+                "(package %s)", lib->prefix, lib->what, file, lib->package);
         dlclose(h);
         return SF_ERR_PORT;
     }
@@ -109,9 +109,16 @@ static void provided_close(void *impl)
     free(pp);
 }
 
+static bool provided_usb_identity(void *impl, uint16_t *vid, uint16_t *pid, char *serial, size_t serial_size)
+{
+    provided_port *pp = impl;
+    return pp->provider->version >= 2 && pp->provider->usb_identity &&
+           pp->provider->usb_identity(pp->port, vid, pid, serial, serial_size);
+}
+
 static const sf_port_ops provided_ops = {
     provided_set_format, provided_write, provided_read, provided_flush_input, provided_set_lines, provided_close,
-    false,
+    false, provided_usb_identity,
 };
 
 bool sf_provider_claims(const char *name) { return library_for(name) != NULL; }

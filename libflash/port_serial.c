@@ -96,8 +96,26 @@ static void serial_close(void *impl)
     free(s);
 }
 
+static bool serial_usb_identity(void *impl, uint16_t *vid, uint16_t *pid, char *serial_no, size_t size)
+{
+    struct sp_port *p = ((serial *)impl)->p;
+    int v = 0, d = 0;
+    if (sp_get_port_transport(p) != SP_TRANSPORT_USB || sp_get_port_usb_vid_pid(p, &v, &d) != SP_OK)
+        return false;
+    const char *sn = sp_get_port_usb_serial(p);
+    *vid = (uint16_t)v;
+    *pid = (uint16_t)d;
+    if (size) {
+        serial_no[0] = 0;
+        if (sn)
+            strncat(serial_no, sn, size - 1);
+    }
+    return true;
+}
+
 static const sf_port_ops serial_ops = {
     serial_set_format, serial_write, serial_read, serial_flush_input, serial_set_lines, serial_close, false,
+    serial_usb_identity,
 };
 
 sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb)

@@ -334,9 +334,9 @@ static void tcp_close(void *impl)
 }
 
 static const sf_port_ops raw_ops = {tcp_set_format, tcp_write, tcp_read, tcp_flush_input, tcp_set_lines, tcp_close,
-                                    true};
+                                    true, NULL};
 static const sf_port_ops telnet_ops = {tcp_set_format, tcp_write, tcp_read, tcp_flush_input, tcp_set_lines, tcp_close,
-                                       false};
+                                       false, NULL};
 
 static sf_error connect_to(tcpport *t, const char *host, const char *service, sf_errbuf *eb)
 {

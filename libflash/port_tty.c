@@ -151,7 +151,7 @@ static void tty_close(void *impl)
 }
 
 static const sf_port_ops tty_ops = {
-    tty_set_format, tty_write, tty_read, tty_flush_input, tty_set_lines, tty_close, false,
+    tty_set_format, tty_write, tty_read, tty_flush_input, tty_set_lines, tty_close, false, NULL, /* no USB identity */
 };
 
 sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb)

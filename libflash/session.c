@@ -47,6 +47,7 @@ void sf_session_free(sf_session *s)
         return;
     sf_session_close(s);
     pthread_mutex_destroy(&s->lock);
+    free(s->rate_memory);
     free(s);
 }
 
@@ -111,6 +112,20 @@ sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud)
         return sf_fail(&s->eb, SF_ERR_ARG, "stub baud %u out of range (1200..4000000, or 0 to keep the bootloader's)",
                        baud);
     SET_UNDER_LOCK(s, s->stub_enabled = enable, s->stub_baud = baud);
+    return SF_OK;
+}
+
+sf_error sf_session_set_rate_memory(sf_session *s, const char *path)
+{
+    if (!s)
+        return SF_ERR_ARG;
+    char *copy = path ? strdup(path) : NULL;
+    if (path && !copy)
+        return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    pthread_mutex_lock(&s->lock);
+    free(s->rate_memory);
+    s->rate_memory = copy;
+    pthread_mutex_unlock(&s->lock);
     return SF_OK;
 }
 

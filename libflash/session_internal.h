@@ -42,6 +42,8 @@ struct sf_session {
     unsigned retries;
     bool stub_enabled;
     uint32_t stub_baud;
+    char *rate_memory;         /* the rates per adapter's file (sf_session_set_rate_memory): NULL
+                                * the default one, "" none */
     unsigned usart;            /* the USART the ROM answers on, for the stub; 0: the part's first */
     sf_port *port;
     an_link link;
@@ -126,10 +128,23 @@ void sf_session_note_written(sf_session *s, const sf_plan *plan);
 
 /* stub_boot.c: the stub's life: loaded through the ROM, found running, left. Each switches
  * s->backend. */
-/* The rates a stub may listen at, most likely first: the one set (maybe 0 or
- * SF_STUB_BAUD_AUTO: callers skip those), then the automatic choices. Returns the count. */
-#define SF_STUB_RATES_MAX 4
-size_t sf_stub_rates(const sf_session *s, uint32_t out[SF_STUB_RATES_MAX]);
+/* stub_rates.c: the rates a stub may listen at, most likely first: the one set (maybe 0:
+ * callers skip it) or the one this adapter last worked at, then the automatic choices, each
+ * once. Returns the count. */
+#define SF_STUB_RATES_MAX 9
+size_t sf_stub_rates(sf_session *s, uint32_t out[SF_STUB_RATES_MAX]);
+/* stub_rates.c: the rate the stub goes to while one starts (NULL if out of memory): made for
+ * the stub's USART clock (0: not known yet), with what is remembered of the port's adapter. */
+typedef struct sf_rate_plan sf_rate_plan;
+sf_rate_plan *sf_rates_plan(sf_session *s, uint32_t clock);
+/* The rate the first stage sends the stub at (0: none, the ROM's). */
+uint32_t sf_rates_first_stage(const sf_session *s, const sf_rate_plan *p);
+/* rate came out garbled through this adapter. */
+void sf_rates_failed(sf_rate_plan *p, uint32_t rate);
+/* The stub runs (s->stub): take it to the rate set, or (automatic) probe the faster ones. */
+sf_error sf_rates_switch(sf_session *s, sf_rate_plan *p);
+/* Remember what was learnt (if anything) and free p. */
+void sf_rates_done(sf_session *s, sf_rate_plan *p);
 /* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the
  * reason in the session's error) when it cannot run and the ROM still answers. */
 sf_error sf_stub_start(sf_session *s);

@@ -32,6 +32,8 @@ typedef struct sf_port_ops {
     sf_error (*set_lines)(void *impl, int dtr, int rts, int brk, sf_errbuf *eb);
     void (*close)(void *impl);
     bool fixed_rate; /* the rate is set at the other end (a raw TCP bridge): set_format does nothing */
+    /* The USB adapter's IDs and serial number ("" if none); false or NULL: not behind one. */
+    bool (*usb_identity)(void *impl, uint16_t *vid, uint16_t *pid, char *serial, size_t serial_size);
 } sf_port_ops;
 
 sf_error sf_serial_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
@@ -41,6 +43,9 @@ sf_error sf_tty_open(const char *name, const sf_port_ops **ops, void **impl, sf_
 sf_error sf_tcp_open(const char *name, const sf_port_ops **ops, void **impl, sf_errbuf *eb);
 /* Whether the port's rate is fixed at the other end: a stub must stay at the rate it starts at. */
 bool sf_port_fixed_rate(const sf_port *p);
+/* "usb:VID:PID:SERIAL" (4 hex digits each, lower case; ":SERIAL" left out when it has none) of
+ * the adapter behind the port, into key; false if the port is not behind a USB adapter. */
+bool sf_port_usb_key(const sf_port *p, char *key, size_t len);
 sf_error sf_port_set_lines_eb(sf_port *p, int dtr, int rts, int brk, sf_errbuf *eb);
 /* Ports another library offers (port_provider.c): whether name is one of theirs ("sim:..."),
  * open it (loading the library), and list them all (none from a library not installed). */
@@ -64,6 +69,9 @@ sf_error sf_port_read_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, uns
 sf_error sf_port_read_some_eb(sf_port *p, uint8_t *data, size_t len, size_t *got, unsigned timeout_ms, sf_errbuf *eb);
 sf_error sf_port_write_eb(sf_port *p, const uint8_t *data, size_t len, sf_errbuf *eb);
 sf_error sf_port_set_format_eb(sf_port *p, uint32_t baud, bool parity_even, sf_errbuf *eb);
+
+/* mkdir -p path (mode 0700 for what it creates); path is restored before it returns. */
+bool sf_make_dirs(char *path);
 
 /* Monotonic milliseconds. */
 uint64_t sf_now_ms(void);

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define AUTO_RATES {921600u, 460800u, 230400u}
 #define STUB_LOADS 3 /* loads of a stub that arrives damaged before the ROM path takes over */
 #define HELLO_MS 1000 /* Go to greeting: the stub greets within microseconds; the ROM answers Go's
                        * second ACK first (AN3155) */
@@ -68,37 +67,6 @@ void sf_stub_forget(sf_session *s)
     sf_stub_forget_quietly(s);
 }
 
-static sf_error switch_baud(sf_session *s)
-{
-    static const uint32_t rates[] = AUTO_RATES;
-    if (sf_port_fixed_rate(s->port)) {
-        if (s->stub_baud != 0)
-            sf_session_log(s, SF_LOG_INFO, "stub: the port's rate is set at the bridge: staying at %u baud", s->rom_baud);
-        return SF_OK;
-    }
-    bool autob = s->stub_baud == SF_STUB_BAUD_AUTO;
-    for (size_t i = 0; i < (autob ? sizeof rates / sizeof rates[0] : 1); i++) {
-        uint32_t target = autob ? rates[i] : s->stub_baud;
-        if (target == 0 || (autob && target <= s->rom_baud))
-            return SF_OK;
-        if (autob && !sc_baud_possible(s->stub, target)) {
-            sf_session_log(s, SF_LOG_INFO, "stub: its USART clock (%u Hz) cannot make %u baud", s->stub->params.uart_clock,
-                           target);
-            continue;
-        }
-        sf_error e = sc_set_baud(s->stub, target);
-        if (e == SF_OK) {
-            sf_session_log(s, SF_LOG_INFO, "stub: now at %u baud", target);
-            return SF_OK;
-        }
-        if (e != SF_ERR_UNSUPPORTED)
-            return e;
-        sf_session_log(s, SF_LOG_WARNING, "stub: %s", s->err);
-        s->err[0] = 0;
-    }
-    return SF_OK;
-}
-
 /* Read back len bytes written at at through the ROM, writing damaged blocks again. */
 static sf_error check_loaded(sf_session *s, uint32_t at, const uint8_t *image, size_t len)
 {
@@ -121,35 +89,22 @@ static sf_error check_loaded(sf_session *s, uint32_t at, const uint8_t *image, s
     return SF_OK;
 }
 
-/* The rate the stub is sent at through its first stage: the fastest the session wants that
- * the USART's clock makes (the port is tried when the first stage runs); 0: no first stage
- * (the rate stays the ROM's, a bridge fixes it, or the line has shown noise: the ROM's Write
+/* The rate the stub is sent at through its first stage (sf_rates_first_stage), if the line
+ * lets one run: 0 when a bridge fixes the rate, or the line has shown noise (the ROM's Write
  * Memory then resends block by block, where one damaged byte costs the first stage all). */
-static uint32_t first_stage_rate(sf_session *s)
+static uint32_t first_stage_rate(sf_session *s, const sf_rate_plan *plan)
 {
-    static const uint32_t rates[] = AUTO_RATES;
-    const sfi_usart *u;
-    char why[200];
-    sf_errbuf quiet = {why, sizeof why};
-    if (s->stub_baud == 0 || sf_port_fixed_rate(s->port) || s->link.recoveries ||
-        sc_stub_usart(s->chip.device, s->usart, &u, &quiet) != SF_OK)
+    if (s->stub_baud == 0 || sf_port_fixed_rate(s->port) || s->link.recoveries)
         return 0;
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
-        uint32_t r = s->stub_baud == SF_STUB_BAUD_AUTO ? rates[i] : s->stub_baud;
-        if (r > s->rom_baud && sc_rate_possible(u->clock, r))
-            return r;
-        if (s->stub_baud != SF_STUB_BAUD_AUTO)
-            break;
-    }
-    return 0;
+    return sf_rates_first_stage(s, plan);
 }
 
 /* Load the stub through the ROM, start it and wait for its greeting. */
-static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
+static sf_error load_and_start(sf_session *s, sf_rate_plan *plan, sc_link **out, uint32_t *want_crc)
 {
     const sf_chip *c = &s->chip;
     sc_layout lay = {0}, slow; /* the stub starting at the first stage's rate, and at the ROM's */
-    uint32_t rate = first_stage_rate(s), at = s->rom_baud;
+    uint32_t rate = first_stage_rate(s, plan), at = s->rom_baud;
     sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &slow,
                                 &s->eb);
     if (e)
@@ -160,6 +115,8 @@ static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
         e = sc_layout_make(c->device, c->flash_size, rate, c->pid, c->bootloader_version, s->usart, &lay, &s->eb);
         if (e == SF_OK)
             e = sf_stub_load_first_stage(s, &lay, &slow, rate, &at, &sent);
+        if (e == SF_OK && at != rate) /* the first stage heard garbage there and followed us back */
+            sf_rates_failed(plan, rate);
         if (e == SF_ERR_UNSUPPORTED) { /* nothing started: the whole stub through the ROM */
             sf_session_log(s, SF_LOG_INFO, "stub: %s", *s->err ? s->err : "no first stage here");
             s->err[0] = 0;
@@ -225,28 +182,42 @@ static sf_error load_and_start(sf_session *s, sc_link **out, uint32_t *want_crc)
     return SF_OK;
 }
 
+static sf_error start(sf_session *s, sf_rate_plan *plan);
+
 sf_error sf_stub_start(sf_session *s)
 {
     if (!an_has(&s->link, AN_WRITE) || !an_has(&s->link, AN_GO))
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader has no Write Memory or Go command to load the stub");
+    const sfi_usart *u = NULL;
+    char why[200];
+    sf_errbuf quiet = {why, sizeof why};
+    sc_stub_usart(s->chip.device, s->usart, &u, &quiet);
+    sf_rate_plan *plan = sf_rates_plan(s, u ? u->clock : 0);
+    if (!plan)
+        return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    sf_error e = start(s, plan);
+    sf_rates_done(s, plan);
+    return e;
+}
+
+static sf_error start(sf_session *s, sf_rate_plan *plan)
+{
     /* A noisy line can damage the image in a way the ROM's XOR checksum lets through: the stub
      * reports the CRC of what it found in RAM and a damaged one is sent back to the ROM at once
      * (Go to system memory, the one request it is given) and loaded again. */
     for (unsigned attempt = 1;; attempt++) {
         sc_link *l = NULL;
         uint32_t want = 0;
-        sf_error e = load_and_start(s, &l, &want);
+        sf_error e = load_and_start(s, plan, &l, &want);
         if (e)
             return e;
         if (l->image_crc == want) {
             s->stub = l;
             s->chip.stub_running = true;
             s->backend = &sf_backend_stub;
-            if (l->baud != s->rom_baud) { /* it started at its rate (its first stage took it there) */
+            if (l->baud != s->rom_baud) /* it started at its rate (its first stage took it there) */
                 sf_session_log(s, SF_LOG_INFO, "stub: now at %u baud", l->baud);
-                return SF_OK;
-            }
-            return switch_baud(s);
+            return sf_rates_switch(s, plan);
         }
         sf_session_log(s, SF_LOG_WARNING, "the stub arrived damaged in RAM (CRC32 %08X, sent %08X): %s", l->image_crc,
                        want, attempt < STUB_LOADS ? "loading it again" : "giving up");
@@ -295,16 +266,6 @@ sf_error sf_stub_adopt(sf_session *s)
     }
     sf_session_log(s, SF_LOG_INFO, "found the stub running at %u baud", s->stub->baud);
     return SF_OK;
-}
-
-size_t sf_stub_rates(const sf_session *s, uint32_t out[SF_STUB_RATES_MAX])
-{
-    static const uint32_t rates[] = AUTO_RATES;
-    size_t n = 0;
-    out[n++] = s->stub_baud;
-    for (size_t i = 0; i < sizeof rates / sizeof rates[0] && n < SF_STUB_RATES_MAX; i++)
-        out[n++] = rates[i];
-    return n;
 }
 
 bool sf_stub_find(sf_session *s)

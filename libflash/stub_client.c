@@ -554,12 +554,22 @@ sf_error sc_set_baud(sc_link *l, uint32_t baud)
      * need microseconds; a simulated one on a busy host can need more). */
     sc_sleep_ms(2);
     rx_drop(l);
+    /* The probe: an echo of every bit pattern a marginal rate gets wrong first (long runs of
+     * 0s and 1s, alternating bits, all byte values' edges), in CRC-checked frames both ways.
+     * One try: a stub that heard garbage went back to the old rate at once. */
+    uint8_t probe[64];
+    for (size_t i = 0; i < sizeof probe; i++)
+        probe[i] = (uint8_t)(i < 16 ? (i & 1 ? 0xFF : 0x00) : i < 32 ? (i & 1 ? 0x55 : 0xAA) : i * 37u + 1u);
     sf_errbuf *eb = l->eb;
     l->eb = NULL;
-    e = sc_request(l, SFS_PING, (const uint8_t *)"baud", 4, r, &n, 0);
+    l->attempts = 1;
+    e = sc_request(l, SFS_PING, probe, sizeof probe, r, &n, 0);
+    l->attempts = 0;
     l->eb = eb;
-    if (e == SF_OK)
-        return SF_OK;
+    if (e == SF_OK) /* its frame's CRC held: anything but our bytes back is a stub gone wrong */
+        return n == sizeof probe + 1 && memcmp(r + 1, probe, sizeof probe) == 0
+                   ? SF_OK
+                   : sf_fail(l->eb, SF_ERR_PROTOCOL, "the stub's echo at %u baud is not what was sent", baud);
     /* Not heard: our garbage made the stub go back to the old rate (protocol.h). */
     sf_port_set_format_eb(l->port, old, true, NULL);
     l->baud = old;

@@ -40,6 +40,8 @@ static void usage(FILE *out)
             "      --power-off-ms N       how long a cut lasts (default 100)\n"
             "      --seed N               seed for the fault rates\n"
             "      --max-baud N           the link carries at most N baud (faster bytes arrive garbled)\n"
+            "      --adapter-clock HZ     the host's adapter divides HZ by a whole number to make\n"
+            "                             a rate (3000000: 1M, 1.5M and 3M exact, 921600 8%% off)\n"
             "      --reply-delay MS       every byte reaches the host MS ms late (a radio modem's round trip)\n"
             "      --pll-stuck            the PLL never locks (code waiting for it hangs)\n"
             "      --rom-pll              F2/F4/F7: Go leaves the ROM's PLL running (SYSCLK 60 MHz)\n"
@@ -85,7 +87,7 @@ static int parse_u64(const char *s, uint64_t *out)
 int main(int argc, char **argv)
 {
     enum { OPT_PTY = 256, OPT_FAST, OPT_BOOT0, OPT_CRX, OPT_CTX, OPT_DRX, OPT_DTX, OPT_PCB, OPT_PCM,
-           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_REPLYDELAY, OPT_PLLSTUCK, OPT_ROMPLL, OPT_USART, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE, OPT_SERIAL };
+           OPT_POFF, OPT_SEED, OPT_VERSION, OPT_MAXBAUD, OPT_ADAPTERCLOCK, OPT_REPLYDELAY, OPT_PLLSTUCK, OPT_ROMPLL, OPT_USART, OPT_DAMAGE, OPT_RFC2217, OPT_RESETLINE, OPT_BOOT0LINE, OPT_SERIAL };
     static const struct option longopts[] = {
         {"device", required_argument, 0, 'd'}, {"list", no_argument, 0, 'l'},
         {"pty", no_argument, 0, OPT_PTY}, {"flash", required_argument, 0, 'f'},
@@ -95,6 +97,7 @@ int main(int argc, char **argv)
         {"power-cut-bytes", required_argument, 0, OPT_PCB}, {"power-cut-ms", required_argument, 0, OPT_PCM},
         {"power-off-ms", required_argument, 0, OPT_POFF}, {"seed", required_argument, 0, OPT_SEED},
         {"max-baud", required_argument, 0, OPT_MAXBAUD},
+        {"adapter-clock", required_argument, 0, OPT_ADAPTERCLOCK},
         {"reply-delay", required_argument, 0, OPT_REPLYDELAY}, {"pll-stuck", no_argument, 0, OPT_PLLSTUCK},
         {"rom-pll", no_argument, 0, OPT_ROMPLL}, {"usart", required_argument, 0, OPT_USART},
         {"damage-ram-byte", required_argument, 0, OPT_DAMAGE}, {"rfc2217", required_argument, 0, OPT_RFC2217},
@@ -144,6 +147,12 @@ int main(int argc, char **argv)
                 opt.faults.max_baud = (uint32_t)n;
             break;
         }
+        case OPT_ADAPTERCLOCK:
+            if (parse_u64(optarg, &n) || n > 1000000000)
+                bad = "--adapter-clock takes a frequency in Hz";
+            else
+                opt.faults.adapter_clock = (uint32_t)n;
+            break;
         case OPT_REPLYDELAY:
             if (parse_u64(optarg, &n) || n > 60000)
                 bad = "--reply-delay takes milliseconds (at most 60000)";

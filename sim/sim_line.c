@@ -109,6 +109,15 @@ static uint8_t garble(uint8_t v, uint32_t sent, uint32_t sampled)
     return (uint8_t)(v * 37u + (sent ^ sampled) + 0x5B);
 }
 
+/* The rate an adapter that divides its clock by a whole number makes when asked for baud. */
+static uint32_t adapter_rate(uint32_t clock, uint32_t baud)
+{
+    if (!clock || !baud || baud == LINE_AUTOBAUD)
+        return baud;
+    uint32_t div = (uint32_t)(((uint64_t)clock + baud / 2u) / baud);
+    return clock / (div ? div : 1u);
+}
+
 sim_line *sim_line_new(sim_clock *clock, const sim_faults *faults)
 {
     sim_line *l = calloc(1, sizeof *l);
@@ -124,7 +133,7 @@ sim_line *sim_line_new(sim_clock *clock, const sim_faults *faults)
     if (faults)
         l->faults = *faults;
     l->rng = l->faults.seed ? l->faults.seed : 0x9E3779B97F4A7C15ull;
-    l->host_baud = 115200;
+    l->host_baud = adapter_rate(l->faults.adapter_clock, 115200);
     l->host_parity = true;
     return l;
 }
@@ -151,7 +160,7 @@ void sim_line_on_byte_limit(sim_line *l, void (*cb)(void *), void *user)
 void sim_line_host_format(sim_line *l, uint32_t baud, bool parity)
 {
     pthread_mutex_lock(&l->lock);
-    l->host_baud = baud;
+    l->host_baud = adapter_rate(l->faults.adapter_clock, baud);
     l->host_parity = parity;
     pthread_mutex_unlock(&l->lock);
 }
@@ -165,6 +174,7 @@ void sim_line_set_faults(sim_line *l, const sim_faults *faults)
     l->faults.drop_to_host = faults->drop_to_host;
     l->faults.max_baud = faults->max_baud;
     l->faults.reply_delay_ms = faults->reply_delay_ms;
+    l->faults.adapter_clock = faults->adapter_clock;
     if (faults->seed)
         l->rng = faults->seed;
     pthread_mutex_unlock(&l->lock);

@@ -12,6 +12,9 @@
 
 typedef struct simport {
     sim_board *board;
+    bool usb; /* usb=VID:PID[:SERIAL]: the virtual adapter's identity */
+    uint16_t vid, pid;
+    char serial[64];
 } simport;
 
 /* Store the sentence (printf-style) if there is a buffer, and return code. */
@@ -89,8 +92,27 @@ static bool simport_port_at(size_t index, char *name, size_t name_size, char *de
     return true;
 }
 
-/* The board's options from "flash=FILE&realtime=1...". */
-static sf_error parse_options(const char *spec, char *query, sim_options *opt, char *err, size_t errlen)
+/* "VID:PID[:SERIAL]" (hex IDs, as lsusb shows them) into s; false if it is not that. */
+static bool parse_usb(const char *text, simport *s)
+{
+    char *end;
+    unsigned long vid = strtoul(text, &end, 16);
+    if (end == text || *end != ':' || vid > 0xFFFF)
+        return false;
+    const char *p = end + 1;
+    unsigned long pid = strtoul(p, &end, 16);
+    if (end == p || (*end && *end != ':') || pid > 0xFFFF || (*end && strlen(end + 1) >= sizeof s->serial))
+        return false;
+    s->usb = true;
+    s->vid = (uint16_t)vid;
+    s->pid = (uint16_t)pid;
+    snprintf(s->serial, sizeof s->serial, "%s", *end ? end + 1 : "");
+    return true;
+}
+
+/* The board's options from "flash=FILE&realtime=1..." (and the adapter's USB identity into s). */
+static sf_error parse_options(const char *spec, char *query, sim_options *opt, simport *s, char *err,
+                              size_t errlen)
 {
     for (char *kv = query ? strtok(query, "&") : NULL; kv; kv = strtok(NULL, "&")) {
         if (strncmp(kv, "flash=", 6) == 0 && kv[6])
@@ -107,6 +129,10 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, c
             opt->faults.drop_to_device = strtod(kv + 8, NULL);
         else if (strncmp(kv, "max_baud=", 9) == 0)
             opt->faults.max_baud = (uint32_t)strtoul(kv + 9, NULL, 0);
+        else if (strncmp(kv, "adapter_clock=", 14) == 0)
+            opt->faults.adapter_clock = (uint32_t)strtoul(kv + 14, NULL, 0);
+        else if (strncmp(kv, "usb=", 4) == 0 && parse_usb(kv + 4, s))
+            ;
         else if (strcmp(kv, "pll_stuck=1") == 0)
             opt->faults.pll_stuck = true;
         else if (strcmp(kv, "rom_pll=1") == 0)
@@ -125,7 +151,7 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, c
             opt->faults.seed = strtoull(kv + 5, NULL, 0);
         else
             return fail(err, errlen, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
-                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, "
+                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, adapter_clock=HZ, usb=VID:PID[:SERIAL], pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, "
                         "boot0=0|1|LINE, reset=LINE with LINE dtr, rts, brk or !dtr...)", spec, kv);
     }
     return SF_OK;
@@ -141,8 +167,14 @@ static sf_error simport_open(const char *name, void **port, char *err, size_t er
     if (query)
         *query++ = 0;
     sim_options opt = {.realtime = false, .boot0 = true};
-    sf_error e = parse_options(spec, query, &opt, err, errlen);
+    simport *s = calloc(1, sizeof *s);
+    if (!s) {
+        free(copy);
+        return fail(err, errlen, SF_ERR_NOMEM, "out of memory");
+    }
+    sf_error e = parse_options(spec, query, &opt, s, err, errlen);
     if (e != SF_OK) {
+        free(s);
         free(copy);
         return e;
     }
@@ -154,14 +186,13 @@ static sf_error simport_open(const char *name, void **port, char *err, size_t er
             strncat(known, sim_part_name(sim_part_at(i)), sizeof known - strlen(known) - 1);
         }
         e = fail(err, errlen, SF_ERR_PORT, "sim:%s: no such virtual part (known: %s)", copy, known);
+        free(s);
         free(copy);
         return e;
     }
     char *why = NULL;
-    simport *s = calloc(1, sizeof *s);
-    if (s)
-        s->board = sim_board_new(part, &opt, &why);
-    if (!s || !s->board) {
+    s->board = sim_board_new(part, &opt, &why);
+    if (!s->board) {
         e = fail(err, errlen, SF_ERR_PORT, "sim:%s: %s", spec, why ? why : "cannot create the board");
         free(why);
         free(s);
@@ -174,6 +205,18 @@ static sf_error simport_open(const char *name, void **port, char *err, size_t er
     return SF_OK;
 }
 
+static bool simport_usb_identity(void *port, uint16_t *vid, uint16_t *pid, char *serial, size_t serial_size)
+{
+    const simport *s = port;
+    if (!s->usb)
+        return false;
+    *vid = s->vid;
+    *pid = s->pid;
+    if (serial_size)
+        snprintf(serial, serial_size, "%s", s->serial);
+    return true;
+}
+
 static const sf_port_provider provider = {
     .version = SF_PORT_PROVIDER_VERSION,
     .open = simport_open,
@@ -184,6 +227,7 @@ static const sf_port_provider provider = {
     .set_lines = simport_set_lines,
     .close = simport_close,
     .port_at = simport_port_at,
+    .usb_identity = simport_usb_identity,
 };
 
 const sf_port_provider *sf_sim_port_provider(void) { return &provider; }

@@ -38,6 +38,10 @@ typedef struct sim_faults {
                                      * with a fixed rate): faster bytes arrive garbled; 0 = any */
     uint32_t reply_delay_ms;        /* every byte reaches the host this much later than its stop
                                      * bit ends (a radio modem's or a bridge's round trip) */
+    uint32_t adapter_clock;         /* the host's USB adapter makes its rates by dividing this
+                                     * clock (Hz) by a whole number, as cheap ones do: a rate
+                                     * asked for becomes clock / round(clock / rate), and more
+                                     * than 2.5% off the chip's it is garbage; 0 = any rate exactly */
     bool pll_stuck;                 /* the PLL never locks (PLLRDY stays 0): code that waits for it hangs */
     uint64_t drop_byte;             /* the Nth byte (from 1) to the device is lost; 0 = none */
     uint32_t damage_ram_byte;       /* the Nth byte (from 1) the ROM's Write Memory stores in RAM
@@ -118,7 +122,8 @@ void sim_board_reset(sim_board *b);
 /* Cut power now (in-progress flash operations leave undefined bytes); back on after off_ms. */
 void sim_board_power_cut(sim_board *b, uint32_t off_ms);
 /* Change the line's fault rates while the board runs (corrupt/drop in both directions,
- * max_baud, reply_delay_ms, and the seed if not 0); the other fields of faults are ignored. */
+ * max_baud, reply_delay_ms, adapter_clock, and the seed if not 0); the other fields of faults
+ * are ignored. */
 void sim_board_set_line_faults(sim_board *b, const sim_faults *faults);
 /* Put len random bytes on both wires now, as electrical noise would. */
 void sim_board_line_burst(sim_board *b, size_t len);

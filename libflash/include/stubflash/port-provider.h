@@ -26,7 +26,7 @@ extern "C" {
 /** The version of sf_port_provider this header describes. Fields are only ever added at the end,
  * each version with a higher number; libstubflash uses a provider whose version is at least the
  * one it needs and refuses an older one. */
-#define SF_PORT_PROVIDER_VERSION 1
+#define SF_PORT_PROVIDER_VERSION 2
 
 /** A set of ports offered by another library (version 1).
  * Every function gets the provider's own handle of one open port (what open gave back) and an
@@ -56,6 +56,12 @@ typedef struct sf_port_provider {
     /** The index-th port it offers, for sf_port_list: its name (what open takes) and a
      * description, copied into the buffers (truncated to their sizes). false past the last. */
     bool (*port_at)(size_t index, char *name, size_t name_size, char *description, size_t description_size);
+    /** Version 2. The USB identity of the adapter behind an open port, as a USB serial port's
+     * would be: vendor and product IDs, and the serial number copied into serial (truncated to
+     * serial_size; "" when it has none). false for a port that is not behind a USB adapter.
+     * libstubflash remembers per adapter the fastest rate that worked (sf_session_set_rate_memory).
+     * NULL: no port is. */
+    bool (*usb_identity)(void *port, uint16_t *vid, uint16_t *pid, char *serial, size_t serial_size);
 } sf_port_provider;
 
 #ifdef __cplusplus

@@ -101,7 +101,10 @@ SF_API sf_error sf_session_set_baud(sf_session *s, uint32_t baud);
 /** Attempts per block on a NACK or timeout (1..10). @since 0.1 */
 SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
 
-/** sf_session_set_stub's baud: the fastest the port and the chip accept, up to 921600. */
+/** sf_session_set_stub's baud: the fastest rate up to 3 000 000 that the chip's USART makes and
+ * the link carries. The stub starts at the rate the port's USB adapter last worked at
+ * (sf_session_set_rate_memory), or at 921600; then faster rates are probed from the fastest
+ * down, each with a CRC-checked echo, and what worked is remembered for the next run. */
 #define SF_STUB_BAUD_AUTO UINT32_MAX
 /** Whether sf_session_write_image loads the RAM stub (default yes, where the device table has a
  * stub driver for the family) and the rate it switches to: SF_STUB_BAUD_AUTO, 0 to keep the
@@ -111,6 +114,16 @@ SF_API sf_error sf_session_set_retries(sf_session *s, unsigned retries);
  * erase, go and reset; commands only the ROM has (protection, mass erase) reset the chip first.
  * @since 0.1 */
 SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
+
+/** Where the stub's rates are remembered per USB adapter (its vendor and product IDs and serial
+ * number): a text file shared by every program that uses the library (a line per adapter,
+ * written under a lock). With SF_STUB_BAUD_AUTO the next run through the same adapter starts the
+ * stub at the fastest rate that worked, skipping those that came out garbled (an adapter that
+ * can only divide its clock makes some rates more than 2.5% off). NULL (the default):
+ * $XDG_CACHE_HOME/stubflash/rates, else ~/.cache/stubflash/rates; "": remember nothing.
+ * Ports not behind a USB adapter (pseudo-terminals, TCP) are never remembered. A file that
+ * cannot be written costs a warning in the log, not the write. @since 0.2 */
+SF_API sf_error sf_session_set_rate_memory(sf_session *s, const char *path);
 
 /** The USART the chip's ROM bootloader answers on (1, 2 or 3), so that the stub talks on the
  * same: a Nucleo board's ST-LINK port is usually wired to USART2, a bare chip's header to
