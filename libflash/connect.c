@@ -84,11 +84,16 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     bool have_prev = false;
     memset(&prev, 0, sizeof prev);
     sf_stub_forget_quietly(s);
+    /* After a round the ROM answered in full it waits for the next command: the second round
+     * goes without a sync byte, which a synchronised ROM would take as half a command and
+     * answer only with the second one, 50 ms later (an_sync). */
+    bool synced = false;
     for (int attempt = 0; attempt < 5; attempt++) {
-        if ((e = an_sync(&s->link, sync_ms)))
+        if (!synced && (e = an_sync(&s->link, sync_ms)))
             return e;
-        if (s->link.stub_greeting)
+        if (!synced && s->link.stub_greeting)
             return sf_stub_adopt(s);
+        synced = false;
         memset(&now, 0, sizeof now);
         uint8_t gv_option[2];
         if ((e = an_get(&s->link)) == SF_OK && (e = an_get_version(&s->link, &now.gv_version, gv_option)) == SF_OK)
@@ -104,6 +109,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
                 break;
             prev = now;
             have_prev = true;
+            synced = true;
             e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get, Get Version and Get ID changed "
                         "between two rounds (a noisy line)");
             continue;

@@ -137,6 +137,16 @@ sf_error sf_image_put(sf_image *img, uint32_t addr, const uint8_t *data, size_t 
     return sf_image_add(img, addr, data, len);
 }
 
+bool sf_image_holds(const sf_image *img, uint32_t addr, const uint8_t *data, size_t len)
+{
+    for (size_t i = 0; img && i < img->count; i++) { /* touching segments are merged */
+        const struct segment *s = &img->seg[i];
+        if (s->addr <= addr && (uint64_t)addr + len <= seg_end(s))
+            return memcmp(s->data + (addr - s->addr), data, len) == 0;
+    }
+    return false;
+}
+
 bool sf_image_read_range(const sf_image *img, uint32_t addr, uint8_t *out, size_t len)
 {
     /* Touching segments are merged, so a range the image holds lies in one segment. */

@@ -119,7 +119,7 @@ static sf_error write_backed_up(sf_job *job, sf_session *s, const sf_image *img,
     }
     e = sf_session_write_image(s, img, wflags);
     if (backup) {
-        if (e == SF_OK && known && s->known == known && !sf_backup_known_save(sink.dir, known))
+        if (e == SF_OK && known && s->known == known && s->known_changed && !sf_backup_known_save(sink.dir, known))
             sf_session_say(s, SF_LOG_WARNING, "could not keep what this write left in %s: the next backup reads "
                            "the chip", sink.dir);
         sf_session_set_known(s, NULL);

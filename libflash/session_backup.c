@@ -65,13 +65,22 @@ sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *chang
     return SF_OK;
 }
 
-void sf_session_set_known(sf_session *s, sf_image *known) { s->known = known; }
+void sf_session_set_known(sf_session *s, sf_image *known)
+{
+    s->known = known;
+    s->known_changed = false;
+}
 
 void sf_session_note_written(sf_session *s, const sf_plan *plan)
 {
-    for (size_t i = 0; s->known && i < plan->count; i++)
-        if (sf_image_put(s->known, plan->units[i].start, plan->units[i].data, plan->units[i].size) != SF_OK) {
+    for (size_t i = 0; s->known && i < plan->count; i++) {
+        const sf_plan_unit *u = &plan->units[i];
+        if (sf_image_holds(s->known, u->start, u->data, u->size))
+            continue; /* an unchanged image leaves nothing to save */
+        s->known_changed = true;
+        if (sf_image_put(s->known, u->start, u->data, u->size) != SF_OK) {
             sf_session_set_known(s, NULL); /* out of memory: better nothing than a partial picture */
             return;
         }
+    }
 }

@@ -34,6 +34,7 @@ struct sf_session {
     void *unit_user;
     sf_backup_fn backup;
     void *backup_user;
+    bool known_changed;        /* a write changed known (sf_session_note_written) */
     sf_image *known;           /* what the flash held after the last write there, if the caller
                                 * keeps it (the job's per-chip cache; sf_session_set_known) */
     uint32_t baud;

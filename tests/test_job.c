@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -181,6 +182,19 @@ static uint8_t *newest_backup(struct fx *x)
     return out;
 }
 
+/* The inode of what the last write left (last-write.ihex in the chip's backup folder). */
+static ino_t known_inode(struct fx *x)
+{
+    sf_backup_list *l;
+    assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/last-write.ihex", sf_backup_list_dir(l));
+    sf_backup_list_free(l);
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    return st.st_ino;
+}
+
 /* Through the stub, the backup of pages that still hold what the last write left comes from
  * what that write left (the chip's CRC of each page is checked against it), not from reading
  * the chip; a page changed behind the job's back is read. Through the ROM (no CRCs) every page
@@ -215,6 +229,13 @@ static void the_backup_takes_what_the_last_write_left(void **state)
     free(kept);
     assert_int_equal(strstr(log, "backup: 2 unit(s) still hold what the last write left") != NULL, !x->rom);
     expect_flash(x, d, SIZE);
+    /* The same image again changes nothing: what the last write left is not written again
+     * (it is replaced by a rename when it changes). */
+    ino_t before = known_inode(x);
+    write_ok(x, d);
+    assert_true(known_inode(x) == before);
+    write_ok(x, a);
+    assert_true(known_inode(x) != before);
     sf_session_set_log(x->s, NULL, NULL);
     free(mixed);
     free(a);
