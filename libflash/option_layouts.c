@@ -86,7 +86,7 @@ static const sfi_opt_field f3_fields[] = {
 /* F2/F4: RM0090 Rev 19 section 3.6.1 (table 16: the word at 0x1FFFC000 holds FLASH_OPTCR
  * bits 15:0, the one at 0x1FFFC008 bits 31:16) and 3.9.10 FLASH_OPTCR; stm32f407xx.h and
  * stm32f429xx.h: FLASH_OPTCR_BOR_LEV bit 2, BFB2 4 (F42x/43x), WDG_SW 5, nRST_STOP 6,
- * nRST_STDBY 7, RDP 8, nWRP 16, SPRMOD 31 (F401/F411/F42x). */
+ * nRST_STDBY 7, RDP 8, nWRP 16, DB1M 30 (F42x/43x), SPRMOD 31 (F401/F411/F42x). */
 static const sfi_opt_field f4_fields[] = {
     F("BOR_LEV", "FLASH_OPTCR", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 3 off, 2 level 1 (~2.1 V), 1 level 2 (~2.4 V), 0 level 3 (~2.7 V)"),
     F("BFB2", "FLASH_OPTCR", 4, 0, 4, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
@@ -96,6 +96,8 @@ static const sfi_opt_field f4_fields[] = {
     F("nRST_STDBY", "FLASH_OPTCR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
     F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
     F("nWRP", "FLASH_OPTCR", 16, 8, 0, 12, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
+    F("DB1M", "FLASH_OPTCR", 30, 8, 14, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "F42x/43x with 1 MiB: 1 two banks of 512 KiB (needed for BFB2), 0 one bank"),
     F("SPRMOD", "FLASH_OPTCR", 31, 8, 15, 1, SFI_OPT_READ_ONLY, NONE_ROM,
       "F401/F411/F42x: 1 makes nWRP select proprietary code readout protection (PCROP) instead"),
 };

@@ -128,14 +128,17 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
-    f->bank_swap = f->part->family == SFI_FAMILY_H7 && !f->part->hole_size &&
+    /* H7 SWAP_BANK_OPT and G0B/C nSWAP_BANK trade the banks' addresses for every bus master
+     * (RM0433 4.3.13; RM0444 FLASH_OPTR nSWAP_BANK, bit 20 in stm32g0b1xx.h); the L4/G4/F4's
+     * BFB2 only steers the bootloader (sim_board.c). */
+    f->bank_swap = (f->part->family == SFI_FAMILY_H7 || f->part->family == SFI_FAMILY_G0) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;
 }
 
 void sim_flash_option_load(sim_flash *f)
 {
-    uint32_t first;
-    memcpy(&first, f->mem, 4);
+    uint32_t first; /* the word at the flash base: bank 2's with the banks swapped */
+    memcpy(&first, f->mem + (f->bank_swap ? f->part->bank2_base - f->part->flash_base : 0), 4);
     f->empty = f->part->empty_check != SIM_EMPTY_NONE && first == 0xFFFFFFFFu;
     f->obl_request = false;
 }

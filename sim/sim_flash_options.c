@@ -150,6 +150,14 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
     /* BFB2, FLASH_OPTR bit 20 (L4 and G4: RM0351 3.4.1, RM0440 5.4.1). */
     if (optr_kind(p) && p->bank2_base && (p->family == SFI_FAMILY_L4 || p->family == SFI_FAMILY_G4))
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
+    /* G0B/C: nSWAP_BANK, FLASH_OPTR bit 20, 0 swaps, with DUAL_BANK (bit 21) set (RM0444 3.4.1,
+     * stm32g0b1xx.h FLASH_OPTR_nSWAP_BANK_Pos 20, FLASH_OPTR_DUAL_BANK_Pos 21). */
+    if (optr_kind(p) && p->bank2_base && p->family == SFI_FAMILY_G0)
+        return (get32(ob) >> 20 & 3u) == 2u ? 2 : 1;
+    /* F42x/43x: BFB2, FLASH_OPTCR bit 4, the USER byte at 0x1FFFC000 (RM0090 3.6.1 table 16,
+     * 3.9.10; stm32f429xx.h FLASH_OPTCR_BFB2_Pos 4). */
+    if (sim_part_options(p) == SIM_OB_F4 && p->family == SFI_FAMILY_F4 && p->bank2_base)
+        return (ob[0] >> 4 & 1u) ? 2 : 1;
     if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
         return (get32(ob) >> 31) ? 2 : 1;
     return 1;

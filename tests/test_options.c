@@ -33,6 +33,7 @@ static const struct cmsis_bit {
     {"F0", "DATA0", "FLASH_OBR", 16}, {"F3", "nBOOT1", "FLASH_OBR", 12}, {"F3", "SRAM_PE", "FLASH_OBR", 14},
     {"F4", "BOR_LEV", "FLASH_OPTCR", 2}, {"F4", "BFB2", "FLASH_OPTCR", 4}, {"F4", "WDG_SW", "FLASH_OPTCR", 5},
     {"F4", "RDP", "FLASH_OPTCR", 8}, {"F4", "nWRP", "FLASH_OPTCR", 16}, {"F4", "SPRMOD", "FLASH_OPTCR", 31},
+    {"F4", "DB1M", "FLASH_OPTCR", 30},
     {"F7", "WWDG_SW", "FLASH_OPTCR", 4}, {"F7", "nWRP", "FLASH_OPTCR", 16}, {"F7", "nDBANK", "FLASH_OPTCR", 29},
     {"F7", "IWDG_STOP", "FLASH_OPTCR", 31}, {"F7", "BOOT_ADD1", "FLASH_OPTCR1", 16},
     {"L0", "BOR_LEV", "FLASH_OPTR", 16}, {"L0", "BFB2", "FLASH_OPTR", 23}, {"L0", "nBOOT1", "FLASH_OPTR", 31},
