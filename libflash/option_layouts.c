@@ -303,7 +303,9 @@ static const sfi_opt_field wb_fields[] = {
  * _PRG after its _CUR) and 4.4 (option bytes); stm32h743xx.h: FLASH_OPTSR_BOR_LEV bit 2,
  * IWDG1_SW 4, NRST_STOP_D1 6, NRST_STBY_D1 7, RDP 8, FZ_IWDG_STOP 17, FZ_IWDG_SDBY 18,
  * ST_RAM_SIZE 19, SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_WPSN_WRPSN bit 0;
- * FLASH_BOOT_ADD0 bit 0, BOOT_ADD1 16. Bank 2's WPSN_PRG2R (0x5200213C) is not read. */
+ * FLASH_BOOT_ADD0 bit 0, BOOT_ADD1 16. On parts with two banks bank 2's FLASH_WPSN_CUR2R and
+ * WPSN_PRG2R (0x52002138, 0x5200213C: stm32h743xx.h FLASH_TypeDef offsets 0x138/0x13C, bank 2's
+ * registers 0x100 after bank 1's) are a second area. */
 static const sfi_opt_field h7_fields[] = {
     F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
     F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
@@ -324,6 +326,8 @@ static const sfi_opt_field h7_fields[] = {
     F("SEC_AREA_END", "FLASH_SCAR_PRG1", 16, 0x14, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
     F("DMES", "FLASH_SCAR_PRG1", 31, 0x14, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the secure area is erased on a readout protection regression"),
     F("WRPSN1", "FLASH_WPSN_PRG1R", 0, 0x1C, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of bank 1, bit n = sector n (0: protected)"),
+    F("WRPSN2", "FLASH_WPSN_PRG2R", 0, SFI_OPT_AREA2 + 0x04, 0, 8, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 2, bit n = its sector n (0: protected)"),
     F("BOOT_ADD0", "FLASH_BOOT_PRGR", 0, 0x24, 0, 16, 0, NONE_ROM,
       "boot address with BOOT0 low, address bits 31:16 (0x0800: 0x08000000, flash)"),
     F("BOOT_ADD1", "FLASH_BOOT_PRGR", 16, 0x24, 16, 16, SFI_OPT_NO_ROM, 0x1FF0,
@@ -344,7 +348,7 @@ static const sfi_opt_layout layouts[] = {
     {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
     {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
     {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},
-    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0, 0},
+    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)

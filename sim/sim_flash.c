@@ -49,6 +49,10 @@ void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image)
     if (!f->optbytes2)
         return;
     memcpy(f->optbytes2, image, f->part->optbytes2_size);
+    if (f->part->family == SFI_FAMILY_H7) { /* WPSN_PRG2R loads into WPSN_CUR2R, no complement */
+        memcpy(f->optbytes2, f->optbytes2 + 4, 4);
+        return;
+    }
     for (uint32_t i = 0; i + 8 <= f->part->optbytes2_size; i += 8) /* each word, then its complement */
         for (int k = 0; k < 4; k++)
             f->optbytes2[i + 4 + k] = (uint8_t)~f->optbytes2[i + k];

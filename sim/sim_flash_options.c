@@ -8,7 +8,8 @@
  * +0x10, WRP1AR at +0x18, WRP1BR at +0x20, each word followed by its complement; L0/L1 RM0367
  * 3.4.1, RM0038 3.4.1: value in bits 15:0 of each word, complement in 31:16, FLASH_OPTR[15:0]
  * at +0, [31:16] at +4, WRPROT1 at +8 and +0xC. Bank 2's words (L4/G4 with two banks: WRP2AR
- * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base).
+ * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base);
+ * on the H7 with two banks that area is FLASH_WPSN_CUR2R and WPSN_PRG2R (0x52002138).
  */
 #include "sim_flash.h"
 
@@ -108,6 +109,11 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
 void sim_options_factory2(const struct sim_part *p, uint8_t *ob2)
 {
     memset(ob2, 0xFF, p->optbytes2_size);
+    if (h7_kind(p)) { /* WPSN_CUR2R, WPSN_PRG2R: every sector of bank 2 writable (assumed as bank 1's) */
+        put32(ob2, 0x000000FFu);
+        put32(ob2 + 4, 0x000000FFu);
+        return;
+    }
     put32(ob2 + 0x10, 0xFFFF0000u);             /* PCROP2 end below its start: none */
     put32(ob2 + 0x18, ~(wrp_mask(p) << 16));    /* WRP2A and WRP2B: none */
     put32(ob2 + 0x20, ~(wrp_mask(p) << 16));
@@ -132,9 +138,11 @@ bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, con
         }
         return false;
     }
-    if (h7_kind(p)) { /* WPSN_CUR1R: bit n = 0 protects sector n of bank 1 */
-        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base)
-            return false; /* bank 2's WPSN_CUR2R: not modelled */
+    if (h7_kind(p)) { /* WPSN_CUR1R / WPSN_CUR2R: bit n = 0 protects sector n of its bank */
+        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base) {
+            page -= (p->bank2_base - p->flash_base) / p->page_size;
+            return ob2 && page < 8 && !(ob2[0] >> page & 1u);
+        }
         return page < 8 && !(ob[0x18] >> page & 1u);
     }
     if (l0_kind(p)) { /* WRPROT1: bit n protects sector n of 4 KiB (RM0367 3.4.1) */

@@ -18,6 +18,7 @@
 
 #include "board_host.h"
 #include "option_layouts.h"
+#include "run.h"
 
 /* Bit positions from the CMSIS device headers (FLASH_OBR_*_Pos, FLASH_OPTCR_*_Pos,
  * FLASH_OPTR_*_Pos, FLASH_WRP1AR_*_Pos): stm32f103xg.h, stm32f072xb.h, stm32f303xc.h,
@@ -50,6 +51,7 @@ static const struct cmsis_bit {
     {"WB", "AGC_TRIM", "FLASH_OPTR", 29},
     {"H7", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
     {"H7", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
+    {"H7", "WRPSN2", "FLASH_WPSN_PRG2R", 0},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -466,6 +468,110 @@ static void test_sim_wrp_area_protects_pages(void **state)
     sim_board_free(b);
 }
 
+/* The H7's bank 2: WRPSN2 in FLASH_WPSN_PRG2R (0x5200213C), loaded into WPSN_CUR2R at the
+ * reset (RM0433 4.5.3, 4.9). Sector 9 of an H743 (sector 1 of bank 2) protected by the library,
+ * shown per unit, kept in the board's option words, a write into it refused, then removed; the
+ * same through the command line (info --json, protect/unprotect --write). */
+static int cli(const char *port, const char *log, ...)
+{
+    va_list ap;
+    va_start(ap, log);
+    int rc = run_stubflash_va(port, log, ap);
+    va_end(ap);
+    return rc;
+}
+
+static bool log_has(const char *log, const char *text)
+{
+    size_t n;
+    uint8_t *b = bh_load_file(log, &n);
+    char *t = calloc(1, n + 1);
+    memcpy(t, b, n);
+    bool yes = strstr(t, text) != NULL;
+    free(b);
+    free(t);
+    return yes;
+}
+
+static void test_h7_bank2_write_protection(void **state)
+{
+    (void)state;
+    struct family_case c = {"stm32h743zi", "H7", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "WRPSN2", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFF);
+    assert_true(sf_options_flags(o, i) & SF_OPTION_WRITE_PROTECTION);
+    sf_options_free(o);
+    const uint8_t group = 9;
+    if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+        fail_msg("protect: %s", sf_session_last_error(x->s));
+    expect_protected(x, 9, 9);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRPSN2", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFD);
+    assert_int_equal(sf_options_find(o, "WRPSN1", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFF);
+    sf_options_free(o);
+    uint8_t data[32];
+    memset(data, 0x5A, sizeof data);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08120000, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRPSN2"));
+    /* A sector past bank 2's eight is refused in words. */
+    const uint8_t past = 16;
+    assert_int_equal(sf_session_write_protect(x->s, &past, 1), SF_ERR_ARG);
+    /* The board keeps it: WPSN_CUR2R and WPSN_PRG2R after the first area's 40 bytes. */
+    uint8_t *ob = board_options(x);
+    assert_int_equal(ob[40], 0xFD);
+    assert_int_equal(ob[44], 0xFD);
+    free(ob);
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("reopen: %s", sf_session_last_error(x->s));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    sf_session_close(x->s);
+
+    /* The command line. */
+    char log[96];
+    snprintf(log, sizeof log, "%s.log", x->file);
+    assert_int_equal(cli(x->port, log, "protect", "--write", "9,10", NULL), 0);
+    assert_int_equal(cli(x->port, log, "--json", "info", NULL), 0);
+    assert_true(log_has(log, "\"write_protected_units\": [9, 10]"));
+    assert_int_equal(cli(x->port, log, "--json", "options", NULL), 0);
+    assert_true(log_has(log, "\"WRPSN2\": 249"));
+    assert_int_equal(cli(x->port, log, "unprotect", "--write", NULL), 0);
+    assert_int_equal(cli(x->port, log, "--json", "info", NULL), 0);
+    assert_false(log_has(log, "\"write_protected_units\": [9"));
+    remove(log);
+    fx_free(x);
+}
+
+/* The simulator keeps a sector of the H7's bank 2 whose WPSN_CUR2R bit is 0 from being erased. */
+static void test_sim_h7_wpsn2_protects_sectors(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h743zi");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t w[8] = {0xFF, 0, 0, 0, 0xFE, 0, 0, 0}; /* WPSN_CUR2R (ignored), WPSN_PRG2R: sector 0 */
+    assert_int_equal(bh_write(b, 0x52002138, w, sizeof w), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t now[8];
+    assert_int_equal(sim_board_peek(b, 0x52002138, now, sizeof now), 0);
+    assert_int_equal(now[0], 0xFE); /* loaded at the reset */
+    const uint16_t s8 = 8, s9 = 9, s7 = 7;
+    assert_int_equal(bh_erase_pages(b, &s7, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &s8, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &s9, 1, true), 0);
+    sim_board_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -478,6 +584,8 @@ int main(void)
         cmocka_unit_test(test_write_protection_on_every_family),
         cmocka_unit_test(test_sim_wrp_area_protects_pages),
         cmocka_unit_test(test_bank2_wrp_areas),
+        cmocka_unit_test(test_h7_bank2_write_protection),
+        cmocka_unit_test(test_sim_h7_wpsn2_protects_sectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
