@@ -86,7 +86,7 @@ static void usage(FILE *f)
 "                              the first pages, also needs --yes): WRP bits (F0/F1/F3),\n"
 "                              sectors (F2/F4/F7; H7: both banks' in address order, WRPSN1/2),\n"
 "                              4 KiB sectors (L0/L1), pages of bank 1 in at most two runs\n"
-"                              (L4/G0/G4/WB: WRP areas)\n"
+"                              (L4/G0/G4/WB/WL/C0: WRP areas)\n"
 "  protect --readout --yes [--level 2 --irreversibly-lock-the-chip]\n"
 "                              enable readout protection (chip resets); level 2 is forever\n"
 "  unprotect --write           remove write protection (chip resets)\n"

@@ -102,6 +102,18 @@ static const sfi_opt_field f4_fields[] = {
       "F401/F411/F42x: 1 makes nWRP select proprietary code readout protection (PCROP) instead"),
 };
 
+/* F2: RM0033, option bytes organisation (the F4's: the word at 0x1FFFC000 holds FLASH_OPTCR
+ * bits 15:0, the one at 0x1FFFC008 bits 31:16; section numbers not checked) and FLASH_OPTCR; stm32f205xx.h: FLASH_OPTCR_BOR_LEV bit 2 (2 bits), WDG_SW 5, nRST_STOP 6,
+ * nRST_STDBY 7, RDP 8, nWRP 16 (12 bits). No BFB2, DB1M or SPRMOD. */
+static const sfi_opt_field f2_fields[] = {
+    F("BOR_LEV", "FLASH_OPTCR", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 3 off, 2 level 1, 1 level 2, 0 level 3"),
+    F("WDG_SW", "FLASH_OPTCR", 5, 0, 5, 1, 0, NONE_ROM, "1: watchdog started by software, 0: by hardware at reset"),
+    F("nRST_STOP", "FLASH_OPTCR", 6, 0, 6, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OPTCR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("nWRP", "FLASH_OPTCR", 16, 8, 0, 12, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
+};
+
 /* F7: RM0385 Rev 8 section 3.4 (table 6 "option byte organization": 0x1FFF0000 FLASH_OPTCR
  * bits 15:0, 0x1FFF0008 bits 31:16, 0x1FFF0010 BOOT_ADD0, 0x1FFF0018 BOOT_ADD1, each with its
  * complement in bits 31:16) and 3.7.6/3.7.7 FLASH_OPTCR/OPTCR1; stm32f767xx.h:
@@ -298,6 +310,71 @@ static const sfi_opt_field wb_fields[] = {
     WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
 };
 
+/* WL: RM0461, option bytes organisation (taken as the L4's and WB's at 0x1FFF7800: FLASH_OPTR,
+ * PCROP1ASR +0x08, PCROP1AER +0x10, WRP1AR +0x18, WRP1BR +0x20, each word followed by its
+ * complement; stm32wle5xx.h OB_BASE 0x1FFF7800; section numbers not checked); stm32wle5xx.h (STM32CubeWL): FLASH_OPTR_ESE bit 8, BOR_LEV 9 (3 bits), nRST_STOP 12,
+ * nRST_STDBY 13, nRST_SHDW 14, IWDG_SW 16 .. WWDG_SW 19, nBOOT1 23, SRAM2_PE 24, SRAM_RST 25,
+ * nSWBOOT0 26, nBOOT0 27, BOOT_LOCK 30; FLASH_PCROP1ASR_PCROP1A_STRT bit 0 (8 bits),
+ * FLASH_PCROP1AER_PCROP1A_END 0 (8 bits), PCROP_RDP 31; FLASH_WRP1AR_WRP1A_STRT 0, WRP1A_END 16
+ * (7 bits each: pages 0-127). */
+static const sfi_opt_field wl_fields[] = {
+    OPTR_RDP,
+    F("ESE", "FLASH_OPTR", 8, 0, 8, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: security enabled (the CPU2's secure area; WL55)"),
+    F("BOR_LEV", "FLASH_OPTR", 9, 0, 9, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("nBOOT1", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM1"),
+    F("SRAM2_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 parity check on, 1: off"),
+    F("SRAM_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM1 and SRAM2 erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("BOOT_LOCK", "FLASH_OPTR", 30, 0, 30, 1, SFI_OPT_NO_ROM, 0,
+      "1: the CPU always boots the main flash, whatever BOOT0 says (no way into the ROM bootloader)"),
+    F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "first block of PCROP area A"),
+    F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "last block of PCROP area A"),
+    F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: PCROP areas are erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 7),
+};
+
+/* C0: RM0490, option bytes organisation (taken as the G0's at 0x1FFF7800: FLASH_OPTR,
+ * PCROP1ASR +0x08, PCROP1AER +0x10, WRP1AR +0x18, WRP1BR +0x20, each word followed by its
+ * complement; section numbers not checked); stm32c031xx.h: FLASH_OPTR_BOR_EN bit 8, BORR_LEV 9, BORF_LEV 11 (the
+ * G0's two swapped), nRST_STOP 13, nRST_STDBY 14, nRST_SHDW 15, IWDG_SW 16 .. WWDG_SW 19,
+ * HSE_NOT_REMAPPED 21, RAM_PARITY_CHECK 22, SECURE_MUXING_EN 23, nBOOT_SEL 24, nBOOT1 25,
+ * nBOOT0 26, NRST_MODE 27, IRHEN 29; FLASH_PCROP1ASR_PCROP1A_STRT 0 and PCROP1A_END 0 (6 bits),
+ * PCROP_RDP 31; FLASH_WRP1AR_WRP1A_STRT 0, WRP1A_END 16 (4 bits: pages 0-15). */
+static const sfi_opt_field c0_fields[] = {
+    OPTR_RDP,
+    F("BOR_EN", "FLASH_OPTR", 8, 0, 8, 1, 0, NONE_ROM, "1: brown-out reset at the BORR/BORF levels, 0: power-on reset only"),
+    F("BORR_LEV", "FLASH_OPTR", 9, 0, 9, 2, 0, NONE_ROM, "rising brown-out level: 0 lowest .. 3 highest"),
+    F("BORF_LEV", "FLASH_OPTR", 11, 0, 11, 2, 0, NONE_ROM, "falling brown-out level: 0 lowest .. 3 highest"),
+    F("nRST_STOP", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("nRST_SHDW", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"),
+    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    F("HSE_NOT_REMAPPED", "FLASH_OPTR", 21, 0, 21, 1, 0, NONE_ROM, "0: the HSE oscillator's pins remapped from port F to port C, 1: not"),
+    F("RAM_PARITY_CHECK", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: SRAM parity check on, 1: off"),
+    F("SECURE_MUXING_EN", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: multiple-bonding security (pins shared by one package pad) on"),
+    F("nBOOT_SEL", "FLASH_OPTR", 24, 0, 24, 1, SFI_OPT_NO_ROM, 0,
+      "0 boots as the BOOT0 pin says, 1 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT1", "FLASH_OPTR", 25, 0, 25, 1, SFI_OPT_NO_ROM, 1,
+      "with boot selection high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
+    F("nBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1,
+      "replaces the BOOT0 pin when nBOOT_SEL is 1: 1 main flash (the ROM only while flash is empty), 0 the bootloader"),
+    F("NRST_MODE", "FLASH_OPTR", 27, 0, 27, 2, SFI_OPT_NO_ROM, 3,
+      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"),
+    F("IRHEN", "FLASH_OPTR", 29, 0, 29, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin"),
+    F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 6, SFI_OPT_READ_ONLY, NONE_ROM, "first 512-byte block of PCROP area A"),
+    F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 6, SFI_OPT_READ_ONLY, NONE_ROM, "last 512-byte block of PCROP area A"),
+    F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: PCROP areas are erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 4),
+};
+
 /* H7: RM0433 Rev 7 section 4.9 (the option registers from FLASH_OPTSR_PRG at 0x52002020:
  * +0x00 OPTSR_PRG, +0x0C PRAR_PRG1, +0x14 SCAR_PRG1, +0x1C WPSN_PRG1R, +0x24 BOOT_PRGR; each
  * _PRG after its _CUR) and 4.4 (option bytes); stm32h743xx.h: FLASH_OPTSR_BOR_LEV bit 2,
@@ -340,6 +417,7 @@ static const sfi_opt_layout layouts[] = {
     /* The connectivity line's option bytes are the other F1s' (RM0008 2.5). */
     {"F1CL", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
     {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0},
+    {"F2", "RM0033", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f2_fields), 0, 0, 0},
     {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0},
     {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0},
     {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0},
@@ -348,6 +426,8 @@ static const sfi_opt_layout layouts[] = {
     {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
     {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
     {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},
+    {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0},
+    {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0},
     {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
 };
 

@@ -9,7 +9,7 @@
  *   H7        WRPSN1 and WRPSN2, one bit per sector of bank 1 and of bank 2 (bit = 0:
  *             protected; RM0433 4.5.3): through the option registers (FLASH_WPSN_PRG1R,
  *             FLASH_WPSN_PRG2R)
- *   L4/G0/G4/WB  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
+ *   L4/G0/G4/WB/WL/C0  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
  *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
  *             through the option area; on the L4/G4 with two banks also bank 2's WRP2A and
  *             WRP2B (0x1FFFF818/0x1FFFF820), which protect/unprotect --write clear and
@@ -30,7 +30,7 @@ static enum wrp_kind kind_of(const sfi_opt_layout *l)
         return WRP_NONE;
     if (l->complement == SFI_OPT_COMPL_BYTE)
         return WRP_F1_BITS;
-    if (!strcmp(l->family, "F4") || !strcmp(l->family, "F7"))
+    if (!strcmp(l->family, "F2") || !strcmp(l->family, "F4") || !strcmp(l->family, "F7"))
         return WRP_SECTORS;
     if (!strcmp(l->family, "L0") || !strcmp(l->family, "L1"))
         return WRP_L0_BITS;

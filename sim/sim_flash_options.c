@@ -40,13 +40,16 @@ static bool l0_kind(const struct sim_part *p)
     return sim_part_options(p) == SIM_OB_RDP && sim_part_family(p)->flash_kind == SFI_FLASH_L0;
 }
 
-/* Width of the WRP area fields (page numbers in bank 1): L4/WB 8 bits, G4 7, G0 6 (CMSIS
- * FLASH_WRP1AR_WRP1A_STRT of stm32l476xx.h, stm32g474xx.h, stm32g071xx.h, stm32wb55xx.h). */
+/* Width of the WRP area fields (page numbers in bank 1): L4/WB 8 bits, G4 and WL 7, G0 6, C0 4
+ * (CMSIS FLASH_WRP1AR_WRP1A_STRT of stm32l476xx.h, stm32g474xx.h, stm32g071xx.h, stm32wb55xx.h,
+ * stm32wle5xx.h, stm32c031xx.h). */
 static uint32_t wrp_mask(const struct sim_part *p)
 {
     switch (p->family) {
     case SFI_FAMILY_G4: return 0x7F;
+    case SFI_FAMILY_WL: return 0x7F;
     case SFI_FAMILY_G0: return 0x3F;
+    case SFI_FAMILY_C0: return 0x0F;
     default: return 0xFF;
     }
 }
@@ -85,12 +88,17 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
         put32(ob + 0x24, 0x1FF00800u);
     } else if (optr_kind(p)) {
         /* FLASH_OPTR as ST ships the L47x (RM0351 3.4.1: 0xFFEFF8AA: BOR_LEV 0, no resets on
-         * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0 and WB taken
-         * the same (assumed) but for the G0's BOR_EN 0, nSWAP_BANK 1 and nBOOT_SEL 0 (the BOOT0
-         * pin, as the simulator's boards are wired). */
+         * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0, WB, WL and C0
+         * taken the same (assumed) but for the G0's and C0's BOR_EN 0 and nBOOT_SEL 0 (the BOOT0
+         * pin, as the simulator's boards are wired), the G0's nSWAP_BANK 1, the WL's BOR_LEV 0
+         * and BOOT_LOCK 0 (the ROM reachable). */
         uint32_t optr = 0xFFEFF8AAu;
         if (p->family == SFI_FAMILY_G0)
             optr = (optr & ~(1u << 8 | 1u << 24)) | 1u << 20; /* nSWAP_BANK 1: not swapped */
+        if (p->family == SFI_FAMILY_C0) /* the G0's BOR_EN 0 and nBOOT_SEL 0 (RM0490 not checked) */
+            optr &= ~(1u << 8 | 1u << 24);
+        if (p->family == SFI_FAMILY_WL) /* BOR_LEV (bits 11:9) 0, BOOT_LOCK (bit 30) 0: assumed */
+            optr &= ~(7u << 9 | 1u << 30);
         put32(ob, optr);
         put32(ob + 0x10, 0xFFFF0000u);             /* PCROP1 end below its start: none */
         put32(ob + 0x18, ~(wrp_mask(p) << 16));    /* WRP areas: END 0 below STRT: none */

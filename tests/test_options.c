@@ -23,7 +23,8 @@
 /* Bit positions from the CMSIS device headers (FLASH_OBR_*_Pos, FLASH_OPTCR_*_Pos,
  * FLASH_OPTR_*_Pos, FLASH_WRP1AR_*_Pos): stm32f103xg.h, stm32f072xb.h, stm32f303xc.h,
  * stm32f429xx.h, stm32f767xx.h, stm32l073xx.h, stm32l152xe.h, stm32l476xx.h / stm32l4r5xx.h,
- * stm32g474xx.h, stm32g0b1xx.h, stm32wb55xx.h, stm32h743xx.h. */
+ * stm32g474xx.h, stm32g0b1xx.h, stm32wb55xx.h, stm32h743xx.h, stm32f205xx.h, stm32wle5xx.h,
+ * stm32c031xx.h. */
 static const struct cmsis_bit {
     const char *family, *name, *reg;
     unsigned bit;
@@ -52,6 +53,16 @@ static const struct cmsis_bit {
     {"H7", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
     {"H7", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
     {"H7", "WRPSN2", "FLASH_WPSN_PRG2R", 0},
+    {"F2", "BOR_LEV", "FLASH_OPTCR", 2}, {"F2", "WDG_SW", "FLASH_OPTCR", 5}, {"F2", "nRST_STDBY", "FLASH_OPTCR", 7},
+    {"F2", "RDP", "FLASH_OPTCR", 8}, {"F2", "nWRP", "FLASH_OPTCR", 16},
+    {"WL", "ESE", "FLASH_OPTR", 8}, {"WL", "BOR_LEV", "FLASH_OPTR", 9}, {"WL", "nRST_STOP", "FLASH_OPTR", 12},
+    {"WL", "nRST_SHDW", "FLASH_OPTR", 14}, {"WL", "WWDG_SW", "FLASH_OPTR", 19}, {"WL", "nBOOT1", "FLASH_OPTR", 23},
+    {"WL", "SRAM_RST", "FLASH_OPTR", 25}, {"WL", "nBOOT0", "FLASH_OPTR", 27}, {"WL", "BOOT_LOCK", "FLASH_OPTR", 30},
+    {"WL", "PCROP_RDP", "FLASH_PCROP1AER", 31}, {"WL", "WRP1B_END", "FLASH_WRP1BR", 16},
+    {"C0", "BOR_EN", "FLASH_OPTR", 8}, {"C0", "BORR_LEV", "FLASH_OPTR", 9}, {"C0", "BORF_LEV", "FLASH_OPTR", 11},
+    {"C0", "nRST_SHDW", "FLASH_OPTR", 15}, {"C0", "HSE_NOT_REMAPPED", "FLASH_OPTR", 21},
+    {"C0", "SECURE_MUXING_EN", "FLASH_OPTR", 23}, {"C0", "nBOOT_SEL", "FLASH_OPTR", 24},
+    {"C0", "NRST_MODE", "FLASH_OPTR", 27}, {"C0", "IRHEN", "FLASH_OPTR", 29}, {"C0", "WRP1A_END", "FLASH_WRP1AR", 16},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -77,7 +88,7 @@ static unsigned register_bit_of(const sfi_opt_layout *l, const sfi_opt_field *f)
         unsigned user = f1 ? 2 : 8, data0 = f1 ? 10 : 16;
         return f->offset == 2 ? user + f->shift : data0 + (f->offset - 4) / 2 * 8 + f->shift;
     }
-    if (!strcmp(fam, "F4") || !strcmp(fam, "F7")) {
+    if (!strcmp(fam, "F2") || !strcmp(fam, "F4") || !strcmp(fam, "F7")) {
         if (f->offset >= 16) /* F7 BOOT_ADD0 at +0x10, BOOT_ADD1 at +0x18: FLASH_OPTCR1 */
             return (f->offset - 16) / 8 * 16 + f->shift;
         return (f->offset == 8 ? 16 : 0) + f->shift; /* FLASH_OPTCR[15:0] at +0, [31:16] at +8 */
@@ -146,6 +157,8 @@ static const struct family_case cases[] = {
     {"stm32l152re", "L1", "BOR_LEV", 0, 10},         {"stm32l476rg", "L4", "BOR_LEV", 0, 2},
     {"stm32g474re", "G4", "IWDG_STOP", 1, 0},        {"stm32g071rb", "G0", "BORF_LEV", 0, 2},
     {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},        {"stm32h743zi", "H7", "BOR_LEV", 0, 2},
+    {"stm32f205rg", "F2", "nRST_STOP", 1, 0},         {"stm32wle5jc", "WL", "nRST_SHDW", 1, 0},
+    {"stm32c031c6", "C0", "nRST_SHDW", 1, 0},
 };
 
 struct fx {
@@ -363,6 +376,7 @@ static const struct wrp_case {
     {"stm32f103re", 2, 3},   {"stm32f072rb", 2, 3},   {"stm32f303vc", 2, 3}, {"stm32f407vg", 1, 1},
     {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
     {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
+    {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1},
 };
 
 static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
