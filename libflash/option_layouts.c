@@ -250,6 +250,26 @@ static const sfi_opt_field g4_fields[] = {
     WRP2_AREAS(7),
 };
 
+/* The G0's and the C0's FLASH_OPTR fields at the same bits (stm32g071xx.h, stm32c031xx.h). */
+#define G0_RESETS_WATCHDOGS \
+    F("nRST_STOP", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"), \
+    F("nRST_STDBY", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"), \
+    F("nRST_SHDW", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"), \
+    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"), \
+    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"), \
+    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"), \
+    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware")
+#define G0_BOOT_PINS \
+    F("nBOOT_SEL", "FLASH_OPTR", 24, 0, 24, 1, SFI_OPT_NO_ROM, 0, \
+      "0 boots as the BOOT0 pin says, 1 as nBOOT0 says (the pin is ignored)"), \
+    F("nBOOT1", "FLASH_OPTR", 25, 0, 25, 1, SFI_OPT_NO_ROM, 1, \
+      "with boot selection high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"), \
+    F("nBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, \
+      "replaces the BOOT0 pin when nBOOT_SEL is 1: 1 main flash (the ROM only while flash is empty), 0 the bootloader"), \
+    F("NRST_MODE", "FLASH_OPTR", 27, 0, 27, 2, SFI_OPT_NO_ROM, 3, \
+      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"), \
+    F("IRHEN", "FLASH_OPTR", 29, 0, 29, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin")
+
 /* G0: RM0444 Rev 5 section 3.4.1 (table 15: 0x1FFF7800 FLASH_OPTR, 0x1FFF7808 PCROP1ASR,
  * 0x1FFF7810 PCROP1AER, 0x1FFF7818 WRP1AR, 0x1FFF7820 WRP1BR, each with its complement after
  * it) and 3.7.8; stm32g071xx.h: FLASH_OPTR_BORR_LEV bit 11, BORF_LEV 9, BOR_EN 8,
@@ -261,25 +281,11 @@ static const sfi_opt_field g0_fields[] = {
     F("BOR_EN", "FLASH_OPTR", 8, 0, 8, 1, 0, NONE_ROM, "1: brown-out reset at the BORF/BORR levels, 0: power-on reset only"),
     F("BORF_LEV", "FLASH_OPTR", 9, 0, 9, 2, 0, NONE_ROM, "falling brown-out level: 0 ~2.0 V, 1 ~2.2 V, 2 ~2.5 V, 3 ~2.8 V"),
     F("BORR_LEV", "FLASH_OPTR", 11, 0, 11, 2, 0, NONE_ROM, "rising brown-out level: 0 ~2.1 V, 1 ~2.3 V, 2 ~2.6 V, 3 ~2.9 V"),
-    F("nRST_STOP", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
-    F("nRST_STDBY", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
-    F("nRST_SHDW", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"),
-    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
-    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
-    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
-    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    G0_RESETS_WATCHDOGS,
     F("nSWAP_BANK", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM, "G0B/C: 0 swaps the banks (bank 2 boots), 1 not"),
     F("DUAL_BANK", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "G0B/C: 1 two banks, 0 one"),
     F("RAM_PARITY_CHECK", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: SRAM parity check on, 1: off"),
-    F("nBOOT_SEL", "FLASH_OPTR", 24, 0, 24, 1, SFI_OPT_NO_ROM, 0,
-      "0 boots as the BOOT0 pin says, 1 as nBOOT0 says (the pin is ignored; factory value)"),
-    F("nBOOT1", "FLASH_OPTR", 25, 0, 25, 1, SFI_OPT_NO_ROM, 1,
-      "with boot selection high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
-    F("nBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1,
-      "replaces the BOOT0 pin when nBOOT_SEL is 1: 1 main flash (the ROM only while flash is empty), 0 the bootloader"),
-    F("NRST_MODE", "FLASH_OPTR", 27, 0, 27, 2, SFI_OPT_NO_ROM, 3,
-      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"),
-    F("IRHEN", "FLASH_OPTR", 29, 0, 29, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin"),
+    G0_BOOT_PINS,
     F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "first 512-byte block of PCROP area A"),
     F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "last 512-byte block of PCROP area A"),
     F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
@@ -349,25 +355,11 @@ static const sfi_opt_field c0_fields[] = {
     F("BOR_EN", "FLASH_OPTR", 8, 0, 8, 1, 0, NONE_ROM, "1: brown-out reset at the BORR/BORF levels, 0: power-on reset only"),
     F("BORR_LEV", "FLASH_OPTR", 9, 0, 9, 2, 0, NONE_ROM, "rising brown-out level: 0 lowest .. 3 highest"),
     F("BORF_LEV", "FLASH_OPTR", 11, 0, 11, 2, 0, NONE_ROM, "falling brown-out level: 0 lowest .. 3 highest"),
-    F("nRST_STOP", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
-    F("nRST_STDBY", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
-    F("nRST_SHDW", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"),
-    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
-    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
-    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
-    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    G0_RESETS_WATCHDOGS,
     F("HSE_NOT_REMAPPED", "FLASH_OPTR", 21, 0, 21, 1, 0, NONE_ROM, "0: the HSE oscillator's pins remapped from port F to port C, 1: not"),
     F("RAM_PARITY_CHECK", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: SRAM parity check on, 1: off"),
     F("SECURE_MUXING_EN", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: multiple-bonding security (pins shared by one package pad) on"),
-    F("nBOOT_SEL", "FLASH_OPTR", 24, 0, 24, 1, SFI_OPT_NO_ROM, 0,
-      "0 boots as the BOOT0 pin says, 1 as nBOOT0 says (the pin is ignored)"),
-    F("nBOOT1", "FLASH_OPTR", 25, 0, 25, 1, SFI_OPT_NO_ROM, 1,
-      "with boot selection high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
-    F("nBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1,
-      "replaces the BOOT0 pin when nBOOT_SEL is 1: 1 main flash (the ROM only while flash is empty), 0 the bootloader"),
-    F("NRST_MODE", "FLASH_OPTR", 27, 0, 27, 2, SFI_OPT_NO_ROM, 3,
-      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"),
-    F("IRHEN", "FLASH_OPTR", 29, 0, 29, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin"),
+    G0_BOOT_PINS,
     F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 6, SFI_OPT_READ_ONLY, NONE_ROM, "first 512-byte block of PCROP area A"),
     F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 6, SFI_OPT_READ_ONLY, NONE_ROM, "last 512-byte block of PCROP area A"),
     F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,

@@ -309,27 +309,6 @@ static void test_power_cut_during_ab_g0b1(void **state)
     power_cut_during_ab(&g0b1);
 }
 
-static int cli(const char *port, const char *log, ...)
-{
-    va_list ap;
-    va_start(ap, log);
-    int rc = run_stubflash_va(port, log, ap);
-    va_end(ap);
-    return rc;
-}
-
-static bool log_has(const char *log, const char *text)
-{
-    size_t n;
-    uint8_t *b = bh_load_file(log, &n);
-    char *t = calloc(1, n + 1);
-    memcpy(t, b, n);
-    bool yes = strstr(t, text) != NULL;
-    free(b);
-    free(t);
-    return yes;
-}
-
 /* The command line: options (--json), the refusals of options set, write --bank-swap, info
  * --json's boot_bank, rollback --bank-swap. */
 static void test_cli_options_and_bank_swap(void **state)
@@ -341,22 +320,22 @@ static void test_cli_options_and_bank_swap(void **state)
     remove(file);
     snprintf(log, sizeof log, "%s.log", file);
     snprintf(port, sizeof port, "sim:stm32l476rg?flash=%s", file);
-    assert_int_equal(cli(port, log, "write", getenv("VERSION_L4_1_BIN"), NULL), 0);
-    assert_int_equal(cli(port, log, "--json", "options", NULL), 0);
-    assert_true(log_has(log, "\"options\": {\"RDP\": 170, \"BOR_LEV\": 0, "));
-    assert_int_equal(cli(port, log, "options", "set", "nSWBOOT0=0", "--yes", NULL), 2);
-    assert_true(log_has(log, "--allow-no-bootloader"));
-    assert_int_equal(cli(port, log, "options", "set", "BOR_LEV=1", NULL), 2);
-    assert_true(log_has(log, "BOR_LEV: 0 -> 1"));
-    assert_int_equal(cli(port, log, "options", "set", "RDP=0xCC", "--yes", NULL), 2);
-    assert_int_equal(cli(port, log, "--json", "info", NULL), 0);
-    assert_true(log_has(log, "\"boot_bank\": 1"));
-    assert_int_equal(cli(port, log, "write", "--bank-swap", getenv("VERSION_L4_2_BIN"), NULL), 0);
-    assert_int_equal(cli(port, log, "--json", "info", NULL), 0);
-    assert_true(log_has(log, "\"boot_bank\": 2"));
+    assert_int_equal(run_stubflash(port, log, "write", getenv("VERSION_L4_1_BIN"), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "--json", "options", NULL), 0);
+    assert_true(bh_file_has(log, "\"options\": {\"RDP\": 170, \"BOR_LEV\": 0, "));
+    assert_int_equal(run_stubflash(port, log, "options", "set", "nSWBOOT0=0", "--yes", NULL), 2);
+    assert_true(bh_file_has(log, "--allow-no-bootloader"));
+    assert_int_equal(run_stubflash(port, log, "options", "set", "BOR_LEV=1", NULL), 2);
+    assert_true(bh_file_has(log, "BOR_LEV: 0 -> 1"));
+    assert_int_equal(run_stubflash(port, log, "options", "set", "RDP=0xCC", "--yes", NULL), 2);
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 1"));
+    assert_int_equal(run_stubflash(port, log, "write", "--bank-swap", getenv("VERSION_L4_2_BIN"), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 2"));
     expect_boot(&l476, file, "app 2 running");
-    assert_int_equal(cli(port, log, "rollback", "--bank-swap", NULL), 0);
-    assert_true(log_has(log, "from 2 to 1"));
+    assert_int_equal(run_stubflash(port, log, "rollback", "--bank-swap", NULL), 0);
+    assert_true(bh_file_has(log, "from 2 to 1"));
     expect_boot(&l476, file, "app 1 running");
     remove(file);
     remove(log);

@@ -486,27 +486,6 @@ static void test_sim_wrp_area_protects_pages(void **state)
  * reset (RM0433 4.5.3, 4.9). Sector 9 of an H743 (sector 1 of bank 2) protected by the library,
  * shown per unit, kept in the board's option words, a write into it refused, then removed; the
  * same through the command line (info --json, protect/unprotect --write). */
-static int cli(const char *port, const char *log, ...)
-{
-    va_list ap;
-    va_start(ap, log);
-    int rc = run_stubflash_va(port, log, ap);
-    va_end(ap);
-    return rc;
-}
-
-static bool log_has(const char *log, const char *text)
-{
-    size_t n;
-    uint8_t *b = bh_load_file(log, &n);
-    char *t = calloc(1, n + 1);
-    memcpy(t, b, n);
-    bool yes = strstr(t, text) != NULL;
-    free(b);
-    free(t);
-    return yes;
-}
-
 static void test_h7_bank2_write_protection(void **state)
 {
     (void)state;
@@ -554,14 +533,14 @@ static void test_h7_bank2_write_protection(void **state)
     /* The command line. */
     char log[96];
     snprintf(log, sizeof log, "%s.log", x->file);
-    assert_int_equal(cli(x->port, log, "protect", "--write", "9,10", NULL), 0);
-    assert_int_equal(cli(x->port, log, "--json", "info", NULL), 0);
-    assert_true(log_has(log, "\"write_protected_units\": [9, 10]"));
-    assert_int_equal(cli(x->port, log, "--json", "options", NULL), 0);
-    assert_true(log_has(log, "\"WRPSN2\": 249"));
-    assert_int_equal(cli(x->port, log, "unprotect", "--write", NULL), 0);
-    assert_int_equal(cli(x->port, log, "--json", "info", NULL), 0);
-    assert_false(log_has(log, "\"write_protected_units\": [9"));
+    assert_int_equal(run_stubflash(x->port, log, "protect", "--write", "9,10", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"write_protected_units\": [9, 10]"));
+    assert_int_equal(run_stubflash(x->port, log, "--json", "options", NULL), 0);
+    assert_true(bh_file_has(log, "\"WRPSN2\": 249"));
+    assert_int_equal(run_stubflash(x->port, log, "unprotect", "--write", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_false(bh_file_has(log, "\"write_protected_units\": [9"));
     remove(log);
     fx_free(x);
 }
