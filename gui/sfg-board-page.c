@@ -82,8 +82,7 @@ static void set_fields(SfgBoardPage *self, const sfg_details *d)
     adw_preferences_group_set_description(self->fields_group, desc);
     g_free(desc);
     gtk_widget_set_visible(GTK_WIDGET(self->ab_group), d->boot_bank > 0);
-    char *bank = d->boot_bank ? g_strdup_printf("Bank %d boots; bank %d is the other one", d->boot_bank, 3 - d->boot_bank)
-                              : g_strdup("—");
+    char *bank = d->boot_bank ? g_strdup_printf("Bank %d boots", d->boot_bank) : g_strdup("—");
     adw_action_row_set_subtitle(self->boot_bank_row, bank);
     g_free(bank);
 }
