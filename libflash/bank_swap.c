@@ -18,9 +18,9 @@
  * boots its system memory, and the bootloader jumps to bank 2 if its first word is a stack
  * pointer in SRAM, else to bank 1 if that holds one (RM0090 2.4 "Boot configuration"; AN2606's
  * STM32F42xxx/43xxx dual-bank boot, as ST's forum quotes it): the L4's scheme, bank 2 mapped at
- * 0x08000000 (SYSCFG_MEMRMP FB_MODE, bit 8 in stm32f429xx.h) and the system memory left aliased
- * at 0 (ST community, "With BFB2 set on an STM32F429 ... address 0"). The 1 MiB parts split only
- * with DB1M and are not done.
+ * 0x08000000 (RM0090's SYSCFG_MEMRMP, UFB_MODE in stm32f429xx.h) and the system memory left
+ * aliased at 0 (ST community, "With BFB2 set on an STM32F429 ... address 0"). The 1 MiB parts
+ * split only with DB1M and are not done.
  *
  * G0B/C: nSWAP_BANK (FLASH_OPTR bit 20, active low; RM0444 3.4.1, stm32g0b1xx.h) with DUAL_BANK
  * (bit 21) set trades the banks' addresses at option loading, for every bus master like the

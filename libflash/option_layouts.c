@@ -103,8 +103,9 @@ static const sfi_opt_field f4_fields[] = {
 };
 
 /* F2: RM0033, option bytes organisation (the F4's: the word at 0x1FFFC000 holds FLASH_OPTCR
- * bits 15:0, the one at 0x1FFFC008 bits 31:16; section numbers not checked) and FLASH_OPTCR; stm32f205xx.h: FLASH_OPTCR_BOR_LEV bit 2 (2 bits), WDG_SW 5, nRST_STOP 6,
- * nRST_STDBY 7, RDP 8, nWRP 16 (12 bits). No BFB2, DB1M or SPRMOD. */
+ * bits 15:0, the one at 0x1FFFC008 bits 31:16; section numbers not checked) and FLASH_OPTCR;
+ * stm32f205xx.h: FLASH_OPTCR_BOR_LEV bit 2 (2 bits), WDG_SW 5, nRST_STOP 6, nRST_STDBY 7,
+ * RDP 8, nWRP 16 (12 bits). No BFB2, DB1M or SPRMOD. */
 static const sfi_opt_field f2_fields[] = {
     F("BOR_LEV", "FLASH_OPTCR", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 3 off, 2 level 1, 1 level 2, 0 level 3"),
     F("WDG_SW", "FLASH_OPTCR", 5, 0, 5, 1, 0, NONE_ROM, "1: watchdog started by software, 0: by hardware at reset"),
