@@ -7,13 +7,16 @@
 
 #include "gui-logic.h"
 #include "sfg-a11y.h"
+#include "sfg-options.h"
 #include "sfg-settings.h"
 
 struct _SfgBoardPage {
     AdwBin parent;
-    AdwActionRow *chip_row, *uid_row, *option_row, *readout_row, *write_row;
-    AdwPreferencesGroup *backups_group;
-    GtkListBox *backup_list;
+    AdwActionRow *chip_row, *uid_row, *option_row, *readout_row, *write_row, *boot_bank_row;
+    AdwPreferencesGroup *backups_group, *ab_group, *fields_group;
+    GtkListBox *backup_list, *field_list;
+    GPtrArray *field_rows; /* AdwActionRow of the option fields */
+    char *fields_text;     /* "NAME=value ..." as listed, for the script driver */
     AdwEntryRow *groups_entry, *erase_entry, *go_entry;
     GPtrArray *rows;   /* AdwActionRow of the backups, in list order */
     GPtrArray *paths;
@@ -50,8 +53,43 @@ static void clear_backups(SfgBoardPage *self)
     g_ptr_array_set_size(self->paths, 0);
 }
 
+/* The option bytes by name (read-only rows: name, meaning, value) and the A/B group, shown on
+ * parts whose banks swap. */
+static void set_fields(SfgBoardPage *self, const sfg_details *d)
+{
+    for (guint i = 0; i < self->field_rows->len; i++)
+        gtk_list_box_remove(self->field_list, g_ptr_array_index(self->field_rows, i));
+    g_ptr_array_set_size(self->field_rows, 0);
+    GString *all = g_string_new(NULL);
+    for (guint i = 0; d->option_fields && i < d->option_fields->len; i++) {
+        const sfg_option_field *f = &g_array_index(d->option_fields, sfg_option_field, i);
+        GtkWidget *row = adw_action_row_new();
+        adw_preferences_row_set_title(ADW_PREFERENCES_ROW(row), f->name);
+        adw_action_row_set_subtitle(ADW_ACTION_ROW(row), f->meaning);
+        GtkWidget *value = gtk_label_new(f->value);
+        gtk_label_set_selectable(GTK_LABEL(value), TRUE);
+        gtk_widget_add_css_class(value, "monospace");
+        adw_action_row_add_suffix(ADW_ACTION_ROW(row), value);
+        gtk_list_box_append(self->field_list, row);
+        g_ptr_array_add(self->field_rows, row);
+        g_string_append_printf(all, "%s%s=%s", i ? " " : "", f->name, f->value);
+    }
+    g_free(self->fields_text);
+    self->fields_text = g_string_free(all, FALSE);
+    char *desc = d->option_error && *d->option_error
+                     ? g_strdup_printf("Not listed: %s", d->option_error)
+                     : g_strdup("Shown only: the command line's \"stubflash options set\" changes them.");
+    adw_preferences_group_set_description(self->fields_group, desc);
+    g_free(desc);
+    gtk_widget_set_visible(GTK_WIDGET(self->ab_group), d->boot_bank > 0);
+    char *bank = d->boot_bank ? g_strdup_printf("Bank %d boots", d->boot_bank) : g_strdup("—");
+    adw_action_row_set_subtitle(self->boot_bank_row, bank);
+    g_free(bank);
+}
+
 void sfg_board_page_set_details(SfgBoardPage *self, const sfg_details *d)
 {
+    set_fields(self, d);
     adw_action_row_set_subtitle(self->uid_row, *d->uid ? d->uid : "Not known for this family");
     adw_action_row_set_subtitle(self->option_row, *d->option_bytes ? d->option_bytes
                                                                    : "Not readable (not mapped, or readout protection)");
@@ -160,6 +198,11 @@ guint sfg_board_page_backups(SfgBoardPage *self) { return self->rows->len; }
 
 const char *sfg_board_page_detail(SfgBoardPage *self, const char *which)
 {
+    if (!strcmp(which, "fields"))
+        return self->fields_text ? self->fields_text : "";
+    if (!strcmp(which, "boot-bank"))
+        return gtk_widget_get_visible(GTK_WIDGET(self->ab_group)) ? adw_action_row_get_subtitle(self->boot_bank_row)
+                                                                   : "none (no A/B on this part)";
     return adw_action_row_get_subtitle(!strcmp(which, "uid") ? self->uid_row : self->option_row);
 }
 
@@ -187,6 +230,8 @@ static void sfg_board_page_finalize(GObject *o)
     SfgBoardPage *self = SFG_BOARD_PAGE(o);
     g_ptr_array_unref(self->rows);
     g_ptr_array_unref(self->paths);
+    g_ptr_array_unref(self->field_rows);
+    g_free(self->fields_text);
     G_OBJECT_CLASS(sfg_board_page_parent_class)->finalize(o);
 }
 
@@ -206,6 +251,10 @@ static void sfg_board_page_class_init(SfgBoardPageClass *klass)
     gtk_widget_class_bind_template_child(wc, SfgBoardPage, groups_entry);
     gtk_widget_class_bind_template_child(wc, SfgBoardPage, erase_entry);
     gtk_widget_class_bind_template_child(wc, SfgBoardPage, go_entry);
+    gtk_widget_class_bind_template_child(wc, SfgBoardPage, boot_bank_row);
+    gtk_widget_class_bind_template_child(wc, SfgBoardPage, ab_group);
+    gtk_widget_class_bind_template_child(wc, SfgBoardPage, fields_group);
+    gtk_widget_class_bind_template_child(wc, SfgBoardPage, field_list);
 }
 
 static void sfg_board_page_init(SfgBoardPage *self)
@@ -214,4 +263,5 @@ static void sfg_board_page_init(SfgBoardPage *self)
     sfg_a11y_name_group_lists(GTK_WIDGET(self));
     self->rows = g_ptr_array_new();
     self->paths = g_ptr_array_new_with_free_func(g_free);
+    self->field_rows = g_ptr_array_new();
 }

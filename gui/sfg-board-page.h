@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* sfg-board-page.h - the Board page: what the chip is (unique ID, option bytes, read-only), its
+/* sfg-board-page.h - the Board page: what the chip is (unique ID, option bytes raw and by name,
+ * read-only), the A/B update on parts whose banks swap (write the other bank, boot it), its
  * backups newest first with date and size (each can be written back), readout and write
  * protection, erase range, go to address, erase all. Its buttons run the window's actions. */
 #ifndef SFG_BOARD_PAGE_H
@@ -22,7 +23,9 @@ gboolean sfg_board_page_go_address(SfgBoardPage *self, guint32 *addr, char **err
 gboolean sfg_board_page_write_groups(SfgBoardPage *self, guint8 *groups, gsize *count, char **err);
 /* For the script driver: type text into an entry ("erase", "go", "groups"). */
 gboolean sfg_board_page_type(SfgBoardPage *self, const char *entry, const char *text);
-/* What the Chip group shows: "uid" or "options" (the subtitle of that row). */
+/* What the Chip group shows: "uid" or "options" (the subtitle of that row); "fields": the option
+ * bytes by name as listed ("RDP=0xAA (170) BOR_LEV=0x0 (0) ..."); "boot-bank": the A/B row's
+ * subtitle, or "none (no A/B on this part)" where the group is hidden. */
 const char *sfg_board_page_detail(SfgBoardPage *self, const char *which);
 /* The backups listed, and the title and subtitle of row i (NULL past the end). */
 guint sfg_board_page_backups(SfgBoardPage *self);

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "sfg-options.h"
+
 typedef enum { EV_LOG, EV_PROGRESS, EV_CHIP, EV_UNIT, EV_DONE, EV_NOT_FIRMWARE, EV_DETAILS } ev_kind;
 
 typedef struct event {
@@ -115,6 +117,11 @@ static void post_details(sfg_job *j, sf_session *s, const sf_chip *chip)
             }
     }
     d->option_bytes = g_string_free(ob, FALSE);
+    d->option_fields = sfg_option_fields_new();
+    if (!chip->protection.readout)
+        sfg_options_read(s, d->option_fields, &d->boot_bank, &d->option_error);
+    if (!d->option_error)
+        d->option_error = g_strdup(chip->protection.readout ? "not readable with readout protection" : "");
     sf_backup_list *list = NULL;
     if (sf_backup_list_open(s, j->backup_root, &list) == SF_OK) {
         d->backup_dir = g_strdup(sf_backup_list_dir(list));
@@ -273,6 +280,15 @@ static sf_error run_open(sfg_job *j, sf_session *s, const sf_chip *chip, sf_imag
         return SF_OK;
     case SFG_JOB_PROTECT:
         return run_protect(j, s, chip, text);
+    case SFG_JOB_FLASH_AB:
+    case SFG_JOB_SWAP_BANKS:
+        e = j->kind == SFG_JOB_FLASH_AB ? sfg_options_write_other_bank(s, img, text) : sfg_options_boot_other_bank(s, text);
+        if (e == SF_OK) { /* the boot bank and the option bytes as they are now */
+            sf_chip now = SF_CHIP_INIT;
+            if (sf_session_chip(s, &now) == SF_OK)
+                post_details(j, s, &now);
+        }
+        return e;
     }
     return SF_ERR_ARG;
 }
@@ -284,7 +300,7 @@ static gpointer worker(gpointer data)
     sf_image *img = NULL;
     sf_session *s = NULL;
     sf_error e = SF_OK;
-    if (j->kind == SFG_JOB_FLASH || j->kind == SFG_JOB_VERIFY) {
+    if (j->kind == SFG_JOB_FLASH || j->kind == SFG_JOB_VERIFY || j->kind == SFG_JOB_FLASH_AB) {
         char err[512], trusted[1024];
         /* The file is checked before the board is touched: its signature where the setting asks
          * for one (as the command line's), then its contents. */
@@ -480,7 +496,8 @@ void sfg_job_free(sfg_job *j)
 const char *sfg_job_kind_name(sfg_job_kind kind)
 {
     static const char *names[] = {"Identify", "Flash",    "Verify", "Read",       "Erase",
-                                  "Details",  "Rollback", "Erase",  "Go",         "Protection"};
+                                  "Details",  "Rollback", "Erase",  "Go",         "Protection",
+                                  "A/B update", "Boot bank"};
     return kind < G_N_ELEMENTS(names) ? names[kind] : "Job";
 }
 
@@ -493,6 +510,9 @@ void sfg_details_free(sfg_details *d)
     g_array_unref(d->backups);
     g_free(d->uid);
     g_free(d->option_bytes);
+    if (d->option_fields)
+        g_array_unref(d->option_fields);
+    g_free(d->option_error);
     g_free(d->backup_dir);
     g_free(d->backup_error);
     g_free(d);

@@ -21,6 +21,8 @@ typedef enum sfg_job_kind {
     SFG_JOB_ERASE_RANGE, /* the units covering [addr, addr + len) */
     SFG_JOB_GO,          /* start the code at addr */
     SFG_JOB_PROTECT,     /* protect_op */
+    SFG_JOB_FLASH_AB,    /* the file into the bank that does not boot, then switch (A/B update) */
+    SFG_JOB_SWAP_BANKS,  /* boot the other bank (an A/B rollback) */
 } sfg_job_kind;
 
 /* What SFG_JOB_PROTECT does; the window has asked the user first (as the command line does). */
@@ -62,10 +64,14 @@ typedef struct sfg_backup {
     gboolean restored;
 } sfg_backup;
 
-/* What SFG_JOB_DETAILS found; strings are "" where the chip does not say. */
+/* What SFG_JOB_DETAILS found; strings are "" where the chip does not say. FLASH_AB and
+ * SWAP_BANKS report the details again after they switched. */
 typedef struct sfg_details {
     char *uid;            /* the 96-bit unique ID in hex, most significant byte first */
     char *option_bytes;   /* hex lines "0x1FFFF800  A5 5A ..." */
+    GArray *option_fields;   /* of sfg_option_field (sfg-options.h): the option bytes by name */
+    char *option_error;      /* why there are none, "" if there are */
+    int boot_bank;           /* 1 or 2; 0: the part has no A/B updates */
     char *backup_dir;
     char *backup_error;   /* why there is no list, "" if there is one */
     GArray *backups;      /* of sfg_backup */

@@ -166,6 +166,7 @@ static gboolean step(script *s, char **argv, int argc, const char **fail, char *
     } else if (!strcmp(cmd, "print-details") && argc == 1) {
         SfgBoardPage *page = SFG_BOARD_PAGE(sfg_window_board_page(s->win));
         printf("uid: %s\noptions:\n%s\n", sfg_board_page_detail(page, "uid"), sfg_board_page_detail(page, "options"));
+        printf("fields: %s\nboot bank: %s\n", sfg_board_page_detail(page, "fields"), sfg_board_page_detail(page, "boot-bank"));
         fflush(stdout);
     } else if (!strcmp(cmd, "say") && argc >= 2) {
         char *text = g_strjoinv(" ", argv + 1);

@@ -12,7 +12,8 @@
  *   hotplug add|remove NODE [DESCRIPTION [SERIAL]] (as udev tells it) | hotplug remove-all
  *   expect-port NODE [TEXT] | expect-view none|board (the status page when there is no board)
  *   expect-no-port NODE | type erase|go|groups TEXT (the Board page's entries)
- *   print-details (the unique ID and option bytes shown) | expect-backups N | expect-backup I TEXT | restore I (Write Back… on backup I)
+ *   print-details (the unique ID, the option bytes raw and by name, the boot bank)
+ *   expect-backups N | expect-backup I TEXT | restore I (Write Back… on backup I)
  *   expect-boards N | expect-board PORT TEXT | expect-board-cells PORT STATE N
  *   expect-recent I TEXT | a11y [main|preferences|question] | say TEXT (prints "say: TEXT") | sleep MS
  *   close | quit

@@ -73,6 +73,9 @@ void sfg_window_update_actions(SfgWindow *self)
         gtk_widget_action_set_enabled(w, board_actions[i], !busy && port);
     gtk_widget_action_set_enabled(w, "win.flash", !busy && file && (gang ? boards : port));
     gtk_widget_action_set_enabled(w, "win.verify", !busy && port && file);
+    /* A/B: the Board page shows these where the part's banks swap (sfg-board-page.c). */
+    gtk_widget_action_set_enabled(w, "win.flash-bank-swap", !busy && port && file);
+    gtk_widget_action_set_enabled(w, "win.swap-banks", !busy && port);
     gtk_widget_action_set_enabled(w, "win.open", !busy);
     gtk_widget_action_set_enabled(w, "win.open-recent", !busy);
     gtk_widget_action_set_enabled(w, "win.other-port", !busy);
@@ -411,14 +414,15 @@ void sfg_window_start_job_with(SfgWindow *self, sfg_job_kind kind, void (*fill)(
     self->force_next = FALSE;
     sfg_job_events ev = {.log = on_log, .progress = on_progress, .chip = on_chip, .unit = on_unit, .done = on_done,
                          .user = self, .not_firmware = on_not_firmware, .details = on_details};
-    if (kind == SFG_JOB_FLASH || kind == SFG_JOB_ERASE || kind == SFG_JOB_ROLLBACK || kind == SFG_JOB_ERASE_RANGE) {
+    if (kind == SFG_JOB_FLASH || kind == SFG_JOB_ERASE || kind == SFG_JOB_ROLLBACK || kind == SFG_JOB_ERASE_RANGE ||
+        kind == SFG_JOB_FLASH_AB) {
         sfg_map_clear(&self->map);
         sfg_flash_map_changed(self->flash_map);
         show_map_summary(self);
     }
     static const char *what[] = {"Identifying", "Flashing",     "Verifying", "Reading",      "Erasing",
                                  "Reading the details", "Rolling back", "Erasing", "Starting the code",
-                                 "Changing the protection"};
+                                 "Changing the protection", "Writing the other bank", "Switching the boot bank"};
     char *t = g_strdup_printf("%s through %s…", what[kind], port);
     sfg_window_log(self, "", t);
     if (!self->quiet) {
@@ -444,7 +448,10 @@ void sfg_window_start_job(SfgWindow *self, sfg_job_kind kind, const char *read_p
 
 /* ---- actions ---- */
 
-/* win.identify, win.flash, win.verify, win.details, win.rollback: no more questions. */
+/* win.identify, win.flash, win.verify, win.details, win.rollback, and the A/B pair
+ * win.flash-bank-swap and win.swap-banks (as the command line's write --bank-swap and
+ * rollback --bank-swap, which do not ask either: the other bank keeps what ran): no more
+ * questions. */
 static void act_job(GtkWidget *w, const char *name, GVariant *param)
 {
     (void)param;
@@ -454,6 +461,8 @@ static void act_job(GtkWidget *w, const char *name, GVariant *param)
         return;
     }
     sfg_job_kind kind = !strcmp(name, "win.flash")      ? SFG_JOB_FLASH
+                        : !strcmp(name, "win.flash-bank-swap") ? SFG_JOB_FLASH_AB
+                        : !strcmp(name, "win.swap-banks")      ? SFG_JOB_SWAP_BANKS
                         : !strcmp(name, "win.verify")   ? SFG_JOB_VERIFY
                         : !strcmp(name, "win.details")  ? SFG_JOB_DETAILS
                         : !strcmp(name, "win.rollback") ? SFG_JOB_ROLLBACK
@@ -640,6 +649,8 @@ static void sfg_window_class_init(SfgWindowClass *klass)
     gtk_widget_class_install_action(wc, "win.verify", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.details", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.rollback", NULL, act_job);
+    gtk_widget_class_install_action(wc, "win.flash-bank-swap", NULL, act_job);
+    gtk_widget_class_install_action(wc, "win.swap-banks", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.erase", NULL, act_erase);
     gtk_widget_class_install_action(wc, "win.cancel", NULL, act_cancel);
     gtk_widget_class_install_action(wc, "win.other-port", NULL, act_other_port);

@@ -14,8 +14,19 @@
  * bus master, the bootloader included: the bank that does not boot is always the one at bank 2's
  * address, whichever it is.
  *
- * Others (F42x/43x BFB2, F76x nDBANK, G0B/C nSWAP_BANK, L5/U5 SWAP_BANK) are not done yet:
- * refused in words.
+ * F42x/43x with 2 MiB: BFB2 (FLASH_OPTCR bit 4; RM0090 3.9.10). With BFB2 set the chip always
+ * boots its system memory, and the bootloader jumps to bank 2 if its first word is a stack
+ * pointer in SRAM, else to bank 1 if that holds one (RM0090 2.4 "Boot configuration"; AN2606's
+ * STM32F42xxx/43xxx dual-bank boot, as ST's forum quotes it): the L4's scheme, bank 2 mapped at
+ * 0x08000000 (RM0090's SYSCFG_MEMRMP, UFB_MODE in stm32f429xx.h) and the system memory left
+ * aliased at 0 (ST community, "With BFB2 set on an STM32F429 ... address 0"). The 1 MiB parts
+ * split only with DB1M and are not done.
+ *
+ * G0B/C: nSWAP_BANK (FLASH_OPTR bit 20, active low; RM0444 3.4.1, stm32g0b1xx.h) with DUAL_BANK
+ * (bit 21) set trades the banks' addresses at option loading, for every bus master like the
+ * H7's SWAP_BANK_OPT: the bank that does not boot is the one at bank 2's address.
+ *
+ * Others (F76x nDBANK, L5/U5 SWAP_BANK) are not done yet: refused in words.
  */
 #include "option_layouts.h"
 #include "session_internal.h"
@@ -24,10 +35,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The bank a boot-bank field's value boots. */
+static int bank_of(uint32_t value, bool active_low) { return (value != 0) != active_low ? 2 : 1; }
+
 /* The boot-bank field of the open chip's options, with a sentence for parts without one;
- * swapped_map: the field trades the banks' addresses for the bootloader too (H7). */
+ * swapped_map: the field trades the banks' addresses for the bootloader too (H7, G0B/C);
+ * active_low: the field's 0 boots bank 2 (the G0's nSWAP_BANK). */
 static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, uint32_t *bank2, uint32_t *half,
-                                bool *swapped_map)
+                                bool *swapped_map, bool *active_low)
 {
     sf_chip chip = SF_CHIP_INIT;
     sf_error e = sf_session_chip(s, &chip);
@@ -36,25 +51,28 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const sf_device *d = chip.device;
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
-    *swapped_map = d && !strcmp(d->family, "H7");
-    bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || *swapped_map);
+    *active_low = d && !strcmp(d->family, "G0");
+    *swapped_map = d && (!strcmp(d->family, "H7") || *active_low);
+    bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || !strcmp(d->family, "F4") ||
+                             *swapped_map);
     if (!bfb2_family || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
-                                    "switches (L4, G4 BFB2; H7 SWAP_BANK_OPT); nothing was changed",
-                                    d ? d->name : "this chip");
+                                    "switches (L4, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
+                                    "nSWAP_BANK); nothing was changed", d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
     if ((e = sf_session_options_read(s, o)))
         return e;
-    const char *name = *swapped_map ? "SWAP_BANK_OPT" : "BFB2";
+    const char *name = *active_low ? "nSWAP_BANK" : *swapped_map ? "SWAP_BANK_OPT" : "BFB2";
     if (sf_options_find(*o, name, index) != SF_OK) {
         sf_options_free(*o);
         return sf_session_set_error(s, SF_ERR_UNSUPPORTED, "no %s in the option bytes of the %s", name, d->family);
     }
-    /* L4 DUALBANK, G4 DBANK: a part set to one bank has nothing to swap. */
+    /* L4 DUALBANK, G4 DBANK, G0 DUAL_BANK: a part set to one bank has nothing to swap. */
     size_t k;
-    if ((sf_options_find(*o, "DUALBANK", &k) == SF_OK || sf_options_find(*o, "DBANK", &k) == SF_OK) &&
+    if ((sf_options_find(*o, "DUALBANK", &k) == SF_OK || sf_options_find(*o, "DBANK", &k) == SF_OK ||
+         sf_options_find(*o, "DUAL_BANK", &k) == SF_OK) &&
         !sf_options_value(*o, k)) {
         const char *bank_opt = sf_options_name(*o, k);
         sf_options_free(*o);
@@ -71,21 +89,22 @@ sf_error sf_session_boot_bank(sf_session *s, int *bank)
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
-    bool swapped_map;
-    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map);
+    bool swapped_map, active_low;
+    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map, &active_low);
     if (e)
         return e;
-    *bank = sf_options_value(o, i) ? 2 : 1;
+    *bank = bank_of(sf_options_value(o, i), active_low);
     sf_options_free(o);
     return SF_OK;
 }
 
 /* Flip the boot-bank field; the chip resets with it (sf_session_options_write). */
-static sf_error flip(sf_session *s, sf_options *o, size_t i, int to_bank)
+static sf_error flip(sf_session *s, sf_options *o, size_t i, int to_bank, bool active_low)
 {
     const char *name = sf_options_name(o, i);
-    sf_session_say(s, SF_LOG_INFO, "setting %s = %d: after the reset bank %d boots", name, to_bank == 2, to_bank);
-    sf_error e = sf_options_set(o, name, to_bank == 2 ? 1u : 0u);
+    unsigned v = (to_bank == 2) != active_low;
+    sf_session_say(s, SF_LOG_INFO, "setting %s = %u: after the reset bank %d boots", name, v, to_bank);
+    sf_error e = sf_options_set(o, name, v);
     if (e)
         return sf_session_set_error(s, e, "%s", sf_options_last_error(o));
     return sf_session_options_write(s, o, 0);
@@ -112,11 +131,11 @@ sf_error sf_session_write_bank_swap(sf_session *s, const sf_image *img, unsigned
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
-    bool swapped_map;
-    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map);
+    bool swapped_map, active_low;
+    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map, &active_low);
     if (e)
         return e;
-    int boot = sf_options_value(o, i) ? 2 : 1, target = 3 - boot;
+    int boot = bank_of(sf_options_value(o, i), active_low), target = 3 - boot;
     uint32_t lo, hi, base = swapped_map || target == 2 ? bank2 : bank2 - half;
     sf_image_bounds(img, &lo, &hi);
     if (lo < 0x08000000u || hi - 0x08000000u > half) {
@@ -150,7 +169,7 @@ sf_error sf_session_write_bank_swap(sf_session *s, const sf_image *img, unsigned
                                  "(a stack pointer in RAM, a reset vector in the bank): the boot bank was not "
                                  "switched", target);
     if (e == SF_OK)
-        e = flip(s, o, i, target);
+        e = flip(s, o, i, target, active_low);
     sf_options_free(o);
     return e;
 }
@@ -162,17 +181,17 @@ sf_error sf_session_swap_banks(sf_session *s)
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
-    bool swapped_map;
-    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map);
+    bool swapped_map, active_low;
+    sf_error e = boot_bank_field(s, &o, &i, &bank2, &half, &swapped_map, &active_low);
     if (e)
         return e;
-    int target = sf_options_value(o, i) ? 1 : 2;
+    int target = 3 - bank_of(sf_options_value(o, i), active_low);
     bool ok = false;
     if ((e = bank_holds_firmware(s, swapped_map || target == 2 ? bank2 : bank2 - half, half, &ok)) == SF_OK && !ok)
         e = sf_session_set_error(s, SF_ERR_STATE, "bank %d holds no firmware (no vector table at its start): "
                                  "switching to it would leave the chip in its bootloader; nothing was changed", target);
     if (e == SF_OK)
-        e = flip(s, o, i, target);
+        e = flip(s, o, i, target, active_low);
     sf_options_free(o);
     return e;
 }

@@ -86,7 +86,7 @@ static const sfi_opt_field f3_fields[] = {
 /* F2/F4: RM0090 Rev 19 section 3.6.1 (table 16: the word at 0x1FFFC000 holds FLASH_OPTCR
  * bits 15:0, the one at 0x1FFFC008 bits 31:16) and 3.9.10 FLASH_OPTCR; stm32f407xx.h and
  * stm32f429xx.h: FLASH_OPTCR_BOR_LEV bit 2, BFB2 4 (F42x/43x), WDG_SW 5, nRST_STOP 6,
- * nRST_STDBY 7, RDP 8, nWRP 16, SPRMOD 31 (F401/F411/F42x). */
+ * nRST_STDBY 7, RDP 8, nWRP 16, DB1M 30 (F42x/43x), SPRMOD 31 (F401/F411/F42x). */
 static const sfi_opt_field f4_fields[] = {
     F("BOR_LEV", "FLASH_OPTCR", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 3 off, 2 level 1 (~2.1 V), 1 level 2 (~2.4 V), 0 level 3 (~2.7 V)"),
     F("BFB2", "FLASH_OPTCR", 4, 0, 4, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
@@ -96,8 +96,23 @@ static const sfi_opt_field f4_fields[] = {
     F("nRST_STDBY", "FLASH_OPTCR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
     F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
     F("nWRP", "FLASH_OPTCR", 16, 8, 0, 12, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
+    F("DB1M", "FLASH_OPTCR", 30, 8, 14, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "F42x/43x with 1 MiB: 1 two banks of 512 KiB (needed for BFB2), 0 one bank"),
     F("SPRMOD", "FLASH_OPTCR", 31, 8, 15, 1, SFI_OPT_READ_ONLY, NONE_ROM,
       "F401/F411/F42x: 1 makes nWRP select proprietary code readout protection (PCROP) instead"),
+};
+
+/* F2: RM0033, option bytes organisation (the F4's: the word at 0x1FFFC000 holds FLASH_OPTCR
+ * bits 15:0, the one at 0x1FFFC008 bits 31:16; section numbers not checked) and FLASH_OPTCR;
+ * stm32f205xx.h: FLASH_OPTCR_BOR_LEV bit 2 (2 bits), WDG_SW 5, nRST_STOP 6, nRST_STDBY 7,
+ * RDP 8, nWRP 16 (12 bits). No BFB2, DB1M or SPRMOD. */
+static const sfi_opt_field f2_fields[] = {
+    F("BOR_LEV", "FLASH_OPTCR", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 3 off, 2 level 1, 1 level 2, 0 level 3"),
+    F("WDG_SW", "FLASH_OPTCR", 5, 0, 5, 1, 0, NONE_ROM, "1: watchdog started by software, 0: by hardware at reset"),
+    F("nRST_STOP", "FLASH_OPTCR", 6, 0, 6, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("nRST_STDBY", "FLASH_OPTCR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("nWRP", "FLASH_OPTCR", 16, 8, 0, 12, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
 };
 
 /* F7: RM0385 Rev 8 section 3.4 (table 6 "option byte organization": 0x1FFF0000 FLASH_OPTCR
@@ -236,6 +251,26 @@ static const sfi_opt_field g4_fields[] = {
     WRP2_AREAS(7),
 };
 
+/* The G0's and the C0's FLASH_OPTR fields at the same bits (stm32g071xx.h, stm32c031xx.h). */
+#define G0_RESETS_WATCHDOGS \
+    F("nRST_STOP", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"), \
+    F("nRST_STDBY", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"), \
+    F("nRST_SHDW", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"), \
+    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"), \
+    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"), \
+    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"), \
+    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware")
+#define G0_BOOT_PINS \
+    F("nBOOT_SEL", "FLASH_OPTR", 24, 0, 24, 1, SFI_OPT_NO_ROM, 0, \
+      "0 boots as the BOOT0 pin says, 1 as nBOOT0 says (the pin is ignored)"), \
+    F("nBOOT1", "FLASH_OPTR", 25, 0, 25, 1, SFI_OPT_NO_ROM, 1, \
+      "with boot selection high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"), \
+    F("nBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, \
+      "replaces the BOOT0 pin when nBOOT_SEL is 1: 1 main flash (the ROM only while flash is empty), 0 the bootloader"), \
+    F("NRST_MODE", "FLASH_OPTR", 27, 0, 27, 2, SFI_OPT_NO_ROM, 3, \
+      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"), \
+    F("IRHEN", "FLASH_OPTR", 29, 0, 29, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin")
+
 /* G0: RM0444 Rev 5 section 3.4.1 (table 15: 0x1FFF7800 FLASH_OPTR, 0x1FFF7808 PCROP1ASR,
  * 0x1FFF7810 PCROP1AER, 0x1FFF7818 WRP1AR, 0x1FFF7820 WRP1BR, each with its complement after
  * it) and 3.7.8; stm32g071xx.h: FLASH_OPTR_BORR_LEV bit 11, BORF_LEV 9, BOR_EN 8,
@@ -247,25 +282,11 @@ static const sfi_opt_field g0_fields[] = {
     F("BOR_EN", "FLASH_OPTR", 8, 0, 8, 1, 0, NONE_ROM, "1: brown-out reset at the BORF/BORR levels, 0: power-on reset only"),
     F("BORF_LEV", "FLASH_OPTR", 9, 0, 9, 2, 0, NONE_ROM, "falling brown-out level: 0 ~2.0 V, 1 ~2.2 V, 2 ~2.5 V, 3 ~2.8 V"),
     F("BORR_LEV", "FLASH_OPTR", 11, 0, 11, 2, 0, NONE_ROM, "rising brown-out level: 0 ~2.1 V, 1 ~2.3 V, 2 ~2.6 V, 3 ~2.9 V"),
-    F("nRST_STOP", "FLASH_OPTR", 13, 0, 13, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
-    F("nRST_STDBY", "FLASH_OPTR", 14, 0, 14, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
-    F("nRST_SHDW", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: reset on entering Shutdown mode, 1: no reset"),
-    F("IWDG_SW", "FLASH_OPTR", 16, 0, 16, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
-    F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
-    F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
-    F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    G0_RESETS_WATCHDOGS,
     F("nSWAP_BANK", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM, "G0B/C: 0 swaps the banks (bank 2 boots), 1 not"),
     F("DUAL_BANK", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "G0B/C: 1 two banks, 0 one"),
     F("RAM_PARITY_CHECK", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: SRAM parity check on, 1: off"),
-    F("nBOOT_SEL", "FLASH_OPTR", 24, 0, 24, 1, SFI_OPT_NO_ROM, 0,
-      "0 boots as the BOOT0 pin says, 1 as nBOOT0 says (the pin is ignored; factory value)"),
-    F("nBOOT1", "FLASH_OPTR", 25, 0, 25, 1, SFI_OPT_NO_ROM, 1,
-      "with boot selection high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM"),
-    F("nBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1,
-      "replaces the BOOT0 pin when nBOOT_SEL is 1: 1 main flash (the ROM only while flash is empty), 0 the bootloader"),
-    F("NRST_MODE", "FLASH_OPTR", 27, 0, 27, 2, SFI_OPT_NO_ROM, 3,
-      "the NRST pin: 3 reset in and out, 1 reset input only, 2 a GPIO (no reset pin: reset wiring stops working)"),
-    F("IRHEN", "FLASH_OPTR", 29, 0, 29, 1, 0, NONE_ROM, "1: internal resets drive the NRST pin"),
+    G0_BOOT_PINS,
     F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "first 512-byte block of PCROP area A"),
     F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "last 512-byte block of PCROP area A"),
     F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
@@ -296,12 +317,65 @@ static const sfi_opt_field wb_fields[] = {
     WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
 };
 
+/* WL: RM0461, option bytes organisation (taken as the L4's and WB's at 0x1FFF7800: FLASH_OPTR,
+ * PCROP1ASR +0x08, PCROP1AER +0x10, WRP1AR +0x18, WRP1BR +0x20, each word followed by its
+ * complement; stm32wle5xx.h OB_BASE 0x1FFF7800; section numbers not checked); stm32wle5xx.h (STM32CubeWL): FLASH_OPTR_ESE bit 8, BOR_LEV 9 (3 bits), nRST_STOP 12,
+ * nRST_STDBY 13, nRST_SHDW 14, IWDG_SW 16 .. WWDG_SW 19, nBOOT1 23, SRAM2_PE 24, SRAM_RST 25,
+ * nSWBOOT0 26, nBOOT0 27, BOOT_LOCK 30; FLASH_PCROP1ASR_PCROP1A_STRT bit 0 (8 bits),
+ * FLASH_PCROP1AER_PCROP1A_END 0 (8 bits), PCROP_RDP 31; FLASH_WRP1AR_WRP1A_STRT 0, WRP1A_END 16
+ * (7 bits each: pages 0-127). */
+static const sfi_opt_field wl_fields[] = {
+    OPTR_RDP,
+    F("ESE", "FLASH_OPTR", 8, 0, 8, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: security enabled (the CPU2's secure area; WL55)"),
+    F("BOR_LEV", "FLASH_OPTR", 9, 0, 9, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("nBOOT1", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM1"),
+    F("SRAM2_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 parity check on, 1: off"),
+    F("SRAM_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM1 and SRAM2 erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("BOOT_LOCK", "FLASH_OPTR", 30, 0, 30, 1, SFI_OPT_NO_ROM, 0,
+      "1: the CPU always boots the main flash, whatever BOOT0 says (no way into the ROM bootloader)"),
+    F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "first block of PCROP area A"),
+    F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "last block of PCROP area A"),
+    F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: PCROP areas are erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 7),
+};
+
+/* C0: RM0490, option bytes organisation (taken as the G0's at 0x1FFF7800: FLASH_OPTR,
+ * PCROP1ASR +0x08, PCROP1AER +0x10, WRP1AR +0x18, WRP1BR +0x20, each word followed by its
+ * complement; section numbers not checked); stm32c031xx.h: FLASH_OPTR_BOR_EN bit 8, BORR_LEV 9, BORF_LEV 11 (the
+ * G0's two swapped), nRST_STOP 13, nRST_STDBY 14, nRST_SHDW 15, IWDG_SW 16 .. WWDG_SW 19,
+ * HSE_NOT_REMAPPED 21, RAM_PARITY_CHECK 22, SECURE_MUXING_EN 23, nBOOT_SEL 24, nBOOT1 25,
+ * nBOOT0 26, NRST_MODE 27, IRHEN 29; FLASH_PCROP1ASR_PCROP1A_STRT 0 and PCROP1A_END 0 (6 bits),
+ * PCROP_RDP 31; FLASH_WRP1AR_WRP1A_STRT 0, WRP1A_END 16 (4 bits: pages 0-15). */
+static const sfi_opt_field c0_fields[] = {
+    OPTR_RDP,
+    F("BOR_EN", "FLASH_OPTR", 8, 0, 8, 1, 0, NONE_ROM, "1: brown-out reset at the BORR/BORF levels, 0: power-on reset only"),
+    F("BORR_LEV", "FLASH_OPTR", 9, 0, 9, 2, 0, NONE_ROM, "rising brown-out level: 0 lowest .. 3 highest"),
+    F("BORF_LEV", "FLASH_OPTR", 11, 0, 11, 2, 0, NONE_ROM, "falling brown-out level: 0 lowest .. 3 highest"),
+    G0_RESETS_WATCHDOGS,
+    F("HSE_NOT_REMAPPED", "FLASH_OPTR", 21, 0, 21, 1, 0, NONE_ROM, "0: the HSE oscillator's pins remapped from port F to port C, 1: not"),
+    F("RAM_PARITY_CHECK", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: SRAM parity check on, 1: off"),
+    F("SECURE_MUXING_EN", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: multiple-bonding security (pins shared by one package pad) on"),
+    G0_BOOT_PINS,
+    F("PCROP1A_STRT", "FLASH_PCROP1ASR", 0, 0x08, 0, 6, SFI_OPT_READ_ONLY, NONE_ROM, "first 512-byte block of PCROP area A"),
+    F("PCROP1A_END", "FLASH_PCROP1AER", 0, 0x10, 0, 6, SFI_OPT_READ_ONLY, NONE_ROM, "last 512-byte block of PCROP area A"),
+    F("PCROP_RDP", "FLASH_PCROP1AER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: PCROP areas are erased when readout protection goes from level 1 to 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 4),
+};
+
 /* H7: RM0433 Rev 7 section 4.9 (the option registers from FLASH_OPTSR_PRG at 0x52002020:
  * +0x00 OPTSR_PRG, +0x0C PRAR_PRG1, +0x14 SCAR_PRG1, +0x1C WPSN_PRG1R, +0x24 BOOT_PRGR; each
  * _PRG after its _CUR) and 4.4 (option bytes); stm32h743xx.h: FLASH_OPTSR_BOR_LEV bit 2,
  * IWDG1_SW 4, NRST_STOP_D1 6, NRST_STBY_D1 7, RDP 8, FZ_IWDG_STOP 17, FZ_IWDG_SDBY 18,
  * ST_RAM_SIZE 19, SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_WPSN_WRPSN bit 0;
- * FLASH_BOOT_ADD0 bit 0, BOOT_ADD1 16. Bank 2's WPSN_PRG2R (0x5200213C) is not read. */
+ * FLASH_BOOT_ADD0 bit 0, BOOT_ADD1 16. On parts with two banks bank 2's FLASH_WPSN_CUR2R and
+ * WPSN_PRG2R (0x52002138, 0x5200213C: stm32h743xx.h FLASH_TypeDef offsets 0x138/0x13C, bank 2's
+ * registers 0x100 after bank 1's) are a second area. */
 static const sfi_opt_field h7_fields[] = {
     F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
     F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
@@ -322,6 +396,8 @@ static const sfi_opt_field h7_fields[] = {
     F("SEC_AREA_END", "FLASH_SCAR_PRG1", 16, 0x14, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
     F("DMES", "FLASH_SCAR_PRG1", 31, 0x14, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the secure area is erased on a readout protection regression"),
     F("WRPSN1", "FLASH_WPSN_PRG1R", 0, 0x1C, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection of bank 1, bit n = sector n (0: protected)"),
+    F("WRPSN2", "FLASH_WPSN_PRG2R", 0, SFI_OPT_AREA2 + 0x04, 0, 8, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 2, bit n = its sector n (0: protected)"),
     F("BOOT_ADD0", "FLASH_BOOT_PRGR", 0, 0x24, 0, 16, 0, NONE_ROM,
       "boot address with BOOT0 low, address bits 31:16 (0x0800: 0x08000000, flash)"),
     F("BOOT_ADD1", "FLASH_BOOT_PRGR", 16, 0x24, 16, 16, SFI_OPT_NO_ROM, 0x1FF0,
@@ -334,6 +410,7 @@ static const sfi_opt_layout layouts[] = {
     /* The connectivity line's option bytes are the other F1s' (RM0008 2.5). */
     {"F1CL", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
     {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0},
+    {"F2", "RM0033", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f2_fields), 0, 0, 0},
     {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0},
     {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0},
     {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0},
@@ -342,7 +419,9 @@ static const sfi_opt_layout layouts[] = {
     {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
     {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
     {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},
-    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0, 0},
+    {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0},
+    {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0},
+    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)

@@ -6,14 +6,15 @@
  *   F2/F4/F7  nWRP, one bit per sector (bit = 0: protected; the ROM's commands)
  *   L0/L1     WRPROT1 / WRP1, one bit per 4 KiB sector (bit = 1: protected; RM0367 3.4.1,
  *             RM0038 3.4.1): through the option area
- *   H7        WRPSN1, one bit per sector of bank 1 (bit = 0: protected; RM0433 4.5.3): through
- *             the option registers
- *   L4/G0/G4/WB  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
+ *   H7        WRPSN1 and WRPSN2, one bit per sector of bank 1 and of bank 2 (bit = 0:
+ *             protected; RM0433 4.5.3): through the option registers (FLASH_WPSN_PRG1R,
+ *             FLASH_WPSN_PRG2R)
+ *   L4/G0/G4/WB/WL/C0  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
  *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
  *             through the option area; on the L4/G4 with two banks also bank 2's WRP2A and
  *             WRP2B (0x1FFFF818/0x1FFFF820), which protect/unprotect --write clear and
  *             `options set` sets (protect --write takes pages of bank 1)
- * The H7's bank 2 (WPSN_PRG2R) is not read: its sectors count as writable. */
+ */
 #include "option_layouts.h"
 #include "session_internal.h"
 #include "stubflash/options.h"
@@ -29,7 +30,7 @@ static enum wrp_kind kind_of(const sfi_opt_layout *l)
         return WRP_NONE;
     if (l->complement == SFI_OPT_COMPL_BYTE)
         return WRP_F1_BITS;
-    if (!strcmp(l->family, "F4") || !strcmp(l->family, "F7"))
+    if (!strcmp(l->family, "F2") || !strcmp(l->family, "F4") || !strcmp(l->family, "F7"))
         return WRP_SECTORS;
     if (!strcmp(l->family, "L0") || !strcmp(l->family, "L1"))
         return WRP_L0_BITS;
@@ -83,9 +84,15 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
         *why = "nWRP";
         return u < f->width && !(sfi_opt_get(f, img) >> u & 1u);
     }
-    case WRP_H7_SECTORS: /* WRPSN1: bank 1's sectors (bit = 0: protected) */
-        *why = "WRPSN1";
-        return u < 8 && u < bank1_units(s) && !(sfi_opt_get(named(l, "WRPSN1"), img) >> u & 1u);
+    case WRP_H7_SECTORS: { /* WRPSN1, WRPSN2: each bank's sectors (bit = 0: protected) */
+        uint32_t b1 = bank1_units(s);
+        bool bank2 = u >= b1;
+        if (bank2 && !(l->size2 && sf_device_bank2_base(d, s->chip.flash_size)))
+            return false;
+        uint32_t sector = bank2 ? u - b1 : u;
+        *why = bank2 ? "WRPSN2" : "WRPSN1";
+        return sector < 8 && !(sfi_opt_get(named(l, *why), img) >> sector & 1u);
+    }
     case WRP_L0_BITS: {
         uint32_t sector = (start - d->flash_base) / 4096u;
         *why = !strcmp(l->family, "L0") ? "WRPROT1" : "WRP1";
@@ -257,6 +264,30 @@ static sf_error set_l0_bits(sf_session *s, sf_options *o, const uint8_t *groups,
     return SF_OK;
 }
 
+/* H7: sectors numbered in address order, bank 1's (WRPSN1) then bank 2's (WRPSN2) where the
+ * part has two banks; clear: every sector of both writable. */
+static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint8_t *groups, size_t n, const uint8_t *img,
+                               bool clear)
+{
+    const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
+    bool two = sf_options_find(o, "WRPSN2", NULL) == SF_OK;
+    uint32_t b1 = bank1_units(s), bits[2];
+    bits[0] = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN1"), img);
+    bits[1] = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN2"), img);
+    for (size_t i = 0; i < n; i++) {
+        unsigned bank = groups[i] >= b1, sector = groups[i] - (bank ? b1 : 0);
+        if (sector > 7 || (bank && !two))
+            return sf_fail(&s->eb, SF_ERR_ARG, "sector %u: the %s's write protection covers sectors 0..%u (%s)",
+                           groups[i], s->chip.device->name, (two ? b1 + 8 : b1) - 1,
+                           two ? "WRPSN1 bank 1's, WRPSN2 bank 2's" : "WRPSN1");
+        bits[bank] &= ~(1u << sector);
+    }
+    sf_options_set(o, "WRPSN1", bits[0]);
+    if (two)
+        sf_options_set(o, "WRPSN2", bits[1]);
+    return SF_OK;
+}
+
 sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, bool clear)
 {
     sf_options *o = NULL;
@@ -271,14 +302,7 @@ sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, b
     if (kind_of(l) == WRP_AREAS) {
         e = set_areas(s, o, groups, n, clear ? NULL : img);
     } else if (kind_of(l) == WRP_H7_SECTORS) {
-        uint32_t bits = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN1"), img);
-        for (size_t i = 0; i < n && e == SF_OK; i++)
-            if (groups[i] > 7)
-                e = sf_fail(&s->eb, SF_ERR_ARG, "sector %u: the H7's WRPSN1 covers bank 1's sectors 0..7", groups[i]);
-            else
-                bits &= ~(1u << groups[i]);
-        if (e == SF_OK)
-            sf_options_set(o, "WRPSN1", bits);
+        e = set_h7_sectors(s, o, groups, n, img, clear);
     } else
         e = set_l0_bits(s, o, groups, n, img, clear);
     bool any = false;

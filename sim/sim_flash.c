@@ -49,6 +49,10 @@ void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image)
     if (!f->optbytes2)
         return;
     memcpy(f->optbytes2, image, f->part->optbytes2_size);
+    if (f->part->family == SFI_FAMILY_H7) { /* WPSN_PRG2R loads into WPSN_CUR2R, no complement */
+        memcpy(f->optbytes2, f->optbytes2 + 4, 4);
+        return;
+    }
     for (uint32_t i = 0; i + 8 <= f->part->optbytes2_size; i += 8) /* each word, then its complement */
         for (int k = 0; k < 4; k++)
             f->optbytes2[i + 4 + k] = (uint8_t)~f->optbytes2[i + k];
@@ -128,14 +132,17 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
-    f->bank_swap = f->part->family == SFI_FAMILY_H7 && !f->part->hole_size &&
+    /* H7 SWAP_BANK_OPT and G0B/C nSWAP_BANK trade the banks' addresses for every bus master
+     * (RM0433 4.3.13; RM0444 FLASH_OPTR nSWAP_BANK, bit 20 in stm32g0b1xx.h); the L4/G4/F4's
+     * BFB2 only steers the bootloader (sim_board.c). */
+    f->bank_swap = (f->part->family == SFI_FAMILY_H7 || f->part->family == SFI_FAMILY_G0) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;
 }
 
 void sim_flash_option_load(sim_flash *f)
 {
-    uint32_t first;
-    memcpy(&first, f->mem, 4);
+    uint32_t first; /* the word at the flash base: bank 2's with the banks swapped */
+    memcpy(&first, f->mem + (f->bank_swap ? f->part->bank2_base - f->part->flash_base : 0), 4);
     f->empty = f->part->empty_check != SIM_EMPTY_NONE && first == 0xFFFFFFFFu;
     f->obl_request = false;
 }

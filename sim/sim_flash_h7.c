@@ -36,6 +36,12 @@ uint32_t sim_flash_h7_reg_read(sim_flash *f, uint32_t off)
         const uint8_t *w = f->optbytes + (off - opt);
         return (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
     }
+    /* Bank 2's FLASH_WPSN_CUR2R (0x138) and WPSN_PRG2R (0x13C), kept as the second area. */
+    uint32_t opt2 = f->part->optbytes2_base - 0x52002000u;
+    if (f->optbytes2 && off >= opt2 && off + 4 <= opt2 + f->part->optbytes2_size) {
+        const uint8_t *w = f->optbytes2 + (off - opt2);
+        return (uint32_t)w[0] | (uint32_t)w[1] << 8 | (uint32_t)w[2] << 16 | (uint32_t)w[3] << 24;
+    }
     int bi = off >= H7_BANK2 ? 1 : 0;
     struct flash_bank *b = &f->bank[bi];
     sim_flash_settle(f, b);

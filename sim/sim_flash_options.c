@@ -8,7 +8,8 @@
  * +0x10, WRP1AR at +0x18, WRP1BR at +0x20, each word followed by its complement; L0/L1 RM0367
  * 3.4.1, RM0038 3.4.1: value in bits 15:0 of each word, complement in 31:16, FLASH_OPTR[15:0]
  * at +0, [31:16] at +4, WRPROT1 at +8 and +0xC. Bank 2's words (L4/G4 with two banks: WRP2AR
- * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base).
+ * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base);
+ * on the H7 with two banks that area is FLASH_WPSN_CUR2R and WPSN_PRG2R (0x52002138).
  */
 #include "sim_flash.h"
 
@@ -39,13 +40,16 @@ static bool l0_kind(const struct sim_part *p)
     return sim_part_options(p) == SIM_OB_RDP && sim_part_family(p)->flash_kind == SFI_FLASH_L0;
 }
 
-/* Width of the WRP area fields (page numbers in bank 1): L4/WB 8 bits, G4 7, G0 6 (CMSIS
- * FLASH_WRP1AR_WRP1A_STRT of stm32l476xx.h, stm32g474xx.h, stm32g071xx.h, stm32wb55xx.h). */
+/* Width of the WRP area fields (page numbers in bank 1): L4/WB 8 bits, G4 and WL 7, G0 6, C0 4
+ * (CMSIS FLASH_WRP1AR_WRP1A_STRT of stm32l476xx.h, stm32g474xx.h, stm32g071xx.h, stm32wb55xx.h,
+ * stm32wle5xx.h, stm32c031xx.h). */
 static uint32_t wrp_mask(const struct sim_part *p)
 {
     switch (p->family) {
     case SFI_FAMILY_G4: return 0x7F;
+    case SFI_FAMILY_WL: return 0x7F;
     case SFI_FAMILY_G0: return 0x3F;
+    case SFI_FAMILY_C0: return 0x0F;
     default: return 0xFF;
     }
 }
@@ -84,12 +88,17 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
         put32(ob + 0x24, 0x1FF00800u);
     } else if (optr_kind(p)) {
         /* FLASH_OPTR as ST ships the L47x (RM0351 3.4.1: 0xFFEFF8AA: BOR_LEV 0, no resets on
-         * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0 and WB taken
-         * the same (assumed) but for the G0's BOR_EN 0, nSWAP_BANK 1 and nBOOT_SEL 0 (the BOOT0
-         * pin, as the simulator's boards are wired). */
+         * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0, WB, WL and C0
+         * taken the same (assumed) but for the G0's and C0's BOR_EN 0 and nBOOT_SEL 0 (the BOOT0
+         * pin, as the simulator's boards are wired), the G0's nSWAP_BANK 1, the WL's BOR_LEV 0
+         * and BOOT_LOCK 0 (the ROM reachable). */
         uint32_t optr = 0xFFEFF8AAu;
         if (p->family == SFI_FAMILY_G0)
             optr = (optr & ~(1u << 8 | 1u << 24)) | 1u << 20; /* nSWAP_BANK 1: not swapped */
+        if (p->family == SFI_FAMILY_C0) /* the G0's BOR_EN 0 and nBOOT_SEL 0 (RM0490 not checked) */
+            optr &= ~(1u << 8 | 1u << 24);
+        if (p->family == SFI_FAMILY_WL) /* BOR_LEV (bits 11:9) 0, BOOT_LOCK (bit 30) 0: assumed */
+            optr &= ~(7u << 9 | 1u << 30);
         put32(ob, optr);
         put32(ob + 0x10, 0xFFFF0000u);             /* PCROP1 end below its start: none */
         put32(ob + 0x18, ~(wrp_mask(p) << 16));    /* WRP areas: END 0 below STRT: none */
@@ -108,6 +117,11 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
 void sim_options_factory2(const struct sim_part *p, uint8_t *ob2)
 {
     memset(ob2, 0xFF, p->optbytes2_size);
+    if (h7_kind(p)) { /* WPSN_CUR2R, WPSN_PRG2R: every sector of bank 2 writable (assumed as bank 1's) */
+        put32(ob2, 0x000000FFu);
+        put32(ob2 + 4, 0x000000FFu);
+        return;
+    }
     put32(ob2 + 0x10, 0xFFFF0000u);             /* PCROP2 end below its start: none */
     put32(ob2 + 0x18, ~(wrp_mask(p) << 16));    /* WRP2A and WRP2B: none */
     put32(ob2 + 0x20, ~(wrp_mask(p) << 16));
@@ -132,9 +146,11 @@ bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, con
         }
         return false;
     }
-    if (h7_kind(p)) { /* WPSN_CUR1R: bit n = 0 protects sector n of bank 1 */
-        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base)
-            return false; /* bank 2's WPSN_CUR2R: not modelled */
+    if (h7_kind(p)) { /* WPSN_CUR1R / WPSN_CUR2R: bit n = 0 protects sector n of its bank */
+        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base) {
+            page -= (p->bank2_base - p->flash_base) / p->page_size;
+            return ob2 && page < 8 && !(ob2[0] >> page & 1u);
+        }
         return page < 8 && !(ob[0x18] >> page & 1u);
     }
     if (l0_kind(p)) { /* WRPROT1: bit n protects sector n of 4 KiB (RM0367 3.4.1) */
@@ -150,6 +166,14 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
     /* BFB2, FLASH_OPTR bit 20 (L4 and G4: RM0351 3.4.1, RM0440 5.4.1). */
     if (optr_kind(p) && p->bank2_base && (p->family == SFI_FAMILY_L4 || p->family == SFI_FAMILY_G4))
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
+    /* G0B/C: nSWAP_BANK, FLASH_OPTR bit 20, 0 swaps, with DUAL_BANK (bit 21) set (RM0444 3.4.1,
+     * stm32g0b1xx.h FLASH_OPTR_nSWAP_BANK_Pos 20, FLASH_OPTR_DUAL_BANK_Pos 21). */
+    if (optr_kind(p) && p->bank2_base && p->family == SFI_FAMILY_G0)
+        return (get32(ob) >> 20 & 3u) == 2u ? 2 : 1;
+    /* F42x/43x: BFB2, FLASH_OPTCR bit 4, the USER byte at 0x1FFFC000 (RM0090 3.6.1 table 16,
+     * 3.9.10; stm32f429xx.h FLASH_OPTCR_BFB2_Pos 4). */
+    if (sim_part_options(p) == SIM_OB_F4 && p->family == SFI_FAMILY_F4 && p->bank2_base)
+        return (ob[0] >> 4 & 1u) ? 2 : 1;
     if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
         return (get32(ob) >> 31) ? 2 : 1;
     return 1;

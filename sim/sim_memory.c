@@ -36,7 +36,10 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
     m->sys = malloc(m->sys_len);
     bool opt_outside = part->optbytes_size && (part->optbytes_base < m->sys_base || part->optbytes_base >= SIM_SYS_END);
     m->opt = opt_outside ? malloc(part->optbytes_size) : NULL;
-    if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2) || (opt_outside && !m->opt)) {
+    bool opt2_outside = part->optbytes2_size && (part->optbytes2_base < m->sys_base || part->optbytes2_base >= SIM_SYS_END);
+    m->opt2 = opt2_outside ? malloc(part->optbytes2_size) : NULL;
+    if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2) || (opt_outside && !m->opt) ||
+        (opt2_outside && !m->opt2)) {
         sim_memory_free(m);
         return -1;
     }
@@ -44,6 +47,8 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
     fill_system_memory(m);
     if (m->opt)
         memset(m->opt, 0xFF, part->optbytes_size);
+    if (m->opt2)
+        memset(m->opt2, 0xFF, part->optbytes2_size);
     return 0;
 }
 
@@ -54,7 +59,8 @@ void sim_memory_free(sim_memory *m)
     free(m->ram2);
     free(m->sys);
     free(m->opt);
-    m->flash = m->ram = m->ram2 = m->sys = m->opt = NULL;
+    free(m->opt2);
+    m->flash = m->ram = m->ram2 = m->sys = m->opt = m->opt2 = NULL;
 }
 
 static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)
@@ -109,6 +115,8 @@ bool sim_memory_in_options2(const sim_memory *m, uint32_t addr, size_t len)
 
 uint8_t *sim_memory_options2(sim_memory *m)
 {
+    if (m->opt2)
+        return m->opt2;
     return m->part->optbytes2_size ? m->sys + (m->part->optbytes2_base - m->sys_base) : NULL;
 }
 
@@ -124,5 +132,7 @@ uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
         return m->sys + (addr - m->sys_base);
     if (m->opt && inside(m->part->optbytes_base, m->part->optbytes_size, addr, len))
         return m->opt + (addr - m->part->optbytes_base);
+    if (m->opt2 && inside(m->part->optbytes2_base, m->part->optbytes2_size, addr, len))
+        return m->opt2 + (addr - m->part->optbytes2_base);
     return NULL;
 }

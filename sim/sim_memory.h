@@ -18,6 +18,7 @@ typedef struct sim_memory {
     uint32_t sys_base;      /* sysmem_base rounded down to 4 KiB (the CPU maps whole pages) */
     uint32_t sys_len;
     uint8_t *opt;           /* option bytes outside system memory (H7: flash registers), or NULL */
+    uint8_t *opt2;          /* bank 2's option words outside system memory (H7 WPSN_CUR2R/PRG2R), or NULL */
 } sim_memory;
 
 #define SIM_SYS_END 0x20000000u

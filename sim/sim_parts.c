@@ -262,6 +262,9 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 #define L0_PROGRAM_NS 3200000u /* a word or a half-page */
 #define L0_PAGE_ERASE_NS 3200000u
 #define RDP_LEVEL0 0xAAu
+/* H7 FLASH_WPSN_CUR2R: bank 2's registers at +0x100 from bank 1's, WPSN_CUR1R at 0x52002038
+ * (stm32h743xx.h FLASH_TypeDef: WPSN_CUR2 at offset 0x138, WPSN_PRG2 0x13C; RM0433 4.9). */
+#define H7_WPSN2 0x52002138u
 
 /* Parts of 2 KiB pages with an option word at 0x1FFF7800 and the empty check in FLASH_ACR: the
  * G0's flash controller as the G071 has it (RM0444), the C0's and the WL's (the WB's at
@@ -456,13 +459,15 @@ static const struct sim_part more_parts[] = {
     {
         /* H7 option bytes are registers: the bootloader takes Write Memory on the option
          * program registers, FLASH_OPTSR_PRG at 0x52002020 .. FLASH_BOOT_PRGR at 0x52002044
-         * (RM0433 4.9; sim_flash_options.c). */
+         * (RM0433 4.9; sim_flash_options.c); bank 2's write protection FLASH_WPSN_CUR2R and
+         * WPSN_PRG2R at 0x52002138/0x5200213C (H7_WPSN2) are a second area. */
         .name = "stm32h743zi", .description = "STM32H743xI (2 MiB in two banks of 8 x 128 KiB sectors, 256-bit flash words, 128 KiB DTCM and 512 KiB AXI SRAM, bootloader V3.1)",
         .pid = 0x450, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 131072, .bank2_base = 0x08100000,
         .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
         .ram2_base = 0x24000000, .ram2_size = 512 * 1024, .bl_ram2_start = 0x24005000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,
+        .optbytes2_base = H7_WPSN2, .optbytes2_size = 8,
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32,
         .write_align = 8, .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
@@ -484,6 +489,7 @@ static const struct sim_part more_parts[] = {
         .ram_size = 128 * 1024, .bl_ram_start = 0x20004100, .ram2_base = 0x24000000,                       \
         .ram2_size = (ram2_kib) * 1024u, .bl_ram2_start = (bl_ram2), .sysmem_base = 0x1FF00000,            \
         .sysmem_size = 0x1E800, .optbytes_base = 0x52002020, .optbytes_size = 40,                          \
+        .optbytes2_base = (b2) ? H7_WPSN2 : 0, .optbytes2_size = (b2) ? 8 : 0,                             \
         .flash_size_reg = 0x1FF1E880, .uid_reg = 0x1FF1E800, .cpuid = CORTEX_M7_R1P1,                      \
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 32, .write_align = 8,              \
         .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,                       \

@@ -18,11 +18,13 @@
 
 #include "board_host.h"
 #include "option_layouts.h"
+#include "run.h"
 
 /* Bit positions from the CMSIS device headers (FLASH_OBR_*_Pos, FLASH_OPTCR_*_Pos,
  * FLASH_OPTR_*_Pos, FLASH_WRP1AR_*_Pos): stm32f103xg.h, stm32f072xb.h, stm32f303xc.h,
  * stm32f429xx.h, stm32f767xx.h, stm32l073xx.h, stm32l152xe.h, stm32l476xx.h / stm32l4r5xx.h,
- * stm32g474xx.h, stm32g0b1xx.h, stm32wb55xx.h, stm32h743xx.h. */
+ * stm32g474xx.h, stm32g0b1xx.h, stm32wb55xx.h, stm32h743xx.h, stm32f205xx.h, stm32wle5xx.h,
+ * stm32c031xx.h. */
 static const struct cmsis_bit {
     const char *family, *name, *reg;
     unsigned bit;
@@ -33,6 +35,7 @@ static const struct cmsis_bit {
     {"F0", "DATA0", "FLASH_OBR", 16}, {"F3", "nBOOT1", "FLASH_OBR", 12}, {"F3", "SRAM_PE", "FLASH_OBR", 14},
     {"F4", "BOR_LEV", "FLASH_OPTCR", 2}, {"F4", "BFB2", "FLASH_OPTCR", 4}, {"F4", "WDG_SW", "FLASH_OPTCR", 5},
     {"F4", "RDP", "FLASH_OPTCR", 8}, {"F4", "nWRP", "FLASH_OPTCR", 16}, {"F4", "SPRMOD", "FLASH_OPTCR", 31},
+    {"F4", "DB1M", "FLASH_OPTCR", 30},
     {"F7", "WWDG_SW", "FLASH_OPTCR", 4}, {"F7", "nWRP", "FLASH_OPTCR", 16}, {"F7", "nDBANK", "FLASH_OPTCR", 29},
     {"F7", "IWDG_STOP", "FLASH_OPTCR", 31}, {"F7", "BOOT_ADD1", "FLASH_OPTCR1", 16},
     {"L0", "BOR_LEV", "FLASH_OPTR", 16}, {"L0", "BFB2", "FLASH_OPTR", 23}, {"L0", "nBOOT1", "FLASH_OPTR", 31},
@@ -49,6 +52,17 @@ static const struct cmsis_bit {
     {"WB", "AGC_TRIM", "FLASH_OPTR", 29},
     {"H7", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
     {"H7", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
+    {"H7", "WRPSN2", "FLASH_WPSN_PRG2R", 0},
+    {"F2", "BOR_LEV", "FLASH_OPTCR", 2}, {"F2", "WDG_SW", "FLASH_OPTCR", 5}, {"F2", "nRST_STDBY", "FLASH_OPTCR", 7},
+    {"F2", "RDP", "FLASH_OPTCR", 8}, {"F2", "nWRP", "FLASH_OPTCR", 16},
+    {"WL", "ESE", "FLASH_OPTR", 8}, {"WL", "BOR_LEV", "FLASH_OPTR", 9}, {"WL", "nRST_STOP", "FLASH_OPTR", 12},
+    {"WL", "nRST_SHDW", "FLASH_OPTR", 14}, {"WL", "WWDG_SW", "FLASH_OPTR", 19}, {"WL", "nBOOT1", "FLASH_OPTR", 23},
+    {"WL", "SRAM_RST", "FLASH_OPTR", 25}, {"WL", "nBOOT0", "FLASH_OPTR", 27}, {"WL", "BOOT_LOCK", "FLASH_OPTR", 30},
+    {"WL", "PCROP_RDP", "FLASH_PCROP1AER", 31}, {"WL", "WRP1B_END", "FLASH_WRP1BR", 16},
+    {"C0", "BOR_EN", "FLASH_OPTR", 8}, {"C0", "BORR_LEV", "FLASH_OPTR", 9}, {"C0", "BORF_LEV", "FLASH_OPTR", 11},
+    {"C0", "nRST_SHDW", "FLASH_OPTR", 15}, {"C0", "HSE_NOT_REMAPPED", "FLASH_OPTR", 21},
+    {"C0", "SECURE_MUXING_EN", "FLASH_OPTR", 23}, {"C0", "nBOOT_SEL", "FLASH_OPTR", 24},
+    {"C0", "NRST_MODE", "FLASH_OPTR", 27}, {"C0", "IRHEN", "FLASH_OPTR", 29}, {"C0", "WRP1A_END", "FLASH_WRP1AR", 16},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -74,7 +88,7 @@ static unsigned register_bit_of(const sfi_opt_layout *l, const sfi_opt_field *f)
         unsigned user = f1 ? 2 : 8, data0 = f1 ? 10 : 16;
         return f->offset == 2 ? user + f->shift : data0 + (f->offset - 4) / 2 * 8 + f->shift;
     }
-    if (!strcmp(fam, "F4") || !strcmp(fam, "F7")) {
+    if (!strcmp(fam, "F2") || !strcmp(fam, "F4") || !strcmp(fam, "F7")) {
         if (f->offset >= 16) /* F7 BOOT_ADD0 at +0x10, BOOT_ADD1 at +0x18: FLASH_OPTCR1 */
             return (f->offset - 16) / 8 * 16 + f->shift;
         return (f->offset == 8 ? 16 : 0) + f->shift; /* FLASH_OPTCR[15:0] at +0, [31:16] at +8 */
@@ -143,6 +157,8 @@ static const struct family_case cases[] = {
     {"stm32l152re", "L1", "BOR_LEV", 0, 10},         {"stm32l476rg", "L4", "BOR_LEV", 0, 2},
     {"stm32g474re", "G4", "IWDG_STOP", 1, 0},        {"stm32g071rb", "G0", "BORF_LEV", 0, 2},
     {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},        {"stm32h743zi", "H7", "BOR_LEV", 0, 2},
+    {"stm32f205rg", "F2", "nRST_STOP", 1, 0},         {"stm32wle5jc", "WL", "nRST_SHDW", 1, 0},
+    {"stm32c031c6", "C0", "nRST_SHDW", 1, 0},
 };
 
 struct fx {
@@ -360,6 +376,7 @@ static const struct wrp_case {
     {"stm32f103re", 2, 3},   {"stm32f072rb", 2, 3},   {"stm32f303vc", 2, 3}, {"stm32f407vg", 1, 1},
     {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
     {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
+    {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1},
 };
 
 static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
@@ -465,6 +482,89 @@ static void test_sim_wrp_area_protects_pages(void **state)
     sim_board_free(b);
 }
 
+/* The H7's bank 2: WRPSN2 in FLASH_WPSN_PRG2R (0x5200213C), loaded into WPSN_CUR2R at the
+ * reset (RM0433 4.5.3, 4.9). Sector 9 of an H743 (sector 1 of bank 2) protected by the library,
+ * shown per unit, kept in the board's option words, a write into it refused, then removed; the
+ * same through the command line (info --json, protect/unprotect --write). */
+static void test_h7_bank2_write_protection(void **state)
+{
+    (void)state;
+    struct family_case c = {"stm32h743zi", "H7", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "WRPSN2", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFF);
+    assert_true(sf_options_flags(o, i) & SF_OPTION_WRITE_PROTECTION);
+    sf_options_free(o);
+    const uint8_t group = 9;
+    if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+        fail_msg("protect: %s", sf_session_last_error(x->s));
+    expect_protected(x, 9, 9);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRPSN2", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFD);
+    assert_int_equal(sf_options_find(o, "WRPSN1", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFF);
+    sf_options_free(o);
+    uint8_t data[32];
+    memset(data, 0x5A, sizeof data);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08120000, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRPSN2"));
+    /* A sector past bank 2's eight is refused in words. */
+    const uint8_t past = 16;
+    assert_int_equal(sf_session_write_protect(x->s, &past, 1), SF_ERR_ARG);
+    /* The board keeps it: WPSN_CUR2R and WPSN_PRG2R after the first area's 40 bytes. */
+    uint8_t *ob = board_options(x);
+    assert_int_equal(ob[40], 0xFD);
+    assert_int_equal(ob[44], 0xFD);
+    free(ob);
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("reopen: %s", sf_session_last_error(x->s));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    sf_session_close(x->s);
+
+    /* The command line. */
+    char log[96];
+    snprintf(log, sizeof log, "%s.log", x->file);
+    assert_int_equal(run_stubflash(x->port, log, "protect", "--write", "9,10", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"write_protected_units\": [9, 10]"));
+    assert_int_equal(run_stubflash(x->port, log, "--json", "options", NULL), 0);
+    assert_true(bh_file_has(log, "\"WRPSN2\": 249"));
+    assert_int_equal(run_stubflash(x->port, log, "unprotect", "--write", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_false(bh_file_has(log, "\"write_protected_units\": [9"));
+    remove(log);
+    fx_free(x);
+}
+
+/* The simulator keeps a sector of the H7's bank 2 whose WPSN_CUR2R bit is 0 from being erased. */
+static void test_sim_h7_wpsn2_protects_sectors(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h743zi");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t w[8] = {0xFF, 0, 0, 0, 0xFE, 0, 0, 0}; /* WPSN_CUR2R (ignored), WPSN_PRG2R: sector 0 */
+    assert_int_equal(bh_write(b, 0x52002138, w, sizeof w), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t now[8];
+    assert_int_equal(sim_board_peek(b, 0x52002138, now, sizeof now), 0);
+    assert_int_equal(now[0], 0xFE); /* loaded at the reset */
+    const uint16_t s8 = 8, s9 = 9, s7 = 7;
+    assert_int_equal(bh_erase_pages(b, &s7, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &s8, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &s9, 1, true), 0);
+    sim_board_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -477,6 +577,8 @@ int main(void)
         cmocka_unit_test(test_write_protection_on_every_family),
         cmocka_unit_test(test_sim_wrp_area_protects_pages),
         cmocka_unit_test(test_bank2_wrp_areas),
+        cmocka_unit_test(test_h7_bank2_write_protection),
+        cmocka_unit_test(test_sim_h7_wpsn2_protects_sectors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

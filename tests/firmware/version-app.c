@@ -8,7 +8,11 @@
  *                      RCC_APB2ENR 0x580244F0 bit 4)
  *   USART1             its base (0x40013800 on the L4/G4, 0x40011000 on the H7)
  *   BRR                the reset clock over 115200 (L4 MSI 4 MHz: 35; G4 HSI16: 139; H7 HSI
- *                      64 MHz: 556) */
+ *                      64 MHz: 556; F4 HSI 16 MHz: 139; G0 HSISYS 16 MHz: 139)
+ * F42x (RM0090 6.3.14: RCC_APB2ENR 0x40023844, USART1EN bit 4; 30.6: USART1 0x40011000) has the
+ * older USART: OLD_USART selects its registers (SR 0x00 with TXE bit 7, DR 0x04, BRR 0x08, CR1
+ * 0x0C with UE bit 13; RM0090 30.6). G0B1: RM0444 5.4.14 RCC_APBENR2 0x40021040, USART1EN bit 14;
+ * USART1 at 0x40013800 (RM0444 2.2.2). */
 #include <stdint.h>
 
 #define REG(a) (*(volatile uint32_t *)(a))
@@ -22,15 +26,29 @@ __attribute__((section(".vectors"), used)) static const void *const vectors[16] 
 
 static const char text[] = "app " VERSION " running\r\n";
 
+#ifdef OLD_USART
+#define CR1 0x0C
+#define BRR_REG 0x08
+#define ISR 0x00
+#define TDR 0x04
+#define UE 13
+#else
+#define CR1 0x00
+#define BRR_REG 0x0C
+#define ISR 0x1C
+#define TDR 0x28
+#define UE 0
+#endif
+
 void reset_handler(void)
 {
     REG(APB2ENR) |= 1u << USART1EN;
-    REG(USART1 + 0x0C) = BRR;
-    REG(USART1 + 0x00) = (1u << 3) | 1u; /* TE, UE */
+    REG(USART1 + BRR_REG) = BRR;
+    REG(USART1 + CR1) = (1u << 3) | 1u << UE; /* TE, UE */
     for (const char *p = text; *p; p++) {
-        while (!(REG(USART1 + 0x1C) & (1u << 7))) /* TXE */
+        while (!(REG(USART1 + ISR) & (1u << 7))) /* TXE */
             ;
-        REG(USART1 + 0x28) = (uint8_t)*p;
+        REG(USART1 + TDR) = (uint8_t)*p;
     }
     for (;;)
         ;

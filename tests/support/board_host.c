@@ -152,6 +152,16 @@ void bh_save_file(const char *path, const uint8_t *data, size_t len)
     assert_int_equal(fclose(f), 0);
 }
 
+bool bh_file_has(const char *path, const char *text)
+{
+    size_t n;
+    uint8_t *b = bh_load_file(path, &n);
+    b[n] = 0; /* bh_load_file leaves room after the bytes */
+    bool yes = strstr((const char *)b, text) != NULL;
+    free(b);
+    return yes;
+}
+
 uint8_t *bh_load_file(const char *path, size_t *len)
 {
     assert_non_null(path);

@@ -31,6 +31,8 @@ int bh_write(sim_board *b, uint32_t addr, const uint8_t *data, size_t len);
 int bh_erase_pages(sim_board *b, const uint16_t *pages, size_t n, bool extended);
 /* Read a whole file (for firmware images); aborts the test on failure. */
 uint8_t *bh_load_file(const char *path, size_t *len);
+/* Whether the file at path contains text (a log a program wrote). */
+bool bh_file_has(const char *path, const char *text);
 /* Write data to path (fails the test if it cannot). */
 void bh_save_file(const char *path, const uint8_t *data, size_t len);
 /* len bytes that do not compress (xorshift32 from seed, which must not be 0); malloc'd. */

@@ -93,6 +93,15 @@ int run_stubflash_va(const char *port, const char *log, va_list ap)
     return rc;
 }
 
+int run_stubflash(const char *port, const char *log, ...)
+{
+    va_list ap;
+    va_start(ap, log);
+    int rc = run_stubflash_va(port, log, ap);
+    va_end(ap);
+    return rc;
+}
+
 int run_program_va(const char *const prefix[], va_list ap, const char *preload, const char *log, int limit_s)
 {
     const char *argv[40];

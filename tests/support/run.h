@@ -15,6 +15,8 @@ int run_program_va(const char *const prefix[], va_list ap, const char *preload, 
 /* "$STUBFLASH_CLI -v -p port ARGS..." (NULL-terminated), output to log, 120 s at most; on a
  * failure the log's tail goes to stderr. Returns the exit status. */
 int run_stubflash_va(const char *port, const char *log, va_list ap);
+/* The same with the arguments given here (NULL-terminated). */
+int run_stubflash(const char *port, const char *log, ...);
 /* Start argv as run_program does and kill it (SIGKILL) after kill_ms: a host that dies. Returns
  * the exit status (128 + 9 if it was killed). */
 int run_program_killed(const char *const argv[], const char *log, int kill_ms);

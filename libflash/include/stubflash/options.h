@@ -101,8 +101,9 @@ SF_API sf_error sf_session_options_write(sf_session *s, const sf_options *o, uns
  * option area, as sf_session_write_unprotect() clears them. @since 0.2 */
 SF_API sf_error sf_session_protected_units(sf_session *s, uint8_t *flags, size_t count, size_t *protected_count);
 
-/** Which bank the chip boots from (1 or 2), from its boot-bank option (BFB2 on L4/G4,
- * SWAP_BANK_OPT on H7); SF_ERR_UNSUPPORTED on parts whose banks cannot swap. @since 0.2 */
+/** Which bank the chip boots from (1 or 2), from its boot-bank option (BFB2 on L4/G4 and the
+ * 2 MiB F42x/43x, SWAP_BANK_OPT on H7, nSWAP_BANK on G0B/C); SF_ERR_UNSUPPORTED on parts whose
+ * banks cannot swap. @since 0.2 */
 SF_API sf_error sf_session_boot_bank(sf_session *s, int *bank);
 /** An A/B update: write img (linked for the flash base, as for a single-bank write) into the
  * bank that is not booting, verify it, then flip the boot-bank option so that the next reset
