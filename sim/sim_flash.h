@@ -69,7 +69,11 @@ struct flash_bank {
 };
 
 typedef struct sim_flash {
-    const struct sim_part *part;
+    const struct sim_part *part; /* &now: what the board, its CPU and its ROM see */
+    const struct sim_part *factory; /* the part as sim_parts.c has it */
+    struct sim_part now;   /* the part as its option bytes made it at the last reset: a part
+                            * with sim_part.dbank and DBANK = 0 has one bank of pages twice the
+                            * size (sim_flash_reset) */
     sim_clock *clock;
     uint8_t *mem;          /* flash_size bytes, mapped into the CPU as is */
     uint8_t *optbytes;     /* optbytes_size bytes, inside the system-memory page */
