@@ -94,9 +94,9 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
     } else if (l5_kind(p)) {
         /* OPTR as the L47x's factory value with TZEN 0 (assumed: RM0438's reset value not
          * re-read): RDP level 0, BOR_LEV 0, no resets on low-power modes, software watchdogs,
-         * SWAP_BANK 0, DB256K 1, DBANK 1; boot addresses 0x08000000 (NSBOOTADD0 0x080000 in bits
-         * 31:7) and 0x0BF90000 (the system memory); no secure watermark (start above end); WRP
-         * areas: END below STRT, none. */
+         * SWAP_BANK 0, DB256K 1, DBANK 1; non-secure boot addresses (bits 31:7) 0x08000000 and
+         * 0x0BF90000 (the system memory), the secure one 0x0C000000; no secure watermark (start
+         * above end); WRP areas: END below STRT, none. */
         put32(ob, 0x7FEFF800u | p->rdp_level0);
         put32(ob + 0x04, 0x08000000u | 0x7Fu);
         put32(ob + 0x08, 0x0BF90000u | 0x7Fu);
@@ -175,5 +175,7 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
     if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
         return (get32(ob) >> 31) ? 2 : 1;
+    if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9) */
+        return (get32(ob) >> 20 & 1u) ? 2 : 1;
     return 1;
 }

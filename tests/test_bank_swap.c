@@ -29,6 +29,9 @@ struct ab {
 static const struct ab l476 = {"stm32l476rg", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08080000, false};
 static const struct ab g474 = {"stm32g474re", "VERSION_G4_1_BIN", "VERSION_G4_2_BIN", 0x08040000, false};
 static const struct ab h743 = {"stm32h743zi", "VERSION_H7_1_BIN", "VERSION_H7_2_BIN", 0x08100000, true};
+/* The L552 starts on MSI at 4 MHz with the L4's RCC and USART1: the L4's version firmware. Its
+ * SWAP_BANK trades the banks' addresses as the H7's does: the ROM's side only, as there. */
+static const struct ab l552 = {"stm32l552ze", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08040000, true};
 
 static sf_image *load(const char *env)
 {
@@ -167,6 +170,13 @@ static void test_ab_h743(void **state)
 {
     (void)state;
     ab_cycle(&h743);
+}
+
+/* L5: SWAP_BANK (FLASH_OPTR bit 20), the banks' addresses traded for the bootloader too. */
+static void test_ab_l552(void **state)
+{
+    (void)state;
+    ab_cycle(&l552);
 }
 
 /* Parts without a swappable pair of banks are refused in words, nothing written. */
@@ -333,6 +343,7 @@ int main(void)
         cmocka_unit_test(test_ab_g474),
         cmocka_unit_test(test_ab_h743),
         cmocka_unit_test(test_ab_refused_on_single_bank),
+        cmocka_unit_test(test_ab_l552),
         cmocka_unit_test(test_ab_refused_in_single_bank_mode),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
         cmocka_unit_test(test_cli_options_and_bank_swap),

@@ -49,6 +49,11 @@ static const struct cmsis_bit {
     {"WB", "AGC_TRIM", "FLASH_OPTR", 29},
     {"H7", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
     {"H7", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
+    /* L5: RM0438's FLASH_OPTR as NuttX's stm32l5_flash.h has it (stm32l552xx.h not at hand). */
+    {"L5", "RDP", "FLASH_OPTR", 0}, {"L5", "BOR_LEV", "FLASH_OPTR", 8}, {"L5", "nRST_SHDW", "FLASH_OPTR", 14},
+    {"L5", "SWAP_BANK", "FLASH_OPTR", 20}, {"L5", "DB256K", "FLASH_OPTR", 21}, {"L5", "DBANK", "FLASH_OPTR", 22},
+    {"L5", "SRAM2_RST", "FLASH_OPTR", 25}, {"L5", "nSWBOOT0", "FLASH_OPTR", 26}, {"L5", "PA15_PUPEN", "FLASH_OPTR", 28},
+    {"L5", "TZEN", "FLASH_OPTR", 31},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -143,6 +148,7 @@ static const struct family_case cases[] = {
     {"stm32l152re", "L1", "BOR_LEV", 0, 10},         {"stm32l476rg", "L4", "BOR_LEV", 0, 2},
     {"stm32g474re", "G4", "IWDG_STOP", 1, 0},        {"stm32g071rb", "G0", "BORF_LEV", 0, 2},
     {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},        {"stm32h743zi", "H7", "BOR_LEV", 0, 2},
+    {"stm32l552ze", "L5", "IWDG_STOP", 1, 0},
 };
 
 struct fx {
