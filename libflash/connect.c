@@ -56,8 +56,9 @@ sf_error sf_session_read_chip_state(sf_session *s)
         c->protection.known_wrp = true;
         c->protection.wrp = (uint32_t)ob[8] | (uint32_t)ob[10] << 8 | (uint32_t)ob[12] << 16 | (uint32_t)ob[14] << 24;
     }
-    /* DBANK, FLASH_OPTR bit 22, the first option word (G4 cat.3: RM0440 5.4.1; L4+: RM0432 3.4.1;
-     * L5: RM0438 6.9): 0 makes the line one bank of larger pages, numbered from the flash base. */
+    /* DBANK, FLASH_OPTR bit 22 (stm32g474xx.h; OpenOCD stm32l4x.c for the L4+; NuttX's
+     * stm32l5_flash.h for the L5), the first word of the option area (option_layouts.c): 0 makes
+     * the line one bank of larger pages, numbered from the flash base. */
     uint32_t optr = (uint32_t)ob[0] | (uint32_t)ob[1] << 8 | (uint32_t)ob[2] << 16 | (uint32_t)ob[3] << 24;
     if (d && d->bank_mode == SF_BANKS_DBANK && d->option_base && !(optr >> 22 & 1u) && sf_device_one_bank(d)) {
         c->device = d = sf_device_one_bank(d);
