@@ -15,7 +15,8 @@
  * request 14 (ST's stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E).
  * The L4R/S (STUB_L4R, RM0432): the L4's clock set-up (80 MHz takes 4 wait states, one more
  * than RM0432 asks in range 1) with DMAMUX1 in front of DMA1 (AHB1ENR DMAMUX1EN bit 2).
- * The L5 (STUB_L5, RM0438): the L4's RCC registers, MSI at reset, but the core starts in
+ * The L5 (STUB_L5, RM0438): the L4's RCC registers (CR, CFGR's SW/SWS, AHB1ENR 0x48, APB1ENR1
+ * 0x58, APB2ENR 0x60, as NuttX's stm32l562xx_rcc.h has them), MSI at reset, but the core starts in
  * voltage range 2 (PWR_CR1 VOS), whose ceiling is 26 MHz: rather than raise the range the stub
  * runs from HSI16 alone (16 MHz, no PLL) with 2 wait states, taken as enough for 16 MHz in range
  * 2 (RM0438's wait-state table not re-read: assumed, and one state more than the L4 needs), so
