@@ -20,7 +20,7 @@ import sys
 KEYS = {
     "name": "word", "define": "word", "chip": "file", "driver": "file", "load": "number", "cpu": "word",
     "program_unit": "number", "inflate": ["full", "stored"],
-    "flash": ["f1", "f4", "l4", "l0", "h7"], "notzeroerr": "bool", "erased": "number",
+    "flash": ["f1", "f4", "l4", "l0", "h7", "l5"], "notzeroerr": "bool", "erased": "number",
     "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
     "options": ["f1", "f4", "rdp"], "rdp_level2": "bool",
     "flash_regs": "number", "ctl_per_bank": "bool",

@@ -26,7 +26,11 @@
  * (bit 21) set trades the banks' addresses at option loading, for every bus master like the
  * H7's SWAP_BANK_OPT: the bank that does not boot is the one at bank 2's address.
  *
- * Others (F76x nDBANK, L5/U5 SWAP_BANK) are not done yet: refused in words.
+ * L5: SWAP_BANK (FLASH_OPTR bit 20; RM0438 6.9, as NuttX's stm32l5_flash.h has it) is taken to
+ * trade the banks' addresses as the H7's does (assumed from RM0438's "bank 1 and bank 2
+ * addresses are swapped"), with two banks only (DBANK = 1).
+ *
+ * Others (F76x nDBANK, U5 SWAP_BANK) are not done yet: refused in words.
  */
 #include "option_layouts.h"
 #include "session_internal.h"
@@ -51,8 +55,9 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const sf_device *d = chip.device;
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
+    bool l5 = d && !strcmp(d->family, "L5");
     *active_low = d && !strcmp(d->family, "G0");
-    *swapped_map = d && (!strcmp(d->family, "H7") || *active_low);
+    *swapped_map = d && (!strcmp(d->family, "H7") || *active_low || l5);
     bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || !strcmp(d->family, "F4") ||
                              *swapped_map);
     if (!bfb2_family || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
@@ -60,11 +65,12 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
                                     "switches (L4, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
-                                    "nSWAP_BANK); nothing was changed", d ? d->name : "this chip");
+                                    "nSWAP_BANK; L5 SWAP_BANK with DBANK = 1); nothing was changed",
+                                    d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
     if ((e = sf_session_options_read(s, o)))
         return e;
-    const char *name = *active_low ? "nSWAP_BANK" : *swapped_map ? "SWAP_BANK_OPT" : "BFB2";
+    const char *name = *active_low ? "nSWAP_BANK" : l5 ? "SWAP_BANK" : *swapped_map ? "SWAP_BANK_OPT" : "BFB2";
     if (sf_options_find(*o, name, index) != SF_OK) {
         sf_options_free(*o);
         return sf_session_set_error(s, SF_ERR_UNSUPPORTED, "no %s in the option bytes of the %s", name, d->family);

@@ -36,6 +36,8 @@ sf_error sf_session_send_trigger(sf_session *s)
 sf_error sf_session_read_chip_state(sf_session *s)
 {
     sf_chip *c = &s->chip;
+    if (c->device && c->device->bank_mode == SF_BANKS_DBANK)
+        c->device = sf_device_find(c->pid); /* the factory row; DBANK is read again below */
     const sf_device *d = c->device;
     c->protection = (sf_protection){0};
     c->flash_size = d ? d->flash_size : 0;
@@ -53,6 +55,14 @@ sf_error sf_session_read_chip_state(sf_session *s)
     if (fam && fam->options == SFI_OPTIONS_F1) { /* the F1's option bytes: WRP0..3 at +8..+14 */
         c->protection.known_wrp = true;
         c->protection.wrp = (uint32_t)ob[8] | (uint32_t)ob[10] << 8 | (uint32_t)ob[12] << 16 | (uint32_t)ob[14] << 24;
+    }
+    /* DBANK, FLASH_OPTR bit 22 (stm32g474xx.h; OpenOCD stm32l4x.c for the L4+; NuttX's
+     * stm32l5_flash.h for the L5), the first word of the option area (option_layouts.c): 0 makes
+     * the line one bank of larger pages, numbered from the flash base. */
+    uint32_t optr = (uint32_t)ob[0] | (uint32_t)ob[1] << 8 | (uint32_t)ob[2] << 16 | (uint32_t)ob[3] << 24;
+    if (d && d->bank_mode == SF_BANKS_DBANK && d->option_base && !(optr >> 22 & 1u) && sf_device_one_bank(d)) {
+        c->device = d = sf_device_one_bank(d);
+        sf_session_log(s, SF_LOG_INFO, "DBANK = 0: one bank of %u KiB pages", (unsigned)(d->layout[0].size / 1024u));
     }
     if (d && d->flash_size_reg) {
         uint8_t fs[4]; /* read 4: some ROMs refuse fewer than 4 bytes? AN3155 allows 1; keep aligned */

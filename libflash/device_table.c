@@ -17,6 +17,8 @@
 
 #include "families.h"
 
+#include <pthread.h>
+
 #define K 1024u
 #define RUNS(...) (const sf_erase_run[]){__VA_ARGS__}, (uint8_t)(sizeof((const sf_erase_run[]){__VA_ARGS__}) / sizeof(sf_erase_run))
 
@@ -64,6 +66,7 @@
 #define OB_L4 0x1FFF7800u, 0x1FFF7810u
 #define OB_L4P 0x1FF00000u, 0x1FF00010u /* RM0432 table 8: bank 1's at 0x1FF00000, bank 2's 0x1FF01000 */
 #define OB_L0_L1 0x1FF80000u, 0x1FF80020u
+#define OB_L5 0x40022040u, 0x40022070u /* FLASH_OPTR .. WRP2BR (RM0438 6.9) */
 #define OB_NONE 0u, 0u
 
 /* The bootloader's USARTs and their pins: AN2606 (Rev 69), each line's "Bootloader
@@ -354,9 +357,13 @@ static const sf_device table[] = {
      USARTS(U1, U2_A2, U3_C10),
      .no_stub = "the L4 stub has no L4+ pages (4 KiB in two banks, 8 KiB in one, by DBANK) yet", .source = SRC_L4P},
     /* L5: two banks of 2 KiB pages by default (DBANK = 1), one of 4 KiB with DBANK = 0 (RM0438
-     * 6.3.1). Registers: NSCR/SECCR (RM0438 6.9), not the L4's. */
+     * 6.3.1), which the host reads at each connection (sf_device_one_bank). Registers: NSCR/SECCR
+     * (RM0438 6.9), not the L4's: its own family, L5 (families.txt), TrustZone off. Option
+     * bytes: the flash controller's option registers from FLASH_OPTR (RM0438 6.9), assumed to be
+     * where its bootloader reads them, as ST's forum says of the U5's at 0x40022040. The L552xC
+     * (256 KiB) chooses its banks by DB256K (bit 21), not DBANK: taken as DBANK here. */
     {0x472, "STM32L552/562", "L5", 0x08000000, 512 * K, RUNS({256, 2 * K}),
-     0x20004000, 0x20040000, 0x0BF90000, 0x0BF98000, OB_NONE, FSIZE_L5, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
+     0x20004000, 0x20040000, 0x0BF90000, 0x0BF98000, OB_L5, FSIZE_L5, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_L5, .program_bytes = 8, .bank_mode = SF_BANKS_DBANK, ALT({128, 4 * K}), USARTS(U1, U2_A2, U3_C10),
      .source = SRC_L5},
     /* G0 */
@@ -393,7 +400,8 @@ static const sf_device table[] = {
      * size, so 128 and 256 KiB parts have a hole after bank 1 (RM0440 tables 7 and 8 as ST's
      * answer on its forum reads them: "address gap between both Banks if the whole Flash size is
      * less than 512kB"; OpenOCD stm32l4x.c: "dual bank WITH gap"; Zephyr PR 30231). In
-     * single-bank mode (DBANK = 0) pages are 4 KiB and there is no hole: not handled yet. */
+     * single-bank mode (DBANK = 0) pages are 4 KiB and there is no hole: the host reads DBANK at
+     * each connection and takes the row sf_device_one_bank() makes of this one. */
     {0x469, "STM32G47x/48x", "G4", 0x08000000, 512 * K, RUNS({256, 2 * K}),
      0x20004000, 0x20018000, 0x1FFF0000, 0x1FFF7000, OB_G4, FSIZE_L4_G_WB, 8, 0xFF, true, 0x08040000, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, .bank_mode = SF_BANKS_DBANK, ALT({128, 4 * K}),
@@ -450,6 +458,37 @@ static const sf_device table[] = {
      0x20000000, 0x200A0000, 0x0BF97000, 0x0BFA0000, OB_NONE, FSIZE_H7A_H5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_H7A_H5, .program_bytes = 16, USARTS(U1, U2_A2, U3_D8), .source = SRC_H5},
 };
+
+/* The rows of the lines whose DBANK option picks one bank (SF_BANKS_DBANK), as they are with
+ * DBANK = 0: the alternative layout, one bank, no fixed bank 2 and so no hole; made once, at the
+ * same index as their row in table[]. */
+static sf_device one_bank[sizeof table / sizeof table[0]];
+static pthread_once_t one_bank_once = PTHREAD_ONCE_INIT;
+
+static void make_one_bank_rows(void)
+{
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const sf_device *d = &table[i];
+        if (d->bank_mode != SF_BANKS_DBANK || !d->alt_layout)
+            continue;
+        one_bank[i] = *d;
+        one_bank[i].layout = d->alt_layout;
+        one_bank[i].layout_runs = d->alt_layout_runs;
+        one_bank[i].alt_layout = d->layout;
+        one_bank[i].alt_layout_runs = d->layout_runs;
+        one_bank[i].dual_bank = false;
+        one_bank[i].bank2_fixed = 0;
+    }
+}
+
+const sf_device *sf_device_one_bank(const sf_device *d)
+{
+    if (!d || d < table || d >= table + sizeof table / sizeof table[0] || d->bank_mode != SF_BANKS_DBANK ||
+        !d->alt_layout)
+        return NULL;
+    pthread_once(&one_bank_once, make_one_bank_rows);
+    return &one_bank[d - table];
+}
 
 const sf_device *sf_device_find(uint16_t pid)
 {

@@ -10,7 +10,8 @@
  *
  * The H7's option bytes are registers: its bootloader takes Read and Write Memory on the option
  * program registers (FLASH_OPTSR_PRG ... FLASH_BOOT_PRGR; ST's community answer on writing
- * FLASH_BOOT_PRGR through the bootloader), loaded after its reset.
+ * FLASH_BOOT_PRGR through the bootloader), loaded after its reset. The L5's too, from FLASH_OPTR
+ * (assumed, as ST's forum says of the U5's at 0x40022040).
  */
 #include "option_layouts.h"
 
@@ -404,6 +405,41 @@ static const sfi_opt_field h7_fields[] = {
       "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
 };
 
+/* L5 (TrustZone off): the option registers from FLASH_OPTR at 0x40022040, no complements (RM0438
+ * 6.9's register map: +0x00 OPTR, +0x04 NSBOOTADD0R, +0x08 NSBOOTADD1R, +0x0C SECBOOTADD0R,
+ * +0x10/+0x14 SECWM1R1/R2, +0x18/+0x1C WRP1AR/BR, +0x20/+0x24 SECWM2R1/R2, +0x28/+0x2C
+ * WRP2AR/BR, as NuttX's stm32l5_flash.h has them; the device table's option area); stm32l552xx.h
+ * FLASH_OPTR_* bits as NuttX transcribes them: BOR_LEV 8, nRST_STOP 12 .. WWDG_SW 19, SWAP_BANK
+ * 20, DB256K 21, DBANK 22, SRAM2_PE 24, SRAM2_RST 25, nSWBOOT0 26, nBOOT0 27, PA15_PUPEN 28,
+ * TZEN 31; NSBOOTADD0/1 in bits 31:7 (assumed from RM0438). The WRP areas (page numbers, 7 bits)
+ * are shown, not changed: the simulator does not model them on the L5. */
+static const sfi_opt_field l5_fields[] = {
+    OPTR_RDP,
+    F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("SWAP_BANK", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not"),
+    F("DB256K", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "256 KiB parts: 1 two banks, 0 one bank"),
+    F("DBANK", "FLASH_OPTR", 22, 0, 22, 1, SFI_OPT_READ_ONLY, NONE_ROM, "512 KiB parts: 1 two banks of 2 KiB pages, 0 one bank of 4 KiB pages"),
+    F("SRAM2_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 parity check on, 1: off"),
+    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("PA15_PUPEN", "FLASH_OPTR", 28, 0, 28, 1, 0, NONE_ROM, "1: PA15's pull-up on (JTDI), 0: off"),
+    F("TZEN", "FLASH_OPTR", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: TrustZone on (this version drives the non-secure side only)"),
+    F("NSBOOTADD0", "FLASH_NSBOOTADD0R", 7, 0x04, 7, 25, 0, NONE_ROM, "non-secure boot address with BOOT0 low, address bits 31:7"),
+    F("NSBOOTADD1", "FLASH_NSBOOTADD1R", 7, 0x08, 7, 25, SFI_OPT_NO_ROM, 0x0BF90000u >> 7,
+      "non-secure boot address with BOOT0 high, address bits 31:7 (0x0BF90000: the ROM bootloader)"),
+    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A (bank 1)"),
+    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area A; below the start: no area"),
+    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B (bank 1)"),
+    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area B; below the start: no area"),
+    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A of bank 2"),
+    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area A"),
+    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B of bank 2"),
+    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B"),
+};
+
 static const sfi_opt_layout layouts[] = {
     {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0},
     {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
@@ -422,6 +458,7 @@ static const sfi_opt_layout layouts[] = {
     {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0},
     {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0},
     {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
+    {"L5", "RM0438", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(l5_fields), 0, 0, 0},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)

@@ -10,6 +10,10 @@
 /* The L0/L1 have no mass erase (AN3155: their bootloaders' Extended Erase has no global erase;
  * their controllers erase by page): the ROM path and the stub erase them page by page. */
 bool sf_device_no_mass_erase(const sf_device *d);
+/* A row of the table (sf_device_find) whose DBANK option picks one bank (SF_BANKS_DBANK: G4
+ * cat.3, L4+, L5) as the line is with DBANK = 0: its alternative layout in one bank; NULL for
+ * the other rows. */
+const sf_device *sf_device_one_bank(const sf_device *d);
 
 /* Where a specific error sentence goes (a session's buffer or a caller's err argument). */
 typedef struct sf_errbuf {

@@ -433,6 +433,7 @@ static const char *status_name(uint8_t st)
 #define K_L4 (1u << SFI_FLASH_L4)
 #define K_L0 (1u << SFI_FLASH_L0)
 #define K_H7 (1u << SFI_FLASH_H7)
+#define K_L5 (1u << SFI_FLASH_L5) /* the L4's bits 1-7 in NSSR (RM0438 6.9), no MISERR */
 #define K_NOTZERO 0x80u /* only where families.txt says notzeroerr=yes */
 _Static_assert(SFI_FLASH_KINDS < 8, "flash kinds fit sr_bit.kinds below K_NOTZERO");
 
@@ -445,13 +446,13 @@ typedef struct sr_bit {
 static const sr_bit sr_bits[] = {
     {K_F1, 1u << 2, "PGERR, the cells were not erased"},
     {K_F1, 1u << 4, "WRPRTERR, the page is write-protected"},
-    {K_F4 | K_L4, 1u << 1, "OPERR"},
-    {K_L4, 1u << 3, "PROGERR, the cells were not erased"},
-    {K_F4 | K_L4, 1u << 4, "WRPERR, write-protected"},
-    {K_F4 | K_L4, 1u << 5, "PGAERR, misaligned"},
+    {K_F4 | K_L4 | K_L5, 1u << 1, "OPERR"},
+    {K_L4 | K_L5, 1u << 3, "PROGERR, the cells were not erased"},
+    {K_F4 | K_L4 | K_L5, 1u << 4, "WRPERR, write-protected"},
+    {K_F4 | K_L4 | K_L5, 1u << 5, "PGAERR, misaligned"},
     {K_F4, 1u << 6, "PGPERR, wrong width"},
-    {K_L4, 1u << 6, "SIZERR, wrong width"},
-    {K_F4 | K_L4, 1u << 7, "PGSERR (ERSERR on the F7), wrong sequence"},
+    {K_L4 | K_L5, 1u << 6, "SIZERR, wrong width"},
+    {K_F4 | K_L4 | K_L5, 1u << 7, "PGSERR (ERSERR on the F7), wrong sequence"},
     {K_L4, 1u << 8, "MISERR"},
     {K_L0, 1u << 8, "WRPERR, write-protected"},
     {K_L0, 1u << 9, "PGAERR, misaligned"},
@@ -462,7 +463,7 @@ static const sr_bit sr_bits[] = {
     {K_H7, 1u << 19, "STRBERR"},
     {K_H7, 1u << 21, "INCERR, inconsistent write"},
     {K_H7, 1u << 22, "OPERR"},
-    {K_F4 | K_L4 | K_L0 | K_H7, SFS_SR_MISMATCH, "the cells did not take the data (not erased?)"},
+    {K_F4 | K_L4 | K_L5 | K_L0 | K_H7, SFS_SR_MISMATCH, "the cells did not take the data (not erased?)"},
 };
 
 static bool sr_bit_applies(const sr_bit *b, const sfi_family *f)

@@ -185,6 +185,7 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
             uid[i] ^= (uint8_t)(b->opt.serial >> (8 * i));
     }
     sim_flash_init(&b->flash, part, &b->clock, b->mem.flash, sim_memory_options(&b->mem));
+    b->part = b->flash.part; /* its banks and pages as the option bytes set them at each reset */
     sim_flash_set_options2(&b->flash, sim_memory_options2(&b->mem));
     sim_flash_default_options(&b->flash);
     if (b->opt.flash_file) {

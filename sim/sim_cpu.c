@@ -417,7 +417,7 @@ static uc_err map_memories(sim_cpu *c)
     uint32_t alias_len = c->env.boot0 ? round_page(p->sysmem_size) : p->flash_size;
     if ((e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, p->flash_base,
                          p->flash_base + p->flash_size - 1)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, m->sys_base, SIM_SYS_END - 1)) ||
+        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, m->sys_base, m->sys_base + m->sys_len - 1)) ||
         (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, 0, alias_len - 1)) ||
         (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, p->flash_base,
                          p->flash_base + p->flash_size - 1)) ||
@@ -436,6 +436,7 @@ static int cpu_model(uint32_t cpuid)
 {
     switch ((cpuid >> 4) & 0xFFF) {
     case 0xC24: return UC_CPU_ARM_CORTEX_M4;
+    case 0xD21: return UC_CPU_ARM_CORTEX_M4; /* the M33 (L5): the stubs use no ARMv8-M instruction */
     case 0xC27: return UC_CPU_ARM_CORTEX_M7;
     default: return UC_CPU_ARM_CORTEX_M3;
     }

@@ -207,7 +207,7 @@ void sim_dma_mux_write(sim_dma *d, uint32_t off, uint32_t v)
  * table 78; F0 (F07x, no remap): RM0091 table 29; F3: RM0316 table 78; F2 (RM0033's DMA
  * request mapping, the rows of the F4's for USART1 and USART3) and F4: RM0090 tables 42 and 43 (USART2_RX also on DMA1 stream 7 channel 6: RM0383 table 27); F7:
  * RM0385 tables 27 and 28; L4: RM0351 table 41; L0: RM0367 table 51; L1: RM0038 table 54;
- * DMAMUX request ids (any channel): ST's stm32g0xx/g4xx/wbxx/h7xx_ll_dmamux.h; C0, WL and
+ * DMAMUX request ids (any channel): ST's stm32g0xx/g4xx/wbxx/h7xx/l5xx_ll_dmamux.h; C0, WL and
  * L4R/S: RM0490's, RM0461's and RM0432's DMAMUX tables as ChibiOS's STM32C0xx, STM32WLxx and
  * STM32L4xx+ stm32_dmamux.h have them. Base addresses:
  * the CMSIS device headers (stm32f103xe.h, stm32f072xb.h, stm32f303xc.h, stm32f411xe.h,
@@ -227,6 +227,8 @@ static const sim_usart_route routes[] = {
     {"L4", 3, 0x40004800, D1, 2, 2, 2, 2},
     {"L4R", 1, 0x40013800, D1, 0, 0, 24, 24}, {"L4R", 2, 0x40004400, D1, 0, 0, 26, 26},
     {"L4R", 3, 0x40004800, D1, 0, 0, 28, 28},
+    {"L5", 1, 0x40013800, D1, 0, 0, 25, 25},  {"L5", 2, 0x40004400, D1, 0, 0, 27, 27},
+    {"L5", 3, 0x40004800, D1, 0, 0, 29, 29},
     {"G4", 1, 0x40013800, D1, 0, 0, 24, 24},  {"G4", 2, 0x40004400, D1, 0, 0, 26, 26},
     {"G4", 3, 0x40004800, D1, 0, 0, 28, 28},
     {"WB", 1, 0x40013800, D1, 0, 0, 14, 14},

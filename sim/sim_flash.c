@@ -34,7 +34,9 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
                     uint8_t *optbytes)
 {
     memset(f, 0, sizeof *f);
-    f->part = part;
+    f->factory = part;
+    f->now = *part;
+    f->part = &f->now;
     f->clock = clock;
     f->mem = mem;
     f->optbytes = optbytes;
@@ -97,6 +99,8 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
     if (p->family == SFI_FAMILY_H7) /* FLASH_OPTSR RDP, bits 15:8 */
         return ob[1] != p->rdp_level0;
+    if (sim_part_family(p)->flash_kind == SFI_FLASH_L5) /* FLASH_OPTR RDP, bits 7:0, no complement */
+        return ob[0] != p->rdp_level0;
     if (sim_part_options(p) == SIM_OB_RDP) /* a complement that does not match: level 1 */
         return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
     if (sim_part_options(p) == SIM_OB_F4)
@@ -122,8 +126,24 @@ uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
     return w;
 }
 
+/* DBANK, FLASH_OPTR bit 22 (the first option word), as the reset loads it: 1 two banks of the
+ * part's pages (the factory setting), 0 one bank of pages twice as large, numbered from the
+ * start of the flash (G4 cat.3: RM0440 3.3.1, 2 or 4 KiB; L5: RM0438 6.3.1, 2 or 4 KiB). */
+static void load_bank_mode(sim_flash *f)
+{
+    const struct sim_part *p = f->factory;
+    if (!p->dbank)
+        return;
+    uint32_t optr = (uint32_t)f->optbytes[0] | (uint32_t)f->optbytes[1] << 8 | (uint32_t)f->optbytes[2] << 16 |
+                    (uint32_t)f->optbytes[3] << 24;
+    bool two = (optr >> 22) & 1u;
+    f->now.page_size = two ? p->page_size : 2u * p->page_size;
+    f->now.bank2_base = two ? p->bank2_base : 0u;
+}
+
 void sim_flash_reset(sim_flash *f)
 {
+    load_bank_mode(f);
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
         f->bank[b].cr = model_of(f)->cr_reset;
@@ -132,10 +152,12 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
-    /* H7 SWAP_BANK_OPT and G0B/C nSWAP_BANK trade the banks' addresses for every bus master
-     * (RM0433 4.3.13; RM0444 FLASH_OPTR nSWAP_BANK, bit 20 in stm32g0b1xx.h); the L4/G4/F4's
-     * BFB2 only steers the bootloader (sim_board.c). */
-    f->bank_swap = (f->part->family == SFI_FAMILY_H7 || f->part->family == SFI_FAMILY_G0) && !f->part->hole_size &&
+    /* H7 SWAP_BANK_OPT, G0B/C nSWAP_BANK and L5 SWAP_BANK trade the banks' addresses for every
+     * bus master (RM0433 4.3.13; RM0444 FLASH_OPTR nSWAP_BANK, bit 20 in stm32g0b1xx.h; RM0438's
+     * "bank 1 and bank 2 addresses are swapped"); the L4/G4/F4's BFB2 only steers the bootloader
+     * (sim_board.c). */
+    f->bank_swap = (f->part->family == SFI_FAMILY_H7 || f->part->family == SFI_FAMILY_G0 ||
+                    f->part->family == SFI_FAMILY_L5) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;
 }
 
@@ -668,6 +690,8 @@ static const sim_flash_model models[SFI_FLASH_KINDS] = {
                       CR4_STRT, SR4_PGSERR},
     [SFI_FLASH_L4] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK | 1u << 30,
                       SR4_EOP, CR4_STRT, SR4_PGSERR}, /* LOCK and OPTLOCK after reset */
+    [SFI_FLASH_L5] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK | 1u << 30,
+                      SR4_EOP, CR4_STRT, SR4_PGSERR}, /* the L4's, at the L5's offsets */
     /* L0/L1: PGAERR (SR bit 9), H7: OPERR (bit 22) */
     [SFI_FLASH_L0] = {sim_flash_l0_reg_read, sim_flash_l0_reg_write, sim_flash_l0_cpu_store, 0x7u, 1u << 1, 0,
                       1u << 9},

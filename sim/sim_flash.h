@@ -69,7 +69,11 @@ struct flash_bank {
 };
 
 typedef struct sim_flash {
-    const struct sim_part *part;
+    const struct sim_part *part; /* &now: what the board, its CPU and its ROM see */
+    const struct sim_part *factory; /* the part as sim_parts.c has it */
+    struct sim_part now;   /* the part as its option bytes made it at the last reset: a part
+                            * with sim_part.dbank and DBANK = 0 has one bank of pages twice the
+                            * size (sim_flash_reset) */
     sim_clock *clock;
     uint8_t *mem;          /* flash_size bytes, mapped into the CPU as is */
     uint8_t *optbytes;     /* optbytes_size bytes, inside the system-memory page */
@@ -78,7 +82,7 @@ typedef struct sim_flash {
     bool rdp_active;       /* latched from the option bytes at reset (OBL) */
     bool empty;            /* the empty check's note (sim_flash_option_load; the part's empty_check) */
     bool obl_request;      /* software asked for an option-byte reload: the chip resets */
-    bool bank_swap;        /* H7 SWAP_BANK_OPT latched at reset: the banks trade addresses */
+    bool bank_swap;        /* H7 SWAP_BANK_OPT, L5 SWAP_BANK latched at reset: the banks trade addresses */
     uint32_t acr;          /* L4/G0/G4/WB FLASH_ACR but the G0/WB's EMPTY bit */
     uint32_t wrpr;         /* latched WRP, bit = 0: protected */
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash_l4.c - the L4/G4 flash controller as code sees it (RM0351 3.3-3.7, RM0440 5.3;
  * the facts file's summary): registers KEYR 0x08, SR 0x10, CR 0x14, one controller for both
- * banks. Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset.
+ * banks; the L5's the same at other offsets (regs_of). Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset.
  *
  * Program: PG set, then two 32-bit stores, the first at an 8-aligned address and the second
  * 4 bytes after it; the double word programs when the second arrives. A store of another
@@ -15,7 +15,21 @@
 
 #include <string.h>
 
-enum { L4_ACR = 0x00, L4_KEYR = 0x08, L4_OPTKEYR = 0x0C, L4_SR = 0x10, L4_CR = 0x14, L4_OPTR = 0x20 };
+enum { L4_ACR = 0x00, L4_KEYR = 0x08 };
+/* Where the registers are: the L4's OPTKEYR 0x0C, SR 0x10, CR 0x14, OPTR 0x20; the L5's
+ * (families.txt flash=l5, TrustZone off) OPTKEYR 0x10, NSSR 0x20, NSCR 0x28 and OPTR 0x40, with
+ * the option registers after it (RM0438 6.9's register map, as NuttX's stm32l5_flash.h has it;
+ * NSKEYR is at the L4's KEYR, 0x08). */
+struct regs {
+    uint32_t optkeyr, sr, cr, optr;
+};
+
+static struct regs regs_of(const sim_flash *f)
+{
+    if (sim_part_family(f->part)->flash_kind == SFI_FLASH_L5)
+        return (struct regs){0x10, 0x20, 0x28, 0x40};
+    return (struct regs){0x0C, 0x10, 0x14, 0x20};
+}
 /* FLASH_SR PEMPTY (L4), FLASH_ACR EMPTY (G0, WB): the empty check's note (sim_part.h). */
 #define SR_PEMPTY (1u << 17)
 #define ACR_EMPTY (1u << 16)
@@ -30,7 +44,8 @@ enum { CRL_PG = 1u << 0, CRL_PER = 1u << 1, CRL_MER1 = 1u << 2, CRL_BKER = 1u <<
 /* FLASH_CR's page number and bank bit. The L4, G4 and WB: PNB[7:0] at bits 3-10, BKER at 11,
  * each bank's pages numbered from 0 (RM0351 3.7.5). The G0: PNB[9:0] at bits 3-12, BKER at 13,
  * and on the dual-bank G0B/C bank 2's pages are numbered from 256 (RM0444 3.3.1 and 3.7.5;
- * OpenOCD stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c STM32G0_BANK2_START_PAGE_NR). */
+ * OpenOCD stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c STM32G0_BANK2_START_PAGE_NR). The
+ * L5: PNB[6:0] at bits 3-9, BKER at 11 (RM0438 6.9, NSCR). */
 struct cr_pages {
     uint32_t pnb_mask, bker, bank2_first;
 };
@@ -39,6 +54,8 @@ static struct cr_pages cr_pages_of(const struct sim_part *p)
 {
     if (strcmp(sim_part_family(p)->name, "G0") == 0)
         return (struct cr_pages){0x3FFu, 1u << 13, 256u};
+    if (sim_part_family(p)->flash_kind == SFI_FLASH_L5)
+        return (struct cr_pages){0x7Fu, CRL_BKER, 0u};
     return (struct cr_pages){0xFFu, CRL_BKER, 0u};
 }
 
@@ -46,17 +63,21 @@ uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
 {
     struct flash_bank *b = &f->bank[0];
     sim_flash_settle(f, b);
-    switch (off) {
-    case L4_ACR:
+    const struct regs r = regs_of(f);
+    if (off == L4_ACR)
         return f->acr | (f->empty && f->part->empty_check == SIM_EMPTY_ACR_EMPTY ? ACR_EMPTY : 0u);
-    case L4_SR:
+    if (off == r.sr)
         return sim_flash_status(f, b, SRL_BSY) | (f->empty && f->part->empty_check == SIM_EMPTY_SR_PEMPTY ? SR_PEMPTY : 0u);
-    case L4_CR: return b->cr;
-    case L4_OPTR: /* the option word as loaded (RM0351 3.7.8) */
-        return (uint32_t)f->optbytes[0] | (uint32_t)f->optbytes[1] << 8 | (uint32_t)f->optbytes[2] << 16 |
-               (uint32_t)f->optbytes[3] << 24;
-    default: return 0;
+    if (off == r.cr)
+        return b->cr;
+    /* The option word as loaded (RM0351 3.7.8); the L5's option registers that follow it are its
+     * option area (sim_parts.c), read as words. */
+    uint32_t n = sim_part_family(f->part)->flash_kind == SFI_FLASH_L5 ? f->part->optbytes_size : 4u;
+    if (off >= r.optr && off - r.optr + 4u <= n) {
+        const uint8_t *o = f->optbytes + (off - r.optr);
+        return (uint32_t)o[0] | (uint32_t)o[1] << 8 | (uint32_t)o[2] << 16 | (uint32_t)o[3] << 24;
     }
+    return 0;
 }
 
 /* STRT: the erase CR asks for. */
@@ -92,16 +113,14 @@ void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t v)
 {
     struct flash_bank *b = &f->bank[0];
     sim_flash_settle(f, b);
-    switch (off) {
-    case L4_KEYR:
+    const struct regs r = regs_of(f);
+    if (off == L4_KEYR) {
         sim_flash_key(b, v, CRL_LOCK);
-        break;
-    case L4_ACR:
+    } else if (off == L4_ACR) {
         f->acr = v & ~ACR_EMPTY;
         if (f->part->empty_check == SIM_EMPTY_ACR_EMPTY)
             f->empty = (v & ACR_EMPTY) != 0; /* read/write: software may change the note */
-        break;
-    case L4_OPTKEYR: /* RM0351 3.4.2: OPTKEY1 0x08192A3B, OPTKEY2 0x4C5D6E7F with LOCK clear */
+    } else if (off == r.optkeyr) { /* RM0351 3.4.2: OPTKEY1 0x08192A3B, OPTKEY2 0x4C5D6E7F with LOCK clear */
         if (!(b->cr & CRL_LOCK) && (b->cr & CRL_OPTLOCK)) {
             if (b->opt_key_step == 0 && v == 0x08192A3Bu) {
                 b->opt_key_step = 1;
@@ -112,15 +131,13 @@ void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t v)
                 b->opt_key_step = 0;
             }
         }
-        break;
-    case L4_SR:
+    } else if (off == r.sr) {
         b->sr &= ~(v & (SRL_EOP | SRL_ERRORS)); /* rc_w1 */
         if ((v & SR_PEMPTY) && f->part->empty_check == SIM_EMPTY_SR_PEMPTY)
             f->empty = !f->empty; /* a 1 toggles PEMPTY (stm32flash's F_PEMPTY reset code relies on it) */
-        break;
-    case L4_CR:
+    } else if (off == r.cr) {
         if ((b->cr & CRL_LOCK) || b->op_pending)
-            break; /* locked, or busy: the write is ignored */
+            return; /* locked, or busy: the write is ignored */
         /* OPTLOCK is set by a write of 1 and cleared only by the option keys. */
         b->cr = (v & ~CRL_STRT) | (b->cr & CRL_OPTLOCK);
         /* OBL_LAUNCH reloads the option bytes with a reset; it needs OPTLOCK clear (RM0351
@@ -133,9 +150,6 @@ void sim_flash_l4_reg_write(sim_flash *f, uint32_t off, uint32_t v)
             f->word_pending = false;
         if (v & CRL_STRT)
             start(f, b);
-        break;
-    default:
-        break;
     }
 }
 

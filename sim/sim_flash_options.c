@@ -35,6 +35,13 @@ static bool optr_kind(const struct sim_part *p)
  * stm32h743xx.h). Option loading copies each _PRG register into its _CUR one. */
 static bool h7_kind(const struct sim_part *p) { return p->family == SFI_FAMILY_H7; }
 
+/* L5 (TrustZone off): the option area is the flash controller's option registers from FLASH_OPTR
+ * (0x40022040): +0x00 OPTR (RDP 7:0, SWAP_BANK 20, DB256K 21, DBANK 22, TZEN 31), +0x04/+0x08
+ * NSBOOTADD0R/1R, +0x0C SECBOOTADD0R, +0x10/+0x14 SECWM1R1/R2, +0x18/+0x1C WRP1AR/BR, +0x20/+0x24
+ * SECWM2R1/R2, +0x28/+0x2C WRP2AR/BR (RM0438 6.9, as NuttX's stm32l5_flash.h has them), no
+ * complements. */
+static bool l5_kind(const struct sim_part *p) { return sim_part_family(p)->flash_kind == SFI_FLASH_L5; }
+
 static bool l0_kind(const struct sim_part *p)
 {
     return sim_part_options(p) == SIM_OB_RDP && sim_part_family(p)->flash_kind == SFI_FLASH_L0;
@@ -64,6 +71,8 @@ void sim_options_complement(const struct sim_part *p, uint8_t *ob)
             ob[i + 2] = (uint8_t)~ob[i];
             ob[i + 3] = (uint8_t)~ob[i + 1];
         }
+    } else if (l5_kind(p)) {
+        /* registers: nothing beside them */
     } else if (h7_kind(p)) {
         for (uint32_t i = 0x08; i + 8 <= p->optbytes_size; i += 8) /* _CUR from _PRG */
             memcpy(ob + i, ob + i + 4, 4);
@@ -86,6 +95,20 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
         put32(ob + 0x0C, 0x000000FFu);
         put32(ob + 0x14, 0x000000FFu);
         put32(ob + 0x24, 0x1FF00800u);
+    } else if (l5_kind(p)) {
+        /* OPTR as the L47x's factory value with TZEN 0 (assumed: RM0438's reset value not
+         * re-read): RDP level 0, BOR_LEV 0, no resets on low-power modes, software watchdogs,
+         * SWAP_BANK 0, DB256K 1, DBANK 1; non-secure boot addresses (bits 31:7) 0x08000000 and
+         * 0x0BF90000 (the system memory), the secure one 0x0C000000; no secure watermark (start
+         * above end); WRP areas: END below STRT, none. */
+        put32(ob, 0x7FEFF800u | p->rdp_level0);
+        put32(ob + 0x04, 0x08000000u | 0x7Fu);
+        put32(ob + 0x08, 0x0BF90000u | 0x7Fu);
+        put32(ob + 0x0C, 0x0C000000u | 0x7Fu);
+        for (uint32_t off = 0x10; off < 0x30 && off + 4 <= p->optbytes_size; off += 8) {
+            put32(ob + off, 0x0000007Fu);        /* SECWMxR1 start 127 > end 0; WRPxAR STRT 127 > END 0 */
+            put32(ob + off + 4, 0x00000000u);
+        }
     } else if (optr_kind(p)) {
         /* FLASH_OPTR as ST ships the L47x (RM0351 3.4.1: 0xFFEFF8AA: BOR_LEV 0, no resets on
          * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0, WB, WL and C0
@@ -176,5 +199,7 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
         return (ob[0] >> 4 & 1u) ? 2 : 1;
     if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
         return (get32(ob) >> 31) ? 2 : 1;
+    if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9) */
+        return (get32(ob) >> 20 & 1u) ? 2 : 1;
     return 1;
 }

@@ -30,6 +30,14 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
     m->part = part;
     m->sys_base = part->sysmem_base & ~0xFFFu;
     m->sys_len = SIM_SYS_END - m->sys_base;
+    if (part->sysmem_base < SIM_SYS_LOW_END) {
+        /* The L5's system memory at 0x0BF90000 (AN2606): up to its F_SIZE and UID at 0x0BFA05E0
+         * and 0x0BFA0590 (stm32l552xx.h), in whole pages, not up to 0x20000000. */
+        uint32_t end = part->flash_size_reg + 2u > part->uid_reg + 12u ? part->flash_size_reg + 2u : part->uid_reg + 12u;
+        if (part->sysmem_base + part->sysmem_size > end)
+            end = part->sysmem_base + part->sysmem_size;
+        m->sys_len = ((end + 0xFFFu) & ~0xFFFu) - m->sys_base;
+    }
     m->flash = malloc(part->flash_size);
     m->ram = calloc(1, part->ram_size);
     m->ram2 = part->ram2_size ? calloc(1, part->ram2_size) : NULL;

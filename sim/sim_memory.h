@@ -14,7 +14,7 @@ typedef struct sim_memory {
     uint8_t *flash;         /* flash_size bytes at part->flash_base */
     uint8_t *ram;           /* ram_size bytes at part->ram_base */
     uint8_t *ram2;          /* ram2_size bytes at part->ram2_base (H7 AXI SRAM), or NULL */
-    uint8_t *sys;           /* [sys_base, 0x20000000): system memory, F_SIZE, UID, option bytes */
+    uint8_t *sys;           /* [sys_base, 0x20000000) (the L5: less): system memory, F_SIZE, UID, option bytes */
     uint32_t sys_base;      /* sysmem_base rounded down to 4 KiB (the CPU maps whole pages) */
     uint32_t sys_len;
     uint8_t *opt;           /* option bytes outside system memory (H7: flash registers), or NULL */
@@ -22,6 +22,9 @@ typedef struct sim_memory {
 } sim_memory;
 
 #define SIM_SYS_END 0x20000000u
+/* System memory below this (the L5's, in the non-secure alias of 0x0Bxxxxxx) ends where its
+ * device data does, not at SIM_SYS_END. */
+#define SIM_SYS_LOW_END 0x10000000u
 
 int sim_memory_init(sim_memory *m, const struct sim_part *part);
 void sim_memory_free(sim_memory *m);

@@ -33,6 +33,7 @@ static const uint8_t cmds_v30[] = {0x00, 0x01, 0x02, 0x11, 0x21, 0x31, 0x44, 0x6
 /* Cortex-M0 r0p0 (PM0215, F0: CPUID 0x410CC200); Cortex-M4 r0p1 (PM0214, F3: 0x410FC241). */
 #define CORTEX_M0_R0P0 0x410CC200u
 #define CORTEX_M4_R0P1 0x410FC241u
+#define CORTEX_M33_R0P4 0x410FD214u /* PARTNO 0xD21 (Arm's Cortex-M33 TRM, CPUID) */
 #define F1_RDP_LEVEL0 0xA5u
 #define F0_F3_RDP_LEVEL0 0xAAu /* RM0091 4.1.1 / RM0316 4.1.1: 0xAA level 0, 0xCC level 2, else level 1 */
 /* F030: ~53.5 us per half word and ~30 ms per page or mass erase (the facts file). F072 and
@@ -336,6 +337,7 @@ static const struct sim_part more_parts[] = {
         .write_align = 8, .family = SFI_FAMILY_G4, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
         .optbytes2_base = 0x1FFFF800, .optbytes2_size = 40,
+        .dbank = true, /* DBANK = 0: one bank of 128 x 4 KiB pages (RM0440 3.3.1) */
     },
     {
         /* G4 category 2 (0x468): one bank of 64 x 2 KiB pages (RM0440 3.3.1); 16 KiB SRAM1, 6 KiB
@@ -435,6 +437,28 @@ static const struct sim_part more_parts[] = {
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4R, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_SR_PEMPTY, .rom_startup_ns = 55000000u,
+    },
+    {
+        /* L552ZE (0x472; RM0438), TrustZone off: 512 KiB in two banks of 128 x 2 KiB pages in the
+         * factory DBANK = 1, bank 2 at 0x08040000, or one bank of 128 x 4 KiB pages with DBANK = 0
+         * (RM0438 6.3.1, both read at each reset: .dbank); the controller's non-secure registers
+         * (families.txt l5). 256 KiB of SRAM1+2 from 0x20000000 (RM0438 2.3); the ROM keeps RAM
+         * up to 0x20004000 and lives at 0x0BF90000-0x0BF97FFF (AN2606 as stm32flash's
+         * dev_table.c has 0x472); its option area is the flash controller's option registers
+         * from FLASH_OPTR, 0x40022040-0x4002206F (RM0438 6.9; assumed to be what its bootloader
+         * reads and writes as option bytes, as ST's forum says of the U5's at 0x40022040);
+         * F_SIZE 0x0BFA05E0 and UID 0x0BFA0590 (stm32l552xx.h FLASHSIZE_BASE_NS, UID_BASE_NS).
+         * The Cortex-M33 runs as a Cortex-M4 here (sim_cpu.c). Timings and ROM start-up as the
+         * G474's (assumed). */
+        .name = "stm32l552ze", .description = "STM32L552xE (512 KiB in two banks of 2 KiB pages or one of 4 KiB by DBANK, 256 KiB RAM, bootloader V3.1)",
+        .pid = 0x472, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 512 * 1024, .page_size = 2048, .bank2_base = 0x08040000,
+        .dbank = true, .ram_base = 0x20000000, .ram_size = 256 * 1024, .bl_ram_start = 0x20004000,
+        .sysmem_base = 0x0BF90000, .sysmem_size = 0x8000, .optbytes_base = 0x40022040, .optbytes_size = 48,
+        .flash_size_reg = 0x0BFA05E0, .uid_reg = 0x0BFA0590, .cpuid = CORTEX_M33_R0P4,
+        .rdp_level0 = RDP_LEVEL0, .program_bytes = 8,
+        .write_align = 8, .family = SFI_FAMILY_L5, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
         .name = "stm32wb55rg", .description = "STM32WB55xG (1 MiB, 4 KiB pages, 48 KiB RAM for the bootloader, bootloader V3.2)",

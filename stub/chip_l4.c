@@ -15,6 +15,13 @@
  * request 14 (ST's stm32wbxx_ll_dmamux.h: LL_DMAMUX_REQ_USART1_RX 0x0E).
  * The L4R/S (STUB_L4R, RM0432): the L4's clock set-up (80 MHz takes 4 wait states, one more
  * than RM0432 asks in range 1) with DMAMUX1 in front of DMA1 (AHB1ENR DMAMUX1EN bit 2).
+ * The L5 (STUB_L5, RM0438): the L4's RCC registers (CR, CFGR's SW/SWS, AHB1ENR 0x48, APB1ENR1
+ * 0x58, APB2ENR 0x60, as NuttX's stm32l562xx_rcc.h has them), MSI at reset, but the core starts in
+ * voltage range 2 (PWR_CR1 VOS), whose ceiling is 26 MHz: rather than raise the range the stub
+ * runs from HSI16 alone (16 MHz, no PLL) with 2 wait states, taken as enough for 16 MHz in range
+ * 2 (RM0438's wait-state table not re-read: assumed, and one state more than the L4 needs), so
+ * 460800 baud is 0.8% slow (BRR 35) as on the G0; DMAMUX1 in front of DMA1 (AHB1ENR DMAMUX1EN
+ * bit 2, DMA1EN bit 0), USART1_RX request 25 (stm32l5xx_ll_dmamux.h).
  * The WL (STUB_WL, RM0461): the WB's RCC and flash addresses and PLLCFGR; 48 MHz, its maximum
  * (HSI16 /1 x6 /2: VCO 96 MHz, taken to be the bottom of its range), with 2 wait states (taken
  * from RM0461's table for range 1 as recalled, not re-read: to be checked), so 921600 baud is
@@ -49,6 +56,10 @@
 #define RCC 0x58000000u
 #define PLL_SETUP (2u | (6u << 8) | (1u << 28) | (1u << 29)) /* HSI16 /1 x6, R /2 enabled */
 #define WAIT_STATES 2u
+#elif defined(STUB_L5)
+#define FLASH_ACR REG(0x40022000u)
+#define RCC 0x40021000u
+#define WAIT_STATES 2u
 #else
 #define FLASH_ACR REG(0x40022000u)
 #define RCC 0x40021000u
@@ -60,7 +71,7 @@
 #define RCC_CFGR REG(RCC + 0x08u)
 #define RCC_PLLCFGR REG(RCC + 0x0Cu)
 #define RCC_AHB1ENR REG(RCC + 0x48u)
-#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_WL) || defined(STUB_L4R)
+#if defined(STUB_G4) || defined(STUB_WB) || defined(STUB_WL) || defined(STUB_L4R) || defined(STUB_L5)
 #define DMA_CLOCKS 5u                                     /* DMAMUX1EN, DMA1EN */
 #else
 #define DMA_CLOCKS 1u                                     /* DMA1EN */
@@ -76,6 +87,12 @@ void chip_clock_init(void)
 #endif
     RCC_CFGR = 0;                                         /* SYSCLK = HSISYS, buses undivided */
     while (RCC_CFGR & 0x38u)
+        ;
+#elif defined(STUB_L5)
+    FLASH_ACR = (FLASH_ACR & ~0xFu) | WAIT_STATES;        /* before the clock rises */
+    RCC_CR |= 1u << 8;                                    /* HSION; the switch waits for it */
+    RCC_CFGR = 1u;                                        /* SYSCLK = HSI16, buses undivided */
+    while ((RCC_CFGR & 0xCu) != 0x4u)
         ;
 #else
     RCC_CR |= 1u << 8;                                    /* HSION; the switch waits for it */

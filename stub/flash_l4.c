@@ -5,7 +5,7 @@
  * programming as two 32-bit stores with PG set, errors in SR (OPERR 1, PROGERR 3, WRPERR 4,
  * PGAERR 5, SIZERR 6, PGSERR 7, MISERR 8, FASTERR 9; the G0's PNB and BKER below). Flags
  * left from an earlier operation would fail the next one (PGSERR), so each operation clears
- * them first. */
+ * them first. The L5 (STUB_L5): the same through its non-secure registers (below). */
 #include "flash.h"
 #include "stub.h"
 
@@ -21,9 +21,18 @@
 #else
 #define FLASH_REGS 0x40022000u
 #endif
-#define KEYR 0x08u
+#define KEYR 0x08u /* L5: NSKEYR, at the same offset */
+#ifdef STUB_L5
+/* The L5 with TrustZone off (RM0438 6.9's register map, as NuttX's stm32l5_flash.h has it):
+ * NSSR 0x20 and NSCR 0x28 hold the L4's SR and CR bits (NSCR's PNB is 7 bits, 3-9: 128 pages
+ * per bank of 2 KiB, or of 4 KiB in the one bank of DBANK = 0). Which of the two the host reads
+ * from FLASH_OPTR and hands over as params.page_size and params.bank2_base. */
+#define SR 0x20u
+#define CR 0x28u
+#else
 #define SR 0x10u
 #define CR 0x14u
+#endif
 #define SR_EOP (1u << 0)
 #define SR_ERRORS 0x3FAu
 #define SR_BSY ((1u << 16) | (1u << 18)) /* BSY, and CFGBSY on the G0/WB (reads 0 on the L4/G4) */

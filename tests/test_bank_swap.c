@@ -34,6 +34,9 @@ static const struct ab f429 = {"stm32f429zi", "VERSION_F4_1_BIN", "VERSION_F4_2_
 /* G0B1: nSWAP_BANK trades the banks' addresses as the H7's option does; the stub's page numbers
  * with the banks swapped are not modelled either: the ROM's side only. */
 static const struct ab g0b1 = {"stm32g0b1re", "VERSION_G0_1_BIN", "VERSION_G0_2_BIN", 0x08040000, true};
+/* The L552 starts on MSI at 4 MHz with the L4's RCC and USART1: the L4's version firmware. Its
+ * SWAP_BANK trades the banks' addresses as the H7's does: the ROM's side only, as there. */
+static const struct ab l552 = {"stm32l552ze", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08040000, true};
 
 static sf_image *load(const char *env)
 {
@@ -186,6 +189,13 @@ static void test_ab_g0b1(void **state)
 {
     (void)state;
     ab_cycle(&g0b1);
+}
+
+/* L5: SWAP_BANK (FLASH_OPTR bit 20), the banks' addresses traded for the bootloader too. */
+static void test_ab_l552(void **state)
+{
+    (void)state;
+    ab_cycle(&l552);
 }
 
 /* Parts without a swappable pair of banks are refused in words, nothing written. */
@@ -350,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_ab_f429),
         cmocka_unit_test(test_ab_g0b1),
         cmocka_unit_test(test_ab_refused_on_single_bank),
+        cmocka_unit_test(test_ab_l552),
         cmocka_unit_test(test_ab_refused_in_single_bank_mode),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
         cmocka_unit_test(test_power_cut_during_ab_f429),

@@ -81,12 +81,44 @@ static void test_sim_parts_match(void **state)
     }
 }
 
+/* The lines whose DBANK = 0 makes one bank (what the library takes after reading FLASH_OPTR): one
+ * bank of the larger pages from the flash base, no bank 2 and no hole, transcribed apart from
+ * the device table: G4 cat.3 128 x 4 KiB (RM0440 3.3.1), L4R/S 256 x 8 KiB (RM0432 3.3.1), L5
+ * 128 x 4 KiB (RM0438 6.3.1); the factory rows stay as they are; other rows have none. */
+static void test_one_bank_rows(void **state)
+{
+    (void)state;
+    static const struct {
+        uint16_t pid;
+        uint32_t page, pages;
+    } lines[] = {{0x469, 4096, 128}, {0x470, 8192, 256}, {0x472, 4096, 128}};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        const sf_device *d = sf_device_find(lines[i].pid), *one = sf_device_one_bank(d);
+        assert_non_null(one);
+        assert_ptr_equal(sf_device_one_bank(d), one);
+        assert_int_equal(one->pid, d->pid);
+        assert_int_equal(sf_device_unit_count(one, d->flash_size), lines[i].pages);
+        assert_int_equal(sf_device_bank2_base(one, d->flash_size), 0);
+        assert_int_equal(sf_device_hole(one, d->flash_size, NULL), 0);
+        uint32_t index, start, size, mid = d->flash_base + d->flash_size / 2;
+        assert_int_equal(sf_device_unit_of(one, d->flash_size, mid, &index, &start, &size), SF_OK);
+        assert_int_equal(index, lines[i].pages / 2);
+        assert_int_equal(start, mid);
+        assert_int_equal(size, lines[i].page);
+        assert_int_equal(sf_device_bank2_base(d, d->flash_size), mid); /* the factory row: two banks */
+        assert_int_equal(sf_device_unit_count(d, d->flash_size), 2 * lines[i].pages);
+    }
+    assert_null(sf_device_one_bank(sf_device_find(0x415))); /* the L476's DUALBANK: not DBANK */
+    assert_null(sf_device_one_bank(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_devices_have_a_family),
         cmocka_unit_test(test_families_have_devices),
         cmocka_unit_test(test_sim_parts_match),
+        cmocka_unit_test(test_one_bank_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -63,6 +63,11 @@ static const struct cmsis_bit {
     {"C0", "nRST_SHDW", "FLASH_OPTR", 15}, {"C0", "HSE_NOT_REMAPPED", "FLASH_OPTR", 21},
     {"C0", "SECURE_MUXING_EN", "FLASH_OPTR", 23}, {"C0", "nBOOT_SEL", "FLASH_OPTR", 24},
     {"C0", "NRST_MODE", "FLASH_OPTR", 27}, {"C0", "IRHEN", "FLASH_OPTR", 29}, {"C0", "WRP1A_END", "FLASH_WRP1AR", 16},
+    /* L5: RM0438's FLASH_OPTR as NuttX's stm32l5_flash.h has it (stm32l552xx.h not at hand). */
+    {"L5", "RDP", "FLASH_OPTR", 0}, {"L5", "BOR_LEV", "FLASH_OPTR", 8}, {"L5", "nRST_SHDW", "FLASH_OPTR", 14},
+    {"L5", "SWAP_BANK", "FLASH_OPTR", 20}, {"L5", "DB256K", "FLASH_OPTR", 21}, {"L5", "DBANK", "FLASH_OPTR", 22},
+    {"L5", "SRAM2_RST", "FLASH_OPTR", 25}, {"L5", "nSWBOOT0", "FLASH_OPTR", 26}, {"L5", "PA15_PUPEN", "FLASH_OPTR", 28},
+    {"L5", "TZEN", "FLASH_OPTR", 31},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -159,6 +164,7 @@ static const struct family_case cases[] = {
     {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},        {"stm32h743zi", "H7", "BOR_LEV", 0, 2},
     {"stm32f205rg", "F2", "nRST_STOP", 1, 0},         {"stm32wle5jc", "WL", "nRST_SHDW", 1, 0},
     {"stm32c031c6", "C0", "nRST_SHDW", 1, 0},
+    {"stm32l552ze", "L5", "IWDG_STOP", 1, 0},
 };
 
 struct fx {

@@ -85,6 +85,8 @@ static int setup_l4r5(void **state) { return setup_part(state, "stm32l4r5zi", 20
 static int setup_h723(void **state) { return setup_part(state, "stm32h723zg", 1024 * 1024, false); }
 static int setup_wle5(void **state) { return setup_part(state, "stm32wle5jc", 256 * 1024, false); }
 static int setup_c031(void **state) { return setup_part(state, "stm32c031c6", 32 * 1024, false); }
+static int setup_l552(void **state) { return setup_part(state, "stm32l552ze", 512 * 1024, false); }
+
 static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
 static int setup_f407_rom(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, true); }
 
@@ -128,6 +130,27 @@ static uint8_t *pattern(size_t len, unsigned seed)
         p[i] = (uint8_t)((i * 131 + seed * 17 + (i >> 8)) & 0xFF);
     return p;
 }
+
+/* A board whose option bytes say DBANK = 0 (FLASH_OPTR bit 22, the first option word after the
+ * flash in the board's file; the G4's complement word follows it, the L5's registers have none):
+ * one bank of 4 KiB pages, which the board, the library and the stub each take at run time. */
+static int setup_one_bank(void **state, const char *part)
+{
+    setup_part(state, part, 512 * 1024, false);
+    struct fx *x = *state;
+    open_ok(x);
+    uint8_t *f = board_flash(x); /* the factory option bytes, saved */
+    uint8_t *optr = f + x->flash_size;
+    assert_true(optr[2] & 0x40);
+    optr[2] &= (uint8_t)~0x40;
+    if (strcmp(part, "stm32g474re") == 0)
+        optr[6] = (uint8_t)~optr[2];
+    bh_save_file(x->file, f, x->flash_size + sim_part_option_bytes_size(sim_part_find(part)));
+    free(f);
+    return 0;
+}
+static int setup_l552_one_bank(void **state) { return setup_one_bank(state, "stm32l552ze"); }
+static int setup_g474_one_bank(void **state) { return setup_one_bank(state, "stm32g474re"); }
 
 /* A call's result, and the session's message when it is not the one wanted. */
 static void expect(struct fx *x, sf_error got, sf_error want, const char *what)
@@ -448,7 +471,7 @@ static void test_realistic_image_through_both_paths(void **state)
 {
     struct fx *x = *state;
     static const char *const with_stub[] = {"stm32f1", "stm32f0", "stm32f2", "stm32f3", "stm32f4", "stm32f7", "stm32l4", "stm32g4",
-                                            "stm32wb", "stm32wl", "stm32g0", "stm32l0", "stm32l1", "stm32h7"};
+                                            "stm32wb", "stm32wl", "stm32g0", "stm32l0", "stm32l1", "stm32h7", "stm32l5"};
     bool has_stub = false;
     for (size_t i = 0; i < sizeof with_stub / sizeof with_stub[0]; i++)
         has_stub |= strncmp(x->part, with_stub[i], strlen(with_stub[i])) == 0;
@@ -563,7 +586,7 @@ static void test_sectors_of_mixed_sizes(void **state)
 static void test_across_the_banks(void **state)
 {
     struct fx *x = *state;
-    const uint32_t bank2 = strcmp(x->part, "stm32g0b1re") == 0 ? 0x08040000 : 0x08100000, half = 40 * 1024;
+    const uint32_t bank2 = 0x08000000 + x->flash_size / 2, half = 40 * 1024;
     uint8_t *old = pattern(2 * half, 41), *now = pattern(2 * half, 42);
     static char log[8192];
     for (int i = 0; i < 2; i++) {
@@ -582,6 +605,45 @@ static void test_across_the_banks(void **state)
     free(f);
     free(old);
     free(now);
+}
+
+/* DBANK = 0 (G4 cat.3, L5): one bank of 4 KiB pages. Through the stub and then the ROM, an
+ * image across where bank 2 starts in the factory mode, over older contents that reach 8 KiB
+ * further each side: what the image covers holds it, what it does not keeps the old bytes.
+ * Pages taken as 2 KiB, or bank 2 where it is not, erase the wrong cells or none. */
+static void test_one_bank_across_the_old_boundary(void **state)
+{
+    struct fx *x = *state;
+    const uint32_t mid = 0x08000000 + x->flash_size / 2, half = 40 * 1024, margin = 8 * 1024;
+    const uint32_t lo = mid - half - margin, span = 2 * (half + margin);
+    uint8_t *old = pattern(span, 51);
+    static char log[16384];
+    for (int rom = -1; rom < 2; rom++) {
+        uint8_t *now = pattern(2 * half, (unsigned)(52 + rom));
+        sf_image *im = rom < 0 ? image_of(old, span, lo) : image_of(now, 2 * half, mid - half);
+        log[0] = 0;
+        assert_int_equal(sf_session_set_stub(x->s, rom <= 0, SF_STUB_BAUD_AUTO), SF_OK);
+        sf_session_set_log(x->s, collect_log, log);
+        open_ok(x);
+        write_ok(x, im);
+        sf_session_set_log(x->s, NULL, NULL);
+        if (!strstr(log, "DBANK = 0: one bank of 4 KiB pages"))
+            fail_msg("the library did not see DBANK = 0:\n%s", log);
+        if ((strstr(log, "loading the stub") != NULL) != (rom <= 0))
+            fail_msg("%s path expected:\n%s", rom <= 0 ? "stub" : "ROM", log);
+        sf_image_free(im);
+        if (rom < 0) {
+            free(now);
+            continue;
+        }
+        uint8_t *f = board_flash(x), *at = f + (lo - 0x08000000);
+        assert_memory_equal(at, old, margin);
+        assert_memory_equal(at + margin, now, 2 * half);
+        assert_memory_equal(at + margin + 2 * half, old + margin + 2 * half, margin);
+        free(f);
+        free(now);
+    }
+    free(old);
 }
 
 struct canceller {
@@ -722,6 +784,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g0b1, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l4r5, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l552, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l552, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l552_one_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_l552_one_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g474, teardown),
+        cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_g474_one_bank, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h723, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),

@@ -106,7 +106,8 @@ static void expect_hello(sim_board *b, uint32_t image_crc)
 static uint32_t bank2_of(const char *part)
 {
     return strcmp(part, "stm32f103rg") == 0 || strcmp(part, "stm32l476rg") == 0 ? 0x08080000
-           : strcmp(part, "stm32g474re") == 0 || strcmp(part, "stm32g0b1re") == 0 ? 0x08040000
+           : strcmp(part, "stm32g474re") == 0 || strcmp(part, "stm32g0b1re") == 0 ||
+                     strcmp(part, "stm32l552ze") == 0                                 ? 0x08040000
            : strcmp(part, "stm32h743zi") == 0 || strcmp(part, "stm32f429zi") == 0 ||
                      strcmp(part, "stm32l4r5zi") == 0                                 ? 0x08100000
                                                                                 : 0;
@@ -155,7 +156,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
         [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
         [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
-        [SFI_FAMILY_WL] = 48000000, [SFI_FAMILY_L4R] = 80000000,
+        [SFI_FAMILY_WL] = 48000000, [SFI_FAMILY_L4R] = 80000000, [SFI_FAMILY_L5] = 16000000,
     };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -1105,6 +1106,20 @@ static void test_erase_write_l4r5(void **state)
     erase_write_l4("stm32l4r5zi");
 }
 
+/* The L552: the L4's way of programming through the L5's non-secure registers (NSSR 0x20,
+ * NSCR 0x28), two banks of 2 KiB pages (factory DBANK = 1), DMAMUX1 request 25, HSI16. */
+static void test_stub_l552(void **state)
+{
+    (void)state;
+    run_stub_session("stm32l552ze");
+}
+
+static void test_erase_write_l552(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32l552ze");
+}
+
 static void test_erase_write_f205(void **state)
 {
     (void)state;
@@ -1206,6 +1221,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_f429),
         cmocka_unit_test(test_stub_l4r5),
         cmocka_unit_test(test_erase_write_l4r5),
+        cmocka_unit_test(test_stub_l552),
+        cmocka_unit_test(test_erase_write_l552),
         cmocka_unit_test(test_stub_h723),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);
