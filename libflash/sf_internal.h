@@ -10,6 +10,9 @@
 /* The L0/L1 have no mass erase (AN3155: their bootloaders' Extended Erase has no global erase;
  * their controllers erase by page): the ROM path and the stub erase them page by page. */
 bool sf_device_no_mass_erase(const sf_device *d);
+/* The row of d's line for the bank mode its option bytes ob (len bytes read from option_base)
+ * set: the F76x/77x's two banks with nDBANK = 0; d itself where the line has one mode. */
+const sf_device *sfi_device_banks(const sf_device *d, const uint8_t *ob, size_t len);
 
 /* Where a specific error sentence goes (a session's buffer or a caller's err argument). */
 typedef struct sf_errbuf {

@@ -35,6 +35,7 @@ void sim_flash_init(sim_flash *f, const struct sim_part *part, sim_clock *clock,
 {
     memset(f, 0, sizeof *f);
     f->part = part;
+    f->chip = part;
     f->clock = clock;
     f->mem = mem;
     f->optbytes = optbytes;
@@ -118,8 +119,17 @@ uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
     return w;
 }
 
+/* The layout the option bytes choose as they load: the F76x/77x with nDBANK = 0 has two banks
+ * (RM0410 3.3.1: "nDBANK ... 0: dual bank mode"); the other parts have their own. */
+static const struct sim_part *layout_in_force(const sim_flash *f)
+{
+    const struct sim_part *c = f->chip;
+    return c->dual_bank_layout && !(f->optbytes[OB7_OPTCR_HI] & OB7_NDBANK) ? c->dual_bank_layout : c;
+}
+
 void sim_flash_reset(sim_flash *f)
 {
+    f->part = layout_in_force(f);
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
         f->bank[b].cr = model_of(f)->cr_reset;

@@ -35,6 +35,9 @@ enum {
 enum { OB_RDP = 0, OB_USER = 2, OB_DATA0 = 4, OB_DATA1 = 6, OB_WRP0 = 8 };
 /* F2/F4 (RM0090 3.6: the words at 0x1FFFC000 and 0x1FFFC008). */
 enum { OB4_USER = 0, OB4_RDP = 1, OB4_NWRP = 8 };
+/* F7: the byte at 0x1FFF0009 holds FLASH_OPTCR bits 31:24 (RM0385 3.4 table 6, RM0410 3.4);
+ * nDBANK is OPTCR bit 29 (stm32f767xx.h FLASH_OPTCR_nDBANK), so bit 5 of that byte. */
+enum { OB7_OPTCR_HI = 9, OB7_NDBANK = 1u << 5 };
 
 /* An option byte pair is valid when the second byte is the complement of the first. */
 static inline bool sim_option_pair_valid(uint8_t value, uint8_t complement)
@@ -69,7 +72,9 @@ struct flash_bank {
 };
 
 typedef struct sim_flash {
-    const struct sim_part *part;
+    const struct sim_part *part;  /* the layout in force: chip's, or the one its option bytes
+                                   * chose at the last reset (chip->dual_bank_layout) */
+    const struct sim_part *chip;  /* the part as listed */
     sim_clock *clock;
     uint8_t *mem;          /* flash_size bytes, mapped into the CPU as is */
     uint8_t *optbytes;     /* optbytes_size bytes, inside the system-memory page */

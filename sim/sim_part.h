@@ -73,6 +73,10 @@ struct sim_part {
     /* Bank 2's option words (L4/G4 with two banks: WRP2AR, WRP2BR at 0x1FFFF818/0x1FFFF820),
      * inside system memory; 0: none. Kept after the first area in a --flash file. */
     uint32_t optbytes2_base, optbytes2_size;
+    /* F76x/77x: the part as its option bit nDBANK = 0 makes it (two banks of 12 sectors with
+     * bank 2 at half the flash: RM0410 3.3.1, tables 4 and 5), chosen at each reset
+     * (sim_flash_reset); NULL: the layout is the part's own. */
+    const struct sim_part *dual_bank_layout;
 };
 
 static inline const sfi_family *sim_part_family(const struct sim_part *p) { return &sfi_families[p->family]; }
