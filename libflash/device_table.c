@@ -274,11 +274,11 @@ static const sf_device table[] = {
      .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U2_A2, U3_B10), .source = SRC_H7},
     /* H7A3/B3: two banks of 128 sectors of 8 KiB, 128-bit flash words (RM0455 4.3; stm32h7a3xx.h
      * FLASH_SECTOR_SIZE 0x2000, FLASH_NB_32BITWORD_IN_FLASHWORD 4). AXI SRAM left free from
-     * 0x24034000 (AN2606). */
-    {0x480, "STM32H7A3/7B3/7B0", "H7", 0x08000000, 2048 * K, RUNS({256, 8 * K}),
+     * 0x24034000 (AN2606). Its own family (H7A): the H7 stub's files built for its FLASH_CR (SSN
+     * at bit 6, START at 5, no PSIZE: RM0455 4.9.4) and loaded at 0x24034000. */
+    {0x480, "STM32H7A3/7B3/7B0", "H7A", 0x08000000, 2048 * K, RUNS({256, 8 * K}),
      0x24034000, 0x24080000, 0x1FF00000, 0x1FF14000, OB_NONE, FSIZE_H7A_H5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_H7A_H5, .program_bytes = 16, USARTS(U1, U2_A2, U3_B10),
-     .no_stub = "the H7 stub has no 8 KiB sectors or 128-bit flash words (H7A3/B3) yet", .source = SRC_H7},
+     .uid_reg = UID_H7A_H5, .program_bytes = 16, USARTS(U1, U2_A2, U3_B10), .source = SRC_H7},
     /* L0/L1: erased flash reads 0x00 */
     /* L01x/02x: 2 KiB of RAM, all of it the bootloader's (stm32flash: 0x20000800-0x20000800). */
     {0x457, "STM32L01x/02x", "L0", 0x08000000, 16 * K, RUNS({128, 128}),

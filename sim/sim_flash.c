@@ -92,7 +92,7 @@ void sim_flash_default_options(sim_flash *f)
 
 bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
-    if (p->family == SFI_FAMILY_H7) /* FLASH_OPTSR RDP, bits 15:8 */
+    if (sim_part_h7_kind(p)) /* FLASH_OPTSR RDP, bits 15:8 */
         return ob[1] != p->rdp_level0;
     if (sim_part_options(p) == SIM_OB_RDP) /* a complement that does not match: level 1 */
         return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
@@ -138,7 +138,7 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
-    f->bank_swap = f->part->family == SFI_FAMILY_H7 && !f->part->hole_size &&
+    f->bank_swap = sim_part_h7_kind(f->part) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;
 }
 

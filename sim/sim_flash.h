@@ -141,7 +141,7 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob);
 /* Where the RDP byte is in the option bytes of part p. */
 static inline uint32_t sim_options_rdp_offset(const struct sim_part *p)
 {
-    return sim_part_options(p) == SIM_OB_F4 || p->family == SFI_FAMILY_H7 ? OB4_RDP : OB_RDP;
+    return sim_part_options(p) == SIM_OB_F4 || sim_part_h7_kind(p) ? OB4_RDP : OB_RDP;
 }
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */

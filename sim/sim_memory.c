@@ -17,11 +17,11 @@ static void fill_system_memory(sim_memory *m)
     memcpy(sys, &sp, 4);
     memcpy(sys + 4, &reset, 4);
     uint16_t kib = p->fsize_coded ? p->fsize_raw : (uint16_t)((p->flash_size - p->hole_size) / 1024);
-    memcpy(m->sys + (p->flash_size_reg - m->sys_base), &kib, 2);
+    memcpy(sim_memory_ptr(m, p->flash_size_reg, 2), &kib, 2);
     /* A fixed, plausible 96-bit unique ID (lot/wafer/x-y); boards built from one part differ
      * only if the caller pokes another. */
     static const uint8_t uid[12] = {0x38, 0xFF, 0x6D, 0x06, 0x4E, 0x57, 0x30, 0x36, 0x23, 0x72, 0x12, 0x43};
-    memcpy(m->sys + (p->uid_reg - m->sys_base), uid, sizeof uid);
+    memcpy(sim_memory_ptr(m, p->uid_reg, sizeof uid), uid, sizeof uid);
 }
 
 int sim_memory_init(sim_memory *m, const struct sim_part *part)
@@ -36,11 +36,17 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
     m->sys = malloc(m->sys_len);
     bool opt_outside = part->optbytes_size && (part->optbytes_base < m->sys_base || part->optbytes_base >= SIM_SYS_END);
     m->opt = opt_outside ? malloc(part->optbytes_size) : NULL;
-    if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2) || (opt_outside && !m->opt)) {
+    bool info_outside = part->uid_reg < m->sys_base || part->uid_reg >= SIM_SYS_END;
+    m->info_base = part->uid_reg & ~0xFFFu;
+    m->info = info_outside ? malloc(0x1000) : NULL;
+    if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2) || (opt_outside && !m->opt) ||
+        (info_outside && !m->info)) {
         sim_memory_free(m);
         return -1;
     }
     memset(m->flash, sim_part_erased(part), part->flash_size);
+    if (m->info)
+        memset(m->info, 0xFF, 0x1000);
     fill_system_memory(m);
     if (m->opt)
         memset(m->opt, 0xFF, part->optbytes_size);
@@ -54,7 +60,8 @@ void sim_memory_free(sim_memory *m)
     free(m->ram2);
     free(m->sys);
     free(m->opt);
-    m->flash = m->ram = m->ram2 = m->sys = m->opt = NULL;
+    free(m->info);
+    m->flash = m->ram = m->ram2 = m->sys = m->opt = m->info = NULL;
 }
 
 static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)
@@ -124,5 +131,7 @@ uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
         return m->sys + (addr - m->sys_base);
     if (m->opt && inside(m->part->optbytes_base, m->part->optbytes_size, addr, len))
         return m->opt + (addr - m->part->optbytes_base);
+    if (m->info && inside(m->info_base, 0x1000, addr, len))
+        return m->info + (addr - m->info_base);
     return NULL;
 }

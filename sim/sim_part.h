@@ -96,6 +96,9 @@ static inline uint32_t sim_part_bank_bytes(const struct sim_part *p, int b)
         return (p->hole_size ? p->hole_base : p->bank2_base) - p->flash_base;
     return p->flash_base + p->flash_size - p->bank2_base;
 }
+/* The H7's flash controller (families.txt flash=h7: the H74x/H72x's and the H7A3/B3's), whose
+ * option bytes are registers. */
+static inline bool sim_part_h7_kind(const struct sim_part *p) { return sim_part_family(p)->flash_kind == SFI_FLASH_H7; }
 /* enum sim_options_format */
 static inline unsigned sim_part_options(const struct sim_part *p) { return sim_part_family(p)->options; }
 

@@ -496,6 +496,29 @@ static const struct sim_part more_parts[] = {
         .write_align = 8, .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
         .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,
     },
+    /* H7A3/B3 (0x480, RM0455): 2 MiB in two banks of 128 sectors of 8 KiB, bank 2 at
+     * 0x08100000, 128-bit flash words (RM0455 4.3; stm32h7a3xx.h FLASH_SECTOR_SIZE 0x2000,
+     * FLASH_BANK2_BASE); the H7's controller with SSN, FW and START moved (sim_flash_h7.c). RAM:
+     * 128 KiB DTCM and the AXI SRAM1-3, 1 MiB from 0x24000000 (RM0455 2.3.2); the ROM keeps the
+     * AXI SRAM below 0x24034000 (AN2606, as device_table.c has it) and the DTCM below 0x20004100
+     * (stm32flash's commented 0x480 row); system memory 0x1FF00000-0x1FF13FFF (the same row);
+     * UID 0x08FFF800, F_SIZE 0x08FFF80C (stm32h7a3xx.h). The option registers, RCC, DMAMUX,
+     * ROM start-up, Cortex-M7 revision and timings are the H743's (assumed; an 8 KiB sector's
+     * erase taken as the H743's 2 s per 128 KiB, scaled: 125 ms); Write Memory 16-aligned as the
+     * row's write_align. */
+    {
+        .name = "stm32h7a3zi", .description = "STM32H7A3xI (2 MiB in two banks of 128 sectors of 8 KiB, 128-bit "
+                                              "flash words, 1 MiB AXI SRAM, bootloader V3.1)",
+        .pid = 0x480, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 8192, .bank2_base = 0x08100000,
+        .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
+        .ram2_base = 0x24000000, .ram2_size = 1024 * 1024, .bl_ram2_start = 0x24034000,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x14000, .optbytes_base = 0x52002020, .optbytes_size = 40,
+        .flash_size_reg = 0x08FFF80C, .uid_reg = 0x08FFF800, .cpuid = CORTEX_M7_R1P1,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 16, .write_align = 16,
+        .family = SFI_FAMILY_H7A, .program_ns = 16000u, .page_erase_ns = 125000000u,
+        .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,
+    },
     {
         F767_BASE(f767_sectors, f767_sector_erase_ns, 12, 0, 32768),
         .description = "STM32F767xI (2 MiB in 12 sectors of 32-256 KiB, or two banks of 12 of 16-128 KiB with "

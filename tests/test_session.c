@@ -84,6 +84,8 @@ static int setup_f429(void **state) { return setup_part(state, "stm32f429zi", 20
 /* The F767 (issue 17 item 5): one bank with the factory nDBANK = 1, or two when its flash file
  * starts with nDBANK = 0 (FLASH_OPTCR bit 29, the option byte at 0x1FFF0009 bit 5: RM0410 3.4),
  * which the session reads (and the simulator's controller and ROM follow) at run time. */
+/* The H7A3 (issue 17 item 5): the H7 stub built for its controller (8 KiB sectors, 128-bit words). */
+static int setup_h7a3(void **state) { return setup_part(state, "stm32h7a3zi", 2048 * 1024, false); }
 static int setup_f767(void **state) { return setup_part(state, "stm32f767zi", 2048 * 1024, false); }
 static int setup_f767_dual(void **state)
 {
@@ -740,6 +742,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f767_dual, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f767_dual, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_f767_dual, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h7a3, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_h7a3, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h723, teardown),

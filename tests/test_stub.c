@@ -154,7 +154,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         [SFI_FAMILY_F1] = 64000000, [SFI_FAMILY_F0] = 48000000, [SFI_FAMILY_F3] = 64000000,
         [SFI_FAMILY_F4] = 84000000, [SFI_FAMILY_F7] = 84000000, [SFI_FAMILY_L4] = 80000000,
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
-        [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
+        [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000, [SFI_FAMILY_H7A] = 64000000,
         [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
         [SFI_FAMILY_WL] = 48000000, [SFI_FAMILY_L4R] = 80000000,
     };
@@ -1024,6 +1024,56 @@ static void test_erase_write_h743(void **state)
     sim_board_free(b);
 }
 
+/* The H7A3/B3 (its stub build h7a): 8 KiB sectors, 128 per bank, numbered by the 7-bit SSN at
+ * FLASH_CR bit 6, START at bit 5, 128-bit flash words (RM0455 4.9.4). Sector 1 of bank 1,
+ * sector 100 of bank 1 and the last of bank 2 (SSN 127: with the H74x's 3-bit SNB at bit 8 the
+ * simulated controller erases another sector, or none), each alone; a flash word of 16 bytes. */
+static void test_erase_write_h7a3(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h7a3zi");
+    const uint32_t sec = 0x2000, bank2 = 0x08100000;
+    const uint32_t sectors[] = {0x08000000 + sec, 0x08000000 + 100 * sec, bank2 + 127 * sec};
+    assert_int_equal(bh_sync(b), ACK);
+    uint8_t marks[64], req[9], rep[16], zend[64], d[16], back[16];
+    memset(marks, 0x5A, sizeof marks);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(bh_write(b, sectors[i] - 64, marks, 64), 0);
+        assert_int_equal(bh_write(b, sectors[i], marks, 64), 0);
+    }
+    start_stub(b);
+    for (int i = 0; i < 3; i++) {
+        erase_ok(b, (uint8_t)(1 + i), sectors[i] + 0x100, 4);
+        expect_filled(b, sectors[i], 64, 0xFF);
+        expect_filled(b, sectors[i] - 64, 64, 0x5A); /* the sector before: kept */
+    }
+    for (int i = 0; i < 16; i++)
+        d[i] = (uint8_t)(i * 9 + 2);
+    assert_int_equal(program(b, bank2 + 127 * sec + 0x40, d, 16, zend), SFS_OK);
+    sim_board_peek(b, bank2 + 127 * sec + 0x40, back, 16);
+    assert_memory_equal(back, d, 16);
+    expect_filled(b, bank2 + 127 * sec + 0x50, 16, 0xFF); /* the next flash word: untouched */
+    d[5] ^= 0x21;
+    assert_int_equal(program(b, bank2 + 127 * sec + 0x40, d, 16, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), bank2 + 127 * sec + 0x40);
+    assert_int_equal(le32_get(zend + 5), SFS_SR_MISMATCH);
+    le32_put(req, bank2 + 0x48); /* not on a flash word */
+    le32_put(req + 4, 16);
+    req[8] = 0;
+    assert_int_equal(call(b, 5, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+    erase_ok(b, 6, 0x08000000, SFS_ERASE_ALL);
+    expect_filled(b, sectors[0] - 64, 64, 0xFF);
+    expect_filled(b, bank2 + 127 * sec - 64, 64, 0xFF);
+    sim_board_free(b);
+}
+
+static void test_stub_h7a3(void **state)
+{
+    (void)state;
+    run_stub_session("stm32h7a3zi");
+}
+
 static void test_stub_h7(void **state)
 {
     (void)state;
@@ -1229,6 +1279,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_l152),
         cmocka_unit_test(test_stub_h7),
         cmocka_unit_test(test_erase_write_h743),
+        cmocka_unit_test(test_stub_h7a3),
+        cmocka_unit_test(test_erase_write_h7a3),
         cmocka_unit_test(test_h7_dma_does_not_reach_the_dtcm),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
         cmocka_unit_test(test_stub_f105),

@@ -187,6 +187,10 @@ static void delta_and_rom_readback_f4_banks(void **state, const char *part, cons
     assert_in_range(after.halfwords_programmed - before.halfwords_programmed, 1,
                     sim_part_page_size(sim_board_part(x->board)) / 4); /* words */
     expect_flash(x, img, n);
+    if (sim_part_pid(sim_board_part(x->board)) == 0x480) { /* stm32flash 0.7 has the H7A3's row commented out */
+        free(img);
+        return;
+    }
 
     const char *r[] = {"stm32flash", "-b", "115200", "-r", pb_file(x, "r.bin"), "-S", "0x08000000:32768",
                        sim_pty_path(x->pty), NULL};
@@ -223,6 +227,11 @@ static void test_delta_and_rom_readback_f767(void **state)
 static void test_delta_and_rom_readback_f767_two_banks(void **state)
 {
     delta_and_rom_readback_f4_banks(state, "stm32f767zi", "at 0x20004000", 6, true);
+}
+/* H7A3: 150 KB over 8 KiB sectors (19), the stub at 0x24034000. */
+static void test_delta_and_rom_readback_h7a3(void **state)
+{
+    delta_and_rom_readback_f4(state, "stm32h7a3zi", "at 0x24034000", 19);
 }
 
 /* The F2/F4/F7 ROM may leave the PLL it clocked itself from running (sim_options.rom_pll_on:
@@ -604,6 +613,7 @@ int main(void)
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f746, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f767, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f767_two_banks, teardown),
+        cmocka_unit_test_teardown(test_delta_and_rom_readback_h7a3, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_h743, teardown),
         cmocka_unit_test_teardown(test_rom_pll_left_on_f401, teardown),
         cmocka_unit_test_teardown(test_rom_pll_left_on_f411, teardown),
