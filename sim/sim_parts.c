@@ -288,7 +288,8 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
  * as stm32flash's dev_table.c has 0x451); system memory, option bytes, F_SIZE and UID where the
  * F74x has them (stm32f767xx.h FLASHSIZE_BASE 0x1FF0F442, UID_BASE 0x1FF0F420). Timings as the
  * F746's (the same assumption: the F4's x8 rate per KiB); the Cortex-M7 revision is taken to be
- * the F746's. */
+ * the F746's. In two banks the ROM's Extended Erase is taken to number the 24 sectors in address
+ * order, as for the F42x (AN3155 does not say; libflash's sf_device_rom_page does the same). */
 #define F767_BASE(sectors, erase_ns, n, b2, first)                                                            \
     .name = "stm32f767zi", .pid = 0x451, .bl_version = 0x31, .commands = cmds_v31,                            \
     .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = (first),  \
