@@ -51,6 +51,8 @@ sf_error sf_session_read_chip_state(sf_session *s)
     }
     if (e != SF_OK)
         return e;
+    if (d && d->option_base) /* the F76x/77x: one bank or two, as nDBANK says */
+        c->device = d = sfi_device_banks(d, ob, sizeof ob);
     const sfi_family *fam = sfi_family_named(d ? d->family : NULL);
     if (fam && fam->options == SFI_OPTIONS_F1) { /* the F1's option bytes: WRP0..3 at +8..+14 */
         c->protection.known_wrp = true;

@@ -92,6 +92,14 @@
 #define ALT(...) .alt_layout = (const sf_erase_run[]){__VA_ARGS__}, \
     .alt_layout_runs = (uint8_t)(sizeof((const sf_erase_run[]){__VA_ARGS__}) / sizeof(sf_erase_run))
 
+/* The F76x/77x's row in either bank mode: the F7 stub codes bank 2's sectors 0x10-0x1B (SNB bit
+ * 4, RM0410 3.7.5; ST's F7 HAL adds 4 to sectors 12-23) and erases bank 2 with MER2 (FLASH_CR
+ * bit 15, stm32f767xx.h FLASH_CR_MER2), as the F4 stub does the F42x's. */
+#define F76X_ROW(runs, dual, alt)                                                                          \
+    {0x451, "STM32F76x/77x", "F7", 0x08000000, 2048 * K, runs, 0x20004000, 0x20080000, 0x1FF00000,       \
+     0x1FF0EDC0, OB_F7, FSIZE_F7, 8, 0xFF, dual, 0, 0, SF_FSIZE_KIB, 0, .uid_reg = UID_F7,              \
+     .program_bytes = 4, .bank_mode = SF_BANKS_F7_NDBANK, alt, USARTS(U1, U3_B10, U3_C10), .source = SRC_F7}
+
 /* Sources, as each row cites them. "stm32flash" is stm32flash 0.7's dev_table.c, "AN2606" its
  * "Device-dependent bootloader parameters" table (Rev 69) as stm32loader's DEVICE_DETAILS
  * transcribes it per bootloader ID, "OpenOCD" src/flash/nor/stm32*.c. */
@@ -247,12 +255,10 @@ static const sf_device table[] = {
      0x20004000, 0x20040000, 0x1FF00000, 0x1FF0EDC0, OB_F7, FSIZE_F72, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_F72, .program_bytes = 4, USARTS(U1, U3_B10, U3_C10), .source = SRC_F7},
     /* F76x/77x: one bank of 4 x 32, 128, 7 x 256 KiB by default (nDBANK = 1); two of 4 x 16, 64,
-     * 7 x 128 KiB with nDBANK = 0 (RM0410 3.3.1, tables 4 and 5). */
-    {0x451, "STM32F76x/77x", "F7", 0x08000000, 2048 * K, RUNS({4, 32 * K}, {1, 128 * K}, {7, 256 * K}),
-     0x20004000, 0x20080000, 0x1FF00000, 0x1FF0EDC0, OB_F7, FSIZE_F7, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_F7, .program_bytes = 4, .bank_mode = SF_BANKS_F7_NDBANK,
-     ALT({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
-     USARTS(U1, U3_B10, U3_C10), .no_stub = "the F7 stub does not read nDBANK (one or two banks) yet", .source = SRC_F7},
+     * 7 x 128 KiB with nDBANK = 0 (RM0410 3.3.1, tables 4 and 5): the row below, which the
+     * session takes when the option bytes it reads say so (sfi_device_banks). */
+    F76X_ROW(RUNS({4, 32 * K}, {1, 128 * K}, {7, 256 * K}), false,
+             ALT({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K})),
     /* H7: two banks of 8 x 128 KiB; option bytes are registers, not memory. The RAM listed is
      * the AXI SRAM the bootloader leaves free (0x24005000-0x2407FFFF; also 0x20004100-0x2001FFFF
      * of DTCM, which the DMA cannot reach). Bank 2 is always at 0x08100000 (stm32h743xx.h
@@ -271,11 +277,11 @@ static const sf_device table[] = {
      .uid_reg = UID_H7, .program_bytes = 32, USARTS(U1, U2_A2, U3_B10), .source = SRC_H7},
     /* H7A3/B3: two banks of 128 sectors of 8 KiB, 128-bit flash words (RM0455 4.3; stm32h7a3xx.h
      * FLASH_SECTOR_SIZE 0x2000, FLASH_NB_32BITWORD_IN_FLASHWORD 4). AXI SRAM left free from
-     * 0x24034000 (AN2606). */
-    {0x480, "STM32H7A3/7B3/7B0", "H7", 0x08000000, 2048 * K, RUNS({256, 8 * K}),
+     * 0x24034000 (AN2606). Its own family (H7A): the H7 stub's files built for its FLASH_CR (SSN
+     * at bit 6, START at 5, no PSIZE: RM0455 4.9.4) and loaded at 0x24034000. */
+    {0x480, "STM32H7A3/7B3/7B0", "H7A", 0x08000000, 2048 * K, RUNS({256, 8 * K}),
      0x24034000, 0x24080000, 0x1FF00000, 0x1FF14000, OB_NONE, FSIZE_H7A_H5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
-     .uid_reg = UID_H7A_H5, .program_bytes = 16, USARTS(U1, U2_A2, U3_B10),
-     .no_stub = "the H7 stub has no 8 KiB sectors or 128-bit flash words (H7A3/B3) yet", .source = SRC_H7},
+     .uid_reg = UID_H7A_H5, .program_bytes = 16, USARTS(U1, U2_A2, U3_B10), .source = SRC_H7},
     /* L0/L1: erased flash reads 0x00 */
     /* L01x/02x: 2 KiB of RAM, all of it the bootloader's (stm32flash: 0x20000800-0x20000800). */
     {0x457, "STM32L01x/02x", "L0", 0x08000000, 16 * K, RUNS({128, 128}),
@@ -488,6 +494,26 @@ const sf_device *sf_device_one_bank(const sf_device *d)
         return NULL;
     pthread_once(&one_bank_once, make_one_bank_rows);
     return &one_bank[d - table];
+}
+
+/* Rows of a line in its other bank mode, not listed (sf_device_find gives the factory mode's):
+ * the F76x/77x with nDBANK = 0. */
+static const sf_device other_bank_mode[] = {
+    F76X_ROW(RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}), true,
+             ALT({4, 32 * K}, {1, 128 * K}, {7, 256 * K})),
+};
+
+const sf_device *sfi_device_banks(const sf_device *d, const uint8_t *ob, size_t len)
+{
+    if (!d || d->bank_mode != SF_BANKS_F7_NDBANK || len < 10)
+        return d;
+    const sf_device *listed = sf_device_find(d->pid);
+    /* nDBANK: FLASH_OPTCR bit 29, in the option byte at +9 (OPTCR bits 31:24; RM0410 3.4). */
+    bool two = !(ob[9] & 0x20);
+    for (size_t i = 0; two && i < sizeof other_bank_mode / sizeof other_bank_mode[0]; i++)
+        if (other_bank_mode[i].pid == d->pid)
+            return &other_bank_mode[i];
+    return listed;
 }
 
 const sf_device *sf_device_find(uint16_t pid)

@@ -14,6 +14,9 @@ bool sf_device_no_mass_erase(const sf_device *d);
  * cat.3, L4+, L5) as the line is with DBANK = 0: its alternative layout in one bank; NULL for
  * the other rows. */
 const sf_device *sf_device_one_bank(const sf_device *d);
+/* The row of d's line for the bank mode its option bytes ob (len bytes read from option_base)
+ * set: the F76x/77x's two banks with nDBANK = 0; d itself where the line has one mode. */
+const sf_device *sfi_device_banks(const sf_device *d, const uint8_t *ob, size_t len);
 
 /* Where a specific error sentence goes (a session's buffer or a caller's err argument). */
 typedef struct sf_errbuf {

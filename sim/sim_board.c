@@ -232,7 +232,7 @@ static sim_cpu *cpu_for(sim_board *b, bool boot0, bool swap)
  * bootloader's dual-bank boot checks of a bank before it jumps there (AN2606 "dual bank boot"). */
 static bool holds_firmware(sim_board *b, uint32_t addr)
 {
-    const sim_part *p = b->part;
+    const sim_part *p = b->flash.part;
     uint32_t sp;
     if (sim_board_peek(b, addr, &sp, 4))
         return false;
@@ -248,7 +248,7 @@ static bool holds_firmware(sim_board *b, uint32_t addr)
  * jump (ST community report) is not modelled: flash is at 0 here. */
 static bool boot_from_flash(sim_board *b, bool *swap)
 {
-    const sim_part *p = b->part;
+    const sim_part *p = b->flash.part; /* the banks the option bytes made at this reset */
     *swap = false;
     if (b->flash.bank_swap) { /* H7: a swap of the address map, whatever the banks hold */
         *swap = true;
@@ -266,7 +266,7 @@ static bool boot_from_flash(sim_board *b, bool *swap)
 
 static sim_rom_env rom_env(sim_board *b)
 {
-    return (sim_rom_env){.part = b->part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem,
+    return (sim_rom_env){.part = b->flash.part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem,
                          .damage_ram_byte = b->opt.faults.damage_ram_byte, .ram_bytes_written = &b->ram_bytes_written};
 }
 
@@ -477,6 +477,14 @@ void sim_board_free(sim_board *b)
 }
 
 const sim_part *sim_board_part(const sim_board *b) { return b->part; }
+
+const sim_part *sim_board_layout(sim_board *b)
+{
+    pthread_mutex_lock(&b->lock);
+    const sim_part *p = b->flash.part;
+    pthread_mutex_unlock(&b->lock);
+    return p;
+}
 
 void sim_board_set_boot0(sim_board *b, bool high)
 {

@@ -405,6 +405,8 @@ static uc_err map_memories(sim_cpu *c)
                            m->sys + (p->sysmem_base - m->sys_base));
     else
         e = map_flash(c, 0);
+    if (!e && m->info) /* UID and F_SIZE outside system memory (H7A3/B3) */
+        e = uc_mem_map_ptr(c->uc, m->info_base, 0x1000, UC_PROT_READ, m->info);
     if (e)
         return e;
     for (unsigned i = 0; i < c->nwin; i++)

@@ -241,6 +241,10 @@ static const sim_usart_route routes[] = {
     {"L1", 3, 0x40004800, L1D1, 2, 2, 0, 0},
     {"H7", 1, 0x40011000, D1, 0, 0, 41, 41},  {"H7", 2, 0x40004400, D1, 0, 0, 43, 43},
     {"H7", 3, 0x40004800, D1, 0, 0, 45, 45},
+    /* H7A3/B3: the request ids as the H74x's (ST's one stm32h7xx_ll_dmamux.h for every H7;
+     * assumed, RM0455's DMAMUX1 table not read). */
+    {"H7A", 1, 0x40011000, D1, 0, 0, 41, 41}, {"H7A", 2, 0x40004400, D1, 0, 0, 43, 43},
+    {"H7A", 3, 0x40004800, D1, 0, 0, 45, 45},
 };
 
 const sim_usart_route *sim_usart_route_find(const char *family, unsigned n)

@@ -97,7 +97,7 @@ void sim_flash_default_options(sim_flash *f)
 
 bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
-    if (p->family == SFI_FAMILY_H7) /* FLASH_OPTSR RDP, bits 15:8 */
+    if (sim_part_h7_kind(p)) /* FLASH_OPTSR RDP, bits 15:8 */
         return ob[1] != p->rdp_level0;
     if (sim_part_family(p)->flash_kind == SFI_FLASH_L5) /* FLASH_OPTR RDP, bits 7:0, no complement */
         return ob[0] != p->rdp_level0;
@@ -126,6 +126,14 @@ uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
     return w;
 }
 
+/* The layout the option bytes choose as they load: the F76x/77x with nDBANK = 0 has two banks
+ * (RM0410 3.3.1: "nDBANK ... 0: dual bank mode"); the other parts have their own. */
+static const struct sim_part *layout_in_force(const sim_flash *f)
+{
+    const struct sim_part *c = f->factory;
+    return c->dual_bank_layout && !(f->optbytes[OB7_OPTCR_HI] & OB7_NDBANK) ? c->dual_bank_layout : c;
+}
+
 /* DBANK, FLASH_OPTR bit 22 (the first option word), as the reset loads it: 1 two banks of the
  * part's pages (the factory setting), 0 one bank of pages twice as large, numbered from the
  * start of the flash (G4 cat.3: RM0440 3.3.1, 2 or 4 KiB; L5: RM0438 6.3.1, 2 or 4 KiB). */
@@ -143,6 +151,7 @@ static void load_bank_mode(sim_flash *f)
 
 void sim_flash_reset(sim_flash *f)
 {
+    f->now = *layout_in_force(f);
     load_bank_mode(f);
     for (int b = 0; b < 2; b++) {
         memset(&f->bank[b], 0, sizeof f->bank[b]);
@@ -156,7 +165,7 @@ void sim_flash_reset(sim_flash *f)
      * bus master (RM0433 4.3.13; RM0444 FLASH_OPTR nSWAP_BANK, bit 20 in stm32g0b1xx.h; RM0438's
      * "bank 1 and bank 2 addresses are swapped"); the L4/G4/F4's BFB2 only steers the bootloader
      * (sim_board.c). */
-    f->bank_swap = (f->part->family == SFI_FAMILY_H7 || f->part->family == SFI_FAMILY_G0 ||
+    f->bank_swap = (sim_part_h7_kind(f->part) || f->part->family == SFI_FAMILY_G0 ||
                     f->part->family == SFI_FAMILY_L5) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;
 }

@@ -35,6 +35,9 @@ enum {
 enum { OB_RDP = 0, OB_USER = 2, OB_DATA0 = 4, OB_DATA1 = 6, OB_WRP0 = 8 };
 /* F2/F4 (RM0090 3.6: the words at 0x1FFFC000 and 0x1FFFC008). */
 enum { OB4_USER = 0, OB4_RDP = 1, OB4_NWRP = 8 };
+/* F7: the byte at 0x1FFF0009 holds FLASH_OPTCR bits 31:24 (RM0385 3.4 table 6, RM0410 3.4);
+ * nDBANK is OPTCR bit 29 (stm32f767xx.h FLASH_OPTCR_nDBANK), so bit 5 of that byte. */
+enum { OB7_OPTCR_HI = 9, OB7_NDBANK = 1u << 5 };
 
 /* An option byte pair is valid when the second byte is the complement of the first. */
 static inline bool sim_option_pair_valid(uint8_t value, uint8_t complement)
@@ -71,7 +74,8 @@ struct flash_bank {
 typedef struct sim_flash {
     const struct sim_part *part; /* &now: what the board, its CPU and its ROM see */
     const struct sim_part *factory; /* the part as sim_parts.c has it */
-    struct sim_part now;   /* the part as its option bytes made it at the last reset: a part
+    struct sim_part now;   /* the part as its option bytes made it at the last reset: the F76x's
+                            * two-bank layout with nDBANK = 0 (factory->dual_bank_layout); a part
                             * with sim_part.dbank and DBANK = 0 has one bank of pages twice the
                             * size (sim_flash_reset) */
     sim_clock *clock;
@@ -140,7 +144,7 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob);
 /* Where the RDP byte is in the option bytes of part p. */
 static inline uint32_t sim_options_rdp_offset(const struct sim_part *p)
 {
-    return sim_part_options(p) == SIM_OB_F4 || p->family == SFI_FAMILY_H7 ? OB4_RDP : OB_RDP;
+    return sim_part_options(p) == SIM_OB_F4 || sim_part_h7_kind(p) ? OB4_RDP : OB_RDP;
 }
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob);
 /* Program an option byte pair: value at offset off (even), complement computed by hardware. */

@@ -28,11 +28,17 @@ uint64_t sim_flash_f4_erase_ns(const sim_flash *f, uint64_t x8_ns)
     return x8_ns * percent[f->psize & 3] / 100;
 }
 
+/* The option bits FLASH_OPTCR shows of the USER byte and of its top byte: F2/F4 BOR_LEV,
+ * WDG_SW, nRST_STOP/STDBY and nWRP[11:8] (RM0090 3.9.10); the F7 also WWDG_SW (bit 4) and bits
+ * 28-31, nDBOOT, nDBANK, IWDG_STDBY, IWDG_STOP (RM0410 3.7.7; stm32f767xx.h FLASH_OPTCR_*). */
+static uint8_t user_mask(const sim_flash *f) { return f->part->family == SFI_FAMILY_F7 ? 0xFC : 0xEC; }
+static uint8_t top_mask(const sim_flash *f) { return f->part->family == SFI_FAMILY_F7 ? 0xFF : 0x0F; }
+
 static uint32_t optcr(sim_flash *f)
 {
     const uint8_t *ob = f->optbytes;
-    uint32_t v = (uint32_t)(ob[OB4_USER] & 0xEC) | (uint32_t)ob[OB4_RDP] << 8;
-    v |= ((uint32_t)ob[OB4_NWRP] | (uint32_t)(ob[OB4_NWRP + 1] & 0x0F) << 8) << 16;
+    uint32_t v = (uint32_t)(ob[OB4_USER] & user_mask(f)) | (uint32_t)ob[OB4_RDP] << 8;
+    v |= ((uint32_t)ob[OB4_NWRP] | (uint32_t)(ob[OB4_NWRP + 1] & top_mask(f)) << 8) << 16;
     return v | (f->bank[0].opt_key_step == 2 ? 0 : OPTCR_OPTLOCK);
 }
 
@@ -56,8 +62,9 @@ static void start(sim_flash *f, struct flash_bank *b)
     if ((cr & CR4_SER) && (cr & (CR4_MER | CR4_MER1))) {
         b->sr |= SR4_PGSERR; /* two erases at once: a sequence error */
     } else if (cr & CR4_SER) {
-        /* Two banks (F42x/43x with 2 MiB): SNB 0-11 bank 1's sectors, 0x10-0x1B bank 2's,
-         * 12-15 "not allowed" (RM0090 3.9.8). */
+        /* Two banks (F42x/43x with 2 MiB; F76x/77x with nDBANK = 0): SNB 0-11 bank 1's
+         * sectors, 0x10-0x1B bank 2's, 12-15 "not allowed" (RM0090 3.9.8; RM0410 3.7.5: SNB[4]
+         * the bank, as ST's F7 HAL codes sector 12 and on "+ 4"). */
         uint32_t snb = CR4_SNB(cr), per_bank = f->part->bank2_base ? f->part->nsectors / 2u : 32u;
         uint32_t sector = (snb & 0x10u) && f->part->bank2_base ? per_bank + (snb & 0xFu) : snb;
         if ((snb & 0xFu) >= per_bank || sector >= sim_flash_page_count(f))
@@ -76,10 +83,11 @@ static void options_start(sim_flash *f, uint32_t v)
 {
     uint8_t image[16];
     memcpy(image, f->optbytes, sizeof image < f->part->optbytes_size ? sizeof image : f->part->optbytes_size);
-    image[OB4_USER] = (uint8_t)((image[OB4_USER] & ~0xECu) | (v & 0xEC));
+    uint8_t um = user_mask(f), tm = top_mask(f);
+    image[OB4_USER] = (uint8_t)((image[OB4_USER] & ~um) | (v & um));
     image[OB4_RDP] = (uint8_t)(v >> 8);
     image[OB4_NWRP] = (uint8_t)(v >> 16);
-    image[OB4_NWRP + 1] = (uint8_t)((image[OB4_NWRP + 1] & 0xF0) | ((v >> 24) & 0x0F));
+    image[OB4_NWRP + 1] = (uint8_t)((image[OB4_NWRP + 1] & ~tm) | ((v >> 24) & tm));
     f->psize = 0;
     sim_flash_rewrite_options(f, image);
 }

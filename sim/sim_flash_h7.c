@@ -9,16 +9,24 @@
  * A word store into another flash word while one is half written: INCERR; a store with PG
  * clear or the bank locked: PGSERR; a flash word that is not erased takes nothing (its ECC
  * allows one write; assumed: no flag, the driver reads back). Erase: SER with SNB (a 128 KiB
- * sector of the bank), or BER, then START. Timings: sim_parts.c.
+ * sector of the bank), or BER, then START. Timings: sim_parts.c. The H7A3/B3 (RM0455 4.9):
+ * 128-bit flash words, 8 KiB sectors by SSN, its own FW and START bits (below).
  */
 #include "sim_flash.h"
 
 #include <string.h>
 
 enum { H7_KEYR = 0x04, H7_CR = 0x0C, H7_SR = 0x10, H7_CCR = 0x14, H7_BANK2 = 0x100 };
-enum { CRH_LOCK = 1u << 0, CRH_PG = 1u << 1, CRH_SER = 1u << 2, CRH_BER = 1u << 3, CRH_FW = 1u << 6,
-       CRH_START = 1u << 7 };
-#define CRH_SNB(cr) (((cr) >> 8) & 7u)
+enum { CRH_LOCK = 1u << 0, CRH_PG = 1u << 1, CRH_SER = 1u << 2, CRH_BER = 1u << 3 };
+
+/* Where the H74x/H72x and the H7A3/B3 differ (RM0455 4.9.4; the H7B0's SVD, FLASH_CR1): a
+ * flash word of 16 bytes, not 32; FW at bit 4, START at 5 (not 6 and 7); the sector number SSN
+ * in bits 6-12 (SNB 8-10 on the H74x); no PSIZE. */
+static bool h7a(const sim_flash *f) { return f->part->family == SFI_FAMILY_H7A; }
+static unsigned word_bytes(const sim_flash *f) { return h7a(f) ? 16u : 32u; }
+static uint32_t cr_fw(const sim_flash *f) { return h7a(f) ? 1u << 4 : 1u << 6; }
+static uint32_t cr_start(const sim_flash *f) { return h7a(f) ? 1u << 5 : 1u << 7; }
+static uint32_t cr_snb(const sim_flash *f, uint32_t cr) { return h7a(f) ? (cr >> 6) & 0x7Fu : (cr >> 8) & 7u; }
 enum { SRH_BSY = 1u << 0, SRH_WBNE = 1u << 1, SRH_QW = 1u << 2, SRH_EOP = 1u << 16, SRH_WRPERR = 1u << 17,
        SRH_PGSERR = 1u << 18, SRH_INCERR = 1u << 21, SRH_OPERR = 1u << 22 };
 #define SRH_CLEARABLE 0x0FEF0000u
@@ -59,7 +67,7 @@ uint32_t sim_flash_h7_reg_read(sim_flash *f, uint32_t off)
 static void commit(sim_flash *f, struct flash_bank *b)
 {
     f->word_pending = false;
-    if (sim_flash_program_unit(f, f->pending_addr, f->half_page, 32) == SIM_PROGRAM_PROTECTED)
+    if (sim_flash_program_unit(f, f->pending_addr, f->half_page, word_bytes(f)) == SIM_PROGRAM_PROTECTED)
         b->sr |= SRH_WRPERR;
 }
 
@@ -70,10 +78,10 @@ static void start(sim_flash *f, int bi, struct flash_bank *b)
         b->sr |= SRH_PGSERR;
     else if (cr & CRH_BER)
         sim_flash_mass_erase(f, 1u << bi);
-    else if ((cr & CRH_SER) && CRH_SNB(cr) >= sim_part_bank_bytes(f->part, bi) / f->part->page_size)
+    else if ((cr & CRH_SER) && cr_snb(f, cr) >= sim_part_bank_bytes(f->part, bi) / f->part->page_size)
         b->sr |= SRH_OPERR; /* a sector this part's bank does not have (assumed: not described) */
     else if (cr & CRH_SER)
-        sim_flash_erase_page(f, first + CRH_SNB(cr));
+        sim_flash_erase_page(f, first + cr_snb(f, cr));
 }
 
 void sim_flash_h7_reg_write(sim_flash *f, uint32_t off, uint32_t v)
@@ -88,12 +96,12 @@ void sim_flash_h7_reg_write(sim_flash *f, uint32_t off, uint32_t v)
     case H7_CR:
         if (b->cr & CRH_LOCK)
             break;
-        b->cr = v & ~(CRH_START | CRH_FW);
+        b->cr = v & ~(cr_start(f) | cr_fw(f));
         if (v & CRH_LOCK)
             b->key_step = 0;
-        if ((v & CRH_FW) && f->word_pending && f->h7_bank == bi)
+        if ((v & cr_fw(f)) && f->word_pending && f->h7_bank == bi)
             commit(f, b);
-        if (v & CRH_START)
+        if (v & cr_start(f))
             start(f, bi, b);
         break;
     case H7_CCR:
@@ -114,7 +122,8 @@ bool sim_flash_h7_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t
         b->sr |= SRH_PGSERR;
         return true;
     }
-    uint32_t word = addr & ~31u;
+    const unsigned n = word_bytes(f);
+    uint32_t word = addr & ~(n - 1u);
     if (f->word_pending && (f->h7_bank != bi || f->pending_addr != word)) {
         b->sr |= SRH_INCERR; /* another flash word before this one was complete */
         f->word_pending = false;
@@ -125,13 +134,13 @@ bool sim_flash_h7_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t
         f->h7_bank = bi;
         f->pending_addr = word;
         f->h7_written = 0;
-        memset(f->half_page, sim_part_erased(f->part), 32);
+        memset(f->half_page, sim_part_erased(f->part), n);
     }
-    for (unsigned i = 0; i < size && (addr & 31u) + i < 32; i++) {
-        f->half_page[(addr & 31u) + i] = (uint8_t)(value >> (8 * i));
-        f->h7_written |= 1u << ((addr & 31u) + i);
+    for (unsigned i = 0; i < size && (addr & (n - 1u)) + i < n; i++) {
+        f->half_page[(addr & (n - 1u)) + i] = (uint8_t)(value >> (8 * i));
+        f->h7_written |= 1u << ((addr & (n - 1u)) + i);
     }
-    if (f->h7_written == 0xFFFFFFFFu)
+    if (f->h7_written == (n == 32 ? 0xFFFFFFFFu : (1u << n) - 1u))
         commit(f, b);
     return true;
 }

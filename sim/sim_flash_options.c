@@ -33,7 +33,7 @@ static bool optr_kind(const struct sim_part *p)
  * +0x08/+0x0C PRAR_CUR1/PRG1, +0x10/+0x14 SCAR_CUR1/PRG1, +0x18/+0x1C WPSN_CUR1R/PRG1R (nWRPSn:
  * bit n = 0 protects sector n of bank 1), +0x20/+0x24 BOOT_CURR/PRGR (RM0433 4.9,
  * stm32h743xx.h). Option loading copies each _PRG register into its _CUR one. */
-static bool h7_kind(const struct sim_part *p) { return p->family == SFI_FAMILY_H7; }
+static bool h7_kind(const struct sim_part *p) { return sim_part_h7_kind(p); }
 
 /* L5 (TrustZone off): the option area is the flash controller's option registers from FLASH_OPTR
  * (0x40022040): +0x00 OPTR (RDP 7:0, SWAP_BANK 20, DB256K 21, DBANK 22, TZEN 31), +0x04/+0x08

@@ -17,11 +17,11 @@ static void fill_system_memory(sim_memory *m)
     memcpy(sys, &sp, 4);
     memcpy(sys + 4, &reset, 4);
     uint16_t kib = p->fsize_coded ? p->fsize_raw : (uint16_t)((p->flash_size - p->hole_size) / 1024);
-    memcpy(m->sys + (p->flash_size_reg - m->sys_base), &kib, 2);
+    memcpy(sim_memory_ptr(m, p->flash_size_reg, 2), &kib, 2);
     /* A fixed, plausible 96-bit unique ID (lot/wafer/x-y); boards built from one part differ
      * only if the caller pokes another. */
     static const uint8_t uid[12] = {0x38, 0xFF, 0x6D, 0x06, 0x4E, 0x57, 0x30, 0x36, 0x23, 0x72, 0x12, 0x43};
-    memcpy(m->sys + (p->uid_reg - m->sys_base), uid, sizeof uid);
+    memcpy(sim_memory_ptr(m, p->uid_reg, sizeof uid), uid, sizeof uid);
 }
 
 int sim_memory_init(sim_memory *m, const struct sim_part *part)
@@ -46,12 +46,17 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
     m->opt = opt_outside ? malloc(part->optbytes_size) : NULL;
     bool opt2_outside = part->optbytes2_size && (part->optbytes2_base < m->sys_base || part->optbytes2_base >= SIM_SYS_END);
     m->opt2 = opt2_outside ? malloc(part->optbytes2_size) : NULL;
+    bool info_outside = part->uid_reg < m->sys_base || part->uid_reg >= SIM_SYS_END;
+    m->info_base = part->uid_reg & ~0xFFFu;
+    m->info = info_outside ? malloc(0x1000) : NULL;
     if (!m->flash || !m->ram || !m->sys || (part->ram2_size && !m->ram2) || (opt_outside && !m->opt) ||
-        (opt2_outside && !m->opt2)) {
+        (opt2_outside && !m->opt2) || (info_outside && !m->info)) {
         sim_memory_free(m);
         return -1;
     }
     memset(m->flash, sim_part_erased(part), part->flash_size);
+    if (m->info)
+        memset(m->info, 0xFF, 0x1000);
     fill_system_memory(m);
     if (m->opt)
         memset(m->opt, 0xFF, part->optbytes_size);
@@ -68,7 +73,8 @@ void sim_memory_free(sim_memory *m)
     free(m->sys);
     free(m->opt);
     free(m->opt2);
-    m->flash = m->ram = m->ram2 = m->sys = m->opt = m->opt2 = NULL;
+    free(m->info);
+    m->flash = m->ram = m->ram2 = m->sys = m->opt = m->opt2 = m->info = NULL;
 }
 
 static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)
@@ -142,5 +148,7 @@ uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len)
         return m->opt + (addr - m->part->optbytes_base);
     if (m->opt2 && inside(m->part->optbytes2_base, m->part->optbytes2_size, addr, len))
         return m->opt2 + (addr - m->part->optbytes2_base);
+    if (m->info && inside(m->info_base, 0x1000, addr, len))
+        return m->info + (addr - m->info_base);
     return NULL;
 }

@@ -19,6 +19,9 @@ typedef struct sim_memory {
     uint32_t sys_len;
     uint8_t *opt;           /* option bytes outside system memory (H7: flash registers), or NULL */
     uint8_t *opt2;          /* bank 2's option words outside system memory (H7 WPSN_CUR2R/PRG2R), or NULL */
+    uint8_t *info;          /* the 4 KiB page of UID and F_SIZE where they are outside [sys_base,
+                             * 0x20000000) (H7A3/B3: 0x08FFF800, RM0455), or NULL */
+    uint32_t info_base;
 } sim_memory;
 
 #define SIM_SYS_END 0x20000000u

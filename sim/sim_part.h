@@ -76,6 +76,10 @@ struct sim_part {
     /* Bank 2's option words (L4/G4 with two banks: WRP2AR, WRP2BR at 0x1FFFF818/0x1FFFF820),
      * inside system memory; 0: none. Kept after the first area in a --flash file. */
     uint32_t optbytes2_base, optbytes2_size;
+    /* F76x/77x: the part as its option bit nDBANK = 0 makes it (two banks of 12 sectors with
+     * bank 2 at half the flash: RM0410 3.3.1, tables 4 and 5), chosen at each reset
+     * (sim_flash_reset); NULL: the layout is the part's own. */
+    const struct sim_part *dual_bank_layout;
 };
 
 static inline const sfi_family *sim_part_family(const struct sim_part *p) { return &sfi_families[p->family]; }
@@ -95,6 +99,9 @@ static inline uint32_t sim_part_bank_bytes(const struct sim_part *p, int b)
         return (p->hole_size ? p->hole_base : p->bank2_base) - p->flash_base;
     return p->flash_base + p->flash_size - p->bank2_base;
 }
+/* The H7's flash controller (families.txt flash=h7: the H74x/H72x's and the H7A3/B3's), whose
+ * option bytes are registers. */
+static inline bool sim_part_h7_kind(const struct sim_part *p) { return sim_part_family(p)->flash_kind == SFI_FLASH_H7; }
 /* enum sim_options_format */
 static inline unsigned sim_part_options(const struct sim_part *p) { return sim_part_family(p)->options; }
 

@@ -285,6 +285,35 @@ static const uint32_t f7_sector_erase_ns[8] = {800000000u, 800000000u, 800000000
 #define G0_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid)                            \
     ACR_EMPTY_PART(nm, desc, id, kib, b2, ram_kib, bl_ram, sysmem_n, fam, fsize, uid, CORTEX_M0P_R0P1, 4)
 
+/* F76x/77x (0x451, RM0410): 2 MiB, one bank of 4 x 32, 128, 7 x 256 KiB sectors with nDBANK =
+ * 1 (the factory value), two banks of 4 x 16, 64, 7 x 128 KiB with nDBANK = 0, bank 2 at
+ * 0x08100000 with SNB codes 0x10-0x1B (RM0410 3.3.1 tables 4 and 5, 3.7.5). 512 KiB of RAM from
+ * 0x20000000 (DTCM 128, SRAM1 368, SRAM2 16 KiB: RM0410 2.2), the ROM's up to 0x20004000 (AN2606
+ * as stm32flash's dev_table.c has 0x451); system memory, option bytes, F_SIZE and UID where the
+ * F74x has them (stm32f767xx.h FLASHSIZE_BASE 0x1FF0F442, UID_BASE 0x1FF0F420). Timings as the
+ * F746's (the same assumption: the F4's x8 rate per KiB); the Cortex-M7 revision is taken to be
+ * the F746's. In two banks the ROM's Extended Erase is taken to number the 24 sectors in address
+ * order, as for the F42x (AN3155 does not say; libflash's sf_device_rom_page does the same). */
+#define F767_BASE(sectors, erase_ns, n, b2, first)                                                            \
+    .name = "stm32f767zi", .pid = 0x451, .bl_version = 0x31, .commands = cmds_v31,                            \
+    .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = (first),  \
+    .bank2_base = (b2), .ram_base = 0x20000000, .ram_size = 512 * 1024, .bl_ram_start = 0x20004000,           \
+    .sysmem_base = 0x1FF00000, .sysmem_size = 0xEDC0, .optbytes_base = 0x1FFF0000, .optbytes_size = 32,       \
+    .flash_size_reg = 0x1FF0F442, .uid_reg = 0x1FF0F420, .cpuid = CORTEX_M7_R0P1, .wrp_pages_per_bit = 1,     \
+    .rdp_level0 = RDP_LEVEL0, .program_bytes = 1, .write_align = 8, .family = SFI_FAMILY_F7,                  \
+    .sector_sizes = (sectors), .sector_erase_ns = (erase_ns), .nsectors = (n), .program_ns = 16000u,          \
+    .page_erase_ns = 800000000u, .mass_erase_ns = 16000000000ull, .rom_startup_ns = 16600000u
+static const uint32_t f767_sectors[12] = {32768, 32768, 32768, 32768, 131072, 262144,
+                                          262144, 262144, 262144, 262144, 262144, 262144};
+static const uint32_t f767_sector_erase_ns[12] = {800000000u, 800000000u, 800000000u, 800000000u,
+                                                  2000000000u, 4000000000u, 4000000000u, 4000000000u,
+                                                  4000000000u, 4000000000u, 4000000000u, 4000000000u};
+/* nDBANK = 0: each bank the F4's 1 MiB of sectors, at the F4's erase times (assumed). */
+static const struct sim_part f767_dual_bank = {
+    F767_BASE(f4_sectors, f4_sector_erase_ns, 24, 0x08100000, 16384),
+    .description = "STM32F767xI with nDBANK = 0 (two banks of 12 sectors of 16-128 KiB)",
+};
+
 static const struct sim_part more_parts[] = {
     {
         .name = "stm32f746ng", .description = "STM32F746xG (1 MiB in 8 sectors of 32-256 KiB, 320 KiB RAM, bootloader V3.1)",
@@ -497,6 +526,35 @@ static const struct sim_part more_parts[] = {
         .write_align = 8, .family = SFI_FAMILY_H7, .program_ns = 16000u, .page_erase_ns = 2000000000u,
         .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,
     },
+    /* H7A3/B3 (0x480, RM0455): 2 MiB in two banks of 128 sectors of 8 KiB, bank 2 at
+     * 0x08100000, 128-bit flash words (RM0455 4.3; stm32h7a3xx.h FLASH_SECTOR_SIZE 0x2000,
+     * FLASH_BANK2_BASE); the H7's controller with SSN, FW and START moved (sim_flash_h7.c). RAM:
+     * 128 KiB DTCM and the AXI SRAM1-3, 1 MiB from 0x24000000 (RM0455 2.3.2); the ROM keeps the
+     * AXI SRAM below 0x24034000 (AN2606, as device_table.c has it) and the DTCM below 0x20004100
+     * (stm32flash's commented 0x480 row); system memory 0x1FF00000-0x1FF13FFF (the same row);
+     * UID 0x08FFF800, F_SIZE 0x08FFF80C (stm32h7a3xx.h). The option registers, RCC, DMAMUX,
+     * ROM start-up, Cortex-M7 revision and timings are the H743's (assumed; an 8 KiB sector's
+     * erase taken as the H743's 2 s per 128 KiB, scaled: 125 ms); Write Memory 16-aligned as the
+     * row's write_align. */
+    {
+        .name = "stm32h7a3zi", .description = "STM32H7A3xI (2 MiB in two banks of 128 sectors of 8 KiB, 128-bit "
+                                              "flash words, 1 MiB AXI SRAM, bootloader V3.1)",
+        .pid = 0x480, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 8192, .bank2_base = 0x08100000,
+        .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
+        .ram2_base = 0x24000000, .ram2_size = 1024 * 1024, .bl_ram2_start = 0x24034000,
+        .sysmem_base = 0x1FF00000, .sysmem_size = 0x14000, .optbytes_base = 0x52002020, .optbytes_size = 40,
+        .flash_size_reg = 0x08FFF80C, .uid_reg = 0x08FFF800, .cpuid = CORTEX_M7_R1P1,
+        .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 16, .write_align = 16,
+        .family = SFI_FAMILY_H7A, .program_ns = 16000u, .page_erase_ns = 125000000u,
+        .mass_erase_ns = 16000000000ull, .rom_startup_ns = 54000000u,
+    },
+    {
+        F767_BASE(f767_sectors, f767_sector_erase_ns, 12, 0, 32768),
+        .description = "STM32F767xI (2 MiB in 12 sectors of 32-256 KiB, or two banks of 12 of 16-128 KiB with "
+                       "nDBANK = 0; 512 KiB RAM, bootloader V3.1)",
+        .dual_bank_layout = &f767_dual_bank,
+    },
 };
 
 /* Smaller variants of the lines above, with their own layouts (docs/silicon.md): where bank 2
@@ -609,6 +667,7 @@ uint16_t sim_part_pid(const sim_part *p) { return p->pid; }
 uint32_t sim_part_flash_size(const sim_part *p) { return p->flash_size - p->hole_size; }
 uint32_t sim_part_flash_end(const sim_part *p) { return p->flash_base + p->flash_size; }
 uint32_t sim_part_page_size(const sim_part *p) { return p->page_size; }
+uint32_t sim_part_bank2_base(const sim_part *p) { return p->bank2_base; }
 uint8_t sim_part_erased_value(const sim_part *p) { return sim_part_erased(p); }
 uint32_t sim_part_ram_size(const sim_part *p) { return p->ram_size; }
 uint32_t sim_part_bootloader_ram_start(const sim_part *p) { return p->bl_ram_start; }

@@ -6,7 +6,9 @@
  * baud is 0.6% fast (BRR 69). USART1 (0x40011000) has the newer registers. USART1_RX: DMAMUX1
  * channel 0 with request 41 (ST's stm32h7xx_ll_dmamux.h) feeds DMA1 stream 0 (the F4's stream
  * registers, without channel selection). DMA1 cannot reach the DTCM, so the host puts the stub
- * and its buffers in the AXI SRAM (0x24005000 on: AN2606). */
+ * and its buffers in the AXI SRAM (0x24005000 on: AN2606). The H7A3/B3 (STUB_H7A) has these
+ * registers at the same offsets, D1CFGR and D2CFGR named CDCFGR1 and CDCFGR2 (RM0455 8.7;
+ * stm32h7a3xx.h RCC_TypeDef), and its stub goes to 0x24034000. */
 #include "chip.h"
 
 #define REG(a) (*(volatile unsigned int *)(a))

@@ -27,7 +27,9 @@
 
 /* The sector holding addr: its SNB code; its start and size through the pointers. Bank 2 of a
  * 2 MiB F42x/43x repeats bank 1's sectors from params.bank2_base, coded with SNB bit 4 (sector
- * 12 is 0x10: RM0090 3.9.8). */
+ * 12 is 0x10: RM0090 3.9.8); so does an F76x/77x's with nDBANK = 0 (RM0410 3.7.5; its MER2 is
+ * the F42x's MER1, bit 15: stm32f767xx.h), whose option the host reads and passes on as
+ * params.bank2_base and the first sector's size. */
 static unsigned int sector_of(unsigned int addr, unsigned int *start, unsigned int *size)
 {
     unsigned int base = FLASH_MEM, n = 0;

@@ -18,8 +18,17 @@
 #define CR_PG (1u << 1)
 #define CR_SER (1u << 2)
 #define CR_BER (1u << 3)
+#ifdef STUB_H7A
+/* H7A3/B3 (RM0455 4.9.4): 128-bit flash words (FLASH_UNIT 16), 8 KiB sectors numbered by SSN
+ * in bits 6-12, FW at bit 4, START at 5, no PSIZE (the H7B0's SVD: FLASH_CR1 SSN1 0x1FC0). */
+#define CR_PSIZE_X64 0u
+#define CR_START (1u << 5)
+#define CR_SNB_SHIFT 6
+#else
 #define CR_PSIZE_X64 (3u << 4)
 #define CR_START (1u << 7)
+#define CR_SNB_SHIFT 8
+#endif
 #define SR_BUSY ((1u << 0) | (1u << 2)) /* BSY, QW */
 #define SR_ERRORS 0x07EE0000u
 #define SR_EOP (1u << 16)
@@ -68,7 +77,7 @@ static unsigned int run(unsigned int c, unsigned int cr)
 unsigned int flash_erase_page(unsigned int addr, unsigned int bank2_base)
 {
     unsigned int c = controller(addr, bank2_base), bank = c != FLASH_REGS ? bank2_base : FLASH_MEM;
-    return run(c, CR_SER | CR_PSIZE_X64 | ((addr - bank) / params.page_size) << 8);
+    return run(c, CR_SER | CR_PSIZE_X64 | ((addr - bank) / params.page_size) << CR_SNB_SHIFT);
 }
 
 unsigned int flash_mass_erase(unsigned int bank2_base)

@@ -57,6 +57,8 @@ def main():
     check(by_pid["0x413"]["stub"] == "f4" and by_pid["0x413"]["flash_bytes"] == 1024 * 1024, "0x413: f4, 1 MiB")
     check(by_pid["0x419"]["stub"] == "f4" and by_pid["0x419"]["bootloader_ram_start"] == "0x20003000", "0x419")
     check(by_pid["0x434"]["stub"] is None, "0x434: the F469's bank 2 is not checked yet")
+    check(by_pid["0x451"]["stub"] == "f7", "0x451: the F7 stub, nDBANK read by the session")
+    check(by_pid["0x480"]["stub"] == "h7a", "0x480: the H7A3's build of the H7 stub")
     check(by_pid["0x453"]["stub"] is None, "0x453 has no stub")
 
     r = run(cli, "chips")

@@ -18,7 +18,7 @@
 
 static bool entry_reads_idcode(const sf_device *d)
 {
-    static const char *const elsewhere[] = {"H7", "L5", "U5", "H5"};
+    static const char *const elsewhere[] = {"H7", "H7A", "L5", "U5", "H5"}; /* H7A: the H7A3/B3 */
     for (size_t i = 0; i < sizeof elsewhere / sizeof elsewhere[0]; i++)
         if (strcmp(d->family, elsewhere[i]) == 0)
             return false;

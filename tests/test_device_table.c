@@ -320,6 +320,12 @@ static void test_stub_or_reason(void **state)
     assert_string_equal(name, "l5");
     assert_int_equal(sf_device_stub(sf_device_find(0x483), &name, why, sizeof why), SF_OK);
     assert_string_equal(name, "h7");
+    /* The F76x/77x: the F7 stub, in either nDBANK mode (the session reads it: test_session). */
+    assert_int_equal(sf_device_stub(sf_device_find(0x451), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "f7");
+    /* The H7A3/B3: the H7 stub's files built for its controller (h7a), at 0x24034000. */
+    assert_int_equal(sf_device_stub(sf_device_find(0x480), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "h7a");
     assert_int_equal(sf_device_stub(NULL, &name, why, sizeof why), SF_ERR_ARG);
 }
 

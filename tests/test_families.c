@@ -112,6 +112,41 @@ static void test_one_bank_rows(void **state)
     assert_null(sf_device_one_bank(NULL));
 }
 
+/* A part whose option bytes choose its banks (the F767's nDBANK): in either mode the session's
+ * row (sfi_device_banks, from the option bytes it reads) and the simulator's layout (the one
+ * sim_flash_reset takes) have the same erase units and bank 2. */
+static void test_bank_modes_match(void **state)
+{
+    (void)state;
+    size_t checked = 0;
+    for (size_t i = 0; sim_part_at(i); i++) {
+        const struct sim_part *p = sim_part_at(i);
+        if (!p->dual_bank_layout)
+            continue;
+        for (int two = 0; two < 2; two++) {
+            uint8_t ob[16];
+            memset(ob, 0xFF, sizeof ob);
+            if (two)
+                ob[9] &= (uint8_t)~0x20u; /* nDBANK = 0 */
+            const struct sim_part *l = two ? p->dual_bank_layout : p;
+            const sf_device *d = sfi_device_banks(sf_device_find(p->pid), ob, sizeof ob);
+            assert_non_null(d);
+            assert_int_equal(sf_device_bank2_base(d, p->flash_size), l->bank2_base);
+            assert_int_equal(sf_device_unit_count(d, p->flash_size), l->nsectors);
+            uint32_t at = p->flash_base;
+            for (size_t u = 0; u < l->nsectors; u++) {
+                uint32_t start, size;
+                assert_int_equal(sf_device_unit_at(d, p->flash_size, u, &start, &size), SF_OK);
+                assert_int_equal(start, at);
+                assert_int_equal(size, l->sector_sizes[u]);
+                at += size;
+            }
+            checked++;
+        }
+    }
+    assert_int_equal(checked, 2); /* the F767 in its two modes */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -119,6 +154,7 @@ int main(void)
         cmocka_unit_test(test_families_have_devices),
         cmocka_unit_test(test_sim_parts_match),
         cmocka_unit_test(test_one_bank_rows),
+        cmocka_unit_test(test_bank_modes_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

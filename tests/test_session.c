@@ -81,6 +81,24 @@ static int setup_l053(void **state) { return setup_part(state, "stm32l053r8", 64
 static int setup_g0b1(void **state) { return setup_part(state, "stm32g0b1re", 512 * 1024, false); }
 /* The C031: the ROM keeps 8 of its 12 KiB, the C0 stub does not fit the rest: ROM only. */
 static int setup_f429(void **state) { return setup_part(state, "stm32f429zi", 2048 * 1024, false); }
+/* The F767 (issue 17 item 5): one bank with the factory nDBANK = 1, or two when its flash file
+ * starts with nDBANK = 0 (FLASH_OPTCR bit 29, the option byte at 0x1FFF0009 bit 5: RM0410 3.4),
+ * which the session reads (and the simulator's controller and ROM follow) at run time. */
+/* The H7A3 (issue 17 item 5): the H7 stub built for its controller (8 KiB sectors, 128-bit words). */
+static int setup_h7a3(void **state) { return setup_part(state, "stm32h7a3zi", 2048 * 1024, false); }
+static int setup_f767(void **state) { return setup_part(state, "stm32f767zi", 2048 * 1024, false); }
+static int setup_f767_dual(void **state)
+{
+    setup_part(state, "stm32f767zi", 2048 * 1024, false);
+    struct fx *x = *state;
+    sim_options opt = {.boot0 = true, .flash_file = x->file};
+    sim_board *b = sim_board_new(sim_part_find(x->part), &opt, NULL);
+    assert_non_null(b);
+    bh_f7_two_banks(b);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    sim_board_free(b);
+    return 0;
+}
 static int setup_l4r5(void **state) { return setup_part(state, "stm32l4r5zi", 2048 * 1024, false); }
 static int setup_h723(void **state) { return setup_part(state, "stm32h723zg", 1024 * 1024, false); }
 static int setup_wle5(void **state) { return setup_part(state, "stm32wle5jc", 256 * 1024, false); }
@@ -782,6 +800,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f429, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_f429, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g0b1, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f767, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_f767_dual, teardown),
+        cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f767_dual, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_f767_dual, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h7a3, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_h7a3, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l552, teardown),

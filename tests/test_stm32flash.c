@@ -260,6 +260,8 @@ static void test_rom_l053_read_back(void **state) { stub_writes_stm32flash_reads
 static void test_stub_g0b1_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32g0b1re", true); }
 /* ... and the F42x/43x (0x419, "STM32F42xxx/43xxx", its two banks as f4db). */
 static void test_stub_f429_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32f429zi", true); }
+/* ... and the F76x/77x (0x451, "STM32F76xxx/77xxx", one range of f7 sectors). */
+static void test_stub_f767_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32f767zi", true); }
 /* stm32flash 0.7's 0x470 row ("STM32L4Rxx/4Sxx": 1 MiB of 2 KiB pages) reads the first 48 KiB as
  * any size would. */
 static void test_stub_l4r5_read_back(void **state) { stub_writes_stm32flash_reads(*state, "stm32l4r5zi", true); }
@@ -460,6 +462,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rom_l053_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_stub_g0b1_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_stub_f429_read_back, setup_dir, teardown),
+        cmocka_unit_test_setup_teardown(test_stub_f767_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_stub_l4r5_read_back, setup_dir, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_xl, teardown),
         cmocka_unit_test_setup_teardown(test_write_verify_read, setup_hd_realtime, teardown),

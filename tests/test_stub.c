@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <zlib.h>
 
 #include "board_host.h"
@@ -154,7 +155,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         [SFI_FAMILY_F1] = 64000000, [SFI_FAMILY_F0] = 48000000, [SFI_FAMILY_F3] = 64000000,
         [SFI_FAMILY_F4] = 84000000, [SFI_FAMILY_F7] = 84000000, [SFI_FAMILY_L4] = 80000000,
         [SFI_FAMILY_G4] = 80000000, [SFI_FAMILY_WB] = 64000000, [SFI_FAMILY_G0] = 16000000,
-        [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000,
+        [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000, [SFI_FAMILY_H7A] = 64000000,
         [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
         [SFI_FAMILY_WL] = 48000000, [SFI_FAMILY_L4R] = 80000000, [SFI_FAMILY_L5] = 16000000,
     };
@@ -175,8 +176,10 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         p.ring_size = 1024;
         p.window_bits = 0;
     }
-    p.page_size = sim_part_page_size(part);
-    p.bank2_base = bank2_of(sim_part_name(part));
+    /* The layout the board's option bytes chose (the F767's nDBANK), as the host reads it. */
+    const sim_part *layout = sim_board_layout(b);
+    p.page_size = sim_part_page_size(layout);
+    p.bank2_base = bank2_of(sim_part_name(part)) ? bank2_of(sim_part_name(part)) : sim_part_bank2_base(layout);
     memcpy(img + SFS_PARAMS_OFFSET, &p, sizeof p);
     uint32_t ram_top = load >= 0x24000000u ? 0x24080000u : 0x20000000u + sim_part_ram_size(part); /* H7: AXI */
     le32_put(img, load + 0x7800 < ram_top ? load + 0x7800 : ram_top); /* stack above the buffers */
@@ -631,11 +634,13 @@ static void test_unprogrammable_cell_stops_the_stream(void **state)
 /* F2/F4 driver (stub/flash_f4.c): sectors of mixed sizes, 32-bit words, and the errors a real
  * F4 gives: a word that needs a 0 to become 1 (no flag: the stub reads it back), a protected
  * sector (WRPERR); misaligned requests are refused before flash is touched. */
-static void erase_write_f4(const char *part, uint32_t far_sector)
+static void erase_write_f4_on(sim_board *b, uint32_t far_sector);
+static void erase_write_f4(const char *part, uint32_t far_sector) { erase_write_f4_on(bh_board(part), far_sector); }
+
+static void erase_write_f4_on(sim_board *b, uint32_t far_sector)
 {
-    sim_board *b = bh_board(part);
     /* Sectors: four of s (16 KiB on F4, 32 KiB on F7), one of 4s, then 8s. */
-    const uint32_t s = sim_part_page_size(sim_board_part(b)), s1 = 0x08000000 + s, s4 = 0x08000000 + 4 * s,
+    const uint32_t s = sim_part_page_size(sim_board_layout(b)), s1 = 0x08000000 + s, s4 = 0x08000000 + 4 * s,
                    s5 = 0x08000000 + 8 * s, last = far_sector + 8 * s;
     assert_int_equal(bh_sync(b), ACK);
     /* Through the ROM: sector 1's start, sector 3's end, the starts of sectors 4 and 5 and the
@@ -752,6 +757,38 @@ static void test_erase_write_f746(void **state)
 {
     (void)state;
     erase_write_f4("stm32f746ng", 0x080C0000);
+}
+
+/* The F767 (0x451) in one bank (nDBANK = 1, the factory value): sectors 4 x 32, 128, 7 x 256
+ * KiB, the last (11) at 0x081C0000. */
+static void test_erase_write_f767(void **state)
+{
+    (void)state;
+    erase_write_f4("stm32f767zi", 0x081C0000);
+}
+
+/* The F767 started with nDBANK = 0 (FLASH_OPTCR bit 29, the option byte at 0x1FFF0009 bit 5:
+ * RM0410 3.4): two banks of 4 x 16, 64, 7 x 128 KiB; bank 2's last sector (23) at 0x081E0000
+ * is SNB 0x1B, and the mass erase takes MER2 (bit 15) for bank 2. Coded as one bank (23), the
+ * simulated controller refuses the sector (OPERR); read as one bank, the sectors are wrong. */
+static void test_erase_write_f767_two_banks(void **state)
+{
+    (void)state;
+    sim_options opt = {.realtime = false, .boot0 = true};
+    sim_board *b = sim_board_new(sim_part_find("stm32f767zi"), &opt, NULL);
+    assert_non_null(b);
+    bh_f7_two_banks(b);
+    assert_int_equal(sim_board_start(b), 0);
+    for (int i = 0; i < 200 && !sim_part_bank2_base(sim_board_layout(b)); i++) /* its first reset */
+        nanosleep(&(struct timespec){0, 10000000}, NULL);
+    assert_int_equal(sim_part_bank2_base(sim_board_layout(b)), 0x08100000);
+    erase_write_f4_on(b, 0x081E0000);
+}
+
+static void test_stub_f767(void **state)
+{
+    (void)state;
+    run_stub_session("stm32f767zi");
 }
 
 /* L4/G4/WB/G0 driver (stub/flash_l4.c): pages in two banks (PNB within the bank, BKER), double
@@ -988,6 +1025,56 @@ static void test_erase_write_h743(void **state)
     sim_board_free(b);
 }
 
+/* The H7A3/B3 (its stub build h7a): 8 KiB sectors, 128 per bank, numbered by the 7-bit SSN at
+ * FLASH_CR bit 6, START at bit 5, 128-bit flash words (RM0455 4.9.4). Sector 1 of bank 1,
+ * sector 100 of bank 1 and the last of bank 2 (SSN 127: with the H74x's 3-bit SNB at bit 8 the
+ * simulated controller erases another sector, or none), each alone; a flash word of 16 bytes. */
+static void test_erase_write_h7a3(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h7a3zi");
+    const uint32_t sec = 0x2000, bank2 = 0x08100000;
+    const uint32_t sectors[] = {0x08000000 + sec, 0x08000000 + 100 * sec, bank2 + 127 * sec};
+    assert_int_equal(bh_sync(b), ACK);
+    uint8_t marks[64], req[9], rep[16], zend[64], d[16], back[16];
+    memset(marks, 0x5A, sizeof marks);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(bh_write(b, sectors[i] - 64, marks, 64), 0);
+        assert_int_equal(bh_write(b, sectors[i], marks, 64), 0);
+    }
+    start_stub(b);
+    for (int i = 0; i < 3; i++) {
+        erase_ok(b, (uint8_t)(1 + i), sectors[i] + 0x100, 4);
+        expect_filled(b, sectors[i], 64, 0xFF);
+        expect_filled(b, sectors[i] - 64, 64, 0x5A); /* the sector before: kept */
+    }
+    for (int i = 0; i < 16; i++)
+        d[i] = (uint8_t)(i * 9 + 2);
+    assert_int_equal(program(b, bank2 + 127 * sec + 0x40, d, 16, zend), SFS_OK);
+    sim_board_peek(b, bank2 + 127 * sec + 0x40, back, 16);
+    assert_memory_equal(back, d, 16);
+    expect_filled(b, bank2 + 127 * sec + 0x50, 16, 0xFF); /* the next flash word: untouched */
+    d[5] ^= 0x21;
+    assert_int_equal(program(b, bank2 + 127 * sec + 0x40, d, 16, zend), SFS_EFLASH);
+    assert_int_equal(le32_get(zend + 1), bank2 + 127 * sec + 0x40);
+    assert_int_equal(le32_get(zend + 5), SFS_SR_MISMATCH);
+    le32_put(req, bank2 + 0x48); /* not on a flash word */
+    le32_put(req + 4, 16);
+    req[8] = 0;
+    assert_int_equal(call(b, 5, SFS_ZBEGIN, req, 9, rep, sizeof rep), 1);
+    assert_int_equal(rep[0], SFS_EARG);
+    erase_ok(b, 6, 0x08000000, SFS_ERASE_ALL);
+    expect_filled(b, sectors[0] - 64, 64, 0xFF);
+    expect_filled(b, bank2 + 127 * sec - 64, 64, 0xFF);
+    sim_board_free(b);
+}
+
+static void test_stub_h7a3(void **state)
+{
+    (void)state;
+    run_stub_session("stm32h7a3zi");
+}
+
 static void test_stub_h7(void **state)
 {
     (void)state;
@@ -1207,6 +1294,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_l152),
         cmocka_unit_test(test_stub_h7),
         cmocka_unit_test(test_erase_write_h743),
+        cmocka_unit_test(test_stub_h7a3),
+        cmocka_unit_test(test_erase_write_h7a3),
         cmocka_unit_test(test_h7_dma_does_not_reach_the_dtcm),
         cmocka_unit_test(test_write_protected_sector_reported_f4),
         cmocka_unit_test(test_stub_f105),
@@ -1219,6 +1308,9 @@ int main(void)
         cmocka_unit_test(test_erase_write_wle5),
         cmocka_unit_test(test_stub_f429),
         cmocka_unit_test(test_erase_write_f429),
+        cmocka_unit_test(test_stub_f767),
+        cmocka_unit_test(test_erase_write_f767),
+        cmocka_unit_test(test_erase_write_f767_two_banks),
         cmocka_unit_test(test_stub_l4r5),
         cmocka_unit_test(test_erase_write_l4r5),
         cmocka_unit_test(test_stub_l552),

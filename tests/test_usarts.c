@@ -119,6 +119,8 @@ static void test_stub_on_the_other_families_usarts(void **state)
     write_through("stm32g0b1re", 3); /* G0B1: USART3 on PC10/PC11, DMAMUX request 54 */
     write_through("stm32wle5jc", 2); /* WL: DMAMUX request 19, APB1 at 48 MHz */
     write_through("stm32f429zi", 3); /* F42x: DMA1 stream 1 channel 4, as the F407 */
+    write_through("stm32f767zi", 3); /* F76x: DMA1 stream 1 channel 4, as the F746 */
+    write_through("stm32h7a3zi", 2); /* H7A3: DMAMUX1 request 43, the stub at 0x24034000 */
     write_through("stm32l4r5zi", 2); /* L4R: DMAMUX request 26 (not the L47x's CSELR) */
     write_through("stm32l552ze", 3); /* L5: DMAMUX request 29, APB1 at 16 MHz (HSI16) */
     write_through("stm32h723zg", 2); /* H723: DMAMUX request 43, as the H743 */

@@ -90,6 +90,8 @@ uint32_t sim_part_flash_size(const sim_part *part);
 /* One past the last flash address (bank 2's end on parts with a hole between the banks). */
 uint32_t sim_part_flash_end(const sim_part *part);
 uint32_t sim_part_page_size(const sim_part *part);
+/* Where flash bank 2 starts, 0 on a part of one bank. */
+uint32_t sim_part_bank2_base(const sim_part *part);
 /* What an erased flash byte reads: 0xFF, or 0x00 on L0/L1. */
 uint8_t sim_part_erased_value(const sim_part *part);
 uint32_t sim_part_ram_size(const sim_part *part);
@@ -112,6 +114,9 @@ void sim_board_free(sim_board *b);
 int sim_board_save(sim_board *b, char **err);
 
 const sim_part *sim_board_part(const sim_board *b);
+/* The part's flash layout in force: what its option bytes chose at the last reset (the
+ * F76x/77x with nDBANK = 0: two banks of 12 sectors), else the part itself. */
+const sim_part *sim_board_layout(sim_board *b);
 
 /* Control lines. */
 void sim_board_set_boot0(sim_board *b, bool high);

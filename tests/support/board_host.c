@@ -24,6 +24,14 @@ sim_board *bh_board_opts(const char *part, const sim_options *opt)
     return b;
 }
 
+void bh_f7_two_banks(sim_board *b)
+{
+    uint8_t top;
+    assert_int_equal(sim_board_peek(b, 0x1FFF0009, &top, 1), 0);
+    top &= (uint8_t)~0x20u;
+    assert_int_equal(sim_board_poke(b, 0x1FFF0009, &top, 1), 0);
+}
+
 sim_board *bh_board(const char *part)
 {
     sim_options opt = {.realtime = false, .boot0 = true};

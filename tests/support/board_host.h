@@ -15,6 +15,9 @@
 /* A started board in fast mode with BOOT0 high (NULL part name = stm32f103re). */
 sim_board *bh_board(const char *part);
 sim_board *bh_board_opts(const char *part, const sim_options *opt);
+/* Clear an F76x/77x's option bit nDBANK (FLASH_OPTCR bit 29, the option byte at 0x1FFF0009 bit
+ * 5: RM0410 3.4): two banks from the board's next reset. */
+void bh_f7_two_banks(sim_board *b);
 
 /* Next byte from the device, or -1 after timeout_ms. */
 int bh_byte(sim_board *b, int timeout_ms);
