@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const guint32 sfg_stub_rates[5] = {0, 115200, 230400, 460800, 921600};
+const guint32 sfg_stub_rates[9] = {0, 115200, 230400, 460800, 921600, 1000000, 1500000, 2000000, 3000000};
 
 static gboolean ends_with_ci(const char *s, const char *suffix)
 {

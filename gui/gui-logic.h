@@ -70,7 +70,7 @@ char *sfg_map_summary(const sfg_map *m);
 const char *sfg_cell_name(guint state);
 
 /* Stub rates offered: 0 = automatic. */
-extern const guint32 sfg_stub_rates[5];
+extern const guint32 sfg_stub_rates[9];
 
 /* What versions before libadwaita kept in a key file ($XDG_CONFIG_HOME/stubflash/gtk.ini); the
  * application now keeps its settings in GSettings and reads this once (sfg-settings.c). */

@@ -88,6 +88,37 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     return SF_OK;
 }
 
+/* G0B/C and L5 with their banks swapped (bank 2 boots, at the flash base): addresses follow the
+ * swap, but an erase names a physical bank (FLASH_CR BKER; RM0444 as NuttX's and Zephyr's G0
+ * drivers read it, NuttX's tested on a G0B1; ST's X-CUBE-EEPROM L5 port inverts BKER when
+ * SWAP_BANK is set), while the stub takes the bank from the address, the simulator trades
+ * both, and neither AN3155 nor AN2606 says what the ROM's Extended Erase numbers then. An erase
+ * could take the firmware that boots, so none is tried until bank 1 boots again. (The H7's
+ * register sets follow the addresses, RM0399 4.3.13; the L4/G4/F4's BFB2 remaps only once the
+ * bootloader has jumped, so the ROM and the stub see the banks where they are.) */
+sf_error sf_session_refuse_if_banks_swapped(sf_session *s)
+{
+    const sf_device *d = s->chip.device;
+    bool g0 = d && !strcmp(d->family, "G0");
+    if (!d || (!g0 && strcmp(d->family, "L5")) || !sf_device_bank2_base(d, s->chip.flash_size))
+        return SF_OK;
+    sf_options *o;
+    sf_error e = sf_session_options_read_in_op(s, &o);
+    if (e)
+        return e;
+    size_t i, banks;
+    const char *name = g0 ? "nSWAP_BANK" : "SWAP_BANK";
+    bool two = sf_options_find(o, g0 ? "DUAL_BANK" : "DBANK", &banks) != SF_OK || sf_options_value(o, banks);
+    if (two && sf_options_find(o, name, &i) == SF_OK && bank_of(sf_options_value(o, i), g0) == 2)
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the banks of this %s are swapped (%s = %u: bank 2 boots, at 0x%08X): "
+                    "its flash controller erases by physical bank, and which bank an erase reaches then is not "
+                    "documented for the bootloader, so it could be the one that boots; nothing was erased. "
+                    "'stubflash rollback --bank-swap' boots bank 1 again", d->name, name,
+                    (unsigned)sf_options_value(o, i), d->flash_base);
+    sf_options_free(o);
+    return e;
+}
+
 sf_error sf_session_boot_bank(sf_session *s, int *bank)
 {
     if (!s || !bank)

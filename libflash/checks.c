@@ -33,6 +33,9 @@ static uint32_t wrp_bit_of_unit(const sf_device *d, uint32_t unit)
 
 sf_error sf_session_check_units_writable(sf_session *s, const uint32_t *units, size_t n)
 {
+    sf_error e = sf_session_refuse_if_banks_swapped(s);
+    if (e)
+        return e;
     const sf_protection *p = &s->chip.protection;
     if (!p->known_wrp) /* the other families' nWRP, WRPROT bits, WRP areas */
         return sf_session_check_units_protection(s, units, n);

@@ -56,6 +56,8 @@ static sf_error read_image(sf_session *s, sf_options **out)
     return SF_OK;
 }
 
+sf_error sf_session_options_read_in_op(sf_session *s, sf_options **out) { return read_image(s, out); }
+
 sf_error sf_session_options_read(sf_session *s, sf_options **out)
 {
     if (!s || !out)

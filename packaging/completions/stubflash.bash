@@ -31,8 +31,11 @@ _stubflash()
             COMPREPLY=($(compgen -W "$ports" -- "$cur"))
             [[ $cur == /* ]] && COMPREPLY+=($(compgen -f -- "$cur"))
             return ;;
-        -b | --baud | --stub-baud)
+        -b | --baud)
             COMPREPLY=($(compgen -W "9600 19200 38400 57600 115200 230400 460800 921600" -- "$cur"))
+            return ;;
+        --stub-baud)
+            COMPREPLY=($(compgen -W "0 230400 460800 921600 1000000 1500000 2000000 3000000" -- "$cur"))
             return ;;
         --usart)
             COMPREPLY=($(compgen -W "1 2 3 auto" -- "$cur"))
