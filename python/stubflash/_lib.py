@@ -164,6 +164,7 @@ _PROTOTYPES = {
     "sf_session_set_retries": (c_int, [session_p, c_uint]),
     "sf_session_set_stub": (c_int, [session_p, c_bool, c_uint32]),
     "sf_session_set_usart": (c_int, [session_p, c_uint]),
+    "sf_session_set_rate_memory": (c_int, [session_p, c_char_p]),
     "sf_session_set_entry": (c_int, [session_p, c_char_p, c_char_p]),
     "sf_session_set_trigger": (c_int, [session_p, POINTER(c_uint8), c_size_t, c_uint32]),
     "sf_session_open": (c_int, [session_p, c_char_p]),

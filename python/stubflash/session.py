@@ -155,8 +155,11 @@ class Session:
         port: "/dev/ttyUSB0", "tcp://HOST:PORT", "rfc2217://HOST:PORT" or "sim:PART?flash=FILE".
         baud: the bootloader's rate (default 115200).
         stub: load the RAM stub for writing (default yes where the family has one).
-        stub_baud: the stub's rate: None for the fastest the port and chip accept, 0 to keep
-            the bootloader's rate, or a rate.
+        stub_baud: the stub's rate: None for the fastest the port and chip accept (up to 3
+            Mbaud, probed, and remembered per USB adapter), 0 to keep the bootloader's rate, or
+            a rate.
+        rate_memory: the file where the stub's rates are remembered per USB adapter: None for
+            the library's default (~/.cache/stubflash/rates), "" to remember nothing.
         usart: the USART the chip's bootloader answers on (1, 2 or 3), for the stub; None for
             the first the device table lists for the chip (a Nucleo's ST-LINK port: 2).
         before: DTR/RTS/BREAK sequence (or preset such as "dtr-reset-rts-boot0") run when the
@@ -170,12 +173,14 @@ class Session:
     def __init__(self, port: str, baud: Optional[int] = None, stub: bool = True,
                  stub_baud: Optional[int] = None, before: Optional[str] = None,
                  after: Optional[str] = None, retries: Optional[int] = None,
-                 log: Optional[LogFn] = None, usart: Optional[int] = None) -> None:
+                 log: Optional[LogFn] = None, usart: Optional[int] = None,
+                 rate_memory: Optional[str] = None) -> None:
         self.port = port
         self.baud = baud
         self.stub = stub
         self.stub_baud = stub_baud
         self.usart = usart
+        self.rate_memory = rate_memory
         self.before = before
         self.after = after
         self.retries = retries
@@ -232,6 +237,8 @@ class Session:
                 self._check(_lib.lib.sf_session_set_stub(s, bool(self.stub), stub_baud))
                 if self.usart is not None:
                     self._check(_lib.lib.sf_session_set_usart(s, self.usart))
+                if self.rate_memory is not None:
+                    self._check(_lib.lib.sf_session_set_rate_memory(s, self.rate_memory.encode()))
                 if self.before is not None or self.after is not None:
                     self._check(_lib.lib.sf_session_set_entry(
                         s, None if self.before is None else self.before.encode(),

@@ -84,6 +84,26 @@ def test_usart2(tmp_path: Path) -> None:
         assert s.read(FLASH_BASE, len(data)) == data      # nothing was erased
 
 
+def test_rate_memory(tmp_path: Path) -> None:
+    """Behind a virtual USB adapter that divides a 3 MHz clock, the first write probes (921600
+    comes out as 1 Mbaud: garbage) and remembers 3 Mbaud in the file given; the next starts
+    there."""
+    data = bytes(random_bytes(8192, seed=11))
+    memory = tmp_path / "rates"
+    port = f"sim:stm32f103re?adapter_clock=3000000&usb=0403:6015:PY1&flash={tmp_path / 'f103.bin'}"
+    lines: List[str] = []
+    with stubflash.Session(port, rate_memory=str(memory), log=lambda lvl, m: lines.append(m)) as s:
+        s.write(data, data=True, backup=False)
+        assert s.read(FLASH_BASE, len(data)) == data
+    assert memory.read_text() == "usb:0403:6015:PY1 worked=3000000 failed=921600\n"
+    assert any("no answer at 921600" in m for m in lines)
+    lines.clear()
+    with stubflash.Session(port, rate_memory=str(memory), log=lambda lvl, m: lines.append(m)) as s:
+        s.write(bytes(b ^ 0xA5 for b in data), data=True, backup=False)
+    assert any(") at 3000000 baud" in m for m in lines)
+    assert not any("no answer at" in m for m in lines)
+
+
 def test_image(hello: bytes, tmp_path: Path) -> None:
     with stubflash.Image.from_bytes(hello, 0x08004000) as img:
         assert img.bounds == (0x08004000, 0x08004000 + len(hello))
