@@ -439,7 +439,9 @@ static const sf_device table[] = {
      .uid_reg = UID_C0, .program_bytes = 8, USARTS(U1, U2_A2), .source = SRC_C0},
     /* U5: two banks of 8 KiB pages, 128-bit quad-words (RM0456 7.3.1; stm32u575xx.h FLASH_PAGE_SIZE
      * 0x2000). The U535/545's free RAM ends with its 256 KiB of SRAM1+2 (stm32loader's AN2606
-     * transcription has 0x20240000, beyond its SRAM). */
+     * transcription has 0x20240000, beyond its SRAM). Served by the U5 stub (families.txt u5:
+     * the non-secure flash registers, PNB 8 bits for up to 256 pages a bank, GPDMA1), loaded at
+     * 0x20004000; only the U575 is simulated (sim/sim_parts.c stm32u575zi). */
     {0x455, "STM32U535/545", "U5", 0x08000000, 512 * K, RUNS({64, 8 * K}),
      0x20004000, 0x20040000, 0x0BF90000, 0x0BFA0000, OB_NONE, FSIZE_U5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_U5, .program_bytes = 16, USARTS(U1, U2_A2, U3_C10), .source = SRC_U5},

@@ -95,7 +95,8 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
     if (p->family == SFI_FAMILY_H7) /* FLASH_OPTSR RDP, bits 15:8 */
         return ob[1] != p->rdp_level0;
-    if (sim_part_family(p)->flash_kind == SFI_FLASH_L5) /* FLASH_OPTR RDP, bits 7:0, no complement */
+    if (sim_part_family(p)->flash_kind == SFI_FLASH_L5 || sim_part_family(p)->flash_kind == SFI_FLASH_U5)
+        /* FLASH_OPTR RDP, bits 7:0, no complement */
         return ob[0] != p->rdp_level0;
     if (sim_part_options(p) == SIM_OB_RDP) /* a complement that does not match: level 1 */
         return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
@@ -683,6 +684,8 @@ static const sim_flash_model models[SFI_FLASH_KINDS] = {
                       SR4_EOP, CR4_STRT, SR4_PGSERR}, /* LOCK and OPTLOCK after reset */
     [SFI_FLASH_L5] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK | 1u << 30,
                       SR4_EOP, CR4_STRT, SR4_PGSERR}, /* the L4's, at the L5's offsets */
+    [SFI_FLASH_U5] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK | 1u << 30,
+                      SR4_EOP, CR4_STRT, SR4_PGSERR}, /* the L5's, quad-words (sim_flash_l4.c) */
     /* L0/L1: PGAERR (SR bit 9), H7: OPERR (bit 22) */
     [SFI_FLASH_L0] = {sim_flash_l0_reg_read, sim_flash_l0_reg_write, sim_flash_l0_cpu_store, 0x7u, 1u << 1, 0,
                       1u << 9},

@@ -39,7 +39,13 @@ static bool h7_kind(const struct sim_part *p) { return p->family == SFI_FAMILY_H
  * NSBOOTADD0R/1R, +0x0C SECBOOTADD0R, +0x10/+0x14 SECWM1R1/R2, +0x18/+0x1C WRP1AR/BR, +0x20/+0x24
  * SECWM2R1/R2, +0x28/+0x2C WRP2AR/BR (RM0438 6.9, as NuttX's stm32l5_flash.h has them), no
  * complements. */
-static bool l5_kind(const struct sim_part *p) { return sim_part_family(p)->flash_kind == SFI_FLASH_L5; }
+/* The U5 (TrustZone off) the same: its option registers from FLASH_OPTR at 0x40022040 have the
+ * L5's layout (stm32u575xx.h FLASH_TypeDef: OPTR 0x40, NSBOOTADD0R 0x44, NSBOOTADD1R 0x48,
+ * SECBOOTADD0R 0x4C, SECWM1R1/R2 0x50/0x54, WRP1AR/BR 0x58/0x5C, SECWM2R1/R2, WRP2AR/BR). */
+static bool l5_kind(const struct sim_part *p)
+{
+    return sim_part_family(p)->flash_kind == SFI_FLASH_L5 || sim_part_family(p)->flash_kind == SFI_FLASH_U5;
+}
 
 static bool l0_kind(const struct sim_part *p)
 {
