@@ -18,7 +18,10 @@
  * trade the banks' addresses as the H7's does (assumed from RM0438's "bank 1 and bank 2
  * addresses are swapped"), with two banks only (DBANK = 1).
  *
- * Others (F42x/43x BFB2, F76x nDBANK, G0B/C nSWAP_BANK, U5 SWAP_BANK) are not done yet:
+ * U5: SWAP_BANK (FLASH_OPTR bit 20) the same: the U575's SVD says of it "bank 1 base address
+ * offset 0x10 0000, bank 2 base address offset 0" (RM0456 7.9.15).
+ *
+ * Others (F42x/43x BFB2, F76x nDBANK, G0B/C nSWAP_BANK) are not done yet:
  * refused in words.
  */
 #include "option_layouts.h"
@@ -40,14 +43,14 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const sf_device *d = chip.device;
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
-    bool l5 = d && !strcmp(d->family, "L5");
+    bool l5 = d && (!strcmp(d->family, "L5") || !strcmp(d->family, "U5"));
     *swapped_map = d && (!strcmp(d->family, "H7") || l5);
     bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || *swapped_map);
     if (!bfb2_family || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
-                                    "switches (L4, G4 BFB2; H7 SWAP_BANK_OPT; L5 SWAP_BANK with DBANK = 1); nothing was changed",
+                                    "switches (L4, G4 BFB2; H7 SWAP_BANK_OPT; L5 SWAP_BANK with DBANK = 1; U5 SWAP_BANK); nothing was changed",
                                     d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
     if ((e = sf_session_options_read(s, o)))

@@ -149,7 +149,8 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
-    f->bank_swap = (f->part->family == SFI_FAMILY_H7 || f->part->family == SFI_FAMILY_L5) && !f->part->hole_size &&
+    f->bank_swap = (f->part->family == SFI_FAMILY_H7 || f->part->family == SFI_FAMILY_L5 ||
+                    f->part->family == SFI_FAMILY_U5) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;
 }
 

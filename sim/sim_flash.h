@@ -82,7 +82,7 @@ typedef struct sim_flash {
     bool rdp_active;       /* latched from the option bytes at reset (OBL) */
     bool empty;            /* the empty check's note (sim_flash_option_load; the part's empty_check) */
     bool obl_request;      /* software asked for an option-byte reload: the chip resets */
-    bool bank_swap;        /* H7 SWAP_BANK_OPT, L5 SWAP_BANK latched at reset: the banks trade addresses */
+    bool bank_swap;        /* H7 SWAP_BANK_OPT, L5/U5 SWAP_BANK latched at reset: the banks trade addresses */
     uint32_t acr;          /* L4/G0/G4/WB FLASH_ACR but the G0/WB's EMPTY bit */
     uint32_t wrpr;         /* latched WRP, bit = 0: protected */
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;

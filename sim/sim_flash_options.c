@@ -181,7 +181,7 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
     if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
         return (get32(ob) >> 31) ? 2 : 1;
-    if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9) */
+    if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9; the U5's: RM0456 7.9.15) */
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
     return 1;
 }
