@@ -16,7 +16,8 @@
  * whose CxTR2.REQSEL is the USART's request (stm32u5xx_ll_dma.h), hardware-requested from the
  * source (SWREQ = DREQ = 0) and reading RDR takes its bytes; CxDAR moves on with DINC (CxTR1
  * bit 19), CxBR1.BNDT counts down; at 0 the linked list (below). Byte widths, no bursts, no
- * ports, no 2D channels, no triggers: anything else the stub does not use.
+ * ports, no 2D channels, no triggers: anything else the stub does not use. The CPU routes the
+ * first 1 KiB of GPDMA1 here (sim_cpu.c in_block): channels 0-6 whole; the stub uses channel 0.
  * Only that request is wired, active when USART1's CR3.DMAR is set. Received bytes move into
  * memory when software could see them: on a read of a DMA or USART register and between run
  * slices. Code that reads the buffer after CNDTR/NDTR (as it must, to know how far the DMA got)

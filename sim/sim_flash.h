@@ -88,9 +88,11 @@ typedef struct sim_flash {
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
     uint64_t rng;
     uint8_t psize;         /* F4: PSIZE of the operation being started (the ROM's: 0, x8) */
-    bool word_pending;     /* L4: the first word of a double word has been stored; L0/L1: a half-page */
-    uint32_t pending_addr, pending_word;
-    uint8_t half_page[128]; /* L0/L1: the words of the half-page being stored; H7: the flash word */
+    bool word_pending;     /* L4/L5/U5: a unit's first words have been stored (their bytes in half_page,
+                            * half_count words); L0/L1: a half-page */
+    uint32_t pending_addr;
+    uint8_t half_page[128]; /* L0/L1: the words of the half-page being stored; H7: the flash word;
+                            * L4/L5/U5: the double word or quad-word */
     unsigned half_count;
     int h7_bank;           /* H7: the bank of the flash word being written, and its bytes so far */
     uint32_t h7_written;
