@@ -20,12 +20,12 @@ import sys
 KEYS = {
     "name": "word", "define": "word", "chip": "file", "driver": "file", "load": "number", "cpu": "word",
     "program_unit": "number", "inflate": ["full", "stored"],
-    "flash": ["f1", "f4", "l4", "l0", "h7", "l5"], "notzeroerr": "bool", "erased": "number",
+    "flash": ["f1", "f4", "l4", "l0", "h7", "l5", "u5"], "notzeroerr": "bool", "erased": "number",
     "mass_erase": "bool", "bank2": ["half", "512K"], "uid": "number",
     "options": ["f1", "f4", "rdp"], "rdp_level2": "bool",
     "flash_regs": "number", "ctl_per_bank": "bool",
-    "rcc": ["f1", "f1cl", "f4", "l4", "wb", "g0", "l0", "l1", "h7"], "rcc_regs": "number", "msi_reset": "bool",
-    "usart": ["v1", "v2"], "dma": ["channels", "streams"],
+    "rcc": ["f1", "f1cl", "f4", "l4", "wb", "g0", "l0", "l1", "h7", "u5"], "rcc_regs": "number", "msi_reset": "bool",
+    "usart": ["v1", "v2"], "dma": ["channels", "streams", "gpdma"],
     "dma_cselr": "bool", "dmamux": "number-or-none",
     "dma_ram2_only": "bool", "windows": "windows",
 }
@@ -135,6 +135,11 @@ HEADER = """/* {name} - generated from families/families.txt by families/gen_fam
 CHANNEL_ON = (1 << 7) | (1 << 5) | 1
 STREAM_ON = (1 << 10) | (1 << 8) | 1
 CSELR = 0xA8
+# GPDMA (U5; RM0456 17, stm32u575xx.h DMA_Channel_TypeDef): channel x's registers from 0x50 +
+# 0x80 * x (CLBAR first), CxCR at +0x14 (EN bit 0), CxTR2 at +0x44 whose REQSEL (bits 0-6)
+# routes the request: the stub's uart.c builds the rest (a linked-list item that reloads the
+# block, for the circular ring).
+GPDMA_CH0, GPDMA_STRIDE, GPDMA_CTR2, GPDMA_ON = 0x50, 0x80, 0x44, 1
 
 
 def parse_usarts(path, records):
@@ -164,7 +169,11 @@ def parse_usarts(path, records):
             ch = row["channel"]
             row["rx_dma"] = row["dma_regs"] + (0x10 + 0x18 * ch if streams else 0x08 + 20 * ch)
             row["rx_dma_on"] = (STREAM_ON | (0 if fam["dmamux"] else row["request"] << 25)) if streams else CHANNEL_ON
-            if fam["dmamux"]:
+            if fam["dma"] == "gpdma":
+                row["rx_dma"] = row["dma_regs"] + GPDMA_CH0 + GPDMA_STRIDE * ch
+                row["rx_dma_on"] = GPDMA_ON
+                row["route"], row["route_value"] = row["rx_dma"] + GPDMA_CTR2, row["request"]
+            elif fam["dmamux"]:
                 row["route"], row["route_value"] = fam["dmamux"] + 4 * ch, row["request"]
             elif fam["dma_cselr"]:
                 row["route"], row["route_value"] = row["dma_regs"] + CSELR, row["request"] << (4 * ch)
@@ -213,6 +222,7 @@ typedef struct sfi_family {{
     bool msi_reset;
     bool usart_v2;
     bool dma_streams;
+    bool dma_gpdma;            /* GPDMA1 channels (U5), not DMA1's */
     bool dma_cselr;
     uint32_t dmamux;           /* 0: none */
     bool dma_ram2_only;
@@ -262,7 +272,8 @@ const sfi_usart *sfi_usart_find(const char *family, unsigned n);
               f"        .flash_regs = 0x{f['flash_regs']:08X}u, .rcc_regs = 0x{f['rcc_regs']:08X}u,",
               f"        .ctl_per_bank = {str(f['ctl_per_bank']).lower()}, .rcc_kind = {enum_name('SFI_RCC', f['rcc'])},"
               f" .msi_reset = {str(f['msi_reset']).lower()}, .usart_v2 = {str(f['usart'] == 'v2').lower()},",
-              f"        .dma_streams = {str(f['dma'] == 'streams').lower()}, .dma_cselr = {str(f['dma_cselr']).lower()},"
+              f"        .dma_streams = {str(f['dma'] == 'streams').lower()}, .dma_gpdma = {str(f['dma'] == 'gpdma').lower()},"
+              f" .dma_cselr = {str(f['dma_cselr']).lower()},"
               f" .dmamux = 0x{f['dmamux']:08X}u,",
               f"        .dma_ram2_only = {str(f['dma_ram2_only']).lower()}, .nwindows = {len(f['windows'])},"
               f" .windows = {{{wins}}},",

@@ -30,7 +30,10 @@
  * trade the banks' addresses as the H7's does (assumed from RM0438's "bank 1 and bank 2
  * addresses are swapped"), with two banks only (DBANK = 1).
  *
- * Others (F76x nDBANK, U5 SWAP_BANK) are not done yet: refused in words.
+ * U5: SWAP_BANK (FLASH_OPTR bit 20) the same: the U575's SVD says of it "bank 1 base address
+ * offset 0x10 0000, bank 2 base address offset 0" (RM0456 7.9.15).
+ *
+ * Others (F76x nDBANK) are not done yet: refused in words.
  */
 #include "option_layouts.h"
 #include "session_internal.h"
@@ -55,7 +58,7 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const sf_device *d = chip.device;
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
-    bool l5 = d && !strcmp(d->family, "L5");
+    bool l5 = d && (!strcmp(d->family, "L5") || !strcmp(d->family, "U5"));
     *active_low = d && !strcmp(d->family, "G0");
     *swapped_map = d && (!strcmp(d->family, "H7") || *active_low || l5);
     bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || !strcmp(d->family, "F4") ||
@@ -65,7 +68,7 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
                                     "switches (L4, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
-                                    "nSWAP_BANK; L5 SWAP_BANK with DBANK = 1); nothing was changed",
+                                    "nSWAP_BANK; L5 SWAP_BANK with DBANK = 1; U5 SWAP_BANK); nothing was changed",
                                     d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
     if ((e = sf_session_options_read(s, o)))
@@ -88,10 +91,10 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     return SF_OK;
 }
 
-/* G0B/C and L5 with their banks swapped (bank 2 boots, at the flash base): addresses follow the
- * swap, but an erase names a physical bank (FLASH_CR BKER; RM0444 as NuttX's and Zephyr's G0
- * drivers read it, NuttX's tested on a G0B1; ST's X-CUBE-EEPROM L5 port inverts BKER when
- * SWAP_BANK is set), while the stub takes the bank from the address, the simulator trades
+/* G0B/C, L5 and U5 with their banks swapped (bank 2 boots, at the flash base): addresses follow
+ * the swap, but an erase names a physical bank (BKER; RM0444 as NuttX's and Zephyr's G0 drivers
+ * read it, NuttX's tested on a G0B1; ST's X-CUBE-EEPROM L5 and U5 ports invert BKER when
+ * SWAP_BANK is set; RM0456 7.5.8: bank attributes "follow their bank"), while the stub takes the bank from the address, the simulator trades
  * both, and neither AN3155 nor AN2606 says what the ROM's Extended Erase numbers then. An erase
  * could take the firmware that boots, so none is tried until bank 1 boots again. (The H7's
  * register sets follow the addresses, RM0399 4.3.13; the L4/G4/F4's BFB2 remaps only once the
@@ -100,7 +103,8 @@ sf_error sf_session_refuse_if_banks_swapped(sf_session *s)
 {
     const sf_device *d = s->chip.device;
     bool g0 = d && !strcmp(d->family, "G0");
-    if (!d || (!g0 && strcmp(d->family, "L5")) || !sf_device_bank2_base(d, s->chip.flash_size))
+    if (!d || (!g0 && strcmp(d->family, "L5") && strcmp(d->family, "U5")) ||
+        !sf_device_bank2_base(d, s->chip.flash_size))
         return SF_OK;
     sf_options *o;
     sf_error e = sf_session_options_read_in_op(s, &o);

@@ -67,6 +67,7 @@
 #define OB_L4P 0x1FF00000u, 0x1FF00010u /* RM0432 table 8: bank 1's at 0x1FF00000, bank 2's 0x1FF01000 */
 #define OB_L0_L1 0x1FF80000u, 0x1FF80020u
 #define OB_L5 0x40022040u, 0x40022070u /* FLASH_OPTR .. WRP2BR (RM0438 6.9) */
+#define OB_U5 0x40022040u, 0x40022070u /* FLASH_OPTR .. WRP2BR (stm32u575xx.h FLASH_TypeDef), as the L5's */
 #define OB_NONE 0u, 0u
 
 /* The bootloader's USARTs and their pins: AN2606 (Rev 69), each line's "Bootloader
@@ -445,15 +446,19 @@ static const sf_device table[] = {
      .uid_reg = UID_C0, .program_bytes = 8, USARTS(U1, U2_A2), .source = SRC_C0},
     /* U5: two banks of 8 KiB pages, 128-bit quad-words (RM0456 7.3.1; stm32u575xx.h FLASH_PAGE_SIZE
      * 0x2000). The U535/545's free RAM ends with its 256 KiB of SRAM1+2 (stm32loader's AN2606
-     * transcription has 0x20240000, beyond its SRAM). */
+     * transcription has 0x20240000, beyond its SRAM). Served by the U5 stub (families.txt u5:
+     * the non-secure flash registers, PNB 8 bits for up to 256 pages a bank, GPDMA1), loaded at
+     * 0x20004000; only the U575 is simulated (sim/sim_parts.c stm32u575zi). Option bytes: the
+     * flash controller's option registers from FLASH_OPTR, as the L5's (assumed to be where
+     * its bootloader reads them: ST's forum on the U5's at 0x40022040). */
     {0x455, "STM32U535/545", "U5", 0x08000000, 512 * K, RUNS({64, 8 * K}),
-     0x20004000, 0x20040000, 0x0BF90000, 0x0BFA0000, OB_NONE, FSIZE_U5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
+     0x20004000, 0x20040000, 0x0BF90000, 0x0BFA0000, OB_U5, FSIZE_U5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_U5, .program_bytes = 16, USARTS(U1, U2_A2, U3_C10), .source = SRC_U5},
     {0x482, "STM32U575/585", "U5", 0x08000000, 2048 * K, RUNS({256, 8 * K}),
-     0x20004000, 0x200C0000, 0x0BF90000, 0x0BFA0000, OB_NONE, FSIZE_U5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
+     0x20004000, 0x200C0000, 0x0BF90000, 0x0BFA0000, OB_U5, FSIZE_U5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_U5, .program_bytes = 16, USARTS(U1, U2_A2, U3_C10), .source = SRC_U5},
     {0x481, "STM32U595/599/5A9", "U5", 0x08000000, 4096 * K, RUNS({512, 8 * K}),
-     0x20004000, 0x20270000, 0x0BF90000, 0x0BFA0000, OB_NONE, FSIZE_U5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
+     0x20004000, 0x20270000, 0x0BF90000, 0x0BFA0000, OB_U5, FSIZE_U5, 16, 0xFF, true, 0, 0, SF_FSIZE_KIB, 0,
      .uid_reg = UID_U5, .program_bytes = 16, USARTS(U1, U2_A2, U3_C10), .source = SRC_U5},
     /* H5: two banks of 8 KiB sectors, 128-bit words (RM0481 7.3; stm32h563xx.h FLASH_SECTOR_SIZE).
      * The RAM: AN2606 as stm32loader transcribes it (H563: 0x20000000-0x2009FFFF). */

@@ -440,6 +440,44 @@ static const sfi_opt_field l5_fields[] = {
     F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B"),
 };
 
+/* U5 (TrustZone off): the option registers from FLASH_OPTR at 0x40022040 in the L5's order, no
+ * complements (stm32u575xx.h FLASH_TypeDef: OPTR 0x40, NSBOOTADD0R 0x44, NSBOOTADD1R 0x48,
+ * SECBOOTADD0R 0x4C, SECWM1R1/R2 0x50/0x54, WRP1AR/BR 0x58/0x5C, SECWM2R1/R2 0x60/0x64, WRP2AR/BR
+ * 0x68/0x6C); FLASH_OPTR bits as the U575's SVD has them (RM0456 7.9.15): BOR_LEV 8, nRST_STOP
+ * 12 .. WWDG_SW 19, SWAP_BANK 20 ("bank 1 base address offset 0x10 0000, bank 2 base address
+ * offset 0": the address map swapped), DUALBANK 21, BKPRAM_ECC 22, SRAM3_ECC 23, SRAM2_ECC 24,
+ * SRAM2_RST 25, nSWBOOT0 26, nBOOT0 27, PA15_PUPEN 28, TZEN 31; NSBOOTADD0/1 in bits 31:7
+ * (0x017F200: the bootloader at 0x0BF90000). The WRP areas (page numbers, 7 bits) are shown,
+ * not changed, as the L5's. */
+static const sfi_opt_field u5_fields[] = {
+    OPTR_RDP,
+    F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("SRAM1345_RST", "FLASH_OPTR", 15, 0, 15, 1, 0, NONE_ROM, "0: SRAM1, 3, 4 and 5 erased at system reset, 1: kept"),
+    F("SWAP_BANK", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not"),
+    F("DUALBANK", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1 MiB and 512 KiB parts: 1 two banks, 0 one"),
+    F("BKPRAM_ECC", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: backup RAM ECC on, 1: off"),
+    F("SRAM3_ECC", "FLASH_OPTR", 23, 0, 23, 1, 0, NONE_ROM, "0: SRAM3 ECC on, 1: off"),
+    F("SRAM2_ECC", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 ECC on, 1: off"),
+    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("PA15_PUPEN", "FLASH_OPTR", 28, 0, 28, 1, 0, NONE_ROM, "1: PA15's pull-up on (JTDI), 0: off"),
+    F("TZEN", "FLASH_OPTR", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: TrustZone on (this version drives the non-secure side only)"),
+    F("NSBOOTADD0", "FLASH_NSBOOTADD0R", 7, 0x04, 7, 25, 0, NONE_ROM, "non-secure boot address with BOOT0 low, address bits 31:7"),
+    F("NSBOOTADD1", "FLASH_NSBOOTADD1R", 7, 0x08, 7, 25, SFI_OPT_NO_ROM, 0x0BF90000u >> 7,
+      "non-secure boot address with BOOT0 high, address bits 31:7 (0x0BF90000: the ROM bootloader)"),
+    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A (bank 1)"),
+    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area A; below the start: no area"),
+    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B (bank 1)"),
+    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area B; below the start: no area"),
+    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A of bank 2"),
+    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area A"),
+    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B of bank 2"),
+    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B"),
+};
+
 static const sfi_opt_layout layouts[] = {
     {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0},
     {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
@@ -459,6 +497,7 @@ static const sfi_opt_layout layouts[] = {
     {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0},
     {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
     {"L5", "RM0438", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(l5_fields), 0, 0, 0},
+    {"U5", "RM0456", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(u5_fields), 0, 0, 0},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)

@@ -65,7 +65,7 @@ sf_error sf_session_end_op(sf_session *s, sf_error e);
 sf_error sf_session_need_rom(sf_session *s);
 
 /* bank_swap.c: SF_ERR_UNSUPPORTED, before anything is erased, on a chip whose banks are swapped
- * where an erase names a physical bank (G0B/C, L5): the bank that boots could be the one erased. */
+ * where an erase names a physical bank (G0B/C, L5, U5): the bank that boots could be the one erased. */
 sf_error sf_session_refuse_if_banks_swapped(sf_session *s);
 /* options.c: sf_session_options_read inside an operation (which holds the session already). */
 sf_error sf_session_options_read_in_op(sf_session *s, sf_options **out);

@@ -433,7 +433,8 @@ static const char *status_name(uint8_t st)
 #define K_L4 (1u << SFI_FLASH_L4)
 #define K_L0 (1u << SFI_FLASH_L0)
 #define K_H7 (1u << SFI_FLASH_H7)
-#define K_L5 (1u << SFI_FLASH_L5) /* the L4's bits 1-7 in NSSR (RM0438 6.9), no MISERR */
+#define K_L5 ((1u << SFI_FLASH_L5) | (1u << SFI_FLASH_U5)) /* the L4's bits 1-7 in NSSR (RM0438 6.9, the
+                                                           * U5's too: stm32u575xx.h FLASH_NSSR_*), no MISERR */
 #define K_NOTZERO 0x80u /* only where families.txt says notzeroerr=yes */
 _Static_assert(SFI_FLASH_KINDS < 8, "flash kinds fit sr_bit.kinds below K_NOTZERO");
 

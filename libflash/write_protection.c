@@ -36,7 +36,7 @@ static enum wrp_kind kind_of(const sfi_opt_layout *l)
         return WRP_L0_BITS;
     if (!strcmp(l->family, "H7"))
         return WRP_H7_SECTORS;
-    if (!strcmp(l->family, "L5"))
+    if (!strcmp(l->family, "L5") || !strcmp(l->family, "U5"))
         return WRP_NONE; /* its WRP areas (WRPxy_PSTRT/PEND) are shown, not checked or changed yet */
     return WRP_AREAS;
 }

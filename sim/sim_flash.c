@@ -99,7 +99,8 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 {
     if (sim_part_h7_kind(p)) /* FLASH_OPTSR RDP, bits 15:8 */
         return ob[1] != p->rdp_level0;
-    if (sim_part_family(p)->flash_kind == SFI_FLASH_L5) /* FLASH_OPTR RDP, bits 7:0, no complement */
+    if (sim_part_family(p)->flash_kind == SFI_FLASH_L5 || sim_part_family(p)->flash_kind == SFI_FLASH_U5)
+        /* FLASH_OPTR RDP, bits 7:0, no complement */
         return ob[0] != p->rdp_level0;
     if (sim_part_options(p) == SIM_OB_RDP) /* a complement that does not match: level 1 */
         return ob[0] != p->rdp_level0 || (uint8_t)(ob[p->rdp_complement] ^ ob[0]) != 0xFF;
@@ -161,12 +162,12 @@ void sim_flash_reset(sim_flash *f)
     f->word_pending = false;
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
-    /* H7 SWAP_BANK_OPT, G0B/C nSWAP_BANK and L5 SWAP_BANK trade the banks' addresses for every
+    /* H7 SWAP_BANK_OPT, G0B/C nSWAP_BANK, L5 and U5 SWAP_BANK trade the banks' addresses for every
      * bus master (RM0433 4.3.13; RM0444 FLASH_OPTR nSWAP_BANK, bit 20 in stm32g0b1xx.h; RM0438's
-     * "bank 1 and bank 2 addresses are swapped"); the L4/G4/F4's BFB2 only steers the bootloader
-     * (sim_board.c). */
+     * "bank 1 and bank 2 addresses are swapped"; RM0456 7.9.15); the L4/G4/F4's BFB2 only steers
+     * the bootloader (sim_board.c). */
     f->bank_swap = (sim_part_h7_kind(f->part) || f->part->family == SFI_FAMILY_G0 ||
-                    f->part->family == SFI_FAMILY_L5) && !f->part->hole_size &&
+                    f->part->family == SFI_FAMILY_L5 || f->part->family == SFI_FAMILY_U5) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;
 }
 
@@ -701,6 +702,8 @@ static const sim_flash_model models[SFI_FLASH_KINDS] = {
                       SR4_EOP, CR4_STRT, SR4_PGSERR}, /* LOCK and OPTLOCK after reset */
     [SFI_FLASH_L5] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK | 1u << 30,
                       SR4_EOP, CR4_STRT, SR4_PGSERR}, /* the L4's, at the L5's offsets */
+    [SFI_FLASH_U5] = {sim_flash_l4_reg_read, sim_flash_l4_reg_write, sim_flash_l4_cpu_store, CR4_LOCK | 1u << 30,
+                      SR4_EOP, CR4_STRT, SR4_PGSERR}, /* the L5's, quad-words (sim_flash_l4.c) */
     /* L0/L1: PGAERR (SR bit 9), H7: OPERR (bit 22) */
     [SFI_FLASH_L0] = {sim_flash_l0_reg_read, sim_flash_l0_reg_write, sim_flash_l0_cpu_store, 0x7u, 1u << 1, 0,
                       1u << 9},

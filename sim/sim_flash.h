@@ -86,15 +86,17 @@ typedef struct sim_flash {
     bool rdp_active;       /* latched from the option bytes at reset (OBL) */
     bool empty;            /* the empty check's note (sim_flash_option_load; the part's empty_check) */
     bool obl_request;      /* software asked for an option-byte reload: the chip resets */
-    bool bank_swap;        /* H7 SWAP_BANK_OPT, L5 SWAP_BANK latched at reset: the banks trade addresses */
+    bool bank_swap;        /* H7 SWAP_BANK_OPT, L5/U5 SWAP_BANK latched at reset: the banks trade addresses */
     uint32_t acr;          /* L4/G0/G4/WB FLASH_ACR but the G0/WB's EMPTY bit */
     uint32_t wrpr;         /* latched WRP, bit = 0: protected */
     uint64_t pages_erased, mass_erases, halfwords_programmed, program_errors, protection_errors;
     uint64_t rng;
     uint8_t psize;         /* F4: PSIZE of the operation being started (the ROM's: 0, x8) */
-    bool word_pending;     /* L4: the first word of a double word has been stored; L0/L1: a half-page */
-    uint32_t pending_addr, pending_word;
-    uint8_t half_page[128]; /* L0/L1: the words of the half-page being stored; H7: the flash word */
+    bool word_pending;     /* L4/L5/U5: a unit's first words have been stored (their bytes in half_page,
+                            * half_count words); L0/L1: a half-page */
+    uint32_t pending_addr;
+    uint8_t half_page[128]; /* L0/L1: the words of the half-page being stored; H7: the flash word;
+                            * L4/L5/U5: the double word or quad-word */
     unsigned half_count;
     int h7_bank;           /* H7: the bank of the flash word being written, and its bytes so far */
     uint32_t h7_written;

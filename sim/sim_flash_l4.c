@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_flash_l4.c - the L4/G4 flash controller as code sees it (RM0351 3.3-3.7, RM0440 5.3;
  * the facts file's summary): registers KEYR 0x08, SR 0x10, CR 0x14, one controller for both
- * banks; the L5's the same at other offsets (regs_of). Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset.
+ * banks; the L5's the same at other offsets (regs_of), the U5's at the L5's with 128-bit
+ * quad-words (four stores, the unit its part's program_bytes says: RM0456 7.3.7). Unlock: KEYR takes 0x45670123 then 0xCDEF89AB; a wrong key locks until reset.
  *
  * Program: PG set, then two 32-bit stores, the first at an 8-aligned address and the second
  * 4 bytes after it; the double word programs when the second arrives. A store of another
@@ -24,9 +25,17 @@ struct regs {
     uint32_t optkeyr, sr, cr, optr;
 };
 
+/* The L5's and the U5's non-secure registers (stm32u575xx.h FLASH_TypeDef: NSKEYR 0x08, OPTKEYR
+ * 0x10, NSSR 0x20, NSCR 0x28, OPTR 0x40, the same map). */
+static bool ns_regs(const struct sim_part *p)
+{
+    uint8_t k = sim_part_family(p)->flash_kind;
+    return k == SFI_FLASH_L5 || k == SFI_FLASH_U5;
+}
+
 static struct regs regs_of(const sim_flash *f)
 {
-    if (sim_part_family(f->part)->flash_kind == SFI_FLASH_L5)
+    if (ns_regs(f->part))
         return (struct regs){0x10, 0x20, 0x28, 0x40};
     return (struct regs){0x0C, 0x10, 0x14, 0x20};
 }
@@ -45,7 +54,8 @@ enum { CRL_PG = 1u << 0, CRL_PER = 1u << 1, CRL_MER1 = 1u << 2, CRL_BKER = 1u <<
  * each bank's pages numbered from 0 (RM0351 3.7.5). The G0: PNB[9:0] at bits 3-12, BKER at 13,
  * and on the dual-bank G0B/C bank 2's pages are numbered from 256 (RM0444 3.3.1 and 3.7.5;
  * OpenOCD stm32l4x.h FLASH_BKER_G0; Zephyr flash_stm32g0x.c STM32G0_BANK2_START_PAGE_NR). The
- * L5: PNB[6:0] at bits 3-9, BKER at 11 (RM0438 6.9, NSCR). */
+ * L5: PNB[6:0] at bits 3-9, BKER at 11 (RM0438 6.9, NSCR). The U5: the L4's, PNB[7:0] at bits
+ * 3-10, BKER at 11 (stm32u575xx.h FLASH_NSCR_PNB_Msk 0xFF << 3, FLASH_NSCR_BKER_Pos 11). */
 struct cr_pages {
     uint32_t pnb_mask, bker, bank2_first;
 };
@@ -72,7 +82,7 @@ uint32_t sim_flash_l4_reg_read(sim_flash *f, uint32_t off)
         return b->cr;
     /* The option word as loaded (RM0351 3.7.8); the L5's option registers that follow it are its
      * option area (sim_parts.c), read as words. */
-    uint32_t n = sim_part_family(f->part)->flash_kind == SFI_FLASH_L5 ? f->part->optbytes_size : 4u;
+    uint32_t n = ns_regs(f->part) ? f->part->optbytes_size : 4u;
     if (off >= r.optr && off - r.optr + 4u <= n) {
         const uint8_t *o = f->optbytes + (off - r.optr);
         return (uint32_t)o[0] | (uint32_t)o[1] << 8 | (uint32_t)o[2] << 16 | (uint32_t)o[3] << 24;
@@ -172,27 +182,28 @@ bool sim_flash_l4_cpu_store(sim_flash *f, uint32_t addr, unsigned size, uint32_t
         f->word_pending = false;
         return true;
     }
+    /* The unit: a double word (L4, L5) or the U5's quad-word; its words in order from an
+     * aligned address, programmed when the last arrives. */
+    const unsigned unit = p->program_bytes == 16 ? 16u : 8u;
     if (!f->word_pending) {
-        if (addr & 7) {
+        if (addr & (unit - 1u)) {
             b->sr |= SRL_PGAERR;
             return true;
         }
         f->word_pending = true;
         f->pending_addr = addr;
-        f->pending_word = value;
-        return true;
-    }
-    f->word_pending = false;
-    if (addr != f->pending_addr + 4) {
+        f->half_count = 0;
+    } else if (addr != f->pending_addr + 4u * f->half_count) {
+        f->word_pending = false;
         b->sr |= SRL_PGAERR;
         return true;
     }
-    uint8_t dw[8];
-    for (int i = 0; i < 4; i++) {
-        dw[i] = (uint8_t)(f->pending_word >> (8 * i));
-        dw[4 + i] = (uint8_t)(value >> (8 * i));
-    }
-    int r = sim_flash_program_unit(f, f->pending_addr, dw, 8);
+    for (int i = 0; i < 4; i++)
+        f->half_page[4u * f->half_count + (unsigned)i] = (uint8_t)(value >> (8 * i));
+    if (++f->half_count < unit / 4u)
+        return true;
+    f->word_pending = false;
+    int r = sim_flash_program_unit(f, f->pending_addr, f->half_page, unit);
     if (r == SIM_PROGRAM_PROTECTED)
         b->sr |= SRL_WRPERR;
     else if (r == SIM_PROGRAM_NOT_ERASED)

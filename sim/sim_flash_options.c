@@ -40,7 +40,13 @@ static bool h7_kind(const struct sim_part *p) { return sim_part_h7_kind(p); }
  * NSBOOTADD0R/1R, +0x0C SECBOOTADD0R, +0x10/+0x14 SECWM1R1/R2, +0x18/+0x1C WRP1AR/BR, +0x20/+0x24
  * SECWM2R1/R2, +0x28/+0x2C WRP2AR/BR (RM0438 6.9, as NuttX's stm32l5_flash.h has them), no
  * complements. */
-static bool l5_kind(const struct sim_part *p) { return sim_part_family(p)->flash_kind == SFI_FLASH_L5; }
+/* The U5 (TrustZone off) the same: its option registers from FLASH_OPTR at 0x40022040 have the
+ * L5's layout (stm32u575xx.h FLASH_TypeDef: OPTR 0x40, NSBOOTADD0R 0x44, NSBOOTADD1R 0x48,
+ * SECBOOTADD0R 0x4C, SECWM1R1/R2 0x50/0x54, WRP1AR/BR 0x58/0x5C, SECWM2R1/R2, WRP2AR/BR). */
+static bool l5_kind(const struct sim_part *p)
+{
+    return sim_part_family(p)->flash_kind == SFI_FLASH_L5 || sim_part_family(p)->flash_kind == SFI_FLASH_U5;
+}
 
 static bool l0_kind(const struct sim_part *p)
 {
@@ -199,7 +205,7 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
         return (ob[0] >> 4 & 1u) ? 2 : 1;
     if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
         return (get32(ob) >> 31) ? 2 : 1;
-    if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9) */
+    if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9; the U5's: RM0456 7.9.15) */
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
     return 1;
 }

@@ -490,6 +490,30 @@ static const struct sim_part more_parts[] = {
         .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
     },
     {
+        /* U575ZI (0x482; RM0456), TrustZone off: 2 MiB in two banks of 128 x 8 KiB pages, bank 2
+         * at 0x08100000 (RM0456 7.3.1; stm32u575xx.h FLASH_PAGE_SIZE 0x2000, FLASH_BANK_SIZE),
+         * programmed by 128-bit quad-words (RM0456 7.3.7); the controller's non-secure
+         * registers, PNB 8 bits (families.txt u5). 768 KiB of SRAM1-3 from 0x20000000 (SRAM1 192
+         * KiB, SRAM2 64 KiB, SRAM3 512 KiB: stm32u575xx.h SRAM1/2/3_SIZE); the ROM keeps RAM up
+         * to 0x20004000 and lives at 0x0BF90000 (RM0456 4: NSBOOTADD1 factory 0x0BF90000;
+         * libflash/device_table.c's U5 row, AN2606's STM32U5 section), 64 KiB here (assumed,
+         * to 0x0BFA0000 as the device table); its option area the flash controller's option
+         * registers from FLASH_OPTR, 0x40022040-0x4002206F, the L5's layout (assumed to be what
+         * the bootloader reads as option bytes, as ST's forum says of the U5); F_SIZE 0x0BFA07A0
+         * and UID 0x0BFA0700 (stm32u575xx.h FLASHSIZE_BASE, UID_BASE). The Cortex-M33 runs as a
+         * Cortex-M4 here (sim_cpu.c). Timings as the G474's, ROM start-up too (assumed: the U5's
+         * datasheet DS13737 not read). */
+        .name = "stm32u575zi", .description = "STM32U575xI (2 MiB in two banks of 8 KiB pages, 768 KiB RAM, bootloader V3.1)",
+        .pid = 0x482, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
+        .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 8192, .bank2_base = 0x08100000,
+        .ram_base = 0x20000000, .ram_size = 768 * 1024, .bl_ram_start = 0x20004000,
+        .sysmem_base = 0x0BF90000, .sysmem_size = 0x10000, .optbytes_base = 0x40022040, .optbytes_size = 48,
+        .flash_size_reg = 0x0BFA07A0, .uid_reg = 0x0BFA0700, .cpuid = CORTEX_M33_R0P4,
+        .rdp_level0 = RDP_LEVEL0, .program_bytes = 16,
+        .write_align = 16, .family = SFI_FAMILY_U5, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
+        .mass_erase_ns = G0_PAGE_ERASE_NS, .rom_startup_ns = 390000u,
+    },
+    {
         .name = "stm32wb55rg", .description = "STM32WB55xG (1 MiB, 4 KiB pages, 48 KiB RAM for the bootloader, bootloader V3.2)",
         .pid = 0x495, .bl_version = 0x32, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 1024 * 1024, .page_size = 4096,

@@ -127,6 +127,9 @@ const char *sim_systick_write(sim_systick *s, sim_clock *clk, uint32_t hclk, uin
  * PAR and M0AR are kept in ccr, cndtr, cpar and cmar. */
 struct sim_dma_channel {
     uint32_t ccr, cndtr, cpar, cmar, reload, m1ar, fcr;
+    /* GPDMA (U5): CxCR, CxBR1.BNDT, CxSAR and CxDAR in ccr, cndtr, cpar and cmar, the block
+     * size last programmed in reload; and these: */
+    uint32_t lbar, csr, tr1, tr2, llr;
 };
 typedef struct sim_dma {
     const sim_soc_map *map;
@@ -145,6 +148,9 @@ bool sim_dma_service(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line 
 uint32_t sim_dma_read(sim_dma *d, const sim_usart *u, const sim_rcc *r, sim_line *line, sim_memory *mem, uint32_t off,
                       int64_t other_event);
 void sim_dma_write(sim_dma *d, uint32_t off, uint32_t v);
+/* GPDMA1 (U5), at off from its base (sim_dma.c). */
+uint32_t sim_gpdma_read(sim_dma *d, uint32_t off);
+void sim_gpdma_write(sim_dma *d, uint32_t off, uint32_t v);
 /* DMAMUX1 registers (G4), at off from map->dmamux. */
 uint32_t sim_dma_mux_read(sim_dma *d, uint32_t off);
 void sim_dma_mux_write(sim_dma *d, uint32_t off, uint32_t v);

@@ -243,6 +243,7 @@ static const sim_rcc_model models[SFI_RCC_KINDS] = {
     [SFI_RCC_G0] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, NULL, 8, 12, 12},
     [SFI_RCC_L0] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, NULL, 4, 11, 8},
     [SFI_RCC_L1] = {sim_rcc_l0_reset, sim_rcc_l0_sysclk, sim_rcc_l0_read, sim_rcc_l0_write, NULL, NULL, 4, 11, 8},
+    [SFI_RCC_U5] = {sim_rcc_l4_reset, sim_rcc_l4_sysclk, sim_rcc_l4_read, sim_rcc_l4_write, NULL, NULL, 4, 11, 8},
     [SFI_RCC_H7] = {sim_rcc_h7_reset, sysclk_h7, sim_rcc_h7_read, sim_rcc_h7_write, sim_rcc_h7_pclk2, sim_rcc_h7_pclk1,
                     4, 11, 0},
 };

@@ -7,7 +7,14 @@
  * has PLLREN at bit 28 and PLLR (R - 1) at 29-31 where the L4's has them at 24 and 25-26. The G0
  * (RM0444 5.4) has the WB's PLLCFGR, HSI16 divided by HSIDIV (CR bits 11-13) as HSISYS, SW in
  * CFGR bits 0-2 (0 HSISYS, 1 HSE, 2 PLLRCLK) with SWS in 3-5, and AHBENR at 0x38, APBENR1 at
- * 0x3C, APBENR2 (USART1EN bit 14) at 0x40. */
+ * 0x3C, APBENR2 (USART1EN bit 14) at 0x40.
+ * The U5 (RM0456 11.8; stm32u575xx.h RCC_TypeDef) is this tree behind other registers, kept
+ * here in the L4's layout (u5_read, u5_write): CR 0x00 with MSIS on/ready at bits 0/2 (the
+ * L4's MSI at 0/1) and HSI16, HSE and PLL1 where the L4 has them; CFGR1 0x1C (SW 0-1, SWS 2-3);
+ * CFGR2 0x20 (HPRE 0-3, PPRE1 4-6, PPRE2 8-10, kept in the L4's CFGR 4-7, 8-10, 11-13);
+ * AHB1ENR 0x88 (GPDMA1EN 0), APB1ENR1 0x9C (USART2EN 17, USART3EN 18), APB2ENR 0xA4
+ * (USART1EN 14), CSR 0xF4. MSIS runs at 4 MHz after reset (RM0456 11.4.3); its range
+ * registers (ICSCR1) and the PLLs are not modelled: code that selects the PLL stays on MSIS. */
 #include "sim_periph.h"
 
 #define HSI16_HZ 16000000u
@@ -83,7 +90,42 @@ static uint32_t g0_to_l4_offset(uint32_t off)
     }
 }
 
-uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off)
+/* The U5's enable and status registers as the L4's offsets (0x100: none). */
+static uint32_t u5_to_l4_offset(uint32_t off)
+{
+    switch (off) {
+    case 0x88: return 0x48; /* AHB1ENR */
+    case 0x9C: return 0x58; /* APB1ENR1 */
+    case 0xA4: return 0x60; /* APB2ENR */
+    case 0xF4: return 0x94; /* CSR */
+    default: return 0x100;
+    }
+}
+
+static uint32_t l4_read(sim_rcc *r, uint32_t off);
+static void l4_write(sim_rcc *r, uint32_t off, uint32_t v);
+
+static uint32_t u5_read(sim_rcc *r, uint32_t off)
+{
+    switch (off) {
+    case 0x00: return (r->cr & ~0xFFu) | (r->cr & CR_MSION) | ((r->cr & CR_MSIRDY) << 1);
+    case 0x1C: return (r->cfgr & 3u) | ((r->cfgr & 3u) << 2); /* SWS follows SW */
+    case 0x20: return ((r->cfgr >> 4) & 0xFu) | ((r->cfgr >> 8) & 7u) << 4 | ((r->cfgr >> 11) & 7u) << 8;
+    default: return l4_read(r, u5_to_l4_offset(off));
+    }
+}
+
+static void u5_write(sim_rcc *r, uint32_t off, uint32_t v)
+{
+    switch (off) {
+    case 0x00: l4_write(r, 0x00, (v & ~0xFFu) | (v & CR_MSION)); break;
+    case 0x1C: r->cfgr = (r->cfgr & ~3u) | (v & 3u); break;
+    case 0x20: r->cfgr = (r->cfgr & 3u) | (v & 0xFu) << 4 | ((v >> 4) & 7u) << 8 | ((v >> 8) & 7u) << 11; break;
+    default: l4_write(r, u5_to_l4_offset(off), v); break;
+    }
+}
+
+static uint32_t l4_read(sim_rcc *r, uint32_t off)
 {
     if (r->kind == SFI_RCC_G0) {
         off = g0_to_l4_offset(off);
@@ -102,7 +144,7 @@ uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off)
     }
 }
 
-void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v)
+static void l4_write(sim_rcc *r, uint32_t off, uint32_t v)
 {
     if (r->kind == SFI_RCC_G0) {
         off = g0_to_l4_offset(off);
@@ -129,4 +171,14 @@ void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v)
     case 0x94: if (v & (1u << 23)) r->csr &= 0x00FFFFFFu; break; /* RMVF */
     default: break;
     }
+}
+
+uint32_t sim_rcc_l4_read(sim_rcc *r, uint32_t off) { return r->kind == SFI_RCC_U5 ? u5_read(r, off) : l4_read(r, off); }
+
+void sim_rcc_l4_write(sim_rcc *r, uint32_t off, uint32_t v)
+{
+    if (r->kind == SFI_RCC_U5)
+        u5_write(r, off, v);
+    else
+        l4_write(r, off, v);
 }

@@ -22,6 +22,14 @@
  * 2 (RM0438's wait-state table not re-read: assumed, and one state more than the L4 needs), so
  * 460800 baud is 0.8% slow (BRR 35) as on the G0; DMAMUX1 in front of DMA1 (AHB1ENR DMAMUX1EN
  * bit 2, DMA1EN bit 0), USART1_RX request 25 (stm32l5xx_ll_dmamux.h).
+ * The U5 (STUB_U5, RM0456): RCC at 0x46020C00 (stm32u575xx.h RCC_BASE_NS = AHB3PERIPH_BASE_NS +
+ * 0x0C00) with CR 0x00 (HSION bit 8 as on the L4), CFGR1 0x1C (SW 0-1: 0 MSIS, 1 HSI16; SWS
+ * 2-3), AHB1ENR 0x88 (GPDMA1EN bit 0) (RCC_TypeDef); MSIS 4 MHz at reset and the core in voltage
+ * range 4 (RM0456 10.5/11.4: PWR_VOSR VOS), so like the L5 the stub runs from HSI16 alone
+ * (16 MHz, buses undivided at reset: CFGR2 0) with 2 wait states (taken as enough for 16 MHz in
+ * range 4: RM0456's wait-state table not re-read, assumed) rather than raise the range: 460800
+ * baud at most (BRR 35, 0.8% slow), 921600 too far off. USART1_RX through GPDMA1 channel 0,
+ * request 24 (stm32u5xx_ll_dma.h LL_GPDMA1_REQUEST_USART1_RX): uart.c's STUB_DMA_GPDMA.
  * The WL (STUB_WL, RM0461): the WB's RCC and flash addresses and PLLCFGR; 48 MHz, its maximum
  * (HSI16 /1 x6 /2: VCO 96 MHz, taken to be the bottom of its range), with 2 wait states (taken
  * from RM0461's table for range 1 as recalled, not re-read: to be checked), so 921600 baud is
@@ -60,13 +68,23 @@
 #define FLASH_ACR REG(0x40022000u)
 #define RCC 0x40021000u
 #define WAIT_STATES 2u
+#elif defined(STUB_U5)
+#define FLASH_ACR REG(0x40022000u)
+#define RCC 0x46020C00u                                   /* RCC_BASE_NS (stm32u575xx.h) */
+#define WAIT_STATES 2u
 #else
 #define FLASH_ACR REG(0x40022000u)
 #define RCC 0x40021000u
 #define PLL_SETUP (2u | (10u << 8) | (1u << 24))            /* HSI16 /1 x10, R /2 enabled */
 #define WAIT_STATES 4u
 #endif
-#ifndef STUB_G0
+#ifdef STUB_U5
+/* Through chip_regs: 16-bit loads and stores at offsets from 0x46020C00 (4 KiB budget). */
+#define RCC_CR (chip_regs(RCC)[0x00u / 4u])
+#define RCC_CFGR (chip_regs(RCC)[0x1Cu / 4u])              /* CFGR1: SW 0-1, SWS 2-3 */
+#define RCC_AHB1ENR (chip_regs(RCC)[0x88u / 4u])
+#define DMA_CLOCKS 1u                                     /* GPDMA1EN */
+#elif !defined(STUB_G0)
 #define RCC_CR REG(RCC + 0x00u)
 #define RCC_CFGR REG(RCC + 0x08u)
 #define RCC_PLLCFGR REG(RCC + 0x0Cu)
@@ -88,7 +106,7 @@ void chip_clock_init(void)
     RCC_CFGR = 0;                                         /* SYSCLK = HSISYS, buses undivided */
     while (RCC_CFGR & 0x38u)
         ;
-#elif defined(STUB_L5)
+#elif defined(STUB_L5) || defined(STUB_U5)
     FLASH_ACR = (FLASH_ACR & ~0xFu) | WAIT_STATES;        /* before the clock rises */
     RCC_CR |= 1u << 8;                                    /* HSION; the switch waits for it */
     RCC_CFGR = 1u;                                        /* SYSCLK = HSI16, buses undivided */

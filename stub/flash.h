@@ -2,7 +2,8 @@
 /* flash.h - what the stub needs from a flash driver; one file per controller family
  * (flash_f1.c: F0/F1/F3, 16-bit cells in pages; flash_f4.c: F2/F4/F7, 32-bit words in sectors
  * of mixed sizes; flash_l4.c: L4/G4/WB/G0, 64-bit double words in pages of two banks, and the
- * L5's (STUB_FLASH_L5: the same bits in its non-secure registers, elsewhere); flash_l0.c: L0/L1,
+ * L5's (STUB_FLASH_L5: the same bits in its non-secure registers, elsewhere), and the U5's
+ * (STUB_FLASH_U5: the L5's registers, 128-bit quad-words); flash_l0.c: L0/L1,
  * half-pages, erased to 0; flash_h7.c: H7, 256-bit flash words in two banks). Errors return the
  * controller's status register bits, 0 = success; a cell that
  * does not read back what was programmed with no flag from the controller reports
@@ -22,7 +23,7 @@
 typedef const unsigned int *flash_word;
 #define FLASH_ERASED_WORD 0u
 #define FLASH_MISMATCH SFS_SR_MISMATCH
-#elif defined(STUB_FLASH_H7)
+#elif defined(STUB_FLASH_H7) || defined(STUB_FLASH_U5)
 #define FLASH_BUFFERED 1
 typedef const unsigned int *flash_word;
 #define FLASH_MISMATCH SFS_SR_MISMATCH

@@ -44,6 +44,72 @@ void chip_uart_brr(unsigned int brr)
     u[UART_CR1] = UART_UE | (1u << 12) | (1u << 10) | (1u << 3) | (1u << 2); /* M, PCE, TE, RE: 8E1 */
 }
 
+#ifdef STUB_DMA_GPDMA
+/* The U5's GPDMA1 (RM0456 17; stm32u575xx.h DMA_Channel_TypeDef, GPDMA1 channel x from 0x50 +
+ * 0x80 * x): word indexes from the channel's CxLBAR. A channel runs one block of CxBR1.BNDT
+ * bytes, then fetches the linked-list item CxLLR points to (LA, bits 15:2, in the 64 KiB at
+ * CxLBAR) and takes the registers its update bits name, in the order CTR1, CTR2, CBR1, CSAR,
+ * CDAR, CLLR; with UB1 = 0 BNDT is restored to the programmed block size (the SVD's CxBR1 and
+ * CxLLR field notes). An item of CDAR (UDA, bit 27) and CLLR (ULL, bit 16) that points to itself
+ * makes the circular ring: at the end of each block the write position goes back to ring[0]
+ * and BNDT to size, so ring_size - BNDT is the position as on the other DMAs. */
+#define GP_LBAR 0u
+#define GP_SR 4u                 /* 0x10: IDLEF 0 */
+#define GP_CR 5u                 /* 0x14: EN 0, RESET 1, SUSP 2 */
+#define GP_TR1 16u               /* 0x40: bytes both sides (DW_LOG2 0), DINC 19 */
+#define GP_BR1 18u               /* 0x48: BNDT 15:0 */
+#define GP_SAR 19u
+#define GP_DAR 20u
+#define GP_LLR 31u               /* 0x7C */
+#define GP_LLR_LINK ((1u << 27) | (1u << 16)) /* UDA, ULL */
+/* Both sides on master port 0 (SAP = DAP = 0, their reset value; taken to reach the USART and
+ * the SRAM alike: assumed from RM0456's bus matrix, the simulator models no ports). */
+#define GP_TR1_RX (1u << 19)
+/* CDAR, CLLR: the item the channel reloads after each block, filled by chip_uart_init. The first
+ * stage (boot1.c, STUB_BOOT1) has no cleared .bss: there it is initialised, so in .data. */
+#ifdef STUB_BOOT1
+static unsigned int lli[2] = {1u, 1u};
+#else
+static unsigned int lli[2];
+#endif
+
+/* The channel idle and reset, whatever it was doing: its set-up registers take writes only with
+ * EN = 0, and EN cannot be written 0. SUSP suspends an active channel; IDLEF says it is
+ * "back in idle state (in suspended or disabled state)" (the SVD's CxSR note); RESET then clears
+ * EN and SUSP, "effective" on a suspended or a disabled channel (its CxCR note). The first stage
+ * leaves the channel running when it starts the stub. */
+static void gpdma_idle(volatile unsigned int *d)
+{
+    d[GP_CR] = 1u << 2;
+    while (!(d[GP_SR] & 1u)) /* IDLEF */
+        ;
+    d[GP_CR] = 1u << 1;
+}
+
+void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
+{
+    volatile unsigned int *d = chip_regs(params.rx_dma);
+    gpdma_idle(d);
+    unsigned int llr = GP_LLR_LINK | ((unsigned int)lli & 0xFFFCu);
+    lli[0] = (unsigned int)ring;
+    lli[1] = llr;
+    d[GP_LBAR] = (unsigned int)lli & 0xFFFF0000u;
+    d[GP_TR1] = GP_TR1_RX;
+    REG(params.route) = params.route_value; /* CxTR2: REQSEL, the USART's RX request */
+    d[GP_BR1] = size;
+    d[GP_SAR] = params.usart + 4u * UART_RX;
+    d[GP_DAR] = (unsigned int)ring;
+    d[GP_LLR] = llr;
+    d[GP_CR] = params.rx_dma_on;
+    chip_uart_brr(brr);
+}
+
+unsigned int chip_uart_rx_pos(void)
+{
+    unsigned int left = REG(params.rx_dma + 4u * GP_BR1); /* BNDT; 16-31 reserved (0) on channels 0-11 */
+    return left ? params.ring_size - left : 0; /* 0 only in the instant of the reload */
+}
+#else
 void chip_uart_init(unsigned int brr, unsigned char *ring, unsigned int size)
 {
     REG(params.route) = params.route_value;
@@ -61,6 +127,7 @@ unsigned int chip_uart_rx_pos(void)
     unsigned int left = REG(params.rx_dma + 0x4u);
     return left ? params.ring_size - left : 0; /* 0 only in the instant of the reload */
 }
+#endif
 
 void chip_uart_put(unsigned char c)
 {
@@ -75,6 +142,10 @@ void chip_uart_stop(void)
 {
     volatile unsigned int *u = uart_off();
     u[UART_CR3] = 0;
+#ifdef STUB_DMA_GPDMA
+    gpdma_idle(chip_regs(params.rx_dma));
+#else
     REG(params.rx_dma) = 0;
+#endif
     REG(params.route) = 0;
 }

@@ -38,6 +38,9 @@ static const struct ab g0b1 = {"stm32g0b1re", "VERSION_G0_1_BIN", "VERSION_G0_2_
 /* The L552 starts on MSI at 4 MHz with the L4's RCC and USART1: the L4's version firmware. Its
  * SWAP_BANK trades the banks' addresses as the H7's does: the ROM's side only, as there. */
 static const struct ab l552 = {"stm32l552ze", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08040000, true, true};
+/* The U575 starts on MSIS at 4 MHz with its RCC at 0x46020C00: its own version firmware. SWAP_BANK
+ * as the L5's: the ROM's side only, and no erase while bank 2 boots. */
+static const struct ab u575 = {"stm32u575zi", "VERSION_U5_1_BIN", "VERSION_U5_2_BIN", 0x08100000, true, true};
 
 static sf_image *load(const char *env)
 {
@@ -211,6 +214,13 @@ static void test_ab_l552(void **state)
     ab_cycle(&l552);
 }
 
+/* U5: SWAP_BANK (FLASH_OPTR bit 20), the banks' addresses traded as on the L5. */
+static void test_ab_u575(void **state)
+{
+    (void)state;
+    ab_cycle(&u575);
+}
+
 /* Parts without a swappable pair of banks are refused in words, nothing written. */
 static void test_ab_refused_on_single_bank(void **state)
 {
@@ -374,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_ab_g0b1),
         cmocka_unit_test(test_ab_refused_on_single_bank),
         cmocka_unit_test(test_ab_l552),
+        cmocka_unit_test(test_ab_u575),
         cmocka_unit_test(test_ab_refused_in_single_bank_mode),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
         cmocka_unit_test(test_power_cut_during_ab_f429),

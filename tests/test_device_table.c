@@ -318,6 +318,8 @@ static void test_stub_or_reason(void **state)
     assert_string_equal(name, "l4r");
     assert_int_equal(sf_device_stub(sf_device_find(0x472), &name, why, sizeof why), SF_OK);
     assert_string_equal(name, "l5");
+    assert_int_equal(sf_device_stub(sf_device_find(0x482), &name, why, sizeof why), SF_OK);
+    assert_string_equal(name, "u5");
     assert_int_equal(sf_device_stub(sf_device_find(0x483), &name, why, sizeof why), SF_OK);
     assert_string_equal(name, "h7");
     /* The F76x/77x: the F7 stub, in either nDBANK mode (the session reads it: test_session). */

@@ -147,6 +147,38 @@ static void test_bank_modes_match(void **state)
     assert_int_equal(checked, 2); /* the F767 in its two modes */
 }
 
+/* The U5 lines (U535/545 0x455, U575/585 0x482, U595/599/5A9 0x481) take the U5 stub, whose
+ * row agrees with them on what the device table says apart from it: 16-byte quad-words (RM0456
+ * 7.3.7), the UID at 0x0BFA0700 (stm32u575xx.h UID_BASE), at most 256 pages a bank for NSCR's
+ * 8-bit PNB (FLASH_NSCR_PNB_Msk), and GPDMA, not DMA1 or DMAMUX1, for its USARTs. */
+static void test_u5_lines(void **state)
+{
+    (void)state;
+    static const uint16_t lines[] = {0x455, 0x482, 0x481};
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        const sf_device *d = sf_device_find(lines[i]);
+        const char *stub = NULL;
+        char why[256];
+        assert_non_null(d);
+        assert_int_equal(sf_device_stub(d, &stub, why, sizeof why), SF_OK);
+        assert_string_equal(stub, "u5");
+        const sfi_family *f = sfi_family_named(d->family);
+        assert_non_null(f);
+        assert_int_equal(d->program_bytes, 16);
+        assert_int_equal(f->flash_kind, SFI_FLASH_U5);
+        assert_int_equal(f->uid, d->uid_reg);
+        assert_true(f->dma_gpdma && !f->dmamux && !f->dma_streams);
+        assert_true(sf_device_unit_count(d, d->flash_size) / 2 <= 256);
+    }
+    for (unsigned n = 1; n <= 3; n++) {
+        const sfi_usart *u = sfi_usart_find("U5", n);
+        assert_non_null(u);
+        assert_int_equal(u->rx_dma, 0x40020050u + 0x80u * u->channel); /* GPDMA1 channel x */
+        assert_int_equal(u->route, u->rx_dma + 0x44u);                 /* its CxTR2 */
+        assert_int_equal(u->route_value, 22u + 2u * n);                /* REQSEL 24, 26, 28 */
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -155,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_sim_parts_match),
         cmocka_unit_test(test_one_bank_rows),
         cmocka_unit_test(test_bank_modes_match),
+        cmocka_unit_test(test_u5_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -68,6 +68,10 @@ static const struct cmsis_bit {
     {"L5", "SWAP_BANK", "FLASH_OPTR", 20}, {"L5", "DB256K", "FLASH_OPTR", 21}, {"L5", "DBANK", "FLASH_OPTR", 22},
     {"L5", "SRAM2_RST", "FLASH_OPTR", 25}, {"L5", "nSWBOOT0", "FLASH_OPTR", 26}, {"L5", "PA15_PUPEN", "FLASH_OPTR", 28},
     {"L5", "TZEN", "FLASH_OPTR", 31},
+    /* U5: the U575's SVD (FLASH_OPTR_* of stm32u575xx.h, RM0456 7.9.15). */
+    {"U5", "RDP", "FLASH_OPTR", 0}, {"U5", "BOR_LEV", "FLASH_OPTR", 8}, {"U5", "SRAM1345_RST", "FLASH_OPTR", 15},
+    {"U5", "IWDG_STOP", "FLASH_OPTR", 17}, {"U5", "SWAP_BANK", "FLASH_OPTR", 20}, {"U5", "DUALBANK", "FLASH_OPTR", 21},
+    {"U5", "SRAM2_ECC", "FLASH_OPTR", 24}, {"U5", "nSWBOOT0", "FLASH_OPTR", 26}, {"U5", "TZEN", "FLASH_OPTR", 31},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -164,7 +168,7 @@ static const struct family_case cases[] = {
     {"stm32wb55rg", "WB", "nRST_SHDW", 1, 0},        {"stm32h743zi", "H7", "BOR_LEV", 0, 2},
     {"stm32f205rg", "F2", "nRST_STOP", 1, 0},         {"stm32wle5jc", "WL", "nRST_SHDW", 1, 0},
     {"stm32c031c6", "C0", "nRST_SHDW", 1, 0},
-    {"stm32l552ze", "L5", "IWDG_STOP", 1, 0},
+    {"stm32l552ze", "L5", "IWDG_STOP", 1, 0},       {"stm32u575zi", "U5", "IWDG_STOP", 1, 0},
 };
 
 struct fx {

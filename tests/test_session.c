@@ -104,6 +104,7 @@ static int setup_h723(void **state) { return setup_part(state, "stm32h723zg", 10
 static int setup_wle5(void **state) { return setup_part(state, "stm32wle5jc", 256 * 1024, false); }
 static int setup_c031(void **state) { return setup_part(state, "stm32c031c6", 32 * 1024, false); }
 static int setup_l552(void **state) { return setup_part(state, "stm32l552ze", 512 * 1024, false); }
+static int setup_u575(void **state) { return setup_part(state, "stm32u575zi", 2048 * 1024, false); }
 
 static int setup_f401_rom(void **state) { return setup_part(state, "stm32f401re", 512 * 1024, true); }
 static int setup_f407_rom(void **state) { return setup_part(state, "stm32f407vg", 1024 * 1024, true); }
@@ -489,7 +490,7 @@ static void test_realistic_image_through_both_paths(void **state)
 {
     struct fx *x = *state;
     static const char *const with_stub[] = {"stm32f1", "stm32f0", "stm32f2", "stm32f3", "stm32f4", "stm32f7", "stm32l4", "stm32g4",
-                                            "stm32wb", "stm32wl", "stm32g0", "stm32l0", "stm32l1", "stm32h7", "stm32l5"};
+                                            "stm32wb", "stm32wl", "stm32g0", "stm32l0", "stm32l1", "stm32h7", "stm32l5", "stm32u5"};
     bool has_stub = false;
     for (size_t i = 0; i < sizeof with_stub / sizeof with_stub[0]; i++)
         has_stub |= strncmp(x->part, with_stub[i], strlen(with_stub[i])) == 0;
@@ -810,6 +811,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l4r5, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l552, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_l552, teardown),
+        cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_u575, teardown),
+        cmocka_unit_test_setup_teardown(test_across_the_banks, setup_u575, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l552_one_bank, teardown),
         cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_l552_one_bank, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g474, teardown),

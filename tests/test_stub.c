@@ -110,7 +110,7 @@ static uint32_t bank2_of(const char *part)
            : strcmp(part, "stm32g474re") == 0 || strcmp(part, "stm32g0b1re") == 0 ||
                      strcmp(part, "stm32l552ze") == 0                                 ? 0x08040000
            : strcmp(part, "stm32h743zi") == 0 || strcmp(part, "stm32f429zi") == 0 ||
-                     strcmp(part, "stm32l4r5zi") == 0                                 ? 0x08100000
+                     strcmp(part, "stm32l4r5zi") == 0 || strcmp(part, "stm32u575zi") == 0 ? 0x08100000
                                                                                 : 0;
 }
 
@@ -158,6 +158,7 @@ static void start_stub_full(sim_board *b, int damage_at, uint32_t ring, unsigned
         [SFI_FAMILY_L0] = 16000000, [SFI_FAMILY_L1] = 16000000, [SFI_FAMILY_H7] = 64000000, [SFI_FAMILY_H7A] = 64000000,
         [SFI_FAMILY_F0S] = 48000000, [SFI_FAMILY_F1CL] = 36000000, [SFI_FAMILY_F2] = 42000000,
         [SFI_FAMILY_WL] = 48000000, [SFI_FAMILY_L4R] = 80000000, [SFI_FAMILY_L5] = 16000000,
+        [SFI_FAMILY_U5] = 16000000,
     };
     struct sfs_params p;
     memcpy(&p, img + SFS_PARAMS_OFFSET, sizeof p);
@@ -1207,6 +1208,21 @@ static void test_erase_write_l552(void **state)
     erase_write_l4("stm32l552ze");
 }
 
+/* The U575: the L5's registers with PNB 8 bits and 128-bit quad-words, two banks of 128 x 8 KiB
+ * pages (bank 2 at 0x08100000), USART1 received by GPDMA1 channel 0 (request 24) through a
+ * linked-list item that points to itself, HSI16. */
+static void test_stub_u575(void **state)
+{
+    (void)state;
+    run_stub_session("stm32u575zi");
+}
+
+static void test_erase_write_u575(void **state)
+{
+    (void)state;
+    erase_write_l4("stm32u575zi");
+}
+
 static void test_erase_write_f205(void **state)
 {
     (void)state;
@@ -1315,6 +1331,8 @@ int main(void)
         cmocka_unit_test(test_erase_write_l4r5),
         cmocka_unit_test(test_stub_l552),
         cmocka_unit_test(test_erase_write_l552),
+        cmocka_unit_test(test_stub_u575),
+        cmocka_unit_test(test_erase_write_u575),
         cmocka_unit_test(test_stub_h723),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);

@@ -123,6 +123,8 @@ static void test_stub_on_the_other_families_usarts(void **state)
     write_through("stm32h7a3zi", 2); /* H7A3: DMAMUX1 request 43, the stub at 0x24034000 */
     write_through("stm32l4r5zi", 2); /* L4R: DMAMUX request 26 (not the L47x's CSELR) */
     write_through("stm32l552ze", 3); /* L5: DMAMUX request 29, APB1 at 16 MHz (HSI16) */
+    write_through("stm32u575zi", 2); /* U5: GPDMA1 request 26, APB1 at 16 MHz (HSI16) */
+    write_through("stm32u575zi", 3); /* U5: GPDMA1 request 28 */
     write_through("stm32h723zg", 2); /* H723: DMAMUX request 43, as the H743 */
 }
 
