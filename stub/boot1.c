@@ -66,10 +66,13 @@ void boot1_main(void)
     unsigned int n = bparams.self_len;
     int broken = n > 1020u || crc32(self, n) != *(const volatile unsigned int *)(self + n);
     chip_uart_init(broken ? bparams.rom_brr : params.brr, (unsigned char *)params.ring, params.ring_size);
-    /* Greet at the fast rate until the host talks: it may still be switching its own rate. */
+    /* Greet at the fast rate until the host talks: it may still be switching its own rate, and
+     * a greeting that began before it had switched comes garbled, so the next one follows
+     * within about a greeting's time (a short pause of polls, not thousands: a simulated core
+     * that lets time pass per idle poll would otherwise leave the host waiting 20 ms). */
     while (!broken && !chip_uart_rx_pos()) {
         hello();
-        for (unsigned int w = 0; w < 2000u && !chip_uart_rx_pos(); w++)
+        for (unsigned int w = 0; w < 64u && !chip_uart_rx_pos(); w++)
             ;
     }
     unsigned char *load = (unsigned char *)bparams.load;
