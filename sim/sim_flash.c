@@ -137,7 +137,8 @@ static const struct sim_part *layout_in_force(const sim_flash *f)
 
 /* DBANK, FLASH_OPTR bit 22 (the first option word), as the reset loads it: 1 two banks of the
  * part's pages (the factory setting), 0 one bank of pages twice as large, numbered from the
- * start of the flash (G4 cat.3: RM0440 3.3.1, 2 or 4 KiB; L5: RM0438 6.3.1, 2 or 4 KiB). */
+ * start of the flash (G4 cat.3: RM0440 3.3.1, 2 or 4 KiB; L5: RM0438 6.3.1, 2 or 4 KiB; L4R/S:
+ * RM0432 3.3.1, 4 or 8 KiB). */
 static void load_bank_mode(sim_flash *f)
 {
     const struct sim_part *p = f->factory;

@@ -25,6 +25,7 @@ struct fx {
     char port[160];
     sf_session *s;
     bool rom; /* --no-stub: the ROM path only */
+    uint32_t one_bank_page; /* DBANK = 0: the page size of the one bank */
 };
 
 static int setup_part(void **state, const char *part, uint32_t size, bool rom)
@@ -151,25 +152,32 @@ static uint8_t *pattern(size_t len, unsigned seed)
 }
 
 /* A board whose option bytes say DBANK = 0 (FLASH_OPTR bit 22, the first option word after the
- * flash in the board's file; the G4's complement word follows it, the L5's registers have none):
- * one bank of 4 KiB pages, which the board, the library and the stub each take at run time. */
-static int setup_one_bank(void **state, const char *part)
+ * flash in the board's file; the G4's and the L4R/S's complement word follows it, the L5's
+ * registers have none): one bank of pages twice the factory size (page), which the board, the
+ * library and the stub each take at run time. */
+static int setup_one_bank(void **state, const char *part, uint32_t size, uint32_t page, bool complement)
 {
-    setup_part(state, part, 512 * 1024, false);
+    setup_part(state, part, size, false);
     struct fx *x = *state;
+    x->one_bank_page = page;
     open_ok(x);
     uint8_t *f = board_flash(x); /* the factory option bytes, saved */
     uint8_t *optr = f + x->flash_size;
     assert_true(optr[2] & 0x40);
     optr[2] &= (uint8_t)~0x40;
-    if (strcmp(part, "stm32g474re") == 0)
+    if (complement)
         optr[6] = (uint8_t)~optr[2];
     bh_save_file(x->file, f, x->flash_size + sim_part_option_bytes_size(sim_part_find(part)));
     free(f);
     return 0;
 }
-static int setup_l552_one_bank(void **state) { return setup_one_bank(state, "stm32l552ze"); }
-static int setup_g474_one_bank(void **state) { return setup_one_bank(state, "stm32g474re"); }
+/* L5 and G4 cat.3: 4 KiB pages (RM0438 6.3.1, RM0440 3.3.1); L4R/S: 8 KiB (RM0432 3.3.1). */
+static int setup_l552_one_bank(void **state) { return setup_one_bank(state, "stm32l552ze", 512 * 1024, 4096, false); }
+static int setup_g474_one_bank(void **state) { return setup_one_bank(state, "stm32g474re", 512 * 1024, 4096, true); }
+static int setup_l4r5_one_bank(void **state)
+{
+    return setup_one_bank(state, "stm32l4r5zi", 2048 * 1024, 8192, true);
+}
 
 /* A call's result, and the session's message when it is not the one wanted. */
 static void expect(struct fx *x, sf_error got, sf_error want, const char *what)
@@ -626,10 +634,11 @@ static void test_across_the_banks(void **state)
     free(now);
 }
 
-/* DBANK = 0 (G4 cat.3, L5): one bank of 4 KiB pages. Through the stub and then the ROM, an
- * image across where bank 2 starts in the factory mode, over older contents that reach 8 KiB
- * further each side: what the image covers holds it, what it does not keeps the old bytes.
- * Pages taken as 2 KiB, or bank 2 where it is not, erase the wrong cells or none. */
+/* DBANK = 0 (G4 cat.3, L5: one bank of 4 KiB pages; L4R/S: of 8 KiB). Through the stub and
+ * then the ROM, an image across where bank 2 starts in the factory mode, over older contents
+ * that reach 8 KiB further each side: what the image covers holds it, what it does not keeps
+ * the old bytes. Pages taken as the factory size, or bank 2 where it is not, erase the wrong
+ * cells or none. */
 static void test_one_bank_across_the_old_boundary(void **state)
 {
     struct fx *x = *state;
@@ -637,6 +646,8 @@ static void test_one_bank_across_the_old_boundary(void **state)
     const uint32_t lo = mid - half - margin, span = 2 * (half + margin);
     uint8_t *old = pattern(span, 51);
     static char log[16384];
+    char seen[64];
+    snprintf(seen, sizeof seen, "DBANK = 0: one bank of %u KiB pages", (unsigned)(x->one_bank_page / 1024u));
     for (int rom = -1; rom < 2; rom++) {
         uint8_t *now = pattern(2 * half, (unsigned)(52 + rom));
         sf_image *im = rom < 0 ? image_of(old, span, lo) : image_of(now, 2 * half, mid - half);
@@ -646,7 +657,7 @@ static void test_one_bank_across_the_old_boundary(void **state)
         open_ok(x);
         write_ok(x, im);
         sf_session_set_log(x->s, NULL, NULL);
-        if (!strstr(log, "DBANK = 0: one bank of 4 KiB pages"))
+        if (!strstr(log, seen))
             fail_msg("the library did not see DBANK = 0:\n%s", log);
         if ((strstr(log, "loading the stub") != NULL) != (rom <= 0))
             fail_msg("%s path expected:\n%s", rom <= 0 ? "stub" : "ROM", log);
@@ -817,6 +828,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_l552_one_bank, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g474, teardown),
         cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_g474_one_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_l4r5_one_bank, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h723, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
@@ -837,5 +849,7 @@ int main(void)
         cmocka_set_skip_filter(getenv("SESSION_SKIP"));
     if (getenv("SESSION_ONLY")) /* to run one test while chasing it */
         cmocka_set_test_filter(getenv("SESSION_ONLY"));
+    if (getenv("SESSION_TEST_FILTER")) /* e.g. test_one_bank_across_the_old_boundary: those only */
+        cmocka_set_test_filter(getenv("SESSION_TEST_FILTER"));
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
