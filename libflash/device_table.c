@@ -233,8 +233,8 @@ static const sf_device table[] = {
      * stm32f2x.c "(i - 12) | 0x10"). A 1 MiB part with DB1M = 1 has two banks of 4 x 16, 64, 3 x
      * 128 KiB, bank 2 at 0x08080000 with sectors 12-19 (RM0090 3.4 table 7): the host reads DB1M
      * at each connection (sfi_device_banks; FLASH_OPTCR bit 30, stm32f429xx.h FLASH_OPTCR_DB1M)
-     * and takes the ALT layout. Tested on the F429 with 2 MiB (the simulator's stm32f429zi; no
-     * 1 MiB F42x is simulated); the F469/479 keep the ROM until checked against RM0386. */
+     * and takes the ALT layout. Tested on the F429 (the simulator's stm32f429zi, 2 MiB, and
+     * stm32f429zg, 1 MiB in either mode); the F469/479 keep the ROM until checked against RM0386. */
     {0x419, "STM32F42x/43x", "F4", 0x08000000, 2048 * K,
      RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20030000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, true, 0, 1024 * K, SF_FSIZE_KIB, 0,
@@ -763,8 +763,9 @@ uint32_t sf_device_rom_page(const sf_device *d, uint32_t start, uint32_t index)
 {
     if (d->layout_runs == 1)
         return (start - d->flash_base) / d->layout[0].size;
-    /* Sectors: bank 2's are numbered from 12 whatever bank 1 has (RM0090 3.4 tables 6 and 7: 8
-     * sectors in bank 1 with DB1M, 12-19 in bank 2; RM0410 table 5). */
+    /* Sectors: bank 2's are numbered from 12 whatever bank 1 has, as RM0090 3.4 tables 6 and 7
+     * name them (8 sectors in bank 1 with DB1M, 12-19 in bank 2; RM0410 table 5). AN3155 does
+     * not say how the ROM numbers them: assumed, not checked on a chip. */
     uint32_t b2 = sf_device_bank2_base(d, d->flash_size), first;
     if (b2 && start >= b2 && sf_device_unit_of(d, d->flash_size, b2, &first, NULL, NULL) == SF_OK)
         return 12u + (index - first);
