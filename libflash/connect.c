@@ -36,8 +36,8 @@ sf_error sf_session_send_trigger(sf_session *s)
 sf_error sf_session_read_chip_state(sf_session *s)
 {
     sf_chip *c = &s->chip;
-    if (c->device && c->device->bank_mode == SF_BANKS_DBANK)
-        c->device = sf_device_find(c->pid); /* the factory row; DBANK is read again below */
+    if (c->device && c->device->bank_mode != SF_BANKS_FIXED)
+        c->device = sf_device_find(c->pid); /* the factory row; the bank option is read again below */
     const sf_device *d = c->device;
     c->protection = (sf_protection){0};
     c->flash_size = d ? d->flash_size : 0;
@@ -51,8 +51,6 @@ sf_error sf_session_read_chip_state(sf_session *s)
     }
     if (e != SF_OK)
         return e;
-    if (d && d->option_base) /* the F76x/77x: one bank or two, as nDBANK says */
-        c->device = d = sfi_device_banks(d, ob, sizeof ob);
     const sfi_family *fam = sfi_family_named(d ? d->family : NULL);
     if (fam && fam->options == SFI_OPTIONS_F1) { /* the F1's option bytes: WRP0..3 at +8..+14 */
         c->protection.known_wrp = true;
@@ -76,6 +74,11 @@ sf_error sf_session_read_chip_state(sf_session *s)
         }
         s->err[0] = 0;
     }
+    if (d && d->option_base) /* F76x nDBANK, F42x DB1M, G0B/C DUAL_BANK: their banks, by size too */
+        c->device = sfi_device_banks(d, ob, sizeof ob, c->flash_size);
+    if (c->device != d)
+        sf_session_log(s, SF_LOG_INFO, "the option bytes choose %s bank%s", c->device->dual_bank ? "two" : "one",
+                       c->device->dual_bank ? "s" : "");
     return SF_OK;
 }
 

@@ -230,9 +230,11 @@ static const sf_device table[] = {
      * 3.4, tables 5-7). Option bytes: bank 1's at 0x1FFFC000, bank 2's at 0x1FFEC000
      * (stm32flash lists 0x1FFEC000-0x1FFFC00F as one range). The F4 stub codes bank 2's sectors
      * with SNB bit 4 (sector 12 is 0x10) and erases bank 2 with MER1 (RM0090 3.9.8; OpenOCD
-     * stm32f2x.c "(i - 12) | 0x10"); like the ROM path it takes the factory DB1M = 0 on 1 MiB
-     * parts (the option is not read yet). Tested on the F429 (the simulator's stm32f429zi); the
-     * F469/479 keep the ROM until checked against RM0386. */
+     * stm32f2x.c "(i - 12) | 0x10"). A 1 MiB part with DB1M = 1 has two banks of 4 x 16, 64, 3 x
+     * 128 KiB, bank 2 at 0x08080000 with sectors 12-19 (RM0090 3.4 table 7): the host reads DB1M
+     * at each connection (sfi_device_banks; FLASH_OPTCR bit 30, stm32f429xx.h FLASH_OPTCR_DB1M)
+     * and takes the ALT layout. Tested on the F429 (the simulator's stm32f429zi, 2 MiB, and
+     * stm32f429zg, 1 MiB in either mode); the F469/479 keep the ROM until checked against RM0386. */
     {0x419, "STM32F42x/43x", "F4", 0x08000000, 2048 * K,
      RUNS({4, 16 * K}, {1, 64 * K}, {7, 128 * K}, {4, 16 * K}, {1, 64 * K}, {7, 128 * K}),
      0x20003000, 0x20030000, 0x1FFF0000, 0x1FFF7800, OB_F2_F4, FSIZE_F4, 4, 0xFF, true, 0, 1024 * K, SF_FSIZE_KIB, 0,
@@ -351,8 +353,10 @@ static const sf_device table[] = {
      * 0 (RM0432 3.3.1; OpenOCD stm32l4x.c "4 k block in dual bank, 8 k in single"). stm32flash
      * lists 0x470 as 1 MiB of 2 KiB pages with option bytes at 0x1FFF7800: we follow RM0432
      * (2 MiB, option bytes at 0x1FF00000). The L4R/S is its own family, L4R (families.txt): the
-     * L4's controller and RCC with DMAMUX1 (RM0432 11-12); its stub takes the factory DBANK = 1
-     * (the option is not read yet), as the ROM path does. The L4P5/Q5 numbers its DMAMUX
+     * L4's controller and RCC with DMAMUX1 (RM0432 11-12). DBANK is FLASH_OPTR bit 22 (OpenOCD
+     * stm32l4x.h FLASH_L4R_DBANK), read at each connection (sf_device_one_bank), for the stub
+     * and the ROM path alike; the 1 MiB parts' DB1M (bit 21, FLASH_LRR_DB1M there) is not read
+     * (their factory two banks of 4 KiB pages are taken). The L4P5/Q5 numbers its DMAMUX
      * requests one higher (ChibiOS STM32L4xx+/stm32_dmamux.h) and stays on the ROM. */
     {0x470, "STM32L4R/4S", "L4R", 0x08000000, 2048 * K, RUNS({512, 4 * K}),
      0x20003200, 0x200A0000, 0x1FFF0000, 0x1FFF7000, OB_L4P, FSIZE_L4_G_WB, 8, 0xFF, true, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_SR_PEMPTY,
@@ -387,7 +391,9 @@ static const sf_device table[] = {
      0x20002700, 0x20009000, 0x1FFF0000, 0x1FFF7000, OB_G0_WB, FSIZE_L4_G_WB, 8, 0xFF, false, 0, 0, SF_FSIZE_KIB, SF_EMPTY_CHECK_ACR_EMPTY,
      .uid_reg = UID_L4_G_WB, .program_bytes = 8, USARTS(U1, U2_A2, U3_C10), .source = SRC_G0},
     /* G0B/C: two banks of 2 KiB pages on 512 KiB parts, bank 2 at 0x08040000 with page numbers
-     * from 256 (RM0444 3.3.1); 256 KiB parts choose by DUAL_BANK (FLASH_OPTR bit 21). The G0
+     * from 256 (RM0444 3.3.1); 256 KiB parts choose by DUAL_BANK (FLASH_OPTR bit 21; OpenOCD
+     * stm32l4x.h FLASH_G0_DUAL_BANK): 1 two banks of 128 KiB (bank 2 at 0x08020000), 0 one bank
+     * of 128 pages, which the host reads at each connection (sfi_device_banks). The G0
      * stub's second build (families.txt g0b) loads at 0x20004000 and numbers bank 2's pages so
      * (BKER at FLASH_CR bit 13: OpenOCD stm32l4x.h FLASH_BKER_G0). Its bootloader also listens
      * on USART3 (RM0444 3.3.1: "USART3 ... applies to ... STM32G0B1xx and STM32G0C1xx"), on
@@ -508,17 +514,81 @@ static const sf_device other_bank_mode[] = {
              ALT({4, 32 * K}, {1, 128 * K}, {7, 256 * K})),
 };
 
-const sf_device *sfi_device_banks(const sf_device *d, const uint8_t *ob, size_t len)
+/* The rows of the lines whose option splits or joins the banks of one flash size only, made
+ * from their table row at the same index (as one_bank[]): an F42x/43x or F469/479 of 1 MiB with
+ * DB1M = 1, two banks of its ALT layout, bank 2 after bank 1 (RM0090 3.4 table 7); a G0B/C of
+ * 256 KiB with DUAL_BANK = 0, one bank of its pages (RM0444 3.3.1). Each row's flash_size is
+ * that size: the mode exists for no other. */
+#define DB1M_SIZE (1024u * K)
+#define G0_DUAL_BANK_SIZE (256u * K)
+static sf_device sized_mode[sizeof table / sizeof table[0]];
+static pthread_once_t sized_mode_once = PTHREAD_ONCE_INIT;
+
+static void make_sized_mode_rows(void)
 {
-    if (!d || d->bank_mode != SF_BANKS_F7_NDBANK || len < 10)
-        return d;
-    const sf_device *listed = sf_device_find(d->pid);
-    /* nDBANK: FLASH_OPTCR bit 29, in the option byte at +9 (OPTCR bits 31:24; RM0410 3.4). */
-    bool two = !(ob[9] & 0x20);
-    for (size_t i = 0; two && i < sizeof other_bank_mode / sizeof other_bank_mode[0]; i++)
-        if (other_bank_mode[i].pid == d->pid)
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+        const sf_device *d = &table[i];
+        sf_device *m = &sized_mode[i];
+        if (d->bank_mode == SF_BANKS_F4_DB1M && d->alt_layout) {
+            *m = *d;
+            m->flash_size = DB1M_SIZE;
+            m->layout = d->alt_layout;
+            m->layout_runs = d->alt_layout_runs;
+            m->alt_layout = d->layout;
+            m->alt_layout_runs = d->layout_runs;
+            m->dual_bank = true;
+            m->single_bank_max = 0;
+        } else if (d->bank_mode == SF_BANKS_G0_DUAL_BANK) {
+            *m = *d;
+            m->flash_size = G0_DUAL_BANK_SIZE;
+            m->dual_bank = false;
+        }
+    }
+}
+
+static const sf_device *sized_mode_row(const sf_device *listed)
+{
+    pthread_once(&sized_mode_once, make_sized_mode_rows);
+    return &sized_mode[listed - table];
+}
+
+/* F76x/77x: nDBANK, FLASH_OPTCR bit 29, in the option byte at +9 (OPTCR bits 31:24; RM0410
+ * 3.4): 0 two banks. */
+static const sf_device *f7_banks(const sf_device *listed, const uint8_t *ob)
+{
+    for (size_t i = 0; !(ob[9] & 0x20) && i < sizeof other_bank_mode / sizeof other_bank_mode[0]; i++)
+        if (other_bank_mode[i].pid == listed->pid)
             return &other_bank_mode[i];
     return listed;
+}
+
+/* F42x/43x, F469/479: DB1M, FLASH_OPTCR bit 30 (RM0090 3.9.10; stm32f429xx.h
+ * FLASH_OPTCR_DB1M), in the option byte at +9 as nDBANK is on the F7 (0x1FFFC008 holds OPTCR
+ * bits 31:16, RM0090 3.6.1; option_layouts.c: byte 8, bit 14): 1 two banks, on a 1 MiB part
+ * only. */
+static const sf_device *f4_db1m_banks(const sf_device *listed, const uint8_t *ob, uint32_t flash_size)
+{
+    return flash_size == DB1M_SIZE && (ob[9] & 0x40) && listed->alt_layout ? sized_mode_row(listed) : listed;
+}
+
+/* G0B/C: DUAL_BANK, FLASH_OPTR bit 21 (RM0444 3.4.1; OpenOCD stm32l4x.h FLASH_G0_DUAL_BANK), in
+ * the first option byte's third byte: 0 one bank, on a 256 KiB part only. */
+static const sf_device *g0_banks(const sf_device *listed, const uint8_t *ob, uint32_t flash_size)
+{
+    return flash_size == G0_DUAL_BANK_SIZE && !(ob[2] & 0x20) ? sized_mode_row(listed) : listed;
+}
+
+const sf_device *sfi_device_banks(const sf_device *d, const uint8_t *ob, size_t len, uint32_t flash_size)
+{
+    const sf_device *listed = d ? sf_device_find(d->pid) : NULL;
+    if (!listed || len < 10)
+        return d;
+    switch (listed->bank_mode) {
+    case SF_BANKS_F7_NDBANK: return f7_banks(listed, ob);
+    case SF_BANKS_F4_DB1M: return f4_db1m_banks(listed, ob, flash_size);
+    case SF_BANKS_G0_DUAL_BANK: return g0_banks(listed, ob, flash_size);
+    default: return d;
+    }
 }
 
 const sf_device *sf_device_find(uint16_t pid)
@@ -693,6 +763,12 @@ uint32_t sf_device_rom_page(const sf_device *d, uint32_t start, uint32_t index)
 {
     if (d->layout_runs == 1)
         return (start - d->flash_base) / d->layout[0].size;
+    /* Sectors: bank 2's are numbered from 12 whatever bank 1 has, as RM0090 3.4 tables 6 and 7
+     * name them (8 sectors in bank 1 with DB1M, 12-19 in bank 2; RM0410 table 5). AN3155 does
+     * not say how the ROM numbers them: assumed, not checked on a chip. */
+    uint32_t b2 = sf_device_bank2_base(d, d->flash_size), first;
+    if (b2 && start >= b2 && sf_device_unit_of(d, d->flash_size, b2, &first, NULL, NULL) == SF_OK)
+        return 12u + (index - first);
     return index;
 }
 

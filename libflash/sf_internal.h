@@ -15,8 +15,10 @@ bool sf_device_no_mass_erase(const sf_device *d);
  * the other rows. */
 const sf_device *sf_device_one_bank(const sf_device *d);
 /* The row of d's line for the bank mode its option bytes ob (len bytes read from option_base)
- * set: the F76x/77x's two banks with nDBANK = 0; d itself where the line has one mode. */
-const sf_device *sfi_device_banks(const sf_device *d, const uint8_t *ob, size_t len);
+ * set on a part with flash_size bytes (as F_SIZE reads): the F76x/77x's two banks with nDBANK =
+ * 0, a 1 MiB F42x/43x's or F469/479's two with DB1M = 1, a 256 KiB G0B/C's one with DUAL_BANK =
+ * 0; the line's listed row otherwise (DBANK: sf_device_one_bank); d where the line has one mode. */
+const sf_device *sfi_device_banks(const sf_device *d, const uint8_t *ob, size_t len, uint32_t flash_size);
 
 /* Where a specific error sentence goes (a session's buffer or a caller's err argument). */
 typedef struct sf_errbuf {

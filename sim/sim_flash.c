@@ -128,16 +128,20 @@ uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
 }
 
 /* The layout the option bytes choose as they load: the F76x/77x with nDBANK = 0 has two banks
- * (RM0410 3.3.1: "nDBANK ... 0: dual bank mode"); the other parts have their own. */
+ * (RM0410 3.3.1: "nDBANK ... 0: dual bank mode"), a 1 MiB F42x/43x with DB1M = 1 (RM0090
+ * 3.9.10, the same option byte's bit 6); the other parts have their own. */
 static const struct sim_part *layout_in_force(const sim_flash *f)
 {
     const struct sim_part *c = f->factory;
-    return c->dual_bank_layout && !(f->optbytes[OB7_OPTCR_HI] & OB7_NDBANK) ? c->dual_bank_layout : c;
+    uint8_t top = f->optbytes[OB7_OPTCR_HI];
+    bool two = c->family == SFI_FAMILY_F4 ? (top & OB4_DB1M) != 0 : !(top & OB7_NDBANK);
+    return c->dual_bank_layout && two ? c->dual_bank_layout : c;
 }
 
 /* DBANK, FLASH_OPTR bit 22 (the first option word), as the reset loads it: 1 two banks of the
  * part's pages (the factory setting), 0 one bank of pages twice as large, numbered from the
- * start of the flash (G4 cat.3: RM0440 3.3.1, 2 or 4 KiB; L5: RM0438 6.3.1, 2 or 4 KiB). */
+ * start of the flash (G4 cat.3: RM0440 3.3.1, 2 or 4 KiB; L5: RM0438 6.3.1, 2 or 4 KiB; L4R/S:
+ * RM0432 3.3.1, 4 or 8 KiB). */
 static void load_bank_mode(sim_flash *f)
 {
     const struct sim_part *p = f->factory;

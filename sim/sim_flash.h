@@ -36,8 +36,9 @@ enum { OB_RDP = 0, OB_USER = 2, OB_DATA0 = 4, OB_DATA1 = 6, OB_WRP0 = 8 };
 /* F2/F4 (RM0090 3.6: the words at 0x1FFFC000 and 0x1FFFC008). */
 enum { OB4_USER = 0, OB4_RDP = 1, OB4_NWRP = 8 };
 /* F7: the byte at 0x1FFF0009 holds FLASH_OPTCR bits 31:24 (RM0385 3.4 table 6, RM0410 3.4);
- * nDBANK is OPTCR bit 29 (stm32f767xx.h FLASH_OPTCR_nDBANK), so bit 5 of that byte. */
-enum { OB7_OPTCR_HI = 9, OB7_NDBANK = 1u << 5 };
+ * nDBANK is OPTCR bit 29 (stm32f767xx.h FLASH_OPTCR_nDBANK), so bit 5 of that byte. The F4's
+ * at 0x1FFFC009 likewise: DB1M, OPTCR bit 30 (stm32f429xx.h FLASH_OPTCR_DB1M), bit 6. */
+enum { OB7_OPTCR_HI = 9, OB7_NDBANK = 1u << 5, OB4_DB1M = 1u << 6 };
 
 /* An option byte pair is valid when the second byte is the complement of the first. */
 static inline bool sim_option_pair_valid(uint8_t value, uint8_t complement)

@@ -39,7 +39,8 @@ struct sim_part {
     uint32_t bank2_base;        /* 0 for a single bank */
     bool dbank;                 /* FLASH_OPTR bit 22 DBANK picks two banks of page_size pages (1,
                                  * the factory setting) or one bank of pages twice that size (0),
-                                 * at each reset (sim_flash.c: load_bank_mode; G4 cat.3, L5) */
+                                 * at each reset (sim_flash.c: load_bank_mode; G4 cat.3, L4R/S,
+                                 * L5) */
     uint32_t hole_base, hole_size; /* no flash here: between the banks of a smaller part whose
                                  * bank 2 is at a fixed address (0: none; sim_part_in_hole) */
     uint32_t ram_base, ram_size;

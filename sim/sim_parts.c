@@ -197,8 +197,12 @@ static const uint32_t f4_sector_erase_ns[24] = {F4_BANK_ERASE_NS, F4_BANK_ERASE_
 #define F4_MASS_ERASE_NS 16000000000ull
 #define F4_ROM_STARTUP_NS 80000000u
 
-/* The F2/F4 flash controller's parts (the F2: a Cortex-M3, its own RAM start). */
+/* The F2/F4 flash controller's parts (the F2: a Cortex-M3, its own RAM start); F4_SECTORS_PART
+ * with its own sectors and the layout its option bytes may choose instead (dual). */
 #define F4_STYLE_PART(nm, desc, id, kib, ram_kib, sectors, b2, bl_ram, cpu, fam)                              \
+    F4_SECTORS_PART(nm, desc, id, kib, ram_kib, f4_sectors, f4_sector_erase_ns, sectors, b2, bl_ram, cpu,      \
+                    fam, NULL)
+#define F4_SECTORS_PART(nm, desc, id, kib, ram_kib, sizes, erase_ns, sectors, b2, bl_ram, cpu, fam, dual)    \
     {                                                                                                         \
         .name = nm, .description = desc, .pid = id, .bl_version = 0x31, .commands = cmds_v31,                 \
         .ncommands = sizeof cmds_v31, .flash_base = 0x08000000, .flash_size = (kib) * 1024u,                  \
@@ -207,12 +211,26 @@ static const uint32_t f4_sector_erase_ns[24] = {F4_BANK_ERASE_NS, F4_BANK_ERASE_
         .optbytes_base = 0x1FFFC000, .optbytes_size = 16, .flash_size_reg = 0x1FFF7A22,                       \
         .uid_reg = 0x1FFF7A10, .cpuid = (cpu), .wrp_pages_per_bit = 1,                                        \
         .rdp_level0 = F0_F3_RDP_LEVEL0, .program_bytes = 1, .family = (fam),                                  \
-        .sector_sizes = f4_sectors, .sector_erase_ns = f4_sector_erase_ns, .nsectors = sectors,             \
+        .sector_sizes = (sizes), .sector_erase_ns = (erase_ns), .nsectors = sectors,                        \
         .program_ns = F4_PROGRAM_NS, .page_erase_ns = 400000000u, .mass_erase_ns = F4_MASS_ERASE_NS,         \
-        .rom_startup_ns = F4_ROM_STARTUP_NS,                                                                  \
+        .rom_startup_ns = F4_ROM_STARTUP_NS, .dual_bank_layout = (dual),                                     \
     }
 #define F4_PART(nm, desc, id, kib, ram_kib, sectors)                                                          \
     F4_STYLE_PART(nm, desc, id, kib, ram_kib, sectors, 0, 0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4)
+
+/* F429 with 1 MiB (0x419, F429xG) and DB1M = 1 (FLASH_OPTCR bit 30, the option byte at
+ * 0x1FFFC009 bit 6: RM0090 3.9.10): two banks of 4 x 16, 64, 3 x 128 KiB, bank 2 at 0x08080000
+ * with sectors 12-19, SNB 0x10-0x17 (RM0090 3.4 table 7, 3.9.8). Bank 2's nWRP bits (0x1FFEC008)
+ * are not modelled: sectors 12-15 take bank 1's bits 8-11, which the factory leaves set. */
+#define F4_HALF_SECTORS 16384, 16384, 16384, 16384, 65536, 131072, 131072, 131072
+#define F4_HALF_ERASE_NS                                                                                   \
+    400000000u, 400000000u, 400000000u, 400000000u, 1200000000u, 2000000000u, 2000000000u, 2000000000u
+static const uint32_t f4_db1m_sectors[16] = {F4_HALF_SECTORS, F4_HALF_SECTORS};
+static const uint32_t f4_db1m_erase_ns[16] = {F4_HALF_ERASE_NS, F4_HALF_ERASE_NS};
+static const struct sim_part f429zg_db1m =
+    F4_SECTORS_PART("stm32f429zg", "STM32F429xG with DB1M = 1 (two banks of 8 sectors of 16-128 KiB)", 0x419, 1024,
+                    192, f4_db1m_sectors, f4_db1m_erase_ns, 16, 0x08080000, 0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4,
+                    NULL);
 
 static const struct sim_part f4_parts[] = {
     F4_PART("stm32f401re", "STM32F401xE (512 KiB in 8 sectors of 16-128 KiB, 96 KiB RAM, bootloader V3.1)",
@@ -230,6 +248,11 @@ static const struct sim_part f4_parts[] = {
      * (0x1FFEC000: nWRP of sectors 12-23) are not modelled. */
     F4_STYLE_PART("stm32f429zi", "STM32F429xI (2 MiB in two banks of 12 sectors of 16-128 KiB, 192 KiB RAM, bootloader V3.1)",
                   0x419, 2048, 192, 24, 0x08100000, 0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4),
+    /* F429 with 1 MiB: one bank of 12 sectors with the factory DB1M = 0 (RM0090 3.4 table 5), two
+     * of 8 with DB1M = 1 (f429zg_db1m), as the reset reads it (sim_flash.c layout_in_force). */
+    F4_SECTORS_PART("stm32f429zg", "STM32F429xG (1 MiB in 12 sectors of 16-128 KiB, or two banks of 8 with DB1M = 1; "
+                    "192 KiB RAM, bootloader V3.1)", 0x419, 1024, 192, f4_sectors, f4_sector_erase_ns, 12, 0,
+                    0x20003000, CORTEX_M4_R0P1, SFI_FAMILY_F4, &f429zg_db1m),
 };
 
 /* F7, L0, L1, L4, G0, G4, WB and H7: bootloader, memories and the ROM's way of programming
@@ -456,11 +479,13 @@ static const struct sim_part more_parts[] = {
          * 0x20003200 and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's dev_table.c has
          * 0x470); option bytes at 0x1FF00000 (RM0432 table 8; bank 2's at 0x1FF01000 are not
          * modelled); PEMPTY in FLASH_SR (the device table's row). Timings as the L476's
-         * (assumed). Single-bank mode (DBANK = 0, 8 KiB pages) is not modelled. */
-        .name = "stm32l4r5zi", .description = "STM32L4R5xI (2 MiB in two banks of 4 KiB pages, 640 KiB RAM, bootloader V3.1)",
+         * (assumed). DBANK = 0 makes one bank of 256 x 8 KiB pages (RM0432 3.3.1; DBANK is
+         * FLASH_OPTR bit 22 as on the G4 and L5: OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22)),
+         * read at each reset (.dbank); PNB's 8 bits number them 0-255. */
+        .name = "stm32l4r5zi", .description = "STM32L4R5xI (2 MiB in two banks of 4 KiB pages or one of 8 KiB by DBANK, 640 KiB RAM, bootloader V3.1)",
         .pid = 0x470, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 4096, .bank2_base = 0x08100000,
-        .ram_base = 0x20000000, .ram_size = 640 * 1024, .bl_ram_start = 0x20003200,
+        .dbank = true, .ram_base = 0x20000000, .ram_size = 640 * 1024, .bl_ram_start = 0x20003200,
         .sysmem_base = 0x1FFF0000, .sysmem_size = 0x7000, .optbytes_base = 0x1FF00000, .optbytes_size = 40,
         .flash_size_reg = 0x1FFF75E0, .uid_reg = 0x1FFF7590, .cpuid = CORTEX_M4_R0P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,

@@ -248,13 +248,27 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     return ROM_INTERRUPTED;
 }
 
+/* Sectors in two banks (F42x/43x, F76x/77x nDBANK = 0): bank 2's taken to be numbered from 12
+ * whatever bank 1 has, as RM0090 3.4 table 7 names them (8 sectors in bank 1 of a 1 MiB part
+ * with DB1M, 12-19 in bank 2; AN3155 does not say how the ROM numbers them: assumed, as
+ * libflash's sf_device_rom_page); a number between bank 1's last and 12 is no sector (refused,
+ * as SNB 8-11 is). */
+static uint32_t rom_sector(rom *r, uint16_t page)
+{
+    const struct sim_part *p = r->env->part;
+    uint32_t per_bank = p->nsectors / 2u;
+    if (!p->nsectors || !p->bank2_base || per_bank >= 12u || page < per_bank)
+        return page;
+    return page >= 12u ? per_bank + (page - 12u) : UINT32_MAX;
+}
+
 /* Erase a list of pages; any bad page number or protected page makes the answer NACK (AN3155
  * does not say what the ROM answers; it cannot report success for a page it did not erase). */
 static bool erase_pages(rom *r, const uint16_t *pages, unsigned count)
 {
     bool ok = true;
     for (unsigned i = 0; i < count; i++) {
-        if (!sim_flash_erase_page(r->env->flash, rom_page(r, pages[i])))
+        if (!sim_flash_erase_page(r->env->flash, rom_sector(r, rom_page(r, pages[i]))))
             ok = false;
         if (!wait_flash(r))
             return false;

@@ -112,9 +112,10 @@ static void test_one_bank_rows(void **state)
     assert_null(sf_device_one_bank(NULL));
 }
 
-/* A part whose option bytes choose its banks (the F767's nDBANK): in either mode the session's
- * row (sfi_device_banks, from the option bytes it reads) and the simulator's layout (the one
- * sim_flash_reset takes) have the same erase units and bank 2. */
+/* A part whose option bytes choose its banks (the F767's nDBANK = 0, the 1 MiB F429's DB1M =
+ * 1, both in the option byte at +9): in either mode the session's row (sfi_device_banks, from
+ * the option bytes it reads) and the simulator's layout (the one sim_flash_reset takes) have the
+ * same erase units and bank 2. */
 static void test_bank_modes_match(void **state)
 {
     (void)state;
@@ -126,10 +127,12 @@ static void test_bank_modes_match(void **state)
         for (int two = 0; two < 2; two++) {
             uint8_t ob[16];
             memset(ob, 0xFF, sizeof ob);
-            if (two)
+            if (p->family == SFI_FAMILY_F4 && !two)
+                ob[9] &= (uint8_t)~0x40u; /* DB1M = 0 */
+            else if (p->family != SFI_FAMILY_F4 && two)
                 ob[9] &= (uint8_t)~0x20u; /* nDBANK = 0 */
             const struct sim_part *l = two ? p->dual_bank_layout : p;
-            const sf_device *d = sfi_device_banks(sf_device_find(p->pid), ob, sizeof ob);
+            const sf_device *d = sfi_device_banks(sf_device_find(p->pid), ob, sizeof ob, p->flash_size);
             assert_non_null(d);
             assert_int_equal(sf_device_bank2_base(d, p->flash_size), l->bank2_base);
             assert_int_equal(sf_device_unit_count(d, p->flash_size), l->nsectors);
@@ -144,7 +147,102 @@ static void test_bank_modes_match(void **state)
             checked++;
         }
     }
-    assert_int_equal(checked, 2); /* the F767 in its two modes */
+    assert_int_equal(checked, 4); /* the F767 and the F429xG in their two modes */
+}
+
+/* The option bytes as the session reads them from option_base: all ones (the F4's DB1M and the
+ * G0's DUAL_BANK set) but for the bits cleared. */
+static const sf_device *banks_with(uint16_t pid, size_t byte, uint8_t clear, uint32_t flash_size)
+{
+    uint8_t ob[16];
+    memset(ob, 0xFF, sizeof ob);
+    ob[byte] &= (uint8_t)~clear;
+    return sfi_device_banks(sf_device_find(pid), ob, sizeof ob, flash_size);
+}
+
+/* The erase units of d on a part of flash_size bytes, from the flash base: n units of the given
+ * sizes (KiB), the same in each bank when bank 2 is at bank2. */
+static void expect_sectors(const sf_device *d, uint32_t flash_size, const uint32_t *kib, size_t n, uint32_t bank2)
+{
+    size_t banks = bank2 ? 2 : 1;
+    assert_int_equal(sf_device_unit_count(d, flash_size), n * banks);
+    assert_int_equal(sf_device_bank2_base(d, flash_size), bank2);
+    for (size_t b = 0; b < banks; b++) {
+        uint32_t at = b ? bank2 : 0x08000000u;
+        for (size_t u = 0; u < n; u++) {
+            uint32_t start, size;
+            assert_int_equal(sf_device_unit_at(d, flash_size, b * n + u, &start, &size), SF_OK);
+            assert_int_equal(start, at);
+            assert_int_equal(size, kib[u] * 1024u);
+            at += size;
+        }
+    }
+}
+
+/* F42x/43x (0x419) and F469/479 (0x434) of 1 MiB: DB1M (FLASH_OPTCR bit 30, the option byte at
+ * 0x1FFFC009 bit 6: RM0090 3.9.10, 3.6.1) = 1 gives two banks of 4 x 16, 64, 3 x 128 KiB, bank 2
+ * at 0x08080000 with sectors 12-19 (RM0090 3.4 table 7: the ROM's Extended Erase numbers; the F4
+ * stub codes them 0x10-0x17 in SNB from bank 2's address, RM0090 3.9.8); DB1M = 0 one bank of
+ * 12 sectors (table 5). A 2 MiB part has two banks of 12 either way (table 6); lines without
+ * the option keep their row. */
+static void test_db1m_rows(void **state)
+{
+    (void)state;
+    static const uint32_t half[] = {16, 16, 16, 16, 64, 128, 128, 128};
+    static const uint32_t whole[] = {16, 16, 16, 16, 64, 128, 128, 128, 128, 128, 128, 128};
+    static const uint16_t lines[] = {0x419, 0x434};
+    const uint32_t mib = 1024u * 1024u;
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        const sf_device *listed = sf_device_find(lines[i]), *two = banks_with(lines[i], 9, 0, mib);
+        assert_ptr_not_equal(two, listed);
+        assert_int_equal(two->pid, lines[i]);
+        assert_ptr_equal(banks_with(lines[i], 9, 0, mib), two);
+        expect_sectors(two, mib, half, 8, 0x08080000u);
+        for (uint32_t u = 0; u < 16; u++) {
+            uint32_t start;
+            assert_int_equal(sf_device_unit_at(two, mib, u, &start, NULL), SF_OK);
+            assert_int_equal(sf_device_rom_page(two, start, u), u < 8 ? u : 12 + (u - 8));
+        }
+        const sf_device *one = banks_with(lines[i], 9, 0x40, mib);
+        assert_ptr_equal(one, listed);
+        expect_sectors(one, mib, whole, 12, 0);
+        const sf_device *big = banks_with(lines[i], 9, 0, 2 * mib);
+        assert_ptr_equal(big, listed);
+        expect_sectors(big, 2 * mib, whole, 12, 0x08100000u);
+        uint32_t start;
+        assert_int_equal(sf_device_unit_at(big, 2 * mib, 12, &start, NULL), SF_OK);
+        assert_int_equal(sf_device_rom_page(big, start, 12), 12);
+    }
+    assert_ptr_equal(banks_with(0x413, 9, 0, mib), sf_device_find(0x413)); /* the F407: no DB1M */
+}
+
+/* G0B/C (0x467) of 256 KiB: DUAL_BANK (FLASH_OPTR bit 21, the first option byte's third byte bit
+ * 5: RM0444 3.4.1) = 1 two banks of 64 x 2 KiB, bank 2 at 0x08020000; = 0 one bank of 128 pages
+ * numbered from the flash base (RM0444 3.3.1). The 512 KiB parts keep their two banks. */
+static void test_g0_dual_bank_rows(void **state)
+{
+    (void)state;
+    const uint32_t k256 = 256u * 1024u;
+    const sf_device *listed = sf_device_find(0x467), *two = banks_with(0x467, 2, 0, k256);
+    assert_ptr_equal(two, listed);
+    assert_int_equal(sf_device_unit_count(two, k256), 128);
+    assert_int_equal(sf_device_bank2_base(two, k256), 0x08020000u);
+    const sf_device *one = banks_with(0x467, 2, 0x20, k256);
+    assert_ptr_not_equal(one, listed);
+    assert_int_equal(one->pid, 0x467);
+    assert_false(one->dual_bank);
+    assert_int_equal(sf_device_unit_count(one, k256), 128);
+    assert_int_equal(sf_device_bank2_base(one, k256), 0);
+    assert_int_equal(sf_device_hole(one, k256, NULL), 0);
+    uint32_t index, start, size;
+    assert_int_equal(sf_device_unit_of(one, k256, 0x08020000u, &index, &start, &size), SF_OK);
+    assert_int_equal(index, 64);
+    assert_int_equal(size, 2048);
+    assert_int_equal(sf_device_rom_page(one, start, index), 64);
+    assert_int_equal(sf_device_flash_end(one, k256), 0x08040000u);
+    const sf_device *big = banks_with(0x467, 2, 0x20, 2 * k256);
+    assert_ptr_equal(big, listed);
+    assert_int_equal(sf_device_bank2_base(big, 2 * k256), 0x08040000u);
 }
 
 /* The U5 lines (U535/545 0x455, U575/585 0x482, U595/599/5A9 0x481) take the U5 stub, whose
@@ -187,6 +285,8 @@ int main(void)
         cmocka_unit_test(test_sim_parts_match),
         cmocka_unit_test(test_one_bank_rows),
         cmocka_unit_test(test_bank_modes_match),
+        cmocka_unit_test(test_db1m_rows),
+        cmocka_unit_test(test_g0_dual_bank_rows),
         cmocka_unit_test(test_u5_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

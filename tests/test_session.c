@@ -25,6 +25,7 @@ struct fx {
     char port[160];
     sf_session *s;
     bool rom; /* --no-stub: the ROM path only */
+    char bank_log[64]; /* what the session says of the bank mode the option bytes chose */
 };
 
 static int setup_part(void **state, const char *part, uint32_t size, bool rom)
@@ -151,25 +152,50 @@ static uint8_t *pattern(size_t len, unsigned seed)
 }
 
 /* A board whose option bytes say DBANK = 0 (FLASH_OPTR bit 22, the first option word after the
- * flash in the board's file; the G4's complement word follows it, the L5's registers have none):
- * one bank of 4 KiB pages, which the board, the library and the stub each take at run time. */
-static int setup_one_bank(void **state, const char *part)
+ * flash in the board's file; the G4's and the L4R/S's complement word follows it, the L5's
+ * registers have none): one bank of pages twice the factory size (page), which the board, the
+ * library and the stub each take at run time. */
+static int setup_one_bank(void **state, const char *part, uint32_t size, uint32_t page, bool complement)
 {
-    setup_part(state, part, 512 * 1024, false);
+    setup_part(state, part, size, false);
     struct fx *x = *state;
+    snprintf(x->bank_log, sizeof x->bank_log, "DBANK = 0: one bank of %u KiB pages", (unsigned)(page / 1024u));
     open_ok(x);
     uint8_t *f = board_flash(x); /* the factory option bytes, saved */
     uint8_t *optr = f + x->flash_size;
     assert_true(optr[2] & 0x40);
     optr[2] &= (uint8_t)~0x40;
-    if (strcmp(part, "stm32g474re") == 0)
+    if (complement)
         optr[6] = (uint8_t)~optr[2];
     bh_save_file(x->file, f, x->flash_size + sim_part_option_bytes_size(sim_part_find(part)));
     free(f);
     return 0;
 }
-static int setup_l552_one_bank(void **state) { return setup_one_bank(state, "stm32l552ze"); }
-static int setup_g474_one_bank(void **state) { return setup_one_bank(state, "stm32g474re"); }
+/* L5 and G4 cat.3: 4 KiB pages (RM0438 6.3.1, RM0440 3.3.1); L4R/S: 8 KiB (RM0432 3.3.1). */
+static int setup_l552_one_bank(void **state) { return setup_one_bank(state, "stm32l552ze", 512 * 1024, 4096, false); }
+static int setup_g474_one_bank(void **state) { return setup_one_bank(state, "stm32g474re", 512 * 1024, 4096, true); }
+static int setup_l4r5_one_bank(void **state)
+{
+    return setup_one_bank(state, "stm32l4r5zi", 2048 * 1024, 8192, true);
+}
+
+/* An F429xG (1 MiB) whose option bytes say DB1M = 1 (FLASH_OPTCR bit 30, the option byte at
+ * 0x1FFFC009 bit 6: RM0090 3.9.10): two banks of 4 x 16, 64, 3 x 128 KiB, bank 2 at 0x08080000
+ * (RM0090 3.4 table 7), which the board and the library each take at run time. */
+static int setup_f429_db1m(void **state)
+{
+    setup_part(state, "stm32f429zg", 1024 * 1024, false);
+    struct fx *x = *state;
+    snprintf(x->bank_log, sizeof x->bank_log, "the option bytes choose two banks");
+    open_ok(x);
+    uint8_t *f = board_flash(x);
+    uint8_t *ob = f + x->flash_size;
+    assert_false(ob[9] & 0x40); /* the factory DB1M = 0 */
+    ob[9] |= 0x40;
+    bh_save_file(x->file, f, x->flash_size + sim_part_option_bytes_size(sim_part_find(x->part)));
+    free(f);
+    return 0;
+}
 
 /* A call's result, and the session's message when it is not the one wanted. */
 static void expect(struct fx *x, sf_error got, sf_error want, const char *what)
@@ -626,11 +652,13 @@ static void test_across_the_banks(void **state)
     free(now);
 }
 
-/* DBANK = 0 (G4 cat.3, L5): one bank of 4 KiB pages. Through the stub and then the ROM, an
- * image across where bank 2 starts in the factory mode, over older contents that reach 8 KiB
- * further each side: what the image covers holds it, what it does not keeps the old bytes.
- * Pages taken as 2 KiB, or bank 2 where it is not, erase the wrong cells or none. */
-static void test_one_bank_across_the_old_boundary(void **state)
+/* DBANK = 0 (G4 cat.3, L5: one bank of 4 KiB pages; L4R/S: of 8 KiB), or DB1M = 1 (a 1 MiB
+ * F42x: bank 2 from the middle, sectors 12-19). Through the stub and then the ROM, an image
+ * across the middle of the flash, where bank 2 starts in the two-bank mode, over older contents
+ * that reach 8 KiB further each side: what the image covers holds it, what it does not keeps
+ * the old bytes. The factory mode's units, or bank 2 where it is not, erase the wrong cells or
+ * none. */
+static void test_chosen_banks_across_the_middle(void **state)
 {
     struct fx *x = *state;
     const uint32_t mid = 0x08000000 + x->flash_size / 2, half = 40 * 1024, margin = 8 * 1024;
@@ -646,8 +674,8 @@ static void test_one_bank_across_the_old_boundary(void **state)
         open_ok(x);
         write_ok(x, im);
         sf_session_set_log(x->s, NULL, NULL);
-        if (!strstr(log, "DBANK = 0: one bank of 4 KiB pages"))
-            fail_msg("the library did not see DBANK = 0:\n%s", log);
+        if (!strstr(log, x->bank_log))
+            fail_msg("the library did not say \"%s\":\n%s", x->bank_log, log);
         if ((strstr(log, "loading the stub") != NULL) != (rom <= 0))
             fail_msg("%s path expected:\n%s", rom <= 0 ? "stub" : "ROM", log);
         sf_image_free(im);
@@ -814,9 +842,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_u575, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_u575, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_l552_one_bank, teardown),
-        cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_l552_one_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_chosen_banks_across_the_middle, setup_l552_one_bank, teardown),
         cmocka_unit_test_setup_teardown(test_across_the_banks, setup_g474, teardown),
-        cmocka_unit_test_setup_teardown(test_one_bank_across_the_old_boundary, setup_g474_one_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_chosen_banks_across_the_middle, setup_g474_one_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_chosen_banks_across_the_middle, setup_l4r5_one_bank, teardown),
+        cmocka_unit_test_setup_teardown(test_chosen_banks_across_the_middle, setup_f429_db1m, teardown),
         cmocka_unit_test_setup_teardown(test_realistic_image_through_both_paths, setup_h723, teardown),
         cmocka_unit_test_setup_teardown(test_sectors_of_mixed_sizes, setup_f205, teardown),
         cmocka_unit_test_setup_teardown(test_every_format_writes_the_same_flash, setup_f401_rom, teardown),
@@ -837,5 +867,7 @@ int main(void)
         cmocka_set_skip_filter(getenv("SESSION_SKIP"));
     if (getenv("SESSION_ONLY")) /* to run one test while chasing it */
         cmocka_set_test_filter(getenv("SESSION_ONLY"));
+    if (getenv("SESSION_TEST_FILTER")) /* e.g. test_chosen_banks_across_the_middle: those only */
+        cmocka_set_test_filter(getenv("SESSION_TEST_FILTER"));
     return cmocka_run_group_tests_name("session", tests, NULL, NULL);
 }
