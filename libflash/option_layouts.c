@@ -405,6 +405,26 @@ static const sfi_opt_field h7_fields[] = {
       "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
 };
 
+/* The L5's and the U5's option registers from SRAM2_RST on: the same bits and words (the
+ * sources are given with each table below). */
+#define L5_U5_TAIL \
+    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"), \
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"), \
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"), \
+    F("PA15_PUPEN", "FLASH_OPTR", 28, 0, 28, 1, 0, NONE_ROM, "1: PA15's pull-up on (JTDI), 0: off"), \
+    F("TZEN", "FLASH_OPTR", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: TrustZone on (this version drives the non-secure side only)"), \
+    F("NSBOOTADD0", "FLASH_NSBOOTADD0R", 7, 0x04, 7, 25, 0, NONE_ROM, "non-secure boot address with BOOT0 low, address bits 31:7"), \
+    F("NSBOOTADD1", "FLASH_NSBOOTADD1R", 7, 0x08, 7, 25, SFI_OPT_NO_ROM, 0x0BF90000u >> 7, \
+      "non-secure boot address with BOOT0 high, address bits 31:7 (0x0BF90000: the ROM bootloader)"), \
+    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A (bank 1)"), \
+    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area A; below the start: no area"), \
+    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B (bank 1)"), \
+    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area B; below the start: no area"), \
+    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A of bank 2"), \
+    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area A"), \
+    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B of bank 2"), \
+    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B")
+
 /* L5 (TrustZone off): the option registers from FLASH_OPTR at 0x40022040, no complements (RM0438
  * 6.9's register map: +0x00 OPTR, +0x04 NSBOOTADD0R, +0x08 NSBOOTADD1R, +0x0C SECBOOTADD0R,
  * +0x10/+0x14 SECWM1R1/R2, +0x18/+0x1C WRP1AR/BR, +0x20/+0x24 SECWM2R1/R2, +0x28/+0x2C
@@ -422,22 +442,7 @@ static const sfi_opt_field l5_fields[] = {
     F("DB256K", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "256 KiB parts: 1 two banks, 0 one bank"),
     F("DBANK", "FLASH_OPTR", 22, 0, 22, 1, SFI_OPT_READ_ONLY, NONE_ROM, "512 KiB parts: 1 two banks of 2 KiB pages, 0 one bank of 4 KiB pages"),
     F("SRAM2_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 parity check on, 1: off"),
-    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
-    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
-    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
-    F("PA15_PUPEN", "FLASH_OPTR", 28, 0, 28, 1, 0, NONE_ROM, "1: PA15's pull-up on (JTDI), 0: off"),
-    F("TZEN", "FLASH_OPTR", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: TrustZone on (this version drives the non-secure side only)"),
-    F("NSBOOTADD0", "FLASH_NSBOOTADD0R", 7, 0x04, 7, 25, 0, NONE_ROM, "non-secure boot address with BOOT0 low, address bits 31:7"),
-    F("NSBOOTADD1", "FLASH_NSBOOTADD1R", 7, 0x08, 7, 25, SFI_OPT_NO_ROM, 0x0BF90000u >> 7,
-      "non-secure boot address with BOOT0 high, address bits 31:7 (0x0BF90000: the ROM bootloader)"),
-    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A (bank 1)"),
-    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area A; below the start: no area"),
-    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B (bank 1)"),
-    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area B; below the start: no area"),
-    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A of bank 2"),
-    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area A"),
-    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B of bank 2"),
-    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B"),
+    L5_U5_TAIL,
 };
 
 /* U5 (TrustZone off): the option registers from FLASH_OPTR at 0x40022040 in the L5's order, no
@@ -460,22 +465,7 @@ static const sfi_opt_field u5_fields[] = {
     F("BKPRAM_ECC", "FLASH_OPTR", 22, 0, 22, 1, 0, NONE_ROM, "0: backup RAM ECC on, 1: off"),
     F("SRAM3_ECC", "FLASH_OPTR", 23, 0, 23, 1, 0, NONE_ROM, "0: SRAM3 ECC on, 1: off"),
     F("SRAM2_ECC", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 ECC on, 1: off"),
-    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
-    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
-    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
-    F("PA15_PUPEN", "FLASH_OPTR", 28, 0, 28, 1, 0, NONE_ROM, "1: PA15's pull-up on (JTDI), 0: off"),
-    F("TZEN", "FLASH_OPTR", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: TrustZone on (this version drives the non-secure side only)"),
-    F("NSBOOTADD0", "FLASH_NSBOOTADD0R", 7, 0x04, 7, 25, 0, NONE_ROM, "non-secure boot address with BOOT0 low, address bits 31:7"),
-    F("NSBOOTADD1", "FLASH_NSBOOTADD1R", 7, 0x08, 7, 25, SFI_OPT_NO_ROM, 0x0BF90000u >> 7,
-      "non-secure boot address with BOOT0 high, address bits 31:7 (0x0BF90000: the ROM bootloader)"),
-    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A (bank 1)"),
-    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area A; below the start: no area"),
-    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B (bank 1)"),
-    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area B; below the start: no area"),
-    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A of bank 2"),
-    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area A"),
-    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B of bank 2"),
-    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B"),
+    L5_U5_TAIL,
 };
 
 static const sfi_opt_layout layouts[] = {
