@@ -45,6 +45,32 @@
 /* The bank a boot-bank field's value boots. */
 static int bank_of(uint32_t value, bool active_low) { return (value != 0) != active_low ? 2 : 1; }
 
+/* The name of the boot-bank field of d's family (NULL: none this version switches);
+ * swapped_map: the field trades the banks' addresses for the bootloader too (H7, G0B/C, L5, U5);
+ * active_low: the field's 0 boots bank 2 (the G0's nSWAP_BANK). */
+static const char *boot_bank_name(const sf_device *d, bool *swapped_map, bool *active_low)
+{
+    bool l5 = d && (!strcmp(d->family, "L5") || !strcmp(d->family, "U5"));
+    *active_low = d && !strcmp(d->family, "G0");
+    *swapped_map = d && (!strcmp(d->family, "H7") || *active_low || l5);
+    if (*active_low)
+        return "nSWAP_BANK";
+    if (l5)
+        return "SWAP_BANK";
+    if (*swapped_map)
+        return "SWAP_BANK_OPT";
+    return d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || !strcmp(d->family, "F4")) ? "BFB2" : NULL;
+}
+
+/* Whether o says the chip is set to one bank (L4 and U5 DUALBANK, G4/L4+/L5 DBANK, G0
+ * DUAL_BANK = 0): then nothing swaps; *which is that field. */
+static bool set_to_one_bank(const sf_options *o, size_t *which)
+{
+    return (sf_options_find(o, "DUALBANK", which) == SF_OK || sf_options_find(o, "DBANK", which) == SF_OK ||
+            sf_options_find(o, "DUAL_BANK", which) == SF_OK) &&
+           !sf_options_value(o, *which);
+}
+
 /* The boot-bank field of the open chip's options, with a sentence for parts without one;
  * swapped_map: the field trades the banks' addresses for the bootloader too (H7, G0B/C);
  * active_low: the field's 0 boots bank 2 (the G0's nSWAP_BANK). */
@@ -58,12 +84,8 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const sf_device *d = chip.device;
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
-    bool l5 = d && (!strcmp(d->family, "L5") || !strcmp(d->family, "U5"));
-    *active_low = d && !strcmp(d->family, "G0");
-    *swapped_map = d && (!strcmp(d->family, "H7") || *active_low || l5);
-    bool bfb2_family = d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || !strcmp(d->family, "F4") ||
-                             *swapped_map);
-    if (!bfb2_family || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
+    const char *name = boot_bank_name(d, swapped_map, active_low);
+    if (!name || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
@@ -73,16 +95,12 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     *half = *bank2 - d->flash_base;
     if ((e = sf_session_options_read(s, o)))
         return e;
-    const char *name = *active_low ? "nSWAP_BANK" : l5 ? "SWAP_BANK" : *swapped_map ? "SWAP_BANK_OPT" : "BFB2";
     if (sf_options_find(*o, name, index) != SF_OK) {
         sf_options_free(*o);
         return sf_session_set_error(s, SF_ERR_UNSUPPORTED, "no %s in the option bytes of the %s", name, d->family);
     }
-    /* L4 DUALBANK, G4 DBANK, G0 DUAL_BANK: a part set to one bank has nothing to swap. */
     size_t k;
-    if ((sf_options_find(*o, "DUALBANK", &k) == SF_OK || sf_options_find(*o, "DBANK", &k) == SF_OK ||
-         sf_options_find(*o, "DUAL_BANK", &k) == SF_OK) &&
-        !sf_options_value(*o, k)) {
+    if (set_to_one_bank(*o, &k)) {
         const char *bank_opt = sf_options_name(*o, k);
         sf_options_free(*o);
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (%s = 0): there is no other bank to "
@@ -94,26 +112,26 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
 /* G0B/C, L5 and U5 with their banks swapped (bank 2 boots, at the flash base): addresses follow
  * the swap, but an erase names a physical bank (BKER; RM0444 as NuttX's and Zephyr's G0 drivers
  * read it, NuttX's tested on a G0B1; ST's X-CUBE-EEPROM L5 and U5 ports invert BKER when
- * SWAP_BANK is set; RM0456 7.5.8: bank attributes "follow their bank"), while the stub takes the bank from the address, the simulator trades
- * both, and neither AN3155 nor AN2606 says what the ROM's Extended Erase numbers then. An erase
- * could take the firmware that boots, so none is tried until bank 1 boots again. (The H7's
- * register sets follow the addresses, RM0399 4.3.13; the L4/G4/F4's BFB2 remaps only once the
- * bootloader has jumped, so the ROM and the stub see the banks where they are.) */
+ * SWAP_BANK is set; RM0456 7.5.8: bank attributes "follow their bank"), while the stub takes the
+ * bank from the address, the simulator trades both, and neither AN3155 nor AN2606 says what the
+ * ROM's Extended Erase numbers then. An erase could take the firmware that boots, so none is
+ * tried until bank 1 boots again. (The H7's register sets follow the addresses, RM0399 4.3.13;
+ * the L4/G4/F4's BFB2 remaps only once the bootloader has jumped, so the ROM and the stub see
+ * the banks where they are.) */
 sf_error sf_session_refuse_if_banks_swapped(sf_session *s)
 {
     const sf_device *d = s->chip.device;
-    bool g0 = d && !strcmp(d->family, "G0");
-    if (!d || (!g0 && strcmp(d->family, "L5") && strcmp(d->family, "U5")) ||
-        !sf_device_bank2_base(d, s->chip.flash_size))
+    bool swapped_map, active_low;
+    const char *name = boot_bank_name(d, &swapped_map, &active_low);
+    if (!swapped_map || !strcmp(d->family, "H7") || !sf_device_bank2_base(d, s->chip.flash_size))
         return SF_OK;
     sf_options *o;
     sf_error e = sf_session_options_read_in_op(s, &o);
     if (e)
         return e;
     size_t i, banks;
-    const char *name = g0 ? "nSWAP_BANK" : "SWAP_BANK";
-    bool two = sf_options_find(o, g0 ? "DUAL_BANK" : "DBANK", &banks) != SF_OK || sf_options_value(o, banks);
-    if (two && sf_options_find(o, name, &i) == SF_OK && bank_of(sf_options_value(o, i), g0) == 2)
+    if (!set_to_one_bank(o, &banks) && sf_options_find(o, name, &i) == SF_OK &&
+        bank_of(sf_options_value(o, i), active_low) == 2)
         e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the banks of this %s are swapped (%s = %u: bank 2 boots, at 0x%08X): "
                     "its flash controller erases by physical bank, and which bank an erase reaches then is not "
                     "documented for the bootloader, so it could be the one that boots; nothing was erased. "
