@@ -157,8 +157,7 @@ size_t sf_stub_rates(sf_session *s, uint32_t out[SF_STUB_RATES_MAX])
         sf_rate_plan *p = sf_rates_plan(s, 0);
         if (p && p->mem.worked)
             out[n++] = p->mem.worked;
-        free(p ? p->path : NULL);
-        free(p);
+        sf_rates_done(s, p); /* nothing learnt: it only frees */
     }
     for (size_t i = 0; i < sizeof auto_rates / sizeof auto_rates[0] && n < SF_STUB_RATES_MAX; i++) {
         bool seen = false;
