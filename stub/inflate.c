@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* inflate.c - see inflate.h. Canonical Huffman decoding one bit at a time: slow per bit,
- * but small, table-free beyond two code descriptions, and far faster than the serial line. */
+ * but small, table-free beyond two code descriptions, and far faster than the serial line.
+ * The hot paths keep their state in registers and pass output on in runs: stores cost a real
+ * core little, but the virtual board's emulator checks every one of them for code it
+ * translated, and a per-byte call with its pushes was most of that board's work. */
 #include "inflate.h"
 
 #define MAXBITS 15
@@ -13,10 +16,31 @@ struct huffman {
     short symbol[FIXLCODES];  /* symbols ordered by code */
 };
 
+/* Input at s->next, refilled when none is left: 0, or -1 at the end of the input. */
+static int more(struct sfs_inflater *s)
+{
+    if (s->avail)
+        return 0;
+    int n = s->fill(s->ctx, &s->next);
+    if (n <= 0)
+        return -1;
+    s->avail = (unsigned int)n;
+    return 0;
+}
+
+/* The next input byte, or -1 at the end of the input. */
+static int next_byte(struct sfs_inflater *s)
+{
+    if (more(s))
+        return -1;
+    s->avail--;
+    return *s->next++;
+}
+
 static int bit(struct sfs_inflater *s, int need)
 {
     while (s->nbits < (unsigned int)need) {
-        int c = s->in(s->ctx);
+        int c = next_byte(s);
         if (c < 0)
             return -1;
         s->bits |= (unsigned int)c << s->nbits;
@@ -28,29 +52,51 @@ static int bit(struct sfs_inflater *s, int need)
     return v;
 }
 
-static int emit(struct sfs_inflater *s, unsigned char b)
-{
 #ifndef STUB_STORED_ONLY /* stored blocks refer to nothing before them: no history to keep */
-    s->window[s->wpos] = b;
-    s->wpos = (s->wpos + 1u) & ((1u << s->window_bits) - 1u);
-#endif
-    s->total++;
-    return s->out(s->ctx, b) ? SFS_INFLATE_EOUTPUT : SFS_INFLATE_OK;
+/* Output goes on in runs of RUN bytes (a divisor of every window, 2^9 and up), as the window
+ * fills: small enough that programming them keeps pace with the line. */
+#define RUN 256u
+
+/* Pass on the n bytes before wpos. */
+static int flush(struct sfs_inflater *s, unsigned int n)
+{
+    s->total += n;
+    return s->out(s->ctx, s->window + s->wpos - n, n) ? SFS_INFLATE_EOUTPUT : SFS_INFLATE_OK;
 }
 
-#ifndef STUB_STORED_ONLY
-/* Codes are stored most significant bit first, so build the code up bit by bit. */
+static int emit(struct sfs_inflater *s, unsigned char b)
+{
+    s->window[s->wpos++] = b;
+    if (s->wpos & (RUN - 1u))
+        return SFS_INFLATE_OK;
+    int e = flush(s, RUN); /* before wpos wraps: the run ends at the window's end */
+    s->wpos &= (1u << s->window_bits) - 1u;
+    return e;
+}
+
+/* Codes are stored most significant bit first, so build the code up bit by bit, the bit
+ * buffer in registers until a symbol is found. */
 static int decode(struct sfs_inflater *s, const struct huffman *h)
 {
+    unsigned int bits = s->bits, left = s->nbits;
     int code = 0, first = 0, index = 0;
     for (int len = 1; len <= MAXBITS; len++) {
-        int b = bit(s, 1);
-        if (b < 0)
-            return SFS_INFLATE_EINPUT;
-        code |= b;
+        if (!left) {
+            int c = next_byte(s);
+            if (c < 0)
+                return SFS_INFLATE_EINPUT;
+            bits = (unsigned int)c;
+            left = 8;
+        }
+        code |= (int)(bits & 1u);
+        bits >>= 1;
+        left--;
         int count = h->count[len];
-        if (code - first < count)
+        if (code - first < count) {
+            s->bits = bits;
+            s->nbits = left;
             return h->symbol[index + (code - first)];
+        }
         index += count;
         first = (first + count) << 1;
         code <<= 1;
@@ -84,16 +130,20 @@ static int build(struct huffman *h, const unsigned char *length, int n)
     return left;
 }
 
-/* Lengths less 3, so they fit a byte. */
-static const unsigned char len_base[29] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 14, 16, 20, 24, 28,
-                                           32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 255};
-static const unsigned char len_extra[29] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2,
-                                    3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0};
-static const unsigned short dist_base[30] = {1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193,
-                                    257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145,
-                                    8193, 12289, 16385, 24577};
-static const unsigned char dist_extra[30] = {0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6,
-                                     7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13};
+/* RFC 1951 3.2.5: past the first 2^sh, length and distance codes come in groups of 2^sh whose
+ * extra bits grow by one from group to group, each group starting at twice the last one's start.
+ * The value of code sym (from base), its extra bits read from the input; -1 at the end of the
+ * input. Computed, not tabled: the tables would cost the stub (4 KiB at most) 80 bytes more. */
+static int code_value(struct sfs_inflater *s, unsigned int sym, unsigned int base, unsigned int sh)
+{
+    unsigned int m = 1u << sh, extra = 0;
+    if (sym >= m) {
+        extra = (sym >> sh) - 1u;
+        sym = (m + (sym & (m - 1u))) << extra;
+    }
+    int x = bit(s, (int)extra);
+    return x < 0 ? -1 : (int)(base + sym + (unsigned int)x);
+}
 
 static int codes(struct sfs_inflater *s, const struct huffman *lencode, const struct huffman *distcode)
 {
@@ -112,20 +162,19 @@ static int codes(struct sfs_inflater *s, const struct huffman *lencode, const st
             sym -= 257;
             if (sym >= 29)
                 return SFS_INFLATE_ESYMBOL;
-            int x = bit(s, len_extra[sym]);
-            if (x < 0)
+            int len = sym == 28 ? 258 : code_value(s, (unsigned int)sym, 3u, 2u); /* 285: 258, no extra bits */
+            if (len < 0)
                 return SFS_INFLATE_EINPUT;
-            int len = 3 + len_base[sym] + x;
             int dsym = decode(s, distcode);
             if (dsym < 0)
                 return dsym;
             if (dsym >= 30)
                 return SFS_INFLATE_ESYMBOL;
-            x = bit(s, dist_extra[dsym]);
-            if (x < 0)
+            int d = code_value(s, (unsigned int)dsym, 1u, 1u);
+            if (d < 0)
                 return SFS_INFLATE_EINPUT;
-            unsigned long dist = (unsigned long)dist_base[dsym] + (unsigned long)x;
-            if (dist > s->total || dist > wsize)
+            unsigned long dist = (unsigned long)d;
+            if (dist > s->total + (s->wpos & (RUN - 1u)) || dist > wsize)
                 return SFS_INFLATE_EDIST;
             unsigned int mask = (unsigned int)wsize - 1u;
             while (len--) {
@@ -145,19 +194,34 @@ static int stored(struct sfs_inflater *s)
     s->nbits = 0;
     int b[4];
     for (int i = 0; i < 4; i++)
-        if ((b[i] = s->in(s->ctx)) < 0)
+        if ((b[i] = next_byte(s)) < 0)
             return SFS_INFLATE_EINPUT;
     unsigned int len = (unsigned int)(b[0] | b[1] << 8), nlen = (unsigned int)(b[2] | b[3] << 8);
     if (len != (~nlen & 0xFFFFu))
         return SFS_INFLATE_EBLOCK;
+#ifdef STUB_STORED_ONLY
+    /* No window: pass the input on as it stands. */
+    while (len) {
+        if (more(s))
+            return SFS_INFLATE_EINPUT;
+        unsigned int n = len < s->avail ? len : s->avail;
+        if (s->out(s->ctx, s->next, n))
+            return SFS_INFLATE_EOUTPUT;
+        s->total += n;
+        s->next += n;
+        s->avail -= n;
+        len -= n;
+    }
+#else
     while (len--) {
-        int c = s->in(s->ctx);
+        int c = next_byte(s);
         if (c < 0)
             return SFS_INFLATE_EINPUT;
         int e = emit(s, (unsigned char)c);
         if (e)
             return e;
     }
+#endif
     return SFS_INFLATE_OK;
 }
 
@@ -247,21 +311,25 @@ static int dynamic(struct sfs_inflater *s)
 
 int sfs_inflate(struct sfs_inflater *s)
 {
-    s->bits = s->nbits = s->wpos = 0;
+    s->avail = s->bits = s->nbits = s->wpos = 0;
     s->total = 0;
-    int last;
+    int last, err;
     do {
         last = bit(s, 1);
         int type = bit(s, 2);
-        if (last < 0 || type < 0)
-            return SFS_INFLATE_EINPUT;
 #ifdef STUB_STORED_ONLY
-        int err = type == 0 ? stored(s) : SFS_INFLATE_EBLOCK;
+        err = last < 0 || type < 0 ? SFS_INFLATE_EINPUT : type == 0 ? stored(s) : SFS_INFLATE_EBLOCK;
+    } while (!err && !last);
 #else
-        int err = type == 0 ? stored(s) : type == 1 ? fixed(s) : type == 2 ? dynamic(s) : SFS_INFLATE_EBLOCK;
+        err = last < 0 || type < 0 ? SFS_INFLATE_EINPUT
+              : type == 0          ? stored(s)
+              : type == 1          ? fixed(s)
+              : type == 2          ? dynamic(s)
+                                   : SFS_INFLATE_EBLOCK;
+    } while (!err && !last);
+    /* What was decoded before an error goes out too, as if passed on byte by byte. */
+    if (err != SFS_INFLATE_EOUTPUT && (s->wpos & (RUN - 1u)) && flush(s, s->wpos & (RUN - 1u)))
+        err = SFS_INFLATE_EOUTPUT;
 #endif
-        if (err)
-            return err;
-    } while (!last);
-    return SFS_INFLATE_OK;
+    return err;
 }

@@ -21,8 +21,6 @@ static struct {
 #else
     flash_word unit;             /* the program unit being assembled (flash.h: FLASH_UNIT) */
 #endif
-    const unsigned char *in;
-    unsigned int left;
     unsigned char end_frame[13];  /* the last ZEND, sent again if it was lost */
 } st;
 
@@ -35,10 +33,13 @@ static void reply(unsigned char seq, unsigned char status)
     frame_send(seq, SFS_ZDATA | SFS_REPLY, &status, 1);
 }
 
-/* Next ZDATA frame in sequence, acknowledged; 0 if the stream must stop. */
-static int next_frame(void)
+/* The inflater's input: the payload of the next ZDATA frame in sequence, acknowledged as it is
+ * taken; -1 if the stream must stop. Once another request interrupted the stream, frame[]
+ * holds it: read no further. */
+static int fill(void *ctx, const unsigned char **next)
 {
-    for (;;) {
+    (void)ctx;
+    while (!st.interrupted) {
         int n = frame_receive(0);
         if (n == FRAME_BADCRC) {
             if (!st.nak_sent)
@@ -50,33 +51,23 @@ static int next_frame(void)
         if (frame[4] != SFS_ZDATA) {
             st.interrupted = 1;
             st.status = SFS_EABORT;
-            return 0;
+            break;
         }
         if (seq == st.expect) {
             reply(seq, SFS_OK);
             st.expect++;
             st.nak_sent = 0;
-            st.in = frame + SFS_HEADER;
-            st.left = (unsigned int)n;
-            return 1;
-        }
-        if ((unsigned char)(st.expect - seq) < 128u) {
+            *next = frame + SFS_HEADER;
+            if (n)
+                return n;
+        } else if ((unsigned char)(st.expect - seq) < 128u) {
             reply((unsigned char)(st.expect - 1u), SFS_OK); /* a repeat: ack again */
         } else if (!st.nak_sent) {
             reply(st.expect, SFS_ESEQ);
             st.nak_sent = 1;
         }
     }
-}
-
-static int in_byte(void *ctx)
-{
-    (void)ctx;
-    while (!st.left) /* once interrupted, frame[] holds the other request: read no further */
-        if (st.interrupted || !next_frame())
-            return -1;
-    st.left--;
-    return *st.in++;
+    return -1;
 }
 
 static int blank(unsigned int addr, unsigned int len)
@@ -95,39 +86,49 @@ static int fail(unsigned int sr, unsigned int where)
     return 1;
 }
 
-static int out_byte(void *ctx, unsigned char b)
+/* The inflater's output, a run of bytes at a time: erase each page as the output reaches it,
+ * program each unit once it is whole. Address and unit stay in registers within a run. */
+static int out_run(void *ctx, const unsigned char *p, unsigned int n)
 {
     (void)ctx;
-    unsigned int a = st.addr, off = a & (FLASH_UNIT - 1u);
-    if (a >= st.end) {
-        st.status = SFS_ELENGTH;
-        return 1;
-    }
-    unsigned int where, sr, size;
-    if (!off) {
-        if ((st.flags & SFS_ZFLAG_ERASE) && flash_unit_of(a, &size) == a) {
-            if ((sr = flash_sync(&where)))
-                return fail(sr, where);
-            if (!blank(a, size) && (sr = flash_erase_page(a, params.bank2_base)))
-                return fail(sr, a);
-        }
+    unsigned int a = st.addr, where, sr, size;
 #ifndef FLASH_BUFFERED
-        st.unit = 0;
+    flash_word unit = st.unit;
+#endif
+    for (; n; n--, a++) {
+        unsigned int off = a & (FLASH_UNIT - 1u);
+        if (a >= st.end) {
+            st.status = SFS_ELENGTH;
+            break;
+        }
+        if (!off) {
+            if ((st.flags & SFS_ZFLAG_ERASE) && flash_unit_of(a, &size) == a) {
+                if ((sr = flash_sync(&where)))
+                    return fail(sr, where);
+                if (!blank(a, size) && (sr = flash_erase_page(a, params.bank2_base)))
+                    return fail(sr, a);
+            }
+#ifndef FLASH_BUFFERED
+            unit = 0;
+#endif
+        }
+#ifdef FLASH_BUFFERED
+        ((unsigned char *)st.unit)[off] = *p++;
+        if (off == FLASH_UNIT - 1u && !blank((unsigned int)st.unit, FLASH_UNIT) &&
+            (sr = flash_program_async(a - off, st.unit, params.bank2_base, &where)))
+            return fail(sr, where);
+#else
+        unit |= (flash_word)*p++ << (8u * off);
+        if (off == FLASH_UNIT - 1u && unit != FLASH_UNIT_ERASED &&
+            (sr = flash_program_async(a - off, unit, params.bank2_base, &where)))
+            return fail(sr, where);
 #endif
     }
-#ifdef FLASH_BUFFERED
-    ((unsigned char *)st.unit)[off] = b;
-    if (off == FLASH_UNIT - 1u && !blank((unsigned int)st.unit, FLASH_UNIT) &&
-        (sr = flash_program_async(a - off, st.unit, params.bank2_base, &where)))
-        return fail(sr, where);
-#else
-    st.unit |= (flash_word)b << (8u * off);
-    if (off == FLASH_UNIT - 1u && st.unit != FLASH_UNIT_ERASED &&
-        (sr = flash_program_async(a - off, st.unit, params.bank2_base, &where)))
-        return fail(sr, where);
+    st.addr = a;
+#ifndef FLASH_BUFFERED
+    st.unit = unit;
 #endif
-    st.addr = a + 1u;
-    return 0;
+    return st.status != SFS_OK;
 }
 
 int stream_run(unsigned char seq, unsigned int len)
@@ -140,7 +141,6 @@ int stream_run(unsigned char seq, unsigned int len)
     st.fail_sr = 0;
     st.interrupted = 0;
     st.nak_sent = 0;
-    st.left = 0;
     st.expect = (unsigned char)(seq + 1u);
     unsigned char status = SFS_OK;
     unsigned int size;
@@ -151,7 +151,12 @@ int stream_run(unsigned char seq, unsigned int len)
     if (status)
         return 0;
     unsigned int start = st.addr;
-    struct sfs_inflater inf = {in_byte, out_byte, 0, (unsigned char *)params.window, params.window_bits, 0, 0, 0, 0};
+    struct sfs_inflater inf; /* sfs_inflate sets the state; no memset in the stub */
+    inf.fill = fill;
+    inf.out = out_run;
+    inf.ctx = 0;
+    inf.window = (unsigned char *)params.window;
+    inf.window_bits = params.window_bits;
     int rc = sfs_inflate(&inf);
     unsigned int where, sr = flash_sync(&where);
     if (sr && st.status != SFS_EFLASH)

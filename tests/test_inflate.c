@@ -19,19 +19,24 @@ struct io {
     size_t out_len, out_cap;
 };
 
-static int get_in(void *ctx)
+/* Input in pieces of at most 7 bytes, so symbols and stored blocks straddle refills. */
+static int get_in(void *ctx, const unsigned char **next)
 {
     struct io *io = ctx;
-    return io->in_pos < io->in_len ? io->in[io->in_pos++] : -1;
+    size_t n = io->in_len - io->in_pos < 7 ? io->in_len - io->in_pos : 7;
+    *next = io->in + io->in_pos;
+    io->in_pos += n;
+    return n ? (int)n : -1;
 }
 
-static int put_out(void *ctx, unsigned char b)
+static int put_out(void *ctx, const unsigned char *p, unsigned int n)
 {
     struct io *io = ctx;
-    if (io->out_len == io->out_cap)
-        return 1;
-    io->out[io->out_len++] = b;
-    return 0;
+    assert_true(n > 0);
+    size_t room = io->out_cap - io->out_len, k = n < room ? n : room;
+    memcpy(io->out + io->out_len, p, k); /* what fits, then refuse: as the stub's flash output does */
+    io->out_len += k;
+    return k < n;
 }
 
 static size_t compress_raw(const uint8_t *src, size_t len, uint8_t *dst, size_t cap, int level, int wbits, int strategy)
@@ -53,7 +58,7 @@ static int run_inflate(const uint8_t *in, size_t len, uint8_t *out, size_t cap, 
 {
     uint8_t *window = malloc((size_t)1 << wbits);
     struct io io = {in, len, 0, out, 0, cap};
-    struct sfs_inflater s = {.in = get_in, .out = put_out, .ctx = &io, .window = window, .window_bits = wbits};
+    struct sfs_inflater s = {.fill = get_in, .out = put_out, .ctx = &io, .window = window, .window_bits = wbits};
     int rc = sfs_inflate(&s);
     free(window);
     *out_len = io.out_len;

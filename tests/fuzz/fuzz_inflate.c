@@ -18,18 +18,23 @@ struct io {
     size_t n;
 };
 
-static int in_byte(void *ctx)
+/* The whole input as one piece: the stub hands the inflater a frame's payload at a time. */
+static int fill(void *ctx, const unsigned char **next)
 {
     struct io *io = ctx;
-    return io->pos < io->len ? io->in[io->pos++] : -1;
+    size_t n = io->len - io->pos;
+    *next = io->in + io->pos;
+    io->pos = io->len;
+    return n ? (int)n : -1;
 }
 
-static int out_byte(void *ctx, unsigned char b)
+static int out_run(void *ctx, const unsigned char *p, unsigned int n)
 {
     struct io *io = ctx;
-    if (io->n == OUT_MAX)
+    if (n > OUT_MAX - io->n)
         return 1;
-    io->out[io->n++] = b;
+    memcpy(io->out + io->n, p, n);
+    io->n += n;
     return 0;
 }
 
@@ -41,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     unsigned bits = 9 + data[0] % 7; /* the window sizes the host may choose: 2^9..2^15 */
     struct io io = {data + 1, size - 1, 0, out, 0};
-    struct sfs_inflater s = {in_byte, out_byte, &io, window, bits, 0, 0, 0, 0};
+    struct sfs_inflater s = {.fill = fill, .out = out_run, .ctx = &io, .window = window, .window_bits = bits};
     int rc = sfs_inflate(&s);
     if (rc != SFS_INFLATE_OK || bits != 15)
         return 0;
