@@ -10,6 +10,13 @@
  * not boot is written where it is: bank 2 at its base, or bank 1 at the flash base. An image
  * linked for the flash base runs from either bank.
  *
+ * L4+ (L4R/4S with 2 MiB): BFB2, FLASH_OPTR bit 20 as on the L4 (stm32-rs's field table from
+ * ST's SVD for the STM32L4R5; option_layouts.c), with two banks only while DBANK (bit 22) is 1:
+ * DBANK = 0 makes one bank of 8 KiB pages (RM0432 3.3.1) and is refused in words. The bootloader's
+ * choice is taken to be the L4's (AN2606's "dual bank boot" flow, bank 2 then bank 1 by their
+ * first word; ST's L4 HAL serves both lines with one OB_BFB2_ENABLE): AN2606's L4+ section was
+ * not read here, so that is assumed, not checked.
+ *
  * H7: SWAP_BANK_OPT (FLASH_OPTSR bit 31; RM0433 4.3.13) trades the banks' addresses for every
  * bus master, the bootloader included: the bank that does not boot is always the one at bank 2's
  * address, whichever it is.
@@ -59,7 +66,10 @@ static const char *boot_bank_name(const sf_device *d, bool *swapped_map, bool *a
         return "SWAP_BANK";
     if (*swapped_map)
         return "SWAP_BANK_OPT";
-    return d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || !strcmp(d->family, "F4")) ? "BFB2" : NULL;
+    return d && (!strcmp(d->family, "L4") || !strcmp(d->family, "L4R") || !strcmp(d->family, "G4") ||
+                 !strcmp(d->family, "F4"))
+               ? "BFB2"
+               : NULL;
 }
 
 /* Whether o says the chip is set to one bank (L4 and U5 DUALBANK, G4/L4+/L5 DBANK, G0
@@ -69,6 +79,23 @@ static bool set_to_one_bank(const sf_options *o, size_t *which)
     return (sf_options_find(o, "DUALBANK", which) == SF_OK || sf_options_find(o, "DBANK", which) == SF_OK ||
             sf_options_find(o, "DUAL_BANK", which) == SF_OK) &&
            !sf_options_value(o, *which);
+}
+
+/* The sentence for a chip whose option bytes set it to one bank (DUALBANK, DBANK, DUAL_BANK =
+ * 0), read now: a part in that mode has no bank 2 in its row (sf_device_one_bank), so it would
+ * else get the sentence for parts without two banks. SF_OK: not that. */
+static sf_error refuse_if_one_bank(sf_session *s, const sf_device *d)
+{
+    sf_options *o;
+    size_t k;
+    if (sf_session_options_read(s, &o) != SF_OK)
+        return SF_OK;
+    sf_error e = SF_OK;
+    if (set_to_one_bank(o, &k))
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (%s = 0): there is no other bank to "
+                    "write and boot; nothing was changed", d->name, sf_options_name(o, k));
+    sf_options_free(o);
+    return e;
 }
 
 /* The boot-bank field of the open chip's options, with a sentence for parts without one;
@@ -85,11 +112,13 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
     const char *name = boot_bank_name(d, swapped_map, active_low);
+    if (name && !*bank2 && (e = refuse_if_one_bank(s, d)))
+        return e;
     if (!name || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
-                                    "switches (L4, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
+                                    "switches (L4, L4+, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
                                     "nSWAP_BANK; L5 SWAP_BANK with DBANK = 1; U5 SWAP_BANK); nothing was changed",
                                     d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
