@@ -40,7 +40,31 @@
  * U5: SWAP_BANK (FLASH_OPTR bit 20) the same: the U575's SVD says of it "bank 1 base address
  * offset 0x10 0000, bank 2 base address offset 0" (RM0456 7.9.15).
  *
- * Others (F76x nDBANK) are not done yet: refused in words.
+ * F76x/77x (nDBANK = 0: two banks of 1 MiB at 0x08000000 and 0x08100000, RM0410 3.3.1): refused
+ * in words, on purpose. What the sources say:
+ * - ST's STM32CubeF7 example FLASH_DualBoot for the STM32F769I-EVAL (readme.txt and Src/main.c,
+ *   "runs on STM32F767xx/STM32F769xx/STM32F777xx/STM32F779xx"): set "nDBANK unchecked, nDBOOT
+ *   checked" (nDBANK = 0, nDBOOT = 1), load bank 2's binary at 0x08100000, and switch banks by
+ *   programming BOOT_ADD0 and BOOT_ADD1 (FLASH_OPTCR1) to 0x2040 ("corresponds to bank2 address:
+ *   0x08100000") or back to bank 1's, then a system reset. Its bank 2 project is linked for
+ *   0x08100000 (EWARM/stm32f769xx_flash_bank2.icf: intvec and ROM start 0x08100000): the boot
+ *   address points the core at bank 2, nothing trades the banks' addresses.
+ * - ST's FLASH_SwapBank example (same board) swaps at run time with SYSCFG_MEMRMP SWP_FB
+ *   (HAL_EnableMemorySwappingBank), a register, not an option: lost at reset.
+ * - ST community, "How to swap banks using BOOT_ADD0" (community.st.com, 2018, accepted answer):
+ *   "Uncheck nDBoot. BOOT_ADD0 needs to be 0x2000 to boot from Bank0 or 0x2040 to boot from
+ *   Bank1" (nDBOOT = 0), against the example's nDBOOT = 1.
+ * - ST community, "STM32F7 dual boot question" (2017), quoting AN2606's STM32F76xxx/77xxx dual
+ *   bank boot flow: "When the Flash memory is configured to the dual bank boot mode
+ *   (nDBANK=nDBOOT=0). Whatever BOOT0 Pin state only BOOT_ADD0 value is considered", the code at
+ *   the boot address run if "valid", else the bootloader; the same poster saw the opposite on a
+ *   board (nDBANK = nDBOOT = 0 started DFU at every reset).
+ * What is missing: AN2606's own text (not reachable here) for what "valid" means and what the
+ * bootloader does with nDBOOT = 0 (whether it also looks at the other bank, as the L4's does);
+ * which nDBOOT value the switch needs (the example and the forum disagree); and, whatever the
+ * answer, an A/B image for bank 2 must be linked for 0x08100000 (the example's), unlike every
+ * family above where one image linked for 0x08000000 runs from either bank. So the F76x's
+ * boot-bank field (BOOT_ADD0 with nDBOOT) is not switched, and the simulator does not boot it.
  */
 #include "option_layouts.h"
 #include "session_internal.h"
@@ -114,6 +138,12 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const char *name = boot_bank_name(d, swapped_map, active_low);
     if (name && !*bank2 && (e = refuse_if_one_bank(s, d)))
         return e;
+    if (d && !strcmp(d->family, "F7") && *bank2) /* F76x/77x with nDBANK = 0: the header comment */
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s: A/B updates (--bank-swap) are not done on the F76x/77x: it "
+                       "boots bank 2 by its boot address (BOOT_ADD0 = 0x2040, with nDBOOT) without swapping the "
+                       "banks, so bank 2 needs firmware linked for 0x%08X, and the sources disagree on what nDBOOT "
+                       "must be (docs/options.md); nothing was changed",
+                       d->name, *bank2);
     if (!name || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "

@@ -313,6 +313,47 @@ static void test_ab_refused_l4r5_dbank_0(void **state)
     remove(file);
 }
 
+/* The F767 with nDBANK = 0 (two banks of 1 MiB, FLASH_OPTCR bit 29: the option byte at
+ * 0x1FFF0009 bit 5, its complement at +2): refused in words, nothing written, the boot address
+ * options as they were (bank_swap.c: what the sources say of its dual-bank boot). */
+static void test_ab_refused_f767(void **state)
+{
+    (void)state;
+    const struct ab f767 = {"stm32f767zi", "VERSION_F4_1_BIN", "VERSION_F4_2_BIN", 0x08100000, true, false};
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session_free(open_file(&f767, file));
+    size_t len;
+    uint8_t *f = bh_load_file(file, &len);
+    size_t ob_size = sim_part_option_bytes_size(sim_part_find(f767.part));
+    assert_int_equal(len, 2048 * 1024 + ob_size);
+    uint8_t *ob = f + 2048 * 1024;
+    assert_true(ob[9] & 0x20);
+    ob[9] &= (uint8_t)~0x20; /* nDBANK 0 */
+    ob[11] = (uint8_t)~ob[9];
+    bh_save_file(file, f, len);
+    uint8_t *before = malloc(len);
+    memcpy(before, f, len);
+    free(f);
+    sf_session *s = open_file(&f767, file);
+    sf_image *v1 = load(f767.v1_env);
+    int bank;
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_int_equal(sf_session_write_bank_swap(s, v1, 0), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "BOOT_ADD0"));
+    assert_non_null(strstr(sf_session_last_error(s), "0x08100000"));
+    assert_int_equal(sf_session_swap_banks(s), SF_ERR_UNSUPPORTED);
+    sf_image_free(v1);
+    sf_session_free(s);
+    f = bh_load_file(file, &len);
+    assert_memory_equal(f, before, len);
+    free(f);
+    free(before);
+    remove(file);
+}
+
 /* The power goes while the A/B write runs, at the first progress report of a phase. */
 struct cut {
     sim_board *board;
@@ -432,6 +473,7 @@ int main(void)
         cmocka_unit_test(test_ab_g474),
         cmocka_unit_test(test_ab_l4r5),
         cmocka_unit_test(test_ab_refused_l4r5_dbank_0),
+        cmocka_unit_test(test_ab_refused_f767),
         cmocka_unit_test(test_ab_h743),
         cmocka_unit_test(test_ab_f429),
         cmocka_unit_test(test_ab_g0b1),
