@@ -20,6 +20,7 @@ struct _SfgBoardPage {
     AdwEntryRow *groups_entry, *erase_entry, *go_entry;
     GPtrArray *rows;   /* AdwActionRow of the backups, in list order */
     GPtrArray *paths;
+    int boot_bank;     /* as the A/B group shows it: 1, 2, or 0 (no A/B, or not read yet) */
 };
 
 G_DEFINE_FINAL_TYPE(SfgBoardPage, sfg_board_page, ADW_TYPE_BIN)
@@ -81,6 +82,7 @@ static void set_fields(SfgBoardPage *self, const sfg_details *d)
                      : g_strdup("Shown only: the command line's \"stubflash options set\" changes them.");
     adw_preferences_group_set_description(self->fields_group, desc);
     g_free(desc);
+    self->boot_bank = d->boot_bank;
     gtk_widget_set_visible(GTK_WIDGET(self->ab_group), d->boot_bank > 0);
     char *bank = d->boot_bank ? g_strdup_printf("Bank %d boots", d->boot_bank) : g_strdup("—");
     adw_action_row_set_subtitle(self->boot_bank_row, bank);
@@ -195,6 +197,8 @@ gboolean sfg_board_page_type(SfgBoardPage *self, const char *entry, const char *
 }
 
 guint sfg_board_page_backups(SfgBoardPage *self) { return self->rows->len; }
+
+int sfg_board_page_boot_bank(SfgBoardPage *self) { return self->boot_bank; }
 
 const char *sfg_board_page_detail(SfgBoardPage *self, const char *which)
 {

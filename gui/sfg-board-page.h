@@ -27,6 +27,8 @@ gboolean sfg_board_page_type(SfgBoardPage *self, const char *entry, const char *
  * bytes by name as listed ("RDP=0xAA (170) BOR_LEV=0x0 (0) ..."); "boot-bank": the A/B row's
  * subtitle, or "none (no A/B on this part)" where the group is hidden. */
 const char *sfg_board_page_detail(SfgBoardPage *self, const char *which);
+/* The bank that boots as the A/B group last showed it (1 or 2), 0 if it shows none. */
+int sfg_board_page_boot_bank(SfgBoardPage *self);
 /* The backups listed, and the title and subtitle of row i (NULL past the end). */
 guint sfg_board_page_backups(SfgBoardPage *self);
 const char *sfg_board_page_backup_text(SfgBoardPage *self, guint i, gboolean subtitle);

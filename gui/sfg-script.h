@@ -17,6 +17,8 @@
  *   expect-boards N | expect-board PORT TEXT | expect-board-cells PORT STATE N
  *   expect-recent I TEXT | a11y [main|preferences|question] | say TEXT (prints "say: TEXT") | sleep MS
  *   close | quit
+ * answer takes the entry's text, yes, no, or default (the answer Enter gives); expect-question
+ * looks in the question's heading and detail.
  * A step that fails prints why on stderr and quits with status 3; every wait that succeeds
  * prints "state: STATE: STATUS" on stdout. */
 #ifndef SFG_SCRIPT_H

@@ -3,7 +3,9 @@
  * style only where something is lost), and the Board page's actions that ask first, with the
  * command line's confirmations: enabling readout protection, removing it (erases everything),
  * level 2 (refused unless the chip's name is typed), write protection of group 0, erase range,
- * writing a backup back. */
+ * writing a backup back; and the A/B pair, which the command line runs without asking (its user
+ * typed --bank-swap) but a button is one click from the plain write beside it: both say which
+ * bank gets what and which boots after the reset, with Cancel the default. */
 #include <string.h>
 
 #include "sfg-window-private.h"
@@ -18,6 +20,7 @@ void sfg_window_close_ask(SfgWindow *self)
     g_clear_pointer(&self->ask_path, g_free);
     g_clear_pointer(&self->ask_heading, g_free);
     g_clear_pointer(&self->ask_yes, g_free);
+    g_clear_pointer(&self->ask_text, g_free);
 }
 
 static void on_response(AdwMessageDialog *d, const char *response, gpointer data)
@@ -58,10 +61,18 @@ void sfg_window_ask(SfgWindow *self, ask_kind kind, const char *question, const 
     self->ask = d;
     self->ask_kind = kind;
     self->ask_heading = g_strdup(question);
+    self->ask_text = g_strdup_printf("%s %s", question, detail ? detail : "");
     self->ask_yes = g_strdup(yes_label);
     self->ask_destructive = destructive;
     g_signal_connect(d, "response", G_CALLBACK(on_response), self);
     gtk_window_present(GTK_WINDOW(d));
+}
+
+void sfg_window_ask_cancel_default(SfgWindow *self, ask_kind kind, const char *question, const char *detail,
+                                   const char *yes_label, gboolean destructive)
+{
+    sfg_window_ask(self, kind, question, detail, yes_label, destructive, NULL);
+    adw_message_dialog_set_default_response(ADW_MESSAGE_DIALOG(self->ask), "cancel");
 }
 
 /* The answer did not parse: the same question again, saying why. */
@@ -163,6 +174,8 @@ gboolean sfg_window_settle(SfgWindow *self, gboolean yes)
         case ASK_PROTECT_READOUT: protect(self, SFG_PROTECT_READOUT); break;
         case ASK_UNPROTECT_READOUT: protect(self, SFG_UNPROTECT_READOUT); break;
         case ASK_PROTECT_WRITE_0: sfg_window_start_job_with(self, SFG_JOB_PROTECT, fill_groups, self); break;
+        case ASK_FLASH_AB: sfg_window_start_job(self, SFG_JOB_FLASH_AB, NULL); break;
+        case ASK_SWAP_BANKS: sfg_window_start_job(self, SFG_JOB_SWAP_BANKS, NULL); break;
         case ASK_CLOSE:
             if (self->job || sfg_window_gang_busy(self)) {
                 self->close_when_done = TRUE;
@@ -186,18 +199,23 @@ gboolean sfg_window_answer(SfgWindow *self, const char *text)
 {
     if (!self->ask)
         return FALSE;
-    /* through the dialog itself, as a click on one of its buttons */
+    /* through the dialog itself, as a click on one of its buttons; "default": as Enter */
+    AdwMessageDialog *m = ADW_MESSAGE_DIALOG(self->ask);
+    if (!g_strcmp0(text, "default")) {
+        adw_message_dialog_response(m, adw_message_dialog_get_default_response(m));
+        return TRUE;
+    }
     gboolean no = !g_strcmp0(text, "no");
     if (self->ask_entry && !(self->ask_kind == ASK_PROTECT_READOUT_2 && no)) {
         gtk_editable_set_text(GTK_EDITABLE(self->ask_entry), text);
-        adw_message_dialog_response(ADW_MESSAGE_DIALOG(self->ask), "yes");
+        adw_message_dialog_response(m, "yes");
     } else {
-        adw_message_dialog_response(ADW_MESSAGE_DIALOG(self->ask), !g_strcmp0(text, "yes") ? "yes" : "cancel");
+        adw_message_dialog_response(m, !g_strcmp0(text, "yes") ? "yes" : "cancel");
     }
     return TRUE;
 }
 
-const char *sfg_window_question(SfgWindow *self) { return self->ask_heading ? self->ask_heading : ""; }
+const char *sfg_window_question(SfgWindow *self) { return self->ask_text ? self->ask_text : ""; }
 
 /* ---- the Board page's actions ---- */
 
@@ -327,8 +345,66 @@ static void act_restore(GtkWidget *w, const char *name, GVariant *param)
     g_free(base);
 }
 
+/* ---- A/B: write the bank that does not boot, boot the other bank ---- */
+
+/* The bank that boots as the Board page last read it (1 or 2), 0 when it has not. */
+static int boot_bank(SfgWindow *self) { return sfg_board_page_boot_bank(self->board_page); }
+
+static void act_flash_bank_swap(GtkWidget *w, const char *name, GVariant *param)
+{
+    (void)name;
+    (void)param;
+    SfgWindow *self = SFG_WINDOW(w);
+    int boot = boot_bank(self), other = 3 - boot;
+    char *base = g_path_get_basename(self->file ? self->file : ""), *q, *d;
+    if (boot) {
+        q = g_strdup_printf("Write %s to bank %d and boot it?", base, other);
+        d = g_strdup_printf("%s is written to bank %d, the bank that does not boot, and verified; what bank %d holds "
+                            "now is replaced. Then the boot-bank option is switched and the chip resets: bank %d "
+                            "boots after the reset. The firmware running now stays whole in bank %d, and Boot the "
+                            "Other Bank (rollback) switches back to it.", base, other, other, other, boot);
+    } else {
+        q = g_strdup_printf("Write %s to the bank that does not boot, and boot it?", base);
+        d = g_strdup_printf("%s is written to the bank that does not boot now (the Board page has not read which "
+                            "one: Details does), and verified; what that bank holds is replaced. Then the "
+                            "boot-bank option is switched and the chip resets: that bank boots after the reset. The "
+                            "firmware running now stays whole in its bank, and Boot the Other Bank (rollback) "
+                            "switches back to it.", base);
+    }
+    sfg_window_ask_cancel_default(self, ASK_FLASH_AB, q, d, "_Write and Switch", TRUE);
+    g_free(q);
+    g_free(d);
+    g_free(base);
+}
+
+static void act_swap_banks(GtkWidget *w, const char *name, GVariant *param)
+{
+    (void)name;
+    (void)param;
+    SfgWindow *self = SFG_WINDOW(w);
+    int boot = boot_bank(self), other = 3 - boot;
+    char *q, *d;
+    if (boot) {
+        q = g_strdup_printf("Boot bank %d instead of bank %d?", other, boot);
+        d = g_strdup_printf("The boot-bank option is switched and the chip resets: bank %d boots after the reset, "
+                            "with the firmware it holds. The firmware running now stays in bank %d, and Boot the "
+                            "Other Bank again switches back to it. Nothing is written or erased.", other, boot);
+    } else {
+        q = g_strdup("Boot the other bank?");
+        d = g_strdup("The boot-bank option is switched and the chip resets: the bank that does not boot now boots "
+                     "after the reset (the Board page has not read which one: Details does). The firmware running "
+                     "now stays in its bank, and Boot the Other Bank again switches back to it. Nothing is written "
+                     "or erased.");
+    }
+    sfg_window_ask_cancel_default(self, ASK_SWAP_BANKS, q, d, "_Switch Banks", FALSE);
+    g_free(q);
+    g_free(d);
+}
+
 void sfg_window_install_protection_actions(GtkWidgetClass *wc)
 {
+    gtk_widget_class_install_action(wc, "win.flash-bank-swap", NULL, act_flash_bank_swap);
+    gtk_widget_class_install_action(wc, "win.swap-banks", NULL, act_swap_banks);
     gtk_widget_class_install_action(wc, "win.protect-readout", NULL, act_protect_readout);
     gtk_widget_class_install_action(wc, "win.protect-readout-2", NULL, act_protect_readout_2);
     gtk_widget_class_install_action(wc, "win.unprotect-readout", NULL, act_unprotect_readout);

@@ -26,6 +26,8 @@ typedef enum {
     ASK_PROTECT_READOUT_2, /* entry: the chip's name */
     ASK_UNPROTECT_READOUT,
     ASK_PROTECT_WRITE_0, /* group 0 among the groups */
+    ASK_FLASH_AB,        /* write the file to the bank that does not boot, then boot it */
+    ASK_SWAP_BANKS,      /* boot the other bank */
 } ask_kind;
 
 struct _SfgWindow {
@@ -70,6 +72,7 @@ struct _SfgWindow {
     gboolean force_next;      /* ASK_FORCE said yes: the next flash writes it anyway */
     GtkWidget *ask_entry;
     char *ask_heading, *ask_yes;   /* to ask again when an answer does not parse */
+    char *ask_text;           /* heading and detail, for the script driver's expect-question */
     gboolean ask_destructive;
     guint8 groups[256];       /* ASK_PROTECT_WRITE_0: the groups asked for */
     gsize group_count;
@@ -104,6 +107,9 @@ void sfg_window_own_chooser(gpointer window, GtkFileChooserNative *d);
 void sfg_window_ask(SfgWindow *self, ask_kind kind, const char *question, const char *detail, const char *yes_label,
                     gboolean destructive, const char *entry_text);
 void sfg_window_close_ask(SfgWindow *self);
+/* As sfg_window_ask, with Cancel the answer Enter gives even where Yes is not destructive. */
+void sfg_window_ask_cancel_default(SfgWindow *self, ask_kind kind, const char *question, const char *detail,
+                                   const char *yes_label, gboolean destructive);
 gboolean sfg_window_settle(SfgWindow *self, gboolean yes);
 void sfg_window_install_protection_actions(GtkWidgetClass *wc);
 

@@ -448,10 +448,8 @@ void sfg_window_start_job(SfgWindow *self, sfg_job_kind kind, const char *read_p
 
 /* ---- actions ---- */
 
-/* win.identify, win.flash, win.verify, win.details, win.rollback, and the A/B pair
- * win.flash-bank-swap and win.swap-banks (as the command line's write --bank-swap and
- * rollback --bank-swap, which do not ask either: the other bank keeps what ran): no more
- * questions. */
+/* win.identify, win.flash, win.verify, win.details, win.rollback: no more questions. The A/B pair
+ * (win.flash-bank-swap, win.swap-banks) asks first: sfg-window-ask.c. */
 static void act_job(GtkWidget *w, const char *name, GVariant *param)
 {
     (void)param;
@@ -461,8 +459,6 @@ static void act_job(GtkWidget *w, const char *name, GVariant *param)
         return;
     }
     sfg_job_kind kind = !strcmp(name, "win.flash")      ? SFG_JOB_FLASH
-                        : !strcmp(name, "win.flash-bank-swap") ? SFG_JOB_FLASH_AB
-                        : !strcmp(name, "win.swap-banks")      ? SFG_JOB_SWAP_BANKS
                         : !strcmp(name, "win.verify")   ? SFG_JOB_VERIFY
                         : !strcmp(name, "win.details")  ? SFG_JOB_DETAILS
                         : !strcmp(name, "win.rollback") ? SFG_JOB_ROLLBACK
@@ -649,8 +645,6 @@ static void sfg_window_class_init(SfgWindowClass *klass)
     gtk_widget_class_install_action(wc, "win.verify", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.details", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.rollback", NULL, act_job);
-    gtk_widget_class_install_action(wc, "win.flash-bank-swap", NULL, act_job);
-    gtk_widget_class_install_action(wc, "win.swap-banks", NULL, act_job);
     gtk_widget_class_install_action(wc, "win.erase", NULL, act_erase);
     gtk_widget_class_install_action(wc, "win.cancel", NULL, act_cancel);
     gtk_widget_class_install_action(wc, "win.other-port", NULL, act_other_port);

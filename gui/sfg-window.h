@@ -26,10 +26,10 @@ void sfg_window_read_to(SfgWindow *self, const char *path);
 /* For the script driver (sfg-script.c), which tests and screenshots use. */
 sfg_state sfg_window_state(SfgWindow *self);
 const char *sfg_window_status(SfgWindow *self);
-/* Answer the question the window is asking (entries: text; confirmations: "yes"/"no").
- * FALSE if none is open. */
+/* Answer the question the window is asking (entries: text; confirmations: "yes"/"no";
+ * "default": the answer Enter gives). FALSE if none is open. */
 gboolean sfg_window_answer(SfgWindow *self, const char *text);
-/* The question open: its heading ("" if none). */
+/* The question open: its heading and its detail, a space between ("" if none). */
 const char *sfg_window_question(SfgWindow *self);
 /* A setting (GSettings key) through the preferences window, as a user changes it. */
 gboolean sfg_window_set_option(SfgWindow *self, const char *name, const char *value, char **why);

@@ -10,6 +10,13 @@
  * not boot is written where it is: bank 2 at its base, or bank 1 at the flash base. An image
  * linked for the flash base runs from either bank.
  *
+ * L4+ (L4R/4S with 2 MiB): BFB2, FLASH_OPTR bit 20 as on the L4 (stm32-rs's field table from
+ * ST's SVD for the STM32L4R5; option_layouts.c), with two banks only while DBANK (bit 22) is 1:
+ * DBANK = 0 makes one bank of 8 KiB pages (RM0432 3.3.1) and is refused in words. The bootloader's
+ * choice is taken to be the L4's (AN2606's "dual bank boot" flow, bank 2 then bank 1 by their
+ * first word; ST's L4 HAL serves both lines with one OB_BFB2_ENABLE): AN2606's L4+ section was
+ * not read here, so that is assumed, not checked.
+ *
  * H7: SWAP_BANK_OPT (FLASH_OPTSR bit 31; RM0433 4.3.13) trades the banks' addresses for every
  * bus master, the bootloader included: the bank that does not boot is always the one at bank 2's
  * address, whichever it is.
@@ -33,7 +40,31 @@
  * U5: SWAP_BANK (FLASH_OPTR bit 20) the same: the U575's SVD says of it "bank 1 base address
  * offset 0x10 0000, bank 2 base address offset 0" (RM0456 7.9.15).
  *
- * Others (F76x nDBANK) are not done yet: refused in words.
+ * F76x/77x (nDBANK = 0: two banks of 1 MiB at 0x08000000 and 0x08100000, RM0410 3.3.1): refused
+ * in words, on purpose. What the sources say:
+ * - ST's STM32CubeF7 example FLASH_DualBoot for the STM32F769I-EVAL (readme.txt and Src/main.c,
+ *   "runs on STM32F767xx/STM32F769xx/STM32F777xx/STM32F779xx"): set "nDBANK unchecked, nDBOOT
+ *   checked" (nDBANK = 0, nDBOOT = 1), load bank 2's binary at 0x08100000, and switch banks by
+ *   programming BOOT_ADD0 and BOOT_ADD1 (FLASH_OPTCR1) to 0x2040 ("corresponds to bank2 address:
+ *   0x08100000") or back to bank 1's, then a system reset. Its bank 2 project is linked for
+ *   0x08100000 (EWARM/stm32f769xx_flash_bank2.icf: intvec and ROM start 0x08100000): the boot
+ *   address points the core at bank 2, nothing trades the banks' addresses.
+ * - ST's FLASH_SwapBank example (same board) swaps at run time with SYSCFG_MEMRMP SWP_FB
+ *   (HAL_EnableMemorySwappingBank), a register, not an option: lost at reset.
+ * - ST community, "How to swap banks using BOOT_ADD0" (community.st.com, 2018, accepted answer):
+ *   "Uncheck nDBoot. BOOT_ADD0 needs to be 0x2000 to boot from Bank0 or 0x2040 to boot from
+ *   Bank1" (nDBOOT = 0), against the example's nDBOOT = 1.
+ * - ST community, "STM32F7 dual boot question" (2017), quoting AN2606's STM32F76xxx/77xxx dual
+ *   bank boot flow: "When the Flash memory is configured to the dual bank boot mode
+ *   (nDBANK=nDBOOT=0). Whatever BOOT0 Pin state only BOOT_ADD0 value is considered", the code at
+ *   the boot address run if "valid", else the bootloader; the same poster saw the opposite on a
+ *   board (nDBANK = nDBOOT = 0 started DFU at every reset).
+ * What is missing: AN2606's own text (not reachable here) for what "valid" means and what the
+ * bootloader does with nDBOOT = 0 (whether it also looks at the other bank, as the L4's does);
+ * which nDBOOT value the switch needs (the example and the forum disagree); and, whatever the
+ * answer, an A/B image for bank 2 must be linked for 0x08100000 (the example's), unlike every
+ * family above where one image linked for 0x08000000 runs from either bank. So the F76x's
+ * boot-bank field (BOOT_ADD0 with nDBOOT) is not switched, and the simulator does not boot it.
  */
 #include "option_layouts.h"
 #include "session_internal.h"
@@ -59,7 +90,10 @@ static const char *boot_bank_name(const sf_device *d, bool *swapped_map, bool *a
         return "SWAP_BANK";
     if (*swapped_map)
         return "SWAP_BANK_OPT";
-    return d && (!strcmp(d->family, "L4") || !strcmp(d->family, "G4") || !strcmp(d->family, "F4")) ? "BFB2" : NULL;
+    return d && (!strcmp(d->family, "L4") || !strcmp(d->family, "L4R") || !strcmp(d->family, "G4") ||
+                 !strcmp(d->family, "F4"))
+               ? "BFB2"
+               : NULL;
 }
 
 /* Whether o says the chip is set to one bank (L4 and U5 DUALBANK, G4/L4+/L5 DBANK, G0
@@ -69,6 +103,23 @@ static bool set_to_one_bank(const sf_options *o, size_t *which)
     return (sf_options_find(o, "DUALBANK", which) == SF_OK || sf_options_find(o, "DBANK", which) == SF_OK ||
             sf_options_find(o, "DUAL_BANK", which) == SF_OK) &&
            !sf_options_value(o, *which);
+}
+
+/* The sentence for a chip whose option bytes set it to one bank (DUALBANK, DBANK, DUAL_BANK =
+ * 0), read now: a part in that mode has no bank 2 in its row (sf_device_one_bank), so it would
+ * else get the sentence for parts without two banks. SF_OK: not that. */
+static sf_error refuse_if_one_bank(sf_session *s, const sf_device *d)
+{
+    sf_options *o;
+    size_t k;
+    if (sf_session_options_read(s, &o) != SF_OK)
+        return SF_OK;
+    sf_error e = SF_OK;
+    if (set_to_one_bank(o, &k))
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (%s = 0): there is no other bank to "
+                    "write and boot; nothing was changed", d->name, sf_options_name(o, k));
+    sf_options_free(o);
+    return e;
 }
 
 /* The boot-bank field of the open chip's options, with a sentence for parts without one;
@@ -85,11 +136,19 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     *bank2 = d ? sf_device_bank2_base(d, chip.flash_size) : 0;
     uint32_t hole_size = 0;
     const char *name = boot_bank_name(d, swapped_map, active_low);
+    if (name && !*bank2 && (e = refuse_if_one_bank(s, d)))
+        return e;
+    if (d && !strcmp(d->family, "F7") && *bank2) /* F76x/77x with nDBANK = 0: the header comment */
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s: A/B updates (--bank-swap) are not done on the F76x/77x: it "
+                       "boots bank 2 by its boot address (BOOT_ADD0 = 0x2040, with nDBOOT) without swapping the "
+                       "banks, so bank 2 needs firmware linked for 0x%08X, and the sources disagree on what nDBOOT "
+                       "must be (docs/options.md); nothing was changed",
+                       d->name, *bank2);
     if (!name || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
-                                    "switches (L4, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
+                                    "switches (L4, L4+, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
                                     "nSWAP_BANK; L5 SWAP_BANK with DBANK = 1; U5 SWAP_BANK); nothing was changed",
                                     d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;

@@ -224,6 +224,32 @@ static const sfi_opt_field l4_fields[] = {
     WRP2_AREAS(8),
 };
 
+/* L4+ (L4R/4S): RM0432 section 3.4.1 (table 8: FLASH_OPTR at 0x1FF00000, then PCROP1SR,
+ * PCROP1ER, WRP1AR, WRP1BR each followed by its complement, the L4's organisation; bank 2's words
+ * at 0x1FF01000 are not read: no bank 2 area here). FLASH_OPTR as the L4's but for bit 21 DB1M
+ * (1 MiB parts) and bit 22 DBANK (2 MiB parts: 1 two banks of 4 KiB pages, 0 one bank of 8 KiB);
+ * BFB2 bit 20: stm32-rs's FLASH_OPTR field table from ST's SVDs (STM32L4R5: BFB2 20, DB1M 21,
+ * DBANK 22, nBOOT1 23 .. nBOOT0 27), SEGGER's STM32L4 notes (DB1M bit 21 on 1 MiB, DBANK bit 22
+ * on 2 MiB parts), ST's stm32l4xx_hal_flash_ex.h (OB_DBANK_64_BITS = FLASH_OPTR_DBANK for
+ * STM32L4R5xx), OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22). The PCROP fields are left out
+ * (their width on the L4+ not checked). */
+static const sfi_opt_field l4r_fields[] = {
+    OPTR_RDP,
+    F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
+    OPTR_COMMON,
+    F("BFB2", "FLASH_OPTR", 20, 0, 20, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "dual-bank boot: 1 boots bank 2 (through the bootloader) when it holds firmware, 0 bank 1"),
+    F("DB1M", "FLASH_OPTR", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1 MiB parts: 1 two banks, 0 one"),
+    F("DBANK", "FLASH_OPTR", 22, 0, 22, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1 two banks of 4 KiB pages, 0 one bank of 8 KiB pages"),
+    F("nBOOT1", "FLASH_OPTR", 23, 0, 23, 1, SFI_OPT_NO_ROM, 1,
+      "with BOOT0 high: 1 boots the system memory (the ROM bootloader), 0 boots SRAM1"),
+    F("SRAM2_PE", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 parity check on, 1: off"),
+    F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
+    F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
+    F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
+};
+
 /* G4: RM0440 Rev 7 section 5.4.1 (table 29: the L4's organisation at 0x1FFF7800) and 5.7.8;
  * stm32g474xx.h: FLASH_OPTR_BOR_LEV bit 8, BFB2 20, DBANK 22, nBOOT1 23, SRAM_PE 24,
  * CCMSRAM_RST 25, nSWBOOT0 26, nBOOT0 27, NRST_MODE 28, IRHEN 30; FLASH_WRP1AR_WRP1A_STRT
@@ -480,6 +506,7 @@ static const sfi_opt_layout layouts[] = {
     {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0},
     {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0},
     {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40},
+    {"L4R", "RM0432", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4r_fields), 0, 0, 0},
     {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
     {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
     {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},

@@ -242,7 +242,7 @@ static bool holds_firmware(sim_board *b, uint32_t addr)
 
 /* With BOOT0 low: the bank that boots. A part whose boot-bank option names bank 2 starts it with
  * the banks swapped if it holds firmware, else bank 1 if that does; with neither, its
- * bootloader stays (false: run the ROM). Only two equal banks without a hole swap. The L4/G4
+ * bootloader stays (false: run the ROM). Only two equal banks without a hole swap. The L4/L4+/G4
  * and F42x (BFB2) do it through their bootloader (AN2606 dual-bank boot; RM0090 2.4 and
  * SYSCFG_MEMRMP UFB_MODE on the F42x); the F42x's system memory left aliased at 0 after that
  * jump (ST community report) is not modelled: flash is at 0 here. */

@@ -192,8 +192,10 @@ bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, con
 
 int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
 {
-    /* BFB2, FLASH_OPTR bit 20 (L4 and G4: RM0351 3.4.1, RM0440 5.4.1). */
-    if (optr_kind(p) && p->bank2_base && (p->family == SFI_FAMILY_L4 || p->family == SFI_FAMILY_G4))
+    /* BFB2, FLASH_OPTR bit 20 (L4, L4+ and G4: RM0351 3.4.1, RM0432 3.4.1 as ST's SVD for the
+     * L4R5 has it, RM0440 5.4.1). */
+    if (optr_kind(p) && p->bank2_base &&
+        (p->family == SFI_FAMILY_L4 || p->family == SFI_FAMILY_L4R || p->family == SFI_FAMILY_G4))
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
     /* G0B/C: nSWAP_BANK, FLASH_OPTR bit 20, 0 swaps, with DUAL_BANK (bit 21) set (RM0444 3.4.1,
      * stm32g0b1xx.h FLASH_OPTR_nSWAP_BANK_Pos 20, FLASH_OPTR_DUAL_BANK_Pos 21). */

@@ -30,6 +30,9 @@ struct ab {
 static const struct ab l476 = {"stm32l476rg", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08080000, false, false};
 static const struct ab g474 = {"stm32g474re", "VERSION_G4_1_BIN", "VERSION_G4_2_BIN", 0x08040000, false, false};
 static const struct ab h743 = {"stm32h743zi", "VERSION_H7_1_BIN", "VERSION_H7_2_BIN", 0x08100000, true, false};
+/* L4+ (L4R5, 2 MiB): BFB2 as on the L4 with DBANK = 1, bank 2 of 256 x 4 KiB pages at
+ * 0x08100000; the L4's RCC and USART1: the L4's version firmware. */
+static const struct ab l4r5 = {"stm32l4r5zi", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08100000, false, false};
 /* F42x with 2 MiB: BFB2 steers the bootloader, as on the L4 (bank 2 of 12 sectors at 0x08100000). */
 static const struct ab f429 = {"stm32f429zi", "VERSION_F4_1_BIN", "VERSION_F4_2_BIN", 0x08100000, false, false};
 /* G0B1: nSWAP_BANK trades the banks' addresses as the H7's option does; the stub's page numbers
@@ -185,6 +188,12 @@ static void test_ab_g474(void **state)
     ab_cycle(&g474);
 }
 
+static void test_ab_l4r5(void **state)
+{
+    (void)state;
+    ab_cycle(&l4r5);
+}
+
 /* H7: SWAP_BANK_OPT trades the banks for the bootloader too: the update always goes to bank 2's
  * address, which is bank 1 once swapped. */
 static void test_ab_h743(void **state)
@@ -268,6 +277,83 @@ static void test_ab_refused_in_single_bank_mode(void **state)
     remove(file);
 }
 
+/* An L4R5 set to one bank (DBANK = 0, FLASH_OPTR bit 22: one bank of 8 KiB pages) has nothing
+ * to swap: refused in words, before anything is written. */
+static void test_ab_refused_l4r5_dbank_0(void **state)
+{
+    (void)state;
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session_free(open_file(&l4r5, file));
+    size_t len;
+    uint8_t *f = bh_load_file(file, &len);
+    assert_int_equal(len, 2048 * 1024 + sim_part_option_bytes_size(sim_part_find(l4r5.part)));
+    uint8_t *optr = f + 2048 * 1024;
+    assert_true(optr[2] & 0x40);
+    optr[2] &= (uint8_t)~0x40; /* DBANK 0, complement to match */
+    optr[6] = (uint8_t)~optr[2];
+    bh_save_file(file, f, len);
+    free(f);
+    sf_session *s = open_file(&l4r5, file);
+    sf_image *v1 = load(l4r5.v1_env);
+    int bank;
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_int_equal(sf_session_write_bank_swap(s, v1, 0), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "DBANK = 0"));
+    assert_int_equal(sf_session_swap_banks(s), SF_ERR_UNSUPPORTED);
+    sf_image_free(v1);
+    sf_session_free(s);
+    /* Nothing written: the flash file's bytes are as they were, all erased. */
+    f = bh_load_file(file, &len);
+    for (size_t i = 0; i < 2048 * 1024; i += 4096)
+        assert_int_equal(f[i], 0xFF);
+    free(f);
+    remove(file);
+}
+
+/* The F767 with nDBANK = 0 (two banks of 1 MiB, FLASH_OPTCR bit 29: the option byte at
+ * 0x1FFF0009 bit 5, its complement at +2): refused in words, nothing written, the boot address
+ * options as they were (bank_swap.c: what the sources say of its dual-bank boot). */
+static void test_ab_refused_f767(void **state)
+{
+    (void)state;
+    const struct ab f767 = {"stm32f767zi", "VERSION_F4_1_BIN", "VERSION_F4_2_BIN", 0x08100000, true, false};
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session_free(open_file(&f767, file));
+    size_t len;
+    uint8_t *f = bh_load_file(file, &len);
+    size_t ob_size = sim_part_option_bytes_size(sim_part_find(f767.part));
+    assert_int_equal(len, 2048 * 1024 + ob_size);
+    uint8_t *ob = f + 2048 * 1024;
+    assert_true(ob[9] & 0x20);
+    ob[9] &= (uint8_t)~0x20; /* nDBANK 0 */
+    ob[11] = (uint8_t)~ob[9];
+    bh_save_file(file, f, len);
+    uint8_t *before = malloc(len);
+    memcpy(before, f, len);
+    free(f);
+    sf_session *s = open_file(&f767, file);
+    sf_image *v1 = load(f767.v1_env);
+    int bank;
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_int_equal(sf_session_write_bank_swap(s, v1, 0), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "BOOT_ADD0"));
+    assert_non_null(strstr(sf_session_last_error(s), "0x08100000"));
+    assert_int_equal(sf_session_swap_banks(s), SF_ERR_UNSUPPORTED);
+    sf_image_free(v1);
+    sf_session_free(s);
+    f = bh_load_file(file, &len);
+    assert_memory_equal(f, before, len);
+    free(f);
+    free(before);
+    remove(file);
+}
+
 /* The power goes while the A/B write runs, at the first progress report of a phase. */
 struct cut {
     sim_board *board;
@@ -330,6 +416,12 @@ static void test_power_cut_during_ab_keeps_the_old_firmware(void **state)
     power_cut_during_ab(&l476);
 }
 
+static void test_power_cut_during_ab_l4r5(void **state)
+{
+    (void)state;
+    power_cut_during_ab(&l4r5);
+}
+
 static void test_power_cut_during_ab_f429(void **state)
 {
     (void)state;
@@ -379,6 +471,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ab_l476),
         cmocka_unit_test(test_ab_g474),
+        cmocka_unit_test(test_ab_l4r5),
+        cmocka_unit_test(test_ab_refused_l4r5_dbank_0),
+        cmocka_unit_test(test_ab_refused_f767),
         cmocka_unit_test(test_ab_h743),
         cmocka_unit_test(test_ab_f429),
         cmocka_unit_test(test_ab_g0b1),
@@ -387,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_ab_u575),
         cmocka_unit_test(test_ab_refused_in_single_bank_mode),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
+        cmocka_unit_test(test_power_cut_during_ab_l4r5),
         cmocka_unit_test(test_power_cut_during_ab_f429),
         cmocka_unit_test(test_power_cut_during_ab_g0b1),
         cmocka_unit_test(test_cli_options_and_bank_swap),

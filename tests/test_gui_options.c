@@ -2,8 +2,10 @@
 /* test_gui_options.c - stubflash-gtk's Board page on the option bytes and the A/B update: the
  * fields by name as the library reads them (read-only), and on a dual-bank L476 the new firmware
  * written to the bank that does not boot, the boot bank switched and switched back, each
- * checked in the virtual board's flash file (bank 1, bank 2, then FLASH_OPTR with BFB2). A part
- * without A/B (an F103) shows no A/B group. Runs the real application under Xvfb
+ * checked in the virtual board's flash file (bank 1, bank 2, then FLASH_OPTR with BFB2). Both A/B
+ * actions ask first, saying which bank gets the file and which boots; Cancel (the default: the
+ * answer Enter gives) leaves the board's file byte for byte as it was. A part without A/B (an
+ * F103) shows no A/B group. Runs the real application under Xvfb
  * (tests/test_gui_driver.h). */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -45,6 +47,19 @@ static int bfb2(gui *g)
     return v;
 }
 
+/* The whole flash file, to compare before and after an answer. */
+static uint8_t *board_bytes(gui *g, size_t *n) { return bh_load_file(g->board, n); }
+
+static void expect_board_unchanged(gui *g, const uint8_t *before, size_t n)
+{
+    size_t m;
+    uint8_t *now = board_bytes(g, &m);
+    assert_int_equal(m, n);
+    if (memcmp(now, before, n))
+        fail_msg("the board's flash file changed after Cancel");
+    free(now);
+}
+
 static void test_ab_update_from_the_board_page(void **state)
 {
     gui *g = *state;
@@ -55,9 +70,26 @@ static void test_ab_update_from_the_board_page(void **state)
     assert_true(log_has(g, " BFB2=0 DUALBANK=1 "));
     assert_true(log_has(g, "boot bank: Bank 1 boots"));
     assert_int_equal(bfb2(g), 0);
+    /* Asked first, with the banks by number; Cancel (Enter's answer, and the button) does nothing. */
+    size_t n;
+    uint8_t *before = board_bytes(g, &n);
+    assert_int_equal(run_gui(g, "port sim:stm32l476rg?flash=%s; page board; action details; wait done 60; file %s;"
+                                "answer 0x08000000; action flash-bank-swap;"
+                                "expect-question Write version-l4-2.bin to bank 2 and boot it?;"
+                                "expect-question written to bank 2, the bank that does not boot;"
+                                "expect-question bank 2 boots after the reset;"
+                                "expect-question stays whole in bank 1, and Boot the Other Bank (rollback) switches back;"
+                                "answer default; sleep 500; wait done 1;"
+                                "action swap-banks; expect-question Boot bank 2 instead of bank 1?;"
+                                "expect-question bank 2 boots after the reset; expect-question stays in bank 1;"
+                                "answer no; sleep 500; wait done 1; quit", g->board, v2), 0);
+    expect_board_unchanged(g, before, n);
+    free(before);
+    assert_int_equal(bfb2(g), 0);
     /* Version 2 into the other bank; the page lists the switched option at once. */
     assert_int_equal(run_gui(g, "port sim:stm32l476rg?flash=%s; page board; file %s; answer 0x08000000;"
-                                "action flash-bank-swap; wait busy 10; wait done 120;"
+                                "action flash-bank-swap; expect-question to the bank that does not boot; answer yes;"
+                                "wait busy 10; wait done 120;"
                                 "expect-status A/B update: done, wrote and verified; print-details; quit", g->board, v2), 0);
     assert_true(log_has(g, "boot bank: Bank 2 boots"));
     assert_true(log_has(g, " BFB2=1 "));
@@ -66,9 +98,10 @@ static void test_ab_update_from_the_board_page(void **state)
     expect_holds(g, L476_BANK2, "VERSION_L4_2_BIN");
     assert_int_equal(bfb2(g), 1);
     /* Boot the other bank: the rollback. */
-    assert_int_equal(run_gui(g, "port sim:stm32l476rg?flash=%s; page board; action swap-banks; wait busy 10;"
-                                "wait done 60; expect-status Boot bank: done, bank 1 boots now; print-details; quit",
-                             g->board), 0);
+    assert_int_equal(run_gui(g, "port sim:stm32l476rg?flash=%s; page board; action details; wait done 60;"
+                                "action swap-banks; expect-question Boot bank 1 instead of bank 2?; answer yes;"
+                                "wait busy 10; wait done 60; expect-status Boot bank: done, bank 1 boots now;"
+                                "print-details; quit", g->board), 0);
     assert_true(log_has(g, "boot bank: Bank 1 boots"));
     assert_int_equal(bfb2(g), 0);
     expect_holds(g, L476_BANK2, "VERSION_L4_2_BIN");
@@ -80,7 +113,8 @@ static void test_single_bank_part(void **state)
 {
     gui *g = *state;
     assert_int_equal(run_gui(g, "port sim:stm32f103re?flash=%s; page board; action details; wait done 60; print-details;"
-                                "action swap-banks; wait busy 10; wait error 60; expect-status cannot boot from either bank;"
+                                "action swap-banks; expect-question Boot the other bank?; answer yes;"
+                                "wait busy 10; wait error 60; expect-status cannot boot from either bank;"
                                 "quit", g->board), 0);
     assert_true(log_has(g, "fields: RDP=0xA5 (165) WDG_SW=1 nRST_STOP=1 nRST_STDBY=1 BFB2=1 DATA0=0xFF (255)"));
     assert_true(log_has(g, "boot bank: none (no A/B on this part)"));

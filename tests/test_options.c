@@ -68,6 +68,9 @@ static const struct cmsis_bit {
     {"L5", "SWAP_BANK", "FLASH_OPTR", 20}, {"L5", "DB256K", "FLASH_OPTR", 21}, {"L5", "DBANK", "FLASH_OPTR", 22},
     {"L5", "SRAM2_RST", "FLASH_OPTR", 25}, {"L5", "nSWBOOT0", "FLASH_OPTR", 26}, {"L5", "PA15_PUPEN", "FLASH_OPTR", 28},
     {"L5", "TZEN", "FLASH_OPTR", 31},
+    /* L4+: stm32-rs's FLASH_OPTR table from ST's SVD for the STM32L4R5. */
+    {"L4R", "BFB2", "FLASH_OPTR", 20}, {"L4R", "DB1M", "FLASH_OPTR", 21}, {"L4R", "DBANK", "FLASH_OPTR", 22},
+    {"L4R", "nBOOT1", "FLASH_OPTR", 23}, {"L4R", "nBOOT0", "FLASH_OPTR", 27}, {"L4R", "WRP1B_END", "FLASH_WRP1BR", 16},
     /* U5: the U575's SVD (FLASH_OPTR_* of stm32u575xx.h, RM0456 7.9.15). */
     {"U5", "RDP", "FLASH_OPTR", 0}, {"U5", "BOR_LEV", "FLASH_OPTR", 8}, {"U5", "SRAM1345_RST", "FLASH_OPTR", 15},
     {"U5", "IWDG_STOP", "FLASH_OPTR", 17}, {"U5", "SWAP_BANK", "FLASH_OPTR", 20}, {"U5", "DUALBANK", "FLASH_OPTR", 21},
@@ -169,6 +172,7 @@ static const struct family_case cases[] = {
     {"stm32f205rg", "F2", "nRST_STOP", 1, 0},         {"stm32wle5jc", "WL", "nRST_SHDW", 1, 0},
     {"stm32c031c6", "C0", "nRST_SHDW", 1, 0},
     {"stm32l552ze", "L5", "IWDG_STOP", 1, 0},       {"stm32u575zi", "U5", "IWDG_STOP", 1, 0},
+    {"stm32l4r5zi", "L4R", "BOR_LEV", 0, 2},
 };
 
 struct fx {
@@ -386,7 +390,7 @@ static const struct wrp_case {
     {"stm32f103re", 2, 3},   {"stm32f072rb", 2, 3},   {"stm32f303vc", 2, 3}, {"stm32f407vg", 1, 1},
     {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
     {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
-    {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1},
+    {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1}, {"stm32l4r5zi", 1, 1},
 };
 
 static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
