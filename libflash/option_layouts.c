@@ -416,14 +416,24 @@ static const sfi_opt_field h7_fields[] = {
     F("NSBOOTADD0", "FLASH_NSBOOTADD0R", 7, 0x04, 7, 25, 0, NONE_ROM, "non-secure boot address with BOOT0 low, address bits 31:7"), \
     F("NSBOOTADD1", "FLASH_NSBOOTADD1R", 7, 0x08, 7, 25, SFI_OPT_NO_ROM, 0x0BF90000u >> 7, \
       "non-secure boot address with BOOT0 high, address bits 31:7 (0x0BF90000: the ROM bootloader)"), \
-    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A (bank 1)"), \
-    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area A; below the start: no area"), \
-    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B (bank 1)"), \
-    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area B; below the start: no area"), \
-    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A of bank 2"), \
-    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area A"), \
-    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B of bank 2"), \
-    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B")
+    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A (bank 1)"), \
+    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of area A; below the start: no area"), \
+    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area B (bank 1)"), \
+    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of area B; below the start: no area"), \
+    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A of bank 2"), \
+    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area A"), \
+    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area B of bank 2"), \
+    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area B")
+
+/* The U5's UNLOCK bits (stm32u575xx.h FLASH_WRP1AR_UNLOCK_Pos, FLASH_WRP1BR_UNLOCK_Pos,
+ * FLASH_WRP2AR_UNLOCK_Pos, FLASH_WRP2BR_UNLOCK_Pos: 31; RM0456 7.9: "0: start and end pages
+ * locked"): shown only, since a 0 cannot be undone by an option change (the L5 has no such bit:
+ * stm32l552xx.h FLASH_WRP1AR has PSTRT and PEND only). */
+#define U5_WRP_UNLOCK \
+    F("WRP1A_UNLOCK", "FLASH_WRP1AR", 31, 0x18, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: area A's pages locked for good, 1: changeable"), \
+    F("WRP1B_UNLOCK", "FLASH_WRP1BR", 31, 0x1C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: area B's pages locked for good, 1: changeable"), \
+    F("WRP2A_UNLOCK", "FLASH_WRP2AR", 31, 0x28, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: bank 2's area A locked for good, 1: changeable"), \
+    F("WRP2B_UNLOCK", "FLASH_WRP2BR", 31, 0x2C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: bank 2's area B locked for good, 1: changeable")
 
 /* L5 (TrustZone off): the option registers from FLASH_OPTR at 0x40022040, no complements (RM0438
  * 6.9's register map: +0x00 OPTR, +0x04 NSBOOTADD0R, +0x08 NSBOOTADD1R, +0x0C SECBOOTADD0R,
@@ -431,8 +441,9 @@ static const sfi_opt_field h7_fields[] = {
  * WRP2AR/BR, as NuttX's stm32l5_flash.h has them; the device table's option area); stm32l552xx.h
  * FLASH_OPTR_* bits as NuttX transcribes them: BOR_LEV 8, nRST_STOP 12 .. WWDG_SW 19, SWAP_BANK
  * 20, DB256K 21, DBANK 22, SRAM2_PE 24, SRAM2_RST 25, nSWBOOT0 26, nBOOT0 27, PA15_PUPEN 28,
- * TZEN 31; NSBOOTADD0/1 in bits 31:7 (assumed from RM0438). The WRP areas (page numbers, 7 bits)
- * are shown, not changed: the simulator does not model them on the L5. */
+ * TZEN 31; NSBOOTADD0/1 in bits 31:7 (assumed from RM0438). The WRP areas: page numbers of their
+ * bank, 7 bits (the L552's SVD as stm32-rs has it: WRP1AR WRP1A_PSTRT bits 0:6, WRP1A_PEND
+ * bits 16:22), PEND below PSTRT: no area (RM0438 6.5.2); protect/unprotect --write change them. */
 static const sfi_opt_field l5_fields[] = {
     OPTR_RDP,
     F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
@@ -452,8 +463,9 @@ static const sfi_opt_field l5_fields[] = {
  * 12 .. WWDG_SW 19, SWAP_BANK 20 ("bank 1 base address offset 0x10 0000, bank 2 base address
  * offset 0": the address map swapped), DUALBANK 21, BKPRAM_ECC 22, SRAM3_ECC 23, SRAM2_ECC 24,
  * SRAM2_RST 25, nSWBOOT0 26, nBOOT0 27, PA15_PUPEN 28, TZEN 31; NSBOOTADD0/1 in bits 31:7
- * (0x017F200: the bootloader at 0x0BF90000). The WRP areas (page numbers, 7 bits) are shown,
- * not changed, as the L5's. */
+ * (0x017F200: the bootloader at 0x0BF90000). The WRP areas (page numbers of their bank, 7 bits:
+ * stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Msk 0x7F << 0, FLASH_WRP1AR_WRP1A_PEND_Msk 0x7F << 16,
+ * the same in WRP1BR/WRP2AR/WRP2BR), as the L5's, with UNLOCK (bit 31). */
 static const sfi_opt_field u5_fields[] = {
     OPTR_RDP,
     F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
@@ -466,6 +478,7 @@ static const sfi_opt_field u5_fields[] = {
     F("SRAM3_ECC", "FLASH_OPTR", 23, 0, 23, 1, 0, NONE_ROM, "0: SRAM3 ECC on, 1: off"),
     F("SRAM2_ECC", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 ECC on, 1: off"),
     L5_U5_TAIL,
+    U5_WRP_UNLOCK,
 };
 
 static const sfi_opt_layout layouts[] = {

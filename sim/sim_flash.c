@@ -462,11 +462,14 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 
 void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
 {
+    uint8_t old[256];
+    memcpy(old, f->optbytes, f->part->optbytes_size < sizeof old ? f->part->optbytes_size : sizeof old);
     sim_flash_erase_options(f);
     if (sim_part_options(f->part) == SIM_OB_RDP) {
         /* The complement is written with the value (RM0351 3.4.1: each option word has its
          * complement beside it, written by the option programming sequence). */
         memcpy(f->optbytes, image, f->part->optbytes_size);
+        sim_options_keep_locked(f->part, old, f->optbytes); /* the U5's locked WRP areas */
         sim_options_complement(f->part, f->optbytes);
         return;
     }

@@ -72,6 +72,17 @@ static const struct cmsis_bit {
     {"U5", "RDP", "FLASH_OPTR", 0}, {"U5", "BOR_LEV", "FLASH_OPTR", 8}, {"U5", "SRAM1345_RST", "FLASH_OPTR", 15},
     {"U5", "IWDG_STOP", "FLASH_OPTR", 17}, {"U5", "SWAP_BANK", "FLASH_OPTR", 20}, {"U5", "DUALBANK", "FLASH_OPTR", 21},
     {"U5", "SRAM2_ECC", "FLASH_OPTR", 24}, {"U5", "nSWBOOT0", "FLASH_OPTR", 26}, {"U5", "TZEN", "FLASH_OPTR", 31},
+    /* The WRP areas: stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Pos 0, WRP1A_PEND_Pos 16, UNLOCK_Pos
+     * 31 (the same in WRP1BR, WRP2AR, WRP2BR); the L552's SVD (stm32-rs): WRP1A_PSTRT bits 0:6,
+     * WRP1A_PEND 16:22, no UNLOCK. */
+    {"U5", "WRP1A_PSTRT", "FLASH_WRP1AR", 0}, {"U5", "WRP1A_PEND", "FLASH_WRP1AR", 16},
+    {"U5", "WRP1A_UNLOCK", "FLASH_WRP1AR", 31}, {"U5", "WRP1B_PEND", "FLASH_WRP1BR", 16},
+    {"U5", "WRP1B_UNLOCK", "FLASH_WRP1BR", 31}, {"U5", "WRP2A_PSTRT", "FLASH_WRP2AR", 0},
+    {"U5", "WRP2A_UNLOCK", "FLASH_WRP2AR", 31}, {"U5", "WRP2B_PEND", "FLASH_WRP2BR", 16},
+    {"U5", "WRP2B_UNLOCK", "FLASH_WRP2BR", 31},
+    {"L5", "WRP1A_PSTRT", "FLASH_WRP1AR", 0}, {"L5", "WRP1A_PEND", "FLASH_WRP1AR", 16},
+    {"L5", "WRP1B_PSTRT", "FLASH_WRP1BR", 0}, {"L5", "WRP2A_PEND", "FLASH_WRP2AR", 16},
+    {"L5", "WRP2B_PSTRT", "FLASH_WRP2BR", 0},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -386,7 +397,8 @@ static const struct wrp_case {
     {"stm32f103re", 2, 3},   {"stm32f072rb", 2, 3},   {"stm32f303vc", 2, 3}, {"stm32f407vg", 1, 1},
     {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
     {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
-    {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1},
+    {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1}, {"stm32l552ze", 1, 1},
+    {"stm32u575zi", 1, 1},
 };
 
 static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
@@ -575,6 +587,158 @@ static void test_sim_h7_wpsn2_protects_sectors(void **state)
     sim_board_free(b);
 }
 
+/* The L5's and the U5's WRP areas (RM0438 6.5.2, RM0456 7.6.2): protect --write puts a page of
+ * bank 1 into WRP1A and one of bank 2 into WRP2A (each bank's pages counted from 0); a write
+ * into either is refused before anything is erased (what was there stays); the board keeps the
+ * areas in its option words; unprotect clears them and the write goes through. The U5's area
+ * with UNLOCK = 0 is refused in words and left as it is. */
+static void test_l5_u5_write_protection(void **state)
+{
+    (void)state;
+    static const struct { const char *part, *family; uint32_t page, bank2; } parts[] = {
+        {"stm32l552ze", "L5", 2048, 0x08040000}, {"stm32u575zi", "U5", 8192, 0x08100000}};
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        struct family_case c = {parts[k].part, parts[k].family, "", 0, 0};
+        struct fx *x = fx_new(&c);
+        uint32_t a1 = 0x08000000 + parts[k].page, a2 = parts[k].bank2 + 2 * parts[k].page;
+        uint8_t old[32], now[32];
+        memset(old, 0xA5, sizeof old);
+        sf_image *img;
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, a1, old, sizeof old), SF_OK);
+        assert_int_equal(sf_image_add(img, a2, old, sizeof old), SF_OK);
+        if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write: %s", c.part, sf_session_last_error(x->s));
+        sf_image_free(img);
+        const uint8_t groups[2] = {1, 128 + 2}; /* bank 1 has 128 pages on both */
+        if (sf_session_write_protect(x->s, groups, 2) != SF_OK)
+            fail_msg("%s: protect: %s", c.part, sf_session_last_error(x->s));
+        uint8_t flags[256];
+        size_t count = 0;
+        assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+        assert_int_equal(count, 2);
+        assert_true(flags[1] && flags[130] && !flags[0] && !flags[2] && !flags[129]);
+        sf_options *o = read_ok(x);
+        static const char *const names[] = {"WRP1A_PSTRT", "WRP1A_PEND", "WRP2A_PSTRT", "WRP2A_PEND", "WRP1B_PSTRT", "WRP1B_PEND"};
+        static const uint32_t want[] = {1, 1, 2, 2, 127, 0};
+        for (size_t i = 0; i < 6; i++) {
+            size_t j;
+            assert_int_equal(sf_options_find(o, names[i], &j), SF_OK);
+            if (sf_options_value(o, j) != want[i])
+                fail_msg("%s: %s reads %u, not %u", c.part, names[i], sf_options_value(o, j), want[i]);
+            assert_true(sf_options_flags(o, j) & SF_OPTION_WRITE_PROTECTION);
+        }
+        sf_options_free(o);
+        /* A write into bank 2's area: refused before anything is erased. */
+        uint8_t data[32];
+        memset(data, 0x5A, sizeof data);
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, a2, data, sizeof data), SF_OK);
+        assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+        assert_non_null(strstr(sf_session_last_error(x->s), "WRP2A_PSTRT"));
+        assert_non_null(strstr(sf_session_last_error(x->s), "write-protected"));
+        assert_int_equal(sf_session_read(x->s, a2, now, sizeof now), SF_OK);
+        assert_memory_equal(now, old, sizeof old);
+        /* The board keeps them: WRP1AR at +0x18, WRP2AR at +0x28 (PSTRT, PEND at bit 16). */
+        uint8_t *ob = board_options(x);
+        assert_int_equal(ob[0x18], 1);
+        assert_int_equal(ob[0x1A], 1);
+        assert_int_equal(ob[0x28], 2);
+        assert_int_equal(ob[0x2A], 2);
+        free(ob);
+        if (sf_session_open(x->s, x->port) != SF_OK)
+            fail_msg("reopen: %s", sf_session_last_error(x->s));
+        assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+        assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+        assert_int_equal(count, 0);
+        if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write after unprotect: %s", c.part, sf_session_last_error(x->s));
+        assert_int_equal(sf_session_read(x->s, a2, now, sizeof now), SF_OK);
+        assert_memory_equal(now, data, sizeof data);
+        sf_image_free(img);
+        if (!strcmp(c.family, "U5")) {
+            /* WRP1A pages 3..4 locked (UNLOCK = 0): protect and unprotect refuse to change it. */
+            ob = board_options(x);
+            size_t len;
+            uint8_t *file = bh_load_file(x->file, &len);
+            const uint8_t locked[4] = {3, 0, 4, 0x00};
+            memcpy(file + x->flash_size + 0x18, locked, 4);
+            bh_save_file(x->file, file, len);
+            free(file);
+            free(ob);
+            if (sf_session_open(x->s, x->port) != SF_OK)
+                fail_msg("reopen: %s", sf_session_last_error(x->s));
+            assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+            assert_int_equal(count, 2);
+            assert_true(flags[3] && flags[4]);
+            assert_int_equal(sf_session_write_unprotect(x->s), SF_ERR_PROTECTED);
+            assert_non_null(strstr(sf_session_last_error(x->s), "WRP1A_UNLOCK = 0"));
+            assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+            assert_int_equal(count, 2);
+        }
+        fx_free(x);
+    }
+}
+
+/* The simulator's L5 and U5 keep a page inside a WRP area from being erased or written: the
+ * ROM's Erase answers NACK, its Write Memory leaves the page as it was (AN3155: no error), in
+ * bank 1 (WRP1A) and in bank 2 (WRP2B); the U5 keeps an area whose UNLOCK is 0 through an option
+ * change. */
+static void test_sim_l5_u5_areas_protect_pages(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"stm32l552ze", "stm32u575zi"};
+    for (size_t k = 0; k < 2; k++) {
+        sim_board *b = bh_board(parts[k]);
+        bool u5 = k == 1;
+        uint32_t page = u5 ? 8192 : 2048, bank2 = u5 ? 0x08100000 : 0x08040000;
+        assert_int_equal(bh_sync(b), 0x79);
+        uint8_t ob[48];
+        assert_int_equal(bh_read(b, 0x40022040, ob, sizeof ob), 0);
+        assert_int_equal(ob[0x18], 0x7F); /* factory: no area */
+        assert_int_equal(ob[0x1B], u5 ? 0x80 : 0x00);
+        ob[0x18] = 4, ob[0x1A] = 5;   /* WRP1A pages 4..5 */
+        ob[0x2C] = 1, ob[0x2E] = 1;   /* WRP2B page 1 of bank 2 */
+        assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+        usleep(50000);
+        assert_int_equal(bh_sync(b), 0x79);
+        const uint16_t p3 = 3, p4 = 4, p6 = 6, b2p1 = 128 + 1, b2p2 = 128 + 2;
+        assert_int_equal(bh_erase_pages(b, &p3, 1, true), 0);
+        assert_int_equal(bh_erase_pages(b, &p4, 1, true), -1);
+        assert_int_equal(bh_erase_pages(b, &p6, 1, true), 0);
+        assert_int_equal(bh_erase_pages(b, &b2p1, 1, true), -1);
+        assert_int_equal(bh_erase_pages(b, &b2p2, 1, true), 0);
+        uint8_t data[16], back[16];
+        memset(data, 0x5A, sizeof data);
+        assert_int_equal(bh_write(b, 0x08000000 + 5 * page, data, sizeof data), 0);
+        assert_int_equal(bh_read(b, 0x08000000 + 5 * page, back, sizeof back), 0);
+        assert_int_equal(back[0], 0xFF);
+        assert_int_equal(bh_write(b, bank2 + 1 * page, data, sizeof data), 0);
+        assert_int_equal(bh_read(b, bank2 + 1 * page, back, sizeof back), 0);
+        assert_int_equal(back[0], 0xFF);
+        assert_int_equal(bh_write(b, 0x08000000 + 6 * page, data, sizeof data), 0);
+        assert_int_equal(bh_read(b, 0x08000000 + 6 * page, back, sizeof back), 0);
+        assert_int_equal(back[0], 0x5A);
+        if (u5) { /* UNLOCK = 0 on WRP1A: a later change leaves it */
+            ob[0x1B] = 0x00;
+            assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+            usleep(50000);
+            assert_int_equal(bh_sync(b), 0x79);
+            ob[0x18] = 0x7F, ob[0x1A] = 0, ob[0x1B] = 0x80;
+            assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+            usleep(50000);
+            assert_int_equal(bh_sync(b), 0x79);
+            uint8_t now[48];
+            assert_int_equal(bh_read(b, 0x40022040, now, sizeof now), 0);
+            assert_int_equal(now[0x18], 4);
+            assert_int_equal(now[0x1A], 5);
+            assert_int_equal(now[0x1B], 0x00);
+            assert_int_equal(bh_erase_pages(b, &p4, 1, true), -1);
+        }
+        sim_board_free(b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -589,6 +753,8 @@ int main(void)
         cmocka_unit_test(test_bank2_wrp_areas),
         cmocka_unit_test(test_h7_bank2_write_protection),
         cmocka_unit_test(test_sim_h7_wpsn2_protects_sectors),
+        cmocka_unit_test(test_l5_u5_write_protection),
+        cmocka_unit_test(test_sim_l5_u5_areas_protect_pages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
