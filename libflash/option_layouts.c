@@ -405,6 +405,45 @@ static const sfi_opt_field h7_fields[] = {
       "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
 };
 
+/* H7A3/B3: RM0455 4.9 (the option registers at the H743's offsets: stm32h7a3xx.h FLASH_TypeDef
+ * OPTSR_PRG 0x20, PRAR_PRG1 0x2C, SCAR_PRG1 0x34, WPSN_PRG1 0x3C, BOOT_PRG 0x44, bank 2's
+ * WPSN_CUR2 0x138 and WPSN_PRG2 0x13C); stm32h7a3xx.h FLASH_OPTSR_BOR_LEV bit 2, IWDG1_SW 4,
+ * NRST_STOP_D1 6, NRST_STBY_D1 7, RDP 8, VDDMMC_HSLV 16, FZ_IWDG_STOP 17, FZ_IWDG_SDBY 18,
+ * ST_RAM_SIZE 19 (2 bits), SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_PRAR and FLASH_SCAR
+ * as the H743's (12-bit start at 0, end at 16, DMEP/DMES 31); FLASH_WPSN_WRPSN 32 bits, each a
+ * group of 4 of the bank's 128 sectors (ST's stm32h7xx_hal_flash_ex.h: OB_WRP_SECTOR_0TO3 =
+ * bit 0 when FLASH_SECTOR_TOTAL is 128); FLASH_BOOT_ADD0 0, BOOT_ADD1 16. SWAP_BANK_OPT is shown
+ * only: A/B updates are not done on the H7A3 in this version. */
+static const sfi_opt_field h7a_fields[] = {
+    F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
+    F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("NRST_STOP_D1", "FLASH_OPTSR_PRG", 6, 0, 6, 1, 0, NONE_ROM, "0: reset when the CPU domain enters Stop mode, 1: no reset"),
+    F("NRST_STBY_D1", "FLASH_OPTSR_PRG", 7, 0, 7, 1, 0, NONE_ROM, "0: reset when the CPU domain enters Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTSR_PRG", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("VDDMMC_HSLV", "FLASH_OPTSR_PRG", 16, 0, 16, 1, 0, NONE_ROM, "1: VDDMMC I/Os high-speed at low voltage (only with VDDMMC below 2.5 V)"),
+    F("FZ_IWDG_STOP", "FLASH_OPTSR_PRG", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("FZ_IWDG_SDBY", "FLASH_OPTSR_PRG", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19, 0, 19, 2, SFI_OPT_READ_ONLY, NONE_ROM, "RAM kept for ST's secure library"),
+    F("SECURITY", "FLASH_OPTSR_PRG", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: secure access mode"),
+    F("IO_HSLV", "FLASH_OPTSR_PRG", 29, 0, 29, 1, 0, NONE_ROM, "1: I/O high-speed at low voltage (only with VDD below 2.7 V)"),
+    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not (shown only: no A/B on the H7A3 yet)"),
+    F("PROT_AREA_START", "FLASH_PRAR_PRG1", 0, 0x0C, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's PCROP area"),
+    F("PROT_AREA_END", "FLASH_PRAR_PRG1", 16, 0x0C, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMEP", "FLASH_PRAR_PRG1", 31, 0x0C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the PCROP area is erased on a readout protection regression"),
+    F("SEC_AREA_START", "FLASH_SCAR_PRG1", 0, 0x14, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's secure area"),
+    F("SEC_AREA_END", "FLASH_SCAR_PRG1", 16, 0x14, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMES", "FLASH_SCAR_PRG1", 31, 0x14, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the secure area is erased on a readout protection regression"),
+    F("WRPSN1", "FLASH_WPSN_PRG1R", 0, 0x1C, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 1, bit n = its sectors 4n..4n+3 (0: protected)"),
+    F("WRPSN2", "FLASH_WPSN_PRG2R", 0, SFI_OPT_AREA2 + 0x04, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 2, bit n = its sectors 4n..4n+3 (0: protected)"),
+    F("BOOT_ADD0", "FLASH_BOOT_PRGR", 0, 0x24, 0, 16, 0, NONE_ROM,
+      "boot address with BOOT0 low, address bits 31:16 (0x0800: 0x08000000, flash)"),
+    F("BOOT_ADD1", "FLASH_BOOT_PRGR", 16, 0x24, 16, 16, SFI_OPT_NO_ROM, 0x1FF0,
+      "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
+};
+
 /* The L5's and the U5's option registers from SRAM2_RST on: the same bits and words (the
  * sources are given with each table below). */
 #define L5_U5_TAIL \
@@ -499,6 +538,7 @@ static const sfi_opt_layout layouts[] = {
     {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0},
     {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0},
     {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
+    {"H7A", "RM0455", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7a_fields), 0x52002020, 0x52002138, 8},
     {"L5", "RM0438", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(l5_fields), 0, 0, 0},
     {"U5", "RM0456", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(u5_fields), 0, 0, 0},
 };

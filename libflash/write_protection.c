@@ -8,7 +8,9 @@
  *             RM0038 3.4.1): through the option area
  *   H7        WRPSN1 and WRPSN2, one bit per sector of bank 1 and of bank 2 (bit = 0:
  *             protected; RM0433 4.5.3): through the option registers (FLASH_WPSN_PRG1R,
- *             FLASH_WPSN_PRG2R)
+ *             FLASH_WPSN_PRG2R); the H7A3/B3's 32 bits each hold a group of 4 sectors (ST's
+ *             stm32h7xx_hal_flash_ex.h OB_WRP_SECTOR_0TO3 with 128 sectors per bank): a unit
+ *             protected protects its group
  *   L4/G0/G4/WB/WL/C0  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
  *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
  *             through the option area; on the L4/G4 with two banks also bank 2's WRP2A and
@@ -41,7 +43,7 @@ static enum wrp_kind kind_of(const sfi_opt_layout *l)
         return WRP_SECTORS;
     if (!strcmp(l->family, "L0") || !strcmp(l->family, "L1"))
         return WRP_L0_BITS;
-    if (!strcmp(l->family, "H7"))
+    if (!strcmp(l->family, "H7") || !strcmp(l->family, "H7A"))
         return WRP_H7_SECTORS;
     return WRP_AREAS;
 }
@@ -93,6 +95,14 @@ static bool bank2_areas(const sf_session *s, const sfi_opt_layout *l)
     return f && sf_device_bank2_base(s->chip.device, s->chip.flash_size) && (l->size2 || f->offset < SFI_OPT_AREA2);
 }
 
+/* H7: sectors per WRPSN bit, the bank's sectors over the field's bits (the H74x's 8 over 8, the
+ * H7A3's 128 over 32; a bank of fewer sectors than bits: 1). */
+static uint32_t h7_per_bit(const sf_session *s, const sfi_opt_layout *l)
+{
+    uint32_t b1 = bank1_units(s), bits = named(l, "WRPSN1")->width;
+    return b1 > bits ? (b1 + bits - 1) / bits : 1u;
+}
+
 /* Whether unit u (index, start address) is protected by the option image img; why gets the
  * field that protects it. */
 static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const uint8_t *img, uint32_t u,
@@ -116,9 +126,10 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
         bool bank2 = u >= b1;
         if (bank2 && !(l->size2 && sf_device_bank2_base(d, s->chip.flash_size)))
             return false;
-        uint32_t sector = bank2 ? u - b1 : u;
+        uint32_t sector = bank2 ? u - b1 : u, per = h7_per_bit(s, l);
         *why = bank2 ? "WRPSN2" : "WRPSN1";
-        return sector < 8 && !(sfi_opt_get(named(l, *why), img) >> sector & 1u);
+        const sfi_opt_field *f = named(l, *why);
+        return sector / per < f->width && !(sfi_opt_get(f, img) >> (sector / per) & 1u);
     }
     case WRP_L0_BITS: {
         uint32_t sector = (start - d->flash_base) / 4096u;
@@ -304,16 +315,17 @@ static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint8_t *grou
 {
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
     bool two = sf_options_find(o, "WRPSN2", NULL) == SF_OK;
-    uint32_t b1 = bank1_units(s), bits[2];
-    bits[0] = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN1"), img);
-    bits[1] = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN2"), img);
+    uint32_t b1 = bank1_units(s), bits[2], width = named(l, "WRPSN1")->width, per = h7_per_bit(s, l);
+    uint32_t all = width >= 32 ? 0xFFFFFFFFu : (1u << width) - 1u, covered = width * per < b1 ? width * per : b1;
+    bits[0] = clear ? all : sfi_opt_get(named(l, "WRPSN1"), img);
+    bits[1] = clear ? all : sfi_opt_get(named(l, "WRPSN2"), img);
     for (size_t i = 0; i < n; i++) {
         unsigned bank = groups[i] >= b1, sector = groups[i] - (bank ? b1 : 0);
-        if (sector > 7 || (bank && !two))
+        if (sector >= covered || (bank && !two))
             return sf_fail(&s->eb, SF_ERR_ARG, "sector %u: the %s's write protection covers sectors 0..%u (%s)",
-                           groups[i], s->chip.device->name, (two ? b1 + 8 : b1) - 1,
+                           groups[i], s->chip.device->name, (two ? b1 + covered : covered) - 1,
                            two ? "WRPSN1 bank 1's, WRPSN2 bank 2's" : "WRPSN1");
-        bits[bank] &= ~(1u << sector);
+        bits[bank] &= ~(1u << (sector / per));
     }
     sf_options_set(o, "WRPSN1", bits[0]);
     if (two)

@@ -51,7 +51,7 @@ void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image)
     if (!f->optbytes2)
         return;
     memcpy(f->optbytes2, image, f->part->optbytes2_size);
-    if (f->part->family == SFI_FAMILY_H7) { /* WPSN_PRG2R loads into WPSN_CUR2R, no complement */
+    if (sim_part_h7_kind(f->part)) { /* H7, H7A3: WPSN_PRG2R loads into WPSN_CUR2R, no complement */
         memcpy(f->optbytes2, f->optbytes2 + 4, 4);
         return;
     }

@@ -156,8 +156,9 @@ void sim_options_factory2(const struct sim_part *p, uint8_t *ob2)
 {
     memset(ob2, 0xFF, p->optbytes2_size);
     if (h7_kind(p)) { /* WPSN_CUR2R, WPSN_PRG2R: every sector of bank 2 writable (assumed as bank 1's) */
-        put32(ob2, 0x000000FFu);
-        put32(ob2 + 4, 0x000000FFu);
+        uint32_t all = p->family == SFI_FAMILY_H7A ? 0xFFFFFFFFu : 0x000000FFu; /* the H7A3's 32 groups */
+        put32(ob2, all);
+        put32(ob2 + 4, all);
         return;
     }
     put32(ob2 + 0x10, 0xFFFF0000u);             /* PCROP2 end below its start: none */
@@ -205,12 +206,22 @@ bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, con
         }
         return false;
     }
-    if (h7_kind(p)) { /* WPSN_CUR1R / WPSN_CUR2R: bit n = 0 protects sector n of its bank */
+    if (h7_kind(p)) {
+        /* WPSN_CUR1R / WPSN_CUR2R: bit n = 0 protects sector n of its bank (H74x/H72x: 8 bits,
+         * RM0433 4.9.x FLASH_WPSN_CUR1R; stm32h743xx.h FLASH_WPSN_WRPSN_Msk 0xFF); the H7A3/B3's
+         * 32 bits each protect a group of 4 of its bank's 128 sectors (stm32h7a3xx.h
+         * FLASH_WPSN_WRPSN_Msk 0xFFFFFFFF; ST's stm32h7xx_hal_flash_ex.h OB_WRP_SECTOR_0TO3 = bit
+         * 0 when FLASH_SECTOR_TOTAL is 128). */
+        bool h7a = p->family == SFI_FAMILY_H7A;
+        uint32_t bits = h7a ? 32u : 8u, per = h7a ? 4u : 1u;
+        const uint8_t *w = ob + 0x18;
         if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base) {
             page -= (p->bank2_base - p->flash_base) / p->page_size;
-            return ob2 && page < 8 && !(ob2[0] >> page & 1u);
+            if (!ob2)
+                return false;
+            w = ob2;
         }
-        return page < 8 && !(ob[0x18] >> page & 1u);
+        return page / per < bits && !(get32(w) >> (page / per) & 1u);
     }
     if (l0_kind(p)) { /* WRPROT1: bit n protects sector n of 4 KiB (RM0367 3.4.1) */
         uint32_t sector = page * p->page_size / 4096u;

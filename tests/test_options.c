@@ -83,6 +83,16 @@ static const struct cmsis_bit {
     {"L5", "WRP1A_PSTRT", "FLASH_WRP1AR", 0}, {"L5", "WRP1A_PEND", "FLASH_WRP1AR", 16},
     {"L5", "WRP1B_PSTRT", "FLASH_WRP1BR", 0}, {"L5", "WRP2A_PEND", "FLASH_WRP2AR", 16},
     {"L5", "WRP2B_PSTRT", "FLASH_WRP2BR", 0},
+    /* H7A3: stm32h7a3xx.h FLASH_OPTSR_*_Pos, FLASH_PRAR_*, FLASH_WPSN_WRPSN_Pos, FLASH_BOOT_ADD*_Pos. */
+    {"H7A", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7A", "IWDG1_SW", "FLASH_OPTSR_PRG", 4},
+    {"H7A", "NRST_STOP_D1", "FLASH_OPTSR_PRG", 6}, {"H7A", "NRST_STBY_D1", "FLASH_OPTSR_PRG", 7},
+    {"H7A", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7A", "VDDMMC_HSLV", "FLASH_OPTSR_PRG", 16},
+    {"H7A", "FZ_IWDG_STOP", "FLASH_OPTSR_PRG", 17}, {"H7A", "FZ_IWDG_SDBY", "FLASH_OPTSR_PRG", 18},
+    {"H7A", "ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19}, {"H7A", "SECURITY", "FLASH_OPTSR_PRG", 21},
+    {"H7A", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7A", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
+    {"H7A", "PROT_AREA_END", "FLASH_PRAR_PRG1", 16}, {"H7A", "DMES", "FLASH_SCAR_PRG1", 31},
+    {"H7A", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7A", "WRPSN2", "FLASH_WPSN_PRG2R", 0},
+    {"H7A", "BOOT_ADD0", "FLASH_BOOT_PRGR", 0}, {"H7A", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -180,6 +190,7 @@ static const struct family_case cases[] = {
     {"stm32f205rg", "F2", "nRST_STOP", 1, 0},         {"stm32wle5jc", "WL", "nRST_SHDW", 1, 0},
     {"stm32c031c6", "C0", "nRST_SHDW", 1, 0},
     {"stm32l552ze", "L5", "IWDG_STOP", 1, 0},       {"stm32u575zi", "U5", "IWDG_STOP", 1, 0},
+    {"stm32h7a3zi", "H7A", "BOR_LEV", 0, 2},
 };
 
 struct fx {
@@ -398,7 +409,7 @@ static const struct wrp_case {
     {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
     {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
     {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1}, {"stm32l552ze", 1, 1},
-    {"stm32u575zi", 1, 1},
+    {"stm32u575zi", 1, 1},   {"stm32h7a3zi", 0, 3}, /* the H7A3: sector 1's group, sectors 0-3 */
 };
 
 static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
@@ -739,6 +750,90 @@ static void test_sim_l5_u5_areas_protect_pages(void **state)
     }
 }
 
+/* The H7A3's option registers (RM0455 4.9, the H743's offsets): its own fields by name
+ * (VDDMMC_HSLV, 32-bit WRPSN1/WRPSN2), SWAP_BANK_OPT shown only; write protection by groups of 4
+ * sectors: unit 130 (sector 2 of bank 2) protects sectors 128-131 through WRPSN2 bit 0, kept in
+ * the board's WPSN_CUR2R, a write into the group refused before anything is erased, then the
+ * command line's protect, info and unprotect. */
+static void test_h7a3_options_and_write_protection(void **state)
+{
+    (void)state;
+    struct family_case c = {"stm32h7a3zi", "H7A", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_string_equal(sf_options_family(o), "H7A");
+    assert_int_equal(sf_options_find(o, "VDDMMC_HSLV", &i), SF_OK);
+    assert_int_equal(sf_options_find(o, "WRPSN1", &i), SF_OK);
+    assert_int_equal(sf_options_width(o, i), 32);
+    assert_int_equal(sf_options_value(o, i), 0xFFFFFFFFu);
+    assert_int_equal(sf_options_set(o, "SWAP_BANK_OPT", 1), SF_ERR_ARG);
+    sf_options_free(o);
+    const uint8_t group = 130;
+    if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+        fail_msg("protect: %s", sf_session_last_error(x->s));
+    expect_protected(x, 128, 131);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRPSN2", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFFFFFFFEu);
+    sf_options_free(o);
+    uint8_t data[32], now[32];
+    memset(data, 0x5A, sizeof data);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08100000 + 3 * 8192, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRPSN2"));
+    assert_int_equal(sf_session_read(x->s, 0x08100000 + 3 * 8192, now, sizeof now), SF_OK);
+    assert_int_equal(now[0], 0xFF);
+    uint8_t *ob = board_options(x);
+    assert_int_equal(ob[40], 0xFE); /* WPSN_CUR2R after the first area's 40 bytes */
+    assert_int_equal(ob[44], 0xFE);
+    free(ob);
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("reopen: %s", sf_session_last_error(x->s));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    sf_session_close(x->s);
+    char log[96];
+    snprintf(log, sizeof log, "%s.log", x->file);
+    assert_int_equal(run_stubflash(x->port, log, "protect", "--write", "5", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"write_protected_units\": [4, 5, 6, 7]"));
+    assert_int_equal(run_stubflash(x->port, log, "--json", "options", NULL), 0);
+    assert_true(bh_file_has(log, "\"WRPSN1\": 4294967293"));
+    assert_int_equal(run_stubflash(x->port, log, "unprotect", "--write", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"write_protected_units\": []"));
+    remove(log);
+    fx_free(x);
+}
+
+/* The simulator's H7A3 keeps a group of 4 sectors whose WPSN bit is 0 from being erased:
+ * WPSN_PRG2R bit 1 (sectors 4-7 of bank 2, the flash's 132-135), loaded at the reset. */
+static void test_sim_h7a3_wpsn_groups(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h7a3zi");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t w[8] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFD, 0xFF, 0xFF, 0xFF}; /* WPSN_CUR2R (ignored), WPSN_PRG2R */
+    assert_int_equal(bh_write(b, 0x52002138, w, sizeof w), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t now[8];
+    assert_int_equal(sim_board_peek(b, 0x52002138, now, sizeof now), 0);
+    assert_int_equal(now[0], 0xFD);
+    const uint16_t s131 = 131, s132 = 132, s135 = 135, s136 = 136, s4 = 4;
+    assert_int_equal(bh_erase_pages(b, &s131, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &s132, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &s135, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &s136, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &s4, 1, true), 0); /* bank 1's group 1: WPSN_CUR1R all set */
+    sim_board_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -755,6 +850,8 @@ int main(void)
         cmocka_unit_test(test_sim_h7_wpsn2_protects_sectors),
         cmocka_unit_test(test_l5_u5_write_protection),
         cmocka_unit_test(test_sim_l5_u5_areas_protect_pages),
+        cmocka_unit_test(test_h7a3_options_and_write_protection),
+        cmocka_unit_test(test_sim_h7a3_wpsn_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
