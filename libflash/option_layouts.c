@@ -444,6 +444,51 @@ static const sfi_opt_field h7a_fields[] = {
       "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
 };
 
+/* H5 (H562/563/573 0x484, H503 0x474; RM0481, RM0492): the option registers of the flash
+ * controller at 0x40022000 (stm32h563xx.h FLASH_R_BASE_NS), their _CUR words as loaded: the
+ * area from FLASH_OPTSR_CUR (0x050) to WRP1R_PRG (0x0EC), 160 bytes, and bank 2's WRP2R_CUR and
+ * WRP2R_PRG (0x1E8, 0x1EC) as a second area (stm32h563xx.h FLASH_TypeDef: OPTSR_CUR 0x50,
+ * OPTSR2_CUR 0x70, NSBOOTR_CUR 0x80, WRP1R_CUR 0xE8, WRP2R_CUR 0x1E8; the H503's taken to be the
+ * same, RM0492 not read). Bits: stm32h563xx.h FLASH_OPTSR_BOR_LEV 0 (2 bits), BORH_EN 2, IWDG_SW
+ * 3, WWDG_SW 4, NRST_STOP 6, NRST_STDBY 7, PRODUCT_STATE 8 (8 bits), IO_VDD_HSLV 16,
+ * IO_VDDIO2_HSLV 17, IWDG_STOP 20, IWDG_STDBY 21, BOOT_UBE 22 (8 bits), SWAP_BANK 31;
+ * FLASH_OPTSR2_SRAM1_3_RST 2, SRAM2_RST 3, BKPRAM_ECC 4, SRAM3_ECC 5, SRAM2_ECC 6, TZEN 24 (8
+ * bits); FLASH_BOOTR_BOOT_LOCK 0 (8 bits), BOOTADD 8 (24 bits); FLASH_WRPR_WRPSG 0 (32 bits,
+ * bit = 0: protected; a group of 4 sectors on the 128-sector banks, one sector on the H503's
+ * 8: ST's stm32h5xx_hal_flash.h OB_WRP_SECTOR_0TO3 / OB_WRP_SECTOR_0). The H5 has no RDP:
+ * PRODUCT_STATE replaces it, its values named by stm32h5xx_hal_flash.h OB_PROD_STATE_*. Shown
+ * only: the H5 changes its option bytes through FLASH_OPTCR's OPTSTRT (RM0481 7.4), and whether
+ * its bootloader's Write Memory on these registers does that is not known here. */
+static const sfi_opt_field h5_fields[] = {
+    F("BOR_LEV", "FLASH_OPTSR_CUR", 0, 0, 0, 2, 0, NONE_ROM, "brown-out level with BORH_EN: 0 level 1 (~2.1 V) .. 2 level 3 (~2.7 V)"),
+    F("BORH_EN", "FLASH_OPTSR_CUR", 2, 0, 2, 1, 0, NONE_ROM, "1: brown-out reset at BOR_LEV, 0: its level 0 only"),
+    F("IWDG_SW", "FLASH_OPTSR_CUR", 3, 0, 3, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("WWDG_SW", "FLASH_OPTSR_CUR", 4, 0, 4, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    F("NRST_STOP", "FLASH_OPTSR_CUR", 6, 0, 6, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("NRST_STDBY", "FLASH_OPTSR_CUR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("PRODUCT_STATE", "FLASH_OPTSR_CUR", 8, 0, 8, 8, SFI_OPT_READ_ONLY, NONE_ROM,
+      "life cycle in place of RDP: 0xED Open, 0x17 Provisioning, 0x2E iRoT-Provisioned, 0xC6 TZ-Closed, "
+      "0x72 Closed, 0x5C Locked (for good), 0x9A Regression, 0xA3 NS-Regression; never changed here"),
+    F("IO_VDD_HSLV", "FLASH_OPTSR_CUR", 16, 0, 16, 1, 0, NONE_ROM, "1: VDD I/Os high-speed at low voltage (only with VDD below 2.7 V)"),
+    F("IO_VDDIO2_HSLV", "FLASH_OPTSR_CUR", 17, 0, 17, 1, 0, NONE_ROM, "1: VDDIO2 I/Os high-speed at low voltage"),
+    F("IWDG_STOP", "FLASH_OPTSR_CUR", 20, 0, 20, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("IWDG_STDBY", "FLASH_OPTSR_CUR", 21, 0, 21, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("BOOT_UBE", "FLASH_OPTSR_CUR", 22, 0, 22, 8, SFI_OPT_READ_ONLY, NONE_ROM, "unique boot entry with TrustZone on: 0xB4 OEM-iRoT, 0xC3 ST-iRoT"),
+    F("SWAP_BANK", "FLASH_OPTSR_CUR", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the banks trade addresses (bank 2 at 0x08000000), 0: not"),
+    F("SRAM1_3_RST", "FLASH_OPTSR2_CUR", 2, 0x20, 2, 1, 0, NONE_ROM, "0: SRAM1 and SRAM3 erased at system reset, 1: kept"),
+    F("SRAM2_RST", "FLASH_OPTSR2_CUR", 3, 0x20, 3, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
+    F("BKPRAM_ECC", "FLASH_OPTSR2_CUR", 4, 0x20, 4, 1, 0, NONE_ROM, "0: backup RAM ECC on, 1: off"),
+    F("SRAM3_ECC", "FLASH_OPTSR2_CUR", 5, 0x20, 5, 1, 0, NONE_ROM, "0: SRAM3 ECC on, 1: off"),
+    F("SRAM2_ECC", "FLASH_OPTSR2_CUR", 6, 0x20, 6, 1, 0, NONE_ROM, "0: SRAM2 ECC on, 1: off"),
+    F("TZEN", "FLASH_OPTSR2_CUR", 24, 0x20, 24, 8, SFI_OPT_READ_ONLY, NONE_ROM, "0xB4: TrustZone on, 0xC3: off"),
+    F("NSBOOT_LOCK", "FLASH_NSBOOTR_CUR", 0, 0x30, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "0xB4: the boot configuration locked, 0xC3: not"),
+    F("NSBOOTADD", "FLASH_NSBOOTR_CUR", 8, 0x30, 8, 24, SFI_OPT_NO_ROM, NONE_ROM, "non-secure boot address, bits 31:8"),
+    F("WRPSG1", "FLASH_WRP1R_CUR", 0, 0x98, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 1, a bit per group of sectors (4; the H503: 1) (0: protected)"),
+    F("WRPSG2", "FLASH_WRP2R_CUR", 0, SFI_OPT_AREA2, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 2, a bit per group of sectors (4; the H503: 1) (0: protected)"),
+};
+
 /* The L5's and the U5's option registers from SRAM2_RST on: the same bits and words (the
  * sources are given with each table below). */
 #define L5_U5_TAIL \
@@ -521,26 +566,30 @@ static const sfi_opt_field u5_fields[] = {
 };
 
 static const sfi_opt_layout layouts[] = {
-    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0},
-    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
+    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0, NULL},
+    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0, NULL},
     /* The connectivity line's option bytes are the other F1s' (RM0008 2.5). */
-    {"F1CL", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
-    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0},
-    {"F2", "RM0033", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f2_fields), 0, 0, 0},
-    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0},
-    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0},
-    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0},
-    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0},
-    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40},
-    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
-    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
-    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},
-    {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0},
-    {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0},
-    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
-    {"H7A", "RM0455", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7a_fields), 0x52002020, 0x52002138, 8},
-    {"L5", "RM0438", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(l5_fields), 0, 0, 0},
-    {"U5", "RM0456", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(u5_fields), 0, 0, 0},
+    {"F1CL", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0, NULL},
+    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0, NULL},
+    {"F2", "RM0033", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f2_fields), 0, 0, 0, NULL},
+    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0, NULL},
+    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0, NULL},
+    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0, NULL},
+    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0, NULL},
+    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40, NULL},
+    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40, NULL},
+    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0, NULL},
+    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0, NULL},
+    {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0, NULL},
+    {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0, NULL},
+    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8, NULL},
+    {"H7A", "RM0455", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7a_fields), 0x52002020, 0x52002138, 8, NULL},
+    {"L5", "RM0438", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(l5_fields), 0, 0, 0, NULL},
+    {"U5", "RM0456", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(u5_fields), 0, 0, 0, NULL},
+    {"H5", "RM0481", 160, SFI_OPT_COMPL_NONE, 0xED, ENTRIES(h5_fields), 0x40022050, 0x400221E8, 8,
+     "the H5's option bytes are shown only: it changes them through FLASH_OPTCR (OPTSTRT, RM0481 7.4), and "
+     "whether its bootloader's Write Memory on the option registers does that is not known to this version; "
+     "nothing was written"},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)

@@ -11,6 +11,9 @@
  *             FLASH_WPSN_PRG2R); the H7A3/B3's 32 bits each hold a group of 4 sectors (ST's
  *             stm32h7xx_hal_flash_ex.h OB_WRP_SECTOR_0TO3 with 128 sectors per bank): a unit
  *             protected protects its group
+ *   H5        WRPSG1 and WRPSG2 the same way (FLASH_WRP1R/WRP2R, bit = 0: protected, groups of 4
+ *             sectors on banks of more than 8; RM0481 7.5): shown and checked before a write,
+ *             not changed (the H5's option bytes are shown only: option_layouts.c)
  *   L4/G0/G4/WB/WL/C0  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
  *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
  *             through the option area; on the L4/G4 with two banks also bank 2's WRP2A and
@@ -43,7 +46,7 @@ static enum wrp_kind kind_of(const sfi_opt_layout *l)
         return WRP_SECTORS;
     if (!strcmp(l->family, "L0") || !strcmp(l->family, "L1"))
         return WRP_L0_BITS;
-    if (!strcmp(l->family, "H7") || !strcmp(l->family, "H7A"))
+    if (!strcmp(l->family, "H7") || !strcmp(l->family, "H7A") || !strcmp(l->family, "H5"))
         return WRP_H7_SECTORS;
     return WRP_AREAS;
 }
@@ -95,12 +98,20 @@ static bool bank2_areas(const sf_session *s, const sfi_opt_layout *l)
     return f && sf_device_bank2_base(s->chip.device, s->chip.flash_size) && (l->size2 || f->offset < SFI_OPT_AREA2);
 }
 
-/* H7: sectors per WRPSN bit, the bank's sectors over the field's bits (the H74x's 8 over 8, the
- * H7A3's 128 over 32; a bank of fewer sectors than bits: 1). */
+/* H7/H7A3/H5: bank b's (0, 1) sector-bit field, WRPSN1/2 (RM0433, RM0455) or WRPSG1/2 (RM0481). */
+static const sfi_opt_field *sector_bits(const sfi_opt_layout *l, int b)
+{
+    const sfi_opt_field *f = named(l, b ? "WRPSN2" : "WRPSN1");
+    return f ? f : named(l, b ? "WRPSG2" : "WRPSG1");
+}
+
+/* Sectors per bit: 1 on the H74x/H72x (8 bits, 8 sectors a bank) and the H503 (8 sectors a
+ * bank); 4 where 32 bits serve a bank of more than 8 sectors (the H7A3's and H56x's 128, their
+ * 1 MiB parts' 64 too: ST's stm32h7xx_hal_flash_ex.h and stm32h5xx_hal_flash.h define
+ * OB_WRP_SECTOR_0TO3 by the line's sector count, not the part's). */
 static uint32_t h7_per_bit(const sf_session *s, const sfi_opt_layout *l)
 {
-    uint32_t b1 = bank1_units(s), bits = named(l, "WRPSN1")->width;
-    return b1 > bits ? (b1 + bits - 1) / bits : 1u;
+    return sector_bits(l, 0)->width == 32 && bank1_units(s) > 8 ? 4u : 1u;
 }
 
 /* Whether unit u (index, start address) is protected by the option image img; why gets the
@@ -127,8 +138,8 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
         if (bank2 && !(l->size2 && sf_device_bank2_base(d, s->chip.flash_size)))
             return false;
         uint32_t sector = bank2 ? u - b1 : u, per = h7_per_bit(s, l);
-        *why = bank2 ? "WRPSN2" : "WRPSN1";
-        const sfi_opt_field *f = named(l, *why);
+        const sfi_opt_field *f = sector_bits(l, bank2);
+        *why = f->name;
         return sector / per < f->width && !(sfi_opt_get(f, img) >> (sector / per) & 1u);
     }
     case WRP_L0_BITS: {
@@ -175,6 +186,13 @@ sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units,
         return SF_OK; /* F0/F1/F3: checked from the chip state (checks.c) */
     uint8_t img[SFI_OPT_IMAGE_MAX];
     sf_error e = read_area(s, l, img);
+    if (e == SF_ERR_NACK && l->no_write) {
+        /* The H5's option registers through the ROM's Read Memory are assumed, not seen: a
+         * refusal there leaves its write protection unchecked rather than the write refused. */
+        sf_session_log(s, SF_LOG_INFO, "the %s's write protection could not be read (%s): not checked before "
+                       "writing", l->family, sf_session_last_error(s));
+        return SF_OK;
+    }
     if (e)
         return e;
     for (size_t i = 0; i < n; i++) {
@@ -314,11 +332,12 @@ static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint8_t *grou
                                bool clear)
 {
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
-    bool two = sf_options_find(o, "WRPSN2", NULL) == SF_OK;
-    uint32_t b1 = bank1_units(s), bits[2], width = named(l, "WRPSN1")->width, per = h7_per_bit(s, l);
+    const sfi_opt_field *f1 = sector_bits(l, 0), *f2 = sector_bits(l, 1);
+    bool two = sf_options_find(o, f2->name, NULL) == SF_OK;
+    uint32_t b1 = bank1_units(s), bits[2], width = f1->width, per = h7_per_bit(s, l);
     uint32_t all = width >= 32 ? 0xFFFFFFFFu : (1u << width) - 1u, covered = width * per < b1 ? width * per : b1;
-    bits[0] = clear ? all : sfi_opt_get(named(l, "WRPSN1"), img);
-    bits[1] = clear ? all : sfi_opt_get(named(l, "WRPSN2"), img);
+    bits[0] = clear ? all : sfi_opt_get(f1, img);
+    bits[1] = clear ? all : sfi_opt_get(f2, img);
     for (size_t i = 0; i < n; i++) {
         unsigned bank = groups[i] >= b1, sector = groups[i] - (bank ? b1 : 0);
         if (sector >= covered || (bank && !two))
@@ -327,9 +346,9 @@ static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint8_t *grou
                            two ? "WRPSN1 bank 1's, WRPSN2 bank 2's" : "WRPSN1");
         bits[bank] &= ~(1u << (sector / per));
     }
-    sf_options_set(o, "WRPSN1", bits[0]);
+    sf_options_set(o, f1->name, bits[0]);
     if (two)
-        sf_options_set(o, "WRPSN2", bits[1]);
+        sf_options_set(o, f2->name, bits[1]);
     return SF_OK;
 }
 
@@ -340,6 +359,10 @@ sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, b
     if (e)
         return e;
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
+    if (l->no_write) {
+        sf_options_free(o);
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "write protection cannot be changed here: %s", l->no_write);
+    }
     uint8_t img[SFI_OPT_IMAGE_MAX];
     memset(img, 0xFF, sizeof img);
     for (size_t i = 0; i < sf_options_count(o); i++) /* the image as read, for unit_protected */

@@ -93,6 +93,32 @@ static const struct cmsis_bit {
     {"H7A", "PROT_AREA_END", "FLASH_PRAR_PRG1", 16}, {"H7A", "DMES", "FLASH_SCAR_PRG1", 31},
     {"H7A", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7A", "WRPSN2", "FLASH_WPSN_PRG2R", 0},
     {"H7A", "BOOT_ADD0", "FLASH_BOOT_PRGR", 0}, {"H7A", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
+    /* H5: stm32h563xx.h FLASH_OPTSR_*_Pos, FLASH_OPTSR2_*_Pos, FLASH_BOOTR_*_Pos, FLASH_WRPR_WRPSG_Pos. */
+    {"H5", "BOR_LEV", "FLASH_OPTSR_CUR", 0}, {"H5", "BORH_EN", "FLASH_OPTSR_CUR", 2},
+    {"H5", "IWDG_SW", "FLASH_OPTSR_CUR", 3}, {"H5", "WWDG_SW", "FLASH_OPTSR_CUR", 4},
+    {"H5", "NRST_STOP", "FLASH_OPTSR_CUR", 6}, {"H5", "NRST_STDBY", "FLASH_OPTSR_CUR", 7},
+    {"H5", "PRODUCT_STATE", "FLASH_OPTSR_CUR", 8}, {"H5", "IO_VDD_HSLV", "FLASH_OPTSR_CUR", 16},
+    {"H5", "IO_VDDIO2_HSLV", "FLASH_OPTSR_CUR", 17}, {"H5", "IWDG_STOP", "FLASH_OPTSR_CUR", 20},
+    {"H5", "IWDG_STDBY", "FLASH_OPTSR_CUR", 21}, {"H5", "BOOT_UBE", "FLASH_OPTSR_CUR", 22},
+    {"H5", "SWAP_BANK", "FLASH_OPTSR_CUR", 31}, {"H5", "SRAM1_3_RST", "FLASH_OPTSR2_CUR", 2},
+    {"H5", "SRAM2_RST", "FLASH_OPTSR2_CUR", 3}, {"H5", "BKPRAM_ECC", "FLASH_OPTSR2_CUR", 4},
+    {"H5", "SRAM3_ECC", "FLASH_OPTSR2_CUR", 5}, {"H5", "SRAM2_ECC", "FLASH_OPTSR2_CUR", 6},
+    {"H5", "TZEN", "FLASH_OPTSR2_CUR", 24}, {"H5", "NSBOOT_LOCK", "FLASH_NSBOOTR_CUR", 0},
+    {"H5", "NSBOOTADD", "FLASH_NSBOOTR_CUR", 8}, {"H5", "WRPSG1", "FLASH_WRP1R_CUR", 0},
+    {"H5", "WRPSG2", "FLASH_WRP2R_CUR", 0},
+};
+
+/* Field widths where a CMSIS mask says more than the position: stm32h563xx.h
+ * FLASH_OPTSR_BOR_LEV_Msk 0x3, PRODUCT_STATE_Msk 0xFF, BOOT_UBE_Msk 0xFF, FLASH_OPTSR2_TZEN_Msk
+ * 0xFF, FLASH_BOOTR_BOOTADD_Msk 0xFFFFFF, FLASH_WRPR_WRPSG_Msk 0xFFFFFFFF; stm32h7a3xx.h
+ * FLASH_WPSN_WRPSN_Msk 0xFFFFFFFF; stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Msk 0x7F. */
+static const struct cmsis_width {
+    const char *family, *name;
+    unsigned width;
+} cmsis_widths[] = {
+    {"H5", "BOR_LEV", 2}, {"H5", "PRODUCT_STATE", 8}, {"H5", "BOOT_UBE", 8}, {"H5", "TZEN", 8},
+    {"H5", "NSBOOTADD", 24}, {"H5", "WRPSG1", 32}, {"H5", "WRPSG2", 32}, {"H7A", "WRPSN1", 32},
+    {"H7A", "WRPSN2", 32}, {"U5", "WRP1A_PSTRT", 7}, {"U5", "WRP2B_PEND", 7}, {"L5", "WRP1B_PEND", 7},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -159,7 +185,12 @@ static void test_layouts_against_the_registers(void **state)
                          f->offset, f->shift, f->reg, register_bit_of(l, f), f->reg_bit);
             n++;
         }
-        assert_non_null(field_named(l, "RDP"));
+        /* Readout protection by its name; the H5's PRODUCT_STATE in its place (RM0481 7.6). */
+        const sfi_opt_field *rdp = field_named(l, "RDP");
+        if (!rdp)
+            rdp = field_named(l, "PRODUCT_STATE");
+        assert_non_null(rdp);
+        assert_true(rdp->flags & (SFI_OPT_RDP | SFI_OPT_READ_ONLY));
     }
     for (size_t i = 0; i < sizeof cmsis / sizeof cmsis[0]; i++) {
         const sfi_opt_layout *l = sfi_opt_layout_of(cmsis[i].family);
@@ -171,7 +202,42 @@ static void test_layouts_against_the_registers(void **state)
             fail_msg("%s %s: %s bit %u, CMSIS says %s bit %u", cmsis[i].family, cmsis[i].name, f->reg, f->reg_bit,
                      cmsis[i].reg, cmsis[i].bit);
     }
+    for (size_t i = 0; i < sizeof cmsis_widths / sizeof cmsis_widths[0]; i++) {
+        const sfi_opt_field *f = field_named(sfi_opt_layout_of(cmsis_widths[i].family), cmsis_widths[i].name);
+        assert_non_null(f);
+        if (f->width != cmsis_widths[i].width)
+            fail_msg("%s %s: %u bits, CMSIS says %u", cmsis_widths[i].family, cmsis_widths[i].name, f->width,
+                     cmsis_widths[i].width);
+    }
     assert_true(n > 150);
+}
+
+/* The H5 (no simulated part): its option registers from FLASH_OPTSR_CUR (0x40022050) and bank
+ * 2's WRP2R_CUR (0x400221E8) as stm32h563xx.h places them; PRODUCT_STATE in place of RDP, shown
+ * only, its values named; every change refused with the layout's sentence (options.c,
+ * write_protection.c check no_write before anything goes to the chip). */
+static void test_h5_layout_is_shown_only(void **state)
+{
+    (void)state;
+    const sfi_opt_layout *l = sfi_opt_layout_of("H5");
+    assert_non_null(l);
+    assert_int_equal(sfi_opt_base(l, 0), 0x40022050u);
+    assert_int_equal(l->base2, 0x400221E8u);
+    assert_null(field_named(l, "RDP"));
+    const sfi_opt_field *ps = field_named(l, "PRODUCT_STATE");
+    assert_true(ps->flags & SFI_OPT_READ_ONLY);
+    assert_non_null(strstr(ps->meaning, "0xED Open"));
+    assert_non_null(strstr(ps->meaning, "0x72 Closed"));
+    assert_non_null(l->no_write);
+    /* WRP1R_CUR sits at 0x400220E8: +0x98 in the area; OPTSR2_CUR at 0x40022070: +0x20. */
+    assert_int_equal(field_named(l, "WRPSG1")->offset, 0x400220E8u - 0x40022050u);
+    assert_int_equal(field_named(l, "TZEN")->offset, 0x40022070u - 0x40022050u);
+    assert_int_equal(field_named(l, "NSBOOTADD")->offset, 0x40022080u - 0x40022050u);
+    assert_true(field_named(l, "WRPSG2")->flags & SFI_OPT_WRP);
+    /* Every other layout is written. */
+    for (size_t k = 0; sfi_opt_layout_at(k); k++)
+        if (strcmp(sfi_opt_layout_at(k)->family, "H5"))
+            assert_null(sfi_opt_layout_at(k)->no_write);
 }
 
 /* A part of each simulated family with a field changing it does nothing harmful to: its
@@ -838,6 +904,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layouts_against_the_registers),
+        cmocka_unit_test(test_h5_layout_is_shown_only),
         cmocka_unit_test(test_sim_option_write_resets_the_chip),
         cmocka_unit_test(test_every_family_reads_changes_and_reads_back),
         cmocka_unit_test(test_refusals_write_nothing),
