@@ -900,6 +900,72 @@ static void test_sim_h7a3_wpsn_groups(void **state)
     sim_board_free(b);
 }
 
+/* The L552 with DBANK = 0 (one bank of 128 pages of 4 KiB, RM0438 6.3.1): WRP1A/WRP1B count those
+ * pages, WRP2A/WRP2B are not used (assumed, sim_flash_options.c): the simulator refuses erasing
+ * page 100 in WRP1A and erases page 0 though WRP2A says 0..0; the library protects unit 100 through
+ * WRP1A, lists it and refuses a write into it before anything is erased. */
+static void test_l552_one_bank_wrp_areas(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32l552ze");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t ob[48];
+    assert_int_equal(bh_read(b, 0x40022040, ob, sizeof ob), 0);
+    ob[2] &= (uint8_t)~(1u << 6);     /* DBANK (FLASH_OPTR bit 22) = 0 */
+    ob[0x18] = 100, ob[0x1A] = 100;   /* WRP1A: page 100 */
+    ob[0x28] = 0, ob[0x2A] = 0;       /* WRP2A: 0..0, unused with one bank */
+    assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    const uint16_t p0 = 0, p99 = 99, p100 = 100;
+    assert_int_equal(bh_erase_pages(b, &p0, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &p99, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &p100, 1, true), -1);
+    /* The second half of the 4 KiB page 100 (two banks: bank 2's page 73, not protected). */
+    uint8_t data[16], back[16];
+    memset(data, 0x5A, sizeof data);
+    assert_int_equal(bh_write(b, 0x08000000 + 100 * 4096 + 2048, data, sizeof data), 0);
+    assert_int_equal(bh_read(b, 0x08000000 + 100 * 4096 + 2048, back, sizeof back), 0);
+    assert_int_equal(back[0], 0xFF);
+    sim_board_free(b);
+
+    struct family_case c = {"stm32l552ze", "L5", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_session_close(x->s);
+    size_t len;
+    uint8_t *file = bh_load_file(x->file, &len);
+    file[x->flash_size + 2] &= (uint8_t)~(1u << 6); /* DBANK = 0 in the board's option words */
+    bh_save_file(x->file, file, len);
+    free(file);
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("reopen: %s", sf_session_last_error(x->s));
+    const uint8_t group = 100;
+    if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+        fail_msg("protect: %s", sf_session_last_error(x->s));
+    uint8_t flags[256];
+    size_t count = 0;
+    memset(flags, 0, sizeof flags);
+    assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+    assert_int_equal(count, 1);
+    assert_true(flags[100]);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "WRP1A_PSTRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 100);
+    assert_int_equal(sf_options_find(o, "WRP2A_PSTRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 127); /* untouched */
+    sf_options_free(o);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08000000 + 100 * 4096, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRP1A_PSTRT"));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -917,6 +983,7 @@ int main(void)
         cmocka_unit_test(test_sim_h7_wpsn2_protects_sectors),
         cmocka_unit_test(test_l5_u5_write_protection),
         cmocka_unit_test(test_sim_l5_u5_areas_protect_pages),
+        cmocka_unit_test(test_l552_one_bank_wrp_areas),
         cmocka_unit_test(test_h7a3_options_and_write_protection),
         cmocka_unit_test(test_sim_h7a3_wpsn_groups),
     };
