@@ -834,7 +834,11 @@ static void test_h7a3_options_and_write_protection(void **state)
     assert_int_equal(sf_options_width(o, i), 32);
     assert_int_equal(sf_options_value(o, i), 0xFFFFFFFFu);
     assert_int_equal(sf_options_set(o, "SWAP_BANK_OPT", 1), SF_ERR_ARG);
+    assert_non_null(strstr(sf_options_last_error(o), "shown only"));
     sf_options_free(o);
+    /* A/B is refused in words on the H7A3, nothing changed. */
+    assert_int_equal(sf_session_swap_banks(x->s), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "cannot boot from either bank"));
     const uint8_t group = 130;
     if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
         fail_msg("protect: %s", sf_session_last_error(x->s));
