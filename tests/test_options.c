@@ -554,6 +554,21 @@ static void test_bank2_wrp_areas(void **state)
     assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
     sf_image_free(img);
     fx_free(x);
+    /* protect --write puts a unit of bank 2 into WRP2A (G474: 128 pages a bank, unit 130 is bank
+     * 2's page 2), through the second option area; unprotect clears it. */
+    struct family_case g4 = {"stm32g474re", "G4", "", 0, 0};
+    x = fx_new(&g4);
+    const uint8_t unit = 130;
+    if (sf_session_write_protect(x->s, &unit, 1) != SF_OK)
+        fail_msg("G474 protect: %s", sf_session_last_error(x->s));
+    expect_protected(x, 130, 130);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 2);
+    sf_options_free(o);
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    fx_free(x);
     struct family_case one = {"stm32l432kc", "L4", "", 0, 0};
     x = fx_new(&one);
     o = read_ok(x);
