@@ -114,7 +114,8 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
 {
     if (sim_part_options(p) == SIM_OB_RDP)
-        return 0xFFFFFFFFu; /* write protection not modelled for these families */
+        return 0xFFFFFFFFu; /* none latched: their areas and bits are read from the option words
+                             * at each check (sim_options_area_protected) */
     if (sim_part_options(p) == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
         return 0xFFFFF000u | ((uint32_t)ob[OB4_NWRP] | (uint32_t)ob[OB4_NWRP + 1] << 8);
     uint32_t w = 0;

@@ -518,7 +518,8 @@ enum sim_rom_exit sim_rom_run(sim_rom_env *env, uint32_t *go_addr)
         case 0x63:
         case 0x73:
             if (sim_part_options(env->part) == SIM_OB_RDP) {
-                tx(&r, NACK); /* these families' write protection (areas) is not modelled */
+                tx(&r, NACK); /* their Write (Un)Protect commands are not modelled: their areas and
+                               * bits change through the option bytes (sim_flash_options.c) */
                 break;
             }
             ex = c == 0x63 ? cmd_write_protect(&r, &leave) : cmd_write_unprotect(&r, &leave);
