@@ -431,6 +431,90 @@ static const sfi_opt_field h7_fields[] = {
       "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
 };
 
+/* H7A3/B3: RM0455 4.9 (the option registers at the H743's offsets: stm32h7a3xx.h FLASH_TypeDef
+ * OPTSR_PRG 0x20, PRAR_PRG1 0x2C, SCAR_PRG1 0x34, WPSN_PRG1 0x3C, BOOT_PRG 0x44, bank 2's
+ * WPSN_CUR2 0x138 and WPSN_PRG2 0x13C); stm32h7a3xx.h FLASH_OPTSR_BOR_LEV bit 2, IWDG1_SW 4,
+ * NRST_STOP_D1 6, NRST_STBY_D1 7, RDP 8, VDDMMC_HSLV 16, FZ_IWDG_STOP 17, FZ_IWDG_SDBY 18,
+ * ST_RAM_SIZE 19 (2 bits), SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_PRAR and FLASH_SCAR
+ * as the H743's (12-bit start at 0, end at 16, DMEP/DMES 31); FLASH_WPSN_WRPSN 32 bits, each a
+ * group of 4 of the bank's 128 sectors (ST's stm32h7xx_hal_flash_ex.h: OB_WRP_SECTOR_0TO3 =
+ * bit 0 when FLASH_SECTOR_TOTAL is 128); FLASH_BOOT_ADD0 0, BOOT_ADD1 16. SWAP_BANK_OPT is shown
+ * only: A/B updates are not done on the H7A3 in this version. */
+static const sfi_opt_field h7a_fields[] = {
+    F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
+    F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("NRST_STOP_D1", "FLASH_OPTSR_PRG", 6, 0, 6, 1, 0, NONE_ROM, "0: reset when the CPU domain enters Stop mode, 1: no reset"),
+    F("NRST_STBY_D1", "FLASH_OPTSR_PRG", 7, 0, 7, 1, 0, NONE_ROM, "0: reset when the CPU domain enters Standby mode, 1: no reset"),
+    F("RDP", "FLASH_OPTSR_PRG", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
+    F("VDDMMC_HSLV", "FLASH_OPTSR_PRG", 16, 0, 16, 1, 0, NONE_ROM, "1: VDDMMC I/Os high-speed at low voltage (only with VDDMMC below 2.5 V)"),
+    F("FZ_IWDG_STOP", "FLASH_OPTSR_PRG", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("FZ_IWDG_SDBY", "FLASH_OPTSR_PRG", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19, 0, 19, 2, SFI_OPT_READ_ONLY, NONE_ROM, "RAM kept for ST's secure library"),
+    F("SECURITY", "FLASH_OPTSR_PRG", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: secure access mode"),
+    F("IO_HSLV", "FLASH_OPTSR_PRG", 29, 0, 29, 1, 0, NONE_ROM, "1: I/O high-speed at low voltage (only with VDD below 2.7 V)"),
+    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not (shown only: no A/B on the H7A3 yet)"),
+    F("PROT_AREA_START", "FLASH_PRAR_PRG1", 0, 0x0C, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's PCROP area"),
+    F("PROT_AREA_END", "FLASH_PRAR_PRG1", 16, 0x0C, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMEP", "FLASH_PRAR_PRG1", 31, 0x0C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the PCROP area is erased on a readout protection regression"),
+    F("SEC_AREA_START", "FLASH_SCAR_PRG1", 0, 0x14, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's secure area"),
+    F("SEC_AREA_END", "FLASH_SCAR_PRG1", 16, 0x14, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
+    F("DMES", "FLASH_SCAR_PRG1", 31, 0x14, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the secure area is erased on a readout protection regression"),
+    F("WRPSN1", "FLASH_WPSN_PRG1R", 0, 0x1C, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 1, bit n = its sectors 4n..4n+3 (0: protected)"),
+    F("WRPSN2", "FLASH_WPSN_PRG2R", 0, SFI_OPT_AREA2 + 0x04, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 2, bit n = its sectors 4n..4n+3 (0: protected)"),
+    F("BOOT_ADD0", "FLASH_BOOT_PRGR", 0, 0x24, 0, 16, 0, NONE_ROM,
+      "boot address with BOOT0 low, address bits 31:16 (0x0800: 0x08000000, flash)"),
+    F("BOOT_ADD1", "FLASH_BOOT_PRGR", 16, 0x24, 16, 16, SFI_OPT_NO_ROM, 0x1FF0,
+      "boot address with BOOT0 high, address bits 31:16 (0x1FF0: 0x1FF00000, the ROM bootloader)"),
+};
+
+/* H5 (H562/563/573 0x484, H503 0x474; RM0481, RM0492): the option registers of the flash
+ * controller at 0x40022000 (stm32h563xx.h FLASH_R_BASE_NS), their _CUR words as loaded: the
+ * area from FLASH_OPTSR_CUR (0x050) to WRP1R_PRG (0x0EC), 160 bytes, and bank 2's WRP2R_CUR and
+ * WRP2R_PRG (0x1E8, 0x1EC) as a second area (stm32h563xx.h FLASH_TypeDef: OPTSR_CUR 0x50,
+ * OPTSR2_CUR 0x70, NSBOOTR_CUR 0x80, WRP1R_CUR 0xE8, WRP2R_CUR 0x1E8; the H503's taken to be the
+ * same, RM0492 not read). Bits: stm32h563xx.h FLASH_OPTSR_BOR_LEV 0 (2 bits), BORH_EN 2, IWDG_SW
+ * 3, WWDG_SW 4, NRST_STOP 6, NRST_STDBY 7, PRODUCT_STATE 8 (8 bits), IO_VDD_HSLV 16,
+ * IO_VDDIO2_HSLV 17, IWDG_STOP 20, IWDG_STDBY 21, BOOT_UBE 22 (8 bits), SWAP_BANK 31;
+ * FLASH_OPTSR2_SRAM1_3_RST 2, SRAM2_RST 3, BKPRAM_ECC 4, SRAM3_ECC 5, SRAM2_ECC 6, TZEN 24 (8
+ * bits); FLASH_BOOTR_BOOT_LOCK 0 (8 bits), BOOTADD 8 (24 bits); FLASH_WRPR_WRPSG 0 (32 bits,
+ * bit = 0: protected; a group of 4 sectors on the 128-sector banks, one sector on the H503's
+ * 8: ST's stm32h5xx_hal_flash.h OB_WRP_SECTOR_0TO3 / OB_WRP_SECTOR_0). The H5 has no RDP:
+ * PRODUCT_STATE replaces it, its values named by stm32h5xx_hal_flash.h OB_PROD_STATE_*. Shown
+ * only: the H5 changes its option bytes through FLASH_OPTCR's OPTSTRT (RM0481 7.4), and whether
+ * its bootloader's Write Memory on these registers does that is not known here. */
+static const sfi_opt_field h5_fields[] = {
+    F("BOR_LEV", "FLASH_OPTSR_CUR", 0, 0, 0, 2, 0, NONE_ROM, "brown-out level with BORH_EN: 0 level 1 (~2.1 V) .. 2 level 3 (~2.7 V)"),
+    F("BORH_EN", "FLASH_OPTSR_CUR", 2, 0, 2, 1, 0, NONE_ROM, "1: brown-out reset at BOR_LEV, 0: its level 0 only"),
+    F("IWDG_SW", "FLASH_OPTSR_CUR", 3, 0, 3, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
+    F("WWDG_SW", "FLASH_OPTSR_CUR", 4, 0, 4, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware"),
+    F("NRST_STOP", "FLASH_OPTSR_CUR", 6, 0, 6, 1, 0, NONE_ROM, "0: reset on entering Stop mode, 1: no reset"),
+    F("NRST_STDBY", "FLASH_OPTSR_CUR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
+    F("PRODUCT_STATE", "FLASH_OPTSR_CUR", 8, 0, 8, 8, SFI_OPT_READ_ONLY, NONE_ROM,
+      "life cycle in place of RDP: 0xED Open, 0x17 Provisioning, 0x2E iRoT-Provisioned, 0xC6 TZ-Closed, "
+      "0x72 Closed, 0x5C Locked (for good), 0x9A Regression, 0xA3 NS-Regression; never changed here"),
+    F("IO_VDD_HSLV", "FLASH_OPTSR_CUR", 16, 0, 16, 1, 0, NONE_ROM, "1: VDD I/Os high-speed at low voltage (only with VDD below 2.7 V)"),
+    F("IO_VDDIO2_HSLV", "FLASH_OPTSR_CUR", 17, 0, 17, 1, 0, NONE_ROM, "1: VDDIO2 I/Os high-speed at low voltage"),
+    F("IWDG_STOP", "FLASH_OPTSR_CUR", 20, 0, 20, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
+    F("IWDG_STDBY", "FLASH_OPTSR_CUR", 21, 0, 21, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
+    F("BOOT_UBE", "FLASH_OPTSR_CUR", 22, 0, 22, 8, SFI_OPT_READ_ONLY, NONE_ROM, "unique boot entry with TrustZone on: 0xB4 OEM-iRoT, 0xC3 ST-iRoT"),
+    F("SWAP_BANK", "FLASH_OPTSR_CUR", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the banks trade addresses (bank 2 at 0x08000000), 0: not"),
+    F("SRAM1_3_RST", "FLASH_OPTSR2_CUR", 2, 0x20, 2, 1, 0, NONE_ROM, "0: SRAM1 and SRAM3 erased at system reset, 1: kept"),
+    F("SRAM2_RST", "FLASH_OPTSR2_CUR", 3, 0x20, 3, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
+    F("BKPRAM_ECC", "FLASH_OPTSR2_CUR", 4, 0x20, 4, 1, 0, NONE_ROM, "0: backup RAM ECC on, 1: off"),
+    F("SRAM3_ECC", "FLASH_OPTSR2_CUR", 5, 0x20, 5, 1, 0, NONE_ROM, "0: SRAM3 ECC on, 1: off"),
+    F("SRAM2_ECC", "FLASH_OPTSR2_CUR", 6, 0x20, 6, 1, 0, NONE_ROM, "0: SRAM2 ECC on, 1: off"),
+    F("TZEN", "FLASH_OPTSR2_CUR", 24, 0x20, 24, 8, SFI_OPT_READ_ONLY, NONE_ROM, "0xB4: TrustZone on, 0xC3: off"),
+    F("NSBOOT_LOCK", "FLASH_NSBOOTR_CUR", 0, 0x30, 0, 8, SFI_OPT_READ_ONLY, NONE_ROM, "0xB4: the boot configuration locked, 0xC3: not"),
+    F("NSBOOTADD", "FLASH_NSBOOTR_CUR", 8, 0x30, 8, 24, SFI_OPT_NO_ROM, NONE_ROM, "non-secure boot address, bits 31:8"),
+    F("WRPSG1", "FLASH_WRP1R_CUR", 0, 0x98, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 1, a bit per group of sectors (4; the H503: 1) (0: protected)"),
+    F("WRPSG2", "FLASH_WRP2R_CUR", 0, SFI_OPT_AREA2, 0, 32, SFI_OPT_WRP, NONE_ROM,
+      "write protection of bank 2, a bit per group of sectors (4; the H503: 1) (0: protected)"),
+};
+
 /* The L5's and the U5's option registers from SRAM2_RST on: the same bits and words (the
  * sources are given with each table below). */
 #define L5_U5_TAIL \
@@ -442,14 +526,24 @@ static const sfi_opt_field h7_fields[] = {
     F("NSBOOTADD0", "FLASH_NSBOOTADD0R", 7, 0x04, 7, 25, 0, NONE_ROM, "non-secure boot address with BOOT0 low, address bits 31:7"), \
     F("NSBOOTADD1", "FLASH_NSBOOTADD1R", 7, 0x08, 7, 25, SFI_OPT_NO_ROM, 0x0BF90000u >> 7, \
       "non-secure boot address with BOOT0 high, address bits 31:7 (0x0BF90000: the ROM bootloader)"), \
-    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A (bank 1)"), \
-    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area A; below the start: no area"), \
-    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B (bank 1)"), \
-    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of area B; below the start: no area"), \
-    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area A of bank 2"), \
-    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area A"), \
-    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_READ_ONLY, NONE_ROM, "first page of write-protected area B of bank 2"), \
-    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_READ_ONLY, NONE_ROM, "last page of bank 2's area B")
+    F("WRP1A_PSTRT", "FLASH_WRP1AR", 0, 0x18, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A (bank 1)"), \
+    F("WRP1A_PEND", "FLASH_WRP1AR", 16, 0x18, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of area A; below the start: no area"), \
+    F("WRP1B_PSTRT", "FLASH_WRP1BR", 0, 0x1C, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area B (bank 1)"), \
+    F("WRP1B_PEND", "FLASH_WRP1BR", 16, 0x1C, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of area B; below the start: no area"), \
+    F("WRP2A_PSTRT", "FLASH_WRP2AR", 0, 0x28, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A of bank 2"), \
+    F("WRP2A_PEND", "FLASH_WRP2AR", 16, 0x28, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area A"), \
+    F("WRP2B_PSTRT", "FLASH_WRP2BR", 0, 0x2C, 0, 7, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area B of bank 2"), \
+    F("WRP2B_PEND", "FLASH_WRP2BR", 16, 0x2C, 16, 7, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area B")
+
+/* The U5's UNLOCK bits (stm32u575xx.h FLASH_WRP1AR_UNLOCK_Pos, FLASH_WRP1BR_UNLOCK_Pos,
+ * FLASH_WRP2AR_UNLOCK_Pos, FLASH_WRP2BR_UNLOCK_Pos: 31; RM0456 7.9: "0: start and end pages
+ * locked"): shown only, since a 0 cannot be undone by an option change (the L5 has no such bit:
+ * stm32l552xx.h FLASH_WRP1AR has PSTRT and PEND only). */
+#define U5_WRP_UNLOCK \
+    F("WRP1A_UNLOCK", "FLASH_WRP1AR", 31, 0x18, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: area A's pages locked for good, 1: changeable"), \
+    F("WRP1B_UNLOCK", "FLASH_WRP1BR", 31, 0x1C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: area B's pages locked for good, 1: changeable"), \
+    F("WRP2A_UNLOCK", "FLASH_WRP2AR", 31, 0x28, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: bank 2's area A locked for good, 1: changeable"), \
+    F("WRP2B_UNLOCK", "FLASH_WRP2BR", 31, 0x2C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "0: bank 2's area B locked for good, 1: changeable")
 
 /* L5 (TrustZone off): the option registers from FLASH_OPTR at 0x40022040, no complements (RM0438
  * 6.9's register map: +0x00 OPTR, +0x04 NSBOOTADD0R, +0x08 NSBOOTADD1R, +0x0C SECBOOTADD0R,
@@ -457,8 +551,9 @@ static const sfi_opt_field h7_fields[] = {
  * WRP2AR/BR, as NuttX's stm32l5_flash.h has them; the device table's option area); stm32l552xx.h
  * FLASH_OPTR_* bits as NuttX transcribes them: BOR_LEV 8, nRST_STOP 12 .. WWDG_SW 19, SWAP_BANK
  * 20, DB256K 21, DBANK 22, SRAM2_PE 24, SRAM2_RST 25, nSWBOOT0 26, nBOOT0 27, PA15_PUPEN 28,
- * TZEN 31; NSBOOTADD0/1 in bits 31:7 (assumed from RM0438). The WRP areas (page numbers, 7 bits)
- * are shown, not changed: the simulator does not model them on the L5. */
+ * TZEN 31; NSBOOTADD0/1 in bits 31:7 (assumed from RM0438). The WRP areas: page numbers of their
+ * bank, 7 bits (the L552's SVD as stm32-rs has it: WRP1AR WRP1A_PSTRT bits 0:6, WRP1A_PEND
+ * bits 16:22), PEND below PSTRT: no area (RM0438 6.5.2); protect/unprotect --write change them. */
 static const sfi_opt_field l5_fields[] = {
     OPTR_RDP,
     F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
@@ -478,8 +573,9 @@ static const sfi_opt_field l5_fields[] = {
  * 12 .. WWDG_SW 19, SWAP_BANK 20 ("bank 1 base address offset 0x10 0000, bank 2 base address
  * offset 0": the address map swapped), DUALBANK 21, BKPRAM_ECC 22, SRAM3_ECC 23, SRAM2_ECC 24,
  * SRAM2_RST 25, nSWBOOT0 26, nBOOT0 27, PA15_PUPEN 28, TZEN 31; NSBOOTADD0/1 in bits 31:7
- * (0x017F200: the bootloader at 0x0BF90000). The WRP areas (page numbers, 7 bits) are shown,
- * not changed, as the L5's. */
+ * (0x017F200: the bootloader at 0x0BF90000). The WRP areas (page numbers of their bank, 7 bits:
+ * stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Msk 0x7F << 0, FLASH_WRP1AR_WRP1A_PEND_Msk 0x7F << 16,
+ * the same in WRP1BR/WRP2AR/WRP2BR), as the L5's, with UNLOCK (bit 31). */
 static const sfi_opt_field u5_fields[] = {
     OPTR_RDP,
     F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
@@ -492,29 +588,35 @@ static const sfi_opt_field u5_fields[] = {
     F("SRAM3_ECC", "FLASH_OPTR", 23, 0, 23, 1, 0, NONE_ROM, "0: SRAM3 ECC on, 1: off"),
     F("SRAM2_ECC", "FLASH_OPTR", 24, 0, 24, 1, 0, NONE_ROM, "0: SRAM2 ECC on, 1: off"),
     L5_U5_TAIL,
+    U5_WRP_UNLOCK,
 };
 
 static const sfi_opt_layout layouts[] = {
-    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0},
-    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
+    {"F0", "RM0091", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f0_fields), 0, 0, 0, NULL},
+    {"F1", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0, NULL},
     /* The connectivity line's option bytes are the other F1s' (RM0008 2.5). */
-    {"F1CL", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0},
-    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0},
-    {"F2", "RM0033", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f2_fields), 0, 0, 0},
-    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0},
-    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0},
-    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0},
-    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0},
-    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40},
-    {"L4R", "RM0432", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4r_fields), 0, 0, 0},
-    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40},
-    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0},
-    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0},
-    {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0},
-    {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0},
-    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8},
-    {"L5", "RM0438", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(l5_fields), 0, 0, 0},
-    {"U5", "RM0456", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(u5_fields), 0, 0, 0},
+    {"F1CL", "RM0008", 16, SFI_OPT_COMPL_BYTE, 0xA5, ENTRIES(f1_fields), 0, 0, 0, NULL},
+    {"F3", "RM0316", 16, SFI_OPT_COMPL_BYTE, 0xAA, ENTRIES(f3_fields), 0, 0, 0, NULL},
+    {"F2", "RM0033", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f2_fields), 0, 0, 0, NULL},
+    {"F4", "RM0090", 16, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(f4_fields), 0, 0, 0, NULL},
+    {"F7", "RM0385", 32, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(f7_fields), 0, 0, 0, NULL},
+    {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0, NULL},
+    {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0, NULL},
+    {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40, NULL},
+    {"L4R", "RM0432", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4r_fields), 0, 0, 0, NULL},
+    {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40, NULL},
+    {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0, NULL},
+    {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0, NULL},
+    {"WL", "RM0461", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wl_fields), 0, 0, 0, NULL},
+    {"C0", "RM0490", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(c0_fields), 0, 0, 0, NULL},
+    {"H7", "RM0433", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7_fields), 0x52002020, 0x52002138, 8, NULL},
+    {"H7A", "RM0455", 40, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(h7a_fields), 0x52002020, 0x52002138, 8, NULL},
+    {"L5", "RM0438", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(l5_fields), 0, 0, 0, NULL},
+    {"U5", "RM0456", 48, SFI_OPT_COMPL_NONE, 0xAA, ENTRIES(u5_fields), 0, 0, 0, NULL},
+    {"H5", "RM0481", 160, SFI_OPT_COMPL_NONE, 0xED, ENTRIES(h5_fields), 0x40022050, 0x400221E8, 8,
+     "the H5's option bytes are shown only: it changes them through FLASH_OPTCR (OPTSTRT, RM0481 7.4), and "
+     "whether its bootloader's Write Memory on the option registers does that is not known to this version; "
+     "nothing was written"},
 };
 
 const sfi_opt_layout *sfi_opt_layout_of(const char *family)

@@ -55,6 +55,8 @@ typedef struct sfi_opt_layout {
     uint32_t base;         /* where the option area is, if not sf_device.option_base (H7) */
     uint32_t base2;        /* bank 2's option words (0: none), read on parts with two banks */
     uint16_t size2;
+    /* NULL, or why this version only shows the option bytes (every change refused with it). */
+    const char *no_write;
 } sfi_opt_layout;
 
 /* Where a layout's option area is on a part of this line (0: nowhere the ROM shows). */

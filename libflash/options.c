@@ -133,6 +133,10 @@ sf_error sf_options_set(sf_options *o, const char *name, uint32_t value)
         return SF_ERR_ARG;
     }
     const sfi_opt_field *f = field(o, i);
+    if (o->layout->no_write) {
+        snprintf(o->err, sizeof o->err, "%s: %s", f->name, o->layout->no_write);
+        return SF_ERR_ARG;
+    }
     if (f->flags & SFI_OPT_RDP) {
         snprintf(o->err, sizeof o->err, "%s is readout protection: 'protect --readout' and 'unprotect --readout' "
                  "change it, with their confirmations (level 2, 0xCC, locks the chip for good and is refused here)",
@@ -180,6 +184,8 @@ sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned f
         return sf_session_end_op(s, e);
     if (!d || strcmp(d->family, o->layout->family) || sfi_opt_base(o->layout, d->option_base) != o->base)
         return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_STATE, "these option bytes were read from another chip"));
+    if (o->layout->no_write)
+        return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s", o->layout->no_write));
     size_t changed = 0;
     bool area_changed[2] = {false, false};
     for (size_t i = 0; i < o->n; i++) {

@@ -8,17 +8,29 @@
  *             RM0038 3.4.1): through the option area
  *   H7        WRPSN1 and WRPSN2, one bit per sector of bank 1 and of bank 2 (bit = 0:
  *             protected; RM0433 4.5.3): through the option registers (FLASH_WPSN_PRG1R,
- *             FLASH_WPSN_PRG2R)
+ *             FLASH_WPSN_PRG2R); the H7A3/B3's 32 bits each hold a group of 4 sectors (ST's
+ *             stm32h7xx_hal_flash_ex.h OB_WRP_SECTOR_0TO3 with 128 sectors per bank): a unit
+ *             protected protects its group
+ *   H5        WRPSG1 and WRPSG2 the same way (FLASH_WRP1R/WRP2R, bit = 0: protected, groups of 4
+ *             sectors on banks of more than 8; RM0481 7.5): shown and checked before a write,
+ *             not changed (the H5's option bytes are shown only: option_layouts.c)
  *   L4/G0/G4/WB/WL/C0  two areas of bank 1, WRP1A and WRP1B, first and last page each (an END
  *             below its STRT: no area; RM0351 3.5.2, RM0440 5.5.2, RM0444 3.5.2, RM0434 3.5.2):
  *             through the option area; on the L4/G4 with two banks also bank 2's WRP2A and
- *             WRP2B (0x1FFFF818/0x1FFFF820), which protect/unprotect --write clear and
- *             `options set` sets (protect --write takes pages of bank 1)
+ *             WRP2B (0x1FFFF818/0x1FFFF820)
+ *   L5/U5     the same four areas, WRPxy_PSTRT/PEND, each bank's pages from 0 (an END below
+ *             its start: no area; RM0438 6.5.2, RM0456 7.6.2), all four in the option
+ *             registers from FLASH_OPTR (WRP1AR +0x18, WRP1BR +0x1C, WRP2AR +0x28, WRP2BR
+ *             +0x2C; stm32u575xx.h FLASH_TypeDef); the U5's UNLOCK = 0 (bit 31) keeps an area
+ *             as it is for good: protect/unprotect refuse to change it
+ * protect --write takes units numbered in address order; on parts with bank 2's areas a unit of
+ * bank 2 goes into WRP2A/WRP2B (the units a group number can name: 0..255).
  */
 #include "option_layouts.h"
 #include "session_internal.h"
 #include "stubflash/options.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,10 +46,8 @@ static enum wrp_kind kind_of(const sfi_opt_layout *l)
         return WRP_SECTORS;
     if (!strcmp(l->family, "L0") || !strcmp(l->family, "L1"))
         return WRP_L0_BITS;
-    if (!strcmp(l->family, "H7"))
+    if (!strcmp(l->family, "H7") || !strcmp(l->family, "H7A") || !strcmp(l->family, "H5"))
         return WRP_H7_SECTORS;
-    if (!strcmp(l->family, "L5") || !strcmp(l->family, "U5"))
-        return WRP_NONE; /* its WRP areas (WRPxy_PSTRT/PEND) are shown, not checked or changed yet */
     return WRP_AREAS;
 }
 
@@ -47,6 +57,17 @@ static const sfi_opt_field *named(const sfi_opt_layout *l, const char *name)
         if (!strcmp(l->fields[i].name, name))
             return &l->fields[i];
     return NULL;
+}
+
+/* The field of bank b's (0, 1) WRP area a (0: A, 1: B) holding its first page (end false) or
+ * its last: WRPxy_STRT/END on the L4/G0/G4/WB/WL/C0, WRPxy_PSTRT/PEND on the L5/U5 (their
+ * manuals' names); NULL when the layout has no such area. */
+static const sfi_opt_field *area_field(const sfi_opt_layout *l, int b, int a, bool end)
+{
+    bool p = named(l, "WRP1A_PSTRT") != NULL;
+    char name[16];
+    snprintf(name, sizeof name, "WRP%d%c_%s", b + 1, 'A' + a, end ? (p ? "PEND" : "END") : (p ? "PSTRT" : "STRT"));
+    return named(l, name);
 }
 
 /* The L0/L1's 32 sector bits from their two halves. */
@@ -66,6 +87,31 @@ static uint32_t bank1_units(const sf_session *s)
         return (uint32_t)sf_device_unit_count(d, s->chip.flash_size);
     sf_device_unit_of(d, s->chip.flash_size, b2, &idx, NULL, NULL);
     return idx;
+}
+
+/* Whether the open chip has bank 2's WRP areas: two banks now (the L5's DBANK = 1, ...) and the
+ * layout's fields for them, in the second option area (L4/G4: read only on parts with two
+ * banks) or in the first (L5/U5). */
+static bool bank2_areas(const sf_session *s, const sfi_opt_layout *l)
+{
+    const sfi_opt_field *f = area_field(l, 1, 0, false);
+    return f && sf_device_bank2_base(s->chip.device, s->chip.flash_size) && (l->size2 || f->offset < SFI_OPT_AREA2);
+}
+
+/* H7/H7A3/H5: bank b's (0, 1) sector-bit field, WRPSN1/2 (RM0433, RM0455) or WRPSG1/2 (RM0481). */
+static const sfi_opt_field *sector_bits(const sfi_opt_layout *l, int b)
+{
+    const sfi_opt_field *f = named(l, b ? "WRPSN2" : "WRPSN1");
+    return f ? f : named(l, b ? "WRPSG2" : "WRPSG1");
+}
+
+/* Sectors per bit: 1 on the H74x/H72x (8 bits, 8 sectors a bank) and the H503 (8 sectors a
+ * bank); 4 where 32 bits serve a bank of more than 8 sectors (the H7A3's and H56x's 128, their
+ * 1 MiB parts' 64 too: ST's stm32h7xx_hal_flash_ex.h and stm32h5xx_hal_flash.h define
+ * OB_WRP_SECTOR_0TO3 by the line's sector count, not the part's). */
+static uint32_t h7_per_bit(const sf_session *s, const sfi_opt_layout *l)
+{
+    return sector_bits(l, 0)->width == 32 && bank1_units(s) > 8 ? 4u : 1u;
 }
 
 /* Whether unit u (index, start address) is protected by the option image img; why gets the
@@ -91,9 +137,10 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
         bool bank2 = u >= b1;
         if (bank2 && !(l->size2 && sf_device_bank2_base(d, s->chip.flash_size)))
             return false;
-        uint32_t sector = bank2 ? u - b1 : u;
-        *why = bank2 ? "WRPSN2" : "WRPSN1";
-        return sector < 8 && !(sfi_opt_get(named(l, *why), img) >> sector & 1u);
+        uint32_t sector = bank2 ? u - b1 : u, per = h7_per_bit(s, l);
+        const sfi_opt_field *f = sector_bits(l, bank2);
+        *why = f->name;
+        return sector / per < f->width && !(sfi_opt_get(f, img) >> (sector / per) & 1u);
     }
     case WRP_L0_BITS: {
         uint32_t sector = (start - d->flash_base) / 4096u;
@@ -104,15 +151,13 @@ static bool unit_protected(const sf_session *s, const sfi_opt_layout *l, const u
         /* Bank 1's areas, or bank 2's (pages counted from bank 2's start) where it has them. */
         uint32_t b1 = bank1_units(s);
         bool bank2 = u >= b1;
-        if (bank2 && !(l->size2 && sf_device_bank2_base(d, s->chip.flash_size)))
+        if (bank2 && !bank2_areas(s, l))
             return false;
         uint32_t page = bank2 ? u - b1 : u;
-        static const char *const names[2][2][2] = {{{"WRP1A_STRT", "WRP1A_END"}, {"WRP1B_STRT", "WRP1B_END"}},
-                                                   {{"WRP2A_STRT", "WRP2A_END"}, {"WRP2B_STRT", "WRP2B_END"}}};
         for (int a = 0; a < 2; a++) {
-            uint32_t strt = sfi_opt_get(named(l, names[bank2][a][0]), img);
-            uint32_t end = sfi_opt_get(named(l, names[bank2][a][1]), img);
-            *why = names[bank2][a][0];
+            const sfi_opt_field *first = area_field(l, bank2, a, false);
+            uint32_t strt = sfi_opt_get(first, img), end = sfi_opt_get(area_field(l, bank2, a, true), img);
+            *why = first->name;
             if (strt <= end && page >= strt && page <= end)
                 return true;
         }
@@ -141,6 +186,13 @@ sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units,
         return SF_OK; /* F0/F1/F3: checked from the chip state (checks.c) */
     uint8_t img[SFI_OPT_IMAGE_MAX];
     sf_error e = read_area(s, l, img);
+    if (e == SF_ERR_NACK && l->no_write) {
+        /* The H5's option registers through the ROM's Read Memory are assumed, not seen: a
+         * refusal there leaves its write protection unchecked rather than the write refused. */
+        sf_session_log(s, SF_LOG_INFO, "the %s's write protection could not be read (%s): not checked before "
+                       "writing", l->family, sf_session_last_error(s));
+        return SF_OK;
+    }
     if (e)
         return e;
     for (size_t i = 0; i < n; i++) {
@@ -197,12 +249,15 @@ bool sf_session_wrp_by_options(sf_session *s)
            (kind_of(l) == WRP_AREAS || kind_of(l) == WRP_L0_BITS || kind_of(l) == WRP_H7_SECTORS);
 }
 
-/* The WRP areas holding every page of bank 1 that is protected now (per img; NULL: none) or
- * in groups: at most two runs of pages. */
+/* The WRP areas holding every page that is protected now (per img; NULL: none) or in groups:
+ * at most two runs of pages in each bank that has areas (bank 1's; bank 2's where the chip has
+ * them), each run's pages counted from its bank's start. */
 static sf_error set_areas(sf_session *s, sf_options *o, const uint8_t *groups, size_t n, const uint8_t *img)
 {
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
-    uint32_t units = bank1_units(s), max = (1u << named(l, "WRP1A_STRT")->width) - 1u;
+    uint32_t b1 = bank1_units(s), max = (1u << area_field(l, 0, 0, false)->width) - 1u;
+    int banks = bank2_areas(s, l) ? 2 : 1;
+    uint32_t units = banks == 2 ? (uint32_t)sf_device_unit_count(s->chip.device, s->chip.flash_size) : b1;
     uint8_t *want = calloc(units ? units : 1, 1);
     if (!want)
         return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
@@ -211,40 +266,45 @@ static sf_error set_areas(sf_session *s, sf_options *o, const uint8_t *groups, s
         want[u] = unit_protected(s, l, img, u, 0, &why);
     }
     for (size_t i = 0; i < n; i++) {
-        if (groups[i] >= units || groups[i] > max) {
+        uint32_t g = groups[i], in_bank = g >= b1 ? g - b1 : g;
+        if (g >= units || in_bank > max) {
             free(want);
-            return sf_fail(&s->eb, SF_ERR_ARG, "page %u is not in bank 1 (pages 0..%u): the %s's WRP areas hold "
-                           "pages of bank 1", groups[i], (units < max + 1 ? units : max + 1) - 1, l->family);
+            return sf_fail(&s->eb, SF_ERR_ARG, "page %u cannot be write-protected on the %s: its WRP areas hold "
+                           "pages 0..%u%s", g, l->family, (b1 < max + 1 ? b1 : max + 1) - 1,
+                           banks == 2 ? " of each bank (bank 2's numbered here from the end of bank 1)" : " of bank 1");
         }
-        want[groups[i]] = 1;
+        want[g] = 1;
     }
-    uint32_t strt[2], end[2], runs = 0;
-    for (uint32_t u = 0; u < units; u++) {
-        if (!want[u] || (u && want[u - 1]))
-            continue;
-        uint32_t v = u;
-        while (v + 1 < units && want[v + 1])
-            v++;
-        if (runs == 2) {
-            free(want);
-            return sf_fail(&s->eb, SF_ERR_ARG, "the %s protects at most two runs of pages (areas WRP1A and WRP1B); "
-                           "these pages, with those protected already, make more; nothing was changed", l->family);
+    for (int b = 0; b < banks; b++) {
+        uint32_t from = b ? b1 : 0, to = b ? units : b1, strt[2], end[2], runs = 0;
+        for (uint32_t u = from; u < to; u++) {
+            if (!want[u] || (u > from && want[u - 1]))
+                continue;
+            uint32_t v = u;
+            while (v + 1 < to && want[v + 1])
+                v++;
+            if (runs == 2 || v - from > max) {
+                free(want);
+                return sf_fail(&s->eb, SF_ERR_ARG, "the %s protects at most two runs of pages in bank %d (areas "
+                               "WRP%dA and WRP%dB, pages 0..%u); these pages, with those protected already, do not "
+                               "fit; nothing was changed", l->family, b + 1, b + 1, b + 1, max);
+            }
+            strt[runs] = u - from, end[runs] = v - from, runs++;
         }
-        strt[runs] = u, end[runs] = v, runs++;
+        for (int a = 0; a < 2; a++) {
+            sf_options_set(o, area_field(l, b, a, false)->name, (uint32_t)a < runs ? strt[a] : max);
+            sf_options_set(o, area_field(l, b, a, true)->name, (uint32_t)a < runs ? end[a] : 0);
+        }
     }
     free(want);
-    const char *names[2][2] = {{"WRP1A_STRT", "WRP1A_END"}, {"WRP1B_STRT", "WRP1B_END"}};
-    for (uint32_t a = 0; a < 2; a++) {
-        sf_options_set(o, names[a][0], a < runs ? strt[a] : max);
-        sf_options_set(o, names[a][1], a < runs ? end[a] : 0);
-    }
-    if (!img) { /* removing it all: bank 2's areas too, where the chip has them */
-        const char *bank2[2][2] = {{"WRP2A_STRT", "WRP2A_END"}, {"WRP2B_STRT", "WRP2B_END"}};
-        for (uint32_t a = 0; a < 2; a++)
-            if (sf_options_find(o, bank2[a][0], NULL) == SF_OK) {
-                sf_options_set(o, bank2[a][0], max);
-                sf_options_set(o, bank2[a][1], 0);
-            }
+    /* Removing it all: bank 2's areas too where the options were read with them (an L4/G4's
+     * second area) though the chip has one bank now. */
+    for (int a = 0; !img && banks == 1 && a < 2; a++) {
+        const sfi_opt_field *f = area_field(l, 1, a, false), *e = area_field(l, 1, a, true);
+        if (f && e && sf_options_find(o, f->name, NULL) == SF_OK) {
+            sf_options_set(o, f->name, max);
+            sf_options_set(o, e->name, 0);
+        }
     }
     return SF_OK;
 }
@@ -272,21 +332,23 @@ static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint8_t *grou
                                bool clear)
 {
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
-    bool two = sf_options_find(o, "WRPSN2", NULL) == SF_OK;
-    uint32_t b1 = bank1_units(s), bits[2];
-    bits[0] = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN1"), img);
-    bits[1] = clear ? 0xFFu : sfi_opt_get(named(l, "WRPSN2"), img);
+    const sfi_opt_field *f1 = sector_bits(l, 0), *f2 = sector_bits(l, 1);
+    bool two = sf_options_find(o, f2->name, NULL) == SF_OK;
+    uint32_t b1 = bank1_units(s), bits[2], width = f1->width, per = h7_per_bit(s, l);
+    uint32_t all = width >= 32 ? 0xFFFFFFFFu : (1u << width) - 1u, covered = width * per < b1 ? width * per : b1;
+    bits[0] = clear ? all : sfi_opt_get(f1, img);
+    bits[1] = clear ? all : sfi_opt_get(f2, img);
     for (size_t i = 0; i < n; i++) {
         unsigned bank = groups[i] >= b1, sector = groups[i] - (bank ? b1 : 0);
-        if (sector > 7 || (bank && !two))
+        if (sector >= covered || (bank && !two))
             return sf_fail(&s->eb, SF_ERR_ARG, "sector %u: the %s's write protection covers sectors 0..%u (%s)",
-                           groups[i], s->chip.device->name, (two ? b1 + 8 : b1) - 1,
+                           groups[i], s->chip.device->name, (two ? b1 + covered : covered) - 1,
                            two ? "WRPSN1 bank 1's, WRPSN2 bank 2's" : "WRPSN1");
-        bits[bank] &= ~(1u << sector);
+        bits[bank] &= ~(1u << (sector / per));
     }
-    sf_options_set(o, "WRPSN1", bits[0]);
+    sf_options_set(o, f1->name, bits[0]);
     if (two)
-        sf_options_set(o, "WRPSN2", bits[1]);
+        sf_options_set(o, f2->name, bits[1]);
     return SF_OK;
 }
 
@@ -297,6 +359,10 @@ sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, b
     if (e)
         return e;
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
+    if (l->no_write) {
+        sf_options_free(o);
+        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "write protection cannot be changed here: %s", l->no_write);
+    }
     uint8_t img[SFI_OPT_IMAGE_MAX];
     memset(img, 0xFF, sizeof img);
     for (size_t i = 0; i < sf_options_count(o); i++) /* the image as read, for unit_protected */
@@ -308,8 +374,18 @@ sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, b
     } else
         e = set_l0_bits(s, o, groups, n, img, clear);
     bool any = false;
-    for (size_t i = 0; i < sf_options_count(o); i++)
+    for (size_t i = 0; i < sf_options_count(o); i++) {
         any |= sf_options_changed(o, i);
+        /* The U5's UNLOCK = 0 keeps an area as it is (RM0456 7.9, FLASH_WRP1AR UNLOCK). */
+        const char *name = sf_options_name(o, i);
+        char lock[16];
+        size_t k;
+        snprintf(lock, sizeof lock, "%.5s_UNLOCK", name);
+        if (e == SF_OK && sf_options_changed(o, i) && strlen(name) > 5 && !strncmp(name, "WRP", 3) &&
+            sf_options_find(o, lock, &k) == SF_OK && sf_options_read_value(o, k) == 0)
+            e = sf_fail(&s->eb, SF_ERR_PROTECTED, "%s is locked (%s = 0): the %s keeps this write-protected area "
+                        "for good and it cannot be changed; nothing was written", name, lock, l->family);
+    }
     if (e == SF_OK && !any) {
         sf_session_say(s, SF_LOG_INFO, "write protection is already as asked: nothing to change");
         sf_options_free(o);

@@ -51,7 +51,7 @@ void sim_flash_rewrite_options2(sim_flash *f, const uint8_t *image)
     if (!f->optbytes2)
         return;
     memcpy(f->optbytes2, image, f->part->optbytes2_size);
-    if (f->part->family == SFI_FAMILY_H7) { /* WPSN_PRG2R loads into WPSN_CUR2R, no complement */
+    if (sim_part_h7_kind(f->part)) { /* H7, H7A3: WPSN_PRG2R loads into WPSN_CUR2R, no complement */
         memcpy(f->optbytes2, f->optbytes2 + 4, 4);
         return;
     }
@@ -114,7 +114,8 @@ bool sim_options_rdp_active(const struct sim_part *p, const uint8_t *ob)
 uint32_t sim_options_wrp(const struct sim_part *p, const uint8_t *ob)
 {
     if (sim_part_options(p) == SIM_OB_RDP)
-        return 0xFFFFFFFFu; /* write protection not modelled for these families */
+        return 0xFFFFFFFFu; /* none latched: their areas and bits are read from the option words
+                             * at each check (sim_options_area_protected) */
     if (sim_part_options(p) == SIM_OB_F4) /* nWRP bit n = sector n writable; 12 sectors at most */
         return 0xFFFFF000u | ((uint32_t)ob[OB4_NWRP] | (uint32_t)ob[OB4_NWRP + 1] << 8);
     uint32_t w = 0;
@@ -462,11 +463,14 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value)
 
 void sim_flash_rewrite_options(sim_flash *f, const uint8_t *image)
 {
+    uint8_t old[256];
+    memcpy(old, f->optbytes, f->part->optbytes_size < sizeof old ? f->part->optbytes_size : sizeof old);
     sim_flash_erase_options(f);
     if (sim_part_options(f->part) == SIM_OB_RDP) {
         /* The complement is written with the value (RM0351 3.4.1: each option word has its
          * complement beside it, written by the option programming sequence). */
         memcpy(f->optbytes, image, f->part->optbytes_size);
+        sim_options_keep_locked(f->part, old, f->optbytes); /* the U5's locked WRP areas */
         sim_options_complement(f->part, f->optbytes);
         return;
     }

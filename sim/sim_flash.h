@@ -159,6 +159,8 @@ void sim_flash_program_option(sim_flash *f, uint32_t off, uint8_t value);
 void sim_options_factory(const struct sim_part *p, uint8_t *ob);
 void sim_options_complement(const struct sim_part *p, uint8_t *ob);
 bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, const uint8_t *ob2, uint32_t page);
+/* The U5's WRP areas whose UNLOCK bit is 0 keep their old words in a new option image. */
+void sim_options_keep_locked(const struct sim_part *p, const uint8_t *old, uint8_t *image);
 /* Bank 2's option words as shipped (no WRP area, no PCROP). */
 void sim_options_factory2(const struct sim_part *p, uint8_t *ob2);
 int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob);

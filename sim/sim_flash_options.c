@@ -115,6 +115,15 @@ void sim_options_factory(const struct sim_part *p, uint8_t *ob)
             put32(ob + off, 0x0000007Fu);        /* SECWMxR1 start 127 > end 0; WRPxAR STRT 127 > END 0 */
             put32(ob + off + 4, 0x00000000u);
         }
+        /* Every WRP area (WRP1AR/BR +0x18/+0x1C, WRP2AR/BR +0x28/+0x2C) none: PSTRT 127 above
+         * PEND 0; on the U5 with UNLOCK 1, changeable (stm32u575xx.h FLASH_WRP1AR_UNLOCK_Pos
+         * 31; the factory state assumed unlocked, as ST's HAL writes an area it does not lock:
+         * FLASH_OB_WRPConfig). */
+        uint32_t none = sim_part_family(p)->flash_kind == SFI_FLASH_U5 ? 0x8000007Fu : 0x0000007Fu;
+        for (uint32_t off = 0x18; off < 0x30; off += 0x10) {
+            put32(ob + off, none);
+            put32(ob + off + 4, none);
+        }
     } else if (optr_kind(p)) {
         /* FLASH_OPTR as ST ships the L47x (RM0351 3.4.1: 0xFFEFF8AA: BOR_LEV 0, no resets on
          * low-power modes, software watchdogs, BFB2 0, DUALBANK 1); the G4, G0, WB, WL and C0
@@ -147,8 +156,9 @@ void sim_options_factory2(const struct sim_part *p, uint8_t *ob2)
 {
     memset(ob2, 0xFF, p->optbytes2_size);
     if (h7_kind(p)) { /* WPSN_CUR2R, WPSN_PRG2R: every sector of bank 2 writable (assumed as bank 1's) */
-        put32(ob2, 0x000000FFu);
-        put32(ob2 + 4, 0x000000FFu);
+        uint32_t all = p->family == SFI_FAMILY_H7A ? 0xFFFFFFFFu : 0x000000FFu; /* the H7A3's 32 groups */
+        put32(ob2, all);
+        put32(ob2 + 4, all);
         return;
     }
     put32(ob2 + 0x10, 0xFFFF0000u);             /* PCROP2 end below its start: none */
@@ -175,12 +185,43 @@ bool sim_options_area_protected(const struct sim_part *p, const uint8_t *ob, con
         }
         return false;
     }
-    if (h7_kind(p)) { /* WPSN_CUR1R / WPSN_CUR2R: bit n = 0 protects sector n of its bank */
+    if (l5_kind(p)) {
+        /* L5/U5: bank 1's areas in WRP1AR/WRP1BR (+0x18/+0x1C), bank 2's in WRP2AR/WRP2BR
+         * (+0x28/+0x2C), pages counted from their bank's start; PSTRT in bits 6:0, PEND in bits
+         * 22:16, an area protects PSTRT..PEND and none when PEND is below PSTRT (RM0438 6.5.2,
+         * RM0456 7.6.2; stm32l552xx.h and stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Msk 0x7F << 0,
+         * FLASH_WRP1AR_WRP1A_PEND_Msk 0x7F << 16). With DBANK = 0 (the L5's one bank of 4 KiB
+         * pages, p->bank2_base 0) WRP1A/WRP1B count those pages and WRP2A/WRP2B are not used
+         * (assumed: RM0438's single-bank wording not re-read). The U5's UNLOCK (bit 31) only
+         * keeps an area from being changed (sim_options_keep_locked). */
+        uint32_t first = 0x18;
         if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base) {
             page -= (p->bank2_base - p->flash_base) / p->page_size;
-            return ob2 && page < 8 && !(ob2[0] >> page & 1u);
+            first = 0x28;
         }
-        return page < 8 && !(ob[0x18] >> page & 1u);
+        for (uint32_t off = first; off <= first + 4; off += 4) {
+            uint32_t w = get32(ob + off), strt = w & 0x7Fu, end = (w >> 16) & 0x7Fu;
+            if (strt <= end && page >= strt && page <= end)
+                return true;
+        }
+        return false;
+    }
+    if (h7_kind(p)) {
+        /* WPSN_CUR1R / WPSN_CUR2R: bit n = 0 protects sector n of its bank (H74x/H72x: 8 bits,
+         * RM0433 4.9.x FLASH_WPSN_CUR1R; stm32h743xx.h FLASH_WPSN_WRPSN_Msk 0xFF); the H7A3/B3's
+         * 32 bits each protect a group of 4 of its bank's 128 sectors (stm32h7a3xx.h
+         * FLASH_WPSN_WRPSN_Msk 0xFFFFFFFF; ST's stm32h7xx_hal_flash_ex.h OB_WRP_SECTOR_0TO3 = bit
+         * 0 when FLASH_SECTOR_TOTAL is 128). */
+        bool h7a = p->family == SFI_FAMILY_H7A;
+        uint32_t bits = h7a ? 32u : 8u, per = h7a ? 4u : 1u;
+        const uint8_t *w = ob + 0x18;
+        if (p->bank2_base && p->flash_base + page * p->page_size >= p->bank2_base) {
+            page -= (p->bank2_base - p->flash_base) / p->page_size;
+            if (!ob2)
+                return false;
+            w = ob2;
+        }
+        return page / per < bits && !(get32(w) >> (page / per) & 1u);
     }
     if (l0_kind(p)) { /* WRPROT1: bit n protects sector n of 4 KiB (RM0367 3.4.1) */
         uint32_t sector = page * p->page_size / 4096u;
@@ -210,4 +251,19 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
     if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9; the U5's: RM0456 7.9.15) */
         return (get32(ob) >> 20 & 1u) ? 2 : 1;
     return 1;
+}
+
+/* The U5's UNLOCK, bit 31 of WRP1AR/WRP1BR/WRP2AR/WRP2BR (+0x18, +0x1C, +0x28, +0x2C;
+ * stm32u575xx.h FLASH_WRP1AR_UNLOCK_Pos 31): with 0 the area's start and end pages are locked
+ * and keep their values through an option change (RM0456 7.6.2, "WRP1A start and end pages
+ * locked"; assumed here: until the option bytes are reset to the factory's). image is the new
+ * option area, old the one it replaces. */
+void sim_options_keep_locked(const struct sim_part *p, const uint8_t *old, uint8_t *image)
+{
+    if (sim_part_family(p)->flash_kind != SFI_FLASH_U5)
+        return;
+    static const uint32_t offs[] = {0x18, 0x1C, 0x28, 0x2C};
+    for (size_t i = 0; i < sizeof offs / sizeof offs[0]; i++)
+        if (offs[i] + 4 <= p->optbytes_size && !(get32(old + offs[i]) >> 31))
+            memcpy(image + offs[i], old + offs[i], 4);
 }

@@ -581,7 +581,9 @@ static const struct sim_part more_parts[] = {
      * 128 KiB DTCM and the AXI SRAM1-3, 1 MiB from 0x24000000 (RM0455 2.3.2); the ROM keeps the
      * AXI SRAM below 0x24034000 (AN2606, as device_table.c has it) and the DTCM below 0x20004100
      * (stm32flash's commented 0x480 row); system memory 0x1FF00000-0x1FF13FFF (the same row);
-     * UID 0x08FFF800, F_SIZE 0x08FFF80C (stm32h7a3xx.h). The option registers, RCC, DMAMUX,
+     * UID 0x08FFF800, F_SIZE 0x08FFF80C (stm32h7a3xx.h). The option registers at the H743's
+ * offsets (stm32h7a3xx.h FLASH_TypeDef: OPTSR_PRG 0x20 .. BOOT_PRG 0x44, WPSN_CUR2 0x138 and
+ * WPSN_PRG2 0x13C, as stm32h743xx.h), bank 2's write protection a second area; RCC, DMAMUX,
      * ROM start-up, Cortex-M7 revision and timings are the H743's (assumed; an 8 KiB sector's
      * erase taken as the H743's 2 s per 128 KiB, scaled: 125 ms); Write Memory 16-aligned as the
      * row's write_align. */
@@ -593,6 +595,7 @@ static const struct sim_part more_parts[] = {
         .ram_base = 0x20000000, .ram_size = 128 * 1024, .bl_ram_start = 0x20004100,
         .ram2_base = 0x24000000, .ram2_size = 1024 * 1024, .bl_ram2_start = 0x24034000,
         .sysmem_base = 0x1FF00000, .sysmem_size = 0x14000, .optbytes_base = 0x52002020, .optbytes_size = 40,
+        .optbytes2_base = H7_WPSN2, .optbytes2_size = 8,
         .flash_size_reg = 0x08FFF80C, .uid_reg = 0x08FFF800, .cpuid = CORTEX_M7_R1P1,
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 1, .program_bytes = 16, .write_align = 16,
         .family = SFI_FAMILY_H7A, .program_ns = 16000u, .page_erase_ns = 125000000u,

@@ -184,8 +184,12 @@ static enum sim_rom_exit cmd_write(rom *r, bool *leave)
     bool flash = sim_memory_in_flash(e->mem, addr, 1);
     bool ram = sim_memory_in_free_ram(e->mem, addr, 1);
     bool opt = sim_memory_in_options(e->mem, addr, 1), opt2 = sim_memory_in_options2(e->mem, addr, 1);
-    /* AN3155: the address must be aligned to 4 bytes, 8 on F7/G4/H7/L0/L1/L4/WB. */
-    uint32_t align = e->part->write_align ? e->part->write_align : 4;
+    /* AN3155: the address must be aligned to 4 bytes, 8 on F7/G4/H7/L0/L1/L4/WB. Option
+     * registers (H7: 0x52002020, the H7A3's bank 2 words at 0x52002138) are 32-bit words: 4
+     * there (assumed; AN3155's alignment is the flash's program unit, which the H7A3's row
+     * makes 16). */
+    bool regs = (opt && e->part->optbytes_base >= 0x40000000u) || (opt2 && e->part->optbytes2_base >= 0x40000000u);
+    uint32_t align = e->part->write_align && !regs ? e->part->write_align : 4;
     if (!ok || !(flash || ram || opt || opt2) || (addr & (align - 1))) {
         tx(r, NACK);
         return ROM_INTERRUPTED;
@@ -514,7 +518,8 @@ enum sim_rom_exit sim_rom_run(sim_rom_env *env, uint32_t *go_addr)
         case 0x63:
         case 0x73:
             if (sim_part_options(env->part) == SIM_OB_RDP) {
-                tx(&r, NACK); /* these families' write protection (areas) is not modelled */
+                tx(&r, NACK); /* their Write (Un)Protect commands are not modelled: their areas and
+                               * bits change through the option bytes (sim_flash_options.c) */
                 break;
             }
             ex = c == 0x63 ? cmd_write_protect(&r, &leave) : cmd_write_unprotect(&r, &leave);

@@ -75,6 +75,53 @@ static const struct cmsis_bit {
     {"U5", "RDP", "FLASH_OPTR", 0}, {"U5", "BOR_LEV", "FLASH_OPTR", 8}, {"U5", "SRAM1345_RST", "FLASH_OPTR", 15},
     {"U5", "IWDG_STOP", "FLASH_OPTR", 17}, {"U5", "SWAP_BANK", "FLASH_OPTR", 20}, {"U5", "DUALBANK", "FLASH_OPTR", 21},
     {"U5", "SRAM2_ECC", "FLASH_OPTR", 24}, {"U5", "nSWBOOT0", "FLASH_OPTR", 26}, {"U5", "TZEN", "FLASH_OPTR", 31},
+    /* The WRP areas: stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Pos 0, WRP1A_PEND_Pos 16, UNLOCK_Pos
+     * 31 (the same in WRP1BR, WRP2AR, WRP2BR); the L552's SVD (stm32-rs): WRP1A_PSTRT bits 0:6,
+     * WRP1A_PEND 16:22, no UNLOCK. */
+    {"U5", "WRP1A_PSTRT", "FLASH_WRP1AR", 0}, {"U5", "WRP1A_PEND", "FLASH_WRP1AR", 16},
+    {"U5", "WRP1A_UNLOCK", "FLASH_WRP1AR", 31}, {"U5", "WRP1B_PEND", "FLASH_WRP1BR", 16},
+    {"U5", "WRP1B_UNLOCK", "FLASH_WRP1BR", 31}, {"U5", "WRP2A_PSTRT", "FLASH_WRP2AR", 0},
+    {"U5", "WRP2A_UNLOCK", "FLASH_WRP2AR", 31}, {"U5", "WRP2B_PEND", "FLASH_WRP2BR", 16},
+    {"U5", "WRP2B_UNLOCK", "FLASH_WRP2BR", 31},
+    {"L5", "WRP1A_PSTRT", "FLASH_WRP1AR", 0}, {"L5", "WRP1A_PEND", "FLASH_WRP1AR", 16},
+    {"L5", "WRP1B_PSTRT", "FLASH_WRP1BR", 0}, {"L5", "WRP2A_PEND", "FLASH_WRP2AR", 16},
+    {"L5", "WRP2B_PSTRT", "FLASH_WRP2BR", 0},
+    /* H7A3: stm32h7a3xx.h FLASH_OPTSR_*_Pos, FLASH_PRAR_*, FLASH_WPSN_WRPSN_Pos, FLASH_BOOT_ADD*_Pos. */
+    {"H7A", "BOR_LEV", "FLASH_OPTSR_PRG", 2}, {"H7A", "IWDG1_SW", "FLASH_OPTSR_PRG", 4},
+    {"H7A", "NRST_STOP_D1", "FLASH_OPTSR_PRG", 6}, {"H7A", "NRST_STBY_D1", "FLASH_OPTSR_PRG", 7},
+    {"H7A", "RDP", "FLASH_OPTSR_PRG", 8}, {"H7A", "VDDMMC_HSLV", "FLASH_OPTSR_PRG", 16},
+    {"H7A", "FZ_IWDG_STOP", "FLASH_OPTSR_PRG", 17}, {"H7A", "FZ_IWDG_SDBY", "FLASH_OPTSR_PRG", 18},
+    {"H7A", "ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19}, {"H7A", "SECURITY", "FLASH_OPTSR_PRG", 21},
+    {"H7A", "IO_HSLV", "FLASH_OPTSR_PRG", 29}, {"H7A", "SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31},
+    {"H7A", "PROT_AREA_END", "FLASH_PRAR_PRG1", 16}, {"H7A", "DMES", "FLASH_SCAR_PRG1", 31},
+    {"H7A", "WRPSN1", "FLASH_WPSN_PRG1R", 0}, {"H7A", "WRPSN2", "FLASH_WPSN_PRG2R", 0},
+    {"H7A", "BOOT_ADD0", "FLASH_BOOT_PRGR", 0}, {"H7A", "BOOT_ADD1", "FLASH_BOOT_PRGR", 16},
+    /* H5: stm32h563xx.h FLASH_OPTSR_*_Pos, FLASH_OPTSR2_*_Pos, FLASH_BOOTR_*_Pos, FLASH_WRPR_WRPSG_Pos. */
+    {"H5", "BOR_LEV", "FLASH_OPTSR_CUR", 0}, {"H5", "BORH_EN", "FLASH_OPTSR_CUR", 2},
+    {"H5", "IWDG_SW", "FLASH_OPTSR_CUR", 3}, {"H5", "WWDG_SW", "FLASH_OPTSR_CUR", 4},
+    {"H5", "NRST_STOP", "FLASH_OPTSR_CUR", 6}, {"H5", "NRST_STDBY", "FLASH_OPTSR_CUR", 7},
+    {"H5", "PRODUCT_STATE", "FLASH_OPTSR_CUR", 8}, {"H5", "IO_VDD_HSLV", "FLASH_OPTSR_CUR", 16},
+    {"H5", "IO_VDDIO2_HSLV", "FLASH_OPTSR_CUR", 17}, {"H5", "IWDG_STOP", "FLASH_OPTSR_CUR", 20},
+    {"H5", "IWDG_STDBY", "FLASH_OPTSR_CUR", 21}, {"H5", "BOOT_UBE", "FLASH_OPTSR_CUR", 22},
+    {"H5", "SWAP_BANK", "FLASH_OPTSR_CUR", 31}, {"H5", "SRAM1_3_RST", "FLASH_OPTSR2_CUR", 2},
+    {"H5", "SRAM2_RST", "FLASH_OPTSR2_CUR", 3}, {"H5", "BKPRAM_ECC", "FLASH_OPTSR2_CUR", 4},
+    {"H5", "SRAM3_ECC", "FLASH_OPTSR2_CUR", 5}, {"H5", "SRAM2_ECC", "FLASH_OPTSR2_CUR", 6},
+    {"H5", "TZEN", "FLASH_OPTSR2_CUR", 24}, {"H5", "NSBOOT_LOCK", "FLASH_NSBOOTR_CUR", 0},
+    {"H5", "NSBOOTADD", "FLASH_NSBOOTR_CUR", 8}, {"H5", "WRPSG1", "FLASH_WRP1R_CUR", 0},
+    {"H5", "WRPSG2", "FLASH_WRP2R_CUR", 0},
+};
+
+/* Field widths where a CMSIS mask says more than the position: stm32h563xx.h
+ * FLASH_OPTSR_BOR_LEV_Msk 0x3, PRODUCT_STATE_Msk 0xFF, BOOT_UBE_Msk 0xFF, FLASH_OPTSR2_TZEN_Msk
+ * 0xFF, FLASH_BOOTR_BOOTADD_Msk 0xFFFFFF, FLASH_WRPR_WRPSG_Msk 0xFFFFFFFF; stm32h7a3xx.h
+ * FLASH_WPSN_WRPSN_Msk 0xFFFFFFFF; stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Msk 0x7F. */
+static const struct cmsis_width {
+    const char *family, *name;
+    unsigned width;
+} cmsis_widths[] = {
+    {"H5", "BOR_LEV", 2}, {"H5", "PRODUCT_STATE", 8}, {"H5", "BOOT_UBE", 8}, {"H5", "TZEN", 8},
+    {"H5", "NSBOOTADD", 24}, {"H5", "WRPSG1", 32}, {"H5", "WRPSG2", 32}, {"H7A", "WRPSN1", 32},
+    {"H7A", "WRPSN2", 32}, {"U5", "WRP1A_PSTRT", 7}, {"U5", "WRP2B_PEND", 7}, {"L5", "WRP1B_PEND", 7},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -141,7 +188,12 @@ static void test_layouts_against_the_registers(void **state)
                          f->offset, f->shift, f->reg, register_bit_of(l, f), f->reg_bit);
             n++;
         }
-        assert_non_null(field_named(l, "RDP"));
+        /* Readout protection by its name; the H5's PRODUCT_STATE in its place (RM0481 7.6). */
+        const sfi_opt_field *rdp = field_named(l, "RDP");
+        if (!rdp)
+            rdp = field_named(l, "PRODUCT_STATE");
+        assert_non_null(rdp);
+        assert_true(rdp->flags & (SFI_OPT_RDP | SFI_OPT_READ_ONLY));
     }
     for (size_t i = 0; i < sizeof cmsis / sizeof cmsis[0]; i++) {
         const sfi_opt_layout *l = sfi_opt_layout_of(cmsis[i].family);
@@ -153,7 +205,42 @@ static void test_layouts_against_the_registers(void **state)
             fail_msg("%s %s: %s bit %u, CMSIS says %s bit %u", cmsis[i].family, cmsis[i].name, f->reg, f->reg_bit,
                      cmsis[i].reg, cmsis[i].bit);
     }
+    for (size_t i = 0; i < sizeof cmsis_widths / sizeof cmsis_widths[0]; i++) {
+        const sfi_opt_field *f = field_named(sfi_opt_layout_of(cmsis_widths[i].family), cmsis_widths[i].name);
+        assert_non_null(f);
+        if (f->width != cmsis_widths[i].width)
+            fail_msg("%s %s: %u bits, CMSIS says %u", cmsis_widths[i].family, cmsis_widths[i].name, f->width,
+                     cmsis_widths[i].width);
+    }
     assert_true(n > 150);
+}
+
+/* The H5 (no simulated part): its option registers from FLASH_OPTSR_CUR (0x40022050) and bank
+ * 2's WRP2R_CUR (0x400221E8) as stm32h563xx.h places them; PRODUCT_STATE in place of RDP, shown
+ * only, its values named; every change refused with the layout's sentence (options.c,
+ * write_protection.c check no_write before anything goes to the chip). */
+static void test_h5_layout_is_shown_only(void **state)
+{
+    (void)state;
+    const sfi_opt_layout *l = sfi_opt_layout_of("H5");
+    assert_non_null(l);
+    assert_int_equal(sfi_opt_base(l, 0), 0x40022050u);
+    assert_int_equal(l->base2, 0x400221E8u);
+    assert_null(field_named(l, "RDP"));
+    const sfi_opt_field *ps = field_named(l, "PRODUCT_STATE");
+    assert_true(ps->flags & SFI_OPT_READ_ONLY);
+    assert_non_null(strstr(ps->meaning, "0xED Open"));
+    assert_non_null(strstr(ps->meaning, "0x72 Closed"));
+    assert_non_null(l->no_write);
+    /* WRP1R_CUR sits at 0x400220E8: +0x98 in the area; OPTSR2_CUR at 0x40022070: +0x20. */
+    assert_int_equal(field_named(l, "WRPSG1")->offset, 0x400220E8u - 0x40022050u);
+    assert_int_equal(field_named(l, "TZEN")->offset, 0x40022070u - 0x40022050u);
+    assert_int_equal(field_named(l, "NSBOOTADD")->offset, 0x40022080u - 0x40022050u);
+    assert_true(field_named(l, "WRPSG2")->flags & SFI_OPT_WRP);
+    /* Every other layout is written. */
+    for (size_t k = 0; sfi_opt_layout_at(k); k++)
+        if (strcmp(sfi_opt_layout_at(k)->family, "H5"))
+            assert_null(sfi_opt_layout_at(k)->no_write);
 }
 
 /* A part of each simulated family with a field changing it does nothing harmful to: its
@@ -172,7 +259,7 @@ static const struct family_case cases[] = {
     {"stm32f205rg", "F2", "nRST_STOP", 1, 0},         {"stm32wle5jc", "WL", "nRST_SHDW", 1, 0},
     {"stm32c031c6", "C0", "nRST_SHDW", 1, 0},
     {"stm32l552ze", "L5", "IWDG_STOP", 1, 0},       {"stm32u575zi", "U5", "IWDG_STOP", 1, 0},
-    {"stm32l4r5zi", "L4R", "BOR_LEV", 0, 2},
+    {"stm32l4r5zi", "L4R", "BOR_LEV", 0, 2},        {"stm32h7a3zi", "H7A", "BOR_LEV", 0, 2},
 };
 
 struct fx {
@@ -391,6 +478,7 @@ static const struct wrp_case {
     {"stm32f746ng", 1, 1},   {"stm32l072cz", 32, 63}, {"stm32l152re", 16, 31}, {"stm32l476rg", 1, 1},
     {"stm32g474re", 1, 1},   {"stm32g071rb", 1, 1},   {"stm32wb55rg", 1, 1}, {"stm32h743zi", 1, 1},
     {"stm32f205rg", 1, 1},   {"stm32wle5jc", 1, 1},   {"stm32c031c6", 1, 1}, {"stm32l4r5zi", 1, 1},
+    {"stm32l552ze", 1, 1},   {"stm32u575zi", 1, 1},   {"stm32h7a3zi", 0, 3}, /* the H7A3: sector 1's group, sectors 0-3 */
 };
 
 static void expect_protected(struct fx *x, uint32_t first, uint32_t last)
@@ -468,6 +556,21 @@ static void test_bank2_wrp_areas(void **state)
     expect_protected(x, 1, 0);
     assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
     sf_image_free(img);
+    fx_free(x);
+    /* protect --write puts a unit of bank 2 into WRP2A (G474: 128 pages a bank, unit 130 is bank
+     * 2's page 2), through the second option area; unprotect clears it. */
+    struct family_case g4 = {"stm32g474re", "G4", "", 0, 0};
+    x = fx_new(&g4);
+    const uint8_t unit = 130;
+    if (sf_session_write_protect(x->s, &unit, 1) != SF_OK)
+        fail_msg("G474 protect: %s", sf_session_last_error(x->s));
+    expect_protected(x, 130, 130);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 2);
+    sf_options_free(o);
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
     fx_free(x);
     struct family_case one = {"stm32l432kc", "L4", "", 0, 0};
     x = fx_new(&one);
@@ -579,10 +682,317 @@ static void test_sim_h7_wpsn2_protects_sectors(void **state)
     sim_board_free(b);
 }
 
+/* The L5's and the U5's WRP areas (RM0438 6.5.2, RM0456 7.6.2): protect --write puts a page of
+ * bank 1 into WRP1A and one of bank 2 into WRP2A (each bank's pages counted from 0); a write
+ * into either is refused before anything is erased (what was there stays); the board keeps the
+ * areas in its option words; unprotect clears them and the write goes through. The U5's area
+ * with UNLOCK = 0 is refused in words and left as it is. */
+static void test_l5_u5_write_protection(void **state)
+{
+    (void)state;
+    static const struct { const char *part, *family; uint32_t page, bank2; } parts[] = {
+        {"stm32l552ze", "L5", 2048, 0x08040000}, {"stm32u575zi", "U5", 8192, 0x08100000}};
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        struct family_case c = {parts[k].part, parts[k].family, "", 0, 0};
+        struct fx *x = fx_new(&c);
+        uint32_t a1 = 0x08000000 + parts[k].page, a2 = parts[k].bank2 + 2 * parts[k].page;
+        uint8_t old[32], now[32];
+        memset(old, 0xA5, sizeof old);
+        sf_image *img;
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, a1, old, sizeof old), SF_OK);
+        assert_int_equal(sf_image_add(img, a2, old, sizeof old), SF_OK);
+        if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write: %s", c.part, sf_session_last_error(x->s));
+        sf_image_free(img);
+        const uint8_t groups[2] = {1, 128 + 2}; /* bank 1 has 128 pages on both */
+        if (sf_session_write_protect(x->s, groups, 2) != SF_OK)
+            fail_msg("%s: protect: %s", c.part, sf_session_last_error(x->s));
+        uint8_t flags[256];
+        size_t count = 0;
+        assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+        assert_int_equal(count, 2);
+        assert_true(flags[1] && flags[130] && !flags[0] && !flags[2] && !flags[129]);
+        sf_options *o = read_ok(x);
+        static const char *const names[] = {"WRP1A_PSTRT", "WRP1A_PEND", "WRP2A_PSTRT", "WRP2A_PEND", "WRP1B_PSTRT", "WRP1B_PEND"};
+        static const uint32_t want[] = {1, 1, 2, 2, 127, 0};
+        for (size_t i = 0; i < 6; i++) {
+            size_t j;
+            assert_int_equal(sf_options_find(o, names[i], &j), SF_OK);
+            if (sf_options_value(o, j) != want[i])
+                fail_msg("%s: %s reads %u, not %u", c.part, names[i], sf_options_value(o, j), want[i]);
+            assert_true(sf_options_flags(o, j) & SF_OPTION_WRITE_PROTECTION);
+        }
+        sf_options_free(o);
+        /* A write into bank 2's area: refused before anything is erased. */
+        uint8_t data[32];
+        memset(data, 0x5A, sizeof data);
+        assert_int_equal(sf_image_new(&img), SF_OK);
+        assert_int_equal(sf_image_add(img, a2, data, sizeof data), SF_OK);
+        assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+        assert_non_null(strstr(sf_session_last_error(x->s), "WRP2A_PSTRT"));
+        assert_non_null(strstr(sf_session_last_error(x->s), "write-protected"));
+        assert_int_equal(sf_session_read(x->s, a2, now, sizeof now), SF_OK);
+        assert_memory_equal(now, old, sizeof old);
+        /* The board keeps them: WRP1AR at +0x18, WRP2AR at +0x28 (PSTRT, PEND at bit 16). */
+        uint8_t *ob = board_options(x);
+        assert_int_equal(ob[0x18], 1);
+        assert_int_equal(ob[0x1A], 1);
+        assert_int_equal(ob[0x28], 2);
+        assert_int_equal(ob[0x2A], 2);
+        free(ob);
+        if (sf_session_open(x->s, x->port) != SF_OK)
+            fail_msg("reopen: %s", sf_session_last_error(x->s));
+        assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+        assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+        assert_int_equal(count, 0);
+        if (sf_session_write_image(x->s, img, SF_WRITE_VERIFY) != SF_OK)
+            fail_msg("%s: write after unprotect: %s", c.part, sf_session_last_error(x->s));
+        assert_int_equal(sf_session_read(x->s, a2, now, sizeof now), SF_OK);
+        assert_memory_equal(now, data, sizeof data);
+        sf_image_free(img);
+        if (!strcmp(c.family, "U5")) {
+            /* WRP1A pages 3..4 locked (UNLOCK = 0): protect and unprotect refuse to change it. */
+            ob = board_options(x);
+            size_t len;
+            uint8_t *file = bh_load_file(x->file, &len);
+            const uint8_t locked[4] = {3, 0, 4, 0x00};
+            memcpy(file + x->flash_size + 0x18, locked, 4);
+            bh_save_file(x->file, file, len);
+            free(file);
+            free(ob);
+            if (sf_session_open(x->s, x->port) != SF_OK)
+                fail_msg("reopen: %s", sf_session_last_error(x->s));
+            assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+            assert_int_equal(count, 2);
+            assert_true(flags[3] && flags[4]);
+            assert_int_equal(sf_session_write_unprotect(x->s), SF_ERR_PROTECTED);
+            assert_non_null(strstr(sf_session_last_error(x->s), "WRP1A_UNLOCK = 0"));
+            assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+            assert_int_equal(count, 2);
+        }
+        fx_free(x);
+    }
+}
+
+/* The simulator's L5 and U5 keep a page inside a WRP area from being erased or written: the
+ * ROM's Erase answers NACK, its Write Memory leaves the page as it was (AN3155: no error), in
+ * bank 1 (WRP1A) and in bank 2 (WRP2B); the U5 keeps an area whose UNLOCK is 0 through an option
+ * change. */
+static void test_sim_l5_u5_areas_protect_pages(void **state)
+{
+    (void)state;
+    static const char *const parts[] = {"stm32l552ze", "stm32u575zi"};
+    for (size_t k = 0; k < 2; k++) {
+        sim_board *b = bh_board(parts[k]);
+        bool u5 = k == 1;
+        uint32_t page = u5 ? 8192 : 2048, bank2 = u5 ? 0x08100000 : 0x08040000;
+        assert_int_equal(bh_sync(b), 0x79);
+        uint8_t ob[48];
+        assert_int_equal(bh_read(b, 0x40022040, ob, sizeof ob), 0);
+        assert_int_equal(ob[0x18], 0x7F); /* factory: no area */
+        assert_int_equal(ob[0x1B], u5 ? 0x80 : 0x00);
+        ob[0x18] = 4, ob[0x1A] = 5;   /* WRP1A pages 4..5 */
+        ob[0x2C] = 1, ob[0x2E] = 1;   /* WRP2B page 1 of bank 2 */
+        assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+        usleep(50000);
+        assert_int_equal(bh_sync(b), 0x79);
+        const uint16_t p3 = 3, p4 = 4, p6 = 6, b2p1 = 128 + 1, b2p2 = 128 + 2;
+        assert_int_equal(bh_erase_pages(b, &p3, 1, true), 0);
+        assert_int_equal(bh_erase_pages(b, &p4, 1, true), -1);
+        assert_int_equal(bh_erase_pages(b, &p6, 1, true), 0);
+        assert_int_equal(bh_erase_pages(b, &b2p1, 1, true), -1);
+        assert_int_equal(bh_erase_pages(b, &b2p2, 1, true), 0);
+        uint8_t data[16], back[16];
+        memset(data, 0x5A, sizeof data);
+        assert_int_equal(bh_write(b, 0x08000000 + 5 * page, data, sizeof data), 0);
+        assert_int_equal(bh_read(b, 0x08000000 + 5 * page, back, sizeof back), 0);
+        assert_int_equal(back[0], 0xFF);
+        assert_int_equal(bh_write(b, bank2 + 1 * page, data, sizeof data), 0);
+        assert_int_equal(bh_read(b, bank2 + 1 * page, back, sizeof back), 0);
+        assert_int_equal(back[0], 0xFF);
+        assert_int_equal(bh_write(b, 0x08000000 + 6 * page, data, sizeof data), 0);
+        assert_int_equal(bh_read(b, 0x08000000 + 6 * page, back, sizeof back), 0);
+        assert_int_equal(back[0], 0x5A);
+        if (u5) { /* UNLOCK = 0 on WRP1A: a later change leaves it */
+            ob[0x1B] = 0x00;
+            assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+            usleep(50000);
+            assert_int_equal(bh_sync(b), 0x79);
+            ob[0x18] = 0x7F, ob[0x1A] = 0, ob[0x1B] = 0x80;
+            assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+            usleep(50000);
+            assert_int_equal(bh_sync(b), 0x79);
+            uint8_t now[48];
+            assert_int_equal(bh_read(b, 0x40022040, now, sizeof now), 0);
+            assert_int_equal(now[0x18], 4);
+            assert_int_equal(now[0x1A], 5);
+            assert_int_equal(now[0x1B], 0x00);
+            assert_int_equal(bh_erase_pages(b, &p4, 1, true), -1);
+        }
+        sim_board_free(b);
+    }
+}
+
+/* The H7A3's option registers (RM0455 4.9, the H743's offsets): its own fields by name
+ * (VDDMMC_HSLV, 32-bit WRPSN1/WRPSN2), SWAP_BANK_OPT shown only; write protection by groups of 4
+ * sectors: unit 130 (sector 2 of bank 2) protects sectors 128-131 through WRPSN2 bit 0, kept in
+ * the board's WPSN_CUR2R, a write into the group refused before anything is erased, then the
+ * command line's protect, info and unprotect. */
+static void test_h7a3_options_and_write_protection(void **state)
+{
+    (void)state;
+    struct family_case c = {"stm32h7a3zi", "H7A", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_string_equal(sf_options_family(o), "H7A");
+    assert_int_equal(sf_options_find(o, "VDDMMC_HSLV", &i), SF_OK);
+    assert_int_equal(sf_options_find(o, "WRPSN1", &i), SF_OK);
+    assert_int_equal(sf_options_width(o, i), 32);
+    assert_int_equal(sf_options_value(o, i), 0xFFFFFFFFu);
+    assert_int_equal(sf_options_set(o, "SWAP_BANK_OPT", 1), SF_ERR_ARG);
+    assert_non_null(strstr(sf_options_last_error(o), "shown only"));
+    sf_options_free(o);
+    /* A/B is refused in words on the H7A3, nothing changed. */
+    assert_int_equal(sf_session_swap_banks(x->s), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "cannot boot from either bank"));
+    const uint8_t group = 130;
+    if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+        fail_msg("protect: %s", sf_session_last_error(x->s));
+    expect_protected(x, 128, 131);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRPSN2", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFFFFFFFEu);
+    sf_options_free(o);
+    uint8_t data[32], now[32];
+    memset(data, 0x5A, sizeof data);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08100000 + 3 * 8192, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRPSN2"));
+    assert_int_equal(sf_session_read(x->s, 0x08100000 + 3 * 8192, now, sizeof now), SF_OK);
+    assert_int_equal(now[0], 0xFF);
+    uint8_t *ob = board_options(x);
+    assert_int_equal(ob[40], 0xFE); /* WPSN_CUR2R after the first area's 40 bytes */
+    assert_int_equal(ob[44], 0xFE);
+    free(ob);
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("reopen: %s", sf_session_last_error(x->s));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    sf_session_close(x->s);
+    char log[96];
+    snprintf(log, sizeof log, "%s.log", x->file);
+    assert_int_equal(run_stubflash(x->port, log, "protect", "--write", "5", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"write_protected_units\": [4, 5, 6, 7]"));
+    assert_int_equal(run_stubflash(x->port, log, "--json", "options", NULL), 0);
+    assert_true(bh_file_has(log, "\"WRPSN1\": 4294967293"));
+    assert_int_equal(run_stubflash(x->port, log, "unprotect", "--write", NULL), 0);
+    assert_int_equal(run_stubflash(x->port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"write_protected_units\": []"));
+    remove(log);
+    fx_free(x);
+}
+
+/* The simulator's H7A3 keeps a group of 4 sectors whose WPSN bit is 0 from being erased:
+ * WPSN_PRG2R bit 1 (sectors 4-7 of bank 2, the flash's 132-135), loaded at the reset. */
+static void test_sim_h7a3_wpsn_groups(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32h7a3zi");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t w[8] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFD, 0xFF, 0xFF, 0xFF}; /* WPSN_CUR2R (ignored), WPSN_PRG2R */
+    assert_int_equal(bh_write(b, 0x52002138, w, sizeof w), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t now[8];
+    assert_int_equal(sim_board_peek(b, 0x52002138, now, sizeof now), 0);
+    assert_int_equal(now[0], 0xFD);
+    const uint16_t s131 = 131, s132 = 132, s135 = 135, s136 = 136, s4 = 4;
+    assert_int_equal(bh_erase_pages(b, &s131, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &s132, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &s135, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &s136, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &s4, 1, true), 0); /* bank 1's group 1: WPSN_CUR1R all set */
+    sim_board_free(b);
+}
+
+/* The L552 with DBANK = 0 (one bank of 128 pages of 4 KiB, RM0438 6.3.1): WRP1A/WRP1B count those
+ * pages, WRP2A/WRP2B are not used (assumed, sim_flash_options.c): the simulator refuses erasing
+ * page 100 in WRP1A and erases page 0 though WRP2A says 0..0; the library protects unit 100 through
+ * WRP1A, lists it and refuses a write into it before anything is erased. */
+static void test_l552_one_bank_wrp_areas(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32l552ze");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t ob[48];
+    assert_int_equal(bh_read(b, 0x40022040, ob, sizeof ob), 0);
+    ob[2] &= (uint8_t)~(1u << 6);     /* DBANK (FLASH_OPTR bit 22) = 0 */
+    ob[0x18] = 100, ob[0x1A] = 100;   /* WRP1A: page 100 */
+    ob[0x28] = 0, ob[0x2A] = 0;       /* WRP2A: 0..0, unused with one bank */
+    assert_int_equal(bh_write(b, 0x40022040, ob, sizeof ob), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    const uint16_t p0 = 0, p99 = 99, p100 = 100;
+    assert_int_equal(bh_erase_pages(b, &p0, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &p99, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &p100, 1, true), -1);
+    /* The second half of the 4 KiB page 100 (two banks: bank 2's page 73, not protected). */
+    uint8_t data[16], back[16];
+    memset(data, 0x5A, sizeof data);
+    assert_int_equal(bh_write(b, 0x08000000 + 100 * 4096 + 2048, data, sizeof data), 0);
+    assert_int_equal(bh_read(b, 0x08000000 + 100 * 4096 + 2048, back, sizeof back), 0);
+    assert_int_equal(back[0], 0xFF);
+    sim_board_free(b);
+
+    struct family_case c = {"stm32l552ze", "L5", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    sf_session_close(x->s);
+    size_t len;
+    uint8_t *file = bh_load_file(x->file, &len);
+    file[x->flash_size + 2] &= (uint8_t)~(1u << 6); /* DBANK = 0 in the board's option words */
+    bh_save_file(x->file, file, len);
+    free(file);
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("reopen: %s", sf_session_last_error(x->s));
+    const uint8_t group = 100;
+    if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
+        fail_msg("protect: %s", sf_session_last_error(x->s));
+    uint8_t flags[256];
+    size_t count = 0;
+    memset(flags, 0, sizeof flags);
+    assert_int_equal(sf_session_protected_units(x->s, flags, sizeof flags, &count), SF_OK);
+    assert_int_equal(count, 1);
+    assert_true(flags[100]);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "WRP1A_PSTRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 100);
+    assert_int_equal(sf_options_find(o, "WRP2A_PSTRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 127); /* untouched */
+    sf_options_free(o);
+    sf_image *img;
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, 0x08000000 + 100 * 4096, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRP1A_PSTRT"));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(img);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_layouts_against_the_registers),
+        cmocka_unit_test(test_h5_layout_is_shown_only),
         cmocka_unit_test(test_sim_option_write_resets_the_chip),
         cmocka_unit_test(test_every_family_reads_changes_and_reads_back),
         cmocka_unit_test(test_refusals_write_nothing),
@@ -593,6 +1003,11 @@ int main(void)
         cmocka_unit_test(test_bank2_wrp_areas),
         cmocka_unit_test(test_h7_bank2_write_protection),
         cmocka_unit_test(test_sim_h7_wpsn2_protects_sectors),
+        cmocka_unit_test(test_l5_u5_write_protection),
+        cmocka_unit_test(test_sim_l5_u5_areas_protect_pages),
+        cmocka_unit_test(test_l552_one_bank_wrp_areas),
+        cmocka_unit_test(test_h7a3_options_and_write_protection),
+        cmocka_unit_test(test_sim_h7a3_wpsn_groups),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -44,6 +44,8 @@ static int setup_h743(void **state) { return setup_part(state, "stm32h743zi", fa
 static int setup_g071(void **state) { return setup_part(state, "stm32g071rb", false); }
 static int setup_l432(void **state) { return setup_part(state, "stm32l432kc", false); }
 static int setup_h743zg(void **state) { return setup_part(state, "stm32h743zg", false); }
+static int setup_l552(void **state) { return setup_part(state, "stm32l552ze", false); }
+static int setup_u575(void **state) { return setup_part(state, "stm32u575zi", false); }
 
 static int teardown(void **state)
 {
@@ -479,6 +481,64 @@ static void test_l4_pages_in_two_banks(void **state)
     assert_int_equal(x->mem[0xFFFFF], 0xFF);
 }
 
+/* ---- L5/U5: NSKEYR 0x08, NSSR 0x20 (WRPERR bit 4), NSCR 0x28 (stm32u575xx.h FLASH_TypeDef,
+ * FLASH_NSSR_WRPERR_Pos 4); a WRP area in the option registers (WRP1AR at +0x18, WRP2AR at
+ * +0x28 of the option area) refuses erase and program inside it with WRPERR (RM0438 6.5.2,
+ * RM0456 7.6.2) and leaves the page as it was. ---- */
+
+enum { NSKEYR = 0x08, NSSR = 0x20, NSCR = 0x28, NS_WRPERR = 1u << 4 };
+
+static uint32_t done_ns(sim_flash *f)
+{
+    uint32_t sr;
+    while ((sr = sim_flash_reg_read(f, NSSR)) & (1u << 16))
+        ;
+    return sr;
+}
+
+static void test_l5_u5_wrp_areas_set_wrperr(void **state)
+{
+    struct fx *x = *state;
+    uint32_t page = x->part->page_size, bank2 = x->part->bank2_base - 0x08000000u;
+    unsigned unit = x->part->program_bytes;
+    x->opt[0x18] = 2, x->opt[0x1A] = 2; /* WRP1A: page 2 of bank 1 */
+    x->opt[0x28] = 0, x->opt[0x2A] = 0; /* WRP2A: page 0 of bank 2 */
+    sim_flash_reset(&x->f);
+    memset(x->mem, 0x00, x->part->flash_size);
+    sim_flash_reg_write(&x->f, NSKEYR, FLASH_KEY1);
+    sim_flash_reg_write(&x->f, NSKEYR, FLASH_KEY2);
+    /* Erase inside an area: WRPERR, nothing erased. */
+    sim_flash_reg_write(&x->f, NSCR, L4_PER | 2u << 3 | L4_STRT);
+    assert_int_equal(done_ns(&x->f) & NS_WRPERR, NS_WRPERR);
+    assert_int_equal(x->mem[2 * page], 0x00);
+    sim_flash_reg_write(&x->f, NSSR, NS_WRPERR);
+    sim_flash_reg_write(&x->f, NSCR, L4_PER | L4_BKER | 0u << 3 | L4_STRT);
+    assert_int_equal(done_ns(&x->f) & NS_WRPERR, NS_WRPERR);
+    assert_int_equal(x->mem[bank2], 0x00);
+    sim_flash_reg_write(&x->f, NSSR, NS_WRPERR);
+    /* Outside: erased. */
+    sim_flash_reg_write(&x->f, NSCR, L4_PER | 3u << 3 | L4_STRT);
+    assert_int_equal(done_ns(&x->f), L4_EOP);
+    assert_int_equal(x->mem[3 * page], 0xFF);
+    sim_flash_reg_write(&x->f, NSSR, L4_EOP);
+    sim_flash_reg_write(&x->f, NSCR, L4_PER | L4_BKER | 1u << 3 | L4_STRT);
+    assert_int_equal(done_ns(&x->f), L4_EOP);
+    assert_int_equal(x->mem[bank2 + page], 0xFF);
+    sim_flash_reg_write(&x->f, NSSR, L4_EOP);
+    /* Program a unit (double word, the U5's quad-word) inside an area: WRPERR, not written. */
+    memset(x->mem + 2 * page, 0xFF, unit);
+    sim_flash_reg_write(&x->f, NSCR, L4_PG);
+    for (unsigned i = 0; i < unit; i += 4)
+        assert_true(store(&x->f, 0x08000000 + 2 * page + i, 4, 0x12345678));
+    assert_int_equal(done_ns(&x->f) & NS_WRPERR, NS_WRPERR);
+    assert_int_equal(word(x, 0x08000000 + 2 * page), 0xFFFFFFFFu);
+    sim_flash_reg_write(&x->f, NSSR, NS_WRPERR);
+    for (unsigned i = 0; i < unit; i += 4)
+        assert_true(store(&x->f, 0x08000000 + 3 * page + i, 4, 0x12345678));
+    assert_int_equal(done_ns(&x->f), L4_EOP);
+    assert_int_equal(word(x, 0x08000000 + 3 * page), 0x12345678u);
+}
+
 /* ---- L0/L1: PECR 0x04, PEKEYR 0x0C, PRGKEYR 0x10, SR 0x18; erased = 0 ---- */
 
 enum { L0PECR = 0x04, L0PEKEYR = 0x0C, L0PRGKEYR = 0x10, L0SR = 0x18 };
@@ -675,6 +735,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_l4_pempty_toggles, setup_l432, teardown),
         cmocka_unit_test_setup_teardown(test_h7_hole_and_sectors_of_a_1mib_part, setup_h743zg, teardown),
         cmocka_unit_test_setup_teardown(test_l4_pages_in_two_banks, setup_l476, teardown),
+        cmocka_unit_test_setup_teardown(test_l5_u5_wrp_areas_set_wrperr, setup_l552, teardown),
+        cmocka_unit_test_setup_teardown(test_l5_u5_wrp_areas_set_wrperr, setup_u575, teardown),
         cmocka_unit_test_setup_teardown(test_l0_keys_half_pages_and_erase, setup_l072, teardown),
         cmocka_unit_test_setup_teardown(test_h7_flash_words_and_banks, setup_h743, teardown),
     };

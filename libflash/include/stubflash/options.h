@@ -76,7 +76,8 @@ SF_API uint32_t sf_options_read_value(const sf_options *o, size_t i);
 SF_API sf_error sf_options_find(const sf_options *o, const char *name, size_t *index);
 /** Stage a change. Refused (SF_ERR_ARG, sf_options_last_error() says why, nothing staged): an
  * unknown name, a value wider than the field, a read-only field, readout protection (RDP:
- * sf_session_readout_protect_level and sf_session_readout_unprotect change it). @since 0.2 */
+ * sf_session_readout_protect_level and sf_session_readout_unprotect change it), any field of a
+ * family whose option bytes this version only shows (the H5). @since 0.2 */
 SF_API sf_error sf_options_set(sf_options *o, const char *name, uint32_t value);
 /** Why the last sf_options_set failed. @since 0.2 */
 SF_API const char *sf_options_last_error(const sf_options *o);
