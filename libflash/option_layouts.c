@@ -438,8 +438,9 @@ static const sfi_opt_field h7_fields[] = {
  * ST_RAM_SIZE 19 (2 bits), SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_PRAR and FLASH_SCAR
  * as the H743's (12-bit start at 0, end at 16, DMEP/DMES 31); FLASH_WPSN_WRPSN 32 bits, each a
  * group of 4 of the bank's 128 sectors (ST's stm32h7xx_hal_flash_ex.h: OB_WRP_SECTOR_0TO3 =
- * bit 0 when FLASH_SECTOR_TOTAL is 128); FLASH_BOOT_ADD0 0, BOOT_ADD1 16. SWAP_BANK_OPT is shown
- * only: A/B updates are not done on the H7A3 in this version. */
+ * bit 0 when FLASH_SECTOR_TOTAL is 128); FLASH_BOOT_ADD0 0, BOOT_ADD1 16. SWAP_BANK_OPT
+ * (FLASH_OPTSR_SWAP_BANK_OPT_Pos 31) swaps the banks as the H743's does: write --bank-swap
+ * (bank_swap.c). */
 static const sfi_opt_field h7a_fields[] = {
     F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
     F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
@@ -452,8 +453,8 @@ static const sfi_opt_field h7a_fields[] = {
     F("ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19, 0, 19, 2, SFI_OPT_READ_ONLY, NONE_ROM, "RAM kept for ST's secure library"),
     F("SECURITY", "FLASH_OPTSR_PRG", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: secure access mode"),
     F("IO_HSLV", "FLASH_OPTSR_PRG", 29, 0, 29, 1, 0, NONE_ROM, "1: I/O high-speed at low voltage (only with VDD below 2.7 V)"),
-    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
-      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not (shown only: no A/B on the H7A3 yet)"),
+    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not"),
     F("PROT_AREA_START", "FLASH_PRAR_PRG1", 0, 0x0C, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's PCROP area"),
     F("PROT_AREA_END", "FLASH_PRAR_PRG1", 16, 0x0C, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
     F("DMEP", "FLASH_PRAR_PRG1", 31, 0x0C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the PCROP area is erased on a readout protection regression"),

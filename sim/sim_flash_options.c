@@ -246,7 +246,7 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
      * 3.9.10; stm32f429xx.h FLASH_OPTCR_BFB2_Pos 4). */
     if (sim_part_options(p) == SIM_OB_F4 && p->family == SFI_FAMILY_F4 && p->bank2_base)
         return (ob[0] >> 4 & 1u) ? 2 : 1;
-    if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
+    if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 (H743 and H7A3: stm32h7a3xx.h) */
         return (get32(ob) >> 31) ? 2 : 1;
     if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9; the U5's: RM0456 7.9.15) */
         return (get32(ob) >> 20 & 1u) ? 2 : 1;

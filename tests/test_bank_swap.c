@@ -30,6 +30,9 @@ struct ab {
 static const struct ab l476 = {"stm32l476rg", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08080000, false, false};
 static const struct ab g474 = {"stm32g474re", "VERSION_G4_1_BIN", "VERSION_G4_2_BIN", 0x08040000, false, false};
 static const struct ab h743 = {"stm32h743zi", "VERSION_H7_1_BIN", "VERSION_H7_2_BIN", 0x08100000, true, false};
+/* H7A3: SWAP_BANK_OPT as the H743's (bank_swap.c), bank 2 of 128 sectors of 8 KiB at
+ * 0x08100000; its own version firmware (tests/firmware/meson.build). ROM only, as the H743. */
+static const struct ab h7a3 = {"stm32h7a3zi", "VERSION_H7A_1_BIN", "VERSION_H7A_2_BIN", 0x08100000, true, false};
 /* L4+ (L4R5, 2 MiB): BFB2 as on the L4 with DBANK = 1, bank 2 of 256 x 4 KiB pages at
  * 0x08100000; the L4's RCC and USART1: the L4's version firmware. */
 static const struct ab l4r5 = {"stm32l4r5zi", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08100000, false, false};
@@ -200,6 +203,14 @@ static void test_ab_h743(void **state)
 {
     (void)state;
     ab_cycle(&h743);
+}
+
+/* H7A3/B3: SWAP_BANK_OPT (FLASH_OPTSR bit 31) trades the banks as on the H743: write, switch,
+ * version 2 runs, rollback, version 1 runs, then an update into bank 1 while bank 2 boots. */
+static void test_ab_h7a3(void **state)
+{
+    (void)state;
+    ab_cycle(&h7a3);
 }
 
 /* F42x/43x: BFB2 (FLASH_OPTCR bit 4) and the bootloader's jump to bank 2. */
@@ -422,6 +433,12 @@ static void test_power_cut_during_ab_l4r5(void **state)
     power_cut_during_ab(&l4r5);
 }
 
+static void test_power_cut_during_ab_h7a3(void **state)
+{
+    (void)state;
+    power_cut_during_ab(&h7a3);
+}
+
 static void test_power_cut_during_ab_f429(void **state)
 {
     (void)state;
@@ -475,6 +492,7 @@ int main(void)
         cmocka_unit_test(test_ab_refused_l4r5_dbank_0),
         cmocka_unit_test(test_ab_refused_f767),
         cmocka_unit_test(test_ab_h743),
+        cmocka_unit_test(test_ab_h7a3),
         cmocka_unit_test(test_ab_f429),
         cmocka_unit_test(test_ab_g0b1),
         cmocka_unit_test(test_ab_refused_on_single_bank),
@@ -483,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_ab_refused_in_single_bank_mode),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
         cmocka_unit_test(test_power_cut_during_ab_l4r5),
+        cmocka_unit_test(test_power_cut_during_ab_h7a3),
         cmocka_unit_test(test_power_cut_during_ab_f429),
         cmocka_unit_test(test_power_cut_during_ab_g0b1),
         cmocka_unit_test(test_cli_options_and_bank_swap),

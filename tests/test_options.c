@@ -835,7 +835,8 @@ static void test_sim_l5_u5_areas_protect_pages(void **state)
 }
 
 /* The H7A3's option registers (RM0455 4.9, the H743's offsets): its own fields by name
- * (VDDMMC_HSLV, 32-bit WRPSN1/WRPSN2), SWAP_BANK_OPT shown only; write protection by groups of 4
+ * (VDDMMC_HSLV, 32-bit WRPSN1/WRPSN2), SWAP_BANK_OPT the boot-bank field (A/B in
+ * test_bank_swap.c); write protection by groups of 4
  * sectors: unit 130 (sector 2 of bank 2) protects sectors 128-131 through WRPSN2 bit 0, kept in
  * the board's WPSN_CUR2R, a write into the group refused before anything is erased, then the
  * command line's protect, info and unprotect. */
@@ -851,12 +852,15 @@ static void test_h7a3_options_and_write_protection(void **state)
     assert_int_equal(sf_options_find(o, "WRPSN1", &i), SF_OK);
     assert_int_equal(sf_options_width(o, i), 32);
     assert_int_equal(sf_options_value(o, i), 0xFFFFFFFFu);
-    assert_int_equal(sf_options_set(o, "SWAP_BANK_OPT", 1), SF_ERR_ARG);
-    assert_non_null(strstr(sf_options_last_error(o), "shown only"));
+    assert_int_equal(sf_options_find(o, "SWAP_BANK_OPT", &i), SF_OK);
+    assert_true(sf_options_flags(o, i) & SF_OPTION_BOOT_BANK);
+    assert_int_equal(sf_options_set(o, "SWAP_BANK_OPT", 1), SF_OK);
     sf_options_free(o);
-    /* A/B is refused in words on the H7A3, nothing changed. */
-    assert_int_equal(sf_session_swap_banks(x->s), SF_ERR_UNSUPPORTED);
-    assert_non_null(strstr(sf_session_last_error(x->s), "cannot boot from either bank"));
+    /* A/B on the H7A3: bank 1 boots; a switch to an empty bank 2 is refused, nothing changed. */
+    int bank = 0;
+    assert_int_equal(sf_session_boot_bank(x->s, &bank), SF_OK);
+    assert_int_equal(bank, 1);
+    assert_int_equal(sf_session_swap_banks(x->s), SF_ERR_STATE);
     const uint8_t group = 130;
     if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
         fail_msg("protect: %s", sf_session_last_error(x->s));
