@@ -8,7 +8,8 @@
  * +0x10, WRP1AR at +0x18, WRP1BR at +0x20, each word followed by its complement; L0/L1 RM0367
  * 3.4.1, RM0038 3.4.1: value in bits 15:0 of each word, complement in 31:16, FLASH_OPTR[15:0]
  * at +0, [31:16] at +4, WRPROT1 at +8 and +0xC. Bank 2's words (L4/G4 with two banks: WRP2AR
- * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base);
+ * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements; the L4+'s at 0x1FF01018/0x1FF01020) are
+ * a second area (optbytes2_base);
  * on the H7 with two banks that area is FLASH_WPSN_CUR2R and WPSN_PRG2R (0x52002138).
  */
 #include "sim_flash.h"
