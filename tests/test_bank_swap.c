@@ -483,6 +483,33 @@ static void test_cli_options_and_bank_swap(void **state)
     remove(log);
 }
 
+/* The command line on the H7A3: write (through its stub), info --json's boot_bank, write
+ * --bank-swap into bank 2 (bank 1 boots, so the stub sees the banks where they are), rollback
+ * --bank-swap back to bank 1. */
+static void test_cli_bank_swap_h7a3(void **state)
+{
+    (void)state;
+    char file[64], port[160], log[80];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    snprintf(log, sizeof log, "%s.log", file);
+    snprintf(port, sizeof port, "sim:%s?flash=%s", h7a3.part, file);
+    assert_int_equal(run_stubflash(port, log, "write", getenv(h7a3.v1_env), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 1"));
+    assert_int_equal(run_stubflash(port, log, "write", "--bank-swap", getenv(h7a3.v2_env), NULL), 0);
+    assert_true(bh_file_has(log, "SWAP_BANK_OPT = 1"));
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 2"));
+    expect_boot(&h7a3, file, "app 2 running");
+    assert_int_equal(run_stubflash(port, log, "rollback", "--bank-swap", NULL), 0);
+    assert_true(bh_file_has(log, "from 2 to 1"));
+    expect_boot(&h7a3, file, "app 1 running");
+    remove(file);
+    remove(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +532,7 @@ int main(void)
         cmocka_unit_test(test_power_cut_during_ab_f429),
         cmocka_unit_test(test_power_cut_during_ab_g0b1),
         cmocka_unit_test(test_cli_options_and_bank_swap),
+        cmocka_unit_test(test_cli_bank_swap_h7a3),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
