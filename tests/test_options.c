@@ -658,6 +658,31 @@ static void test_sim_l4r_wrp2_protects_bank2_pages(void **state)
     assert_int_equal(bh_erase_pages(b, &b4, 1, true), -1);
     assert_int_equal(bh_erase_pages(b, &b6, 1, true), 0);
     sim_board_free(b);
+    /* A flash file saved before the board kept bank 2's words (flash, then area 1's 40 bytes)
+     * still loads: bank 2's words are the factory's. */
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-options-XXXXXX");
+    close(mkstemp(file));
+    const sim_part *p = sim_part_find("stm32l4r5zi");
+    size_t old_len = 2048 * 1024 + 40;
+    assert_int_equal(sim_part_option_bytes_size(p), 80);
+    uint8_t *img = malloc(old_len);
+    memset(img, 0xFF, old_len);
+    sim_options opt = {.realtime = false, .boot0 = true, .flash_file = NULL};
+    b = bh_board_opts("stm32l4r5zi", &opt); /* factory area 1, taken from a fresh board */
+    assert_int_equal(bh_sync(b), 0x79);
+    assert_int_equal(bh_read(b, 0x1FF00000, img + 2048 * 1024, 40), 0);
+    sim_board_free(b);
+    bh_save_file(file, img, old_len);
+    free(img);
+    opt.flash_file = file;
+    b = bh_board_opts("stm32l4r5zi", &opt);
+    assert_int_equal(bh_sync(b), 0x79);
+    assert_int_equal(bh_read(b, 0x1FF01000, ob, sizeof ob), 0);
+    assert_int_equal(ob[0x18], 0xFF);
+    assert_int_equal(ob[0x1C], 0x00);
+    sim_board_free(b);
+    remove(file);
 }
 
 /* The simulator keeps a page inside a WRP area from being erased (L4: RM0351 3.5.2). */
