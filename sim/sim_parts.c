@@ -479,10 +479,11 @@ static const struct sim_part more_parts[] = {
          * 0x20003200 and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's dev_table.c has
          * 0x470); option bytes at 0x1FF00000 (RM0432 table 8), bank 2's words (PCROP2SR/ER,
          * WRP2AR/BR at +0x08..+0x20, each with its complement) at 0x1FF01000 as the L4's at
-         * 0x1FFFF800 (libflash/option_layouts.c says where that comes from); PEMPTY in FLASH_SR (the device table's row). Timings as the L476's
-         * (assumed). DBANK = 0 makes one bank of 256 x 8 KiB pages (RM0432 3.3.1; DBANK is
-         * FLASH_OPTR bit 22 as on the G4 and L5: OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22)),
-         * read at each reset (.dbank); PNB's 8 bits number them 0-255. */
+         * 0x1FFFF800 (libflash/option_layouts.c says where that comes from); PEMPTY in FLASH_SR
+         * (the device table's row). Timings as the L476's (assumed). DBANK = 0 makes one bank of
+         * 256 x 8 KiB pages (RM0432 3.3.1; DBANK is FLASH_OPTR bit 22 as on the G4 and L5:
+         * OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22)), read at each reset (.dbank); PNB's 8 bits
+         * number them 0-255. */
         .name = "stm32l4r5zi", .description = "STM32L4R5xI (2 MiB in two banks of 4 KiB pages or one of 8 KiB by DBANK, 640 KiB RAM, bootloader V3.1)",
         .pid = 0x470, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 4096, .bank2_base = 0x08100000,
