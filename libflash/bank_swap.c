@@ -21,6 +21,15 @@
  * bus master, the bootloader included: the bank that does not boot is always the one at bank 2's
  * address, whichever it is.
  *
+ * H7A3/B3: SWAP_BANK_OPT, the same bit with the same meaning: stm32h7a3xx.h (ST's
+ * cmsis_device_h7) FLASH_OPTSR_SWAP_BANK_OPT_Pos 31, "Bank swapping option status bit", in the
+ * H743's FLASH_OPTSR_PRG at 0x20; two banks of 1 MiB (FLASH_BANK1_BASE 0x08000000,
+ * FLASH_BANK2_BASE 0x08100000, FLASH_BANK_SIZE = FLASH_SIZE >> 1) of FLASH_SECTOR_TOTAL 128
+ * sectors of FLASH_SECTOR_SIZE 0x2000 (8 KiB). ST's "How to configure swap bank on STM32H7"
+ * (community.st.com, for "most STM32H7 with 2 Mbytes") gives the map: SWAP_BANK = 1 puts bank 2
+ * at 0x08000000 and bank 1 at 0x08100000, effective from the reset after OPTSR_PRG is changed.
+ * RM0455's own bank-swap section was not read here: the H7A3 is taken to swap as the H743 does.
+ *
  * F42x/43x with 2 MiB: BFB2 (FLASH_OPTCR bit 4; RM0090 3.9.10). With BFB2 set the chip always
  * boots its system memory, and the bootloader jumps to bank 2 if its first word is a stack
  * pointer in SRAM, else to bank 1 if that holds one (RM0090 2.4 "Boot configuration"; AN2606's
@@ -82,8 +91,9 @@ static int bank_of(uint32_t value, bool active_low) { return (value != 0) != act
 static const char *boot_bank_name(const sf_device *d, bool *swapped_map, bool *active_low)
 {
     bool l5 = d && (!strcmp(d->family, "L5") || !strcmp(d->family, "U5"));
+    bool h7 = d && (!strcmp(d->family, "H7") || !strcmp(d->family, "H7A")); /* H7A3/B3: the header comment */
     *active_low = d && !strcmp(d->family, "G0");
-    *swapped_map = d && (!strcmp(d->family, "H7") || *active_low || l5);
+    *swapped_map = h7 || *active_low || l5;
     if (*active_low)
         return "nSWAP_BANK";
     if (l5)
@@ -148,7 +158,7 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
-                                    "switches (L4, L4+, G4, F42x/43x with 2 MiB BFB2; H7 SWAP_BANK_OPT; G0B/C "
+                                    "switches (L4, L4+, G4, F42x/43x with 2 MiB BFB2; H7, H7A3/B3 SWAP_BANK_OPT; G0B/C "
                                     "nSWAP_BANK; L5 SWAP_BANK with DBANK = 1; U5 SWAP_BANK); nothing was changed",
                                     d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
@@ -174,7 +184,8 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
  * SWAP_BANK is set; RM0456 7.5.8: bank attributes "follow their bank"), while the stub takes the
  * bank from the address, the simulator trades both, and neither AN3155 nor AN2606 says what the
  * ROM's Extended Erase numbers then. An erase could take the firmware that boots, so none is
- * tried until bank 1 boots again. (The H7's register sets follow the addresses, RM0399 4.3.13;
+ * tried until bank 1 boots again. (The H7's register sets follow the addresses, RM0399 4.3.13,
+ * and the H7A3's are taken to, as its controller is the H7's with a register set per bank;
  * the L4/G4/F4's BFB2 remaps only once the bootloader has jumped, so the ROM and the stub see
  * the banks where they are.) */
 sf_error sf_session_refuse_if_banks_swapped(sf_session *s)
@@ -182,7 +193,8 @@ sf_error sf_session_refuse_if_banks_swapped(sf_session *s)
     const sf_device *d = s->chip.device;
     bool swapped_map, active_low;
     const char *name = boot_bank_name(d, &swapped_map, &active_low);
-    if (!swapped_map || !strcmp(d->family, "H7") || !sf_device_bank2_base(d, s->chip.flash_size))
+    if (!swapped_map || !strcmp(d->family, "H7") || !strcmp(d->family, "H7A") ||
+        !sf_device_bank2_base(d, s->chip.flash_size))
         return SF_OK;
     sf_options *o;
     sf_error e = sf_session_options_read_in_op(s, &o);

@@ -185,7 +185,8 @@ static const sfi_opt_field l1_fields[] = {
     F("IWDG_STOP", "FLASH_OPTR", 17, 0, 17, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"), \
     F("IWDG_STDBY", "FLASH_OPTR", 18, 0, 18, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"), \
     F("WWDG_SW", "FLASH_OPTR", 19, 0, 19, 1, 0, NONE_ROM, "1: window watchdog started by software, 0: by hardware")
-/* Bank 2's areas (L4, G4 with two banks): WRP2AR at 0x1FFFF818, WRP2BR at 0x1FFFF820. */
+/* Bank 2's areas (L4, G4 with two banks): WRP2AR at 0x1FFFF818, WRP2BR at 0x1FFFF820; the L4+'s
+ * at 0x1FF01018 and 0x1FF01020 (l4r_fields). */
 #define WRP2_AREAS(w)                                                                                          \
     F("WRP2A_STRT", "FLASH_WRP2AR", 0, SFI_OPT_AREA2 + 0x18, 0, w, SFI_OPT_WRP, NONE_ROM, "first page of write-protected area A of bank 2"), \
     F("WRP2A_END", "FLASH_WRP2AR", 16, SFI_OPT_AREA2 + 0x18, 16, w, SFI_OPT_WRP, NONE_ROM, "last page of bank 2's area A; below STRT: no area"), \
@@ -225,14 +226,20 @@ static const sfi_opt_field l4_fields[] = {
 };
 
 /* L4+ (L4R/4S): RM0432 section 3.4.1 (table 8: FLASH_OPTR at 0x1FF00000, then PCROP1SR,
- * PCROP1ER, WRP1AR, WRP1BR each followed by its complement, the L4's organisation; bank 2's words
- * at 0x1FF01000 are not read: no bank 2 area here). FLASH_OPTR as the L4's but for bit 21 DB1M
+ * PCROP1ER, WRP1AR, WRP1BR each followed by its complement, the L4's organisation); bank 2's
+ * words in a second area at 0x1FF01000 as the L4's at 0x1FFFF800: PCROP2SR +0x08, PCROP2ER +0x10,
+ * WRP2AR +0x18, WRP2BR +0x20, each with its complement after it (armfly's H7-TOOL option-byte
+ * scripts for the L4P5/L4Q5, RM0432's other line, read them at 0x1FF01008..0x1FF01023; RM0432's
+ * table itself was not read here). Widths from ARM's STM32L4xx_DFP STM32L4Rx_DB_OPT.s (the
+ * L4Rx dual-bank option template): PCROPxSR/PCROPxER bits 0..16 (17 bits), PCROP_RDP bit 31 of
+ * PCROP1ER, WRPxA/WRPxB STRT bits 0..7 and END bits 16..23, for bank 1 and bank 2 alike; with
+ * DBANK = 0 the same template says each area counts pages of the whole flash, and bank 2's are
+ * not read then (one bank: sf_device_bank2_base). FLASH_OPTR as the L4's but for bit 21 DB1M
  * (1 MiB parts) and bit 22 DBANK (2 MiB parts: 1 two banks of 4 KiB pages, 0 one bank of 8 KiB);
  * BFB2 bit 20: stm32-rs's FLASH_OPTR field table from ST's SVDs (STM32L4R5: BFB2 20, DB1M 21,
  * DBANK 22, nBOOT1 23 .. nBOOT0 27), SEGGER's STM32L4 notes (DB1M bit 21 on 1 MiB, DBANK bit 22
  * on 2 MiB parts), ST's stm32l4xx_hal_flash_ex.h (OB_DBANK_64_BITS = FLASH_OPTR_DBANK for
- * STM32L4R5xx), OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22). The PCROP fields are left out
- * (their width on the L4+ not checked). */
+ * STM32L4R5xx), OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22). The PCROP fields are shown only. */
 static const sfi_opt_field l4r_fields[] = {
     OPTR_RDP,
     F("BOR_LEV", "FLASH_OPTR", 8, 0, 8, 3, 0, NONE_ROM, "brown-out reset: 0 ~1.7 V, 1 ~2.0 V, 2 ~2.2 V, 3 ~2.5 V, 4 ~2.8 V"),
@@ -247,7 +254,18 @@ static const sfi_opt_field l4r_fields[] = {
     F("SRAM2_RST", "FLASH_OPTR", 25, 0, 25, 1, 0, NONE_ROM, "0: SRAM2 erased at system reset, 1: kept"),
     F("nSWBOOT0", "FLASH_OPTR", 26, 0, 26, 1, SFI_OPT_NO_ROM, 1, "1 boots as the BOOT0 pin says, 0 as nBOOT0 says (the pin is ignored)"),
     F("nBOOT0", "FLASH_OPTR", 27, 0, 27, 1, 0, NONE_ROM, "replaces the BOOT0 pin when nSWBOOT0 is 0"),
+    F("PCROP1_STRT", "FLASH_PCROP1SR", 0, 0x08, 0, 17, SFI_OPT_READ_ONLY, NONE_ROM,
+      "first double word of bank 1's PCROP area (DBANK = 0: first pair of double words of the flash)"),
+    F("PCROP1_END", "FLASH_PCROP1ER", 0, 0x10, 0, 17, SFI_OPT_READ_ONLY, NONE_ROM,
+      "last double word of bank 1's PCROP area (DBANK = 0: last pair); below the start: no area"),
+    F("PCROP_RDP", "FLASH_PCROP1ER", 31, 0x10, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+      "1: the PCROP areas are erased when readout protection goes from level 1 to 0"),
     WRP_AREAS("FLASH_WRP1AR", "FLASH_WRP1BR", 8),
+    F("PCROP2_STRT", "FLASH_PCROP2SR", 0, SFI_OPT_AREA2 + 0x08, 0, 17, SFI_OPT_READ_ONLY, NONE_ROM,
+      "first double word of bank 2's PCROP area"),
+    F("PCROP2_END", "FLASH_PCROP2ER", 0, SFI_OPT_AREA2 + 0x10, 0, 17, SFI_OPT_READ_ONLY, NONE_ROM,
+      "last double word of bank 2's PCROP area"),
+    WRP2_AREAS(8),
 };
 
 /* G4: RM0440 Rev 7 section 5.4.1 (table 29: the L4's organisation at 0x1FFF7800) and 5.7.8;
@@ -438,8 +456,9 @@ static const sfi_opt_field h7_fields[] = {
  * ST_RAM_SIZE 19 (2 bits), SECURITY 21, IO_HSLV 29, SWAP_BANK_OPT 31; FLASH_PRAR and FLASH_SCAR
  * as the H743's (12-bit start at 0, end at 16, DMEP/DMES 31); FLASH_WPSN_WRPSN 32 bits, each a
  * group of 4 of the bank's 128 sectors (ST's stm32h7xx_hal_flash_ex.h: OB_WRP_SECTOR_0TO3 =
- * bit 0 when FLASH_SECTOR_TOTAL is 128); FLASH_BOOT_ADD0 0, BOOT_ADD1 16. SWAP_BANK_OPT is shown
- * only: A/B updates are not done on the H7A3 in this version. */
+ * bit 0 when FLASH_SECTOR_TOTAL is 128); FLASH_BOOT_ADD0 0, BOOT_ADD1 16. SWAP_BANK_OPT
+ * (FLASH_OPTSR_SWAP_BANK_OPT_Pos 31) swaps the banks as the H743's does: write --bank-swap
+ * (bank_swap.c). */
 static const sfi_opt_field h7a_fields[] = {
     F("BOR_LEV", "FLASH_OPTSR_PRG", 2, 0, 2, 2, 0, NONE_ROM, "brown-out reset: 0 off, 1 ~2.1 V, 2 ~2.4 V, 3 ~2.7 V"),
     F("IWDG1_SW", "FLASH_OPTSR_PRG", 4, 0, 4, 1, 0, NONE_ROM, "1: independent watchdog started by software, 0: by hardware"),
@@ -452,8 +471,8 @@ static const sfi_opt_field h7a_fields[] = {
     F("ST_RAM_SIZE", "FLASH_OPTSR_PRG", 19, 0, 19, 2, SFI_OPT_READ_ONLY, NONE_ROM, "RAM kept for ST's secure library"),
     F("SECURITY", "FLASH_OPTSR_PRG", 21, 0, 21, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: secure access mode"),
     F("IO_HSLV", "FLASH_OPTSR_PRG", 29, 0, 29, 1, 0, NONE_ROM, "1: I/O high-speed at low voltage (only with VDD below 2.7 V)"),
-    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM,
-      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not (shown only: no A/B on the H7A3 yet)"),
+    F("SWAP_BANK_OPT", "FLASH_OPTSR_PRG", 31, 0, 31, 1, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "1: the banks trade addresses (bank 2 at 0x08000000 boots), 0: not"),
     F("PROT_AREA_START", "FLASH_PRAR_PRG1", 0, 0x0C, 0, 12, SFI_OPT_READ_ONLY, NONE_ROM, "first 256-byte block of bank 1's PCROP area"),
     F("PROT_AREA_END", "FLASH_PRAR_PRG1", 16, 0x0C, 16, 12, SFI_OPT_READ_ONLY, NONE_ROM, "last block; below the start: no area"),
     F("DMEP", "FLASH_PRAR_PRG1", 31, 0x0C, 31, 1, SFI_OPT_READ_ONLY, NONE_ROM, "1: the PCROP area is erased on a readout protection regression"),
@@ -603,7 +622,7 @@ static const sfi_opt_layout layouts[] = {
     {"L0", "RM0367", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l0_fields), 0, 0, 0, NULL},
     {"L1", "RM0038", 16, SFI_OPT_COMPL_HALFWORD, 0xAA, ENTRIES(l1_fields), 0, 0, 0, NULL},
     {"L4", "RM0351", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4_fields), 0, 0x1FFFF800, 40, NULL},
-    {"L4R", "RM0432", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4r_fields), 0, 0, 0, NULL},
+    {"L4R", "RM0432", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(l4r_fields), 0, 0x1FF01000, 40, NULL},
     {"G4", "RM0440", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g4_fields), 0, 0x1FFFF800, 40, NULL},
     {"G0", "RM0444", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(g0_fields), 0, 0, 0, NULL},
     {"WB", "RM0434", 40, SFI_OPT_COMPL_WORD, 0xAA, ENTRIES(wb_fields), 0, 0, 0, NULL},

@@ -91,17 +91,20 @@ static int load_flash_file(sim_board *b, char **err)
     uint8_t *buf = malloc(want + 1);
     size_t got = buf ? fread(buf, 1, want + 1, f) : 0;
     fclose(f);
-    if (got != want) {
+    /* A file saved before the board kept bank 2's option words (the L4R5's, at 0x1FF01000, are
+     * newer than its flash files): the first area only, bank 2's stay as the factory left them. */
+    bool without_area2 = b->part->optbytes2_size && got == want - b->part->optbytes2_size;
+    if (got != want && !without_area2) {
         if (err)
             *err = format_error("%s: %zu bytes, expected %zu (%u bytes of flash for %s followed by "
-                                "%u bytes of option bytes)", b->flash_file, got, want,
-                                b->part->flash_size, b->part->name, b->part->optbytes_size);
+                                "%u bytes of option bytes)", b->flash_file, got, want, b->part->flash_size,
+                                b->part->name, b->part->optbytes_size + b->part->optbytes2_size);
         free(buf);
         return -1;
     }
     memcpy(b->mem.flash, buf, b->part->flash_size);
     memcpy(sim_memory_options(&b->mem), buf + b->part->flash_size, b->part->optbytes_size);
-    if (b->part->optbytes2_size)
+    if (b->part->optbytes2_size && !without_area2)
         memcpy(sim_memory_options2(&b->mem), buf + b->part->flash_size + b->part->optbytes_size,
                b->part->optbytes2_size);
     free(buf);

@@ -168,9 +168,10 @@ void sim_flash_reset(sim_flash *f)
     f->rdp_active = sim_options_rdp_active(f->part, f->optbytes);
     f->wrpr = sim_options_wrp(f->part, f->optbytes);
     /* H7 SWAP_BANK_OPT, G0B/C nSWAP_BANK, L5 and U5 SWAP_BANK trade the banks' addresses for every
-     * bus master (RM0433 4.3.13; RM0444 FLASH_OPTR nSWAP_BANK, bit 20 in stm32g0b1xx.h; RM0438's
-     * "bank 1 and bank 2 addresses are swapped"; RM0456 7.9.15); the L4/G4/F4's BFB2 only steers
-     * the bootloader (sim_board.c). */
+     * bus master (RM0433 4.3.13, the H7A3's the same bit of the same register: stm32h7a3xx.h
+     * FLASH_OPTSR_SWAP_BANK_OPT_Pos 31, and sim_part_h7_kind covers it; RM0444 FLASH_OPTR
+     * nSWAP_BANK, bit 20 in stm32g0b1xx.h; RM0438's "bank 1 and bank 2 addresses are swapped";
+     * RM0456 7.9.15); the L4/G4/F4's BFB2 only steers the bootloader (sim_board.c). */
     f->bank_swap = (sim_part_h7_kind(f->part) || f->part->family == SFI_FAMILY_G0 ||
                     f->part->family == SFI_FAMILY_L5 || f->part->family == SFI_FAMILY_U5) && !f->part->hole_size &&
                    sim_options_boot_bank(f->part, f->optbytes) == 2;

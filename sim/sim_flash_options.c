@@ -8,7 +8,8 @@
  * +0x10, WRP1AR at +0x18, WRP1BR at +0x20, each word followed by its complement; L0/L1 RM0367
  * 3.4.1, RM0038 3.4.1: value in bits 15:0 of each word, complement in 31:16, FLASH_OPTR[15:0]
  * at +0, [31:16] at +4, WRPROT1 at +8 and +0xC. Bank 2's words (L4/G4 with two banks: WRP2AR
- * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements) are a second area (optbytes2_base);
+ * at 0x1FFFF818, WRP2BR at 0x1FFFF820, with complements; the L4+'s at 0x1FF01018/0x1FF01020) are
+ * a second area (optbytes2_base);
  * on the H7 with two banks that area is FLASH_WPSN_CUR2R and WPSN_PRG2R (0x52002138).
  */
 #include "sim_flash.h"
@@ -246,7 +247,7 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
      * 3.9.10; stm32f429xx.h FLASH_OPTCR_BFB2_Pos 4). */
     if (sim_part_options(p) == SIM_OB_F4 && p->family == SFI_FAMILY_F4 && p->bank2_base)
         return (ob[0] >> 4 & 1u) ? 2 : 1;
-    if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 */
+    if (h7_kind(p) && p->bank2_base) /* SWAP_BANK_OPT, OPTSR bit 31 (H743 and H7A3: stm32h7a3xx.h) */
         return (get32(ob) >> 31) ? 2 : 1;
     if (l5_kind(p) && p->bank2_base) /* SWAP_BANK, OPTR bit 20 (RM0438 6.9; the U5's: RM0456 7.9.15) */
         return (get32(ob) >> 20 & 1u) ? 2 : 1;

@@ -477,11 +477,13 @@ static const struct sim_part more_parts[] = {
          * (RM0432 3.3.1; OpenOCD stm32l4x.c "4 k block in dual bank, 8 k in single"), bank 2 at
          * 0x08100000; 640 KiB of SRAM1-3 from 0x20000000 (RM0432 2.2); the ROM keeps RAM up to
          * 0x20003200 and lives at 0x1FFF0000-0x1FFF6FFF (AN2606 as stm32flash's dev_table.c has
-         * 0x470); option bytes at 0x1FF00000 (RM0432 table 8; bank 2's at 0x1FF01000 are not
-         * modelled); PEMPTY in FLASH_SR (the device table's row). Timings as the L476's
-         * (assumed). DBANK = 0 makes one bank of 256 x 8 KiB pages (RM0432 3.3.1; DBANK is
-         * FLASH_OPTR bit 22 as on the G4 and L5: OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22)),
-         * read at each reset (.dbank); PNB's 8 bits number them 0-255. */
+         * 0x470); option bytes at 0x1FF00000 (RM0432 table 8), bank 2's words (PCROP2SR/ER,
+         * WRP2AR/BR at +0x08..+0x20, each with its complement) at 0x1FF01000 as the L4's at
+         * 0x1FFFF800 (libflash/option_layouts.c says where that comes from); PEMPTY in FLASH_SR
+         * (the device table's row). Timings as the L476's (assumed). DBANK = 0 makes one bank of
+         * 256 x 8 KiB pages (RM0432 3.3.1; DBANK is FLASH_OPTR bit 22 as on the G4 and L5:
+         * OpenOCD stm32l4x.h FLASH_L4R_DBANK BIT(22)), read at each reset (.dbank); PNB's 8 bits
+         * number them 0-255. */
         .name = "stm32l4r5zi", .description = "STM32L4R5xI (2 MiB in two banks of 4 KiB pages or one of 8 KiB by DBANK, 640 KiB RAM, bootloader V3.1)",
         .pid = 0x470, .bl_version = 0x31, .commands = cmds_v31, .ncommands = sizeof cmds_v31,
         .flash_base = 0x08000000, .flash_size = 2048 * 1024, .page_size = 4096, .bank2_base = 0x08100000,
@@ -491,6 +493,7 @@ static const struct sim_part more_parts[] = {
         .rdp_level0 = RDP_LEVEL0, .rdp_complement = 4, .program_bytes = 8,
         .write_align = 8, .family = SFI_FAMILY_L4R, .program_ns = G0_PROGRAM_NS, .page_erase_ns = G0_PAGE_ERASE_NS,
         .mass_erase_ns = G0_PAGE_ERASE_NS, .empty_check = SIM_EMPTY_SR_PEMPTY, .rom_startup_ns = 55000000u,
+        .optbytes2_base = 0x1FF01000, .optbytes2_size = 40,
     },
     {
         /* L552ZE (0x472; RM0438), TrustZone off: 512 KiB in two banks of 128 x 2 KiB pages in the

@@ -18,8 +18,8 @@ typedef struct rom {
     bool interrupted;
 } rom;
 
-/* H7 with SWAP_BANK_OPT set: the banks trade addresses for every bus master, the bootloader
- * included (RM0433 4.3.13); sectors are taken to follow the addresses. */
+/* H7 (H743, H7A3) with SWAP_BANK_OPT set: the banks trade addresses for every bus master, the
+ * bootloader included (RM0433 4.3.13); sectors are taken to follow the addresses. */
 static uint32_t rom_addr(rom *r, uint32_t addr)
 {
     const struct sim_part *p = r->env->part;

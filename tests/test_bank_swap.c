@@ -30,6 +30,9 @@ struct ab {
 static const struct ab l476 = {"stm32l476rg", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08080000, false, false};
 static const struct ab g474 = {"stm32g474re", "VERSION_G4_1_BIN", "VERSION_G4_2_BIN", 0x08040000, false, false};
 static const struct ab h743 = {"stm32h743zi", "VERSION_H7_1_BIN", "VERSION_H7_2_BIN", 0x08100000, true, false};
+/* H7A3: SWAP_BANK_OPT as the H743's (bank_swap.c), bank 2 of 128 sectors of 8 KiB at
+ * 0x08100000; its own version firmware (tests/firmware/meson.build). ROM only, as the H743. */
+static const struct ab h7a3 = {"stm32h7a3zi", "VERSION_H7A_1_BIN", "VERSION_H7A_2_BIN", 0x08100000, true, false};
 /* L4+ (L4R5, 2 MiB): BFB2 as on the L4 with DBANK = 1, bank 2 of 256 x 4 KiB pages at
  * 0x08100000; the L4's RCC and USART1: the L4's version firmware. */
 static const struct ab l4r5 = {"stm32l4r5zi", "VERSION_L4_1_BIN", "VERSION_L4_2_BIN", 0x08100000, false, false};
@@ -200,6 +203,14 @@ static void test_ab_h743(void **state)
 {
     (void)state;
     ab_cycle(&h743);
+}
+
+/* H7A3/B3: SWAP_BANK_OPT (FLASH_OPTSR bit 31) trades the banks as on the H743: write, switch,
+ * version 2 runs, rollback, version 1 runs, then an update into bank 1 while bank 2 boots. */
+static void test_ab_h7a3(void **state)
+{
+    (void)state;
+    ab_cycle(&h7a3);
 }
 
 /* F42x/43x: BFB2 (FLASH_OPTCR bit 4) and the bootloader's jump to bank 2. */
@@ -422,6 +433,12 @@ static void test_power_cut_during_ab_l4r5(void **state)
     power_cut_during_ab(&l4r5);
 }
 
+static void test_power_cut_during_ab_h7a3(void **state)
+{
+    (void)state;
+    power_cut_during_ab(&h7a3);
+}
+
 static void test_power_cut_during_ab_f429(void **state)
 {
     (void)state;
@@ -466,6 +483,33 @@ static void test_cli_options_and_bank_swap(void **state)
     remove(log);
 }
 
+/* The command line on the H7A3: write (through its stub), info --json's boot_bank, write
+ * --bank-swap into bank 2 (bank 1 boots, so the stub sees the banks where they are), rollback
+ * --bank-swap back to bank 1. */
+static void test_cli_bank_swap_h7a3(void **state)
+{
+    (void)state;
+    char file[64], port[160], log[80];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    snprintf(log, sizeof log, "%s.log", file);
+    snprintf(port, sizeof port, "sim:%s?flash=%s", h7a3.part, file);
+    assert_int_equal(run_stubflash(port, log, "write", getenv(h7a3.v1_env), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 1"));
+    assert_int_equal(run_stubflash(port, log, "write", "--bank-swap", getenv(h7a3.v2_env), NULL), 0);
+    assert_true(bh_file_has(log, "SWAP_BANK_OPT = 1"));
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 2"));
+    expect_boot(&h7a3, file, "app 2 running");
+    assert_int_equal(run_stubflash(port, log, "rollback", "--bank-swap", NULL), 0);
+    assert_true(bh_file_has(log, "from 2 to 1"));
+    expect_boot(&h7a3, file, "app 1 running");
+    remove(file);
+    remove(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,6 +519,7 @@ int main(void)
         cmocka_unit_test(test_ab_refused_l4r5_dbank_0),
         cmocka_unit_test(test_ab_refused_f767),
         cmocka_unit_test(test_ab_h743),
+        cmocka_unit_test(test_ab_h7a3),
         cmocka_unit_test(test_ab_f429),
         cmocka_unit_test(test_ab_g0b1),
         cmocka_unit_test(test_ab_refused_on_single_bank),
@@ -483,9 +528,11 @@ int main(void)
         cmocka_unit_test(test_ab_refused_in_single_bank_mode),
         cmocka_unit_test(test_power_cut_during_ab_keeps_the_old_firmware),
         cmocka_unit_test(test_power_cut_during_ab_l4r5),
+        cmocka_unit_test(test_power_cut_during_ab_h7a3),
         cmocka_unit_test(test_power_cut_during_ab_f429),
         cmocka_unit_test(test_power_cut_during_ab_g0b1),
         cmocka_unit_test(test_cli_options_and_bank_swap),
+        cmocka_unit_test(test_cli_bank_swap_h7a3),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,6 +71,10 @@ static const struct cmsis_bit {
     /* L4+: stm32-rs's FLASH_OPTR table from ST's SVD for the STM32L4R5. */
     {"L4R", "BFB2", "FLASH_OPTR", 20}, {"L4R", "DB1M", "FLASH_OPTR", 21}, {"L4R", "DBANK", "FLASH_OPTR", 22},
     {"L4R", "nBOOT1", "FLASH_OPTR", 23}, {"L4R", "nBOOT0", "FLASH_OPTR", 27}, {"L4R", "WRP1B_END", "FLASH_WRP1BR", 16},
+    /* L4+ bank 2 and PCROP: ARM's STM32L4xx_DFP STM32L4Rx_DB_OPT.s (FLASH_WRP2AR bits 0..7 and
+     * 16..23, PCROP_RDP bit 31 of FLASH_PCROP1ER). */
+    {"L4R", "WRP2A_STRT", "FLASH_WRP2AR", 0}, {"L4R", "WRP2B_END", "FLASH_WRP2BR", 16},
+    {"L4R", "PCROP_RDP", "FLASH_PCROP1ER", 31}, {"L4R", "PCROP2_END", "FLASH_PCROP2ER", 0},
     /* U5: the U575's SVD (FLASH_OPTR_* of stm32u575xx.h, RM0456 7.9.15). */
     {"U5", "RDP", "FLASH_OPTR", 0}, {"U5", "BOR_LEV", "FLASH_OPTR", 8}, {"U5", "SRAM1345_RST", "FLASH_OPTR", 15},
     {"U5", "IWDG_STOP", "FLASH_OPTR", 17}, {"U5", "SWAP_BANK", "FLASH_OPTR", 20}, {"U5", "DUALBANK", "FLASH_OPTR", 21},
@@ -114,7 +118,8 @@ static const struct cmsis_bit {
 /* Field widths where a CMSIS mask says more than the position: stm32h563xx.h
  * FLASH_OPTSR_BOR_LEV_Msk 0x3, PRODUCT_STATE_Msk 0xFF, BOOT_UBE_Msk 0xFF, FLASH_OPTSR2_TZEN_Msk
  * 0xFF, FLASH_BOOTR_BOOTADD_Msk 0xFFFFFF, FLASH_WRPR_WRPSG_Msk 0xFFFFFFFF; stm32h7a3xx.h
- * FLASH_WPSN_WRPSN_Msk 0xFFFFFFFF; stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Msk 0x7F. */
+ * FLASH_WPSN_WRPSN_Msk 0xFFFFFFFF; stm32u575xx.h FLASH_WRP1AR_WRP1A_PSTRT_Msk 0x7F; the L4+'s
+ * PCROPxSR/PCROPxER bits 0..16 and WRP2A END bits 16..23 (ARM's STM32L4Rx_DB_OPT.s). */
 static const struct cmsis_width {
     const char *family, *name;
     unsigned width;
@@ -122,6 +127,7 @@ static const struct cmsis_width {
     {"H5", "BOR_LEV", 2}, {"H5", "PRODUCT_STATE", 8}, {"H5", "BOOT_UBE", 8}, {"H5", "TZEN", 8},
     {"H5", "NSBOOTADD", 24}, {"H5", "WRPSG1", 32}, {"H5", "WRPSG2", 32}, {"H7A", "WRPSN1", 32},
     {"H7A", "WRPSN2", 32}, {"U5", "WRP1A_PSTRT", 7}, {"U5", "WRP2B_PEND", 7}, {"L5", "WRP1B_PEND", 7},
+    {"L4R", "PCROP1_STRT", 17}, {"L4R", "PCROP2_END", 17}, {"L4R", "WRP2A_END", 8},
 };
 
 static const sfi_opt_field *field_named(const sfi_opt_layout *l, const char *name)
@@ -580,6 +586,105 @@ static void test_bank2_wrp_areas(void **state)
     fx_free(x);
 }
 
+/* The L4+'s bank 2 WRP areas (L4R5: two banks of 256 pages of 4 KiB; bank 2's option words at
+ * 0x1FF01000, option_layouts.c): WRP2A over bank 2's page 3 (unit 259) lands in the board's
+ * second option area, a write into the page is refused before anything is erased, unprotect
+ * --write clears it and the write goes through. Bank 2's PCROP fields are shown only. */
+static void test_l4r_bank2_wrp_areas(void **state)
+{
+    (void)state;
+    struct family_case c = {"stm32l4r5zi", "L4R", "", 0, 0};
+    struct fx *x = fx_new(&c);
+    const uint32_t page = 0x08100000 + 3 * 4096;
+    uint8_t old[16], data[16], now[16];
+    memset(old, 0xA5, sizeof old);
+    memset(data, 0x5A, sizeof data);
+    sf_image *before, *img;
+    assert_int_equal(sf_image_new(&before), SF_OK);
+    assert_int_equal(sf_image_add(before, page, old, sizeof old), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, before, SF_WRITE_VERIFY), SF_OK);
+    sf_image_free(before);
+    sf_options *o = read_ok(x);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "PCROP2_STRT", &i), SF_OK);
+    assert_true(sf_options_flags(o, i) & SF_OPTION_READ_ONLY);
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 0xFF);
+    assert_int_equal(sf_options_set(o, "WRP2A_STRT", 3), SF_OK);
+    assert_int_equal(sf_options_set(o, "WRP2A_END", 3), SF_OK);
+    if (sf_session_options_write(x->s, o, 0) != SF_OK)
+        fail_msg("write: %s", sf_session_last_error(x->s));
+    sf_options_free(o);
+    expect_protected(x, 256 + 3, 256 + 3); /* bank 2 starts at unit 256 */
+    assert_int_equal(sf_image_new(&img), SF_OK);
+    assert_int_equal(sf_image_add(img, page + 16, data, sizeof data), SF_OK);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "WRP2A"));
+    assert_int_equal(sf_session_read(x->s, page, now, sizeof now), SF_OK);
+    assert_memory_equal(now, old, sizeof now); /* nothing erased */
+    uint8_t *ob = board_options(x);
+    assert_int_equal(ob[40 + 0x18], 3); /* WRP2AR at 0x1FF01018: STRT, END, then the complement */
+    assert_int_equal(ob[40 + 0x1A], 3);
+    assert_int_equal(ob[40 + 0x1C], 0xFC);
+    free(ob);
+    if (sf_session_open(x->s, x->port) != SF_OK)
+        fail_msg("reopen: %s", sf_session_last_error(x->s));
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
+    assert_int_equal(sf_session_write_image(x->s, img, SF_WRITE_VERIFY), SF_OK);
+    assert_int_equal(sf_session_read(x->s, page + 16, now, sizeof now), SF_OK);
+    assert_memory_equal(now, data, sizeof now);
+    sf_image_free(img);
+    fx_free(x);
+}
+
+/* The simulated L4R5 keeps a page of bank 2 inside WRP2A from being erased: WRP2AR at
+ * 0x1FF01018, pages counted from bank 2's start (the ROM numbers them from 256). */
+static void test_sim_l4r_wrp2_protects_bank2_pages(void **state)
+{
+    (void)state;
+    sim_board *b = bh_board("stm32l4r5zi");
+    assert_int_equal(bh_sync(b), 0x79);
+    uint8_t ob[40];
+    assert_int_equal(bh_read(b, 0x1FF01000, ob, sizeof ob), 0);
+    assert_int_equal(ob[0x18], 0xFF); /* factory: STRT 0xFF above END 0: no area */
+    ob[0x18] = 4, ob[0x1A] = 5;       /* WRP2A pages 4..5 of bank 2 */
+    assert_int_equal(bh_write(b, 0x1FF01000, ob, sizeof ob), 0);
+    usleep(50000);
+    assert_int_equal(bh_sync(b), 0x79);
+    const uint16_t p4 = 4, b3 = 256 + 3, b4 = 256 + 4, b6 = 256 + 6;
+    assert_int_equal(bh_erase_pages(b, &p4, 1, true), 0); /* bank 1's page 4: not WRP2A's */
+    assert_int_equal(bh_erase_pages(b, &b3, 1, true), 0);
+    assert_int_equal(bh_erase_pages(b, &b4, 1, true), -1);
+    assert_int_equal(bh_erase_pages(b, &b6, 1, true), 0);
+    sim_board_free(b);
+    /* A flash file saved before the board kept bank 2's words (flash, then area 1's 40 bytes)
+     * still loads: bank 2's words are the factory's. */
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-options-XXXXXX");
+    close(mkstemp(file));
+    const sim_part *p = sim_part_find("stm32l4r5zi");
+    size_t old_len = 2048 * 1024 + 40;
+    assert_int_equal(sim_part_option_bytes_size(p), 80);
+    uint8_t *img = malloc(old_len);
+    memset(img, 0xFF, old_len);
+    sim_options opt = {.realtime = false, .boot0 = true, .flash_file = NULL};
+    b = bh_board_opts("stm32l4r5zi", &opt); /* factory area 1, taken from a fresh board */
+    assert_int_equal(bh_sync(b), 0x79);
+    assert_int_equal(bh_read(b, 0x1FF00000, img + 2048 * 1024, 40), 0);
+    sim_board_free(b);
+    bh_save_file(file, img, old_len);
+    free(img);
+    opt.flash_file = file;
+    b = bh_board_opts("stm32l4r5zi", &opt);
+    assert_int_equal(bh_sync(b), 0x79);
+    assert_int_equal(bh_read(b, 0x1FF01000, ob, sizeof ob), 0);
+    assert_int_equal(ob[0x18], 0xFF);
+    assert_int_equal(ob[0x1C], 0x00);
+    sim_board_free(b);
+    remove(file);
+}
+
 /* The simulator keeps a page inside a WRP area from being erased (L4: RM0351 3.5.2). */
 static void test_sim_wrp_area_protects_pages(void **state)
 {
@@ -835,7 +940,8 @@ static void test_sim_l5_u5_areas_protect_pages(void **state)
 }
 
 /* The H7A3's option registers (RM0455 4.9, the H743's offsets): its own fields by name
- * (VDDMMC_HSLV, 32-bit WRPSN1/WRPSN2), SWAP_BANK_OPT shown only; write protection by groups of 4
+ * (VDDMMC_HSLV, 32-bit WRPSN1/WRPSN2), SWAP_BANK_OPT the boot-bank field (A/B in
+ * test_bank_swap.c); write protection by groups of 4
  * sectors: unit 130 (sector 2 of bank 2) protects sectors 128-131 through WRPSN2 bit 0, kept in
  * the board's WPSN_CUR2R, a write into the group refused before anything is erased, then the
  * command line's protect, info and unprotect. */
@@ -851,12 +957,15 @@ static void test_h7a3_options_and_write_protection(void **state)
     assert_int_equal(sf_options_find(o, "WRPSN1", &i), SF_OK);
     assert_int_equal(sf_options_width(o, i), 32);
     assert_int_equal(sf_options_value(o, i), 0xFFFFFFFFu);
-    assert_int_equal(sf_options_set(o, "SWAP_BANK_OPT", 1), SF_ERR_ARG);
-    assert_non_null(strstr(sf_options_last_error(o), "shown only"));
+    assert_int_equal(sf_options_find(o, "SWAP_BANK_OPT", &i), SF_OK);
+    assert_true(sf_options_flags(o, i) & SF_OPTION_BOOT_BANK);
+    assert_int_equal(sf_options_set(o, "SWAP_BANK_OPT", 1), SF_OK);
     sf_options_free(o);
-    /* A/B is refused in words on the H7A3, nothing changed. */
-    assert_int_equal(sf_session_swap_banks(x->s), SF_ERR_UNSUPPORTED);
-    assert_non_null(strstr(sf_session_last_error(x->s), "cannot boot from either bank"));
+    /* A/B on the H7A3: bank 1 boots; a switch to an empty bank 2 is refused, nothing changed. */
+    int bank = 0;
+    assert_int_equal(sf_session_boot_bank(x->s, &bank), SF_OK);
+    assert_int_equal(bank, 1);
+    assert_int_equal(sf_session_swap_banks(x->s), SF_ERR_STATE);
     const uint8_t group = 130;
     if (sf_session_write_protect(x->s, &group, 1) != SF_OK)
         fail_msg("protect: %s", sf_session_last_error(x->s));
@@ -1001,6 +1110,8 @@ int main(void)
         cmocka_unit_test(test_write_protection_on_every_family),
         cmocka_unit_test(test_sim_wrp_area_protects_pages),
         cmocka_unit_test(test_bank2_wrp_areas),
+        cmocka_unit_test(test_l4r_bank2_wrp_areas),
+        cmocka_unit_test(test_sim_l4r_wrp2_protects_bank2_pages),
         cmocka_unit_test(test_h7_bank2_write_protection),
         cmocka_unit_test(test_sim_h7_wpsn2_protects_sectors),
         cmocka_unit_test(test_l5_u5_write_protection),

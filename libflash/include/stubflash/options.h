@@ -103,7 +103,7 @@ SF_API sf_error sf_session_options_write(sf_session *s, const sf_options *o, uns
 SF_API sf_error sf_session_protected_units(sf_session *s, uint8_t *flags, size_t count, size_t *protected_count);
 
 /** Which bank the chip boots from (1 or 2), from its boot-bank option (BFB2 on L4/G4 and the
- * 2 MiB F42x/43x, SWAP_BANK_OPT on H7, nSWAP_BANK on G0B/C); SF_ERR_UNSUPPORTED on parts whose
+ * 2 MiB F42x/43x, SWAP_BANK_OPT on H7 and H7A3/B3, nSWAP_BANK on G0B/C); SF_ERR_UNSUPPORTED on parts whose
  * banks cannot swap. @since 0.2 */
 SF_API sf_error sf_session_boot_bank(sf_session *s, int *bank);
 /** An A/B update: write img (linked for the flash base, as for a single-bank write) into the
