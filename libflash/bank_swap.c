@@ -217,6 +217,28 @@ static bool f7_two_banks(sf_session *s, const sf_device **d, uint32_t *bank2)
     return *bank2 != 0 && (*bank2 - chip.device->flash_base) * 2 == chip.flash_size;
 }
 
+/* An F76x/77x set to one bank (nDBANK = 1, FLASH_OPTCR bit 29; RM0410 3.3.1): the sentence
+ * that says so (SF_OK: not that). The F74x/75x have no nDBANK to speak of (0x449; the F7
+ * layout shows the bit for every F7). */
+static sf_error f7_refuse_if_one_bank(sf_session *s)
+{
+    sf_chip chip = SF_CHIP_INIT;
+    if (sf_session_chip(s, &chip) != SF_OK || !chip.device || strcmp(chip.device->family, "F7") ||
+        chip.pid != 0x451)
+        return SF_OK;
+    sf_options *o;
+    size_t k;
+    if (sf_session_options_read(s, &o) != SF_OK)
+        return SF_OK;
+    sf_error e = SF_OK;
+    if (sf_options_find(o, "nDBANK", &k) == SF_OK && sf_options_value(o, k))
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (nDBANK = 1): there is no other bank to "
+                    "write and boot; A/B updates need nDBANK = 0 (two banks, which changes the sector layout: "
+                    "RM0410 3.3.1) and BOOT_ADD0 = 0x2000 or 0x2040; nothing was changed", chip.device->name);
+    sf_options_free(o);
+    return e;
+}
+
 /* BOOT_ADD0 of the open F76x/77x and the bank it boots (1 or 2), with nDBOOT = 1; a sentence
  * for any other setting. */
 static sf_error f7_boot_field(sf_session *s, const sf_device *d, uint32_t bank2, sf_options **o, size_t *index,
@@ -396,6 +418,9 @@ sf_error sf_session_boot_bank(sf_session *s, int *bank)
     uint32_t f7_bank2;
     if (f7_two_banks(s, &f7, &f7_bank2))
         return f7_boot_bank(s, f7, f7_bank2, bank);
+    sf_error f7_e = f7_refuse_if_one_bank(s);
+    if (f7_e)
+        return f7_e;
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
@@ -442,6 +467,9 @@ sf_error sf_session_write_bank_swap(sf_session *s, const sf_image *img, unsigned
     uint32_t f7_bank2;
     if (f7_two_banks(s, &f7, &f7_bank2))
         return f7_write_bank_swap(s, f7, f7_bank2, img, write_flags);
+    sf_error f7_e = f7_refuse_if_one_bank(s);
+    if (f7_e)
+        return f7_e;
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
@@ -496,6 +524,9 @@ sf_error sf_session_swap_banks(sf_session *s)
     uint32_t f7_bank2;
     if (f7_two_banks(s, &f7, &f7_bank2))
         return f7_swap_banks(s, f7, f7_bank2);
+    sf_error f7_e = f7_refuse_if_one_bank(s);
+    if (f7_e)
+        return f7_e;
     sf_options *o;
     size_t i;
     uint32_t bank2, half;

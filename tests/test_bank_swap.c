@@ -443,12 +443,23 @@ static void test_ab_f767(void **state)
     remove(file);
 }
 
-/* nDBOOT = 0 (FLASH_OPTCR bit 28: the option byte at 0x1FFF0009 bit 4): dual-bank boot by the
- * bootloader, refused in words, nothing written. */
+/* nDBANK = 1 (the factory's: one bank), then nDBOOT = 0 (FLASH_OPTCR bit 28: the option byte
+ * at 0x1FFF0009 bit 4; dual-bank boot by the bootloader): each refused in words, nothing
+ * written. */
 static void test_ab_refused_f767_ndboot_0(void **state)
 {
     (void)state;
     char file[64];
+    /* As shipped, nDBANK = 1: one bank, refused with that said. */
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session *s = open_file(&f767, file);
+    int bank;
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "nDBANK = 1"));
+    sf_session_free(s);
+    remove(file);
     f767_file(file, sizeof file, 0x2000);
     size_t len;
     uint8_t *f = bh_load_file(file, &len);
@@ -457,9 +468,8 @@ static void test_ab_refused_f767_ndboot_0(void **state)
     ob[11] = (uint8_t)~ob[9];
     bh_save_file(file, f, len);
     free(f);
-    sf_session *s = open_file(&f767, file);
+    s = open_file(&f767, file);
     sf_image *v2 = load_any("VERSION_F7_2_BANK2_ELF");
-    int bank;
     assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
     assert_int_equal(sf_session_write_bank_swap(s, v2, 0), SF_ERR_UNSUPPORTED);
     assert_non_null(strstr(sf_session_last_error(s), "nDBOOT = 0"));
