@@ -266,8 +266,8 @@ static sf_error f7_boot_field(sf_session *s, const sf_device *d, uint32_t bank2,
     else
         e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s boots at BOOT_ADD0 = 0x%04X (address 0x%08X), neither bank's "
                     "base (BOOT_ADD0 = 0x%04X: bank 1 at 0x%08X; 0x%04X: bank 2 at 0x%08X): A/B updates "
-                    "(--bank-swap) start from one of them. 'stubflash options set BOOT_ADD0=0x%04X' boots bank 1, "
-                    "with firmware linked for 0x%08X; nothing was changed", d->name, (unsigned)v, v << 14,
+                    "(--bank-swap) start from one of them. 'stubflash options set BOOT_ADD0=0x%04X --yes' boots "
+                    "bank 1, with firmware linked for 0x%08X; nothing was changed", d->name, (unsigned)v, v << 14,
                     (unsigned)(d->flash_base >> 14), d->flash_base, (unsigned)(bank2 >> 14), bank2,
                     (unsigned)(d->flash_base >> 14), d->flash_base);
     if (e)
