@@ -408,7 +408,13 @@ static int write_bank_swap(cli *c, const sf_image *img)
     sf_session_chip(c->session, &chip);
     json_chip(c, &chip);
     sf_error e;
-    if (!c->opt.force && !c->opt.data && (e = sf_session_check_firmware(c->session, img, false)))
+    /* An F76x/77x runs each bank at its own address: a binary for bank 2 is linked for its base,
+     * not for the flash base where it was loaded, and the library checks its vector table where
+     * it places it (bank_swap.c, f7_place). */
+    bool placed_by_library = sf_image_get_format(img) == SF_FORMAT_BIN && chip.device &&
+                             !strcmp(chip.device->family, "F7");
+    if (!c->opt.force && !c->opt.data && !placed_by_library &&
+        (e = sf_session_check_firmware(c->session, img, false)))
         return session_fail(c, e);
     int before;
     if ((e = sf_session_boot_bank(c->session, &before)))

@@ -49,31 +49,39 @@
  * U5: SWAP_BANK (FLASH_OPTR bit 20) the same: the U575's SVD says of it "bank 1 base address
  * offset 0x10 0000, bank 2 base address offset 0" (RM0456 7.9.15).
  *
- * F76x/77x (nDBANK = 0: two banks of 1 MiB at 0x08000000 and 0x08100000, RM0410 3.3.1): refused
- * in words, on purpose. What the sources say:
+ * F76x/77x (nDBANK = 0: two banks of 1 MiB at 0x08000000 and 0x08100000, RM0410 3.3.1): no swap.
+ * The core boots (BOOT0 low) at the address BOOT_ADD0 gives (FLASH_OPTCR1 bits 15:0, BOOT_ADD1
+ * bits 31:16: stm32f767xx.h FLASH_OPTCR1_BOOT_ADD0_Pos 0, FLASH_OPTCR1_BOOT_ADD1_Pos 16), which
+ * holds address bits 29:14 (stm32f7xx_hal_flash_ex.h, __HAL_FLASH_CALC_BOOT_BASE_ADR: "BOOT_ADDx
+ * [15:0] corresponds to boot address [29:14]", the address >> 14). A/B is done as ST's example
+ * does it, and only so (the f7_* functions below):
  * - ST's STM32CubeF7 example FLASH_DualBoot for the STM32F769I-EVAL (readme.txt and Src/main.c,
  *   "runs on STM32F767xx/STM32F769xx/STM32F777xx/STM32F779xx"): set "nDBANK unchecked, nDBOOT
  *   checked" (nDBANK = 0, nDBOOT = 1), load bank 2's binary at 0x08100000, and switch banks by
- *   programming BOOT_ADD0 and BOOT_ADD1 (FLASH_OPTCR1) to 0x2040 ("corresponds to bank2 address:
- *   0x08100000") or back to bank 1's, then a system reset. Its bank 2 project is linked for
- *   0x08100000 (EWARM/stm32f769xx_flash_bank2.icf: intvec and ROM start 0x08100000): the boot
- *   address points the core at bank 2, nothing trades the banks' addresses.
+ *   programming BOOT_ADD0 and BOOT_ADD1 to 0x2040 ("corresponds to bank2 address: 0x08100000")
+ *   or to __HAL_FLASH_CALC_BOOT_BASE_ADR(0x08000000) = 0x2000, then a system reset. Its bank 2
+ *   project is linked for 0x08100000 (EWARM/stm32f769xx_flash_bank2.icf: intvec and ROM start
+ *   0x08100000): the boot address points the core at bank 2, nothing trades the banks'
+ *   addresses, for the bootloader or anyone.
+ * So: BOOT_ADD0 = 0x2000 is bank 1 booting, 0x2040 bank 2; any other value (the factory's 0x0080,
+ * the flash on ITCM, or RAM) is refused in words, as is nDBOOT = 0. The update goes to the bank
+ * that does not boot, at its own address, so the image must be linked for that bank's base: an
+ * image with addresses (ELF, HEX, S-record) must lie wholly in that bank, else it is refused
+ * before anything is written; a raw binary is placed at that bank's base (a log line says it
+ * must be linked there) and its reset vector must point into that bank. The switch sets
+ * BOOT_ADD0 only, through the option write the F7 uses for `options set` (the chip resets, the
+ * options are read back). BOOT_ADD1 (BOOT0 high) is left as it is, unlike in ST's example, which
+ * sets both: its factory 0x0040 is the system memory, stubflash's way into the ROM bootloader
+ * (option_layouts.c marks a change to it as taking that way away).
+ * - nDBOOT = 0 (FLASH_OPTCR bit 28, stm32f767xx.h FLASH_OPTCR_nDBOOT) is refused: the example
+ *   needs nDBOOT = 1, and with 0 the chip runs AN2606's dual-bank boot, quoted on ST's community
+ *   ("STM32F7 dual boot question", 2017): "(nDBANK=nDBOOT=0). Whatever BOOT0 Pin state only
+ *   BOOT_ADD0 value is considered", the bootloader when the code there is not "valid" (AN2606's
+ *   own text was not read here). One answer there ("How to swap banks using BOOT_ADD0", 2018)
+ *   says to uncheck nDBOOT; against ST's example and with BOOT0 high possibly no longer reaching
+ *   the ROM, that mode is not entered or switched here.
  * - ST's FLASH_SwapBank example (same board) swaps at run time with SYSCFG_MEMRMP SWP_FB
- *   (HAL_EnableMemorySwappingBank), a register, not an option: lost at reset.
- * - ST community, "How to swap banks using BOOT_ADD0" (community.st.com, 2018, accepted answer):
- *   "Uncheck nDBoot. BOOT_ADD0 needs to be 0x2000 to boot from Bank0 or 0x2040 to boot from
- *   Bank1" (nDBOOT = 0), against the example's nDBOOT = 1.
- * - ST community, "STM32F7 dual boot question" (2017), quoting AN2606's STM32F76xxx/77xxx dual
- *   bank boot flow: "When the Flash memory is configured to the dual bank boot mode
- *   (nDBANK=nDBOOT=0). Whatever BOOT0 Pin state only BOOT_ADD0 value is considered", the code at
- *   the boot address run if "valid", else the bootloader; the same poster saw the opposite on a
- *   board (nDBANK = nDBOOT = 0 started DFU at every reset).
- * What is missing: AN2606's own text (not reachable here) for what "valid" means and what the
- * bootloader does with nDBOOT = 0 (whether it also looks at the other bank, as the L4's does);
- * which nDBOOT value the switch needs (the example and the forum disagree); and, whatever the
- * answer, an A/B image for bank 2 must be linked for 0x08100000 (the example's), unlike every
- * family above where one image linked for 0x08000000 runs from either bank. So the F76x's
- * boot-bank field (BOOT_ADD0 with nDBOOT) is not switched, and the simulator does not boot it.
+ *   (HAL_EnableMemorySwappingBank), a register lost at reset: not an A/B switch.
  */
 #include "option_layouts.h"
 #include "session_internal.h"
@@ -148,18 +156,13 @@ static sf_error boot_bank_field(sf_session *s, sf_options **o, size_t *index, ui
     const char *name = boot_bank_name(d, swapped_map, active_low);
     if (name && !*bank2 && (e = refuse_if_one_bank(s, d)))
         return e;
-    if (d && !strcmp(d->family, "F7") && *bank2) /* F76x/77x with nDBANK = 0: the header comment */
-        return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s: A/B updates (--bank-swap) are not done on the F76x/77x: it "
-                       "boots bank 2 by its boot address (BOOT_ADD0 = 0x2040, with nDBOOT) without swapping the "
-                       "banks, so bank 2 needs firmware linked for 0x%08X, and the sources disagree on what nDBOOT "
-                       "must be (docs/options.md); nothing was changed",
-                       d->name, *bank2);
     if (!name || !*bank2 || (d && sf_device_hole(d, chip.flash_size, &hole_size)) ||
         (*bank2 - d->flash_base) * 2 != chip.flash_size)
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s cannot boot from either bank here: A/B updates "
                                     "(--bank-swap) need two equal banks and a boot-bank option this version "
-                                    "switches (L4, L4+, G4, F42x/43x with 2 MiB BFB2; H7, H7A3/B3 SWAP_BANK_OPT; G0B/C "
-                                    "nSWAP_BANK; L5 SWAP_BANK with DBANK = 1; U5 SWAP_BANK); nothing was changed",
+                                    "switches (L4, L4+, G4, F42x/43x with 2 MiB BFB2; H7, H7A3/B3 SWAP_BANK_OPT; "
+                                    "G0B/C nSWAP_BANK; L5 SWAP_BANK with DBANK = 1; U5 SWAP_BANK; F76x/77x "
+                                    "BOOT_ADD0 with nDBANK = 0); nothing was changed",
                                     d ? d->name : "this chip");
     *half = *bank2 - d->flash_base;
     if ((e = sf_session_options_read(s, o)))
@@ -212,10 +215,224 @@ sf_error sf_session_refuse_if_banks_swapped(sf_session *s)
     return e;
 }
 
+/* F76x/77x with nDBANK = 0: the boot address BOOT_ADD0 chooses the bank, each bank runs code
+ * linked for its own address (the header comment). */
+
+/* Whether the open chip is an F76x/77x set to two banks; *bank2: bank 2's base. */
+static bool f7_two_banks(sf_session *s, const sf_device **d, uint32_t *bank2)
+{
+    sf_chip chip = SF_CHIP_INIT;
+    if (sf_session_chip(s, &chip) != SF_OK || !chip.device || strcmp(chip.device->family, "F7"))
+        return false;
+    *d = chip.device;
+    *bank2 = sf_device_bank2_base(chip.device, chip.flash_size);
+    return *bank2 != 0 && (*bank2 - chip.device->flash_base) * 2 == chip.flash_size;
+}
+
+/* An F76x/77x set to one bank (nDBANK = 1, FLASH_OPTCR bit 29; RM0410 3.3.1): the sentence
+ * that says so (SF_OK: not that). The F74x/75x have no nDBANK to speak of (0x449; the F7
+ * layout shows the bit for every F7). */
+static sf_error f7_refuse_if_one_bank(sf_session *s)
+{
+    sf_chip chip = SF_CHIP_INIT;
+    if (sf_session_chip(s, &chip) != SF_OK || !chip.device || strcmp(chip.device->family, "F7") ||
+        chip.pid != 0x451)
+        return SF_OK;
+    sf_options *o;
+    size_t k;
+    if (sf_session_options_read(s, &o) != SF_OK)
+        return SF_OK;
+    sf_error e = SF_OK;
+    if (sf_options_find(o, "nDBANK", &k) == SF_OK && sf_options_value(o, k))
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (nDBANK = 1): there is no other bank to "
+                    "write and boot; A/B updates need nDBANK = 0 (two banks, which changes the sector layout: "
+                    "RM0410 3.3.1) and BOOT_ADD0 = 0x2000 or 0x2040; nothing was changed", chip.device->name);
+    sf_options_free(o);
+    return e;
+}
+
+/* BOOT_ADD0 of the open F76x/77x and the bank it boots (1 or 2), with nDBOOT = 1; a sentence
+ * for any other setting. */
+static sf_error f7_boot_field(sf_session *s, const sf_device *d, uint32_t bank2, sf_options **o, size_t *index,
+                              int *bank)
+{
+    sf_error e = sf_session_options_read(s, o);
+    if (e)
+        return e;
+    size_t dboot;
+    if (sf_options_find(*o, "nDBOOT", &dboot) != SF_OK || sf_options_find(*o, "BOOT_ADD0", index) != SF_OK) {
+        sf_options_free(*o);
+        return sf_session_set_error(s, SF_ERR_UNSUPPORTED, "no nDBOOT or BOOT_ADD0 in the option bytes of the %s",
+                                    d->family);
+    }
+    uint32_t v = sf_options_value(*o, *index);
+    if (!sf_options_value(*o, dboot))
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s has dual-bank boot on (nDBOOT = 0): its bootloader then "
+                    "chooses what runs (AN2606's dual-bank boot), which this version does not switch; A/B "
+                    "updates (--bank-swap) switch BOOT_ADD0 with nDBOOT = 1, as ST's FLASH_DualBoot example "
+                    "does; nothing was changed", d->name);
+    else if (v == d->flash_base >> 14)
+        *bank = 1;
+    else if (v == bank2 >> 14)
+        *bank = 2;
+    else
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s boots at BOOT_ADD0 = 0x%04X (address 0x%08X), neither bank's "
+                    "base (BOOT_ADD0 = 0x%04X: bank 1 at 0x%08X; 0x%04X: bank 2 at 0x%08X): A/B updates "
+                    "(--bank-swap) start from one of them. 'stubflash options set BOOT_ADD0=0x%04X --yes' boots "
+                    "bank 1, with firmware linked for 0x%08X; nothing was changed", d->name, (unsigned)v, v << 14,
+                    (unsigned)(d->flash_base >> 14), d->flash_base, (unsigned)(bank2 >> 14), bank2,
+                    (unsigned)(d->flash_base >> 14), d->flash_base);
+    if (e)
+        sf_options_free(*o);
+    return e;
+}
+
+/* Whether 8 bytes start a vector table for code linked at base: a stack pointer in RAM, a Thumb
+ * reset vector inside the bank there. */
+static bool f7_vectors_ok(const uint8_t *v, uint32_t base, uint32_t half, uint32_t *pc)
+{
+    uint32_t sp = v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 | (uint32_t)v[3] << 24;
+    *pc = v[4] | (uint32_t)v[5] << 8 | (uint32_t)v[6] << 16 | (uint32_t)v[7] << 24;
+    return (sp & 0xF0000000u) == 0x20000000u && (*pc & 1u) && (*pc & ~1u) - base < half;
+}
+
+/* Set BOOT_ADD0 to the base of to_bank (at base); the chip resets with it and the options are
+ * read back (sf_session_options_write). BOOT_ADD1 stays: the header comment. */
+static sf_error f7_flip(sf_session *s, sf_options *o, size_t i, int to_bank, uint32_t base)
+{
+    sf_session_say(s, SF_LOG_INFO, "setting BOOT_ADD0 = 0x%04X (0x%08X): after the reset bank %d boots",
+                   (unsigned)(base >> 14), base, to_bank);
+    sf_error e = sf_options_set(o, sf_options_name(o, i), base >> 14);
+    if (e)
+        return sf_session_set_error(s, e, "%s", sf_options_last_error(o));
+    return sf_session_options_write(s, o, 0);
+}
+
+static sf_error f7_boot_bank(sf_session *s, const sf_device *d, uint32_t bank2, int *bank)
+{
+    sf_options *o;
+    size_t i;
+    sf_error e = f7_boot_field(s, d, bank2, &o, &i, bank);
+    if (e == SF_OK)
+        sf_options_free(o);
+    return e;
+}
+
+/* The image as it goes to the bank at base (half bytes): an image with addresses must lie there
+ * already; a raw binary in the other bank's span is moved there. */
+static sf_error f7_place(sf_session *s, const sf_image *img, int target, uint32_t base, uint32_t half,
+                         uint32_t flash_base, sf_image **out)
+{
+    uint32_t lo, hi, shift = 0;
+    sf_image_bounds(img, &lo, &hi);
+    bool in_target = lo >= base && hi - base <= half && hi > lo;
+    if (sf_image_get_format(img) == SF_FORMAT_BIN && !in_target) {
+        uint32_t other = base == flash_base ? flash_base + half : flash_base;
+        if (lo < other || hi - other > half)
+            return sf_session_set_error(s, SF_ERR_FIT, "an A/B image lies in one bank: this binary spans "
+                                        "0x%08X..0x%08X, more than bank %d's %u KiB at 0x%08X; nothing was written",
+                                        lo, hi - 1, target, half / 1024, base);
+        shift = base - other;
+    } else if (!in_target) {
+        return sf_session_set_error(s, SF_ERR_FIT, "bank %d does not boot, so the update goes there and runs there "
+                                    "(the F76x/77x boots a bank at its own address): an image with addresses "
+                                    "must lie in 0x%08X..0x%08X, linked for 0x%08X; this %s spans "
+                                    "0x%08X..0x%08X; nothing was written", target, base, base + half - 1, base,
+                                    sf_image_format_name(sf_image_get_format(img)), lo, hi - 1);
+    }
+    if (sf_image_get_format(img) == SF_FORMAT_BIN)
+        sf_session_say(s, SF_LOG_INFO, "a binary has no addresses: it goes to bank %d at 0x%08X, where it runs, "
+                       "so it must be linked for 0x%08X (the F76x/77x boots a bank at its own address)",
+                       target, lo + shift, base);
+    sf_error e = sf_image_new(out);
+    for (size_t k = 0; e == SF_OK && k < sf_image_segment_count(img); k++) {
+        uint32_t addr;
+        size_t len;
+        const uint8_t *data;
+        if ((e = sf_image_segment(img, k, &addr, &data, &len)) == SF_OK)
+            e = sf_image_add(*out, addr + shift, data, len);
+    }
+    /* Its vector table, at the bank's base, must start code linked there. */
+    const uint8_t *v = NULL;
+    size_t n = 0;
+    uint32_t first = 0, pc = 0;
+    if (e == SF_OK && sf_image_segment_count(*out))
+        sf_image_segment(*out, 0, &first, &v, &n);
+    if (e == SF_OK && (first != base || n < 8 || !f7_vectors_ok(v, base, half, &pc)))
+        e = sf_session_set_error(s, SF_ERR_FIT, "the image for bank %d does not start with a vector table for code "
+                                 "linked at 0x%08X (a stack pointer in RAM, a reset vector in 0x%08X..0x%08X; its "
+                                 "reset vector is 0x%08X): it would not run from there; nothing was written", target,
+                                 base, base, base + half - 1, n >= 8 ? pc : 0);
+    if (e) {
+        sf_image_free(*out);
+        *out = NULL;
+    }
+    return e;
+}
+
+static sf_error f7_write_bank_swap(sf_session *s, const sf_device *d, uint32_t bank2, const sf_image *img,
+                                   unsigned write_flags)
+{
+    sf_options *o;
+    size_t i;
+    int boot;
+    sf_error e = f7_boot_field(s, d, bank2, &o, &i, &boot);
+    if (e)
+        return e;
+    int target = 3 - boot;
+    uint32_t half = bank2 - d->flash_base, base = target == 2 ? bank2 : d->flash_base;
+    sf_image *placed;
+    if ((e = f7_place(s, img, target, base, half, d->flash_base, &placed))) {
+        sf_options_free(o);
+        return e;
+    }
+    sf_session_say(s, SF_LOG_INFO, "bank %d boots: writing bank %d at 0x%08X; the firmware in bank %d stays", boot,
+                   target, base, boot);
+    e = sf_session_write_image(s, placed, write_flags | SF_WRITE_VERIFY);
+    sf_image_free(placed);
+    uint8_t v[8];
+    uint32_t pc;
+    if (e == SF_OK && (e = sf_session_read(s, base, v, sizeof v)) == SF_OK && !f7_vectors_ok(v, base, half, &pc))
+        e = sf_session_set_error(s, SF_ERR_FILE, "bank %d does not start with a vector table for code linked at "
+                                 "0x%08X after the write: the boot bank was not switched", target, base);
+    if (e == SF_OK)
+        e = f7_flip(s, o, i, target, base);
+    sf_options_free(o);
+    return e;
+}
+
+static sf_error f7_swap_banks(sf_session *s, const sf_device *d, uint32_t bank2)
+{
+    sf_options *o;
+    size_t i;
+    int boot;
+    sf_error e = f7_boot_field(s, d, bank2, &o, &i, &boot);
+    if (e)
+        return e;
+    int target = 3 - boot;
+    uint32_t half = bank2 - d->flash_base, base = target == 2 ? bank2 : d->flash_base, pc;
+    uint8_t v[8];
+    if ((e = sf_session_read(s, base, v, sizeof v)) == SF_OK && !f7_vectors_ok(v, base, half, &pc))
+        e = sf_session_set_error(s, SF_ERR_STATE, "bank %d holds no firmware linked for 0x%08X (no vector table "
+                                 "pointing into it at its start): booting it would fail; nothing was changed",
+                                 target, base);
+    if (e == SF_OK)
+        e = f7_flip(s, o, i, target, base);
+    sf_options_free(o);
+    return e;
+}
+
 sf_error sf_session_boot_bank(sf_session *s, int *bank)
 {
     if (!s || !bank)
         return SF_ERR_ARG;
+    const sf_device *f7;
+    uint32_t f7_bank2;
+    if (f7_two_banks(s, &f7, &f7_bank2))
+        return f7_boot_bank(s, f7, f7_bank2, bank);
+    sf_error f7_e = f7_refuse_if_one_bank(s);
+    if (f7_e)
+        return f7_e;
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
@@ -258,6 +475,13 @@ sf_error sf_session_write_bank_swap(sf_session *s, const sf_image *img, unsigned
 {
     if (!s || !img)
         return SF_ERR_ARG;
+    const sf_device *f7;
+    uint32_t f7_bank2;
+    if (f7_two_banks(s, &f7, &f7_bank2))
+        return f7_write_bank_swap(s, f7, f7_bank2, img, write_flags);
+    sf_error f7_e = f7_refuse_if_one_bank(s);
+    if (f7_e)
+        return f7_e;
     sf_options *o;
     size_t i;
     uint32_t bank2, half;
@@ -308,6 +532,13 @@ sf_error sf_session_swap_banks(sf_session *s)
 {
     if (!s)
         return SF_ERR_ARG;
+    const sf_device *f7;
+    uint32_t f7_bank2;
+    if (f7_two_banks(s, &f7, &f7_bank2))
+        return f7_swap_banks(s, f7, f7_bank2);
+    sf_error f7_e = f7_refuse_if_one_bank(s);
+    if (f7_e)
+        return f7_e;
     sf_options *o;
     size_t i;
     uint32_t bank2, half;

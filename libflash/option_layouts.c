@@ -134,8 +134,12 @@ static const sfi_opt_field f7_fields[] = {
     F("nDBANK", "FLASH_OPTCR", 29, 8, 13, 1, SFI_OPT_READ_ONLY, NONE_ROM, "F76x/77x: 0 two banks, 1 one bank"),
     F("IWDG_STDBY", "FLASH_OPTCR", 30, 8, 14, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
     F("IWDG_STOP", "FLASH_OPTCR", 31, 8, 15, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
-    F("BOOT_ADD0", "FLASH_OPTCR1", 0, 16, 0, 16, 0, NONE_ROM,
-      "boot address with BOOT0 low, address bits 29:14 (0x0080: 0x00200000, flash on the ITCM)"),
+    /* The F76x/77x's boot bank with nDBANK = 0 and nDBOOT = 1 (bank_swap.c, ST's FLASH_DualBoot
+     * example): 0x2000 bank 1, 0x2040 bank 2; address = value << 14 (stm32f7xx_hal_flash_ex.h
+     * __HAL_FLASH_CALC_BOOT_BASE_ADR). */
+    F("BOOT_ADD0", "FLASH_OPTCR1", 0, 16, 0, 16, SFI_OPT_BOOT_BANK, NONE_ROM,
+      "boot address with BOOT0 low, address bits 29:14 (0x0080: 0x00200000, flash on the ITCM; 0x2000: "
+      "0x08000000, bank 1; 0x2040: 0x08100000, bank 2 of an F76x/77x with nDBANK = 0)"),
     F("BOOT_ADD1", "FLASH_OPTCR1", 16, 24, 0, 16, SFI_OPT_NO_ROM, 0x0040,
       "boot address with BOOT0 high, address bits 29:14 (0x0040: 0x00100000, the ROM bootloader)"),
 };

@@ -27,7 +27,7 @@ enum {
     SFI_OPT_RDP = 1u << 0,         /* readout protection: 0xCC locks the chip for good */
     SFI_OPT_NO_ROM = 1u << 1,      /* a value can take the chip's way into its ROM bootloader away */
     SFI_OPT_WRP = 1u << 2,         /* write protection (protect/unprotect --write) */
-    SFI_OPT_BOOT_BANK = 1u << 3,   /* which bank boots (BFB2, SWAP_BANK): write --bank-swap */
+    SFI_OPT_BOOT_BANK = 1u << 3,   /* which bank boots (BFB2, SWAP_BANK, the F7's BOOT_ADD0): --bank-swap */
     SFI_OPT_READ_ONLY = 1u << 4,   /* shown, not changed by `options set` (bank layout, security) */
 };
 

@@ -267,6 +267,28 @@ static bool boot_from_flash(sim_board *b, bool *swap)
     return holds_firmware(b, p->flash_base);
 }
 
+/* F7 with BOOT0 low: the core fetches its vector table at the address BOOT_ADD0 gives (RM0385
+ * and RM0410, "Boot configuration"; stm32f7xx_hal_flash_ex.h: BOOT_ADDx[15:0] = address bits
+ * 29:14). Modelled: an address in the flash on AXIM (0x08000000 + offset: bank 1, or bank 2 at
+ * 0x08100000 on an F76x/77x with nDBANK = 0, which ST's FLASH_DualBoot example boots this way,
+ * nothing remapped) starts there; the system memory (0x00100000 on ITCM, BOOT_ADD0 = 0x0040,
+ * or its AXIM address) starts the ROM (false). Anything else, the flash on ITCM at 0x00200000 (the factory's 0x0080) included,
+ * starts at the flash base as before: the ITCM alias and RAM boots are not modelled. The ROM
+ * bootloader sees the banks at their own addresses whatever BOOT_ADD0 says. */
+static bool f7_boot_address(sim_board *b, uint32_t *vtor)
+{
+    const sim_part *p = b->flash.part;
+    *vtor = p->flash_base;
+    if (p->family != SFI_FAMILY_F7)
+        return true;
+    uint32_t addr = sim_options_boot_add0(p, sim_memory_options(&b->mem));
+    if (addr == 0x00100000u || addr == p->sysmem_base) /* the system memory on ITCM, or on AXIM */
+        return false;
+    if (addr - p->flash_base < p->flash_size)
+        *vtor = addr;
+    return true;
+}
+
 static sim_rom_env rom_env(sim_board *b)
 {
     return (sim_rom_env){.part = b->flash.part, .line = b->line, .clock = &b->clock, .flash = &b->flash, .mem = &b->mem,
@@ -394,6 +416,9 @@ static void *board_thread(void *arg)
         bool boot0 = b->boot0 || b->flash.empty, swap = false;
         if (!boot0 && !boot_from_flash(b, &swap))
             boot0 = true; /* the dual-bank boot found no firmware: the bootloader stays */
+        uint32_t vtor = b->part->flash_base;
+        if (!boot0 && !f7_boot_address(b, &vtor))
+            boot0 = true; /* F7: BOOT_ADD0 names the system memory */
         power_on = false;
         int64_t at = b->reset_at ? b->reset_at : sim_clock_now(&b->clock);
         b->reset_at = 0;
@@ -406,7 +431,7 @@ static void *board_thread(void *arg)
         if (boot0)
             run_rom(b);
         else
-            run_cpu(b, b->part->flash_base, false, false, swap);
+            run_cpu(b, vtor, false, false, swap);
 
         pthread_mutex_lock(&b->lock);
         /* A program that left by itself (reset request, ROM reset) reboots; otherwise the

@@ -164,6 +164,8 @@ void sim_options_keep_locked(const struct sim_part *p, const uint8_t *old, uint8
 /* Bank 2's option words as shipped (no WRP area, no PCROP). */
 void sim_options_factory2(const struct sim_part *p, uint8_t *ob2);
 int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob);
+/* F7: the boot address BOOT_ADD0 gives (BOOT0 low); 0 on other families. */
+uint32_t sim_options_boot_add0(const struct sim_part *p, const uint8_t *ob);
 
 /* For the family controllers (sim_flash_f4.c, sim_flash_l4.c). */
 void sim_flash_settle(sim_flash *f, struct flash_bank *b);

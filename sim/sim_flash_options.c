@@ -254,6 +254,19 @@ int sim_options_boot_bank(const struct sim_part *p, const uint8_t *ob)
     return 1;
 }
 
+/* F7: BOOT_ADD0, the boot address with BOOT0 low, in FLASH_OPTCR1 bits 15:0 (the option word at
+ * 0x1FFF0010, its complement in bits 31:16; RM0385 3.4 table 6, stm32f767xx.h
+ * FLASH_OPTCR1_BOOT_ADD0_Pos 0) holding address bits 29:14: the address is the value << 14
+ * (stm32f7xx_hal_flash_ex.h, __HAL_FLASH_CALC_BOOT_BASE_ADR: "BOOT_ADDx[15:0] corresponds to
+ * boot address [29:14]"): 0x2000 the flash on AXIM at 0x08000000, 0x2040 its bank 2 at
+ * 0x08100000 with nDBANK = 0 (ST's STM32CubeF7 FLASH_DualBoot example, Src/main.c). */
+uint32_t sim_options_boot_add0(const struct sim_part *p, const uint8_t *ob)
+{
+    if (p->family != SFI_FAMILY_F7 || p->optbytes_size < 20)
+        return 0;
+    return (uint32_t)(ob[16] | ob[17] << 8) << 14;
+}
+
 /* The U5's UNLOCK, bit 31 of WRP1AR/WRP1BR/WRP2AR/WRP2BR (+0x18, +0x1C, +0x28, +0x2C;
  * stm32u575xx.h FLASH_WRP1AR_UNLOCK_Pos 31): with 0 the area's start and end pages are locked
  * and keep their values through an option change (RM0456 7.6.2, "WRP1A start and end pages

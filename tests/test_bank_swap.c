@@ -324,44 +324,170 @@ static void test_ab_refused_l4r5_dbank_0(void **state)
     remove(file);
 }
 
-/* The F767 with nDBANK = 0 (two banks of 1 MiB, FLASH_OPTCR bit 29: the option byte at
- * 0x1FFF0009 bit 5, its complement at +2): refused in words, nothing written, the boot address
- * options as they were (bank_swap.c: what the sources say of its dual-bank boot). */
-static void test_ab_refused_f767(void **state)
+/* F76x/77x A/B (bank_swap.c, ST's FLASH_DualBoot example): the F767 with nDBANK = 0 and
+ * nDBOOT = 1 boots the bank BOOT_ADD0 names (0x2000: bank 1 at 0x08000000, 0x2040: bank 2 at
+ * 0x08100000), nothing remapped, so bank 2's firmware is linked for 0x08100000. */
+static const struct ab f767 = {"stm32f767zi", "VERSION_F7_1_BIN", "VERSION_F7_2_BANK2_BIN", 0x08100000, false, false};
+
+/* A flash file for the F767 with factory option bytes but nDBANK = 0 (FLASH_OPTCR bit 29: the
+ * option byte at 0x1FFF0009 bit 5, its complement at +2), and BOOT_ADD0 = boot_add0 unless 0
+ * (the word at 0x1FFF0010: value in bits 15:0, complement in 31:16; RM0385 3.4 table 6). */
+static void f767_file(char *file, size_t cap, uint16_t boot_add0)
 {
-    (void)state;
-    const struct ab f767 = {"stm32f767zi", "VERSION_F4_1_BIN", "VERSION_F4_2_BIN", 0x08100000, true, false};
-    char file[64];
-    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    snprintf(file, cap, "/tmp/stubflash-ab-XXXXXX");
     close(mkstemp(file));
     remove(file);
     sf_session_free(open_file(&f767, file));
     size_t len;
     uint8_t *f = bh_load_file(file, &len);
-    size_t ob_size = sim_part_option_bytes_size(sim_part_find(f767.part));
-    assert_int_equal(len, 2048 * 1024 + ob_size);
+    assert_int_equal(len, 2048 * 1024 + sim_part_option_bytes_size(sim_part_find(f767.part)));
     uint8_t *ob = f + 2048 * 1024;
     assert_true(ob[9] & 0x20);
-    ob[9] &= (uint8_t)~0x20; /* nDBANK 0 */
+    assert_true(ob[9] & 0x10); /* nDBOOT 1, as shipped */
+    ob[9] &= (uint8_t)~0x20;
     ob[11] = (uint8_t)~ob[9];
+    if (boot_add0) {
+        ob[16] = (uint8_t)boot_add0;
+        ob[17] = (uint8_t)(boot_add0 >> 8);
+        ob[18] = (uint8_t)~ob[16];
+        ob[19] = (uint8_t)~ob[17];
+    }
     bh_save_file(file, f, len);
-    uint8_t *before = malloc(len);
-    memcpy(before, f, len);
     free(f);
-    sf_session *s = open_file(&f767, file);
+}
+
+static sf_image *load_any(const char *env)
+{
+    char err[256];
+    sf_image *img;
+    if (sf_image_load(getenv(env), SF_FORMAT_AUTO, 0x08000000, &img, err, sizeof err) != SF_OK)
+        fail_msg("%s: %s", env, err);
+    return img;
+}
+
+/* Whether bank 2 of the F767's flash file is all erased. */
+static bool f767_bank2_erased(const char *file)
+{
+    size_t len;
+    uint8_t *f = bh_load_file(file, &len);
+    bool erased = true;
+    for (size_t i = 1024 * 1024; i < 2048 * 1024 && erased; i++)
+        erased = f[i] == 0xFF;
+    free(f);
+    return erased;
+}
+
+static void set_boot_add0(sf_session *s, uint32_t value)
+{
+    sf_options *o;
+    assert_int_equal(sf_session_options_read(s, &o), SF_OK);
+    assert_int_equal(sf_options_set(o, "BOOT_ADD0", value), SF_OK);
+    if (sf_session_options_write(s, o, 0) != SF_OK)
+        fail_msg("options write: %s", sf_session_last_error(s));
+    sf_options_free(o);
+}
+
+static void test_ab_f767(void **state)
+{
+    (void)state;
+    char file[64];
+    f767_file(file, sizeof file, 0);
     sf_image *v1 = load(f767.v1_env);
+    sf_session *s = open_file(&f767, file);
+    /* The factory's BOOT_ADD0 0x0080 (flash on ITCM) names neither bank's AXIM base: refused. */
     int bank;
     assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "BOOT_ADD0 = 0x0080"));
     assert_int_equal(sf_session_write_bank_swap(s, v1, 0), SF_ERR_UNSUPPORTED);
-    assert_non_null(strstr(sf_session_last_error(s), "BOOT_ADD0"));
-    assert_non_null(strstr(sf_session_last_error(s), "0x08100000"));
-    assert_int_equal(sf_session_swap_banks(s), SF_ERR_UNSUPPORTED);
-    sf_image_free(v1);
+    /* Version 1 linked for 0x08000000, BOOT_ADD0 = 0x2000: bank 1 boots it. */
+    set_boot_add0(s, 0x2000);
+    if (sf_session_write_image(s, v1, SF_WRITE_VERIFY) != SF_OK)
+        fail_msg("write: %s", sf_session_last_error(s));
+    assert_int_equal(boot_bank(s), 1);
+    assert_int_equal(sf_session_swap_banks(s), SF_ERR_STATE); /* bank 2 empty */
+    /* Version 2 linked for bank 1's 0x08000000, as ELF and as HEX: refused, nothing written. */
+    const char *wrong[] = {"VERSION_F7_2_BANK1_ELF", "VERSION_F7_2_BANK1_HEX", "VERSION_F7_2_BANK1_BIN"};
+    for (size_t k = 0; k < 3; k++) {
+        sf_image *w = load_any(wrong[k]);
+        assert_int_equal(sf_session_write_bank_swap(s, w, SF_WRITE_VERIFY), SF_ERR_FIT);
+        const char *why = sf_session_last_error(s);
+        if (!strstr(why, k < 2 ? "must lie in 0x08100000..0x081FFFFF" : "linked at 0x08100000"))
+            fail_msg("%s: %s", wrong[k], why);
+        sf_image_free(w);
+    }
+    assert_int_equal(boot_bank(s), 1);
     sf_session_free(s);
-    f = bh_load_file(file, &len);
-    assert_memory_equal(f, before, len);
+    assert_true(f767_bank2_erased(file));
+    expect_boot(&f767, file, "app 1 running");
+
+    /* Version 2 linked for 0x08100000 (ELF): bank 2 gets it, BOOT_ADD0 = 0x2040, it runs. */
+    s = open_file(&f767, file);
+    sf_image *v2 = load_any("VERSION_F7_2_BANK2_ELF");
+    ab_ok(s, v2);
+    assert_int_equal(boot_bank(s), 2);
+    sf_session_free(s);
+    expect_boot(&f767, file, "app 2 running");
+    expect_bank_holds(file, 0, f767.v1_env);
+    expect_bank_holds(file, 0x100000, f767.v2_env);
+
+    /* Rollback: BOOT_ADD0 = 0x2000, version 1 again. */
+    s = open_file(&f767, file);
+    if (sf_session_swap_banks(s) != SF_OK)
+        fail_msg("rollback: %s", sf_session_last_error(s));
+    assert_int_equal(boot_bank(s), 1);
+    sf_session_free(s);
+    expect_boot(&f767, file, "app 1 running");
+
+    /* Forward again, then an update from bank 2 booting goes to bank 1: version 1's binary,
+     * linked for 0x08000000, placed at bank 1's base. */
+    s = open_file(&f767, file);
+    assert_int_equal(sf_session_swap_banks(s), SF_OK);
+    assert_int_equal(boot_bank(s), 2);
+    ab_ok(s, v1);
+    assert_int_equal(boot_bank(s), 1);
+    sf_session_free(s);
+    expect_boot(&f767, file, "app 1 running");
+    expect_bank_holds(file, 0x100000, f767.v2_env);
+
+    sf_image_free(v1);
+    sf_image_free(v2);
+    remove(file);
+}
+
+/* nDBANK = 1 (the factory's: one bank), then nDBOOT = 0 (FLASH_OPTCR bit 28: the option byte
+ * at 0x1FFF0009 bit 4; dual-bank boot by the bootloader): each refused in words, nothing
+ * written. */
+static void test_ab_refused_f767_ndboot_0(void **state)
+{
+    (void)state;
+    char file[64];
+    /* As shipped, nDBANK = 1: one bank, refused with that said. */
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session *s = open_file(&f767, file);
+    int bank;
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "nDBANK = 1"));
+    sf_session_free(s);
+    remove(file);
+    f767_file(file, sizeof file, 0x2000);
+    size_t len;
+    uint8_t *f = bh_load_file(file, &len);
+    uint8_t *ob = f + 2048 * 1024;
+    ob[9] &= (uint8_t)~0x10;
+    ob[11] = (uint8_t)~ob[9];
+    bh_save_file(file, f, len);
     free(f);
-    free(before);
+    s = open_file(&f767, file);
+    sf_image *v2 = load_any("VERSION_F7_2_BANK2_ELF");
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED);
+    assert_int_equal(sf_session_write_bank_swap(s, v2, 0), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "nDBOOT = 0"));
+    assert_int_equal(sf_session_swap_banks(s), SF_ERR_UNSUPPORTED);
+    sf_image_free(v2);
+    sf_session_free(s);
+    assert_true(f767_bank2_erased(file));
     remove(file);
 }
 
@@ -451,6 +577,45 @@ static void test_power_cut_during_ab_g0b1(void **state)
     power_cut_during_ab(&g0b1);
 }
 
+/* F767: the power goes during the A/B write of version 2's binary (linked for 0x08100000,
+ * placed at bank 2's base): version 1 keeps booting unless the library finished the update. */
+static void test_power_cut_during_ab_f767(void **state)
+{
+    (void)state;
+    const sf_phase phases[] = {SF_PHASE_ERASE, SF_PHASE_WRITE, SF_PHASE_VERIFY};
+    for (size_t k = 0; k < 3; k++) {
+        pty_board p;
+        char file[64];
+        f767_file(file, sizeof file, 0x2000);
+        sim_options opt = {.realtime = false, .boot0 = true, .flash_file = file};
+        pb_open(&p, f767.part, &opt);
+        sf_image *v1 = load(f767.v1_env), *v2 = load(f767.v2_env);
+        sf_session *s;
+        assert_int_equal(sf_session_new(&s), SF_OK);
+        assert_int_equal(sf_session_set_stub(s, false, 0), SF_OK);
+        struct cut c = {.board = p.board, .phase = phases[k]};
+        sf_session_set_progress(s, cut_on_progress, &c);
+        if (sf_session_open(s, sim_pty_path(p.pty)) != SF_OK)
+            fail_msg("open: %s", sf_session_last_error(s));
+        assert_int_equal(sf_session_write_image(s, v1, SF_WRITE_VERIFY), SF_OK);
+        c.armed = true;
+        sf_error e = sf_session_write_bank_swap(s, v2, SF_WRITE_VERIFY);
+        assert_true(c.done);
+        sf_session_free(s);
+        char *err = NULL;
+        if (sim_board_save(p.board, &err))
+            fail_msg("save: %s", err ? err : "?");
+        assert_int_equal(pb_close(&p), 0);
+        expect_boot(&f767, file, e == SF_OK ? "app 2 running" : "app 1 running");
+        expect_bank_holds(file, 0, f767.v1_env);
+        printf("%s, power cut at phase %d: %s\n", f767.part, (int)phases[k],
+               e == SF_OK ? "the update finished after it" : "the update failed, version 1 boots");
+        sf_image_free(v1);
+        sf_image_free(v2);
+        remove(file);
+    }
+}
+
 /* The command line: options (--json), the refusals of options set, write --bank-swap, info
  * --json's boot_bank, rollback --bank-swap. */
 static void test_cli_options_and_bank_swap(void **state)
@@ -510,6 +675,35 @@ static void test_cli_bank_swap_h7a3(void **state)
     remove(log);
 }
 
+/* The command line on the F767: a binary for bank 2 (linked for 0x08100000) goes there, with
+ * the line that says so; info --json's boot_bank; rollback --bank-swap. */
+static void test_cli_bank_swap_f767(void **state)
+{
+    (void)state;
+    char file[64], port[160], log[80];
+    f767_file(file, sizeof file, 0x2000);
+    snprintf(log, sizeof log, "%s.log", file);
+    snprintf(port, sizeof port, "sim:stm32f767zi?flash=%s", file);
+    assert_int_equal(run_stubflash(port, log, "write", getenv("VERSION_F7_1_BIN"), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 1"));
+    assert_int_equal(run_stubflash(port, log, "write", "--bank-swap", getenv("VERSION_F7_2_BANK2_BIN"), NULL), 0);
+    assert_true(bh_file_has(log, "must be linked for 0x08100000"));
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 2"));
+    expect_boot(&f767, file, "app 2 running");
+    assert_int_equal(run_stubflash(port, log, "rollback", "--bank-swap", NULL), 0);
+    assert_true(bh_file_has(log, "from 2 to 1"));
+    expect_boot(&f767, file, "app 1 running");
+    /* Version 2 linked for 0x08000000 as HEX: refused (exit 3, the image does not fit), bank 2
+     * keeps version 2. */
+    assert_int_equal(run_stubflash(port, log, "write", "--bank-swap", getenv("VERSION_F7_2_BANK1_HEX"), NULL), 3);
+    assert_true(bh_file_has(log, "must lie in 0x08100000..0x081FFFFF"));
+    expect_bank_holds(file, 0x100000, "VERSION_F7_2_BANK2_BIN");
+    remove(file);
+    remove(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -517,7 +711,8 @@ int main(void)
         cmocka_unit_test(test_ab_g474),
         cmocka_unit_test(test_ab_l4r5),
         cmocka_unit_test(test_ab_refused_l4r5_dbank_0),
-        cmocka_unit_test(test_ab_refused_f767),
+        cmocka_unit_test(test_ab_f767),
+        cmocka_unit_test(test_ab_refused_f767_ndboot_0),
         cmocka_unit_test(test_ab_h743),
         cmocka_unit_test(test_ab_h7a3),
         cmocka_unit_test(test_ab_f429),
@@ -531,8 +726,10 @@ int main(void)
         cmocka_unit_test(test_power_cut_during_ab_h7a3),
         cmocka_unit_test(test_power_cut_during_ab_f429),
         cmocka_unit_test(test_power_cut_during_ab_g0b1),
+        cmocka_unit_test(test_power_cut_during_ab_f767),
         cmocka_unit_test(test_cli_options_and_bank_swap),
         cmocka_unit_test(test_cli_bank_swap_h7a3),
+        cmocka_unit_test(test_cli_bank_swap_f767),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,7 +32,7 @@ enum {
     SF_OPTION_READOUT = 1u << 0,       /**< readout protection (RDP): changed by protect/unprotect --readout */
     SF_OPTION_NO_BOOTLOADER = 1u << 1, /**< some values take the chip's way into its ROM bootloader away */
     SF_OPTION_WRITE_PROTECTION = 1u << 2, /**< write protection (WRP bits, nWRP, WRP areas) */
-    SF_OPTION_BOOT_BANK = 1u << 3,     /**< chooses the bank that boots (BFB2, SWAP_BANK) */
+    SF_OPTION_BOOT_BANK = 1u << 3,     /**< chooses the bank that boots (BFB2, SWAP_BANK, F76x BOOT_ADD0) */
     SF_OPTION_READ_ONLY = 1u << 4,     /**< shown only: this library does not change it */
 };
 
@@ -103,13 +103,17 @@ SF_API sf_error sf_session_options_write(sf_session *s, const sf_options *o, uns
 SF_API sf_error sf_session_protected_units(sf_session *s, uint8_t *flags, size_t count, size_t *protected_count);
 
 /** Which bank the chip boots from (1 or 2), from its boot-bank option (BFB2 on L4/G4 and the
- * 2 MiB F42x/43x, SWAP_BANK_OPT on H7 and H7A3/B3, nSWAP_BANK on G0B/C); SF_ERR_UNSUPPORTED on parts whose
- * banks cannot swap. @since 0.2 */
+ * 2 MiB F42x/43x, SWAP_BANK_OPT on H7 and H7A3/B3, nSWAP_BANK on G0B/C; on the F76x/77x with
+ * nDBANK = 0 and nDBOOT = 1, BOOT_ADD0 = 0x2000 or 0x2040); SF_ERR_UNSUPPORTED on parts whose
+ * banks cannot swap or boot this way. @since 0.2 */
 SF_API sf_error sf_session_boot_bank(sf_session *s, int *bank);
 /** An A/B update: write img (linked for the flash base, as for a single-bank write) into the
  * bank that is not booting, verify it, then flip the boot-bank option so that the next reset
  * boots it; the firmware that ran before stays whole in the other bank. write_flags are
  * sf_session_write_image's. A failure before the flip leaves the boot bank as it was.
+ * On the F76x/77x each bank runs at its own address: img must be linked for the base of the
+ * bank that does not boot (0x08000000 or 0x08100000), an image with addresses must lie in that
+ * bank (else SF_ERR_FIT, nothing written), and a raw binary goes to that bank's base.
  * @since 0.2 */
 SF_API sf_error sf_session_write_bank_swap(sf_session *s, const sf_image *img, unsigned write_flags);
 /** Flip the boot-bank option back (a rollback of an A/B update): the other bank boots after
