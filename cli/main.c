@@ -87,7 +87,8 @@ static void usage(FILE *f)
 "                              sectors (F2/F4/F7; H7: both banks' in address order, WRPSN1/2;\n"
 "                              H7A3: a sector protects its group of 4),\n"
 "                              4 KiB sectors (L0/L1), pages in at most two runs per bank\n"
-"                              (L4/G0/G4/WB/WL/C0, L5/U5: WRP areas)\n"
+"                              (L4/G0/G4/WB/WL/C0, L5/U5: WRP areas), bank 2's numbered\n"
+"                              on from bank 1's (an L476's pages: 0..511)\n"
 "  protect --readout --yes [--level 2 --irreversibly-lock-the-chip]\n"
 "                              enable readout protection (chip resets); level 2 is forever\n"
 "  unprotect --write           remove write protection (chip resets)\n"
@@ -708,7 +709,7 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
                               "add --yes to confirm%s", "");
     if (!protect && readout && !erase_all)
         return usage_error(c, "removing readout protection ERASES ALL FLASH on the chip: add --erase-all to confirm%s", "");
-    uint8_t list[256];
+    uint32_t list[1024];
     size_t n = 0;
     bool first_pages = false;
     if (protect && write) {
@@ -717,12 +718,12 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
         char *copy = strdup(groups), *save = NULL;
         for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
             uint32_t g;
-            if (!cfg_parse_u32(t, &g) || g > 255 || n == sizeof list) {
+            if (!cfg_parse_u32(t, &g) || n == sizeof list / sizeof list[0]) {
                 free(copy);
-                return usage_error(c, "bad group '%s' (0..255)", t);
+                return usage_error(c, "bad group '%s' (a number: a WRP bit, or a page or sector)", t);
             }
             first_pages |= g == 0;
-            list[n++] = (uint8_t)g;
+            list[n++] = g;
         }
         free(copy);
         if (first_pages && !yes)
@@ -737,7 +738,7 @@ static int cmd_protect(cli *c, int argc, char **argv, bool protect)
     sf_error e;
     if (protect && write) {
         out_say(&c->out, "write-protecting %zu group(s) of pages; the chip resets", n);
-        e = sf_session_write_protect(c->session, list, n);
+        e = sf_session_write_protect_units(c->session, list, n);
     } else if (protect) {
         out_say(&c->out, "enabling readout protection level %u: the flash can then no longer be read or written "
                 "through the bootloader; the chip resets", level);

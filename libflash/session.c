@@ -614,13 +614,23 @@ sf_error sf_session_reset(sf_session *s)
     return end(s, sf_session_after_reset(s));
 }
 
-sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t count)
+sf_error sf_session_write_protect_units(sf_session *s, const uint32_t *units, size_t count)
 {
-    if (!s)
+    if (!s || (count && !units))
         return SF_ERR_ARG;
     if (sf_session_wrp_by_options(s)) /* L0/L1, L4/G0/G4/WB, H7: write_protection.c */
-        return count ? sf_session_wrp_change(s, groups, count, false)
+        return count ? sf_session_wrp_change(s, units, count, false)
                      : sf_fail(&s->eb, SF_ERR_ARG, "write protect: no pages given");
+    /* The ROM's Write Protect takes one byte a group (AN3155 3.12). */
+    uint8_t groups[256];
+    if (count > sizeof groups)
+        return sf_fail(&s->eb, SF_ERR_ARG, "write protect: %zu groups; the bootloader takes at most 256", count);
+    for (size_t i = 0; i < count; i++) {
+        if (units[i] > 255)
+            return sf_fail(&s->eb, SF_ERR_ARG, "write protect: group %u; the bootloader's groups are 0..255",
+                           (unsigned)units[i]);
+        groups[i] = (uint8_t)units[i];
+    }
     sf_error be = begin(s, true);
     if (be)
         return be;
@@ -628,6 +638,18 @@ sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t c
     if ((e = need_rom(s)) || (e = an_write_protect(&s->link, groups, count)))
         return end(s, e);
     return end(s, sf_session_after_reset(s));
+}
+
+sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t count)
+{
+    if (!s || (count && !groups))
+        return SF_ERR_ARG;
+    uint32_t units[256];
+    if (count > sizeof units / sizeof units[0])
+        return sf_fail(&s->eb, SF_ERR_ARG, "write protect: %zu groups; at most 256", count);
+    for (size_t i = 0; i < count; i++)
+        units[i] = groups[i];
+    return sf_session_write_protect_units(s, units, count);
 }
 
 /* WUP, RDP and RDU: two ACKs, then the chip resets and is read again. */

@@ -252,7 +252,7 @@ bool sf_session_wrp_by_options(sf_session *s)
 /* The WRP areas holding every page that is protected now (per img; NULL: none) or in groups:
  * at most two runs of pages in each bank that has areas (bank 1's; bank 2's where the chip has
  * them), each run's pages counted from its bank's start. */
-static sf_error set_areas(sf_session *s, sf_options *o, const uint8_t *groups, size_t n, const uint8_t *img)
+static sf_error set_areas(sf_session *s, sf_options *o, const uint32_t *groups, size_t n, const uint8_t *img)
 {
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
     uint32_t b1 = bank1_units(s), max = (1u << area_field(l, 0, 0, false)->width) - 1u;
@@ -309,7 +309,7 @@ static sf_error set_areas(sf_session *s, sf_options *o, const uint8_t *groups, s
     return SF_OK;
 }
 
-static sf_error set_l0_bits(sf_session *s, sf_options *o, const uint8_t *groups, size_t n, const uint8_t *img,
+static sf_error set_l0_bits(sf_session *s, sf_options *o, const uint32_t *groups, size_t n, const uint8_t *img,
                             bool clear)
 {
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
@@ -328,7 +328,7 @@ static sf_error set_l0_bits(sf_session *s, sf_options *o, const uint8_t *groups,
 
 /* H7: sectors numbered in address order, bank 1's (WRPSN1) then bank 2's (WRPSN2) where the
  * part has two banks; clear: every sector of both writable. */
-static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint8_t *groups, size_t n, const uint8_t *img,
+static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint32_t *groups, size_t n, const uint8_t *img,
                                bool clear)
 {
     const sfi_opt_layout *l = sfi_opt_layout_of(s->chip.device->family);
@@ -352,7 +352,7 @@ static sf_error set_h7_sectors(sf_session *s, sf_options *o, const uint8_t *grou
     return SF_OK;
 }
 
-sf_error sf_session_wrp_change(sf_session *s, const uint8_t *groups, size_t n, bool clear)
+sf_error sf_session_wrp_change(sf_session *s, const uint32_t *groups, size_t n, bool clear)
 {
     sf_options *o = NULL;
     sf_error e = sf_session_options_read(s, &o);

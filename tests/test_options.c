@@ -635,6 +635,22 @@ static void test_l4r_bank2_wrp_areas(void **state)
     assert_int_equal(sf_session_read(x->s, page + 16, now, sizeof now), SF_OK);
     assert_memory_equal(now, data, sizeof now);
     sf_image_free(img);
+    /* The same pages by unit number, above the 255 a byte holds (protect --write 259,260). */
+    const uint32_t units[] = {259, 260}, beyond = 512;
+    if (sf_session_write_protect_units(x->s, units, 2) != SF_OK)
+        fail_msg("protect units: %s", sf_session_last_error(x->s));
+    expect_protected(x, 259, 260);
+    o = read_ok(x);
+    assert_int_equal(sf_options_find(o, "WRP2A_STRT", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 3);
+    assert_int_equal(sf_options_find(o, "WRP2A_END", &i), SF_OK);
+    assert_int_equal(sf_options_value(o, i), 4);
+    sf_options_free(o);
+    assert_int_equal(sf_session_write_protect_units(x->s, &beyond, 1), SF_ERR_ARG);
+    assert_non_null(strstr(sf_session_last_error(x->s), "page 512"));
+    expect_protected(x, 259, 260); /* nothing changed */
+    assert_int_equal(sf_session_write_unprotect(x->s), SF_OK);
+    expect_protected(x, 1, 0);
     fx_free(x);
 }
 

@@ -222,8 +222,17 @@ SF_API sf_error sf_session_boot_address(sf_session *s, uint32_t *addr);
  * bootloader runs again if BOOT0 is high. The session stays open and re-synchronises. @since 0.1 */
 SF_API sf_error sf_session_reset(sf_session *s);
 
-/** Write-protect the given unit groups (F1: WRP bit numbers). The chip resets. @since 0.1 */
+/** Write-protect the given unit groups (F1: WRP bit numbers). The chip resets. Group numbers
+ * above 255 need sf_session_write_protect_units(). @since 0.1 */
 SF_API sf_error sf_session_write_protect(sf_session *s, const uint8_t *groups, size_t count);
+/** Write-protect the given units, numbered as sf_session_protected_units() numbers them: the
+ * chip's WRP bits (F0/F1/F3: page groups; F2/F4/F7: sectors) where the ROM's Write Protect sets
+ * them (0..255), else its pages or sectors in address order, bank 2's after bank 1's, for the
+ * families whose protection lives in option-byte fields (L0/L1 WRPROT bits, WRP areas on
+ * G0/G4/L4/L4+/L5/U5/WB/WL/C0, WPSN on H7): the L476's 512 pages, say, are 0..511. Nothing is
+ * changed when a unit cannot be protected (SF_ERR_ARG, saying which and why). The chip resets
+ * and is read again. @since 0.2 */
+SF_API sf_error sf_session_write_protect_units(sf_session *s, const uint32_t *units, size_t count);
 /** Remove all write protection. The chip resets. @since 0.1 */
 SF_API sf_error sf_session_write_unprotect(sf_session *s);
 /** Enable readout protection (level 1). The chip resets; flash can then only be erased.
