@@ -97,7 +97,8 @@ static void usage(FILE *f)
 "  options                     every option-byte field by its reference-manual name\n"
 "  options set NAME=VALUE... --yes   change option bytes (the chip resets; read back and\n"
 "                              checked); values that take the way into the ROM bootloader\n"
-"                              away also need --allow-no-bootloader\n"
+"                              away also need --allow-no-bootloader; a bank-mode change\n"
+"                              (DB1M, nDBANK) needs --erase-all: it erases all flash\n"
 "  config                      the settings in effect and where each comes from\n"
 "  chips                       the STM32 lines known: flash, bootloader RAM and USARTs, and\n"
 "                              which RAM stub serves each (or why only the ROM does)\n"
@@ -801,12 +802,21 @@ static int cmd_options(cli *c, int argc, char **argv)
         return usage_error(c, "a change above can make the ROM bootloader unreachable: add --allow-no-bootloader "
                               "(and --yes) if you mean it; nothing was written%s", "");
     }
+    bool bank_mode = false;
+    for (size_t i = 0; i < sf_options_count(o); i++)
+        bank_mode |= sf_options_changed(o, i) && (sf_options_flags(o, i) & SF_OPTION_BANK_MODE);
+    if (bank_mode && !c->opt.erase_all) {
+        sf_options_free(o);
+        return usage_error(c, "a bank-mode change above ERASES ALL FLASH: add --erase-all (and --yes) if you mean "
+                              "it; nothing was written%s", "");
+    }
     if (!c->opt.yes) {
         sf_options_free(o);
         return usage_error(c, "option bytes change how the chip starts and runs: add --yes to write them; nothing "
                               "was written%s", "");
     }
-    e = sf_session_options_write(c->session, o, c->opt.allow_no_bootloader ? SF_OPTIONS_ALLOW_NO_BOOTLOADER : 0);
+    e = sf_session_options_write(c->session, o, (c->opt.allow_no_bootloader ? SF_OPTIONS_ALLOW_NO_BOOTLOADER : 0u) |
+                                                    (bank_mode ? SF_OPTIONS_ALLOW_BANK_MODE : 0u));
     sf_options_free(o);
     if (e)
         return session_fail(c, e);

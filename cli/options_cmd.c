@@ -71,6 +71,9 @@ size_t options_describe_changes(const sf_options *o, FILE *f)
         value_text(o, i, sf_options_value(o, i), b, sizeof b);
         if (f)
             fprintf(f, "  %s: %s -> %s (%s)\n", sf_options_name(o, i), a, b, sf_options_meaning(o, i));
+        if ((sf_options_flags(o, i) & SF_OPTION_BANK_MODE) && f)
+            fprintf(f, "  WARNING: %s re-organises the flash: the chip reads it in another order afterwards, so "
+                    "the whole flash is erased after the change\n", sf_options_name(o, i));
         if (sf_options_loses_bootloader(o, i)) {
             lose++;
             if (f)

@@ -36,7 +36,8 @@
  * STM32F42xxx/43xxx dual-bank boot, as ST's forum quotes it): the L4's scheme, bank 2 mapped at
  * 0x08000000 (RM0090's SYSCFG_MEMRMP, UFB_MODE in stm32f429xx.h) and the system memory left
  * aliased at 0 (ST community, "With BFB2 set on an STM32F429 ... address 0"). The 1 MiB parts
- * split only with DB1M and are not done.
+ * have two banks of 512 KiB only with DB1M = 1 (FLASH_OPTCR bit 30), a bank-mode change that
+ * options.c makes with the flash erased after it; with DB1M = 0 A/B is refused, saying so.
  *
  * G0B/C: nSWAP_BANK (FLASH_OPTR bit 20, active low; RM0444 3.4.1, stm32g0b1xx.h) with DUAL_BANK
  * (bit 21) set trades the banks' addresses at option loading, for every bus master like the
@@ -136,6 +137,10 @@ static sf_error refuse_if_one_bank(sf_session *s, const sf_device *d)
     if (set_to_one_bank(o, &k))
         e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (%s = 0): there is no other bank to "
                     "write and boot; nothing was changed", d->name, sf_options_name(o, k));
+    else if (d->bank_mode == SF_BANKS_F4_DB1M && sf_options_find(o, "DB1M", &k) == SF_OK && !sf_options_value(o, k))
+        e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (DB1M = 0): there is no other bank to write "
+                    "and boot; 'stubflash options set DB1M=1 --yes --erase-all' makes two banks of 512 KiB, "
+                    "ERASING ALL FLASH (the sectors are re-organised, RM0090 3.3); nothing was changed", d->name);
     sf_options_free(o);
     return e;
 }
@@ -245,8 +250,9 @@ static sf_error f7_refuse_if_one_bank(sf_session *s)
     sf_error e = SF_OK;
     if (sf_options_find(o, "nDBANK", &k) == SF_OK && sf_options_value(o, k))
         e = sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s is set to one bank (nDBANK = 1): there is no other bank to "
-                    "write and boot; A/B updates need nDBANK = 0 (two banks, which changes the sector layout: "
-                    "RM0410 3.3.1) and BOOT_ADD0 = 0x2000 or 0x2040; nothing was changed", chip.device->name);
+                    "write and boot; 'stubflash options set nDBANK=0 BOOT_ADD0=0x2000 --yes --erase-all' makes "
+                    "two, ERASING ALL FLASH (the sector layout changes, RM0410 3.3.1), and boots bank 1; nothing "
+                    "was changed", chip.device->name);
     sf_options_free(o);
     return e;
 }

@@ -97,7 +97,7 @@ static const sfi_opt_field f4_fields[] = {
     F("nRST_STDBY", "FLASH_OPTCR", 7, 0, 7, 1, 0, NONE_ROM, "0: reset on entering Standby mode, 1: no reset"),
     F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
     F("nWRP", "FLASH_OPTCR", 16, 8, 0, 12, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
-    F("DB1M", "FLASH_OPTCR", 30, 8, 14, 1, SFI_OPT_READ_ONLY, NONE_ROM,
+    F("DB1M", "FLASH_OPTCR", 30, 8, 14, 1, SFI_OPT_BANK_MODE, NONE_ROM,
       "F42x/43x with 1 MiB: 1 two banks of 512 KiB (needed for BFB2), 0 one bank"),
     F("SPRMOD", "FLASH_OPTCR", 31, 8, 15, 1, SFI_OPT_READ_ONLY, NONE_ROM,
       "F401/F411/F42x: 1 makes nWRP select proprietary code readout protection (PCROP) instead"),
@@ -131,7 +131,7 @@ static const sfi_opt_field f7_fields[] = {
     F("RDP", "FLASH_OPTCR", 8, 0, 8, 8, SFI_OPT_RDP, NONE_ROM, "readout protection: 0xAA level 0, 0xCC level 2 (for good), else level 1"),
     F("nWRP", "FLASH_OPTCR", 16, 8, 0, 8, SFI_OPT_WRP, NONE_ROM, "write protection, bit n = sector n (0: protected)"),
     F("nDBOOT", "FLASH_OPTCR", 28, 8, 12, 1, SFI_OPT_READ_ONLY, NONE_ROM, "F76x/77x: 0 dual-bank boot on, 1 off"),
-    F("nDBANK", "FLASH_OPTCR", 29, 8, 13, 1, SFI_OPT_READ_ONLY, NONE_ROM, "F76x/77x: 0 two banks, 1 one bank"),
+    F("nDBANK", "FLASH_OPTCR", 29, 8, 13, 1, SFI_OPT_BANK_MODE, NONE_ROM, "F76x/77x: 0 two banks, 1 one bank"),
     F("IWDG_STDBY", "FLASH_OPTCR", 30, 8, 14, 1, 0, NONE_ROM, "0: independent watchdog frozen in Standby mode, 1: running"),
     F("IWDG_STOP", "FLASH_OPTCR", 31, 8, 15, 1, 0, NONE_ROM, "0: independent watchdog frozen in Stop mode, 1: running"),
     /* The F76x/77x's boot bank with nDBANK = 0 and nDBOOT = 1 (bank_swap.c, ST's FLASH_DualBoot

@@ -29,6 +29,8 @@ enum {
     SFI_OPT_WRP = 1u << 2,         /* write protection (protect/unprotect --write) */
     SFI_OPT_BOOT_BANK = 1u << 3,   /* which bank boots (BFB2, SWAP_BANK, the F7's BOOT_ADD0): --bank-swap */
     SFI_OPT_READ_ONLY = 1u << 4,   /* shown, not changed by `options set` (bank layout, security) */
+    SFI_OPT_BANK_MODE = 1u << 5,   /* one bank or two: changes how the flash is organised, so a
+                                    * change needs SF_OPTIONS_ALLOW_BANK_MODE and erases it all */
 };
 
 typedef struct sfi_opt_field {

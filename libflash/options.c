@@ -102,6 +102,7 @@ unsigned sf_options_flags(const sf_options *o, size_t i)
     if (f->flags & SFI_OPT_WRP) out |= SF_OPTION_WRITE_PROTECTION;
     if (f->flags & SFI_OPT_BOOT_BANK) out |= SF_OPTION_BOOT_BANK;
     if (f->flags & (SFI_OPT_READ_ONLY | SFI_OPT_RDP)) out |= SF_OPTION_READ_ONLY;
+    if (f->flags & SFI_OPT_BANK_MODE) out |= SF_OPTION_BANK_MODE;
     return out;
 }
 
@@ -172,6 +173,19 @@ static void outgoing(const sf_options *o, uint8_t *out)
     sfi_opt_complement(o->layout, out);
 }
 
+/* Whether bank-mode field f means something on the open chip: DB1M on the F42x/43x with
+ * 1 MiB only (RM0090 3.9.10: "DB1M ... 1 Mbyte devices"), nDBANK on the F76x/77x (RM0410
+ * 3.3.1), not the F74x/75x that share the F7's layout (bit 29 reserved there). */
+static bool bank_mode_applies(const sf_session *s, const sfi_opt_field *f)
+{
+    const sf_device *d = sf_device_find(s->chip.pid);
+    if (!d)
+        return false;
+    if (!strcmp(f->name, "DB1M"))
+        return d->bank_mode == SF_BANKS_F4_DB1M && s->chip.flash_size == 1024u * 1024u;
+    return !strcmp(f->name, "nDBANK") && d->bank_mode == SF_BANKS_F7_NDBANK;
+}
+
 sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned flags)
 {
     if (!s || !o)
@@ -187,7 +201,7 @@ sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned f
     if (o->layout->no_write)
         return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "%s", o->layout->no_write));
     size_t changed = 0;
-    bool area_changed[2] = {false, false};
+    bool area_changed[2] = {false, false}, bank_mode = false;
     for (size_t i = 0; i < o->n; i++) {
         const sfi_opt_field *f = field(o, i);
         if (!sf_options_changed(o, i))
@@ -201,6 +215,15 @@ sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned f
             return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_ARG, "%s = %u can take the way into the ROM bootloader "
                                                 "away (%s): then only a debugger or your firmware can change the chip "
                                                 "again. Nothing was written; confirm it explicitly to go on",
+                                                f->name, sf_options_value(o, i), f->meaning));
+        bank_mode |= (f->flags & SFI_OPT_BANK_MODE) != 0;
+        if ((f->flags & SFI_OPT_BANK_MODE) && !bank_mode_applies(s, f))
+            return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_ARG, "%s means nothing on the %s (%s); nothing was "
+                                                "written", f->name, d->name, f->meaning));
+        if ((f->flags & SFI_OPT_BANK_MODE) && !(flags & SF_OPTIONS_ALLOW_BANK_MODE))
+            return sf_session_end_op(s, sf_fail(&s->eb, SF_ERR_ARG, "%s = %u re-organises the flash (%s): the chip "
+                                                "reads it in another order afterwards, so the whole flash is erased "
+                                                "after the change. Nothing was written; confirm it explicitly to go on",
                                                 f->name, sf_options_value(o, i), f->meaning));
     }
     if (!changed)
@@ -230,5 +253,7 @@ sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned f
                         got, got, want, want);
     }
     free(now);
+    if (e == SF_OK && bank_mode) /* the session read the new organisation at the reset */
+        e = sf_session_mass_erase_in_op(s);
     return sf_session_end_op(s, e);
 }

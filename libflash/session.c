@@ -550,24 +550,27 @@ static sf_error erase_every_unit(sf_session *s)
     return e;
 }
 
+sf_error sf_session_mass_erase_in_op(sf_session *s)
+{
+    sf_error e;
+    if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)) || (e = need_rom(s)))
+        return e;
+    sf_session_log(s, SF_LOG_INFO, "erasing the whole flash");
+    if (sf_device_no_mass_erase(s->chip.device))
+        return erase_every_unit(s);
+    sf_session_progress(s, SF_PHASE_ERASE, 0, 1);
+    e = an_mass_erase(&s->link, MASS_ERASE_MS);
+    if (e == SF_OK)
+        sf_session_progress(s, SF_PHASE_ERASE, 1, 1);
+    return e;
+}
+
 sf_error sf_session_mass_erase(sf_session *s)
 {
     if (!s)
         return SF_ERR_ARG;
     sf_error be = begin(s, true);
-    if (be)
-        return be;
-    sf_error e;
-    if ((e = sf_session_need_device(s)) || (e = sf_session_refuse_if_readout_protected(s)) || (e = need_rom(s)))
-        return end(s, e);
-    sf_session_log(s, SF_LOG_INFO, "erasing the whole flash");
-    if (sf_device_no_mass_erase(s->chip.device))
-        return end(s, erase_every_unit(s));
-    sf_session_progress(s, SF_PHASE_ERASE, 0, 1);
-    e = an_mass_erase(&s->link, MASS_ERASE_MS);
-    if (e == SF_OK)
-        sf_session_progress(s, SF_PHASE_ERASE, 1, 1);
-    return end(s, e);
+    return be ? be : end(s, sf_session_mass_erase_in_op(s));
 }
 
 sf_error sf_session_go(sf_session *s, uint32_t addr)

@@ -75,6 +75,8 @@ sf_error sf_session_options_read_in_op(sf_session *s, sf_options **out);
  * where the ROM's commands do not serve (L0/L1 WRPROT bits, L4/G0/G4/WB WRP areas, H7 WRPSN1). */
 sf_error sf_session_check_units_protection(sf_session *s, const uint32_t *units, size_t n);
 bool sf_session_wrp_by_options(sf_session *s);
+/* The whole flash erased, within an operation (sf_session_begin_op). */
+sf_error sf_session_mass_erase_in_op(sf_session *s);
 sf_error sf_session_wrp_change(sf_session *s, const uint32_t *groups, size_t n, bool clear);
 
 /* events.c: the callbacks, in one place for both backends. */

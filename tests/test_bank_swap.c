@@ -675,6 +675,82 @@ static void test_cli_bank_swap_h7a3(void **state)
     remove(log);
 }
 
+/* The F42x/43x with 1 MiB ships as one bank (DB1M = 0): A/B needs two. DB1M = 1 is refused
+ * without SF_OPTIONS_ALLOW_BANK_MODE (nothing written, the firmware kept); with it the chip
+ * comes back as two banks of 512 KiB, its flash erased; then the A/B cycle runs there. */
+static void test_bank_mode_then_ab_f429zg(void **state)
+{
+    (void)state;
+    const struct ab zg = {"stm32f429zg", "VERSION_F4_1_BIN", "VERSION_F4_2_BIN", 0x08080000, false, false};
+    char file[64];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    sf_session *s = open_file(&zg, file);
+    sf_image *v1 = load(zg.v1_env), *v2 = load(zg.v2_env);
+    assert_int_equal(sf_session_write_image(s, v1, SF_WRITE_VERIFY), SF_OK);
+    int bank = 0;
+    assert_int_equal(sf_session_boot_bank(s, &bank), SF_ERR_UNSUPPORTED); /* one bank */
+    assert_int_equal(sf_session_write_bank_swap(s, v2, SF_WRITE_VERIFY), SF_ERR_UNSUPPORTED);
+    assert_non_null(strstr(sf_session_last_error(s), "DB1M = 0"));
+    sf_options *o;
+    assert_int_equal(sf_session_options_read(s, &o), SF_OK);
+    size_t i;
+    assert_int_equal(sf_options_find(o, "DB1M", &i), SF_OK);
+    assert_true(sf_options_flags(o, i) & SF_OPTION_BANK_MODE);
+    assert_int_equal(sf_options_set(o, "DB1M", 1), SF_OK);
+    assert_int_equal(sf_session_options_write(s, o, 0), SF_ERR_ARG);
+    assert_non_null(strstr(sf_session_last_error(s), "re-organises the flash"));
+    uint8_t head[16], blank[16];
+    assert_int_equal(sf_session_read(s, 0x08000000, head, sizeof head), SF_OK);
+    memset(blank, 0xFF, sizeof blank);
+    assert_memory_not_equal(head, blank, sizeof head); /* nothing written, the firmware kept */
+    if (sf_session_options_write(s, o, SF_OPTIONS_ALLOW_BANK_MODE) != SF_OK)
+        fail_msg("DB1M: %s", sf_session_last_error(s));
+    sf_options_free(o);
+    sf_chip chip = SF_CHIP_INIT;
+    assert_int_equal(sf_session_chip(s, &chip), SF_OK);
+    assert_true(chip.device->dual_bank);
+    assert_int_equal(sf_session_read(s, 0x08000000, head, sizeof head), SF_OK);
+    assert_memory_equal(head, blank, sizeof head); /* erased in the new organisation */
+    assert_int_equal(sf_session_write_image(s, v1, SF_WRITE_VERIFY), SF_OK);
+    assert_int_equal(boot_bank(s), 1);
+    ab_ok(s, v2);
+    assert_int_equal(boot_bank(s), 2);
+    sf_session_free(s);
+    expect_boot(&zg, file, "app 2 running");
+    sf_image_free(v1);
+    sf_image_free(v2);
+    remove(file);
+}
+
+/* An F767 as shipped (nDBANK = 1, BOOT_ADD0 on the ITCM flash) made ready for A/B from the
+ * command line: nDBANK = 0 with BOOT_ADD0 = 0x2000 needs --erase-all; then version 2, linked
+ * for bank 2, boots after write --bank-swap. */
+static void test_cli_bank_mode_then_ab_f767(void **state)
+{
+    (void)state;
+    char file[64], port[160], log[80];
+    snprintf(file, sizeof file, "/tmp/stubflash-ab-XXXXXX");
+    close(mkstemp(file));
+    remove(file);
+    snprintf(log, sizeof log, "%s.log", file);
+    snprintf(port, sizeof port, "sim:stm32f767zi?flash=%s", file);
+    assert_int_equal(run_stubflash(port, log, "write", getenv("VERSION_F7_1_BIN"), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "options", "set", "nDBANK=0", "BOOT_ADD0=0x2000", "--yes", NULL), 2);
+    assert_true(bh_file_has(log, "ERASES ALL FLASH"));
+    expect_bank_holds(file, 0, "VERSION_F7_1_BIN");
+    assert_int_equal(run_stubflash(port, log, "options", "set", "nDBANK=0", "BOOT_ADD0=0x2000", "--yes", "--erase-all",
+                                   NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "write", getenv("VERSION_F7_1_BIN"), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "write", "--bank-swap", getenv("VERSION_F7_2_BANK2_ELF"), NULL), 0);
+    assert_int_equal(run_stubflash(port, log, "--json", "info", NULL), 0);
+    assert_true(bh_file_has(log, "\"boot_bank\": 2"));
+    expect_boot(&f767, file, "app 2 running");
+    remove(file);
+    remove(log);
+}
+
 /* The command line on the F767: a binary for bank 2 (linked for 0x08100000) goes there, with
  * the line that says so; info --json's boot_bank; rollback --bank-swap. */
 static void test_cli_bank_swap_f767(void **state)
@@ -730,6 +806,8 @@ int main(void)
         cmocka_unit_test(test_cli_options_and_bank_swap),
         cmocka_unit_test(test_cli_bank_swap_h7a3),
         cmocka_unit_test(test_cli_bank_swap_f767),
+        cmocka_unit_test(test_bank_mode_then_ab_f429zg),
+        cmocka_unit_test(test_cli_bank_mode_then_ab_f767),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,6 +34,9 @@ enum {
     SF_OPTION_WRITE_PROTECTION = 1u << 2, /**< write protection (WRP bits, nWRP, WRP areas) */
     SF_OPTION_BOOT_BANK = 1u << 3,     /**< chooses the bank that boots (BFB2, SWAP_BANK, F76x BOOT_ADD0) */
     SF_OPTION_READ_ONLY = 1u << 4,     /**< shown only: this library does not change it */
+    SF_OPTION_BANK_MODE = 1u << 5,     /**< one bank or two (F42x/43x DB1M, F76x/77x nDBANK): a change
+                                        *   re-organises the flash, so it needs
+                                        *   SF_OPTIONS_ALLOW_BANK_MODE and erases all of it */
 };
 
 /** sf_session_options_write flags. */
@@ -41,6 +44,10 @@ enum {
     /** Allow values of SF_OPTION_NO_BOOTLOADER fields that take the way into the ROM
      * bootloader away (boot pins ignored, SRAM boot, BOOT_ADD1 off the system memory). */
     SF_OPTIONS_ALLOW_NO_BOOTLOADER = 1u << 0,
+    /** Allow a change of an SF_OPTION_BANK_MODE field, and the erase of the whole flash that
+     * follows it: the chip reads its flash in another order once the banks are re-organised
+     * (RM0410 3.3.1, RM0090 3.3), so what it held is gone either way. */
+    SF_OPTIONS_ALLOW_BANK_MODE = 1u << 1,
 };
 
 /** Read the option bytes of the open chip. SF_ERR_UNSUPPORTED if the library has no layout
@@ -90,7 +97,9 @@ SF_API bool sf_options_loses_bootloader(const sf_options *o, size_t i);
  * ROM; a running stub is left first). The chip resets to load them; the session then reads
  * them again and checks every field (SF_ERR_VERIFY if one differs). Refused with nothing
  * written: no change staged (SF_ERR_ARG), a change that loses the bootloader without the flag
- * (SF_ERR_ARG), readout protection on (SF_ERR_PROTECTED). @since 0.2 */
+ * (SF_ERR_ARG), a bank-mode change without SF_OPTIONS_ALLOW_BANK_MODE (SF_ERR_ARG), readout
+ * protection on (SF_ERR_PROTECTED). After a bank-mode change the whole flash is erased, in the
+ * new organisation. @since 0.2 */
 SF_API sf_error sf_session_options_write(sf_session *s, const sf_options *o, unsigned flags);
 
 /** Write protection of every erase unit of the open chip, from its option bytes (F0/F1/F3 WRP
