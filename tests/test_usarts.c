@@ -76,8 +76,11 @@ static void write_through(const char *part, unsigned usart)
         fail_msg("%s, USART%u: %s\n%s", part, usart, sf_session_last_error(x->s), x->log);
     char want[64];
     snprintf(want, sizeof want, "to talk on USART%u", usart);
+    /* Through the first stage, unless an answer came late enough during identification for the
+     * link to count as noisy (ASan on a busy machine): then the whole stub goes through the
+     * ROM, read back (stub_boot.c), and still talks on that USART. */
     if (!strstr(x->log, want) || !strstr(x->log, "stub: now at") || strstr(x->log, "writing through the ROM") ||
-        !strstr(x->log, "through its first stage"))
+        (!strstr(x->log, "through its first stage") && !strstr(x->log, "the line is noisy")))
         fail_msg("%s, USART%u: not written through the stub there:\n%s", part, usart, x->log);
     size_t len;
     uint8_t *f = fx_flash(x, &len);
