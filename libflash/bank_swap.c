@@ -302,6 +302,17 @@ static bool f7_vectors_ok(const uint8_t *v, uint32_t base, uint32_t half, uint32
     return (sp & 0xF0000000u) == 0x20000000u && (*pc & 1u) && (*pc & ~1u) - base < half;
 }
 
+/* Whether the bank at base holds, as the chip reads it now, a vector table for code linked
+ * there (f7_vectors_ok). */
+static sf_error f7_bank_runs(sf_session *s, uint32_t base, uint32_t half, bool *runs)
+{
+    uint8_t v[8];
+    uint32_t pc;
+    sf_error e = sf_session_read(s, base, v, sizeof v);
+    *runs = e == SF_OK && f7_vectors_ok(v, base, half, &pc);
+    return e;
+}
+
 /* Set BOOT_ADD0 to the base of to_bank (at base); the chip resets with it and the options are
  * read back (sf_session_options_write). BOOT_ADD1 stays: the header comment. */
 static sf_error f7_flip(sf_session *s, sf_options *o, size_t i, int to_bank, uint32_t base)
@@ -396,9 +407,8 @@ static sf_error f7_write_bank_swap(sf_session *s, const sf_device *d, uint32_t b
                    target, base, boot);
     e = sf_session_write_image(s, placed, write_flags | SF_WRITE_VERIFY);
     sf_image_free(placed);
-    uint8_t v[8];
-    uint32_t pc;
-    if (e == SF_OK && (e = sf_session_read(s, base, v, sizeof v)) == SF_OK && !f7_vectors_ok(v, base, half, &pc))
+    bool runs;
+    if (e == SF_OK && (e = f7_bank_runs(s, base, half, &runs)) == SF_OK && !runs)
         e = sf_session_set_error(s, SF_ERR_FILE, "bank %d does not start with a vector table for code linked at "
                                  "0x%08X after the write: the boot bank was not switched", target, base);
     if (e == SF_OK)
@@ -416,9 +426,9 @@ static sf_error f7_swap_banks(sf_session *s, const sf_device *d, uint32_t bank2)
     if (e)
         return e;
     int target = 3 - boot;
-    uint32_t half = bank2 - d->flash_base, base = target == 2 ? bank2 : d->flash_base, pc;
-    uint8_t v[8];
-    if ((e = sf_session_read(s, base, v, sizeof v)) == SF_OK && !f7_vectors_ok(v, base, half, &pc))
+    uint32_t half = bank2 - d->flash_base, base = target == 2 ? bank2 : d->flash_base;
+    bool runs;
+    if ((e = f7_bank_runs(s, base, half, &runs)) == SF_OK && !runs)
         e = sf_session_set_error(s, SF_ERR_STATE, "bank %d holds no firmware linked for 0x%08X (no vector table "
                                  "pointing into it at its start): booting it would fail; nothing was changed",
                                  target, base);
