@@ -65,12 +65,13 @@ unsigned sf_rom_erase_timeout_ms(const sf_plan *plan)
 /* The stub, if the session wants it and it can run; else this backend goes on. */
 static sf_error rom_prepare_write(sf_session *s)
 {
-    if (!s->stub_enabled)
+    if (!s->stub_enabled || s->stub_declined)
         return SF_OK;
     sf_error e = sf_stub_start(s);
     if (e == SF_ERR_UNSUPPORTED) {
         sf_session_log(s, SF_LOG_WARNING, "writing through the ROM bootloader: %s", s->err);
         s->err[0] = 0;
+        s->stub_declined = true;
         return SF_OK;
     }
     return e;

@@ -89,9 +89,10 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
      * silence leaves the ROM waiting for a fresh command, so syncing again recovers; the same
      * goes for an answer that noise damaged. */
     sf_error e = SF_OK;
-    /* The answers carry no checksum either: the chip's identity is taken when two rounds of
-     * Get, Get Version and Get ID agree (a damaged product ID would pick another part's flash
-     * layout). */
+    /* The answers carry no checksum either: the chip's identity is taken when a round of Get,
+     * Get Version and Get ID is followed by a Get ID that agrees (a damaged product ID would
+     * pick another part's flash layout; Get and Get Version both carry the version, and a
+     * damaged command list shows as a command refused), or else when two whole rounds agree. */
     struct ident {
         uint8_t version, gv_version, cmds[32], ncmds;
         uint16_t pid;
@@ -122,9 +123,13 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             memcpy(now.cmds, s->link.cmds, s->link.ncmds);
             if (have_prev && memcmp(&now, &prev, sizeof now) == 0)
                 break;
+            uint16_t again = 0;
+            sf_error ge = have_prev ? SF_OK : an_get_id(&s->link, &again);
+            if (!have_prev && ge == SF_OK && again == now.pid)
+                break;
             prev = now;
             have_prev = true;
-            synced = true;
+            synced = ge == SF_OK; /* a refused or lost Get ID: sync again */
             e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get, Get Version and Get ID changed "
                         "between two rounds (a noisy line)");
             continue;
@@ -139,6 +144,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     uint16_t pid = now.pid;
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);
+    s->stub_declined = false;
     c->pid = pid;
     c->device = sf_device_find(pid);
     c->bootloader_version = s->link.version;

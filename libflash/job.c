@@ -106,6 +106,9 @@ static sf_error write_backed_up(sf_job *job, sf_session *s, const sf_image *img,
     if (e)
         return e;
     bool backup = (job->flags & SF_JOB_BACKUP) && !chip.protection.readout;
+    /* The stub first (the write loads it anyway): the ID is then one read through it. */
+    if (backup && (e = sf_session_prepare_write(s)))
+        return e;
     if (backup && sf_backup_chip_dir(s, job->backup_root, sink.dir, sizeof sink.dir) != SF_OK) {
         /* No unique ID to keep it by: the user asked for a write, not for a backup. */
         sf_session_say(s, SF_LOG_WARNING, "writing without a backup: %s", sf_session_last_error(s));

@@ -336,7 +336,9 @@ sf_error sf_session_firmware_doubt(sf_session *s, const sf_image *img, bool data
     return e;
 }
 
-/* Bytes of touched units the image does not give are kept: read them before erasing. */
+/* Bytes of touched units the image does not give are kept: read them before erasing. Only the
+ * span from the first such byte to the last is read (word-aligned): an image that ends inside
+ * its last page costs the page's tail, not the whole page. */
 static sf_error fill_uncovered(sf_session *s, sf_plan *plan, unsigned flags)
 {
     for (size_t u = 0; u < plan->count; u++) {
@@ -346,13 +348,22 @@ static sf_error fill_uncovered(sf_session *s, sf_plan *plan, unsigned flags)
                            "erased and rewritten", (unsigned)pu->covered_bytes, pu->size / 1024, pu->start);
         if (pu->covered_bytes == pu->size || (flags & SF_WRITE_NO_ERASE))
             continue;
-        uint8_t *old = malloc(pu->size);
+        uint32_t lo = 0, hi = pu->size;
+        while (pu->covered[lo])
+            lo++;
+        while (pu->covered[hi - 1])
+            hi--;
+        lo &= ~3u;
+        hi = (hi + 3u) & ~3u;
+        if (hi > pu->size)
+            hi = pu->size;
+        uint8_t *old = malloc(hi - lo);
         if (!old)
             return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
-        sf_error e = s->backend->read(s, pu->start, old, pu->size, SF_PHASE_READ, NULL, 0);
-        for (uint32_t i = 0; e == SF_OK && i < pu->size; i++)
+        sf_error e = s->backend->read(s, pu->start + lo, old, hi - lo, SF_PHASE_READ, NULL, 0);
+        for (uint32_t i = lo; e == SF_OK && i < hi; i++)
             if (!pu->covered[i])
-                pu->data[i] = old[i];
+                pu->data[i] = old[i - lo];
         free(old);
         if (e)
             return e;
@@ -456,6 +467,14 @@ sf_error sf_session_read(sf_session *s, uint32_t addr, uint8_t *buf, size_t len)
                             : SF_OK);
     }
     return end(s, s->backend->read(s, addr, buf, len, SF_PHASE_READ, &done, len));
+}
+
+sf_error sf_session_prepare_write(sf_session *s)
+{
+    sf_error e = begin(s, true);
+    if (e)
+        return e;
+    return end(s, s->backend->prepare_write(s));
 }
 
 sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, size_t len)

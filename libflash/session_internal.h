@@ -42,6 +42,8 @@ struct sf_session {
                                 * synchronised at another (see connect_where_left) */
     unsigned retries;
     bool stub_enabled;
+    bool stub_declined;        /* the stub cannot run on this chip (said once; sf_session_connect
+                                * clears it) */
     uint32_t stub_baud;
     char *rate_memory;         /* the rates per adapter's file (sf_session_set_rate_memory): NULL
                                 * the default one, "" none */
@@ -94,6 +96,10 @@ sf_error sf_session_chip_now(sf_session *s, sf_chip *out);
 sf_error sf_session_firmware_doubt(sf_session *s, const sf_image *img, bool data, char *why, size_t cap);
 /* sf_session_read without progress events (the job's own reads: the chip's unique ID). */
 sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, size_t len);
+/* The backend a write goes through made ready (the stub loaded, where it can run) ahead of the
+ * write: what is read before it (the chip's unique ID for the backup folder) then crosses as
+ * one CRC-checked read at the stub's rate, not as two ROM reads that must agree. */
+sf_error sf_session_prepare_write(sf_session *s);
 
 /* For the layers above the session (the job, backups): the session's error sentence and its
  * log, under its lock. sf_session_set_error returns code. */

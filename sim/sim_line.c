@@ -267,7 +267,18 @@ size_t sim_line_host_read(sim_line *l, uint8_t *data, size_t len, int timeout_ms
         int64_t now = sim_clock_now(l->clock);
         if (s && s->ready <= now) {
             uint8_t v = s->value;
-            if (!rates_match(s->baud, l->host_baud) || !link_carries(l, s->baud))
+            bool clean = rates_match(s->baud, l->host_baud) && link_carries(l, s->baud);
+            int64_t wall = sim_monotonic_ns();
+            if (!clean && l->clock->realtime && s->ready > wall) {
+                /* Sent while the board ran ahead of the wall clock, at a rate the host is not
+                 * at yet: the host may change its rate before the byte really arrives, so it
+                 * is judged then. The caller asks again (the pty endpoint reads the host's rate
+                 * in between). */
+                if (n == 0)
+                    wait_changed(l, s->ready < wall_deadline ? s->ready : wall_deadline);
+                break;
+            }
+            if (!clean)
                 v = garble(v, s->baud, l->host_baud);
             queue_pop(&l->to_host);
             data[n++] = v;

@@ -46,16 +46,13 @@ static void hello(void)
         chip_uart_put((unsigned char)SFB_HELLO[k]);
 }
 
-/* zlib's CRC32, bit by bit: no table (no .bss to clear), 4 KiB in a few milliseconds. */
-static unsigned int crc32(const volatile unsigned char *p, unsigned int len)
+/* zlib's CRC32 (kept inverted), a byte bit by bit: no table (no .bss to clear). */
+static unsigned int crc_byte(unsigned int crc, unsigned char c)
 {
-    unsigned int crc = 0xFFFFFFFFu;
-    while (len--) {
-        crc ^= *p++;
-        for (int k = 0; k < 8; k++)
-            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
+    crc ^= c;
+    for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+    return crc;
 }
 
 void boot1_main(void)
@@ -63,8 +60,10 @@ void boot1_main(void)
     chip_clock_init();
     /* Itself as the host sent it? Else it answers nothing but SFB_BACK, at the ROM's rate. */
     const volatile unsigned char *self = (const volatile unsigned char *)head;
-    unsigned int n = bparams.self_len;
-    int broken = n > 1020u || crc32(self, n) != *(const volatile unsigned int *)(self + n);
+    unsigned int n = bparams.self_len, self_crc = 0xFFFFFFFFu;
+    for (unsigned int i = 0; i < n && n <= 1020u; i++)
+        self_crc = crc_byte(self_crc, self[i]);
+    int broken = n > 1020u || ~self_crc != *(const volatile unsigned int *)(self + n);
     chip_uart_init(broken ? bparams.rom_brr : params.brr, (unsigned char *)params.ring, params.ring_size);
     /* Greet at the fast rate until the host talks: it may still be switching its own rate, and
      * a greeting that began before it had switched comes garbled, so the next one follows
@@ -105,12 +104,15 @@ void boot1_main(void)
             chip_uart_put(SFB_BAD);
             continue;
         }
+        /* The CRC goes along with the bytes: at the stub's rate a byte takes hundreds of
+         * cycles to arrive, eight steps of the CRC a few dozen, so it is done when they are. */
+        unsigned int sum = 0xFFFFFFFFu;
         for (i = 0; i < len; i++) {
-            load[i] = get(&rx);
+            sum = crc_byte(sum, load[i] = get(&rx));
             if ((i + 1u) % SFB_CHUNK == 0) /* out of the ring: room for the host to send more */
                 chip_uart_put(SFB_ACK);
         }
-        if (crc32(load, len) != crc) {
+        if (~sum != crc) {
             chip_uart_put(SFB_BAD);
             continue;
         }

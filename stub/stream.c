@@ -78,6 +78,14 @@ static int blank(unsigned int addr, unsigned int len)
     return 1;
 }
 
+/* Erase the page that starts at a, unless it is blank (or a is inside a page): the flash SR's
+ * error bits, or 0. */
+static __attribute__((noinline)) unsigned int erase_at(unsigned int a)
+{
+    unsigned int size;
+    return flash_unit_of(a, &size) == a && !blank(a, size) ? flash_erase_page(a, params.bank2_base) : 0u;
+}
+
 static int fail(unsigned int sr, unsigned int where)
 {
     st.status = SFS_EFLASH;
@@ -91,7 +99,7 @@ static int fail(unsigned int sr, unsigned int where)
 static int out_run(void *ctx, const unsigned char *p, unsigned int n)
 {
     (void)ctx;
-    unsigned int a = st.addr, where, sr, size;
+    unsigned int a = st.addr, where, sr;
 #ifndef FLASH_BUFFERED
     flash_word unit = st.unit;
 #endif
@@ -102,10 +110,10 @@ static int out_run(void *ctx, const unsigned char *p, unsigned int n)
             break;
         }
         if (!off) {
-            if ((st.flags & SFS_ZFLAG_ERASE) && flash_unit_of(a, &size) == a) {
+            if (st.flags & SFS_ZFLAG_ERASE) {
                 if ((sr = flash_sync(&where)))
                     return fail(sr, where);
-                if (!blank(a, size) && (sr = flash_erase_page(a, params.bank2_base)))
+                if ((sr = erase_at(a)))
                     return fail(sr, a);
             }
 #ifndef FLASH_BUFFERED
@@ -150,6 +158,10 @@ int stream_run(unsigned char seq, unsigned int len)
     frame_send(seq, SFS_ZBEGIN | SFS_REPLY, &status, 1);
     if (status)
         return 0;
+    /* The first page is erased while its data arrives (into the ring, by DMA), not once the
+     * first frame is in: a failure here shows again, and is reported, when out_run erases it. */
+    if (st.flags & SFS_ZFLAG_ERASE)
+        erase_at(st.addr);
     unsigned int start = st.addr;
     struct sfs_inflater inf; /* sfs_inflate sets the state; no memset in the stub */
     inf.fill = fill;

@@ -248,9 +248,23 @@ static void test_bytes_beside_the_image_are_kept(void **state)
     assert_memory_equal(f + 0x103, b, 16);
     assert_memory_equal(f + 0x113, a + 0x113, 4096 - 0x113);
     free(f);
+    /* An image that ends inside its page at an odd address: only the page's tail is read,
+     * from the word that holds its first byte, and the image's bytes in that word win. */
+    uint8_t c[0xF1];
+    memset(c, 0x24, sizeof c);
+    sf_image *ic = image_of(c, sizeof c, 0x08000000);
+    open_ok(x);
+    write_ok(x, ic);
+    f = board_flash(x);
+    assert_memory_equal(f, c, sizeof c);
+    assert_memory_equal(f + 0xF1, a + 0xF1, 0x103 - 0xF1);
+    assert_memory_equal(f + 0x103, b, 16);
+    assert_memory_equal(f + 0x113, a + 0x113, 4096 - 0x113);
+    free(f);
     free(a);
     sf_image_free(ia);
     sf_image_free(ib);
+    sf_image_free(ic);
 }
 
 static void test_read_verify_and_mismatch(void **state)
