@@ -186,34 +186,96 @@ void sf_backup_sink_free(sf_backup_sink *b)
     b->img = NULL;
 }
 
-/* Not *.hex: the backup list must not take it for a backup. */
-#define KNOWN_FILE "last-write.ihex"
+/* Not *.hex: the backup list must not take it for a backup. A binary file (magic, then each
+ * segment as little-endian address and length and its bytes): it is read and written on every
+ * write that changes the chip, where Intel HEX text took milliseconds each way. */
+#define KNOWN_FILE "last-write.bin"
+#define KNOWN_MAGIC "SFKNOWN1"
+#define KNOWN_OLD_FILE "last-write.ihex" /* the text form earlier versions kept */
+
+static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
+
+/* The segments of a known file into img; false if it is not one, or is cut short. */
+static bool known_parse(const uint8_t *d, size_t n, sf_image *img)
+{
+    size_t m = sizeof KNOWN_MAGIC - 1;
+    if (n < m || memcmp(d, KNOWN_MAGIC, m) != 0)
+        return false;
+    for (size_t off = m; off < n;) {
+        if (n - off < 8)
+            return false;
+        uint32_t addr = le32(d + off), len = le32(d + off + 4);
+        off += 8;
+        if (len > n - off || sf_image_add(img, addr, d + off, len) != SF_OK)
+            return false;
+        off += len;
+    }
+    return true;
+}
 
 sf_image *sf_backup_known_load(const char *dir)
 {
     char path[1100];
     sf_image *img = NULL;
     snprintf(path, sizeof path, "%s/" KNOWN_FILE, dir);
-    if (access(path, F_OK) == 0 && sf_image_load(path, SF_FORMAT_IHEX, 0, &img, NULL, 0) == SF_OK)
-        return img;
-    return sf_image_new(&img) == SF_OK ? img : NULL; /* none yet, or damaged: start afresh */
+    if (sf_image_new(&img) != SF_OK)
+        return NULL;
+    FILE *f = fopen(path, "rbe");
+    if (!f)
+        return img; /* none yet */
+    uint8_t *buf = NULL;
+    long n = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    bool ok = n >= 0 && fseek(f, 0, SEEK_SET) == 0 && (buf = malloc(n ? (size_t)n : 1)) &&
+              fread(buf, 1, (size_t)n, f) == (size_t)n && known_parse(buf, (size_t)n, img);
+    free(buf);
+    fclose(f);
+    if (!ok) { /* damaged: start afresh (nothing is believed without the chip's CRC anyway) */
+        sf_image_free(img);
+        img = NULL;
+        if (sf_image_new(&img) != SF_OK)
+            return NULL;
+    }
+    return img;
 }
 
 bool sf_backup_known_save(const char *dir, const sf_image *known)
 {
-    char path[1100], tmp[1124], mk[1024];
+    char path[1100], tmp[1124], mk[1024], old[1100];
     snprintf(mk, sizeof mk, "%s", dir);
     snprintf(path, sizeof path, "%s/" KNOWN_FILE, dir);
+    snprintf(old, sizeof old, "%s/" KNOWN_OLD_FILE, dir);
     /* A name of its own: boards written at once by one command may share a chip ID (clones). */
     snprintf(tmp, sizeof tmp, "%s.XXXXXX", path);
     int fd = sf_make_dirs(mk) ? mkstemp(tmp) : -1;
     if (fd < 0)
         return false;
-    close(fd);
-    if (sf_image_save_ihex(known, tmp, NULL, 0) != SF_OK || rename(tmp, path) != 0) {
+    FILE *f = fdopen(fd, "wb");
+    if (!f) {
+        close(fd);
         remove(tmp);
         return false;
     }
+    /* No fsync: a file the host's crash left short or empty is started afresh, and a page it
+     * gets wrong does not match the chip's CRC, so it is read from the chip (sf_session_backup). */
+    bool ok = fwrite(KNOWN_MAGIC, 1, sizeof KNOWN_MAGIC - 1, f) == sizeof KNOWN_MAGIC - 1;
+    for (size_t i = 0; ok && i < sf_image_segment_count(known); i++) {
+        uint32_t addr;
+        const uint8_t *data;
+        size_t len;
+        sf_image_segment(known, i, &addr, &data, &len);
+        uint8_t head[8];
+        for (int k = 0; k < 4; k++) {
+            head[k] = (uint8_t)(addr >> (8 * k));
+            head[4 + k] = (uint8_t)((uint32_t)len >> (8 * k));
+        }
+        ok = fwrite(head, 1, 8, f) == 8 && fwrite(data, 1, len, f) == len;
+    }
+    ok &= fclose(f) == 0;
+    if (!ok || rename(tmp, path) != 0) {
+        remove(tmp);
+        return false;
+    }
+    remove(old);
     return true;
 }
 

@@ -84,15 +84,21 @@ sf_error sf_parse_ihex(const uint8_t *d, size_t len, const char *name, sf_image 
     return SF_OK;
 }
 
+/* One record, built in a buffer and written at once (a backup of 1 MiB is 64K records). */
 static void put_record(FILE *f, uint8_t type, uint16_t addr, const uint8_t *data, size_t n)
 {
-    uint8_t sum = (uint8_t)(n + (addr >> 8) + (addr & 0xFF) + type);
-    fprintf(f, ":%02X%04X%02X", (unsigned)n, addr, type);
-    for (size_t i = 0; i < n; i++) {
-        fprintf(f, "%02X", data[i]);
-        sum = (uint8_t)(sum + data[i]);
+    static const char digits[] = "0123456789ABCDEF";
+    uint8_t head[4] = {(uint8_t)n, (uint8_t)(addr >> 8), (uint8_t)addr, type}, sum = 0;
+    char line[1 + 2 * (4 + 255 + 1) + 1], *p = line;
+    *p++ = ':';
+    for (size_t i = 0; i < 4 + n + 1; i++) {
+        uint8_t b = i < 4 ? head[i] : i < 4 + n ? data[i - 4] : (uint8_t)-sum;
+        sum = (uint8_t)(sum + b);
+        *p++ = digits[b >> 4];
+        *p++ = digits[b & 15];
     }
-    fprintf(f, "%02X\n", (uint8_t)-sum);
+    *p++ = '\n';
+    fwrite(line, 1, (size_t)(p - line), f);
 }
 
 sf_error sf_image_save_ihex(const sf_image *img, const char *path, char *err, size_t errlen)

@@ -15,9 +15,9 @@ void sf_image_set_entry(sf_image *img, uint32_t entry);
 /* Store data at addr, replacing what the image held there (sf_image_add refuses a different
  * byte at the same address). */
 sf_error sf_image_put(sf_image *img, uint32_t addr, const uint8_t *data, size_t len);
-/* Copy [addr, addr + len) into out if the image holds every byte of it; false if not. */
 /* Whether img holds exactly these len bytes at addr. */
 bool sf_image_holds(const sf_image *img, uint32_t addr, const uint8_t *data, size_t len);
+/* Copy [addr, addr + len) into out if the image holds every byte of it; false if not. */
 bool sf_image_read_range(const sf_image *img, uint32_t addr, uint8_t *out, size_t len);
 
 /* Text-record helpers shared by the HEX and S-record parsers. */

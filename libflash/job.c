@@ -115,20 +115,20 @@ static sf_error write_backed_up(sf_job *job, sf_session *s, const sf_image *img,
         backup = false;
     }
     /* What the last write left on this chip: units that still hold it are not read back. */
-    sf_image *known = backup ? sf_backup_known_load(sink.dir) : NULL;
     if (backup) {
         sf_session_set_backup(s, sf_backup_sink_collect, &sink);
-        sf_session_set_known(s, known);
+        sf_session_set_known_dir(s, sink.dir);
     }
     e = sf_session_write_image(s, img, wflags);
     if (backup) {
-        if (e == SF_OK && known && s->known == known && s->known_changed && !sf_backup_known_save(sink.dir, known))
+        bool changed;
+        sf_image *known = sf_session_take_known(s, &changed);
+        if (e == SF_OK && known && changed && !sf_backup_known_save(sink.dir, known))
             sf_session_say(s, SF_LOG_WARNING, "could not keep what this write left in %s: the next backup reads "
                            "the chip", sink.dir);
-        sf_session_set_known(s, NULL);
+        sf_image_free(known);
         sf_session_set_backup(s, NULL, NULL);
     }
-    sf_image_free(known);
     if (sink.saved)
         snprintf(job->backup_path, sizeof job->backup_path, "%s", sink.path);
     if (e == SF_ERR_BACKUP && sink.err[0])

@@ -47,6 +47,7 @@ void sf_session_free(sf_session *s)
         return;
     sf_session_close(s);
     pthread_mutex_destroy(&s->lock);
+    sf_image_free(s->known);
     free(s->rate_memory);
     free(s);
 }
@@ -385,7 +386,7 @@ static sf_error compare_backup_write(sf_session *s, const sf_plan *plan, unsigne
     if (e == SF_OK)
         e = s->backend->write_plan(s, plan, changed, flags);
     if (e == SF_OK)
-        sf_session_note_written(s, plan);
+        sf_session_note_written(s, plan, changed);
     free(changed);
     free(crcs);
     return e;

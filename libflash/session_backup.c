@@ -2,12 +2,24 @@
 /* session_backup.c - hand what a write replaces to the caller's backup function (see
  * sf_session_set_backup), read through whichever backend runs, or taken from what the last
  * write left when the chip's CRC of a unit says it still holds that. */
+#include "backup_store.h"
 #include "image_internal.h"
 #include "session_internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
+
+/* The cache of what the flash holds, read on first use. */
+static sf_image *known_image(sf_session *s)
+{
+    if (!s->known_tried && s->known_dir[0]) {
+        s->known_tried = true;
+        s->known = sf_backup_known_load(s->known_dir);
+    }
+    return s->known;
+}
 
 sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed, const uint32_t *crcs)
 {
@@ -31,7 +43,7 @@ sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *chang
             /* An erased unit, or one that still holds what the last write left (the stub's CRC
              * says so), need not be read. */
             bool known = false;
-            if (crcs && crcs[i] != (uint32_t)crc32(0, old, pu->size) && s->known) {
+            if (crcs && crcs[i] != (uint32_t)crc32(0, old, pu->size) && known_image(s)) {
                 known = sf_image_read_range(s->known, pu->start, old, pu->size) &&
                         crcs[i] == (uint32_t)crc32(0, old, pu->size);
                 if (!known)
@@ -65,21 +77,38 @@ sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *chang
     return SF_OK;
 }
 
-void sf_session_set_known(sf_session *s, sf_image *known)
+void sf_session_set_known_dir(sf_session *s, const char *dir)
 {
-    s->known = known;
+    sf_image_free(s->known);
+    s->known = NULL;
+    s->known_tried = false;
     s->known_changed = false;
+    snprintf(s->known_dir, sizeof s->known_dir, "%s", dir ? dir : "");
 }
 
-void sf_session_note_written(sf_session *s, const sf_plan *plan)
+sf_image *sf_session_take_known(sf_session *s, bool *changed)
 {
-    for (size_t i = 0; s->known && i < plan->count; i++) {
+    sf_image *known = s->known;
+    *changed = s->known_changed;
+    s->known = NULL;
+    sf_session_set_known_dir(s, NULL);
+    return known;
+}
+
+void sf_session_note_written(sf_session *s, const sf_plan *plan, const bool *changed)
+{
+    bool any = false;
+    for (size_t i = 0; i < plan->count; i++)
+        any |= changed[i];
+    for (size_t i = 0; any && known_image(s) && i < plan->count; i++) {
         const sf_plan_unit *u = &plan->units[i];
         if (sf_image_holds(s->known, u->start, u->data, u->size))
-            continue; /* an unchanged image leaves nothing to save */
+            continue; /* an unchanged unit leaves nothing to save */
         s->known_changed = true;
         if (sf_image_put(s->known, u->start, u->data, u->size) != SF_OK) {
-            sf_session_set_known(s, NULL); /* out of memory: better nothing than a partial picture */
+            sf_image_free(s->known); /* out of memory: better nothing than a partial picture */
+            s->known = NULL;
+            s->known_changed = false;
             return;
         }
     }

@@ -36,7 +36,10 @@ struct sf_session {
     void *backup_user;
     bool known_changed;        /* a write changed known (sf_session_note_written) */
     sf_image *known;           /* what the flash held after the last write there, if the caller
-                                * keeps it (the job's per-chip cache; sf_session_set_known) */
+                                * keeps it (the job's per-chip cache; sf_session_set_known_dir),
+                                * loaded from known_dir the first time it is needed */
+    char known_dir[1024];      /* "": no cache */
+    bool known_tried;          /* known_dir was read (known may still be NULL: out of memory) */
     uint32_t baud;
     uint32_t rom_baud;         /* the rate the ROM listens at now: baud, unless it was found
                                 * synchronised at another (see connect_where_left) */
@@ -134,12 +137,17 @@ sf_error sf_session_check_plan(sf_session *s, const sf_image *img, sf_plan *plan
  * one is set; changed says which units the write changes; crcs, if not NULL, are the units'
  * CRC32s as the chip holds them (an erased one is not read). */
 sf_error sf_session_backup(sf_session *s, const sf_plan *plan, const bool *changed, const uint32_t *crcs);
-/* What the flash is known to hold (NULL: nothing): the backup takes a unit from there instead of
- * reading it when the unit's CRC on the chip matches, and a write that succeeds stores its units
- * in it. The caller owns known and keeps it for as long as it is set. */
-void sf_session_set_known(sf_session *s, sf_image *known);
-/* After a write: every unit of the plan holds its data now. */
-void sf_session_note_written(sf_session *s, const sf_plan *plan);
+/* What the flash is known to hold is kept in dir (backup_store.c; NULL or "": nowhere): the
+ * backup takes a unit from there instead of reading it when the unit's CRC on the chip matches,
+ * and a write that changes the flash stores the plan's units in it. It is read only when a
+ * write changes something (an unchanged image costs no file read). */
+void sf_session_set_known_dir(sf_session *s, const char *dir);
+/* The picture as the session left it (NULL if it was never read), which the caller now owns
+ * and may save (backup_store.c) when *changed; the session keeps none afterwards. */
+sf_image *sf_session_take_known(sf_session *s, bool *changed);
+/* After a write: every unit of the plan holds its data now; changed says which units the write
+ * changed (none: the picture is left as it is). */
+void sf_session_note_written(sf_session *s, const sf_plan *plan, const bool *changed);
 
 /* stub_boot.c: the stub's life: loaded through the ROM, found running, left. Each switches
  * s->backend. */

@@ -182,13 +182,13 @@ static uint8_t *newest_backup(struct fx *x)
     return out;
 }
 
-/* The inode of what the last write left (last-write.ihex in the chip's backup folder). */
+/* The inode of what the last write left (last-write.bin in the chip's backup folder). */
 static ino_t known_inode(struct fx *x)
 {
     sf_backup_list *l;
     assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
     char path[1200];
-    snprintf(path, sizeof path, "%s/last-write.ihex", sf_backup_list_dir(l));
+    snprintf(path, sizeof path, "%s/last-write.bin", sf_backup_list_dir(l));
     sf_backup_list_free(l);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
@@ -242,6 +242,52 @@ static void the_backup_takes_what_the_last_write_left(void **state)
     free(b);
     free(c);
     free(d);
+    free(log);
+}
+
+/* What the last write left, damaged on disk (a host that crashed while saving it: the file is
+ * not synced), is not believed: the backup reads the chip and holds what the chip held, and
+ * the next write keeps a sound picture again. */
+static void a_damaged_picture_of_the_last_write_is_not_believed(void **state)
+{
+    struct fx *x = *state;
+    char *log = calloc(1, 8192);
+    sf_session_set_log(x->s, keep_log, log);
+    open_ok(x);
+    uint8_t *a = bh_firmware(SIZE, 21, BASE), *b = bh_firmware(SIZE, 22, BASE), *c = bh_firmware(SIZE, 23, BASE);
+    write_ok(x, a);
+    sf_backup_list *l;
+    assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
+    char path[1200];
+    snprintf(path, sizeof path, "%s/last-write.bin", sf_backup_list_dir(l));
+    sf_backup_list_free(l);
+    /* Cut short in the middle of its first segment, then one byte of its data flipped. */
+    struct stat st;
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(truncate(path, st.st_size / 2), 0);
+    log[0] = 0;
+    write_ok(x, b);
+    uint8_t *kept = newest_backup(x);
+    assert_memory_equal(kept, a, SIZE);
+    free(kept);
+    assert_null(strstr(log, "still hold what the last write left"));
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, 8 + 8 + 100, SEEK_SET), 0);
+    assert_int_equal(fputc(0x5A ^ b[100], f), 0x5A ^ b[100]);
+    fclose(f);
+    log[0] = 0;
+    write_ok(x, c);
+    kept = newest_backup(x);
+    assert_memory_equal(kept, b, SIZE);
+    free(kept);
+    /* The first page's picture is wrong now; the others still match the chip. */
+    assert_int_equal(strstr(log, "backup: 2 unit(s) still hold what the last write left") != NULL, !x->rom);
+    expect_flash(x, c, SIZE);
+    sf_session_set_log(x->s, NULL, NULL);
+    free(a);
+    free(b);
+    free(c);
     free(log);
 }
 
@@ -348,6 +394,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(backups_are_kept_listed_and_rolled_back, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_rom, teardown),
+        cmocka_unit_test_setup_teardown(a_damaged_picture_of_the_last_write_is_not_believed, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(checks_come_before_anything_is_erased, setup_stub, teardown),
