@@ -150,15 +150,18 @@ static int run_board(board *b)
     if (e)
         return failed(b, e);
     sf_chip chip = SF_CHIP_INIT;
-    sf_session_chip(s, &chip);
-    snprintf(b->chip, sizeof b->chip, "%s", chip.device ? chip.device->name : "unknown");
     sf_job *job;
     if ((e = sf_job_new(&job)))
         return failed(b, e);
     sf_job_set_flags(job, (o->verify ? SF_JOB_VERIFY : 0) | (o->backup ? SF_JOB_BACKUP : 0) | (o->go ? SF_JOB_GO : 0) |
                               (o->force ? SF_JOB_FORCE : 0) | (o->data ? SF_JOB_DATA : 0));
     sf_job_set_go_address(job, o->go_given ? o->go_addr : SF_GO_BOOT_ADDRESS);
+    if (o->go) /* the job's start closes the session */
+        sf_session_chip(s, &chip);
     e = o->verify_only ? sf_job_verify(job, s, b->img) : sf_job_write(job, s, b->img);
+    if (!o->go) /* after the job, which read the chip's state again through its stub */
+        sf_session_chip(s, &chip);
+    snprintf(b->chip, sizeof b->chip, "%s", chip.device ? chip.device->name : "unknown");
     snprintf(b->backup, sizeof b->backup, "%s", sf_job_backup_path(job));
     sf_job_free(job);
     sf_session_close(s);

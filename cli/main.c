@@ -485,9 +485,11 @@ static int cmd_write(cli *c, int argc, char **argv, bool verify_only)
     if (!rc && sf_job_new(&job) != SF_OK)
         rc = fail(c, SF_ERR_NOMEM, "out of memory");
     if (!rc) {
-        sf_chip chip = SF_CHIP_INIT;
-        sf_session_chip(c->session, &chip);
-        json_chip(c, &chip);
+        if (c->json) { /* otherwise the job reads the chip's state once, through its stub */
+            sf_chip chip = SF_CHIP_INIT;
+            sf_session_chip(c->session, &chip);
+            json_chip(c, &chip);
+        }
         sf_job_set_flags(job, (verify ? SF_JOB_VERIFY : 0) | (c->opt.no_backup ? 0 : SF_JOB_BACKUP) |
                                   (go ? SF_JOB_GO : 0) | (c->opt.force ? SF_JOB_FORCE : 0) |
                                   (c->opt.data ? SF_JOB_DATA : 0));

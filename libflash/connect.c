@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 /* After a reset the ROM needs up to 2.6 s (L47x without LSE, AN2606). */
 #define RESET_SYNC_MS 4000
@@ -31,10 +32,67 @@ sf_error sf_session_send_trigger(sf_session *s)
     return e ? e : e2;
 }
 
+/* A read of chip state: once, and kept to be read again (sf_session_confirm_chip_state), where
+ * a stub will serve the session and can read it again cheaply; otherwise as the backend reads
+ * (through the ROM: until two reads agree). */
+static sf_error read_state(sf_session *s, uint32_t addr, uint8_t *buf, size_t n, bool once)
+{
+    if (!once || s->backend != &sf_backend_rom || s->nunconfirmed >= 2 || n > 16)
+        return s->backend->read(s, addr, buf, n, SF_PHASE_READ, NULL, 0);
+    sf_error e = an_read(&s->link, addr, buf, n);
+    if (e == SF_OK) {
+        struct state_read *r = &s->unconfirmed[s->nunconfirmed++];
+        r->addr = addr;
+        r->n = (uint8_t)n;
+        memcpy(r->bytes, buf, n);
+    }
+    return e;
+}
+
+/* Whether a stub is going to serve this session (and so confirms the state as it starts). */
+static bool stub_expected(const sf_session *s)
+{
+    return s->stub_enabled && !s->stub_declined && !s->chip.stub_running && sc_stub_family(s->chip.device);
+}
+
+sf_error sf_session_confirm_chip_state(sf_session *s)
+{
+    if (!s->nunconfirmed)
+        return SF_OK;
+    bool same = true;
+    for (size_t i = 0; i < s->nunconfirmed && same; i++) {
+        const struct state_read *r = &s->unconfirmed[i];
+        uint8_t again[16];
+        uint32_t crc;
+        sf_error e;
+        if (s->chip.stub_running) { /* the stub's CRC of the bytes, as it reads them */
+            if ((e = sc_crc32(s->stub, r->addr, r->n, &crc)))
+                return e;
+            same = crc == (uint32_t)crc32(0, r->bytes, r->n);
+        } else if ((e = s->backend->read(s, r->addr, again, r->n, SF_PHASE_READ, NULL, 0)) == SF_ERR_PROTECTED) {
+            same = false;
+        } else if (e) {
+            return e;
+        } else {
+            same = memcmp(again, r->bytes, r->n) == 0;
+        }
+    }
+    s->nunconfirmed = 0;
+    if (same)
+        return SF_OK;
+    sf_session_log(s, SF_LOG_WARNING, "the chip's option bytes or flash size read differently a second time (a noisy "
+                   "line): reading them again");
+    s->state_reread = true;
+    return sf_session_read_chip_state(s);
+}
+
 /* Option bytes and F_SIZE as the ROM (or a running stub) shows them; readout protection shows
  * as a refused Read. */
 sf_error sf_session_read_chip_state(sf_session *s)
 {
+    /* Read once only on a first reading, and only if a stub will read it again. */
+    bool once = !s->state_reread && stub_expected(s);
+    s->nunconfirmed = 0;
     sf_chip *c = &s->chip;
     if (c->device && c->device->bank_mode != SF_BANKS_FIXED)
         c->device = sf_device_find(c->pid); /* the factory row; the bank option is read again below */
@@ -43,7 +101,7 @@ sf_error sf_session_read_chip_state(sf_session *s)
     c->flash_size = d ? d->flash_size : 0;
     uint32_t probe = d && d->option_base ? d->option_base : 0x08000000;
     uint8_t ob[16];
-    sf_error e = s->backend->read(s, probe, ob, d && d->option_base ? 16 : 4, SF_PHASE_READ, NULL, 0);
+    sf_error e = read_state(s, probe, ob, d && d->option_base ? 16 : 4, once);
     if (e == SF_ERR_PROTECTED) {
         c->protection.readout = true;
         s->err[0] = 0;
@@ -66,7 +124,7 @@ sf_error sf_session_read_chip_state(sf_session *s)
     }
     if (d && d->flash_size_reg) {
         uint8_t fs[4]; /* read 4: some ROMs refuse fewer than 4 bytes? AN3155 allows 1; keep aligned */
-        if (s->backend->read(s, d->flash_size_reg & ~3u, fs, 4, SF_PHASE_READ, NULL, 0) == SF_OK) {
+        if (read_state(s, d->flash_size_reg & ~3u, fs, 4, once) == SF_OK) {
             unsigned o = d->flash_size_reg & 3u;
             uint32_t bytes = sf_device_decode_flash_size(d, (uint16_t)(fs[o] | fs[o + 1] << 8));
             if (bytes)
@@ -145,6 +203,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);
     s->stub_declined = false;
+    s->state_reread = false;
     c->pid = pid;
     c->device = sf_device_find(pid);
     c->bootloader_version = s->link.version;

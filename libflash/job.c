@@ -138,10 +138,26 @@ static sf_error write_backed_up(sf_job *job, sf_session *s, const sf_image *img,
     return e;
 }
 
+static sf_error job_write(sf_job *job, sf_session *s, const sf_image *img);
+
 sf_error sf_job_write(sf_job *job, sf_session *s, const sf_image *img)
 {
     if (!job || !s || !img)
         return SF_ERR_ARG;
+    /* The checks may go on the chip state as read once at open: the write reads it again
+     * through its stub, and checks again if it differs, before anything is erased. */
+    pthread_mutex_lock(&s->lock);
+    s->defer_confirm++;
+    pthread_mutex_unlock(&s->lock);
+    sf_error e = job_write(job, s, img);
+    pthread_mutex_lock(&s->lock);
+    s->defer_confirm--;
+    pthread_mutex_unlock(&s->lock);
+    return e;
+}
+
+static sf_error job_write(sf_job *job, sf_session *s, const sf_image *img)
+{
     job_reset(job);
     /* Every check first: reading the chip's ID for the backup is not worth doing for an image
      * that cannot be written. */

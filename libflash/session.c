@@ -208,6 +208,11 @@ static sf_error begin(sf_session *s, bool need_open)
     atomic_store(&s->cancel, false);
     if (need_open && !s->open)
         return end(s, sf_fail(&s->eb, SF_ERR_STATE, "no board connected: open the session first"));
+    /* The chip state read once at open is read again before an operation relies on it, unless
+     * a write job is under way (its stub reads it again as it starts). */
+    sf_error e;
+    if (need_open && s->nunconfirmed && !s->defer_confirm && (e = sf_session_confirm_chip_state(s)))
+        return end(s, e);
     return SF_OK;
 }
 
@@ -403,9 +408,15 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
     sf_error e = sf_session_check_plan(s, img, &plan);
     if (e)
         return end(s, e);
-    if ((e = s->backend->prepare_write(s))) {
+    bool reread = s->state_reread;
+    if ((e = s->backend->prepare_write(s)) || (e = sf_session_confirm_chip_state(s))) {
         sf_plan_free(&plan);
         return end(s, e);
+    }
+    if (s->state_reread && !reread) { /* the checks again, on the state as read again */
+        sf_plan_free(&plan);
+        if ((e = sf_session_check_plan(s, img, &plan)))
+            return end(s, e);
     }
     for (size_t u = 0; u < plan.count; u++)
         sf_session_unit(s, &plan.units[u], SF_UNIT_PLANNED);

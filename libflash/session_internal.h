@@ -47,6 +47,13 @@ struct sf_session {
     bool stub_enabled;
     bool stub_declined;        /* the stub cannot run on this chip (said once; sf_session_connect
                                 * clears it) */
+    struct state_read {        /* chip state read once through the ROM, not yet read again */
+        uint32_t addr;
+        uint8_t n, bytes[16];
+    } unconfirmed[2];
+    size_t nunconfirmed;
+    bool state_reread;         /* the second reading differed: the state was read anew */
+    unsigned defer_confirm;    /* a write job is under way: its stub confirms the state */
     uint32_t stub_baud;
     char *rate_memory;         /* the rates per adapter's file (sf_session_set_rate_memory): NULL
                                 * the default one, "" none */
@@ -62,6 +69,13 @@ struct sf_session {
     size_t trigger_len;
     uint32_t trigger_baud;
 };
+
+/* connect.c: the chip state (option bytes, flash size) is read once through the ROM when a
+ * stub is going to serve the session, and read again before it is relied on: by the stub, CRC-
+ * checked, as it starts, or through the ROM by the next operation. If the two readings differ
+ * (a noisy line) it is read again as through the ROM alone (two reads that agree) and
+ * state_reread is set. */
+sf_error sf_session_confirm_chip_state(sf_session *s);
 
 /* session.c: a public operation's start (lock, clear the error, must be open; on failure
  * the lock is released) and end (unlock, the error logged), and the ROM made to listen. */

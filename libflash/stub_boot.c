@@ -217,7 +217,16 @@ static sf_error start(sf_session *s, sf_rate_plan *plan)
             s->backend = &sf_backend_stub;
             if (l->baud != s->rom_baud) /* it started at its rate (its first stage took it there) */
                 sf_session_log(s, SF_LOG_INFO, "stub: now at %u baud", l->baud);
-            return sf_rates_switch(s, plan);
+            sf_error re = sf_rates_switch(s, plan);
+            if (re)
+                return re;
+            /* The state the ROM showed once, read again through the stub: a line that damaged
+             * it may have chosen another bank layout, which the stub was given. */
+            const sf_device *d = s->chip.device;
+            if ((re = sf_session_confirm_chip_state(s)) == SF_OK && s->chip.device != d)
+                re = sf_fail(&s->eb, SF_ERR_IO, "the option bytes read through the stub choose another bank layout "
+                             "than the ROM's reading did (a noisy line); nothing was written: run it again");
+            return re;
         }
         sf_session_log(s, SF_LOG_WARNING, "the stub arrived damaged in RAM (CRC32 %08X, sent %08X): %s", l->image_crc,
                        want, attempt < STUB_LOADS ? "loading it again" : "giving up");

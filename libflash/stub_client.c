@@ -552,9 +552,11 @@ sf_error sc_set_baud(sc_link *l, uint32_t baud)
         return sf_fail(l->eb, SF_ERR_TIMEOUT, "the stub is lost after a change to %u baud: reset the board", baud);
     }
     l->baud = baud;
-    /* The stub switches once its answer has left its USART: give it that moment (real chips
-     * need microseconds; a simulated one on a busy host can need more). */
-    sc_sleep_ms(2);
+    /* The stub switches once its answer has left its USART: a real chip needs microseconds
+     * and a USB adapter hands the answer over later than that; a simulated one samples the
+     * probe only once it has switched (its CPU thread reads the line after the switch). */
+    struct timespec settle = {0, 200000};
+    nanosleep(&settle, NULL);
     rx_drop(l);
     /* The probe: an echo of every bit pattern a marginal rate gets wrong first (long runs of
      * 0s and 1s, alternating bits, all byte values' edges), in CRC-checked frames both ways.
@@ -623,9 +625,19 @@ static sf_error read_once(sc_link *l, uint8_t seq, uint32_t addr, uint8_t *buf, 
     sf_error e = sc_send_frame(l, seq, SFS_READ, p, 8);
     if (e)
         return e;
-    uint64_t deadline = sf_now_ms() + 500 + 2 * sc_line_ms(l, len + (len / 1000 + 2) * 10);
-    for (;;) {
-        if ((e = sc_recv_frame(l, &rseq, &rcmd, r, &n, deadline)))
+    unsigned wait = 500 + 2 * sc_line_ms(l, len + (len / 1000 + 2) * 10);
+    uint64_t deadline = sf_now_ms() + wait;
+    for (int sends = 1;;) {
+        /* Nothing back yet: the same request again (a slow link's answer to the first one
+         * still counts: it carries the same sequence number). */
+        if ((e = sc_recv_frame(l, &rseq, &rcmd, r, &n, deadline)) == SF_ERR_TIMEOUT && got == 0 && sends < 3) {
+            sends++;
+            if ((e = sc_send_frame(l, seq, SFS_READ, p, 8)))
+                return e;
+            deadline = sf_now_ms() + wait;
+            continue;
+        }
+        if (e)
             return e;
         if (rseq != seq || rcmd != (SFS_READ | SFS_REPLY) || n == 0)
             continue;
