@@ -138,38 +138,50 @@ static sf_error write_backed_up(sf_job *job, sf_session *s, const sf_image *img,
     return e;
 }
 
-static sf_error job_write(sf_job *job, sf_session *s, const sf_image *img);
+/* The write job's hold on the session's second reading of the chip state (begin() in
+ * session.c leaves it to the job's stub while this is above 0). */
+static bool defer_confirm(sf_session *s, int by)
+{
+    pthread_mutex_lock(&s->lock);
+    s->defer_confirm = (unsigned)((int)s->defer_confirm + by);
+    bool pending = s->nunconfirmed > 0;
+    pthread_mutex_unlock(&s->lock);
+    return pending;
+}
+
+/* What is checked before anything is done to the chip. */
+static sf_error checks(const sf_job *job, sf_session *s, const sf_image *img)
+{
+    sf_error e = sf_session_check_image(s, img);
+    if (e == SF_OK && !(job->flags & SF_JOB_FORCE))
+        e = sf_session_check_firmware(s, img, job->flags & SF_JOB_DATA);
+    return e;
+}
 
 sf_error sf_job_write(sf_job *job, sf_session *s, const sf_image *img)
 {
     if (!job || !s || !img)
         return SF_ERR_ARG;
-    /* The checks may go on the chip state as read once at open: the write reads it again
-     * through its stub, and checks again if it differs, before anything is erased. */
-    pthread_mutex_lock(&s->lock);
-    s->defer_confirm++;
-    pthread_mutex_unlock(&s->lock);
-    sf_error e = job_write(job, s, img);
-    pthread_mutex_lock(&s->lock);
-    s->defer_confirm--;
-    pthread_mutex_unlock(&s->lock);
-    return e;
-}
-
-static sf_error job_write(sf_job *job, sf_session *s, const sf_image *img)
-{
     job_reset(job);
     /* Every check first: reading the chip's ID for the backup is not worth doing for an image
-     * that cannot be written. */
-    sf_error e = sf_session_check_image(s, img);
-    if (e == SF_OK && !(job->flags & SF_JOB_FORCE))
-        e = sf_session_check_firmware(s, img, job->flags & SF_JOB_DATA);
+     * that cannot be written. The checks go on the chip state as read once at open: the write
+     * reads it again through its stub, and checks again if it differs, before anything is
+     * erased. An image refused on the first reading is checked again on a second one (the
+     * line may have damaged the first). */
+    bool once = defer_confirm(s, 1);
+    sf_error e = checks(job, s, img);
+    if (e != SF_OK && e != SF_ERR_ARG && once) {
+        defer_confirm(s, -1);
+        e = checks(job, s, img); /* each check's begin() reads the state again first */
+        defer_confirm(s, 1);
+    }
     char why[400];
     if (e == SF_OK && (job->flags & SF_JOB_FORCE) &&
         sf_session_firmware_doubt(s, img, job->flags & SF_JOB_DATA, why, sizeof why) != SF_OK)
         sf_session_say(s, SF_LOG_WARNING, "writing it all the same (forced): %s", why);
     if (e == SF_OK)
         e = write_backed_up(job, s, img, (job->flags & SF_JOB_VERIFY) ? SF_WRITE_VERIFY : 0);
+    defer_confirm(s, -1);
     if (e == SF_OK) {
         job->bytes = sf_image_size(img);
         e = start(job, s);

@@ -45,6 +45,7 @@ struct sim_board {
     sim_cpu *cpu;        /* while the CPU runs */
     sim_cpu *cpus[4];    /* engines: BOOT0 low, high, then each with the banks swapped; reused */
     unsigned resets;
+    int64_t listens_at;  /* when the last reset's ROM starts to listen (sim_board_wait_started) */
     uint64_t ram_bytes_written; /* by the ROM's Write Memory (fault damage_ram_byte) */
     char fault[256];
 };
@@ -424,6 +425,7 @@ static void *board_thread(void *arg)
         b->reset_at = 0;
         int64_t startup = boot0 && b->clock.realtime ? b->part->rom_startup_ns : 0;
         sim_line_device_reset(b->line, at + startup, boot0 ? LINE_AUTOBAUD : 0);
+        b->listens_at = at + startup;
         pthread_mutex_unlock(&b->lock);
         if (swap)
             board_log(b, "dual-bank boot: bank 2 holds firmware, it starts with the banks swapped");
@@ -593,6 +595,20 @@ unsigned sim_board_reset_count(sim_board *b)
     unsigned n = b->resets;
     pthread_mutex_unlock(&b->lock);
     return n;
+}
+
+void sim_board_wait_started(sim_board *b, unsigned timeout_ms)
+{
+    int64_t end = sim_monotonic_ns() + (int64_t)timeout_ms * 1000000;
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        bool reset = b->resets > 0;
+        int64_t listens = b->listens_at;
+        pthread_mutex_unlock(&b->lock);
+        if ((reset && sim_clock_now(&b->clock) >= listens) || sim_monotonic_ns() >= end)
+            return;
+        sim_sleep_ns(100000);
+    }
 }
 
 bool sim_board_cpu_running(sim_board *b)

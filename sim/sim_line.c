@@ -419,6 +419,8 @@ void sim_line_device_put(sim_line *l, uint8_t byte)
     bool drop = l->faults.drop_to_host > 0 && rng_uniform(l) < l->faults.drop_to_host;
     if (l->faults.corrupt_to_host > 0 && rng_uniform(l) < l->faults.corrupt_to_host)
         s.value ^= (uint8_t)(1u << (int)(rng_uniform(l) * 8));
+    if (l->count_to_host == l->faults.flip_host_byte)
+        s.value ^= 1u;
     if (!drop && l->device_baud != 0)
         queue_push(&l->to_host, s);
     pthread_cond_broadcast(&l->changed);

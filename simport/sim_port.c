@@ -149,9 +149,11 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, s
             ;
         else if (strncmp(kv, "seed=", 5) == 0)
             opt->faults.seed = strtoull(kv + 5, NULL, 0);
+        else if (strncmp(kv, "flip_tx=", 8) == 0)
+            opt->faults.flip_host_byte = strtoull(kv + 8, NULL, 0);
         else
             return fail(err, errlen, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
-                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, adapter_clock=HZ, usb=VID:PID[:SERIAL], pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, "
+                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, adapter_clock=HZ, usb=VID:PID[:SERIAL], pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, flip_tx=N, "
                         "boot0=0|1|LINE, reset=LINE with LINE dtr, rts, brk or !dtr...)", spec, kv);
     }
     return SF_OK;
@@ -201,6 +203,9 @@ static sf_error simport_open(const char *name, void **port, char *err, size_t er
     }
     free(copy);
     sim_board_start(s->board);
+    /* A real board is on before its port is opened: the host's first sync byte must not meet
+     * a ROM still starting (it would wait out its 50 ms for an answer and send another). */
+    sim_board_wait_started(s->board, 200);
     *port = s;
     return SF_OK;
 }

@@ -291,6 +291,36 @@ static void a_damaged_picture_of_the_last_write_is_not_believed(void **state)
     free(log);
 }
 
+/* The option bytes and F_SIZE are read once through the ROM at open when a stub will serve:
+ * a bit the line flips in that reading is caught by the second one before anything is erased.
+ * Byte 43 the ROM sends (sync, Get, Get Version, Get ID twice, then Read Memory of the option
+ * bytes) is WRP0: flipped, the first two pages read as write-protected and the job's checks
+ * refuse the image, so they run again on a second reading. Byte 54 is F_SIZE's low byte:
+ * flipped, the checks pass and the stub's CRC of the bytes tells. Through the ROM alone each
+ * block is read until two reads agree, as before. Either way the write goes through. */
+static void check_flipped_state_byte(struct fx *x, unsigned byte)
+{
+    size_t n = strlen(x->port);
+    snprintf(x->port + n, sizeof x->port - n, "&flip_tx=%u", byte);
+    char *log = calloc(1, 8192);
+    sf_session_set_log(x->s, keep_log, log);
+    open_ok(x);
+    uint8_t *a = bh_firmware(SIZE, 31, BASE);
+    write_ok(x, a);
+    assert_int_equal(strstr(log, "read differently a second time") != NULL, !x->rom);
+    sf_chip chip = SF_CHIP_INIT;
+    assert_int_equal(sf_session_chip(x->s, &chip), SF_OK);
+    assert_int_equal(chip.flash_size, 512 * 1024);
+    assert_int_equal(chip.protection.wrp, 0xFFFFFFFFu);
+    expect_flash(x, a, SIZE);
+    sf_session_set_log(x->s, NULL, NULL);
+    free(a);
+    free(log);
+}
+
+static void a_flipped_protection_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 43); }
+static void a_flipped_flash_size_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 54); }
+
 /* A backup that cannot be saved (its root is a file) stops the write: SF_ERR_BACKUP, a sentence
  * that says why, and the chip untouched. Without SF_JOB_BACKUP the same write goes through. */
 static void a_backup_that_cannot_be_kept_stops_the_write(void **state)
@@ -395,6 +425,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_damaged_picture_of_the_last_write_is_not_believed, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(a_flipped_protection_byte_is_read_again, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(a_flipped_protection_byte_is_read_again, setup_rom, teardown),
+        cmocka_unit_test_setup_teardown(a_flipped_flash_size_byte_is_read_again, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(a_flipped_flash_size_byte_is_read_again, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(a_backup_that_cannot_be_kept_stops_the_write, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(checks_come_before_anything_is_erased, setup_stub, teardown),

@@ -44,6 +44,7 @@ typedef struct sim_faults {
                                      * than 2.5% off the chip's it is garbage; 0 = any rate exactly */
     bool pll_stuck;                 /* the PLL never locks (PLLRDY stays 0): code that waits for it hangs */
     uint64_t drop_byte;             /* the Nth byte (from 1) to the device is lost; 0 = none */
+    uint64_t flip_host_byte;        /* the Nth byte (from 1) to the host gets bit 0 flipped; 0 = none */
     uint32_t damage_ram_byte;       /* the Nth byte (from 1) the ROM's Write Memory stores in RAM
                                      * gets bit 4 flipped, as two line errors in one bit position
                                      * (which its XOR checksum cannot see) would; 0 = never */
@@ -135,6 +136,10 @@ void sim_board_line_burst(sim_board *b, size_t len);
 
 /* How many resets (any cause) the board went through since creation. */
 unsigned sim_board_reset_count(sim_board *b);
+/* Wait (up to timeout_ms) until the started board has come out of its power-on reset and its
+ * ROM listens (its start-up time, AN2606, has passed): a board that was on before its port was
+ * opened, as a real one is, instead of one powered up by the open. */
+void sim_board_wait_started(sim_board *b, unsigned timeout_ms);
 /* True while the CPU runs code started by Go or by a boot from flash. */
 bool sim_board_cpu_running(sim_board *b);
 /* The last CPU fault report ("" if none); copied into buf. */
