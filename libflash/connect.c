@@ -69,7 +69,7 @@ sf_error sf_session_confirm_chip_state(sf_session *s)
             if ((e = sc_crc32(s->stub, r->addr, r->n, &crc)))
                 return e;
             same = crc == (uint32_t)crc32(0, r->bytes, r->n);
-        } else if ((e = s->backend->read(s, r->addr, again, r->n, SF_PHASE_READ, NULL, 0)) == SF_ERR_PROTECTED) {
+        } else if ((e = an_read(&s->link, r->addr, again, r->n)) == SF_ERR_PROTECTED) { /* two reads agree, or not */
             same = false;
         } else if (e) {
             return e;
