@@ -110,6 +110,9 @@ static int out_run(void *ctx, const unsigned char *p, unsigned int n)
             break;
         }
         if (!off) {
+            /* Erasing as it goes: each unit waits for the one before it to be programmed (a
+             * few cycles of assembling it no longer overlap that; decoding the next run still
+             * does), so that a page is erased only with nothing under way. */
             if (st.flags & SFS_ZFLAG_ERASE) {
                 if ((sr = flash_sync(&where)))
                     return fail(sr, where);
