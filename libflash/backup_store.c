@@ -193,8 +193,6 @@ void sf_backup_sink_free(sf_backup_sink *b)
 #define KNOWN_MAGIC "SFKNOWN1"
 #define KNOWN_OLD_FILE "last-write.ihex" /* the text form earlier versions kept */
 
-static uint32_t le32(const uint8_t *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24; }
-
 /* The segments of a known file into img; false if it is not one, or is cut short. */
 static bool known_parse(const uint8_t *d, size_t n, sf_image *img)
 {
@@ -204,7 +202,7 @@ static bool known_parse(const uint8_t *d, size_t n, sf_image *img)
     for (size_t off = m; off < n;) {
         if (n - off < 8)
             return false;
-        uint32_t addr = le32(d + off), len = le32(d + off + 4);
+        uint32_t addr = sc_get32(d + off), len = sc_get32(d + off + 4);
         off += 8;
         if (len > n - off || sf_image_add(img, addr, d + off, len) != SF_OK)
             return false;
@@ -264,10 +262,8 @@ bool sf_backup_known_save(const char *dir, const sf_image *known)
         size_t len;
         sf_image_segment(known, i, &addr, &data, &len);
         uint8_t head[8];
-        for (int k = 0; k < 4; k++) {
-            head[k] = (uint8_t)(addr >> (8 * k));
-            head[4 + k] = (uint8_t)((uint32_t)len >> (8 * k));
-        }
+        sc_put32(head, addr);
+        sc_put32(head + 4, (uint32_t)len);
         ok = fwrite(head, 1, 8, f) == 8 && fwrite(data, 1, len, f) == len;
     }
     ok &= fclose(f) == 0;

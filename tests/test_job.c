@@ -182,14 +182,20 @@ static uint8_t *newest_backup(struct fx *x)
     return out;
 }
 
-/* The inode of what the last write left (last-write.bin in the chip's backup folder). */
-static ino_t known_inode(struct fx *x)
+/* Where what the last write left is kept: last-write.bin in the chip's backup folder. */
+static void known_path(struct fx *x, char *path, size_t cap)
 {
     sf_backup_list *l;
     assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
-    char path[1200];
-    snprintf(path, sizeof path, "%s/last-write.bin", sf_backup_list_dir(l));
+    snprintf(path, cap, "%s/last-write.bin", sf_backup_list_dir(l));
     sf_backup_list_free(l);
+}
+
+/* The inode of what the last write left. */
+static ino_t known_inode(struct fx *x)
+{
+    char path[1200];
+    known_path(x, path, sizeof path);
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     return st.st_ino;
@@ -256,12 +262,9 @@ static void a_damaged_picture_of_the_last_write_is_not_believed(void **state)
     open_ok(x);
     uint8_t *a = bh_firmware(SIZE, 21, BASE), *b = bh_firmware(SIZE, 22, BASE), *c = bh_firmware(SIZE, 23, BASE);
     write_ok(x, a);
-    sf_backup_list *l;
-    assert_int_equal(sf_backup_list_open(x->s, x->root, &l), SF_OK);
     char path[1200];
-    snprintf(path, sizeof path, "%s/last-write.bin", sf_backup_list_dir(l));
-    sf_backup_list_free(l);
-    /* Cut short in the middle of its first segment, then one byte of its data flipped. */
+    known_path(x, path, sizeof path);
+    /* Cut short in the middle of its first segment; later one byte of its data flipped. */
     struct stat st;
     assert_int_equal(stat(path, &st), 0);
     assert_int_equal(truncate(path, st.st_size / 2), 0);
