@@ -19,6 +19,10 @@
 /* How far the CPU may run ahead of the wall clock, and where a sleep brings it back to. */
 #define SIM_AHEAD_MAX_NS 4000000
 #define SIM_AHEAD_LOW_NS 1000000
+/* The same for a CPU that only waits for the line: less, so that the answer to what the host
+ * sends next does not start near SIM_AHEAD_MAX_NS and stop for a chunk's sleep half-way. */
+#define SIM_IDLE_AHEAD_MAX_NS 500000
+#define SIM_IDLE_AHEAD_LOW_NS 100000
 
 typedef struct sim_clock {
     bool realtime;

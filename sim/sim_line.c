@@ -484,12 +484,12 @@ void sim_line_device_idle(sim_line *l, int64_t other_event, int64_t quantum)
     if (other_event > now && other_event < t)
         t = other_event;
     int64_t wall = sim_monotonic_ns();
-    if (t - wall > SIM_AHEAD_MAX_NS) {
+    if (t - wall > SIM_IDLE_AHEAD_MAX_NS) {
         /* Too far ahead: sleep a chunk, but wake for what the host sends meanwhile. */
-        wait_changed(l, t - SIM_AHEAD_LOW_NS);
+        wait_changed(l, t - SIM_IDLE_AHEAD_LOW_NS);
         wall = sim_monotonic_ns();
-        if (t - wall > SIM_AHEAD_MAX_NS)
-            t = wall + SIM_AHEAD_MAX_NS;
+        if (t - wall > SIM_IDLE_AHEAD_MAX_NS)
+            t = wall + SIM_IDLE_AHEAD_MAX_NS;
     }
     sim_clock_mark(l->clock, t);
     pthread_mutex_unlock(&l->lock);
