@@ -86,6 +86,25 @@ sf_error sf_session_confirm_chip_state(sf_session *s)
     return sf_session_read_chip_state(s);
 }
 
+/* Whether the stub's layout (page size, bank 2) is the same whatever the option bytes and F_SIZE
+ * say: one bank, not chosen by an option. Then the state can wait for the stub. */
+static bool layout_from_pid_alone(const sf_device *d)
+{
+    return d && d->bank_mode == SF_BANKS_FIXED && !d->dual_bank;
+}
+
+sf_error sf_session_settle_chip_state(sf_session *s)
+{
+    if (!s->state_pending)
+        return SF_OK;
+    sf_error e = sf_session_read_chip_state(s);
+    const sf_chip *c = &s->chip;
+    if (e == SF_OK)
+        sf_session_log(s, SF_LOG_INFO, "chip: flash %u KiB%s", c->flash_size / 1024,
+                       c->protection.readout ? ", READOUT PROTECTED" : "");
+    return e;
+}
+
 /* Option bytes and F_SIZE as the ROM (or a running stub) shows them; readout protection shows
  * as a refused Read. */
 sf_error sf_session_read_chip_state(sf_session *s)
@@ -93,6 +112,7 @@ sf_error sf_session_read_chip_state(sf_session *s)
     /* Read once only on a first reading, and only if a stub will read it again. */
     bool once = !s->state_reread && stub_expected(s);
     s->nunconfirmed = 0;
+    s->state_pending = false;
     sf_chip *c = &s->chip;
     if (c->device && c->device->bank_mode != SF_BANKS_FIXED)
         c->device = sf_device_find(c->pid); /* the factory row; the bank option is read again below */
@@ -147,12 +167,13 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
      * silence leaves the ROM waiting for a fresh command, so syncing again recovers; the same
      * goes for an answer that noise damaged. */
     sf_error e = SF_OK;
-    /* The answers carry no checksum either: the chip's identity is taken when a round of Get,
-     * Get Version and Get ID is followed by a Get ID that agrees (a damaged product ID would
-     * pick another part's flash layout; Get and Get Version both carry the version, and a
-     * damaged command list shows as a command refused), or else when two whole rounds agree. */
+    /* The answers carry no checksum either: the chip's identity is taken when a round of Get
+     * and Get ID is followed by a Get ID that agrees (a damaged product ID would pick another
+     * part's flash layout; a damaged command list shows as a command refused), or else when
+     * two whole rounds agree. Get carries the bootloader's version too: Get Version would only
+     * repeat it (its two option bytes are zero since the first ROMs, AN3155). */
     struct ident {
-        uint8_t version, gv_version, cmds[32], ncmds;
+        uint8_t version, cmds[32], ncmds;
         uint16_t pid;
     } now, prev;
     bool have_prev = false;
@@ -169,12 +190,8 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             return sf_stub_adopt(s);
         synced = false;
         memset(&now, 0, sizeof now);
-        uint8_t gv_option[2];
-        if ((e = an_get(&s->link)) == SF_OK && (e = an_get_version(&s->link, &now.gv_version, gv_option)) == SF_OK)
+        if ((e = an_get(&s->link)) == SF_OK)
             e = an_get_id(&s->link, &now.pid);
-        if (e == SF_OK && now.gv_version != s->link.version)
-            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader reports version %u.%u in Get and %u.%u in Get Version",
-                        s->link.version >> 4, s->link.version & 15, now.gv_version >> 4, now.gv_version & 15);
         if (e == SF_OK) {
             now.version = s->link.version;
             now.ncmds = s->link.ncmds;
@@ -188,8 +205,8 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             prev = now;
             have_prev = true;
             synced = ge == SF_OK; /* a refused or lost Get ID: sync again */
-            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get, Get Version and Get ID changed "
-                        "between two rounds (a noisy line)");
+            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get and Get ID changed between two "
+                        "rounds (a noisy line)");
             continue;
         }
         if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
@@ -209,6 +226,13 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     c->bootloader_version = s->link.version;
     c->command_count = s->link.ncmds;
     memcpy(c->commands, s->link.cmds, s->link.ncmds);
+    /* The state through the ROM costs some 60 bytes at its rate; a stub reads it at its own,
+     * CRC-checked, where its layout does not depend on it (sf_session_settle_chip_state). */
+    if (stub_expected(s) && layout_from_pid_alone(c->device)) {
+        c->flash_size = c->device->flash_size; /* the line's largest: not shown, not relied on */
+        s->state_pending = true;
+        return SF_OK;
+    }
     return sf_session_read_chip_state(s);
 }
 

@@ -167,9 +167,12 @@ sf_error sf_job_write(sf_job *job, sf_session *s, const sf_image *img)
      * that cannot be written. The checks go on the chip state as read once at open: the write
      * reads it again through its stub, and checks again if it differs, before anything is
      * erased. An image refused on the first reading is checked again on a second one (the
-     * line may have damaged the first). */
+     * line may have damaged the first). Where connecting left the state unread, the stub is
+     * loaded first and reads it, CRC-checked, at its rate: one reading then. */
     bool once = defer_confirm(s, 1);
-    sf_error e = checks(job, s, img);
+    sf_error e = sf_session_read_state_by_stub(s); /* if connecting left it to the stub */
+    if (e == SF_OK)
+        e = checks(job, s, img);
     if (e != SF_OK && e != SF_ERR_ARG && once) {
         defer_confirm(s, -1);
         e = checks(job, s, img); /* each check's begin() reads the state again first */

@@ -208,10 +208,11 @@ static sf_error begin(sf_session *s, bool need_open)
     atomic_store(&s->cancel, false);
     if (need_open && !s->open)
         return end(s, sf_fail(&s->eb, SF_ERR_STATE, "no board connected: open the session first"));
-    /* The chip state read once at open is read again before an operation relies on it, unless
-     * a write job is under way (its stub reads it again as it starts). */
+    /* The chip state left unread at open, or read once then, is read (again) before an
+     * operation relies on it, unless a write job is under way (its stub reads it as it starts). */
     sf_error e;
-    if (need_open && s->nunconfirmed && !s->defer_confirm && (e = sf_session_confirm_chip_state(s)))
+    if (need_open && !s->defer_confirm &&
+        ((e = sf_session_settle_chip_state(s)) || (s->nunconfirmed && (e = sf_session_confirm_chip_state(s)))))
         return end(s, e);
     return SF_OK;
 }
@@ -254,9 +255,14 @@ sf_error sf_session_open(sf_session *s, const char *port_name)
     s->open = true;
     sf_session_progress(s, SF_PHASE_CONNECT, 1, 1);
     const sf_chip *c = &s->chip;
-    sf_session_log(s, SF_LOG_INFO, "chip: PID 0x%03X %s, bootloader V%u.%u, flash %u KiB%s", c->pid,
-          c->device ? c->device->name : "(unknown)", c->bootloader_version >> 4, c->bootloader_version & 15,
-          c->flash_size / 1024, c->protection.readout ? ", READOUT PROTECTED" : "");
+    if (s->state_pending) /* its flash size and protection come when they are read */
+        sf_session_log(s, SF_LOG_INFO, "chip: PID 0x%03X %s, bootloader V%u.%u", c->pid, c->device->name,
+                       c->bootloader_version >> 4, c->bootloader_version & 15);
+    else
+        sf_session_log(s, SF_LOG_INFO, "chip: PID 0x%03X %s, bootloader V%u.%u, flash %u KiB%s", c->pid,
+                       c->device ? c->device->name : "(unknown)", c->bootloader_version >> 4,
+                       c->bootloader_version & 15, c->flash_size / 1024,
+                       c->protection.readout ? ", READOUT PROTECTED" : "");
     return end(s, SF_OK);
 }
 
@@ -487,6 +493,23 @@ sf_error sf_session_prepare_write(sf_session *s)
     if (e)
         return e;
     return end(s, s->backend->prepare_write(s));
+}
+
+sf_error sf_session_read_state_by_stub(sf_session *s)
+{
+    sf_error e = begin(s, true);
+    if (e)
+        return e;
+    if (!s->state_pending)
+        return end(s, SF_OK);
+    /* The ROM refuses Write Memory under readout protection: the state read through it says so. */
+    if ((e = s->backend->prepare_write(s)) == SF_ERR_PROTECTED) {
+        s->err[0] = 0;
+        e = SF_OK;
+    }
+    if (e == SF_OK)
+        e = sf_session_settle_chip_state(s); /* if the stub did not read it */
+    return end(s, e);
 }
 
 sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, size_t len)

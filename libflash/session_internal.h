@@ -53,6 +53,7 @@ struct sf_session {
     } unconfirmed[2];
     size_t nunconfirmed;
     bool state_reread;         /* the second reading differed: the state was read anew */
+    bool state_pending;        /* not read yet: left for the stub (sf_session_settle_chip_state) */
     unsigned defer_confirm;    /* a write job is under way: its stub confirms the state */
     uint32_t stub_baud;
     char *rate_memory;         /* the rates per adapter's file (sf_session_set_rate_memory): NULL
@@ -76,6 +77,11 @@ struct sf_session {
  * (a noisy line) it is read again as through the ROM alone (two reads that agree) and
  * state_reread is set. */
 sf_error sf_session_confirm_chip_state(sf_session *s);
+/* Where the stub's layout does not depend on the chip state, connecting leaves it unread
+ * (state_pending) for a write job's stub, which reads it at its rate as it starts; anything
+ * else that relies on it reads it first, as above. This reads it now through whoever serves
+ * the session (a no-op when it is read already). */
+sf_error sf_session_settle_chip_state(sf_session *s);
 
 /* session.c: a public operation's start (lock, clear the error, must be open; on failure
  * the lock is released) and end (unlock, the error logged), and the ROM made to listen. */
@@ -113,6 +119,9 @@ sf_error sf_session_chip_now(sf_session *s, sf_chip *out);
 sf_error sf_session_firmware_doubt(sf_session *s, const sf_image *img, bool data, char *why, size_t cap);
 /* sf_session_read without progress events (the job's own reads: the chip's unique ID). */
 sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, size_t len);
+/* For a write job: the chip state left for the stub (state_pending), read by loading the stub
+ * now, or through the ROM where it cannot run. SF_OK at once if it is read already. */
+sf_error sf_session_read_state_by_stub(sf_session *s);
 /* The backend a write goes through made ready (the stub loaded, where it can run) ahead of the
  * write: what is read before it (the chip's unique ID for the backup folder) then crosses as
  * one CRC-checked read at the stub's rate, not as two ROM reads that must agree. */

@@ -221,9 +221,11 @@ static sf_error start(sf_session *s, sf_rate_plan *plan)
             if (re)
                 return re;
             /* The state the ROM showed once, read again through the stub: a line that damaged
-             * it may have chosen another bank layout, which the stub was given. */
+             * it may have chosen another bank layout, which the stub was given. Or the state
+             * left for the stub, read now. */
             const sf_device *d = s->chip.device;
-            if ((re = sf_session_confirm_chip_state(s)) == SF_OK && s->chip.device != d)
+            if ((re = sf_session_settle_chip_state(s)) == SF_OK && (re = sf_session_confirm_chip_state(s)) == SF_OK &&
+                s->chip.device != d)
                 re = sf_fail(&s->eb, SF_ERR_IO, "the option bytes read through the stub choose another bank layout "
                              "than the ROM's reading did (a noisy line); nothing was written: run it again");
             return re;

@@ -294,15 +294,19 @@ static void a_damaged_picture_of_the_last_write_is_not_believed(void **state)
     free(log);
 }
 
-/* The option bytes and F_SIZE are read once through the ROM at open when a stub will serve:
- * a bit the line flips in that reading is caught by the second one before anything is erased.
- * Byte 43 the ROM sends (sync, Get, Get Version, Get ID twice, then Read Memory of the option
- * bytes) is WRP0: flipped, the first two pages read as write-protected and the job's checks
- * refuse the image, so they run again on a second reading. Byte 54 is F_SIZE's low byte:
- * flipped, the checks pass and the stub's CRC of the bytes tells. Through the ROM alone each
- * block is read until two reads agree, as before. Either way the write goes through. */
+/* On a part whose stub layout depends on them (the F1 XL's two banks: F_SIZE), the option
+ * bytes and F_SIZE are read once through the ROM at open when a stub will serve: a bit the
+ * line flips in that reading is caught by the second one before anything is erased. Byte 38
+ * the ROM sends (sync, Get, Get ID twice, then Read Memory of the option bytes) is WRP0:
+ * flipped, the first two pages read as write-protected and the job's checks refuse the image,
+ * so they run again on a second reading. Byte 49 is F_SIZE's low byte: flipped, the checks
+ * pass and the stub's CRC of the bytes tells. Through the ROM alone each block is read until
+ * two reads agree, as before. Either way the write goes through. */
 static void check_flipped_state_byte(struct fx *x, unsigned byte)
 {
+    char *part = strstr(x->port, "stm32f103re");
+    assert_non_null(part);
+    memcpy(part, "stm32f103rg", 11);
     size_t n = strlen(x->port);
     snprintf(x->port + n, sizeof x->port - n, "&flip_tx=%u", byte);
     char *log = calloc(1, 8192);
@@ -313,7 +317,7 @@ static void check_flipped_state_byte(struct fx *x, unsigned byte)
     assert_int_equal(strstr(log, "read differently a second time") != NULL, !x->rom);
     sf_chip chip = SF_CHIP_INIT;
     assert_int_equal(sf_session_chip(x->s, &chip), SF_OK);
-    assert_int_equal(chip.flash_size, 512 * 1024);
+    assert_int_equal(chip.flash_size, 1024 * 1024);
     assert_int_equal(chip.protection.wrp, 0xFFFFFFFFu);
     expect_flash(x, a, SIZE);
     sf_session_set_log(x->s, NULL, NULL);
@@ -321,8 +325,47 @@ static void check_flipped_state_byte(struct fx *x, unsigned byte)
     free(log);
 }
 
-static void a_flipped_protection_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 43); }
-static void a_flipped_flash_size_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 54); }
+static void a_flipped_protection_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 38); }
+static void a_flipped_flash_size_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 49); }
+
+/* Where the stub's layout does not depend on them (the F103RE has one bank), connecting leaves
+ * the option bytes and F_SIZE unread: the write's stub reads them as it starts, and the checks
+ * still see write protection there, before anything is erased. A readout-protected chip, whose
+ * ROM refuses to take the stub, is refused with the reason. Through the ROM alone the state is
+ * read at open, as before. */
+static void the_state_left_for_the_stub_still_guards_the_write(void **state)
+{
+    struct fx *x = *state;
+    char *log = calloc(1, 8192);
+    open_ok(x);
+    uint8_t *a = bh_firmware(SIZE, 12, BASE), *b = bh_firmware(SIZE, 13, BASE);
+    write_ok(x, a);
+    uint8_t group = 1; /* WRP bit 1: pages 2 and 3, the image's last page among them */
+    assert_int_equal(sf_session_write_protect(x->s, &group, 1), SF_OK);
+    sf_session_close(x->s);
+    sf_session_set_log(x->s, keep_log, log);
+    open_ok(x);
+    assert_int_equal(strstr(log, "flash 512 KiB") != NULL, x->rom); /* not read at open for a stub */
+    sf_image *img = image_of(b, SIZE, BASE);
+    assert_int_equal(sf_job_write(x->job, x->s, img), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "page 2 (0x08001000) is write-protected"));
+    if (!x->rom) { /* read by the stub, once it was loaded */
+        const char *loaded = strstr(log, "loading the stub");
+        assert_non_null(loaded);
+        assert_non_null(strstr(loaded, "chip: flash 512 KiB"));
+    }
+    expect_flash(x, a, SIZE);
+    assert_int_equal(sf_session_readout_protect(x->s), SF_OK);
+    sf_session_close(x->s);
+    open_ok(x);
+    assert_int_equal(sf_job_write(x->job, x->s, img), SF_ERR_PROTECTED);
+    assert_non_null(strstr(sf_session_last_error(x->s), "readout protection is active"));
+    sf_session_set_log(x->s, NULL, NULL);
+    sf_image_free(img);
+    free(a);
+    free(b);
+    free(log);
+}
 
 /* A backup that cannot be saved (its root is a file) stops the write: SF_ERR_BACKUP, a sentence
  * that says why, and the chip untouched. Without SF_JOB_BACKUP the same write goes through. */
@@ -428,6 +471,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(the_backup_takes_what_the_last_write_left, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_damaged_picture_of_the_last_write_is_not_believed, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(the_state_left_for_the_stub_still_guards_the_write, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(the_state_left_for_the_stub_still_guards_the_write, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_flipped_protection_byte_is_read_again, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(a_flipped_protection_byte_is_read_again, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_flipped_flash_size_byte_is_read_again, setup_stub, teardown),
