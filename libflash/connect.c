@@ -49,6 +49,39 @@ static sf_error read_state(sf_session *s, uint32_t addr, uint8_t *buf, size_t n,
     return e;
 }
 
+/* The option bytes and F_SIZE in one read where they lie close together (the F1's 48 bytes
+ * from 0x1FFFF7E0) and the stub reads: one request instead of two. */
+struct state_span {
+    uint32_t base, len;
+    uint8_t bytes[64];
+};
+
+static void read_span(sf_session *s, const sf_device *d, struct state_span *sp)
+{
+    sp->len = 0;
+    if (!s->chip.stub_running || !d || !d->option_base || !d->flash_size_reg)
+        return;
+    uint32_t fs = d->flash_size_reg & ~3u;
+    uint32_t lo = fs < d->option_base ? fs : d->option_base;
+    uint32_t hi = fs + 4u > d->option_base + 16u ? fs + 4u : d->option_base + 16u;
+    if (hi - lo <= sizeof sp->bytes && s->backend->read(s, lo, sp->bytes, hi - lo, SF_PHASE_READ, NULL, 0) == SF_OK) {
+        sp->base = lo;
+        sp->len = hi - lo;
+    }
+    s->err[0] = 0; /* else each is read on its own */
+}
+
+/* n bytes at addr: from the span if it holds them, else read. */
+static sf_error read_part(sf_session *s, const struct state_span *sp, uint32_t addr, uint8_t *buf, size_t n,
+                          bool once)
+{
+    if (sp->len && addr >= sp->base && addr + n <= sp->base + sp->len) {
+        memcpy(buf, sp->bytes + (addr - sp->base), n);
+        return SF_OK;
+    }
+    return read_state(s, addr, buf, n, once);
+}
+
 /* Whether a stub is going to serve this session (and so confirms the state as it starts). */
 static bool stub_expected(const sf_session *s)
 {
@@ -121,7 +154,9 @@ sf_error sf_session_read_chip_state(sf_session *s)
     c->flash_size = d ? d->flash_size : 0;
     uint32_t probe = d && d->option_base ? d->option_base : 0x08000000;
     uint8_t ob[16];
-    sf_error e = read_state(s, probe, ob, d && d->option_base ? 16 : 4, once);
+    struct state_span span;
+    read_span(s, d, &span);
+    sf_error e = read_part(s, &span, probe, ob, d && d->option_base ? 16 : 4, once);
     if (e == SF_ERR_PROTECTED) {
         c->protection.readout = true;
         s->err[0] = 0;
@@ -144,7 +179,7 @@ sf_error sf_session_read_chip_state(sf_session *s)
     }
     if (d && d->flash_size_reg) {
         uint8_t fs[4]; /* read 4: some ROMs refuse fewer than 4 bytes? AN3155 allows 1; keep aligned */
-        if (read_state(s, d->flash_size_reg & ~3u, fs, 4, once) == SF_OK) {
+        if (read_part(s, &span, d->flash_size_reg & ~3u, fs, 4, once) == SF_OK) {
             unsigned o = d->flash_size_reg & 3u;
             uint32_t bytes = sf_device_decode_flash_size(d, (uint16_t)(fs[o] | fs[o + 1] << 8));
             if (bytes)
