@@ -88,19 +88,22 @@ static sf_error transfer(sf_session *s, const sc_layout *lay, uint32_t baud)
     }
 }
 
-/* Its greeting: "SFB1" among what arrives within ms (skipping what a wrong rate garbled). */
+/* Its greeting: "SFB1" among what arrives within ms (skipping what a wrong rate garbled). The
+ * first stage greets again and again until the host talks: GARBLED bytes without one are eight
+ * greetings an adapter could not take at this rate, not worth waiting out the rest of ms. */
+#define GARBLED 32
 static bool greeted(sf_session *s, unsigned ms)
 {
     const char *hello = SFB_HELLO;
     uint8_t buf[64];
-    size_t matched = 0;
+    size_t matched = 0, heard = 0;
     uint64_t end = sf_now_ms() + ms;
-    while (matched < 4 && sf_now_ms() < end) {
+    while (matched < 4 && heard < GARBLED && sf_now_ms() < end) {
         size_t got = 0;
         if (sf_port_read_some_eb(s->port, buf, sizeof buf, &got, (unsigned)(end - sf_now_ms() + 1), NULL) &&
             !got)
             continue;
-        for (size_t i = 0; i < got && matched < 4; i++)
+        for (size_t i = 0; i < got && matched < 4; i++, heard++)
             matched = buf[i] == (uint8_t)hello[matched] ? matched + 1 : buf[i] == (uint8_t)hello[0];
     }
     return matched == 4;
@@ -212,7 +215,7 @@ sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc
     /* From here the ROM is gone: the first stage listens at rate. */
     e = sf_port_set_format_eb(s->port, rate, true, &s->eb);
     if (e == SF_OK && !greeted(s, FAST_HELLO_MS))
-        e = sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting within %u ms", FAST_HELLO_MS);
+        e = sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting within %u ms, or only garbage", FAST_HELLO_MS);
     if (e == SF_OK) {
         e = transfer(s, fast, rate);
         if (e == SF_OK) {

@@ -26,6 +26,7 @@ struct sim_board {
     sim_options opt;
     const sfi_usart *usart;    /* where the ROM's line is (opt.usart) */
     char *flash_file;
+    uint8_t *in_file;    /* what flash_file holds (flash, then option bytes), NULL: not known */
     sim_clock clock;
     sim_line *line;
     sim_memory mem;
@@ -33,8 +34,9 @@ struct sim_board {
 
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    pthread_t thread, cut_timer;
-    bool started, cut_timer_started;
+    pthread_t thread, cut_timer, warm;
+    bool started, cut_timer_started, warm_started;
+    pthread_mutex_t cpus_lock; /* cpus[] are made on first use, or ahead of it by warm */
     bool stop_req, reset_req, cut_req;
     int64_t cut_time;
     uint32_t off_ms;
@@ -108,28 +110,48 @@ static int load_flash_file(sim_board *b, char **err)
     if (b->part->optbytes2_size && !without_area2)
         memcpy(sim_memory_options2(&b->mem), buf + b->part->flash_size + b->part->optbytes_size,
                b->part->optbytes2_size);
-    free(buf);
+    if (without_area2)
+        free(buf); /* the file is not what a save writes: the next save rewrites it */
+    else
+        b->in_file = buf;
     return 0;
+}
+
+/* The board's flash and option bytes as a save writes them, into buf (image_size bytes). */
+static void take_image(sim_board *b, uint8_t *buf)
+{
+    const sim_part *p = b->part;
+    memcpy(buf, b->mem.flash, p->flash_size);
+    memcpy(buf + p->flash_size, sim_memory_options(&b->mem), p->optbytes_size);
+    if (p->optbytes2_size)
+        memcpy(buf + p->flash_size + p->optbytes_size, sim_memory_options2(&b->mem), p->optbytes2_size);
 }
 
 int sim_board_save(sim_board *b, char **err)
 {
     if (!b->flash_file)
         return 0;
-    size_t n = strlen(b->flash_file) + 8;
+    size_t n = strlen(b->flash_file) + 8, size = image_size(b->part);
     char *tmp = malloc(n);
-    if (!tmp)
+    uint8_t *now = malloc(size);
+    if (!tmp || !now) {
+        free(tmp);
+        free(now);
         return -1;
+    }
+    pthread_mutex_lock(&b->lock);
+    take_image(b, now);
+    pthread_mutex_unlock(&b->lock);
+    if (b->in_file && memcmp(b->in_file, now, size) == 0) { /* the file holds it already */
+        free(tmp);
+        free(now);
+        return 0;
+    }
     snprintf(tmp, n, "%s.tmp", b->flash_file);
     FILE *f = fopen(tmp, "wb");
     int rc = -1;
     if (f) {
-        pthread_mutex_lock(&b->lock);
-        bool ok = fwrite(b->mem.flash, 1, b->part->flash_size, f) == b->part->flash_size &&
-                  fwrite(sim_memory_options(&b->mem), 1, b->part->optbytes_size, f) == b->part->optbytes_size &&
-                  (!b->part->optbytes2_size || fwrite(sim_memory_options2(&b->mem), 1, b->part->optbytes2_size, f) ==
-                                                   b->part->optbytes2_size);
-        pthread_mutex_unlock(&b->lock);
+        bool ok = fwrite(now, 1, size, f) == size;
         ok = (fclose(f) == 0) && ok;
         if (ok && rename(tmp, b->flash_file) == 0)
             rc = 0;
@@ -138,6 +160,10 @@ int sim_board_save(sim_board *b, char **err)
         if (err)
             *err = format_error("cannot save %s: %s", b->flash_file, strerror(errno));
         remove(tmp);
+        free(now);
+    } else {
+        free(b->in_file);
+        b->in_file = now;
     }
     free(tmp);
     return rc;
@@ -175,6 +201,7 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
         b->boot0 = b->opt.wiring.boot0_inverted;
     b->nrst_low = b->opt.wiring.nrst != SIM_LINE_NONE && b->opt.wiring.nrst_inverted;
     pthread_mutex_init(&b->lock, NULL);
+    pthread_mutex_init(&b->cpus_lock, NULL);
     pthread_cond_init(&b->cond, NULL);
     sim_clock_init(&b->clock, b->opt.realtime);
     if (sim_memory_init(&b->mem, part) != 0 || !(b->line = sim_line_new(&b->clock, &b->opt.faults))) {
@@ -220,8 +247,11 @@ static bool requested_locked(sim_board *b) { return b->stop_req || b->reset_req 
 static sim_cpu *cpu_for(sim_board *b, bool boot0, bool swap)
 {
     int k = boot0 ? (swap ? 3 : 1) : swap ? 2 : 0;
-    if (b->cpus[k])
+    pthread_mutex_lock(&b->cpus_lock);
+    if (b->cpus[k]) {
+        pthread_mutex_unlock(&b->cpus_lock);
         return b->cpus[k];
+    }
     sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .usart = b->usart, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
                        .mem = &b->mem, .boot0 = boot0, .bank_swap = swap, .log = board_log, .log_user = b};
     char *err = NULL;
@@ -229,7 +259,18 @@ static sim_cpu *cpu_for(sim_board *b, bool boot0, bool swap)
     if (!b->cpus[k])
         board_log(b, "%s", err ? err : "cannot create the CPU");
     free(err);
-    return b->cpus[k];
+    sim_cpu *cpu = b->cpus[k];
+    pthread_mutex_unlock(&b->cpus_lock);
+    return cpu;
+}
+
+/* The core of the boot mode at power-on, made while the ROM already listens: a chip's core is
+ * there before the first Go, and making the engine takes some ms of the host's time. */
+static void *warm_thread(void *arg)
+{
+    sim_board *b = arg;
+    cpu_for(b, b->boot0, false);
+    return NULL;
 }
 
 /* Whether the word at addr (a vector table's first) is a stack pointer in RAM: what the
@@ -374,7 +415,6 @@ static void *board_thread(void *arg)
     /* Sleeps of microseconds (flash timings, line bytes) must not take Linux's default 50 us
      * of timer slack on top. */
     prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-    cpu_for(b, b->boot0, false); /* ready before the first Go, as a chip's core is */
     pthread_mutex_lock(&b->lock);
     for (;;) {
         if (b->stop_req)
@@ -471,6 +511,7 @@ int sim_board_start(sim_board *b)
     if (pthread_create(&b->thread, NULL, board_thread, b) != 0)
         return -1;
     b->started = true;
+    b->warm_started = pthread_create(&b->warm, NULL, warm_thread, b) == 0;
     if (b->opt.faults.power_cut_after_ms &&
         pthread_create(&b->cut_timer, NULL, cut_timer_thread, b) == 0)
         b->cut_timer_started = true;
@@ -488,7 +529,9 @@ void sim_board_stop(sim_board *b)
     pthread_join(b->thread, NULL);
     if (b->cut_timer_started)
         pthread_join(b->cut_timer, NULL);
-    b->started = b->cut_timer_started = false;
+    if (b->warm_started)
+        pthread_join(b->warm, NULL);
+    b->started = b->cut_timer_started = b->warm_started = false;
 }
 
 void sim_board_free(sim_board *b)
@@ -501,7 +544,9 @@ void sim_board_free(sim_board *b)
     sim_line_free(b->line);
     sim_memory_free(&b->mem);
     free(b->flash_file);
+    free(b->in_file);
     pthread_cond_destroy(&b->cond);
+    pthread_mutex_destroy(&b->cpus_lock);
     pthread_mutex_destroy(&b->lock);
     free(b);
 }
@@ -595,6 +640,14 @@ unsigned sim_board_reset_count(sim_board *b)
     unsigned n = b->resets;
     pthread_mutex_unlock(&b->lock);
     return n;
+}
+
+void sim_board_wait_core(sim_board *b)
+{
+    if (b->warm_started) {
+        pthread_join(b->warm, NULL);
+        b->warm_started = false;
+    }
 }
 
 void sim_board_wait_started(sim_board *b, unsigned timeout_ms)

@@ -2,12 +2,16 @@
 /* test_sim_flash.c - the flash model's rules through its register interface: the F1's FPEC
  * (RM0008 / PM0075), the F2/F4 controller (RM0090 3.5-3.9), the L4/G4 one (RM0351 3.3), the
  * L0/L1 one (RM0367 3.3) and the H7's (RM0433 4.3). */
+#define _DEFAULT_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim_flash.h"
 #include "stm32sim.h"
@@ -711,6 +715,44 @@ static void test_h7_hole_and_sectors_of_a_1mib_part(void **state)
     assert_int_equal(x->mem[0x80000], 0xFF);
 }
 
+/* A board's flash file is written only when its flash or option bytes differ from the file: an
+ * in-process board that a host only read leaves the file as it was (its port saves at close). A
+ * save writes a new file and renames it over the old one, so a rewrite shows as a new inode. */
+static void test_flash_file_rewritten_only_when_changed(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/stubflash-save-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/board.flash", dir);
+    sim_options opt = {.boot0 = true, .flash_file = path};
+    const sim_part *p = sim_part_find("stm32f103re");
+    sim_board *b = sim_board_new(p, &opt, NULL);
+    assert_non_null(b);
+    struct stat first, now;
+    assert_int_equal(sim_board_save(b, NULL), 0); /* no file yet: written */
+    assert_int_equal(stat(path, &first), 0);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    assert_int_equal(stat(path, &now), 0);
+    assert_true(now.st_ino == first.st_ino);
+    uint8_t v = 0x42, got = 0;
+    assert_int_equal(sim_board_poke(b, 0x08000010, &v, 1), 0);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    assert_int_equal(stat(path, &now), 0);
+    assert_true(now.st_ino != first.st_ino);
+    sim_board_free(b);
+    b = sim_board_new(p, &opt, NULL); /* loaded from the file: the byte, and nothing to save */
+    assert_non_null(b);
+    assert_int_equal(sim_board_peek(b, 0x08000010, &got, 1), 0);
+    assert_int_equal(got, 0x42);
+    assert_int_equal(stat(path, &first), 0);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    assert_int_equal(stat(path, &now), 0);
+    assert_true(now.st_ino == first.st_ino);
+    sim_board_free(b);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -739,6 +781,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_l5_u5_wrp_areas_set_wrperr, setup_u575, teardown),
         cmocka_unit_test_setup_teardown(test_l0_keys_half_pages_and_erase, setup_l072, teardown),
         cmocka_unit_test_setup_teardown(test_h7_flash_words_and_banks, setup_h743, teardown),
+        cmocka_unit_test(test_flash_file_rewritten_only_when_changed),
     };
     return cmocka_run_group_tests_name("sim_flash", tests, NULL, NULL);
 }

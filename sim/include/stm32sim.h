@@ -140,6 +140,9 @@ unsigned sim_board_reset_count(sim_board *b);
  * ROM listens (its start-up time, AN2606, has passed): a board that was on before its port was
  * opened, as a real one is, instead of one powered up by the open. */
 void sim_board_wait_started(sim_board *b, unsigned timeout_ms);
+/* Wait until the CPU engine a started board makes in the background for its first Go is made
+ * (a thread that then ends: for a caller that counts threads). */
+void sim_board_wait_core(sim_board *b);
 /* True while the CPU runs code started by Go or by a boot from flash. */
 bool sim_board_cpu_running(sim_board *b);
 /* The last CPU fault report ("" if none); copied into buf. */

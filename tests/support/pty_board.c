@@ -19,6 +19,7 @@ void pb_open(pty_board *p, const char *part, const sim_options *opt)
     p->board = opt ? bh_board_opts(part, opt) : bh_board(part);
     p->pty = sim_pty_open(p->board, NULL);
     assert_non_null(p->pty);
+    sim_board_wait_core(p->board); /* its thread gone before a test counts threads */
     snprintf(p->dir, sizeof p->dir, "/tmp/stubflash-test-XXXXXX");
     assert_non_null(mkdtemp(p->dir));
     snprintf(p->log, sizeof p->log, "%s/out.log", p->dir);
