@@ -172,7 +172,15 @@ sf_error an_get(an_link *l)
         return e;
     l->ncmds = n;
     l->version = v;
+    l->listed = true;
     return SF_OK;
+}
+
+/* The erase commands differ by version (0x43 before 3.0, 0x44 since, AN3155): which one this
+ * ROM has comes from its list, read now if identification did without it. */
+static sf_error need_list(an_link *l)
+{
+    return l->listed ? SF_OK : an_get(l);
 }
 
 bool an_has(const an_link *l, uint8_t cmd) { return memchr(l->cmds, cmd, l->ncmds) != NULL; }
@@ -289,6 +297,9 @@ sf_error an_write(an_link *l, uint32_t addr, const uint8_t *buf, size_t len)
 
 sf_error an_erase_units(an_link *l, const uint32_t *units, size_t n, unsigned timeout_ms)
 {
+    sf_error le = need_list(l);
+    if (le)
+        return le;
     bool ext = an_has(l, AN_EXT_ERASE);
     if (!ext && !an_has(l, AN_ERASE))
         return sf_fail(l->eb, SF_ERR_UNSUPPORTED, "the bootloader lists neither Erase (0x43) nor Extended Erase (0x44)");
@@ -336,8 +347,11 @@ sf_error an_erase_units(an_link *l, const uint32_t *units, size_t n, unsigned ti
 
 sf_error an_mass_erase(an_link *l, unsigned timeout_ms)
 {
+    sf_error e = need_list(l);
+    if (e)
+        return e;
     bool ext = an_has(l, AN_EXT_ERASE);
-    sf_error e = command(l, ext ? AN_EXT_ERASE : AN_ERASE, "Erase");
+    e = command(l, ext ? AN_EXT_ERASE : AN_ERASE, "Erase");
     if (e == SF_ERR_NACK)
         return sf_fail(l->eb, SF_ERR_PROTECTED, "Erase refused: readout protection is active");
     if (e)

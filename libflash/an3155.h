@@ -25,6 +25,7 @@ typedef struct an_link {
     uint8_t version;
     uint8_t cmds[32];
     uint8_t ncmds;
+    bool listed;               /* cmds holds Get's list (an_get); else the erase commands ask first */
     bool stub_greeting;        /* an_sync was answered by the stub's greeting, not the ROM */
     bool fresh_sync;           /* an_sync was answered by ACK: the ROM was not synchronised before */
     unsigned recoveries;       /* resyncs after a failed command or identification round: the
@@ -38,7 +39,9 @@ typedef struct an_link {
  * up to total_ms (the ROM may still be starting after a reset). If our stub runs instead, it
  * answers with its greeting: SF_OK with stub_greeting set and the frame's SOF taken. */
 sf_error an_sync(an_link *l, unsigned total_ms);
+/* Get: the version and the command list (listed set). */
 sf_error an_get(an_link *l);
+/* Whether Get listed cmd (false for all until it was read). */
 bool an_has(const an_link *l, uint8_t cmd);
 sf_error an_get_id(an_link *l, uint16_t *pid);
 /* Get Version: protocol version and the two option bytes it reports (0 on most parts). */

@@ -119,6 +119,12 @@ sf_error sf_session_confirm_chip_state(sf_session *s)
     return sf_session_read_chip_state(s);
 }
 
+void sf_session_copy_command_list(sf_session *s)
+{
+    s->chip.command_count = s->link.listed ? s->link.ncmds : 0;
+    memcpy(s->chip.commands, s->link.cmds, s->chip.command_count);
+}
+
 /* Whether the stub's layout (page size, bank 2) is the same whatever the option bytes and F_SIZE
  * say: one bank, not chosen by an option. Then the state can wait for the stub. */
 static bool layout_from_pid_alone(const sf_device *d)
@@ -203,10 +209,11 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
      * goes for an answer that noise damaged. */
     sf_error e = SF_OK;
     /* The answers carry no checksum either: the chip's identity is taken when a round of Get
-     * and Get ID is followed by a Get ID that agrees (a damaged product ID would pick another
-     * part's flash layout; a damaged command list shows as a command refused), or else when
-     * two whole rounds agree. Get carries the bootloader's version too: Get Version would only
-     * repeat it (its two option bytes are zero since the first ROMs, AN3155). */
+     * (or Get Version) and Get ID is followed by a Get ID that agrees (a damaged product ID
+     * would pick another part's flash layout; a damaged command list shows as a command
+     * refused), or else when two whole rounds agree. Where a stub is to serve the session the
+     * round asks Get Version, ten bytes shorter than Get: the version is all it needs, and the
+     * list is read if the ROM has to erase (an3155.c). */
     struct ident {
         uint8_t version, cmds[32], ncmds;
         uint16_t pid;
@@ -225,7 +232,14 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             return sf_stub_adopt(s);
         synced = false;
         memset(&now, 0, sizeof now);
-        if ((e = an_get(&s->link)) == SF_OK)
+        uint8_t gv_options[2];
+        s->link.listed = false;
+        s->link.ncmds = 0;
+        if (s->stub_enabled)
+            e = an_get_version(&s->link, &s->link.version, gv_options);
+        else
+            e = an_get(&s->link);
+        if (e == SF_OK)
             e = an_get_id(&s->link, &now.pid);
         if (e == SF_OK) {
             now.version = s->link.version;
@@ -240,8 +254,8 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             prev = now;
             have_prev = true;
             synced = ge == SF_OK; /* a refused or lost Get ID: sync again */
-            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get and Get ID changed between two "
-                        "rounds (a noisy line)");
+            e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the bootloader's answers to Get (or Get Version) and Get ID "
+                        "changed between two rounds (a noisy line)");
             continue;
         }
         if (e != SF_ERR_NACK && e != SF_ERR_TIMEOUT && e != SF_ERR_PROTOCOL)
@@ -259,8 +273,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     c->pid = pid;
     c->device = sf_device_find(pid);
     c->bootloader_version = s->link.version;
-    c->command_count = s->link.ncmds;
-    memcpy(c->commands, s->link.cmds, s->link.ncmds);
+    sf_session_copy_command_list(s);
     /* The state through the ROM costs some 60 bytes at its rate; a stub reads it at its own,
      * CRC-checked, where its layout does not depend on it (sf_session_settle_chip_state). */
     if (stub_expected(s) && layout_from_pid_alone(c->device)) {

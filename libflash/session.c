@@ -298,9 +298,15 @@ sf_error sf_session_chip(sf_session *s, sf_chip *out)
     sf_error be = begin(s, true);
     if (be)
         return be;
+    /* The ROM's list, if identification did without it and the ROM listens now. */
+    sf_error e = SF_OK;
+    if (!s->link.listed && s->backend == &sf_backend_rom)
+        e = an_get(&s->link);
+    if (s->link.listed) /* read now, or by an erase since */
+        sf_session_copy_command_list(s);
     *out = s->chip;
     out->version = SF_CHIP_VERSION;
-    return end(s, SF_OK);
+    return end(s, e);
 }
 
 sf_error sf_session_chip_now(sf_session *s, sf_chip *out)

@@ -82,6 +82,8 @@ sf_error sf_session_confirm_chip_state(sf_session *s);
  * else that relies on it reads it first, as above. This reads it now through whoever serves
  * the session (a no-op when it is read already). */
 sf_error sf_session_settle_chip_state(sf_session *s);
+/* The ROM's command list into the chip's (empty until Get was read: see sf_chip). */
+void sf_session_copy_command_list(sf_session *s);
 
 /* session.c: a public operation's start (lock, clear the error, must be open; on failure
  * the lock is released) and end (unlock, the error logged), and the ROM made to listen. */

@@ -186,7 +186,7 @@ static sf_error start(sf_session *s, sf_rate_plan *plan);
 
 sf_error sf_stub_start(sf_session *s)
 {
-    if (!an_has(&s->link, AN_WRITE) || !an_has(&s->link, AN_GO))
+    if (s->link.listed && (!an_has(&s->link, AN_WRITE) || !an_has(&s->link, AN_GO)))
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader has no Write Memory or Go command to load the stub");
     const sfi_usart *u = NULL;
     char why[200];

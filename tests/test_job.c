@@ -296,12 +296,13 @@ static void a_damaged_picture_of_the_last_write_is_not_believed(void **state)
 
 /* On a part whose stub layout depends on them (the F1 XL's two banks: F_SIZE), the option
  * bytes and F_SIZE are read once through the ROM at open when a stub will serve: a bit the
- * line flips in that reading is caught by the second one before anything is erased. Byte 38
- * the ROM sends (sync, Get, Get ID twice, then Read Memory of the option bytes) is WRP0:
- * flipped, the first two pages read as write-protected and the job's checks refuse the image,
- * so they run again on a second reading. Byte 49 is F_SIZE's low byte: flipped, the checks
- * pass and the stub's CRC of the bytes tells. Through the ROM alone each block is read until
- * two reads agree, as before. Either way the write goes through. */
+ * line flips in that reading is caught by the second one before anything is erased. Byte 28
+ * the ROM sends (sync, Get Version, Get ID twice, then Read Memory of the option bytes) is
+ * WRP0: flipped, the first two pages read as write-protected and the job's checks refuse the
+ * image, so they run again on a second reading. Byte 39 is F_SIZE's low byte: flipped, the
+ * checks pass and the stub's CRC of the bytes tells. Through the ROM alone (Get, not Get
+ * Version: other bytes) each block is read until two reads agree, as before. Either way the
+ * write goes through. */
 static void check_flipped_state_byte(struct fx *x, unsigned byte)
 {
     char *part = strstr(x->port, "stm32f103re");
@@ -325,8 +326,8 @@ static void check_flipped_state_byte(struct fx *x, unsigned byte)
     free(log);
 }
 
-static void a_flipped_protection_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 38); }
-static void a_flipped_flash_size_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 49); }
+static void a_flipped_protection_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 28); }
+static void a_flipped_flash_size_byte_is_read_again(void **state) { check_flipped_state_byte(*state, 39); }
 
 /* Where the stub's layout does not depend on them (the F103RE has one bank), connecting leaves
  * the option bytes and F_SIZE unread: the write's stub reads them as it starts, and the checks
@@ -365,6 +366,28 @@ static void the_state_left_for_the_stub_still_guards_the_write(void **state)
     free(a);
     free(b);
     free(log);
+}
+
+/* Where a stub is to serve, identification asks Get Version, not Get: the ROM's command list
+ * is read when something needs it. sf_session_chip shows it, and a mass erase through the ROM
+ * (Erase or Extended Erase, by that list) works as the first command after open. */
+static void the_rom_command_list_is_read_when_needed(void **state)
+{
+    struct fx *x = *state;
+    open_ok(x);
+    uint8_t *a = bh_firmware(SIZE, 14, BASE), blank[SIZE];
+    write_ok(x, a);
+    sf_session_close(x->s);
+    open_ok(x);
+    assert_int_equal(sf_session_mass_erase(x->s), SF_OK);
+    memset(blank, 0xFF, sizeof blank);
+    expect_flash(x, blank, SIZE);
+    sf_chip chip = SF_CHIP_INIT;
+    assert_int_equal(sf_session_chip(x->s, &chip), SF_OK);
+    assert_int_equal(chip.bootloader_version, 0x22);
+    assert_non_null(memchr(chip.commands, 0x31, chip.command_count)); /* Write Memory */
+    assert_non_null(memchr(chip.commands, 0x43, chip.command_count)); /* the F1's Erase */
+    free(a);
 }
 
 /* A backup that cannot be saved (its root is a file) stops the write: SF_ERR_BACKUP, a sentence
@@ -473,6 +496,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_damaged_picture_of_the_last_write_is_not_believed, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(the_state_left_for_the_stub_still_guards_the_write, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(the_state_left_for_the_stub_still_guards_the_write, setup_rom, teardown),
+        cmocka_unit_test_setup_teardown(the_rom_command_list_is_read_when_needed, setup_stub, teardown),
+        cmocka_unit_test_setup_teardown(the_rom_command_list_is_read_when_needed, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_flipped_protection_byte_is_read_again, setup_stub, teardown),
         cmocka_unit_test_setup_teardown(a_flipped_protection_byte_is_read_again, setup_rom, teardown),
         cmocka_unit_test_setup_teardown(a_flipped_flash_size_byte_is_read_again, setup_stub, teardown),

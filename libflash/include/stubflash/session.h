@@ -70,7 +70,9 @@ typedef struct sf_chip {
     uint16_t pid;
     const sf_device *device;   /**< NULL if the PID is not in the table */
     uint8_t bootloader_version;/**< 0x22 = 2.2 */
-    uint8_t commands[32];      /**< what Get listed */
+    uint8_t commands[32];      /**< what Get listed; sf_session_chip asks the ROM for it if
+                                * identification did without (a session a stub was to serve):
+                                * while the stub serves, command_count is 0 */
     uint8_t command_count;
     uint32_t flash_size;       /**< from F_SIZE where readable, else the table's */
     sf_protection protection;
