@@ -89,9 +89,10 @@ static sf_error transfer(sf_session *s, const sc_layout *lay, uint32_t baud)
 }
 
 /* Its greeting: "SFB1" among what arrives within ms (skipping what a wrong rate garbled). The
- * first stage greets again and again until the host talks: GARBLED bytes without one are eight
- * greetings an adapter could not take at this rate, not worth waiting out the rest of ms. */
-#define GARBLED 32
+ * first stage greets again and again until the host talks: GARBLED bytes without one are
+ * sixteen greetings an adapter could not take at this rate, not worth waiting out the rest
+ * of ms. */
+#define GARBLED 64
 static bool greeted(sf_session *s, unsigned ms)
 {
     const char *hello = SFB_HELLO;
@@ -212,8 +213,11 @@ sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc
         return sf_fail(&s->eb, SF_ERR_UNSUPPORTED, "the bootloader refused Go to the stub's first stage at 0x%08X", b1);
     if (e)
         return e;
-    /* From here the ROM is gone: the first stage listens at rate. */
+    /* From here the ROM is gone: the first stage listens at rate. What came before the switch
+     * (its first greetings, heard at the ROM's rate) is garbage that greeted() must not count. */
     e = sf_port_set_format_eb(s->port, rate, true, &s->eb);
+    if (e == SF_OK)
+        e = sf_port_flush_input(s->port);
     if (e == SF_OK && !greeted(s, FAST_HELLO_MS))
         e = sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting within %u ms, or only garbage", FAST_HELLO_MS);
     if (e == SF_OK) {
