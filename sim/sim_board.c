@@ -22,7 +22,8 @@
 #define DEFAULT_POWER_OFF_MS 100
 
 struct sim_board {
-    const sim_part *part;
+    const sim_part *part;      /* &flash.now: rewritten at each reset */
+    const sim_part *model;     /* the device table's entry: never written (the warm thread's) */
     sim_options opt;
     const sfi_usart *usart;    /* where the ROM's line is (opt.usart) */
     char *flash_file;
@@ -181,7 +182,7 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
     if (!b)
         return NULL;
     static const sim_options defaults = {.boot0 = true};
-    b->part = part;
+    b->part = b->model = part;
     b->opt = opt ? *opt : defaults;
     unsigned n = b->opt.usart ? b->opt.usart : 1;
     b->usart = sfi_usart_find(sim_part_family(part)->name, n);
@@ -252,7 +253,7 @@ static sim_cpu *cpu_for(sim_board *b, bool boot0, bool swap)
         pthread_mutex_unlock(&b->cpus_lock);
         return b->cpus[k];
     }
-    sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .usart = b->usart, .part = b->part, .clock = &b->clock, .line = b->line, .flash = &b->flash,
+    sim_cpu_env env = {.pll_stuck = b->opt.faults.pll_stuck, .rom_pll_on = b->opt.rom_pll_on, .usart = b->usart, .part = b->part, .model = b->model, .clock = &b->clock, .line = b->line, .flash = &b->flash,
                        .mem = &b->mem, .boot0 = boot0, .bank_swap = swap, .log = board_log, .log_user = b};
     char *err = NULL;
     b->cpus[k] = sim_cpu_new(&env, &err);

@@ -125,7 +125,7 @@ static uint32_t unalias(sim_cpu *c, uint32_t addr)
 /* Map flash at base: as it is, or with its two banks traded. */
 static uc_err map_flash(sim_cpu *c, uint32_t base)
 {
-    const struct sim_part *p = c->env.part;
+    const struct sim_part *p = c->env.model;
     uint8_t *f = c->env.mem->flash;
     if (!c->env.bank_swap)
         return uc_mem_map_ptr(c->uc, base, p->flash_size, UC_PROT_ALL, f);
@@ -397,7 +397,7 @@ static uint32_t round_page(uint32_t n) { return (n + 0xFFF) & ~0xFFFu; }
 
 static uc_err map_memories(sim_cpu *c)
 {
-    const struct sim_part *p = c->env.part;
+    const struct sim_part *p = c->env.model;
     sim_memory *m = c->env.mem;
     uc_hook h;
     uc_err e;
@@ -457,7 +457,9 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
     if (!c)
         return NULL;
     c->env = *env;
-    c->map = sim_part_family(env->part);
+    if (!c->env.model)
+        c->env.model = env->part;
+    c->map = sim_part_family(c->env.model);
     c->route = sim_usart_route_find(c->map->name, env->usart->n);
     c->regs = calloc(PERIPH_SIZE / 4, sizeof *c->regs);
     bool ok = c->regs != NULL;
@@ -469,7 +471,7 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
     }
     uc_err e = ok ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
     if (!e)
-        e = uc_ctl_set_cpu_model(c->uc, cpu_model(env->part->cpuid));
+        e = uc_ctl_set_cpu_model(c->uc, cpu_model(c->env.model->cpuid));
     if (!e)
         e = map_memories(c);
     if (e) {

@@ -10,7 +10,10 @@
 #include <stddef.h>
 
 typedef struct sim_cpu_env {
-    const struct sim_part *part;
+    const struct sim_part *part; /* as the option bytes made it at the last reset (may change) */
+    /* The part as the device table describes it, never written: what sim_cpu_new builds the
+     * engine from (family, core, memory map), so it may run beside a reset; NULL: part. */
+    const struct sim_part *model;
     sim_clock *clock;
     sim_line *line;
     sim_flash *flash;
