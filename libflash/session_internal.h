@@ -187,6 +187,9 @@ typedef struct sf_rate_plan sf_rate_plan;
 sf_rate_plan *sf_rates_plan(sf_session *s, uint32_t clock);
 /* The rate the first stage sends the stub at (0: none, the ROM's). */
 uint32_t sf_rates_first_stage(const sf_session *s, const sf_rate_plan *p);
+/* The rate the first stage is offered where rate failed: the fastest other candidate (0: none,
+ * or the rate is not automatic). */
+uint32_t sf_rates_first_stage_other(const sf_session *s, const sf_rate_plan *p, uint32_t rate);
 /* rate came out garbled through this adapter. */
 void sf_rates_failed(sf_rate_plan *p, uint32_t rate);
 /* The stub runs (s->stub): take it to the rate set, or (automatic) probe the faster ones. */
@@ -197,15 +200,15 @@ void sf_rates_done(sf_session *s, sf_rate_plan *p);
  * reason in the session's error) when it cannot run and the ROM still answers. */
 sf_error sf_stub_start(sf_session *s);
 /* stub_first_stage.c: the first stage through the ROM, then the stub (fast: its image at
- * rate; slow: at the ROM's) through it. SF_OK: *at is the rate the stub starts at, *sent the
- * image it runs. SF_ERR_UNSUPPORTED: the first stage cannot run here, the ROM still answers.
+ * rate; other: at other_rate, offered where rate failed, NULL for none; slow: at the ROM's)
+ * through it. SF_OK: *at is the rate the stub starts at, *sent the image it runs. SF_ERR_UNSUPPORTED: the first stage cannot run here, the ROM still answers.
  * Other errors: the ROM is gone. */
 /* stub_first_stage.c: a first stage a dead host left, in the middle of a transfer or waiting
  * for one at any rate it may be at, asked to reset the chip into the ROM. False if the port
  * did not take what was written (nobody reads it: nothing is there). */
 bool sf_stub_reset_first_stage(sf_session *s);
-sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc_layout *slow, uint32_t rate,
-                                  uint32_t *at, const sc_layout **sent);
+sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, uint32_t rate, const sc_layout *other,
+                                  uint32_t other_rate, const sc_layout *slow, uint32_t *at, const sc_layout **sent);
 /* The stub answered the sync byte (an_sync took the SOF): take over, fill s->chip. */
 sf_error sf_stub_adopt(sf_session *s);
 /* No answer to the sync byte: is a stub listening at the user's or the stub rate? */

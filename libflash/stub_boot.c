@@ -103,8 +103,10 @@ static uint32_t first_stage_rate(sf_session *s, const sf_rate_plan *plan)
 static sf_error load_and_start(sf_session *s, sf_rate_plan *plan, sc_link **out, uint32_t *want_crc)
 {
     const sf_chip *c = &s->chip;
-    sc_layout lay = {0}, slow; /* the stub starting at the first stage's rate, and at the ROM's */
-    uint32_t rate = first_stage_rate(s, plan), at = s->rom_baud;
+    /* The stub starting at the first stage's rate, at the other one offered, and at the ROM's. */
+    sc_layout lay = {0}, other = {0}, slow;
+    uint32_t rate = first_stage_rate(s, plan), other_rate = rate ? sf_rates_first_stage_other(s, plan, rate) : 0;
+    uint32_t at = s->rom_baud;
     sf_error e = sc_layout_make(c->device, c->flash_size, s->rom_baud, c->pid, c->bootloader_version, s->usart, &slow,
                                 &s->eb);
     if (e)
@@ -113,10 +115,16 @@ static sf_error load_and_start(sf_session *s, sf_rate_plan *plan, sc_link **out,
     const sc_layout *sent = NULL;
     if (rate && slow.boot1_len) {
         e = sc_layout_make(c->device, c->flash_size, rate, c->pid, c->bootloader_version, s->usart, &lay, &s->eb);
+        if (e == SF_OK && other_rate &&
+            sc_layout_make(c->device, c->flash_size, other_rate, c->pid, c->bootloader_version, s->usart, &other,
+                           NULL) != SF_OK)
+            other_rate = 0;
         if (e == SF_OK)
-            e = sf_stub_load_first_stage(s, &lay, &slow, rate, &at, &sent);
+            e = sf_stub_load_first_stage(s, &lay, rate, other_rate ? &other : NULL, other_rate, &slow, &at, &sent);
         if (e == SF_OK && at != rate) /* the first stage heard garbage there and followed us back */
             sf_rates_failed(plan, rate);
+        if (e == SF_OK && other_rate && at != rate && at != other_rate)
+            sf_rates_failed(plan, other_rate);
         if (e == SF_ERR_UNSUPPORTED) { /* nothing started: the whole stub through the ROM */
             sf_session_log(s, SF_LOG_INFO, "stub: %s", *s->err ? s->err : "no first stage here");
             s->err[0] = 0;
@@ -149,6 +157,7 @@ static sf_error load_and_start(sf_session *s, sf_rate_plan *plan, sc_link **out,
         *want_crc = sent->image_crc;
     }
     sc_layout_free(&lay);
+    sc_layout_free(&other);
     sc_layout_free(&slow);
     if (e) {
         free(l);

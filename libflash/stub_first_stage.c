@@ -2,8 +2,10 @@
 /* stub_first_stage.c - the stub loaded in two stages (stub/protocol.h, SFB_*): a first stage of
  * about 800 bytes through the ROM's Write Memory (four blocks instead of sixteen), then the
  * whole stub in one transfer at the stub's rate. The first stage greets at that rate; a host
- * that cannot make it talks at the ROM's rate instead, the first stage follows it there, and
- * the stub starts at the ROM's rate (it changes rate afterwards as before). A transfer the
+ * that cannot make it talks at the ROM's rate instead and the first stage follows it there.
+ * There the host offers it one other fast rate (an adapter that divides its clock may miss
+ * 921600 and make 3 Mbaud exactly), and failing that the stub starts at the ROM's rate (it
+ * changes rate afterwards as before). A transfer the
  * line keeps damaging ends in a reset into the ROM, which then takes the stub block by block. */
 #define _POSIX_C_SOURCE 200809L
 #include "session_internal.h"
@@ -14,8 +16,10 @@
 
 #define FAST_HELLO_MS 250 /* Go's second ACK to the first stage's greeting at the new rate (it
                            * greets again every few ms: a simulator's first start is slower) */
+#define RATE_HELLO_MS 50  /* its greeting at the rate offered (it runs already) */
 #define HELLO_WAIT_MS 150 /* the first stage's greeting at the ROM's rate, */
-#define NUDGES 4          /* for each of this many nudges */
+#define NUDGES 5          /* for each of this many nudges */
+#define FIRST_NUDGE_MS 10 /* for the first, usually taken for garbage */
 #define SENDS 3           /* transfers the first stage may find damaged */
 
 /* The next byte from the first stage within ms that is not part of its greeting (the rest of
@@ -110,9 +114,10 @@ static bool greeted(sf_session *s, unsigned ms)
     return matched == 4;
 }
 
-/* At the ROM's rate, where the first stage went when what the host sent at the fast rate came
- * as garbage: its greeting, for a nudge (sent again a few times, in case the first one met
- * the tail of that garbage). */
+/* At the ROM's rate, where the first stage goes when what the host sends at the fast rate
+ * comes as garbage: its greeting, for a nudge (sent again a few times). A first stage still
+ * at the fast rate takes the first nudge for that garbage and answers only the next: the
+ * first wait is short. */
 static sf_error greeting_at_rom_rate(sf_session *s)
 {
     sf_error e = sf_port_set_format_eb(s->port, s->rom_baud, true, &s->eb);
@@ -120,10 +125,31 @@ static sf_error greeting_at_rom_rate(sf_session *s)
         uint8_t nudge = SFB_NUDGE;
         if ((e = sf_port_flush_input(s->port)) || (e = sf_port_write_eb(s->port, &nudge, 1, &s->eb)))
             break;
-        if (greeted(s, HELLO_WAIT_MS))
+        if (greeted(s, t ? HELLO_WAIT_MS : FIRST_NUDGE_MS))
             return SF_OK;
     }
     return e ? e : sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting from the first stage at %u baud", s->rom_baud);
+}
+
+/* At the ROM's rate, the first stage answering there: another fast rate offered (SFB_RATE,
+ * its BRR from the layout's parameters), then the stub at it. */
+static sf_error offer_rate(sf_session *s, const sc_layout *lay, uint32_t rate)
+{
+    struct sfs_params p;
+    memcpy(&p, lay->image + SFS_PARAMS_OFFSET, sizeof p);
+    uint8_t req[12], a = 0;
+    memcpy(req, SFB_LOAD, 4);
+    sc_put32(req + 4, SFB_RATE);
+    sc_put32(req + 8, p.brr);
+    sf_error e = sf_port_write_eb(s->port, req, sizeof req, &s->eb);
+    if (e == SF_OK && (e = answer_byte(s, &a, HELLO_WAIT_MS)) == SF_OK && a != SFB_OK)
+        e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the first stage answered 0x%02X to %u baud", a, rate);
+    /* Its answer came at the ROM's rate after all we sent: the adapter is empty, it may switch.
+     * The first stage greets at the new rate until we talk, as after Go. */
+    if (e == SF_OK && (e = sf_port_set_format_eb(s->port, rate, true, &s->eb)) == SF_OK &&
+        (e = sf_port_flush_input(s->port)) == SF_OK && !greeted(s, RATE_HELLO_MS))
+        e = sf_fail(&s->eb, SF_ERR_TIMEOUT, "no greeting within %u ms, or only garbage", RATE_HELLO_MS);
+    return e ? e : transfer(s, lay, rate);
 }
 
 /* "LOAD" with the length SFB_BACK: the request for a reset into the ROM. */
@@ -179,8 +205,8 @@ bool sf_stub_reset_first_stage(sf_session *s)
     return all;
 }
 
-sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc_layout *slow, uint32_t rate,
-                                  uint32_t *at, const sc_layout **sent)
+sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, uint32_t rate, const sc_layout *other,
+                                  uint32_t other_rate, const sc_layout *slow, uint32_t *at, const sc_layout **sent)
 {
     const sf_device *d = s->chip.device;
     uint32_t b1 = fast->load + SFB_OFFSET, ring = b1 + SFB_SIZE;
@@ -228,9 +254,22 @@ sf_error sf_stub_load_first_stage(sf_session *s, const sc_layout *fast, const sc
             return SF_OK;
         }
     }
-    sf_session_log(s, SF_LOG_INFO, "stub: no answer at %u baud (%s): sending it at %u", rate, s->err, s->rom_baud);
+    sf_session_log(s, SF_LOG_INFO, "stub: no answer at %u baud (%s)", rate, s->err);
     s->err[0] = 0;
-    if ((e = greeting_at_rom_rate(s)) == SF_OK && (e = transfer(s, slow, s->rom_baud)) == SF_OK) {
+    e = greeting_at_rom_rate(s);
+    if (e == SF_OK && other) { /* an adapter that cannot make one rate may make another */
+        if ((e = offer_rate(s, other, other_rate)) == SF_OK) {
+            *at = other_rate;
+            *sent = other;
+            return SF_OK;
+        }
+        sf_session_log(s, SF_LOG_INFO, "stub: no answer at %u baud either (%s)", other_rate, s->err);
+        s->err[0] = 0;
+        e = greeting_at_rom_rate(s);
+    }
+    if (e == SF_OK)
+        sf_session_log(s, SF_LOG_INFO, "stub: sending it at %u baud", s->rom_baud);
+    if (e == SF_OK && (e = transfer(s, slow, s->rom_baud)) == SF_OK) {
         *at = s->rom_baud;
         *sent = slow;
         return SF_OK;

@@ -2,7 +2,8 @@
 /* stub_rates.c - which rate the stub runs at. With SF_STUB_BAUD_AUTO the candidates are the
  * rates up to 3 Mbaud that the stub's USART clock makes within 2%, fastest first. The first
  * stage goes at the rate this adapter last worked at (rate_memory.h), or at 921600 when it is
- * not known (the fastest rate every adapter we know makes); once the stub runs, faster rates not
+ * not known (the fastest rate every adapter we know makes), else at the fastest other one the
+ * first stage is offered, else at the ROM's; once the stub runs, faster rates not
  * known to fail are probed from the fastest down, each with a CRC-checked echo (sc_set_baud),
  * and what was learnt is remembered for the next run. */
 #define _POSIX_C_SOURCE 200809L
@@ -74,6 +75,14 @@ uint32_t sf_rates_first_stage(const sf_session *s, const sf_rate_plan *p)
         return p->mem.worked;
     for (size_t i = 0; i < sizeof auto_rates / sizeof auto_rates[0]; i++)
         if (auto_rates[i] <= UNKNOWN_ADAPTER_RATE && candidate(s, p, auto_rates[i]))
+            return auto_rates[i];
+    return 0;
+}
+
+uint32_t sf_rates_first_stage_other(const sf_session *s, const sf_rate_plan *p, uint32_t rate)
+{
+    for (size_t i = 0; p->automatic && i < sizeof auto_rates / sizeof auto_rates[0]; i++)
+        if (auto_rates[i] != rate && candidate(s, p, auto_rates[i]))
             return auto_rates[i];
     return 0;
 }

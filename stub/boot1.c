@@ -46,6 +46,17 @@ static void hello(void)
         chip_uart_put((unsigned char)SFB_HELLO[k]);
 }
 
+/* Greet at the fast rate until the host talks: it may still be switching its own rate, and a
+ * greeting that began before it had switched comes garbled, so the next one follows within
+ * about a greeting's time (a short pause of polls, not thousands: a simulated core that lets
+ * time pass per idle poll would otherwise leave the host waiting 20 ms). */
+static void greet(const struct rx *r)
+{
+    for (unsigned int w = 0; chip_uart_rx_pos() == r->pos; w++)
+        if (w % 64u == 0)
+            hello();
+}
+
 /* zlib's CRC32 (kept inverted), a byte bit by bit: no table (no .bss to clear). */
 static unsigned int crc_byte(unsigned int crc, unsigned char c)
 {
@@ -65,18 +76,11 @@ void boot1_main(void)
         self_crc = crc_byte(self_crc, self[i]);
     int broken = n > 1020u || ~self_crc != *(const volatile unsigned int *)(self + n);
     chip_uart_init(broken ? bparams.rom_brr : params.brr, (unsigned char *)params.ring, params.ring_size);
-    /* Greet at the fast rate until the host talks: it may still be switching its own rate, and
-     * a greeting that began before it had switched comes garbled, so the next one follows
-     * within about a greeting's time (a short pause of polls, not thousands: a simulated core
-     * that lets time pass per idle poll would otherwise leave the host waiting 20 ms). */
-    while (!broken && !chip_uart_rx_pos()) {
-        hello();
-        for (unsigned int w = 0; w < 64u && !chip_uart_rx_pos(); w++)
-            ;
-    }
     unsigned char *load = (unsigned char *)bparams.load;
     struct rx rx = {0, 0};
     int slow = broken;
+    if (!broken)
+        greet(&rx);
     for (;;) {
         unsigned int i = 0;
         while (i < 4) { /* "LOAD", or the host is at another rate */
@@ -99,6 +103,14 @@ void boot1_main(void)
             *(volatile unsigned int *)0xE000ED0Cu = 0x05FA0004u; /* AIRCR: VECTKEY, SYSRESETREQ */
             for (;;)
                 ;
+        }
+        if (len == SFB_RATE && !broken) { /* another fast rate, in the CRC's place */
+            chip_uart_put(SFB_OK); /* at the ROM's rate: what the host sent has all arrived */
+            chip_uart_flush();
+            chip_uart_brr(crc);
+            slow = 0;
+            greet(&rx);
+            continue;
         }
         if (broken || len > bparams.max_len) {
             chip_uart_put(SFB_BAD);

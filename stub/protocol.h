@@ -140,7 +140,10 @@ struct sfs_params {
  * loads the stub through the ROM's Write Memory, block by block). A byte that does not start
  * "LOAD" means the host could not follow the fast rate: the first stage goes back to the
  * ROM's rate, quietly (the rest of what the host sent is garbage there too), and greets with
- * SFB_HELLO on each SFB_NUDGE the host sends there. */
+ * SFB_HELLO on each SFB_NUDGE the host sends there. There the length SFB_RATE offers another
+ * fast rate, its USART BRR in the CRC's place: the first stage answers SFB_OK at the ROM's
+ * rate, switches, and greets at the new rate until the host talks, as at its start (garbage
+ * sends it back to the ROM's rate again). */
 #define SFB_OFFSET 0x1000u
 #define SFB_SIZE 0x400u             /* code, parameters, its CRC and the stack */
 #define SFB_RING 0x400u
@@ -154,6 +157,7 @@ struct sfs_params {
 #define SFB_OK 'K'
 #define SFB_BAD 'E'
 #define SFB_BACK 0xFFFFFFFFu
+#define SFB_RATE 0xFFFFFFFEu
 struct sfb_params {
     unsigned int rom_brr;     /* the ROM's rate, where the host could not follow */
     unsigned int load;        /* where the stub goes */
