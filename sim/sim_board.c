@@ -461,10 +461,12 @@ static void *board_thread(void *arg)
         uint32_t vtor = b->part->flash_base;
         if (!boot0 && !f7_boot_address(b, &vtor))
             boot0 = true; /* F7: BOOT_ADD0 names the system memory */
+        /* Its first power-on is in the past for a board that was on before it started. */
+        bool was_on = power_on && b->resets == 1 && b->opt.on_before_start;
         power_on = false;
         int64_t at = b->reset_at ? b->reset_at : sim_clock_now(&b->clock);
         b->reset_at = 0;
-        int64_t startup = boot0 && b->clock.realtime ? b->part->rom_startup_ns : 0;
+        int64_t startup = boot0 && b->clock.realtime && !was_on ? b->part->rom_startup_ns : 0;
         sim_line_device_reset(b->line, at + startup, boot0 ? LINE_AUTOBAUD : 0);
         b->listens_at = at + startup;
         pthread_mutex_unlock(&b->lock);

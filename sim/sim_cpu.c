@@ -8,13 +8,13 @@
  */
 #include "sim_cpu.h"
 #include "sim_periph.h"
+#include "sim_unicorn.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unicorn/unicorn.h>
 
 #define PERIPH_BASE 0x40000000u
 #define PERIPH_SIZE 0x28000u /* APB1, APB2 and AHB up to the F4's DMA2 (RM0008 3.3, RM0090 2.3) */
@@ -43,6 +43,7 @@ struct fixup {
 
 struct sim_cpu {
     sim_cpu_env env;
+    sim_unicorn u; /* the library's functions (sim_unicorn.h) */
     uc_engine *uc;
     atomic_bool stop_requested;
     enum sim_cpu_exit exit;
@@ -78,13 +79,13 @@ static void set_exit(sim_cpu *c, enum sim_cpu_exit e, const char *fmt, ...)
         vsnprintf(c->fault, sizeof c->fault, fmt, ap);
         va_end(ap);
     }
-    uc_emu_stop(c->uc);
+    c->u.emu_stop(c->uc);
 }
 
 static uint32_t pc_of(sim_cpu *c)
 {
     uint32_t pc = 0;
-    uc_reg_read(c->uc, UC_ARM_REG_PC, &pc);
+    c->u.reg_read(c->uc, UC_ARM_REG_PC, &pc);
     return pc;
 }
 
@@ -128,10 +129,10 @@ static uc_err map_flash(sim_cpu *c, uint32_t base)
     const struct sim_part *p = c->env.model;
     uint8_t *f = c->env.mem->flash;
     if (!c->env.bank_swap)
-        return uc_mem_map_ptr(c->uc, base, p->flash_size, UC_PROT_ALL, f);
+        return c->u.mem_map_ptr(c->uc, base, p->flash_size, UC_PROT_ALL, f);
     uint32_t half = swap_half(c);
-    uc_err e = uc_mem_map_ptr(c->uc, base, half, UC_PROT_ALL, f + half);
-    return e ? e : uc_mem_map_ptr(c->uc, base + half, p->flash_size - half, UC_PROT_ALL, f);
+    uc_err e = c->u.mem_map_ptr(c->uc, base, half, UC_PROT_ALL, f + half);
+    return e ? e : c->u.mem_map_ptr(c->uc, base + half, p->flash_size - half, UC_PROT_ALL, f);
 }
 
 static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
@@ -288,7 +289,7 @@ static void periph_reg_write(sim_cpu *c, uint32_t addr, uint32_t v)
 static void check_stop(sim_cpu *c)
 {
     if (atomic_load(&c->stop_requested))
-        uc_emu_stop(c->uc);
+        c->u.emu_stop(c->uc);
 }
 
 static uint64_t periph_read(uc_engine *uc, uint64_t off, unsigned size, void *user)
@@ -402,38 +403,38 @@ static uc_err map_memories(sim_cpu *c)
     uc_hook h;
     uc_err e;
     if ((e = map_flash(c, p->flash_base)) ||
-        (e = uc_mem_map_ptr(c->uc, p->ram_base, p->ram_size, UC_PROT_ALL, m->ram)) ||
-        (p->ram2_size && (e = uc_mem_map_ptr(c->uc, p->ram2_base, p->ram2_size, UC_PROT_ALL, m->ram2))) ||
-        (e = uc_mem_map_ptr(c->uc, m->sys_base, m->sys_len, UC_PROT_ALL, m->sys)))
+        (e = c->u.mem_map_ptr(c->uc, p->ram_base, p->ram_size, UC_PROT_ALL, m->ram)) ||
+        (p->ram2_size && (e = c->u.mem_map_ptr(c->uc, p->ram2_base, p->ram2_size, UC_PROT_ALL, m->ram2))) ||
+        (e = c->u.mem_map_ptr(c->uc, m->sys_base, m->sys_len, UC_PROT_ALL, m->sys)))
         return e;
     /* Address 0 aliases the boot memory (RM0008 3.4). */
     if (c->env.boot0)
-        e = uc_mem_map_ptr(c->uc, 0, round_page(p->sysmem_size), UC_PROT_ALL,
+        e = c->u.mem_map_ptr(c->uc, 0, round_page(p->sysmem_size), UC_PROT_ALL,
                            m->sys + (p->sysmem_base - m->sys_base));
     else
         e = map_flash(c, 0);
     if (!e && m->info) /* UID and F_SIZE outside system memory (H7A3/B3) */
-        e = uc_mem_map_ptr(c->uc, m->info_base, 0x1000, UC_PROT_READ, m->info);
+        e = c->u.mem_map_ptr(c->uc, m->info_base, 0x1000, UC_PROT_READ, m->info);
     if (e)
         return e;
     for (unsigned i = 0; i < c->nwin; i++)
-        if ((e = uc_mmio_map(c->uc, c->win[i].base, c->win[i].size, window_read, &c->win[i], window_write, &c->win[i])))
+        if ((e = c->u.mmio_map(c->uc, c->win[i].base, c->win[i].size, window_read, &c->win[i], window_write, &c->win[i])))
             return e;
-    if ((e = uc_mmio_map(c->uc, PERIPH_BASE, PERIPH_SIZE, periph_read, c, periph_write, c)) ||
-        (e = uc_mmio_map(c->uc, PPB_BASE, 0x1000, ppb_read, c, ppb_write, c)) ||
-        (e = uc_mmio_map(c->uc, DBGMCU_BASE, 0x1000, dbgmcu_read, c, dbgmcu_write, c)))
+    if ((e = c->u.mmio_map(c->uc, PERIPH_BASE, PERIPH_SIZE, periph_read, c, periph_write, c)) ||
+        (e = c->u.mmio_map(c->uc, PPB_BASE, 0x1000, ppb_read, c, ppb_write, c)) ||
+        (e = c->u.mmio_map(c->uc, DBGMCU_BASE, 0x1000, dbgmcu_read, c, dbgmcu_write, c)))
         return e;
     uint32_t alias_len = c->env.boot0 ? round_page(p->sysmem_size) : p->flash_size;
-    if ((e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, p->flash_base,
+    if ((e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, p->flash_base,
                          p->flash_base + p->flash_size - 1)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, m->sys_base, m->sys_base + m->sys_len - 1)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, 0, alias_len - 1)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, p->flash_base,
+        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, m->sys_base, m->sys_base + m->sys_len - 1)) ||
+        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, 0, alias_len - 1)) ||
+        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, p->flash_base,
                          p->flash_base + p->flash_size - 1)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, 0, alias_len - 1)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_MEM_INVALID, hook_invalid, c, 1, 0)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, c, 1, 0)) ||
-        (e = uc_hook_add(c->uc, &h, UC_HOOK_CODE, hook_rom_entry, c, p->sysmem_base,
+        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, 0, alias_len - 1)) ||
+        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_INVALID, hook_invalid, c, 1, 0)) ||
+        (e = c->u.hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, c, 1, 0)) ||
+        (e = c->u.hook_add(c->uc, &h, UC_HOOK_CODE, hook_rom_entry, c, p->sysmem_base,
                          p->sysmem_base + p->sysmem_size - 1)))
         return e;
     return UC_ERR_OK;
@@ -469,16 +470,25 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
         *w = (struct window){c, base, size, calloc(size / 4, sizeof(uint32_t))};
         ok &= w->regs != NULL;
     }
-    uc_err e = ok ? uc_open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc) : UC_ERR_NOMEM;
-    if (!e)
-        e = uc_ctl_set_cpu_model(c->uc, cpu_model(c->env.model->cpuid));
-    if (!e)
-        e = map_memories(c);
-    if (e) {
+    char why[160] = "out of memory";
+    if (ok && !sim_unicorn_load(&c->u, why, sizeof why))
+        ok = false;
+    else if (ok) {
+        uc_err e = c->u.open(UC_ARCH_ARM, UC_MODE_THUMB | UC_MODE_MCLASS, &c->uc);
+        if (!e)
+            e = c->u.ctl(c->uc, UC_CTL_WRITE(UC_CTL_CPU_MODEL, 1), (int)cpu_model(c->env.model->cpuid));
+        if (!e)
+            e = map_memories(c);
+        if (e) {
+            snprintf(why, sizeof why, "%s", c->u.strerror(e));
+            ok = false;
+        }
+    }
+    if (!ok) {
         if (err) {
-            *err = malloc(128);
+            *err = malloc(200);
             if (*err)
-                snprintf(*err, 128, "cannot set up the Cortex-M core (libunicorn): %s", uc_strerror(e));
+                snprintf(*err, 200, "cannot set up the Cortex-M core (libunicorn): %s", why);
         }
         sim_cpu_free(c);
         return NULL;
@@ -487,6 +497,12 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
 }
 
 void sim_cpu_arm(sim_cpu *c) { atomic_store(&c->stop_requested, false); }
+
+/* Drop code translated from [begin, end). */
+static void remove_cache(sim_cpu *c, uint64_t begin, uint64_t end)
+{
+    c->u.ctl(c->uc, UC_CTL_WRITE(UC_CTL_TB_REMOVE_CACHE, 2), begin, end);
+}
 
 /* What a system reset does to the core and the peripherals the sim models. */
 static void reset_state(sim_cpu *c)
@@ -510,19 +526,19 @@ static void reset_state(sim_cpu *c)
     c->vtor = 0;
     uint32_t zero = 0, lr = 0xFFFFFFFFu, xpsr = 0x01000000u; /* Thumb state, no IT block */
     for (int r = UC_ARM_REG_R0; r <= UC_ARM_REG_R12; r++)
-        uc_reg_write(c->uc, r, &zero);
-    uc_reg_write(c->uc, UC_ARM_REG_LR, &lr);
-    uc_reg_write(c->uc, UC_ARM_REG_XPSR, &xpsr);
-    uc_reg_write(c->uc, UC_ARM_REG_PRIMASK, &zero);
-    uc_reg_write(c->uc, UC_ARM_REG_CONTROL, &zero);
+        c->u.reg_write(c->uc, r, &zero);
+    c->u.reg_write(c->uc, UC_ARM_REG_LR, &lr);
+    c->u.reg_write(c->uc, UC_ARM_REG_XPSR, &xpsr);
+    c->u.reg_write(c->uc, UC_ARM_REG_PRIMASK, &zero);
+    c->u.reg_write(c->uc, UC_ARM_REG_CONTROL, &zero);
     /* The ROM writes RAM and flash behind the emulator's back: drop code translated from them
      * (a range removal; a whole-cache flush costs ~100 ms). */
     const struct sim_part *p = c->env.part;
-    uc_ctl_remove_cache(c->uc, p->ram_base, p->ram_base + p->ram_size);
+    remove_cache(c, p->ram_base, p->ram_base + p->ram_size);
     if (p->ram2_size)
-        uc_ctl_remove_cache(c->uc, p->ram2_base, p->ram2_base + p->ram2_size);
-    uc_ctl_remove_cache(c->uc, p->flash_base, p->flash_base + p->flash_size);
-    uc_ctl_remove_cache(c->uc, 0, p->flash_size);
+        remove_cache(c, p->ram2_base, p->ram2_base + p->ram2_size);
+    remove_cache(c, p->flash_base, p->flash_base + p->flash_size);
+    remove_cache(c, 0, p->flash_size);
 }
 
 void sim_cpu_free(sim_cpu *c)
@@ -530,7 +546,7 @@ void sim_cpu_free(sim_cpu *c)
     if (!c)
         return;
     if (c->uc)
-        uc_close(c->uc);
+        c->u.close(c->uc);
     free(c->regs);
     for (unsigned i = 0; i < c->nwin; i++)
         free(c->win[i].regs);
@@ -542,7 +558,7 @@ int64_t sim_cpu_exit_time(const sim_cpu *c) { return c->exit_time; }
 void sim_cpu_stop(sim_cpu *c)
 {
     atomic_store(&c->stop_requested, true);
-    uc_emu_stop(c->uc);
+    c->u.emu_stop(c->uc);
 }
 
 enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, uint32_t rom_baud, char *fault, size_t fault_len)
@@ -563,17 +579,17 @@ enum sim_cpu_exit sim_cpu_run(sim_cpu *c, uint32_t vtor, uint32_t rom_baud, char
         if (!(pc & 1))
             set_exit(c, CPU_EXIT_FAULT, "usage fault (INVSTATE): reset vector 0x%08x at 0x%08x has no Thumb bit",
                      pc, vtor + 4);
-        uc_reg_write(c->uc, UC_ARM_REG_SP, &sp);
+        c->u.reg_write(c->uc, UC_ARM_REG_SP, &sp);
     }
     while (!c->exited && !atomic_load(&c->stop_requested)) {
-        uc_err e = uc_emu_start(c->uc, pc | 1, 0xFFFFFFFFu, 0, 0);
+        uc_err e = c->u.emu_start(c->uc, pc | 1, 0xFFFFFFFFu, 0, 0);
         apply_fixups(c);
         if (e && !c->exited)
         {
             uint32_t lr = 0, sp_now = 0;
-            uc_reg_read(c->uc, UC_ARM_REG_LR, &lr);
-            uc_reg_read(c->uc, UC_ARM_REG_SP, &sp_now);
-            set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s at pc 0x%08x (lr 0x%08x, sp 0x%08x)", uc_strerror(e), pc_of(c),
+            c->u.reg_read(c->uc, UC_ARM_REG_LR, &lr);
+            c->u.reg_read(c->uc, UC_ARM_REG_SP, &sp_now);
+            set_exit(c, CPU_EXIT_FAULT, "CPU stopped: %s at pc 0x%08x (lr 0x%08x, sp 0x%08x)", c->u.strerror(e), pc_of(c),
                      lr, sp_now);
         }
         pc = pc_of(c);

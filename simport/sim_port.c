@@ -168,7 +168,7 @@ static sf_error simport_open(const char *name, void **port, char *err, size_t er
     char *query = strchr(copy, '?');
     if (query)
         *query++ = 0;
-    sim_options opt = {.realtime = false, .boot0 = true};
+    sim_options opt = {.realtime = false, .boot0 = true, .on_before_start = true};
     simport *s = calloc(1, sizeof *s);
     if (!s) {
         free(copy);
@@ -203,8 +203,9 @@ static sf_error simport_open(const char *name, void **port, char *err, size_t er
     }
     free(copy);
     sim_board_start(s->board);
-    /* A real board is on before its port is opened: the host's first sync byte must not meet
-     * a ROM still starting (it would wait out its 50 ms for an answer and send another). */
+    /* A real board is on before its port is opened (on_before_start: its ROM listens at once):
+     * the host's first sync byte must not meet a board whose thread has not reached its ROM yet
+     * (it would wait out its 50 ms for an answer and send another). */
     sim_board_wait_started(s->board, 200);
     *port = s;
     return SF_OK;

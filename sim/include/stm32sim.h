@@ -64,6 +64,9 @@ int sim_wiring_parse_line(const char *text, sim_ctl_line *line, bool *inverted);
 
 typedef struct sim_options {
     bool realtime;            /* pace bytes at the line's baud and flash operations at datasheet times */
+    bool on_before_start;     /* the board was on before sim_board_start (one on the desk whose
+                               * port a program opens): its ROM listens at once, without the
+                               * start-up time a power-on or reset takes */
     bool boot0;               /* BOOT0 pin: true = start the ROM bootloader, false = start from flash */
     const char *flash_file;   /* load flash + option bytes at creation, save at sim_board_save() */
     sim_faults faults;
