@@ -201,8 +201,9 @@ void sf_rates_done(sf_session *s, sf_rate_plan *p);
 sf_error sf_stub_start(sf_session *s);
 /* stub_first_stage.c: the first stage through the ROM, then the stub (fast: its image at
  * rate; other: at other_rate, offered where rate failed, NULL for none; slow: at the ROM's)
- * through it. SF_OK: *at is the rate the stub starts at, *sent the image it runs. SF_ERR_UNSUPPORTED: the first stage cannot run here, the ROM still answers.
- * Other errors: the ROM is gone. */
+ * through it. SF_OK: *at is the rate the stub starts at, *sent the image it runs.
+ * SF_ERR_UNSUPPORTED: the first stage cannot run here, the ROM still answers. Other errors:
+ * the ROM is gone. */
 /* stub_first_stage.c: a first stage a dead host left, in the middle of a transfer or waiting
  * for one at any rate it may be at, asked to reset the chip into the ROM. False if the port
  * did not take what was written (nobody reads it: nothing is there). */

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* stub_first_stage.c - the stub loaded in two stages (stub/protocol.h, SFB_*): a first stage of
- * about 800 bytes through the ROM's Write Memory (four blocks instead of sixteen), then the
+ * about 850 bytes through the ROM's Write Memory (four blocks instead of sixteen), then the
  * whole stub in one transfer at the stub's rate. The first stage greets at that rate; a host
  * that cannot make it talks at the ROM's rate instead and the first stage follows it there.
  * There the host offers it one other fast rate (an adapter that divides its clock may miss
  * 921600 and make 3 Mbaud exactly), and failing that the stub starts at the ROM's rate (it
- * changes rate afterwards as before). A transfer the
- * line keeps damaging ends in a reset into the ROM, which then takes the stub block by block. */
+ * changes rate afterwards as before). A transfer the line keeps damaging ends in a reset into
+ * the ROM, which then takes the stub block by block. */
 #define _POSIX_C_SOURCE 200809L
 #include "session_internal.h"
 
