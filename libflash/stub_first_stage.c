@@ -40,14 +40,21 @@ static sf_error answer_byte(sf_session *s, uint8_t *b, unsigned ms)
     }
 }
 
+/* A request to the first stage: "LOAD", then two little-endian words (a length and a CRC32, or
+ * SFB_RATE and a BRR, or SFB_BACK and 0). */
+static void load_request(uint8_t req[12], uint32_t len, uint32_t word)
+{
+    memcpy(req, SFB_LOAD, 4);
+    sc_put32(req + 4, len);
+    sc_put32(req + 8, word);
+}
+
 /* The transfer: "LOAD", length, CRC32, then the image in chunks, at most SFB_WINDOW of them
  * unacknowledged (the first stage's ring holds that much); *answer is its verdict. */
 static sf_error send_stub(sf_session *s, const sc_layout *lay, uint32_t baud, uint8_t *answer)
 {
     uint8_t head[12];
-    memcpy(head, SFB_LOAD, 4);
-    sc_put32(head + 4, (uint32_t)lay->image_len);
-    sc_put32(head + 8, (uint32_t)crc32(0, lay->image, (uInt)lay->image_len));
+    load_request(head, (uint32_t)lay->image_len, (uint32_t)crc32(0, lay->image, (uInt)lay->image_len));
     sf_error e = sf_port_flush_input(s->port);
     if (e == SF_OK)
         e = sf_port_write_eb(s->port, head, sizeof head, &s->eb);
@@ -138,9 +145,7 @@ static sf_error offer_rate(sf_session *s, const sc_layout *lay, uint32_t rate)
     struct sfs_params p;
     memcpy(&p, lay->image + SFS_PARAMS_OFFSET, sizeof p);
     uint8_t req[12], a = 0;
-    memcpy(req, SFB_LOAD, 4);
-    sc_put32(req + 4, SFB_RATE);
-    sc_put32(req + 8, p.brr);
+    load_request(req, SFB_RATE, p.brr);
     sf_error e = sf_port_write_eb(s->port, req, sizeof req, &s->eb);
     if (e == SF_OK && (e = answer_byte(s, &a, HELLO_WAIT_MS)) == SF_OK && a != SFB_OK)
         e = sf_fail(&s->eb, SF_ERR_PROTOCOL, "the first stage answered 0x%02X to %u baud", a, rate);
@@ -152,19 +157,11 @@ static sf_error offer_rate(sf_session *s, const sc_layout *lay, uint32_t rate)
     return e ? e : transfer(s, lay, rate);
 }
 
-/* "LOAD" with the length SFB_BACK: the request for a reset into the ROM. */
-static void back_request(uint8_t back[12])
-{
-    memcpy(back, SFB_LOAD, 4);
-    sc_put32(back + 4, SFB_BACK);
-    sc_put32(back + 8, 0);
-}
-
 /* SFB_BACK at the fast rate and at the ROM's (the first stage is at one of them): a reset. */
 static void back_to_rom(sf_session *s, uint32_t rate)
 {
-    uint8_t back[12];
-    back_request(back);
+    uint8_t back[12]; /* the request for a reset into the ROM */
+    load_request(back, SFB_BACK, 0);
     uint32_t rates[2] = {rate, s->rom_baud};
     for (int i = 0; i < 2; i++)
         if (sf_port_set_format_eb(s->port, rates[i], true, NULL) == SF_OK) {
@@ -177,8 +174,8 @@ static void back_to_rom(sf_session *s, uint32_t rate)
 bool sf_stub_reset_first_stage(sf_session *s)
 {
     static const uint8_t fill[64]; /* completes a transfer it was in the middle of */
-    uint8_t back[12];
-    back_request(back);
+    uint8_t back[12]; /* the request for a reset into the ROM */
+    load_request(back, SFB_BACK, 0);
     uint32_t rates[SF_STUB_RATES_MAX + 1];
     size_t n = sf_stub_rates(s, rates);
     rates[n++] = s->baud;

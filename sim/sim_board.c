@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <time.h>
 
 #define DEFAULT_POWER_OFF_MS 100
@@ -413,9 +412,7 @@ static void *board_thread(void *arg)
 {
     sim_board *b = arg;
     bool power_on = true;
-    /* Sleeps of microseconds (flash timings, line bytes) must not take Linux's default 50 us
-     * of timer slack on top. */
-    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+    sim_sleep_precisely();
     pthread_mutex_lock(&b->lock);
     for (;;) {
         if (b->stop_req)

@@ -4,6 +4,7 @@
 #include "sim_clock.h"
 
 #include <errno.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 int64_t sim_monotonic_ns(void)
@@ -12,6 +13,8 @@ int64_t sim_monotonic_ns(void)
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
+
+void sim_sleep_precisely(void) { prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0); }
 
 void sim_sleep_ns(int64_t ns)
 {

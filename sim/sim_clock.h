@@ -43,5 +43,8 @@ void sim_clock_mark(sim_clock *c, int64_t t);
 /* Plain wall-clock helpers. */
 int64_t sim_monotonic_ns(void);
 void sim_sleep_ns(int64_t ns);
+/* For the calling thread: sleeps of microseconds (flash timings, line bytes) end on time,
+ * without Linux's default 50 us of timer slack on top. */
+void sim_sleep_precisely(void);
 
 #endif

@@ -2,12 +2,12 @@
 /* sim_pty.c - the board's serial line on a pseudo-terminal (see stm32sim.h). */
 #define _GNU_SOURCE
 #include "stm32sim.h"
+#include "sim_clock.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <sys/prctl.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,7 +50,7 @@ static void *reader_thread(void *arg)
 {
     struct sim_pty *p = arg;
     uint8_t buf[4096];
-    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0); /* as the board's thread: no 50 us late on a wait */
+    sim_sleep_precisely(); /* as the board's thread: no 50 us late on a wait */
     while (!atomic_load(&p->stop)) {
         struct pollfd pfd = {.fd = p->master, .events = POLLIN};
         if (poll(&pfd, 1, 20) <= 0)
@@ -70,9 +70,7 @@ static void *writer_thread(void *arg)
 {
     struct sim_pty *p = arg;
     uint8_t buf[4096];
-    /* It waits for each byte's time on the line: Linux's default 50 us of timer slack would
-     * hand the host every answer late by up to that. */
-    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+    sim_sleep_precisely(); /* it waits for each byte's time: answers must not come 50 us late */
     while (!atomic_load(&p->stop)) {
         follow_host_format(p);
         size_t n = sim_host_read(p->board, buf, sizeof buf, 20);
