@@ -102,15 +102,25 @@ static sf_error transfer(sf_session *s, const sc_layout *lay, uint32_t baud)
 /* Its greeting: "SFB1" among what arrives within ms (skipping what a wrong rate garbled). The
  * first stage greets again and again until the host talks: GARBLED bytes without one are
  * sixteen greetings an adapter could not take at this rate, not worth waiting out the rest
- * of ms. */
+ * of ms. Once, though, they may be what reached the adapter before its rate changed and came
+ * out of it only after the flush (a USB adapter's latency, a loaded machine): those are
+ * dropped and the count starts again. */
 #define GARBLED 64
 static bool greeted(sf_session *s, unsigned ms)
 {
     const char *hello = SFB_HELLO;
     uint8_t buf[64];
     size_t matched = 0, heard = 0;
+    bool dropped = false;
     uint64_t end = sf_now_ms() + ms;
-    while (matched < 4 && heard < GARBLED && sf_now_ms() < end) {
+    while (matched < 4 && sf_now_ms() < end) {
+        if (heard >= GARBLED) {
+            if (dropped)
+                break;
+            dropped = true;
+            heard = matched = 0;
+            sf_port_flush_input(s->port);
+        }
         size_t got = 0;
         if (sf_port_read_some_eb(s->port, buf, sizeof buf, &got, (unsigned)(end - sf_now_ms() + 1), NULL) &&
             !got)

@@ -684,6 +684,11 @@ void sim_host_set_format(sim_board *b, uint32_t baud, bool parity_even)
     sim_line_host_format(b->line, baud, parity_even);
 }
 
+void sim_host_rate_source(sim_board *b, uint32_t (*rate)(void *user), void *user)
+{
+    sim_line_host_rate_source(b->line, rate, user);
+}
+
 void sim_host_write(sim_board *b, const uint8_t *data, size_t len) { sim_line_host_write(b->line, data, len); }
 
 size_t sim_host_read(sim_board *b, uint8_t *data, size_t len, int timeout_ms)

@@ -38,6 +38,8 @@ struct sim_line {
     void (*limit_cb)(void *);
     void *limit_user;
     bool limit_fired;
+    uint32_t (*host_rate)(void *); /* the host's rate asked afresh, if it has a source */
+    void *host_rate_user;
 };
 
 static void queue_push(struct queue *q, struct byte_slot s)
@@ -165,6 +167,14 @@ void sim_line_host_format(sim_line *l, uint32_t baud, bool parity)
     pthread_mutex_unlock(&l->lock);
 }
 
+void sim_line_host_rate_source(sim_line *l, uint32_t (*rate)(void *user), void *user)
+{
+    pthread_mutex_lock(&l->lock);
+    l->host_rate = rate;
+    l->host_rate_user = user;
+    pthread_mutex_unlock(&l->lock);
+}
+
 void sim_line_set_faults(sim_line *l, const sim_faults *faults)
 {
     pthread_mutex_lock(&l->lock);
@@ -261,19 +271,28 @@ size_t sim_line_host_read(sim_line *l, uint8_t *data, size_t len, int timeout_ms
 {
     int64_t wall_deadline = sim_monotonic_ns() + (int64_t)timeout_ms * 1000000;
     size_t n = 0;
+    bool asked = false; /* the host's rate, from its source, for what has arrived by now */
     pthread_mutex_lock(&l->lock);
     while (n < len) {
         struct byte_slot *s = queue_front(&l->to_host, 0);
         int64_t now = sim_clock_now(l->clock);
         if (s && s->ready <= now) {
             uint8_t v = s->value;
+            if (l->host_rate && !asked) {
+                /* Judged as they arrive: at the rate the host has now, which it may have set a
+                 * moment ago (after the endpoint last looked). */
+                uint32_t r = l->host_rate(l->host_rate_user);
+                if (r)
+                    l->host_baud = adapter_rate(l->faults.adapter_clock, r);
+                asked = true;
+            }
             bool clean = rates_match(s->baud, l->host_baud) && link_carries(l, s->baud);
             int64_t wall = sim_monotonic_ns();
             if (!clean && l->clock->realtime && s->ready > wall) {
                 /* Sent while the board ran ahead of the wall clock, at a rate the host is not
                  * at yet: the host may change its rate before the byte really arrives, so it
-                 * is judged then. The caller asks again (the pty endpoint reads the host's rate
-                 * in between). */
+                 * is judged then, when the caller asks again (with the host's rate asked afresh
+                 * from its source, if it has one). */
                 if (n == 0)
                     wait_changed(l, s->ready < wall_deadline ? s->ready : wall_deadline);
                 break;
@@ -293,6 +312,7 @@ size_t sim_line_host_read(sim_line *l, uint8_t *data, size_t len, int timeout_ms
         if (s && s->ready - now < until - wall_now)
             until = wall_now + (s->ready - now);
         wait_changed(l, until);
+        asked = false;
     }
     pthread_mutex_unlock(&l->lock);
     return n;

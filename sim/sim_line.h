@@ -29,6 +29,10 @@ void sim_line_on_byte_limit(sim_line *l, void (*cb)(void *user), void *user);
 
 /* Host side. */
 void sim_line_host_format(sim_line *l, uint32_t baud, bool parity);
+/* Where the host's rate can change behind the line's back (a pty's termios): rate(user) is
+ * asked, with the line's lock held, as sim_line_host_read judges the bytes that have arrived
+ * (0: unknown, the last rate stays). NULL: only sim_line_host_format sets it. */
+void sim_line_host_rate_source(sim_line *l, uint32_t (*rate)(void *user), void *user);
 /* Change the byte fault rates (corrupt/drop both ways, max_baud, reply_delay_ms; seed if not 0)
  * at run time. */
 void sim_line_set_faults(sim_line *l, const sim_faults *faults);

@@ -38,12 +38,29 @@ static uint32_t speed_to_baud(speed_t s)
     return 0;
 }
 
-static void follow_host_format(struct sim_pty *p)
+/* The rate the host set, false if it cannot be read. On Linux a master's termios calls act on
+ * the slave. */
+static bool termios_rate(struct sim_pty *p, uint32_t *baud)
 {
     struct termios t;
-    /* On Linux a master's termios calls act on the slave: this is what the host set. */
-    if (tcgetattr(p->master, &t) == 0)
-        sim_host_set_format(p->board, speed_to_baud(cfgetospeed(&t)), true);
+    if (tcgetattr(p->master, &t) != 0)
+        return false;
+    *baud = speed_to_baud(cfgetospeed(&t));
+    return true;
+}
+
+static uint32_t host_rate(void *arg)
+{
+    uint32_t baud = 0;
+    termios_rate(arg, &baud);
+    return baud;
+}
+
+static void follow_host_format(struct sim_pty *p)
+{
+    uint32_t baud;
+    if (termios_rate(p, &baud))
+        sim_host_set_format(p->board, baud, true);
 }
 
 static void *reader_thread(void *arg)
@@ -72,8 +89,7 @@ static void *writer_thread(void *arg)
     uint8_t buf[4096];
     sim_sleep_precisely(); /* it waits for each byte's time: answers must not come 50 us late */
     while (!atomic_load(&p->stop)) {
-        follow_host_format(p);
-        size_t n = sim_host_read(p->board, buf, sizeof buf, 20);
+        size_t n = sim_host_read(p->board, buf, sizeof buf, 20); /* judged by host_rate() */
         size_t off = 0;
         while (off < n && !atomic_load(&p->stop)) {
             ssize_t w = write(p->master, buf + off, n - off);
@@ -115,6 +131,9 @@ sim_pty *sim_pty_open(sim_board *b, char **err)
     cfsetispeed(&t, B115200);
     cfsetospeed(&t, B115200);
     tcsetattr(p->slave, TCSANOW, &t);
+    /* What the board sends is judged at the rate the host has as it arrives, not at the one
+     * the writer saw last: the host switches right after Go, while the first stage greets. */
+    sim_host_rate_source(b, host_rate, p);
     pthread_create(&p->reader, NULL, reader_thread, p);
     pthread_create(&p->writer, NULL, writer_thread, p);
     return p;
@@ -129,6 +148,7 @@ void sim_pty_close(sim_pty *p)
     atomic_store(&p->stop, true);
     pthread_join(p->reader, NULL);
     pthread_join(p->writer, NULL);
+    sim_host_rate_source(p->board, NULL, NULL);
     close(p->slave);
     close(p->master);
     free(p);

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_port.c - "sim:PART[?flash=FILE&realtime=1&usart=2...]" ports: a virtual board inside the process,
- * offered to libstubflash as a port provider (stubflash/port-provider.h) by libstubflash-sim. */
+ * offered to libstubflash as a port provider (stubflash/port-provider.h) by libstubflash-sim.
+ * late=N (at most 256) models a USB adapter's latency: after each change of the host's rate, N
+ * bytes of noise arrive first, even after a flush. */
 #define _POSIX_C_SOURCE 200809L
 #include "sim_port.h"
 #include "stm32sim.h"
@@ -15,6 +17,12 @@ typedef struct simport {
     bool usb; /* usb=VID:PID[:SERIAL]: the virtual adapter's identity */
     uint16_t vid, pid;
     char serial[64];
+    /* late=N: noise a USB adapter hands over after each change of rate, past any flush: what it
+     * sampled at the old rate while the other end had already switched, held by its latency. */
+    unsigned late;
+    uint32_t baud;        /* the host's rate, to see it change */
+    uint8_t noise[256];   /* what is still to come of that noise */
+    size_t noise_len, noise_at;
 } simport;
 
 /* Store the sentence (printf-style) if there is a buffer, and return code. */
@@ -34,7 +42,16 @@ static sf_error fail(char *err, size_t errlen, sf_error code, const char *fmt, .
 static sf_error simport_set_format(void *port, uint32_t baud, bool parity_even, char *err, size_t errlen)
 {
     (void)err, (void)errlen;
-    sim_host_set_format(((simport *)port)->board, baud, parity_even);
+    simport *s = port;
+    if (s->late && s->baud && baud != s->baud) {
+        /* Bytes with the top bit set: nothing a bootloader or the stub would greet with. */
+        for (size_t i = 0; i < s->late; i++)
+            s->noise[i] = (uint8_t)(0x80u | ((i * 37u + baud) & 0x7Fu));
+        s->noise_len = s->late;
+        s->noise_at = 0;
+    }
+    s->baud = baud;
+    sim_host_set_format(s->board, baud, parity_even);
     return SF_OK;
 }
 
@@ -49,7 +66,15 @@ static sf_error simport_read(void *port, uint8_t *data, size_t len, size_t *got,
                              size_t errlen)
 {
     (void)err, (void)errlen;
-    *got = sim_host_read(((simport *)port)->board, data, len, (int)timeout_ms);
+    simport *s = port;
+    if (s->noise_at < s->noise_len) {
+        size_t n = s->noise_len - s->noise_at < len ? s->noise_len - s->noise_at : len;
+        memcpy(data, s->noise + s->noise_at, n);
+        s->noise_at += n;
+        *got = n;
+        return SF_OK;
+    }
+    *got = sim_host_read(s->board, data, len, (int)timeout_ms);
     return SF_OK;
 }
 
@@ -151,9 +176,11 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, s
             opt->faults.seed = strtoull(kv + 5, NULL, 0);
         else if (strncmp(kv, "flip_tx=", 8) == 0)
             opt->faults.flip_host_byte = strtoull(kv + 8, NULL, 0);
+        else if (strncmp(kv, "late=", 5) == 0 && strtoul(kv + 5, NULL, 10) <= sizeof s->noise)
+            s->late = (unsigned)strtoul(kv + 5, NULL, 10);
         else
             return fail(err, errlen, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
-                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, adapter_clock=HZ, usb=VID:PID[:SERIAL], pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, flip_tx=N, "
+                        "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, adapter_clock=HZ, usb=VID:PID[:SERIAL], pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, flip_tx=N, late=N, "
                         "boot0=0|1|LINE, reset=LINE with LINE dtr, rts, brk or !dtr...)", spec, kv);
     }
     return SF_OK;

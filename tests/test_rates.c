@@ -186,6 +186,22 @@ static void no_usb_identity_no_memory(void **state)
     free(a);
 }
 
+/* A USB adapter whose latency hands over, after the host changed its rate, what it sampled at
+ * the old one (the first stage greets at once after Go; the host switches a moment later):
+ * more noise than the first stage's greeting wait gives up on, fewer than two of its windows.
+ * The first stage is still heard at 921600, and every later switch (the probe) takes it too. */
+static void late_noise_after_a_switch_is_not_a_failed_rate(void **state)
+{
+    struct fx *x = *state;
+    uint8_t *a = bh_firmware(SIZE, 6, BASE);
+    write_through(x, "stm32f103rg?late=100&usb=0403:6015:LATE1", 0, a);
+    if (!logged(x, "stub: now at 921600 baud\n") || logged(x, "no answer at"))
+        fail_msg("the noise cost a rate:\n%s", x->log);
+    assert_true(logged(x, "stub: now at 3000000 baud (probed"));
+    assert_string_equal(memory(x), "usb:0403:6015:LATE1 worked=3000000\n");
+    free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -193,6 +209,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(memory_the_link_no_longer_honours_is_corrected, setup, teardown),
         cmocka_unit_test_setup_teardown(usart_on_the_slower_bus_tops_out_lower, setup, teardown),
         cmocka_unit_test_setup_teardown(no_usb_identity_no_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(late_noise_after_a_switch_is_not_a_failed_rate, setup, teardown),
     };
     return cmocka_run_group_tests_name("rates", tests, NULL, NULL);
 }

@@ -276,6 +276,31 @@ static void test_realtime_polls_let_time_pass(void **state)
     fx_free(x);
 }
 
+static uint32_t rate_of(void *user) { return *(uint32_t *)user; }
+
+/* A host whose rate changes behind the line's back (a pty's termios, set by another process):
+ * a byte is judged at the rate its source gives as it arrives, not the one last told. */
+static void test_host_rate_asked_as_a_byte_arrives(void **state)
+{
+    (void)state;
+    struct fx *x = fx_new("stm32f103re");
+    sim_usart_rom_handover(&x->u, x->line, &x->rcc, 250000); /* BRR 32 at 8 MHz */
+    sim_line_host_format(x->line, 115200, true);
+    int got = chip_to_host(x, 0x53); /* the host is still at 115200 */
+    assert_true(got >= 0 && got != 0x53);
+    uint32_t host = 250000; /* it has switched, and nobody told the line */
+    sim_line_host_rate_source(x->line, rate_of, &host);
+    wait_tc(x);
+    assert_int_equal(chip_to_host(x, 0x53), 0x53);
+    assert_int_equal(sim_line_host_baud(x->line), 250000);
+    host = 57600; /* and again: garbage once more */
+    wait_tc(x);
+    got = chip_to_host(x, 0x53);
+    assert_true(got >= 0 && got != 0x53);
+    sim_line_host_rate_source(x->line, NULL, NULL);
+    fx_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -284,6 +309,7 @@ int main(void)
         cmocka_unit_test(test_v1_brr_and_format_any_time),
         cmocka_unit_test(test_rate_switch_with_ue_set_is_deaf_on_v2),
         cmocka_unit_test(test_f4_pllcfgr_only_with_pll_off),
+        cmocka_unit_test(test_host_rate_asked_as_a_byte_arrives),
     };
     return cmocka_run_group_tests_name("sim_usart", tests, NULL, NULL);
 }

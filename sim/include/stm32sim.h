@@ -155,6 +155,11 @@ void sim_board_last_fault(sim_board *b, char *buf, size_t len);
 /* Format the host's UART uses; bytes only get through if the device's rate is within 2.5%. */
 void sim_host_set_format(sim_board *b, uint32_t baud, bool parity_even);
 void sim_host_write(sim_board *b, const uint8_t *data, size_t len);
+/* Where the host's rate can change without sim_host_set_format (a pseudo-terminal's termios):
+ * rate(user) gives it (0: unknown), asked by sim_host_read as it takes what has arrived, so a
+ * byte is judged at the rate the host has when it arrives. It must not call back into the
+ * board. NULL removes the source. */
+void sim_host_rate_source(sim_board *b, uint32_t (*rate)(void *user), void *user);
 /* Read up to len bytes the device sent; waits up to timeout_ms for the first. Returns count. */
 size_t sim_host_read(sim_board *b, uint8_t *data, size_t len, int timeout_ms);
 /* Drop whatever the device sent and the host has not read. */
