@@ -11,12 +11,15 @@
 #include "stm32sim.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_POWER_OFF_MS 100
 
@@ -26,7 +29,8 @@ struct sim_board {
     sim_options opt;
     const sfi_usart *usart;    /* where the ROM's line is (opt.usart) */
     char *flash_file;
-    uint8_t *in_file;    /* what flash_file holds (flash, then option bytes), NULL: not known */
+    uint64_t in_file;    /* the hash of what flash_file holds (flash, then option bytes), */
+    bool in_file_known;  /* if it is known */
     sim_clock clock;
     sim_line *line;
     sim_memory mem;
@@ -80,90 +84,117 @@ static void board_log(void *user, const char *fmt, ...)
 
 static size_t image_size(const sim_part *p) { return (size_t)p->flash_size + p->optbytes_size + p->optbytes2_size; }
 
-static int load_flash_file(sim_board *b, char **err)
+/* A 64-bit hash of a memory, to tell whether a save would write what the file holds. */
+static uint64_t hash_bytes(uint64_t h, const uint8_t *p, size_t n)
 {
-    FILE *f = fopen(b->flash_file, "rb");
-    if (!f) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, 8);
+        h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 32;
+    }
+    for (; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001B3ull;
+    return h;
+}
+
+/* What a save writes (flash, option bytes, bank 2's option words), hashed. */
+static uint64_t image_hash(sim_board *b)
+{
+    const sim_part *p = b->part;
+    uint64_t h = hash_bytes(0xCBF29CE484222325ull, b->mem.flash, p->flash_size);
+    h = hash_bytes(h, sim_memory_options(&b->mem), p->optbytes_size);
+    return p->optbytes2_size ? hash_bytes(h, sim_memory_options2(&b->mem), p->optbytes2_size) : h;
+}
+
+/* The board's file, opened and its size checked (*fd -1: there is none yet, a new board with
+ * blank flash and factory option bytes); *area2 false for a file saved before the board kept
+ * bank 2's option words (the L4R5's, at 0x1FF01000, are newer than its flash files). */
+static int open_flash_file(sim_board *b, int *fd, bool *area2, char **err)
+{
+    const sim_part *p = b->part;
+    struct stat st;
+    *fd = open(b->flash_file, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) {
         if (errno == ENOENT)
-            return 0; /* a new board: blank flash, factory option bytes */
+            return 0;
         if (err)
             *err = format_error("%s: %s", b->flash_file, strerror(errno));
         return -1;
     }
-    size_t want = image_size(b->part);
-    uint8_t *buf = malloc(want + 1);
-    size_t got = buf ? fread(buf, 1, want + 1, f) : 0;
-    fclose(f);
-    /* A file saved before the board kept bank 2's option words (the L4R5's, at 0x1FF01000, are
-     * newer than its flash files): the first area only, bank 2's stay as the factory left them. */
-    bool without_area2 = b->part->optbytes2_size && got == want - b->part->optbytes2_size;
-    if (got != want && !without_area2) {
+    size_t want = image_size(p);
+    size_t got = fstat(*fd, &st) == 0 ? (size_t)st.st_size : 0;
+    *area2 = got == want;
+    if (got != want && !(p->optbytes2_size && got == want - p->optbytes2_size)) {
         if (err)
             *err = format_error("%s: %zu bytes, expected %zu (%u bytes of flash for %s followed by "
-                                "%u bytes of option bytes)", b->flash_file, got, want, b->part->flash_size,
-                                b->part->name, b->part->optbytes_size + b->part->optbytes2_size);
-        free(buf);
+                                "%u bytes of option bytes)", b->flash_file, got, want, p->flash_size,
+                                p->name, p->optbytes_size + p->optbytes2_size);
+        close(*fd);
+        *fd = -1;
         return -1;
     }
-    memcpy(b->mem.flash, buf, b->part->flash_size);
-    memcpy(sim_memory_options(&b->mem), buf + b->part->flash_size, b->part->optbytes_size);
-    if (b->part->optbytes2_size && !without_area2)
-        memcpy(sim_memory_options2(&b->mem), buf + b->part->flash_size + b->part->optbytes_size,
-               b->part->optbytes2_size);
-    if (without_area2)
-        free(buf); /* the file is not what a save writes: the next save rewrites it */
-    else
-        b->in_file = buf;
     return 0;
 }
 
-/* The board's flash and option bytes as a save writes them, into buf (image_size bytes). */
-static void take_image(sim_board *b, uint8_t *buf)
+/* The option bytes from the file (its flash is mapped already, sim_memory_init): bank 2's stay
+ * as the factory left them in a file without them, which the next save rewrites. */
+static int load_options(sim_board *b, int fd, bool area2, char **err)
 {
     const sim_part *p = b->part;
-    memcpy(buf, b->mem.flash, p->flash_size);
-    memcpy(buf + p->flash_size, sim_memory_options(&b->mem), p->optbytes_size);
-    if (p->optbytes2_size)
-        memcpy(buf + p->flash_size + p->optbytes_size, sim_memory_options2(&b->mem), p->optbytes2_size);
+    bool ok = pread(fd, sim_memory_options(&b->mem), p->optbytes_size, p->flash_size) == (ssize_t)p->optbytes_size;
+    if (ok && area2 && p->optbytes2_size)
+        ok = pread(fd, sim_memory_options2(&b->mem), p->optbytes2_size, (off_t)p->flash_size + p->optbytes_size) ==
+             (ssize_t)p->optbytes2_size;
+    if (!ok) {
+        if (err)
+            *err = format_error("%s: cannot read its option bytes: %s", b->flash_file, strerror(errno));
+        return -1;
+    }
+    b->in_file = image_hash(b);
+    b->in_file_known = area2;
+    return 0;
 }
+
+static bool write_all(FILE *f, const void *data, size_t len) { return fwrite(data, 1, len, f) == len; }
 
 int sim_board_save(sim_board *b, char **err)
 {
     if (!b->flash_file)
         return 0;
-    size_t n = strlen(b->flash_file) + 8, size = image_size(b->part);
+    const sim_part *p = b->part;
+    size_t n = strlen(b->flash_file) + 8;
     char *tmp = malloc(n);
-    uint8_t *now = malloc(size);
-    if (!tmp || !now) {
-        free(tmp);
-        free(now);
+    if (!tmp)
         return -1;
-    }
     pthread_mutex_lock(&b->lock);
-    take_image(b, now);
-    pthread_mutex_unlock(&b->lock);
-    if (b->in_file && memcmp(b->in_file, now, size) == 0) { /* the file holds it already */
+    uint64_t now = image_hash(b);
+    if (b->in_file_known && now == b->in_file) { /* the file holds it already */
+        pthread_mutex_unlock(&b->lock);
         free(tmp);
-        free(now);
         return 0;
     }
     snprintf(tmp, n, "%s.tmp", b->flash_file);
     FILE *f = fopen(tmp, "wb");
     int rc = -1;
     if (f) {
-        bool ok = fwrite(now, 1, size, f) == size;
+        bool ok = write_all(f, b->mem.flash, p->flash_size) &&
+                  write_all(f, sim_memory_options(&b->mem), p->optbytes_size) &&
+                  (!p->optbytes2_size || write_all(f, sim_memory_options2(&b->mem), p->optbytes2_size));
         ok = (fclose(f) == 0) && ok;
         if (ok && rename(tmp, b->flash_file) == 0)
             rc = 0;
     }
+    if (rc == 0) {
+        b->in_file = now;
+        b->in_file_known = true;
+    }
+    pthread_mutex_unlock(&b->lock);
     if (rc != 0) {
         if (err)
             *err = format_error("cannot save %s: %s", b->flash_file, strerror(errno));
         remove(tmp);
-        free(now);
-    } else {
-        free(b->in_file);
-        b->in_file = now;
     }
     free(tmp);
     return rc;
@@ -204,9 +235,17 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
     pthread_mutex_init(&b->cpus_lock, NULL);
     pthread_cond_init(&b->cond, NULL);
     sim_clock_init(&b->clock, b->opt.realtime);
-    if (sim_memory_init(&b->mem, part) != 0 || !(b->line = sim_line_new(&b->clock, &b->opt.faults))) {
+    int fd = -1;
+    bool area2 = false;
+    if (b->opt.flash_file && (!(b->flash_file = strdup(b->opt.flash_file)) || open_flash_file(b, &fd, &area2, err))) {
+        sim_board_free(b);
+        return NULL;
+    }
+    if (sim_memory_init(&b->mem, part, fd) != 0 || !(b->line = sim_line_new(&b->clock, &b->opt.faults))) {
         if (err)
             *err = format_error("out of memory");
+        if (fd >= 0)
+            close(fd);
         sim_board_free(b);
         return NULL;
     }
@@ -219,9 +258,10 @@ sim_board *sim_board_new(const sim_part *part, const sim_options *opt, char **er
     b->part = b->flash.part; /* its banks and pages as the option bytes set them at each reset */
     sim_flash_set_options2(&b->flash, sim_memory_options2(&b->mem));
     sim_flash_default_options(&b->flash);
-    if (b->opt.flash_file) {
-        b->flash_file = strdup(b->opt.flash_file);
-        if (!b->flash_file || load_flash_file(b, err) != 0) {
+    if (fd >= 0) {
+        int rc = load_options(b, fd, area2, err);
+        close(fd);
+        if (rc) {
             sim_board_free(b);
             return NULL;
         }
@@ -544,7 +584,6 @@ void sim_board_free(sim_board *b)
     sim_line_free(b->line);
     sim_memory_free(&b->mem);
     free(b->flash_file);
-    free(b->in_file);
     pthread_cond_destroy(&b->cond);
     pthread_mutex_destroy(&b->cpus_lock);
     pthread_mutex_destroy(&b->lock);

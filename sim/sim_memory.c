@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* sim_memory.c - see sim_memory.h. */
+#define _GNU_SOURCE /* MAP_ANONYMOUS, MAP_POPULATE */
 #include "sim_memory.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* The ROM's vector table as the CPU sees it: an initial SP in the ROM's RAM and a reset
  * vector inside system memory. Code fetched from system memory is trapped by the CPU model and
@@ -24,7 +26,21 @@ static void fill_system_memory(sim_memory *m)
     memcpy(sim_memory_ptr(m, p->uid_reg, sizeof uid), uid, sizeof uid);
 }
 
-int sim_memory_init(sim_memory *m, const struct sim_part *part)
+/* The flash, in pages of its own: a file's mapped (a board kept in a file starts without
+ * copying it), else erased memory faulted in at once (half the cost of touching each page). */
+static uint8_t *map_flash(const struct sim_part *part, int fd)
+{
+    void *p = fd >= 0 ? mmap(NULL, part->flash_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)
+                      : mmap(NULL, part->flash_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
+                             -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+    if (fd < 0)
+        memset(p, sim_part_erased(part), part->flash_size);
+    return p;
+}
+
+int sim_memory_init(sim_memory *m, const struct sim_part *part, int flash_fd)
 {
     memset(m, 0, sizeof *m);
     m->part = part;
@@ -38,7 +54,7 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
             end = part->sysmem_base + part->sysmem_size;
         m->sys_len = ((end + 0xFFFu) & ~0xFFFu) - m->sys_base;
     }
-    m->flash = malloc(part->flash_size);
+    m->flash = map_flash(part, flash_fd);
     m->ram = calloc(1, part->ram_size);
     m->ram2 = part->ram2_size ? calloc(1, part->ram2_size) : NULL;
     m->sys = malloc(m->sys_len);
@@ -54,7 +70,6 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
         sim_memory_free(m);
         return -1;
     }
-    memset(m->flash, sim_part_erased(part), part->flash_size);
     if (m->info)
         memset(m->info, 0xFF, 0x1000);
     fill_system_memory(m);
@@ -67,7 +82,8 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part)
 
 void sim_memory_free(sim_memory *m)
 {
-    free(m->flash);
+    if (m->flash)
+        munmap(m->flash, m->part->flash_size);
     free(m->ram);
     free(m->ram2);
     free(m->sys);

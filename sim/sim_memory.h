@@ -29,7 +29,11 @@ typedef struct sim_memory {
  * device data does, not at SIM_SYS_END. */
 #define SIM_SYS_LOW_END 0x10000000u
 
-int sim_memory_init(sim_memory *m, const struct sim_part *part);
+/* The memories of part, erased and blank; with flash_fd >= 0 the flash holds the first
+ * flash_size bytes of that file instead (at least that long), mapped copy-on-write: nothing
+ * is read before it is used, and the file never changes through it. 0, or -1 if out of
+ * memory. */
+int sim_memory_init(sim_memory *m, const struct sim_part *part, int flash_fd);
 void sim_memory_free(sim_memory *m);
 /* Pointer to [addr, addr+len) if it lies inside one memory, else NULL (the hole between the
  * flash banks is backed too: the CPU's stores there are caught, sim_cpu.c). */
