@@ -61,6 +61,22 @@ static sf_error want_crcs(sf_session *s, const sf_plan *plan, uint32_t **want)
     return SF_OK;
 }
 
+/* Whether unit i differs from the chip: by its CRC there (crc), or, for a unit whose bytes
+ * the image gives only in part and the session has not read the rest of (plan->filled), by
+ * the chip's CRC of the run it gives. */
+static sf_error unit_differs(sf_session *s, const sf_plan *plan, size_t i, uint32_t crc, uint32_t want, bool *differs)
+{
+    const sf_plan_unit *u = &plan->units[i];
+    uint32_t from, to, run;
+    if (plan->filled || u->covered_bytes == u->size || !sf_plan_unit_run(u, &from, &to)) {
+        *differs = crc != want;
+        return SF_OK;
+    }
+    sf_error e = sc_crc32(s->stub, u->start + from, to - from, &run);
+    *differs = run != (uint32_t)crc32(0, u->data + from, to - from);
+    return e;
+}
+
 /* The chip's CRC of every unit against the image's: only units that differ are written. */
 static sf_error stub_compare(sf_session *s, const sf_plan *plan, bool *changed, uint32_t *crcs, bool *have_crcs)
 {
@@ -70,7 +86,7 @@ static sf_error stub_compare(sf_session *s, const sf_plan *plan, bool *changed, 
     if (e == SF_OK)
         e = device_crcs(s, plan, crcs);
     for (size_t i = 0; e == SF_OK && i < n; i++) {
-        changed[i] = crcs[i] != want[i];
+        e = unit_differs(s, plan, i, crcs[i], want[i], &changed[i]);
         ndiff += changed[i];
     }
     if (e == SF_OK) {

@@ -38,7 +38,7 @@ sf_error sf_backup_chip_dir(sf_session *s, const char *root, char *dir, size_t c
         return sf_session_set_error(s, SF_ERR_DEVICE, "the chip's unique ID is not known for %s: backups are kept "
                                     "per chip by that ID", chip.device ? chip.device->name : "an unknown chip");
     uint8_t uid[12];
-    if ((e = sf_session_read_quietly(s, uid_addr, uid, sizeof uid)))
+    if ((e = sf_session_uid(s, uid_addr, uid)))
         return sf_session_set_error(s, e, "cannot read the chip's unique ID: %s", sf_session_last_error(s));
     char hex[25];
     for (int i = 0; i < 12; i++)

@@ -50,7 +50,8 @@ static sf_error read_state(sf_session *s, uint32_t addr, uint8_t *buf, size_t n,
 }
 
 /* The option bytes and F_SIZE in one read where they lie close together (the F1's 48 bytes
- * from 0x1FFFF7E0) and the stub reads: one request instead of two. */
+ * from 0x1FFFF7E0) and the stub reads: one request instead of two. The unique ID too where
+ * it lies among them (the F1's at 0x1FFFF7E8): the backup folder's name, without a third. */
 struct state_span {
     uint32_t base, len;
     uint8_t bytes[64];
@@ -61,12 +62,20 @@ static void read_span(sf_session *s, const sf_device *d, struct state_span *sp)
     sp->len = 0;
     if (!s->chip.stub_running || !d || !d->option_base || !d->flash_size_reg)
         return;
-    uint32_t fs = d->flash_size_reg & ~3u;
+    uint32_t fs = d->flash_size_reg & ~3u, uid = sf_device_uid_address(d);
     uint32_t lo = fs < d->option_base ? fs : d->option_base;
     uint32_t hi = fs + 4u > d->option_base + 16u ? fs + 4u : d->option_base + 16u;
+    uint32_t ulo = uid && uid < lo ? uid : lo, uhi = uid && uid + 12u > hi ? uid + 12u : hi;
+    bool with_uid = uid && uhi - ulo <= sizeof sp->bytes;
+    if (with_uid)
+        lo = ulo, hi = uhi;
     if (hi - lo <= sizeof sp->bytes && s->backend->read(s, lo, sp->bytes, hi - lo, SF_PHASE_READ, NULL, 0) == SF_OK) {
         sp->base = lo;
         sp->len = hi - lo;
+        if (with_uid) {
+            memcpy(s->uid, sp->bytes + (uid - lo), sizeof s->uid);
+            s->uid_known = true;
+        }
     }
     s->err[0] = 0; /* else each is read on its own */
 }
@@ -268,6 +277,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     uint16_t pid = now.pid;
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);
+    s->uid_known = false;
     s->stub_declined = false;
     s->state_reread = false;
     c->pid = pid;

@@ -16,6 +16,18 @@ void sf_plan_free(sf_plan *p)
     p->count = 0;
 }
 
+bool sf_plan_unit_run(const sf_plan_unit *u, uint32_t *from, uint32_t *to)
+{
+    uint32_t a = 0, b = u->size;
+    while (a < b && !u->covered[a])
+        a++;
+    while (b > a && !u->covered[b - 1])
+        b--;
+    *from = a;
+    *to = b;
+    return u->covered_bytes == b - a;
+}
+
 static sf_plan_unit *unit_for(const sf_device *dev, uint32_t flash_size, sf_plan *p, uint32_t addr, size_t *cap)
 {
     uint32_t index, start, size;

@@ -15,7 +15,12 @@ typedef struct sf_plan_unit {
 typedef struct sf_plan {
     sf_plan_unit *units;
     size_t count;
+    bool filled; /* the bytes the image does not give hold what the chip has, not erased_value
+                  * (the session reads them only where a unit is to be written) */
 } sf_plan;
+
+/* Where a unit's covered bytes form one run [*from, *to): true, also for a full unit. */
+bool sf_plan_unit_run(const sf_plan_unit *u, uint32_t *from, uint32_t *to);
 
 /* Every image byte must lie in the flash of a part with flash_size bytes (sf_device_flash_end;
  * in the hole between its banks only erased bytes, which are left out); errors name the first

@@ -223,6 +223,7 @@ static void drop_port(sf_session *s)
     sf_stub_forget_quietly(s);
     sf_port_close(s->port);
     s->port = NULL;
+    s->uid_known = false;
     s->open = false;
 }
 
@@ -389,15 +390,38 @@ static sf_error fill_uncovered(sf_session *s, sf_plan *plan, unsigned flags)
     return SF_OK;
 }
 
-/* The backend in charge compares, the backup keeps what changes, then it writes. */
-static sf_error compare_backup_write(sf_session *s, const sf_plan *plan, unsigned flags)
+/* Whether the stub can compare every partly covered unit by the CRC of its covered run, so
+ * that the rest of it is read only if the unit is to be written (an image that ends inside
+ * its last page, found unchanged: no read of the page's tail). */
+static bool fill_can_wait(const sf_session *s, const sf_plan *plan)
 {
-    size_t n = plan->count ? plan->count : 1;
+    if (s->backend != &sf_backend_stub)
+        return false; /* the ROM's path writes every unit */
+    for (size_t u = 0; u < plan->count; u++) {
+        uint32_t from, to;
+        if (!sf_plan_unit_run(&plan->units[u], &from, &to))
+            return false;
+    }
+    return true;
+}
+
+/* The backend in charge compares, the backup keeps what changes, then it writes. */
+static sf_error compare_backup_write(sf_session *s, sf_plan *plan, unsigned flags)
+{
+    size_t n = plan->count ? plan->count : 1, nchanged = 0;
     bool *changed = calloc(n, sizeof *changed), have_crcs = false;
     uint32_t *crcs = calloc(n, sizeof *crcs);
     sf_error e = changed && crcs ? SF_OK : sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
+    if (e == SF_OK && !fill_can_wait(s, plan) && (e = fill_uncovered(s, plan, flags)) == SF_OK)
+        plan->filled = true;
     if (e == SF_OK)
         e = s->backend->compare(s, plan, changed, crcs, &have_crcs);
+    for (size_t i = 0; e == SF_OK && i < plan->count; i++)
+        nchanged += changed[i];
+    /* Something is written: every unit's whole contents (the backup compares them, the
+     * picture of what the write left keeps them). */
+    if (e == SF_OK && nchanged && !plan->filled && (e = fill_uncovered(s, plan, flags)) == SF_OK)
+        plan->filled = true;
     if (e == SF_OK)
         e = sf_session_backup(s, plan, changed, have_crcs ? crcs : NULL);
     if (e == SF_OK)
@@ -432,9 +456,7 @@ sf_error sf_session_write_image(sf_session *s, const sf_image *img, unsigned fla
     }
     for (size_t u = 0; u < plan.count; u++)
         sf_session_unit(s, &plan.units[u], SF_UNIT_PLANNED);
-    e = fill_uncovered(s, &plan, flags);
-    if (e == SF_OK)
-        e = compare_backup_write(s, &plan, flags);
+    e = compare_backup_write(s, &plan, flags);
     if (e == SF_OK)
         sf_session_log(s, SF_LOG_INFO, "wrote %zu bytes in %zu unit(s)%s", sf_image_size(img), plan.count,
               (flags & SF_WRITE_VERIFY) ? ", verified" : "");
@@ -527,6 +549,18 @@ sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, siz
     if (e == SF_OK)
         e = s->backend->read(s, addr, buf, len, SF_PHASE_READ, NULL, 0);
     return end(s, e);
+}
+
+sf_error sf_session_uid(sf_session *s, uint32_t addr, uint8_t uid[12])
+{
+    sf_error be = begin(s, true);
+    if (be)
+        return be;
+    bool known = s->uid_known && !s->chip.protection.readout; /* else refused as a read is */
+    if (known)
+        memcpy(uid, s->uid, sizeof s->uid);
+    end(s, SF_OK);
+    return known ? SF_OK : sf_session_read_quietly(s, addr, uid, 12);
 }
 
 sf_error sf_session_erase_range(sf_session *s, uint32_t addr, uint32_t len)

@@ -54,6 +54,8 @@ struct sf_session {
     size_t nunconfirmed;
     bool state_reread;         /* the second reading differed: the state was read anew */
     bool state_pending;        /* not read yet: left for the stub (sf_session_settle_chip_state) */
+    uint8_t uid[12];           /* the chip's unique ID, if the stub read it with the state (a */
+    bool uid_known;            /* CRC-checked read; sf_session_connect forgets it) */
     unsigned defer_confirm;    /* a write job is under way: its stub confirms the state */
     uint32_t stub_baud;
     char *rate_memory;         /* the rates per adapter's file (sf_session_set_rate_memory): NULL
@@ -121,6 +123,8 @@ sf_error sf_session_chip_now(sf_session *s, sf_chip *out);
 sf_error sf_session_firmware_doubt(sf_session *s, const sf_image *img, bool data, char *why, size_t cap);
 /* sf_session_read without progress events (the job's own reads: the chip's unique ID). */
 sf_error sf_session_read_quietly(sf_session *s, uint32_t addr, uint8_t *buf, size_t len);
+/* The chip's 12-byte unique ID at addr: as the stub read it with the state, or read now. */
+sf_error sf_session_uid(sf_session *s, uint32_t addr, uint8_t uid[12]);
 /* For a write job: the chip state left for the stub (state_pending), read by loading the stub
  * now, or through the ROM where it cannot run. SF_OK at once if it is read already. */
 sf_error sf_session_read_state_by_stub(sf_session *s);

@@ -118,6 +118,60 @@ static void delta_and_rom_readback(void **state, const char *part)
     free(img);
 }
 
+/* An image that ends 100 bytes into its last page: found unchanged by the CRC of those 100
+ * bytes, without reading the page's other 1948 (they come back only for a page to be
+ * written, and are kept). */
+static void test_page_tail_read_only_to_write(void **state)
+{
+    sim_options opt = {.boot0 = true};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    size_t full = 4 * 2048, part = 2 * 2048 + 100, hello_len;
+    uint8_t *img = firmware_like(full, &hello_len);
+    save(x, "full.bin", img, full);
+    assert_int_equal(stubflash(x, "write", "--no-backup", pb_file(x, "full.bin"), NULL), 0);
+    save(x, "part.bin", img, part);
+
+    sim_stats before, after;
+    sim_board_stats(x->board, &before);
+    assert_int_equal(stubflash(x, "write", "--no-backup", pb_file(x, "part.bin"), NULL), 0);
+    sim_board_stats(x->board, &after);
+    assert_true(pb_log_has(x, "0 of 3 page(s) differ"));
+    uint64_t unchanged = after.bytes_to_host - before.bytes_to_host;
+    assert_true(unchanged < 1948);
+
+    img[2 * 2048 + 50] ^= 0x5A; /* in the last page's 100 bytes */
+    save(x, "part.bin", img, part);
+    sim_board_stats(x->board, &before);
+    assert_int_equal(stubflash(x, "write", "--no-backup", pb_file(x, "part.bin"), NULL), 0);
+    sim_board_stats(x->board, &after);
+    assert_true(pb_log_has(x, "1 of 3 page(s) differ"));
+    assert_true(after.bytes_to_host - before.bytes_to_host >= unchanged + 1948);
+    expect_flash(x, img, full); /* the page's tail and the fourth page as they were */
+    free(img);
+}
+
+/* The backup's folder is named by the chip's unique ID, read with the option bytes and F_SIZE
+ * in one request where they lie together (F1: 0x1FFFF7E0-0x1FFFF80F): that of this chip. */
+static void test_backup_folder_is_the_chips_uid(void **state)
+{
+    sim_options opt = {.boot0 = true, .serial = 0x5A17C3u};
+    pty_board *x = *state = fixture("stm32f103re", &opt);
+    setenv("XDG_DATA_HOME", x->dir, 1);
+    size_t n = 4096, hello_len;
+    uint8_t *img = firmware_like(n, &hello_len), uid[12];
+    save(x, "a.bin", img, n);
+    assert_int_equal(stubflash(x, "write", pb_file(x, "a.bin"), NULL), 0);
+    unsetenv("XDG_DATA_HOME");
+    assert_int_equal(sim_board_peek(x->board, 0x1FFFF7E8, uid, sizeof uid), 0);
+    char dir[256];
+    int k = snprintf(dir, sizeof dir, "%s/stubflash/backups/", x->dir);
+    for (int i = 11; i >= 0; i--) /* most significant byte first, as ST prints it */
+        k += snprintf(dir + k, sizeof dir - (size_t)k, "%02X", uid[i]);
+    if (access(dir, F_OK) != 0)
+        fail_msg("no folder %s", dir);
+    free(img);
+}
+
 static void test_delta_and_rom_readback_hd(void **state) { delta_and_rom_readback(state, "stm32f103re"); }
 static void test_delta_and_rom_readback_xl(void **state) { delta_and_rom_readback(state, "stm32f103rg"); }
 /* F072 (16 KiB of RAM: small frames) and F303: the F1's flash controller, the newer USART. */
@@ -603,6 +657,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_delta_and_rom_readback_hd, teardown),
+        cmocka_unit_test_teardown(test_page_tail_read_only_to_write, teardown),
+        cmocka_unit_test_teardown(test_backup_folder_is_the_chips_uid, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_xl, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_ld, teardown),
         cmocka_unit_test_teardown(test_delta_and_rom_readback_f072, teardown),
