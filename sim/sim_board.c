@@ -164,16 +164,17 @@ int sim_board_save(sim_board *b, char **err)
     if (!b->flash_file)
         return 0;
     const sim_part *p = b->part;
-    size_t n = strlen(b->flash_file) + 8;
-    char *tmp = malloc(n);
-    if (!tmp)
-        return -1;
     pthread_mutex_lock(&b->lock);
     uint64_t now = image_hash(b);
     if (b->in_file_known && now == b->in_file) { /* the file holds it already */
         pthread_mutex_unlock(&b->lock);
-        free(tmp);
         return 0;
+    }
+    size_t n = strlen(b->flash_file) + 8;
+    char *tmp = malloc(n);
+    if (!tmp) {
+        pthread_mutex_unlock(&b->lock);
+        return -1;
     }
     snprintf(tmp, n, "%s.tmp", b->flash_file);
     FILE *f = fopen(tmp, "wb");

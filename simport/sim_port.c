@@ -176,8 +176,14 @@ static sf_error parse_options(const char *spec, char *query, sim_options *opt, s
             opt->faults.seed = strtoull(kv + 5, NULL, 0);
         else if (strncmp(kv, "flip_tx=", 8) == 0)
             opt->faults.flip_host_byte = strtoull(kv + 8, NULL, 0);
-        else if (strncmp(kv, "late=", 5) == 0 && strtoul(kv + 5, NULL, 10) <= sizeof s->noise)
-            s->late = (unsigned)strtoul(kv + 5, NULL, 10);
+        else if (strncmp(kv, "late=", 5) == 0) {
+            char *end;
+            unsigned long n = strtoul(kv + 5, &end, 10);
+            if (end == kv + 5 || *end || n > sizeof s->noise)
+                return fail(err, errlen, SF_ERR_PORT, "sim:%s: '%s': late= takes a count of bytes from 0 to %zu",
+                            spec, kv, sizeof s->noise);
+            s->late = (unsigned)n;
+        }
         else
             return fail(err, errlen, SF_ERR_PORT, "sim:%s: unknown option '%s' (known: flash=FILE, realtime=0|1, "
                         "corrupt_rx=RATE, corrupt_tx=RATE, drop_rx=RATE, max_baud=N, adapter_clock=HZ, usb=VID:PID[:SERIAL], pll_stuck=1, rom_pll=1, usart=1|2|3, seed=N, flip_tx=N, late=N, "

@@ -46,6 +46,9 @@ static void test_sim_port_in_process(void **state)
     assert_int_equal(sf_port_open("sim:stm32f999zz", &p, err, sizeof err), SF_ERR_PORT);
     assert_null(p);
     assert_non_null(strstr(err, "no such virtual part"));
+    assert_int_equal(sf_port_open("sim:stm32f103rg?late=300", &p, err, sizeof err), SF_ERR_PORT);
+    assert_null(p);
+    assert_non_null(strstr(err, "'late=300': late= takes a count of bytes from 0 to 256"));
 }
 
 static void test_missing_library(void **state)
