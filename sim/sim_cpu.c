@@ -52,7 +52,6 @@ struct sim_cpu {
     char fault[256];
     struct fixup fix[4];
     unsigned nfix;
-    int64_t reads_waited_to; /* the clock is past this flash busy time: reads need not wait */
     const sim_soc_map *map;
     const sim_usart_route *route; /* where the ROM's USART and its DMA are */
     sim_rcc rcc;
@@ -123,24 +122,34 @@ static uint32_t unalias(sim_cpu *c, uint32_t addr)
     return addr;
 }
 
+static uint32_t round_page(uint32_t n) { return (n + 0xFFF) & ~0xFFFu; }
+
+/* Flash, system memory and the option bytes are mapped read-only, and a store there reaches
+ * the flash controller through the write-protection hook (hook_invalid). No memory read or
+ * write hook is set: with one, libunicorn 2 takes every load and store of the program, to RAM
+ * as well, through its slow path (a CRC loop ran ten times slower). So a read of flash while
+ * it is busy does not stall the core (nor did an instruction fetch); the next store to flash
+ * or the next look at its status register waits the operation out. */
+#define READ_ONLY (UC_PROT_READ | UC_PROT_EXEC)
+
 /* Map flash at base: as it is, or with its two banks traded. */
 static uc_err map_flash(sim_cpu *c, uint32_t base)
 {
     const struct sim_part *p = c->env.model;
     uint8_t *f = c->env.mem->flash;
     if (!c->env.bank_swap)
-        return c->u.mem_map_ptr(c->uc, base, p->flash_size, UC_PROT_ALL, f);
+        return c->u.mem_map_ptr(c->uc, base, p->flash_size, READ_ONLY, f);
     uint32_t half = swap_half(c);
-    uc_err e = c->u.mem_map_ptr(c->uc, base, half, UC_PROT_ALL, f + half);
-    return e ? e : c->u.mem_map_ptr(c->uc, base + half, p->flash_size - half, UC_PROT_ALL, f);
+    uc_err e = c->u.mem_map_ptr(c->uc, base, half, READ_ONLY, f + half);
+    return e ? e : c->u.mem_map_ptr(c->uc, base + half, p->flash_size - half, READ_ONLY, f);
 }
 
-static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
-                       void *user)
+/* A store into flash, system memory or the option bytes, all mapped read-only: the flash
+ * controller decides what it does. libunicorn writes the bytes after this returns; a fixup puts
+ * back what the controller kept (applied before anything else looks: every peripheral access
+ * and every hook applies them first). */
+static void store(sim_cpu *c, uint64_t address, int size, int64_t value)
 {
-    (void)uc;
-    (void)type;
-    sim_cpu *c = user;
     apply_fixups(c);
     uint32_t addr = unalias(c, (uint32_t)address);
     uint8_t *host = sim_memory_ptr(c->env.mem, addr, (size_t)size);
@@ -161,23 +170,13 @@ static void hook_store(uc_engine *uc, uc_mem_type type, uint64_t address, int si
                  msg, size, (unsigned long long)value, addr, pc_of(c));
 }
 
-static void hook_flash_read(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
-                            void *user)
+/* Whether addr is in what map_memories maps read-only for the flash controller to see stores. */
+static bool controller_sees(sim_cpu *c, uint32_t addr)
 {
-    (void)uc;
-    (void)type;
-    (void)address;
-    (void)size;
-    (void)value;
-    sim_cpu *c = user;
-    apply_fixups(c);
-    /* A read waits while the flash is busy. Once the clock is past that, the next reads need
-     * not look at it: this hook runs for every byte a CRC loop reads. */
-    int64_t busy = sim_flash_busy_until(c->env.flash);
-    if (busy > c->reads_waited_to) {
-        sim_clock_advance_to(c->env.clock, busy);
-        c->reads_waited_to = busy;
-    }
+    const struct sim_part *p = c->env.model;
+    const sim_memory *m = c->env.mem;
+    uint32_t alias_len = c->env.boot0 ? round_page(p->sysmem_size) : p->flash_size;
+    return addr - p->flash_base < p->flash_size || addr - m->sys_base < m->sys_len || addr < alias_len;
 }
 
 static bool hook_invalid(uc_engine *uc, uc_mem_type type, uint64_t address, int size, int64_t value,
@@ -185,6 +184,10 @@ static bool hook_invalid(uc_engine *uc, uc_mem_type type, uint64_t address, int 
 {
     (void)uc;
     sim_cpu *c = user;
+    if (type == UC_MEM_WRITE_PROT && controller_sees(c, (uint32_t)address)) {
+        store(c, address, size, value);
+        return true;
+    }
     const char *what = type == UC_MEM_READ_UNMAPPED    ? "read of unmapped address"
                      : type == UC_MEM_WRITE_UNMAPPED   ? "write to unmapped address"
                      : type == UC_MEM_FETCH_UNMAPPED   ? "instruction fetch from unmapped address"
@@ -394,7 +397,6 @@ static void dbgmcu_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
     (void)uc, (void)off, (void)size, (void)value, (void)user;
 }
 
-static uint32_t round_page(uint32_t n) { return (n + 0xFFF) & ~0xFFFu; }
 
 static uc_err map_memories(sim_cpu *c)
 {
@@ -405,11 +407,11 @@ static uc_err map_memories(sim_cpu *c)
     if ((e = map_flash(c, p->flash_base)) ||
         (e = c->u.mem_map_ptr(c->uc, p->ram_base, p->ram_size, UC_PROT_ALL, m->ram)) ||
         (p->ram2_size && (e = c->u.mem_map_ptr(c->uc, p->ram2_base, p->ram2_size, UC_PROT_ALL, m->ram2))) ||
-        (e = c->u.mem_map_ptr(c->uc, m->sys_base, m->sys_len, UC_PROT_ALL, m->sys)))
+        (e = c->u.mem_map_ptr(c->uc, m->sys_base, m->sys_len, READ_ONLY, m->sys)))
         return e;
     /* Address 0 aliases the boot memory (RM0008 3.4). */
     if (c->env.boot0)
-        e = c->u.mem_map_ptr(c->uc, 0, round_page(p->sysmem_size), UC_PROT_ALL,
+        e = c->u.mem_map_ptr(c->uc, 0, round_page(p->sysmem_size), READ_ONLY,
                            m->sys + (p->sysmem_base - m->sys_base));
     else
         e = map_flash(c, 0);
@@ -424,15 +426,7 @@ static uc_err map_memories(sim_cpu *c)
         (e = c->u.mmio_map(c->uc, PPB_BASE, 0x1000, ppb_read, c, ppb_write, c)) ||
         (e = c->u.mmio_map(c->uc, DBGMCU_BASE, 0x1000, dbgmcu_read, c, dbgmcu_write, c)))
         return e;
-    uint32_t alias_len = c->env.boot0 ? round_page(p->sysmem_size) : p->flash_size;
-    if ((e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, p->flash_base,
-                         p->flash_base + p->flash_size - 1)) ||
-        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, m->sys_base, m->sys_base + m->sys_len - 1)) ||
-        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_WRITE, hook_store, c, 0, alias_len - 1)) ||
-        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, p->flash_base,
-                         p->flash_base + p->flash_size - 1)) ||
-        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_READ, hook_flash_read, c, 0, alias_len - 1)) ||
-        (e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_INVALID, hook_invalid, c, 1, 0)) ||
+    if ((e = c->u.hook_add(c->uc, &h, UC_HOOK_MEM_INVALID, hook_invalid, c, 1, 0)) ||
         (e = c->u.hook_add(c->uc, &h, UC_HOOK_INTR, hook_intr, c, 1, 0)) ||
         (e = c->u.hook_add(c->uc, &h, UC_HOOK_CODE, hook_rom_entry, c, p->sysmem_base,
                          p->sysmem_base + p->sysmem_size - 1)))

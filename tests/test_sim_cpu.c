@@ -133,6 +133,95 @@ static void go_and_wait_fault(sim_board *b, char *fault, size_t len)
     }
 }
 
+/* A program at 0x20001000: a vector table (MSP 0x20004000, reset 0x20001009), then code. */
+static void load_program(sim_board *b, const uint8_t *code, size_t len)
+{
+    uint8_t img[96] = {0x00, 0x40, 0x00, 0x20, 0x09, 0x10, 0x00, 0x20};
+    assert_true(len <= sizeof img - 8);
+    memcpy(img + 8, code, len);
+    assert_int_equal(bh_sync(b), ACK);
+    assert_int_equal(bh_write(b, 0x20001000, img, (8 + len + 3) & ~(size_t)3), 0);
+}
+
+/* Flash and system memory are mapped read-only, a store reaching the flash controller through
+ * the engine's write-protection hook: the controller's verdict holds, not the bytes the engine
+ * wrote. */
+static void test_store_to_locked_flash_faults_and_changes_nothing(void **state)
+{
+    (void)state;
+    /* mov.w r3, #0x08000800; movw r2, #0x1234; strh r2, [r3]; b . */
+    static const uint8_t code[] = {0x4f, 0xf0, 0x08, 0x23, 0x41, 0xf2, 0x34, 0x22, 0x1a, 0x80, 0xfe, 0xe7};
+    sim_board *b = bh_board("stm32f103re");
+    load_program(b, code, sizeof code);
+    char fault[256] = "";
+    go_and_wait_fault(b, fault, sizeof fault);
+    assert_non_null(strstr(fault, "bus fault"));
+    assert_non_null(strstr(fault, "locked"));
+    uint16_t cell = 0;
+    assert_int_equal(sim_board_peek(b, 0x08000800, &cell, 2), 0);
+    assert_int_equal(cell, 0xFFFF);
+    sim_board_free(b);
+}
+
+static void test_store_to_system_memory_faults_and_changes_nothing(void **state)
+{
+    (void)state;
+    /* mov.w r3, #0x1FFFF000 (movw/movt); movw r2, #0x1234; strh r2, [r3]; b . */
+    static const uint8_t code[] = {0x4f, 0xf2, 0x00, 0x03, 0xc1, 0xf6, 0xff, 0x73,
+                                   0x41, 0xf2, 0x34, 0x22, 0x1a, 0x80, 0xfe, 0xe7};
+    sim_board *b = bh_board("stm32f103re");
+    uint16_t before = 0, after = 0;
+    assert_int_equal(sim_board_peek(b, 0x1FFFF000, &before, 2), 0);
+    load_program(b, code, sizeof code);
+    char fault[256] = "";
+    go_and_wait_fault(b, fault, sizeof fault);
+    assert_non_null(strstr(fault, "write to system memory (ROM)"));
+    assert_int_equal(sim_board_peek(b, 0x1FFFF000, &after, 2), 0);
+    assert_int_equal(after, before);
+    sim_board_free(b);
+}
+
+/* Unlocked, PG set, a half word programmed over one that is not erased: PGERR (RM0008 3.3.3),
+ * and the program reads the old value back after looking at FLASH_SR. */
+static void test_program_over_unerased_cell_keeps_it(void **state)
+{
+    (void)state;
+    static const uint8_t code[] = {
+        0x09, 0x48,             /* ldr r0, =0x40022000 (FLASH) */
+        0x0a, 0x49, 0x41, 0x60, /* ldr r1, =KEY1; str r1, [r0, #4] (KEYR) */
+        0x0a, 0x49, 0x41, 0x60, /* ldr r1, =KEY2; str r1, [r0, #4] */
+        0x01, 0x21, 0x01, 0x61, /* movs r1, #1; str r1, [r0, #16] (CR = PG) */
+        0x4f, 0xf0, 0x08, 0x23, /* mov.w r3, #0x08000800 */
+        0x41, 0xf2, 0x34, 0x22, /* movw r2, #0x1234 */
+        0x1a, 0x80,             /* strh r2, [r3] */
+        0xc4, 0x68,             /* ldr r4, [r0, #12] (SR) */
+        0x1d, 0x88,             /* ldrh r5, [r3] */
+        0x4f, 0xf0, 0x20, 0x26, /* mov.w r6, #0x20002000 */
+        0x34, 0x60, 0x75, 0x60, /* str r4, [r6]; str r5, [r6, #4] */
+        0xfe, 0xe7, 0x00, 0x00, /* b . */
+        0x00, 0x20, 0x02, 0x40, 0x23, 0x01, 0x67, 0x45, 0xab, 0x89, 0xef, 0xcd,
+    };
+    sim_board *b = bh_board("stm32f103re");
+    const uint16_t old = 0xAAAA;
+    assert_int_equal(sim_board_poke(b, 0x08000800, &old, 2), 0);
+    load_program(b, code, sizeof code);
+    const uint32_t unset[2] = {0xDEADBEEF, 0xDEADBEEF};
+    assert_int_equal(sim_board_poke(b, 0x20002000, unset, sizeof unset), 0);
+    assert_int_equal(bh_command(b, 0x21), ACK);
+    assert_int_equal(bh_address(b, 0x20001000), ACK);
+    uint32_t seen[2] = {0xDEADBEEF, 0xDEADBEEF};
+    for (int i = 0; i < 200 && seen[1] == 0xDEADBEEF; i++) {
+        usleep(5000);
+        assert_int_equal(sim_board_peek(b, 0x20002000, seen, sizeof seen), 0);
+    }
+    assert_int_equal(seen[0] & 0x04, 0x04); /* SR: PGERR */
+    assert_int_equal(seen[1], old);
+    uint16_t cell = 0;
+    assert_int_equal(sim_board_peek(b, 0x08000800, &cell, 2), 0);
+    assert_int_equal(cell, old);
+    sim_board_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +229,9 @@ int main(void)
         cmocka_unit_test(test_write_memory_and_go_xl),
         cmocka_unit_test(test_boot_from_flash_with_boot0_low),
         cmocka_unit_test(test_bad_access_stops_cpu_with_report),
+        cmocka_unit_test(test_store_to_locked_flash_faults_and_changes_nothing),
+        cmocka_unit_test(test_store_to_system_memory_faults_and_changes_nothing),
+        cmocka_unit_test(test_program_over_unerased_cell_keeps_it),
     };
     return cmocka_run_group_tests_name("sim_cpu", tests, NULL, NULL);
 }
