@@ -446,6 +446,14 @@ static int cpu_model(uint32_t cpuid)
     }
 }
 
+/* Write a zero into each page of a zeroed allocation. */
+static void touch_pages(uint32_t *words, size_t bytes)
+{
+    volatile uint32_t *w = words;
+    for (size_t i = 0; i < bytes / 4; i += 1024)
+        w[i] = 0;
+}
+
 sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
 {
     sim_cpu *c = calloc(1, sizeof *c);
@@ -463,6 +471,13 @@ sim_cpu *sim_cpu_new(const sim_cpu_env *env, char **err)
         struct window *w = &c->win[c->nwin++];
         *w = (struct window){c, base, size, calloc(size / 4, sizeof(uint32_t))};
         ok &= w->regs != NULL;
+    }
+    /* The register files' pages faulted in now, while the ROM listens (the board's warm
+     * thread): reset_state clears them at every start, the first one right after Go. */
+    if (ok) {
+        touch_pages(c->regs, PERIPH_SIZE);
+        for (unsigned i = 0; i < c->nwin; i++)
+            touch_pages(c->win[i].regs, c->win[i].size);
     }
     char why[160] = "out of memory";
     if (ok && !sim_unicorn_load(&c->u, why, sizeof why))
