@@ -63,15 +63,19 @@ static sf_error want_crcs(sf_session *s, const sf_plan *plan, uint32_t **want)
 
 /* Whether unit i differs from the chip: by its CRC there (crc), or, for a unit whose bytes
  * the image gives only in part and the session has not read the rest of (plan->filled), by
- * the chip's CRC of the run it gives. */
+ * the chip's CRC of the run it gives. Such a unit's other bytes are erased in the plan: a chip
+ * whose whole unit matches that (the usual case after a write of the same image) holds the run
+ * too, without a second request. */
 static sf_error unit_differs(sf_session *s, const sf_plan *plan, size_t i, uint32_t crc, uint32_t want, bool *differs)
 {
     const sf_plan_unit *u = &plan->units[i];
     uint32_t from, to, run;
-    if (plan->filled || u->covered_bytes == u->size || !sf_plan_unit_run(u, &from, &to)) {
+    if (crc == want || plan->filled || u->covered_bytes == u->size || !sf_plan_unit_run(u, &from, &to)) {
         *differs = crc != want;
         return SF_OK;
     }
+    sf_session_log(s, SF_LOG_DEBUG, "stub: the page at 0x%08X compared by the %u bytes the image gives", u->start,
+                   to - from);
     sf_error e = sc_crc32(s->stub, u->start + from, to - from, &run);
     *differs = run != (uint32_t)crc32(0, u->data + from, to - from);
     return e;
