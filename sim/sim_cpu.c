@@ -397,7 +397,6 @@ static void dbgmcu_write(uc_engine *uc, uint64_t off, unsigned size, uint64_t va
     (void)uc, (void)off, (void)size, (void)value, (void)user;
 }
 
-
 static uc_err map_memories(sim_cpu *c)
 {
     const struct sim_part *p = c->env.model;

@@ -234,10 +234,10 @@ static void wait_changed(sim_line *l, int64_t wall_deadline)
     pthread_cond_timedwait(&l->changed, &l->lock, &ts);
 }
 
-/* Wait for the byte at the front of queue q, due at wall_deadline. A timer wakes a thread some tens of
- * microseconds late (75 us on a virtual machine), which the last byte of every request and every
- * answer would add to the exchange: for the last byte queued, the final stretch is spent
- * yielding the processor instead. Earlier bytes need no such care (the rest follow them). */
+/* Wait for the byte at the front of queue q, due at wall_deadline. A timer wakes a thread some
+ * tens of microseconds late (75 us on a virtual machine), which the last byte of every request
+ * and every answer would add to the exchange: for the last byte queued, the final stretch is
+ * spent yielding the processor instead. Earlier bytes need no such care (the rest follow). */
 #define PRECISE_NS 150000
 static void wait_for_byte(sim_line *l, const struct queue *q, int64_t wall_deadline)
 {
