@@ -82,22 +82,21 @@ static void test_boot_from_flash_with_boot0_low(void **state)
 
 static void go_and_wait_fault(sim_board *b, char *fault, size_t len);
 
+/* A program at 0x20001000: a vector table (MSP 0x20004000, reset 0x20001009), then code. */
+static void load_program(sim_board *b, const uint8_t *code, size_t len)
+{
+    uint8_t img[96] = {0x00, 0x40, 0x00, 0x20, 0x09, 0x10, 0x00, 0x20};
+    assert_true(len <= sizeof img - 8);
+    memcpy(img + 8, code, len);
+    assert_int_equal(bh_sync(b), ACK);
+    assert_int_equal(bh_write(b, 0x20001000, img, (8 + len + 3) & ~(size_t)3), 0);
+}
+
 static void test_bad_access_stops_cpu_with_report(void **state)
 {
     (void)state;
-    /* A vector table whose reset handler is "ldr r0, [r1]" with r1 = 0x60000000 (unmapped). */
-    static const uint8_t prog[] = {
-        0x00, 0x40, 0x00, 0x20, /* MSP 0x20004000 */
-        0x09, 0x10, 0x00, 0x20, /* reset: 0x20001008 | 1 */
-        0x00, 0x00, 0x00, 0x00,
-        0x00, 0x00, 0x00, 0x00,
-    };
-    /* At 0x20001008: ldr r1, [pc, #4]; ldr r0, [r1]; b . ; literal 0x60000000 */
+    /* The reset handler: ldr r1, [pc, #4]; ldr r0, [r1]; b . ; literal 0x60000000 (unmapped). */
     static const uint8_t code[] = {0x01, 0x49, 0x08, 0x68, 0xFE, 0xE7, 0x00, 0xBF, 0x00, 0x00, 0x00, 0x60};
-    uint8_t img[28];
-    memcpy(img, prog, 8);
-    memcpy(img + 8, code, sizeof code);
-    memset(img + 8 + sizeof code, 0, sizeof img - 8 - sizeof code);
     sim_board *b = bh_board("stm32f103re");
     /* First run the hello program at 0x20001000 and reset, so the CPU has translated code
      * there: the new program written to the same address must be what runs next. */
@@ -114,8 +113,7 @@ static void test_bad_access_stops_cpu_with_report(void **state)
         usleep(5000);
     free(hello);
 
-    assert_int_equal(bh_sync(b), ACK);
-    assert_int_equal(bh_write(b, 0x20001000, img, 28), 0);
+    load_program(b, code, sizeof code);
     char fault[256] = "";
     go_and_wait_fault(b, fault, sizeof fault);
     assert_non_null(strstr(fault, "0x60000000"));
@@ -131,16 +129,6 @@ static void go_and_wait_fault(sim_board *b, char *fault, size_t len)
         usleep(5000);
         sim_board_last_fault(b, fault, len);
     }
-}
-
-/* A program at 0x20001000: a vector table (MSP 0x20004000, reset 0x20001009), then code. */
-static void load_program(sim_board *b, const uint8_t *code, size_t len)
-{
-    uint8_t img[96] = {0x00, 0x40, 0x00, 0x20, 0x09, 0x10, 0x00, 0x20};
-    assert_true(len <= sizeof img - 8);
-    memcpy(img + 8, code, len);
-    assert_int_equal(bh_sync(b), ACK);
-    assert_int_equal(bh_write(b, 0x20001000, img, (8 + len + 3) & ~(size_t)3), 0);
 }
 
 /* Flash and system memory are mapped read-only, a store reaching the flash controller through
