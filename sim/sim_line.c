@@ -237,7 +237,10 @@ static void wait_changed(sim_line *l, int64_t wall_deadline)
 /* Wait for the byte at the front of queue q, due at wall_deadline. A timer wakes a thread some
  * tens of microseconds late (75 us on a virtual machine), which the last byte of every request
  * and every answer would add to the exchange: for the last byte queued, the final stretch is
- * spent yielding the processor instead. Earlier bytes need no such care (the rest follow). */
+ * spent watching the clock instead. Not yielding: sched_yield hands the processor to any other
+ * runnable thread (the board's core being made while the ROM answers, say) until the next
+ * scheduler tick, and an answer then came milliseconds late in one run of three. Earlier
+ * bytes need no such care (the rest follow). */
 #define PRECISE_NS 150000
 static void wait_for_byte(sim_line *l, const struct queue *q, int64_t wall_deadline)
 {
@@ -248,7 +251,7 @@ static void wait_for_byte(sim_line *l, const struct queue *q, int64_t wall_deadl
     }
     pthread_mutex_unlock(&l->lock);
     while (sim_monotonic_ns() < wall_deadline)
-        sched_yield();
+        ;
     pthread_mutex_lock(&l->lock);
 }
 
