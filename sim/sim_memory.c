@@ -30,7 +30,7 @@ static void fill_system_memory(sim_memory *m)
  * copying it), else erased memory faulted in at once (half the cost of touching each page). */
 static uint8_t *map_flash(const struct sim_part *part, int fd)
 {
-    void *p = fd >= 0 ? mmap(NULL, part->flash_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)
+    void *p = fd >= 0 ? mmap(NULL, part->flash_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE, fd, 0)
                       : mmap(NULL, part->flash_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
                              -1, 0);
     if (p == MAP_FAILED)
@@ -38,6 +38,13 @@ static uint8_t *map_flash(const struct sim_part *part, int fd)
     if (fd < 0)
         memset(p, sim_part_erased(part), part->flash_size);
     return p;
+}
+
+/* RAM, zeroed and faulted in at once. */
+static uint8_t *map_ram(uint32_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
 }
 
 int sim_memory_init(sim_memory *m, const struct sim_part *part, int flash_fd)
@@ -55,7 +62,7 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part, int flash_fd)
         m->sys_len = ((end + 0xFFFu) & ~0xFFFu) - m->sys_base;
     }
     m->flash = map_flash(part, flash_fd);
-    m->ram = calloc(1, part->ram_size);
+    m->ram = map_ram(part->ram_size);
     m->ram2 = part->ram2_size ? calloc(1, part->ram2_size) : NULL;
     m->sys = malloc(m->sys_len);
     bool opt_outside = part->optbytes_size && (part->optbytes_base < m->sys_base || part->optbytes_base >= SIM_SYS_END);
@@ -84,7 +91,8 @@ void sim_memory_free(sim_memory *m)
 {
     if (m->flash)
         munmap(m->flash, m->part->flash_size);
-    free(m->ram);
+    if (m->ram)
+        munmap(m->ram, m->part->ram_size);
     free(m->ram2);
     free(m->sys);
     free(m->opt);
