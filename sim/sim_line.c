@@ -3,7 +3,6 @@
 #define _POSIX_C_SOURCE 200809L
 #include "sim_line.h"
 
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
