@@ -162,13 +162,14 @@ static int load_options(sim_board *b, int fd, bool area2, char **err)
 /* The hash image_hash took of the board's memory as the file filled it, taken of the file
  * itself: by the warm thread, off the board's start (some 0.4 ms for 512 KiB), or by the first
  * save, whichever comes first. The file, not the memory, so what the board writes meanwhile
- * cannot enter it. Unknown (the next save writes) if the file cannot be read. */
+ * cannot enter it. Unknown (the next save writes) if the file cannot be read. The sizes are the
+ * model's, which the file was checked against (b->part is rewritten at each reset). */
 static void file_hash(sim_board *b)
 {
     pthread_mutex_lock(&b->hash_lock);
     if (b->in_file_unhashed) {
         b->in_file_unhashed = false;
-        const sim_part *p = b->part;
+        const sim_part *p = b->model;
         size_t n = image_size(p);
         int fd = open(b->flash_file, O_RDONLY | O_CLOEXEC);
         const uint8_t *f = fd >= 0 ? mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;

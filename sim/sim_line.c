@@ -238,7 +238,7 @@ static void wait_changed(sim_line *l, int64_t wall_deadline)
  * and every answer would add to the exchange: for the last byte queued, the final stretch is
  * spent watching the clock instead. Not yielding: sched_yield hands the processor to any other
  * runnable thread (the board's core being made while the ROM answers, say) until the next
- * scheduler tick, and an answer then came milliseconds late in one run of three. Earlier
+ * scheduler tick, and an answer then came milliseconds late in one run of five. Earlier
  * bytes need no such care (the rest follow). */
 #define PRECISE_NS 150000
 static void wait_for_byte(sim_line *l, const struct queue *q, int64_t wall_deadline)
