@@ -102,13 +102,18 @@ static uint64_t hash_bytes(uint64_t h, const uint8_t *p, size_t n)
     return h;
 }
 
-/* What a save writes (flash, option bytes, bank 2's option words), hashed. */
+/* What a save writes (flash, option bytes, bank 2's option words) in part p's sizes, hashed. */
+static uint64_t parts_hash(const sim_part *p, const uint8_t *flash, const uint8_t *opt, const uint8_t *opt2)
+{
+    uint64_t h = hash_bytes(0xCBF29CE484222325ull, flash, p->flash_size);
+    h = hash_bytes(h, opt, p->optbytes_size);
+    return p->optbytes2_size ? hash_bytes(h, opt2, p->optbytes2_size) : h;
+}
+
+/* The board's memory as a save would write it, hashed. */
 static uint64_t image_hash(sim_board *b)
 {
-    const sim_part *p = b->part;
-    uint64_t h = hash_bytes(0xCBF29CE484222325ull, b->mem.flash, p->flash_size);
-    h = hash_bytes(h, sim_memory_options(&b->mem), p->optbytes_size);
-    return p->optbytes2_size ? hash_bytes(h, sim_memory_options2(&b->mem), p->optbytes2_size) : h;
+    return parts_hash(b->part, b->mem.flash, sim_memory_options(&b->mem), sim_memory_options2(&b->mem));
 }
 
 /* The board's file, opened and its size checked (*fd -1: there is none yet, a new board with
@@ -174,9 +179,7 @@ static void file_hash(sim_board *b)
         int fd = open(b->flash_file, O_RDONLY | O_CLOEXEC);
         const uint8_t *f = fd >= 0 ? mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
         if (f != MAP_FAILED) {
-            uint64_t h = hash_bytes(0xCBF29CE484222325ull, f, p->flash_size);
-            h = hash_bytes(h, f + p->flash_size, p->optbytes_size);
-            b->in_file = p->optbytes2_size ? hash_bytes(h, f + p->flash_size + p->optbytes_size, p->optbytes2_size) : h;
+            b->in_file = parts_hash(p, f, f + p->flash_size, f + p->flash_size + p->optbytes_size);
             b->in_file_known = true;
             munmap((void *)f, n);
         }
