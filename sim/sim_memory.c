@@ -3,9 +3,11 @@
 #define _GNU_SOURCE /* MAP_ANONYMOUS, MAP_POPULATE */
 #include "sim_memory.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* The ROM's vector table as the CPU sees it: an initial SP in the ROM's RAM and a reset
  * vector inside system memory. Code fetched from system memory is trapped by the CPU model and
@@ -65,6 +67,7 @@ int sim_memory_init(sim_memory *m, const struct sim_part *part, int flash_fd)
         m->sys_len = ((end + 0xFFFu) & ~0xFFFu) - m->sys_base;
     }
     m->flash = map_flash(part, flash_fd);
+    m->flash_from_file = flash_fd >= 0;
     m->ram = map_ram(part->ram_size);
     m->ram2 = part->ram2_size ? calloc(1, part->ram2_size) : NULL;
     m->sys = malloc(m->sys_len);
@@ -102,6 +105,38 @@ void sim_memory_free(sim_memory *m)
     free(m->opt2);
     free(m->info);
     m->flash = m->ram = m->ram2 = m->sys = m->opt = m->opt2 = m->info = NULL;
+}
+
+size_t sim_memory_page_size(void)
+{
+    long n = sysconf(_SC_PAGESIZE);
+    return n > 0 ? (size_t)n : 4096;
+}
+
+/* A written page of a private file mapping is replaced by a copy of the process's own: in
+ * /proc/self/pagemap (the kernel's Documentation/admin-guide/mm/pagemap.rst) an entry of 64
+ * bits a page, bit 63 "page present", 62 "page swapped", 61 "page is file-page or
+ * shared-anon". A page present and not the file's, or swapped out (only anonymous pages are),
+ * was written; one never touched, or only read, is the file's. */
+bool sim_memory_flash_written(const sim_memory *m, bool *written, size_t npages)
+{
+    if (!m->flash_from_file)
+        return false;
+    int fd = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    size_t page = sim_memory_page_size();
+    off_t at = (off_t)((uintptr_t)m->flash / page * 8);
+    bool ok = true;
+    uint64_t e[512];
+    for (size_t i = 0; ok && i < npages; i += 512) {
+        size_t n = npages - i < 512 ? npages - i : 512;
+        ok = pread(fd, e, n * 8, at + (off_t)(i * 8)) == (ssize_t)(n * 8);
+        for (size_t k = 0; ok && k < n; k++)
+            written[i + k] = (e[k] >> 62 & 1) || ((e[k] >> 63 & 1) && !(e[k] >> 61 & 1));
+    }
+    close(fd);
+    return ok;
 }
 
 static bool inside(uint32_t base, uint32_t size, uint32_t addr, size_t len)

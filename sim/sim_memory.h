@@ -22,6 +22,7 @@ typedef struct sim_memory {
     uint8_t *info;          /* the 4 KiB page of UID and F_SIZE where they are outside [sys_base,
                              * 0x20000000) (H7A3/B3: 0x08FFF800, RM0455), or NULL */
     uint32_t info_base;
+    bool flash_from_file;   /* the flash is a file's mapping (sim_memory_flash_written) */
 } sim_memory;
 
 #define SIM_SYS_END 0x20000000u
@@ -35,6 +36,11 @@ typedef struct sim_memory {
  * memory. */
 int sim_memory_init(sim_memory *m, const struct sim_part *part, int flash_fd);
 void sim_memory_free(sim_memory *m);
+/* Which pages of the flash (pages of sim_memory_page_size bytes; written[npages]) may differ
+ * from the file it was mapped from: those written since. false if that cannot be told (a flash
+ * that is not a file's, no /proc/self/pagemap): then any page may differ. */
+bool sim_memory_flash_written(const sim_memory *m, bool *written, size_t npages);
+size_t sim_memory_page_size(void);
 /* Pointer to [addr, addr+len) if it lies inside one memory, else NULL (the hole between the
  * flash banks is backed too: the CPU's stores there are caught, sim_cpu.c). */
 uint8_t *sim_memory_ptr(sim_memory *m, uint32_t addr, size_t len);

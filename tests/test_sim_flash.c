@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "sim_flash.h"
+#include "sim_memory.h"
 #include "stm32sim.h"
 
 struct fx {
@@ -749,8 +751,31 @@ static void test_flash_file_rewritten_only_when_changed(void **state)
     assert_int_equal(stat(path, &now), 0);
     assert_true(now.st_ino == first.st_ino);
     sim_board_free(b);
-    /* A change made before the file's hash is taken (it is taken of the file, by the board's
-     * warm thread or the first save) is saved all the same. */
+    /* A byte written with the value it holds leaves its page written but the same: nothing
+     * to save. An option byte changed is saved. */
+    b = sim_board_new(p, &opt, NULL);
+    assert_non_null(b);
+    assert_int_equal(sim_board_poke(b, 0x08000010, &got, 1), 0);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    assert_int_equal(stat(path, &now), 0);
+    assert_true(now.st_ino == first.st_ino);
+    uint8_t user = 0, user_new = 0x5A, user_back = 0;
+    assert_int_equal(sim_board_peek(b, 0x1FFFF804, &user, 1), 0); /* Data0 (RM0008 2.5 option bytes) */
+    assert_int_equal(sim_board_poke(b, 0x1FFFF804, &user_new, 1), 0);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    assert_int_equal(stat(path, &now), 0);
+    assert_true(now.st_ino != first.st_ino);
+    first = now;
+    sim_board_free(b);
+    b = sim_board_new(p, &opt, NULL);
+    assert_non_null(b);
+    assert_int_equal(sim_board_peek(b, 0x1FFFF804, &user_back, 1), 0);
+    assert_int_equal(user_back, 0x5A);
+    assert_int_equal(sim_board_poke(b, 0x1FFFF804, &user, 1), 0);
+    assert_int_equal(sim_board_save(b, NULL), 0);
+    assert_int_equal(stat(path, &first), 0);
+    sim_board_free(b);
+    /* A change made while the board starts (its warm thread making the core) is saved. */
     b = sim_board_new(p, &opt, NULL);
     assert_non_null(b);
     v = 0x24;
@@ -770,10 +795,48 @@ static void test_flash_file_rewritten_only_when_changed(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* A flash mapped from a file tells which of its pages were written since: none after reads,
+ * then exactly the one a byte went to (what lets a save compare only those, sim_board_save). */
+static void test_flash_pages_written_since_mapped(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/stubflash-pages-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const struct sim_part *p = (const struct sim_part *)sim_part_find("stm32f103re");
+    uint8_t *blank = malloc(p->flash_size);
+    memset(blank, 0xA5, p->flash_size);
+    assert_int_equal(write(fd, blank, p->flash_size), (ssize_t)p->flash_size);
+    sim_memory m;
+    assert_int_equal(sim_memory_init(&m, p, fd), 0);
+    close(fd);
+    size_t page = sim_memory_page_size(), npages = p->flash_size / page;
+    bool *written = calloc(npages, 1);
+    assert_true(sim_memory_flash_written(&m, written, npages));
+    for (size_t i = 0; i < npages; i++)
+        assert_false(written[i]);
+    assert_memory_equal(m.flash, blank, p->flash_size); /* every page read */
+    assert_true(sim_memory_flash_written(&m, written, npages));
+    for (size_t i = 0; i < npages; i++)
+        assert_false(written[i]);
+    m.flash[5 * page + 17] = 0x00;
+    assert_true(sim_memory_flash_written(&m, written, npages));
+    for (size_t i = 0; i < npages; i++)
+        assert_int_equal(written[i], i == 5);
+    sim_memory_free(&m);
+    assert_int_equal(sim_memory_init(&m, p, -1), 0); /* erased memory, no file: cannot tell */
+    assert_false(sim_memory_flash_written(&m, written, npages));
+    sim_memory_free(&m);
+    free(written);
+    free(blank);
+    assert_int_equal(unlink(path), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_reset_state_is_locked, setup_hd, teardown),
+        cmocka_unit_test(test_flash_pages_written_since_mapped),
         cmocka_unit_test_setup_teardown(test_unlock_and_program, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_key_locks_until_reset, setup_hd, teardown),
         cmocka_unit_test_setup_teardown(test_program_not_erased_sets_pgerr, setup_hd, teardown),
