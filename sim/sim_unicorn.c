@@ -32,5 +32,6 @@ bool sim_unicorn_load(sim_unicorn *u, char *err, size_t errlen)
            find(lib, "uc_emu_start", &u->emu_start, err, errlen) && find(lib, "uc_emu_stop", &u->emu_stop, err, errlen) &&
            find(lib, "uc_hook_add", &u->hook_add, err, errlen) &&
            find(lib, "uc_mem_map_ptr", &u->mem_map_ptr, err, errlen) &&
+           find(lib, "uc_mem_unmap", &u->mem_unmap, err, errlen) &&
            find(lib, "uc_mmio_map", &u->mmio_map, err, errlen);
 }

@@ -25,6 +25,7 @@ typedef struct sim_unicorn {
     uc_err (*emu_stop)(uc_engine *uc);
     uc_err (*hook_add)(uc_engine *uc, uc_hook *hh, int type, void *callback, void *user_data, uint64_t begin,
                        uint64_t end, ...);
+    uc_err (*mem_unmap)(uc_engine *uc, uint64_t address, size_t size);
     uc_err (*mem_map_ptr)(uc_engine *uc, uint64_t address, size_t size, uint32_t perms, void *ptr);
     uc_err (*mmio_map)(uc_engine *uc, uint64_t address, size_t size, uc_cb_mmio_read_t read_cb, void *user_read,
                        uc_cb_mmio_write_t write_cb, void *user_write);

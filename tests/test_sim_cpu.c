@@ -121,6 +121,27 @@ static void test_bad_access_stops_cpu_with_report(void **state)
     sim_board_free(b);
 }
 
+/* The engine warms its translator in a page of its own before the first Go (sim_cpu.c,
+ * warm_translator) and unmaps it: a program finds nothing there, neither data nor code. */
+static void test_warm_up_page_is_gone(void **state)
+{
+    (void)state;
+    /* ldr r1, [pc, #4]; ldr r0, [r1]; b . ; literal 0x7FFFF014 (where the warm-up code was) */
+    static const uint8_t read[] = {0x01, 0x49, 0x08, 0x68, 0xFE, 0xE7, 0x00, 0xBF, 0x14, 0xF0, 0xFF, 0x7F};
+    /* ldr r1, [pc, #4]; bx r1; b . ; literal 0x7FFFF015 (its entry, Thumb) */
+    static const uint8_t jump[] = {0x01, 0x49, 0x08, 0x47, 0xFE, 0xE7, 0x00, 0xBF, 0x15, 0xF0, 0xFF, 0x7F};
+    const uint8_t *progs[] = {read, jump};
+    for (int i = 0; i < 2; i++) {
+        sim_board *b = bh_board("stm32f103re");
+        load_program(b, progs[i], sizeof read);
+        char fault[256] = "";
+        go_and_wait_fault(b, fault, sizeof fault);
+        assert_non_null(strstr(fault, i ? "instruction fetch from unmapped address 0x7ffff014 (2 bytes)"
+                                        : "read of unmapped address 0x7ffff014 (4 bytes)"));
+        sim_board_free(b);
+    }
+}
+
 static void go_and_wait_fault(sim_board *b, char *fault, size_t len)
 {
     assert_int_equal(bh_command(b, 0x21), ACK);
@@ -217,6 +238,7 @@ int main(void)
         cmocka_unit_test(test_write_memory_and_go_xl),
         cmocka_unit_test(test_boot_from_flash_with_boot0_low),
         cmocka_unit_test(test_bad_access_stops_cpu_with_report),
+        cmocka_unit_test(test_warm_up_page_is_gone),
         cmocka_unit_test(test_store_to_locked_flash_faults_and_changes_nothing),
         cmocka_unit_test(test_store_to_system_memory_faults_and_changes_nothing),
         cmocka_unit_test(test_program_over_unerased_cell_keeps_it),
