@@ -474,6 +474,7 @@ static void warm_translator(sim_cpu *c)
     uint8_t *page = aligned_alloc(0x1000, 0x1000);
     if (!page)
         return;
+    memset(page, 0, 0x1000); /* the scratch it reads too */
     memcpy(page, warm_code, sizeof warm_code);
     uint32_t scratch = WARM_PAGE + 0x400, sp = WARM_PAGE + 0xE00, lr = (WARM_PAGE + 0xF00) | 1;
     if (c->u.mem_map_ptr(c->uc, WARM_PAGE, 0x1000, UC_PROT_ALL, page) == UC_ERR_OK) {
