@@ -760,7 +760,8 @@ static void test_flash_file_rewritten_only_when_changed(void **state)
     assert_int_equal(stat(path, &now), 0);
     assert_true(now.st_ino == first.st_ino);
     uint8_t user = 0, user_new = 0x5A, user_back = 0;
-    assert_int_equal(sim_board_peek(b, 0x1FFFF804, &user, 1), 0); /* Data0 (RM0008 2.5 option bytes) */
+    /* Data0 (OB_DATA_ADDRESS_DATA0 in ST's stm32f1xx_hal_flash_ex.h) */
+    assert_int_equal(sim_board_peek(b, 0x1FFFF804, &user, 1), 0);
     assert_int_equal(sim_board_poke(b, 0x1FFFF804, &user_new, 1), 0);
     assert_int_equal(sim_board_save(b, NULL), 0);
     assert_int_equal(stat(path, &now), 0);
