@@ -137,6 +137,12 @@ static int load_options(sim_board *b, int fd, bool area2, char **err)
  * with the page faults of reading what nobody touched). Pages written with what they held
  * compare equal. After a save the mapping is still the old file's: its untouched pages hold
  * what the save wrote for them. */
+/* The n bytes of the open file fd at off are those at mem (buf: room for n). */
+static bool file_has(int fd, uint8_t *buf, off_t off, const uint8_t *mem, size_t n)
+{
+    return pread(fd, buf, n, off) == (ssize_t)n && memcmp(buf, mem, n) == 0;
+}
+
 static bool file_holds_memory(sim_board *b)
 {
     const sim_part *p = b->part;
@@ -152,13 +158,12 @@ static bool file_holds_memory(sim_board *b)
     for (size_t i = 0; same && i < npages; i++) {
         size_t off = i * page, n = p->flash_size - off < page ? p->flash_size - off : page;
         if (!known || written[i])
-            same = pread(fd, buf, n, (off_t)off) == (ssize_t)n && memcmp(buf, b->mem.flash + off, n) == 0;
+            same = file_has(fd, buf, (off_t)off, b->mem.flash + off, n);
     }
-    same = same && pread(fd, buf, p->optbytes_size, p->flash_size) == (ssize_t)p->optbytes_size &&
-           memcmp(buf, sim_memory_options(&b->mem), p->optbytes_size) == 0;
+    same = same && file_has(fd, buf, p->flash_size, sim_memory_options(&b->mem), p->optbytes_size);
     if (same && p->optbytes2_size)
-        same = pread(fd, buf, p->optbytes2_size, (off_t)p->flash_size + p->optbytes_size) == (ssize_t)p->optbytes2_size &&
-               memcmp(buf, sim_memory_options2(&b->mem), p->optbytes2_size) == 0;
+        same = file_has(fd, buf, (off_t)p->flash_size + p->optbytes_size, sim_memory_options2(&b->mem),
+                        p->optbytes2_size);
     free(buf);
     free(written);
     if (fd >= 0)
