@@ -220,15 +220,19 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     /* The answers carry no checksum either: the chip's identity is taken when a round of Get
      * (or Get Version) and Get ID is followed by a Get ID that agrees (a damaged product ID
      * would pick another part's flash layout; a damaged command list shows as a command
-     * refused), or else when two whole rounds agree. Where a stub is to serve the session the
+     * refused), or else when two whole rounds agree, or when its product ID is the one the chip
+     * behind this USB adapter gave last time (the line would have to damage the answer into
+     * exactly that value: as unlikely as two damaged answers that agree, and a Get ID shorter:
+     * 7 bytes at the ROM's rate). Where a stub is to serve the session the
      * round asks Get Version, ten bytes shorter than Get: the version is all it needs, and the
      * list is read if the ROM has to erase (an3155.c). */
     struct ident {
         uint8_t version, cmds[32], ncmds;
         uint16_t pid;
     } now, prev;
-    bool have_prev = false;
+    bool have_prev = false, confirmed = false;
     memset(&prev, 0, sizeof prev);
+    uint16_t known_pid = sf_adapter_pid(s);
     sf_stub_forget_quietly(s);
     /* After a round the ROM answered in full it waits for the next command: the second round
      * goes without a sync byte, which a synchronised ROM would take as half a command and
@@ -254,12 +258,24 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             now.version = s->link.version;
             now.ncmds = s->link.ncmds;
             memcpy(now.cmds, s->link.cmds, s->link.ncmds);
-            if (have_prev && memcmp(&now, &prev, sizeof now) == 0)
+            if (have_prev && memcmp(&now, &prev, sizeof now) == 0) {
+                confirmed = true;
                 break;
+            }
+            if (known_pid && now.pid == known_pid) {
+                sf_session_log(s, SF_LOG_DEBUG, "product ID 0x%03X: the one this adapter's chip gave last time",
+                               now.pid);
+                break;
+            }
             uint16_t again = 0;
             sf_error ge = have_prev ? SF_OK : an_get_id(&s->link, &again);
-            if (!have_prev && ge == SF_OK && again == now.pid)
+            if (!have_prev && ge == SF_OK && again == now.pid) {
+                confirmed = true;
                 break;
+            }
+            if (ge == SF_OK)
+                sf_session_log(s, SF_LOG_DEBUG, "product ID 0x%03X, then 0x%03X: asking again", have_prev ? prev.pid : now.pid,
+                               have_prev ? now.pid : again);
             prev = now;
             have_prev = true;
             synced = ge == SF_OK; /* a refused or lost Get ID: sync again */
@@ -275,6 +291,8 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     if (e)
         return e;
     uint16_t pid = now.pid;
+    if (confirmed && pid != known_pid)
+        sf_adapter_note_pid(s, pid);
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);
     s->uid_known = false;

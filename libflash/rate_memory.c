@@ -48,16 +48,18 @@ sf_error rm_default_path(char **path, sf_errbuf *eb)
     return SF_OK;
 }
 
-/* "KEY worked=R failed=A,B" into *m if KEY is key; false for another adapter's line. */
+/* "KEY worked=R failed=A,B pid=0xP" into *m if KEY is key; false for another adapter's line. */
 static bool parse_line(const char *line, const char *key, rate_memory *m)
 {
     size_t k = strlen(key);
     if (strncmp(line, key, k) != 0 || line[k] != ' ')
         return false;
     memset(m, 0, sizeof *m);
-    const char *w = strstr(line + k, " worked="), *f = strstr(line + k, " failed=");
+    const char *w = strstr(line + k, " worked="), *f = strstr(line + k, " failed="), *d = strstr(line + k, " pid=");
     if (w)
         m->worked = (uint32_t)strtoul(w + 8, NULL, 10);
+    unsigned long pid = d ? strtoul(d + 5, NULL, 16) : 0;
+    m->pid = pid <= 0xFFFF ? (uint16_t)pid : 0;
     for (const char *p = f ? f + 8 : NULL; p && *p >= '0' && *p <= '9';) {
         char *end;
         unsigned long r = strtoul(p, &end, 10);
@@ -86,6 +88,8 @@ static int format_line(char *buf, size_t size, const char *key, const rate_memor
     int n = snprintf(buf, size, "%s worked=%u", key, m->worked);
     for (size_t i = 0; i < m->nfailed && n > 0 && (size_t)n < size; i++)
         n += snprintf(buf + n, size - (size_t)n, "%s%u", i ? "," : " failed=", m->failed[i]);
+    if (m->pid && n > 0 && (size_t)n < size)
+        n += snprintf(buf + n, size - (size_t)n, " pid=0x%03x", m->pid);
     if (n > 0 && (size_t)n + 1 < size) {
         buf[n++] = '\n';
         buf[n] = 0;

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* rate_memory.h - the stub's rates remembered per USB adapter, so that the next run starts at
- * the rate that worked instead of probing again. One text file, shared by every process (a
+/* rate_memory.h - what is remembered per USB adapter: the stub's rates, so that the next run
+ * starts at the rate that worked instead of probing again, and the chip's product ID. One text file, shared by every process (a
  * gang writes it from many threads and programs at once), a line per adapter, newest first:
  *
  *     usb:0403:6015:DK0ABC12 worked=3000000 failed=921600,2000000
  *
  * "worked" is the fastest rate the stub and the host heard each other at through this adapter;
  * "failed" the faster ones that came out garbled (an adapter that divides its clock cannot make
- * them). Rates a chip's USART cannot make are not tried, so they are in neither. */
+ * them). Rates a chip's USART cannot make are not tried, so they are in neither. "pid", where
+ * there, is the product ID the chip behind the adapter gave when it was last identified:
+ *
+ *     usb:0403:6015:DK0ABC12 worked=3000000 failed=921600 pid=0x414
+ *
+ * A Get ID that gives the same needs no second Get ID to confirm it (connect.c). */
 #ifndef RATE_MEMORY_H
 #define RATE_MEMORY_H
 
@@ -20,6 +25,7 @@ typedef struct rate_memory {
     uint32_t worked; /* 0: none known */
     uint32_t failed[RM_FAILED_MAX];
     size_t nfailed;
+    uint16_t pid; /* 0: none known */
 } rate_memory;
 
 /* Whether rate is among m's failed ones. */

@@ -200,6 +200,11 @@ void sf_rates_failed(sf_rate_plan *p, uint32_t rate);
 sf_error sf_rates_switch(sf_session *s, sf_rate_plan *p);
 /* Remember what was learnt (if anything) and free p. */
 void sf_rates_done(sf_session *s, sf_rate_plan *p);
+/* stub_rates.c: the product ID the chip behind the port's USB adapter gave when it was last
+ * identified (0: not known, or the port has no USB identity, or nothing is remembered). */
+uint16_t sf_adapter_pid(sf_session *s);
+/* Remember pid, confirmed by two answers, as that of the chip behind the port's adapter. */
+void sf_adapter_note_pid(sf_session *s, uint16_t pid);
 /* Load and start the stub through the ROM, switch to the stub baud. SF_ERR_UNSUPPORTED (with the
  * reason in the session's error) when it cannot run and the ROM still answers. */
 sf_error sf_stub_start(sf_session *s);

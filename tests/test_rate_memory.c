@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* test_rate_memory.c - the file of rates per adapter (libflash/rate_memory.c): lines read back
  * as written, the adapter written last on top, lines of other adapters and foreign text kept or
- * dropped as they should be, and many threads (a gang) writing one file at once lose nothing. */
+ * dropped as they should be (a line without a product ID, as older versions wrote them, reads
+ * as none), and many threads (a gang) writing one file at once lose nothing. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -42,7 +43,9 @@ static void store_and_load(void **state)
     assert_int_equal(rm_load(path, "usb:0403:6001:A", &got, NULL), SF_OK); /* no file: empty */
     assert_int_equal(got.worked, 0);
     assert_int_equal(got.nfailed, 0);
+    assert_int_equal(got.pid, 0);
     m.worked = 2000000;
+    m.pid = 0x414;
     rm_note_failed(&m, 3000000);
     assert_int_equal(rm_store(path, "usb:0403:6001:A", &m, NULL), SF_OK);
     rate_memory other = {.worked = 921600};
@@ -52,6 +55,10 @@ static void store_and_load(void **state)
     assert_int_equal(got.nfailed, 1);
     assert_true(rm_failed(&got, 3000000));
     assert_false(rm_failed(&got, 2000000));
+    assert_int_equal(got.pid, 0x414);
+    assert_int_equal(rm_load(path, "usb:10c4:ea60", &got, NULL), SF_OK);
+    assert_int_equal(got.pid, 0); /* none stored for that one */
+    assert_int_equal(got.worked, 921600);
     /* A key that is the start of another's is not that one. */
     assert_int_equal(rm_load(path, "usb:0403:6001", &got, NULL), SF_OK);
     assert_int_equal(got.worked, 0);

@@ -4,7 +4,10 @@
  * 3 MHz clock (adapter_clock=3000000: 3M, 1.5M, 1M exact; 2M comes out as 1.5M and 921600 as
  * 1M, both garbage to the chip). The first run probes (the first stage offered another rate
  * where its first failed, then the stub) and remembers, the next starts where the first ended; a memory the link no longer honours is corrected; a USART on the slower bus
- * tops out lower; a port without a USB identity leaves no memory. Every write is read back. */
+ * tops out lower; a port without a USB identity leaves no memory. The chip's product ID is
+ * remembered with the rates: the next identification through the adapter asks Get ID once when
+ * the answer is that ID, and twice when it is not (another chip, or a damaged answer). Every
+ * write is read back. */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,12 +130,12 @@ static void first_run_probes_the_next_starts_where_it_ended(void **state)
     assert_true(logged(x, "stub: now at 3000000 baud\n"));
     assert_false(logged(x, "sending it at"));
     assert_false(logged(x, "probed"));
-    assert_string_equal(memory(x), "usb:0403:6015:RATES1 worked=3000000 failed=921600\n");
+    assert_string_equal(memory(x), "usb:0403:6015:RATES1 worked=3000000 failed=921600 pid=0x430\n");
     write_through(x, board, 0, b);
     assert_true(logged(x, "through its first stage (") && logged(x, ") at 3000000 baud"));
     assert_false(logged(x, "no answer at"));
     assert_false(logged(x, "probed"));
-    assert_string_equal(memory(x), "usb:0403:6015:RATES1 worked=3000000 failed=921600\n");
+    assert_string_equal(memory(x), "usb:0403:6015:RATES1 worked=3000000 failed=921600 pid=0x430\n");
     free(a);
     free(b);
 }
@@ -150,7 +153,7 @@ static void memory_the_link_no_longer_honours_is_corrected(void **state)
     assert_true(logged(x, "no answer at 1500000 baud"));
     assert_true(logged(x, "stub: now at 1000000 baud"));
     /* Newest first; the other adapter's line stays. */
-    assert_string_equal(memory(x), "usb:0403:6015:RATES2 worked=1000000 failed=3000000,2000000,1500000\n"
+    assert_string_equal(memory(x), "usb:0403:6015:RATES2 worked=1000000 failed=3000000,2000000,1500000 pid=0x430\n"
                                    "usb:10c4:ea60:OTHER worked=921600 failed=3000000\n");
     free(a);
 }
@@ -170,7 +173,7 @@ static void usart_on_the_slower_bus_tops_out_lower(void **state)
     assert_true(logged(x, "no answer at 2000000 baud either"));
     assert_true(logged(x, "stub: sending it at 115200 baud"));
     assert_true(logged(x, "stub: now at 1500000 baud (probed"));
-    assert_string_equal(memory(x), "usb:0403:6015:RATES3 worked=1500000 failed=921600,2000000\n");
+    assert_string_equal(memory(x), "usb:0403:6015:RATES3 worked=1500000 failed=921600,2000000 pid=0x430\n");
     free(a);
 }
 
@@ -198,7 +201,52 @@ static void late_noise_after_a_switch_is_not_a_failed_rate(void **state)
     if (!logged(x, "stub: now at 921600 baud\n") || logged(x, "no answer at"))
         fail_msg("the noise cost a rate:\n%s", x->log);
     assert_true(logged(x, "stub: now at 3000000 baud (probed"));
-    assert_string_equal(memory(x), "usb:0403:6015:LATE1 worked=3000000\n");
+    assert_string_equal(memory(x), "usb:0403:6015:LATE1 worked=3000000 pid=0x430\n");
+    free(a);
+}
+
+#define SAME_AS_LAST_TIME "product ID 0x430: the one this adapter's chip gave last time"
+
+static void product_id_remembered_needs_no_second_get_id(void **state)
+{
+    struct fx *x = *state;
+    const char *board = "stm32f103rg?adapter_clock=3000000&usb=0403:6015:PID1";
+    uint8_t *a = bh_firmware(SIZE, 7, BASE);
+    write_through(x, board, 0, a);
+    assert_false(logged(x, SAME_AS_LAST_TIME));
+    assert_non_null(strstr(memory(x), " pid=0x430\n"));
+    write_through(x, board, 0, a);
+    assert_true(logged(x, SAME_AS_LAST_TIME));
+    assert_true(logged(x, "STM32F10xxx XL density"));
+    free(a);
+}
+
+static void another_chip_behind_the_adapter_is_asked_twice(void **state)
+{
+    struct fx *x = *state;
+    /* The adapter last served an F4 (0x413); an F103RG (0x430) is behind it now. */
+    put_memory(x, "usb:0403:6015:PID2 worked=3000000 failed=921600 pid=0x413\n");
+    uint8_t *a = bh_firmware(SIZE, 8, BASE);
+    write_through(x, "stm32f103rg?adapter_clock=3000000&usb=0403:6015:PID2", 0, a);
+    assert_false(logged(x, "the one this adapter's chip gave last time"));
+    assert_true(logged(x, "STM32F10xxx XL density"));
+    assert_string_equal(memory(x), "usb:0403:6015:PID2 worked=3000000 failed=921600 pid=0x430\n");
+    free(a);
+}
+
+static void damaged_product_id_is_not_taken_for_the_remembered_one(void **state)
+{
+    struct fx *x = *state;
+    /* The tenth byte to the host is the first Get ID's low product-ID byte (sync's ACK; Get
+     * Version's ACK, version, two option bytes, ACK; Get ID's ACK, count, high byte): its bit 0
+     * flipped, the F103RG's 0x430 reads 0x431 (an F411's) once. That answer is not the one
+     * remembered, so it is asked again; the rounds that follow agree on 0x430. */
+    put_memory(x, "usb:0403:6015:PID3 worked=3000000 failed=921600 pid=0x430\n");
+    uint8_t *a = bh_firmware(SIZE, 9, BASE);
+    write_through(x, "stm32f103rg?adapter_clock=3000000&flip_tx=10&usb=0403:6015:PID3", 0, a);
+    assert_true(logged(x, "product ID 0x431, then 0x430: asking again"));
+    assert_true(logged(x, "STM32F10xxx XL density"));
+    assert_string_equal(memory(x), "usb:0403:6015:PID3 worked=3000000 failed=921600 pid=0x430\n");
     free(a);
 }
 
@@ -210,6 +258,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(usart_on_the_slower_bus_tops_out_lower, setup, teardown),
         cmocka_unit_test_setup_teardown(no_usb_identity_no_memory, setup, teardown),
         cmocka_unit_test_setup_teardown(late_noise_after_a_switch_is_not_a_failed_rate, setup, teardown),
+        cmocka_unit_test_setup_teardown(product_id_remembered_needs_no_second_get_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(another_chip_behind_the_adapter_is_asked_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(damaged_product_id_is_not_taken_for_the_remembered_one, setup, teardown),
     };
     return cmocka_run_group_tests_name("rates", tests, NULL, NULL);
 }

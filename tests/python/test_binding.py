@@ -95,7 +95,7 @@ def test_rate_memory(tmp_path: Path) -> None:
     with stubflash.Session(port, rate_memory=str(memory), log=lambda lvl, m: lines.append(m)) as s:
         s.write(data, data=True, backup=False)
         assert s.read(FLASH_BASE, len(data)) == data
-    assert memory.read_text() == "usb:0403:6015:PY1 worked=3000000 failed=921600\n"
+    assert memory.read_text() == "usb:0403:6015:PY1 worked=3000000 failed=921600 pid=0x414\n"
     assert any("no answer at 921600" in m for m in lines)
     lines.clear()
     with stubflash.Session(port, rate_memory=str(memory), log=lambda lvl, m: lines.append(m)) as s:

@@ -121,7 +121,10 @@ SF_API sf_error sf_session_set_stub(sf_session *s, bool enable, uint32_t baud);
  * number): a text file shared by every program that uses the library (a line per adapter,
  * written under a lock). With SF_STUB_BAUD_AUTO the next run through the same adapter starts the
  * stub at the fastest rate that worked, skipping those that came out garbled (an adapter that
- * can only divide its clock makes some rates more than 2.5% off). NULL (the default):
+ * can only divide its clock makes some rates more than 2.5% off). The file also keeps the product
+ * ID of the chip last identified through each adapter: the bootloader's answers carry no
+ * checksum, so an identification asks Get ID twice, unless the first answer is that ID (with
+ * any rate setting, the stub's or the bootloader's). NULL (the default):
  * $XDG_CACHE_HOME/stubflash/rates, else ~/.cache/stubflash/rates; "": remember nothing.
  * Ports not behind a USB adapter (pseudo-terminals, TCP) are never remembered. A file that
  * cannot be written costs a warning in the log, not the write. @since 0.2 */
