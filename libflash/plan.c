@@ -19,9 +19,9 @@ void sf_plan_free(sf_plan *p)
 bool sf_plan_unit_run(const sf_plan_unit *u, uint32_t *from, uint32_t *to)
 {
     uint32_t a = 0, b = u->size;
-    while (a < b && !u->covered[a])
+    while (a < b && !sf_plan_covers(u, a))
         a++;
-    while (b > a && !u->covered[b - 1])
+    while (b > a && !sf_plan_covers(u, b - 1))
         b--;
     *from = a;
     *to = b;
@@ -50,7 +50,7 @@ static sf_plan_unit *unit_for(const sf_device *dev, uint32_t flash_size, sf_plan
     u->start = start;
     u->size = size;
     u->data = malloc(size);
-    u->covered = calloc(1, size);
+    u->covered = calloc(1, (size + 7) / 8);
     if (!u->data || !u->covered) {
         free(u->data);
         free(u->covered);
@@ -114,9 +114,9 @@ sf_error sf_plan_build(const sf_device *dev, uint32_t flash_size, const sf_image
             uint32_t in = addr + (uint32_t)off - u->start;
             size_t n = u->size - in < len - off ? u->size - in : len - off;
             memcpy(u->data + in, data + off, n);
-            for (size_t i = 0; i < n; i++)
-                if (!u->covered[in + i]) {
-                    u->covered[in + i] = 1;
+            for (uint32_t i = in; i < in + n; i++)
+                if (!sf_plan_covers(u, i)) {
+                    u->covered[i / 8] |= (uint8_t)(1u << (i % 8));
                     u->covered_bytes++;
                 }
             off += n;

@@ -8,9 +8,14 @@
 typedef struct sf_plan_unit {
     uint32_t index, start, size;
     uint8_t *data;      /* final contents: image bytes, the rest filled in by the session */
-    uint8_t *covered;   /* 1 where the image gives the byte */
+    uint8_t *covered;   /* a bit per byte (byte i: bit i % 8 of covered[i / 8]), set where the image
+                         * gives it: a bitmap, not a byte map, as each of its pages costs a page
+                         * fault the first time a plan is built */
     size_t covered_bytes;
 } sf_plan_unit;
+
+/* Whether the image gives byte i of u. */
+static inline bool sf_plan_covers(const sf_plan_unit *u, uint32_t i) { return u->covered[i / 8] >> (i % 8) & 1u; }
 
 typedef struct sf_plan {
     sf_plan_unit *units;

@@ -368,9 +368,9 @@ static sf_error fill_uncovered(sf_session *s, sf_plan *plan, unsigned flags)
         if (pu->covered_bytes == pu->size || (flags & SF_WRITE_NO_ERASE))
             continue;
         uint32_t lo = 0, hi = pu->size;
-        while (pu->covered[lo])
+        while (sf_plan_covers(pu, lo))
             lo++;
-        while (pu->covered[hi - 1])
+        while (sf_plan_covers(pu, hi - 1))
             hi--;
         lo &= ~3u;
         hi = (hi + 3u) & ~3u;
@@ -381,7 +381,7 @@ static sf_error fill_uncovered(sf_session *s, sf_plan *plan, unsigned flags)
             return sf_fail(&s->eb, SF_ERR_NOMEM, "out of memory");
         sf_error e = s->backend->read(s, pu->start + lo, old, hi - lo, SF_PHASE_READ, NULL, 0);
         for (uint32_t i = lo; e == SF_OK && i < hi; i++)
-            if (!pu->covered[i])
+            if (!sf_plan_covers(pu, i))
                 pu->data[i] = old[i - lo];
         free(old);
         if (e)
