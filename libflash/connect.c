@@ -223,9 +223,9 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
      * refused), or else when two whole rounds agree, or when its product ID is the one the chip
      * behind this USB adapter gave last time (the line would have to damage the answer into
      * exactly that value: as unlikely as two damaged answers that agree, and a Get ID shorter:
-     * 7 bytes at the ROM's rate). Where a stub is to serve the session the
-     * round asks Get Version, ten bytes shorter than Get: the version is all it needs, and the
-     * list is read if the ROM has to erase (an3155.c). */
+     * 7 bytes at the ROM's rate). Where a stub is to serve the session the round asks Get
+     * Version, ten bytes shorter than Get: the version is all it needs, and the list is read if
+     * the ROM has to erase (an3155.c). */
     struct ident {
         uint8_t version, cmds[32], ncmds;
         uint16_t pid;
@@ -274,8 +274,8 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
                 break;
             }
             if (ge == SF_OK)
-                sf_session_log(s, SF_LOG_DEBUG, "product ID 0x%03X, then 0x%03X: asking again", have_prev ? prev.pid : now.pid,
-                               have_prev ? now.pid : again);
+                sf_session_log(s, SF_LOG_DEBUG, "product ID 0x%03X, then 0x%03X: asking again",
+                               have_prev ? prev.pid : now.pid, have_prev ? now.pid : again);
             prev = now;
             have_prev = true;
             synced = ge == SF_OK; /* a refused or lost Get ID: sync again */

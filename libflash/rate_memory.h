@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* rate_memory.h - what is remembered per USB adapter: the stub's rates, so that the next run
- * starts at the rate that worked instead of probing again, and the chip's product ID. One text file, shared by every process (a
- * gang writes it from many threads and programs at once), a line per adapter, newest first:
+ * starts at the rate that worked instead of probing again, and the chip's product ID. One text
+ * file, shared by every process (a gang writes it from many threads and programs at once), a
+ * line per adapter, newest first:
  *
  *     usb:0403:6015:DK0ABC12 worked=3000000 failed=921600,2000000
  *

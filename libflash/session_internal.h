@@ -200,7 +200,11 @@ void sf_rates_failed(sf_rate_plan *p, uint32_t rate);
 sf_error sf_rates_switch(sf_session *s, sf_rate_plan *p);
 /* Remember what was learnt (if anything) and free p. */
 void sf_rates_done(sf_session *s, sf_rate_plan *p);
-/* stub_rates.c: the product ID the chip behind the port's USB adapter gave when it was last
+/* adapter_memory.c: the port's USB adapter's key (sf_port_usb_key) and the file adapters are
+ * remembered in (malloc'd) into key and *path; false (and *path NULL) where the port has no
+ * USB identity or nothing is to be remembered (sf_session_set_rate_memory). */
+bool sf_adapter_memory(sf_session *s, char *key, size_t keylen, char **path);
+/* adapter_memory.c: the product ID the chip behind the port's USB adapter gave when it was last
  * identified (0: not known, or the port has no USB identity, or nothing is remembered). */
 uint16_t sf_adapter_pid(sf_session *s);
 /* Remember pid, confirmed by two answers, as that of the chip behind the port's adapter. */

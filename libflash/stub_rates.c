@@ -27,52 +27,6 @@ struct sf_rate_plan {
     bool changed;
 };
 
-/* The file the session remembers rates in, into *path (malloc'd), or NULL for none. */
-static char *memory_path(sf_session *s)
-{
-    char *path = NULL;
-    if (s->rate_memory)
-        return *s->rate_memory ? strdup(s->rate_memory) : NULL;
-    char why[200];
-    sf_errbuf quiet = {why, sizeof why};
-    if (rm_default_path(&path, &quiet) != SF_OK)
-        sf_session_log(s, SF_LOG_DEBUG, "stub: %s", why);
-    return path;
-}
-
-/* The port's adapter's key and the memory's file (malloc'd) into key and *path; false (and
- * *path NULL) where the port has no USB identity or nothing is to be remembered. */
-static bool adapter_memory(sf_session *s, char *key, size_t keylen, char **path)
-{
-    *path = NULL;
-    return sf_port_usb_key(s->port, key, keylen) && (*path = memory_path(s)) != NULL;
-}
-
-uint16_t sf_adapter_pid(sf_session *s)
-{
-    char key[192], *path, why[300];
-    sf_errbuf quiet = {why, sizeof why};
-    rate_memory m;
-    memset(&m, 0, sizeof m);
-    if (adapter_memory(s, key, sizeof key, &path) && rm_load(path, key, &m, &quiet) != SF_OK)
-        sf_session_log(s, SF_LOG_DEBUG, "cannot read what is remembered of the adapter (%s)", why);
-    free(path);
-    return m.pid;
-}
-
-void sf_adapter_note_pid(sf_session *s, uint16_t pid)
-{
-    char key[192], *path, why[300];
-    sf_errbuf quiet = {why, sizeof why};
-    rate_memory m;
-    if (adapter_memory(s, key, sizeof key, &path) && rm_load(path, key, &m, &quiet) == SF_OK && m.pid != pid) {
-        m.pid = pid;
-        if (rm_store(path, key, &m, &quiet) != SF_OK)
-            sf_session_log(s, SF_LOG_WARNING, "cannot remember the chip's product ID (%s)", why);
-    }
-    free(path);
-}
-
 sf_rate_plan *sf_rates_plan(sf_session *s, uint32_t clock)
 {
     sf_rate_plan *p = calloc(1, sizeof *p);
@@ -81,7 +35,7 @@ sf_rate_plan *sf_rates_plan(sf_session *s, uint32_t clock)
     p->automatic = s->stub_baud == SF_STUB_BAUD_AUTO;
     p->fixed = p->automatic ? 0 : s->stub_baud;
     p->clock = clock;
-    if (p->automatic && adapter_memory(s, p->key, sizeof p->key, &p->path)) {
+    if (p->automatic && sf_adapter_memory(s, p->key, sizeof p->key, &p->path)) {
         char why[300];
         sf_errbuf quiet = {why, sizeof why};
         if (rm_load(p->path, p->key, &p->mem, &quiet) != SF_OK)
