@@ -230,7 +230,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
         uint8_t version, cmds[32], ncmds;
         uint16_t pid;
     } now, prev;
-    bool have_prev = false, confirmed = false;
+    bool have_prev = false;
     memset(&prev, 0, sizeof prev);
     uint16_t known_pid = sf_adapter_pid(s);
     sf_stub_forget_quietly(s);
@@ -258,10 +258,8 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             now.version = s->link.version;
             now.ncmds = s->link.ncmds;
             memcpy(now.cmds, s->link.cmds, s->link.ncmds);
-            if (have_prev && memcmp(&now, &prev, sizeof now) == 0) {
-                confirmed = true;
+            if (have_prev && memcmp(&now, &prev, sizeof now) == 0)
                 break;
-            }
             if (known_pid && now.pid == known_pid) {
                 sf_session_log(s, SF_LOG_DEBUG, "product ID 0x%03X: the one this adapter's chip gave last time",
                                now.pid);
@@ -269,10 +267,8 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
             }
             uint16_t again = 0;
             sf_error ge = have_prev ? SF_OK : an_get_id(&s->link, &again);
-            if (!have_prev && ge == SF_OK && again == now.pid) {
-                confirmed = true;
+            if (!have_prev && ge == SF_OK && again == now.pid)
                 break;
-            }
             if (ge == SF_OK)
                 sf_session_log(s, SF_LOG_DEBUG, "product ID 0x%03X, then 0x%03X: asking again",
                                have_prev ? prev.pid : now.pid, have_prev ? now.pid : again);
@@ -291,7 +287,7 @@ sf_error sf_session_connect(sf_session *s, unsigned sync_ms)
     if (e)
         return e;
     uint16_t pid = now.pid;
-    if (confirmed && pid != known_pid)
+    if (pid != known_pid) /* confirmed by two answers: one that is known_pid ends the rounds */
         sf_adapter_note_pid(s, pid);
     sf_chip *c = &s->chip;
     memset(c, 0, sizeof *c);

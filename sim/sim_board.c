@@ -131,18 +131,18 @@ static int load_options(sim_board *b, int fd, bool area2, char **err)
     return 0;
 }
 
-/* Whether the file holds what a save would write. Only the flash pages written since the file
- * was mapped can differ from it (sim_memory_flash_written; every page where that cannot be
- * told), and the option bytes: those are compared, not the whole flash (0.4 ms for 512 KiB,
- * with the page faults of reading what nobody touched). Pages written with what they held
- * compare equal. After a save the mapping is still the old file's: its untouched pages hold
- * what the save wrote for them. */
 /* The n bytes of the open file fd at off are those at mem (buf: room for n). */
 static bool file_has(int fd, uint8_t *buf, off_t off, const uint8_t *mem, size_t n)
 {
     return pread(fd, buf, n, off) == (ssize_t)n && memcmp(buf, mem, n) == 0;
 }
 
+/* Whether the file holds what a save would write. Only the flash pages written since the file
+ * was mapped can differ from it (sim_memory_flash_written; every page where that cannot be
+ * told), and the option bytes: those are compared, not the whole flash (0.4 ms for 512 KiB,
+ * with the page faults of reading what nobody touched). Pages written with what they held
+ * compare equal. After a save the mapping is still the old file's: its untouched pages hold
+ * what the save wrote for them. */
 static bool file_holds_memory(sim_board *b)
 {
     const sim_part *p = b->part;
